@@ -1,0 +1,96 @@
+package io.tokengate.core.limits;
+
+import io.tokengate.core.request.RequestView;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * One line of limits: all of its parts must hold. Parts are kept in evaluation order: the method
+ * list (if any), the URL regex, query-parameter conditions, then JSON conditions, so that the body
+ * is consulted last and only when everything else already holds.
+ */
+public final class Rule {
+    private final int number;
+    private final int line;
+    private final List<Condition> parts;
+    private final boolean needsBody;
+
+    Rule(int number, int line, List<Condition> parts) {
+        this.number = number;
+        this.line = line;
+        this.parts = List.copyOf(parts);
+        this.needsBody = parts.stream().anyMatch(Condition::needsBody);
+    }
+
+    /** 1-based position among the rules. */
+    public int number() {
+        return number;
+    }
+
+    /** 1-based line of the limits text this rule was read from. */
+    public int line() {
+        return line;
+    }
+
+    public List<Condition> parts() {
+        return parts;
+    }
+
+    public boolean needsBody() {
+        return needsBody;
+    }
+
+    boolean matches(RequestView request) {
+        for (Condition part : parts) {
+            if (!part.matches(request)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Whether every part that does not need the body holds. */
+    boolean matchesWithoutBody(RequestView request) {
+        for (Condition part : parts) {
+            if (!part.needsBody() && !part.matches(request)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The first part that does not hold and why; empty when the rule matches. Never throws. */
+    Optional<RuleFailure> failure(RequestView request) {
+        for (Condition part : parts) {
+            try {
+                if (!part.matches(request)) {
+                    return Optional.of(new RuleFailure(this, part, part.mismatch(request)));
+                }
+            } catch (RuntimeException | StackOverflowError e) {
+                return Optional.of(new RuleFailure(
+                        this, part, "could not be evaluated (" + e.getClass().getSimpleName() + ")"));
+            }
+        }
+        return Optional.empty();
+    }
+
+    @Override
+    public boolean equals(Object other) {
+        return other instanceof Rule that && parts.equals(that.parts);
+    }
+
+    @Override
+    public int hashCode() {
+        return parts.hashCode();
+    }
+
+    /** The rule in canonical syntax. */
+    @Override
+    public String toString() {
+        StringBuilder out = new StringBuilder();
+        for (Condition part : parts) {
+            out.append(part);
+        }
+        return out.toString();
+    }
+}
