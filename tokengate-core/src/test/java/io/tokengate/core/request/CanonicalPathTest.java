@@ -1,0 +1,107 @@
+package io.tokengate.core.request;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class CanonicalPathTest {
+
+    @ParameterizedTest
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                // raw | decoded (matched) | encoded (forwarded)
+                "/rest/api/2/issue/AAA-1 | /rest/api/2/issue/AAA-1 | /rest/api/2/issue/AAA-1",
+                "/ | / | /",
+                "// | / | /",
+                "/rest//api///2/issue | /rest/api/2/issue | /rest/api/2/issue",
+                "/rest/api/2/issue/ | /rest/api/2/issue/ | /rest/api/2/issue/",
+                "/rest/api/2/issue// | /rest/api/2/issue/ | /rest/api/2/issue/",
+                "/rest/%61pi | /rest/api | /rest/api",
+                "/rest/api/2/user/j%C3%BCrgen | /rest/api/2/user/jürgen | /rest/api/2/user/j%C3%BCrgen",
+                "/a%20b/c+d | /a b/c+d | /a%20b/c+d",
+                "/a/...b/... | /a/...b/... | /a/...b/...",
+                "/a/%3Fq%23f | /a/?q#f | /a/%3Fq%23f",
+                "/a:b@c!$&'()*,= | /a:b@c!$&'()*,= | /a:b@c!$&'()*,=",
+                "/%7Euser/%7e | /~user/~ | /~user/~",
+            })
+    void decodesForMatchingAndReencodesTheSameSegmentsForForwarding(String raw, String decoded, String encoded) {
+        CanonicalPath path = CanonicalPath.parse(raw);
+        assertThat(path.value()).isEqualTo(decoded);
+        assertThat(path.encoded()).isEqualTo(encoded);
+        assertThat(CanonicalPath.parse(path.encoded()))
+                .as("the forwarded path canonicalizes to itself")
+                .isEqualTo(path)
+                .extracting(CanonicalPath::encoded)
+                .isEqualTo(encoded);
+    }
+
+    @ParameterizedTest
+    @CsvSource(
+            delimiter = '|',
+            quoteCharacter = '^',
+            value = {
+                "/rest/../admin | dot segment '..' in path",
+                "/rest/./api | dot segment '.' in path",
+                "/rest/api/.. | dot segment '..' in path",
+                "/rest/%2e%2e/admin | dot segment '..' in path",
+                "/rest/%2E/api | dot segment '.' in path",
+                "/rest/.%2e/x | dot segment '..' in path",
+                "/rest/api%2F..%2Fadmin | encoded '/' (%2F) in path",
+                "/rest/api%2fx | encoded '/' (%2F) in path",
+                "/rest/api%5C..%5Cx | encoded '\\' (%5C) in path",
+                "/rest/api\\x | backslash in path",
+                "/rest/%252e%252e/x | encoded '%' (%25) in path",
+                "/rest/a%00b | encoded NUL (%00) in path",
+                "/rest/a%0Ab | encoded control character (%0A) in path",
+                "/rest/a%7fb | encoded control character (%7F) in path",
+                "/rest/api;jsessionid=1/x | ';' in path (path parameters are not accepted)",
+                "/rest/..;/admin | ';' in path (path parameters are not accepted)",
+                "/rest/a%3Bb | encoded ';' (%3B) in path",
+                "/rest/%zz | invalid percent-encoding in path at '%zz'",
+                "/rest/%4 | invalid percent-encoding in path at '%4'",
+                "/rest/% | invalid percent-encoding in path at '%'",
+                "/rest/%C0%AE%C0%AE/x | invalid UTF-8 in path",
+                "/rest/%FF | invalid UTF-8 in path",
+                "/rest/%ED%A0%80 | invalid UTF-8 in path",
+                "/rest/a b | character ' ' is not allowed in a path",
+                "/rest/a{b} | character '{' is not allowed in a path",
+                "/rest/a\"b | character '\"' is not allowed in a path",
+                "/rest/a#b | character '#' is not allowed in a path",
+                "/rest/a<b> | character '<' is not allowed in a path",
+                "/rest/jürgen | non-ASCII character in path (percent-encode it as UTF-8)",
+                "rest/api | the request path must start with '/'",
+                "* | the request path must start with '/'",
+                "http://evil/rest | the request path must start with '/'",
+            })
+    void refusesAmbiguousPaths(String raw, String reason) {
+        assertThatThrownBy(() -> CanonicalPath.parse(raw))
+                .isInstanceOf(MalformedRequestException.class)
+                .hasMessage(reason);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"/rest/a\tb", "/rest/a\u0000b", "/rest/a\rb", "/rest/a\u007fb", "/rest/a\nb"})
+    void refusesRawControlCharacters(String raw) {
+        assertThatThrownBy(() -> CanonicalPath.parse(raw)).hasMessage("control character in path");
+    }
+
+    @ParameterizedTest
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "/rest/api | /rest/ | true",
+                "/rest/api | /rest | true",
+                "/rest/ | /rest/ | true",
+                "/rest | /rest/ | false",
+                "/restore/x | /rest/ | false",
+                "/jira/rest/x | /rest/ | false",
+                "/api/v2/x | /api/v2/ | true",
+            })
+    void endpointPrefixesAreWholeSegments(String raw, String prefix, boolean under) {
+        assertThat(CanonicalPath.parse(raw).isUnder(prefix)).isEqualTo(under);
+    }
+}

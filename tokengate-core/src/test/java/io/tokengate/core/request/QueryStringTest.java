@@ -1,0 +1,58 @@
+package io.tokengate.core.request;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class QueryStringTest {
+
+    @Test
+    void readsParametersAsTheServletContainerDoes() {
+        QueryString query = QueryString.parse("a=1&b=x+y&a=2&c&d=&=e&&f=%3D%26&g=a=b;h=1");
+        assertThat(query.values("a")).containsExactly("1", "2");
+        assertThat(query.values("b")).containsExactly("x y");
+        assertThat(query.values("c")).containsExactly("");
+        assertThat(query.values("d")).containsExactly("");
+        assertThat(query.values("f")).containsExactly("=&");
+        assertThat(query.values("g")).as("only '&' separates; ';' is data").containsExactly("a=b;h=1");
+        assertThat(query.values("h")).isEmpty();
+        assertThat(query.values("")).containsExactly("e");
+        assertThat(query.values("missing")).isEmpty();
+        assertThat(query.asMap().keySet()).containsExactly("a", "b", "c", "d", "", "f", "g");
+    }
+
+    @Test
+    void keepsTheRawQueryForForwarding() {
+        String raw = "jql=project%3DJRA+AND+x&maxResults=5";
+        assertThat(QueryString.parse(raw).raw()).isEqualTo(raw);
+        assertThat(QueryString.parse(raw).values("jql")).containsExactly("project=JRA AND x");
+    }
+
+    @Test
+    void decodesNamesAndUtf8() {
+        QueryString query = QueryString.parse("us%65r=j%C3%BCrgen&raw=jürgen");
+        assertThat(query.values("user")).containsExactly("jürgen");
+        assertThat(query.values("raw")).containsExactly("jürgen");
+    }
+
+    @Test
+    void emptyQueries() {
+        assertThat(QueryString.parse(null).asMap()).isEmpty();
+        assertThat(QueryString.parse("").asMap()).isEmpty();
+        assertThat(QueryString.parse("&&&").asMap()).isEmpty();
+        assertThat(QueryString.parse("").values("a")).isEqualTo(List.of());
+    }
+
+    @Test
+    void refusesWhatTheUpstreamCouldReadDifferently() {
+        assertThatThrownBy(() -> QueryString.parse("a=%zz"))
+                .isInstanceOf(MalformedRequestException.class)
+                .hasMessage("invalid percent-encoding in query at '%zz'");
+        assertThatThrownBy(() -> QueryString.parse("a=%C3"))
+                .isInstanceOf(MalformedRequestException.class)
+                .hasMessage("invalid UTF-8 in query");
+        assertThatThrownBy(() -> QueryString.parse("a=%C0%AE")).hasMessage("invalid UTF-8 in query");
+    }
+}
