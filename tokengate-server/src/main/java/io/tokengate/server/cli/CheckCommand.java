@@ -1,0 +1,198 @@
+package io.tokengate.server.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.tokengate.core.limits.Decision;
+import io.tokengate.core.limits.Limits;
+import io.tokengate.core.limits.LimitsParser;
+import io.tokengate.core.limits.LimitsProblem;
+import io.tokengate.core.limits.LimitsSyntaxException;
+import io.tokengate.core.limits.Rule;
+import io.tokengate.core.limits.RuleFailure;
+import io.tokengate.core.request.MalformedRequestException;
+import io.tokengate.server.request.GatewayRequestView;
+import io.tokengate.server.request.SampleRequest;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code tokengate check}: a dry run of limits against a sample request; nothing is forwarded. */
+@Command(
+        name = "check",
+        description = {
+            "Decide whether limits allow a sample request, and explain why. Nothing is sent anywhere.",
+            "",
+            "Example:",
+            "  tokengate check --limits-text '[post].*/rest/api/2/issue/KANBAN-100/comment.*' \\",
+            "      --method POST --url https://gw.example.com/rest/api/2/issue/KANBAN-100/comment",
+        },
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {
+            "0:allowed",
+            "1:denied (including a request the gateway would refuse as malformed)",
+            "2:the limits do not parse",
+            "64:invalid command line",
+        },
+        mixinStandardHelpOptions = true)
+final class CheckCommand implements Callable<Integer> {
+    static final int ALLOWED = 0;
+    static final int DENIED = 1;
+    static final int LIMITS_INVALID = 2;
+
+    @Spec
+    private CommandSpec spec;
+
+    @ArgGroup(multiplicity = "1")
+    private LimitsSource limits;
+
+    static final class LimitsSource {
+        @Option(
+                names = "--limits",
+                paramLabel = "FILE",
+                description = "File with the limits, one rule per line ('-' for stdin).")
+        Path file;
+
+        @Option(names = "--limits-text", paramLabel = "TEXT", description = "The limits themselves.")
+        String text;
+    }
+
+    @Option(names = "--method", defaultValue = "GET", description = "HTTP method (default: ${DEFAULT-VALUE}).")
+    private String method;
+
+    @Option(
+            names = "--url",
+            required = true,
+            paramLabel = "URL",
+            description = "Full request URL including any query string.")
+    private String url;
+
+    @ArgGroup
+    private BodySource body;
+
+    static final class BodySource {
+        @Option(names = "--body", paramLabel = "FILE", description = "File with the request body ('-' for stdin).")
+        Path file;
+
+        @Option(names = "--body-text", paramLabel = "JSON", description = "The request body itself.")
+        String text;
+    }
+
+    @Option(names = "--json", description = "Print the decision as JSON.")
+    private boolean json;
+
+    private final ObjectMapper mapper = new ObjectMapper();
+
+    @Override
+    public Integer call() throws IOException {
+        PrintWriter out = spec.commandLine().getOut();
+        Limits parsed;
+        try {
+            parsed = LimitsParser.parse(limits.text != null ? limits.text : read(limits.file));
+        } catch (LimitsSyntaxException e) {
+            return limitsInvalid(e);
+        }
+        GatewayRequestView request;
+        try {
+            request = SampleRequest.of(method, url, bodyBytes());
+        } catch (MalformedRequestException e) {
+            return rejected(out, e.getMessage());
+        } catch (IllegalArgumentException e) {
+            spec.commandLine().getErr().println("tokengate check: " + e.getMessage());
+            return Main.USAGE;
+        }
+        Decision decision = parsed.evaluate(request);
+        if (json) {
+            out.println(mapper.writeValueAsString(toJson(request, decision)));
+        } else {
+            out.println(request.method() + " " + request.url()
+                    + (request.query().raw().isEmpty()
+                            ? ""
+                            : "?" + request.query().raw()));
+            out.println(decision.explain());
+        }
+        out.flush();
+        return decision.allowed() ? ALLOWED : DENIED;
+    }
+
+    private int limitsInvalid(LimitsSyntaxException e) throws IOException {
+        if (json) {
+            ObjectNode error = mapper.createObjectNode().put("error", "the limits do not parse");
+            ArrayNode problems = error.putArray("problems");
+            for (LimitsProblem p : e.problems()) {
+                problems.addObject()
+                        .put("line", p.line())
+                        .put("column", p.column())
+                        .put("reason", p.reason());
+            }
+            spec.commandLine().getOut().println(mapper.writeValueAsString(error));
+            spec.commandLine().getOut().flush();
+        } else {
+            PrintWriter err = spec.commandLine().getErr();
+            err.println("The limits do not parse:");
+            e.problems().forEach(p -> err.println("  " + p));
+            err.flush();
+        }
+        return LIMITS_INVALID;
+    }
+
+    private int rejected(PrintWriter out, String reason) throws IOException {
+        if (json) {
+            out.println(mapper.writeValueAsString(mapper.createObjectNode()
+                    .put("allowed", false)
+                    .put("status", 400)
+                    .put("reason", "the gateway refuses this request: " + reason)));
+        } else {
+            out.println("REJECTED (400): the gateway refuses this request before any limits apply: " + reason);
+        }
+        out.flush();
+        return DENIED;
+    }
+
+    private ObjectNode toJson(GatewayRequestView request, Decision decision) {
+        ObjectNode result = mapper.createObjectNode();
+        result.put("allowed", decision.allowed()).put("reason", decision.reason());
+        result.putObject("request")
+                .put("method", request.method())
+                .put("url", request.url())
+                .put("query", request.query().raw());
+        decision.rule().ifPresent(rule -> result.set("rule", rule(rule)));
+        ArrayNode failures = result.putArray("failures");
+        for (RuleFailure failure : decision.failures()) {
+            ObjectNode entry = failures.addObject();
+            entry.setAll(rule(failure.rule()));
+            entry.put("failedPart", failure.part().toString()).put("reason", failure.reason());
+        }
+        return result;
+    }
+
+    private ObjectNode rule(Rule rule) {
+        return mapper.createObjectNode()
+                .put("rule", rule.number())
+                .put("line", rule.line())
+                .put("text", rule.toString());
+    }
+
+    private byte[] bodyBytes() throws IOException {
+        if (body == null) {
+            return null;
+        }
+        return body.text != null ? body.text.getBytes(StandardCharsets.UTF_8) : readBytes(body.file);
+    }
+
+    private static String read(Path file) throws IOException {
+        return new String(readBytes(file), StandardCharsets.UTF_8);
+    }
+
+    private static byte[] readBytes(Path file) throws IOException {
+        return file.toString().equals("-") ? System.in.readAllBytes() : Files.readAllBytes(file);
+    }
+}

@@ -1,0 +1,195 @@
+package io.tokengate.server.request;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.io.JsonStringEncoder;
+import io.tokengate.core.request.JsonLookup;
+import io.tokengate.core.request.JsonPath;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A request body read as JSON for {@code [JsonData::…]} conditions, parsed once and strictly: one
+ * JSON value and nothing after it, no comments or other extensions, no duplicate key anywhere
+ * (two parsers may keep different copies of a duplicate, so it never matches), and bounded
+ * nesting. A node matches as its text: a string's value, the JSON text of a number exactly as
+ * written, {@code true}/{@code false}/{@code null}, or the compact JSON of an object or array.
+ */
+public final class JsonBody {
+    /** Deepest nesting accepted; deeper bodies are not inspected and so match nothing. */
+    static final int MAX_DEPTH = 256;
+
+    private static final JsonFactory FACTORY = JsonFactory.builder()
+            .streamReadConstraints(
+                    StreamReadConstraints.builder().maxNestingDepth(MAX_DEPTH).build())
+            .build();
+
+    private static final JsonBody EMPTY = new JsonBody(null, "the request has no body");
+
+    private final Object root;
+    private final String unusable;
+
+    private JsonBody(Object root, String unusable) {
+        this.root = root;
+        this.unusable = unusable;
+    }
+
+    /** The body of a request without one. */
+    public static JsonBody absent() {
+        return EMPTY;
+    }
+
+    /** Reads {@code bytes}; never throws: a body that is not usable JSON says why on every lookup. */
+    public static JsonBody parse(byte[] bytes) {
+        if (bytes == null || bytes.length == 0) {
+            return EMPTY;
+        }
+        try (JsonParser parser = FACTORY.createParser(bytes)) {
+            JsonToken first = parser.nextToken();
+            if (first == null) {
+                return new JsonBody(null, "the body is not JSON (empty)");
+            }
+            Object root = read(parser, first);
+            return hasTrailingContent(parser)
+                    ? new JsonBody(null, "the body is not JSON (content after the value)")
+                    : new JsonBody(root, null);
+        } catch (DuplicateKey e) {
+            return new JsonBody(null, "the body has a duplicate key '" + e.getMessage() + "'");
+        } catch (IOException | RuntimeException e) {
+            return new JsonBody(null, "the body is not JSON");
+        }
+    }
+
+    private static boolean hasTrailingContent(JsonParser parser) {
+        try {
+            return parser.nextToken() != null;
+        } catch (IOException e) {
+            return true;
+        }
+    }
+
+    /** The node at {@code path}, or why there is none. */
+    public JsonLookup lookup(JsonPath path) {
+        if (unusable != null) {
+            return JsonLookup.unusable(unusable);
+        }
+        Object node = root;
+        for (String segment : path.segments()) {
+            if (node instanceof JsonObject object) {
+                node = object.members.get(segment);
+            } else if (node instanceof List<?> array) {
+                int index = JsonPath.arrayIndex(segment);
+                node = index >= 0 && index < array.size() ? array.get(index) : null;
+            } else {
+                node = null;
+            }
+            if (node == null) {
+                return JsonLookup.missing();
+            }
+        }
+        return JsonLookup.found(text(node));
+    }
+
+    /** Whether the body parsed as JSON. */
+    public boolean isJson() {
+        return unusable == null;
+    }
+
+    private static Object read(JsonParser parser, JsonToken token) throws IOException {
+        switch (token) {
+            case START_OBJECT:
+                JsonObject object = new JsonObject();
+                for (JsonToken t = parser.nextToken(); t != JsonToken.END_OBJECT; t = parser.nextToken()) {
+                    String name = parser.currentName();
+                    Object value = read(parser, parser.nextToken());
+                    if (object.members.putIfAbsent(name, value) != null) {
+                        throw new DuplicateKey(name);
+                    }
+                }
+                return object;
+            case START_ARRAY:
+                List<Object> array = new ArrayList<>();
+                for (JsonToken t = parser.nextToken(); t != JsonToken.END_ARRAY; t = parser.nextToken()) {
+                    array.add(read(parser, t));
+                }
+                return array;
+            case VALUE_STRING:
+                return new JsonString(parser.getText());
+            case VALUE_NUMBER_INT:
+            case VALUE_NUMBER_FLOAT:
+            case VALUE_TRUE:
+            case VALUE_FALSE:
+            case VALUE_NULL:
+                return new JsonLiteral(parser.getText());
+            default:
+                throw new IOException("unexpected token " + token);
+        }
+    }
+
+    /** The text a node matches as. */
+    private static String text(Object node) {
+        if (node instanceof JsonString string) {
+            return string.value;
+        }
+        if (node instanceof JsonLiteral literal) {
+            return literal.text;
+        }
+        StringBuilder out = new StringBuilder();
+        writeCompact(node, out);
+        return out.toString();
+    }
+
+    private static void writeCompact(Object node, StringBuilder out) {
+        if (node instanceof JsonObject object) {
+            out.append('{');
+            boolean first = true;
+            for (Map.Entry<String, Object> member : object.members.entrySet()) {
+                out.append(first ? "" : ",").append('"');
+                JsonStringEncoder.getInstance().quoteAsString(member.getKey(), out);
+                out.append("\":");
+                writeCompact(member.getValue(), out);
+                first = false;
+            }
+            out.append('}');
+        } else if (node instanceof List<?> array) {
+            out.append('[');
+            for (int i = 0; i < array.size(); i++) {
+                out.append(i == 0 ? "" : ",");
+                writeCompact(array.get(i), out);
+            }
+            out.append(']');
+        } else if (node instanceof JsonString string) {
+            out.append('"');
+            JsonStringEncoder.getInstance().quoteAsString(string.value, out);
+            out.append('"');
+        } else {
+            out.append(((JsonLiteral) node).text);
+        }
+    }
+
+    private static final class JsonObject {
+        final Map<String, Object> members = new LinkedHashMap<>();
+    }
+
+    private record JsonString(String value) {}
+
+    private record JsonLiteral(String text) {}
+
+    private static final class DuplicateKey extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        DuplicateKey(String key) {
+            super(key.length() > 64 ? key.substring(0, 64) + "…" : key, null, false, false);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return unusable == null ? "JsonBody[json]" : "JsonBody[" + unusable + "]";
+    }
+}

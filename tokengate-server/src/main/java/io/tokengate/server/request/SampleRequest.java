@@ -1,0 +1,56 @@
+package io.tokengate.server.request;
+
+import io.tokengate.core.request.CanonicalPath;
+import io.tokengate.core.request.MalformedRequestException;
+import io.tokengate.core.request.QueryString;
+import java.util.Locale;
+
+/**
+ * A request described by a method, a full URL and an optional body, for dry runs ({@code
+ * tokengate check}, {@code POST /api/v1/check}): it goes through the same canonicalization as a
+ * real request, and its public URL is the URL's own scheme, host and port.
+ */
+public final class SampleRequest {
+    private SampleRequest() {}
+
+    /**
+     * @param url the full request URL, e.g. {@code https://gw.example.com/rest/api/2/issue/X-1?a=b}
+     * @param body the body, or null for none
+     * @throws MalformedRequestException when the gateway would refuse the request as ambiguous
+     * @throws IllegalArgumentException when {@code url} is not an absolute http(s) URL
+     */
+    public static GatewayRequestView of(String method, String url, byte[] body) {
+        if (!method.matches("[A-Za-z]+")) {
+            throw new IllegalArgumentException("invalid HTTP method '" + method + "'");
+        }
+        String lower = url.toLowerCase(Locale.ROOT);
+        int schemeEnd = lower.startsWith("https://") ? 8 : lower.startsWith("http://") ? 7 : -1;
+        if (schemeEnd < 0) {
+            throw new IllegalArgumentException("the URL must start with http:// or https://, got '" + url + "'");
+        }
+        int fragment = url.indexOf('#');
+        String target = fragment < 0 ? url : url.substring(0, fragment);
+        int pathStart = indexOfAny(target, "/?", schemeEnd);
+        String origin = pathStart < 0 ? target : target.substring(0, pathStart);
+        if (origin.length() == schemeEnd) {
+            throw new IllegalArgumentException("the URL has no host: '" + url + "'");
+        }
+        String rest = pathStart < 0 ? "/" : target.substring(pathStart);
+        int q = rest.indexOf('?');
+        String rawPath = q < 0 ? rest : rest.substring(0, q);
+        String rawQuery = q < 0 ? null : rest.substring(q + 1);
+        CanonicalPath path = CanonicalPath.parse(rawPath.isEmpty() ? "/" : rawPath);
+        QueryString query = QueryString.parse(rawQuery);
+        JsonBody json = body == null ? JsonBody.absent() : JsonBody.parse(body);
+        return new GatewayRequestView(method, origin, path, query, () -> json);
+    }
+
+    private static int indexOfAny(String s, String chars, int from) {
+        for (int i = from; i < s.length(); i++) {
+            if (chars.indexOf(s.charAt(i)) >= 0) {
+                return i;
+            }
+        }
+        return -1;
+    }
+}

@@ -1,0 +1,113 @@
+package io.tokengate.server.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class CheckCommandTest {
+    private final StringWriter out = new StringWriter();
+    private final StringWriter err = new StringWriter();
+
+    private int run(String... args) {
+        var commandLine = Main.commandLine();
+        commandLine.setOut(new PrintWriter(out));
+        commandLine.setErr(new PrintWriter(err));
+        return commandLine.execute(args);
+    }
+
+    @Test
+    void allowedExitsZeroAndNamesTheRule() {
+        int code = run(
+                "check",
+                "--limits-text",
+                "# CI\n.*/rest/api/2/issue/JRA.*\n[post].*/rest/api/2/issue/KANBAN-100/comment.*",
+                "--method",
+                "post",
+                "--url",
+                "https://gw.example.com/rest/api/2/issue/KANBAN-100/comment");
+        assertThat(code).isZero();
+        assertThat(out.toString())
+                .isEqualToNormalizingNewlines("POST https://gw.example.com/rest/api/2/issue/KANBAN-100/comment\n"
+                        + "ALLOWED by rule 2 (line 3): [POST].*/rest/api/2/issue/KANBAN-100/comment.*\n");
+    }
+
+    @Test
+    void deniedExitsOneAndExplainsEachRule() {
+        int code = run(
+                "check",
+                "--limits-text",
+                ".*/rest/extender/1.0/filter/user/.*[QueryParam::permissions==true]",
+                "--url",
+                "https://gw.example.com/rest/extender/1.0/filter/user/admin?permissions=true&permissions=false");
+        assertThat(code).isEqualTo(1);
+        assertThat(out.toString())
+                .contains("DENIED: no rule matches")
+                .contains("failed at [QueryParam::permissions==true]: query parameter 'permissions':"
+                        + " one of 2 values 'false' does not match 'true'");
+    }
+
+    @Test
+    void limitsThatDoNotParseExitTwoWithLineAndColumn(@TempDir Path dir) throws Exception {
+        Path limits = dir.resolve("limits.txt");
+        Files.writeString(limits, ".*/ok\n.*/rest/api/2/[Header::x==y]\n");
+        int code = run("check", "--limits", limits.toString(), "--url", "https://gw/rest/api/2/x");
+        assertThat(code).isEqualTo(2);
+        assertThat(err.toString())
+                .contains("line 2, column 16: unknown condition 'Header' (expected QueryParam or JsonData)");
+        assertThat(out.toString()).isEmpty();
+    }
+
+    @Test
+    void jsonOutputForScripts(@TempDir Path dir) throws Exception {
+        Path body = dir.resolve("body.json");
+        Files.writeString(body, "{\"editable\":false,\"favourite\":true}");
+        int code = run(
+                "check",
+                "--json",
+                "--limits-text",
+                ".*/rest/api/2/filter[JsonData::editable==false][JsonData::favourite==false]",
+                "--method",
+                "POST",
+                "--url",
+                "https://gw/rest/api/2/filter",
+                "--body",
+                body.toString());
+        assertThat(code).isEqualTo(1);
+        JsonNode json = new ObjectMapper().readTree(out.toString());
+        assertThat(json.get("allowed").asBoolean()).isFalse();
+        assertThat(json.at("/failures/0/failedPart").asText()).isEqualTo("[JsonData::favourite==false]");
+        assertThat(json.at("/failures/0/line").asInt()).isEqualTo(1);
+        assertThat(json.at("/request/url").asText()).isEqualTo("https://gw/rest/api/2/filter");
+
+        out.getBuffer().setLength(0);
+        assertThat(run("check", "--json", "--limits-text", "[pots].*", "--url", "https://gw/x"))
+                .isEqualTo(2);
+        JsonNode error = new ObjectMapper().readTree(out.toString());
+        assertThat(error.at("/problems/0/column").asInt()).isEqualTo(2);
+        assertThat(error.at("/problems/0/reason").asText())
+                .isEqualTo("unknown HTTP method 'pots' (did you mean POST?)");
+    }
+
+    @Test
+    void aRequestTheGatewayWouldRefuseIsDenied() {
+        int code = run("check", "--limits-text", ".*", "--url", "https://gw/rest/api/2/issue/..%2F..%2Fadmin");
+        assertThat(code).isEqualTo(1);
+        assertThat(out.toString()).startsWith("REJECTED (400)").contains("encoded '/' (%2F) in path");
+    }
+
+    @Test
+    void usageErrorsExitWith64() {
+        assertThat(run("check", "--url", "https://gw/x")).isEqualTo(Main.USAGE);
+        assertThat(err.toString()).contains("Missing required argument");
+        assertThat(run("check", "--limits-text", ".*", "--url", "ftp://gw/x")).isEqualTo(Main.USAGE);
+        assertThat(run("check", "--limits-text", ".*", "--limits", "f", "--url", "https://gw/x"))
+                .isEqualTo(Main.USAGE);
+    }
+}

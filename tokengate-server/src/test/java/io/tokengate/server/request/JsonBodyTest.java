@@ -1,0 +1,127 @@
+package io.tokengate.server.request;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.tokengate.core.request.JsonLookup;
+import io.tokengate.core.request.JsonPath;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class JsonBodyTest {
+    private static final String ISSUE =
+            """
+            {"fields": {"project": {"key": "JRA"}, "summary": "Crash \\"on\\" start",
+                        "labels": ["ci", "nightly"], "priority": null, "estimate": 1.50,
+                        "big": 1e2, "neg": -0, "flag": true, "a.b": "dotted", "sl/ash": 1, "ti~lde": 2,
+                        "empty": {}, "list": [], "nested": {"x": [1, {"y": "z"}], "u": "ü\\u00e9"}},
+             "0": "zero-key", "": "empty-key"}""";
+
+    private static JsonLookup lookup(String body, String path) {
+        return JsonBody.parse(body.getBytes(StandardCharsets.UTF_8)).lookup(JsonPath.parse(path));
+    }
+
+    @ParameterizedTest
+    @CsvSource(
+            delimiterString = " => ",
+            quoteCharacter = '`',
+            value = {
+                "fields.project.key => JRA",
+                "/fields/project/key => JRA",
+                "fields.summary => `Crash \"on\" start`",
+                "fields.labels.0 => ci",
+                "fields.labels.1 => nightly",
+                "/fields/labels/1 => nightly",
+                "fields.priority => null",
+                "fields.estimate => 1.50",
+                "fields.big => 1e2",
+                "fields.neg => -0",
+                "fields.flag => true",
+                "fields.labels => `[\"ci\",\"nightly\"]`",
+                "fields.project => `{\"key\":\"JRA\"}`",
+                "fields.empty => {}",
+                "fields.list => []",
+                "fields.nested => `{\"x\":[1,{\"y\":\"z\"}],\"u\":\"üé\"}`",
+                "fields.nested.x.1.y => z",
+                "/fields/a.b => dotted",
+                "/fields/sl~1ash => 1",
+                "/fields/ti~0lde => 2",
+                "0 => zero-key",
+                "/ => empty-key",
+            })
+    void nodesMatchAsTheirText(String path, String text) {
+        assertThat(lookup(ISSUE, path)).isEqualTo(JsonLookup.found(text));
+    }
+
+    @ParameterizedTest
+    @ValueSource(
+            strings = {
+                "missing",
+                "fields.missing",
+                "fields.labels.2",
+                "fields.labels.01",
+                "fields.labels.-1",
+                "fields.project.key.deeper",
+                "fields.a.b",
+                "/fields/labels/x"
+            })
+    void missingNodes(String path) {
+        assertThat(lookup(ISSUE, path)).isEqualTo(JsonLookup.missing());
+    }
+
+    @Test
+    void theWholeDocumentIsAddressedFromItsRootWhichMayBeAnArray() {
+        assertThat(lookup("[{\"a\":1},{\"a\":2}]", "1.a")).isEqualTo(JsonLookup.found("2"));
+        assertThat(lookup("\"just a string\"", "a")).isEqualTo(JsonLookup.missing());
+    }
+
+    @ParameterizedTest
+    @CsvSource(
+            delimiterString = " => ",
+            quoteCharacter = '`',
+            value = {
+                "`{\"editable\":false,\"editable\":true}` => the body has a duplicate key 'editable'",
+                "`{\"a\":{\"b\":1,\"b\":1}}` => the body has a duplicate key 'b'",
+                "`[{\"x\":1},{\"y\":2,\"y\":3}]` => the body has a duplicate key 'y'",
+                "`{\"editable\":false}{\"editable\":true}` => the body is not JSON (content after the value)",
+                "`{\"editable\":false} x` => the body is not JSON (content after the value)",
+                "`{\"editable\":false` => the body is not JSON",
+                "`{'editable':false}` => the body is not JSON",
+                "`{\"a\":NaN}` => the body is not JSON",
+                "`{\"a\":01}` => the body is not JSON",
+                "`{\"a\":1,}` => the body is not JSON",
+                "`/* c */ {\"a\":1}` => the body is not JSON",
+                "`editable=false` => the body is not JSON",
+                "`   ` => the body is not JSON (empty)",
+            })
+    void bodiesThatCannotBeReadOneWayOnlyMatchNothing(String body, String reason) {
+        assertThat(lookup(body, "editable")).isEqualTo(JsonLookup.unusable(reason));
+        assertThat(JsonBody.parse(body.getBytes(StandardCharsets.UTF_8)).isJson())
+                .isFalse();
+    }
+
+    @Test
+    void absentAndEmptyBodies() {
+        assertThat(JsonBody.absent().lookup(JsonPath.parse("a")))
+                .isEqualTo(JsonLookup.unusable("the request has no body"));
+        assertThat(JsonBody.parse(new byte[0]).lookup(JsonPath.parse("a")))
+                .isEqualTo(JsonLookup.unusable("the request has no body"));
+    }
+
+    @Test
+    void nestingIsBoundedSoHostileBodiesCannotExhaustTheStack() {
+        String deep = "[".repeat(100_000) + "]".repeat(100_000);
+        assertThat(lookup(deep, "0")).isEqualTo(JsonLookup.unusable("the body is not JSON"));
+        String allowed = "[".repeat(JsonBody.MAX_DEPTH) + "]".repeat(JsonBody.MAX_DEPTH);
+        assertThat(JsonBody.parse(allowed.getBytes(StandardCharsets.UTF_8)).isJson())
+                .isTrue();
+    }
+
+    @Test
+    void invalidUtf8IsNotJson() {
+        byte[] body = {'{', '"', 'a', '"', ':', '"', (byte) 0xC3, '"', '}'};
+        assertThat(JsonBody.parse(body).lookup(JsonPath.parse("a"))).isInstanceOf(JsonLookup.Unusable.class);
+    }
+}
