@@ -15,7 +15,12 @@ import org.eclipse.jetty.server.Request;
  */
 final class BodyReader implements Runnable {
     /** What arrived: the kept bytes, the total count, its SHA-256, and why reading stopped early. */
-    record Body(byte[] bytes, long length, String sha256, Throwable failure) {}
+    record Body(byte[] bytes, long length, String sha256, Throwable failure) {
+        /** The body of a request that had none, or whose body nobody read. */
+        static Body empty() {
+            return new Body(new byte[0], 0, HexFormat.of().formatHex(newDigest().digest()), null);
+        }
+    }
 
     private final Request request;
     private final int limit;
@@ -28,8 +33,12 @@ final class BodyReader implements Runnable {
         this.request = request;
         this.limit = limit;
         this.then = then;
+        this.digest = newDigest();
+    }
+
+    static MessageDigest newDigest() {
         try {
-            this.digest = MessageDigest.getInstance("SHA-256");
+            return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("every Java runtime has SHA-256", e);
         }

@@ -1,15 +1,9 @@
 package io.tokengate.demo;
 
-import java.time.Clock;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import org.eclipse.jetty.http.HttpField;
-import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
-import org.eclipse.jetty.http.HttpURI;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
@@ -28,28 +22,24 @@ final class DemoHandler extends Handler.Abstract {
             "You are not authenticated. Authentication required to perform this operation.";
 
     private final String contextPath;
-    private final Identity identity;
     private final Directory directory;
     private final int recordedBodyLimit;
-    private final Clock clock;
-    private final RequestLog log;
+    private final Recorder recorder;
     private final Router router;
 
-    DemoHandler(DemoJira.Options options, Directory directory, RequestLog log, Router router) {
+    DemoHandler(DemoJira.Options options, Directory directory, Recorder recorder, Router router) {
         this.contextPath = options.contextPath();
-        this.identity = options.identity();
         this.directory = directory;
         this.recordedBodyLimit = options.recordedBodyLimit();
-        this.clock = options.clock();
-        this.log = log;
+        this.recorder = recorder;
         this.router = router;
     }
 
     @Override
     public boolean handle(Request request, Response response, Callback callback) {
-        Instant arrived = clock.instant();
+        Instant arrived = recorder.now();
         BodyReader.read(request, recordedBodyLimit, body -> {
-            ReceivedRequest received = record(request, body, arrived);
+            ReceivedRequest received = recorder.record(request, body, arrived);
             if (body.failure() != null) {
                 callback.failed(body.failure());
                 return;
@@ -67,34 +57,6 @@ final class DemoHandler extends Handler.Abstract {
             }
         });
         return true;
-    }
-
-    private ReceivedRequest record(Request request, BodyReader.Body body, Instant arrived) {
-        HttpURI uri = request.getHttpURI();
-        List<ReceivedRequest.Header> headers = new ArrayList<>();
-        for (HttpField field : request.getHeaders()) {
-            headers.add(new ReceivedRequest.Header(field.getName(), field.getValue()));
-        }
-        String user = identify(request.getHeaders()).orElse(null);
-        ReceivedRequest received = new ReceivedRequest(
-                request.getMethod(),
-                uri.getPath(),
-                uri.getQuery(),
-                headers,
-                body.bytes(),
-                body.length(),
-                body.sha256(),
-                user,
-                arrived);
-        log.add(received);
-        return received;
-    }
-
-    /** The effective user's directory name, or the presented name if the directory lacks it. */
-    private Optional<String> identify(HttpFields headers) {
-        return identity.authenticate(headers)
-                .or(() -> directory.authenticate(headers))
-                .map(name -> directory.person(name).name());
     }
 
     private void answer(Request request, Response response, Callback callback, ReceivedRequest received)

@@ -63,6 +63,7 @@ public final class DemoJira implements AutoCloseable {
     public static DemoJira start(Options options) {
         Directory directory = new Directory(options.users());
         RequestLog log = new RequestLog(RECEIVED_CAPACITY);
+        Recorder recorder = new Recorder(options.identity(), directory, options.clock(), log);
         Router router = Routes.create(SeedData.create(), directory, options.clock(), options.faultEndpoints());
 
         QueuedThreadPool threads = new QueuedThreadPool(32, 2);
@@ -75,7 +76,8 @@ public final class DemoJira implements AutoCloseable {
         connector.setHost("127.0.0.1");
         connector.setPort(options.port());
         server.addConnector(connector);
-        server.setHandler(new DemoHandler(options, directory, log, router));
+        server.setHandler(new DemoHandler(options, directory, recorder, router));
+        server.setErrorHandler(new RefusedRequestHandler(recorder));
         try {
             server.start();
         } catch (IOException e) {
