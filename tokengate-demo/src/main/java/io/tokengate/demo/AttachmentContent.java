@@ -52,6 +52,13 @@ final class AttachmentContent extends InputStream {
     }
 
     @Override
+    public long skip(long count) {
+        long skipped = Math.max(0, Math.min(count, size - position));
+        position += skipped;
+        return skipped;
+    }
+
+    @Override
     public int available() {
         return (int) Math.min(Integer.MAX_VALUE, size - position);
     }

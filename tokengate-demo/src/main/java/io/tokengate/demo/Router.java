@@ -2,6 +2,8 @@ package io.tokengate.demo;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.SortedSet;
 import java.util.TreeSet;
 
 /**
@@ -10,7 +12,7 @@ import java.util.TreeSet;
  * matches any method. A path that matches only under other methods is 405, no match is 404.
  */
 final class Router {
-    private record Route(String method, List<String> pattern, Endpoint endpoint) {
+    record Route(String method, List<String> pattern, Endpoint endpoint) {
         boolean matches(List<String> path) {
             for (int i = 0; i < pattern.size(); i++) {
                 String part = pattern.get(i);
@@ -23,6 +25,10 @@ final class Router {
             }
             return path.size() == pattern.size();
         }
+
+        boolean accepts(String requestMethod) {
+            return method.equals("*") || method.equals(requestMethod);
+        }
     }
 
     private final List<Route> routes = new ArrayList<>();
@@ -32,17 +38,25 @@ final class Router {
         return this;
     }
 
+    /** The first route for {@code method} and {@code path}. */
+    Optional<Route> route(String method, List<String> path) {
+        return routes.stream().filter(r -> r.matches(path) && r.accepts(method)).findFirst();
+    }
+
+    /** The methods some route accepts at {@code path}. */
+    SortedSet<String> allowed(List<String> path) {
+        TreeSet<String> methods = new TreeSet<>();
+        routes.stream().filter(r -> r.matches(path)).forEach(r -> methods.add(r.method()));
+        return methods;
+    }
+
     void dispatch(Exchange exchange) throws Exception {
-        TreeSet<String> allowed = new TreeSet<>();
-        for (Route route : routes) {
-            if (route.matches(exchange.path())) {
-                if (route.method().equals("*") || route.method().equals(exchange.method())) {
-                    route.endpoint().handle(exchange);
-                    return;
-                }
-                allowed.add(route.method());
-            }
+        Optional<Route> route = route(exchange.method(), exchange.path());
+        if (route.isPresent()) {
+            route.get().endpoint().handle(exchange);
+            return;
         }
+        SortedSet<String> allowed = allowed(exchange.path());
         if (allowed.isEmpty()) {
             exchange.fail(404, "No resource at " + exchange.received().rawPath());
         } else {
