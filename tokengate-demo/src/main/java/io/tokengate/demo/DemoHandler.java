@@ -66,16 +66,8 @@ final class DemoHandler extends Handler.Abstract {
             exchange(request, response, callback, received, List.of(), Map.of()).fail(404, "No resource at " + rawPath);
             return;
         }
-        List<String> path;
-        Map<String, List<String>> query;
-        try {
-            path = Percent.segments(rawPath.substring(contextPath.length()));
-            query = Percent.query(received.rawQuery());
-        } catch (IllegalArgumentException malformed) {
-            exchange(request, response, callback, received, List.of(), Map.of())
-                    .fail(400, "Malformed request target: " + malformed.getMessage());
-            return;
-        }
+        List<String> path = Percent.segments(rawPath.substring(contextPath.length()));
+        Map<String, List<String>> query = Percent.query(received.rawQuery());
         Exchange exchange = exchange(request, response, callback, received, path, query);
         if (received.effectiveUser() == null) {
             response.getHeaders().put(HttpHeader.WWW_AUTHENTICATE, "Basic realm=\"demo\"");

@@ -1,9 +1,6 @@
 package io.tokengate.demo;
 
 import java.io.ByteArrayOutputStream;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -11,7 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Percent-decoding of raw paths and queries, strictly: bad escapes and invalid UTF-8 are errors. */
+/** Percent-decoding of raw paths and queries, for routing and reading parameters. */
 final class Percent {
     private Percent() {}
 
@@ -47,41 +44,39 @@ final class Percent {
         return parameters;
     }
 
-    /** Decodes {@code %XX} escapes (and {@code +} if asked) as UTF-8. */
+    /**
+     * Decodes {@code %XX} escapes (and {@code +} if asked) as UTF-8, leniently as servlet
+     * containers do: a {@code %} not followed by two hex digits stays as it is, and bytes that are
+     * not UTF-8 become U+FFFD. The demo never refuses a target it can route.
+     */
     static String decode(String raw, boolean plusIsSpace) {
         if (raw.indexOf('%') < 0 && !(plusIsSpace && raw.indexOf('+') >= 0)) {
             return raw;
         }
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream(raw.length());
+        StringBuilder decoded = new StringBuilder(raw.length());
+        ByteArrayOutputStream escaped = new ByteArrayOutputStream();
         for (int i = 0; i < raw.length(); i++) {
             char c = raw.charAt(i);
-            if (c == '%') {
-                if (i + 2 >= raw.length()) {
-                    throw new IllegalArgumentException("truncated percent-escape at index " + i + " of '" + raw + "'");
-                }
-                int high = Character.digit(raw.charAt(i + 1), 16);
-                int low = Character.digit(raw.charAt(i + 2), 16);
-                if (high < 0 || low < 0) {
-                    throw new IllegalArgumentException("invalid percent-escape at index " + i + " of '" + raw + "'");
-                }
-                bytes.write(high * 16 + low);
+            if (c == '%' && i + 2 < raw.length() && isHex(raw.charAt(i + 1)) && isHex(raw.charAt(i + 2))) {
+                escaped.write(Character.digit(raw.charAt(i + 1), 16) * 16 + Character.digit(raw.charAt(i + 2), 16));
                 i += 2;
-            } else if (c == '+' && plusIsSpace) {
-                bytes.write(' ');
-            } else {
-                byte[] utf8 = String.valueOf(c).getBytes(StandardCharsets.UTF_8);
-                bytes.write(utf8, 0, utf8.length);
+                continue;
             }
+            flush(escaped, decoded);
+            decoded.append(c == '+' && plusIsSpace ? ' ' : c);
         }
-        try {
-            return StandardCharsets.UTF_8
-                    .newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(bytes.toByteArray()))
-                    .toString();
-        } catch (CharacterCodingException e) {
-            throw new IllegalArgumentException("percent-escapes of '" + raw + "' are not UTF-8", e);
+        flush(escaped, decoded);
+        return decoded.toString();
+    }
+
+    private static boolean isHex(char c) {
+        return Character.digit(c, 16) >= 0;
+    }
+
+    private static void flush(ByteArrayOutputStream escaped, StringBuilder decoded) {
+        if (escaped.size() > 0) {
+            decoded.append(new String(escaped.toByteArray(), StandardCharsets.UTF_8));
+            escaped.reset();
         }
     }
 }
