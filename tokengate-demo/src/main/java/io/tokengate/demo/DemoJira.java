@@ -42,8 +42,11 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
  * failures under {@code /rest/demo/1.0/} ({@code slow?ms=N}, {@code reset}, {@code stall}, {@code
  * status/{code}}) that the gateway's upstream-failure tests need. Everything else is 404.
  *
- * <p>Every request is recorded before it is answered, whatever the answer; URIs that Jetty would
- * normally refuse as ambiguous are let through, so that a test can see what a gateway forwarded.
+ * <p>Every request is recorded before it is answered, whatever the answer. Targets that Jetty
+ * would normally refuse as ambiguous ({@code %2F}, {@code ..}, {@code ;}) reach the demo as they
+ * are, so that a test can see what a gateway forwarded. The few that Jetty cannot parse at all
+ * (climbing above the root, {@code %00}) are answered 400 by Jetty and recorded as method {@code
+ * BAD}, path {@code /badMessage}: {@link #received()} is empty only if nothing arrived.
  */
 public final class DemoJira implements AutoCloseable {
     /** How many requests {@link #received()} keeps. */

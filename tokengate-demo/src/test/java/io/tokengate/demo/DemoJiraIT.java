@@ -2,6 +2,7 @@ package io.tokengate.demo;
 
 import static io.tokengate.demo.Http.json;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.http.HttpResponse;
@@ -308,6 +309,15 @@ class DemoJiraIT {
             assertThat(root.get("/jirax/rest/api/2/issue/AAA-1", USER, "admin").statusCode())
                     .isEqualTo(404);
         }
+    }
+
+    @Test
+    void aTakenPortFailsTheStartNamingThePort() {
+        int port = jira.baseUri().getPort();
+
+        assertThatThrownBy(() -> DemoJira.start(DemoJira.Options.defaults().port(port)))
+                .isInstanceOf(java.io.UncheckedIOException.class)
+                .hasMessageContaining("127.0.0.1:" + port);
     }
 
     private static List<String> names(JsonNode array, String field) {

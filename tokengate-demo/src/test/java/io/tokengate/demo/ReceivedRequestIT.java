@@ -121,6 +121,25 @@ class ReceivedRequestIT {
     }
 
     @Test
+    void recordsAnAbortedUploadOnceWithTheBytesThatArrived() throws Exception {
+        try (java.net.Socket socket = RawHttp.connect(jira.baseUri())) {
+            socket.getOutputStream()
+                    .write(("PUT /jira/rest/api/2/echo/upload HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                                    + "X-Forwarded-User: bob\r\nContent-Length: 100\r\n\r\n0123456789")
+                            .getBytes(StandardCharsets.ISO_8859_1));
+            socket.getOutputStream().flush();
+            socket.shutdownOutput();
+            RawHttp.readAll(socket.getInputStream());
+        }
+
+        List<ReceivedRequest> received = jira.received();
+        assertThat(received).hasSize(1);
+        assertThat(received.get(0).bodyText()).isEqualTo("0123456789");
+        assertThat(received.get(0).bodyLength()).isEqualTo(10);
+        assertThat(received.get(0).header("Content-Length")).hasValue("100");
+    }
+
+    @Test
     void distinguishesNoQueryFromAnEmptyOne() {
         RawHttp.exchange(jira.baseUri(), "GET /jira/rest/api/2/echo/x HTTP/1.1", new byte[0]);
         RawHttp.exchange(jira.baseUri(), "GET /jira/rest/api/2/echo/x? HTTP/1.1", new byte[0]);
