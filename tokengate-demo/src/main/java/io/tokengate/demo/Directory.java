@@ -1,0 +1,40 @@
+package io.tokengate.demo;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import org.eclipse.jetty.http.HttpFields;
+
+/** The demo's users, found by name or e-mail, case-insensitively. */
+final class Directory {
+    private final Map<String, DemoUser> byNameOrEmail = new HashMap<>();
+
+    Directory(List<DemoUser> users) {
+        for (DemoUser user : users) {
+            byNameOrEmail.put(user.name().toLowerCase(Locale.ROOT), user);
+            byNameOrEmail.put(user.email().toLowerCase(Locale.ROOT), user);
+        }
+    }
+
+    /** The user named by the request's Basic credentials, if name (or e-mail) and password match. */
+    Optional<String> authenticate(HttpFields headers) {
+        return BasicCredentials.of(headers).flatMap(credentials -> find(credentials.user())
+                .filter(user -> MessageDigest.isEqual(
+                        user.password().getBytes(StandardCharsets.UTF_8),
+                        credentials.password().getBytes(StandardCharsets.UTF_8)))
+                .map(DemoUser::name));
+    }
+
+    /** The profile of {@code nameOrEmail}: the directory's user if it has one, else a plain one. */
+    Person person(String nameOrEmail) {
+        return find(nameOrEmail).map(Person::of).orElseGet(() -> Person.unknown(nameOrEmail));
+    }
+
+    private Optional<DemoUser> find(String nameOrEmail) {
+        return Optional.ofNullable(byNameOrEmail.get(nameOrEmail.toLowerCase(Locale.ROOT)));
+    }
+}

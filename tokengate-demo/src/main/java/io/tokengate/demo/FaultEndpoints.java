@@ -1,0 +1,115 @@
+package io.tokengate.demo;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.io.EndPoint;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.thread.Scheduler;
+
+/**
+ * Upstream failures on demand, for the gateway's tests of its 502 and 504 answers. They exist
+ * only with {@code faultEndpoints(true)}; a demo started for people never has them.
+ *
+ * <ul>
+ *   <li>{@code GET /rest/demo/1.0/slow?ms=N}: answers 200 after N ms (at most {@value #MAX_DELAY_MS})
+ *       from a scheduler, holding no thread while it waits;
+ *   <li>{@code GET /rest/demo/1.0/reset}: resets the TCP connection without answering;
+ *   <li>{@code GET /rest/demo/1.0/stall}: sends headers promising {@value #STALL_PROMISED} bytes and
+ *       the first {@value #STALL_SENT}, then nothing until the client or the demo closes;
+ *   <li>{@code GET /rest/demo/1.0/status/{code}}: answers with that status (200 to 599).
+ * </ul>
+ */
+final class FaultEndpoints {
+    static final long MAX_DELAY_MS = 600_000;
+    static final int STALL_PROMISED = 1 << 20;
+    static final int STALL_SENT = 1024;
+
+    /** {@code GET /rest/demo/1.0/slow?ms=N}. */
+    void slow(Exchange exchange) {
+        long delay;
+        try {
+            delay = Long.parseLong(exchange.query("ms").orElse("1000"));
+        } catch (NumberFormatException e) {
+            exchange.fail(400, "ms must be a whole number of milliseconds: " + e.getMessage());
+            return;
+        }
+        if (delay < 0 || delay > MAX_DELAY_MS) {
+            exchange.fail(400, "ms must be from 0 to " + MAX_DELAY_MS + ", not " + delay);
+            return;
+        }
+        AtomicBoolean answered = new AtomicBoolean();
+        exchange.request().addIdleTimeoutListener(timeout -> false);
+        Scheduler scheduler = exchange.request().getComponents().getScheduler();
+        Scheduler.Task task = scheduler.schedule(
+                () -> {
+                    if (answered.compareAndSet(false, true)) {
+                        ObjectNode body = JiraJson.MAPPER.createObjectNode().put("delayedMs", delay);
+                        exchange.respond(200, body);
+                    }
+                },
+                delay,
+                TimeUnit.MILLISECONDS);
+        exchange.request().addFailureListener(failure -> {
+            if (answered.compareAndSet(false, true)) {
+                task.cancel();
+            }
+        });
+    }
+
+    /**
+     * {@code GET /rest/demo/1.0/reset}: closes the socket with SO_LINGER 0, so the client reads
+     * a TCP reset, not a response.
+     */
+    void reset(Exchange exchange) throws IOException {
+        EndPoint endPoint =
+                exchange.request().getConnectionMetaData().getConnection().getEndPoint();
+        if (endPoint.getTransport() instanceof SocketChannel channel) {
+            channel.setOption(StandardSocketOptions.SO_LINGER, 0);
+        }
+        endPoint.close(new IOException("connection reset by the demo's fault endpoint"));
+        exchange.callback().succeeded();
+    }
+
+    /** {@code GET /rest/demo/1.0/stall}. */
+    void stall(Exchange exchange) {
+        Response response = exchange.response();
+        response.setStatus(200);
+        response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/octet-stream");
+        response.getHeaders().put(HttpHeader.CONTENT_LENGTH, STALL_PROMISED);
+        exchange.request().addIdleTimeoutListener(timeout -> false);
+        ByteBuffer first = ByteBuffer.allocate(STALL_SENT);
+        AttachmentContent.fill(first, 0, STALL_SENT);
+        first.flip();
+        // The exchange's callback stays pending: Jetty fails it when the connection closes.
+        response.write(false, first, Callback.from(() -> {}, exchange.callback()::failed));
+    }
+
+    /** {@code GET /rest/demo/1.0/status/{code}}. */
+    void status(Exchange exchange) {
+        int status;
+        try {
+            status = Integer.parseInt(exchange.segment(4));
+        } catch (NumberFormatException e) {
+            status = -1;
+        }
+        if (status < 200 || status > 599) {
+            exchange.fail(400, "status must be from 200 to 599, not '" + exchange.segment(4) + "'");
+            return;
+        }
+        if (status == 204 || status == 304) {
+            exchange.response().setStatus(status);
+            exchange.callback().succeeded();
+        } else if (status >= 400) {
+            exchange.fail(status, "Status " + status + " on request of the demo's fault endpoint.");
+        } else {
+            exchange.respond(status, JiraJson.MAPPER.createObjectNode().put("status", status));
+        }
+    }
+}

@@ -1,0 +1,4 @@
+package io.tokengate.demo;
+
+/** A Jira project. */
+record Project(String id, String key, String name) {}
