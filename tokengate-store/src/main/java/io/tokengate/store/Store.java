@@ -120,6 +120,9 @@ public final class Store implements AutoCloseable {
         }
         if (listener != null) {
             listener.start();
+            if (!listener.awaitLive(config.connectionTimeout().multipliedBy(2))) {
+                LOG.warn("token cache listener not connected yet; verifying tokens without the cache until it is");
+            }
         }
         auditWriter.start();
         long usageMillis = USAGE_FLUSH.toMillis();

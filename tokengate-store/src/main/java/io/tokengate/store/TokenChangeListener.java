@@ -41,7 +41,7 @@ final class TokenChangeListener implements AutoCloseable {
     private final String applicationName;
     private final Thread thread;
     private final ReentrantLock lock = new ReentrantLock();
-    private final Condition stopped = lock.newCondition();
+    private final Condition stopped = lock.newCondition(); // signalled on stop and on connect
     private volatile boolean running = true;
     private volatile boolean connected;
     private volatile Instant lastAlive = Instant.EPOCH;
@@ -88,6 +88,7 @@ final class TokenChangeListener implements AutoCloseable {
                 cache.invalidateAll(); // changes made while we were not listening are unknown
                 lastAlive = clock.instant();
                 connected = true;
+                signal();
                 if (backoff != MIN_BACKOFF) {
                     LOG.info("token cache listener reconnected; cache flushed and trusted again");
                 }
@@ -110,6 +111,36 @@ final class TokenChangeListener implements AutoCloseable {
             cache.invalidateAll();
             pause(backoff);
             backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);
+        }
+    }
+
+    /** Waits until the listener is live, at most {@code timeout}; returns whether it is. */
+    boolean awaitLive(Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        lock.lock();
+        try {
+            while (!isLive() && running) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                stopped.awaitNanos(left);
+            }
+            return isLive();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return isLive();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void signal() {
+        lock.lock();
+        try {
+            stopped.signalAll();
+        } finally {
+            lock.unlock();
         }
     }
 
@@ -159,12 +190,7 @@ final class TokenChangeListener implements AutoCloseable {
     @Override
     public void close() {
         running = false;
-        lock.lock();
-        try {
-            stopped.signalAll();
-        } finally {
-            lock.unlock();
-        }
+        signal();
         Connection c = connection;
         if (c != null) {
             try {
