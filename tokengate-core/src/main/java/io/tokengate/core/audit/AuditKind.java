@@ -1,0 +1,22 @@
+package io.tokengate.core.audit;
+
+/** What an audit record is about: a data-plane request, or one kind of admin action. */
+public enum AuditKind {
+    /** A data-plane request that presented credentials, allowed or not. */
+    REQUEST,
+    TOKEN_CREATE,
+    TOKEN_EDIT,
+    TOKEN_ROTATE,
+    TOKEN_REVEAL,
+    TOKEN_REVOKE,
+    TOKEN_DELETE,
+    LOGIN,
+    LOGIN_FAILED,
+    SETTING_CHANGE,
+    USER_ADD,
+    USER_REMOVE;
+
+    public boolean isAdminAction() {
+        return this != REQUEST;
+    }
+}

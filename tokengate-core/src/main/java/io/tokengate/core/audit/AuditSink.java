@@ -1,0 +1,26 @@
+package io.tokengate.core.audit;
+
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * Port: where audit records go. Designed for a request path that must never lose a record: the
+ * data plane reserves room <em>before</em> it forwards a request and answers 503 instead of
+ * forwarding when no room can be had. The queue behind it is bounded; nothing is silently dropped.
+ */
+public interface AuditSink {
+    /**
+     * Reserves room for one record, waiting at most {@code maxWait} for the writer to make some.
+     *
+     * @return empty when the queue stayed full (back-pressure) or the sink is closing
+     */
+    Optional<AuditSlot> reserve(Duration maxWait);
+
+    /**
+     * Queues one record, blocking while the queue is full, up to a limit of the sink's choosing.
+     * For admin actions, which are rare and may wait.
+     *
+     * @throws io.tokengate.core.TokengateException when no room could be had within that limit
+     */
+    void record(AuditEvent event);
+}

@@ -1,0 +1,22 @@
+package io.tokengate.core.token;
+
+/**
+ * A token field that is not acceptable: a blank name, a bound user with a colon, an expiry in the
+ * past or beyond the admin's lifetime cap. The admin plane answers 400 and names {@link #field()}.
+ * Limits and allowed IPs fail with their own {@link io.tokengate.core.limits.LimitsSyntaxException}
+ * and {@link IpAllowListSyntaxException}, which carry positions.
+ */
+public final class InvalidTokenSpecException extends IllegalArgumentException {
+    private static final long serialVersionUID = 1L;
+    private final String field;
+
+    InvalidTokenSpecException(String field, String message) {
+        super(field + ": " + message);
+        this.field = field;
+    }
+
+    /** The field's name as the admin API spells it: name, user, expiresAt, createdBy. */
+    public String field() {
+        return field;
+    }
+}

@@ -1,0 +1,44 @@
+package io.tokengate.core.token;
+
+import java.util.Optional;
+import java.util.function.Function;
+
+/**
+ * Port: the request path's cache of tokens by digest, so that a known token is verified without a
+ * database round trip. Implementations must make invalidation win over a concurrent load: after
+ * {@link #invalidate(TokenId)} returns, no value loaded before it may be served.
+ */
+public interface TokenCache {
+    /** A cache that caches nothing: every lookup loads. */
+    TokenCache NONE = new TokenCache() {
+        @Override
+        public Optional<VerifiedToken> get(TokenDigest digest, Function<TokenDigest, Optional<VerifiedToken>> loader) {
+            return loader.apply(digest);
+        }
+
+        @Override
+        public void invalidate(TokenId id) {}
+
+        @Override
+        public void invalidateAll() {}
+
+        @Override
+        public String toString() {
+            return "TokenCache.NONE";
+        }
+    };
+
+    /**
+     * The token for {@code digest}, from the cache or from {@code loader} (whose answer, found or
+     * not, may be cached for a bounded time).
+     */
+    Optional<VerifiedToken> get(TokenDigest digest, Function<TokenDigest, Optional<VerifiedToken>> loader);
+
+    /**
+     * Drops every entry of token {@code id} and every negative entry (so a token just created or
+     * rotated is found at once).
+     */
+    void invalidate(TokenId id);
+
+    void invalidateAll();
+}

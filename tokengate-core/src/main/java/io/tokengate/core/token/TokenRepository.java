@@ -1,0 +1,58 @@
+package io.tokengate.core.token;
+
+import java.time.Instant;
+import java.util.Optional;
+
+/**
+ * Port: where {@link TokenService} keeps tokens. Every method is one transaction; a change is
+ * visible to every node once the method returns. Implementations throw a {@link
+ * io.tokengate.core.TokengateException} subclass when the store cannot be reached, never a checked
+ * exception.
+ */
+public interface TokenRepository {
+    /**
+     * Stores a new token under the digest of its secret, with the encrypted copy of the secret
+     * ({@code sealedSecret}, null in secure mode). Usage starts at zero.
+     */
+    void insert(Token token, TokenDigest digest, byte[] sealedSecret);
+
+    Optional<Token> findById(TokenId id);
+
+    /** The token whose secret has this digest, whatever its status. */
+    Optional<Token> findByDigest(TokenDigest digest);
+
+    /** Tokens matching {@code query}, newest first; statuses are judged at {@code now}. */
+    TokenPage list(TokenQuery query, Instant now);
+
+    /**
+     * Replaces the editable fields (name, limits, expiry, allowed IPs) of the stored token with
+     * those of {@code token}.
+     *
+     * @return false when no token has that id
+     */
+    boolean updateEditable(Token token);
+
+    /**
+     * Replaces the secret: digest, encrypted copy (null in secure mode) and hint. The old secret
+     * stops matching when this returns.
+     *
+     * @return false when no token has that id
+     */
+    boolean replaceSecret(TokenId id, TokenDigest digest, byte[] sealedSecret, String hint);
+
+    /**
+     * Marks the token revoked at {@code at} unless it already is.
+     *
+     * @return false when no token has that id
+     */
+    boolean revoke(TokenId id, Instant at);
+
+    /** @return false when no token has that id */
+    boolean delete(TokenId id);
+
+    /** The encrypted copy of the token's secret; empty when the token or the copy does not exist. */
+    Optional<byte[]> sealedSecret(TokenId id);
+
+    /** Erases every encrypted copy (secure mode at start-up); returns how many were erased. */
+    int eraseSealedSecrets();
+}

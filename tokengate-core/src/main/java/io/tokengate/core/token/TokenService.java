@@ -1,0 +1,305 @@
+package io.tokengate.core.token;
+
+import io.tokengate.core.limits.LimitsParser;
+import io.tokengate.core.limits.LimitsSyntaxException;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The token lifecycle: create, list, show, edit, rotate, revoke, delete, reveal, and {@link
+ * #verify(TokenSecret)} for the request path. Secrets are kept only as digests (the lookup key)
+ * and, in standard mode, as an encrypted copy bound to the token id.
+ *
+ * <p>Expected outcomes are values: an unknown id gives an empty {@code Optional} or {@code false}.
+ * Invalid input throws {@link InvalidTokenSpecException}, {@link LimitsSyntaxException} or {@link
+ * IpAllowListSyntaxException} and stores nothing; an operation refused by secure mode throws {@link
+ * SecureModeException}; store failures surface as the store's unchecked exceptions. Callers audit
+ * the admin actions, since only they know the actor's request.
+ *
+ * <p>Thread-safe.
+ */
+public final class TokenService {
+    private static final System.Logger LOG = System.getLogger(TokenService.class.getName());
+    static final int MAX_NAME_LENGTH = 200;
+    static final int MAX_USER_LENGTH = 255;
+
+    private final TokenRepository repository;
+    private final TokenCache cache;
+    private final UsageSink usage;
+    private final TokenDigester digester;
+    private final SecretCipher cipher;
+    private final TokenPolicy policy;
+    private final Clock clock;
+    private final SecureRandom random;
+
+    public TokenService(
+            TokenRepository repository,
+            TokenCache cache,
+            UsageSink usage,
+            TokenDigester digester,
+            SecretCipher cipher,
+            TokenPolicy policy,
+            Clock clock,
+            SecureRandom random) {
+        this.repository = Objects.requireNonNull(repository, "repository");
+        this.cache = Objects.requireNonNull(cache, "cache");
+        this.usage = Objects.requireNonNull(usage, "usage");
+        this.digester = Objects.requireNonNull(digester, "digester");
+        this.cipher = Objects.requireNonNull(cipher, "cipher");
+        this.policy = Objects.requireNonNull(policy, "policy");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.random = Objects.requireNonNull(random, "random");
+    }
+
+    public TokenPolicy policy() {
+        return policy;
+    }
+
+    /**
+     * Creates a token and returns it with its secret, which in secure mode is never visible again.
+     * Everything is validated before anything is stored.
+     */
+    public CreatedToken create(TokenSpec spec) {
+        Objects.requireNonNull(spec, "spec");
+        Instant now = now();
+        String name = name(spec.name());
+        Optional<String> user = spec.boundUser().map(TokenService::user);
+        String createdBy = text("createdBy", spec.createdBy(), MAX_USER_LENGTH);
+        Instant expiresAt = expiry(spec.expiry(), now);
+        String limits = limits(spec.limits());
+        IpAllowList allowedIps = IpAllowList.parse(spec.allowedIps());
+
+        TokenId id = TokenId.generate(random);
+        TokenSecret secret = TokenSecret.generate(random);
+        Token token = new Token(
+                id, name, user, createdBy, now, expiresAt, limits, allowedIps, null, null, null, 0, secret.hint());
+        repository.insert(token, digester.digest(secret), sealed(id, secret));
+        cache.invalidate(id); // a negative entry must not hide the new token
+        return new CreatedToken(token, secret);
+    }
+
+    public TokenPage list(TokenQuery query) {
+        return repository.list(Objects.requireNonNull(query, "query"), now());
+    }
+
+    public Optional<Token> show(TokenId id) {
+        return repository.findById(id);
+    }
+
+    /**
+     * Changes a token's name, limits, expiry or allowed IPs. Standard mode only; the new values are
+     * validated like at creation, including the lifetime cap (counted from now).
+     *
+     * @throws SecureModeException in secure mode, whatever the edit
+     */
+    public Optional<Token> edit(TokenId id, TokenEdit edit) {
+        Objects.requireNonNull(edit, "edit");
+        if (policy.secureMode()) {
+            throw new SecureModeException("Editing token " + id);
+        }
+        Optional<Token> found = repository.findById(id);
+        if (found.isEmpty() || edit.isEmpty()) {
+            return found;
+        }
+        Token current = found.get();
+        Instant now = now();
+        String name = edit.name().map(TokenService::name).orElse(current.name());
+        String limits = edit.limits().map(TokenService::limits).orElse(current.limits());
+        Instant expiresAt = edit.expiry().isPresent() ? expiry(edit.expiry().get(), now) : current.expiresAt();
+        IpAllowList allowedIps = edit.allowedIps().map(IpAllowList::parse).orElse(current.allowedIps());
+        Token changed = current.withEditableFields(name, limits, expiresAt, allowedIps);
+        if (!repository.updateEditable(changed)) {
+            return Optional.empty();
+        }
+        cache.invalidate(id);
+        return repository.findById(id);
+    }
+
+    /**
+     * Gives the token a new secret, keeping every setting; the old secret stops working at once, on
+     * every node. Allowed in secure mode (the new secret is shown once).
+     *
+     * @throws TokenStateException when the token is revoked
+     */
+    public Optional<CreatedToken> rotate(TokenId id) {
+        Optional<Token> found = repository.findById(id);
+        if (found.isEmpty()) {
+            return Optional.empty();
+        }
+        if (found.get().revokedAt() != null) {
+            throw new TokenStateException("token " + id + " is revoked; a revoked token cannot be rotated");
+        }
+        TokenSecret secret = TokenSecret.generate(random);
+        boolean replaced = repository.replaceSecret(id, digester.digest(secret), sealed(id, secret), secret.hint());
+        cache.invalidate(id);
+        if (!replaced) {
+            return Optional.empty();
+        }
+        return repository.findById(id).map(token -> new CreatedToken(token, secret));
+    }
+
+    /** Revokes the token for good, on every node; revoking a revoked token changes nothing. */
+    public Optional<Token> revoke(TokenId id) {
+        boolean found = repository.revoke(id, now());
+        cache.invalidate(id);
+        return found ? repository.findById(id) : Optional.empty();
+    }
+
+    public boolean delete(TokenId id) {
+        boolean deleted = repository.delete(id);
+        cache.invalidate(id);
+        return deleted;
+    }
+
+    /**
+     * The token's secret, decrypted from its stored copy. Standard mode only.
+     *
+     * @throws SecureModeException in secure mode
+     * @throws TokenStateException when no copy is stored (the secret was made in secure mode)
+     */
+    public Optional<TokenSecret> reveal(TokenId id) {
+        if (policy.secureMode()) {
+            throw new SecureModeException("Viewing the secret of token " + id);
+        }
+        if (repository.findById(id).isEmpty()) {
+            return Optional.empty();
+        }
+        byte[] sealed = repository
+                .sealedSecret(id)
+                .orElseThrow(() -> new TokenStateException("the secret of token " + id
+                        + " is not stored (it was created or rotated while secure mode was on); rotate the"
+                        + " token to get a new secret"));
+        return Optional.of(cipher.open(id, sealed));
+    }
+
+    /**
+     * The active token that {@code secret} belongs to; empty for an unknown, expired or revoked
+     * secret. Served from the cache when possible, so it usually costs one HMAC and no I/O.
+     */
+    public Optional<VerifiedToken> verify(TokenSecret secret) {
+        TokenDigest digest = digester.digest(secret);
+        return cache.get(digest, this::load).filter(v -> v.token().status(clock) == TokenStatus.ACTIVE);
+    }
+
+    /** Notes that a token authenticated a request; never blocks. */
+    public void recordUse(TokenId id, String clientIp) {
+        usage.recordUse(id, now(), clientIp);
+    }
+
+    /**
+     * In secure mode, erases every stored encrypted copy of a secret (call once at start-up);
+     * in standard mode does nothing.
+     *
+     * @return how many copies were erased
+     */
+    public int enforceSecureMode() {
+        if (!policy.secureMode()) {
+            return 0;
+        }
+        int erased = repository.eraseSealedSecrets();
+        if (erased > 0) {
+            LOG.log(System.Logger.Level.INFO, "secure mode: erased {0} stored token secrets", erased);
+        }
+        return erased;
+    }
+
+    private Optional<VerifiedToken> load(TokenDigest digest) {
+        return repository.findByDigest(digest).flatMap(token -> {
+            try {
+                return Optional.of(new VerifiedToken(token, LimitsParser.parse(token.limits())));
+            } catch (LimitsSyntaxException e) {
+                // Saved limits always parsed; if a newer parser disagrees, fail closed.
+                LOG.log(
+                        System.Logger.Level.ERROR,
+                        "token {0} is refused: its stored limits no longer parse ({1})",
+                        token.id(),
+                        e.getMessage());
+                return Optional.empty();
+            }
+        });
+    }
+
+    private byte[] sealed(TokenId id, TokenSecret secret) {
+        return policy.secureMode() ? null : cipher.seal(id, secret);
+    }
+
+    private Instant now() {
+        return clock.instant().truncatedTo(ChronoUnit.MICROS);
+    }
+
+    private Instant expiry(Expiry expiry, Instant now) {
+        String field = expiry instanceof Expiry.InDays ? "daysUntilExpiry" : "expiresAt";
+        Instant at = expiry.resolve(now);
+        if (at != null && !at.isAfter(now)) {
+            throw new InvalidTokenSpecException(field, "expiry " + at + " is not in the future (now: " + now + ")");
+        }
+        int maxDays = policy.maxLifetimeDays();
+        if (maxDays > 0) {
+            Instant latest = now.plus(Duration.ofDays(maxDays));
+            if (at == null) {
+                throw new InvalidTokenSpecException(
+                        field,
+                        "a token that never expires is not allowed: token.max.lifetime.days = " + maxDays
+                                + " limits tokens to " + maxDays + " days (latest expiry now: " + latest + ")");
+            }
+            if (at.isAfter(latest)) {
+                throw new InvalidTokenSpecException(
+                        field,
+                        "expiry " + at + " is beyond the " + maxDays
+                                + "-day limit set by token.max.lifetime.days (latest expiry now: " + latest + ")");
+            }
+        }
+        return at;
+    }
+
+    /** The text as saved, once it is known to parse. */
+    private static String limits(String text) {
+        LimitsParser.parse(text);
+        return text;
+    }
+
+    private static String name(String name) {
+        return text("name", name, MAX_NAME_LENGTH);
+    }
+
+    private static String user(String user) {
+        String checked = text("user", user, MAX_USER_LENGTH);
+        if (checked.indexOf(':') >= 0) {
+            throw new InvalidTokenSpecException(
+                    "user", "'" + checked + "' contains ':', which a Basic user name cannot contain");
+        }
+        return checked;
+    }
+
+    private static String text(String field, String value, int maxLength) {
+        if (value == null || value.isBlank()) {
+            throw new InvalidTokenSpecException(field, "must not be blank");
+        }
+        String stripped = value.strip();
+        if (stripped.length() > maxLength) {
+            throw new InvalidTokenSpecException(
+                    field, "is " + stripped.length() + " characters long (at most " + maxLength + ")");
+        }
+        for (int i = 0; i < stripped.length(); i++) {
+            if (Character.isISOControl(stripped.charAt(i))) {
+                throw new InvalidTokenSpecException(
+                        field, String.format("contains the control character U+%04X", (int) stripped.charAt(i)));
+            }
+        }
+        if (SecretScanner.containsSecret(stripped)) {
+            // It would be shown in lists and written to the audit log.
+            throw new InvalidTokenSpecException(field, "contains a token secret; never put a secret here");
+        }
+        return stripped;
+    }
+
+    @Override
+    public String toString() {
+        return "TokenService[secureMode=" + policy.secureMode() + ", maxLifetimeDays=" + policy.maxLifetimeDays() + "]";
+    }
+}

@@ -1,0 +1,337 @@
+package io.tokengate.store;
+
+import io.tokengate.core.audit.AuditEvent;
+import io.tokengate.core.audit.AuditSink;
+import io.tokengate.core.audit.AuditSlot;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The audit log's writer: a bounded queue drained by one thread that inserts records in batches
+ * (one transaction per batch of up to {@code batchSize} records, or whatever arrived within {@code
+ * flushInterval} of the first). Capacity is counted from reservation until the record is
+ * committed, so memory stays bounded and nothing is ever dropped for lack of room: {@link
+ * #reserve(Duration)} fails instead, and the gateway answers 503.
+ *
+ * <p>While the database is down the writer retries with backoff (up to 5 s apart) and keeps every
+ * record; reservations fail once the queue is full, and succeed again as soon as the backlog is
+ * written. {@link #close()} refuses new reservations, waits for reserved slots to be submitted and
+ * writes everything, giving up only after the close timeout (and then saying how many records were
+ * lost).
+ *
+ * <p>On a crash, what is lost is what was not yet committed: the records of at most one flush
+ * interval plus the batch being written, or the whole backlog while the database is down.
+ */
+public final class AuditWriter implements AuditSink, AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(AuditWriter.class);
+    private static final long IDLE_POLL_MILLIS = 100;
+    private static final Duration RECORD_TIMEOUT = Duration.ofSeconds(5);
+    private static final Duration MIN_BACKOFF = Duration.ofMillis(100);
+    private static final Duration MAX_BACKOFF = Duration.ofSeconds(5);
+
+    private final Consumer<List<AuditEvent>> insert;
+    private final int capacity;
+    private final int batchSize;
+    private final long flushNanos;
+    private final Duration closeTimeout;
+    private final Semaphore room;
+    private final LinkedBlockingQueue<AuditEvent> queue = new LinkedBlockingQueue<>();
+    private final AtomicInteger outstanding = new AtomicInteger();
+    private final AtomicLong submitted = new AtomicLong();
+    private final AtomicLong written = new AtomicLong();
+    private final AtomicLong dropped = new AtomicLong();
+    private final AtomicLong abandoned = new AtomicLong();
+    private final AtomicLong writeFailures = new AtomicLong();
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition progress = lock.newCondition();
+    private final Thread thread;
+    private volatile boolean closing;
+    private volatile long giveUpAt;
+    private volatile String lastFailure;
+
+    AuditWriter(
+            Consumer<List<AuditEvent>> insert,
+            int capacity,
+            int batchSize,
+            Duration flushInterval,
+            Duration closeTimeout,
+            String nodeId) {
+        this.insert = Objects.requireNonNull(insert, "insert");
+        this.capacity = capacity;
+        this.batchSize = batchSize;
+        this.flushNanos = flushInterval.toNanos();
+        this.closeTimeout = closeTimeout;
+        this.room = new Semaphore(capacity, true);
+        this.thread = new Thread(this::run, "tokengate-audit-writer-" + nodeId);
+        this.thread.setDaemon(true);
+    }
+
+    void start() {
+        thread.start();
+    }
+
+    @Override
+    public Optional<AuditSlot> reserve(Duration maxWait) {
+        if (closing) {
+            return Optional.empty();
+        }
+        try {
+            if (!room.tryAcquire(Math.max(0, maxWait.toNanos()), TimeUnit.NANOSECONDS)) {
+                return Optional.empty();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Optional.empty();
+        }
+        outstanding.incrementAndGet();
+        return Optional.of(new Slot());
+    }
+
+    /**
+     * Queues an admin action's record, waiting up to 5 s for room.
+     *
+     * @throws StoreUnavailableException when the queue stayed full (the database is down) or the
+     *     writer is closing
+     */
+    @Override
+    public void record(AuditEvent event) {
+        Objects.requireNonNull(event, "event");
+        AuditSlot slot = reserve(RECORD_TIMEOUT)
+                .orElseThrow(() -> new StoreUnavailableException(
+                        closing
+                                ? "the audit log is shutting down"
+                                : "the audit queue has been full for " + RECORD_TIMEOUT.toSeconds() + " s (" + capacity
+                                        + " records wait for the database): " + lastFailure));
+        slot.submit(event);
+    }
+
+    /** One reserved unit of room; see {@link AuditSlot}. */
+    private final class Slot implements AuditSlot {
+        private final AtomicBoolean used = new AtomicBoolean();
+
+        @Override
+        public void submit(AuditEvent event) {
+            Objects.requireNonNull(event, "event");
+            if (!used.compareAndSet(false, true)) {
+                throw new IllegalStateException("this audit slot was already used");
+            }
+            queue.add(event);
+            submitted.incrementAndGet();
+            outstanding.decrementAndGet();
+        }
+
+        @Override
+        public void close() {
+            if (used.compareAndSet(false, true)) {
+                outstanding.decrementAndGet();
+                room.release();
+                abandoned.incrementAndGet();
+                LOG.error("an audit slot was closed without a record: a request may have gone unaudited");
+            }
+        }
+
+        @Override
+        public String toString() {
+            return "AuditSlot[" + (used.get() ? "used" : "reserved") + "]";
+        }
+    }
+
+    private void run() {
+        List<AuditEvent> batch = new ArrayList<>(batchSize);
+        try {
+            while (true) {
+                AuditEvent first = queue.poll(IDLE_POLL_MILLIS, TimeUnit.MILLISECONDS);
+                if (first == null) {
+                    if (closing && (outstanding.get() == 0 || System.nanoTime() - giveUpAt > 0)) {
+                        break;
+                    }
+                    continue;
+                }
+                batch.add(first);
+                fill(batch);
+                write(batch);
+                room.release(batch.size());
+                batch.clear();
+                signalProgress();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            long lost = batch.size() + queue.size() + outstanding.get();
+            if (lost > 0) {
+                dropped.addAndGet(batch.size() + queue.size());
+                LOG.error(
+                        "audit writer stopped with {} records unwritten (database unavailable: {})", lost, lastFailure);
+            }
+            signalProgress();
+        }
+    }
+
+    /** Adds what arrives until the batch is full or the flush interval since its first record ends. */
+    private void fill(List<AuditEvent> batch) throws InterruptedException {
+        long deadline = System.nanoTime() + flushNanos;
+        while (batch.size() < batchSize) {
+            queue.drainTo(batch, batchSize - batch.size());
+            long left = deadline - System.nanoTime();
+            if (batch.size() >= batchSize || closing || left <= 0) {
+                return;
+            }
+            AuditEvent next = queue.poll(left, TimeUnit.NANOSECONDS);
+            if (next == null) {
+                return;
+            }
+            batch.add(next);
+        }
+    }
+
+    /** Writes the batch, retrying while the database is unavailable; returns when it is settled. */
+    private void write(List<AuditEvent> batch) throws InterruptedException {
+        Duration backoff = MIN_BACKOFF;
+        while (true) {
+            try {
+                insert.accept(batch);
+                written.addAndGet(batch.size());
+                if (backoff != MIN_BACKOFF) {
+                    LOG.info("audit writer recovered: the database accepts records again");
+                }
+                return;
+            } catch (StoreUnavailableException e) {
+                lastFailure = e.getMessage();
+                if (writeFailures.getAndIncrement() % 20 == 0) {
+                    LOG.warn(
+                            "cannot write audit records, keeping {} queued and retrying: {}", queued(), e.getMessage());
+                }
+                if (closing && System.nanoTime() - giveUpAt > 0) {
+                    throw new InterruptedException("gave up at close");
+                }
+                pause(backoff);
+                backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);
+            } catch (RuntimeException e) {
+                writeFailures.incrementAndGet();
+                lastFailure = e.getMessage();
+                if (batch.size() > 1) {
+                    for (AuditEvent one : batch) { // find the record the database refuses; keep the others
+                        write(List.of(one));
+                    }
+                } else {
+                    dropped.incrementAndGet();
+                    LOG.error("the database refuses an audit record, which is dropped: {} ({})", batch, e.getMessage());
+                }
+                return;
+            }
+        }
+    }
+
+    private void pause(Duration duration) throws InterruptedException {
+        lock.lock();
+        try {
+            progress.await(duration.toMillis(), TimeUnit.MILLISECONDS);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void signalProgress() {
+        lock.lock();
+        try {
+            progress.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Waits until every record submitted before this call is written (or dropped), at most {@code
+     * timeout}.
+     *
+     * @return whether they were
+     */
+    public boolean flush(Duration timeout) throws InterruptedException {
+        long target = submitted.get();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        lock.lock();
+        try {
+            while (written.get() + dropped.get() < target) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0 || !thread.isAlive()) {
+                    return false;
+                }
+                progress.await(Math.min(left, TimeUnit.MILLISECONDS.toNanos(IDLE_POLL_MILLIS)), TimeUnit.NANOSECONDS);
+            }
+            return true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Records reserved or queued and not yet written: the queue depth for metrics. */
+    public int queued() {
+        return capacity - room.availablePermits();
+    }
+
+    public int capacity() {
+        return capacity;
+    }
+
+    /** Records written since start. */
+    public long written() {
+        return written.get();
+    }
+
+    /** Records that could not be written at all (refused by the database, or left at close). */
+    public long dropped() {
+        return dropped.get();
+    }
+
+    /** Failed write attempts (each retried) since start. */
+    public long writeFailures() {
+        return writeFailures.get();
+    }
+
+    /** Slots closed without a record. */
+    public long abandoned() {
+        return abandoned.get();
+    }
+
+    /**
+     * Stops taking reservations, waits for reserved slots and writes everything queued, for at most
+     * the close timeout.
+     */
+    @Override
+    public void close() {
+        if (closing) {
+            return;
+        }
+        giveUpAt = System.nanoTime() + closeTimeout.toNanos();
+        closing = true;
+        signalProgress();
+        try {
+            thread.join(closeTimeout.toMillis() + 2000);
+            if (thread.isAlive()) {
+                thread.interrupt();
+                thread.join(2000);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "AuditWriter[queued=" + queued() + "/" + capacity + ", written=" + written() + "]";
+    }
+}

@@ -1,0 +1,243 @@
+package io.tokengate.store;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import io.tokengate.core.TokengateException;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Properties;
+import javax.sql.DataSource;
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.FlywayException;
+
+/**
+ * The connection pool (HikariCP) and schema migrations (Flyway) of one database: an embedded H2
+ * file database for a single node, or PostgreSQL for a cluster. The schema means the same on both;
+ * each has its own migration scripts under {@code db/migration/h2} and {@code
+ * db/migration/postgresql}.
+ *
+ * <p>Every failure to reach the database surfaces as {@link StoreUnavailableException}, promptly
+ * (after the configured connection timeout); the pool reconnects by itself when the database
+ * returns.
+ */
+public final class Database implements AutoCloseable {
+    /** The databases tokengate runs on. */
+    public enum Vendor {
+        H2,
+        POSTGRESQL;
+
+        static Vendor of(String url) {
+            String lower = url.toLowerCase(Locale.ROOT);
+            if (lower.startsWith("jdbc:h2:")) {
+                return H2;
+            }
+            if (lower.startsWith("jdbc:postgresql:")) {
+                return POSTGRESQL;
+            }
+            throw new IllegalArgumentException("unsupported database URL '" + redact(url)
+                    + "' (expected jdbc:postgresql://HOST:PORT/DATABASE, or none for the embedded H2 database)");
+        }
+    }
+
+    private final Vendor vendor;
+    private final String url;
+    private final String user;
+    private final String password;
+    private final Duration connectionTimeout;
+    private final HikariDataSource pool;
+
+    private Database(
+            String url, String user, String password, int poolSize, Duration connectionTimeout, String poolName) {
+        this.vendor = Vendor.of(url);
+        this.url = url;
+        this.user = user;
+        this.password = password;
+        this.connectionTimeout = connectionTimeout;
+        HikariConfig config = new HikariConfig();
+        config.setPoolName(poolName);
+        config.setJdbcUrl(url);
+        if (user != null) {
+            config.setUsername(user);
+        }
+        if (password != null) {
+            config.setPassword(password);
+        }
+        config.setMaximumPoolSize(poolSize);
+        config.setConnectionTimeout(connectionTimeout.toMillis());
+        config.setValidationTimeout(Math.max(250, Math.min(connectionTimeout.toMillis(), 5000)));
+        // Start even when the database is down: every call fails with a clear message until it is up.
+        config.setInitializationFailTimeout(-1);
+        driverProperties(true).forEach((k, v) -> config.addDataSourceProperty((String) k, v));
+        this.pool = new HikariDataSource(config);
+    }
+
+    /**
+     * Opens the pool. {@code url} null means the embedded H2 database in {@code home/data}.
+     * Connects lazily: a database that is down makes calls fail, not this method.
+     */
+    public static Database open(StoreConfig config) {
+        String url = config.dbUrl() != null ? config.dbUrl() : embeddedUrl(config.home());
+        return new Database(
+                url,
+                config.dbUser(),
+                config.dbPassword(),
+                config.poolSize(),
+                config.connectionTimeout(),
+                "tokengate-" + config.nodeId());
+    }
+
+    static String embeddedUrl(Path home) {
+        Path file = home.resolve("data").resolve("tokengate").toAbsolutePath();
+        return "jdbc:h2:file:" + file.toString().replace('\\', '/');
+    }
+
+    public Vendor vendor() {
+        return vendor;
+    }
+
+    /** The URL without credentials, for messages. */
+    public String describe() {
+        return vendor + " " + redact(url);
+    }
+
+    DataSource dataSource() {
+        return pool;
+    }
+
+    /**
+     * Brings the schema up to date; running it again changes nothing.
+     *
+     * @return how many migrations were applied
+     */
+    public int migrate() {
+        try {
+            return Flyway.configure()
+                    .dataSource(pool)
+                    .locations("classpath:db/migration/" + vendor.name().toLowerCase(Locale.ROOT))
+                    .failOnMissingLocations(true)
+                    .load()
+                    .migrate()
+                    .migrationsExecuted;
+        } catch (FlywayException e) {
+            Throwable cause = e;
+            while (cause != null) {
+                if (cause instanceof SQLException sql && SqlErrors.isUnavailable(sql)) {
+                    throw new StoreUnavailableException(
+                            "cannot migrate the database (" + describe() + "): it is unavailable: " + sql.getMessage(),
+                            e);
+                }
+                cause = cause.getCause();
+            }
+            throw new StoreException("cannot migrate the database (" + describe() + "): " + e.getMessage(), e);
+        }
+    }
+
+    /** Runs {@code work} in one transaction, committed when it returns, rolled back when it throws. */
+    <T> T transaction(String doing, SqlWork<T> work) {
+        try (Connection c = connect(doing)) {
+            c.setAutoCommit(false);
+            try {
+                T result = work.run(c);
+                c.commit();
+                return result;
+            } catch (SQLException | RuntimeException e) {
+                rollbackQuietly(c, e);
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw SqlErrors.translate(describe(), doing, e);
+        }
+    }
+
+    /** Runs read-only {@code work} on a pooled connection in auto-commit mode. */
+    <T> T read(String doing, SqlWork<T> work) {
+        try (Connection c = connect(doing)) {
+            return work.run(c);
+        } catch (SQLException e) {
+            throw SqlErrors.translate(describe(), doing, e);
+        }
+    }
+
+    private Connection connect(String doing) {
+        try {
+            return pool.getConnection();
+        } catch (SQLException e) {
+            // Whatever the reason (refused, timeout, authentication): no connection, no service.
+            throw new StoreUnavailableException(
+                    "The token store (" + describe() + ") is unavailable while " + doing
+                            + ": no database connection within " + connectionTimeout.toMillis() + " ms ("
+                            + e.getMessage() + ")",
+                    e);
+        }
+    }
+
+    private static void rollbackQuietly(Connection c, Exception failure) {
+        try {
+            c.rollback();
+        } catch (SQLException e) {
+            failure.addSuppressed(e);
+        }
+    }
+
+    /** Whether the database answers within {@code timeout}. */
+    public boolean ping(Duration timeout) {
+        try (Connection c = pool.getConnection()) {
+            return c.isValid((int) Math.max(1, timeout.toSeconds()));
+        } catch (SQLException | TokengateException e) {
+            return false;
+        }
+    }
+
+    /**
+     * A connection outside the pool, for a long-lived session such as the cache listener. The
+     * caller closes it.
+     */
+    Connection openDedicated(String applicationName) throws SQLException {
+        Properties properties = driverProperties(false);
+        if (user != null) {
+            properties.setProperty("user", user);
+        }
+        if (password != null) {
+            properties.setProperty("password", password);
+        }
+        if (vendor == Vendor.POSTGRESQL) {
+            properties.setProperty("ApplicationName", applicationName);
+        }
+        return DriverManager.getConnection(url, properties);
+    }
+
+    private Properties driverProperties(boolean pooled) {
+        Properties p = new Properties();
+        if (vendor == Vendor.POSTGRESQL) {
+            long connectSeconds = Math.max(1, (connectionTimeout.toMillis() + 999) / 1000);
+            p.setProperty("connectTimeout", Long.toString(connectSeconds));
+            p.setProperty("loginTimeout", Long.toString(connectSeconds));
+            p.setProperty("tcpKeepAlive", "true");
+            if (pooled) {
+                p.setProperty("ApplicationName", "tokengate");
+                p.setProperty("reWriteBatchedInserts", "true");
+                p.setProperty("socketTimeout", "60");
+            }
+        }
+        return p;
+    }
+
+    static String redact(String url) {
+        String withoutQuery = url.replaceAll("\\?.*$", "");
+        return withoutQuery.replaceAll("(?i);(password|user)=[^;]*", "");
+    }
+
+    @Override
+    public void close() {
+        pool.close();
+    }
+
+    @Override
+    public String toString() {
+        return "Database[" + describe() + "]";
+    }
+}

@@ -1,0 +1,211 @@
+package io.tokengate.store;
+
+import io.tokengate.core.audit.AuditDecision;
+import io.tokengate.core.audit.AuditEvent;
+import io.tokengate.core.audit.AuditExportFormat;
+import io.tokengate.core.audit.AuditKind;
+import io.tokengate.core.audit.AuditLog;
+import io.tokengate.core.audit.AuditPage;
+import io.tokengate.core.audit.AuditQuery;
+import io.tokengate.core.token.TokenId;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+/** The {@code audit_events} table: batch inserts for the writer, keyset-paged queries, exports, retention. */
+final class JdbcAuditLog implements AuditLog {
+    private static final int EXPORT_PAGE = 1000;
+    private static final int DELETE_BATCH = 10_000;
+    private static final String COLUMNS = "id, event_time, request_id, node, kind, token_id, token_name, basic_user,"
+            + " effective_user, actor, client_ip, method, path, query, decision, reason, matched_rule, status,"
+            + " upstream_millis, bytes_in, bytes_out";
+
+    private final Database db;
+
+    JdbcAuditLog(Database db) {
+        this.db = db;
+    }
+
+    /** Inserts the records in one transaction. */
+    void insert(List<AuditEvent> events) {
+        db.transaction("writing " + events.size() + " audit records", c -> {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "INSERT INTO audit_events (event_time, request_id, node,"
+                            + " kind, token_id, token_name, basic_user, basic_user_key, effective_user, effective_user_key,"
+                            + " actor, client_ip, method, path, query, decision, reason, matched_rule, status, upstream_millis,"
+                            + " bytes_in, bytes_out) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                for (AuditEvent e : events) {
+                    Jdbc.setInstant(ps, 1, e.time());
+                    ps.setString(2, e.requestId());
+                    ps.setString(3, e.node());
+                    ps.setString(4, e.kind().name());
+                    ps.setString(5, e.tokenId() == null ? null : e.tokenId().value());
+                    ps.setString(6, e.tokenName());
+                    ps.setString(7, e.basicUser());
+                    ps.setString(8, key(e.basicUser()));
+                    ps.setString(9, e.effectiveUser());
+                    ps.setString(10, key(e.effectiveUser()));
+                    ps.setString(11, e.actor());
+                    ps.setString(12, e.clientIp());
+                    ps.setString(13, e.method());
+                    ps.setString(14, e.path());
+                    ps.setString(15, e.query());
+                    ps.setString(16, e.decision() == null ? null : e.decision().name());
+                    ps.setString(17, e.reason());
+                    ps.setString(18, e.matchedRule());
+                    Jdbc.setNullableInt(ps, 19, e.status());
+                    Jdbc.setNullableLong(ps, 20, e.upstreamMillis());
+                    ps.setLong(21, e.bytesIn());
+                    ps.setLong(22, e.bytesOut());
+                    ps.addBatch();
+                }
+                ps.executeBatch();
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public AuditPage query(AuditQuery query) {
+        Optional<AuditCursor> start = query.cursor().map(AuditCursor::decode);
+        List<Row> rows = db.read("reading the audit log", c -> page(c, query, start, query.limit() + 1));
+        boolean more = rows.size() > query.limit();
+        List<Row> shown = more ? rows.subList(0, query.limit()) : rows;
+        Optional<String> next =
+                more ? Optional.of(shown.get(shown.size() - 1).cursor().encode()) : Optional.empty();
+        return new AuditPage(shown.stream().map(Row::event).toList(), next);
+    }
+
+    @Override
+    public void export(AuditQuery query, AuditExportFormat format, OutputStream out) throws IOException {
+        Optional<AuditCursor> start = query.cursor().map(AuditCursor::decode);
+        try (AuditExporter exporter =
+                format == AuditExportFormat.CSV ? AuditExporter.csv(out) : AuditExporter.jsonLines(out)) {
+            while (true) {
+                Optional<AuditCursor> from = start;
+                List<Row> rows = db.read("exporting the audit log", c -> page(c, query, from, EXPORT_PAGE));
+                for (Row row : rows) {
+                    exporter.write(row.event());
+                }
+                if (rows.size() < EXPORT_PAGE) {
+                    return;
+                }
+                start = Optional.of(rows.get(rows.size() - 1).cursor());
+            }
+        }
+    }
+
+    @Override
+    public long deleteOlderThan(Instant cutoff) {
+        long total = 0;
+        while (true) {
+            int deleted = db.transaction("deleting old audit records", c -> {
+                try (PreparedStatement ps = c.prepareStatement("DELETE FROM audit_events WHERE id IN (SELECT id FROM"
+                        + " audit_events WHERE event_time < ? ORDER BY event_time FETCH FIRST " + DELETE_BATCH
+                        + " ROWS ONLY)")) {
+                    Jdbc.setInstant(ps, 1, cutoff);
+                    return ps.executeUpdate();
+                }
+            });
+            total += deleted;
+            if (deleted < DELETE_BATCH) {
+                return total;
+            }
+        }
+    }
+
+    /** Records matching the filters below {@code start}, newest first, at most {@code limit}. */
+    private static List<Row> page(java.sql.Connection c, AuditQuery query, Optional<AuditCursor> start, int limit)
+            throws SQLException {
+        StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + " FROM audit_events WHERE 1 = 1");
+        List<Object> args = new ArrayList<>();
+        query.tokenId().ifPresent(id -> {
+            sql.append(" AND token_id = ?");
+            args.add(id.value());
+        });
+        query.user().ifPresent(user -> {
+            sql.append(" AND (basic_user_key = ? OR effective_user_key = ?)");
+            args.add(key(user));
+            args.add(key(user));
+        });
+        query.decision().ifPresent(decision -> {
+            sql.append(" AND decision = ?");
+            args.add(decision.name());
+        });
+        query.kind().ifPresent(kind -> {
+            sql.append(" AND kind = ?");
+            args.add(kind.name());
+        });
+        query.from().ifPresent(from -> {
+            sql.append(" AND event_time >= ?");
+            args.add(from);
+        });
+        query.to().ifPresent(to -> {
+            sql.append(" AND event_time < ?");
+            args.add(to);
+        });
+        start.ifPresent(cursor -> {
+            sql.append(" AND (event_time < ? OR (event_time = ? AND id < ?))");
+            args.add(cursor.time());
+            args.add(cursor.time());
+            args.add(cursor.id());
+        });
+        sql.append(" ORDER BY event_time DESC, id DESC FETCH FIRST ")
+                .append(limit)
+                .append(" ROWS ONLY");
+        try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
+            int index = 1;
+            for (Object arg : args) {
+                if (arg instanceof Instant instant) {
+                    Jdbc.setInstant(ps, index++, instant);
+                } else if (arg instanceof Long id) {
+                    ps.setLong(index++, id);
+                } else {
+                    ps.setString(index++, (String) arg);
+                }
+            }
+            List<Row> rows = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    rows.add(row(rs));
+                }
+            }
+            return rows;
+        }
+    }
+
+    private record Row(AuditCursor cursor, AuditEvent event) {}
+
+    private static Row row(ResultSet rs) throws SQLException {
+        Instant time = Jdbc.instant(rs, "event_time");
+        String tokenId = rs.getString("token_id");
+        String decision = rs.getString("decision");
+        AuditEvent event = AuditEvent.builder(AuditKind.valueOf(rs.getString("kind")), time)
+                .requestId(rs.getString("request_id"))
+                .node(rs.getString("node"))
+                .token(tokenId == null ? null : new TokenId(tokenId), rs.getString("token_name"))
+                .basicUser(rs.getString("basic_user"))
+                .effectiveUser(rs.getString("effective_user"))
+                .actor(rs.getString("actor"))
+                .clientIp(rs.getString("client_ip"))
+                .request(rs.getString("method"), rs.getString("path"), rs.getString("query"))
+                .decision(decision == null ? null : AuditDecision.valueOf(decision), rs.getString("reason"))
+                .matchedRule(rs.getString("matched_rule"))
+                .status(Jdbc.nullableInt(rs, "status"))
+                .upstreamMillis(Jdbc.nullableLong(rs, "upstream_millis"))
+                .bytes(rs.getLong("bytes_in"), rs.getLong("bytes_out"))
+                .build();
+        return new Row(new AuditCursor(time, rs.getLong("id")), event);
+    }
+
+    private static String key(String user) {
+        return user == null ? null : user.toLowerCase(Locale.ROOT);
+    }
+}

@@ -1,0 +1,273 @@
+package io.tokengate.store;
+
+import io.tokengate.core.token.IpAllowList;
+import io.tokengate.core.token.Token;
+import io.tokengate.core.token.TokenDigest;
+import io.tokengate.core.token.TokenId;
+import io.tokengate.core.token.TokenPage;
+import io.tokengate.core.token.TokenQuery;
+import io.tokengate.core.token.TokenRepository;
+import io.tokengate.core.token.TokenStatus;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * Tokens in the {@code tokens} table, usage in {@code token_usage}. On PostgreSQL a trigger
+ * notifies every node of each committed change (see the migration), so no method here needs to.
+ */
+final class JdbcTokenRepository implements TokenRepository {
+    private static final String SELECT = "SELECT t.id, t.name, t.bound_user, t.created_by, t.created_at,"
+            + " t.expires_at, t.limits_text, t.allowed_ips, t.revoked_at, t.secret_hint, u.last_used_at,"
+            + " u.last_used_ip, u.use_count FROM tokens t LEFT JOIN token_usage u ON u.token_id = t.id";
+
+    private final Database db;
+
+    JdbcTokenRepository(Database db) {
+        this.db = db;
+    }
+
+    @Override
+    public void insert(Token token, TokenDigest digest, byte[] sealedSecret) {
+        db.transaction("creating token " + token.id(), c -> {
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO tokens (id, name, bound_user, bound_user_key,"
+                    + " created_by, created_at, expires_at, revoked_at, limits_text, allowed_ips, secret_digest,"
+                    + " secret_sealed, secret_hint) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                ps.setString(1, token.id().value());
+                ps.setString(2, token.name());
+                ps.setString(3, token.boundUser().orElse(null));
+                ps.setString(4, token.boundUser().map(JdbcTokenRepository::key).orElse(null));
+                ps.setString(5, token.createdBy());
+                Jdbc.setInstant(ps, 6, token.createdAt());
+                Jdbc.setInstant(ps, 7, token.expiresAt());
+                Jdbc.setInstant(ps, 8, token.revokedAt());
+                ps.setString(9, token.limits());
+                ps.setString(10, token.allowedIps().toString());
+                ps.setString(11, digest.hex());
+                ps.setBytes(12, sealedSecret);
+                ps.setString(13, token.hint());
+                ps.executeUpdate();
+            }
+            try (PreparedStatement ps =
+                    c.prepareStatement("INSERT INTO token_usage (token_id, use_count) VALUES (?, 0)")) {
+                ps.setString(1, token.id().value());
+                ps.executeUpdate();
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public Optional<Token> findById(TokenId id) {
+        return db.read("reading token " + id, c -> one(c, SELECT + " WHERE t.id = ?", id.value()));
+    }
+
+    @Override
+    public Optional<Token> findByDigest(TokenDigest digest) {
+        return db.read("looking up a token", c -> one(c, SELECT + " WHERE t.secret_digest = ?", digest.hex()));
+    }
+
+    @Override
+    public TokenPage list(TokenQuery query, Instant now) {
+        StringBuilder where = new StringBuilder(" WHERE 1 = 1");
+        List<Object> args = new ArrayList<>();
+        query.boundUser().ifPresent(user -> {
+            where.append(" AND t.bound_user_key = ?");
+            args.add(key(user));
+        });
+        query.nameContains().ifPresent(text -> {
+            where.append(" AND LOWER(t.name) LIKE ? ESCAPE '!'");
+            args.add(Jdbc.containsPattern(text.toLowerCase(Locale.ROOT)));
+        });
+        query.status().ifPresent(status -> {
+            where.append(
+                    switch (status) {
+                        case ACTIVE -> " AND t.revoked_at IS NULL AND (t.expires_at IS NULL OR t.expires_at > ?)";
+                        case EXPIRED -> " AND t.revoked_at IS NULL AND t.expires_at <= ?";
+                        case REVOKED -> " AND t.revoked_at IS NOT NULL";
+                    });
+            if (status != TokenStatus.REVOKED) {
+                args.add(now);
+            }
+        });
+        return db.read("listing tokens", c -> {
+            long total;
+            try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM tokens t" + where)) {
+                bind(ps, args);
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    total = rs.getLong(1);
+                }
+            }
+            List<Token> tokens = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement(
+                    SELECT + where + " ORDER BY t.created_at DESC, t.id DESC OFFSET ? ROWS FETCH NEXT ? ROWS ONLY")) {
+                int next = bind(ps, args);
+                ps.setInt(next, query.offset());
+                ps.setInt(next + 1, query.limit());
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        tokens.add(token(rs));
+                    }
+                }
+            }
+            return new TokenPage(tokens, query.offset(), query.limit(), total);
+        });
+    }
+
+    @Override
+    public boolean updateEditable(Token token) {
+        return db.transaction("editing token " + token.id(), c -> {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "UPDATE tokens SET name = ?, limits_text = ?," + " expires_at = ?, allowed_ips = ? WHERE id = ?")) {
+                ps.setString(1, token.name());
+                ps.setString(2, token.limits());
+                Jdbc.setInstant(ps, 3, token.expiresAt());
+                ps.setString(4, token.allowedIps().toString());
+                ps.setString(5, token.id().value());
+                return ps.executeUpdate() == 1;
+            }
+        });
+    }
+
+    @Override
+    public boolean replaceSecret(TokenId id, TokenDigest digest, byte[] sealedSecret, String hint) {
+        return db.transaction("rotating token " + id, c -> {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "UPDATE tokens SET secret_digest = ?, secret_sealed = ?, secret_hint = ? WHERE id = ?")) {
+                ps.setString(1, digest.hex());
+                ps.setBytes(2, sealedSecret);
+                ps.setString(3, hint);
+                ps.setString(4, id.value());
+                return ps.executeUpdate() == 1;
+            }
+        });
+    }
+
+    @Override
+    public boolean revoke(TokenId id, Instant at) {
+        return db.transaction("revoking token " + id, c -> {
+            try (PreparedStatement ps =
+                    c.prepareStatement("UPDATE tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL")) {
+                Jdbc.setInstant(ps, 1, at);
+                ps.setString(2, id.value());
+                if (ps.executeUpdate() == 1) {
+                    return true;
+                }
+            }
+            return exists(c, id);
+        });
+    }
+
+    @Override
+    public boolean delete(TokenId id) {
+        return db.transaction("deleting token " + id, c -> {
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM tokens WHERE id = ?")) {
+                ps.setString(1, id.value());
+                return ps.executeUpdate() == 1;
+            }
+        });
+    }
+
+    @Override
+    public Optional<byte[]> sealedSecret(TokenId id) {
+        return db.read("reading the stored secret of token " + id, c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT secret_sealed FROM tokens WHERE id = ?")) {
+                ps.setString(1, id.value());
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? Optional.ofNullable(rs.getBytes(1)) : Optional.empty();
+                }
+            }
+        });
+    }
+
+    @Override
+    public int eraseSealedSecrets() {
+        return db.transaction("erasing stored secrets (secure mode)", c -> {
+            try (PreparedStatement ps =
+                    c.prepareStatement("UPDATE tokens SET secret_sealed = NULL WHERE secret_sealed IS NOT NULL")) {
+                return ps.executeUpdate();
+            }
+        });
+    }
+
+    /** Adds counted uses; a token deleted meanwhile is skipped. Last use wins by time. */
+    void addUsage(List<UsageAccumulator.Usage> usages) {
+        db.transaction("recording token usage", c -> {
+            // The IP is set before the time, so it compares with the old time on every database.
+            try (PreparedStatement ps = c.prepareStatement("UPDATE token_usage SET use_count = use_count + ?,"
+                    + " last_used_ip = CASE WHEN last_used_at IS NULL OR last_used_at < ? THEN ? ELSE last_used_ip END,"
+                    + " last_used_at = CASE WHEN last_used_at IS NULL OR last_used_at < ? THEN ? ELSE last_used_at END"
+                    + " WHERE token_id = ?")) {
+                for (UsageAccumulator.Usage usage : usages) {
+                    ps.setLong(1, usage.count());
+                    Jdbc.setInstant(ps, 2, usage.lastAt());
+                    ps.setString(3, usage.lastIp());
+                    Jdbc.setInstant(ps, 4, usage.lastAt());
+                    Jdbc.setInstant(ps, 5, usage.lastAt());
+                    ps.setString(6, usage.id().value());
+                    ps.addBatch();
+                }
+                ps.executeBatch();
+            }
+            return null;
+        });
+    }
+
+    private static boolean exists(Connection c, TokenId id) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM tokens WHERE id = ?")) {
+            ps.setString(1, id.value());
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next();
+            }
+        }
+    }
+
+    private static Optional<Token> one(Connection c, String sql, String arg) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setString(1, arg);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(token(rs)) : Optional.empty();
+            }
+        }
+    }
+
+    private static int bind(PreparedStatement ps, List<Object> args) throws SQLException {
+        int index = 1;
+        for (Object arg : args) {
+            if (arg instanceof Instant instant) {
+                Jdbc.setInstant(ps, index++, instant);
+            } else {
+                ps.setString(index++, (String) arg);
+            }
+        }
+        return index;
+    }
+
+    private static Token token(ResultSet rs) throws SQLException {
+        return new Token(
+                new TokenId(rs.getString("id")),
+                rs.getString("name"),
+                Optional.ofNullable(rs.getString("bound_user")),
+                rs.getString("created_by"),
+                Jdbc.instant(rs, "created_at"),
+                Jdbc.instant(rs, "expires_at"),
+                rs.getString("limits_text"),
+                IpAllowList.parse(rs.getString("allowed_ips")),
+                Jdbc.instant(rs, "revoked_at"),
+                Jdbc.instant(rs, "last_used_at"),
+                rs.getString("last_used_ip"),
+                rs.getLong("use_count"),
+                rs.getString("secret_hint"));
+    }
+
+    static String key(String user) {
+        return user.toLowerCase(Locale.ROOT);
+    }
+}

@@ -1,0 +1,57 @@
+package io.tokengate.store;
+
+import io.tokengate.core.TokengateException;
+import java.sql.SQLException;
+import java.sql.SQLNonTransientConnectionException;
+import java.sql.SQLRecoverableException;
+import java.sql.SQLTransientException;
+import java.util.Set;
+
+/** Sorts JDBC failures into "unavailable, try again later" and "broken". */
+final class SqlErrors {
+    /** H2 error codes (also its SQL states) that mean the database is gone or going. */
+    private static final Set<String> H2_UNAVAILABLE = Set.of(
+            "90067", // connection broken
+            "90098", // database is closed
+            "90121", // database called at VM shutdown
+            "90020", // database may be already in use
+            "90135", // database is in exclusive mode
+            "90028" // IO exception
+            );
+
+    private SqlErrors() {}
+
+    static boolean isUnavailable(SQLException e) {
+        if (e instanceof SQLTransientException
+                || e instanceof SQLRecoverableException
+                || e instanceof SQLNonTransientConnectionException) {
+            return true;
+        }
+        String state = e.getSQLState();
+        if (state == null) {
+            return e.getCause() instanceof java.io.IOException;
+        }
+        return state.startsWith("08") // connection exception
+                || state.startsWith("53") // insufficient resources
+                || state.startsWith("57") // operator intervention: shutdown, cannot connect now, cancel
+                || state.startsWith("40") // rollback: serialization failure, deadlock; retry
+                || state.equals("3D000") // database does not exist (dropped, or not created yet)
+                || H2_UNAVAILABLE.contains(state);
+    }
+
+    static boolean isUniqueViolation(SQLException e) {
+        return "23505".equals(e.getSQLState());
+    }
+
+    /** The exception to throw for {@code e}, which happened while {@code doing} something. */
+    static TokengateException translate(String database, String doing, SQLException e) {
+        if (isUnavailable(e)) {
+            return new StoreUnavailableException(
+                    "The token store (" + database + ") is unavailable while " + doing + ": " + e.getMessage(), e);
+        }
+        if (isUniqueViolation(e)) {
+            return new StoreConflictException("conflict while " + doing + ": " + e.getMessage(), e);
+        }
+        return new StoreException("database error while " + doing + " (" + database + "): " + e.getMessage(), e);
+    }
+}

@@ -1,0 +1,264 @@
+package io.tokengate.store;
+
+import io.tokengate.core.audit.AuditLog;
+import io.tokengate.core.audit.AuditSink;
+import io.tokengate.core.token.TokenPolicy;
+import io.tokengate.core.token.TokenService;
+import java.nio.file.Files;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The composition root of the store: {@link #open(StoreConfig, Clock)} checks the key file, opens
+ * and migrates the database, verifies that the key belongs to it, erases stored secrets in secure
+ * mode, and starts the background work (cluster cache listener, usage writer, audit writer,
+ * retention). {@link #close()} stops it all gracefully, flushing the audit queue.
+ */
+public final class Store implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Store.class);
+    private static final Duration USAGE_FLUSH = Duration.ofSeconds(1);
+    private static final Duration RETENTION_PERIOD = Duration.ofHours(1);
+
+    private final StoreConfig config;
+    private final Clock clock;
+    private final Database db;
+    private final KeyFile key;
+    private final TokenService tokens;
+    private final CaffeineTokenCache cache;
+    private final TokenChangeListener listener;
+    private final UsageAccumulator usage;
+    private final AuditWriter auditWriter;
+    private final JdbcAuditLog auditLog;
+    private final JdbcUserStore users;
+    private final ScheduledExecutorService scheduler;
+
+    private Store(StoreConfig config, Clock clock, Database db, KeyFile key) {
+        this.config = config;
+        this.clock = clock;
+        this.db = db;
+        this.key = key;
+        SecureRandom random = new SecureRandom();
+        JdbcTokenRepository repository = new JdbcTokenRepository(db);
+        boolean cluster = db.vendor() == Database.Vendor.POSTGRESQL;
+        TokenChangeListener[] listenerRef = new TokenChangeListener[1];
+        this.cache = new CaffeineTokenCache(config.cacheTtl(), clock, () -> !cluster || listenerRef[0].isLive());
+        this.listener = cluster ? new TokenChangeListener(db, cache, clock, config.nodeId()) : null;
+        listenerRef[0] = listener;
+        this.usage = new UsageAccumulator(repository);
+        this.tokens = new TokenService(
+                repository,
+                cache,
+                usage,
+                key.digester(),
+                key.cipher(random),
+                new TokenPolicy(config.secureMode(), config.maxLifetimeDays()),
+                clock,
+                random);
+        this.auditLog = new JdbcAuditLog(db);
+        this.auditWriter = new AuditWriter(
+                auditLog::insert,
+                config.auditQueueCapacity(),
+                config.auditBatchSize(),
+                config.auditFlushInterval(),
+                config.auditCloseTimeout(),
+                config.nodeId());
+        this.users = new JdbcUserStore(db, clock);
+        this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "tokengate-store-" + config.nodeId());
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /**
+     * Opens the store described by {@code config}.
+     *
+     * @throws KeyFileException when the key file is unusable or does not belong to the database
+     * @throws StoreUnavailableException when the database cannot be reached
+     */
+    public static Store open(StoreConfig config, Clock clock) {
+        Database db = Database.open(config);
+        try {
+            db.migrate();
+            if (!Files.exists(config.keyFilePath())) {
+                KeyCheck.requireFirstStart(db, config.keyFilePath());
+            }
+            KeyFile key = KeyFile.loadOrCreate(config.keyFilePath(), clock, new SecureRandom());
+            KeyCheck.verify(db, key, clock);
+            Store store = new Store(config, clock, db, key);
+            store.start();
+            return store;
+        } catch (RuntimeException e) {
+            db.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Brings the database schema up to date without starting anything ({@code tokengate db
+     * migrate}).
+     *
+     * @return how many migrations were applied
+     */
+    public static int migrate(StoreConfig config) {
+        try (Database db = Database.open(config)) {
+            return db.migrate();
+        }
+    }
+
+    private void start() {
+        int erased = tokens.enforceSecureMode();
+        if (config.secureMode()) {
+            LOG.info("secure mode is on: {} stored token secrets erased", erased);
+        }
+        if (listener != null) {
+            listener.start();
+            if (!listener.awaitLive(config.connectionTimeout().multipliedBy(2))) {
+                LOG.warn("token cache listener not connected yet; verifying tokens without the cache until it is");
+            }
+        }
+        auditWriter.start();
+        long usageMillis = USAGE_FLUSH.toMillis();
+        scheduler.scheduleWithFixedDelay(usage::flush, usageMillis, usageMillis, TimeUnit.MILLISECONDS);
+        if (config.auditRetentionDays() > 0) {
+            scheduler.scheduleWithFixedDelay(
+                    this::retentionQuietly, 60_000, RETENTION_PERIOD.toMillis(), TimeUnit.MILLISECONDS);
+        }
+        LOG.info("token store open: {}, key id {}, node {}", db.describe(), key.keyId(), config.nodeId());
+    }
+
+    public TokenService tokens() {
+        return tokens;
+    }
+
+    /** Where audit records go; also gives queue metrics and {@link AuditWriter#flush(Duration)}. */
+    public AuditWriter audit() {
+        return auditWriter;
+    }
+
+    /** The audit sink port, for code that only writes. */
+    public AuditSink auditSink() {
+        return auditWriter;
+    }
+
+    public AuditLog auditLog() {
+        return auditLog;
+    }
+
+    public JdbcUserStore users() {
+        return users;
+    }
+
+    public String keyId() {
+        return key.keyId();
+    }
+
+    public Database.Vendor vendor() {
+        return db.vendor();
+    }
+
+    /** Pings the database (up to 1 s); for {@code /health/ready}, never for the request path. */
+    public StoreHealth health() {
+        boolean reachable = db.ping(Duration.ofSeconds(1));
+        StoreHealth.Listener state = listener == null
+                ? StoreHealth.Listener.NOT_NEEDED
+                : listener.isLive() ? StoreHealth.Listener.LIVE : StoreHealth.Listener.DOWN;
+        StringBuilder problem = new StringBuilder();
+        if (!reachable) {
+            problem.append("database unreachable (").append(db.describe()).append("); ");
+        }
+        if (state == StoreHealth.Listener.DOWN) {
+            problem.append(listener.problem()).append(" (token cache bypassed); ");
+        }
+        if (auditWriter.queued() >= auditWriter.capacity()) {
+            problem.append("audit queue full; ");
+        }
+        return new StoreHealth(
+                reachable,
+                state,
+                problem.toString().replaceAll("; $", ""),
+                auditWriter.queued(),
+                auditWriter.capacity());
+    }
+
+    public StoreMetrics metrics() {
+        return new StoreMetrics(
+                cache.hits(),
+                cache.misses(),
+                cache.bypassed(),
+                cache.size(),
+                auditWriter.queued(),
+                auditWriter.capacity(),
+                auditWriter.written(),
+                auditWriter.writeFailures(),
+                auditWriter.dropped(),
+                usage.pendingTokens());
+    }
+
+    /**
+     * Deletes audit records older than {@code audit.retention.days} (nothing when it is 0). Runs
+     * hourly by itself.
+     *
+     * @return how many records were deleted
+     */
+    public long runRetention() {
+        if (config.auditRetentionDays() == 0) {
+            return 0;
+        }
+        Instant cutoff = clock.instant().minus(Duration.ofDays(config.auditRetentionDays()));
+        long deleted = auditLog.deleteOlderThan(cutoff);
+        if (deleted > 0) {
+            LOG.info("audit retention: deleted {} records older than {}", deleted, cutoff);
+        }
+        return deleted;
+    }
+
+    private void retentionQuietly() {
+        try {
+            runRetention();
+        } catch (RuntimeException e) {
+            LOG.warn("audit retention failed, will retry: {}", e.getMessage());
+        }
+    }
+
+    /** Writes the usage gathered so far; normally done every second. */
+    void flushUsage() {
+        usage.flush();
+    }
+
+    TokenChangeListener listener() {
+        return listener;
+    }
+
+    CaffeineTokenCache cache() {
+        return cache;
+    }
+
+    /** Stops the background work, writes the audit queue and pending usage, closes the pool. */
+    @Override
+    public void close() {
+        scheduler.shutdownNow();
+        try {
+            auditWriter.close();
+            usage.flush();
+        } finally {
+            if (listener != null) {
+                listener.close();
+            }
+            db.close();
+        }
+        LOG.info("token store closed");
+    }
+
+    @Override
+    public String toString() {
+        return "Store[" + db.describe() + ", key id " + key.keyId() + ", node " + config.nodeId() + "]";
+    }
+}

@@ -1,0 +1,27 @@
+package io.tokengate.store;
+
+/**
+ * The store's health for {@code /health/ready}: ready means tokens can be verified safely and
+ * audit records can be queued.
+ *
+ * @param databaseReachable the database answered a ping just now
+ * @param listener the state of the cluster cache listener
+ * @param problem what is wrong, for humans; empty when ready
+ * @param auditQueued audit records waiting to be written
+ * @param auditCapacity audit records that may wait at most
+ */
+public record StoreHealth(
+        boolean databaseReachable, Listener listener, String problem, int auditQueued, int auditCapacity) {
+    /** The cluster cache listener: needed only with PostgreSQL. */
+    public enum Listener {
+        /** Embedded H2: one node, nothing to listen to. */
+        NOT_NEEDED,
+        LIVE,
+        /** Lost: cached tokens are bypassed until it reconnects. */
+        DOWN
+    }
+
+    public boolean ready() {
+        return databaseReachable && listener != Listener.DOWN && auditQueued < auditCapacity;
+    }
+}

@@ -1,0 +1,208 @@
+package io.tokengate.store;
+
+import io.tokengate.core.token.TokenCache;
+import io.tokengate.core.token.TokenId;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import org.postgresql.PGConnection;
+import org.postgresql.PGNotification;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Listens, on a dedicated PostgreSQL connection, for the notifications the {@code tokens} trigger
+ * sends on every committed change, and drops the changed token from this node's cache (within
+ * {@value #POLL_MILLIS} ms of the commit, plus network time).
+ *
+ * <p>It is {@linkplain #isLive() live} only while its session is up and has answered a ping within
+ * {@value #STALE_MILLIS} ms, so a silently broken connection counts as lost. While not live the
+ * cache is bypassed (fail closed); on reconnecting it listens first, then flushes the whole cache,
+ * because notifications sent meanwhile are lost, and only then becomes live again.
+ */
+final class TokenChangeListener implements AutoCloseable {
+    static final String CHANNEL = "tokengate_token_changed";
+    static final int POLL_MILLIS = 200;
+    static final int PING_MILLIS = 1000;
+    static final int STALE_MILLIS = 3500;
+    private static final Logger LOG = LoggerFactory.getLogger(TokenChangeListener.class);
+    private static final Duration MIN_BACKOFF = Duration.ofMillis(50);
+    private static final Duration MAX_BACKOFF = Duration.ofSeconds(2);
+
+    private final Database db;
+    private final TokenCache cache;
+    private final Clock clock;
+    private final String applicationName;
+    private final Thread thread;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition stopped = lock.newCondition(); // signalled on stop and on connect
+    private volatile boolean running = true;
+    private volatile boolean connected;
+    private volatile Instant lastAlive = Instant.EPOCH;
+    private volatile Connection connection;
+    private volatile String lastProblem = "not connected yet";
+
+    TokenChangeListener(Database db, TokenCache cache, Clock clock, String nodeId) {
+        this.db = db;
+        this.cache = cache;
+        this.clock = clock;
+        this.applicationName = "tokengate-listener-" + nodeId;
+        this.thread = new Thread(this::run, "tokengate-cache-listener-" + nodeId);
+        this.thread.setDaemon(true);
+    }
+
+    void start() {
+        thread.start();
+    }
+
+    /** Whether cached tokens can be trusted: listening, and heard from the database lately. */
+    boolean isLive() {
+        return connected && Duration.between(lastAlive, clock.instant()).toMillis() < STALE_MILLIS;
+    }
+
+    /** Why the listener is not live; meaningful only when {@link #isLive()} is false. */
+    String problem() {
+        return lastProblem;
+    }
+
+    /** The PostgreSQL name of the listening session, to find it in {@code pg_stat_activity}. */
+    String applicationName() {
+        return applicationName;
+    }
+
+    private void run() {
+        Duration backoff = MIN_BACKOFF;
+        while (running) {
+            try (Connection c = db.openDedicated(applicationName)) {
+                connection = c;
+                c.setNetworkTimeout(Runnable::run, STALE_MILLIS); // a silent network fails the ping
+                try (Statement s = c.createStatement()) {
+                    s.execute("LISTEN " + CHANNEL);
+                }
+                cache.invalidateAll(); // changes made while we were not listening are unknown
+                lastAlive = clock.instant();
+                connected = true;
+                signal();
+                if (backoff != MIN_BACKOFF) {
+                    LOG.info("token cache listener reconnected; cache flushed and trusted again");
+                }
+                backoff = MIN_BACKOFF;
+                listen(c);
+            } catch (SQLException | RuntimeException e) {
+                if (!running) {
+                    break;
+                }
+                lastProblem = "cache listener connection lost: " + e.getMessage();
+                if (connected || backoff == MIN_BACKOFF) {
+                    LOG.warn(
+                            "token cache listener is down, bypassing the cache until it reconnects: {}",
+                            e.getMessage());
+                }
+            } finally {
+                connected = false;
+                connection = null;
+            }
+            cache.invalidateAll();
+            pause(backoff);
+            backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);
+        }
+    }
+
+    /** Waits until the listener is live, at most {@code timeout}; returns whether it is. */
+    boolean awaitLive(Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        lock.lock();
+        try {
+            while (!isLive() && running) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                stopped.awaitNanos(left);
+            }
+            return isLive();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return isLive();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void signal() {
+        lock.lock();
+        try {
+            stopped.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void listen(Connection c) throws SQLException {
+        PGConnection pg = c.unwrap(PGConnection.class);
+        Instant lastPing = clock.instant();
+        while (running) {
+            PGNotification[] notifications = pg.getNotifications(POLL_MILLIS);
+            if (notifications != null) {
+                for (PGNotification n : notifications) {
+                    invalidate(n.getParameter());
+                }
+            }
+            Instant now = clock.instant();
+            if (Duration.between(lastPing, now).toMillis() >= PING_MILLIS) {
+                try (Statement s = c.createStatement()) {
+                    s.execute("SELECT 1");
+                }
+                lastPing = now;
+                lastAlive = clock.instant();
+            }
+        }
+    }
+
+    private void invalidate(String payload) {
+        if (TokenId.isWellFormed(payload)) {
+            cache.invalidate(new TokenId(payload));
+        } else {
+            cache.invalidateAll();
+        }
+    }
+
+    private void pause(Duration duration) {
+        lock.lock();
+        try {
+            if (running) {
+                stopped.await(duration.toMillis(), TimeUnit.MILLISECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            running = false;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        signal();
+        Connection c = connection;
+        if (c != null) {
+            try {
+                c.close();
+            } catch (SQLException ignored) {
+                // closing to stop the poll; nothing to do
+            }
+        }
+        try {
+            thread.join(5000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,518 @@
+package io.tokengate.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.tokengate.core.audit.AuditDecision;
+import io.tokengate.core.audit.AuditEvent;
+import io.tokengate.core.audit.AuditExportFormat;
+import io.tokengate.core.audit.AuditKind;
+import io.tokengate.core.audit.AuditPage;
+import io.tokengate.core.audit.AuditQuery;
+import io.tokengate.core.token.CreatedToken;
+import io.tokengate.core.token.Expiry;
+import io.tokengate.core.token.Token;
+import io.tokengate.core.token.TokenDigest;
+import io.tokengate.core.token.TokenEdit;
+import io.tokengate.core.token.TokenId;
+import io.tokengate.core.token.TokenPage;
+import io.tokengate.core.token.TokenQuery;
+import io.tokengate.core.token.TokenSecret;
+import io.tokengate.core.token.TokenSpec;
+import io.tokengate.core.token.TokenStatus;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.UnaryOperator;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The store's contract, run unchanged on every backend ({@link H2StoreIT}, {@link
+ * PostgresStoreIT}): both databases must mean the same thing.
+ */
+abstract class StoreContract {
+    static final Instant START = Instant.parse("2026-11-28T10:00:00Z");
+
+    @TempDir
+    Path home;
+
+    StoreFixture fixture;
+    MutableClock clock;
+    final List<Store> opened = new ArrayList<>();
+
+    abstract StoreFixture newFixture();
+
+    @BeforeEach
+    void setUp() {
+        fixture = newFixture();
+        clock = new MutableClock(START);
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        for (Store store : opened) {
+            store.close();
+        }
+        fixture.close();
+    }
+
+    Store open() {
+        return open(b -> b);
+    }
+
+    Store open(UnaryOperator<StoreConfig.Builder> settings) {
+        Store store = Store.open(settings.apply(fixture.config(home)).build(), clock);
+        opened.add(store);
+        return store;
+    }
+
+    // ---- tokens ----
+
+    @Test
+    void createShowEditRevokeDelete() {
+        Store store = open();
+        CreatedToken created = store.tokens()
+                .create(TokenSpec.bound("ci deploy", "Alice", "admin")
+                        .withExpiry(Expiry.inDays(30))
+                        .withLimits("# deploys\n[post].*/rest/api/2/issue/JRA.*\n")
+                        .withAllowedIps("10.0.0.0/8, 2001:db8::/32"));
+        TokenId id = created.token().id();
+
+        Token shown = store.tokens().show(id).orElseThrow();
+        assertThat(shown).isEqualTo(created.token());
+        assertThat(shown.boundUser()).contains("Alice");
+        assertThat(shown.expiresAt()).isEqualTo(START.plus(Duration.ofDays(30)));
+        assertThat(shown.limits()).isEqualTo("# deploys\n[post].*/rest/api/2/issue/JRA.*\n");
+        assertThat(shown.allowedIps().entries()).containsExactly("10.0.0.0/8", "2001:db8::/32");
+        assertThat(shown.hint()).isEqualTo(created.secret().hint());
+        assertThat(shown.status(clock)).isEqualTo(TokenStatus.ACTIVE);
+
+        Token edited = store.tokens()
+                .edit(id, TokenEdit.none().withName("ci deploy v2").withExpiry(Expiry.never()))
+                .orElseThrow();
+        assertThat(edited.name()).isEqualTo("ci deploy v2");
+        assertThat(edited.expiresAt()).isNull();
+        assertThat(edited.limits()).isEqualTo(shown.limits());
+
+        clock.advance(Duration.ofMinutes(1));
+        Token revoked = store.tokens().revoke(id).orElseThrow();
+        assertThat(revoked.revokedAt()).isEqualTo(clock.instant());
+        assertThat(revoked.status(clock)).isEqualTo(TokenStatus.REVOKED);
+        clock.advance(Duration.ofMinutes(1));
+        assertThat(store.tokens().revoke(id).orElseThrow().revokedAt())
+                .as("revoking again keeps the first time")
+                .isEqualTo(revoked.revokedAt());
+
+        assertThat(store.tokens().delete(id)).isTrue();
+        assertThat(store.tokens().show(id)).isEmpty();
+        assertThat(store.tokens().delete(id)).isFalse();
+        assertThat(store.tokens().revoke(id)).isEmpty();
+        assertThat(store.tokens().edit(id, TokenEdit.none().withName("x"))).isEmpty();
+    }
+
+    @Test
+    void verifiesByDigest() {
+        Store store = open();
+        CreatedToken created = store.tokens().create(TokenSpec.unbound("any user", "admin"));
+        assertThat(store.tokens().verify(created.secret())).hasValueSatisfying(v -> assertThat(v.id())
+                .isEqualTo(created.token().id()));
+        TokenSecret stranger = TokenSecret.generate(new SecureRandom());
+        assertThat(store.tokens().verify(stranger)).isEmpty();
+    }
+
+    @Test
+    void digestsAndUserNamesAreUnique() {
+        Store store = open();
+        JdbcTokenRepository repository =
+                new JdbcTokenRepository(Database.open(fixture.config(home).build()));
+        CreatedToken first = store.tokens().create(TokenSpec.bound("one", "alice", "admin"));
+        TokenDigest digest =
+                KeyFile.load(home.resolve("tokengate.key")).digester().digest(first.secret());
+        Token copy = new Token(
+                new TokenId("tok_0000000000000000"),
+                "copy",
+                Optional.empty(),
+                "admin",
+                START,
+                null,
+                "",
+                io.tokengate.core.token.IpAllowList.any(),
+                null,
+                null,
+                null,
+                0,
+                "tgk_…abcd");
+        assertThatThrownBy(() -> repository.insert(copy, digest, null)).isInstanceOf(StoreConflictException.class);
+
+        store.users().add(new NewUser("Alice", "alice@example.com", "Alice A.", UserRole.USER, null));
+        assertThatThrownBy(() -> store.users().add(new NewUser("ALICE", null, null, UserRole.USER, null)))
+                .isInstanceOf(StoreConflictException.class)
+                .hasMessageContaining("already exists");
+        assertThatThrownBy(() -> store.users().add(new NewUser("bob", "ALICE@example.com", null, UserRole.USER, null)))
+                .isInstanceOf(StoreConflictException.class);
+    }
+
+    @Test
+    void listsWithFiltersAndPages() {
+        Store store = open();
+        List<TokenId> aliceTokens = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            clock.advance(Duration.ofSeconds(1));
+            aliceTokens.add(store.tokens()
+                    .create(TokenSpec.bound("alice 100%_job " + i, "alice", "admin"))
+                    .token()
+                    .id());
+        }
+        clock.advance(Duration.ofSeconds(1));
+        TokenId bobs = store.tokens()
+                .create(TokenSpec.bound("Bob's nightly", "Bob", "admin").withExpiry(Expiry.inDays(1)))
+                .token()
+                .id();
+        clock.advance(Duration.ofSeconds(1));
+        TokenId unbound = store.tokens()
+                .create(TokenSpec.unbound("shared", "admin"))
+                .token()
+                .id();
+        store.tokens().revoke(aliceTokens.get(0));
+
+        TokenPage all = store.tokens().list(TokenQuery.all());
+        assertThat(all.total()).isEqualTo(7);
+        assertThat(all.tokens().get(0).id()).as("newest first").isEqualTo(unbound);
+
+        assertThat(ids(store.tokens().list(TokenQuery.all().withBoundUser("ALICE"))))
+                .containsExactlyInAnyOrderElementsOf(aliceTokens);
+        assertThat(ids(store.tokens().list(TokenQuery.all().withStatus(TokenStatus.REVOKED))))
+                .containsExactly(aliceTokens.get(0));
+        assertThat(ids(store.tokens().list(TokenQuery.all().withNameContaining("100%_"))))
+                .hasSize(5);
+        assertThat(ids(store.tokens().list(TokenQuery.all().withNameContaining("e%_j"))))
+                .isEmpty();
+        assertThat(ids(store.tokens().list(TokenQuery.all().withNameContaining("NIGHT"))))
+                .containsExactly(bobs);
+
+        clock.advance(Duration.ofDays(2));
+        assertThat(ids(store.tokens().list(TokenQuery.all().withStatus(TokenStatus.EXPIRED))))
+                .containsExactly(bobs);
+        assertThat(store.tokens()
+                        .list(TokenQuery.all().withStatus(TokenStatus.ACTIVE))
+                        .total())
+                .isEqualTo(5);
+
+        TokenPage page1 = store.tokens().list(TokenQuery.all().page(0, 3));
+        TokenPage page2 = store.tokens().list(TokenQuery.all().page(3, 3));
+        TokenPage page3 = store.tokens().list(TokenQuery.all().page(6, 3));
+        assertThat(page1.tokens()).hasSize(3);
+        assertThat(page1.hasMore()).isTrue();
+        assertThat(page3.tokens()).hasSize(1);
+        assertThat(page3.hasMore()).isFalse();
+        Set<TokenId> seen = new HashSet<>(ids(page1));
+        seen.addAll(ids(page2));
+        seen.addAll(ids(page3));
+        assertThat(seen).hasSize(7);
+    }
+
+    private static List<TokenId> ids(TokenPage page) {
+        return page.tokens().stream().map(Token::id).toList();
+    }
+
+    @Test
+    void recordsUsage() {
+        Store store = open();
+        CreatedToken created = store.tokens().create(TokenSpec.bound("used", "alice", "alice"));
+        TokenId id = created.token().id();
+        store.tokens().recordUse(id, "10.0.0.1");
+        clock.advance(Duration.ofSeconds(5));
+        store.tokens().recordUse(id, "10.0.0.2");
+        store.flushUsage();
+        clock.advance(Duration.ofSeconds(5));
+        store.tokens().recordUse(id, "2001:db8::7");
+        store.flushUsage();
+        Token used = store.tokens().show(id).orElseThrow();
+        assertThat(used.useCount()).isEqualTo(3);
+        assertThat(used.lastUsedIp()).isEqualTo("2001:db8::7");
+        assertThat(used.lastUsedAt()).isEqualTo(clock.instant());
+    }
+
+    // ---- audit ----
+
+    static AuditEvent event(Instant time, int n) {
+        return AuditEvent.builder(AuditKind.REQUEST, time)
+                .requestId("req-" + n)
+                .node("node-1")
+                .token(new TokenId(n % 2 == 0 ? "tok_AAAAAAAAAAAAAAAA" : "tok_BBBBBBBBBBBBBBBB"), "token " + n % 2)
+                .basicUser(n % 3 == 0 ? "Alice" : "bob")
+                .effectiveUser(n % 5 == 0 ? "carol" : n % 3 == 0 ? "Alice" : "bob")
+                .clientIp("10.0.0." + (n % 250))
+                .request("GET", "/rest/api/2/issue/JRA-" + n, "expand=names")
+                .decision(n % 4 == 0 ? AuditDecision.DENY : AuditDecision.ALLOW, n % 4 == 0 ? "no rule matched" : null)
+                .matchedRule(n % 4 == 0 ? null : ".*/rest/api/2/issue/JRA.*")
+                .status(n % 4 == 0 ? 403 : 200)
+                .upstreamMillis(n % 4 == 0 ? null : (long) n)
+                .bytes(n, 2L * n)
+                .build();
+    }
+
+    static void write(Store store, List<AuditEvent> events) throws InterruptedException {
+        for (AuditEvent e : events) {
+            store.audit().record(e);
+        }
+        assertThat(store.audit().flush(Duration.ofSeconds(30))).isTrue();
+    }
+
+    @Test
+    void auditRoundTripsEveryField() throws Exception {
+        Store store = open();
+        AuditEvent event = event(START, 4).toBuilder().actor("admin").build();
+        AuditEvent admin = AuditEvent.builder(AuditKind.TOKEN_REVOKE, START.plusSeconds(1))
+                .actor("admin")
+                .token(new TokenId("tok_CCCCCCCCCCCCCCCC"), "old")
+                .decision(AuditDecision.ALLOW, null)
+                .build();
+        write(store, List.of(event, admin));
+        AuditPage page = store.auditLog().query(AuditQuery.all());
+        assertThat(page.events()).containsExactly(admin, event);
+        assertThat(page.nextCursor()).isEmpty();
+    }
+
+    @Test
+    void auditFiltersAndCursorPaging() throws Exception {
+        Store store = open();
+        List<AuditEvent> events = new ArrayList<>();
+        for (int n = 0; n < 250; n++) {
+            events.add(event(START.plusMillis(n / 2), n)); // pairs share a time: the id breaks ties
+        }
+        write(store, events);
+
+        List<AuditEvent> read = new ArrayList<>();
+        AuditQuery query = AuditQuery.all().withLimit(100);
+        AuditPage page = store.auditLog().query(query);
+        read.addAll(page.events());
+        while (page.nextCursor().isPresent()) {
+            page = store.auditLog().query(query.after(page.nextCursor().get()));
+            read.addAll(page.events());
+        }
+        assertThat(read).hasSize(250).doesNotHaveDuplicates();
+        assertThat(read).containsExactlyInAnyOrderElementsOf(events);
+        for (int i = 1; i < read.size(); i++) {
+            assertThat(read.get(i).time()).isBeforeOrEqualTo(read.get(i - 1).time());
+        }
+
+        assertThat(store.auditLog()
+                        .query(AuditQuery.all()
+                                .withTokenId(new TokenId("tok_AAAAAAAAAAAAAAAA"))
+                                .withLimit(1000))
+                        .events())
+                .hasSize(125);
+        long aliceOrCarol = events.stream()
+                .filter(e -> e.basicUser().equalsIgnoreCase("alice")
+                        || e.effectiveUser().equalsIgnoreCase("alice"))
+                .count();
+        assertThat(store.auditLog()
+                        .query(AuditQuery.all().withUser("ALICE").withLimit(1000))
+                        .events())
+                .hasSize((int) aliceOrCarol);
+        assertThat(store.auditLog()
+                        .query(AuditQuery.all().withUser("carol").withLimit(1000))
+                        .events())
+                .hasSize(50);
+        assertThat(store.auditLog()
+                        .query(AuditQuery.all().withDecision(AuditDecision.DENY).withLimit(1000))
+                        .events())
+                .hasSize(63)
+                .allSatisfy(e -> assertThat(e.status()).isEqualTo(403));
+        assertThat(store.auditLog()
+                        .query(AuditQuery.all().withKind(AuditKind.LOGIN))
+                        .events())
+                .isEmpty();
+        assertThat(store.auditLog()
+                        .query(AuditQuery.all()
+                                .between(START.plusMillis(10), START.plusMillis(20))
+                                .withLimit(1000))
+                        .events())
+                .hasSize(20);
+        assertThatThrownBy(() -> store.auditLog().query(AuditQuery.all().after("bogus")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("invalid audit cursor");
+    }
+
+    @Test
+    void auditCursorIsStableWhileRecordsArrive() throws Exception {
+        Store store = open();
+        List<AuditEvent> first = new ArrayList<>();
+        for (int n = 0; n < 30; n++) {
+            first.add(event(START.plusSeconds(n), n));
+        }
+        write(store, first);
+        AuditPage page1 = store.auditLog().query(AuditQuery.all().withLimit(10));
+
+        List<AuditEvent> later = new ArrayList<>();
+        for (int n = 30; n < 60; n++) {
+            later.add(event(START.plusSeconds(n), n)); // newer than everything read so far
+        }
+        write(store, later);
+        AuditPage page2 = store.auditLog()
+                .query(AuditQuery.all().withLimit(10).after(page1.nextCursor().orElseThrow()));
+        AuditPage page3 = store.auditLog()
+                .query(AuditQuery.all().withLimit(10).after(page2.nextCursor().orElseThrow()));
+        List<AuditEvent> read = new ArrayList<>(page1.events());
+        read.addAll(page2.events());
+        read.addAll(page3.events());
+        List<AuditEvent> newestFirst = new ArrayList<>(first);
+        java.util.Collections.reverse(newestFirst);
+        assertThat(read).containsExactlyElementsOf(newestFirst);
+    }
+
+    @Test
+    void exportsCsvAndJsonLinesStreaming() throws Exception {
+        Store store = open();
+        AuditEvent nasty = event(START, 1).toBuilder()
+                .request("POST", "/rest/api/2/issue", "=cmd|' /C calc'!A0")
+                .decision(AuditDecision.DENY, "-2+3, \"quoted\"\nsecond line")
+                .basicUser("@evil")
+                .status(403)
+                .upstreamMillis(null)
+                .build();
+        List<AuditEvent> events = new ArrayList<>();
+        events.add(nasty);
+        for (int n = 0; n < 2499; n++) {
+            events.add(event(START.plusMillis(n + 1), n));
+        }
+        write(store, events);
+
+        ByteArrayOutputStream csv = new ByteArrayOutputStream();
+        store.auditLog().export(AuditQuery.all(), AuditExportFormat.CSV, csv);
+        String text = csv.toString(StandardCharsets.UTF_8);
+        assertThat(text).startsWith("time,requestId,node,kind,tokenId,");
+        String lastLine = text.substring(text.lastIndexOf("\r\n", text.length() - 3) + 2);
+        assertThat(lastLine)
+                .contains(",'@evil,")
+                .contains(",'=cmd|' /C calc'!A0,")
+                .contains(",\"'-2+3, \"\"quoted\"\"\nsecond line\",");
+        assertThat(text.split("\r\n")).hasSize(2500 + 1);
+
+        ByteArrayOutputStream jsonl = new ByteArrayOutputStream();
+        store.auditLog().export(AuditQuery.all().withDecision(AuditDecision.DENY), AuditExportFormat.JSON_LINES, jsonl);
+        String[] lines = jsonl.toString(StandardCharsets.UTF_8).split("\n");
+        ObjectMapper json = new ObjectMapper();
+        long denied =
+                events.stream().filter(e -> e.decision() == AuditDecision.DENY).count();
+        assertThat(lines).hasSize((int) denied);
+        JsonNode last = json.readTree(lines[lines.length - 1]);
+        assertThat(last.get("query").asText()).isEqualTo("=cmd|' /C calc'!A0");
+        assertThat(last.get("reason").asText()).isEqualTo("-2+3, \"quoted\"\nsecond line");
+        assertThat(last.get("status").asInt()).isEqualTo(403);
+        assertThat(last.has("upstreamMillis")).isFalse();
+    }
+
+    @Test
+    void retentionDeletesOldRecords() throws Exception {
+        Store store = open(b -> b.auditRetentionDays(30));
+        List<AuditEvent> events = new ArrayList<>();
+        for (int n = 0; n < 40; n++) {
+            events.add(event(START.minus(Duration.ofDays(n)), n));
+        }
+        write(store, events);
+        assertThat(store.runRetention()).isEqualTo(9); // days 31..39 are older than 30 days
+        assertThat(store.auditLog().query(AuditQuery.all()).events()).hasSize(31);
+
+        Store keepForever = open(b -> b.auditRetentionDays(0).nodeId("node-2"));
+        assertThat(keepForever.runRetention()).isZero();
+    }
+
+    // ---- users ----
+
+    @Test
+    void usersCrud() {
+        Store store = open();
+        User alice = store.users().add(new NewUser("Alice", "Alice@Example.com", "Alice A.", UserRole.ADMIN, "$kdf$1"));
+        store.users().add(new NewUser("bob", null, null, UserRole.USER, null));
+        assertThat(store.users().find("alice")).contains(alice);
+        assertThat(store.users().find("alice@example.COM")).contains(alice);
+        assertThat(store.users().list()).extracting(User::name).containsExactly("Alice", "bob");
+
+        User changed =
+                new User(alice.id(), "ALICE", null, "Alice B.", UserRole.USER, "$kdf$2", null, alice.createdAt(), null);
+        assertThat(store.users().update(changed)).isTrue();
+        assertThat(store.users().setUpstreamCredential("alice", new byte[] {1, 2, 3}))
+                .isTrue();
+        User reread = store.users().find("Alice").orElseThrow();
+        assertThat(reread.email()).isNull();
+        assertThat(reread.displayName()).isEqualTo("Alice B.");
+        assertThat(reread.role()).isEqualTo(UserRole.USER);
+        assertThat(reread.passwordHash()).isEqualTo("$kdf$2");
+        assertThat(reread.upstreamCredential()).containsExactly(1, 2, 3);
+        assertThat(reread.toString()).doesNotContain("kdf");
+
+        assertThat(store.users().remove("ALICE")).isTrue();
+        assertThat(store.users().remove("alice")).isFalse();
+        assertThat(store.users().find("alice")).isEmpty();
+    }
+
+    // ---- key file and migrations ----
+
+    @Test
+    void refusesAKeyFileThatDoesNotBelongToTheDatabase() throws Exception {
+        Store first = open();
+        String keyId = first.keyId();
+        first.close();
+        opened.remove(first);
+        Path keyFile = home.resolve("tokengate.key");
+
+        Files.delete(keyFile);
+        assertThatThrownBy(this::open)
+                .isInstanceOf(KeyFileException.class)
+                .hasMessageContaining("does not exist")
+                .hasMessageContaining(keyId);
+        assertThat(keyFile).as("no stray key was created").doesNotExist();
+
+        Path otherKey = home.resolve("other.key");
+        KeyFile other = KeyFile.loadOrCreate(otherKey, clock, new SecureRandom());
+        assertThatThrownBy(() -> open(b -> b.keyFile(otherKey)))
+                .isInstanceOf(KeyFileException.class)
+                .hasMessageContaining("(key id " + other.keyId() + ") does not belong to this database")
+                .hasMessageContaining("created with key id " + keyId + " on " + START)
+                .hasMessageContaining("every node needs the same key file");
+    }
+
+    @Test
+    void migrationsAreIdempotent() throws Exception {
+        StoreConfig config = fixture.config(home).build();
+        assertThat(Store.migrate(config)).isEqualTo(1);
+        assertThat(Store.migrate(config)).isZero();
+        Store store = open();
+        store.close();
+        opened.remove(store);
+        open();
+        try (Connection c = fixture.connect(home);
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM key_check")) {
+            rs.next();
+            assertThat(rs.getInt(1)).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void healthIsReady() {
+        Store store = open();
+        StoreHealth health = store.health();
+        assertThat(health.databaseReachable()).isTrue();
+        assertThat(health.ready()).as(health.problem()).isTrue();
+    }
+}
