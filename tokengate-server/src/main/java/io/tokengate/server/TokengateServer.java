@@ -1,0 +1,166 @@
+package io.tokengate.server;
+
+import io.tokengate.server.admin.AdminHandler;
+import io.tokengate.server.config.TokengateConfig;
+import io.tokengate.server.gateway.GatewayConfig;
+import io.tokengate.server.gateway.GatewayHandler;
+import io.tokengate.server.users.StoreUserDirectory;
+import io.tokengate.store.Store;
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import org.eclipse.jetty.http.UriCompliance;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.handler.GracefulHandler;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The composition root: one process, one Jetty server, two connectors. The data plane connector
+ * serves the gateway; the admin connector (loopback by default) serves the admin plane. {@link
+ * #close()} stops accepting, drains in-flight requests, then closes the store, which flushes the
+ * audit queue.
+ */
+public final class TokengateServer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(TokengateServer.class);
+    private static final String DATA = "data";
+    private static final String ADMIN = "admin";
+    private static final Duration DRAIN = Duration.ofSeconds(20);
+
+    private final Server server;
+    private final Store store;
+    private final ServerConnector data;
+    private final ServerConnector admin;
+    private final GatewayConfig gateway;
+
+    private TokengateServer(
+            Server server, Store store, ServerConnector data, ServerConnector admin, GatewayConfig gateway) {
+        this.server = server;
+        this.store = store;
+        this.data = data;
+        this.admin = admin;
+        this.gateway = gateway;
+    }
+
+    /** Opens the store, binds both ports and starts serving. */
+    public static TokengateServer start(TokengateConfig config, Clock clock) {
+        Store store = Store.open(config.store(), clock);
+        Server server = new Server(new QueuedThreadPool(400, 16, 60_000));
+        try {
+            ServerConnector data = connector(server, DATA, config.gatewayHost(), config.gatewayPort(), true);
+            ServerConnector admin = connector(server, ADMIN, config.adminHost(), config.adminPort(), false);
+            data.open();
+            admin.open();
+            GatewayConfig gateway = config.gateway(data.getLocalPort());
+            StoreUserDirectory users = new StoreUserDirectory(store.users(), Duration.ofSeconds(30));
+            Handler.Sequence planes = new Handler.Sequence(
+                    new OnConnector(DATA, new GatewayHandler(gateway, store.tokens(), store.auditSink(), users, clock)),
+                    new OnConnector(ADMIN, new AdminHandler(store)));
+            server.setHandler(new GracefulHandler(planes));
+            server.setStopTimeout(DRAIN.toMillis());
+            server.setStopAtShutdown(false);
+            server.start();
+            TokengateServer started = new TokengateServer(server, store, data, admin, gateway);
+            LOG.info(
+                    "tokengate serving {} -> {} ({}), admin on {}, {} mode",
+                    started.dataUri(),
+                    gateway.upstream(),
+                    gateway.identity(),
+                    started.adminUri(),
+                    config.secureMode() ? "secure" : "standard");
+            return started;
+        } catch (Exception e) {
+            try {
+                server.stop();
+            } catch (Exception suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            store.close();
+            if (e instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            throw new io.tokengate.core.TokengateException("tokengate could not start: " + e.getMessage(), e);
+        }
+    }
+
+    private static ServerConnector connector(Server server, String name, String host, int port, boolean dataPlane) {
+        HttpConfiguration http = new HttpConfiguration();
+        http.setSendServerVersion(false);
+        http.setSendXPoweredBy(false);
+        http.setRequestHeaderSize(16 * 1024);
+        if (dataPlane) {
+            // Let every path through to CanonicalPath, which refuses ambiguity itself, with a
+            // JSON error and an audit record, rather than Jetty's own 400 page.
+            http.setUriCompliance(UriCompliance.UNSAFE);
+        }
+        ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(http));
+        connector.setName(name);
+        connector.setHost(host);
+        connector.setPort(port);
+        connector.setIdleTimeout(60_000);
+        server.addConnector(connector);
+        return connector;
+    }
+
+    /** Dispatches a request to {@code handler} only when it arrived on the named connector. */
+    private static final class OnConnector extends Handler.Wrapper {
+        private final String connector;
+
+        OnConnector(String connector, Handler handler) {
+            super(handler);
+            this.connector = connector;
+        }
+
+        @Override
+        public boolean handle(Request request, Response response, Callback callback) throws Exception {
+            return connector.equals(
+                            request.getConnectionMetaData().getConnector().getName())
+                    && super.handle(request, response, callback);
+        }
+    }
+
+    public URI dataUri() {
+        return URI.create("http://" + hostFor(data) + ":" + data.getLocalPort());
+    }
+
+    public URI adminUri() {
+        return URI.create("http://" + hostFor(admin) + ":" + admin.getLocalPort());
+    }
+
+    private static String hostFor(ServerConnector connector) {
+        String host = connector.getHost();
+        return host == null || host.equals("0.0.0.0") || host.equals("::") ? "localhost" : host;
+    }
+
+    public GatewayConfig gateway() {
+        return gateway;
+    }
+
+    public Store store() {
+        return store;
+    }
+
+    /** Blocks until the server stops. */
+    public void join() throws InterruptedException {
+        server.join();
+    }
+
+    @Override
+    public void close() {
+        try {
+            server.stop();
+        } catch (Exception e) {
+            LOG.warn("error while stopping the HTTP server", e);
+        } finally {
+            store.close();
+        }
+    }
+}

@@ -1,0 +1,93 @@
+package io.tokengate.server.config;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+
+/** Every setting tokengate reads, with its default and a one-line description. */
+public enum Key {
+    GATEWAY_HOST("gateway.host", "0.0.0.0", "address the data plane listens on"),
+    GATEWAY_PORT("gateway.port", "8080", "port of the data plane"),
+    GATEWAY_PUBLIC_URL(
+            "gateway.public.url", "", "external base URL of the gateway; restrictions match URLs that start with it"),
+    GATEWAY_ENDPOINTS("gateway.endpoints", "/rest/", "comma-separated path prefixes that are served"),
+    GATEWAY_TRUSTED_PROXIES(
+            "gateway.trusted.proxies", "", "CIDR list of load balancers whose X-Forwarded-For is believed"),
+    ADMIN_HOST("admin.host", "127.0.0.1", "address the admin plane listens on"),
+    ADMIN_PORT("admin.port", "8081", "port of the admin plane (web UI, /api/v1, /metrics, /health)"),
+    UPSTREAM_URL("upstream.url", "", "base URL of Jira, possibly with a context path"),
+    UPSTREAM_IDENTITY("upstream.identity", "header", "header | service-account | user-credential"),
+    UPSTREAM_IDENTITY_HEADER(
+            "upstream.identity.header", "X-Forwarded-User", "header naming the effective user (identity 'header')"),
+    UPSTREAM_SERVICE_USER("upstream.service.user", "", "service account user (identity 'service-account')"),
+    UPSTREAM_SERVICE_PASSWORD(
+            "upstream.service.password", "", "service account password (identity 'service-account')", true),
+    UPSTREAM_SERVICE_TOKEN(
+            "upstream.service.token", "", "service account Bearer token, instead of user and password", true),
+    UPSTREAM_CONNECT_TIMEOUT_MS("upstream.connect.timeout.ms", "5000", "upstream connect timeout"),
+    UPSTREAM_IDLE_TIMEOUT_MS("upstream.idle.timeout.ms", "60000", "longest upstream silence before 504"),
+    AUTH_SCHEMES("auth.schemes", "basic,bearer", "accepted schemes: basic, bearer"),
+    RUNAS_GROUPS("runas.groups", "", "groups (besides admins) whose members may use contextUser"),
+    BODY_INSPECT_MAX("body.inspect.max", "1048576", "largest body read for JSON restrictions, in bytes"),
+    LOGIN_MAX_FAILURES("login.max.failures", "10", "failed logins per client address before 429 (0 = off)"),
+    LOGIN_WINDOW_SECONDS("login.window.seconds", "300", "window of login.max.failures"),
+    TOKEN_SECURE_MODE("token.secure.mode", "false", "secrets shown once only; read at start-up"),
+    TOKEN_MAX_LIFETIME_DAYS("token.max.lifetime.days", "0", "cap on token lifetime at creation (0 = none)"),
+    TOKEN_CACHE_TTL_SECONDS("token.cache.ttl.seconds", "30", "longest a token stays cached (backstop)"),
+    DB_URL("db.url", "", "JDBC URL; default: embedded H2 in the home directory"),
+    DB_USER("db.user", "", "database user"),
+    DB_PASSWORD("db.password", "", "database password", true),
+    DB_POOL_SIZE("db.pool.size", "10", "database connections"),
+    KEY_FILE("key.file", "", "key file; default: tokengate.key in the home directory"),
+    AUDIT_QUEUE_CAPACITY("audit.queue.capacity", "65536", "audit records held in memory before back-pressure"),
+    AUDIT_BATCH_SIZE("audit.batch.size", "500", "audit records written per transaction"),
+    AUDIT_FLUSH_INTERVAL_MS("audit.flush.interval.ms", "200", "longest an audit record waits in memory"),
+    AUDIT_RESERVE_WAIT_MS("audit.reserve.wait.ms", "2000", "longest a request waits for audit room before 503"),
+    AUDIT_RETENTION_DAYS("audit.retention.days", "0", "delete audit records older than this (0 = keep)"),
+    NODE_ID("node.id", "", "name of this node in audit records; default: host name");
+
+    private final String key;
+    private final String defaultValue;
+    private final String description;
+    private final boolean secret;
+
+    Key(String key, String defaultValue, String description) {
+        this(key, defaultValue, description, false);
+    }
+
+    Key(String key, String defaultValue, String description, boolean secret) {
+        this.key = key;
+        this.defaultValue = defaultValue;
+        this.description = description;
+        this.secret = secret;
+    }
+
+    public String key() {
+        return key;
+    }
+
+    public String defaultValue() {
+        return defaultValue;
+    }
+
+    public String description() {
+        return description;
+    }
+
+    /** Whether values are passwords or tokens, never to be shown. */
+    public boolean secret() {
+        return secret;
+    }
+
+    public String environmentVariable() {
+        return Settings.environmentVariable(key);
+    }
+
+    public static Optional<Key> find(String key) {
+        return Arrays.stream(values()).filter(k -> k.key.equals(key)).findFirst();
+    }
+
+    static List<String> names() {
+        return Arrays.stream(values()).map(Key::key).toList();
+    }
+}

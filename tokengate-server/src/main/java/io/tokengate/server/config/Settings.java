@@ -1,0 +1,94 @@
+package io.tokengate.server.config;
+
+import io.tokengate.core.DidYouMean;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Raw settings merged from their sources, lowest precedence first: built-in defaults, {@code
+ * tokengate.properties} in the home directory, environment variables {@code TOKENGATE_<KEY>} (dots
+ * as underscores, upper case), then command-line flags. Every key is declared in {@link Key};
+ * an unknown key in the file is a problem (with a suggestion), an unknown environment variable is
+ * not (the environment holds other things too).
+ */
+public final class Settings {
+    private final Map<String, String> values;
+    private final Map<String, String> sources;
+    private final List<String> problems;
+
+    private Settings(Map<String, String> values, Map<String, String> sources, List<String> problems) {
+        this.values = values;
+        this.sources = sources;
+        this.problems = problems;
+    }
+
+    /**
+     * @param file the properties file's entries (empty when there is none)
+     * @param fileName how to name the file in messages
+     * @param environment the process environment
+     * @param flags values given on the command line, by key
+     */
+    public static Settings merge(
+            Map<String, String> file, String fileName, Map<String, String> environment, Map<String, String> flags) {
+        Map<String, String> values = new LinkedHashMap<>();
+        Map<String, String> sources = new LinkedHashMap<>();
+        List<String> problems = new ArrayList<>();
+        for (Map.Entry<String, String> entry : file.entrySet()) {
+            String key = entry.getKey().strip();
+            if (Key.find(key).isEmpty()) {
+                problems.add(fileName + ": unknown setting '" + key + "'"
+                        + DidYouMean.closest(key, Key.names())
+                                .map(s -> " (did you mean " + s + "?)")
+                                .orElse(""));
+                continue;
+            }
+            values.put(key, entry.getValue().strip());
+            sources.put(key, fileName);
+        }
+        for (Key key : Key.values()) {
+            String variable = key.environmentVariable();
+            String value = environment.get(variable);
+            if (value != null) {
+                values.put(key.key(), value.strip());
+                sources.put(key.key(), "environment variable " + variable);
+            }
+        }
+        for (Map.Entry<String, String> entry : flags.entrySet()) {
+            if (entry.getValue() != null) {
+                values.put(entry.getKey(), entry.getValue());
+                sources.put(entry.getKey(), "command line");
+            }
+        }
+        return new Settings(values, sources, problems);
+    }
+
+    /** The value set for {@code key}, if any (defaults are not applied here). */
+    public Optional<String> get(Key key) {
+        String value = values.get(key.key());
+        return value == null || value.isEmpty() ? Optional.empty() : Optional.of(value);
+    }
+
+    /** Where the value of {@code key} came from, for messages. */
+    public String source(Key key) {
+        return sources.getOrDefault(key.key(), "default");
+    }
+
+    /** Problems found while merging (unknown keys). */
+    public List<String> problems() {
+        return Collections.unmodifiableList(problems);
+    }
+
+    static String environmentVariable(String key) {
+        return "TOKENGATE_" + key.toUpperCase(Locale.ROOT).replace('.', '_');
+    }
+
+    @Override
+    public String toString() {
+        return "Settings" + values.keySet(); // values may hold passwords
+    }
+}

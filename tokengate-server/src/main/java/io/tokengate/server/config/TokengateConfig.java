@@ -1,0 +1,66 @@
+package io.tokengate.server.config;
+
+import io.tokengate.core.token.IpAllowList;
+import io.tokengate.server.gateway.GatewayConfig;
+import io.tokengate.server.gateway.UpstreamIdentity;
+import io.tokengate.store.StoreConfig;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The whole configuration, loaded once and validated by {@link ConfigLoader}.
+ *
+ * @param publicUrl the configured external URL; empty means {@code http://localhost:PORT}
+ * @param upstream empty only for commands that do not serve
+ */
+public record TokengateConfig(
+        Path home,
+        String gatewayHost,
+        int gatewayPort,
+        Optional<String> publicUrl,
+        List<String> endpoints,
+        IpAllowList trustedProxies,
+        String adminHost,
+        int adminPort,
+        Optional<URI> upstream,
+        UpstreamIdentity identity,
+        boolean acceptBasic,
+        boolean acceptBearer,
+        Set<String> runAsGroups,
+        int bodyInspectMax,
+        int loginMaxFailures,
+        Duration loginWindow,
+        Duration connectTimeout,
+        Duration idleTimeout,
+        Duration auditReserveWait,
+        StoreConfig store) {
+
+    /** The data plane's settings, once its port is known (it may have been 0: any free port). */
+    public GatewayConfig gateway(int boundPort) {
+        URI target = upstream.orElseThrow(() -> new ConfigException(List.of("upstream.url is not set")));
+        return new GatewayConfig(
+                publicUrl.orElse("http://localhost:" + boundPort),
+                endpoints,
+                target,
+                identity,
+                acceptBasic,
+                acceptBearer,
+                bodyInspectMax,
+                connectTimeout,
+                idleTimeout,
+                trustedProxies,
+                loginMaxFailures,
+                loginWindow,
+                auditReserveWait,
+                runAsGroups,
+                store.nodeId());
+    }
+
+    public boolean secureMode() {
+        return store.secureMode();
+    }
+}

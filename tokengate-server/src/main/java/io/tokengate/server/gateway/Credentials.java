@@ -1,0 +1,97 @@
+package io.tokengate.server.gateway;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * What a client presented in its {@code Authorization} header: Basic {@code USER:TOKEN} or Bearer
+ * {@code TOKEN}. The secret text is unverified; {@link #toString()} never prints it.
+ */
+final class Credentials {
+    enum Scheme {
+        BASIC,
+        BEARER
+    }
+
+    /** Longest Authorization header value read; tokens and user names are far shorter. */
+    static final int MAX_HEADER = 4096;
+
+    private final Scheme scheme;
+    private final String user;
+    private final String secret;
+
+    private Credentials(Scheme scheme, String user, String secret) {
+        this.scheme = scheme;
+        this.user = user;
+        this.secret = secret;
+    }
+
+    /**
+     * Reads an Authorization header value; empty when it is absent, not Basic or Bearer, or
+     * malformed (bad base64, not UTF-8, no colon, empty user or secret).
+     */
+    static Optional<Credentials> parse(String header) {
+        if (header == null || header.length() > MAX_HEADER) {
+            return Optional.empty();
+        }
+        int space = header.indexOf(' ');
+        if (space < 0) {
+            return Optional.empty();
+        }
+        String scheme = header.substring(0, space).toLowerCase(Locale.ROOT);
+        String value = header.substring(space + 1).strip();
+        if (scheme.equals("bearer")) {
+            return value.isEmpty() || value.indexOf(' ') >= 0
+                    ? Optional.empty()
+                    : Optional.of(new Credentials(Scheme.BEARER, null, value));
+        }
+        if (!scheme.equals("basic")) {
+            return Optional.empty();
+        }
+        String decoded;
+        try {
+            byte[] bytes = Base64.getDecoder().decode(value);
+            decoded = StandardCharsets.UTF_8
+                    .newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(bytes))
+                    .toString();
+        } catch (IllegalArgumentException | CharacterCodingException e) {
+            return Optional.empty();
+        }
+        int colon = decoded.indexOf(':');
+        if (colon <= 0 || colon == decoded.length() - 1) {
+            return Optional.empty();
+        }
+        String user = decoded.substring(0, colon);
+        if (user.chars().anyMatch(Character::isISOControl)) {
+            return Optional.empty();
+        }
+        return Optional.of(new Credentials(Scheme.BASIC, user, decoded.substring(colon + 1)));
+    }
+
+    Scheme scheme() {
+        return scheme;
+    }
+
+    /** The Basic user name; null for Bearer. */
+    String user() {
+        return user;
+    }
+
+    /** The presented secret, unverified. */
+    String secret() {
+        return secret;
+    }
+
+    @Override
+    public String toString() {
+        return "Credentials[" + scheme + (user == null ? "" : ", user=" + user) + ", secret=redacted]";
+    }
+}

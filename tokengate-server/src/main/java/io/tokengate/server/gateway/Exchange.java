@@ -1,0 +1,91 @@
+package io.tokengate.server.gateway;
+
+import io.tokengate.core.audit.AuditDecision;
+import io.tokengate.core.audit.AuditEvent;
+import io.tokengate.core.audit.AuditKind;
+import io.tokengate.core.audit.AuditSlot;
+import io.tokengate.core.token.VerifiedToken;
+import java.time.Clock;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * One data-plane request on its way through the gateway: what has been learnt about it so far,
+ * and its audit slot. {@link #audit} submits the audit record exactly once, whichever way the
+ * request ends.
+ */
+final class Exchange {
+    final String requestId;
+    final String clientIp;
+    final String method;
+    final long startNanos;
+    private final Clock clock;
+    private final String node;
+    private final AtomicBoolean audited = new AtomicBoolean();
+
+    String path;
+    String query;
+    AuditSlot slot;
+    Credentials credentials;
+    VerifiedToken token;
+    String effectiveUser;
+    String matchedRule;
+    CountingExchange counts;
+    long upstreamStartNanos;
+
+    Exchange(
+            String requestId,
+            String clientIp,
+            String method,
+            String rawPath,
+            String rawQuery,
+            Clock clock,
+            String node) {
+        this.requestId = requestId;
+        this.clientIp = clientIp;
+        this.method = method;
+        this.path = rawPath;
+        this.query = rawQuery;
+        this.clock = clock;
+        this.node = node;
+        this.startNanos = System.nanoTime();
+    }
+
+    String basicUser() {
+        return credentials == null ? null : credentials.user();
+    }
+
+    /**
+     * Submits the audit record through the reserved slot; does nothing without a slot (requests
+     * without credentials are not audited) or when already audited.
+     */
+    void audit(AuditDecision decision, int status, String reason) {
+        if (slot == null || !audited.compareAndSet(false, true)) {
+            return;
+        }
+        AuditEvent.Builder event = AuditEvent.builder(AuditKind.REQUEST, clock.instant())
+                .requestId(requestId)
+                .node(node)
+                .basicUser(basicUser())
+                .effectiveUser(effectiveUser)
+                .clientIp(clientIp)
+                .request(method, path, query)
+                .decision(decision, reason)
+                .matchedRule(matchedRule)
+                .status(status);
+        if (token != null) {
+            event.token(token.id(), token.token().name());
+        }
+        if (counts != null) {
+            event.bytes(counts.bytesIn(), counts.bytesOut());
+        }
+        if (upstreamStartNanos != 0) {
+            event.upstreamMillis((System.nanoTime() - upstreamStartNanos) / 1_000_000);
+        }
+        slot.submit(event.build());
+    }
+
+    @Override
+    public String toString() {
+        return "Exchange[" + requestId + " " + method + " " + path + "]";
+    }
+}

@@ -1,0 +1,56 @@
+package io.tokengate.server.gateway;
+
+import io.tokengate.core.token.IpAllowList;
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * Settings of the data plane, already validated by the configuration loader.
+ *
+ * @param publicUrl the gateway's external base URL, no trailing slash; restrictions match URLs
+ *     that start with it, never with the request's Host header
+ * @param endpoints path prefixes that are served, e.g. {@code /rest/}; everything else is 404
+ * @param upstream where requests go, possibly with a context path ({@code https://jira/jira})
+ * @param acceptBasic whether {@code Authorization: Basic USER:TOKEN} is accepted
+ * @param acceptBearer whether {@code Authorization: Bearer TOKEN} is accepted (bound tokens only)
+ * @param bodyInspectMax largest body read for JSON conditions; larger bodies get 413
+ * @param idleTimeout longest silence from the upstream, before or during a response
+ * @param trustedProxies addresses whose X-Forwarded-For is believed (a load balancer in front)
+ * @param loginMaxFailures failed logins per client address and window before 429 (0 = off)
+ * @param auditReserveWait how long a request waits for room in the audit queue before 503
+ * @param runAsGroups groups whose members may use {@code contextUser}, besides admins
+ */
+public record GatewayConfig(
+        String publicUrl,
+        List<String> endpoints,
+        URI upstream,
+        UpstreamIdentity identity,
+        boolean acceptBasic,
+        boolean acceptBearer,
+        int bodyInspectMax,
+        Duration connectTimeout,
+        Duration idleTimeout,
+        IpAllowList trustedProxies,
+        int loginMaxFailures,
+        Duration loginWindow,
+        Duration auditReserveWait,
+        Set<String> runAsGroups,
+        String nodeId) {
+
+    public GatewayConfig {
+        Objects.requireNonNull(publicUrl, "publicUrl");
+        Objects.requireNonNull(upstream, "upstream");
+        Objects.requireNonNull(identity, "identity");
+        if (publicUrl.endsWith("/")) {
+            publicUrl = publicUrl.substring(0, publicUrl.length() - 1);
+        }
+        endpoints = List.copyOf(endpoints);
+        runAsGroups = Set.copyOf(runAsGroups);
+        if (endpoints.isEmpty() || endpoints.stream().anyMatch(e -> !e.startsWith("/"))) {
+            throw new IllegalArgumentException("endpoints must be path prefixes starting with '/': " + endpoints);
+        }
+    }
+}

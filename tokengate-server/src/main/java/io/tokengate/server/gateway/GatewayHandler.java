@@ -1,0 +1,445 @@
+package io.tokengate.server.gateway;
+
+import io.tokengate.core.audit.AuditDecision;
+import io.tokengate.core.audit.AuditSink;
+import io.tokengate.core.limits.Decision;
+import io.tokengate.core.request.CanonicalPath;
+import io.tokengate.core.request.MalformedRequestException;
+import io.tokengate.core.request.QueryString;
+import io.tokengate.core.token.TokenSecret;
+import io.tokengate.core.token.TokenService;
+import io.tokengate.core.token.VerifiedToken;
+import io.tokengate.server.http.ErrorResponse;
+import io.tokengate.server.http.RequestIds;
+import io.tokengate.server.request.GatewayRequestView;
+import io.tokengate.server.request.JsonBody;
+import io.tokengate.store.StoreUnavailableException;
+import java.net.InetAddress;
+import java.time.Clock;
+import java.util.Optional;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpStatus;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Decides on every data-plane request, in this order, and forwards the allowed ones:
+ *
+ * <ol>
+ *   <li>method-override headers: 400;
+ *   <li>canonical path and query ({@link CanonicalPath}, {@link QueryString}): 400;
+ *   <li>outside {@code gateway.endpoints}: 404, never forwarded;
+ *   <li>no credentials: 401 (not audited: nobody to attribute it to);
+ *   <li>room in the audit queue, or 503: from here on the request is audited, whatever happens;
+ *   <li>failed-login throttling per client address: 429;
+ *   <li>the token: missing, malformed, unknown, expired, revoked, wrong user: one 401 for all;
+ *   <li>the token's allowed client addresses: 403;
+ *   <li>{@code contextUser} run-as, for admins and {@code runas.groups}: 403;
+ *   <li>the token's restrictions, reading the body only when a JSON condition needs it (413,
+ *       415): 403;
+ *   <li>forward, stream the response back, audit with status, bytes and upstream time.
+ * </ol>
+ *
+ * Store trouble fails closed with 503; anything unexpected is a 500 that is still audited.
+ */
+public final class GatewayHandler extends Handler.Wrapper {
+    private static final Logger LOG = LoggerFactory.getLogger(GatewayHandler.class);
+    private static final String[] METHOD_OVERRIDES = {"X-HTTP-Method-Override", "X-HTTP-Method", "X-Method-Override"};
+
+    private final GatewayConfig config;
+    private final TokenService tokens;
+    private final AuditSink audit;
+    private final UserDirectory users;
+    private final LoginThrottle throttle;
+    private final Clock clock;
+    private final String challenge;
+
+    public GatewayHandler(
+            GatewayConfig config, TokenService tokens, AuditSink audit, UserDirectory users, Clock clock) {
+        super(new UpstreamProxy(config));
+        this.config = config;
+        this.tokens = tokens;
+        this.audit = audit;
+        this.users = users;
+        this.clock = clock;
+        this.throttle = new LoginThrottle(config.loginMaxFailures(), config.loginWindow(), clock);
+        this.challenge =
+                config.acceptBasic() ? "Basic realm=\"tokengate\", charset=\"UTF-8\"" : "Bearer realm=\"tokengate\"";
+    }
+
+    @Override
+    public boolean handle(Request request, Response response, Callback callback) {
+        String requestId = RequestIds.next();
+        response.getHeaders().put(UpstreamProxy.REQUEST_ID, requestId);
+        Exchange exchange = new Exchange(
+                requestId,
+                ClientAddress.of(request, config.trustedProxies()),
+                request.getMethod(),
+                request.getHttpURI().getPath(),
+                request.getHttpURI().getQuery(),
+                clock,
+                config.nodeId());
+        try {
+            decide(exchange, request, response, callback);
+        } catch (StoreUnavailableException e) {
+            LOG.warn("{}: token store unavailable: {}", requestId, e.getMessage());
+            reject(
+                    exchange,
+                    response,
+                    callback,
+                    HttpStatus.SERVICE_UNAVAILABLE_503,
+                    "The token store is unavailable; try again shortly.",
+                    "store unavailable");
+        } catch (RuntimeException e) {
+            LOG.error("{}: unexpected failure", requestId, e);
+            reject(
+                    exchange,
+                    response,
+                    callback,
+                    HttpStatus.INTERNAL_SERVER_ERROR_500,
+                    "Internal error.",
+                    "internal error: " + e.getClass().getSimpleName());
+        }
+        return true;
+    }
+
+    private void decide(Exchange exchange, Request request, Response response, Callback callback) {
+        String authorization = request.getHeaders().get(HttpHeader.AUTHORIZATION);
+        if (authorization != null && !reserveAudit(exchange)) {
+            reject(
+                    exchange,
+                    response,
+                    callback,
+                    HttpStatus.SERVICE_UNAVAILABLE_503,
+                    "The audit log is not keeping up; try again shortly.",
+                    "audit queue full");
+            return;
+        }
+        for (String header : METHOD_OVERRIDES) {
+            if (request.getHeaders().contains(header)) {
+                reject(
+                        exchange,
+                        response,
+                        callback,
+                        HttpStatus.BAD_REQUEST_400,
+                        "Method-override headers are not accepted (" + header + ").",
+                        "method override header " + header);
+                return;
+            }
+        }
+        CanonicalPath path;
+        QueryString query;
+        try {
+            path = CanonicalPath.parse(exchange.path);
+            query = QueryString.parse(exchange.query);
+        } catch (MalformedRequestException e) {
+            credentials(exchange, authorization);
+            reject(
+                    exchange,
+                    response,
+                    callback,
+                    HttpStatus.BAD_REQUEST_400,
+                    "Malformed request: " + e.getMessage() + ".",
+                    "malformed: " + e.getMessage());
+            return;
+        }
+        exchange.path = path.value();
+        if (config.endpoints().stream().noneMatch(path::isUnder)) {
+            credentials(exchange, authorization);
+            reject(
+                    exchange,
+                    response,
+                    callback,
+                    HttpStatus.NOT_FOUND_404,
+                    "Not found: tokengate serves " + String.join(", ", config.endpoints()),
+                    "outside the endpoints");
+            return;
+        }
+        if (authorization == null) {
+            unauthorized(exchange, response, callback, "no credentials");
+            return;
+        }
+        long blocked = throttle.blockedForSeconds(exchange.clientIp);
+        if (blocked > 0) {
+            credentials(exchange, authorization);
+            response.getHeaders().put(HttpHeader.RETRY_AFTER, blocked);
+            reject(
+                    exchange,
+                    response,
+                    callback,
+                    HttpStatus.TOO_MANY_REQUESTS_429,
+                    "Too many failed logins from this address; retry in " + blocked + " s.",
+                    "login throttled");
+            return;
+        }
+        Optional<String> failure = authenticate(exchange, authorization);
+        if (failure.isPresent()) {
+            throttle.recordFailure(exchange.clientIp);
+            unauthorized(exchange, response, callback, failure.get());
+            return;
+        }
+        tokens.recordUse(exchange.token.id(), exchange.clientIp);
+        if (!clientAllowed(exchange)) {
+            reject(
+                    exchange,
+                    response,
+                    callback,
+                    HttpStatus.FORBIDDEN_403,
+                    "This token may not be used from this address.",
+                    "client address " + exchange.clientIp + " not allowed");
+            return;
+        }
+        Optional<String> runAs = runAs(exchange, request);
+        if (runAs.isPresent()) {
+            reject(exchange, response, callback, HttpStatus.FORBIDDEN_403, runAs.get(), runAs.get());
+            return;
+        }
+        authorize(exchange, path, query, request, response, callback);
+    }
+
+    private boolean reserveAudit(Exchange exchange) {
+        exchange.slot = audit.reserve(config.auditReserveWait()).orElse(null);
+        return exchange.slot != null;
+    }
+
+    /** Records who claimed to call, for requests refused before the token is checked. */
+    private static void credentials(Exchange exchange, String authorization) {
+        exchange.credentials = Credentials.parse(authorization).orElse(null);
+    }
+
+    /** Empty when the credentials name an active token that this user may use; else the precise reason. */
+    private Optional<String> authenticate(Exchange exchange, String authorization) {
+        Optional<Credentials> parsed = Credentials.parse(authorization);
+        if (parsed.isEmpty()) {
+            return Optional.of("malformed Authorization header");
+        }
+        Credentials credentials = parsed.get();
+        exchange.credentials = credentials;
+        if (credentials.scheme() == Credentials.Scheme.BASIC && !config.acceptBasic()) {
+            return Optional.of("Basic authentication is disabled");
+        }
+        if (credentials.scheme() == Credentials.Scheme.BEARER && !config.acceptBearer()) {
+            return Optional.of("Bearer authentication is disabled");
+        }
+        Optional<TokenSecret> secret = TokenSecret.parse(credentials.secret());
+        if (secret.isEmpty()) {
+            return Optional.of("not a tokengate token (format or checksum)");
+        }
+        Optional<VerifiedToken> verified = tokens.verify(secret.get());
+        if (verified.isEmpty()) {
+            return Optional.of("unknown, expired or revoked token");
+        }
+        VerifiedToken token = verified.get();
+        exchange.token = token;
+        Optional<String> bound = token.token().boundUser();
+        if (credentials.scheme() == Credentials.Scheme.BEARER) {
+            if (bound.isEmpty()) {
+                return Optional.of("an unbound token cannot be used as a Bearer token (no user name)");
+            }
+            exchange.effectiveUser = bound.get();
+            return Optional.empty();
+        }
+        if (bound.isPresent() && !isSameUser(bound.get(), credentials.user())) {
+            return Optional.of("token is bound to another user");
+        }
+        exchange.effectiveUser = bound.orElse(credentials.user());
+        return Optional.empty();
+    }
+
+    /** The Basic user matches the bound user by name or by e-mail, case-insensitively. */
+    private boolean isSameUser(String boundUser, String basicUser) {
+        if (boundUser.equalsIgnoreCase(basicUser)) {
+            return true;
+        }
+        return users.find(boundUser)
+                .map(u -> u.email() != null && u.email().equalsIgnoreCase(basicUser))
+                .orElse(false);
+    }
+
+    private boolean clientAllowed(Exchange exchange) {
+        if (exchange.token.token().allowedIps().isAny()) {
+            return true;
+        }
+        Optional<InetAddress> address = ClientAddress.parse(exchange.clientIp);
+        return address.isPresent() && exchange.token.token().allowedIps().allows(address.get());
+    }
+
+    /** Applies {@code contextUser}; empty when allowed (or absent), else why not. */
+    private Optional<String> runAs(Exchange exchange, Request request) {
+        String target = request.getHeaders().get(UpstreamIdentity.CONTEXT_USER);
+        if (target == null) {
+            return Optional.empty();
+        }
+        target = target.strip();
+        if (target.isEmpty() || target.length() > 255 || target.chars().anyMatch(Character::isISOControl)) {
+            return Optional.of("Invalid contextUser header.");
+        }
+        String user = exchange.effectiveUser;
+        boolean permitted = users.find(user)
+                .map(u -> u.admin() || u.groups().stream().anyMatch(config.runAsGroups()::contains))
+                .orElse(false);
+        if (!permitted) {
+            return Optional.of("User " + user + " may not run requests as another user (contextUser).");
+        }
+        exchange.effectiveUser = target;
+        return Optional.empty();
+    }
+
+    private void authorize(
+            Exchange exchange,
+            CanonicalPath path,
+            QueryString query,
+            Request request,
+            Response response,
+            Callback callback) {
+        var limits = exchange.token.limits();
+        GatewayRequestView withoutBody =
+                new GatewayRequestView(request.getMethod(), config.publicUrl(), path, query, () -> JsonBody.absent());
+        if (!limits.needsBody(withoutBody)) {
+            finishAuthorization(exchange, limits.evaluate(withoutBody), request, response, callback);
+            return;
+        }
+        String encoding = request.getHeaders().get(HttpHeader.CONTENT_ENCODING);
+        if (encoding != null && !encoding.isBlank() && !encoding.strip().equalsIgnoreCase("identity")) {
+            reject(
+                    exchange,
+                    response,
+                    callback,
+                    HttpStatus.UNSUPPORTED_MEDIA_TYPE_415,
+                    "The token's restrictions inspect the request body, which cannot be read with Content-Encoding "
+                            + encoding + ".",
+                    "body with Content-Encoding " + encoding + " cannot be inspected");
+            return;
+        }
+        long declared = request.getHeaders().getLongField(HttpHeader.CONTENT_LENGTH);
+        if (declared > config.bodyInspectMax()) {
+            tooLarge(exchange, response, callback);
+            return;
+        }
+        Content.Source.asByteArrayAsync(request, config.bodyInspectMax()).whenComplete((body, failure) -> {
+            try {
+                if (failure != null) {
+                    if (failure instanceof IllegalArgumentException) {
+                        tooLarge(exchange, response, callback);
+                    } else {
+                        reject(
+                                exchange,
+                                response,
+                                callback,
+                                HttpStatus.BAD_REQUEST_400,
+                                "The request body could not be read.",
+                                "body could not be read: " + failure);
+                    }
+                    return;
+                }
+                JsonBody json = JsonBody.parse(body);
+                Decision decision = limits.evaluate(
+                        new GatewayRequestView(request.getMethod(), config.publicUrl(), path, query, () -> json));
+                finishAuthorization(exchange, decision, new BufferedRequest(request, body), response, callback);
+            } catch (RuntimeException e) {
+                LOG.error("{}: unexpected failure after reading the body", exchange.requestId, e);
+                reject(
+                        exchange,
+                        response,
+                        callback,
+                        HttpStatus.INTERNAL_SERVER_ERROR_500,
+                        "Internal error.",
+                        "internal error: " + e.getClass().getSimpleName());
+            }
+        });
+    }
+
+    private void tooLarge(Exchange exchange, Response response, Callback callback) {
+        reject(
+                exchange,
+                response,
+                callback,
+                HttpStatus.PAYLOAD_TOO_LARGE_413,
+                "The token's restrictions inspect the request body, which may be at most " + config.bodyInspectMax()
+                        + " bytes.",
+                "body larger than body.inspect.max (" + config.bodyInspectMax() + ")");
+    }
+
+    private void finishAuthorization(
+            Exchange exchange, Decision decision, Request request, Response response, Callback callback) {
+        if (!decision.allowed()) {
+            reject(
+                    exchange,
+                    response,
+                    callback,
+                    HttpStatus.FORBIDDEN_403,
+                    "The token's restrictions do not allow " + exchange.method + " " + exchange.path + ".",
+                    decision.reason());
+            return;
+        }
+        exchange.matchedRule = decision.rule().map(Object::toString).orElse(null);
+        String reason = decision.reason();
+        forward(exchange, request, response, callback, reason);
+    }
+
+    private void forward(Exchange exchange, Request request, Response response, Callback callback, String reason) {
+        String credential = null;
+        if (config.identity().needsUserCredential()) {
+            credential = users.find(exchange.effectiveUser)
+                    .flatMap(UserDirectory.DirectoryUser::upstreamCredential)
+                    .orElse(null);
+            if (credential == null) {
+                reject(
+                        exchange,
+                        response,
+                        callback,
+                        HttpStatus.FORBIDDEN_403,
+                        "No upstream credential is stored for user " + exchange.effectiveUser + ".",
+                        "no upstream credential for " + exchange.effectiveUser);
+                return;
+            }
+        }
+        exchange.counts = new CountingExchange();
+        Request counted = exchange.counts.request(request);
+        Response countedResponse = exchange.counts.response(request, response);
+        counted.setAttribute(UpstreamProxy.EXCHANGE, new UpstreamProxy.Target(exchange, credential));
+        exchange.upstreamStartNanos = System.nanoTime();
+        Callback audited = Callback.from(
+                () -> {
+                    exchange.audit(AuditDecision.ALLOW, response.getStatus(), reason);
+                    callback.succeeded();
+                },
+                failure -> {
+                    exchange.audit(AuditDecision.ALLOW, response.getStatus(), reason + "; response failed: " + failure);
+                    callback.failed(failure);
+                });
+        try {
+            if (!super.handle(counted, countedResponse, audited)) {
+                audited.failed(new IllegalStateException("upstream proxy did not handle the request"));
+            }
+        } catch (Exception e) {
+            audited.failed(e);
+        }
+    }
+
+    private void unauthorized(Exchange exchange, Response response, Callback callback, String reason) {
+        response.getHeaders().put(HttpHeader.WWW_AUTHENTICATE, challenge);
+        reject(
+                exchange,
+                response,
+                callback,
+                HttpStatus.UNAUTHORIZED_401,
+                "Missing or invalid credentials: use Basic USER:TOKEN.",
+                reason);
+    }
+
+    private void reject(
+            Exchange exchange, Response response, Callback callback, int status, String message, String reason) {
+        exchange.audit(AuditDecision.DENY, status, reason);
+        if (response.isCommitted()) {
+            callback.failed(new IllegalStateException(reason));
+            return;
+        }
+        ErrorResponse.send(response, callback, status, message, exchange.requestId);
+    }
+}

@@ -1,0 +1,143 @@
+package io.tokengate.server.gateway;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.Locale;
+import org.eclipse.jetty.http.HttpFields;
+import org.eclipse.jetty.http.HttpHeader;
+
+/**
+ * How the upstream learns who a forwarded request runs as ({@code upstream.identity}).
+ *
+ * <ul>
+ *   <li>{@code header}: the upstream trusts the gateway and reads the effective user from a
+ *       header (default {@code X-Forwarded-User});
+ *   <li>{@code service-account}: the gateway authenticates with its own Basic or Bearer credential
+ *       and names the effective user in {@code contextUser} (Jira with Extender);
+ *   <li>{@code user-credential}: each user's own upstream credential, kept encrypted by tokengate,
+ *       is sent as a Bearer token.
+ * </ul>
+ *
+ * <p>{@link #toString()} never prints a credential.
+ */
+public abstract sealed class UpstreamIdentity {
+    public static final String CONTEXT_USER = "contextUser";
+    public static final String DEFAULT_HEADER = "X-Forwarded-User";
+
+    private UpstreamIdentity() {}
+
+    public static UpstreamIdentity header(String name) {
+        return new Header(name);
+    }
+
+    public static UpstreamIdentity serviceAccountBasic(String user, String password) {
+        String value =
+                "Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
+        return new ServiceAccount(value, user);
+    }
+
+    public static UpstreamIdentity serviceAccountBearer(String token) {
+        return new ServiceAccount("Bearer " + token, null);
+    }
+
+    public static UpstreamIdentity userCredential() {
+        return new UserCredential();
+    }
+
+    /** Header names the client may not send upstream, normalized by {@link #normalize}. */
+    abstract boolean isReserved(String normalizedName);
+
+    /**
+     * Adds the upstream credential and the effective user to a forwarded request.
+     *
+     * @param userCredential the effective user's decrypted upstream credential ({@code
+     *     user-credential} mode only), else null
+     */
+    abstract void apply(HttpFields.Mutable headers, String effectiveUser, String userCredential);
+
+    /** Whether forwarding needs the effective user's own stored credential. */
+    boolean needsUserCredential() {
+        return false;
+    }
+
+    /** Header names compared case-insensitively, with '_' as '-' (some servers treat them alike). */
+    static String normalize(String name) {
+        return name.toLowerCase(Locale.ROOT).replace('_', '-');
+    }
+
+    static final class Header extends UpstreamIdentity {
+        private final String name;
+        private final String normalized;
+
+        Header(String name) {
+            if (name == null || !name.matches("[A-Za-z0-9-]+")) {
+                throw new IllegalArgumentException("invalid identity header name '" + name + "'");
+            }
+            this.name = name;
+            this.normalized = normalize(name);
+        }
+
+        @Override
+        boolean isReserved(String normalizedName) {
+            return normalizedName.equals(normalized);
+        }
+
+        @Override
+        void apply(HttpFields.Mutable headers, String effectiveUser, String userCredential) {
+            headers.put(name, effectiveUser);
+        }
+
+        @Override
+        public String toString() {
+            return "header(" + name + ")";
+        }
+    }
+
+    static final class ServiceAccount extends UpstreamIdentity {
+        private final String authorization;
+        private final String user;
+
+        ServiceAccount(String authorization, String user) {
+            this.authorization = authorization;
+            this.user = user;
+        }
+
+        @Override
+        boolean isReserved(String normalizedName) {
+            return false;
+        }
+
+        @Override
+        void apply(HttpFields.Mutable headers, String effectiveUser, String userCredential) {
+            headers.put(HttpHeader.AUTHORIZATION, authorization);
+            headers.put(CONTEXT_USER, effectiveUser);
+        }
+
+        @Override
+        public String toString() {
+            return "service-account(" + (user == null ? "bearer" : "basic " + user) + ")";
+        }
+    }
+
+    static final class UserCredential extends UpstreamIdentity {
+        @Override
+        boolean isReserved(String normalizedName) {
+            return false;
+        }
+
+        @Override
+        boolean needsUserCredential() {
+            return true;
+        }
+
+        @Override
+        void apply(HttpFields.Mutable headers, String effectiveUser, String userCredential) {
+            headers.put(HttpHeader.AUTHORIZATION, "Bearer " + userCredential);
+        }
+
+        @Override
+        public String toString() {
+            return "user-credential";
+        }
+    }
+}

@@ -1,0 +1,30 @@
+package io.tokengate.server.gateway;
+
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * What the data plane needs to know about users: e-mail (a bound token may be used with the
+ * user's e-mail), whether they may run requests as someone else, and their upstream credential in
+ * {@code user-credential} mode. Implementations cache, so that a request does not wait on a
+ * database round trip.
+ */
+public interface UserDirectory {
+    Optional<DirectoryUser> find(String nameOrEmail);
+
+    /** A directory that knows nobody: only token names and admins by token are recognised. */
+    static UserDirectory empty() {
+        return name -> Optional.empty();
+    }
+
+    /**
+     * @param upstreamCredential the decrypted upstream credential, when one is stored
+     */
+    record DirectoryUser(
+            String name, String email, boolean admin, Set<String> groups, Optional<String> upstreamCredential) {
+        @Override
+        public String toString() {
+            return "DirectoryUser[" + name + (admin ? ", admin" : "") + "]";
+        }
+    }
+}

@@ -1,0 +1,45 @@
+package io.tokengate.server.http;
+
+import com.fasterxml.jackson.core.io.JsonStringEncoder;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpStatus;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+
+/**
+ * Writes the error body every tokengate error carries:
+ * {@code {"status":403,"error":"Forbidden","message":"…","requestId":"…"}}. Messages are written
+ * by tokengate, never copied from a secret or an Authorization header.
+ */
+public final class ErrorResponse {
+    private ErrorResponse() {}
+
+    /** The JSON body for an error. */
+    public static String body(int status, String message, String requestId) {
+        StringBuilder json =
+                new StringBuilder(128).append("{\"status\":").append(status).append(",\"error\":\"");
+        JsonStringEncoder.getInstance().quoteAsString(reasonPhrase(status), json);
+        json.append("\",\"message\":\"");
+        JsonStringEncoder.getInstance().quoteAsString(message, json);
+        json.append("\",\"requestId\":\"");
+        JsonStringEncoder.getInstance().quoteAsString(requestId == null ? "" : requestId, json);
+        return json.append("\"}").toString();
+    }
+
+    /** Sends the error and completes {@code callback}; headers already set on the response stay. */
+    public static void send(Response response, Callback callback, int status, String message, String requestId) {
+        response.setStatus(status);
+        response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json;charset=utf-8");
+        response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
+        byte[] bytes = body(status, message, requestId).getBytes(StandardCharsets.UTF_8);
+        response.getHeaders().put(HttpHeader.CONTENT_LENGTH, bytes.length);
+        response.write(true, ByteBuffer.wrap(bytes), callback);
+    }
+
+    static String reasonPhrase(int status) {
+        String phrase = HttpStatus.getMessage(status);
+        return phrase == null ? "Error" : phrase;
+    }
+}

@@ -1,0 +1,129 @@
+package io.tokengate.server.gateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.tokengate.core.token.CreatedToken;
+import io.tokengate.core.token.TokenSpec;
+import io.tokengate.demo.ReceivedRequest;
+import io.tokengate.server.GatewayFixture;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class GatewayIT {
+    @TempDir
+    static Path home;
+
+    static GatewayFixture gw;
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    @BeforeAll
+    static void start() {
+        gw = GatewayFixture.start(home, java.util.Map.of(), GatewayFixture.headerUpstream());
+    }
+
+    @AfterAll
+    static void stop() {
+        gw.close();
+    }
+
+    @Test
+    void aBoundTokenReadsAnIssueAsItsUser() throws Exception {
+        CreatedToken token = gw.createToken(TokenSpec.bound("read issues", "admin", "admin"));
+        gw.jira.clearReceived();
+        HttpResponse<String> response = gw.get(
+                "/rest/api/2/issue/AAA-1",
+                GatewayFixture.basic("admin", token.secret().reveal()));
+        assertThat(response.statusCode()).isEqualTo(200);
+        JsonNode issue = JSON.readTree(response.body());
+        assertThat(issue.get("key").asText()).isEqualTo("AAA-1");
+        assertThat(response.headers().firstValue("X-Request-Id")).isPresent();
+
+        ReceivedRequest seen = gw.jira.received().get(0);
+        assertThat(seen.rawPath()).endsWith("/rest/api/2/issue/AAA-1");
+        assertThat(seen.header("X-Forwarded-User")).contains("admin");
+        assertThat(seen.header("Authorization")).isEmpty();
+        assertThat(seen.header("X-Request-Id")).isEqualTo(response.headers().firstValue("X-Request-Id"));
+    }
+
+    @Test
+    void wrongOrMissingCredentialsGetOneAnswer() throws Exception {
+        CreatedToken token = gw.createToken(TokenSpec.bound("bob's", "bob", "admin"));
+        gw.jira.clearReceived();
+        HttpResponse<String> none = gw.get("/rest/api/2/issue/AAA-1", null);
+        HttpResponse<String> wrongUser = gw.get(
+                "/rest/api/2/issue/AAA-1",
+                GatewayFixture.basic("alice", token.secret().reveal()));
+        HttpResponse<String> garbage = gw.get("/rest/api/2/issue/AAA-1", GatewayFixture.basic("bob", "password"));
+        for (HttpResponse<String> response : java.util.List.of(none, wrongUser, garbage)) {
+            assertThat(response.statusCode()).isEqualTo(401);
+            assertThat(response.headers().firstValue("WWW-Authenticate"))
+                    .get()
+                    .asString()
+                    .startsWith("Basic");
+            assertThat(JSON.readTree(response.body()).get("message").asText())
+                    .isEqualTo("Missing or invalid credentials: use Basic USER:TOKEN.");
+        }
+        assertThat(gw.jira.received()).isEmpty();
+    }
+
+    @Test
+    void restrictionsDecideAndNothingDeniedReachesTheUpstream() throws Exception {
+        CreatedToken token = gw.createToken(TokenSpec.bound("kanban comments", "admin", "admin")
+                .withLimits("[post].*/rest/api/2/issue/KANBAN-100/comment.*"));
+        String auth = GatewayFixture.basic("admin", token.secret().reveal());
+        gw.jira.clearReceived();
+        HttpResponse<String> denied = gw.get("/rest/api/2/issue/KANBAN-100/comment", auth);
+        assertThat(denied.statusCode()).isEqualTo(403);
+        assertThat(gw.jira.received()).isEmpty();
+
+        HttpResponse<String> allowed = gw.send(HttpRequest.newBuilder(gw.url("/rest/api/2/issue/KANBAN-100/comment"))
+                .header("Authorization", auth)
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"body\":\"Comment text\"}"))
+                .build());
+        assertThat(allowed.statusCode()).isEqualTo(201);
+        assertThat(JSON.readTree(allowed.body()).at("/author/name").asText()).isEqualTo("admin");
+    }
+
+    @Test
+    void jsonRestrictionsInspectAndForwardTheExactBody() throws Exception {
+        CreatedToken token = gw.createToken(TokenSpec.bound("filters", "admin", "admin")
+                .withLimits(".*/rest/api/2/filter[JsonData::editable==false][JsonData::favourite==false]"));
+        String auth = GatewayFixture.basic("admin", token.secret().reveal());
+        String body = "{\"name\":\"All Open Bugs\",\"jql\":\"type = Bug\",\"favourite\":false,\"editable\":false}";
+        gw.jira.clearReceived();
+        HttpResponse<String> allowed = gw.send(HttpRequest.newBuilder(gw.url("/rest/api/2/filter"))
+                .header("Authorization", auth)
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body))
+                .build());
+        assertThat(allowed.statusCode()).isEqualTo(200);
+        assertThat(gw.jira.received().get(0).bodyText()).isEqualTo(body);
+
+        HttpResponse<String> favourite = gw.send(HttpRequest.newBuilder(gw.url("/rest/api/2/filter"))
+                .header("Authorization", auth)
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body.replace("\"favourite\":false", "\"favourite\":true")))
+                .build());
+        assertThat(favourite.statusCode()).isEqualTo(403);
+        assertThat(gw.jira.received()).hasSize(1);
+    }
+
+    @Test
+    void outsideTheEndpointsIsNotFoundAndNeverForwarded() throws Exception {
+        CreatedToken token = gw.createToken(TokenSpec.bound("any", "admin", "admin"));
+        gw.jira.clearReceived();
+        HttpResponse<String> response = gw.get(
+                "/secure/Dashboard.jspa",
+                GatewayFixture.basic("admin", token.secret().reveal()));
+        assertThat(response.statusCode()).isEqualTo(404);
+        assertThat(gw.jira.received()).isEmpty();
+    }
+}
