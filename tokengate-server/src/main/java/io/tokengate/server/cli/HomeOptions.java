@@ -1,0 +1,46 @@
+package io.tokengate.server.cli;
+
+import io.tokengate.server.config.ConfigLoader;
+import io.tokengate.server.config.TokengateConfig;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import picocli.CommandLine.Option;
+
+/**
+ * Options shared by commands that work on a tokengate home directory. Flags override the
+ * environment, which overrides {@code tokengate.properties}.
+ */
+final class HomeOptions {
+    static final String DEFAULT_HOME = "tokengate-home";
+
+    @Option(
+            names = "--home",
+            paramLabel = "DIR",
+            description =
+                    "Home directory (settings, key file, H2 database); default $TOKENGATE_HOME or ./" + DEFAULT_HOME)
+    Path home;
+
+    @Option(names = "--db-url", paramLabel = "JDBC_URL", description = "Database, e.g. jdbc:postgresql://host/db")
+    String dbUrl;
+
+    Path home() {
+        if (home != null) {
+            return home;
+        }
+        String env = System.getenv("TOKENGATE_HOME");
+        return Path.of(env == null || env.isBlank() ? DEFAULT_HOME : env);
+    }
+
+    Map<String, String> flags() {
+        Map<String, String> flags = new LinkedHashMap<>();
+        flags.put("db.url", dbUrl);
+        return flags;
+    }
+
+    TokengateConfig load(Map<String, String> moreFlags, boolean requireUpstream) {
+        Map<String, String> flags = flags();
+        flags.putAll(moreFlags);
+        return ConfigLoader.load(home(), System.getenv(), flags, requireUpstream);
+    }
+}

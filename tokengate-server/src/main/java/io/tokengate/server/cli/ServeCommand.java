@@ -1,0 +1,72 @@
+package io.tokengate.server.cli;
+
+import io.tokengate.core.TokengateException;
+import io.tokengate.server.TokengateServer;
+import io.tokengate.server.config.ConfigException;
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code tokengate serve}: runs the gateway and the admin plane until stopped. */
+@Command(
+        name = "serve",
+        description = "Run the gateway in front of Jira, and the admin plane, until stopped (Ctrl-C or SIGTERM).",
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {
+            "0:stopped cleanly",
+            "2:invalid configuration (every problem is listed)",
+            "3:could not start (key file, database, port)",
+            "64:invalid command line"
+        },
+        mixinStandardHelpOptions = true)
+final class ServeCommand implements Callable<Integer> {
+    static final int CONFIG_INVALID = 2;
+    static final int START_FAILED = 3;
+
+    @Spec
+    private CommandSpec spec;
+
+    @Mixin
+    private HomeOptions home;
+
+    @Option(names = "--port", paramLabel = "PORT", description = "Data plane port (gateway.port, default 8080).")
+    private Integer port;
+
+    @Option(names = "--admin-port", paramLabel = "PORT", description = "Admin plane port (admin.port, default 8081).")
+    private Integer adminPort;
+
+    @Option(names = "--upstream", paramLabel = "URL", description = "Jira's base URL (upstream.url).")
+    private String upstream;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        Map<String, String> flags = new LinkedHashMap<>();
+        flags.put("gateway.port", port == null ? null : port.toString());
+        flags.put("admin.port", adminPort == null ? null : adminPort.toString());
+        flags.put("upstream.url", upstream);
+        TokengateServer server;
+        try {
+            server = TokengateServer.start(home.load(flags, true), Clock.systemUTC());
+        } catch (ConfigException e) {
+            spec.commandLine().getErr().println("tokengate: " + e.getMessage());
+            return CONFIG_INVALID;
+        } catch (TokengateException e) {
+            spec.commandLine().getErr().println("tokengate: could not start: " + e.getMessage());
+            return START_FAILED;
+        }
+        Runtime.getRuntime().addShutdownHook(new Thread(server::close, "tokengate-shutdown"));
+        spec.commandLine()
+                .getOut()
+                .println("tokengate: gateway on " + server.dataUri() + ", admin on " + server.adminUri()
+                        + " (Ctrl-C to stop)");
+        spec.commandLine().getOut().flush();
+        server.join();
+        return 0;
+    }
+}
