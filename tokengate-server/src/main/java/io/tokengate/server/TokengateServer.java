@@ -59,7 +59,7 @@ public final class TokengateServer implements AutoCloseable {
             ServerConnector admin = connector(server, ADMIN, config.adminHost(), config.adminPort(), false);
             data.open();
             admin.open();
-            GatewayConfig gateway = config.gateway(data.getLocalPort());
+            GatewayConfig gateway = config.gateway("http://" + hostFor(data) + ":" + data.getLocalPort());
             StoreUserDirectory users = new StoreUserDirectory(store.users(), Duration.ofSeconds(30));
             Handler.Sequence planes = new Handler.Sequence(
                     new OnConnector(DATA, new GatewayHandler(gateway, store.tokens(), store.auditSink(), users, clock)),

@@ -39,11 +39,15 @@ public record TokengateConfig(
         Duration auditReserveWait,
         StoreConfig store) {
 
-    /** The data plane's settings, once its port is known (it may have been 0: any free port). */
-    public GatewayConfig gateway(int boundPort) {
+    /**
+     * The data plane's settings, once it is bound (its port may have been 0: any free port).
+     *
+     * @param boundUrl where the data plane listens, the public URL unless one is configured
+     */
+    public GatewayConfig gateway(String boundUrl) {
         URI target = upstream.orElseThrow(() -> new ConfigException(List.of("upstream.url is not set")));
         return new GatewayConfig(
-                publicUrl.orElse("http://localhost:" + boundPort),
+                publicUrl.orElse(boundUrl),
                 endpoints,
                 target,
                 identity,

@@ -1,0 +1,119 @@
+package io.tokengate.server.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Runs {@code tokengate demo} from the runnable jar and pastes every curl call it prints into a
+ * shell, exactly as a newcomer would, checking that each gets the status the demo promises.
+ */
+class DemoCommandIT {
+    private static final Path JAR = Path.of("target", "tokengate.jar");
+    private static final Pattern CALL = Pattern.compile("^(curl .*?)   # (.*): expect (\\d{3})$");
+
+    private record Demo(Process process, List<String> lines) {}
+
+    private static Demo start(Path home) throws IOException {
+        ProcessBuilder builder = new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-jar",
+                JAR.toString(),
+                "demo",
+                "--home",
+                home.toString(),
+                "--port",
+                "0",
+                "--admin-port",
+                "0");
+        builder.environment().remove("TOKENGATE_ADMIN_PASSWORD");
+        builder.redirectError(ProcessBuilder.Redirect.DISCARD);
+        Process process = builder.start();
+        BufferedReader out =
+                new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+        List<String> lines = new ArrayList<>();
+        Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
+        long calls = 0;
+        String line;
+        // 13 calls; the last section ends with a blank line.
+        while (Instant.now().isBefore(deadline) && (line = out.readLine()) != null) {
+            lines.add(line);
+            calls += CALL.matcher(line).matches() ? 1 : 0;
+            if (calls == 13 && line.isEmpty()) {
+                break;
+            }
+        }
+        return new Demo(process, lines);
+    }
+
+    private static void stop(Process process) throws InterruptedException {
+        process.destroy(); // SIGTERM: the shutdown hook stops the gateway and the sample upstream
+        assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    }
+
+    private static int status(String curl) throws IOException, InterruptedException {
+        Process shell = new ProcessBuilder("bash", "-c", curl + " -o /dev/null -w '%{http_code}'")
+                .redirectError(ProcessBuilder.Redirect.DISCARD)
+                .start();
+        String code = new String(shell.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(shell.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        return Integer.parseInt(code.strip());
+    }
+
+    @Test
+    void everyPrintedCallGetsTheStatusItPromises(@TempDir Path home) throws Exception {
+        Demo demo = start(home);
+        try {
+            List<String> calls =
+                    demo.lines().stream().filter(l -> CALL.matcher(l).matches()).toList();
+            assertThat(calls).hasSize(13);
+            assertThat(demo.lines()).anySatisfy(l -> assertThat(l).matches("  Admin sign-in +admin / \\S{20}"));
+            for (String line : calls) {
+                Matcher call = CALL.matcher(line);
+                assertThat(call.matches()).isTrue();
+                assertThat(status(call.group(1)))
+                        .as(call.group(2) + ": " + call.group(1))
+                        .isEqualTo(Integer.parseInt(call.group(3)));
+            }
+            assertThat(calls)
+                    .anySatisfy(l ->
+                            assertThat(l).startsWith("curl -s -u admin:tgk_").contains("/rest/api/2/issue/AAA-1"))
+                    .anySatisfy(l -> assertThat(l).startsWith("curl -s -u ansible@ansible.jira.pl:tgk_"));
+        } finally {
+            stop(demo.process());
+        }
+
+        Demo again = start(home);
+        try {
+            List<String> secondRun = again.lines().stream()
+                    .filter(l -> CALL.matcher(l).matches())
+                    .toList();
+            assertThat(tokens(secondRun)).as("tokens are reused across runs").isEqualTo(tokens(demo.lines()));
+            assertThat(again.lines()).anySatisfy(l -> assertThat(l).contains("admin / (unchanged"));
+        } finally {
+            stop(again.process());
+        }
+    }
+
+    private static List<String> tokens(List<String> lines) {
+        List<String> tokens = new ArrayList<>();
+        Matcher m = Pattern.compile("tgk_[0-9A-Za-z]{38}").matcher(String.join("\n", lines));
+        while (m.find()) {
+            tokens.add(m.group());
+        }
+        return tokens;
+    }
+}
