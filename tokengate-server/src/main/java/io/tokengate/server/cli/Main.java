@@ -9,7 +9,14 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = Version.class,
         description = "Scoped API-token gateway for Jira's REST API.",
-        subcommands = {ServeCommand.class, DemoCommand.class, CheckCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {
+            ServeCommand.class,
+            DemoCommand.class,
+            CheckCommand.class,
+            ConfigCommand.class,
+            DbCommand.class,
+            CommandLine.HelpCommand.class
+        })
 public final class Main implements Runnable {
     /** Exit code for a command line that cannot be understood (sysexits EX_USAGE). */
     public static final int USAGE = 64;

@@ -1,0 +1,174 @@
+package io.tokengate.server.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.tokengate.core.TokengateException;
+import io.tokengate.server.config.ConfigException;
+import io.tokengate.server.config.ConfigLoader;
+import io.tokengate.server.config.TokengateConfig;
+import io.tokengate.store.Database;
+import io.tokengate.store.KeyFile;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code tokengate config check}: every configuration problem at once, before a start finds them one by one. */
+@Command(name = "config", description = "Configuration commands.", subcommands = ConfigCommand.Check.class)
+final class ConfigCommand {
+
+    @Command(
+            name = "check",
+            description = {
+                "Check the configuration of a home directory: settings, key file, database and upstream reachability.",
+                "Reports every problem at once. Changes nothing."
+            },
+            exitCodeListHeading = "%nExit codes:%n",
+            exitCodeList = {"0:no problems (warnings may be printed)", "2:problems found", "64:invalid command line"},
+            mixinStandardHelpOptions = true)
+    static final class Check implements Callable<Integer> {
+        @Spec
+        private CommandSpec spec;
+
+        @Mixin
+        private HomeOptions home;
+
+        @Option(names = "--json", description = "Print the result as JSON.")
+        private boolean json;
+
+        @Option(names = "--offline", description = "Do not try to reach the database or the upstream.")
+        private boolean offline;
+
+        @Override
+        public Integer call() throws IOException {
+            List<String> problems = new ArrayList<>();
+            List<String> warnings = new ArrayList<>();
+            Path dir = home.home();
+            if (!Files.isDirectory(dir)) {
+                warnings.add("home directory " + dir.toAbsolutePath() + " does not exist yet (created on first start)");
+            }
+            TokengateConfig config = null;
+            try {
+                config = home.load(java.util.Map.of(), true);
+            } catch (ConfigException e) {
+                problems.addAll(e.problems());
+            }
+            checkPropertiesFile(dir.resolve(ConfigLoader.FILE_NAME), warnings);
+            if (config != null) {
+                checkKeyFile(config, problems, warnings);
+                if (!offline) {
+                    checkDatabase(config, problems);
+                    checkUpstream(config, problems);
+                }
+                checkExposure(config, warnings);
+            }
+            print(problems, warnings);
+            return problems.isEmpty() ? 0 : 2;
+        }
+
+        private static void checkPropertiesFile(Path file, List<String> warnings) throws IOException {
+            if (Files.isRegularFile(file) && Files.getFileStore(file).supportsFileAttributeView("posix")) {
+                Set<PosixFilePermission> permissions = Files.getPosixFilePermissions(file);
+                if (permissions.contains(PosixFilePermission.OTHERS_READ)) {
+                    warnings.add(file + " is readable by every user of this machine; it may hold passwords"
+                            + " (chmod 600 it)");
+                }
+            }
+        }
+
+        private static void checkKeyFile(TokengateConfig config, List<String> problems, List<String> warnings) {
+            Path key = config.store().keyFilePath();
+            if (!Files.exists(key)) {
+                warnings.add("key file " + key + " does not exist yet: it is created on first start;"
+                        + " in a cluster, copy one key file to every node instead");
+                return;
+            }
+            try {
+                KeyFile.load(key);
+            } catch (TokengateException e) {
+                problems.add(e.getMessage());
+            }
+        }
+
+        private static void checkDatabase(TokengateConfig config, List<String> problems) {
+            try (Database db = Database.open(config.store())) {
+                if (!db.ping(Duration.ofSeconds(5))) {
+                    problems.add("database " + db.describe() + " does not answer");
+                }
+            } catch (TokengateException e) {
+                problems.add("database: " + e.getMessage());
+            }
+        }
+
+        private static void checkUpstream(TokengateConfig config, List<String> problems) {
+            URI upstream = config.upstream().orElseThrow();
+            HttpClient client = HttpClient.newBuilder()
+                    .connectTimeout(Duration.ofSeconds(5))
+                    .build();
+            try {
+                client.send(
+                        HttpRequest.newBuilder(upstream)
+                                .timeout(Duration.ofSeconds(10))
+                                .GET()
+                                .build(),
+                        HttpResponse.BodyHandlers.discarding());
+            } catch (IOException e) {
+                problems.add("upstream " + upstream + " cannot be reached: " + e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                problems.add("upstream check interrupted");
+            }
+        }
+
+        private static void checkExposure(TokengateConfig config, List<String> warnings) {
+            if (config.publicUrl().isEmpty()) {
+                warnings.add("gateway.public.url is not set: restrictions will match http://localhost:"
+                        + config.gatewayPort() + "/…; set it to the URL clients use");
+            } else if (config.publicUrl().get().startsWith("http://")
+                    && !config.publicUrl().get().contains("localhost")
+                    && !config.publicUrl().get().contains("127.0.0.1")) {
+                warnings.add("gateway.public.url is plain http: tokens would cross the network in clear text;"
+                        + " put a TLS terminator in front and use https");
+            }
+            if (!config.adminHost().equals("127.0.0.1")
+                    && !config.adminHost().equals("localhost")
+                    && !config.adminHost().equals("::1")) {
+                warnings.add("admin.host is " + config.adminHost() + ": the admin plane is reachable from the network");
+            }
+        }
+
+        private void print(List<String> problems, List<String> warnings) throws IOException {
+            PrintWriter out = spec.commandLine().getOut();
+            if (json) {
+                ObjectMapper mapper = new ObjectMapper();
+                ObjectNode result = mapper.createObjectNode().put("ok", problems.isEmpty());
+                problems.forEach(result.putArray("problems")::add);
+                warnings.forEach(result.putArray("warnings")::add);
+                out.println(mapper.writeValueAsString(result));
+            } else {
+                problems.forEach(p -> out.println("problem: " + p));
+                warnings.forEach(w -> out.println("warning: " + w));
+                out.println(
+                        problems.isEmpty()
+                                ? "configuration OK" + (warnings.isEmpty() ? "" : " (" + warnings.size() + " warnings)")
+                                : problems.size() + " problem" + (problems.size() == 1 ? "" : "s") + " found");
+            }
+            out.flush();
+        }
+    }
+}

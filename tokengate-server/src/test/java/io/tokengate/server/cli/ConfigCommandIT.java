@@ -1,0 +1,73 @@
+package io.tokengate.server.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.tokengate.demo.DemoJira;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ConfigCommandIT {
+    private final StringWriter out = new StringWriter();
+
+    private int run(String... args) {
+        var commandLine = Main.commandLine();
+        commandLine.setOut(new PrintWriter(out));
+        commandLine.setErr(new PrintWriter(new StringWriter()));
+        return commandLine.execute(args);
+    }
+
+    @Test
+    void reportsEveryProblemAtOnce(@TempDir Path home) throws Exception {
+        Files.writeString(
+                home.resolve("tokengate.properties"),
+                """
+                upstream.url=ftp://jira
+                gateway.prot=8080
+                audit.retention.days=-1
+                upstream.identity=service-acount
+                """);
+        assertThat(run("config", "check", "--home", home.toString(), "--json")).isEqualTo(2);
+        JsonNode result = new ObjectMapper().readTree(out.toString());
+        assertThat(result.get("ok").asBoolean()).isFalse();
+        assertThat(result.get("problems"))
+                .extracting(JsonNode::asText)
+                .anySatisfy(p -> assertThat(p).contains("unknown setting 'gateway.prot' (did you mean gateway.port?)"))
+                .anySatisfy(p -> assertThat(p).contains("audit.retention.days: -1 is outside 0..36500"))
+                .anySatisfy(p -> assertThat(p).contains("upstream.url: 'ftp://jira' is not an http(s) URL"))
+                .anySatisfy(p -> assertThat(p).contains("upstream.identity: unknown mode 'service-acount'"));
+    }
+
+    @Test
+    void aHealthyHomePassesAndAWrongKeyFileModeDoesNot(@TempDir Path home) throws Exception {
+        try (DemoJira jira = DemoJira.start(DemoJira.Options.defaults())) {
+            Files.writeString(home.resolve("tokengate.properties"), "upstream.url=" + jira.baseUri() + "\n");
+            Files.setPosixFilePermissions(
+                    home.resolve("tokengate.properties"), PosixFilePermissions.fromString("rw-------"));
+            assertThat(run("db", "migrate", "--home", home.toString())).isZero();
+            assertThat(run("config", "check", "--home", home.toString()))
+                    .as(out.toString())
+                    .isZero();
+            assertThat(out.toString()).contains("configuration OK");
+
+            Files.writeString(home.resolve("tokengate.key"), "not a key");
+            Files.setPosixFilePermissions(home.resolve("tokengate.key"), PosixFilePermissions.fromString("rw-r--r--"));
+            out.getBuffer().setLength(0);
+            assertThat(run("config", "check", "--home", home.toString())).isEqualTo(2);
+            assertThat(out.toString()).contains("problem: ").contains("tokengate.key");
+        }
+    }
+
+    @Test
+    void anUnreachableUpstreamIsAProblem(@TempDir Path home) throws Exception {
+        Files.writeString(home.resolve("tokengate.properties"), "upstream.url=http://127.0.0.1:9\n");
+        assertThat(run("config", "check", "--home", home.toString())).isEqualTo(2);
+        assertThat(out.toString()).contains("upstream http://127.0.0.1:9 cannot be reached");
+    }
+}
