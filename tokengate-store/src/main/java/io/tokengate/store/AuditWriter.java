@@ -75,7 +75,7 @@ public final class AuditWriter implements AuditSink, AutoCloseable {
         this.batchSize = batchSize;
         this.flushNanos = flushInterval.toNanos();
         this.closeTimeout = closeTimeout;
-        this.room = new Semaphore(capacity, true);
+        this.room = new Semaphore(capacity);
         this.thread = new Thread(this::run, "tokengate-audit-writer-" + nodeId);
         this.thread.setDaemon(true);
     }
@@ -190,11 +190,12 @@ public final class AuditWriter implements AuditSink, AutoCloseable {
             if (batch.size() >= batchSize || closing || left <= 0) {
                 return;
             }
-            AuditEvent next = queue.poll(left, TimeUnit.NANOSECONDS);
-            if (next == null) {
-                return;
+            // Short polls, so that a close does not wait out a long flush interval.
+            AuditEvent next =
+                    queue.poll(Math.min(left, TimeUnit.MILLISECONDS.toNanos(IDLE_POLL_MILLIS)), TimeUnit.NANOSECONDS);
+            if (next != null) {
+                batch.add(next);
             }
-            batch.add(next);
         }
     }
 

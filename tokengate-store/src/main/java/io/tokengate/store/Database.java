@@ -127,7 +127,8 @@ public final class Database implements AutoCloseable {
             while (cause != null) {
                 if (cause instanceof SQLException sql && SqlErrors.isUnavailable(sql)) {
                     throw new StoreUnavailableException(
-                            "cannot migrate the database (" + describe() + "): it is unavailable: " + sql.getMessage(),
+                            "cannot migrate the database (" + describe() + "): it is unavailable: "
+                                    + SqlErrors.brief(sql),
                             e);
                 }
                 cause = cause.getCause();
@@ -170,7 +171,7 @@ public final class Database implements AutoCloseable {
             throw new StoreUnavailableException(
                     "The token store (" + describe() + ") is unavailable while " + doing
                             + ": no database connection within " + connectionTimeout.toMillis() + " ms ("
-                            + e.getMessage() + ")",
+                            + SqlErrors.brief(e) + ")",
                     e);
         }
     }
