@@ -139,7 +139,7 @@ public final class Database implements AutoCloseable {
 
     /** Runs {@code work} in one transaction, committed when it returns, rolled back when it throws. */
     <T> T transaction(String doing, SqlWork<T> work) {
-        try (Connection c = connect(doing)) {
+        return withConnection(doing, c -> {
             c.setAutoCommit(false);
             try {
                 T result = work.run(c);
@@ -149,17 +149,39 @@ public final class Database implements AutoCloseable {
                 rollbackQuietly(c, e);
                 throw e;
             }
-        } catch (SQLException e) {
-            throw SqlErrors.translate(describe(), doing, e);
-        }
+        });
     }
 
     /** Runs read-only {@code work} on a pooled connection in auto-commit mode. */
     <T> T read(String doing, SqlWork<T> work) {
-        try (Connection c = connect(doing)) {
+        return withConnection(doing, work);
+    }
+
+    /**
+     * Runs {@code work} on a pooled connection. A connection that failed because the database went
+     * away is evicted from the pool rather than returned to it: the pool would otherwise keep
+     * handing out connections that can never work again (H2 reports a closed database with codes
+     * the pool does not know).
+     */
+    private <T> T withConnection(String doing, SqlWork<T> work) {
+        Connection c = connect(doing);
+        boolean evicted = false;
+        try {
             return work.run(c);
         } catch (SQLException e) {
+            if (SqlErrors.isUnavailable(e)) {
+                pool.evictConnection(c);
+                evicted = true;
+            }
             throw SqlErrors.translate(describe(), doing, e);
+        } finally {
+            if (!evicted) {
+                try {
+                    c.close();
+                } catch (SQLException e) {
+                    // returning a connection to the pool does not fail in a way the caller can act on
+                }
+            }
         }
     }
 

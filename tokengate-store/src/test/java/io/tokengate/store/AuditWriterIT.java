@@ -109,7 +109,6 @@ class AuditWriterIT {
             try (Connection c = db.connect()) {
                 assertThat(rows(c)).isEqualTo(20_000);
             }
-            store.close();
         }
     }
 
