@@ -90,9 +90,13 @@ public final class Database implements AutoCloseable {
                 "tokengate-" + config.nodeId());
     }
 
+    /**
+     * The embedded database's URL. H2 must not close itself from its own shutdown hook: the
+     * server's graceful stop, also a shutdown hook, still has to write the audit queue.
+     */
     static String embeddedUrl(Path home) {
         Path file = home.resolve("data").resolve("tokengate").toAbsolutePath();
-        return "jdbc:h2:file:" + file.toString().replace('\\', '/');
+        return "jdbc:h2:file:" + file.toString().replace('\\', '/') + ";DB_CLOSE_ON_EXIT=FALSE";
     }
 
     public Vendor vendor() {

@@ -49,7 +49,7 @@ public final class Store implements AutoCloseable {
         boolean cluster = db.vendor() == Database.Vendor.POSTGRESQL;
         TokenChangeListener[] listenerRef = new TokenChangeListener[1];
         this.cache = new CaffeineTokenCache(config.cacheTtl(), clock, () -> !cluster || listenerRef[0].isLive());
-        this.listener = cluster ? new TokenChangeListener(db, cache, clock, config.nodeId()) : null;
+        this.listener = cluster ? new TokenChangeListener(db, cache, config.nodeId()) : null;
         listenerRef[0] = listener;
         this.usage = new UsageAccumulator(repository);
         this.tokens = new TokenService(

@@ -14,7 +14,8 @@ class StoreConfigTest {
         assertThat(config.dbUrl()).isNull();
         assertThat(config.keyFilePath()).isEqualTo(Path.of("/srv/tg/tokengate.key"));
         assertThat(config.cacheTtl()).isEqualTo(Duration.ofSeconds(30));
-        assertThat(Database.embeddedUrl(Path.of("/srv/tg"))).isEqualTo("jdbc:h2:file:/srv/tg/data/tokengate");
+        assertThat(Database.embeddedUrl(Path.of("/srv/tg")))
+                .isEqualTo("jdbc:h2:file:/srv/tg/data/tokengate;DB_CLOSE_ON_EXIT=FALSE");
     }
 
     @Test
