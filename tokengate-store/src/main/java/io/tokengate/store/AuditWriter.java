@@ -86,18 +86,19 @@ public final class AuditWriter implements AuditSink, AutoCloseable {
 
     @Override
     public Optional<AuditSlot> reserve(Duration maxWait) {
-        if (closing) {
-            return Optional.empty();
-        }
+        // Counted before the closing check: the writer stops only when it sees no outstanding slot
+        // after closing began, so a slot handed out here is always drained.
+        outstanding.incrementAndGet();
+        boolean reserved = false;
         try {
-            if (!room.tryAcquire(Math.max(0, maxWait.toNanos()), TimeUnit.NANOSECONDS)) {
-                return Optional.empty();
-            }
+            reserved = !closing && room.tryAcquire(Math.max(0, maxWait.toNanos()), TimeUnit.NANOSECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+        if (!reserved) {
+            outstanding.decrementAndGet();
             return Optional.empty();
         }
-        outstanding.incrementAndGet();
         return Optional.of(new Slot());
     }
 

@@ -14,6 +14,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
 
 /** Two nodes on one PostgreSQL database: a change on one reaches the other's cache within a second. */
 class ClusterIT {
@@ -85,6 +86,7 @@ class ClusterIT {
         a.tokens().revoke(created.token().id());
         long afterCommit = millisUntil(() -> b.tokens().verify(created.secret()).isEmpty());
         long total = Duration.ofNanos(System.nanoTime() - start).toMillis();
+        LoggerFactory.getLogger(ClusterIT.class).info("revoke on A refused on B after {} ms", total);
         assertThat(total)
                 .as("revoke on A to refusal on B, ms (after commit: %d)", afterCommit)
                 .isLessThan(1000);
