@@ -78,6 +78,14 @@ public final class Store implements AutoCloseable {
     }
 
     /**
+     * Whether cached tokens may be served: always with the single-node H2 database; with
+     * PostgreSQL only while the listener would hear about changes made by other nodes.
+     */
+    private boolean cacheTrusted() {
+        return listener == null || listener.isLive();
+    }
+
+    /**
      * Opens the store described by {@code config}.
      *
      * @throws KeyFileException when the key file is unusable or does not belong to the database
