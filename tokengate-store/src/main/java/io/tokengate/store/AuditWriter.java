@@ -75,7 +75,7 @@ public final class AuditWriter implements AuditSink, AutoCloseable {
         this.batchSize = batchSize;
         this.flushNanos = flushInterval.toNanos();
         this.closeTimeout = closeTimeout;
-        this.room = new Semaphore(capacity, true);
+        this.room = new Semaphore(capacity);
         this.thread = new Thread(this::run, "tokengate-audit-writer-" + nodeId);
         this.thread.setDaemon(true);
     }
@@ -86,18 +86,19 @@ public final class AuditWriter implements AuditSink, AutoCloseable {
 
     @Override
     public Optional<AuditSlot> reserve(Duration maxWait) {
-        if (closing) {
-            return Optional.empty();
-        }
+        // Counted before the closing check: the writer stops only when it sees no outstanding slot
+        // after closing began, so a slot handed out here is always drained.
+        outstanding.incrementAndGet();
+        boolean reserved = false;
         try {
-            if (!room.tryAcquire(Math.max(0, maxWait.toNanos()), TimeUnit.NANOSECONDS)) {
-                return Optional.empty();
-            }
+            reserved = !closing && room.tryAcquire(Math.max(0, maxWait.toNanos()), TimeUnit.NANOSECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+        if (!reserved) {
+            outstanding.decrementAndGet();
             return Optional.empty();
         }
-        outstanding.incrementAndGet();
         return Optional.of(new Slot());
     }
 
@@ -190,11 +191,12 @@ public final class AuditWriter implements AuditSink, AutoCloseable {
             if (batch.size() >= batchSize || closing || left <= 0) {
                 return;
             }
-            AuditEvent next = queue.poll(left, TimeUnit.NANOSECONDS);
-            if (next == null) {
-                return;
+            // Short polls, so that a close does not wait out a long flush interval.
+            AuditEvent next =
+                    queue.poll(Math.min(left, TimeUnit.MILLISECONDS.toNanos(IDLE_POLL_MILLIS)), TimeUnit.NANOSECONDS);
+            if (next != null) {
+                batch.add(next);
             }
-            batch.add(next);
         }
     }
 

@@ -90,9 +90,13 @@ public final class Database implements AutoCloseable {
                 "tokengate-" + config.nodeId());
     }
 
+    /**
+     * The embedded database's URL. H2 must not close itself from its own shutdown hook: the
+     * server's graceful stop, also a shutdown hook, still has to write the audit queue.
+     */
     static String embeddedUrl(Path home) {
         Path file = home.resolve("data").resolve("tokengate").toAbsolutePath();
-        return "jdbc:h2:file:" + file.toString().replace('\\', '/');
+        return "jdbc:h2:file:" + file.toString().replace('\\', '/') + ";DB_CLOSE_ON_EXIT=FALSE";
     }
 
     public Vendor vendor() {
@@ -127,7 +131,8 @@ public final class Database implements AutoCloseable {
             while (cause != null) {
                 if (cause instanceof SQLException sql && SqlErrors.isUnavailable(sql)) {
                     throw new StoreUnavailableException(
-                            "cannot migrate the database (" + describe() + "): it is unavailable: " + sql.getMessage(),
+                            "cannot migrate the database (" + describe() + "): it is unavailable: "
+                                    + SqlErrors.brief(sql),
                             e);
                 }
                 cause = cause.getCause();
@@ -138,7 +143,7 @@ public final class Database implements AutoCloseable {
 
     /** Runs {@code work} in one transaction, committed when it returns, rolled back when it throws. */
     <T> T transaction(String doing, SqlWork<T> work) {
-        try (Connection c = connect(doing)) {
+        return withConnection(doing, c -> {
             c.setAutoCommit(false);
             try {
                 T result = work.run(c);
@@ -148,17 +153,39 @@ public final class Database implements AutoCloseable {
                 rollbackQuietly(c, e);
                 throw e;
             }
-        } catch (SQLException e) {
-            throw SqlErrors.translate(describe(), doing, e);
-        }
+        });
     }
 
     /** Runs read-only {@code work} on a pooled connection in auto-commit mode. */
     <T> T read(String doing, SqlWork<T> work) {
-        try (Connection c = connect(doing)) {
+        return withConnection(doing, work);
+    }
+
+    /**
+     * Runs {@code work} on a pooled connection. A connection that failed because the database went
+     * away is evicted from the pool rather than returned to it: the pool would otherwise keep
+     * handing out connections that can never work again (H2 reports a closed database with codes
+     * the pool does not know).
+     */
+    private <T> T withConnection(String doing, SqlWork<T> work) {
+        Connection c = connect(doing);
+        boolean evicted = false;
+        try {
             return work.run(c);
         } catch (SQLException e) {
+            if (SqlErrors.isUnavailable(e)) {
+                pool.evictConnection(c);
+                evicted = true;
+            }
             throw SqlErrors.translate(describe(), doing, e);
+        } finally {
+            if (!evicted) {
+                try {
+                    c.close();
+                } catch (SQLException e) {
+                    // returning a connection to the pool does not fail in a way the caller can act on
+                }
+            }
         }
     }
 
@@ -170,7 +197,7 @@ public final class Database implements AutoCloseable {
             throw new StoreUnavailableException(
                     "The token store (" + describe() + ") is unavailable while " + doing
                             + ": no database connection within " + connectionTimeout.toMillis() + " ms ("
-                            + e.getMessage() + ")",
+                            + SqlErrors.brief(e) + ")",
                     e);
         }
     }

@@ -1,6 +1,7 @@
 package io.tokengate.store;
 
 import io.tokengate.core.TokengateException;
+import java.sql.BatchUpdateException;
 import java.sql.SQLException;
 import java.sql.SQLNonTransientConnectionException;
 import java.sql.SQLRecoverableException;
@@ -45,13 +46,26 @@ final class SqlErrors {
 
     /** The exception to throw for {@code e}, which happened while {@code doing} something. */
     static TokengateException translate(String database, String doing, SQLException e) {
-        if (isUnavailable(e)) {
+        SQLException cause =
+                e instanceof BatchUpdateException && e.getNextException() != null ? e.getNextException() : e;
+        if (isUnavailable(cause) || isUnavailable(e)) {
             return new StoreUnavailableException(
-                    "The token store (" + database + ") is unavailable while " + doing + ": " + e.getMessage(), e);
+                    "The token store (" + database + ") is unavailable while " + doing + ": " + brief(cause), e);
         }
-        if (isUniqueViolation(e)) {
-            return new StoreConflictException("conflict while " + doing + ": " + e.getMessage(), e);
+        if (isUniqueViolation(cause)) {
+            return new StoreConflictException("conflict while " + doing + ": " + brief(cause), e);
         }
-        return new StoreException("database error while " + doing + " (" + database + "): " + e.getMessage(), e);
+        return new StoreException("database error while " + doing + " (" + database + "): " + brief(cause), e);
+    }
+
+    /**
+     * The driver's message, cut short: drivers echo whole statements with their values (a batch of
+     * audit rows, say), which belongs neither in a log line nor in an HTTP error.
+     */
+    static String brief(SQLException e) {
+        String message = String.valueOf(e.getMessage());
+        int newline = message.indexOf('\n');
+        String firstLine = newline < 0 ? message : message.substring(0, newline);
+        return firstLine.length() <= 240 ? firstLine : firstLine.substring(0, 239) + "…";
     }
 }

@@ -49,7 +49,7 @@ public final class Store implements AutoCloseable {
         boolean cluster = db.vendor() == Database.Vendor.POSTGRESQL;
         TokenChangeListener[] listenerRef = new TokenChangeListener[1];
         this.cache = new CaffeineTokenCache(config.cacheTtl(), clock, () -> !cluster || listenerRef[0].isLive());
-        this.listener = cluster ? new TokenChangeListener(db, cache, clock, config.nodeId()) : null;
+        this.listener = cluster ? new TokenChangeListener(db, cache, config.nodeId()) : null;
         listenerRef[0] = listener;
         this.usage = new UsageAccumulator(repository);
         this.tokens = new TokenService(
@@ -75,6 +75,14 @@ public final class Store implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
+    }
+
+    /**
+     * Whether cached tokens may be served: always with the single-node H2 database; with
+     * PostgreSQL only while the listener would hear about changes made by other nodes.
+     */
+    private boolean cacheTrusted() {
+        return listener == null || listener.isLive();
     }
 
     /**

@@ -5,9 +5,7 @@ import io.tokengate.core.token.TokenId;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -37,21 +35,19 @@ final class TokenChangeListener implements AutoCloseable {
 
     private final Database db;
     private final TokenCache cache;
-    private final Clock clock;
     private final String applicationName;
     private final Thread thread;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition stopped = lock.newCondition(); // signalled on stop and on connect
     private volatile boolean running = true;
     private volatile boolean connected;
-    private volatile Instant lastAlive = Instant.EPOCH;
+    private volatile long lastAliveNanos = System.nanoTime() - TimeUnit.MILLISECONDS.toNanos(STALE_MILLIS);
     private volatile Connection connection;
     private volatile String lastProblem = "not connected yet";
 
-    TokenChangeListener(Database db, TokenCache cache, Clock clock, String nodeId) {
+    TokenChangeListener(Database db, TokenCache cache, String nodeId) {
         this.db = db;
         this.cache = cache;
-        this.clock = clock;
         this.applicationName = "tokengate-listener-" + nodeId;
         this.thread = new Thread(this::run, "tokengate-cache-listener-" + nodeId);
         this.thread.setDaemon(true);
@@ -63,7 +59,8 @@ final class TokenChangeListener implements AutoCloseable {
 
     /** Whether cached tokens can be trusted: listening, and heard from the database lately. */
     boolean isLive() {
-        return connected && Duration.between(lastAlive, clock.instant()).toMillis() < STALE_MILLIS;
+        // Elapsed time, not wall-clock time: a clock adjustment must not make the cache flap.
+        return connected && System.nanoTime() - lastAliveNanos < TimeUnit.MILLISECONDS.toNanos(STALE_MILLIS);
     }
 
     /** Why the listener is not live; meaningful only when {@link #isLive()} is false. */
@@ -86,7 +83,7 @@ final class TokenChangeListener implements AutoCloseable {
                     s.execute("LISTEN " + CHANNEL);
                 }
                 cache.invalidateAll(); // changes made while we were not listening are unknown
-                lastAlive = clock.instant();
+                lastAliveNanos = System.nanoTime();
                 connected = true;
                 signal();
                 if (backoff != MIN_BACKOFF) {
@@ -146,7 +143,7 @@ final class TokenChangeListener implements AutoCloseable {
 
     private void listen(Connection c) throws SQLException {
         PGConnection pg = c.unwrap(PGConnection.class);
-        Instant lastPing = clock.instant();
+        long lastPing = System.nanoTime();
         while (running) {
             PGNotification[] notifications = pg.getNotifications(POLL_MILLIS);
             if (notifications != null) {
@@ -154,13 +151,13 @@ final class TokenChangeListener implements AutoCloseable {
                     invalidate(n.getParameter());
                 }
             }
-            Instant now = clock.instant();
-            if (Duration.between(lastPing, now).toMillis() >= PING_MILLIS) {
+            long now = System.nanoTime();
+            if (now - lastPing >= TimeUnit.MILLISECONDS.toNanos(PING_MILLIS)) {
                 try (Statement s = c.createStatement()) {
                     s.execute("SELECT 1");
                 }
                 lastPing = now;
-                lastAlive = clock.instant();
+                lastAliveNanos = System.nanoTime();
             }
         }
     }

@@ -98,21 +98,4 @@ public record Token(
                 useCount,
                 hint);
     }
-
-    Token withHint(String hint) {
-        return new Token(
-                id,
-                name,
-                boundUser,
-                createdBy,
-                createdAt,
-                expiresAt,
-                limits,
-                allowedIps,
-                revokedAt,
-                lastUsedAt,
-                lastUsedIp,
-                useCount,
-                hint);
-    }
 }

@@ -1,0 +1,78 @@
+package io.tokengate.core.token;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.net.InetAddress;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class IpAllowListTest {
+    private static InetAddress ip(String literal) throws Exception {
+        return InetAddress.getByName(literal);
+    }
+
+    @Test
+    void emptyAllowsAny() throws Exception {
+        assertThat(IpAllowList.parse(null).allows(ip("203.0.113.9"))).isTrue();
+        assertThat(IpAllowList.parse("  ").isAny()).isTrue();
+        assertThat(IpAllowList.any().toString()).isEmpty();
+    }
+
+    @Test
+    void matchesIpv4AndIpv6Blocks() throws Exception {
+        IpAllowList list = IpAllowList.parse("10.0.0.0/8, 192.168.1.7\n2001:db8::/32  0.0.0.0/32");
+        assertThat(list.allows(ip("10.255.0.1"))).isTrue();
+        assertThat(list.allows(ip("11.0.0.1"))).isFalse();
+        assertThat(list.allows(ip("192.168.1.7"))).isTrue();
+        assertThat(list.allows(ip("192.168.1.8"))).isFalse();
+        assertThat(list.allows(ip("2001:db8:ffff::1"))).isTrue();
+        assertThat(list.allows(ip("2001:db9::1"))).isFalse();
+        assertThat(list.allows(ip("::ffff:10.1.2.3"))).as("IPv4-mapped client").isTrue();
+        assertThat(list.entries()).containsExactly("10.0.0.0/8", "192.168.1.7", "2001:db8::/32", "0.0.0.0/32");
+        assertThat(IpAllowList.parse(list.toString())).isEqualTo(list);
+    }
+
+    @Test
+    void zeroPrefixMatchesItsWholeFamily() throws Exception {
+        IpAllowList v4 = IpAllowList.parse("0.0.0.0/0");
+        assertThat(v4.allows(ip("8.8.8.8"))).isTrue();
+        assertThat(v4.allows(ip("::1"))).isFalse();
+        assertThat(IpAllowList.parse("::/0").allows(ip("::1"))).isTrue();
+    }
+
+    @ParameterizedTest
+    @CsvSource(
+            delimiter = '|',
+            quoteCharacter = '"',
+            value = {
+                "10.0.0.300|entry 1 '10.0.0.300': 300 is not an IPv4 octet (0-255)",
+                "10.0.0.1, 010.0.0.1|entry 2 '010.0.0.1': '010' has a leading zero (ambiguous: octal or decimal?)",
+                "jira.example.com|entry 1 'jira.example.com': not an IP address",
+                "localhost|entry 1 'localhost': not an IP address",
+                "10.0.0|entry 1 '10.0.0': not an IP address",
+                "10.1.0.0/8|entry 1 '10.1.0.0/8': host bits are set after the first 8 bits (did you mean 10.0.0.0/8?)",
+                "2001:db8::1/32|(did you mean 2001:db8::/32?)",
+                "10.0.0.0/33|prefix length must be a number from 0 to 32",
+                "10.0.0.0/08|prefix length must be a number from 0 to 32",
+                "2001:db8::/129|prefix length must be a number from 0 to 128",
+                "fe80::1%eth0|zone ids are not accepted",
+                "1::2::3|'::' may appear only once",
+                "::ffff:10.0.0.1|IPv4-mapped IPv6 address",
+                "2001:db8:g::1|unexpected character 'g'",
+                "1:2:3:4:5:6:7:8:9|not a valid IP address",
+            })
+    void rejectsWithClearMessages(String text, String message) {
+        assertThatThrownBy(() -> IpAllowList.parse(text))
+                .isInstanceOf(IpAllowListSyntaxException.class)
+                .hasMessageContaining(message);
+    }
+
+    @Test
+    void compressesIpv6ForSuggestions() {
+        assertThat(IpAllowList.compress("2001:db8:0:0:0:0:0:0")).isEqualTo("2001:db8::");
+        assertThat(IpAllowList.compress("0:0:0:0:0:0:0:1")).isEqualTo("::1");
+        assertThat(IpAllowList.compress("1:2:3:4:5:6:7:8")).isEqualTo("1:2:3:4:5:6:7:8");
+    }
+}

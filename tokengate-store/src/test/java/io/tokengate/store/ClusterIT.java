@@ -1,0 +1,153 @@
+package io.tokengate.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.tokengate.core.token.CreatedToken;
+import io.tokengate.core.token.TokenEdit;
+import io.tokengate.core.token.TokenSecret;
+import io.tokengate.core.token.TokenSpec;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
+
+/** Two nodes on one PostgreSQL database: a change on one reaches the other's cache within a second. */
+class ClusterIT {
+    @TempDir
+    Path home;
+
+    PostgresTestDatabase db;
+    Store a;
+    Store b;
+
+    @BeforeEach
+    void setUp() {
+        db = PostgresTestDatabase.create();
+        a = node("node-a");
+        b = node("node-b");
+    }
+
+    private Store node(String id) {
+        StoreConfig config = StoreConfig.builder(home) // one home: both nodes share the key file
+                .database(db.url(), null, null)
+                .pool(4, Duration.ofSeconds(1))
+                .nodeId(id)
+                .build();
+        return Store.open(config, Clock.systemUTC());
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        try {
+            a.close();
+            b.close();
+        } finally {
+            db.makeAvailable();
+            db.close();
+        }
+    }
+
+    /**
+     * Verifies on B until it answers from its cache (the notification of the token's creation may
+     * arrive after the first lookup and drop it once).
+     */
+    private void cacheOnB(TokenSecret secret) {
+        millisUntil(() -> {
+            long hits = b.cache().hits();
+            assertThat(b.tokens().verify(secret)).isPresent();
+            return b.cache().hits() > hits;
+        });
+    }
+
+    /** Milliseconds until {@code condition} holds, polling; fails after 10 s. */
+    private static long millisUntil(BooleanSupplier condition) {
+        long start = System.nanoTime();
+        long deadline = start + Duration.ofSeconds(10).toNanos();
+        while (!condition.getAsBoolean()) {
+            assertThat(System.nanoTime())
+                    .as("condition not reached within 10 s")
+                    .isLessThan(deadline);
+            Thread.onSpinWait();
+        }
+        return Duration.ofNanos(System.nanoTime() - start).toMillis();
+    }
+
+    @Test
+    void revokeOnOneNodeIsRefusedOnTheOtherWithinOneSecond() {
+        CreatedToken created = a.tokens().create(TokenSpec.bound("ci", "alice", "alice"));
+        cacheOnB(created.secret());
+
+        long start = System.nanoTime();
+        a.tokens().revoke(created.token().id());
+        long afterCommit = millisUntil(() -> b.tokens().verify(created.secret()).isEmpty());
+        long total = Duration.ofNanos(System.nanoTime() - start).toMillis();
+        LoggerFactory.getLogger(ClusterIT.class).info("revoke on A refused on B after {} ms", total);
+        assertThat(total)
+                .as("revoke on A to refusal on B, ms (after commit: %d)", afterCommit)
+                .isLessThan(1000);
+    }
+
+    @Test
+    void editOnOneNodeReachesTheOtherWithinOneSecond() {
+        CreatedToken created =
+                a.tokens().create(TokenSpec.bound("ci", "alice", "alice").withLimits(".*"));
+        cacheOnB(created.secret());
+
+        long start = System.nanoTime();
+        a.tokens().edit(created.token().id(), TokenEdit.none().withLimits("[GET].*/rest/api/2/myself"));
+        millisUntil(() -> b.tokens()
+                .verify(created.secret())
+                .orElseThrow()
+                .token()
+                .limits()
+                .equals("[GET].*/rest/api/2/myself"));
+        assertThat(Duration.ofNanos(System.nanoTime() - start).toMillis()).isLessThan(1000);
+    }
+
+    @Test
+    void rotateOnOneNodeKillsTheOldSecretOnTheOther() {
+        CreatedToken created = a.tokens().create(TokenSpec.bound("ci", "alice", "alice"));
+        cacheOnB(created.secret());
+        CreatedToken rotated = a.tokens().rotate(created.token().id()).orElseThrow();
+        assertThat(millisUntil(() -> b.tokens().verify(created.secret()).isEmpty()))
+                .isLessThan(1000);
+        assertThat(b.tokens().verify(rotated.secret())).isPresent();
+    }
+
+    @Test
+    void lostListenerBypassesTheCacheUntilItReconnects() throws Exception {
+        CreatedToken created = a.tokens().create(TokenSpec.bound("ci", "alice", "alice"));
+        cacheOnB(created.secret());
+
+        // B's listener dies and cannot reconnect; the pools keep the connections they have.
+        db.admin("ALTER DATABASE " + db.name() + " ALLOW_CONNECTIONS false");
+        db.admin("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = '"
+                + b.listener().applicationName() + "'");
+        millisUntil(() -> !b.listener().isLive());
+        assertThat(b.health().listener()).isEqualTo(StoreHealth.Listener.DOWN);
+        assertThat(b.health().ready()).isFalse();
+        assertThat(b.health().problem()).contains("cache listener");
+
+        a.tokens().revoke(created.token().id()); // B cannot hear about this
+        long bypassed = b.cache().bypassed();
+        assertThat(b.tokens().verify(created.secret()))
+                .as("B fails closed: reads the database")
+                .isEmpty();
+        assertThat(b.cache().bypassed()).isGreaterThan(bypassed);
+
+        db.makeAvailable();
+        millisUntil(() -> b.listener().isLive());
+        assertThat(b.health().ready()).isTrue();
+
+        CreatedToken next = a.tokens().create(TokenSpec.bound("next", "alice", "alice"));
+        cacheOnB(next.secret());
+        a.tokens().revoke(next.token().id());
+        assertThat(millisUntil(() -> b.tokens().verify(next.secret()).isEmpty()))
+                .isLessThan(1000);
+    }
+}
