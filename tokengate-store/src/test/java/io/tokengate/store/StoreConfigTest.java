@@ -15,7 +15,8 @@ class StoreConfigTest {
         assertThat(config.keyFilePath()).isEqualTo(Path.of("/srv/tg/tokengate.key"));
         assertThat(config.cacheTtl()).isEqualTo(Duration.ofSeconds(30));
         assertThat(Database.embeddedUrl(Path.of("/srv/tg")))
-                .isEqualTo("jdbc:h2:file:/srv/tg/data/tokengate;DB_CLOSE_ON_EXIT=FALSE");
+                .isEqualTo(
+                        "jdbc:h2:file:/srv/tg/data/tokengate;DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=0;MAX_COMPACT_TIME=0");
     }
 
     @Test
