@@ -22,7 +22,11 @@ final class Exchange {
     private final String node;
     private final AtomicBoolean audited = new AtomicBoolean();
 
+    /** The raw path until canonicalized, then the canonical (decoded) path restrictions match. */
     String path;
+    /** The canonical path re-encoded: exactly what the upstream receives; null until canonicalized. */
+    String forwardPath;
+
     String query;
     AuditSlot slot;
     Credentials credentials;
@@ -31,6 +35,8 @@ final class Exchange {
     String matchedRule;
     CountingExchange counts;
     long upstreamStartNanos;
+    /** Why a forwarded request did not complete normally (upstream or client failure), for the audit. */
+    volatile String failure;
 
     Exchange(
             String requestId,
@@ -69,7 +75,7 @@ final class Exchange {
                 .effectiveUser(effectiveUser)
                 .clientIp(clientIp)
                 .request(method, path, query)
-                .decision(decision, reason)
+                .decision(decision, failure == null ? reason : reason + "; " + failure)
                 .matchedRule(matchedRule)
                 .status(status);
         if (token != null) {

@@ -19,7 +19,6 @@ import java.time.Clock;
 import java.util.Optional;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpStatus;
-import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
@@ -31,17 +30,20 @@ import org.slf4j.LoggerFactory;
  * Decides on every data-plane request, in this order, and forwards the allowed ones:
  *
  * <ol>
- *   <li>method-override headers: 400;
+ *   <li>with credentials, room in the audit queue, or 503: from here on the request is audited,
+ *       whatever happens;
+ *   <li>the {@link RequestScreen}: methods never forwarded (405), method-override headers, a
+ *       client copy of the identity header, framing and header names two servers could read
+ *       differently (400);
  *   <li>canonical path and query ({@link CanonicalPath}, {@link QueryString}): 400;
  *   <li>outside {@code gateway.endpoints}: 404, never forwarded;
  *   <li>no credentials: 401 (not audited: nobody to attribute it to);
- *   <li>room in the audit queue, or 503: from here on the request is audited, whatever happens;
  *   <li>failed-login throttling per client address: 429;
  *   <li>the token: missing, malformed, unknown, expired, revoked, wrong user: one 401 for all;
  *   <li>the token's allowed client addresses: 403;
  *   <li>{@code contextUser} run-as, for admins and {@code runas.groups}: 403;
- *   <li>the token's restrictions, reading the body only when a JSON condition needs it (413,
- *       415): 403;
+ *   <li>the token's restrictions, reading the body only when a JSON condition needs it ({@link
+ *       BodyRules}: 413, 415): 403;
  *   <li>forward, stream the response back, audit with status, bytes and upstream time.
  * </ol>
  *
@@ -49,7 +51,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class GatewayHandler extends Handler.Wrapper {
     private static final Logger LOG = LoggerFactory.getLogger(GatewayHandler.class);
-    private static final String[] METHOD_OVERRIDES = {"X-HTTP-Method-Override", "X-HTTP-Method", "X-Method-Override"};
 
     private final GatewayConfig config;
     private final TokenService tokens;
@@ -58,6 +59,8 @@ public final class GatewayHandler extends Handler.Wrapper {
     private final LoginThrottle throttle;
     private final Clock clock;
     private final String challenge;
+    private final String unauthorizedMessage;
+    private final RequestScreen screen;
 
     public GatewayHandler(
             GatewayConfig config, TokenService tokens, AuditSink audit, UserDirectory users, Clock clock) {
@@ -70,6 +73,9 @@ public final class GatewayHandler extends Handler.Wrapper {
         this.throttle = new LoginThrottle(config.loginMaxFailures(), config.loginWindow(), clock);
         this.challenge =
                 config.acceptBasic() ? "Basic realm=\"tokengate\", charset=\"UTF-8\"" : "Bearer realm=\"tokengate\"";
+        this.unauthorizedMessage = "Missing or invalid credentials: use "
+                + (config.acceptBasic() ? "Basic USER:TOKEN" : "Bearer TOKEN") + ".";
+        this.screen = new RequestScreen(config.identity());
     }
 
     @Override
@@ -120,17 +126,15 @@ public final class GatewayHandler extends Handler.Wrapper {
                     "audit queue full");
             return;
         }
-        for (String header : METHOD_OVERRIDES) {
-            if (request.getHeaders().contains(header)) {
-                reject(
-                        exchange,
-                        response,
-                        callback,
-                        HttpStatus.BAD_REQUEST_400,
-                        "Method-override headers are not accepted (" + header + ").",
-                        "method override header " + header);
-                return;
+        Optional<RequestScreen.Refusal> refusal = screen.screen(request);
+        if (refusal.isPresent()) {
+            RequestScreen.Refusal refused = refusal.get();
+            credentials(exchange, authorization);
+            if (refused.status() == HttpStatus.METHOD_NOT_ALLOWED_405) {
+                response.getHeaders().put(HttpHeader.ALLOW, RequestScreen.ALLOW);
             }
+            reject(exchange, response, callback, refused.status(), refused.message(), refused.reason());
+            return;
         }
         CanonicalPath path;
         QueryString query;
@@ -149,6 +153,7 @@ public final class GatewayHandler extends Handler.Wrapper {
             return;
         }
         exchange.path = path.value();
+        exchange.forwardPath = path.encoded();
         if (config.endpoints().stream().noneMatch(path::isUnder)) {
             credentials(exchange, authorization);
             reject(
@@ -304,65 +309,53 @@ public final class GatewayHandler extends Handler.Wrapper {
             finishAuthorization(exchange, limits.evaluate(withoutBody), request, response, callback);
             return;
         }
-        String encoding = request.getHeaders().get(HttpHeader.CONTENT_ENCODING);
-        if (encoding != null && !encoding.isBlank() && !encoding.strip().equalsIgnoreCase("identity")) {
-            reject(
-                    exchange,
-                    response,
-                    callback,
-                    HttpStatus.UNSUPPORTED_MEDIA_TYPE_415,
-                    "The token's restrictions inspect the request body, which cannot be read with Content-Encoding "
-                            + encoding + ".",
-                    "body with Content-Encoding " + encoding + " cannot be inspected");
+        Optional<RequestScreen.Refusal> uninspectable = BodyRules.refuseUninspectable(request, config.bodyInspectMax());
+        if (uninspectable.isPresent()) {
+            RequestScreen.Refusal refused = uninspectable.get();
+            reject(exchange, response, callback, refused.status(), refused.message(), refused.reason());
             return;
         }
-        long declared = request.getHeaders().getLongField(HttpHeader.CONTENT_LENGTH);
-        if (declared > config.bodyInspectMax()) {
-            tooLarge(exchange, response, callback);
-            return;
-        }
-        Content.Source.asByteArrayAsync(request, config.bodyInspectMax()).whenComplete((body, failure) -> {
-            try {
-                if (failure != null) {
-                    if (failure instanceof IllegalArgumentException) {
-                        tooLarge(exchange, response, callback);
-                    } else {
-                        reject(
-                                exchange,
-                                response,
-                                callback,
-                                HttpStatus.BAD_REQUEST_400,
-                                "The request body could not be read.",
-                                "body could not be read: " + failure);
-                    }
-                    return;
+        InspectedBody.read(request, config.bodyInspectMax(), new InspectedBody.Outcome() {
+            @Override
+            public void read(byte[] body) {
+                try {
+                    JsonBody json = JsonBody.parse(body);
+                    Decision decision = limits.evaluate(
+                            new GatewayRequestView(request.getMethod(), config.publicUrl(), path, query, () -> json));
+                    finishAuthorization(exchange, decision, new BufferedRequest(request, body), response, callback);
+                } catch (RuntimeException e) {
+                    LOG.error("{}: unexpected failure after reading the body", exchange.requestId, e);
+                    reject(
+                            exchange,
+                            response,
+                            callback,
+                            HttpStatus.INTERNAL_SERVER_ERROR_500,
+                            "Internal error.",
+                            "internal error: " + e.getClass().getSimpleName());
                 }
-                JsonBody json = JsonBody.parse(body);
-                Decision decision = limits.evaluate(
-                        new GatewayRequestView(request.getMethod(), config.publicUrl(), path, query, () -> json));
-                finishAuthorization(exchange, decision, new BufferedRequest(request, body), response, callback);
-            } catch (RuntimeException e) {
-                LOG.error("{}: unexpected failure after reading the body", exchange.requestId, e);
+            }
+
+            @Override
+            public void tooLarge() {
+                GatewayHandler.this.tooLarge(exchange, response, callback);
+            }
+
+            @Override
+            public void failed(Throwable failure) {
                 reject(
                         exchange,
                         response,
                         callback,
-                        HttpStatus.INTERNAL_SERVER_ERROR_500,
-                        "Internal error.",
-                        "internal error: " + e.getClass().getSimpleName());
+                        HttpStatus.BAD_REQUEST_400,
+                        "The request body could not be read (" + BodyRules.describe(failure) + ").",
+                        "body could not be read: " + BodyRules.describe(failure));
             }
         });
     }
 
     private void tooLarge(Exchange exchange, Response response, Callback callback) {
-        reject(
-                exchange,
-                response,
-                callback,
-                HttpStatus.PAYLOAD_TOO_LARGE_413,
-                "The token's restrictions inspect the request body, which may be at most " + config.bodyInspectMax()
-                        + " bytes.",
-                "body larger than body.inspect.max (" + config.bodyInspectMax() + ")");
+        RequestScreen.Refusal refused = BodyRules.tooLarge(config.bodyInspectMax());
+        reject(exchange, response, callback, refused.status(), refused.message(), refused.reason());
     }
 
     private void finishAuthorization(
@@ -424,13 +417,7 @@ public final class GatewayHandler extends Handler.Wrapper {
 
     private void unauthorized(Exchange exchange, Response response, Callback callback, String reason) {
         response.getHeaders().put(HttpHeader.WWW_AUTHENTICATE, challenge);
-        reject(
-                exchange,
-                response,
-                callback,
-                HttpStatus.UNAUTHORIZED_401,
-                "Missing or invalid credentials: use Basic USER:TOKEN.",
-                reason);
+        reject(exchange, response, callback, HttpStatus.UNAUTHORIZED_401, unauthorizedMessage, reason);
     }
 
     private void reject(
