@@ -4,6 +4,7 @@ import io.tokengate.core.audit.AuditDecision;
 import io.tokengate.core.audit.AuditEvent;
 import io.tokengate.core.audit.AuditKind;
 import io.tokengate.core.audit.AuditSlot;
+import io.tokengate.core.token.Token;
 import io.tokengate.core.token.VerifiedToken;
 import java.time.Clock;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -31,6 +32,9 @@ final class Exchange {
     AuditSlot slot;
     Credentials credentials;
     VerifiedToken token;
+    /** A token that was presented but is not active (expired, revoked): named in the audit record. */
+    Token refusedToken;
+
     String effectiveUser;
     String matchedRule;
     CountingExchange counts;
@@ -80,6 +84,8 @@ final class Exchange {
                 .status(status);
         if (token != null) {
             event.token(token.id(), token.token().name());
+        } else if (refusedToken != null) {
+            event.token(refusedToken.id(), refusedToken.name());
         }
         if (counts != null) {
             event.bytes(counts.bytesIn(), counts.bytesOut());

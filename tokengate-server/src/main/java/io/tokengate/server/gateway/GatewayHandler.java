@@ -6,6 +6,7 @@ import io.tokengate.core.limits.Decision;
 import io.tokengate.core.request.CanonicalPath;
 import io.tokengate.core.request.MalformedRequestException;
 import io.tokengate.core.request.QueryString;
+import io.tokengate.core.token.Token;
 import io.tokengate.core.token.TokenSecret;
 import io.tokengate.core.token.TokenService;
 import io.tokengate.core.token.VerifiedToken;
@@ -237,7 +238,7 @@ public final class GatewayHandler extends Handler.Wrapper {
         }
         Optional<VerifiedToken> verified = tokens.verify(secret.get());
         if (verified.isEmpty()) {
-            return Optional.of("unknown, expired or revoked token");
+            return Optional.of(whyInactive(exchange, secret.get()));
         }
         VerifiedToken token = verified.get();
         exchange.token = token;
@@ -254,6 +255,24 @@ public final class GatewayHandler extends Handler.Wrapper {
         }
         exchange.effectiveUser = bound.orElse(credentials.user());
         return Optional.empty();
+    }
+
+    /** Why a well-formed secret did not verify, for the audit log only: the client sees one 401. */
+    private String whyInactive(Exchange exchange, TokenSecret secret) {
+        Optional<Token> token = tokens.identify(secret);
+        if (token.isEmpty()) {
+            return "unknown token (never issued, deleted, or the old secret of a rotated token)";
+        }
+        Token found = token.get();
+        exchange.refusedToken = found;
+        switch (found.status(clock)) {
+            case REVOKED:
+                return "token revoked at " + found.revokedAt();
+            case EXPIRED:
+                return "token expired at " + found.expiresAt();
+            default:
+                return "token not active";
+        }
     }
 
     /** The Basic user matches the bound user by name or by e-mail, case-insensitively. */
