@@ -52,6 +52,12 @@ public final class GatewayFixture implements AutoCloseable {
 
     /** @param settings extra settings by key, overriding the fixture's */
     public static GatewayFixture start(Path home, Map<String, String> settings, DemoJira.Options upstream) {
+        return start(home, settings, upstream, Clock.systemUTC());
+    }
+
+    /** @param clock the gateway's clock (token expiry, throttling windows, audit times) */
+    public static GatewayFixture start(
+            Path home, Map<String, String> settings, DemoJira.Options upstream, Clock clock) {
         DemoJira jira = DemoJira.start(upstream);
         try {
             Map<String, String> flags = new HashMap<>();
@@ -63,7 +69,7 @@ public final class GatewayFixture implements AutoCloseable {
             flags.put("node.id", "test-node");
             flags.putAll(settings);
             TokengateConfig config = ConfigLoader.load(home, Map.of(), flags, true);
-            return new GatewayFixture(jira, TokengateServer.start(config, Clock.systemUTC()));
+            return new GatewayFixture(jira, TokengateServer.start(config, clock));
         } catch (RuntimeException e) {
             jira.close();
             throw e;
