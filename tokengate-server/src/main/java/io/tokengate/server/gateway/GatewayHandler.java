@@ -6,16 +6,12 @@ import io.tokengate.core.limits.Decision;
 import io.tokengate.core.request.CanonicalPath;
 import io.tokengate.core.request.MalformedRequestException;
 import io.tokengate.core.request.QueryString;
-import io.tokengate.core.token.Token;
-import io.tokengate.core.token.TokenSecret;
 import io.tokengate.core.token.TokenService;
-import io.tokengate.core.token.VerifiedToken;
 import io.tokengate.server.http.ErrorResponse;
 import io.tokengate.server.http.RequestIds;
 import io.tokengate.server.request.GatewayRequestView;
 import io.tokengate.server.request.JsonBody;
 import io.tokengate.store.StoreUnavailableException;
-import java.net.InetAddress;
 import java.time.Clock;
 import java.util.Optional;
 import org.eclipse.jetty.http.HttpHeader;
@@ -62,6 +58,7 @@ public final class GatewayHandler extends Handler.Wrapper {
     private final String challenge;
     private final String unauthorizedMessage;
     private final RequestScreen screen;
+    private final TokenAuthenticator authenticator;
 
     public GatewayHandler(
             GatewayConfig config, TokenService tokens, AuditSink audit, UserDirectory users, Clock clock) {
@@ -77,6 +74,7 @@ public final class GatewayHandler extends Handler.Wrapper {
         this.unauthorizedMessage = "Missing or invalid credentials: use "
                 + (config.acceptBasic() ? "Basic USER:TOKEN" : "Bearer TOKEN") + ".";
         this.screen = new RequestScreen(config.identity());
+        this.authenticator = new TokenAuthenticator(config, tokens, users, clock);
     }
 
     @Override
@@ -183,14 +181,14 @@ public final class GatewayHandler extends Handler.Wrapper {
                     "login throttled");
             return;
         }
-        Optional<String> failure = authenticate(exchange, authorization);
+        Optional<String> failure = authenticator.authenticate(exchange, authorization);
         if (failure.isPresent()) {
             throttle.recordFailure(exchange.clientIp);
             unauthorized(exchange, response, callback, failure.get());
             return;
         }
         tokens.recordUse(exchange.token.id(), exchange.clientIp);
-        if (!clientAllowed(exchange)) {
+        if (!authenticator.clientAllowed(exchange)) {
             reject(
                     exchange,
                     response,
@@ -200,7 +198,7 @@ public final class GatewayHandler extends Handler.Wrapper {
                     "client address " + exchange.clientIp + " not allowed");
             return;
         }
-        Optional<String> runAs = runAs(exchange, request);
+        Optional<String> runAs = authenticator.runAs(exchange, request);
         if (runAs.isPresent()) {
             reject(exchange, response, callback, HttpStatus.FORBIDDEN_403, runAs.get(), runAs.get());
             return;
@@ -216,102 +214,6 @@ public final class GatewayHandler extends Handler.Wrapper {
     /** Records who claimed to call, for requests refused before the token is checked. */
     private static void credentials(Exchange exchange, String authorization) {
         exchange.credentials = Credentials.parse(authorization).orElse(null);
-    }
-
-    /** Empty when the credentials name an active token that this user may use; else the precise reason. */
-    private Optional<String> authenticate(Exchange exchange, String authorization) {
-        Optional<Credentials> parsed = Credentials.parse(authorization);
-        if (parsed.isEmpty()) {
-            return Optional.of("malformed Authorization header");
-        }
-        Credentials credentials = parsed.get();
-        exchange.credentials = credentials;
-        if (credentials.scheme() == Credentials.Scheme.BASIC && !config.acceptBasic()) {
-            return Optional.of("Basic authentication is disabled");
-        }
-        if (credentials.scheme() == Credentials.Scheme.BEARER && !config.acceptBearer()) {
-            return Optional.of("Bearer authentication is disabled");
-        }
-        Optional<TokenSecret> secret = TokenSecret.parse(credentials.secret());
-        if (secret.isEmpty()) {
-            return Optional.of("not a tokengate token (format or checksum)");
-        }
-        Optional<VerifiedToken> verified = tokens.verify(secret.get());
-        if (verified.isEmpty()) {
-            return Optional.of(whyInactive(exchange, secret.get()));
-        }
-        VerifiedToken token = verified.get();
-        exchange.token = token;
-        Optional<String> bound = token.token().boundUser();
-        if (credentials.scheme() == Credentials.Scheme.BEARER) {
-            if (bound.isEmpty()) {
-                return Optional.of("an unbound token cannot be used as a Bearer token (no user name)");
-            }
-            exchange.effectiveUser = bound.get();
-            return Optional.empty();
-        }
-        if (bound.isPresent() && !isSameUser(bound.get(), credentials.user())) {
-            return Optional.of("token is bound to another user");
-        }
-        exchange.effectiveUser = bound.orElse(credentials.user());
-        return Optional.empty();
-    }
-
-    /** Why a well-formed secret did not verify, for the audit log only: the client sees one 401. */
-    private String whyInactive(Exchange exchange, TokenSecret secret) {
-        Optional<Token> token = tokens.identify(secret);
-        if (token.isEmpty()) {
-            return "unknown token (never issued, deleted, or the old secret of a rotated token)";
-        }
-        Token found = token.get();
-        exchange.refusedToken = found;
-        switch (found.status(clock)) {
-            case REVOKED:
-                return "token revoked at " + found.revokedAt();
-            case EXPIRED:
-                return "token expired at " + found.expiresAt();
-            default:
-                return "token not active";
-        }
-    }
-
-    /** The Basic user matches the bound user by name or by e-mail, case-insensitively. */
-    private boolean isSameUser(String boundUser, String basicUser) {
-        if (boundUser.equalsIgnoreCase(basicUser)) {
-            return true;
-        }
-        return users.find(boundUser)
-                .map(u -> u.email() != null && u.email().equalsIgnoreCase(basicUser))
-                .orElse(false);
-    }
-
-    private boolean clientAllowed(Exchange exchange) {
-        if (exchange.token.token().allowedIps().isAny()) {
-            return true;
-        }
-        Optional<InetAddress> address = ClientAddress.parse(exchange.clientIp);
-        return address.isPresent() && exchange.token.token().allowedIps().allows(address.get());
-    }
-
-    /** Applies {@code contextUser}; empty when allowed (or absent), else why not. */
-    private Optional<String> runAs(Exchange exchange, Request request) {
-        String target = request.getHeaders().get(UpstreamIdentity.CONTEXT_USER);
-        if (target == null) {
-            return Optional.empty();
-        }
-        target = target.strip();
-        if (target.isEmpty() || target.length() > 255 || target.chars().anyMatch(Character::isISOControl)) {
-            return Optional.of("Invalid contextUser header.");
-        }
-        String user = exchange.effectiveUser;
-        boolean permitted = users.find(user)
-                .map(u -> u.admin() || u.groups().stream().anyMatch(config.runAsGroups()::contains))
-                .orElse(false);
-        if (!permitted) {
-            return Optional.of("User " + user + " may not run requests as another user (contextUser).");
-        }
-        exchange.effectiveUser = target;
-        return Optional.empty();
     }
 
     private void authorize(
