@@ -4,11 +4,13 @@ import io.tokengate.server.admin.AdminHandler;
 import io.tokengate.server.config.TokengateConfig;
 import io.tokengate.server.gateway.GatewayConfig;
 import io.tokengate.server.gateway.GatewayHandler;
+import io.tokengate.server.http.JsonErrorHandler;
 import io.tokengate.server.users.StoreUserDirectory;
 import io.tokengate.store.Store;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
+import org.eclipse.jetty.http.HttpCompliance;
 import org.eclipse.jetty.http.UriCompliance;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConfiguration;
@@ -65,6 +67,7 @@ public final class TokengateServer implements AutoCloseable {
                     new OnConnector(DATA, new GatewayHandler(gateway, store.tokens(), store.auditSink(), users, clock)),
                     new OnConnector(ADMIN, new AdminHandler(store)));
             server.setHandler(new GracefulHandler(planes));
+            server.setErrorHandler(new JsonErrorHandler());
             server.setStopTimeout(DRAIN.toMillis());
             server.setStopAtShutdown(false);
             server.start();
@@ -100,6 +103,9 @@ public final class TokengateServer implements AutoCloseable {
             // Let every path through to CanonicalPath, which refuses ambiguity itself, with a
             // JSON error and an audit record, rather than Jetty's own 400 page.
             http.setUriCompliance(UriCompliance.UNSAFE);
+            // No leniency in framing: a bare LF as line end is how requests get smuggled past a
+            // front end that reads lines differently.
+            http.setHttpCompliance(HttpCompliance.STRICT);
         }
         ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(http));
         connector.setName(name);

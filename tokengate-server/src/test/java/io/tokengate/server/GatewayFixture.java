@@ -1,11 +1,15 @@
 package io.tokengate.server;
 
+import io.tokengate.core.audit.AuditEvent;
+import io.tokengate.core.audit.AuditQuery;
 import io.tokengate.core.token.CreatedToken;
 import io.tokengate.core.token.TokenSpec;
 import io.tokengate.demo.DemoJira;
 import io.tokengate.demo.Identity;
 import io.tokengate.server.config.ConfigLoader;
 import io.tokengate.server.config.TokengateConfig;
+import io.tokengate.store.NewUser;
+import io.tokengate.store.UserRole;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -20,7 +24,10 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * The real thing for full-stack tests: the sample Jira-like upstream and a tokengate server in
@@ -45,6 +52,12 @@ public final class GatewayFixture implements AutoCloseable {
 
     /** @param settings extra settings by key, overriding the fixture's */
     public static GatewayFixture start(Path home, Map<String, String> settings, DemoJira.Options upstream) {
+        return start(home, settings, upstream, Clock.systemUTC());
+    }
+
+    /** @param clock the gateway's clock (token expiry, throttling windows, audit times) */
+    public static GatewayFixture start(
+            Path home, Map<String, String> settings, DemoJira.Options upstream, Clock clock) {
         DemoJira jira = DemoJira.start(upstream);
         try {
             Map<String, String> flags = new HashMap<>();
@@ -56,7 +69,7 @@ public final class GatewayFixture implements AutoCloseable {
             flags.put("node.id", "test-node");
             flags.putAll(settings);
             TokengateConfig config = ConfigLoader.load(home, Map.of(), flags, true);
-            return new GatewayFixture(jira, TokengateServer.start(config, Clock.systemUTC()));
+            return new GatewayFixture(jira, TokengateServer.start(config, clock));
         } catch (RuntimeException e) {
             jira.close();
             throw e;
@@ -103,6 +116,42 @@ public final class GatewayFixture implements AutoCloseable {
             InputStream in = socket.getInputStream();
             return new String(in.readAllBytes(), StandardCharsets.ISO_8859_1);
         }
+    }
+
+    /** Adds a local user to the store (no password); do it before any request names the user. */
+    public void addUser(String name, String email, UserRole role) {
+        server.store().users().add(new NewUser(name, email, null, role, null));
+    }
+
+    /**
+     * The audit record of the request with this X-Request-Id, after flushing the audit queue; empty
+     * when there is none (the record is written when the request completes, which may be just
+     * after the client has its response: this waits up to 5 s for it).
+     */
+    public Optional<AuditEvent> audited(String requestId) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        while (true) {
+            Optional<AuditEvent> event = auditEvents().stream()
+                    .filter(e -> requestId.equals(e.requestId()))
+                    .findFirst();
+            if (event.isPresent() || System.nanoTime() > deadline) {
+                return event;
+            }
+            LockSupport.parkNanos(Duration.ofMillis(20).toNanos()); // poll interval
+        }
+    }
+
+    /** The newest 1000 audit records, newest first, after flushing the audit queue. */
+    public List<AuditEvent> auditEvents() {
+        try {
+            if (!server.store().audit().flush(Duration.ofSeconds(5))) {
+                throw new IllegalStateException("the audit queue did not flush within 5 s");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+        return server.store().auditLog().query(AuditQuery.all().withLimit(1000)).events();
     }
 
     @Override

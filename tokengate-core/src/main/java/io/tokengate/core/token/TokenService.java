@@ -186,6 +186,15 @@ public final class TokenService {
         return cache.get(digest, this::load).filter(v -> v.token().status(clock) == TokenStatus.ACTIVE);
     }
 
+    /**
+     * The token {@code secret} belongs to, active or not, for telling an unknown secret from an
+     * expired or revoked token (the audit log keeps the precise reason for a refusal). Never
+     * authenticate with it: {@link #verify(TokenSecret)} does that.
+     */
+    public Optional<Token> identify(TokenSecret secret) {
+        return cache.get(digester.digest(secret), this::load).map(VerifiedToken::token);
+    }
+
     /** Notes that a token authenticated a request; never blocks. */
     public void recordUse(TokenId id, String clientIp) {
         usage.recordUse(id, now(), clientIp);

@@ -7,10 +7,15 @@ import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
 
-/** Counts the body bytes of a forwarded request and of its response, for the audit record. */
+/**
+ * Counts the body bytes of a forwarded request and of its response, for the audit record, and
+ * remembers whether reading the client's body failed (malformed chunks, a client gone mid-upload),
+ * so that such a failure is answered as the client's fault, not the upstream's.
+ */
 final class CountingExchange {
     private final AtomicLong in = new AtomicLong();
     private final AtomicLong out = new AtomicLong();
+    private volatile Throwable requestFailure;
 
     long bytesIn() {
         return in.get();
@@ -20,13 +25,22 @@ final class CountingExchange {
         return out.get();
     }
 
+    /** Why reading the client's request body failed; null if it did not. */
+    Throwable requestFailure() {
+        return requestFailure;
+    }
+
     Request request(Request request) {
         return new Request.Wrapper(request) {
             @Override
             public Content.Chunk read() {
                 Content.Chunk chunk = super.read();
                 if (chunk != null) {
-                    in.addAndGet(chunk.remaining());
+                    if (Content.Chunk.isFailure(chunk)) {
+                        requestFailure = chunk.getFailure();
+                    } else {
+                        in.addAndGet(chunk.remaining());
+                    }
                 }
                 return chunk;
             }

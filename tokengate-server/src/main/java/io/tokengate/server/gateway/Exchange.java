@@ -4,6 +4,7 @@ import io.tokengate.core.audit.AuditDecision;
 import io.tokengate.core.audit.AuditEvent;
 import io.tokengate.core.audit.AuditKind;
 import io.tokengate.core.audit.AuditSlot;
+import io.tokengate.core.token.Token;
 import io.tokengate.core.token.VerifiedToken;
 import java.time.Clock;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -22,15 +23,24 @@ final class Exchange {
     private final String node;
     private final AtomicBoolean audited = new AtomicBoolean();
 
+    /** The raw path until canonicalized, then the canonical (decoded) path restrictions match. */
     String path;
+    /** The canonical path re-encoded: exactly what the upstream receives; null until canonicalized. */
+    String forwardPath;
+
     String query;
     AuditSlot slot;
     Credentials credentials;
     VerifiedToken token;
+    /** A token that was presented but is not active (expired, revoked): named in the audit record. */
+    Token refusedToken;
+
     String effectiveUser;
     String matchedRule;
     CountingExchange counts;
     long upstreamStartNanos;
+    /** Why a forwarded request did not complete normally (upstream or client failure), for the audit. */
+    volatile String failure;
 
     Exchange(
             String requestId,
@@ -69,11 +79,13 @@ final class Exchange {
                 .effectiveUser(effectiveUser)
                 .clientIp(clientIp)
                 .request(method, path, query)
-                .decision(decision, reason)
+                .decision(decision, failure == null ? reason : reason + "; " + failure)
                 .matchedRule(matchedRule)
                 .status(status);
         if (token != null) {
             event.token(token.id(), token.token().name());
+        } else if (refusedToken != null) {
+            event.token(refusedToken.id(), refusedToken.name());
         }
         if (counts != null) {
             event.bytes(counts.bytesIn(), counts.bytesOut());

@@ -6,20 +6,16 @@ import io.tokengate.core.limits.Decision;
 import io.tokengate.core.request.CanonicalPath;
 import io.tokengate.core.request.MalformedRequestException;
 import io.tokengate.core.request.QueryString;
-import io.tokengate.core.token.TokenSecret;
 import io.tokengate.core.token.TokenService;
-import io.tokengate.core.token.VerifiedToken;
 import io.tokengate.server.http.ErrorResponse;
 import io.tokengate.server.http.RequestIds;
 import io.tokengate.server.request.GatewayRequestView;
 import io.tokengate.server.request.JsonBody;
 import io.tokengate.store.StoreUnavailableException;
-import java.net.InetAddress;
 import java.time.Clock;
 import java.util.Optional;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpStatus;
-import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
@@ -31,17 +27,20 @@ import org.slf4j.LoggerFactory;
  * Decides on every data-plane request, in this order, and forwards the allowed ones:
  *
  * <ol>
- *   <li>method-override headers: 400;
+ *   <li>with credentials, room in the audit queue, or 503: from here on the request is audited,
+ *       whatever happens;
+ *   <li>the {@link RequestScreen}: methods never forwarded (405), method-override headers, a
+ *       client copy of the identity header, framing and header names two servers could read
+ *       differently (400);
  *   <li>canonical path and query ({@link CanonicalPath}, {@link QueryString}): 400;
  *   <li>outside {@code gateway.endpoints}: 404, never forwarded;
  *   <li>no credentials: 401 (not audited: nobody to attribute it to);
- *   <li>room in the audit queue, or 503: from here on the request is audited, whatever happens;
  *   <li>failed-login throttling per client address: 429;
  *   <li>the token: missing, malformed, unknown, expired, revoked, wrong user: one 401 for all;
  *   <li>the token's allowed client addresses: 403;
  *   <li>{@code contextUser} run-as, for admins and {@code runas.groups}: 403;
- *   <li>the token's restrictions, reading the body only when a JSON condition needs it (413,
- *       415): 403;
+ *   <li>the token's restrictions, reading the body only when a JSON condition needs it ({@link
+ *       BodyRules}: 413, 415): 403;
  *   <li>forward, stream the response back, audit with status, bytes and upstream time.
  * </ol>
  *
@@ -49,7 +48,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class GatewayHandler extends Handler.Wrapper {
     private static final Logger LOG = LoggerFactory.getLogger(GatewayHandler.class);
-    private static final String[] METHOD_OVERRIDES = {"X-HTTP-Method-Override", "X-HTTP-Method", "X-Method-Override"};
 
     private final GatewayConfig config;
     private final TokenService tokens;
@@ -58,6 +56,9 @@ public final class GatewayHandler extends Handler.Wrapper {
     private final LoginThrottle throttle;
     private final Clock clock;
     private final String challenge;
+    private final String unauthorizedMessage;
+    private final RequestScreen screen;
+    private final TokenAuthenticator authenticator;
 
     public GatewayHandler(
             GatewayConfig config, TokenService tokens, AuditSink audit, UserDirectory users, Clock clock) {
@@ -70,6 +71,10 @@ public final class GatewayHandler extends Handler.Wrapper {
         this.throttle = new LoginThrottle(config.loginMaxFailures(), config.loginWindow(), clock);
         this.challenge =
                 config.acceptBasic() ? "Basic realm=\"tokengate\", charset=\"UTF-8\"" : "Bearer realm=\"tokengate\"";
+        this.unauthorizedMessage = "Missing or invalid credentials: use "
+                + (config.acceptBasic() ? "Basic USER:TOKEN" : "Bearer TOKEN") + ".";
+        this.screen = new RequestScreen(config.identity());
+        this.authenticator = new TokenAuthenticator(config, tokens, users, clock);
     }
 
     @Override
@@ -120,17 +125,15 @@ public final class GatewayHandler extends Handler.Wrapper {
                     "audit queue full");
             return;
         }
-        for (String header : METHOD_OVERRIDES) {
-            if (request.getHeaders().contains(header)) {
-                reject(
-                        exchange,
-                        response,
-                        callback,
-                        HttpStatus.BAD_REQUEST_400,
-                        "Method-override headers are not accepted (" + header + ").",
-                        "method override header " + header);
-                return;
+        Optional<RequestScreen.Refusal> refusal = screen.screen(request);
+        if (refusal.isPresent()) {
+            RequestScreen.Refusal refused = refusal.get();
+            credentials(exchange, authorization);
+            if (refused.status() == HttpStatus.METHOD_NOT_ALLOWED_405) {
+                response.getHeaders().put(HttpHeader.ALLOW, RequestScreen.ALLOW);
             }
+            reject(exchange, response, callback, refused.status(), refused.message(), refused.reason());
+            return;
         }
         CanonicalPath path;
         QueryString query;
@@ -149,6 +152,7 @@ public final class GatewayHandler extends Handler.Wrapper {
             return;
         }
         exchange.path = path.value();
+        exchange.forwardPath = path.encoded();
         if (config.endpoints().stream().noneMatch(path::isUnder)) {
             credentials(exchange, authorization);
             reject(
@@ -177,14 +181,14 @@ public final class GatewayHandler extends Handler.Wrapper {
                     "login throttled");
             return;
         }
-        Optional<String> failure = authenticate(exchange, authorization);
+        Optional<String> failure = authenticator.authenticate(exchange, authorization);
         if (failure.isPresent()) {
             throttle.recordFailure(exchange.clientIp);
             unauthorized(exchange, response, callback, failure.get());
             return;
         }
         tokens.recordUse(exchange.token.id(), exchange.clientIp);
-        if (!clientAllowed(exchange)) {
+        if (!authenticator.clientAllowed(exchange)) {
             reject(
                     exchange,
                     response,
@@ -194,7 +198,7 @@ public final class GatewayHandler extends Handler.Wrapper {
                     "client address " + exchange.clientIp + " not allowed");
             return;
         }
-        Optional<String> runAs = runAs(exchange, request);
+        Optional<String> runAs = authenticator.runAs(exchange, request);
         if (runAs.isPresent()) {
             reject(exchange, response, callback, HttpStatus.FORBIDDEN_403, runAs.get(), runAs.get());
             return;
@@ -212,84 +216,6 @@ public final class GatewayHandler extends Handler.Wrapper {
         exchange.credentials = Credentials.parse(authorization).orElse(null);
     }
 
-    /** Empty when the credentials name an active token that this user may use; else the precise reason. */
-    private Optional<String> authenticate(Exchange exchange, String authorization) {
-        Optional<Credentials> parsed = Credentials.parse(authorization);
-        if (parsed.isEmpty()) {
-            return Optional.of("malformed Authorization header");
-        }
-        Credentials credentials = parsed.get();
-        exchange.credentials = credentials;
-        if (credentials.scheme() == Credentials.Scheme.BASIC && !config.acceptBasic()) {
-            return Optional.of("Basic authentication is disabled");
-        }
-        if (credentials.scheme() == Credentials.Scheme.BEARER && !config.acceptBearer()) {
-            return Optional.of("Bearer authentication is disabled");
-        }
-        Optional<TokenSecret> secret = TokenSecret.parse(credentials.secret());
-        if (secret.isEmpty()) {
-            return Optional.of("not a tokengate token (format or checksum)");
-        }
-        Optional<VerifiedToken> verified = tokens.verify(secret.get());
-        if (verified.isEmpty()) {
-            return Optional.of("unknown, expired or revoked token");
-        }
-        VerifiedToken token = verified.get();
-        exchange.token = token;
-        Optional<String> bound = token.token().boundUser();
-        if (credentials.scheme() == Credentials.Scheme.BEARER) {
-            if (bound.isEmpty()) {
-                return Optional.of("an unbound token cannot be used as a Bearer token (no user name)");
-            }
-            exchange.effectiveUser = bound.get();
-            return Optional.empty();
-        }
-        if (bound.isPresent() && !isSameUser(bound.get(), credentials.user())) {
-            return Optional.of("token is bound to another user");
-        }
-        exchange.effectiveUser = bound.orElse(credentials.user());
-        return Optional.empty();
-    }
-
-    /** The Basic user matches the bound user by name or by e-mail, case-insensitively. */
-    private boolean isSameUser(String boundUser, String basicUser) {
-        if (boundUser.equalsIgnoreCase(basicUser)) {
-            return true;
-        }
-        return users.find(boundUser)
-                .map(u -> u.email() != null && u.email().equalsIgnoreCase(basicUser))
-                .orElse(false);
-    }
-
-    private boolean clientAllowed(Exchange exchange) {
-        if (exchange.token.token().allowedIps().isAny()) {
-            return true;
-        }
-        Optional<InetAddress> address = ClientAddress.parse(exchange.clientIp);
-        return address.isPresent() && exchange.token.token().allowedIps().allows(address.get());
-    }
-
-    /** Applies {@code contextUser}; empty when allowed (or absent), else why not. */
-    private Optional<String> runAs(Exchange exchange, Request request) {
-        String target = request.getHeaders().get(UpstreamIdentity.CONTEXT_USER);
-        if (target == null) {
-            return Optional.empty();
-        }
-        target = target.strip();
-        if (target.isEmpty() || target.length() > 255 || target.chars().anyMatch(Character::isISOControl)) {
-            return Optional.of("Invalid contextUser header.");
-        }
-        String user = exchange.effectiveUser;
-        boolean permitted = users.find(user)
-                .map(u -> u.admin() || u.groups().stream().anyMatch(config.runAsGroups()::contains))
-                .orElse(false);
-        if (!permitted) {
-            return Optional.of("User " + user + " may not run requests as another user (contextUser).");
-        }
-        exchange.effectiveUser = target;
-        return Optional.empty();
-    }
-
     private void authorize(
             Exchange exchange,
             CanonicalPath path,
@@ -304,65 +230,53 @@ public final class GatewayHandler extends Handler.Wrapper {
             finishAuthorization(exchange, limits.evaluate(withoutBody), request, response, callback);
             return;
         }
-        String encoding = request.getHeaders().get(HttpHeader.CONTENT_ENCODING);
-        if (encoding != null && !encoding.isBlank() && !encoding.strip().equalsIgnoreCase("identity")) {
-            reject(
-                    exchange,
-                    response,
-                    callback,
-                    HttpStatus.UNSUPPORTED_MEDIA_TYPE_415,
-                    "The token's restrictions inspect the request body, which cannot be read with Content-Encoding "
-                            + encoding + ".",
-                    "body with Content-Encoding " + encoding + " cannot be inspected");
+        Optional<RequestScreen.Refusal> uninspectable = BodyRules.refuseUninspectable(request, config.bodyInspectMax());
+        if (uninspectable.isPresent()) {
+            RequestScreen.Refusal refused = uninspectable.get();
+            reject(exchange, response, callback, refused.status(), refused.message(), refused.reason());
             return;
         }
-        long declared = request.getHeaders().getLongField(HttpHeader.CONTENT_LENGTH);
-        if (declared > config.bodyInspectMax()) {
-            tooLarge(exchange, response, callback);
-            return;
-        }
-        Content.Source.asByteArrayAsync(request, config.bodyInspectMax()).whenComplete((body, failure) -> {
-            try {
-                if (failure != null) {
-                    if (failure instanceof IllegalArgumentException) {
-                        tooLarge(exchange, response, callback);
-                    } else {
-                        reject(
-                                exchange,
-                                response,
-                                callback,
-                                HttpStatus.BAD_REQUEST_400,
-                                "The request body could not be read.",
-                                "body could not be read: " + failure);
-                    }
-                    return;
+        InspectedBody.read(request, config.bodyInspectMax(), new InspectedBody.Outcome() {
+            @Override
+            public void read(byte[] body) {
+                try {
+                    JsonBody json = JsonBody.parse(body);
+                    Decision decision = limits.evaluate(
+                            new GatewayRequestView(request.getMethod(), config.publicUrl(), path, query, () -> json));
+                    finishAuthorization(exchange, decision, new BufferedRequest(request, body), response, callback);
+                } catch (RuntimeException e) {
+                    LOG.error("{}: unexpected failure after reading the body", exchange.requestId, e);
+                    reject(
+                            exchange,
+                            response,
+                            callback,
+                            HttpStatus.INTERNAL_SERVER_ERROR_500,
+                            "Internal error.",
+                            "internal error: " + e.getClass().getSimpleName());
                 }
-                JsonBody json = JsonBody.parse(body);
-                Decision decision = limits.evaluate(
-                        new GatewayRequestView(request.getMethod(), config.publicUrl(), path, query, () -> json));
-                finishAuthorization(exchange, decision, new BufferedRequest(request, body), response, callback);
-            } catch (RuntimeException e) {
-                LOG.error("{}: unexpected failure after reading the body", exchange.requestId, e);
+            }
+
+            @Override
+            public void tooLarge() {
+                GatewayHandler.this.tooLarge(exchange, response, callback);
+            }
+
+            @Override
+            public void failed(Throwable failure) {
                 reject(
                         exchange,
                         response,
                         callback,
-                        HttpStatus.INTERNAL_SERVER_ERROR_500,
-                        "Internal error.",
-                        "internal error: " + e.getClass().getSimpleName());
+                        HttpStatus.BAD_REQUEST_400,
+                        "The request body could not be read (" + BodyRules.describe(failure) + ").",
+                        "body could not be read: " + BodyRules.describe(failure));
             }
         });
     }
 
     private void tooLarge(Exchange exchange, Response response, Callback callback) {
-        reject(
-                exchange,
-                response,
-                callback,
-                HttpStatus.PAYLOAD_TOO_LARGE_413,
-                "The token's restrictions inspect the request body, which may be at most " + config.bodyInspectMax()
-                        + " bytes.",
-                "body larger than body.inspect.max (" + config.bodyInspectMax() + ")");
+        RequestScreen.Refusal refused = BodyRules.tooLarge(config.bodyInspectMax());
+        reject(exchange, response, callback, refused.status(), refused.message(), refused.reason());
     }
 
     private void finishAuthorization(
@@ -424,13 +338,7 @@ public final class GatewayHandler extends Handler.Wrapper {
 
     private void unauthorized(Exchange exchange, Response response, Callback callback, String reason) {
         response.getHeaders().put(HttpHeader.WWW_AUTHENTICATE, challenge);
-        reject(
-                exchange,
-                response,
-                callback,
-                HttpStatus.UNAUTHORIZED_401,
-                "Missing or invalid credentials: use Basic USER:TOKEN.",
-                reason);
+        reject(exchange, response, callback, HttpStatus.UNAUTHORIZED_401, unauthorizedMessage, reason);
     }
 
     private void reject(

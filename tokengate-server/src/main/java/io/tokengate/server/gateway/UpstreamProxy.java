@@ -68,6 +68,9 @@ final class UpstreamProxy extends ProxyHandler {
         this.publicHost =
                 publicUrl.getPort() < 0 ? publicUrl.getHost() : publicUrl.getHost() + ":" + publicUrl.getPort();
         this.publicProto = publicUrl.getScheme();
+        // The upstream is told the client-facing host in X-Forwarded-Host; its Host header names
+        // the upstream itself, never what the client sent (host-header injection into links).
+        setProxyToServerHost(config.upstream().getRawAuthority());
     }
 
     @Override
@@ -91,14 +94,12 @@ final class UpstreamProxy extends ProxyHandler {
         return (Target) request.getAttribute(EXCHANGE);
     }
 
+    /** The canonical path the restrictions matched, re-encoded, under the upstream base; the raw query. */
     @Override
     protected HttpURI rewriteHttpURI(Request request) {
         Exchange exchange = target(request).exchange();
         String query = exchange.query;
-        String path = io.tokengate.core.request.CanonicalPath.parse(
-                        request.getHttpURI().getPath())
-                .encoded();
-        return HttpURI.from(upstreamBase + path + (query == null ? "" : "?" + query));
+        return HttpURI.from(upstreamBase + exchange.forwardPath + (query == null ? "" : "?" + query));
     }
 
     @Override
@@ -145,6 +146,12 @@ final class UpstreamProxy extends ProxyHandler {
         return super.filterServerToProxyResponseField(field);
     }
 
+    /**
+     * The exchange failed before or while the response streamed: if reading the client's body
+     * failed, that is the client's error (400); otherwise the upstream timed out (504) or could
+     * not be reached or broke the exchange (502). Once the response has begun, all that can be
+     * done is to close the client's connection, which Jetty does when the callback fails.
+     */
     @Override
     protected void onServerToProxyResponseFailure(
             Request clientToProxy,
@@ -154,17 +161,29 @@ final class UpstreamProxy extends ProxyHandler {
             Callback callback,
             Throwable failure) {
         Exchange exchange = target(clientToProxy).exchange();
+        Throwable clientFailure = exchange.counts == null ? null : exchange.counts.requestFailure();
         if (proxyToClient.isCommitted()) {
+            exchange.failure = "failed during the response: " + failure;
             LOG.info("{}: upstream failed during the response: {}", exchange.requestId, failure.toString());
             callback.failed(failure);
             return;
         }
-        boolean timeout = failure instanceof TimeoutException || failure.getCause() instanceof TimeoutException;
-        int status = timeout ? HttpStatus.GATEWAY_TIMEOUT_504 : HttpStatus.BAD_GATEWAY_502;
-        String message = timeout
-                ? "The upstream did not answer in time."
-                : "The upstream could not be reached or gave a bad response.";
-        LOG.info("{}: upstream failure ({}): {}", exchange.requestId, status, failure.toString());
+        int status;
+        String message;
+        if (clientFailure != null) {
+            status = HttpStatus.BAD_REQUEST_400;
+            message = "The request body could not be read (" + BodyRules.describe(clientFailure) + ").";
+            exchange.failure = "request body could not be read: " + BodyRules.describe(clientFailure);
+        } else if (failure instanceof TimeoutException || failure.getCause() instanceof TimeoutException) {
+            status = HttpStatus.GATEWAY_TIMEOUT_504;
+            message = "The upstream did not answer in time.";
+            exchange.failure = "upstream timeout: " + failure;
+        } else {
+            status = HttpStatus.BAD_GATEWAY_502;
+            message = "The upstream could not be reached or gave a bad response.";
+            exchange.failure = "upstream failure: " + failure;
+        }
+        LOG.info("{}: {} ({}): {}", exchange.requestId, exchange.failure, status, failure.toString());
         proxyToClient.getHeaders().clear();
         proxyToClient.getHeaders().put(REQUEST_ID, exchange.requestId);
         ErrorResponse.send(proxyToClient, callback, status, message, exchange.requestId);

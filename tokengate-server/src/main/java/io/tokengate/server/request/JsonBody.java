@@ -8,14 +8,19 @@ import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import io.tokengate.core.request.JsonLookup;
 import io.tokengate.core.request.JsonPath;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * A request body read as JSON for {@code [JsonData::…]} conditions, parsed once and strictly: one
- * JSON value and nothing after it, no comments or other extensions, no duplicate key anywhere
+ * A request body read as JSON for {@code [JsonData::…]} conditions, parsed once and strictly: UTF-8
+ * only (no byte-order mark, no UTF-16 or UTF-32 guessed from the bytes), one JSON value and nothing
+ * after it, no comments or other extensions, no duplicate key anywhere
  * (two parsers may keep different copies of a duplicate, so it never matches), and bounded
  * nesting. A node matches as its text: a string's value, the JSON text of a number exactly as
  * written, {@code true}/{@code false}/{@code null}, or the compact JSON of an object or array.
@@ -49,7 +54,20 @@ public final class JsonBody {
         if (bytes == null || bytes.length == 0) {
             return EMPTY;
         }
-        try (JsonParser parser = FACTORY.createParser(bytes)) {
+        String text;
+        try {
+            text = StandardCharsets.UTF_8
+                    .newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(bytes))
+                    .toString();
+        } catch (CharacterCodingException e) {
+            return new JsonBody(null, "the body is not JSON (not UTF-8)");
+        }
+        // Parsed from text, not bytes: Jackson would guess UTF-16 or UTF-32 from the bytes, an
+        // upstream that reads UTF-8, as JSON between systems must be, would not.
+        try (JsonParser parser = FACTORY.createParser(text)) {
             JsonToken first = parser.nextToken();
             if (first == null) {
                 return new JsonBody(null, "the body is not JSON (empty)");

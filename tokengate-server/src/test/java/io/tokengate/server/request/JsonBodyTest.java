@@ -124,4 +124,18 @@ class JsonBodyTest {
         byte[] body = {'{', '"', 'a', '"', ':', '"', (byte) 0xC3, '"', '}'};
         assertThat(JsonBody.parse(body).lookup(JsonPath.parse("a"))).isInstanceOf(JsonLookup.Unusable.class);
     }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"UTF-16", "UTF-16BE", "UTF-16LE", "UTF-32BE", "UTF-32LE"})
+    void onlyUtf8IsReadSoAnUpstreamReadingUtf8CannotSeeAnotherDocument(String charset) {
+        byte[] body = "{\"editable\":false}".getBytes(java.nio.charset.Charset.forName(charset));
+        assertThat(JsonBody.parse(body).isJson()).isFalse();
+        assertThat(JsonBody.parse(body).lookup(JsonPath.parse("editable"))).isInstanceOf(JsonLookup.Unusable.class);
+    }
+
+    @Test
+    void aByteOrderMarkIsNotSkipped() {
+        byte[] body = "\uFEFF{\"editable\":false}".getBytes(StandardCharsets.UTF_8);
+        assertThat(JsonBody.parse(body).isJson()).isFalse();
+    }
 }

@@ -1,0 +1,162 @@
+package io.tokengate.server.gateway;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+import org.eclipse.jetty.http.HttpField;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpStatus;
+import org.eclipse.jetty.http.HttpURI;
+import org.eclipse.jetty.http.HttpVersion;
+import org.eclipse.jetty.server.Request;
+
+/**
+ * The first look at a data-plane request, before its path or credentials: refuses what the
+ * gateway never forwards and what two HTTP servers could read differently.
+ *
+ * <ul>
+ *   <li>{@code CONNECT}, {@code TRACE}, {@code TRACK}: 405 (a tunnel, or an echo of the request that
+ *       would show the client the upstream credential the gateway adds);
+ *   <li>a request target with user information or a fragment: 400;
+ *   <li>method-override headers ({@code X-HTTP-Method-Override}, {@code X-HTTP-Method}, {@code
+ *       X-Method-Override}): 400, since restrictions judge the method on the request line;
+ *   <li>the client's own copy of the upstream identity header: 400, never silently replaced, so
+ *       that an attempt to claim another identity is visible in the audit log;
+ *   <li>a header name spelled with {@code _} where a header the gateway controls has {@code -}
+ *       ({@code Transfer_Encoding}, {@code X_Forwarded_User}): 400, because some servers read the
+ *       two alike and would see framing or identity the gateway did not;
+ *   <li>more than one {@code Authorization}, {@code contextUser} or {@code Content-Type}: 400;
+ *   <li>{@code Transfer-Encoding} other than exactly {@code chunked}, or in an HTTP/1.0 request:
+ *       400.
+ * </ul>
+ *
+ * Header names are compared case-insensitively with {@code _} read as {@code -} ({@link
+ * UpstreamIdentity#normalize}). Jetty's parser has already refused the rest of the ambiguous
+ * framing (Content-Length with Transfer-Encoding, repeated Content-Length, obs-fold, bare LF).
+ */
+final class RequestScreen {
+    /** Methods the gateway answers 405 to; {@link #ALLOW} lists what it does forward. */
+    private static final Set<String> REFUSED_METHODS = Set.of("CONNECT", "TRACE", "TRACK");
+
+    static final String ALLOW = "GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS";
+
+    private static final Set<String> METHOD_OVERRIDES =
+            Set.of("x-http-method-override", "x-http-method", "x-method-override");
+
+    /** Headers whose meaning the gateway controls, normalized; a look-alike with '_' is refused. */
+    private static final Set<String> CONTROLLED = Set.of(
+            "host",
+            "content-length",
+            "transfer-encoding",
+            "content-encoding",
+            "content-type",
+            "connection",
+            "keep-alive",
+            "proxy-connection",
+            "te",
+            "trailer",
+            "upgrade",
+            "expect",
+            "authorization",
+            "proxy-authorization",
+            "cookie",
+            "forwarded",
+            "x-forwarded-for",
+            "x-forwarded-proto",
+            "x-forwarded-host",
+            "x-forwarded-port",
+            "x-forwarded-prefix",
+            "x-forwarded-server",
+            "x-real-ip",
+            "x-request-id");
+
+    /** Why a request is refused: status, message for the client, reason for the audit log. */
+    record Refusal(int status, String message, String reason) {}
+
+    private final UpstreamIdentity identity;
+
+    RequestScreen(UpstreamIdentity identity) {
+        this.identity = identity;
+    }
+
+    Optional<Refusal> screen(Request request) {
+        String method = request.getMethod().toUpperCase(Locale.ROOT);
+        if (REFUSED_METHODS.contains(method)) {
+            return refuse(
+                    HttpStatus.METHOD_NOT_ALLOWED_405,
+                    "Method " + method + " is not supported by tokengate (use " + ALLOW + ").",
+                    "method " + method + " is never forwarded");
+        }
+        HttpURI uri = request.getHttpURI();
+        if (uri.getUser() != null) {
+            return malformed("user information in the request target");
+        }
+        if (uri.getFragment() != null) {
+            return malformed("fragment ('#') in the request target");
+        }
+        int authorizations = 0;
+        int contextUsers = 0;
+        int contentTypes = 0;
+        for (HttpField field : request.getHeaders()) {
+            String name = field.getName();
+            String normalized = UpstreamIdentity.normalize(name);
+            if (METHOD_OVERRIDES.contains(normalized)) {
+                return refuse(
+                        HttpStatus.BAD_REQUEST_400,
+                        "Method-override headers are not accepted (" + name + ").",
+                        "method override header " + name);
+            }
+            if (identity.isReserved(normalized)) {
+                return refuse(
+                        HttpStatus.BAD_REQUEST_400,
+                        "The " + name + " header names the user to the upstream; only tokengate sets it.",
+                        "client sent the identity header " + name + ": " + field.getValue());
+            }
+            if (name.indexOf('_') >= 0 && CONTROLLED.contains(normalized)) {
+                return malformed("header name '" + name + "' (some servers read it as " + normalized + ")");
+            }
+            if (field.getHeader() == HttpHeader.AUTHORIZATION) {
+                authorizations++;
+            }
+            if (normalized.equals(UpstreamIdentity.CONTEXT_USER.toLowerCase(Locale.ROOT))) {
+                contextUsers++;
+            }
+            if (field.getHeader() == HttpHeader.CONTENT_TYPE) {
+                contentTypes++;
+            }
+        }
+        if (authorizations > 1) {
+            return malformed("more than one Authorization header");
+        }
+        if (contextUsers > 1) {
+            return malformed("more than one contextUser header");
+        }
+        if (contentTypes > 1) {
+            return malformed("more than one Content-Type header");
+        }
+        return transferEncoding(request);
+    }
+
+    private static Optional<Refusal> transferEncoding(Request request) {
+        List<String> codings = request.getHeaders().getCSV(HttpHeader.TRANSFER_ENCODING, false);
+        if (codings.isEmpty()) {
+            return Optional.empty();
+        }
+        if (request.getConnectionMetaData().getHttpVersion() != HttpVersion.HTTP_1_1) {
+            return malformed("Transfer-Encoding in an HTTP/1.0 request");
+        }
+        if (codings.size() != 1 || !codings.get(0).strip().equalsIgnoreCase("chunked")) {
+            return malformed("Transfer-Encoding '" + String.join(", ", codings) + "' (only chunked is accepted)");
+        }
+        return Optional.empty();
+    }
+
+    private static Optional<Refusal> malformed(String what) {
+        return refuse(HttpStatus.BAD_REQUEST_400, "Malformed request: " + what + ".", "malformed: " + what);
+    }
+
+    private static Optional<Refusal> refuse(int status, String message, String reason) {
+        return Optional.of(new Refusal(status, message, reason));
+    }
+}

@@ -1,0 +1,126 @@
+package io.tokengate.server.gateway;
+
+import io.tokengate.core.token.Token;
+import io.tokengate.core.token.TokenSecret;
+import io.tokengate.core.token.TokenService;
+import io.tokengate.core.token.VerifiedToken;
+import java.net.InetAddress;
+import java.time.Clock;
+import java.util.Optional;
+import org.eclipse.jetty.server.Request;
+
+/**
+ * Who a data-plane request is and whom it runs as: the token behind its credentials (Basic or
+ * Bearer, bound or unbound), the token's allowed client addresses, and {@code contextUser}
+ * run-as. Each check fills in the {@link Exchange} and answers with the precise reason for a
+ * refusal, for the audit log; the client sees only the status.
+ */
+final class TokenAuthenticator {
+    private final GatewayConfig config;
+    private final TokenService tokens;
+    private final UserDirectory users;
+    private final Clock clock;
+
+    TokenAuthenticator(GatewayConfig config, TokenService tokens, UserDirectory users, Clock clock) {
+        this.config = config;
+        this.tokens = tokens;
+        this.users = users;
+        this.clock = clock;
+    }
+
+    /** Empty when the credentials name an active token that this user may use; else the precise reason. */
+    Optional<String> authenticate(Exchange exchange, String authorization) {
+        Optional<Credentials> parsed = Credentials.parse(authorization);
+        if (parsed.isEmpty()) {
+            return Optional.of("malformed Authorization header");
+        }
+        Credentials credentials = parsed.get();
+        exchange.credentials = credentials;
+        if (credentials.scheme() == Credentials.Scheme.BASIC && !config.acceptBasic()) {
+            return Optional.of("Basic authentication is disabled");
+        }
+        if (credentials.scheme() == Credentials.Scheme.BEARER && !config.acceptBearer()) {
+            return Optional.of("Bearer authentication is disabled");
+        }
+        Optional<TokenSecret> secret = TokenSecret.parse(credentials.secret());
+        if (secret.isEmpty()) {
+            return Optional.of("not a tokengate token (format or checksum)");
+        }
+        Optional<VerifiedToken> verified = tokens.verify(secret.get());
+        if (verified.isEmpty()) {
+            return Optional.of(whyInactive(exchange, secret.get()));
+        }
+        VerifiedToken token = verified.get();
+        exchange.token = token;
+        Optional<String> bound = token.token().boundUser();
+        if (credentials.scheme() == Credentials.Scheme.BEARER) {
+            if (bound.isEmpty()) {
+                return Optional.of("an unbound token cannot be used as a Bearer token (no user name)");
+            }
+            exchange.effectiveUser = bound.get();
+            return Optional.empty();
+        }
+        if (bound.isPresent() && !isSameUser(bound.get(), credentials.user())) {
+            return Optional.of("token is bound to another user");
+        }
+        exchange.effectiveUser = bound.orElse(credentials.user());
+        return Optional.empty();
+    }
+
+    /** Why a well-formed secret did not verify, for the audit log only: the client sees one 401. */
+    private String whyInactive(Exchange exchange, TokenSecret secret) {
+        Optional<Token> token = tokens.identify(secret);
+        if (token.isEmpty()) {
+            return "unknown token (never issued, deleted, or the old secret of a rotated token)";
+        }
+        Token found = token.get();
+        exchange.refusedToken = found;
+        switch (found.status(clock)) {
+            case REVOKED:
+                return "token revoked at " + found.revokedAt();
+            case EXPIRED:
+                return "token expired at " + found.expiresAt();
+            default:
+                return "token not active";
+        }
+    }
+
+    /** The Basic user matches the bound user by name or by e-mail, case-insensitively. */
+    private boolean isSameUser(String boundUser, String basicUser) {
+        if (boundUser.equalsIgnoreCase(basicUser)) {
+            return true;
+        }
+        return users.find(boundUser)
+                .map(u -> u.email() != null && u.email().equalsIgnoreCase(basicUser))
+                .orElse(false);
+    }
+
+    boolean clientAllowed(Exchange exchange) {
+        if (exchange.token.token().allowedIps().isAny()) {
+            return true;
+        }
+        Optional<InetAddress> address = ClientAddress.parse(exchange.clientIp);
+        return address.isPresent() && exchange.token.token().allowedIps().allows(address.get());
+    }
+
+    /** Applies {@code contextUser}; empty when allowed (or absent), else why not. */
+    Optional<String> runAs(Exchange exchange, Request request) {
+        String target = request.getHeaders().get(UpstreamIdentity.CONTEXT_USER);
+        if (target == null) {
+            return Optional.empty();
+        }
+        target = target.strip();
+        if (target.isEmpty() || target.length() > 255 || target.chars().anyMatch(Character::isISOControl)) {
+            return Optional.of("Invalid contextUser header.");
+        }
+        String user = exchange.effectiveUser;
+        boolean permitted = users.find(user)
+                .map(u -> u.admin() || u.groups().stream().anyMatch(config.runAsGroups()::contains))
+                .orElse(false);
+        if (!permitted) {
+            return Optional.of("User " + user + " may not run requests as another user (contextUser).");
+        }
+        exchange.effectiveUser = target;
+        return Optional.empty();
+    }
+}

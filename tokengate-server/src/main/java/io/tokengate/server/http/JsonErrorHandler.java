@@ -1,0 +1,67 @@
+package io.tokengate.server.http;
+
+import java.util.Locale;
+import org.eclipse.jetty.http.HttpException;
+import org.eclipse.jetty.http.HttpStatus;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.handler.ErrorHandler;
+import org.eclipse.jetty.util.Callback;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Jetty's error handler for both planes: the errors Jetty answers itself, before any tokengate
+ * handler runs (a request its HTTP parser refuses: ambiguous framing, a request line or headers
+ * too long, an unknown HTTP version), get the same JSON body as every other tokengate error, with
+ * a fresh request id. Such requests are not audited: the parser did not hand over their headers,
+ * so there are no credentials to attribute them to; they are logged instead.
+ */
+public final class JsonErrorHandler implements Request.Handler {
+    private static final Logger LOG = LoggerFactory.getLogger(JsonErrorHandler.class);
+
+    @Override
+    public boolean handle(Request request, Response response, Callback callback) {
+        int status = response.getStatus();
+        String detail = request.getAttribute(ErrorHandler.ERROR_MESSAGE) instanceof String text ? text : null;
+        if (request.getAttribute(ErrorHandler.ERROR_EXCEPTION) instanceof HttpException failure) {
+            status = failure.getCode();
+            detail = detail == null ? failure.getReason() : detail;
+        }
+        if (status < 400) {
+            status = HttpStatus.INTERNAL_SERVER_ERROR_500;
+        }
+        String requestId = RequestIds.next();
+        LOG.info(
+                "{}: refused before handling: {} {} from {}",
+                requestId,
+                status,
+                detail == null ? HttpStatus.getMessage(status) : detail,
+                Request.getRemoteAddr(request));
+        response.getHeaders().put("X-Request-Id", requestId);
+        if (HttpStatus.hasNoBody(status) || "HEAD".equals(request.getMethod().toUpperCase(Locale.ROOT))) {
+            response.setStatus(status);
+            callback.succeeded();
+            return true;
+        }
+        ErrorResponse.send(response, callback, status, message(status, detail), requestId);
+        return true;
+    }
+
+    /** What the client is told; Jetty's parser messages name the offending part, never a secret. */
+    static String message(int status, String detail) {
+        switch (status) {
+            case HttpStatus.URI_TOO_LONG_414:
+                return "The request target is too long.";
+            case HttpStatus.REQUEST_HEADER_FIELDS_TOO_LARGE_431:
+                return "The request headers are too large.";
+            case HttpStatus.HTTP_VERSION_NOT_SUPPORTED_505:
+                return "Unsupported HTTP version" + (detail == null ? "" : " (" + detail + ")") + ".";
+            default:
+                if (status >= 500) {
+                    return "Internal error.";
+                }
+                return "Malformed HTTP request" + (detail == null ? "" : ": " + detail) + ".";
+        }
+    }
+}
