@@ -42,6 +42,21 @@ public final class AdminHandler extends Handler.Abstract {
      */
     public static AdminHandler create(
             TokengateConfig config, Store store, LocalUsers localUsers, Runnable usersChanged, Clock clock) {
+        Wiring wiring = wire(config, store, localUsers, usersChanged, clock);
+        return new AdminHandler(
+                store, new ApiHandler(wiring.router(), wiring.authenticator(), config.trustedProxies()));
+    }
+
+    /** Every route of the API, for tests that compare them with openapi.yaml. */
+    static Router router(
+            TokengateConfig config, Store store, LocalUsers localUsers, Runnable usersChanged, Clock clock) {
+        return wire(config, store, localUsers, usersChanged, clock).router();
+    }
+
+    private record Wiring(Router router, Authenticator authenticator) {}
+
+    private static Wiring wire(
+            TokengateConfig config, Store store, LocalUsers localUsers, Runnable usersChanged, Clock clock) {
         AdminConfig admin = config.admin();
         IdentitySource source = admin.identitySource() == AdminConfig.IdentitySource.JIRA
                 ? new JiraIdentity(config.upstream().orElseThrow(), config.connectTimeout())
@@ -75,7 +90,7 @@ public final class AdminHandler extends Handler.Abstract {
                 .routes(router);
         new SessionResource(authenticator, sessions, audit).routes(router);
         new OpenApiResource().routes(router);
-        return new AdminHandler(store, new ApiHandler(router, authenticator, config.trustedProxies()));
+        return new Wiring(router, authenticator);
     }
 
     @Override
