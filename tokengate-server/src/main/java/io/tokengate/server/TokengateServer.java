@@ -5,6 +5,8 @@ import io.tokengate.server.config.TokengateConfig;
 import io.tokengate.server.gateway.GatewayConfig;
 import io.tokengate.server.gateway.GatewayHandler;
 import io.tokengate.server.http.JsonErrorHandler;
+import io.tokengate.server.users.LocalUsers;
+import io.tokengate.server.users.PasswordHasher;
 import io.tokengate.server.users.StoreUserDirectory;
 import io.tokengate.store.Store;
 import java.net.URI;
@@ -42,14 +44,21 @@ public final class TokengateServer implements AutoCloseable {
     private final ServerConnector data;
     private final ServerConnector admin;
     private final GatewayConfig gateway;
+    private final LocalUsers localUsers;
 
     private TokengateServer(
-            Server server, Store store, ServerConnector data, ServerConnector admin, GatewayConfig gateway) {
+            Server server,
+            Store store,
+            ServerConnector data,
+            ServerConnector admin,
+            GatewayConfig gateway,
+            LocalUsers localUsers) {
         this.server = server;
         this.store = store;
         this.data = data;
         this.admin = admin;
         this.gateway = gateway;
+        this.localUsers = localUsers;
     }
 
     /** Opens the store, binds both ports and starts serving. */
@@ -63,15 +72,16 @@ public final class TokengateServer implements AutoCloseable {
             admin.open();
             GatewayConfig gateway = config.gateway("http://" + hostFor(data) + ":" + data.getLocalPort());
             StoreUserDirectory users = new StoreUserDirectory(store.users(), Duration.ofSeconds(30));
+            LocalUsers localUsers = new LocalUsers(store.users(), new PasswordHasher());
             Handler.Sequence planes = new Handler.Sequence(
                     new OnConnector(DATA, new GatewayHandler(gateway, store.tokens(), store.auditSink(), users, clock)),
-                    new OnConnector(ADMIN, new AdminHandler(store)));
+                    new OnConnector(ADMIN, AdminHandler.create(config, store, localUsers, users::invalidate, clock)));
             server.setHandler(new GracefulHandler(planes));
             server.setErrorHandler(new JsonErrorHandler());
             server.setStopTimeout(DRAIN.toMillis());
             server.setStopAtShutdown(false);
             server.start();
-            TokengateServer started = new TokengateServer(server, store, data, admin, gateway);
+            TokengateServer started = new TokengateServer(server, store, data, admin, gateway, localUsers);
             LOG.info(
                     "tokengate serving {} -> {} ({}), admin on {}, {} mode",
                     started.dataUri(),
@@ -152,6 +162,15 @@ public final class TokengateServer implements AutoCloseable {
 
     public Store store() {
         return store;
+    }
+
+    /**
+     * The local users of this server, e.g. for {@code tokengate demo}: {@code
+     * server.localUsers().ensureAdmin("admin", password)}. Changes made here are seen by the data
+     * plane's user cache within its lifetime (30 s).
+     */
+    public LocalUsers localUsers() {
+        return localUsers;
     }
 
     /** Blocks until the server stops. */

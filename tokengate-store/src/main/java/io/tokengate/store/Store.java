@@ -37,6 +37,7 @@ public final class Store implements AutoCloseable {
     private final AuditWriter auditWriter;
     private final JdbcAuditLog auditLog;
     private final JdbcUserStore users;
+    private final JdbcSessionStore sessions;
     private final ScheduledExecutorService scheduler;
 
     private Store(StoreConfig config, Clock clock, Database db, KeyFile key) {
@@ -70,6 +71,7 @@ public final class Store implements AutoCloseable {
                 config.auditCloseTimeout(),
                 config.nodeId());
         this.users = new JdbcUserStore(db, clock);
+        this.sessions = new JdbcSessionStore(db);
         this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "tokengate-store-" + config.nodeId());
             t.setDaemon(true);
@@ -162,6 +164,11 @@ public final class Store implements AutoCloseable {
 
     public JdbcUserStore users() {
         return users;
+    }
+
+    /** The admin plane's sign-in sessions, shared by every node. */
+    public JdbcSessionStore sessions() {
+        return sessions;
     }
 
     public String keyId() {

@@ -7,7 +7,8 @@
  * that every node invalidates within a second through PostgreSQL LISTEN/NOTIFY), the {@link
  * io.tokengate.store.AuditWriter} ({@link io.tokengate.core.audit.AuditSink}: bounded, batched,
  * back-pressured), the {@link io.tokengate.core.audit.AuditLog} (queries, exports, retention), the
- * {@link io.tokengate.store.JdbcUserStore} and {@link io.tokengate.store.StoreHealth}. A database
+ * {@link io.tokengate.store.JdbcUserStore}, the admin plane's sessions ({@link
+ * io.tokengate.store.JdbcSessionStore}) and {@link io.tokengate.store.StoreHealth}. A database
  * that cannot be reached surfaces as {@link io.tokengate.store.StoreUnavailableException} (answer
  * 503), and everything recovers by itself when it returns.
  */

@@ -465,6 +465,35 @@ abstract class StoreContract {
         assertThat(store.users().find("alice")).isEmpty();
     }
 
+    @Test
+    void sessionsAreFoundByDigestTouchedAndExpired() {
+        Store store = open();
+        String digest = "ab".repeat(32);
+        AdminSession session = new AdminSession(
+                digest, "Alice", UserRole.ADMIN, "local", START, START, START.plus(Duration.ofHours(12)));
+        store.sessions().create(session);
+        assertThat(store.sessions().find(digest)).contains(session);
+        assertThat(store.sessions().find("cd".repeat(32))).isEmpty();
+
+        Instant later = START.plus(Duration.ofMinutes(5));
+        assertThat(store.sessions().touch(digest, later)).isTrue();
+        assertThat(store.sessions().find(digest).orElseThrow().lastSeenAt()).isEqualTo(later);
+
+        String other = "ef".repeat(32);
+        store.sessions().create(new AdminSession(other, "bob", UserRole.USER, "jira", START, START, later));
+        assertThat(store.sessions().deleteExpired(later, START.minusSeconds(1)))
+                .as("bob's session reached its absolute end")
+                .isEqualTo(1);
+        assertThat(store.sessions().find(other)).isEmpty();
+        assertThat(store.sessions().deleteExpired(later, later.plusSeconds(1)))
+                .as("alice's session is idle since before the cutoff")
+                .isEqualTo(1);
+
+        store.sessions().create(session);
+        assertThat(store.sessions().deleteForUser("ALICE")).isEqualTo(1);
+        assertThat(store.sessions().delete(digest)).isFalse();
+    }
+
     // ---- key file and migrations ----
 
     @Test
@@ -494,7 +523,7 @@ abstract class StoreContract {
     @Test
     void migrationsAreIdempotent() throws Exception {
         StoreConfig config = fixture.config(home).build();
-        assertThat(Store.migrate(config)).isEqualTo(1);
+        assertThat(Store.migrate(config)).isEqualTo(2);
         assertThat(Store.migrate(config)).isZero();
         Store store = open();
         store.close();

@@ -1,9 +1,17 @@
 package io.tokengate.server.admin;
 
+import io.tokengate.server.config.AdminConfig;
+import io.tokengate.server.config.TokengateConfig;
+import io.tokengate.server.gateway.LoginThrottle;
 import io.tokengate.server.http.ErrorResponse;
 import io.tokengate.server.http.RequestIds;
+import io.tokengate.server.users.CachedIdentity;
+import io.tokengate.server.users.IdentitySource;
+import io.tokengate.server.users.JiraIdentity;
+import io.tokengate.server.users.LocalUsers;
 import io.tokengate.store.Store;
 import io.tokengate.store.StoreHealth;
+import java.time.Clock;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.io.Content;
@@ -12,17 +20,88 @@ import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
 
-/** The admin plane's requests: {@code /health/live} and {@code /health/ready}. */
+/**
+ * The admin plane's requests: the REST API under {@code /api/v1} (see {@code openapi.yaml} beside
+ * this class), and {@code /health/live} and {@code /health/ready}.
+ */
 public final class AdminHandler extends Handler.Abstract {
-    private final Store store;
+    private static final String API = "/api/v1/";
 
-    public AdminHandler(Store store) {
+    private final Store store;
+    private final ApiHandler api;
+
+    private AdminHandler(Store store, ApiHandler api) {
         this.store = store;
+        this.api = api;
+    }
+
+    /**
+     * @param localUsers the local users (signing in when {@code identity.source = local}, and
+     *     {@code /api/v1/users})
+     * @param usersChanged drops what the data plane caches about users, after a change here
+     */
+    public static AdminHandler create(
+            TokengateConfig config, Store store, LocalUsers localUsers, Runnable usersChanged, Clock clock) {
+        Wiring wiring = wire(config, store, localUsers, usersChanged, clock);
+        return new AdminHandler(
+                store, new ApiHandler(wiring.router(), wiring.authenticator(), config.trustedProxies()));
+    }
+
+    /** Every route of the API, for tests that compare them with openapi.yaml. */
+    static Router router(
+            TokengateConfig config, Store store, LocalUsers localUsers, Runnable usersChanged, Clock clock) {
+        return wire(config, store, localUsers, usersChanged, clock).router();
+    }
+
+    private record Wiring(Router router, Authenticator authenticator) {}
+
+    private static Wiring wire(
+            TokengateConfig config, Store store, LocalUsers localUsers, Runnable usersChanged, Clock clock) {
+        AdminConfig admin = config.admin();
+        IdentitySource source = admin.identitySource() == AdminConfig.IdentitySource.JIRA
+                ? new JiraIdentity(config.upstream().orElseThrow(), config.connectTimeout())
+                : localUsers;
+        CachedIdentity identity = new CachedIdentity(source, admin.credentialCache());
+        AdminAudit audit = new AdminAudit(
+                store.auditSink(), config.auditReserveWait(), config.store().nodeId(), clock);
+        Sessions sessions = new Sessions(store.sessions(), admin, clock);
+        Authenticator authenticator = new Authenticator(
+                identity,
+                sessions,
+                new LoginThrottle(admin.loginMaxFailures(), admin.loginWindow(), clock),
+                audit,
+                admin);
+        Router router = new Router();
+        TokenResource tokens = new TokenResource(store.tokens(), audit, clock);
+        tokens.routes(router);
+        new CheckResource(tokens).routes(router);
+        new AuditResource(store.auditLog()).routes(router);
+        new SettingsResource(config).routes(router);
+        new UserResource(
+                        localUsers,
+                        admin.identitySource() == AdminConfig.IdentitySource.LOCAL,
+                        config.secureMode(),
+                        sessions,
+                        audit,
+                        () -> {
+                            identity.invalidateAll();
+                            usersChanged.run();
+                        })
+                .routes(router);
+        new SessionResource(authenticator, sessions, audit).routes(router);
+        new OpenApiResource().routes(router);
+        return new Wiring(router, authenticator);
     }
 
     @Override
     public boolean handle(Request request, Response response, Callback callback) {
+        String requestId = RequestIds.next();
+        response.getHeaders().put("X-Request-Id", requestId);
         String path = Request.getPathInContext(request);
+        if (path.startsWith(API)) {
+            api.handle(request, response, callback, requestId);
+            return true;
+        }
         switch (path) {
             case "/health/live" -> json(response, callback, HttpStatus.OK_200, "{\"status\":\"UP\"}");
             case "/health/ready" -> {
@@ -34,7 +113,7 @@ public final class AdminHandler extends Handler.Abstract {
                         "{\"status\":\"" + (health.ready() ? "UP" : "DOWN") + "\"}");
             }
             default -> ErrorResponse.send(
-                    response, callback, HttpStatus.NOT_FOUND_404, "No such admin resource.", RequestIds.next());
+                    response, callback, HttpStatus.NOT_FOUND_404, "No such admin resource.", requestId);
         }
         return true;
     }

@@ -113,7 +113,9 @@ public final class ConfigLoader {
                 Duration.ofMillis(integer(Key.UPSTREAM_CONNECT_TIMEOUT_MS, 1, 600_000)),
                 Duration.ofMillis(integer(Key.UPSTREAM_IDLE_TIMEOUT_MS, 1, 3_600_000)),
                 Duration.ofMillis(integer(Key.AUDIT_RESERVE_WAIT_MS, 0, 60_000)),
-                store(home));
+                store(home),
+                admin(),
+                settings.effective());
         if (!problems.isEmpty()) {
             throw new ConfigException(problems);
         }
@@ -148,6 +150,30 @@ public final class ConfigLoader {
             problems.add(e.getMessage());
             return StoreConfig.builder(home).build();
         }
+    }
+
+    private AdminConfig admin() {
+        String source = value(Key.IDENTITY_SOURCE).toLowerCase(Locale.ROOT);
+        AdminConfig.IdentitySource identitySource = AdminConfig.IdentitySource.LOCAL;
+        switch (source) {
+            case "local" -> identitySource = AdminConfig.IdentitySource.LOCAL;
+            case "jira" -> {
+                identitySource = AdminConfig.IdentitySource.JIRA;
+                if (settings.get(Key.UPSTREAM_URL).isEmpty()) {
+                    problems.add("identity.source=jira needs upstream.url: users sign in with their Jira credentials");
+                }
+            }
+            default -> problems.add("identity.source: unknown source '" + source + "' (expected local, jira)");
+        }
+        Optional<URI> publicUrl = settings.get(Key.ADMIN_PUBLIC_URL).flatMap(u -> httpUrl(Key.ADMIN_PUBLIC_URL, u));
+        return new AdminConfig(
+                identitySource,
+                publicUrl,
+                Duration.ofMinutes(integer(Key.ADMIN_SESSION_IDLE_MINUTES, 1, 7 * 24 * 60)),
+                Duration.ofHours(integer(Key.ADMIN_SESSION_MAX_HOURS, 1, 24 * 90)),
+                Duration.ofSeconds(integer(Key.ADMIN_CREDENTIAL_CACHE_SECONDS, 0, 3600)),
+                (int) integer(Key.LOGIN_MAX_FAILURES, 0, 1_000_000),
+                Duration.ofSeconds(integer(Key.LOGIN_WINDOW_SECONDS, 1, 86_400)));
     }
 
     private UpstreamIdentity identity() {

@@ -15,6 +15,18 @@ public enum Key {
             "gateway.trusted.proxies", "", "CIDR list of load balancers whose X-Forwarded-For is believed"),
     ADMIN_HOST("admin.host", "127.0.0.1", "address the admin plane listens on"),
     ADMIN_PORT("admin.port", "8081", "port of the admin plane (web UI, /api/v1, /metrics, /health)"),
+    ADMIN_PUBLIC_URL(
+            "admin.public.url",
+            "",
+            "external URL of the admin plane; https:// makes the session cookie Secure; browsers may send"
+                    + " requests from this origin"),
+    IDENTITY_SOURCE("identity.source", "local", "who may sign in to the admin plane: local | jira"),
+    ADMIN_SESSION_IDLE_MINUTES("admin.session.idle.minutes", "30", "a session unused this long ends"),
+    ADMIN_SESSION_MAX_HOURS("admin.session.max.hours", "12", "a session ends this long after sign-in, used or not"),
+    ADMIN_CREDENTIAL_CACHE_SECONDS(
+            "admin.credential.cache.seconds",
+            "60",
+            "how long verified admin-plane credentials are remembered (by an HMAC, never in clear; 0 = never)"),
     UPSTREAM_URL("upstream.url", "", "base URL of Jira, possibly with a context path"),
     UPSTREAM_IDENTITY("upstream.identity", "header", "header | service-account | user-credential"),
     UPSTREAM_IDENTITY_HEADER(

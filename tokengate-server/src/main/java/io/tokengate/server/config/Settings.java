@@ -83,6 +83,15 @@ public final class Settings {
         return Collections.unmodifiableList(problems);
     }
 
+    /** Every setting's value (its default when not set) and source, in {@link Key} order. */
+    public List<EffectiveSetting> effective() {
+        List<EffectiveSetting> all = new ArrayList<>();
+        for (Key key : Key.values()) {
+            all.add(new EffectiveSetting(key, get(key).orElse(key.defaultValue()), source(key)));
+        }
+        return all;
+    }
+
     static String environmentVariable(String key) {
         return "TOKENGATE_" + key.toUpperCase(Locale.ROOT).replace('.', '_');
     }

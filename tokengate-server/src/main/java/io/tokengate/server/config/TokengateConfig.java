@@ -16,6 +16,9 @@ import java.util.Set;
  *
  * @param publicUrl the configured external URL; empty means {@code http://localhost:PORT}
  * @param upstream empty only for commands that do not serve
+ * @param admin the admin plane's sign-in settings
+ * @param settings every setting with its effective value and source, for {@code GET
+ *     /api/v1/settings}; secrets are masked by {@link EffectiveSetting#shownValue()}
  */
 public record TokengateConfig(
         Path home,
@@ -37,7 +40,12 @@ public record TokengateConfig(
         Duration connectTimeout,
         Duration idleTimeout,
         Duration auditReserveWait,
-        StoreConfig store) {
+        StoreConfig store,
+        AdminConfig admin,
+        List<EffectiveSetting> settings) {
+    public TokengateConfig {
+        settings = List.copyOf(settings);
+    }
 
     /**
      * The data plane's settings, once it is bound (its port may have been 0: any free port).

@@ -14,13 +14,13 @@ import org.eclipse.jetty.server.Request;
  * X-Forwarded-For} that is not itself a trusted proxy. A client can always prepend fake addresses
  * to that header, never append, so reading from the right is the only safe way.
  */
-final class ClientAddress {
+public final class ClientAddress {
     private static final Pattern IPV4 = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
     private static final Pattern IPV6 = Pattern.compile("[0-9A-Fa-f:.]{2,45}");
 
     private ClientAddress() {}
 
-    static String of(Request request, IpAllowList trustedProxies) {
+    public static String of(Request request, IpAllowList trustedProxies) {
         String peer = Request.getRemoteAddr(request);
         if (trustedProxies.isAny() || !isTrusted(peer, trustedProxies)) {
             return peer;

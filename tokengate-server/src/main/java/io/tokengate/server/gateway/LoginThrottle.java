@@ -13,14 +13,15 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@code window}, that address gets 429 until the window has passed since its last failure. The
  * table of addresses is bounded, so a flood of addresses cannot exhaust memory; per node (a
  * cluster multiplies the allowance by its size, which is still far below what guessing needs).
+ * The admin plane uses its own instance for failed sign-ins.
  */
-final class LoginThrottle {
+public final class LoginThrottle {
     private final int maxFailures;
     private final Duration window;
     private final Clock clock;
     private final Cache<String, Failures> failures;
 
-    LoginThrottle(int maxFailures, Duration window, Clock clock) {
+    public LoginThrottle(int maxFailures, Duration window, Clock clock) {
         this.maxFailures = maxFailures;
         this.window = window;
         this.clock = clock;
@@ -39,7 +40,7 @@ final class LoginThrottle {
     }
 
     /** Seconds until {@code clientIp} may try again; 0 when it is not blocked. */
-    long blockedForSeconds(String clientIp) {
+    public long blockedForSeconds(String clientIp) {
         if (maxFailures <= 0) {
             return 0;
         }
@@ -51,7 +52,7 @@ final class LoginThrottle {
         return Math.max(1, left.toSeconds());
     }
 
-    void recordFailure(String clientIp) {
+    public void recordFailure(String clientIp) {
         if (maxFailures <= 0) {
             return;
         }

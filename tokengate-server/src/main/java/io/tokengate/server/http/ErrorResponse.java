@@ -38,7 +38,8 @@ public final class ErrorResponse {
         response.write(true, ByteBuffer.wrap(bytes), callback);
     }
 
-    static String reasonPhrase(int status) {
+    /** The {@code error} member for {@code status}: its reason phrase, like {@code Not Found}. */
+    public static String reasonPhrase(int status) {
         String phrase = HttpStatus.getMessage(status);
         return phrase == null ? "Error" : phrase;
     }

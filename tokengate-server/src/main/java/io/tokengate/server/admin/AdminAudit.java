@@ -1,0 +1,118 @@
+package io.tokengate.server.admin;
+
+import io.tokengate.core.audit.AuditDecision;
+import io.tokengate.core.audit.AuditEvent;
+import io.tokengate.core.audit.AuditKind;
+import io.tokengate.core.audit.AuditSink;
+import io.tokengate.core.audit.AuditSlot;
+import io.tokengate.core.token.Token;
+import io.tokengate.core.token.TokenId;
+import java.time.Clock;
+import java.time.Duration;
+
+/**
+ * Audits admin actions without ever losing one: {@link #begin} reserves room in the audit queue
+ * <em>before</em> the action runs (503 when there is none, and nothing happens), and the record is
+ * written when the action succeeds ({@link Action#allow}) or fails ({@link Action#deny}, done by
+ * {@link ApiHandler} for any error). For admin actions, {@code effectiveUser} names the user the
+ * action concerns (the token's owner, the user added or signing in), so that users find the
+ * actions on their own tokens in their audit view; {@code actor} names who did it.
+ */
+final class AdminAudit {
+    private final AuditSink sink;
+    private final Duration reserveWait;
+    private final String node;
+    private final Clock clock;
+
+    AdminAudit(AuditSink sink, Duration reserveWait, String node, Clock clock) {
+        this.sink = sink;
+        this.reserveWait = reserveWait;
+        this.node = node;
+        this.clock = clock;
+    }
+
+    /** Reserves the record of an action {@code exchange} is about to perform. */
+    Action begin(ApiExchange exchange, AuditKind kind) {
+        AuditSlot slot = sink.reserve(reserveWait)
+                .orElseThrow(
+                        () -> new ApiError(503, "The audit log is not keeping up; try again shortly.", null, null));
+        AuditEvent.Builder event = AuditEvent.builder(kind, clock.instant())
+                .requestId(exchange.requestId)
+                .node(node)
+                .clientIp(exchange.clientIp)
+                .request(exchange.method(), exchange.path(), null);
+        if (exchange.principal() != null) {
+            event.actor(exchange.principal().name());
+        }
+        Action action = new Action(slot, event);
+        exchange.action(action);
+        return action;
+    }
+
+    /** One reserved audit record: fill in what the action concerns, then allow or deny, once. */
+    static final class Action {
+        private final AuditSlot slot;
+        private final AuditEvent.Builder event;
+        private boolean done;
+
+        private Action(AuditSlot slot, AuditEvent.Builder event) {
+            this.slot = slot;
+            this.event = event;
+        }
+
+        Action token(Token token) {
+            event.token(token.id(), token.name());
+            event.effectiveUser(token.boundUser().orElse(null));
+            return this;
+        }
+
+        Action tokenId(TokenId id) {
+            event.token(id, null);
+            return this;
+        }
+
+        /** The user the action concerns. */
+        Action subject(String user) {
+            event.effectiveUser(user);
+            return this;
+        }
+
+        Action basicUser(String user) {
+            event.basicUser(user);
+            return this;
+        }
+
+        Action actor(String actor) {
+            event.actor(actor);
+            return this;
+        }
+
+        boolean done() {
+            return done;
+        }
+
+        void allow(int status, String note) {
+            submit(AuditDecision.ALLOW, status, note);
+        }
+
+        void deny(int status, String reason) {
+            submit(AuditDecision.DENY, status, reason);
+        }
+
+        private void submit(AuditDecision decision, int status, String reason) {
+            if (done) {
+                return;
+            }
+            done = true;
+            slot.submit(event.decision(decision, reason).status(status).build());
+        }
+
+        /** Gives the room back when neither allow nor deny happened (a bug; the writer reports it). */
+        void close() {
+            if (!done) {
+                done = true;
+                slot.close();
+            }
+        }
+    }
+}

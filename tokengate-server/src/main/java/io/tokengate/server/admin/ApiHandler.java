@@ -1,0 +1,121 @@
+package io.tokengate.server.admin;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.tokengate.core.limits.LimitsSyntaxException;
+import io.tokengate.core.token.InvalidTokenSpecException;
+import io.tokengate.core.token.IpAllowList;
+import io.tokengate.core.token.IpAllowListSyntaxException;
+import io.tokengate.core.token.TokenStateException;
+import io.tokengate.server.gateway.ClientAddress;
+import io.tokengate.server.http.ErrorResponse;
+import io.tokengate.server.users.IdentityUnavailableException;
+import io.tokengate.server.users.InvalidUserException;
+import io.tokengate.store.StoreConflictException;
+import io.tokengate.store.StoreUnavailableException;
+import java.nio.ByteBuffer;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs one {@code /api/v1} request: route, authenticate, call the endpoint, and turn every failure
+ * into the JSON error body of DESIGN §5 (with {@code field} and {@code problems} where they help),
+ * writing the audit record of a refused action.
+ */
+final class ApiHandler {
+    private static final Logger LOG = LoggerFactory.getLogger(ApiHandler.class);
+
+    private final Router router;
+    private final Authenticator authenticator;
+    private final IpAllowList trustedProxies;
+
+    ApiHandler(Router router, Authenticator authenticator, IpAllowList trustedProxies) {
+        this.router = router;
+        this.authenticator = authenticator;
+        this.trustedProxies = trustedProxies;
+    }
+
+    void handle(Request request, Response response, Callback callback, String requestId) {
+        ApiExchange ex =
+                new ApiExchange(request, response, callback, requestId, ClientAddress.of(request, trustedProxies));
+        response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
+        response.getHeaders().put("X-Content-Type-Options", "nosniff");
+        try {
+            Router.Match match = router.match(ex.method(), ex.path(), response);
+            ex.pathParams(match.params());
+            if (match.route().signIn()) {
+                authenticator.authenticate(ex);
+            }
+            match.route().endpoint().handle(ex);
+            ex.action().ifPresent(AdminAudit.Action::close);
+        } catch (Throwable failure) {
+            ApiError error = toError(failure);
+            ex.action().ifPresent(action -> {
+                action.deny(error.status(), error.getMessage());
+            });
+            send(ex, error, failure);
+        }
+    }
+
+    private static ApiError toError(Throwable failure) {
+        if (failure instanceof ApiError api) {
+            return api;
+        }
+        if (failure instanceof LimitsSyntaxException limits) {
+            return CheckResource.limitsError(limits, "limits");
+        }
+        if (failure instanceof IpAllowListSyntaxException ips) {
+            return ApiError.badRequest("allowedIps", ips.getMessage());
+        }
+        if (failure instanceof InvalidTokenSpecException spec) {
+            return new ApiError(400, spec.getMessage(), spec.field(), null);
+        }
+        if (failure instanceof InvalidUserException user) {
+            return new ApiError(400, user.getMessage(), user.field(), null);
+        }
+        if (failure instanceof TokenStateException state) {
+            return ApiError.conflict(state.getMessage()); // secure mode, or a revoked token
+        }
+        if (failure instanceof StoreConflictException conflict) {
+            return ApiError.conflict(conflict.getMessage());
+        }
+        if (failure instanceof StoreUnavailableException) {
+            return new ApiError(503, "The token store is unavailable; try again shortly.", null, null);
+        }
+        if (failure instanceof IdentityUnavailableException identity) {
+            return new ApiError(503, "Cannot check credentials now: " + identity.getMessage(), null, null);
+        }
+        return new ApiError(500, "Internal error.", null, null);
+    }
+
+    private static void send(ApiExchange ex, ApiError error, Throwable failure) {
+        if (error.status() >= 500) {
+            LOG.error("{}: {} {} failed", ex.requestId, ex.method(), ex.path(), failure);
+        }
+        Response response = ex.response;
+        if (response.isCommitted()) {
+            ex.callback.failed(failure);
+            return;
+        }
+        ObjectNode body = Json.object();
+        body.put("status", error.status());
+        body.put("error", ErrorResponse.reasonPhrase(error.status()));
+        body.put("message", error.getMessage());
+        body.put("requestId", ex.requestId);
+        if (error.field() != null) {
+            body.put("field", error.field());
+        }
+        if (error.problems() != null) {
+            body.set("problems", error.problems());
+        }
+        byte[] bytes = Json.bytes(body);
+        response.setStatus(error.status());
+        response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json;charset=utf-8");
+        response.getHeaders().remove("Content-Disposition");
+        response.getHeaders().put(HttpHeader.CONTENT_LENGTH, bytes.length);
+        response.write(true, ByteBuffer.wrap(bytes), ex.callback);
+    }
+}

@@ -1,0 +1,230 @@
+package io.tokengate.server.admin;
+
+import io.tokengate.core.audit.AuditKind;
+import io.tokengate.server.config.AdminConfig;
+import io.tokengate.server.gateway.LoginThrottle;
+import io.tokengate.server.users.IdentitySource;
+import io.tokengate.server.users.Principal;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+import org.eclipse.jetty.http.HttpCookie;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpURI;
+import org.eclipse.jetty.server.Request;
+
+/**
+ * Who is calling the admin API, and whether the call may change anything.
+ *
+ * <ul>
+ *   <li>{@code Authorization: Basic USER:PASSWORD} (scripts): checked by the identity source,
+ *       remembered briefly by {@link io.tokengate.server.users.CachedIdentity}; no CSRF token
+ *       needed, as a browser page from another site cannot set that header.
+ *   <li>the session cookie (the web UI): must be in force; methods that change something must
+ *       carry the session's {@code X-CSRF-Token}.
+ *   <li>For every method that changes something, a present {@code Origin} must be this admin
+ *       plane's own (the request's host, or {@code admin.public.url}), and {@code Sec-Fetch-Site:
+ *       cross-site} is refused: browsers replay cached Basic credentials too.
+ * </ul>
+ *
+ * Failed sign-ins (Basic or {@code POST /session}) are audited as {@code LOGIN_FAILED} and
+ * throttled per client address: 429 with {@code Retry-After} once {@code login.max.failures}
+ * is reached.
+ */
+final class Authenticator {
+    private static final Set<String> SAFE = Set.of("GET", "HEAD", "OPTIONS");
+    private static final String NOT_SIGNED_IN =
+            "Not signed in, or the session has ended: sign in (POST /api/v1/session)" + " or send Basic credentials.";
+
+    private final IdentitySource identity;
+    private final Sessions sessions;
+    private final LoginThrottle throttle;
+    private final AdminAudit audit;
+    private final AdminConfig config;
+
+    Authenticator(
+            IdentitySource identity, Sessions sessions, LoginThrottle throttle, AdminAudit audit, AdminConfig config) {
+        this.identity = identity;
+        this.sessions = sessions;
+        this.throttle = throttle;
+        this.audit = audit;
+        this.config = config;
+    }
+
+    /** Sets the exchange's principal, or throws 401, 403, 429 or 503. */
+    void authenticate(ApiExchange exchange) {
+        checkOrigin(exchange);
+        String authorization = exchange.request.getHeaders().get(HttpHeader.AUTHORIZATION);
+        if (authorization != null) {
+            BasicCredentials credentials = BasicCredentials.parse(authorization)
+                    .orElseThrow(() -> unauthorized(
+                            exchange, "Only Basic credentials (user name and password) are accepted here."));
+            try {
+                exchange.principal(signIn(exchange, credentials.user, credentials.password), null);
+            } finally {
+                Arrays.fill(credentials.password, '\0');
+            }
+            return;
+        }
+        String cookie = sessionCookie(exchange.request).orElseThrow(() -> unauthorized(exchange, NOT_SIGNED_IN));
+        Sessions.Active session = sessions.find(cookie).orElseThrow(() -> unauthorized(exchange, NOT_SIGNED_IN));
+        Principal principal = session.principal();
+        Optional<Principal> current =
+                principal.source().equals(identity.label()) ? identity.refresh(principal) : Optional.empty();
+        if (current.isEmpty()) {
+            sessions.end(cookie);
+            throw unauthorized(exchange, "User " + principal.name() + " may no longer sign in; the session has ended.");
+        }
+        if (!SAFE.contains(exchange.method())
+                && !Sessions.csrfMatches(cookie, exchange.request.getHeaders().get(Sessions.CSRF_HEADER))) {
+            throw ApiError.forbidden(
+                    null,
+                    "Missing or wrong " + Sessions.CSRF_HEADER + " header: a signed-in browser must send the csrfToken"
+                            + " it got at sign-in (or from GET /api/v1/me) with every request that changes something.");
+        }
+        exchange.principal(current.get(), cookie);
+    }
+
+    /**
+     * Checks a user name and password: the principal, or 401 (audited, counted against the client
+     * address), 429 when the address is throttled, 503 when the identity source is unreachable.
+     */
+    Principal signIn(ApiExchange exchange, String user, char[] password) {
+        long blocked = throttle.blockedForSeconds(exchange.clientIp);
+        if (blocked > 0) {
+            audit.begin(exchange, AuditKind.LOGIN_FAILED)
+                    .basicUser(user)
+                    .subject(user)
+                    .actor(user);
+            exchange.response.getHeaders().put(HttpHeader.RETRY_AFTER, blocked);
+            throw new ApiError(
+                    429, "Too many failed sign-ins from this address; retry in " + blocked + " s.", null, null);
+        }
+        Optional<Principal> principal = identity.authenticate(user, password);
+        if (principal.isEmpty()) {
+            throttle.recordFailure(exchange.clientIp);
+            audit.begin(exchange, AuditKind.LOGIN_FAILED)
+                    .basicUser(user)
+                    .subject(user)
+                    .actor(user);
+            throw unauthorized(exchange, "Wrong user name or password.");
+        }
+        return principal.get();
+    }
+
+    /** Refuses a request that changes something when it comes from another site's page. */
+    void checkOrigin(ApiExchange exchange) {
+        if (SAFE.contains(exchange.method())) {
+            return;
+        }
+        String site = exchange.request.getHeaders().get("Sec-Fetch-Site");
+        if (site != null && site.strip().equalsIgnoreCase("cross-site")) {
+            throw ApiError.forbidden(null, "Cross-site requests may not change anything here (Sec-Fetch-Site).");
+        }
+        String origin = exchange.request.getHeaders().get(HttpHeader.ORIGIN);
+        if (origin == null) {
+            return;
+        }
+        String normalized = origin.strip().toLowerCase(Locale.ROOT);
+        HttpURI uri = exchange.request.getHttpURI();
+        String own = (uri.getScheme() + "://" + uri.getAuthority()).toLowerCase(Locale.ROOT);
+        if (!normalized.equals(own)
+                && !config.publicOrigin().map(normalized::equals).orElse(false)) {
+            throw ApiError.forbidden(
+                    null,
+                    "Origin " + origin.strip() + " may not change anything here (expected " + own
+                            + config.publicOrigin().map(o -> " or " + o).orElse("") + ").");
+        }
+    }
+
+    static Optional<String> sessionCookie(Request request) {
+        for (HttpCookie cookie : Request.getCookies(request)) {
+            if (cookie.getName().equals(Sessions.COOKIE) && !cookie.getValue().isEmpty()) {
+                return Optional.of(cookie.getValue());
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static ApiError unauthorized(ApiExchange exchange, String message) {
+        String mode = exchange.request.getHeaders().get("Sec-Fetch-Mode");
+        // Browsers show a password dialog for a Basic challenge; the web UI signs in by itself.
+        boolean script = mode == null || mode.equalsIgnoreCase("navigate");
+        exchange.response
+                .getHeaders()
+                .put(
+                        HttpHeader.WWW_AUTHENTICATE,
+                        script
+                                ? "Basic realm=\"tokengate admin\", charset=\"UTF-8\""
+                                : "Session realm=\"tokengate admin\"");
+        return new ApiError(401, message, null, null);
+    }
+
+    /** Basic credentials; the password as characters, to be cleared after use. */
+    private static final class BasicCredentials {
+        final String user;
+        final char[] password;
+
+        private BasicCredentials(String user, char[] password) {
+            this.user = user;
+            this.password = password;
+        }
+
+        static Optional<BasicCredentials> parse(String header) {
+            if (header.length() > 4096 || !header.regionMatches(true, 0, "Basic ", 0, 6)) {
+                return Optional.empty();
+            }
+            byte[] bytes;
+            try {
+                bytes = Base64.getDecoder().decode(header.substring(6).strip());
+            } catch (IllegalArgumentException e) {
+                return Optional.empty();
+            }
+            CharBuffer chars;
+            try {
+                chars = StandardCharsets.UTF_8
+                        .newDecoder()
+                        .onMalformedInput(CodingErrorAction.REPORT)
+                        .onUnmappableCharacter(CodingErrorAction.REPORT)
+                        .decode(ByteBuffer.wrap(bytes));
+            } catch (CharacterCodingException e) {
+                return Optional.empty();
+            } finally {
+                Arrays.fill(bytes, (byte) 0);
+            }
+            char[] all = new char[chars.remaining()];
+            chars.get(all);
+            Arrays.fill(chars.array(), '\0');
+            int colon = -1;
+            for (int i = 0; i < all.length; i++) {
+                if (all[i] == ':') {
+                    colon = i;
+                    break;
+                }
+            }
+            if (colon <= 0) {
+                Arrays.fill(all, '\0');
+                return Optional.empty();
+            }
+            String user = new String(all, 0, colon);
+            char[] password = Arrays.copyOfRange(all, colon + 1, all.length);
+            Arrays.fill(all, '\0');
+            if (user.chars().anyMatch(Character::isISOControl)) {
+                return Optional.empty();
+            }
+            return Optional.of(new BasicCredentials(user, password));
+        }
+
+        @Override
+        public String toString() {
+            return "BasicCredentials[" + user + ", password=redacted]";
+        }
+    }
+}

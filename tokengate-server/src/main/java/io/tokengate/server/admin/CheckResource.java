@@ -1,0 +1,129 @@
+package io.tokengate.server.admin;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.tokengate.core.limits.Decision;
+import io.tokengate.core.limits.Limits;
+import io.tokengate.core.limits.LimitsParser;
+import io.tokengate.core.limits.LimitsProblem;
+import io.tokengate.core.limits.LimitsSyntaxException;
+import io.tokengate.core.limits.Rule;
+import io.tokengate.core.limits.RuleFailure;
+import io.tokengate.core.request.MalformedRequestException;
+import io.tokengate.server.request.GatewayRequestView;
+import io.tokengate.server.request.SampleRequest;
+import java.nio.charset.StandardCharsets;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * {@code POST /api/v1/check}: the dry run of {@code tokengate check} over HTTP. Limits (given as
+ * text, or those of a token the caller may see) decide on a sample request that goes through the
+ * data plane's canonicalization; nothing is forwarded anywhere.
+ */
+final class CheckResource {
+    private static final Set<String> FIELDS = Set.of("limits", "tokenId", "method", "url", "body");
+
+    private final TokenResource tokens;
+
+    CheckResource(TokenResource tokens) {
+        this.tokens = tokens;
+    }
+
+    void routes(Router router) {
+        router.add("POST", "/api/v1/check", this::check);
+    }
+
+    private void check(ApiExchange ex) {
+        BodyFields body = ex.body(FIELDS);
+        Optional<String> limitsText =
+                body.raw("limits").isPresent() ? Optional.of(body.text("limits").orElse("")) : Optional.empty();
+        Optional<String> tokenId = body.text("tokenId");
+        if (limitsText.isPresent() == tokenId.isPresent()) {
+            throw ApiError.badRequest("limits", "give either limits (the text) or tokenId (a token's limits)");
+        }
+        String text =
+                limitsText.orElseGet(() -> tokens.visible(ex, tokenId.get()).limits());
+        Limits limits = parse(text, tokenId.isPresent() ? "tokenId" : "limits");
+        String method = body.text("method").orElse("GET").strip();
+        String url = body.requiredText("url").strip();
+        GatewayRequestView request;
+        try {
+            request = SampleRequest.of(method, url, sampleBody(body));
+        } catch (MalformedRequestException e) {
+            ObjectNode json = Json.object();
+            json.put("allowed", false);
+            json.put("rejected", true);
+            json.put("status", 400);
+            json.put("reason", "the gateway refuses this request before any limits apply: " + e.getMessage());
+            json.put("explanation", "REJECTED (400): the gateway refuses this request: " + e.getMessage());
+            json.putNull("request");
+            json.putNull("rule");
+            json.putArray("failures");
+            ex.send(200, json);
+            return;
+        } catch (IllegalArgumentException e) {
+            String field = e.getMessage().startsWith("invalid HTTP method") ? "method" : "url";
+            throw ApiError.badRequest(field, e.getMessage());
+        }
+        ex.send(200, decision(request, limits.evaluate(request)));
+    }
+
+    /** Parses limits; 400 with every problem's line and column otherwise. */
+    static Limits parse(String text, String field) {
+        try {
+            return LimitsParser.parse(text);
+        } catch (LimitsSyntaxException e) {
+            throw limitsError(e, field);
+        }
+    }
+
+    static ApiError limitsError(LimitsSyntaxException e, String field) {
+        ArrayNode problems = Json.MAPPER.createArrayNode();
+        for (LimitsProblem p : e.problems()) {
+            problems.addObject().put("line", p.line()).put("column", p.column()).put("reason", p.reason());
+        }
+        return new ApiError(400, "limits: " + e.getMessage(), field, problems);
+    }
+
+    private static byte[] sampleBody(BodyFields body) {
+        Optional<JsonNode> raw = body.raw("body");
+        if (raw.isEmpty() || raw.get().isNull()) {
+            return null;
+        }
+        String text = raw.get().isTextual() ? raw.get().asText() : raw.get().toString();
+        return text.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static ObjectNode decision(GatewayRequestView request, Decision decision) {
+        ObjectNode json = Json.object();
+        json.put("allowed", decision.allowed());
+        json.put("rejected", false);
+        json.put("reason", decision.reason());
+        json.put("explanation", decision.explain());
+        json.putObject("request")
+                .put("method", request.method())
+                .put("url", request.url())
+                .put("query", request.query().raw());
+        if (decision.rule().isPresent()) {
+            json.set("rule", rule(decision.rule().get()));
+        } else {
+            json.putNull("rule");
+        }
+        ArrayNode failures = json.putArray("failures");
+        for (RuleFailure failure : decision.failures()) {
+            ObjectNode entry = rule(failure.rule());
+            entry.put("failedPart", failure.part().toString()).put("reason", failure.reason());
+            failures.add(entry);
+        }
+        return json;
+    }
+
+    private static ObjectNode rule(Rule rule) {
+        return Json.object()
+                .put("number", rule.number())
+                .put("line", rule.line())
+                .put("text", rule.toString());
+    }
+}

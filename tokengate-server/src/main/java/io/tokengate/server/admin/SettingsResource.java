@@ -1,0 +1,42 @@
+package io.tokengate.server.admin;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.tokengate.server.config.EffectiveSetting;
+import io.tokengate.server.config.TokengateConfig;
+
+/**
+ * {@code GET /api/v1/settings} (admins): the configuration in force, every key with its value and
+ * source, secrets masked. Read-only: settings change in {@code tokengate.properties}, the
+ * environment or flags, and take effect at the next start.
+ */
+final class SettingsResource {
+    private final TokengateConfig config;
+
+    SettingsResource(TokengateConfig config) {
+        this.config = config;
+    }
+
+    void routes(Router router) {
+        router.add("GET", "/api/v1/settings", this::show);
+    }
+
+    private void show(ApiExchange ex) {
+        ex.requireAdmin("The settings view");
+        ex.allowQuery();
+        ObjectNode json = Json.object();
+        json.put("secureMode", config.secureMode());
+        json.put("identitySource", config.admin().identitySource().label());
+        json.put("maxLifetimeDays", config.store().maxLifetimeDays());
+        ArrayNode settings = json.putArray("settings");
+        for (EffectiveSetting setting : config.settings()) {
+            settings.addObject()
+                    .put("key", setting.key().key())
+                    .put("value", setting.shownValue())
+                    .put("source", setting.source())
+                    .put("secret", setting.key().secret())
+                    .put("description", setting.key().description());
+        }
+        ex.send(200, json);
+    }
+}

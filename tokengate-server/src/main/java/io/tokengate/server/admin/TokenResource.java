@@ -1,0 +1,292 @@
+package io.tokengate.server.admin;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.tokengate.core.audit.AuditKind;
+import io.tokengate.core.token.CreatedToken;
+import io.tokengate.core.token.Expiry;
+import io.tokengate.core.token.Token;
+import io.tokengate.core.token.TokenEdit;
+import io.tokengate.core.token.TokenId;
+import io.tokengate.core.token.TokenPage;
+import io.tokengate.core.token.TokenQuery;
+import io.tokengate.core.token.TokenSecret;
+import io.tokengate.core.token.TokenService;
+import io.tokengate.core.token.TokenSpec;
+import io.tokengate.core.token.TokenStatus;
+import io.tokengate.server.users.Principal;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * {@code /api/v1/tokens}: the token lifecycle over HTTP. Admins see and manage every token; a
+ * user sees only tokens bound to them, and another user's or an unbound token answers 404 exactly
+ * like a token that does not exist, so ids are never confirmed. Every action is audited, refused
+ * attempts included.
+ */
+final class TokenResource {
+    private static final Set<String> CREATE_FIELDS =
+            Set.of("name", "user", "expiresAt", "daysUntilExpiry", "limits", "allowedIps");
+    private static final Set<String> EDIT_FIELDS =
+            Set.of("name", "expiresAt", "daysUntilExpiry", "limits", "allowedIps");
+
+    private final TokenService tokens;
+    private final AdminAudit audit;
+    private final Clock clock;
+
+    TokenResource(TokenService tokens, AdminAudit audit, Clock clock) {
+        this.tokens = tokens;
+        this.audit = audit;
+        this.clock = clock;
+    }
+
+    void routes(Router router) {
+        router.add("POST", "/api/v1/tokens", this::create)
+                .add("GET", "/api/v1/tokens", this::list)
+                .add("GET", "/api/v1/tokens/{id}", this::show)
+                .add("PATCH", "/api/v1/tokens/{id}", this::edit)
+                .add("DELETE", "/api/v1/tokens/{id}", this::delete)
+                .add("POST", "/api/v1/tokens/{id}/revoke", this::revoke)
+                .add("POST", "/api/v1/tokens/{id}/rotate", this::rotate)
+                .add("GET", "/api/v1/tokens/{id}/secret", this::secret);
+    }
+
+    private void create(ApiExchange ex) {
+        AdminAudit.Action action = audit.begin(ex, AuditKind.TOKEN_CREATE);
+        BodyFields body = ex.body(CREATE_FIELDS);
+        Principal me = ex.principal();
+        Optional<String> user = body.text("user").map(String::strip).filter(u -> !u.isEmpty());
+        action.subject(user.orElse(null));
+        if (user.isEmpty() && !me.admin()) {
+            throw ApiError.forbidden(
+                    "user", "user: only admins create unbound tokens; give \"user\": \"" + me.name() + "\"");
+        }
+        if (user.isPresent() && !me.admin() && !me.is(user.get())) {
+            throw ApiError.forbidden("user", "user: only admins create tokens for other users");
+        }
+        TokenSpec spec = new TokenSpec(
+                body.requiredText("name"),
+                user,
+                me.name(),
+                expiry(body).orElse(Expiry.never()),
+                body.text("limits").orElse(""),
+                body.list("allowedIps").orElse(""));
+        CreatedToken created = tokens.create(spec);
+        action.token(created.token()).allow(201, "created " + describe(created.token()));
+        ex.response
+                .getHeaders()
+                .put("Location", "/api/v1/tokens/" + created.token().id());
+        ex.send(201, TokenJson.withSecret(created, clock));
+    }
+
+    private void list(ApiExchange ex) {
+        ex.allowQuery("user", "status", "name", "limit", "offset", "cursor");
+        Principal me = ex.principal();
+        Optional<String> user = ex.query("user");
+        if (!me.admin()) {
+            if (user.isPresent() && !me.is(user.get())) {
+                throw ApiError.forbidden("user", "user: users list only their own tokens");
+            }
+            user = Optional.of(me.name());
+        }
+        Optional<TokenStatus> status = ex.query("status").map(TokenResource::status);
+        int limit = ex.intQuery("limit", 1, TokenQuery.MAX_LIMIT).orElse(TokenQuery.DEFAULT_LIMIT);
+        Optional<Integer> offsetParam = ex.intQuery("offset", 0, Integer.MAX_VALUE);
+        Optional<String> cursor = ex.query("cursor");
+        if (offsetParam.isPresent() && cursor.isPresent()) {
+            throw ApiError.badRequest("cursor", "give cursor or offset, not both");
+        }
+        int offset = cursor.map(TokenResource::decodeCursor).orElse(offsetParam.orElse(0));
+        TokenPage page = tokens.list(
+                new TokenQuery(user, status, ex.query("name"), 0, TokenQuery.DEFAULT_LIMIT).page(offset, limit));
+        ObjectNode json = Json.object();
+        ArrayNode items = json.putArray("tokens");
+        page.tokens().forEach(t -> items.add(TokenJson.of(t, clock)));
+        json.put("total", page.total());
+        json.put("offset", page.offset());
+        json.put("limit", page.limit());
+        json.put(
+                "nextCursor",
+                page.hasMore() ? encodeCursor(page.offset() + page.tokens().size()) : null);
+        ex.send(200, json);
+    }
+
+    private void show(ApiExchange ex) {
+        ex.send(200, TokenJson.of(visible(ex), clock));
+    }
+
+    private void edit(ApiExchange ex) {
+        AdminAudit.Action action = audit.begin(ex, AuditKind.TOKEN_EDIT);
+        Token token = visible(ex);
+        action.token(token);
+        BodyFields body = ex.body(EDIT_FIELDS);
+        TokenEdit edit = new TokenEdit(
+                body.text("name"),
+                body.has("limits") ? Optional.of(body.text("limits").orElse("")) : Optional.empty(),
+                body.has("expiresAt") || body.has("daysUntilExpiry")
+                        ? Optional.of(expiry(body).orElse(Expiry.never()))
+                        : Optional.empty(),
+                body.has("allowedIps") ? Optional.of(body.list("allowedIps").orElse("")) : Optional.empty());
+        Token changed = tokens.edit(token.id(), edit)
+                .orElseThrow(() -> noSuchToken(token.id().value()));
+        action.token(changed).allow(200, "edited " + changedFields(edit));
+        ex.send(200, TokenJson.of(changed, clock));
+    }
+
+    private void delete(ApiExchange ex) {
+        AdminAudit.Action action = audit.begin(ex, AuditKind.TOKEN_DELETE);
+        Token token = visible(ex);
+        action.token(token);
+        if (!tokens.delete(token.id())) {
+            throw noSuchToken(token.id().value());
+        }
+        action.allow(204, "deleted " + describe(token));
+        ex.noContent();
+    }
+
+    private void revoke(ApiExchange ex) {
+        AdminAudit.Action action = audit.begin(ex, AuditKind.TOKEN_REVOKE);
+        Token token = visible(ex);
+        action.token(token);
+        Token revoked = tokens.revoke(token.id())
+                .orElseThrow(() -> noSuchToken(token.id().value()));
+        action.allow(200, token.revokedAt() == null ? "revoked" : "already revoked");
+        ex.send(200, TokenJson.of(revoked, clock));
+    }
+
+    private void rotate(ApiExchange ex) {
+        AdminAudit.Action action = audit.begin(ex, AuditKind.TOKEN_ROTATE);
+        Token token = visible(ex);
+        action.token(token);
+        CreatedToken rotated = tokens.rotate(token.id())
+                .orElseThrow(() -> noSuchToken(token.id().value()));
+        action.allow(200, "rotated: new secret " + rotated.token().hint() + ", old secret " + token.hint() + " dead");
+        ex.send(200, TokenJson.withSecret(rotated, clock));
+    }
+
+    private void secret(ApiExchange ex) {
+        AdminAudit.Action action = audit.begin(ex, AuditKind.TOKEN_REVEAL);
+        Token token = visible(ex);
+        action.token(token);
+        TokenSecret secret = tokens.reveal(token.id())
+                .orElseThrow(() -> noSuchToken(token.id().value()));
+        action.allow(200, "secret shown");
+        ObjectNode json = Json.object();
+        json.put("id", token.id().value());
+        json.put("token", secret.reveal());
+        ex.send(200, json);
+    }
+
+    /** The token in the path, if the caller may see it; 404 alike for unknown and not theirs. */
+    Token visible(ApiExchange ex) {
+        return visible(ex, ex.pathParam("id"));
+    }
+
+    Token visible(ApiExchange ex, String idText) {
+        if (!TokenId.isWellFormed(idText)) {
+            throw noSuchToken(idText);
+        }
+        TokenId id = new TokenId(idText);
+        // A refused attempt is audited with the id tried, for admins; the user filter of the
+        // caller's own audit view does not match it, so it confirms nothing to the caller.
+        ex.action().ifPresent(action -> action.tokenId(id));
+        Optional<Token> token = tokens.show(id);
+        Principal me = ex.principal();
+        if (token.isEmpty()
+                || (!me.admin() && !token.get().boundUser().map(me::is).orElse(false))) {
+            throw noSuchToken(idText);
+        }
+        return token.get();
+    }
+
+    private static ApiError noSuchToken(String id) {
+        String shown = id == null ? "" : id.length() > 40 ? id.substring(0, 40) + "…" : id;
+        return ApiError.notFound("No token " + shown.replaceAll("\\p{Cntrl}", "?") + ".");
+    }
+
+    /** expiresAt (ISO-8601, or null for never) or daysUntilExpiry; empty when neither is given. */
+    private static Optional<Expiry> expiry(BodyFields body) {
+        if (body.has("expiresAt") && body.has("daysUntilExpiry")) {
+            throw ApiError.badRequest("expiresAt", "give expiresAt or daysUntilExpiry, not both");
+        }
+        if (body.has("daysUntilExpiry")) {
+            Optional<Integer> days = body.integer("daysUntilExpiry");
+            if (days.isEmpty()) {
+                return Optional.of(Expiry.never());
+            }
+            if (days.get() < 1 || days.get() > Expiry.MAX_DAYS) {
+                throw ApiError.badRequest(
+                        "daysUntilExpiry", "must be from 1 to " + Expiry.MAX_DAYS + ", got " + days.get());
+            }
+            return Optional.of(Expiry.inDays(days.get()));
+        }
+        if (body.has("expiresAt")) {
+            Optional<String> text = body.text("expiresAt");
+            if (text.isEmpty()) {
+                return Optional.of(Expiry.never());
+            }
+            return Optional.of(Expiry.at(instant("expiresAt", text.get())));
+        }
+        return Optional.empty();
+    }
+
+    static Instant instant(String field, String text) {
+        try {
+            return OffsetDateTime.parse(text.strip()).toInstant();
+        } catch (DateTimeParseException e) {
+            throw ApiError.badRequest(
+                    field, "'" + text + "' is not an ISO-8601 date and time with offset, like 2027-01-31T12:00:00Z");
+        }
+    }
+
+    private static TokenStatus status(String text) {
+        try {
+            return TokenStatus.valueOf(text.toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw ApiError.badRequest("status", "'" + text + "' is not a status (expected active, expired, revoked)");
+        }
+    }
+
+    static String encodeCursor(int offset) {
+        return Base64.getUrlEncoder()
+                .withoutPadding()
+                .encodeToString(("offset:" + offset).getBytes(StandardCharsets.US_ASCII));
+    }
+
+    static int decodeCursor(String cursor) {
+        try {
+            String text = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.US_ASCII);
+            if (text.startsWith("offset:")) {
+                int offset = Integer.parseInt(text.substring(7));
+                if (offset >= 0) {
+                    return offset;
+                }
+            }
+        } catch (IllegalArgumentException e) {
+            // falls through to the error below
+        }
+        throw ApiError.badRequest("cursor", "not a cursor from a previous page's nextCursor");
+    }
+
+    private static String describe(Token token) {
+        return token.isBound() ? "token bound to " + token.boundUser().get() : "unbound token";
+    }
+
+    private static String changedFields(TokenEdit edit) {
+        List<String> fields = new ArrayList<>();
+        edit.name().ifPresent(n -> fields.add("name"));
+        edit.limits().ifPresent(l -> fields.add("limits"));
+        edit.expiry().ifPresent(e -> fields.add("expiry"));
+        edit.allowedIps().ifPresent(a -> fields.add("allowedIps"));
+        return fields.isEmpty() ? "nothing" : String.join(", ", fields);
+    }
+}

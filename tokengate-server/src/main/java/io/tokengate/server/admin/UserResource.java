@@ -1,0 +1,138 @@
+package io.tokengate.server.admin;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.tokengate.core.audit.AuditKind;
+import io.tokengate.server.users.LocalUsers;
+import io.tokengate.server.users.Principal;
+import io.tokengate.store.User;
+import io.tokengate.store.UserRole;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * {@code /api/v1/users} (admins: local users) and {@code /api/v1/me} (anyone signed in: who am I,
+ * what may I do, my CSRF token).
+ */
+final class UserResource {
+    private static final Set<String> FIELDS = Set.of("name", "password", "role", "email", "displayName");
+
+    private final LocalUsers users;
+    private final boolean local;
+    private final boolean secureMode;
+    private final Sessions sessions;
+    private final AdminAudit audit;
+    private final Runnable usersChanged;
+
+    /**
+     * @param local whether local users sign in ({@code identity.source = local})
+     * @param usersChanged drops what this node caches about users
+     */
+    UserResource(
+            LocalUsers users,
+            boolean local,
+            boolean secureMode,
+            Sessions sessions,
+            AdminAudit audit,
+            Runnable usersChanged) {
+        this.users = users;
+        this.local = local;
+        this.secureMode = secureMode;
+        this.sessions = sessions;
+        this.audit = audit;
+        this.usersChanged = usersChanged;
+    }
+
+    void routes(Router router) {
+        router.add("GET", "/api/v1/me", this::me)
+                .add("GET", "/api/v1/users", this::list)
+                .add("POST", "/api/v1/users", this::add)
+                .add("DELETE", "/api/v1/users/{name}", this::remove);
+    }
+
+    private void me(ApiExchange ex) {
+        ex.allowQuery();
+        Principal me = ex.principal();
+        ObjectNode json = Json.object();
+        json.put("name", me.name());
+        json.put("role", me.role().name().toLowerCase(Locale.ROOT));
+        json.put("source", me.source());
+        json.put("secureMode", secureMode);
+        json.put("csrfToken", ex.sessionCookie().map(Sessions::csrfToken).orElse(null));
+        ex.send(200, json);
+    }
+
+    private void list(ApiExchange ex) {
+        ex.requireAdmin("Listing users");
+        ex.allowQuery();
+        ObjectNode json = Json.object();
+        ArrayNode items = json.putArray("users");
+        users.list().forEach(u -> items.add(of(u)));
+        ex.send(200, json);
+    }
+
+    private void add(ApiExchange ex) {
+        AdminAudit.Action action = audit.begin(ex, AuditKind.USER_ADD);
+        ex.requireAdmin("Adding users");
+        BodyFields body = ex.body(FIELDS);
+        String name = body.requiredText("name");
+        action.subject(name);
+        if (!local) {
+            throw ApiError.conflict("Users come from Jira (identity.source = jira): add them in Jira, not here.");
+        }
+        UserRole role = role(body.text("role").orElse("user"));
+        String password = body.requiredText("password");
+        char[] chars = password.toCharArray();
+        User user;
+        try {
+            user = users.add(
+                    name,
+                    body.text("email").orElse(null),
+                    body.text("displayName").orElse(null),
+                    role,
+                    chars);
+        } finally {
+            Arrays.fill(chars, '\0');
+        }
+        usersChanged.run();
+        action.subject(user.name()).allow(201, "added " + role.name().toLowerCase(Locale.ROOT) + " " + user.name());
+        ex.response.getHeaders().put("Location", "/api/v1/users/" + user.name());
+        ex.send(201, of(user));
+    }
+
+    private void remove(ApiExchange ex) {
+        AdminAudit.Action action = audit.begin(ex, AuditKind.USER_REMOVE);
+        ex.requireAdmin("Removing users");
+        String name = ex.pathParam("name");
+        action.subject(name);
+        if (ex.principal().is(name)) {
+            throw ApiError.conflict("You cannot remove yourself (" + name + "); ask another admin.");
+        }
+        if (!users.remove(name)) {
+            throw ApiError.notFound("No local user " + name + ".");
+        }
+        sessions.endAll(name);
+        usersChanged.run();
+        action.allow(204, "removed " + name + " and ended their sessions");
+        ex.noContent();
+    }
+
+    private static UserRole role(String text) {
+        try {
+            return UserRole.valueOf(text.strip().toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw ApiError.badRequest("role", "'" + text + "' is not a role (expected admin, user)");
+        }
+    }
+
+    private static ObjectNode of(User user) {
+        ObjectNode json = Json.object();
+        json.put("name", user.name());
+        json.put("email", user.email());
+        json.put("displayName", user.displayName());
+        json.put("role", user.role().name().toLowerCase(Locale.ROOT));
+        json.set("createdAt", Json.instant(user.createdAt()));
+        return json;
+    }
+}

@@ -1,0 +1,96 @@
+package io.tokengate.server.users;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import io.tokengate.core.TokengateException;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.Optional;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+/**
+ * Remembers successful credential checks for a short time, so that a script calling the admin API
+ * with Basic credentials pays the slow password hash (or the round trip to Jira) once per {@code
+ * ttl}, not on every call. Entries are keyed by an HMAC of user name and password under a random
+ * key that lives only in this process: neither the password nor anything that could be checked
+ * against it offline is kept. Failures are never cached.
+ */
+public final class CachedIdentity implements IdentitySource {
+    private final IdentitySource delegate;
+    private final Duration ttl;
+    private final SecretKeySpec key;
+    private final Cache<String, Principal> verified;
+
+    public CachedIdentity(IdentitySource delegate, Duration ttl) {
+        this.delegate = delegate;
+        this.ttl = ttl;
+        byte[] secret = new byte[32];
+        new SecureRandom().nextBytes(secret);
+        this.key = new SecretKeySpec(secret, "HmacSHA256");
+        this.verified = Caffeine.newBuilder()
+                .maximumSize(10_000)
+                .expireAfterWrite(ttl.isZero() ? Duration.ofNanos(1) : ttl)
+                .build();
+    }
+
+    @Override
+    public Optional<Principal> authenticate(String user, char[] password) {
+        if (ttl.isZero() || user == null || password == null) {
+            return delegate.authenticate(user, password);
+        }
+        String entry = hmac(user, password);
+        Principal cached = verified.getIfPresent(entry);
+        if (cached != null) {
+            return Optional.of(cached);
+        }
+        Optional<Principal> principal = delegate.authenticate(user, password);
+        principal.ifPresent(p -> verified.put(entry, p));
+        return principal;
+    }
+
+    @Override
+    public Optional<Principal> refresh(Principal signedIn) {
+        return delegate.refresh(signedIn);
+    }
+
+    @Override
+    public String label() {
+        return delegate.label();
+    }
+
+    /** Forgets every remembered check, after users or passwords changed on this node. */
+    public void invalidateAll() {
+        verified.invalidateAll();
+    }
+
+    private String hmac(String user, char[] password) {
+        CharBuffer chars = CharBuffer.allocate(user.length() + 1 + password.length);
+        chars.put(user).put('\0').put(password).flip();
+        ByteBuffer bytes = StandardCharsets.UTF_8.encode(chars);
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(key);
+            mac.update(bytes);
+            return HexFormat.of().formatHex(mac.doFinal());
+        } catch (GeneralSecurityException e) {
+            throw new TokengateException("HmacSHA256 is not available in this JVM", e);
+        } finally {
+            Arrays.fill(chars.array(), '\0');
+            if (bytes.hasArray()) {
+                Arrays.fill(bytes.array(), (byte) 0);
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "CachedIdentity[" + delegate + ", ttl " + ttl + "]";
+    }
+}

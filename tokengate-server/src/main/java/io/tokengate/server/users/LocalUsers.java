@@ -1,0 +1,172 @@
+package io.tokengate.server.users;
+
+import io.tokengate.store.JdbcUserStore;
+import io.tokengate.store.NewUser;
+import io.tokengate.store.StoreConflictException;
+import io.tokengate.store.User;
+import io.tokengate.store.UserRole;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Local users of the admin plane ({@code identity.source = local}): the {@code users} table, with
+ * passwords hashed by {@link PasswordHasher}. Used by the REST API ({@code /api/v1/users}) and
+ * meant for the command line ({@code tokengate user add|list|remove}) and {@code tokengate demo}.
+ *
+ * <pre>{@code
+ * LocalUsers users = new LocalUsers(store.users(), new PasswordHasher());
+ * users.ensureAdmin("admin", password);   // demo: creates the admin once, never changes it
+ * }</pre>
+ *
+ * <p>Thread-safe. Passwords are taken as {@code char[]} and never kept; callers may clear them.
+ */
+public final class LocalUsers implements IdentitySource {
+    /** Shortest password accepted for a new user. */
+    public static final int MIN_PASSWORD_LENGTH = 8;
+
+    public static final String SOURCE = "local";
+    private static final int MAX_PASSWORD_LENGTH = 1024;
+
+    private final JdbcUserStore users;
+    private final PasswordHasher hasher;
+    private final String decoy;
+
+    public LocalUsers(JdbcUserStore users, PasswordHasher hasher) {
+        this.users = Objects.requireNonNull(users, "users");
+        this.hasher = Objects.requireNonNull(hasher, "hasher");
+        // Verified against when the user does not exist, so that an unknown name costs as much as
+        // a wrong password and response times do not tell which names exist.
+        this.decoy = hasher.hash("decoy password".toCharArray());
+    }
+
+    @Override
+    public Optional<Principal> authenticate(String user, char[] password) {
+        if (user == null || password == null || password.length > MAX_PASSWORD_LENGTH) {
+            return Optional.empty();
+        }
+        Optional<User> found = users.find(user.strip());
+        if (found.isEmpty() || found.get().passwordHash() == null) {
+            hasher.verify(password, decoy);
+            return Optional.empty();
+        }
+        User u = found.get();
+        return hasher.verify(password, u.passwordHash()) ? Optional.of(principal(u)) : Optional.empty();
+    }
+
+    @Override
+    public Optional<Principal> refresh(Principal signedIn) {
+        return users.find(signedIn.name()).map(LocalUsers::principal);
+    }
+
+    @Override
+    public String label() {
+        return SOURCE;
+    }
+
+    /**
+     * Adds a user who signs in with {@code password}.
+     *
+     * @throws InvalidUserException naming the field that is not acceptable
+     * @throws StoreConflictException when the name or e-mail is taken
+     */
+    public User add(String name, String email, String displayName, UserRole role, char[] password) {
+        String checkedName = name(name);
+        String checkedEmail = email(email);
+        String checkedDisplayName = displayName(displayName);
+        if (role == null) {
+            throw new InvalidUserException("role", "must be admin or user");
+        }
+        if (password == null || password.length < MIN_PASSWORD_LENGTH) {
+            throw new InvalidUserException("password", "must be at least " + MIN_PASSWORD_LENGTH + " characters long");
+        }
+        if (password.length > MAX_PASSWORD_LENGTH) {
+            throw new InvalidUserException("password", "must be at most " + MAX_PASSWORD_LENGTH + " characters long");
+        }
+        return users.add(new NewUser(checkedName, checkedEmail, checkedDisplayName, role, hasher.hash(password)));
+    }
+
+    /**
+     * Creates the admin user {@code name} with {@code password} unless a user of that name exists
+     * already, whose password and role are then left as they are (so a restart of {@code
+     * tokengate demo} never resets a password someone changed). Safe to call on several nodes at
+     * once.
+     *
+     * @return true when the user was created
+     * @throws InvalidUserException when the name or password is not acceptable (a password needs
+     *     at least {@value #MIN_PASSWORD_LENGTH} characters)
+     */
+    public boolean ensureAdmin(String name, char[] password) {
+        if (users.find(name(name)).isPresent()) {
+            return false;
+        }
+        try {
+            add(name, null, null, UserRole.ADMIN, password);
+            return true;
+        } catch (StoreConflictException e) {
+            return false; // another node created it meanwhile
+        }
+    }
+
+    /** @return false when there is no such user */
+    public boolean remove(String name) {
+        return users.remove(name);
+    }
+
+    public Optional<User> find(String nameOrEmail) {
+        return users.find(nameOrEmail);
+    }
+
+    /** Every local user, by name. */
+    public List<User> list() {
+        return users.list();
+    }
+
+    private static Principal principal(User user) {
+        return new Principal(user.name(), user.role(), SOURCE);
+    }
+
+    private static String name(String name) {
+        if (name == null || name.isBlank()) {
+            throw new InvalidUserException("name", "must not be blank");
+        }
+        String stripped = name.strip();
+        if (stripped.length() > 255) {
+            throw new InvalidUserException("name", "is " + stripped.length() + " characters long (at most 255)");
+        }
+        if (stripped.indexOf(':') >= 0 || stripped.chars().anyMatch(Character::isISOControl)) {
+            throw new InvalidUserException(
+                    "name", "'" + stripped + "' contains ':' or a control character, which a Basic user name cannot");
+        }
+        return stripped;
+    }
+
+    private static String email(String email) {
+        if (email == null || email.isBlank()) {
+            return null;
+        }
+        String stripped = email.strip();
+        if (stripped.length() > 320
+                || stripped.indexOf('@') < 1
+                || stripped.chars().anyMatch(Character::isWhitespace)) {
+            throw new InvalidUserException("email", "'" + stripped + "' is not an e-mail address");
+        }
+        return stripped;
+    }
+
+    private static String displayName(String displayName) {
+        if (displayName == null || displayName.isBlank()) {
+            return null;
+        }
+        String stripped = displayName.strip();
+        if (stripped.length() > 255 || stripped.chars().anyMatch(Character::isISOControl)) {
+            throw new InvalidUserException("displayName", "must be at most 255 characters without control characters");
+        }
+        return stripped;
+    }
+
+    @Override
+    public String toString() {
+        return "LocalUsers[" + hasher + "]";
+    }
+}

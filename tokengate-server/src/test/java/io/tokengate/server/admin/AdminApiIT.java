@@ -1,0 +1,480 @@
+package io.tokengate.server.admin;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.tokengate.server.GatewayFixture;
+import io.tokengate.server.admin.AdminClient.Reply;
+import io.tokengate.store.UserRole;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The admin API in standard mode, driven over HTTP as an admin script would, against openapi.yaml. */
+class AdminApiIT {
+    static final String ADMIN = "root";
+    static final String ADMIN_PASSWORD = "root-password-1";
+
+    @TempDir
+    static Path home;
+
+    static GatewayFixture gw;
+    static OpenApiContract contract;
+    static AdminClient admin;
+
+    @BeforeAll
+    static void start() {
+        gw = GatewayFixture.start(
+                home,
+                Map.of("login.max.failures", "1000", "upstream.service.password", "hunter2-service-secret"),
+                GatewayFixture.headerUpstream());
+        gw.server.localUsers().add(ADMIN, null, null, UserRole.ADMIN, ADMIN_PASSWORD.toCharArray());
+        contract = new OpenApiContract();
+        admin = AdminClient.basic(gw, contract, ADMIN, ADMIN_PASSWORD);
+    }
+
+    @AfterAll
+    static void stop() {
+        gw.close();
+    }
+
+    @Test
+    void aCreatedTokenWorksOnTheDataPlaneAtOnce() throws Exception {
+        Reply created = admin.post(
+                "/tokens",
+                Map.of(
+                        "name", "read AAA issues",
+                        "user", "alice",
+                        "limits", ".*/rest/api/2/issue/AAA.*",
+                        "daysUntilExpiry", 30,
+                        "allowedIps", List.of("127.0.0.1", "::1")));
+        assertThat(created.status()).isEqualTo(201);
+        JsonNode token = created.json();
+        String id = token.get("id").asText();
+        String secret = token.get("token").asText();
+        assertThat(created.header("Location")).contains("/api/v1/tokens/" + id);
+        assertThat(token.get("user").asText()).isEqualTo("alice");
+        assertThat(token.get("unbound").asBoolean()).isFalse();
+        assertThat(token.get("createdBy").asText()).isEqualTo(ADMIN);
+        assertThat(token.get("status").asText()).isEqualTo("active");
+        assertThat(token.get("allowedIps")).hasSize(2);
+        assertThat(Instant.parse(token.get("expiresAt").asText()))
+                .isBetween(
+                        Instant.now().plus(Duration.ofDays(29)), Instant.now().plus(Duration.ofDays(31)));
+
+        assertThat(gw.get("/rest/api/2/issue/AAA-1", GatewayFixture.basic("alice", secret))
+                        .statusCode())
+                .isEqualTo(200);
+        assertThat(gw.get("/rest/api/2/issue/JRA-1", GatewayFixture.basic("alice", secret))
+                        .statusCode())
+                .as("outside its limits")
+                .isEqualTo(403);
+
+        Reply shown = admin.get("/tokens/" + id);
+        assertThat(shown.status()).isEqualTo(200);
+        assertThat(shown.body()).as("the secret is never shown again by GET").doesNotContain(secret);
+    }
+
+    @Test
+    void anUnboundTokenRunsAsAnyBasicUser() throws Exception {
+        Reply created = admin.post("/tokens", Map.of("name", "ansible playbooks"));
+        assertThat(created.status()).isEqualTo(201);
+        assertThat(created.json().get("unbound").asBoolean()).isTrue();
+        assertThat(created.json().get("user").isNull()).isTrue();
+        String secret = created.json().get("token").asText();
+        gw.jira.clearReceived();
+        assertThat(gw.get("/rest/api/2/issue/AAA-1", GatewayFixture.basic("ansible", secret))
+                        .statusCode())
+                .isEqualTo(200);
+        assertThat(gw.jira.received().get(0).header("X-Forwarded-User")).contains("ansible");
+    }
+
+    @Test
+    void invalidInputIsRefusedNamingTheField() {
+        Reply limits = admin.post(
+                "/tokens",
+                Map.of("name", "bad limits", "user", "alice", "limits", ".*/rest/api/2/issue/.*\n[get] (unclosed"));
+        assertThat(limits.status()).isEqualTo(400);
+        assertThat(limits.json().get("field").asText()).isEqualTo("limits");
+        assertThat(limits.json().get("message").asText()).startsWith("limits: line 2, column ");
+        assertThat(limits.json().get("problems").get(0).get("line").asInt()).isEqualTo(2);
+        assertThat(limits.json().get("problems").get(0).get("column").asInt()).isPositive();
+        assertThat(limits.json().get("requestId").asText()).isNotBlank();
+        assertThat(limits.json().get("error").asText()).isEqualTo("Bad Request");
+
+        assertField(admin.post("/tokens", Map.of("name", "x", "allowedIps", "10.0.0.300")), "allowedIps", "300");
+        assertField(admin.post("/tokens", Map.of("name", "x", "expiresAt", "tomorrow")), "expiresAt", "ISO-8601");
+        assertField(
+                admin.post("/tokens", Map.of("name", "x", "expiresAt", "2001-01-01T00:00:00Z")),
+                "expiresAt",
+                "not in the future");
+        assertField(admin.post("/tokens", Map.of("name", "x", "daysUntilExpiry", 0)), "daysUntilExpiry", "from 1");
+        assertField(
+                admin.post("/tokens", Map.of("name", "x", "daysUntilExpiry", 3, "expiresAt", "2099-01-01T00:00:00Z")),
+                "expiresAt",
+                "not both");
+        assertField(admin.post("/tokens", Map.of("user", "alice")), "name", "required");
+        assertField(admin.post("/tokens", Map.of("name", " ")), "name", "blank");
+        assertField(admin.post("/tokens", Map.of("name", "x", "limit", "typo")), "limit", "unknown field");
+        assertField(admin.post("/tokens", Map.of("name", "x", "user", "a:b")), "user", "':'");
+        assertField(admin.get("/tokens?status=sleeping"), "status", "expected active, expired, revoked");
+        assertField(admin.get("/tokens?limit=0"), "limit", "from 1");
+        assertField(admin.get("/audit?kind=NOPE"), "kind", "TOKEN_CREATE");
+        assertField(admin.get("/audit?cursor=garbage"), "cursor", "nextCursor");
+
+        Reply notJson = admin.post("/tokens", "{\"name\": ");
+        assertThat(notJson.status()).isEqualTo(400);
+        assertThat(notJson.json().get("message").asText()).contains("not valid JSON");
+        Reply duplicate = admin.post("/tokens", "{\"name\":\"a\",\"name\":\"b\"}");
+        assertThat(duplicate.status()).as("an ambiguous body is refused").isEqualTo(400);
+    }
+
+    @Test
+    void editRotateRevealRevokeAndDeleteTakeEffectOnTheDataPlane() throws Exception {
+        JsonNode token = admin.post("/tokens", Map.of("name", "lifecycle", "user", "alice"))
+                .json();
+        String id = token.get("id").asText();
+        String first = token.get("token").asText();
+        String path = "/tokens/" + id;
+
+        Reply revealed = admin.get(path + "/secret");
+        assertThat(revealed.status()).isEqualTo(200);
+        assertThat(revealed.json().get("token").asText()).isEqualTo(first);
+
+        Reply edited = admin.patch(
+                path,
+                Map.of(
+                        "name",
+                        "lifecycle, renamed",
+                        "limits",
+                        ".*/rest/api/2/issue/JRA.*",
+                        "expiresAt",
+                        "2099-01-01T00:00:00Z"));
+        assertThat(edited.status()).isEqualTo(200);
+        assertThat(edited.json().get("name").asText()).isEqualTo("lifecycle, renamed");
+        assertThat(edited.json().get("expiresAt").asText()).isEqualTo("2099-01-01T00:00:00Z");
+        assertThat(gw.get("/rest/api/2/issue/AAA-1", GatewayFixture.basic("alice", first))
+                        .statusCode())
+                .as("the new limits hold at once")
+                .isEqualTo(403);
+        assertField(admin.patch(path, Map.of("limits", "[QueryParam::x==1]")), "limits", "line 1");
+        assertThat(admin.get(path).json().get("limits").asText())
+                .as("a refused edit changes nothing")
+                .isEqualTo(".*/rest/api/2/issue/JRA.*");
+        Reply never = admin.patch(path, "{\"expiresAt\": null, \"allowedIps\": []}");
+        assertThat(never.json().get("expiresAt").isNull()).isTrue();
+
+        Reply rotated = admin.post(path + "/rotate", null);
+        assertThat(rotated.status()).isEqualTo(200);
+        String second = rotated.json().get("token").asText();
+        assertThat(second).isNotEqualTo(first);
+        assertThat(gw.get("/rest/api/2/issue/JRA-1", GatewayFixture.basic("alice", first))
+                        .statusCode())
+                .isEqualTo(401);
+        assertThat(gw.get("/rest/api/2/issue/JRA-1", GatewayFixture.basic("alice", second))
+                        .statusCode())
+                .isEqualTo(200);
+
+        Reply revoked = admin.post(path + "/revoke", null);
+        assertThat(revoked.status()).isEqualTo(200);
+        assertThat(revoked.json().get("status").asText()).isEqualTo("revoked");
+        assertThat(gw.get("/rest/api/2/issue/JRA-1", GatewayFixture.basic("alice", second))
+                        .statusCode())
+                .isEqualTo(401);
+        Reply rotateRevoked = admin.post(path + "/rotate", null);
+        assertThat(rotateRevoked.status()).isEqualTo(409);
+        assertThat(rotateRevoked.json().get("message").asText()).contains("revoked");
+
+        assertThat(admin.delete(path).status()).isEqualTo(204);
+        assertThat(admin.get(path).status()).isEqualTo(404);
+        assertThat(admin.delete(path).status()).isEqualTo(404);
+    }
+
+    @Test
+    void listsFilterAndPage() {
+        for (int i = 0; i < 5; i++) {
+            admin.post("/tokens", Map.of("name", "paging-" + i, "user", "pager"));
+        }
+        Reply first = admin.get("/tokens?user=pager&limit=2");
+        assertThat(first.status()).isEqualTo(200);
+        assertThat(first.json().get("total").asInt()).isEqualTo(5);
+        List<String> names = new ArrayList<>();
+        first.json().get("tokens").forEach(t -> names.add(t.get("name").asText()));
+        String cursor = first.json().get("nextCursor").asText();
+        while (cursor != null) {
+            Reply next = admin.get("/tokens?user=pager&limit=2&cursor=" + cursor);
+            next.json().get("tokens").forEach(t -> names.add(t.get("name").asText()));
+            cursor = next.json().get("nextCursor").isNull()
+                    ? null
+                    : next.json().get("nextCursor").asText();
+        }
+        assertThat(names).containsExactly("paging-4", "paging-3", "paging-2", "paging-1", "paging-0");
+        assertThat(admin.get("/tokens?user=pager&offset=4").json().get("tokens"))
+                .hasSize(1);
+        assertThat(admin.get("/tokens?user=pager&name=ing-3").json().get("tokens"))
+                .hasSize(1);
+        assertThat(admin.get("/tokens?user=pager&status=revoked")
+                        .json()
+                        .get("total")
+                        .asInt())
+                .isZero();
+        assertField(admin.get("/tokens?offset=1&cursor=" + TokenResource.encodeCursor(1)), "cursor", "not both");
+    }
+
+    @Test
+    void checkExplainsWithoutForwarding() {
+        gw.jira.clearReceived();
+        Reply allowed = admin.post(
+                "/check",
+                Map.of(
+                        "limits", "# comments are fine\n[post].*/rest/api/2/issue/KANBAN-100/comment.*",
+                        "method", "POST",
+                        "url", "https://gw.example.com/rest/api/2/issue/KANBAN-100/comment",
+                        "body", Map.of("body", "hi")));
+        assertThat(allowed.status()).isEqualTo(200);
+        assertThat(allowed.json().get("allowed").asBoolean()).isTrue();
+        assertThat(allowed.json().get("rule").get("line").asInt()).isEqualTo(2);
+        assertThat(allowed.json().get("explanation").asText()).startsWith("ALLOWED by rule 1 (line 2)");
+
+        Reply denied = admin.post(
+                "/check",
+                Map.of(
+                        "limits", ".*/rest/api/2/filter[JsonData::editable==false]",
+                        "method", "POST",
+                        "url", "https://gw.example.com/rest/api/2/filter",
+                        "body", "{\"editable\":true}"));
+        assertThat(denied.json().get("allowed").asBoolean()).isFalse();
+        assertThat(denied.json().get("failures").get(0).get("failedPart").asText())
+                .contains("JsonData::editable");
+
+        Reply rejected =
+                admin.post("/check", Map.of("limits", "", "url", "https://gw.example.com/rest/api/2/issue/%2e%2e/x"));
+        assertThat(rejected.json().get("rejected").asBoolean()).isTrue();
+        assertThat(rejected.json().get("status").asInt()).isEqualTo(400);
+
+        Reply invalid = admin.post("/check", Map.of("limits", "ok.*\n[QueryParam::a==(]", "url", "https://x/rest/a"));
+        assertThat(invalid.status()).isEqualTo(400);
+        assertThat(invalid.json().get("field").asText()).isEqualTo("limits");
+        assertThat(invalid.json().get("problems").get(0).get("line").asInt()).isEqualTo(2);
+
+        JsonNode token = admin.post(
+                        "/tokens", Map.of("name", "checked", "user", "alice", "limits", ".*/rest/api/2/issue/AAA.*"))
+                .json();
+        Reply byToken = admin.post(
+                "/check", Map.of("tokenId", token.get("id").asText(), "url", "https://gw/rest/api/2/issue/AAA-7"));
+        assertThat(byToken.json().get("allowed").asBoolean()).isTrue();
+        assertField(admin.post("/check", Map.of("url", "https://gw/rest/x")), "limits", "either");
+        assertField(admin.post("/check", Map.of("limits", "", "url", "ftp://gw/rest/x")), "url", "http");
+        assertThat(gw.jira.received()).as("nothing is forwarded").isEmpty();
+    }
+
+    @Test
+    void everyAdminActionIsAuditedWithItsActor() {
+        JsonNode token = admin.post("/tokens", Map.of("name", "audited", "user", "carol"))
+                .json();
+        String id = token.get("id").asText();
+        admin.get("/tokens/" + id + "/secret");
+        admin.patch("/tokens/" + id, Map.of("name", "audited, renamed"));
+        admin.post("/tokens/" + id + "/rotate", null);
+        admin.patch("/tokens/" + id, Map.of("limits", "[broken"));
+        admin.post("/tokens/" + id + "/revoke", null);
+        admin.delete("/tokens/" + id);
+
+        List<JsonNode> events = awaitEvents("/audit?token=" + id, 7);
+        List<String> kinds = events.stream().map(e -> e.get("kind").asText()).toList();
+        assertThat(kinds)
+                .containsExactly(
+                        "TOKEN_DELETE",
+                        "TOKEN_REVOKE",
+                        "TOKEN_EDIT",
+                        "TOKEN_ROTATE",
+                        "TOKEN_EDIT",
+                        "TOKEN_REVEAL",
+                        "TOKEN_CREATE");
+        for (JsonNode event : events) {
+            assertThat(event.get("actor").asText()).isEqualTo(ADMIN);
+            assertThat(event.get("effectiveUser").asText()).isEqualTo("carol");
+            assertThat(event.get("clientIp").asText()).isNotBlank();
+            assertThat(event.get("requestId").asText()).isNotBlank();
+        }
+        JsonNode refusedEdit = events.get(2);
+        assertThat(refusedEdit.get("decision").asText()).isEqualTo("DENY");
+        assertThat(refusedEdit.get("status").asInt()).isEqualTo(400);
+        assertThat(events.get(0).get("decision").asText()).isEqualTo("ALLOW");
+        String everything = events.toString();
+        assertThat(everything)
+                .as("no secret in the audit log")
+                .doesNotContain(token.get("token").asText());
+
+        assertThat(admin.get("/audit?token=" + id + "&kind=token_reveal").json().get("events"))
+                .hasSize(1);
+        assertThat(admin.get("/audit?token=" + id + "&decision=DENY").json().get("events"))
+                .hasSize(1);
+        Reply page = admin.get("/audit?token=" + id + "&limit=3");
+        assertThat(page.json().get("events")).hasSize(3);
+        Reply next = admin.get("/audit?token=" + id + "&limit=10&cursor="
+                + page.json().get("nextCursor").asText());
+        assertThat(next.json().get("events")).hasSize(4);
+        assertThat(admin.get("/audit?token=" + id + "&from=2000-01-01T00:00:00Z&to=2000-01-02T00:00:00Z")
+                        .json()
+                        .get("events"))
+                .isEmpty();
+    }
+
+    @Test
+    void exportsStreamCsvAndJsonLines() {
+        String id = admin.post("/tokens", Map.of("name", "exported", "user", "dave"))
+                .json()
+                .get("id")
+                .asText();
+        awaitEvents("/audit?token=" + id, 1);
+        Reply csv = admin.get("/audit/export?format=csv&token=" + id);
+        assertThat(csv.status()).isEqualTo(200);
+        assertThat(csv.header("Content-Type")).get().asString().startsWith("text/csv");
+        assertThat(csv.header("Content-Disposition")).get().asString().contains("attachment");
+        assertThat(csv.body().lines().toList()).hasSize(2);
+        assertThat(csv.body()).startsWith("time,requestId,node,kind,").contains("TOKEN_CREATE");
+        Reply jsonl = admin.get("/audit/export?format=jsonl&token=" + id);
+        assertThat(jsonl.header("Content-Type")).get().asString().startsWith("application/x-ndjson");
+        assertThat(jsonl.body().lines().toList()).hasSize(1).allMatch(l -> l.contains("\"kind\":\"TOKEN_CREATE\""));
+        assertField(admin.get("/audit/export?format=xml"), "format", "csv, jsonl");
+    }
+
+    @Test
+    void settingsShowTheConfigurationWithSecretsMasked() {
+        Reply settings = admin.get("/settings");
+        assertThat(settings.status()).isEqualTo(200);
+        assertThat(settings.json().get("secureMode").asBoolean()).isFalse();
+        assertThat(settings.json().get("identitySource").asText()).isEqualTo("local");
+        assertThat(settings.body()).doesNotContain("hunter2");
+        JsonNode password = null;
+        for (JsonNode setting : settings.json().get("settings")) {
+            if (setting.get("key").asText().equals("upstream.service.password")) {
+                password = setting;
+            }
+        }
+        assertThat(password).isNotNull();
+        assertThat(password.get("value").asText()).isEqualTo("********");
+        assertThat(password.get("secret").asBoolean()).isTrue();
+        assertThat(password.get("source").asText()).isEqualTo("command line");
+    }
+
+    @Test
+    void adminsManageLocalUsers() {
+        Reply added = admin.post(
+                "/users",
+                Map.of("name", "erin", "password", "erin-password", "role", "user", "email", "erin@example.com"));
+        assertThat(added.status()).isEqualTo(201);
+        assertThat(added.json().get("role").asText()).isEqualTo("user");
+        assertThat(added.body()).doesNotContain("erin-password");
+        AdminClient erin = AdminClient.basic(gw, contract, "erin", "erin-password");
+        assertThat(erin.get("/me").json().get("role").asText()).isEqualTo("user");
+        assertThat(admin.get("/users").json().get("users").toString()).contains("\"erin\"");
+
+        assertField(admin.post("/users", Map.of("name", "frank", "password", "short")), "password", "at least 8");
+        assertField(admin.post("/users", Map.of("name", "fr:ank", "password", "long enough")), "name", "':'");
+        assertField(
+                admin.post("/users", Map.of("name", "frank", "password", "long enough", "role", "boss")),
+                "role",
+                "admin, user");
+        assertThat(admin.post("/users", Map.of("name", "ERIN", "password", "long enough"))
+                        .status())
+                .as("names ignore case")
+                .isEqualTo(409);
+        assertThat(admin.delete("/users/" + ADMIN).status()).as("not yourself").isEqualTo(409);
+
+        assertThat(admin.delete("/users/erin").status()).isEqualTo(204);
+        assertThat(erin.get("/me").status())
+                .as("a removed user is signed out at once")
+                .isEqualTo(401);
+        assertThat(admin.delete("/users/erin").status()).isEqualTo(404);
+        List<String> kinds = awaitEvents("/audit?user=erin", 2).stream()
+                .map(e -> e.get("kind").asText())
+                .toList();
+        assertThat(kinds).contains("USER_ADD", "USER_REMOVE");
+    }
+
+    @Test
+    void codeSnippetsAreNotServedYet() {
+        String id = admin.post("/tokens", Map.of("name", "snippets", "user", "alice"))
+                .json()
+                .get("id")
+                .asText();
+        // GET /tokens/{id}/snippets waits for io.tokengate.server.snippets; until then it is no route.
+        HttpResponse<String> response = raw("GET", "/api/v1/tokens/" + id + "/snippets", ADMIN, ADMIN_PASSWORD);
+        assertThat(response.statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void unknownRoutesAndMethodsAnswerJsonErrors() throws Exception {
+        HttpResponse<String> missing = raw("GET", "/api/v1/nothing-here", ADMIN, ADMIN_PASSWORD);
+        assertThat(missing.statusCode()).isEqualTo(404);
+        assertThat(AdminClient.JSON.readTree(missing.body()).get("requestId").asText())
+                .isEqualTo(missing.headers().firstValue("X-Request-Id").orElseThrow());
+        HttpResponse<String> method = raw("PUT", "/api/v1/tokens", ADMIN, ADMIN_PASSWORD);
+        assertThat(method.statusCode()).isEqualTo(405);
+        assertThat(method.headers().firstValue("Allow")).contains("POST, GET");
+        Reply nobody = AdminClient.anonymous(gw, contract).get("/tokens");
+        assertThat(nobody.status()).isEqualTo(401);
+        assertThat(nobody.header("WWW-Authenticate")).get().asString().startsWith("Basic realm=");
+        Reply wrong = AdminClient.basic(gw, contract, ADMIN, "wrong password").get("/tokens");
+        assertThat(wrong.status()).isEqualTo(401);
+        assertThat(wrong.json().get("message").asText()).isEqualTo("Wrong user name or password.");
+        Reply yaml = AdminClient.anonymous(gw, contract).get("/openapi.yaml");
+        assertThat(yaml.status()).isEqualTo(200);
+        assertThat(yaml.body()).startsWith("openapi: 3.1.0");
+    }
+
+    static void assertField(Reply reply, String field, String messagePart) {
+        assertThat(reply.status()).as(reply.toString()).isEqualTo(400);
+        assertThat(reply.json().get("field").asText()).as(reply.toString()).isEqualTo(field);
+        assertThat(reply.json().get("message").asText())
+                .startsWith(field + ": ")
+                .contains(messagePart);
+    }
+
+    static HttpResponse<String> raw(String method, String path, String user, String password) {
+        try {
+            return gw.http.send(
+                    HttpRequest.newBuilder(java.net.URI.create(gw.server.adminUri() + path))
+                            .method(method, HttpRequest.BodyPublishers.noBody())
+                            .header("Authorization", GatewayFixture.basic(user, password))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    /** The audit records at {@code query}, once there are at least {@code count} (records are written in batches). */
+    static List<JsonNode> awaitEvents(String query, int count) {
+        return awaitEvents(admin, query, count);
+    }
+
+    static List<JsonNode> awaitEvents(AdminClient client, String query, int count) {
+        Supplier<List<JsonNode>> read = () -> {
+            List<JsonNode> events = new ArrayList<>();
+            client.get(query).json().get("events").forEach(events::add);
+            return events;
+        };
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        List<JsonNode> events = read.get();
+        while (events.size() < count && System.nanoTime() < deadline) {
+            java.util.concurrent.locks.LockSupport.parkNanos(
+                    Duration.ofMillis(10).toNanos());
+            events = read.get();
+        }
+        assertThat(events).as("audit records at " + query).hasSizeGreaterThanOrEqualTo(count);
+        return events;
+    }
+}

@@ -1,0 +1,103 @@
+package io.tokengate.server.admin;
+
+import static io.tokengate.server.admin.AdminApiIT.awaitEvents;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.tokengate.server.GatewayFixture;
+import io.tokengate.server.admin.AdminClient.Reply;
+import io.tokengate.store.UserRole;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** DESIGN §2 on the admin plane: in secure mode a secret is shown once, nothing is edited, revoking works. */
+class SecureModeAdminIT {
+    @TempDir
+    static Path home;
+
+    static GatewayFixture gw;
+    static OpenApiContract contract;
+    static AdminClient admin;
+    static AdminClient alice;
+
+    @BeforeAll
+    static void start() {
+        gw = GatewayFixture.start(
+                home,
+                Map.of("token.secure.mode", "true", "login.max.failures", "1000"),
+                GatewayFixture.headerUpstream());
+        gw.server.localUsers().add("root", null, null, UserRole.ADMIN, "root-password".toCharArray());
+        gw.server.localUsers().add("alice", null, null, UserRole.USER, "alice-password".toCharArray());
+        contract = new OpenApiContract();
+        admin = AdminClient.basic(gw, contract, "root", "root-password");
+        alice = AdminClient.basic(gw, contract, "alice", "alice-password");
+    }
+
+    @AfterAll
+    static void stop() {
+        gw.close();
+    }
+
+    @Test
+    void theSecretIsShownOnceAtCreationAndNeverAgain() throws Exception {
+        Reply created = alice.post("/tokens", Map.of("name", "once", "user", "alice"));
+        assertThat(created.status()).isEqualTo(201);
+        String secret = created.json().get("token").asText();
+        String id = created.json().get("id").asText();
+        assertThat(gw.get("/rest/api/2/issue/AAA-1", GatewayFixture.basic("alice", secret))
+                        .statusCode())
+                .isEqualTo(200);
+
+        for (AdminClient caller : new AdminClient[] {alice, admin}) {
+            Reply reveal = caller.get("/tokens/" + id + "/secret");
+            assertThat(reveal.status()).isEqualTo(409);
+            assertThat(reveal.json().get("message").asText()).contains("secure mode");
+            assertThat(reveal.body()).doesNotContain(secret);
+        }
+        assertThat(admin.get("/tokens/" + id).body()).doesNotContain(secret);
+        assertThat(admin.get("/tokens?limit=1000").body()).doesNotContain(secret);
+        JsonNode refused = awaitEvents(admin, "/audit?token=" + id + "&kind=TOKEN_REVEAL", 2)
+                .get(0);
+        assertThat(refused.get("decision").asText()).isEqualTo("DENY");
+        assertThat(refused.get("status").asInt()).isEqualTo(409);
+    }
+
+    @Test
+    void nothingCanBeEditedButRevokingWorks() throws Exception {
+        JsonNode created = admin.post(
+                        "/tokens", Map.of("name", "frozen", "user", "alice", "limits", ".*/rest/api/2/issue/AAA.*"))
+                .json();
+        String id = created.get("id").asText();
+        String secret = created.get("token").asText();
+        for (Map<String, Object> edit : java.util.List.<Map<String, Object>>of(
+                Map.of("name", "renamed"),
+                Map.of("limits", ""),
+                Map.of("daysUntilExpiry", 1),
+                Map.of("allowedIps", "10.0.0.0/8"),
+                Map.of())) {
+            Reply reply = admin.patch("/tokens/" + id, edit);
+            assertThat(reply.status()).as(edit.toString()).isEqualTo(409);
+            assertThat(reply.json().get("message").asText()).contains("secure mode");
+        }
+        JsonNode unchanged = admin.get("/tokens/" + id).json();
+        assertThat(unchanged.get("name").asText()).isEqualTo("frozen");
+        assertThat(unchanged.get("limits").asText()).isEqualTo(".*/rest/api/2/issue/AAA.*");
+
+        Reply revoked = alice.post("/tokens/" + id + "/revoke", null);
+        assertThat(revoked.status()).isEqualTo(200);
+        assertThat(revoked.json().get("status").asText()).isEqualTo("revoked");
+        assertThat(gw.get("/rest/api/2/issue/AAA-1", GatewayFixture.basic("alice", secret))
+                        .statusCode())
+                .isEqualTo(401);
+    }
+
+    @Test
+    void theModeIsShownToEveryone() {
+        assertThat(alice.get("/me").json().get("secureMode").asBoolean()).isTrue();
+        assertThat(admin.get("/settings").json().get("secureMode").asBoolean()).isTrue();
+    }
+}
