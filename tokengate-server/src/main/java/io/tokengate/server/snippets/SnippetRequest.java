@@ -2,6 +2,7 @@ package io.tokengate.server.snippets;
 
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Locale;
 
@@ -23,7 +24,8 @@ import java.util.Locale;
  *     quotes, a {@code %} that starts no escape) are percent-encoded in the snippets, valid
  *     {@code %XX} escapes are kept. No fragment ({@code #}), no {@code .} or {@code ..} segment.
  * @param body the request body, or null for none; not with GET or HEAD, no NUL character, at
- *     most {@value #MAX_BODY} characters; sent as UTF-8
+ *     most {@value #MAX_BODY_BYTES} bytes in UTF-8 (curl gets it as one command-line argument,
+ *     and Linux refuses an argument over 128 KiB); sent as UTF-8
  * @param contentType the body's media type; null or blank means {@code application/json} when
  *     there is a body; must be null without a body; printable ASCII
  */
@@ -39,7 +41,7 @@ public record SnippetRequest(
     public static final int MAX_USER = 255;
     public static final int MAX_SECRET = 1024;
     public static final int MAX_PATH_AND_QUERY = 8192;
-    public static final int MAX_BODY = 1024 * 1024;
+    public static final int MAX_BODY_BYTES = 64 * 1024;
     static final String DEFAULT_CONTENT_TYPE = "application/json";
 
     public SnippetRequest {
@@ -184,8 +186,9 @@ public record SnippetRequest(
             throw new InvalidSnippetRequestException(
                     "body", "a " + method + " request has no body (fetch and others refuse one); use POST or PUT");
         }
-        if (body.length() > MAX_BODY) {
-            throw new InvalidSnippetRequestException("body", "is longer than " + MAX_BODY + " characters");
+        if (body.length() > MAX_BODY_BYTES || body.getBytes(StandardCharsets.UTF_8).length > MAX_BODY_BYTES) {
+            throw new InvalidSnippetRequestException(
+                    "body", "is longer than " + MAX_BODY_BYTES + " bytes in UTF-8; a snippet shows a sample call");
         }
         if (body.indexOf('\0') >= 0) {
             throw new InvalidSnippetRequestException(

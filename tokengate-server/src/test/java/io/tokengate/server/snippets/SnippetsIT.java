@@ -13,7 +13,9 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
 import java.util.Base64;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -135,6 +137,31 @@ class SnippetsIT {
         try (Stream<Path> files = Files.list(work)) {
             assertThat(files.map(p -> p.getFileName().toString())).noneMatch(name -> name.startsWith("pwned"));
         }
+    }
+
+    /**
+     * The largest body a snippet takes: one argument of curl's command line, and more than one
+     * Java string constant holds (each emoji takes 6 bytes in a class file).
+     */
+    @ParameterizedTest
+    @EnumSource(Language.class)
+    void sendsTheLargestBodyWhole(Language language, @TempDir Path work) throws Exception {
+        CreatedToken token = gw.createToken(TokenSpec.bound("large", "bob", "admin"));
+        String body = "{\"body\":\"" + "😀".repeat((SnippetRequest.MAX_BODY_BYTES - 11) / 4) + "\"}";
+        SnippetRequest request = SnippetRequest.of(
+                        publicUrl(), "bob", token.secret().reveal(), "PUT", "/rest/api/2/echo/large")
+                .withBody(body, null);
+
+        SnippetRunner.Call call = SnippetRunner.execute(language, snippet(language, request), work);
+
+        call.status().ifPresent(status -> assertThat(status).as(call.body()).isEqualTo(200));
+        JsonNode echo = JSON.readTree(call.body());
+        assertThat(echo.get("method").asText()).isEqualTo("PUT");
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        assertThat(echo.get("bodyLength").asLong()).isEqualTo(bytes.length);
+        assertThat(echo.get("bodySha256").asText())
+                .isEqualTo(HexFormat.of()
+                        .formatHex(MessageDigest.getInstance("SHA-256").digest(bytes)));
     }
 
     private static String snippet(Language language, SnippetRequest request) {
