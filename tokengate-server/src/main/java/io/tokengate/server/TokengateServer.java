@@ -75,7 +75,10 @@ public final class TokengateServer implements AutoCloseable {
             LocalUsers localUsers = new LocalUsers(store.users(), new PasswordHasher());
             Handler.Sequence planes = new Handler.Sequence(
                     new OnConnector(DATA, new GatewayHandler(gateway, store.tokens(), store.auditSink(), users, clock)),
-                    new OnConnector(ADMIN, AdminHandler.create(config, store, localUsers, users::invalidate, clock)));
+                    new OnConnector(
+                            ADMIN,
+                            AdminHandler.create(
+                                    config, store, localUsers, users::invalidate, gateway.publicUrl(), clock)));
             server.setHandler(new GracefulHandler(planes));
             server.setErrorHandler(new JsonErrorHandler());
             server.setStopTimeout(DRAIN.toMillis());

@@ -40,9 +40,17 @@ public final class AdminHandler extends Handler.Abstract {
      *     {@code /api/v1/users})
      * @param usersChanged drops what the data plane caches about users, after a change here
      */
+    /**
+     * @param gatewayUrl the gateway's public URL, for code snippets
+     */
     public static AdminHandler create(
-            TokengateConfig config, Store store, LocalUsers localUsers, Runnable usersChanged, Clock clock) {
-        Wiring wiring = wire(config, store, localUsers, usersChanged, clock);
+            TokengateConfig config,
+            Store store,
+            LocalUsers localUsers,
+            Runnable usersChanged,
+            String gatewayUrl,
+            Clock clock) {
+        Wiring wiring = wire(config, store, localUsers, usersChanged, gatewayUrl, clock);
         return new AdminHandler(
                 store, new ApiHandler(wiring.router(), wiring.authenticator(), config.trustedProxies()));
     }
@@ -50,13 +58,19 @@ public final class AdminHandler extends Handler.Abstract {
     /** Every route of the API, for tests that compare them with openapi.yaml. */
     static Router router(
             TokengateConfig config, Store store, LocalUsers localUsers, Runnable usersChanged, Clock clock) {
-        return wire(config, store, localUsers, usersChanged, clock).router();
+        return wire(config, store, localUsers, usersChanged, "http://localhost", clock)
+                .router();
     }
 
     private record Wiring(Router router, Authenticator authenticator) {}
 
     private static Wiring wire(
-            TokengateConfig config, Store store, LocalUsers localUsers, Runnable usersChanged, Clock clock) {
+            TokengateConfig config,
+            Store store,
+            LocalUsers localUsers,
+            Runnable usersChanged,
+            String gatewayUrl,
+            Clock clock) {
         AdminConfig admin = config.admin();
         IdentitySource source = admin.identitySource() == AdminConfig.IdentitySource.JIRA
                 ? new JiraIdentity(config.upstream().orElseThrow(), config.connectTimeout())
@@ -74,6 +88,7 @@ public final class AdminHandler extends Handler.Abstract {
         Router router = new Router();
         TokenResource tokens = new TokenResource(store.tokens(), audit, clock);
         tokens.routes(router);
+        new SnippetResource(tokens, store.tokens(), audit, gatewayUrl).routes(router);
         new CheckResource(tokens).routes(router);
         new AuditResource(store.auditLog()).routes(router);
         new SettingsResource(config).routes(router);

@@ -87,6 +87,8 @@ class OpenApiIT {
         admin.patch("/tokens/" + id, Map.of("name", "tour, renamed", "allowedIps", List.of("127.0.0.1")));
         admin.patch("/tokens/" + id, Map.of("allowedIps", "300.1.1.1"));
         admin.get("/tokens/" + id + "/secret");
+        admin.get("/tokens/" + id + "/snippets?method=POST&path=/rest/api/2/issue/ISSUE-1/comment&body=%7B%7D");
+        admin.get("/tokens/" + id + "/snippets?body=%7B%7D");
         admin.post("/tokens/" + id + "/rotate", null);
         admin.post("/tokens/" + id + "/revoke", null);
         admin.post("/tokens/" + id + "/rotate", null);

@@ -57,10 +57,14 @@ class SecureModeAdminIT {
             assertThat(reveal.status()).isEqualTo(409);
             assertThat(reveal.json().get("message").asText()).contains("secure mode");
             assertThat(reveal.body()).doesNotContain(secret);
+            Reply snippets = caller.get("/tokens/" + id + "/snippets");
+            assertThat(snippets.status()).isEqualTo(409);
+            assertThat(snippets.json().get("message").asText()).contains("secure mode");
+            assertThat(snippets.body()).doesNotContain(secret);
         }
         assertThat(admin.get("/tokens/" + id).body()).doesNotContain(secret);
         assertThat(admin.get("/tokens?limit=1000").body()).doesNotContain(secret);
-        JsonNode refused = awaitEvents(admin, "/audit?token=" + id + "&kind=TOKEN_REVEAL", 2)
+        JsonNode refused = awaitEvents(admin, "/audit?token=" + id + "&kind=TOKEN_REVEAL", 4)
                 .get(0);
         assertThat(refused.get("decision").asText()).isEqualTo("DENY");
         assertThat(refused.get("status").asInt()).isEqualTo(409);
