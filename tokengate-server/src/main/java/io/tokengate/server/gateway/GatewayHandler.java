@@ -203,6 +203,18 @@ public final class GatewayHandler extends Handler.Wrapper {
             reject(exchange, response, callback, HttpStatus.FORBIDDEN_403, runAs.get(), runAs.get());
             return;
         }
+        Optional<String> unnameable = config.identity().cannotName(exchange.effectiveUser);
+        if (unnameable.isPresent()) {
+            reject(
+                    exchange,
+                    response,
+                    callback,
+                    HttpStatus.FORBIDDEN_403,
+                    "This user cannot be passed to the upstream unambiguously: " + unnameable.get()
+                            + " (only printable ASCII names are supported).",
+                    "effective user cannot be named upstream: " + unnameable.get());
+            return;
+        }
         authorize(exchange, path, query, request, response, callback);
     }
 

@@ -3,6 +3,7 @@ package io.tokengate.server.gateway;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.Locale;
+import java.util.Optional;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
 
@@ -54,6 +55,29 @@ public abstract sealed class UpstreamIdentity {
      *     user-credential} mode only), else null
      */
     abstract void apply(HttpFields.Mutable headers, String effectiveUser, String userCredential);
+
+    /**
+     * Why {@code user} cannot be named to the upstream exactly, or empty when it can. A header
+     * value is a byte string: Jetty writes characters above U+00FF as spaces, an upstream may
+     * decode Latin-1 or UTF-8, and most trim spaces, so {@code admin😀} or {@code "admin "} could
+     * arrive as {@code admin}. Only printable ASCII without surrounding spaces is unambiguous;
+     * anything else is refused rather than passed on as possibly somebody else.
+     */
+    Optional<String> cannotName(String user) {
+        if (user == null || user.isEmpty() || user.length() > 255) {
+            return Optional.of("the user name is empty or longer than 255 characters");
+        }
+        if (user.charAt(0) == ' ' || user.charAt(user.length() - 1) == ' ') {
+            return Optional.of("the user name starts or ends with a space");
+        }
+        for (int i = 0; i < user.length(); i++) {
+            char c = user.charAt(i);
+            if (c < 0x20 || c > 0x7e) {
+                return Optional.of("the user name has characters outside printable ASCII");
+            }
+        }
+        return Optional.empty();
+    }
 
     /** Whether forwarding needs the effective user's own stored credential. */
     boolean needsUserCredential() {
@@ -128,6 +152,12 @@ public abstract sealed class UpstreamIdentity {
         @Override
         boolean needsUserCredential() {
             return true;
+        }
+
+        /** The user is not named to the upstream in this mode; its own credential speaks for it. */
+        @Override
+        Optional<String> cannotName(String user) {
+            return Optional.empty();
         }
 
         @Override
