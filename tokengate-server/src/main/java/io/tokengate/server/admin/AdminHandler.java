@@ -9,6 +9,7 @@ import io.tokengate.server.users.CachedIdentity;
 import io.tokengate.server.users.IdentitySource;
 import io.tokengate.server.users.JiraIdentity;
 import io.tokengate.server.users.LocalUsers;
+import io.tokengate.server.users.OperatorIdentity;
 import io.tokengate.store.Store;
 import io.tokengate.store.StoreHealth;
 import java.time.Clock;
@@ -50,7 +51,32 @@ public final class AdminHandler extends Handler.Abstract {
             Runnable usersChanged,
             String gatewayUrl,
             Clock clock) {
-        Wiring wiring = wire(config, store, localUsers, usersChanged, gatewayUrl, clock);
+        return create(config, store, localUsers, usersChanged, gatewayUrl, clock, null);
+    }
+
+    /**
+     * The admin plane for a command line working offline on a home directory: the same API, whose
+     * only identity is {@code operator}.
+     */
+    public static AdminHandler forOperator(
+            TokengateConfig config,
+            Store store,
+            LocalUsers localUsers,
+            String gatewayUrl,
+            Clock clock,
+            OperatorIdentity operator) {
+        return create(config, store, localUsers, () -> {}, gatewayUrl, clock, operator);
+    }
+
+    private static AdminHandler create(
+            TokengateConfig config,
+            Store store,
+            LocalUsers localUsers,
+            Runnable usersChanged,
+            String gatewayUrl,
+            Clock clock,
+            IdentitySource only) {
+        Wiring wiring = wire(config, store, localUsers, usersChanged, gatewayUrl, clock, only);
         return new AdminHandler(
                 store, new ApiHandler(wiring.router(), wiring.authenticator(), config.trustedProxies()));
     }
@@ -58,7 +84,7 @@ public final class AdminHandler extends Handler.Abstract {
     /** Every route of the API, for tests that compare them with openapi.yaml. */
     static Router router(
             TokengateConfig config, Store store, LocalUsers localUsers, Runnable usersChanged, Clock clock) {
-        return wire(config, store, localUsers, usersChanged, "http://localhost", clock)
+        return wire(config, store, localUsers, usersChanged, "http://localhost", clock, null)
                 .router();
     }
 
@@ -70,11 +96,14 @@ public final class AdminHandler extends Handler.Abstract {
             LocalUsers localUsers,
             Runnable usersChanged,
             String gatewayUrl,
-            Clock clock) {
+            Clock clock,
+            IdentitySource only) {
         AdminConfig admin = config.admin();
-        IdentitySource source = admin.identitySource() == AdminConfig.IdentitySource.JIRA
-                ? new JiraIdentity(config.upstream().orElseThrow(), config.connectTimeout())
-                : localUsers;
+        IdentitySource source = only != null
+                ? only
+                : admin.identitySource() == AdminConfig.IdentitySource.JIRA
+                        ? new JiraIdentity(config.upstream().orElseThrow(), config.connectTimeout())
+                        : localUsers;
         CachedIdentity identity = new CachedIdentity(source, admin.credentialCache());
         AdminAudit audit = new AdminAudit(
                 store.auditSink(), config.auditReserveWait(), config.store().nodeId(), clock);

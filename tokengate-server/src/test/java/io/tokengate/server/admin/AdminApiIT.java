@@ -405,17 +405,6 @@ class AdminApiIT {
     }
 
     @Test
-    void codeSnippetsAreNotServedYet() {
-        String id = admin.post("/tokens", Map.of("name", "snippets", "user", "alice"))
-                .json()
-                .get("id")
-                .asText();
-        // GET /tokens/{id}/snippets waits for io.tokengate.server.snippets; until then it is no route.
-        HttpResponse<String> response = raw("GET", "/api/v1/tokens/" + id + "/snippets", ADMIN, ADMIN_PASSWORD);
-        assertThat(response.statusCode()).isEqualTo(404);
-    }
-
-    @Test
     void unknownRoutesAndMethodsAnswerJsonErrors() throws Exception {
         HttpResponse<String> missing = raw("GET", "/api/v1/nothing-here", ADMIN, ADMIN_PASSWORD);
         assertThat(missing.statusCode()).isEqualTo(404);
