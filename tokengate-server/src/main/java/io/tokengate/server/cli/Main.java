@@ -13,6 +13,9 @@ import picocli.CommandLine.Command;
             ServeCommand.class,
             DemoCommand.class,
             CheckCommand.class,
+            TokenCommand.class,
+            AuditCommand.class,
+            UserCommand.class,
             ConfigCommand.class,
             DbCommand.class,
             CommandLine.HelpCommand.class
@@ -25,7 +28,19 @@ public final class Main implements Runnable {
     private CommandLine.Model.CommandSpec spec;
 
     public static void main(String[] args) {
+        quietUnlessServing(args);
         System.exit(commandLine().execute(args));
+    }
+
+    /**
+     * Servers log at INFO; one-shot commands only warn, so that their output is what the user
+     * asked for. {@code TOKENGATE_LOG_LEVEL} overrides both. Must run before the first logger.
+     */
+    private static void quietUnlessServing(String[] args) {
+        boolean serving = args.length > 0 && (args[0].equals("serve") || args[0].equals("demo"));
+        if (!serving && System.getenv("TOKENGATE_LOG_LEVEL") == null) {
+            System.setProperty("TOKENGATE_LOG_LEVEL", "WARN");
+        }
     }
 
     /** The configured command line, for {@link #main} and for tests. */

@@ -11,7 +11,7 @@ import java.util.Optional;
 /**
  * The operator of a command-line session working offline on a home directory: whoever can read
  * the home's key file already controls every token, so the command line acts as an admin named
- * {@code cli:<os user>}, with a one-time random password that never leaves the process. The admin
+ * {@code cli/<os user>} (no colon: Basic credentials could not carry it), with a one-time random password that never leaves the process. The admin
  * API behind it is the same one a server runs, so validation, audit and output are the same.
  */
 public final class OperatorIdentity implements IdentitySource {
@@ -27,7 +27,7 @@ public final class OperatorIdentity implements IdentitySource {
     public static OperatorIdentity forCurrentUser() {
         byte[] random = new byte[32];
         new SecureRandom().nextBytes(random);
-        String name = "cli:" + System.getProperty("user.name", "operator");
+        String name = "cli/" + System.getProperty("user.name", "operator").replace(':', '_');
         byte[] password =
                 Base64.getUrlEncoder().withoutPadding().encodeToString(random).getBytes(StandardCharsets.US_ASCII);
         return new OperatorIdentity(new Principal(name, UserRole.ADMIN, "operator"), password);

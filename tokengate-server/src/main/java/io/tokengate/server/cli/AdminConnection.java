@@ -1,0 +1,123 @@
+package io.tokengate.server.cli;
+
+import io.tokengate.core.TokengateException;
+import io.tokengate.server.admin.AdminHandler;
+import io.tokengate.server.config.TokengateConfig;
+import io.tokengate.server.users.LocalUsers;
+import io.tokengate.server.users.OperatorIdentity;
+import io.tokengate.server.users.PasswordHasher;
+import io.tokengate.store.Store;
+import io.tokengate.store.StoreUnavailableException;
+import java.net.URI;
+import java.time.Clock;
+import java.util.Map;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+
+/**
+ * Where administrative commands go: a running server's admin API ({@code --server URL}), or,
+ * when no server is named, the same API served in this process over the home directory's store,
+ * as an operator ({@link OperatorIdentity}). Either way the commands speak HTTP to one API, so
+ * validation, audit records and JSON output are the same.
+ */
+final class AdminConnection implements AutoCloseable {
+    private final ApiClient client;
+    private final Server server;
+    private final Store store;
+
+    private AdminConnection(ApiClient client, Server server, Store store) {
+        this.client = client;
+        this.server = server;
+        this.store = store;
+    }
+
+    static AdminConnection remote(URI adminUrl, String user, char[] password) {
+        return new AdminConnection(new ApiClient(adminUrl, user, password), null, null);
+    }
+
+    /**
+     * Opens the home's store and serves the admin API on a loopback port for this process only.
+     *
+     * @throws TokengateException when the store cannot be opened; an embedded database held by a
+     *     running server is explained
+     */
+    static AdminConnection local(TokengateConfig config) {
+        Store store;
+        try {
+            store = Store.open(config.store(), Clock.systemUTC());
+        } catch (StoreUnavailableException e) {
+            if (String.valueOf(e.getMessage()).contains("already in use") || causedByLock(e)) {
+                throw new TokengateException(
+                        "the database in " + config.home().toAbsolutePath()
+                                + " is held by a running tokengate server: talk to it with --server http://ADMIN_HOST:PORT",
+                        e);
+            }
+            throw e;
+        }
+        Server server = new Server();
+        try {
+            ServerConnector connector = new ServerConnector(server);
+            connector.setHost("127.0.0.1");
+            connector.setPort(0);
+            server.addConnector(connector);
+            OperatorIdentity operator = OperatorIdentity.forCurrentUser();
+            String gatewayUrl = config.publicUrl().orElse("http://localhost:" + config.gatewayPort());
+            server.setHandler(AdminHandler.forOperator(
+                    config,
+                    store,
+                    new LocalUsers(store.users(), new PasswordHasher()),
+                    gatewayUrl,
+                    Clock.systemUTC(),
+                    operator));
+            server.start();
+            URI url = URI.create("http://127.0.0.1:" + connector.getLocalPort());
+            return new AdminConnection(new ApiClient(url, operator.name(), operator.password()), server, store);
+        } catch (Exception e) {
+            stopQuietly(server);
+            store.close();
+            throw e instanceof TokengateException t
+                    ? t
+                    : new TokengateException("cannot serve the admin API locally", e);
+        }
+    }
+
+    private static boolean causedByLock(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            String message = String.valueOf(t.getMessage());
+            if (message.contains("Database may be already in use") || message.contains("locked by another process")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    ApiClient api() {
+        return client;
+    }
+
+    boolean isLocal() {
+        return store != null;
+    }
+
+    @Override
+    public void close() {
+        if (server != null) {
+            stopQuietly(server);
+        }
+        if (store != null) {
+            store.close(); // flushes the audit records of this session
+        }
+    }
+
+    private static void stopQuietly(Server server) {
+        try {
+            server.stop();
+        } catch (Exception ignored) {
+            // nothing else to do while closing
+        }
+    }
+
+    static Map<String, String> none() {
+        return Map.of();
+    }
+}

@@ -1,0 +1,141 @@
+package io.tokengate.server.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.Map;
+import java.util.StringJoiner;
+
+/**
+ * The command line's client of the admin API ({@code /api/v1}), with Basic credentials. Error
+ * answers become {@link ApiException}s carrying the API's message and field.
+ */
+final class ApiClient {
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    private final URI base;
+    private final String authorization;
+    private final HttpClient http = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(10))
+            .build();
+
+    ApiClient(URI adminUrl, String user, char[] password) {
+        String url = adminUrl.toString();
+        this.base = URI.create((url.endsWith("/") ? url.substring(0, url.length() - 1) : url) + "/api/v1");
+        this.authorization = "Basic "
+                + Base64.getEncoder()
+                        .encodeToString((user + ":" + new String(password)).getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** An error answer of the API. */
+    static final class ApiException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+        final int status;
+        final transient JsonNode body;
+
+        ApiException(int status, JsonNode body, String message) {
+            super(message);
+            this.status = status;
+            this.body = body;
+        }
+    }
+
+    JsonNode get(String path, Map<String, String> query) {
+        return send("GET", path + query(query), null);
+    }
+
+    JsonNode post(String path, JsonNode body) {
+        return send("POST", path, body);
+    }
+
+    JsonNode patch(String path, JsonNode body) {
+        return send("PATCH", path, body);
+    }
+
+    JsonNode delete(String path) {
+        return send("DELETE", path, null);
+    }
+
+    /** Streams the body of a GET to {@code out}, for exports. */
+    void download(String path, Map<String, String> query, OutputStream out) throws IOException {
+        HttpResponse<InputStream> response =
+                exchange("GET", path + query(query), null, HttpResponse.BodyHandlers.ofInputStream());
+        try (InputStream in = response.body()) {
+            if (response.statusCode() >= 400) {
+                throw error(response.statusCode(), new String(in.readAllBytes(), StandardCharsets.UTF_8));
+            }
+            in.transferTo(out);
+        }
+    }
+
+    private JsonNode send(String method, String path, JsonNode body) {
+        try {
+            HttpResponse<String> response = exchange(method, path, body, HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() >= 400) {
+                throw error(response.statusCode(), response.body());
+            }
+            return response.body().isEmpty() ? JSON.createObjectNode() : JSON.readTree(response.body());
+        } catch (IOException e) {
+            throw new ApiException(0, null, "cannot reach the admin API at " + base + ": " + e.getMessage());
+        }
+    }
+
+    private <T> HttpResponse<T> exchange(String method, String path, JsonNode body, HttpResponse.BodyHandler<T> handler)
+            throws IOException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path))
+                .timeout(Duration.ofMinutes(5))
+                .header("Authorization", authorization)
+                .header("Accept", "application/json");
+        if (body == null) {
+            request.method(method, HttpRequest.BodyPublishers.noBody());
+        } else {
+            request.header("Content-Type", "application/json")
+                    .method(method, HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)));
+        }
+        try {
+            return http.send(request.build(), handler);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted", e);
+        }
+    }
+
+    private static ApiException error(int status, String text) {
+        JsonNode body;
+        try {
+            body = JSON.readTree(text);
+        } catch (IOException e) {
+            body = null;
+        }
+        String message =
+                body != null && body.hasNonNull("message") ? body.get("message").asText() : "HTTP " + status;
+        return new ApiException(status, body, message);
+    }
+
+    private static String query(Map<String, String> query) {
+        StringJoiner joined = new StringJoiner("&", "?", "").setEmptyValue("");
+        query.forEach((name, value) -> {
+            if (value != null) {
+                joined.add(URLEncoder.encode(name, StandardCharsets.UTF_8) + "="
+                        + URLEncoder.encode(value, StandardCharsets.UTF_8));
+            }
+        });
+        return joined.toString();
+    }
+
+    @Override
+    public String toString() {
+        return "ApiClient[" + base + "]";
+    }
+}

@@ -1,0 +1,135 @@
+package io.tokengate.server.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import java.io.OutputStream;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code tokengate audit list|export}: the audit log, newest first, filtered. */
+@Command(
+        name = "audit",
+        description = {
+            "Read the audit log: offline on --home, or on a running server with --server.",
+            "Exit codes: 0 done, 1 refused, 2 invalid configuration, 3 unreachable, 64 invalid command line."
+        },
+        subcommands = {AuditCommand.ListEvents.class, AuditCommand.Export.class})
+final class AuditCommand {
+
+    /** The filters both subcommands take, as the API's query parameters. */
+    static final class Filters {
+        @Option(names = "--token", paramLabel = "ID", description = "Only this token's records.")
+        String token;
+
+        @Option(names = "--user", description = "Only records whose Basic or effective user is this.")
+        String user;
+
+        @Option(names = "--decision", description = "ALLOW or DENY.")
+        String decision;
+
+        @Option(names = "--kind", description = "REQUEST, TOKEN_CREATE, TOKEN_REVOKE, LOGIN_FAILED, …")
+        String kind;
+
+        @Option(names = "--from", paramLabel = "ISO-8601", description = "Records at or after this instant.")
+        String from;
+
+        @Option(names = "--to", paramLabel = "ISO-8601", description = "Records before this instant.")
+        String to;
+
+        Map<String, String> query() {
+            Map<String, String> query = new LinkedHashMap<>();
+            query.put("token", token);
+            query.put("user", user);
+            query.put("decision", decision);
+            query.put("kind", kind);
+            query.put("from", from);
+            query.put("to", to);
+            return query;
+        }
+    }
+
+    @Command(name = "list", description = "List audit records, newest first.", mixinStandardHelpOptions = true)
+    static final class ListEvents extends AdminCommand {
+        @picocli.CommandLine.Mixin
+        Filters filters;
+
+        @Option(
+                names = "--limit",
+                defaultValue = "100",
+                description = "At most this many records (default ${DEFAULT-VALUE}).")
+        int limit;
+
+        @Override
+        void run(ApiClient api, PrintWriter out) throws Exception {
+            List<JsonNode> events = new ArrayList<>();
+            String cursor = null;
+            do {
+                Map<String, String> query = filters.query();
+                query.put("limit", Integer.toString(Math.min(1000, limit - events.size())));
+                query.put("cursor", cursor);
+                JsonNode page = api.get("/audit", query);
+                page.path("events").forEach(events::add);
+                cursor = page.hasNonNull("nextCursor") ? page.get("nextCursor").asText() : null;
+            } while (cursor != null && events.size() < limit);
+            if (json) {
+                ArrayNode array = ApiClient.JSON.createArrayNode();
+                events.forEach(array::add);
+                printJson(out, array);
+                return;
+            }
+            String format = "%-24s %-13s %-5s %-4s %-14s %-40s %s%n";
+            out.printf(format, "TIME", "KIND", "DEC.", "HTTP", "USER", "REQUEST", "REASON");
+            for (JsonNode e : events) {
+                String request =
+                        e.hasNonNull("method") ? text(e, "method") + " " + text(e, "path") : text(e, "tokenName");
+                out.printf(
+                        format,
+                        TokenPrinter.cut(text(e, "time"), 24),
+                        TokenPrinter.cut(text(e, "kind"), 13),
+                        text(e, "decision"),
+                        text(e, "status"),
+                        TokenPrinter.cut(
+                                e.hasNonNull("effectiveUser") ? text(e, "effectiveUser") : text(e, "actor"), 14),
+                        TokenPrinter.cut(request, 40),
+                        text(e, "reason"));
+            }
+        }
+    }
+
+    @Command(
+            name = "export",
+            description = "Export audit records as CSV or JSON Lines, streaming.",
+            mixinStandardHelpOptions = true)
+    static final class Export extends AdminCommand {
+        @picocli.CommandLine.Mixin
+        Filters filters;
+
+        @Option(names = "--format", defaultValue = "csv", description = "csv or jsonl (default ${DEFAULT-VALUE}).")
+        String format;
+
+        @Option(names = "--output", paramLabel = "FILE", description = "Write here instead of standard output.")
+        Path output;
+
+        @Override
+        void run(ApiClient api, PrintWriter out) throws Exception {
+            Map<String, String> query = filters.query();
+            query.put("format", format);
+            if (output == null) {
+                out.flush();
+                api.download("/audit/export", query, System.out);
+                System.out.flush();
+                return;
+            }
+            try (OutputStream file = Files.newOutputStream(output)) {
+                api.download("/audit/export", query, file);
+            }
+        }
+    }
+}

@@ -1,0 +1,63 @@
+package io.tokengate.server.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.PrintWriter;
+
+/** Tokens as people read them on a terminal; {@code --json} prints the API's JSON instead. */
+final class TokenPrinter {
+    private TokenPrinter() {}
+
+    static void details(PrintWriter out, JsonNode token) {
+        out.println("id           " + AdminCommand.text(token, "id"));
+        out.println("name         " + AdminCommand.text(token, "name"));
+        out.println("user         "
+                + (token.path("unbound").asBoolean() ? "(unbound: any user)" : AdminCommand.text(token, "user")));
+        out.println("status       " + AdminCommand.text(token, "status"));
+        out.println("created      " + AdminCommand.text(token, "createdAt") + " by "
+                + AdminCommand.text(token, "createdBy"));
+        out.println(
+                "expires      " + (token.path("expiresAt").isNull() ? "never" : AdminCommand.text(token, "expiresAt")));
+        if (!token.path("revokedAt").isNull()) {
+            out.println("revoked      " + AdminCommand.text(token, "revokedAt"));
+        }
+        StringBuilder ips = new StringBuilder();
+        token.path("allowedIps")
+                .forEach(ip -> ips.append(ips.length() == 0 ? "" : ", ").append(ip.asText()));
+        out.println("allowed IPs  " + (ips.length() == 0 ? "any" : ips));
+        out.println("last used    " + AdminCommand.text(token, "lastUsedAt") + " from "
+                + AdminCommand.text(token, "lastUsedIp") + " ("
+                + token.path("useCount").asLong() + " uses)");
+        out.println("secret hint  " + AdminCommand.text(token, "hint"));
+        String limits = token.path("limits").asText("");
+        out.println("limits       " + (limits.isBlank() ? "(none: every supported endpoint)" : ""));
+        if (!limits.isBlank()) {
+            limits.lines().forEach(line -> out.println("  " + line));
+        }
+    }
+
+    /** The secret of a create or rotate, with the warning it deserves. */
+    static void secret(PrintWriter out, JsonNode token) {
+        out.println();
+        out.println("Secret (shown once: store it now, it cannot be shown again in secure mode):");
+        out.println("  " + AdminCommand.text(token, "token"));
+    }
+
+    static void table(PrintWriter out, Iterable<JsonNode> tokens) {
+        String format = "%-22s %-28s %-16s %-8s %-20s %s%n";
+        out.printf(format, "ID", "NAME", "USER", "STATUS", "EXPIRES", "LAST USED");
+        for (JsonNode token : tokens) {
+            out.printf(
+                    format,
+                    AdminCommand.text(token, "id"),
+                    cut(AdminCommand.text(token, "name"), 28),
+                    token.path("unbound").asBoolean() ? "(unbound)" : cut(AdminCommand.text(token, "user"), 16),
+                    AdminCommand.text(token, "status"),
+                    token.path("expiresAt").isNull() ? "never" : cut(AdminCommand.text(token, "expiresAt"), 20),
+                    AdminCommand.text(token, "lastUsedAt"));
+        }
+    }
+
+    static String cut(String text, int width) {
+        return text.length() <= width ? text : text.substring(0, width - 1) + "…";
+    }
+}

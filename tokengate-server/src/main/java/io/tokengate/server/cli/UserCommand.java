@@ -1,0 +1,146 @@
+package io.tokengate.server.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.BufferedReader;
+import java.io.Console;
+import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.util.Arrays;
+import java.util.Map;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code tokengate user add|list|remove}: local users of the admin plane. */
+@Command(
+        name = "user",
+        description = {
+            "Manage local users (identity.source = local): offline on --home, or on a running server with --server.",
+            "Exit codes: 0 done, 1 refused, 2 invalid configuration, 3 unreachable, 64 invalid command line."
+        },
+        subcommands = {UserCommand.Add.class, UserCommand.ListUsers.class, UserCommand.Remove.class})
+final class UserCommand {
+
+    @Command(
+            name = "add",
+            description = {
+                "Add a local user. The password comes from --password-stdin, else a prompt, else it is generated and printed once.",
+                "Offline on a fresh home, this is how the first admin is made."
+            },
+            mixinStandardHelpOptions = true)
+    static final class Add extends AdminCommand {
+        @Parameters(paramLabel = "NAME", description = "Log-in name.")
+        String name;
+
+        @Option(
+                names = "--email",
+                description = "E-mail address (a token bound to the user also accepts it as Basic user).")
+        String email;
+
+        @Option(names = "--display-name", description = "Name to show.")
+        String displayName;
+
+        @Option(names = "--admin", description = "Make the user an admin.")
+        boolean admin;
+
+        @Option(names = "--password-stdin", description = "Read the password from the first line of standard input.")
+        boolean passwordStdin;
+
+        @Override
+        void run(ApiClient api, PrintWriter out) throws Exception {
+            boolean generated = false;
+            char[] password;
+            if (passwordStdin) {
+                String line = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();
+                password = line == null ? new char[0] : line.toCharArray();
+            } else if (System.console() != null) {
+                password = prompt(System.console());
+            } else {
+                password = generate();
+                generated = true;
+            }
+            ObjectNode body = ApiClient.JSON
+                    .createObjectNode()
+                    .put("name", name)
+                    .put("password", new String(password))
+                    .put("role", admin ? "admin" : "user");
+            Arrays.fill(password, '\0');
+            if (email != null) {
+                body.put("email", email);
+            }
+            if (displayName != null) {
+                body.put("displayName", displayName);
+            }
+            JsonNode user = api.post("/users", body);
+            if (json) {
+                printJson(out, user);
+            } else {
+                out.println("added " + text(user, "role") + " " + text(user, "name"));
+            }
+            if (generated) {
+                spec.commandLine()
+                        .getErr()
+                        .println(
+                                "password (shown once): " + body.get("password").asText());
+            }
+        }
+
+        private static char[] prompt(Console console) {
+            char[] first = console.readPassword("New password: ");
+            char[] second = console.readPassword("Again: ");
+            if (first == null || !Arrays.equals(first, second)) {
+                throw new io.tokengate.core.TokengateException("the passwords differ");
+            }
+            return first;
+        }
+
+        private static char[] generate() {
+            String alphabet = "abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+            SecureRandom random = new SecureRandom();
+            char[] password = new char[20];
+            for (int i = 0; i < password.length; i++) {
+                password[i] = alphabet.charAt(random.nextInt(alphabet.length()));
+            }
+            return password;
+        }
+    }
+
+    @Command(name = "list", description = "List local users.", mixinStandardHelpOptions = true)
+    static final class ListUsers extends AdminCommand {
+        @Override
+        void run(ApiClient api, PrintWriter out) throws Exception {
+            JsonNode users = api.get("/users", Map.of());
+            if (json) {
+                printJson(out, users.path("users"));
+                return;
+            }
+            out.printf("%-24s %-6s %-32s %s%n", "NAME", "ROLE", "E-MAIL", "DISPLAY NAME");
+            for (JsonNode user : users.path("users")) {
+                out.printf(
+                        "%-24s %-6s %-32s %s%n",
+                        text(user, "name"), text(user, "role"), text(user, "email"), text(user, "displayName"));
+            }
+        }
+    }
+
+    @Command(
+            name = "remove",
+            description = "Remove a local user; their sessions end at once.",
+            mixinStandardHelpOptions = true)
+    static final class Remove extends AdminCommand {
+        @Parameters(paramLabel = "NAME", description = "Log-in name.")
+        String name;
+
+        @Override
+        void run(ApiClient api, PrintWriter out) throws Exception {
+            api.delete("/users/"
+                    + java.net.URLEncoder.encode(name, StandardCharsets.UTF_8).replace("+", "%20"));
+            if (!json) {
+                out.println("removed " + name);
+            }
+        }
+    }
+}

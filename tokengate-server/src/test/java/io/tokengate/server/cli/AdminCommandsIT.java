@@ -1,0 +1,212 @@
+package io.tokengate.server.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.tokengate.server.GatewayFixture;
+import io.tokengate.store.UserRole;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code tokengate token|audit|user} from the runnable jar, as an administrator's shell runs
+ * them: offline on a home directory, and against a running server with {@code --server}.
+ */
+class AdminCommandsIT {
+    private static final Path JAR = Path.of("target", "tokengate.jar");
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String OPERATOR = "cli/" + System.getProperty("user.name");
+
+    private record Result(int exit, String out, String err) {
+        JsonNode json() throws IOException {
+            return JSON.readTree(out);
+        }
+    }
+
+    private static Result run(Map<String, String> env, String stdin, String... args) throws Exception {
+        List<String> command = new ArrayList<>(
+                List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", JAR.toString()));
+        command.addAll(List.of(args));
+        ProcessBuilder builder = new ProcessBuilder(command);
+        builder.environment().keySet().removeIf(k -> k.startsWith("TOKENGATE_"));
+        builder.environment().putAll(env);
+        Process process = builder.start();
+        try (OutputStream in = process.getOutputStream()) {
+            if (stdin != null) {
+                in.write(stdin.getBytes(StandardCharsets.UTF_8));
+            }
+        }
+        String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        String err = new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        return new Result(process.exitValue(), out, err);
+    }
+
+    private static Result offline(Path home, String... args) throws Exception {
+        List<String> all = new ArrayList<>(List.of(args));
+        all.addAll(List.of("--home", home.toString()));
+        return run(Map.of(), null, all.toArray(String[]::new));
+    }
+
+    @Test
+    void offlineOnAHomeDirectoryTheWholeLifecycleIsAuditedAndServedLater(@TempDir Path home) throws Exception {
+        Result admin = run(
+                Map.of(),
+                "first-admin-password\n",
+                "user",
+                "add",
+                "root",
+                "--admin",
+                "--email",
+                "root@example.com",
+                "--password-stdin",
+                "--home",
+                home.toString());
+        assertThat(admin.exit()).as(admin.err()).isZero();
+        assertThat(admin.out()).contains("added admin root");
+        assertThat(admin.err()).as("no log noise from one-shot commands").doesNotContain("INFO");
+
+        Result created = offline(
+                home,
+                "token",
+                "create",
+                "--name",
+                "CI reads JRA",
+                "--user",
+                "alice",
+                "--days",
+                "30",
+                "--limits",
+                ".*/rest/api/2/issue/JRA.*",
+                "--json");
+        assertThat(created.exit()).as(created.err()).isZero();
+        String id = created.json().get("id").asText();
+        String firstSecret = created.json().get("token").asText();
+        assertThat(created.json().get("createdBy").asText()).isEqualTo(OPERATOR);
+
+        Result invalid = offline(home, "token", "create", "--name", "x", "--user", "bob", "--limits", "[pots].*");
+        assertThat(invalid.exit()).isEqualTo(AdminCommand.REFUSED);
+        assertThat(invalid.err())
+                .contains("line 1, column 2: unknown HTTP method 'pots' (did you mean POST?) (limits)");
+        assertThat(offline(home, "token", "create", "--name", "x").exit())
+                .as("neither --user nor --unbound")
+                .isEqualTo(Main.USAGE);
+
+        Result listed = offline(home, "token", "list", "--json");
+        assertThat(listed.json()).extracting(t -> t.get("id").asText()).containsExactly(id);
+        assertThat(offline(home, "token", "show", id).out())
+                .contains("CI reads JRA")
+                .contains("alice");
+        Result edited = offline(home, "token", "edit", id, "--limits", ".*/rest/api/2/issue/(JRA|ABC).*", "--json");
+        assertThat(edited.json().get("limits").asText()).isEqualTo(".*/rest/api/2/issue/(JRA|ABC).*");
+        Result rotated = offline(home, "token", "rotate", id, "--json");
+        String secret = rotated.json().get("token").asText();
+        assertThat(secret).isNotEqualTo(firstSecret);
+        String revokedId = offline(home, "token", "create", "--name", "to revoke", "--user", "alice", "--json")
+                .json()
+                .get("id")
+                .asText();
+        assertThat(offline(home, "token", "revoke", revokedId).out()).startsWith("revoked " + revokedId);
+
+        Result audit = offline(home, "audit", "list", "--json");
+        assertThat(audit.json())
+                .extracting(e -> e.get("kind").asText() + " "
+                        + e.get("decision").asText() + " " + e.get("actor").asText())
+                .contains(
+                        "USER_ADD ALLOW " + OPERATOR,
+                        "TOKEN_CREATE ALLOW " + OPERATOR,
+                        "TOKEN_CREATE DENY " + OPERATOR,
+                        "TOKEN_EDIT ALLOW " + OPERATOR,
+                        "TOKEN_ROTATE ALLOW " + OPERATOR,
+                        "TOKEN_REVOKE ALLOW " + OPERATOR);
+        Result csv = offline(home, "audit", "export", "--format", "csv", "--kind", "TOKEN_ROTATE");
+        assertThat(csv.out().lines().toList()).hasSize(2).first().asString().startsWith("time,requestId,");
+        assertThat(csv.out()).doesNotContain(secret).doesNotContain(firstSecret);
+
+        try (GatewayFixture gw = GatewayFixture.start(home, Map.of(), GatewayFixture.headerUpstream())) {
+            assertThat(gw.get("/rest/api/2/issue/ABC-1", GatewayFixture.basic("alice", secret))
+                            .statusCode())
+                    .isEqualTo(200);
+            assertThat(gw.get("/rest/api/2/issue/ABC-1", GatewayFixture.basic("alice", firstSecret))
+                            .statusCode())
+                    .as("rotated away")
+                    .isEqualTo(401);
+            Result held = offline(home, "token", "list");
+            assertThat(held.exit()).isEqualTo(AdminCommand.UNAVAILABLE);
+            assertThat(held.err())
+                    .contains("held by a running tokengate server")
+                    .contains("--server");
+        }
+    }
+
+    @Test
+    void againstARunningServer(@TempDir Path home) throws Exception {
+        try (GatewayFixture gw = GatewayFixture.start(home, Map.of(), GatewayFixture.headerUpstream())) {
+            gw.server.localUsers().add("root", null, null, UserRole.ADMIN, "root-password-1".toCharArray());
+            Map<String, String> env = Map.of("TOKENGATE_ADMIN_PASSWORD", "root-password-1");
+            String server = gw.server.adminUri().toString();
+
+            Result created = run(
+                    env,
+                    null,
+                    "token",
+                    "create",
+                    "--server",
+                    server,
+                    "--login",
+                    "root",
+                    "--name",
+                    "remote",
+                    "--user",
+                    "bob",
+                    "--json");
+            assertThat(created.exit()).as(created.err()).isZero();
+            String secret = created.json().get("token").asText();
+            assertThat(gw.get("/rest/api/2/issue/AAA-1", GatewayFixture.basic("bob", secret))
+                            .statusCode())
+                    .isEqualTo(200);
+
+            Result audit = run(
+                    env,
+                    null,
+                    "audit",
+                    "list",
+                    "--server",
+                    server,
+                    "--login",
+                    "root",
+                    "--user",
+                    "bob",
+                    "--kind",
+                    "REQUEST",
+                    "--json");
+            assertThat(audit.json())
+                    .anySatisfy(e -> assertThat(e.get("path").asText()).isEqualTo("/rest/api/2/issue/AAA-1"));
+
+            Result wrong = run(
+                    Map.of("TOKENGATE_ADMIN_PASSWORD", "nope"),
+                    null,
+                    "token",
+                    "list",
+                    "--server",
+                    server,
+                    "--login",
+                    "root");
+            assertThat(wrong.exit()).isEqualTo(AdminCommand.REFUSED);
+            assertThat(wrong.err()).startsWith("tokengate: ");
+
+            Result down = run(env, null, "token", "list", "--server", "http://127.0.0.1:9", "--login", "root");
+            assertThat(down.exit()).isEqualTo(AdminCommand.UNAVAILABLE);
+            assertThat(down.err()).contains("cannot reach the admin API");
+        }
+    }
+}
