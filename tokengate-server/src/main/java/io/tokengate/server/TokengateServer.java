@@ -71,7 +71,8 @@ public final class TokengateServer implements AutoCloseable {
             data.open();
             admin.open();
             GatewayConfig gateway = config.gateway("http://" + hostFor(data) + ":" + data.getLocalPort());
-            StoreUserDirectory users = new StoreUserDirectory(store.users(), Duration.ofSeconds(30));
+            StoreUserDirectory users =
+                    new StoreUserDirectory(store.users(), store.upstreamCredentials(), Duration.ofSeconds(30));
             LocalUsers localUsers = new LocalUsers(store.users(), new PasswordHasher());
             Handler.Sequence planes = new Handler.Sequence(
                     new OnConnector(DATA, new GatewayHandler(gateway, store.tokens(), store.auditSink(), users, clock)),

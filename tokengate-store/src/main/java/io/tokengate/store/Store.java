@@ -37,6 +37,7 @@ public final class Store implements AutoCloseable {
     private final AuditWriter auditWriter;
     private final JdbcAuditLog auditLog;
     private final JdbcUserStore users;
+    private final UpstreamCredentials upstreamCredentials;
     private final JdbcSessionStore sessions;
     private final ScheduledExecutorService scheduler;
 
@@ -71,6 +72,7 @@ public final class Store implements AutoCloseable {
                 config.auditCloseTimeout(),
                 config.nodeId());
         this.users = new JdbcUserStore(db, clock);
+        this.upstreamCredentials = new UpstreamCredentials(users, key.cipher(random));
         this.sessions = new JdbcSessionStore(db);
         this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "tokengate-store-" + config.nodeId());
@@ -164,6 +166,11 @@ public final class Store implements AutoCloseable {
 
     public JdbcUserStore users() {
         return users;
+    }
+
+    /** Users' own upstream credentials, sealed under the key file. */
+    public UpstreamCredentials upstreamCredentials() {
+        return upstreamCredentials;
     }
 
     /** The admin plane's sign-in sessions, shared by every node. */

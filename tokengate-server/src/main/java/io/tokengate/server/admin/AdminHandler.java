@@ -132,6 +132,11 @@ public final class AdminHandler extends Handler.Abstract {
                             usersChanged.run();
                         })
                 .routes(router);
+        new CredentialResource(store.users(), store.upstreamCredentials(), audit, () -> {
+                    identity.invalidateAll();
+                    usersChanged.run();
+                })
+                .routes(router);
         new SessionResource(authenticator, sessions, audit).routes(router);
         new OpenApiResource().routes(router);
         return new Wiring(router, authenticator);

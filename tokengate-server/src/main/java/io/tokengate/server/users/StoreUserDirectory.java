@@ -4,6 +4,7 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.LoadingCache;
 import io.tokengate.server.gateway.UserDirectory;
 import io.tokengate.store.JdbcUserStore;
+import io.tokengate.store.UpstreamCredentials;
 import io.tokengate.store.UserRole;
 import java.time.Duration;
 import java.util.Locale;
@@ -18,13 +19,13 @@ import java.util.Set;
 public final class StoreUserDirectory implements UserDirectory {
     private final LoadingCache<String, Optional<DirectoryUser>> cache;
 
-    public StoreUserDirectory(JdbcUserStore users, Duration ttl) {
+    public StoreUserDirectory(JdbcUserStore users, UpstreamCredentials credentials, Duration ttl) {
         this.cache = Caffeine.newBuilder()
                 .maximumSize(10_000)
                 .expireAfterWrite(ttl)
                 .build(name -> users.find(name)
                         .map(u -> new DirectoryUser(
-                                u.name(), u.email(), u.role() == UserRole.ADMIN, Set.of(), Optional.empty())));
+                                u.name(), u.email(), u.role() == UserRole.ADMIN, Set.of(), credentials.of(u))));
     }
 
     @Override

@@ -121,6 +121,13 @@ class OpenApiIT {
         admin.post("/users", Map.of("name", "tourist", "password", "tourist-password"));
         admin.post("/users", Map.of("name", "x", "password", "short"));
         alice.post("/users", Map.of("name", "y", "password", "long enough"));
+        alice.send("PUT", "/me/upstream-credential", Map.of("credential", "pat-alice-0123456789"));
+        alice.send("PUT", "/me/upstream-credential", Map.of("credential", "has a space"));
+        alice.delete("/me/upstream-credential");
+        admin.send("PUT", "/users/tourist/upstream-credential", Map.of("credential", "pat-tourist-01234"));
+        alice.send("PUT", "/users/tourist/upstream-credential", Map.of("credential", "pat-tourist-01234"));
+        admin.send("PUT", "/users/nobody-here/upstream-credential", Map.of("credential", "pat-x-0123456789"));
+        admin.delete("/users/tourist/upstream-credential");
         admin.delete("/users/tourist");
         admin.delete("/users/tourist");
         admin.delete("/users/root");
