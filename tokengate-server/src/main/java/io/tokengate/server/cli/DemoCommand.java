@@ -6,10 +6,10 @@ import io.tokengate.demo.Identity;
 import io.tokengate.server.TokengateServer;
 import io.tokengate.server.config.ConfigException;
 import io.tokengate.server.config.ConfigLoader;
-import io.tokengate.server.users.PasswordHasher;
+import io.tokengate.server.users.InvalidUserException;
+import io.tokengate.server.users.LocalUsers;
 import io.tokengate.store.JdbcUserStore;
 import io.tokengate.store.NewUser;
-import io.tokengate.store.User;
 import io.tokengate.store.UserRole;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -88,7 +88,16 @@ final class DemoCommand implements Callable<Integer> {
                         },
                         "tokengate-demo-shutdown"));
 
-        Optional<String> password = ensureUsers(server.store().users());
+        Optional<String> password;
+        try {
+            password = ensureUsers(server.localUsers(), server.store().users());
+        } catch (InvalidUserException e) {
+            spec.commandLine()
+                    .getErr()
+                    .println("tokengate demo: TOKENGATE_ADMIN_PASSWORD "
+                            + e.getMessage().replaceFirst("^password: ", ""));
+            return ServeCommand.CONFIG_INVALID;
+        }
         String gateway = server.gateway().publicUrl();
         out.println();
         out.println("tokengate demo is running. Press Ctrl-C to stop.");
@@ -119,39 +128,24 @@ final class DemoCommand implements Callable<Integer> {
      * Creates the admin user (password from {@code TOKENGATE_ADMIN_PASSWORD}, or generated) and the
      * seed page's {@code ansible} user. Returns the password when it was set now, to print it once.
      */
-    private static Optional<String> ensureUsers(JdbcUserStore users) {
-        PasswordHasher hasher = new PasswordHasher();
+    private static Optional<String> ensureUsers(LocalUsers users, JdbcUserStore store) {
         String fromEnvironment = System.getenv("TOKENGATE_ADMIN_PASSWORD");
-        Optional<User> admin = users.find(ADMIN);
+        boolean given = fromEnvironment != null && !fromEnvironment.isEmpty();
         Optional<String> shown = Optional.empty();
-        if (admin.isEmpty()) {
-            String password = fromEnvironment != null && !fromEnvironment.isEmpty() ? fromEnvironment : generated();
-            users.add(new NewUser(
-                    ADMIN, "admin@example.com", "Administrator", UserRole.ADMIN, hasher.hash(password.toCharArray())));
+        if (users.find(ADMIN).isEmpty()) {
+            String password = given ? fromEnvironment : generated();
+            users.add(ADMIN, "admin@example.com", "Administrator", UserRole.ADMIN, password.toCharArray());
             shown = Optional.of(password);
-        } else if (fromEnvironment != null
-                && !fromEnvironment.isEmpty()
-                && !hasher.verify(fromEnvironment.toCharArray(), admin.get().passwordHash())) {
-            users.update(withPassword(admin.get(), hasher.hash(fromEnvironment.toCharArray())));
+        } else if (given
+                && users.authenticate(ADMIN, fromEnvironment.toCharArray()).isEmpty()) {
+            users.setPassword(ADMIN, fromEnvironment.toCharArray());
             shown = Optional.of(fromEnvironment);
         }
-        if (users.find("ansible").isEmpty()) {
-            users.add(new NewUser("ansible", "ansible@ansible.jira.pl", "Ansible", UserRole.USER, null));
+        if (store.find("ansible").isEmpty()) {
+            // The page's e-mail example; this user only holds tokens, it does not sign in.
+            store.add(new NewUser("ansible", "ansible@ansible.jira.pl", "Ansible", UserRole.USER, null));
         }
         return shown;
-    }
-
-    private static User withPassword(User user, String hash) {
-        return new User(
-                user.id(),
-                user.name(),
-                user.email(),
-                user.displayName(),
-                user.role(),
-                hash,
-                user.upstreamCredential(),
-                user.createdAt(),
-                user.updatedAt());
     }
 
     private static String generated() {

@@ -96,6 +96,35 @@ public final class LocalUsers implements IdentitySource {
      * @throws InvalidUserException when the name or password is not acceptable (a password needs
      *     at least {@value #MIN_PASSWORD_LENGTH} characters)
      */
+    /**
+     * Sets a local user's password, under the same rules as {@link #add}.
+     *
+     * @return false when there is no such user
+     */
+    public boolean setPassword(String name, char[] password) {
+        if (password == null || password.length < MIN_PASSWORD_LENGTH) {
+            throw new InvalidUserException("password", "must be at least " + MIN_PASSWORD_LENGTH + " characters long");
+        }
+        if (password.length > MAX_PASSWORD_LENGTH) {
+            throw new InvalidUserException("password", "must be at most " + MAX_PASSWORD_LENGTH + " characters long");
+        }
+        Optional<User> user = users.find(name);
+        if (user.isEmpty()) {
+            return false;
+        }
+        User u = user.get();
+        return users.update(new User(
+                u.id(),
+                u.name(),
+                u.email(),
+                u.displayName(),
+                u.role(),
+                hasher.hash(password),
+                u.upstreamCredential(),
+                u.createdAt(),
+                u.updatedAt()));
+    }
+
     public boolean ensureAdmin(String name, char[] password) {
         if (users.find(name(name)).isPresent()) {
             return false;
