@@ -1,5 +1,8 @@
 package io.tokengate.server.gateway;
 
+import io.tokengate.core.token.SecretScanner;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -95,6 +98,13 @@ final class RequestScreen {
         if (uri.getFragment() != null) {
             return malformed("fragment ('#') in the request target");
         }
+        if (containsSecret(uri.getPathQuery())) {
+            return refuse(
+                    HttpStatus.BAD_REQUEST_400,
+                    "A tokengate token in the URL is written to every access log it passes, Jira's included:"
+                            + " send it only in the Authorization header, and rotate the one you sent.",
+                    "token secret in the request URL");
+        }
         int authorizations = 0;
         int contextUsers = 0;
         int contentTypes = 0;
@@ -136,6 +146,22 @@ final class RequestScreen {
             return malformed("more than one Content-Type header");
         }
         return transferEncoding(request);
+    }
+
+    /** A secret in the target, as sent or percent-decoded; a secret scanner would find either. */
+    private static boolean containsSecret(String target) {
+        if (target == null) {
+            return false;
+        }
+        if (SecretScanner.containsSecret(target)) {
+            return true;
+        }
+        try {
+            return target.indexOf('%') >= 0
+                    && SecretScanner.containsSecret(URLDecoder.decode(target, StandardCharsets.UTF_8));
+        } catch (IllegalArgumentException e) {
+            return false; // invalid escapes are refused later, with their own reason
+        }
     }
 
     private static Optional<Refusal> transferEncoding(Request request) {
