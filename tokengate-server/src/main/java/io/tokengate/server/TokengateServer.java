@@ -5,6 +5,8 @@ import io.tokengate.server.config.TokengateConfig;
 import io.tokengate.server.gateway.GatewayConfig;
 import io.tokengate.server.gateway.GatewayHandler;
 import io.tokengate.server.http.JsonErrorHandler;
+import io.tokengate.server.metrics.Metrics;
+import io.tokengate.server.metrics.MetricsHandler;
 import io.tokengate.server.users.LocalUsers;
 import io.tokengate.server.users.PasswordHasher;
 import io.tokengate.server.users.StoreUserDirectory;
@@ -74,12 +76,22 @@ public final class TokengateServer implements AutoCloseable {
             StoreUserDirectory users =
                     new StoreUserDirectory(store.users(), store.upstreamCredentials(), Duration.ofSeconds(30));
             LocalUsers localUsers = new LocalUsers(store.users(), new PasswordHasher());
+            Metrics metrics = new Metrics(store);
             Handler.Sequence planes = new Handler.Sequence(
-                    new OnConnector(DATA, new GatewayHandler(gateway, store.tokens(), store.auditSink(), users, clock)),
+                    new OnConnector(
+                            DATA,
+                            new GatewayHandler(gateway, store.tokens(), store.auditSink(), users, metrics, clock)),
                     new OnConnector(
                             ADMIN,
-                            AdminHandler.create(
-                                    config, store, localUsers, users::invalidate, gateway.publicUrl(), clock)));
+                            new Handler.Sequence(
+                                    new MetricsHandler(metrics),
+                                    AdminHandler.create(
+                                            config,
+                                            store,
+                                            localUsers,
+                                            users::invalidate,
+                                            gateway.publicUrl(),
+                                            clock))));
             server.setHandler(new GracefulHandler(planes));
             server.setErrorHandler(new JsonErrorHandler());
             server.setStopTimeout(DRAIN.toMillis());

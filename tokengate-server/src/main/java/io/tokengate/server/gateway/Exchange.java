@@ -22,6 +22,7 @@ final class Exchange {
     private final Clock clock;
     private final String node;
     private final AtomicBoolean audited = new AtomicBoolean();
+    private final RequestObserver observer;
 
     /** The raw path until canonicalized, then the canonical (decoded) path restrictions match. */
     String path;
@@ -49,8 +50,10 @@ final class Exchange {
             String rawPath,
             String rawQuery,
             Clock clock,
-            String node) {
+            String node,
+            RequestObserver observer) {
         this.requestId = requestId;
+        this.observer = observer;
         this.clientIp = clientIp;
         this.method = method;
         this.path = rawPath;
@@ -69,7 +72,17 @@ final class Exchange {
      * without credentials are not audited) or when already audited.
      */
     void audit(AuditDecision decision, int status, String reason) {
-        if (slot == null || !audited.compareAndSet(false, true)) {
+        if (!audited.compareAndSet(false, true)) {
+            return;
+        }
+        long now = System.nanoTime();
+        boolean forwarded = upstreamStartNanos != 0;
+        observer.completed(
+                decision == AuditDecision.ALLOW,
+                status,
+                (forwarded ? upstreamStartNanos : now) - startNanos,
+                forwarded ? now - upstreamStartNanos : -1);
+        if (slot == null) {
             return;
         }
         AuditEvent.Builder event = AuditEvent.builder(AuditKind.REQUEST, clock.instant())

@@ -50,6 +50,7 @@ public final class GatewayHandler extends Handler.Wrapper {
     private static final Logger LOG = LoggerFactory.getLogger(GatewayHandler.class);
 
     private final GatewayConfig config;
+    private final RequestObserver observer;
     private final TokenService tokens;
     private final AuditSink audit;
     private final UserDirectory users;
@@ -61,8 +62,14 @@ public final class GatewayHandler extends Handler.Wrapper {
     private final TokenAuthenticator authenticator;
 
     public GatewayHandler(
-            GatewayConfig config, TokenService tokens, AuditSink audit, UserDirectory users, Clock clock) {
+            GatewayConfig config,
+            TokenService tokens,
+            AuditSink audit,
+            UserDirectory users,
+            RequestObserver observer,
+            Clock clock) {
         super(new UpstreamProxy(config));
+        this.observer = observer;
         this.config = config;
         this.tokens = tokens;
         this.audit = audit;
@@ -88,7 +95,8 @@ public final class GatewayHandler extends Handler.Wrapper {
                 request.getHttpURI().getPath(),
                 request.getHttpURI().getQuery(),
                 clock,
-                config.nodeId());
+                config.nodeId(),
+                observer);
         try {
             decide(exchange, request, response, callback);
         } catch (StoreUnavailableException e) {
