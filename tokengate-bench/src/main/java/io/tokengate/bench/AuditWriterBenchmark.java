@@ -54,22 +54,35 @@ public class AuditWriterBenchmark {
 
     private BenchDatabase database;
     private Store store;
-    private AuditEvent[] events;
     private final AtomicLong submitted = new AtomicLong();
 
     @Setup(Level.Trial)
     public void open() throws Exception {
         database = BenchDatabase.create(db);
         store = Store.open(database.config().build(), Clock.systemUTC());
-        events = new AuditEvent[EVENTS];
-        Instant start = Instant.now();
-        for (int n = 0; n < EVENTS; n++) {
-            events[n] = event(n, start.plusMillis(n));
+    }
+
+    /**
+     * One request thread's next records, built before each invocation (not timed). Their times
+     * start now and increase, as real traffic's do: records that reused old times would land in the
+     * middle of the time indexes, which real traffic never does.
+     */
+    @State(Scope.Thread)
+    public static class Requests {
+        private static final AtomicLong SEQUENCE = new AtomicLong();
+        final AuditEvent[] events = new AuditEvent[EVENTS];
+
+        @Setup(Level.Invocation)
+        public void next() {
+            Instant start = Instant.now();
+            for (int i = 0; i < EVENTS; i++) {
+                events[i] = event(SEQUENCE.incrementAndGet(), start.plusNanos(i * 1000L));
+            }
         }
     }
 
     /** A typical allowed request, each with its own request id and path. */
-    static AuditEvent event(int n, Instant at) {
+    static AuditEvent event(long n, Instant at) {
         return AuditEvent.builder(AuditKind.REQUEST, at)
                 .requestId("8f14e45f-ceea-467f-a2b4-" + String.format("%012d", n))
                 .node("node-1")
@@ -88,9 +101,9 @@ public class AuditWriterBenchmark {
 
     @Benchmark
     @OperationsPerInvocation(EVENTS)
-    public void submitAndCommit() throws InterruptedException {
+    public void submitAndCommit(Requests requests) throws InterruptedException {
         AuditWriter writer = store.audit();
-        for (AuditEvent event : events) {
+        for (AuditEvent event : requests.events) {
             try (AuditSlot slot = writer.reserve(RESERVE_WAIT)
                     .orElseThrow(() -> new IllegalStateException("no audit queue room within " + RESERVE_WAIT))) {
                 slot.submit(event);
