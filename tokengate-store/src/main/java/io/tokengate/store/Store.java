@@ -255,6 +255,10 @@ public final class Store implements AutoCloseable {
         usage.flush();
     }
 
+    Database database() {
+        return db;
+    }
+
     TokenChangeListener listener() {
         return listener;
     }

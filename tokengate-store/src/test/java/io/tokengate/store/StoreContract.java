@@ -33,10 +33,12 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -292,6 +294,68 @@ abstract class StoreContract {
     }
 
     @Test
+    void auditBatchesOfEverySizeKeepEveryRecordAndField() {
+        Store store = open();
+        JdbcAuditLog log = new JdbcAuditLog(store.database());
+        List<AuditEvent> all = new ArrayList<>();
+        int n = 0;
+        // Around the 50 rows of one multi-row INSERT: below, at, above, and several plus a rest.
+        for (int size : List.of(1, 49, 50, 51, 100, 137)) {
+            List<AuditEvent> batch = new ArrayList<>();
+            for (int i = 0; i < size; i++, n++) {
+                batch.add(event(START.plusMillis(n), n));
+            }
+            log.insert(batch);
+            all.addAll(batch);
+        }
+        List<AuditEvent> read =
+                store.auditLog().query(AuditQuery.all().withLimit(1000)).events();
+        Collections.reverse(all); // newest first
+        assertThat(read).hasSize(all.size()).containsExactlyElementsOf(all);
+    }
+
+    @Test
+    void aCachedTokenIsVerifiedAndItsUseCountedWithoutDatabaseWork() {
+        Store creator = open();
+        CreatedToken created = creator.tokens().create(TokenSpec.bound("cached", "alice", "admin"));
+        creator.close();
+        opened.remove(creator);
+        // Another node: on PostgreSQL the creation's notification, which empties caches, went out
+        // before it started listening.
+        Store store = open();
+        assertThat(store.tokens().verify(created.secret())).isPresent(); // the miss that fills the cache
+        Thread requestThread = Thread.currentThread();
+        List<String> onRequestThread = new CopyOnWriteArrayList<>();
+        List<String> usageWrites = new CopyOnWriteArrayList<>();
+        store.database().observeCheckouts(doing -> {
+            if (Thread.currentThread() == requestThread) {
+                onRequestThread.add(doing);
+            }
+            if (doing.equals("recording token usage")) {
+                usageWrites.add(doing);
+            }
+        });
+
+        for (int i = 0; i < 1000; i++) {
+            assertThat(store.tokens().verify(created.secret())).isPresent();
+            store.tokens().recordUse(created.token().id(), "10.0.0." + i % 4);
+            clock.advance(Duration.ofMillis(1));
+        }
+        assertThat(onRequestThread)
+                .as("database work while verifying a cached token and counting its use")
+                .isEmpty();
+
+        store.flushUsage();
+        assertThat(usageWrites)
+                .as("1000 uses are written in batches (the scheduled flush may have taken some first)")
+                .hasSizeBetween(1, 2);
+        Token used = store.tokens().show(created.token().id()).orElseThrow();
+        assertThat(used.useCount()).isEqualTo(1000);
+        assertThat(used.lastUsedIp()).isEqualTo("10.0.0.3");
+        assertThat(used.lastUsedAt()).isEqualTo(START.plusMillis(999));
+    }
+
+    @Test
     void auditFiltersAndCursorPaging() throws Exception {
         Store store = open();
         List<AuditEvent> events = new ArrayList<>();
@@ -523,7 +587,7 @@ abstract class StoreContract {
     @Test
     void migrationsAreIdempotent() throws Exception {
         StoreConfig config = fixture.config(home).build();
-        assertThat(Store.migrate(config)).isEqualTo(2);
+        assertThat(Store.migrate(config)).isEqualTo(3);
         assertThat(Store.migrate(config)).isZero();
         Store store = open();
         store.close();
