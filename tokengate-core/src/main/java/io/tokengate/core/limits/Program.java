@@ -171,7 +171,8 @@ final class Program {
             int entry;
             if (r.max() == RegexNode.Repeat.UNBOUNDED) {
                 entry = emit(SPLIT, -1, next);
-                out[entry] = compile(r.body(), entry);
+                int body = compile(r.body(), entry); // may grow the arrays: assign after
+                out[entry] = body;
             } else {
                 entry = next;
                 for (int i = r.min(); i < r.max(); i++) {
