@@ -8,15 +8,27 @@ import java.util.stream.Collectors;
 /**
  * Parsed, immutable limits: the rules of one token. A request is allowed when any rule matches;
  * no rules at all means no restriction. Obtained from {@link LimitsParser#parse(String)}.
+ *
+ * <p>The answer is that of evaluating the rules in order, but a {@link RuleIndex} first finds the
+ * rules whose URL regex matches, in one pass over the URL, and only those rules' other parts are
+ * checked. Skipping a rule whose URL regex does not match changes nothing: its URL part fails
+ * before any later part is consulted, and its method part only asks for the method.
  */
 public final class Limits {
     private static final Limits NONE = new Limits(List.of());
     private final List<Rule> rules;
     private final boolean mentionsBody;
+    private final RuleIndex index;
 
     Limits(List<Rule> rules) {
+        this(rules, true);
+    }
+
+    /** Limits that evaluate rule after rule when {@code indexed} is false: the reference for tests. */
+    Limits(List<Rule> rules, boolean indexed) {
         this.rules = List.copyOf(rules);
         this.mentionsBody = rules.stream().anyMatch(Rule::needsBody);
+        this.index = indexed ? RuleIndex.of(this.rules).orElse(null) : null;
     }
 
     /** Limits without rules: every supported endpoint is allowed. */
@@ -41,9 +53,18 @@ public final class Limits {
             return false;
         }
         try {
-            for (Rule rule : rules) {
-                if (rule.matchesWithoutBody(request)) {
-                    return rule.needsBody();
+            long[] candidates = urlMatches(request);
+            if (candidates == null) {
+                for (Rule rule : rules) {
+                    if (rule.matchesWithoutBody(request)) {
+                        return rule.needsBody();
+                    }
+                }
+                return false;
+            }
+            for (int i = RuleIndex.next(candidates, 0); i >= 0; i = RuleIndex.next(candidates, i + 1)) {
+                if (rules.get(i).matchesBesidesUrlWithoutBody(request)) {
+                    return rules.get(i).needsBody();
                 }
             }
             return false;
@@ -57,16 +78,9 @@ public final class Limits {
         if (rules.isEmpty()) {
             return Decision.unrestricted();
         }
-        for (Rule rule : rules) {
-            boolean matches;
-            try {
-                matches = rule.matches(request);
-            } catch (RuntimeException | StackOverflowError e) {
-                matches = false;
-            }
-            if (matches) {
-                return Decision.allowedBy(rule);
-            }
+        Rule allowing = firstMatch(request);
+        if (allowing != null) {
+            return Decision.allowedBy(allowing);
         }
         List<RuleFailure> failures = new ArrayList<>(rules.size());
         for (Rule rule : rules) {
@@ -76,6 +90,48 @@ public final class Limits {
                             () -> new RuleFailure(rule, rule.parts().get(0), "could not be evaluated consistently")));
         }
         return Decision.denied(failures);
+    }
+
+    /** The first rule, in rule order, whose parts all hold; null when none. A part that throws does not hold. */
+    private Rule firstMatch(RequestView request) {
+        long[] candidates = urlMatches(request);
+        if (candidates == null) {
+            for (Rule rule : rules) {
+                if (holds(request, rule, true)) {
+                    return rule;
+                }
+            }
+            return null;
+        }
+        for (int i = RuleIndex.next(candidates, 0); i >= 0; i = RuleIndex.next(candidates, i + 1)) {
+            if (holds(request, rules.get(i), false)) {
+                return rules.get(i);
+            }
+        }
+        return null;
+    }
+
+    private static boolean holds(RequestView request, Rule rule, boolean checkUrl) {
+        try {
+            return checkUrl ? rule.matches(request) : rule.matchesBesidesUrl(request);
+        } catch (RuntimeException | StackOverflowError e) {
+            return false;
+        }
+    }
+
+    /**
+     * The rules whose URL regex matches, from the index, as {@link RuleIndex#matching}; null when
+     * there is no index, it gave up, or the request cannot say its URL: check every rule's URL then.
+     */
+    private long[] urlMatches(RequestView request) {
+        if (index == null) {
+            return null;
+        }
+        try {
+            return index.matching(request.url());
+        } catch (RuntimeException e) {
+            return null;
+        }
     }
 
     @Override

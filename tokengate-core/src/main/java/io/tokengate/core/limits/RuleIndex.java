@@ -1,0 +1,91 @@
+package io.tokengate.core.limits;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Which rules' URL regexes match a URL, found in one pass over the URL instead of one per rule:
+ * a {@link LazyDfa} over the union of the URL regexes (as RE2::Set does), whose states carry the
+ * rules that match. Rules whose URL regex the DFA does not run are asked one by one, through
+ * RE2/J.
+ *
+ * <p>Memory is bounded by {@link #DFA_BUDGET}; once it is spent, {@link #matching} answers null
+ * and limits are evaluated rule after rule, as without an index.
+ */
+final class RuleIndex {
+    /** Largest union NFA, in instructions (about 5000 rules of realistic size). */
+    static final int MAX_INSTRUCTIONS = 500_000;
+
+    /** Memory of the union DFA, in ints (4 MiB). */
+    static final long DFA_BUDGET = 1024 * 1024;
+
+    private static final long[] NONE = new long[0];
+
+    private final List<Rule> rules;
+    private final LazyDfa dfa;
+    private final List<Integer> outsideDfa;
+
+    private RuleIndex(List<Rule> rules, LazyDfa dfa, List<Integer> outsideDfa) {
+        this.rules = rules;
+        this.dfa = dfa;
+        this.outsideDfa = outsideDfa;
+    }
+
+    /** The index of {@code rules}; empty when the DFA would run none of their URL regexes or the union is too large. */
+    static Optional<RuleIndex> of(List<Rule> rules) {
+        List<Optional<RegexNode>> trees = new ArrayList<>(rules.size());
+        List<Integer> outsideDfa = new ArrayList<>();
+        for (int position = 0; position < rules.size(); position++) {
+            Optional<RegexNode> tree = rules.get(position).url().regex().tree();
+            trees.add(tree);
+            if (tree.isEmpty()) {
+                outsideDfa.add(position);
+            }
+        }
+        if (outsideDfa.size() == rules.size()) {
+            return Optional.empty();
+        }
+        return Program.compile(trees, MAX_INSTRUCTIONS)
+                .map(program -> new RuleIndex(rules, new LazyDfa(program, DFA_BUDGET), List.copyOf(outsideDfa)));
+    }
+
+    /**
+     * The rules whose URL regex matches all of {@code url}, as a bit set over rule positions
+     * (0-based; bit {@code i} of word {@code i / 64}), which the caller must not modify. Null when
+     * the DFA's budget is spent.
+     */
+    long[] matching(String url) {
+        LazyDfa.State end = dfa.run(url);
+        if (end == null) {
+            return null;
+        }
+        long[] viaDfa = end.matches();
+        if (outsideDfa.isEmpty()) {
+            return viaDfa == null ? NONE : viaDfa;
+        }
+        long[] all = viaDfa == null ? new long[(rules.size() + 63) / 64] : viaDfa.clone();
+        for (int position : outsideDfa) {
+            if (rules.get(position).url().regex().matchesFully(url)) {
+                all[position / 64] |= 1L << position;
+            }
+        }
+        return all;
+    }
+
+    /** The first position at or after {@code from} in {@code positions}, or -1. */
+    static int next(long[] positions, int from) {
+        int word = from / 64;
+        if (word >= positions.length) {
+            return -1;
+        }
+        long bits = positions[word] & (-1L << from);
+        while (bits == 0) {
+            if (++word == positions.length) {
+                return -1;
+            }
+            bits = positions[word];
+        }
+        return word * 64 + Long.numberOfTrailingZeros(bits);
+    }
+}
