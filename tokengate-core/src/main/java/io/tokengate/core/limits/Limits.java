@@ -3,6 +3,7 @@ package io.tokengate.core.limits;
 import io.tokengate.core.request.RequestView;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.stream.Collectors;
 
 /**
@@ -90,6 +91,11 @@ public final class Limits {
                             () -> new RuleFailure(rule, rule.parts().get(0), "could not be evaluated consistently")));
         }
         return Decision.denied(failures);
+    }
+
+    /** The index that finds candidate rules; empty when rules are evaluated one after another. */
+    Optional<RuleIndex> index() {
+        return Optional.ofNullable(index);
     }
 
     /** The first rule, in rule order, whose parts all hold; null when none. A part that throws does not hold. */

@@ -73,6 +73,11 @@ final class RuleIndex {
         return all;
     }
 
+    /** Whether the DFA's budget is spent, so that every answer is null. */
+    boolean exhausted() {
+        return dfa.exhausted();
+    }
+
     /** The first position at or after {@code from} in {@code positions}, or -1. */
     static int next(long[] positions, int from) {
         int word = from / 64;
