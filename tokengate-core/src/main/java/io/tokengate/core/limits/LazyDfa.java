@@ -21,6 +21,7 @@ import java.util.Map;
  */
 final class LazyDfa {
     private final Program program;
+    private final int[] classOf;
     private final Closure closure;
     private final Map<Key, State> states = new HashMap<>();
     private long budget;
@@ -28,6 +29,10 @@ final class LazyDfa {
 
     LazyDfa(Program program, long budget) {
         this.program = program;
+        this.classOf = new int[SymbolSet.COUNT];
+        for (int symbol = 0; symbol < SymbolSet.COUNT; symbol++) {
+            classOf[symbol] = program.classOf(symbol);
+        }
         this.closure = new Closure(program);
         this.budget = budget;
         synchronized (this) {
@@ -45,15 +50,14 @@ final class LazyDfa {
             this.instructions = instructions;
             this.matches = matches;
             this.next = new State[classes];
+            if (instructions.length == 0) {
+                Arrays.fill(next, this); // dead: nothing can match any more
+            }
         }
 
         /** The match ids accepted here as a bit set over ids; null when none. Never modify it. */
         long[] matches() {
             return matches;
-        }
-
-        private boolean dead() {
-            return instructions.length == 0;
         }
     }
 
@@ -65,19 +69,27 @@ final class LazyDfa {
      */
     State run(String input) {
         State state = start;
+        if (state == null) {
+            return null;
+        }
+        int[] classes = classOf;
         int length = input.length();
-        for (int i = 0; i < length && state != null && !state.dead(); i++) {
+        for (int i = 0; i < length; i++) {
             char c = input.charAt(i);
-            int symbol = c;
-            if (c >= SymbolSet.OTHER) {
-                symbol = SymbolSet.OTHER;
+            int symbolClass;
+            if (c < SymbolSet.OTHER) {
+                symbolClass = classes[c];
+            } else {
+                symbolClass = classes[SymbolSet.OTHER];
                 if (Character.isHighSurrogate(c) && i + 1 < length && Character.isLowSurrogate(input.charAt(i + 1))) {
                     i++;
                 }
             }
-            int symbolClass = program.classOf(symbol);
             State next = state.next[symbolClass];
-            state = next != null ? next : step(state, symbolClass);
+            if (next == null && (next = step(state, symbolClass)) == null) {
+                return null;
+            }
+            state = next;
         }
         return state;
     }
