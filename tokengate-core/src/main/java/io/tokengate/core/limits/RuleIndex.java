@@ -17,8 +17,12 @@ final class RuleIndex {
     /** Largest union NFA, in instructions (about 5000 rules of realistic size). */
     static final int MAX_INSTRUCTIONS = 500_000;
 
-    /** Memory of the union DFA, in ints (4 MiB). */
-    static final long DFA_BUDGET = 1024 * 1024;
+    /**
+     * Memory of the union DFA, in ints (16 MiB). A state holds about two instructions per rule
+     * whose regex starts with {@code .*}, so 1000 such rules leave room for about 2000 states
+     * (some 30 URLs of distinct shape); limits of a few dozen rules never come near it.
+     */
+    static final long DFA_BUDGET = 4L * 1024 * 1024;
 
     private static final long[] NONE = new long[0];
 

@@ -85,17 +85,17 @@ class DfaBoundsTest {
 
     @Test
     void limitsWhoseIndexSpendsItsBudgetEvaluateRuleAfterRuleWithTheSameDecisions() {
-        Limits limits = LimitsParser.parse("[GET].*/rest/x\n.*/(a|b)*a(a|b){16}\n[POST].*/b+");
+        Limits limits = LimitsParser.parse("[GET].*/rest/x\n.*/(a|b)*a(a|b){18}\n[POST].*/b+");
         Limits reference = new Limits(limits.rules(), false);
         RuleIndex index = limits.index().orElseThrow();
         SplittableRandom random = new SplittableRandom(2);
-        for (int i = 0; i < 3000 && !index.exhausted(); i++) {
-            Request request = Request.of(random.nextBoolean() ? "GET" : "POST", "/" + randomAb(random, 60));
+        for (int i = 0; i < 10_000 && !index.exhausted(); i++) {
+            Request request = Request.of(random.nextBoolean() ? "GET" : "POST", "/" + randomAb(random, 100));
             assertThat(limits.evaluate(request).reason())
                     .isEqualTo(reference.evaluate(request).reason());
         }
         assertThat(index.exhausted()).isTrue();
-        for (String path : new String[] {"/rest/x", "/a" + "b".repeat(16), "/bbb", "/" + "b".repeat(17)}) {
+        for (String path : new String[] {"/rest/x", "/a" + "b".repeat(18), "/bbb", "/" + "b".repeat(19)}) {
             for (String method : new String[] {"GET", "POST"}) {
                 Request request = Request.of(method, path);
                 assertThat(limits.evaluate(request).reason())
