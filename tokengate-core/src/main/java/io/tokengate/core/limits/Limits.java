@@ -20,16 +20,18 @@ public final class Limits {
     private final List<Rule> rules;
     private final boolean mentionsBody;
     private final RuleIndex index;
+    private final QueryIndex queryIndex;
 
     Limits(List<Rule> rules) {
         this(rules, true);
     }
 
-    /** Limits that evaluate rule after rule when {@code indexed} is false: the reference for tests. */
+    /** Limits that evaluate rule after rule, part after part when {@code indexed} is false: the reference for tests. */
     Limits(List<Rule> rules, boolean indexed) {
         this.rules = List.copyOf(rules);
         this.mentionsBody = rules.stream().anyMatch(Rule::needsBody);
         this.index = indexed ? RuleIndex.of(this.rules).orElse(null) : null;
+        this.queryIndex = indexed ? QueryIndex.of(this.rules).orElse(null) : null;
     }
 
     /** Limits without rules: every supported endpoint is allowed. */
@@ -54,17 +56,18 @@ public final class Limits {
             return false;
         }
         try {
+            Rule.PartCheck check = check(request);
             long[] candidates = urlMatches(request);
             if (candidates == null) {
                 for (Rule rule : rules) {
-                    if (rule.matchesWithoutBody(request)) {
+                    if (rule.matchesWithoutBody(check)) {
                         return rule.needsBody();
                     }
                 }
                 return false;
             }
             for (int i = RuleIndex.next(candidates, 0); i >= 0; i = RuleIndex.next(candidates, i + 1)) {
-                if (rules.get(i).matchesBesidesUrlWithoutBody(request)) {
+                if (rules.get(i).matchesBesidesUrlWithoutBody(check)) {
                     return rules.get(i).needsBody();
                 }
             }
@@ -98,31 +101,42 @@ public final class Limits {
         return Optional.ofNullable(index);
     }
 
+    /** The index that answers query conditions; empty when each condition is checked on its own. */
+    Optional<QueryIndex> queryIndex() {
+        return Optional.ofNullable(queryIndex);
+    }
+
     /** The first rule, in rule order, whose parts all hold; null when none. A part that throws does not hold. */
     private Rule firstMatch(RequestView request) {
+        Rule.PartCheck check = check(request);
         long[] candidates = urlMatches(request);
         if (candidates == null) {
             for (Rule rule : rules) {
-                if (holds(request, rule, true)) {
+                if (holds(check, rule, true)) {
                     return rule;
                 }
             }
             return null;
         }
         for (int i = RuleIndex.next(candidates, 0); i >= 0; i = RuleIndex.next(candidates, i + 1)) {
-            if (holds(request, rules.get(i), false)) {
+            if (holds(check, rules.get(i), false)) {
                 return rules.get(i);
             }
         }
         return null;
     }
 
-    private static boolean holds(RequestView request, Rule rule, boolean checkUrl) {
+    private static boolean holds(Rule.PartCheck check, Rule rule, boolean checkUrl) {
         try {
-            return checkUrl ? rule.matches(request) : rule.matchesBesidesUrl(request);
+            return checkUrl ? rule.matches(check) : rule.matchesBesidesUrl(check);
         } catch (RuntimeException | StackOverflowError e) {
             return false;
         }
+    }
+
+    /** How this evaluation checks parts: through the query index when there is one. */
+    private Rule.PartCheck check(RequestView request) {
+        return queryIndex == null ? part -> part.matches(request) : queryIndex.answers(request);
     }
 
     /**

@@ -58,29 +58,37 @@ public final class Rule {
         return url;
     }
 
-    boolean matches(RequestView request) {
-        return holds(request, true, true);
+    /**
+     * How parts are checked against one request: {@link Condition#matches}, or an index that gives
+     * the same answers. May throw as {@link Condition#matches} does.
+     */
+    interface PartCheck {
+        boolean holds(Condition part);
+    }
+
+    boolean matches(PartCheck check) {
+        return holds(check, true, true);
     }
 
     /** Whether every part that does not need the body holds. */
-    boolean matchesWithoutBody(RequestView request) {
-        return holds(request, true, false);
+    boolean matchesWithoutBody(PartCheck check) {
+        return holds(check, true, false);
     }
 
     /** Whether every part but the URL regex holds: for a rule already known to match the URL. */
-    boolean matchesBesidesUrl(RequestView request) {
-        return holds(request, false, true);
+    boolean matchesBesidesUrl(PartCheck check) {
+        return holds(check, false, true);
     }
 
     /** Whether every part but the URL regex and those that need the body holds. */
-    boolean matchesBesidesUrlWithoutBody(RequestView request) {
-        return holds(request, false, false);
+    boolean matchesBesidesUrlWithoutBody(PartCheck check) {
+        return holds(check, false, false);
     }
 
-    /** Checks parts in order, stopping at the first that fails; may throw as {@link Condition#matches} does. */
-    private boolean holds(RequestView request, boolean checkUrl, boolean checkBody) {
+    /** Checks parts in order, stopping at the first that fails. */
+    private boolean holds(PartCheck check, boolean checkUrl, boolean checkBody) {
         for (Condition part : parts) {
-            if ((checkUrl || part != url) && (checkBody || !part.needsBody()) && !part.matches(request)) {
+            if ((checkUrl || part != url) && (checkBody || !part.needsBody()) && !check.holds(part)) {
                 return false;
             }
         }

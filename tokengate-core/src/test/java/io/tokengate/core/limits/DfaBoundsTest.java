@@ -109,6 +109,24 @@ class DfaBoundsTest {
     }
 
     @Test
+    void queryConditionsWhoseIndexSpendsItsBudgetAreCheckedOneByOneWithTheSameDecisions() {
+        Limits limits = LimitsParser.parse(".*/s[QueryParam::q==(a|b)*a(a|b){16}]\n.*/s[QueryParam::q==b+]");
+        Limits reference = new Limits(limits.rules(), false);
+        QueryIndex index = limits.queryIndex().orElseThrow();
+        SplittableRandom random = new SplittableRandom(3);
+        for (int i = 0; i < 10_000 && !index.exhausted("q"); i++) {
+            Request request = Request.get("/s?q=" + randomAb(random, 100) + "&q=" + randomAb(random, 20));
+            assertThat(limits.evaluate(request).reason())
+                    .isEqualTo(reference.evaluate(request).reason());
+        }
+        assertThat(index.exhausted("q")).isTrue();
+        assertThat(limits.evaluate(Request.get("/s?q=a" + "b".repeat(16))).reason())
+                .isEqualTo("allowed by rule 1 (line 1)");
+        assertThat(limits.evaluate(Request.get("/s?q=bbb&q=b")).reason()).isEqualTo("allowed by rule 2 (line 2)");
+        assertThat(limits.evaluate(Request.get("/s?q=bbb&q=a")).allowed()).isFalse();
+    }
+
+    @Test
     void limitsWithoutAnyRegexTheDfaRunsHaveNoIndex() {
         assertThat(LimitsParser.parse("(?i).*/ISSUE/.*\n\\pL.*").index()).isEmpty();
         assertThat(LimitsParser.parse("(?i).*/ISSUE/.*\n.*/search").index()).isPresent();
