@@ -12,8 +12,10 @@ import java.util.stream.Collectors;
  *
  * <p>The answer is that of evaluating the rules in order, but a {@link RuleIndex} first finds the
  * rules whose URL regex matches, in one pass over the URL, and only those rules' other parts are
- * checked. Skipping a rule whose URL regex does not match changes nothing: its URL part fails
- * before any later part is consulted, and its method part only asks for the method.
+ * checked, in rule order, with a {@link QueryIndex} answering their query conditions. Skipping a
+ * rule whose URL regex does not match changes nothing: its URL part fails before any later part
+ * is consulted, and its method part only asks for the method. Denials still explain every rule,
+ * part by part.
  */
 public final class Limits {
     private static final Limits NONE = new Limits(List.of());
