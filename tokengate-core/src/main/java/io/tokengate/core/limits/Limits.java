@@ -13,9 +13,9 @@ import java.util.stream.Collectors;
  * <p>The answer is that of evaluating the rules in order, but a {@link RuleIndex} first finds the
  * rules whose URL regex matches, in one pass over the URL, and only those rules' other parts are
  * checked, in rule order, with a {@link QueryIndex} answering their query conditions. Skipping a
- * rule whose URL regex does not match changes nothing: its URL part fails before any later part
- * is consulted, and its method part only asks for the method. Denials still explain every rule,
- * part by part.
+ * rule whose method or URL part fails changes nothing: those parts come first, only ask for the
+ * method and the URL, and a rule fails at its first failing part. Denials still explain every
+ * rule, part by part.
  */
 public final class Limits {
     private static final Limits NONE = new Limits(List.of());
@@ -142,15 +142,16 @@ public final class Limits {
     }
 
     /**
-     * The rules whose URL regex matches, from the index, as {@link RuleIndex#matching}; null when
-     * there is no index, it gave up, or the request cannot say its URL: check every rule's URL then.
+     * The rules whose method and URL parts hold, from the index, as {@link RuleIndex#matching};
+     * null when there is no index, it gave up, or the request cannot say its URL or method: check
+     * every rule's parts then.
      */
     private long[] urlMatches(RequestView request) {
         if (index == null) {
             return null;
         }
         try {
-            return index.matching(request.url());
+            return index.matching(request.url(), request.method());
         } catch (RuntimeException e) {
             return null;
         }

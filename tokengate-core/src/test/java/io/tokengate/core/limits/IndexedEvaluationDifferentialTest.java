@@ -43,6 +43,9 @@ class IndexedEvaluationDifferentialTest {
         "\\pL+"
     };
     private static final String[] METHODS = {"GET", "HEAD", "POST", "PUT", "DELETE"};
+    /** Requests also use a method that no rule can name. */
+    private static final String[] REQUEST_METHODS = {"GET", "HEAD", "POST", "PUT", "DELETE", "PROPFIND"};
+
     private static final String[] PARAMS = {"jql", "expand", "boom"};
     private static final String[] VALUES = {"project = P1", "names", "true", "", "é", "a\nb"};
     private static final String[] VALUE_REGEXES = {"project = P\\d+( .*)?", "names|schema", "true", ".*", "(?i)TRUE"};
@@ -65,8 +68,7 @@ class IndexedEvaluationDifferentialTest {
                 RequestView request = request(random);
                 Decision expected = reference.evaluate(request);
                 Decision actual = indexed.evaluate(request);
-                String context = "seed " + SEED + ", limits:\n" + indexed + "\nrequest " + request.method() + " "
-                        + describe(request);
+                String context = "seed " + SEED + ", limits:\n" + indexed + "\nrequest " + describe(request);
                 assertThat(actual.reason()).as(context).isEqualTo(expected.reason());
                 assertThat(actual.rule()).as(context).isEqualTo(expected.rule());
                 assertThat(indexed.needsBody(request)).as(context).isEqualTo(reference.needsBody(request));
@@ -137,7 +139,7 @@ class IndexedEvaluationDifferentialTest {
         }
         Request request =
                 Request.of(pick(random, METHODS), path + query(random)).withJson(json);
-        return random.nextInt(10) == 0 ? hostile(request, random.nextInt(3)) : request;
+        return random.nextInt(10) == 0 ? hostile(request, random.nextInt(4)) : request;
     }
 
     private static String query(SplittableRandom random) {
@@ -151,11 +153,14 @@ class IndexedEvaluationDifferentialTest {
         return query.toString();
     }
 
-    /** A view that throws: from url() (0), for the query parameter "boom" (1), or for JSON (2). */
+    /** A view that throws: from url() (0), for the query parameter "boom" (1), for JSON (2) or from method() (3). */
     private static RequestView hostile(Request request, int where) {
         return new RequestView() {
             @Override
             public String method() {
+                if (where == 3) {
+                    throw new IllegalStateException("method");
+                }
                 return request.method();
             }
 
@@ -187,9 +192,9 @@ class IndexedEvaluationDifferentialTest {
 
     private static String describe(RequestView request) {
         try {
-            return request.url();
+            return request.method() + " " + request.url();
         } catch (RuntimeException e) {
-            return "(url throws)";
+            return "(throws " + e.getMessage() + ")";
         }
     }
 
