@@ -12,12 +12,12 @@ import java.util.Map;
  *
  * <p>Memory is bounded: states cost their NFA set plus a transition per symbol class, counted
  * against {@code budget} (in ints). When the budget runs out the DFA drops every state and answers
- * {@code null} from then on, and the caller falls back to its reference matcher; the bound is hard
- * and one hostile input cannot make later decisions slow or wrong, only as slow as RE2/J.
+ * {@code null} from then on, and the caller falls back to its reference matcher: inputs that visit
+ * many states can make answers as slow as before the DFA, never wrong, and never cost more memory.
  *
  * <p>Thread-safe: matching reads transitions without locking; a missing transition is built under
- * the lock. A {@link State} publishes only final fields, so a thread that sees a transition sees
- * the complete state it leads to.
+ * the lock. A racy read of a transition sees either null (then the lock is taken) or a {@link
+ * State} whose fields are all final, so it sees that state complete.
  */
 final class LazyDfa {
     private final Program program;
@@ -149,11 +149,6 @@ final class LazyDfa {
         @Override
         public int hashCode() {
             return Arrays.hashCode(instructions);
-        }
-
-        @Override
-        public String toString() {
-            return Arrays.toString(instructions);
         }
     }
 }
