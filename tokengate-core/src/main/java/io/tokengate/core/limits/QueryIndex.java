@@ -3,6 +3,7 @@ package io.tokengate.core.limits;
 import io.tokengate.core.request.RequestView;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -21,14 +22,19 @@ final class QueryIndex {
     /** Memory of the union DFA of one parameter name, in ints (1 MiB). */
     static final long DFA_BUDGET = 256 * 1024;
 
-    private final Map<String, Union> byName;
+    private final List<Union> unions;
+    private final Map<QueryParamCondition, Slot> slots;
 
-    private QueryIndex(Map<String, Union> byName) {
-        this.byName = byName;
+    private QueryIndex(List<Union> unions, Map<QueryParamCondition, Slot> slots) {
+        this.unions = unions;
+        this.slots = slots;
     }
 
-    /** The regexes required of one parameter: match id i is regex {@code ids} entry i. */
-    private record Union(Map<Regex, Integer> ids, LazyDfa dfa) {}
+    /** The regexes required of parameter {@code name}, as one DFA. */
+    private record Union(String name, LazyDfa dfa) {}
+
+    /** Where a condition is answered: its regex is match id {@code id} of union {@code union}. */
+    private record Slot(int union, int id) {}
 
     /** The index of the query conditions of {@code rules}; empty when the DFA runs none of their regexes. */
     static Optional<QueryIndex> of(List<Rule> rules) {
@@ -41,21 +47,35 @@ final class QueryIndex {
                 }
             }
         }
-        Map<String, Union> byName = new HashMap<>();
+        List<Union> unions = new ArrayList<>();
+        Map<String, Integer> unionOf = new HashMap<>();
         regexes.forEach((name, ids) -> {
             List<Optional<RegexNode>> trees = new ArrayList<>();
             ids.keySet().forEach(regex -> trees.add(regex.tree()));
-            Program.compile(trees, MAX_INSTRUCTIONS)
-                    .ifPresent(
-                            program -> byName.put(name, new Union(Map.copyOf(ids), new LazyDfa(program, DFA_BUDGET))));
+            Program.compile(trees, MAX_INSTRUCTIONS).ifPresent(program -> {
+                unionOf.put(name, unions.size());
+                unions.add(new Union(name, new LazyDfa(program, DFA_BUDGET)));
+            });
         });
-        return byName.isEmpty() ? Optional.empty() : Optional.of(new QueryIndex(Map.copyOf(byName)));
+        // Conditions are immutable and compared by identity: a lookup costs no string hashing.
+        Map<QueryParamCondition, Slot> slots = new IdentityHashMap<>();
+        for (Rule rule : rules) {
+            for (Condition part : rule.parts()) {
+                if (part instanceof QueryParamCondition q && unionOf.containsKey(q.name())) {
+                    Integer id = regexes.get(q.name()).get(q.regex());
+                    if (id != null) {
+                        slots.put(q, new Slot(unionOf.get(q.name()), id));
+                    }
+                }
+            }
+        }
+        return unions.isEmpty() ? Optional.empty() : Optional.of(new QueryIndex(List.copyOf(unions), slots));
     }
 
     /** Whether the DFA for parameter {@code name}'s regexes has spent its budget; false when there is none. */
     boolean exhausted(String name) {
-        Union union = byName.get(name);
-        return union != null && union.dfa().exhausted();
+        return unions.stream()
+                .anyMatch(union -> union.name().equals(name) && union.dfa().exhausted());
     }
 
     /** Checks parts for one evaluation of {@code request}, reading each parameter's values at most once. */
@@ -73,7 +93,7 @@ final class QueryIndex {
         private static final long[] UNKNOWN = new long[0];
 
         private final RequestView request;
-        private final Map<String, long[]> matching = new HashMap<>(4);
+        private final long[][] matching = new long[unions.size()][];
 
         Answers(RequestView request) {
             this.request = request;
@@ -81,18 +101,17 @@ final class QueryIndex {
 
         @Override
         public boolean holds(Condition part) {
-            if (part instanceof QueryParamCondition q) {
-                Union union = byName.get(q.name());
-                Integer id = union == null ? null : union.ids().get(q.regex());
-                if (id != null) {
-                    long[] bits = matching.get(q.name());
-                    if (bits == null) {
-                        bits = everyValueMatches(union, request.queryValues(q.name()));
-                        matching.put(q.name(), bits);
-                    }
-                    if (bits != UNKNOWN) {
-                        return id / 64 < bits.length && (bits[id / 64] >>> id & 1) != 0;
-                    }
+            Slot slot = part instanceof QueryParamCondition ? slots.get(part) : null;
+            if (slot != null) {
+                long[] bits = matching[slot.union()];
+                if (bits == null) {
+                    Union union = unions.get(slot.union());
+                    bits = everyValueMatches(union, request.queryValues(union.name()));
+                    matching[slot.union()] = bits;
+                }
+                if (bits != UNKNOWN) {
+                    int id = slot.id();
+                    return id / 64 < bits.length && (bits[id / 64] >>> id & 1) != 0;
                 }
             }
             return part.matches(request);
