@@ -3,6 +3,7 @@ package io.tokengate.bench;
 import io.tokengate.core.limits.Decision;
 import io.tokengate.core.limits.Limits;
 import io.tokengate.core.limits.LimitsParser;
+import io.tokengate.core.limits.Regex;
 import io.tokengate.server.request.GatewayRequestView;
 import io.tokengate.server.request.SampleRequest;
 import java.util.ArrayList;
@@ -22,9 +23,15 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * The cost of one decision for limits of 10 to 1000 rules, in the shapes an administrator writes:
- * methods, URL regexes and query-parameter conditions. The request that is allowed by the last
- * rule and the request that is denied both make every rule run, the worst case; the request
- * allowed by the first rule is the best case.
+ * methods, URL regexes and query-parameter conditions. Sequentially, the request that is allowed
+ * by the last rule and the request that is denied make every rule run, the worst case; the
+ * request allowed by the first rule is the best case.
+ *
+ * <p>{@code shape}: {@code cycle} repeats four rule shapes, one project per rule; {@code mixed}
+ * repeats a block of 20 varied rules (issues, comments, worklogs, projects, boards, search with
+ * {@code QueryParam} conditions) per project, and ends with a {@code QueryParam} rule. {@code
+ * engine}: {@code dfa} is the default matcher, {@code re2j} the RE2/J-only baseline (rule after
+ * rule, as before the DFA), measured in the same run.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -37,6 +44,12 @@ public class LimitsBenchmark {
 
     @Param({"10", "20", "100", "1000"})
     int rules;
+
+    @Param({"cycle", "mixed"})
+    String shape;
+
+    @Param({"dfa", "re2j"})
+    String engine;
 
     private Limits limits;
     private GatewayRequestView first;
@@ -58,6 +71,64 @@ public class LimitsBenchmark {
         return String.join("\n", lines);
     }
 
+    /**
+     * Rules of the {@code mixed} shape for one project ({@code %1$s}); a request allowed by rule i
+     * is not allowed by any earlier rule of the block.
+     */
+    private static final List<String> MIXED = List.of(
+            "[GET].*/rest/api/2/issue/%1$s-\\d+",
+            "[GET|HEAD].*/rest/api/2/issue/%1$s-\\d+/comment",
+            "[POST].*/rest/api/2/issue/%1$s-\\d+/comment",
+            "[PUT].*/rest/api/2/issue/%1$s-\\d+",
+            "[GET].*/rest/api/2/issue/%1$s-\\d+/(worklog|watchers|votes)",
+            "[POST].*/rest/api/2/issue/%1$s-\\d+/worklog",
+            "[GET].*/rest/api/2/project/%1$s",
+            "[GET].*/rest/api/2/project/%1$s/(components|versions|statuses)",
+            "[GET].*/rest/api/2/search[QueryParam::jql==project\\s*=\\s*%1$s( .*)?]",
+            "[GET].*/rest/agile/1.0/board/\\d+/issue[QueryParam::jql==project = %1$s.*]",
+            "[GET|HEAD].*/rest/api/2/attachment/%1$s\\d+",
+            "[GET].*/rest/api/2/issue/%1$s-\\d+/transitions",
+            "[POST].*/rest/api/2/issue/%1$s-\\d+/transitions",
+            ".*/rest/extender/1.0/worklog/user/[a-z][a-z0-9._-]*[QueryParam::project==%1$s][QueryParam::dateFrom==\\d{4}-\\d{2}-\\d{2}]",
+            "[GET].*/rest/api/2/filter/%1$s\\d+",
+            "[GET].*/rest/api/2/version/%1$s-[0-9.]+",
+            "[GET].*/rest/api/2/component/%1$s-\\d+",
+            "[DELETE].*/rest/api/2/issue/%1$s-\\d+/votes",
+            "[GET].*/rest/api/2/issue/%1$s-\\d+/remotelink(/\\d+)?",
+            "[GET|POST].*/rest/api/2/search[QueryParam::jql==project = %1$s AND assignee = currentUser\\(\\)( ORDER BY [a-z]+)?]");
+
+    /**
+     * {@code count} rules of the {@code mixed} shape: rule i follows pattern i % 20 with project
+     * Q{i/20}, except that the last rule is always the last pattern (a {@code QueryParam} rule).
+     */
+    static String mixedText(int count) {
+        List<String> lines = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            lines.add(String.format(MIXED.get(mixedPattern(i, count)), "Q" + i / MIXED.size()));
+        }
+        return String.join("\n", lines);
+    }
+
+    private static int mixedPattern(int index, int count) {
+        return index == count - 1 ? MIXED.size() - 1 : index % MIXED.size();
+    }
+
+    /** A request that rule {@code index} of {@link #mixedText}{@code (count)} allows: its first or last rule. */
+    static GatewayRequestView mixedAllowedBy(int index, int count) {
+        String project = "Q" + index / MIXED.size();
+        if (index == 0) {
+            return SampleRequest.of("GET", GATEWAY + "/rest/api/2/issue/" + project + "-17", null);
+        }
+        if (index == count - 1) {
+            return SampleRequest.of(
+                    "POST",
+                    GATEWAY + "/rest/api/2/search?jql=project+%3D+" + project
+                            + "+AND+assignee+%3D+currentUser%28%29+ORDER+BY+created",
+                    null);
+        }
+        throw new IllegalArgumentException("no sample request for rule " + index);
+    }
+
     /** A request that the rule at {@code index} of {@link #limitsText} allows. */
     static GatewayRequestView allowedBy(int index) {
         return switch (index % 4) {
@@ -71,18 +142,27 @@ public class LimitsBenchmark {
 
     @Setup
     public void setUp() {
-        limits = LimitsParser.parse(limitsText(rules));
-        first = allowedBy(0);
-        last = allowedBy(rules - 1);
+        System.setProperty(Regex.ENGINE_PROPERTY, engine);
+        limits = LimitsParser.parse(shape.equals("mixed") ? mixedText(rules) : limitsText(rules));
+        first = request(0);
+        last = request(rules - 1);
         denied = SampleRequest.of("DELETE", GATEWAY + "/rest/api/2/issue/P0-17", null);
-        check(limits.evaluate(first), true);
-        check(limits.evaluate(last), true);
-        check(limits.evaluate(denied), false);
+        check(limits.evaluate(first), 1);
+        check(limits.evaluate(last), rules);
+        check(limits.evaluate(denied), 0);
     }
 
-    private static void check(Decision decision, boolean allowed) {
-        if (decision.allowed() != allowed) {
-            throw new IllegalStateException("benchmark setup is wrong: " + decision.reason());
+    /** A request allowed by the rule at {@code index} of this shape. */
+    private GatewayRequestView request(int index) {
+        return shape.equals("mixed") ? mixedAllowedBy(index, rules) : allowedBy(index);
+    }
+
+    /** The decision must be by rule {@code number}, or a denial when it is 0. */
+    private static void check(Decision decision, int number) {
+        int actual = decision.rule().map(r -> r.number()).orElse(0);
+        if (actual != number || decision.allowed() != (number > 0)) {
+            throw new IllegalStateException(
+                    "benchmark setup is wrong: expected rule " + number + ", " + decision.reason());
         }
     }
 
@@ -105,6 +185,6 @@ public class LimitsBenchmark {
     /** What the data plane pays per request: canonicalize path and query, then decide. */
     @Benchmark
     public Decision canonicalizeAndDecideLastRule() {
-        return limits.evaluate(allowedBy(rules - 1));
+        return limits.evaluate(request(rules - 1));
     }
 }

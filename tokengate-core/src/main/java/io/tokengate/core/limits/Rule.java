@@ -13,13 +13,27 @@ public final class Rule {
     private final int number;
     private final int line;
     private final List<Condition> parts;
+    private final UrlCondition url;
     private final boolean needsBody;
 
+    /** {@code parts} hold exactly one {@link UrlCondition}. */
     Rule(int number, int line, List<Condition> parts) {
         this.number = number;
         this.line = line;
         this.parts = List.copyOf(parts);
+        this.url = onlyUrl(parts);
         this.needsBody = parts.stream().anyMatch(Condition::needsBody);
+    }
+
+    private static UrlCondition onlyUrl(List<Condition> parts) {
+        List<UrlCondition> urls = parts.stream()
+                .filter(UrlCondition.class::isInstance)
+                .map(UrlCondition.class::cast)
+                .toList();
+        if (urls.size() != 1) {
+            throw new IllegalArgumentException("a rule has exactly one URL regex: " + parts);
+        }
+        return urls.get(0);
     }
 
     /** 1-based position among the rules. */
@@ -40,19 +54,41 @@ public final class Rule {
         return needsBody;
     }
 
-    boolean matches(RequestView request) {
-        for (Condition part : parts) {
-            if (!part.matches(request)) {
-                return false;
-            }
-        }
-        return true;
+    UrlCondition url() {
+        return url;
+    }
+
+    /**
+     * How parts are checked against one request: {@link Condition#matches}, or an index that gives
+     * the same answers. May throw as {@link Condition#matches} does.
+     */
+    interface PartCheck {
+        boolean holds(Condition part);
+    }
+
+    boolean matches(PartCheck check) {
+        return holds(check, true, true);
     }
 
     /** Whether every part that does not need the body holds. */
-    boolean matchesWithoutBody(RequestView request) {
+    boolean matchesWithoutBody(PartCheck check) {
+        return holds(check, true, false);
+    }
+
+    /** Whether every part but the URL regex holds: for a rule already known to match the URL. */
+    boolean matchesBesidesUrl(PartCheck check) {
+        return holds(check, false, true);
+    }
+
+    /** Whether every part but the URL regex and those that need the body holds. */
+    boolean matchesBesidesUrlWithoutBody(PartCheck check) {
+        return holds(check, false, false);
+    }
+
+    /** Checks parts in order, stopping at the first that fails. */
+    private boolean holds(PartCheck check, boolean checkUrl, boolean checkBody) {
         for (Condition part : parts) {
-            if (!part.needsBody() && !part.matches(request)) {
+            if ((checkUrl || part != url) && (checkBody || !part.needsBody()) && !check.holds(part)) {
                 return false;
             }
         }
