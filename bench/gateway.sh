@@ -7,7 +7,8 @@
 #   direct        nginx serving it (the upstream of every other configuration)
 #   baseline      nginx proxy_pass to the upstream: upstream keepalive, auth_basic with a {SHA}
 #                 htpasswd, access log -- what a sysadmin builds by hand
-#   tokengate-h2  tokengate (java -jar tokengate.jar serve): Basic token auth, the 20 rules of
+#   tokengate-h2  tokengate (./tokengate serve, i.e. java -jar tokengate.jar serve with the
+#                 launcher's JVM options; TOKENGATE_JAVA_OPTS replaces them): Basic token auth, the 20 rules of
 #                 bench/limits-20.txt (the request is allowed by the last), audit log on embedded H2
 #   tokengate-pg  the same with the store and audit log on PostgreSQL (127.0.0.1:5432, trust,
 #                 a fresh database created from `test` and dropped afterwards)
@@ -57,8 +58,6 @@ connections=64
 threads=2
 port_base="${BENCH_PORT_BASE:-18190}"
 pg_admin_url="${BENCH_PG:-postgresql://postgres@127.0.0.1:5432/test}"
-# JVM options: the launcher's (./tokengate reads TOKENGATE_JAVA_OPTS), plus BENCH_JAVA_OPTS.
-java_opts="${TOKENGATE_JAVA_OPTS:-} ${BENCH_JAVA_OPTS:-}"
 
 log() { printf '[bench %s] %s\n' "$(date -u +%H:%M:%S)" "$*" >&2; }
 die() { log "ERROR: $*"; exit 1; }
@@ -192,7 +191,7 @@ pids+=($!)
 # ---------------------------------------------------------------------------------------------
 # tokengate: two homes (H2, PostgreSQL), an admin user and the benchmark token in each, made
 # with the command line as an operator would.
-tg() { java -jar "$jar" "$@"; }
+tg() { "$root/tokengate" "$@"; }
 admin_user=benchadmin
 admin_password="$(openssl rand -hex 16)"
 pg_db="tg_bench_$(date +%s)_$$"
@@ -222,13 +221,12 @@ for name in tokengate-h2 tokengate-pg; do
   [ -n "${tg_secret[$name]}" ] || die "$name: token creation printed no secret"
 done
 
-profile_opts() {
-  if $profile; then echo "-XX:StartFlightRecording=filename=$out/$1.jfr,settings=profile,dumponexit=true"; fi
-}
 for name in tokengate-h2 tokengate-pg; do
-  # shellcheck disable=SC2086,SC2046
-  java $java_opts $(profile_opts "$name") -jar "$jar" serve --home "$work/$name" \
-    >"$work/$name.out" 2>"$work/$name.err" &
+  # The launcher execs java, so $! is the JVM. --profile adds a flight recording through
+  # JDK_JAVA_OPTIONS, which leaves the launcher's own options as they are.
+  jfr_opts=""
+  $profile && jfr_opts="-XX:StartFlightRecording=filename=$out/$name.jfr,settings=profile,dumponexit=true"
+  JDK_JAVA_OPTIONS="$jfr_opts" "$root/tokengate" serve --home "$work/$name" >"$work/$name.out" 2>"$work/$name.err" &
   pid=$!
   pids+=("$pid")
   tg_pid[$name]=$pid
@@ -241,6 +239,8 @@ for name in tokengate-h2 tokengate-pg; do
   done
   curl -fsS -o /dev/null "http://127.0.0.1:${tg_admin[$name]}/health/ready" || die "$name not ready after 60 s"
 done
+# The JVM options in effect, as the process was started (everything before -jar).
+java_opts="$(tr '\0' ' ' <"/proc/${tg_pid[tokengate-h2]}/cmdline" | sed 's/ -jar .*//; s/^[^ ]*java *//')"
 
 # ---------------------------------------------------------------------------------------------
 # Every configuration answers the benchmark request with the upstream's body before any load.
@@ -405,8 +405,7 @@ md="$out/gateway.md"
   echo
   echo "Machine: $(nproc) CPUs ($cpu), $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo);"
   echo "load average ${load_before} before, ${load_after} after. $jdk; nginx $nginx_version."
-  opts="$(echo $java_opts)"
-  echo "JVM options: ${opts:-(none)}."
+  echo "tokengate JVM options: \`${java_opts:-(none)}\`$($profile && echo " plus a flight recording")."
   echo
   echo "| configuration | req/s | p50 ms | p99 ms | req/s ÷ baseline | p99 ÷ baseline | 1-conn p50 ms | 1-conn p99 ms | added p99 over direct, ms | peak RSS MiB | audit = served |"
   echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|"
