@@ -15,9 +15,11 @@
 #
 # wrk with 2 threads and 64 connections for a fixed duration after a warm-up, repetitions
 # interleaved across configurations (so that other load on the machine hits them alike), then an
-# unloaded run (1 connection) for added latency. After every tokengate run the audit log is
-# checked: records == requests the server answered (no loss). Writes gateway.md, gateway.png
-# and gateway-runs.tsv to bench/results/ (bench/results/quick/ with --quick).
+# unloaded run (1 connection) for added latency. After every tokengate run, the audit records
+# written (the writer's count) must equal the requests the server answered, and lie between what
+# wrk counted and that plus one per connection; at the end, with the servers stopped, the
+# REQUEST rows in each database must equal every request answered (no loss). Writes gateway.md,
+# gateway.png and gateway-runs.tsv to bench/results/ (bench/results/quick/ with --quick).
 #
 # Full mode takes about 7 minutes plus the build; --quick about 2. Only loopback addresses are
 # used; every process started here is stopped on exit.
@@ -277,20 +279,19 @@ failures=0
 metric_requests() { # data-plane responses the server counted (all decisions and statuses)
   curl -fsS "http://127.0.0.1:$1/metrics" | awk '/^tokengate_requests_total\{/ { s += $NF } END { printf "%d\n", s }'
 }
-audit_count() { # REQUEST records written at or after $2
-  curl -fsS -u "$admin_user:$admin_password" \
-    "http://127.0.0.1:$1/api/v1/audit/export?format=jsonl&kind=REQUEST&from=$2" | wc -l
+audit_written() { # audit records the writer has committed to the database
+  curl -fsS "http://127.0.0.1:$1/metrics" | awk '/^tokengate_audit_written_total/ { s += $NF } END { printf "%d\n", s }'
 }
 
 # run CONFIG PHASE REP CONNECTIONS SECONDS RECORD(yes|no)
 run() {
   local c=$1 phase=$2 rep=$3 conns=$4 secs=$5 record=$6
   local t=$threads; [ "$conns" -lt "$threads" ] && t=$conns
-  local admin="" t0="" m0=0 sampler=""
+  local admin="" m0=0 a0=0 sampler=""
   if [[ $c == tokengate-* ]]; then
     admin=${tg_admin[$c]}
-    t0="$(date -u +%Y-%m-%dT%H:%M:%S.%NZ)"
     m0="$(metric_requests "$admin")"
+    a0="$(audit_written "$admin")"
     if [ "$conns" -gt 1 ]; then
       local pid=${tg_pid[$c]}
       (while kill -0 "$pid" 2>/dev/null; do awk '/^VmRSS/ { print $2 }' "/proc/$pid/status"; sleep 0.5; done) \
@@ -316,10 +317,10 @@ run() {
     local deadline=$((SECONDS + 30))
     while :; do
       served=$(( $(metric_requests "$admin") - m0 ))
-      audited="$(audit_count "$admin" "$t0")"
+      audited=$(( $(audit_written "$admin") - a0 ))
       [ "$audited" -eq "$served" ] && break
       [ $SECONDS -ge $deadline ] && break
-      sleep 0.5
+      sleep 0.2
     done
     # The server may have answered up to one request per connection that wrk no longer counted.
     if [ "$audited" -eq "$served" ] && [ "$served" -ge "$requests" ] && [ "$served" -le $((requests + conns)) ]; then
@@ -354,6 +355,29 @@ for rep in $(seq 1 $unloaded_reps); do
 done
 load_after="$(cut -d' ' -f1-3 /proc/loadavg)"
 
+# The audit log itself: stop the servers (a graceful stop drains the queue), then count the
+# REQUEST rows in each database against every request the server answered.
+declare -A answered rows
+for name in tokengate-h2 tokengate-pg; do
+  answered[$name]="$(metric_requests "${tg_admin[$name]}")"
+  kill -TERM "${tg_pid[$name]}"
+done
+for name in tokengate-h2 tokengate-pg; do
+  wait "${tg_pid[$name]}" 2>/dev/null || true
+done
+rows[tokengate-h2]="$(java -cp "$jar" org.h2.tools.Shell -user "" -password "" \
+  -url "jdbc:h2:file:$work/tokengate-h2/data/tokengate;DB_CLOSE_ON_EXIT=FALSE;MAX_COMPACT_TIME=0" \
+  -sql "select 'rows=' || count(*) from audit_events where kind = 'REQUEST'" | sed -n 's/^rows=\([0-9]*\).*/\1/p')"
+rows[tokengate-pg]="$(psql "${pg_admin_url%/*}/$pg_db" -qAt -c "select count(*) from audit_events where kind = 'REQUEST'")"
+for name in tokengate-h2 tokengate-pg; do
+  if [ "${rows[$name]:-x}" = "${answered[$name]}" ]; then
+    log "$name: ${rows[$name]} REQUEST rows in the database for ${answered[$name]} requests answered"
+  else
+    failures=$((failures + 1))
+    log "AUDIT MISMATCH in the $name database: ${rows[$name]:-?} REQUEST rows for ${answered[$name]} requests answered"
+  fi
+done
+
 # ---------------------------------------------------------------------------------------------
 # Results: medians over repetitions, ratios to the baseline, Markdown and PNG.
 median() { # median of column $3 for config $1 and phase $2
@@ -373,7 +397,9 @@ calc() { awk "BEGIN { printf \"$1\", $2 }"; }
 ms() { calc '%.2f' "$1 / 1000"; }
 audit_summary() {
   awk -F'\t' -v c="$1" '$1 == c { n++; if ($16 == "yes") ok++; s += $14 }
-    END { printf "%d/%d runs, %d records", ok, n, s }' "$runs"
+    END { printf "%d/%d runs", ok, n }' "$runs"
+  if [ "${rows[$1]:-x}" = "${answered[$1]}" ]; then printf '; database: %s rows = answered' "${rows[$1]}"
+  else printf '; database: **%s rows for %s answered**' "${rows[$1]:-?}" "${answered[$1]}"; fi
 }
 
 cpu="$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)"
