@@ -461,7 +461,7 @@ md="$out/gateway.md"
   done
 } >"$work/chart.dat"
 gnuplot <<EOF
-set terminal pngcairo size 1500,520 font "sans,11"
+set terminal pngcairo size 1500,560 font "sans,11"
 set output "$out/gateway.png"
 set multiplot layout 1,3 title "tokengate vs nginx, $started_at ($( $quick && echo quick || echo full ) run, $(nproc) CPUs, shared machine)"
 set style data histograms
@@ -472,6 +472,7 @@ set grid ytics
 set yrange [0:*]
 set xtics nomirror
 set key top left
+set bmargin 4
 lbl(s) = s eq "tokengate-h2" ? "tokengate\nH2" : s eq "tokengate-pg" ? "tokengate\nPostgreSQL" : s
 set title "throughput, $connections connections (req/s, higher is better)"
 plot "$work/chart.dat" using 2:xtic(lbl(strcol(1))) notitle lc rgb "#4477aa", \
