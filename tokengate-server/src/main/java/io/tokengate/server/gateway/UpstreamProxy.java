@@ -2,15 +2,21 @@ package io.tokengate.server.gateway;
 
 import io.tokengate.server.http.ErrorResponse;
 import java.net.URI;
+import java.util.EnumSet;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.eclipse.jetty.client.HttpClient;
+import org.eclipse.jetty.client.transport.HttpClientTransportOverHTTP;
 import org.eclipse.jetty.http.HttpField;
+import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.http.HttpURI;
+import org.eclipse.jetty.io.ClientConnector;
 import org.eclipse.jetty.proxy.ProxyHandler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
@@ -52,6 +58,18 @@ final class UpstreamProxy extends ProxyHandler {
             "x-http-method",
             "x-method-override");
 
+    /** Hop-by-hop headers (RFC 9110, 7.6.1), as Jetty's own proxy drops them. */
+    private static final Set<HttpHeader> HOP_BY_HOP = EnumSet.of(
+            HttpHeader.CONNECTION,
+            HttpHeader.KEEP_ALIVE,
+            HttpHeader.PROXY_AUTHORIZATION,
+            HttpHeader.PROXY_AUTHENTICATE,
+            HttpHeader.PROXY_CONNECTION,
+            HttpHeader.TRANSFER_ENCODING,
+            HttpHeader.TE,
+            HttpHeader.TRAILER,
+            HttpHeader.UPGRADE);
+
     /** What the gateway decided about a request, for the proxy to act on. */
     record Target(Exchange exchange, String userCredential) {}
 
@@ -73,9 +91,19 @@ final class UpstreamProxy extends ProxyHandler {
         setProxyToServerHost(config.upstream().getRawAuthority());
     }
 
+    /**
+     * An HTTP/1.1 client that runs on the server's own thread pool. Jetty's default gives the
+     * proxy client a second pool of up to 200 threads; on a small machine both pools' threads
+     * compete for the same cores and every hand-over between them is a context switch.
+     */
     @Override
     protected HttpClient newHttpClient() {
-        HttpClient client = super.newHttpClient();
+        ClientConnector connector = new ClientConnector();
+        connector.setSelectors(1);
+        if (getServer() != null) {
+            connector.setExecutor(getServer().getThreadPool());
+        }
+        HttpClient client = new HttpClient(new HttpClientTransportOverHTTP(connector));
         client.setName("tokengate-upstream");
         return client;
     }
@@ -108,17 +136,49 @@ final class UpstreamProxy extends ProxyHandler {
                 .idleTimeout(config.idleTimeout().toMillis(), TimeUnit.MILLISECONDS);
     }
 
+    /**
+     * The client's headers in one pass: {@code Host} names the upstream; hop-by-hop headers, those
+     * that {@code Connection} lists, {@link #STRIPPED} and the identity header are dropped.
+     */
     @Override
     protected void copyRequestHeaders(Request clientToProxy, org.eclipse.jetty.client.Request proxyToServer) {
-        super.copyRequestHeaders(clientToProxy, proxyToServer);
+        HttpFields clientHeaders = clientToProxy.getHeaders();
+        Set<String> listedInConnection = connectionListed(clientHeaders);
+        String host = getProxyToServerHost();
         proxyToServer.headers(headers -> {
-            for (HttpField field : headers.asImmutable()) {
-                String name = UpstreamIdentity.normalize(field.getName());
-                if (STRIPPED.contains(name) || config.identity().isReserved(name)) {
-                    headers.remove(field.getName());
+            for (HttpField field : clientHeaders) {
+                HttpHeader header = field.getHeader();
+                if (header == HttpHeader.HOST) {
+                    headers.put(HttpHeader.HOST, host);
+                    continue;
                 }
+                if (header != null && HOP_BY_HOP.contains(header)) {
+                    continue;
+                }
+                String name = UpstreamIdentity.normalize(field.getName());
+                if (STRIPPED.contains(name)
+                        || config.identity().isReserved(name)
+                        || listedInConnection.contains(name)) {
+                    continue;
+                }
+                headers.add(field);
             }
         });
+    }
+
+    /** Header names a {@code Connection} header lists (hop-by-hop by RFC 9110, 7.6.1), normalized. */
+    private static Set<String> connectionListed(HttpFields headers) {
+        List<String> values = headers.getValuesList(HttpHeader.CONNECTION);
+        if (values.isEmpty()) {
+            return Set.of();
+        }
+        Set<String> names = new HashSet<>();
+        for (String value : values) {
+            for (String name : value.split(",")) {
+                names.add(UpstreamIdentity.normalize(name.strip()));
+            }
+        }
+        return names;
     }
 
     @Override

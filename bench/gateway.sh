@@ -1,0 +1,491 @@
+#!/usr/bin/env bash
+# Load benchmark of the data plane: tokengate against nginx, on loopback, in one run.
+#
+#   bench/gateway.sh [--quick] [--profile] [--no-install] [--no-build] [--keep] [--out DIR]
+#
+# Configurations, all serving the same ~250-byte Jira-like JSON:
+#   direct        nginx serving it (the upstream of every other configuration)
+#   baseline      nginx proxy_pass to the upstream: upstream keepalive, auth_basic with a {SHA}
+#                 htpasswd, access log -- what a sysadmin builds by hand
+#   tokengate-h2  tokengate (./tokengate serve, i.e. java -jar tokengate.jar serve with the
+#                 launcher's JVM options; TOKENGATE_JAVA_OPTS replaces them): Basic token auth, the 20 rules of
+#                 bench/limits-20.txt (the request is allowed by the last), audit log on embedded H2
+#   tokengate-pg  the same with the store and audit log on PostgreSQL (127.0.0.1:5432, trust,
+#                 a fresh database created from `test` and dropped afterwards)
+#
+# wrk with 2 threads and 64 connections for a fixed duration after a warm-up, repetitions
+# interleaved across configurations (so that other load on the machine hits them alike), then an
+# unloaded run (1 connection) for added latency. After every tokengate run, the audit records
+# written (the writer's count) must equal the requests the server answered, and lie between what
+# wrk counted and that plus one per connection; at the end, with the servers stopped, the
+# REQUEST rows in each database must equal every request answered (no loss). Writes gateway.md,
+# gateway.png and gateway-runs.tsv to bench/results/ (bench/results/quick/ with --quick).
+#
+# Full mode takes about 7 minutes plus the build; --quick about 2. Only loopback addresses are
+# used; every process started here is stopped on exit.
+set -euo pipefail
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+bench="$root/bench"
+jar="$root/tokengate-server/target/tokengate.jar"
+
+quick=false
+profile=false
+install=true
+build=true
+keep=false
+out=""
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --quick) quick=true ;;
+    --profile) profile=true ;;
+    --no-install) install=false ;;
+    --no-build) build=false ;;
+    --keep) keep=true ;;
+    --out) out="$2"; shift ;;
+    -h|--help) sed -n '2,22p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    *) echo "bench: unknown option $1 (see --help)" >&2; exit 64 ;;
+  esac
+  shift
+done
+
+if $quick; then
+  warmup=2; duration=5; reps=1; unloaded_warmup=1; unloaded_duration=3; unloaded_reps=1
+  out="${out:-$bench/results/quick}"
+else
+  warmup=5; duration=20; reps=3; unloaded_warmup=2; unloaded_duration=5; unloaded_reps=3
+  out="${out:-$bench/results}"
+fi
+connections=64
+threads=2
+port_base="${BENCH_PORT_BASE:-18190}"
+pg_admin_url="${BENCH_PG:-postgresql://postgres@127.0.0.1:5432/test}"
+
+log() { printf '[bench %s] %s\n' "$(date -u +%H:%M:%S)" "$*" >&2; }
+die() { log "ERROR: $*"; exit 1; }
+
+# ---------------------------------------------------------------------------------------------
+# What it needs: Debian packages, installed when missing.
+if $install; then
+  missing=()
+  command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || missing+=(nginx)
+  command -v wrk >/dev/null 2>&1 || missing+=(wrk)
+  command -v gnuplot >/dev/null 2>&1 || missing+=(gnuplot-nox)
+  command -v psql >/dev/null 2>&1 || missing+=(postgresql-client)
+  command -v curl >/dev/null 2>&1 || missing+=(curl)
+  command -v openssl >/dev/null 2>&1 || missing+=(openssl)
+  if [ ${#missing[@]} -gt 0 ]; then
+    log "installing ${missing[*]} (apt-get)"
+    sudo_=""; [ "$(id -u)" -eq 0 ] || sudo_="sudo"
+    $sudo_ apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo_ apt-get install -y -qq -o DPkg::Lock::Timeout=300 "${missing[@]}" >/dev/null
+    # Debian starts the packaged nginx on port 80; this benchmark runs its own, so stop that one.
+    if [[ " ${missing[*]} " == *" nginx "* ]] && command -v service >/dev/null 2>&1; then
+      $sudo_ service nginx stop >/dev/null 2>&1 || true
+    fi
+  fi
+fi
+nginx_bin="$(command -v nginx || echo /usr/sbin/nginx)"
+for tool in "$nginx_bin" wrk gnuplot psql curl openssl java; do
+  command -v "$tool" >/dev/null 2>&1 || die "$tool is missing (run without --no-install, or install it)"
+done
+
+if $build; then
+  log "building tokengate.jar (./mvnw package, tests skipped)"
+  (cd "$root" && ./mvnw -q -B -DskipTests -Dspotless.check.skip=true -pl tokengate-server -am package >&2)
+fi
+[ -f "$jar" ] || die "$jar not found (run without --no-build)"
+
+# ---------------------------------------------------------------------------------------------
+# Ports, work directory, and the clean-up that runs however the script ends.
+up_port=$((port_base + 1))
+baseline_port=$((port_base + 2))
+h2_port=$((port_base + 3)); h2_admin=$((port_base + 4))
+pg_port=$((port_base + 5)); pg_admin=$((port_base + 6))
+for p in $up_port $baseline_port $h2_port $h2_admin $pg_port $pg_admin; do
+  if ss -Hltn "sport = :$p" | grep -q .; then
+    die "port $p is in use (another benchmark running? set BENCH_PORT_BASE)"
+  fi
+done
+
+work="$(mktemp -d /tmp/tokengate-bench.XXXXXX)"
+pids=()
+pg_db=""
+cleanup() {
+  local status=$?
+  trap - EXIT INT TERM
+  for pid in "${pids[@]}"; do
+    kill -TERM "$pid" 2>/dev/null || true
+  done
+  for pid in "${pids[@]}"; do
+    for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.25; done
+    kill -KILL "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
+  done
+  if [ -n "$pg_db" ]; then
+    psql "$pg_admin_url" -qAt -c "DROP DATABASE IF EXISTS $pg_db WITH (FORCE)" >/dev/null 2>&1 ||
+      log "could not drop database $pg_db"
+  fi
+  if $keep; then log "kept $work"; else rm -rf "$work"; fi
+  exit $status
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+mkdir -p "$out"
+started_at="$(date -u +%Y-%m-%dT%H:%M:%SZ)"
+load_before="$(cut -d' ' -f1-3 /proc/loadavg)"
+log "work directory $work; results to $out"
+
+# ---------------------------------------------------------------------------------------------
+# nginx: the upstream and the hand-built baseline, one instance.
+path='/rest/api/2/issue/BENCH-1?fields=summary,status'
+bench_user=bench
+htpasswd_secret="$(openssl rand -hex 12)"
+mkdir -p "$work/nginx/logs"
+printf '%s:{SHA}%s\n' "$bench_user" \
+  "$(printf '%s' "$htpasswd_secret" | openssl dgst -binary -sha1 | openssl base64 -A)" >"$work/nginx/htpasswd"
+body='{"id":"10001","key":"BENCH-1","self":"http://jira.example.com/rest/api/2/issue/10001","fields":{"summary":"Gateway benchmark issue","status":{"self":"http://jira.example.com/rest/api/2/status/3","name":"In Progress","id":"3"},"updated":"2026-11-28T12:00:00.000+0000"}}'
+user_line=""; [ "$(id -u)" -eq 0 ] && user_line="user root;"
+cat >"$work/nginx/nginx.conf" <<EOF
+$user_line
+worker_processes auto;
+pid $work/nginx/nginx.pid;
+error_log $work/nginx/logs/error.log warn;
+events { worker_connections 4096; }
+http {
+  access_log off;
+  keepalive_requests 1000000;
+  upstream jira {
+    server 127.0.0.1:$up_port;
+    keepalive 64;
+  }
+  # direct: the Jira-like upstream
+  server {
+    listen 127.0.0.1:$up_port;
+    location /rest/ {
+      default_type application/json;
+      return 200 '$body';
+    }
+  }
+  # baseline: what a sysadmin builds by hand in front of Jira
+  server {
+    listen 127.0.0.1:$baseline_port;
+    access_log $work/nginx/logs/baseline-access.log combined;
+    location /rest/ {
+      auth_basic "jira";
+      auth_basic_user_file $work/nginx/htpasswd;
+      proxy_pass http://jira;
+      proxy_http_version 1.1;
+      proxy_set_header Connection "";
+      proxy_set_header Authorization "";
+      proxy_set_header X-Forwarded-User \$remote_user;
+      proxy_set_header X-Forwarded-For \$remote_addr;
+    }
+  }
+}
+EOF
+"$nginx_bin" -t -q -p "$work/nginx" -c "$work/nginx/nginx.conf" -g 'daemon off;' || die "nginx configuration rejected"
+"$nginx_bin" -p "$work/nginx" -c "$work/nginx/nginx.conf" -g 'daemon off;' &
+pids+=($!)
+
+# ---------------------------------------------------------------------------------------------
+# tokengate: two homes (H2, PostgreSQL), an admin user and the benchmark token in each, made
+# with the command line as an operator would.
+tg() { "$root/tokengate" "$@"; }
+admin_user=benchadmin
+admin_password="$(openssl rand -hex 16)"
+pg_db="tg_bench_$(date +%s)_$$"
+psql "$pg_admin_url" -qAt -v ON_ERROR_STOP=1 -c "CREATE DATABASE $pg_db" >/dev/null ||
+  { pg_db=""; die "cannot create a database on $pg_admin_url (is PostgreSQL running with trust auth?)"; }
+pg_jdbc="jdbc:postgresql://127.0.0.1:5432/$pg_db?user=postgres"
+
+declare -A tg_port tg_admin tg_secret tg_pid
+tg_port[tokengate-h2]=$h2_port; tg_admin[tokengate-h2]=$h2_admin
+tg_port[tokengate-pg]=$pg_port; tg_admin[tokengate-pg]=$pg_admin
+for name in tokengate-h2 tokengate-pg; do
+  home="$work/$name"
+  mkdir -p "$home"
+  {
+    echo "gateway.host=127.0.0.1"
+    echo "gateway.port=${tg_port[$name]}"
+    echo "gateway.public.url=http://127.0.0.1:${tg_port[$name]}"
+    echo "admin.port=${tg_admin[$name]}"
+    echo "upstream.url=http://127.0.0.1:$up_port"
+    echo "node.id=$name"
+    [ "$name" = tokengate-pg ] && echo "db.url=$pg_jdbc"
+  } >"$home/tokengate.properties"
+  log "$name: creating the admin user and the benchmark token"
+  printf '%s\n' "$admin_password" | tg user add "$admin_user" --admin --password-stdin --home "$home" >/dev/null
+  tg_secret[$name]="$(tg token create --home "$home" --name bench --user "$bench_user" \
+    --limits-file "$bench/limits-20.txt" --json | sed -n 's/^ *"token" : "\(tgk_[A-Za-z0-9]*\)".*/\1/p')"
+  [ -n "${tg_secret[$name]}" ] || die "$name: token creation printed no secret"
+done
+
+for name in tokengate-h2 tokengate-pg; do
+  # The launcher execs java, so $! is the JVM. --profile adds a flight recording through
+  # JDK_JAVA_OPTIONS, which leaves the launcher's own options as they are.
+  jfr_opts=""
+  $profile && jfr_opts="-XX:StartFlightRecording=filename=$out/$name.jfr,settings=profile,dumponexit=true"
+  JDK_JAVA_OPTIONS="$jfr_opts" "$root/tokengate" serve --home "$work/$name" >"$work/$name.out" 2>"$work/$name.err" &
+  pid=$!
+  pids+=("$pid")
+  tg_pid[$name]=$pid
+done
+for name in tokengate-h2 tokengate-pg; do
+  for _ in $(seq 1 240); do
+    curl -fsS -o /dev/null "http://127.0.0.1:${tg_admin[$name]}/health/ready" 2>/dev/null && break
+    kill -0 "${tg_pid[$name]}" 2>/dev/null || { cat "$work/$name.err" >&2; die "$name exited at start-up"; }
+    sleep 0.25
+  done
+  curl -fsS -o /dev/null "http://127.0.0.1:${tg_admin[$name]}/health/ready" || die "$name not ready after 60 s"
+done
+# The JVM options in effect, as the process was started (everything before -jar).
+java_opts="$(tr '\0' ' ' <"/proc/${tg_pid[tokengate-h2]}/cmdline" | sed 's/ -jar .*//; s/^[^ ]*java *//')"
+
+# ---------------------------------------------------------------------------------------------
+# Every configuration answers the benchmark request with the upstream's body before any load.
+configs=(direct baseline tokengate-h2 tokengate-pg)
+declare -A url auth
+basic() { printf 'Basic %s' "$(printf '%s:%s' "$1" "$2" | openssl base64 -A)"; }
+url[direct]="http://127.0.0.1:$up_port$path"
+auth[direct]="$(basic "$bench_user" "$htpasswd_secret")"
+url[baseline]="http://127.0.0.1:$baseline_port$path"
+auth[baseline]="$(basic "$bench_user" "$htpasswd_secret")"
+for name in tokengate-h2 tokengate-pg; do
+  url[$name]="http://127.0.0.1:${tg_port[$name]}$path"
+  auth[$name]="$(basic "$bench_user" "${tg_secret[$name]}")"
+done
+for c in "${configs[@]}"; do
+  got="$(curl -sS -H "Authorization: ${auth[$c]}" -w '\n%{http_code}' "${url[$c]}")"
+  [ "$(tail -n1 <<<"$got")" = 200 ] && [ "$(head -n1 <<<"$got")" = "$body" ] ||
+    die "$c does not answer 200 with the upstream's body: $got"
+  # A wrong password must be refused, so that the benchmark measures the real checks.
+  if [ "$c" != direct ]; then
+    code="$(curl -sS -o /dev/null -w '%{http_code}' -H "Authorization: $(basic "$bench_user" wrong)" "${url[$c]}")"
+    [ "$code" = 401 ] || die "$c answers $code to a wrong password"
+  fi
+done
+log "every configuration answers; measuring"
+
+# ---------------------------------------------------------------------------------------------
+# Runs.
+runs="$out/gateway-runs.tsv"
+printf 'config\tphase\trep\tconnections\tseconds\trequests\treq_per_s\tp50_us\tp90_us\tp99_us\tmax_us\terrors\trss_peak_mib\tserved\taudited\taudit_ok\n' >"$runs"
+declare -A rss_peak
+failures=0
+
+metric_requests() { # data-plane responses the server counted (all decisions and statuses)
+  curl -fsS "http://127.0.0.1:$1/metrics" | awk '/^tokengate_requests_total\{/ { s += $NF } END { printf "%d\n", s }'
+}
+audit_written() { # audit records the writer has committed to the database
+  curl -fsS "http://127.0.0.1:$1/metrics" | awk '/^tokengate_audit_written_total/ { s += $NF } END { printf "%d\n", s }'
+}
+
+# run CONFIG PHASE REP CONNECTIONS SECONDS RECORD(yes|no)
+run() {
+  local c=$1 phase=$2 rep=$3 conns=$4 secs=$5 record=$6
+  local t=$threads; [ "$conns" -lt "$threads" ] && t=$conns
+  local admin="" m0=0 a0=0 sampler=""
+  if [[ $c == tokengate-* ]]; then
+    admin=${tg_admin[$c]}
+    m0="$(metric_requests "$admin")"
+    a0="$(audit_written "$admin")"
+    if [ "$conns" -gt 1 ]; then
+      local pid=${tg_pid[$c]}
+      (while kill -0 "$pid" 2>/dev/null; do awk '/^VmRSS/ { print $2 }' "/proc/$pid/status"; sleep 0.5; done) \
+        >"$work/rss-$c-$phase-$rep" 2>/dev/null &
+      sampler=$!
+    fi
+  fi
+  wrk -t"$t" -c"$conns" -d"${secs}s" --timeout 10s -s "$bench/report.lua" -H "Authorization: ${auth[$c]}" \
+    "${url[$c]}" >"$work/wrk.out" 2>&1 || { cat "$work/wrk.out" >&2; die "wrk failed on $c"; }
+  local result
+  result="$(grep '^RESULT' "$work/wrk.out")" || { cat "$work/wrk.out" >&2; die "wrk printed no result on $c"; }
+  local kv requests duration_us connect read write status timeout p50 p90 p99 max
+  for kv in ${result#RESULT }; do local "$kv"; done
+  local errors=$((connect + read + write + status + timeout))
+  local rss="" served="" audited="" ok=""
+  if [ -n "$sampler" ]; then
+    kill "$sampler" 2>/dev/null || true; wait "$sampler" 2>/dev/null || true
+    rss="$(sort -n "$work/rss-$c-$phase-$rep" | tail -n1 | awk '{ printf "%.0f", $1 / 1024 }')"
+    if [ "$record" = yes ] && [ "${rss:-0}" -gt "${rss_peak[$c]:-0}" ]; then rss_peak[$c]=$rss; fi
+  fi
+  if [ -n "$admin" ]; then
+    # Every answered request must reach the audit log: wait for the batch writer, then compare.
+    local deadline=$((SECONDS + 30))
+    while :; do
+      served=$(( $(metric_requests "$admin") - m0 ))
+      audited=$(( $(audit_written "$admin") - a0 ))
+      [ "$audited" -eq "$served" ] && break
+      [ $SECONDS -ge $deadline ] && break
+      sleep 0.2
+    done
+    # The server may have answered up to one request per connection that wrk no longer counted.
+    if [ "$audited" -eq "$served" ] && [ "$served" -ge "$requests" ] && [ "$served" -le $((requests + conns)) ]; then
+      ok=yes
+    else
+      ok=NO; failures=$((failures + 1))
+      log "AUDIT MISMATCH on $c: wrk completed $requests, server answered $served, audit records $audited"
+    fi
+  fi
+  if [ "$errors" -gt 0 ]; then
+    failures=$((failures + 1))
+    log "ERRORS on $c: $result"
+  fi
+  local rps
+  rps="$(awk -v r="$requests" -v d="$duration_us" 'BEGIN { printf "%.0f", r / (d / 1e6) }')"
+  log "$(printf '%-13s %-9s %s  %8s req/s  p50 %6.2f ms  p99 %6.2f ms%s%s' "$c" "$phase" "$rep" "$rps" \
+    "$(awk -v v="$p50" 'BEGIN { print v / 1000 }')" "$(awk -v v="$p99" 'BEGIN { print v / 1000 }')" \
+    "${rss:+  RSS ${rss} MiB}" "${ok:+  audit $audited/$served $ok}")"
+  if [ "$record" = yes ]; then
+    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$c" "$phase" "$rep" "$conns" "$secs" \
+      "$requests" "$rps" "$p50" "$p90" "$p99" "$max" "$errors" "$rss" "$served" "$audited" "$ok" >>"$runs"
+  fi
+}
+
+for c in "${configs[@]}"; do run "$c" warm-up 0 $connections $warmup no; done
+for rep in $(seq 1 $reps); do
+  for c in "${configs[@]}"; do run "$c" loaded "$rep" $connections $duration yes; done
+done
+for c in "${configs[@]}"; do run "$c" warm-up 0 1 $unloaded_warmup no; done
+for rep in $(seq 1 $unloaded_reps); do
+  for c in "${configs[@]}"; do run "$c" unloaded "$rep" 1 $unloaded_duration yes; done
+done
+load_after="$(cut -d' ' -f1-3 /proc/loadavg)"
+
+# The audit log itself: stop the servers (a graceful stop drains the queue), then count the
+# REQUEST rows in each database against every request the server answered.
+declare -A answered rows
+for name in tokengate-h2 tokengate-pg; do
+  answered[$name]="$(metric_requests "${tg_admin[$name]}")"
+  kill -TERM "${tg_pid[$name]}"
+done
+for name in tokengate-h2 tokengate-pg; do
+  wait "${tg_pid[$name]}" 2>/dev/null || true
+done
+rows[tokengate-h2]="$(java -cp "$jar" org.h2.tools.Shell -user "" -password "" \
+  -url "jdbc:h2:file:$work/tokengate-h2/data/tokengate;DB_CLOSE_ON_EXIT=FALSE;MAX_COMPACT_TIME=0" \
+  -sql "select 'rows=' || count(*) from audit_events where kind = 'REQUEST'" | sed -n 's/^rows=\([0-9]*\).*/\1/p')"
+rows[tokengate-pg]="$(psql "${pg_admin_url%/*}/$pg_db" -qAt -c "select count(*) from audit_events where kind = 'REQUEST'")"
+for name in tokengate-h2 tokengate-pg; do
+  if [ "${rows[$name]:-x}" = "${answered[$name]}" ]; then
+    log "$name: ${rows[$name]} REQUEST rows in the database for ${answered[$name]} requests answered"
+  else
+    failures=$((failures + 1))
+    log "AUDIT MISMATCH in the $name database: ${rows[$name]:-?} REQUEST rows for ${answered[$name]} requests answered"
+  fi
+done
+
+# ---------------------------------------------------------------------------------------------
+# Results: medians over repetitions, ratios to the baseline, Markdown and PNG.
+median() { # median of column $3 for config $1 and phase $2
+  awk -F'\t' -v c="$1" -v p="$2" -v col="$3" \
+    'NR == 1 { for (i = 1; i <= NF; i++) if ($i == col) k = i; next } $1 == c && $2 == p { print $k }' "$runs" |
+    sort -g | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}
+declare -A rps p50 p99 up50 up99
+for c in "${configs[@]}"; do
+  rps[$c]=$(median "$c" loaded req_per_s)
+  p50[$c]=$(median "$c" loaded p50_us)
+  p99[$c]=$(median "$c" loaded p99_us)
+  up50[$c]=$(median "$c" unloaded p50_us)
+  up99[$c]=$(median "$c" unloaded p99_us)
+done
+calc() { awk "BEGIN { printf \"$1\", $2 }"; }
+ms() { calc '%.2f' "$1 / 1000"; }
+audit_summary() {
+  awk -F'\t' -v c="$1" '$1 == c { n++; if ($16 == "yes") ok++; s += $14 }
+    END { printf "%d/%d runs", ok, n }' "$runs"
+  if [ "${rows[$1]:-x}" = "${answered[$1]}" ]; then printf '; database: %s rows = answered' "${rows[$1]}"
+  else printf '; database: **%s rows for %s answered**' "${rows[$1]:-?}" "${answered[$1]}"; fi
+}
+
+cpu="$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)"
+jdk="$(java -version 2>&1 | head -n1)"
+nginx_version="$("$nginx_bin" -v 2>&1 | sed 's/^nginx version: //')"
+commit="$(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown)"
+dirty=""; [ -n "$(git -C "$root" status --porcelain --untracked-files=no 2>/dev/null)" ] && dirty=" (uncommitted changes)"
+mode="full: ${warmup} s warm-up, ${reps}×${duration} s per configuration"
+$quick && mode="quick: ${warmup} s warm-up, ${reps}×${duration} s per configuration (development only)"
+
+verdict() { # measured, comparison, target
+  if awk "BEGIN { exit !($1 $2 $3) }"; then echo "met"; else echo "**not met**"; fi
+}
+best_rps_ratio=$(calc '%.2f' "${rps[tokengate-h2]} / ${rps[baseline]}")
+pg_rps_ratio=$(calc '%.2f' "${rps[tokengate-pg]} / ${rps[baseline]}")
+h2_p99_ratio=$(calc '%.2f' "${p99[tokengate-h2]} / ${p99[baseline]}")
+pg_p99_ratio=$(calc '%.2f' "${p99[tokengate-pg]} / ${p99[baseline]}")
+h2_added=$(calc '%.2f' "(${up99[tokengate-h2]} - ${up99[direct]}) / 1000")
+pg_added=$(calc '%.2f' "(${up99[tokengate-pg]} - ${up99[direct]}) / 1000")
+rss_max=$(( ${rss_peak[tokengate-h2]:-0} > ${rss_peak[tokengate-pg]:-0} ? ${rss_peak[tokengate-h2]:-0} : ${rss_peak[tokengate-pg]:-0} ))
+
+md="$out/gateway.md"
+{
+  echo "# Gateway benchmark: tokengate against nginx"
+  echo
+  echo "Run $started_at, commit $commit$dirty, $mode, 1-connection runs ${unloaded_reps}×${unloaded_duration} s."
+  echo "wrk $threads threads, $connections connections; all on loopback. Figures are medians over"
+  echo "repetitions; only the ratios to the baseline mean anything on another machine."
+  echo
+  echo "Machine: $(nproc) CPUs ($cpu), $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo);"
+  echo "load average ${load_before} before, ${load_after} after. $jdk; nginx $nginx_version."
+  echo "tokengate JVM options: \`${java_opts:-(none)}\`$($profile && echo " plus a flight recording")."
+  echo
+  echo "| configuration | req/s | p50 ms | p99 ms | req/s ÷ baseline | p99 ÷ baseline | 1-conn p50 ms | 1-conn p99 ms | added p99 over direct, ms | peak RSS MiB | audit = served |"
+  echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|"
+  for c in "${configs[@]}"; do
+    added="$(calc '%.2f' "(${up99[$c]} - ${up99[direct]}) / 1000")"
+    [ "$c" = direct ] && added="—"
+    audit="—"; rss="—"
+    if [[ $c == tokengate-* ]]; then audit="$(audit_summary "$c")"; rss="${rss_peak[$c]:-?}"; fi
+    echo "| $c | ${rps[$c]} | $(ms "${p50[$c]}") | $(ms "${p99[$c]}") | $(calc '%.2f' "${rps[$c]} / ${rps[baseline]}") | $(calc '%.2f' "${p99[$c]} / ${p99[baseline]}") | $(ms "${up50[$c]}") | $(ms "${up99[$c]}") | $added | $rss | $audit |"
+  done
+  echo
+  echo "| target | tokengate-h2 | tokengate-pg |"
+  echo "|---|---|---|"
+  echo "| throughput ≥ 0.8 × baseline | $best_rps_ratio × ($(verdict "$best_rps_ratio" '>=' 0.8)) | $pg_rps_ratio × ($(verdict "$pg_rps_ratio" '>=' 0.8)) |"
+  echo "| p99 ≤ 1.5 × baseline | $h2_p99_ratio × ($(verdict "$h2_p99_ratio" '<=' 1.5)) | $pg_p99_ratio × ($(verdict "$pg_p99_ratio" '<=' 1.5)) |"
+  echo "| unloaded added p99 ≤ 0.3 ms | $h2_added ms ($(verdict "$h2_added" '<=' 0.3)) | $pg_added ms ($(verdict "$pg_added" '<=' 0.3)) |"
+  echo "| RSS < 300 MiB at $connections connections | ${rss_peak[tokengate-h2]:-?} MiB ($(verdict "${rss_peak[tokengate-h2]:-999}" '<' 300)) | ${rss_peak[tokengate-pg]:-?} MiB ($(verdict "${rss_peak[tokengate-pg]:-999}" '<' 300)) |"
+  echo
+  echo "Raw runs: \`gateway-runs.tsv\`; chart: \`gateway.png\`."
+  [ "$failures" -eq 0 ] || echo "**$failures run(s) had errors or an audit mismatch: see the log of the run.**"
+} >"$md"
+
+{
+  echo "# config req_per_s p50_ms p99_ms unloaded_p50_ms unloaded_p99_ms"
+  for c in "${configs[@]}"; do
+    echo "$c ${rps[$c]} $(ms "${p50[$c]}") $(ms "${p99[$c]}") $(ms "${up50[$c]}") $(ms "${up99[$c]}")"
+  done
+} >"$work/chart.dat"
+gnuplot <<EOF
+set terminal pngcairo size 1500,560 font "sans,11"
+set output "$out/gateway.png"
+set multiplot layout 1,3 title "tokengate vs nginx, $started_at ($( $quick && echo quick || echo full ) run, $(nproc) CPUs, shared machine)"
+set style data histograms
+set style histogram clustered gap 1
+set style fill solid 0.85 border -1
+set boxwidth 0.9
+set grid ytics
+set yrange [0:*]
+set xtics nomirror
+set key top left
+set bmargin 4
+lbl(s) = s eq "tokengate-h2" ? "tokengate\nH2" : s eq "tokengate-pg" ? "tokengate\nPostgreSQL" : s
+set title "throughput, $connections connections (req/s, higher is better)"
+plot "$work/chart.dat" using 2:xtic(lbl(strcol(1))) notitle lc rgb "#4477aa", \
+     "" using 0:2:(sprintf("%d", \$2)) with labels offset 0,0.8 notitle
+set title "latency, $connections connections (ms, lower is better)"
+plot "$work/chart.dat" using 3:xtic(lbl(strcol(1))) title "p50" lc rgb "#66ccee", "" using 4 title "p99" lc rgb "#ee6677"
+set title "latency, 1 connection (ms, lower is better)"
+plot "$work/chart.dat" using 5:xtic(lbl(strcol(1))) title "p50" lc rgb "#66ccee", "" using 6 title "p99" lc rgb "#ee6677"
+unset multiplot
+EOF
+
+cat "$md"
+if $profile; then
+  log "flight recordings are written when the servers stop: $out/tokengate-h2.jfr, $out/tokengate-pg.jfr"
+fi
+[ "$failures" -eq 0 ] || die "$failures run(s) had errors or an audit mismatch"
