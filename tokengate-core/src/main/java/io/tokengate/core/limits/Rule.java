@@ -15,6 +15,7 @@ public final class Rule {
     private final List<Condition> parts;
     private final UrlCondition url;
     private final boolean needsBody;
+    private final String text;
 
     /** {@code parts} hold exactly one {@link UrlCondition}. */
     Rule(int number, int line, List<Condition> parts) {
@@ -23,6 +24,7 @@ public final class Rule {
         this.parts = List.copyOf(parts);
         this.url = onlyUrl(parts);
         this.needsBody = parts.stream().anyMatch(Condition::needsBody);
+        this.text = canonical(this.parts);
     }
 
     private static UrlCondition onlyUrl(List<Condition> parts) {
@@ -120,9 +122,13 @@ public final class Rule {
         return parts.hashCode();
     }
 
-    /** The rule in canonical syntax. */
+    /** The rule in canonical syntax; built once, as every allowed request's audit record names it. */
     @Override
     public String toString() {
+        return text;
+    }
+
+    private static String canonical(List<Condition> parts) {
         StringBuilder out = new StringBuilder();
         for (Condition part : parts) {
             out.append(part);
