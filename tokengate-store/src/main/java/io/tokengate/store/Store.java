@@ -25,6 +25,7 @@ public final class Store implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Store.class);
     private static final Duration USAGE_FLUSH = Duration.ofSeconds(1);
     private static final Duration RETENTION_PERIOD = Duration.ofHours(1);
+    private static final Duration SCHEDULED_WORK_GRACE = Duration.ofSeconds(10);
 
     private final StoreConfig config;
     private final Clock clock;
@@ -267,10 +268,29 @@ public final class Store implements AutoCloseable {
         return cache;
     }
 
+    /**
+     * Lets a running usage flush or retention pass finish instead of interrupting it: an interrupt
+     * during an H2 file write closes the database file (NIO closes an interrupted channel), and
+     * then the last usage counts and the audit records flushed after it would be lost on a
+     * graceful stop. Interrupts only what is still running after {@link #SCHEDULED_WORK_GRACE}.
+     */
+    private void stopScheduledWork() {
+        scheduler.shutdown();
+        try {
+            if (!scheduler.awaitTermination(SCHEDULED_WORK_GRACE.toMillis(), TimeUnit.MILLISECONDS)) {
+                LOG.warn("background store work still running after {}; interrupting it", SCHEDULED_WORK_GRACE);
+                scheduler.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            scheduler.shutdownNow();
+            Thread.currentThread().interrupt();
+        }
+    }
+
     /** Stops the background work, writes the audit queue and pending usage, closes the pool. */
     @Override
     public void close() {
-        scheduler.shutdownNow();
+        stopScheduledWork();
         try {
             auditWriter.close();
             usage.flush();

@@ -39,6 +39,9 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -312,6 +315,54 @@ abstract class StoreContract {
                 store.auditLog().query(AuditQuery.all().withLimit(1000)).events();
         Collections.reverse(all); // newest first
         assertThat(read).hasSize(all.size()).containsExactlyElementsOf(all);
+    }
+
+    @Test
+    void closingLetsARunningUsageFlushFinishAndKeepsItsCounts() throws Exception {
+        // An interrupted H2 file write closes the database file: a close that interrupted the
+        // scheduled flush lost its counts, and the audit records flushed after it (found by
+        // TokenVerifyBenchmark's loss check).
+        Store store = open();
+        CreatedToken created = store.tokens().create(TokenSpec.bound("flushed", "alice", "admin"));
+        Thread testThread = Thread.currentThread();
+        CountDownLatch flushStarted = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        AtomicBoolean interrupted = new AtomicBoolean();
+        store.database().observeCheckouts(doing -> {
+            if (doing.equals("recording token usage") && Thread.currentThread() != testThread) {
+                flushStarted.countDown();
+                awaitRecordingInterrupts(release, interrupted);
+            }
+        });
+        for (int i = 0; i < 10; i++) {
+            store.tokens().recordUse(created.token().id(), "10.0.0.1");
+        }
+        assertThat(flushStarted.await(10, TimeUnit.SECONDS))
+                .as("the scheduled usage flush started")
+                .isTrue();
+
+        Thread closer = new Thread(store::close, "closer");
+        closer.start();
+        closer.join(300); // close() is now waiting for the flush, or has interrupted it
+        release.countDown();
+        closer.join(15_000);
+        opened.remove(store);
+
+        assertThat(closer.isAlive()).as("close finished").isFalse();
+        assertThat(interrupted).as("the running flush was interrupted by close").isFalse();
+        Token used = open().tokens().show(created.token().id()).orElseThrow();
+        assertThat(used.useCount()).isEqualTo(10);
+    }
+
+    private static void awaitRecordingInterrupts(CountDownLatch latch, AtomicBoolean interrupted) {
+        while (true) {
+            try {
+                latch.await();
+                return;
+            } catch (InterruptedException e) {
+                interrupted.set(true);
+            }
+        }
     }
 
     @Test
