@@ -93,9 +93,13 @@ public final class Database implements AutoCloseable {
     }
 
     /**
-     * The embedded database's URL, chosen for crashes:
+     * The embedded database's URL, chosen for crashes and interrupts:
      *
      * <ul>
+     *   <li>{@code retry:} file system: a thread interrupted while H2 reads or writes its file
+     *       closes the file (NIO closes an interrupted channel), and without it the database stays
+     *       closed, every later call failing until a restart; {@code retry:} reopens the file and
+     *       retries. The files are the same as with {@code file:};
      *   <li>{@code DB_CLOSE_ON_EXIT=FALSE}: H2 must not close itself from its own shutdown hook,
      *       since the server's graceful stop, also a shutdown hook, still has to write the audit
      *       queue;
@@ -111,7 +115,7 @@ public final class Database implements AutoCloseable {
      */
     static String embeddedUrl(Path home) {
         Path file = home.resolve("data").resolve("tokengate").toAbsolutePath();
-        return "jdbc:h2:file:" + file.toString().replace('\\', '/')
+        return "jdbc:h2:retry:" + file.toString().replace('\\', '/')
                 + ";DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=0;MAX_COMPACT_TIME=0";
     }
 

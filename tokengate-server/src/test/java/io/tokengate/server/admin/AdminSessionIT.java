@@ -163,7 +163,8 @@ class AdminSessionIT {
                 .post("/session", Map.of("user", "root", "password", "root-password"));
         String cookie = signIn.cookie(Sessions.COOKIE).orElseThrow();
         List<String> stored = new ArrayList<>();
-        String url = "jdbc:h2:file:" + home.resolve("data").resolve("tokengate").toAbsolutePath();
+        // The server's own URL: H2 shares an open database between connections that name it alike.
+        String url = "jdbc:h2:retry:" + home.resolve("data").resolve("tokengate").toAbsolutePath();
         try (Connection c = DriverManager.getConnection(url);
                 Statement s = c.createStatement();
                 ResultSet rs = s.executeQuery("SELECT id_digest, user_name FROM admin_sessions")) {
