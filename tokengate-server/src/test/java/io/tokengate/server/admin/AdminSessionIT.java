@@ -164,7 +164,8 @@ class AdminSessionIT {
         String cookie = signIn.cookie(Sessions.COOKIE).orElseThrow();
         List<String> stored = new ArrayList<>();
         // The server's own URL: H2 shares an open database between connections that name it alike.
-        String url = "jdbc:h2:retry:" + home.resolve("data").resolve("tokengate").toAbsolutePath();
+        String url =
+                "jdbc:h2:retry:" + home.resolve("data").resolve("tokengate").toAbsolutePath();
         try (Connection c = DriverManager.getConnection(url);
                 Statement s = c.createStatement();
                 ResultSet rs = s.executeQuery("SELECT id_digest, user_name FROM admin_sessions")) {
