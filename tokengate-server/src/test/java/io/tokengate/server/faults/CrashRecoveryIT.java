@@ -13,14 +13,11 @@ import io.tokengate.server.GatewayFixture;
 import io.tokengate.server.config.ConfigLoader;
 import io.tokengate.store.Store;
 import io.tokengate.store.StoreConfig;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -35,8 +32,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -48,9 +43,6 @@ import org.junit.jupiter.api.io.TempDir;
  * crash). Every request that was answered earlier than that must be in the audit log.
  */
 class CrashRecoveryIT {
-    private static final Path JAR = Path.of("target", "tokengate.jar");
-    private static final Pattern LISTENING = Pattern.compile("gateway on (http://\\S+),");
-
     /** Generous against the 100 ms flush interval: CI machines stall. */
     private static final Duration AUDIT_LOSS_WINDOW = Duration.ofSeconds(2);
 
@@ -58,38 +50,6 @@ class CrashRecoveryIT {
             .version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5))
             .build();
-
-    private record Server(Process process, URI url) {}
-
-    private static Server serve(Path home, URI upstream) throws IOException {
-        Process process = new ProcessBuilder(
-                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                        "-jar",
-                        JAR.toString(),
-                        "serve",
-                        "--home",
-                        home.toString(),
-                        "--port",
-                        "0",
-                        "--admin-port",
-                        "0",
-                        "--upstream",
-                        upstream.toString())
-                .redirectError(ProcessBuilder.Redirect.DISCARD)
-                .start();
-        BufferedReader out =
-                new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
-        Instant deadline = Instant.now().plusSeconds(60);
-        String line;
-        while (Instant.now().isBefore(deadline) && (line = out.readLine()) != null) {
-            Matcher m = LISTENING.matcher(line);
-            if (m.find()) {
-                return new Server(process, URI.create(m.group(1)));
-            }
-        }
-        process.destroyForcibly();
-        throw new IllegalStateException("tokengate serve did not start");
-    }
 
     private static Store openOffline(Path home) {
         StoreConfig config = ConfigLoader.load(home, Map.of(), Map.of(), false).store();
@@ -106,7 +66,7 @@ class CrashRecoveryIT {
     }
 
     @Test
-    void aKilledServerLosesNoTokenAndAtMostTheLastAuditBatch(@TempDir Path home) throws Exception {
+    void aKilledServerLosesNoTokenAndAtMostTheLastAuditBatch(@TempDir Path home, @TempDir Path logs) throws Exception {
         CreatedToken live;
         CreatedToken revoked;
         try (Store store = openOffline(home)) {
@@ -115,7 +75,7 @@ class CrashRecoveryIT {
             store.tokens().revoke(revoked.token().id());
         }
         try (DemoJira jira = DemoJira.start(GatewayFixture.headerUpstream())) {
-            Server first = serve(home, jira.baseUri());
+            ServeProcess first = ServeProcess.start(home, jira.baseUri(), logs.resolve("first.log"), Map.of());
             Map<String, Instant> answered = new ConcurrentHashMap<>();
             AtomicBoolean running = new AtomicBoolean(true);
             ExecutorService clients = Executors.newFixedThreadPool(4);
@@ -152,19 +112,19 @@ class CrashRecoveryIT {
             assertThat(answered).hasSizeGreaterThanOrEqualTo(300);
             first.process().destroyForcibly(); // SIGKILL: no shutdown hook, no flush
             Instant killed = Instant.now();
-            assertThat(first.process().waitFor(30, TimeUnit.SECONDS)).isTrue();
+            assertThat(first.awaitExit(Duration.ofSeconds(30))).isTrue();
             running.set(false);
             clients.shutdown();
             assertThat(clients.awaitTermination(30, TimeUnit.SECONDS)).isTrue();
 
-            Server second = serve(home, jira.baseUri());
+            ServeProcess second = ServeProcess.start(home, jira.baseUri(), logs.resolve("second.log"), Map.of());
             try {
                 assertThat(get(second.url(), "admin", live.secret().reveal())).isEqualTo(200);
                 assertThat(get(second.url(), "admin", revoked.secret().reveal()))
                         .isEqualTo(401);
             } finally {
                 second.process().destroy();
-                assertThat(second.process().waitFor(30, TimeUnit.SECONDS)).isTrue();
+                assertThat(second.awaitExit(Duration.ofSeconds(30))).isTrue();
             }
 
             try (Store store = openOffline(home)) {

@@ -10,12 +10,8 @@ import io.tokengate.demo.DemoJira;
 import io.tokengate.server.GatewayFixture;
 import io.tokengate.server.config.ConfigLoader;
 import io.tokengate.store.Store;
-import java.io.BufferedReader;
-import java.io.BufferedWriter;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -28,11 +24,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -42,9 +33,6 @@ import org.junit.jupiter.api.io.TempDir;
  * up in the server's logs (at DEBUG), in an error body, or in the audit log's exports.
  */
 class SecretsNeverLeakIT {
-    private static final Path JAR = Path.of("target", "tokengate.jar");
-    private static final Pattern LISTENING = Pattern.compile("gateway on (http://\\S+),");
-
     private final HttpClient http =
             HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     private final List<String> bodies = new ArrayList<>();
@@ -66,28 +54,13 @@ class SecretsNeverLeakIT {
         String revokedSecret = revoked.secret().reveal();
         Path log = logs.resolve("serve.log");
         try (DemoJira jira = DemoJira.start(GatewayFixture.headerUpstream().faultEndpoints(true))) {
-            ProcessBuilder builder = new ProcessBuilder(
-                    Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-jar",
-                    JAR.toString(),
-                    "serve",
-                    "--home",
-                    home.toString(),
-                    "--port",
-                    "0",
-                    "--admin-port",
-                    "0",
-                    "--upstream",
-                    jira.baseUri().toString());
-            builder.environment().put("TOKENGATE_LOG_LEVEL", "DEBUG");
-            builder.environment().put("TOKENGATE_GATEWAY_ENDPOINTS", "/rest/");
-            builder.redirectErrorStream(true);
-            Process server = builder.start();
-            BlockingQueue<String> lines = new LinkedBlockingQueue<>();
-            Thread reader = new Thread(() -> copy(server.getInputStream(), log, lines), "serve-output");
-            reader.start();
+            ServeProcess server = ServeProcess.start(
+                    home,
+                    jira.baseUri(),
+                    log,
+                    Map.of("TOKENGATE_LOG_LEVEL", "DEBUG", "TOKENGATE_GATEWAY_ENDPOINTS", "/rest/"));
             try {
-                URI base = awaitListening(lines);
+                URI base = server.url();
                 send(base, "/rest/api/2/issue/AAA-1", GatewayFixture.basic("admin", secret));
                 send(base, "/rest/api/2/issue/AAA-1", GatewayFixture.basic("mallory", secret));
                 send(base, "/rest/api/2/issue/AAA-1", "Bearer " + secret);
@@ -108,9 +81,8 @@ class SecretsNeverLeakIT {
                 send(base, "/rest/demo/1.0/reset", GatewayFixture.basic("admin", secret));
                 send(base, "/outside/" + secret, GatewayFixture.basic("admin", secret));
             } finally {
-                server.destroy();
-                assertThat(server.waitFor(30, TimeUnit.SECONDS)).isTrue();
-                reader.join(TimeUnit.SECONDS.toMillis(30));
+                server.process().destroy();
+                assertThat(server.awaitExit(Duration.ofSeconds(30))).isTrue();
             }
         }
         assertThat(statuses)
@@ -154,31 +126,5 @@ class SecretsNeverLeakIT {
                 HttpResponse.BodyHandlers.ofString());
         bodies.add(response.body());
         statuses.put(label, response.statusCode());
-    }
-
-    /** Copies the server's output to the log file, handing each line to {@code lines} as well. */
-    private static void copy(InputStream output, Path log, BlockingQueue<String> lines) {
-        try (BufferedReader in = new BufferedReader(new InputStreamReader(output, StandardCharsets.UTF_8));
-                BufferedWriter out = Files.newBufferedWriter(log, StandardCharsets.UTF_8)) {
-            for (String line = in.readLine(); line != null; line = in.readLine()) {
-                out.write(line);
-                out.newLine();
-                lines.add(line);
-            }
-        } catch (IOException e) {
-            lines.add("output lost: " + e);
-        }
-    }
-
-    private static URI awaitListening(BlockingQueue<String> lines) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        String line;
-        while ((line = lines.poll(deadline - System.nanoTime(), TimeUnit.NANOSECONDS)) != null) {
-            Matcher m = LISTENING.matcher(line);
-            if (m.find()) {
-                return URI.create(m.group(1));
-            }
-        }
-        throw new IllegalStateException("tokengate serve did not start within 60 s");
     }
 }

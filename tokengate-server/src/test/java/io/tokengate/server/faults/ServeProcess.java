@@ -1,0 +1,115 @@
+package io.tokengate.server.faults;
+
+import java.io.BufferedReader;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * {@code tokengate serve} from the runnable jar as a process of its own, on free ports. Its output
+ * (stdout and stderr) is copied to a log file by a thread of its own for as long as it runs, so a
+ * server that logs a lot never blocks on a full pipe, and tests can read what it logged.
+ */
+final class ServeProcess {
+    private static final Path JAR = Path.of("target", "tokengate.jar");
+    private static final Pattern LISTENING = Pattern.compile("gateway on (http://\\S+),");
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
+
+    private final Process process;
+    private final Thread output;
+    private final URI url;
+
+    private ServeProcess(Process process, Thread output, URI url) {
+        this.process = process;
+        this.output = output;
+        this.url = url;
+    }
+
+    /** Starts the server with {@code environment} added to this JVM's, and waits until it listens. */
+    static ServeProcess start(Path home, URI upstream, Path log, Map<String, String> environment)
+            throws IOException, InterruptedException {
+        ProcessBuilder builder = new ProcessBuilder(
+                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                        "-jar",
+                        JAR.toString(),
+                        "serve",
+                        "--home",
+                        home.toString(),
+                        "--port",
+                        "0",
+                        "--admin-port",
+                        "0",
+                        "--upstream",
+                        upstream.toString())
+                .redirectErrorStream(true);
+        builder.environment().putAll(environment);
+        Process process = builder.start();
+        BlockingQueue<String> lines = new LinkedBlockingQueue<>();
+        Thread output = new Thread(() -> copy(process.getInputStream(), log, lines), "serve-output");
+        output.setDaemon(true);
+        output.start();
+        try {
+            return new ServeProcess(process, output, awaitListening(lines));
+        } catch (IllegalStateException | InterruptedException e) {
+            process.destroyForcibly();
+            throw e;
+        }
+    }
+
+    Process process() {
+        return process;
+    }
+
+    /** The gateway's base URL. */
+    URI url() {
+        return url;
+    }
+
+    /**
+     * Waits until the process has ended and all of its output is in the log.
+     *
+     * @return whether it ended within {@code timeout}
+     */
+    boolean awaitExit(Duration timeout) throws InterruptedException {
+        boolean ended = process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        output.join(timeout.toMillis());
+        return ended;
+    }
+
+    private static void copy(InputStream from, Path log, BlockingQueue<String> lines) {
+        try (BufferedReader in = new BufferedReader(new InputStreamReader(from, StandardCharsets.UTF_8));
+                BufferedWriter out = Files.newBufferedWriter(log, StandardCharsets.UTF_8)) {
+            for (String line = in.readLine(); line != null; line = in.readLine()) {
+                out.write(line);
+                out.newLine();
+                lines.add(line);
+            }
+        } catch (IOException e) {
+            lines.add("output lost: " + e);
+        }
+    }
+
+    private static URI awaitListening(BlockingQueue<String> lines) throws InterruptedException {
+        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+        String line;
+        while ((line = lines.poll(deadline - System.nanoTime(), TimeUnit.NANOSECONDS)) != null) {
+            Matcher m = LISTENING.matcher(line);
+            if (m.find()) {
+                return URI.create(m.group(1));
+            }
+        }
+        throw new IllegalStateException("tokengate serve did not start within " + START_TIMEOUT.toSeconds() + " s");
+    }
+}
