@@ -2,9 +2,6 @@ package io.tokengate.server.gateway;
 
 import io.tokengate.server.http.ErrorResponse;
 import java.net.URI;
-import java.util.EnumSet;
-import java.util.HashSet;
-import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -12,7 +9,6 @@ import java.util.concurrent.TimeoutException;
 import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.client.transport.HttpClientTransportOverHTTP;
 import org.eclipse.jetty.http.HttpField;
-import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.http.HttpURI;
@@ -57,18 +53,6 @@ final class UpstreamProxy extends ProxyHandler {
             "x-http-method-override",
             "x-http-method",
             "x-method-override");
-
-    /** Hop-by-hop headers (RFC 9110, 7.6.1), as Jetty's own proxy drops them. */
-    private static final Set<HttpHeader> HOP_BY_HOP = EnumSet.of(
-            HttpHeader.CONNECTION,
-            HttpHeader.KEEP_ALIVE,
-            HttpHeader.PROXY_AUTHORIZATION,
-            HttpHeader.PROXY_AUTHENTICATE,
-            HttpHeader.PROXY_CONNECTION,
-            HttpHeader.TRANSFER_ENCODING,
-            HttpHeader.TE,
-            HttpHeader.TRAILER,
-            HttpHeader.UPGRADE);
 
     /** What the gateway decided about a request, for the proxy to act on. */
     record Target(Exchange exchange, String userCredential) {}
@@ -137,48 +121,20 @@ final class UpstreamProxy extends ProxyHandler {
     }
 
     /**
-     * The client's headers in one pass: {@code Host} names the upstream; hop-by-hop headers, those
-     * that {@code Connection} lists, {@link #STRIPPED} and the identity header are dropped.
+     * Jetty's copy ({@code Host} names the upstream; hop-by-hop headers and those that {@code
+     * Connection} lists are dropped), then without {@link #STRIPPED} and the identity header.
      */
     @Override
     protected void copyRequestHeaders(Request clientToProxy, org.eclipse.jetty.client.Request proxyToServer) {
-        HttpFields clientHeaders = clientToProxy.getHeaders();
-        Set<String> listedInConnection = connectionListed(clientHeaders);
-        String host = getProxyToServerHost();
+        super.copyRequestHeaders(clientToProxy, proxyToServer);
         proxyToServer.headers(headers -> {
-            for (HttpField field : clientHeaders) {
-                HttpHeader header = field.getHeader();
-                if (header == HttpHeader.HOST) {
-                    headers.put(HttpHeader.HOST, host);
-                    continue;
-                }
-                if (header != null && HOP_BY_HOP.contains(header)) {
-                    continue;
-                }
+            for (HttpField field : headers.asImmutable()) {
                 String name = UpstreamIdentity.normalize(field.getName());
-                if (STRIPPED.contains(name)
-                        || config.identity().isReserved(name)
-                        || listedInConnection.contains(name)) {
-                    continue;
+                if (STRIPPED.contains(name) || config.identity().isReserved(name)) {
+                    headers.remove(field.getName());
                 }
-                headers.add(field);
             }
         });
-    }
-
-    /** Header names a {@code Connection} header lists (hop-by-hop by RFC 9110, 7.6.1), normalized. */
-    private static Set<String> connectionListed(HttpFields headers) {
-        List<String> values = headers.getValuesList(HttpHeader.CONNECTION);
-        if (values.isEmpty()) {
-            return Set.of();
-        }
-        Set<String> names = new HashSet<>();
-        for (String value : values) {
-            for (String name : value.split(",")) {
-                names.add(UpstreamIdentity.normalize(name.strip()));
-            }
-        }
-        return names;
     }
 
     @Override
