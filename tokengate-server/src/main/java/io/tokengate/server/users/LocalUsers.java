@@ -77,37 +77,27 @@ public final class LocalUsers implements IdentitySource {
         if (role == null) {
             throw new InvalidUserException("role", "must be admin or user");
         }
+        checkPassword(password);
+        return users.add(new NewUser(checkedName, checkedEmail, checkedDisplayName, role, hasher.hash(password)));
+    }
+
+    /** The password policy of {@link #add} and {@link #setPassword}. */
+    private static void checkPassword(char[] password) {
         if (password == null || password.length < MIN_PASSWORD_LENGTH) {
             throw new InvalidUserException("password", "must be at least " + MIN_PASSWORD_LENGTH + " characters long");
         }
         if (password.length > MAX_PASSWORD_LENGTH) {
             throw new InvalidUserException("password", "must be at most " + MAX_PASSWORD_LENGTH + " characters long");
         }
-        return users.add(new NewUser(checkedName, checkedEmail, checkedDisplayName, role, hasher.hash(password)));
     }
 
-    /**
-     * Creates the admin user {@code name} with {@code password} unless a user of that name exists
-     * already, whose password and role are then left as they are (so a restart of {@code
-     * tokengate demo} never resets a password someone changed). Safe to call on several nodes at
-     * once.
-     *
-     * @return true when the user was created
-     * @throws InvalidUserException when the name or password is not acceptable (a password needs
-     *     at least {@value #MIN_PASSWORD_LENGTH} characters)
-     */
     /**
      * Sets a local user's password, under the same rules as {@link #add}.
      *
      * @return false when there is no such user
      */
     public boolean setPassword(String name, char[] password) {
-        if (password == null || password.length < MIN_PASSWORD_LENGTH) {
-            throw new InvalidUserException("password", "must be at least " + MIN_PASSWORD_LENGTH + " characters long");
-        }
-        if (password.length > MAX_PASSWORD_LENGTH) {
-            throw new InvalidUserException("password", "must be at most " + MAX_PASSWORD_LENGTH + " characters long");
-        }
+        checkPassword(password);
         Optional<User> user = users.find(name);
         if (user.isEmpty()) {
             return false;
@@ -125,6 +115,16 @@ public final class LocalUsers implements IdentitySource {
                 u.updatedAt()));
     }
 
+    /**
+     * Creates the admin user {@code name} with {@code password} unless a user of that name exists
+     * already, whose password and role are then left as they are (so a restart of {@code
+     * tokengate demo} never resets a password someone changed). Safe to call on several nodes at
+     * once.
+     *
+     * @return true when the user was created
+     * @throws InvalidUserException when the name or password is not acceptable (a password needs
+     *     at least {@value #MIN_PASSWORD_LENGTH} characters)
+     */
     public boolean ensureAdmin(String name, char[] password) {
         if (users.find(name(name)).isPresent()) {
             return false;
