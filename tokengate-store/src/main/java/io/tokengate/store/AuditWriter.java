@@ -8,13 +8,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -22,10 +23,14 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The audit log's writer: a bounded queue drained by one thread that inserts records in batches
- * (one transaction per batch of up to {@code batchSize} records, or whatever arrived within {@code
- * flushInterval} of the first). Capacity is counted from reservation until the record is
- * committed, so memory stays bounded and nothing is ever dropped for lack of room: {@link
- * #reserve(Duration)} fails instead, and the gateway answers 503.
+ * (one transaction per batch of up to {@code batchSize} records, or whatever arrived within one
+ * {@code flushInterval}). Capacity is counted from reservation until the record is committed, so
+ * memory stays bounded and nothing is ever dropped for lack of room: {@link #reserve(Duration)}
+ * fails instead, and the gateway answers 503.
+ *
+ * <p>Submitting a record never wakes the writer, except the one that fills a batch: the writer
+ * sleeps for a flush interval at a time and takes what has arrived. On a small machine a thread
+ * woken per request costs more than the insert it performs.
  *
  * <p>While the database is down the writer retries with backoff (up to 5 s apart) and keeps every
  * record; reservations fail once the queue is full, and succeed again as soon as the backlog is
@@ -39,6 +44,7 @@ import org.slf4j.LoggerFactory;
 public final class AuditWriter implements AuditSink, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(AuditWriter.class);
     private static final long IDLE_POLL_MILLIS = 100;
+    private static final long CLOSING_POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
     private static final Duration RECORD_TIMEOUT = Duration.ofSeconds(5);
     private static final Duration MIN_BACKOFF = Duration.ofMillis(100);
     private static final Duration MAX_BACKOFF = Duration.ofSeconds(5);
@@ -49,7 +55,10 @@ public final class AuditWriter implements AuditSink, AutoCloseable {
     private final long flushNanos;
     private final Duration closeTimeout;
     private final Semaphore room;
-    private final LinkedBlockingQueue<AuditEvent> queue = new LinkedBlockingQueue<>();
+    private final ConcurrentLinkedQueue<AuditEvent> queue = new ConcurrentLinkedQueue<>();
+    /** Records in {@link #queue}: a size that, unlike the queue's, costs nothing to read. */
+    private final AtomicInteger inQueue = new AtomicInteger();
+
     private final AtomicInteger outstanding = new AtomicInteger();
     private final AtomicLong submitted = new AtomicLong();
     private final AtomicLong written = new AtomicLong();
@@ -133,6 +142,9 @@ public final class AuditWriter implements AuditSink, AutoCloseable {
             queue.add(event);
             submitted.incrementAndGet();
             outstanding.decrementAndGet();
+            if (inQueue.incrementAndGet() == batchSize) {
+                LockSupport.unpark(thread);
+            }
         }
 
         @Override
@@ -155,15 +167,22 @@ public final class AuditWriter implements AuditSink, AutoCloseable {
         List<AuditEvent> batch = new ArrayList<>(batchSize);
         try {
             while (true) {
-                AuditEvent first = queue.poll(IDLE_POLL_MILLIS, TimeUnit.MILLISECONDS);
-                if (first == null) {
+                int waiting = inQueue.get();
+                if (waiting < batchSize && !(closing && waiting > 0)) {
+                    // Until a batch is full or a flush interval has passed; at close, until the
+                    // reserved slots are submitted.
+                    LockSupport.parkNanos(this, closing ? CLOSING_POLL_NANOS : flushNanos);
+                }
+                if (Thread.interrupted()) {
+                    throw new InterruptedException();
+                }
+                take(batch);
+                if (batch.isEmpty()) {
                     if (closing && (outstanding.get() == 0 || System.nanoTime() - giveUpAt > 0)) {
                         break;
                     }
                     continue;
                 }
-                batch.add(first);
-                fill(batch);
                 write(batch);
                 room.release(batch.size());
                 batch.clear();
@@ -172,9 +191,9 @@ public final class AuditWriter implements AuditSink, AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
-            long lost = batch.size() + queue.size() + outstanding.get();
+            long lost = batch.size() + inQueue.get() + outstanding.get();
             if (lost > 0) {
-                dropped.addAndGet(batch.size() + queue.size());
+                dropped.addAndGet(batch.size() + inQueue.get());
                 LOG.error(
                         "audit writer stopped with {} records unwritten (database unavailable: {})", lost, lastFailure);
             }
@@ -182,22 +201,13 @@ public final class AuditWriter implements AuditSink, AutoCloseable {
         }
     }
 
-    /** Adds what arrives until the batch is full or the flush interval since its first record ends. */
-    private void fill(List<AuditEvent> batch) throws InterruptedException {
-        long deadline = System.nanoTime() + flushNanos;
-        while (batch.size() < batchSize) {
-            queue.drainTo(batch, batchSize - batch.size());
-            long left = deadline - System.nanoTime();
-            if (batch.size() >= batchSize || closing || left <= 0) {
-                return;
-            }
-            // Short polls, so that a close does not wait out a long flush interval.
-            AuditEvent next =
-                    queue.poll(Math.min(left, TimeUnit.MILLISECONDS.toNanos(IDLE_POLL_MILLIS)), TimeUnit.NANOSECONDS);
-            if (next != null) {
-                batch.add(next);
-            }
+    /** Moves up to a batch of queued records into {@code batch}. */
+    private void take(List<AuditEvent> batch) {
+        AuditEvent next;
+        while (batch.size() < batchSize && (next = queue.poll()) != null) {
+            batch.add(next);
         }
+        inQueue.addAndGet(-batch.size());
     }
 
     /** Writes the batch, retrying while the database is unavailable; returns when it is settled. */
@@ -321,6 +331,7 @@ public final class AuditWriter implements AuditSink, AutoCloseable {
         giveUpAt = System.nanoTime() + closeTimeout.toNanos();
         closing = true;
         signalProgress();
+        LockSupport.unpark(thread);
         try {
             thread.join(closeTimeout.toMillis() + 2000);
             if (thread.isAlive()) {
