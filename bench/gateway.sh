@@ -13,7 +13,8 @@
 #   tokengate-pg  the same with the store and audit log on PostgreSQL (127.0.0.1:5432, trust,
 #                 a fresh database created from `test` and dropped afterwards)
 #
-# wrk with 2 threads and 64 connections for a fixed duration after a warm-up, repetitions
+# wrk with 2 threads and 64 connections for a fixed duration after a warm-up (each tokengate
+# keeps warming up until its JIT compilers settle: about a minute on two cores), repetitions
 # interleaved across configurations (so that other load on the machine hits them alike), then an
 # unloaded run (1 connection) for added latency. After every tokengate run, the audit records
 # written (the writer's count) must equal the requests the server answered, and lie between what
@@ -21,7 +22,7 @@
 # REQUEST rows in each database must equal every request answered (no loss). Writes gateway.md,
 # gateway.png and gateway-runs.tsv to bench/results/ (bench/results/quick/ with --quick).
 #
-# Full mode takes about 7 minutes plus the build; --quick about 2. Only loopback addresses are
+# Full mode takes about 9 minutes plus the build; --quick about 3. Only loopback addresses are
 # used; every process started here is stopped on exit.
 set -euo pipefail
 
@@ -50,10 +51,10 @@ while [ $# -gt 0 ]; do
 done
 
 if $quick; then
-  warmup=2; duration=5; reps=1; unloaded_warmup=1; unloaded_duration=3; unloaded_reps=1
+  warmup=2; duration=5; reps=1; unloaded_warmup=1; unloaded_duration=3; unloaded_reps=1; jit_warmup_cap=30
   out="${out:-$bench/results/quick}"
 else
-  warmup=5; duration=20; reps=3; unloaded_warmup=2; unloaded_duration=5; unloaded_reps=3
+  warmup=5; duration=20; reps=3; unloaded_warmup=2; unloaded_duration=5; unloaded_reps=3; jit_warmup_cap=180
   out="${out:-$bench/results}"
 fi
 connections=64
@@ -272,9 +273,10 @@ log "every configuration answers; measuring"
 # ---------------------------------------------------------------------------------------------
 # Runs.
 runs="$out/gateway-runs.tsv"
-printf 'config\tphase\trep\tconnections\tseconds\trequests\treq_per_s\tp50_us\tp90_us\tp99_us\tmax_us\terrors\trss_peak_mib\tserved\taudited\taudit_ok\n' >"$runs"
+printf 'config\tphase\trep\tconnections\tseconds\trequests\treq_per_s\tp50_us\tp90_us\tp99_us\tmax_us\terrors\trss_peak_mib\tserved\taudited\taudit_ok\tjit_s\n' >"$runs"
 declare -A rss_peak
 failures=0
+jit_unsettled=()
 
 metric_requests() { # data-plane responses the server counted (all decisions and statuses)
   curl -fsS "http://127.0.0.1:$1/metrics" | awk '/^tokengate_requests_total\{/ { s += $NF } END { printf "%d\n", s }'
@@ -287,11 +289,12 @@ audit_written() { # audit records the writer has committed to the database
 run() {
   local c=$1 phase=$2 rep=$3 conns=$4 secs=$5 record=$6
   local t=$threads; [ "$conns" -lt "$threads" ] && t=$conns
-  local admin="" m0=0 a0=0 sampler=""
+  local admin="" m0=0 a0=0 j0="" jit="" sampler=""
   if [[ $c == tokengate-* ]]; then
     admin=${tg_admin[$c]}
     m0="$(metric_requests "$admin")"
     a0="$(audit_written "$admin")"
+    j0="$(jit_seconds "${tg_pid[$c]}")"
     if [ "$conns" -gt 1 ]; then
       local pid=${tg_pid[$c]}
       (while kill -0 "$pid" 2>/dev/null; do awk '/^VmRSS/ { print $2 }' "/proc/$pid/status"; sleep 0.5; done) \
@@ -307,6 +310,7 @@ run() {
   for kv in ${result#RESULT }; do local "$kv"; done
   local errors=$((connect + read + write + status + timeout))
   local rss="" served="" audited="" ok=""
+  [ -n "$j0" ] && jit="$(awk -v a="$j0" -v b="$(jit_seconds "${tg_pid[$c]}")" 'BEGIN { printf "%.2f", b - a }')"
   if [ -n "$sampler" ]; then
     kill "$sampler" 2>/dev/null || true; wait "$sampler" 2>/dev/null || true
     rss="$(sort -n "$work/rss-$c-$phase-$rep" | tail -n1 | awk '{ printf "%.0f", $1 / 1024 }')"
@@ -338,14 +342,37 @@ run() {
   rps="$(awk -v r="$requests" -v d="$duration_us" 'BEGIN { printf "%.0f", r / (d / 1e6) }')"
   log "$(printf '%-13s %-9s %s  %8s req/s  p50 %6.2f ms  p99 %6.2f ms%s%s' "$c" "$phase" "$rep" "$rps" \
     "$(awk -v v="$p50" 'BEGIN { print v / 1000 }')" "$(awk -v v="$p99" 'BEGIN { print v / 1000 }')" \
-    "${rss:+  RSS ${rss} MiB}" "${ok:+  audit $audited/$served $ok}")"
+    "${rss:+  RSS ${rss} MiB}" "${ok:+  audit $audited/$served $ok}")${jit:+  JIT ${jit} s}"
   if [ "$record" = yes ]; then
-    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$c" "$phase" "$rep" "$conns" "$secs" \
-      "$requests" "$rps" "$p50" "$p90" "$p99" "$max" "$errors" "$rss" "$served" "$audited" "$ok" >>"$runs"
+    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$c" "$phase" "$rep" "$conns" "$secs" \
+      "$requests" "$rps" "$p50" "$p90" "$p99" "$max" "$errors" "$rss" "$served" "$audited" "$ok" "$jit" >>"$runs"
   fi
 }
 
+jit_seconds() { # seconds the JVM's JIT compilers have spent so far
+  jstat -compiler "$1" 2>/dev/null | awk 'NR == 2 { print $4 }'
+}
 for c in "${configs[@]}"; do run "$c" warm-up 0 $connections $warmup no; done
+# The JVM compiles for about a minute under this load on two cores before its code settles;
+# measuring before then measures the compiler. Each tokengate keeps warming up, 10 s at a time,
+# until the JIT spends less than a tenth of a core on it (or the cap is reached, which is said).
+for c in tokengate-h2 tokengate-pg; do
+  started=$SECONDS
+  while :; do
+    j0="$(jit_seconds "${tg_pid[$c]}")"
+    run "$c" warm-up 0 $connections 10 no
+    jit="$(awk -v a="$j0" -v b="$(jit_seconds "${tg_pid[$c]}")" 'BEGIN { printf "%.2f", b - a }')"
+    if awk -v j="$jit" 'BEGIN { exit !(j < 1.0) }'; then
+      log "$c: JIT settled after $((SECONDS - started + warmup)) s of load ($jit s compiling in the last 10 s)"
+      break
+    fi
+    if [ $((SECONDS - started)) -ge "$jit_warmup_cap" ]; then
+      log "$c: JIT still compiling after ${jit_warmup_cap} s ($jit s in the last 10 s); measuring anyway"
+      jit_unsettled+=("$c")
+      break
+    fi
+  done
+done
 for rep in $(seq 1 $reps); do
   for c in "${configs[@]}"; do run "$c" loaded "$rep" $connections $duration yes; done
 done
@@ -407,8 +434,11 @@ jdk="$(java -version 2>&1 | head -n1)"
 nginx_version="$("$nginx_bin" -v 2>&1 | sed 's/^nginx version: //')"
 commit="$(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown)"
 dirty=""; [ -n "$(git -C "$root" status --porcelain --untracked-files=no 2>/dev/null)" ] && dirty=" (uncommitted changes)"
-mode="full: ${warmup} s warm-up, ${reps}×${duration} s per configuration"
-$quick && mode="quick: ${warmup} s warm-up, ${reps}×${duration} s per configuration (development only)"
+mode="full: ${warmup} s warm-up (tokengate: until its JIT settles, at most ${jit_warmup_cap} s more), ${reps}×${duration} s per configuration"
+$quick && mode="quick: ${warmup} s warm-up (tokengate: at most ${jit_warmup_cap} s more for its JIT), ${reps}×${duration} s per configuration (development only)"
+jit_note() { # JIT seconds spent during the measured loaded runs of config $1, as "a / b / c"
+  awk -F'\t' -v c="$1" '$1 == c && $2 == "loaded" { printf "%s%s", (n++ ? " / " : ""), $17 }' "$runs"
+}
 
 verdict() { # measured, comparison, target
   if awk "BEGIN { exit !($1 $2 $3) }"; then echo "met"; else echo "**not met**"; fi
@@ -432,6 +462,8 @@ md="$out/gateway.md"
   echo "Machine: $(nproc) CPUs ($cpu), $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo);"
   echo "load average ${load_before} before, ${load_after} after. $jdk; nginx $nginx_version."
   echo "tokengate JVM options: \`${java_opts:-(none)}\`$($profile && echo " plus a flight recording")."
+  echo "JIT compile time during the measured loaded runs, seconds per run: tokengate-h2 $(jit_note tokengate-h2);"
+  echo "tokengate-pg $(jit_note tokengate-pg)$([ ${#jit_unsettled[@]} -gt 0 ] && echo " (**still compiling when measured: ${jit_unsettled[*]}**)")."
   echo
   echo "| configuration | req/s | p50 ms | p99 ms | req/s ÷ baseline | p99 ÷ baseline | 1-conn p50 ms | 1-conn p99 ms | added p99 over direct, ms | peak RSS MiB | audit = served |"
   echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|"
