@@ -136,6 +136,10 @@ trap 'exit 143' TERM
 
 mkdir -p "$out"
 started_at="$(date -u +%Y-%m-%dT%H:%M:%SZ)"
+# The code measured: uncommitted changes outside bench/results (which this run rewrites) count.
+dirty=""
+[ -n "$(git -C "$root" status --porcelain --untracked-files=no -- . ':!bench/results' 2>/dev/null)" ] &&
+  dirty=" (uncommitted changes)"
 load_before="$(cut -d' ' -f1-3 /proc/loadavg)"
 log "work directory $work; results to $out"
 
@@ -433,7 +437,6 @@ cpu="$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)"
 jdk="$(java -version 2>&1 | head -n1)"
 nginx_version="$("$nginx_bin" -v 2>&1 | sed 's/^nginx version: //')"
 commit="$(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown)"
-dirty=""; [ -n "$(git -C "$root" status --porcelain --untracked-files=no 2>/dev/null)" ] && dirty=" (uncommitted changes)"
 mode="full: ${warmup} s warm-up (tokengate: until its JIT settles, at most ${jit_warmup_cap} s more), ${reps}×${duration} s per configuration"
 $quick && mode="quick: ${warmup} s warm-up (tokengate: at most ${jit_warmup_cap} s more for its JIT), ${reps}×${duration} s per configuration (development only)"
 jit_note() { # JIT seconds spent during the measured loaded runs of config $1, as "a / b / c"
