@@ -28,6 +28,12 @@ import org.slf4j.LoggerFactory;
  * memory stays bounded and nothing is ever dropped for lack of room: {@link #reserve(Duration)}
  * fails instead, and the gateway answers 503.
  *
+ * <p>Room is also bounded in memory: while the records waiting hold more than {@code
+ * maxQueuedBytes} (estimated from their text; {@link Store} gives a quarter of the heap),
+ * reservations wait and fail as when the queue is full. The count alone would not do: a long
+ * database outage fills the queue with whatever requests arrive, and records of maximal URLs are
+ * some forty times the size of typical ones.
+ *
  * <p>Submitting a record never wakes the writer, except the one that fills a batch: the writer
  * sleeps for a flush interval at a time and takes what has arrived. On a small machine a thread
  * woken per request costs more than the insert it performs.
@@ -52,6 +58,10 @@ public final class AuditWriter implements AuditSink, AutoCloseable {
     private final Consumer<List<AuditEvent>> insert;
     private final int capacity;
     private final int batchSize;
+    private final long maxQueuedBytes;
+    /** Estimated memory held by submitted records not yet written. */
+    private final AtomicLong queuedBytes = new AtomicLong();
+
     private final long flushNanos;
     private final Duration closeTimeout;
     private final Semaphore room;
@@ -78,10 +88,12 @@ public final class AuditWriter implements AuditSink, AutoCloseable {
             int batchSize,
             Duration flushInterval,
             Duration closeTimeout,
-            String nodeId) {
+            String nodeId,
+            long maxQueuedBytes) {
         this.insert = Objects.requireNonNull(insert, "insert");
         this.capacity = capacity;
         this.batchSize = batchSize;
+        this.maxQueuedBytes = maxQueuedBytes;
         this.flushNanos = flushInterval.toNanos();
         this.closeTimeout = closeTimeout;
         this.room = new Semaphore(capacity);
@@ -98,17 +110,64 @@ public final class AuditWriter implements AuditSink, AutoCloseable {
         // Counted before the closing check: the writer stops only when it sees no outstanding slot
         // after closing began, so a slot handed out here is always drained.
         outstanding.incrementAndGet();
+        boolean acquired = false;
         boolean reserved = false;
+        long deadline = System.nanoTime() + Math.max(0, maxWait.toNanos());
         try {
-            reserved = !closing && room.tryAcquire(Math.max(0, maxWait.toNanos()), TimeUnit.NANOSECONDS);
+            acquired = !closing && room.tryAcquire(Math.max(0, maxWait.toNanos()), TimeUnit.NANOSECONDS);
+            reserved = acquired && (queuedBytes.get() < maxQueuedBytes || awaitMemory(deadline));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+        if (acquired && !reserved) {
+            room.release();
         }
         if (!reserved) {
             outstanding.decrementAndGet();
             return Optional.empty();
         }
         return Optional.of(new Slot());
+    }
+
+    /** Waits until the records waiting hold less than the memory bound; false at the deadline. */
+    private boolean awaitMemory(long deadline) throws InterruptedException {
+        lock.lock();
+        try {
+            while (queuedBytes.get() >= maxQueuedBytes) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0 || closing) {
+                    return false;
+                }
+                progress.await(Math.min(left, TimeUnit.MILLISECONDS.toNanos(IDLE_POLL_MILLIS)), TimeUnit.NANOSECONDS);
+            }
+            return true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Estimated heap held by a queued record: the record and its boxes, plus each text field as a
+     * string of two-byte characters (an upper bound; most are stored one byte per character).
+     */
+    static long estimatedBytes(AuditEvent e) {
+        return 256
+                + text(e.requestId())
+                + text(e.node())
+                + text(e.tokenName())
+                + text(e.basicUser())
+                + text(e.effectiveUser())
+                + text(e.actor())
+                + text(e.clientIp())
+                + text(e.method())
+                + text(e.path())
+                + text(e.query())
+                + text(e.reason())
+                + text(e.matchedRule());
+    }
+
+    private static long text(String s) {
+        return s == null ? 0 : 48 + 2L * s.length();
     }
 
     /**
@@ -124,8 +183,9 @@ public final class AuditWriter implements AuditSink, AutoCloseable {
                 .orElseThrow(() -> new StoreUnavailableException(
                         closing
                                 ? "the audit log is shutting down"
-                                : "the audit queue has been full for " + RECORD_TIMEOUT.toSeconds() + " s (" + capacity
-                                        + " records wait for the database): " + lastFailure));
+                                : "the audit queue has been full for " + RECORD_TIMEOUT.toSeconds() + " s (" + queued()
+                                        + " records, about " + queuedBytes() / (1024 * 1024)
+                                        + " MiB, wait for the database): " + lastFailure));
         slot.submit(event);
     }
 
@@ -139,6 +199,7 @@ public final class AuditWriter implements AuditSink, AutoCloseable {
             if (!used.compareAndSet(false, true)) {
                 throw new IllegalStateException("this audit slot was already used");
             }
+            queuedBytes.addAndGet(estimatedBytes(event));
             queue.add(event);
             submitted.incrementAndGet();
             outstanding.decrementAndGet();
@@ -185,6 +246,7 @@ public final class AuditWriter implements AuditSink, AutoCloseable {
                 }
                 write(batch);
                 room.release(batch.size());
+                queuedBytes.addAndGet(-batchBytes(batch));
                 batch.clear();
                 signalProgress();
             }
@@ -199,6 +261,14 @@ public final class AuditWriter implements AuditSink, AutoCloseable {
             }
             signalProgress();
         }
+    }
+
+    private static long batchBytes(List<AuditEvent> batch) {
+        long bytes = 0;
+        for (AuditEvent event : batch) {
+            bytes += estimatedBytes(event);
+        }
+        return bytes;
     }
 
     /** Moves up to a batch of queued records into {@code batch}. */
@@ -288,6 +358,20 @@ public final class AuditWriter implements AuditSink, AutoCloseable {
         } finally {
             lock.unlock();
         }
+    }
+
+    /** Whether a reservation would have to wait: the count or the memory bound is reached. */
+    public boolean full() {
+        return room.availablePermits() == 0 || queuedBytes.get() >= maxQueuedBytes;
+    }
+
+    /** Estimated memory held by records submitted and not yet written. */
+    public long queuedBytes() {
+        return queuedBytes.get();
+    }
+
+    public long maxQueuedBytes() {
+        return maxQueuedBytes;
     }
 
     /** Records reserved or queued and not yet written: the queue depth for metrics. */

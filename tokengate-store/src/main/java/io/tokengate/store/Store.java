@@ -71,7 +71,8 @@ public final class Store implements AutoCloseable {
                 config.auditBatchSize(),
                 config.auditFlushInterval(),
                 config.auditCloseTimeout(),
-                config.nodeId());
+                config.nodeId(),
+                Runtime.getRuntime().maxMemory() / 4);
         this.users = new JdbcUserStore(db, clock);
         this.upstreamCredentials = new UpstreamCredentials(users, key.cipher(random));
         this.sessions = new JdbcSessionStore(db);
@@ -200,7 +201,8 @@ public final class Store implements AutoCloseable {
         if (state == StoreHealth.Listener.DOWN) {
             problem.append(listener.problem()).append(" (token cache bypassed); ");
         }
-        if (auditWriter.queued() >= auditWriter.capacity()) {
+        boolean auditFull = auditWriter.full();
+        if (auditFull) {
             problem.append("audit queue full; ");
         }
         return new StoreHealth(
@@ -208,7 +210,8 @@ public final class Store implements AutoCloseable {
                 state,
                 problem.toString().replaceAll("; $", ""),
                 auditWriter.queued(),
-                auditWriter.capacity());
+                auditWriter.capacity(),
+                auditFull);
     }
 
     public StoreMetrics metrics() {

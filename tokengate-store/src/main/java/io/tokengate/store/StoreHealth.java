@@ -9,9 +9,15 @@ package io.tokengate.store;
  * @param problem what is wrong, for humans; empty when ready
  * @param auditQueued audit records waiting to be written
  * @param auditCapacity audit records that may wait at most
+ * @param auditFull no room for another record: the count or the memory bound is reached
  */
 public record StoreHealth(
-        boolean databaseReachable, Listener listener, String problem, int auditQueued, int auditCapacity) {
+        boolean databaseReachable,
+        Listener listener,
+        String problem,
+        int auditQueued,
+        int auditCapacity,
+        boolean auditFull) {
     /** The cluster cache listener: needed only with PostgreSQL. */
     public enum Listener {
         /** Embedded H2: one node, nothing to listen to. */
@@ -22,6 +28,6 @@ public record StoreHealth(
     }
 
     public boolean ready() {
-        return databaseReachable && listener != Listener.DOWN && auditQueued < auditCapacity;
+        return databaseReachable && listener != Listener.DOWN && !auditFull;
     }
 }

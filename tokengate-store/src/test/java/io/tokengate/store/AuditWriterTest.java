@@ -3,24 +3,30 @@ package io.tokengate.store;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tokengate.core.audit.AuditEvent;
+import io.tokengate.core.audit.AuditKind;
+import io.tokengate.core.audit.AuditSlot;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 
 /**
  * When the writer writes: a full batch at once, a partial batch after one flush interval, and
  * everything at close. Submitting does not wake the writer for every record, so these are the
- * only ways a record reaches the database.
+ * only ways a record reaches the database. And how much it holds: a count and a memory bound.
  */
 class AuditWriterTest {
     private final List<List<AuditEvent>> batches = new CopyOnWriteArrayList<>();
     private final Consumer<List<AuditEvent>> insert = batch -> batches.add(new ArrayList<>(batch));
 
     private AuditWriter writer(int batchSize, Duration flushInterval) {
-        AuditWriter writer = new AuditWriter(insert, 1000, batchSize, flushInterval, Duration.ofSeconds(5), "test");
+        AuditWriter writer =
+                new AuditWriter(insert, 1000, batchSize, flushInterval, Duration.ofSeconds(5), "test", Long.MAX_VALUE);
         writer.start();
         return writer;
     }
@@ -83,5 +89,87 @@ class AuditWriterTest {
                 .isLessThan(Duration.ofSeconds(5));
         assertThat(writer.written()).isEqualTo(5);
         assertThat(writer.dropped()).isZero();
+    }
+
+    private static AuditEvent withLongPath(int n) {
+        return AuditEvent.builder(AuditKind.REQUEST, Instant.parse("2026-11-28T10:00:00Z"))
+                .requestId("req-" + n)
+                .request("GET", "/rest/api/2/search/" + "x".repeat(2000), "jql=" + "y".repeat(4000))
+                .status(200)
+                .build();
+    }
+
+    @Test
+    void whileTheDatabaseIsDownTheMemoryBoundRefusesReservationsBeforeTheCountDoes() throws Exception {
+        AtomicBoolean down = new AtomicBoolean(true);
+        Consumer<List<AuditEvent>> flaky = batch -> {
+            if (down.get()) {
+                throw new StoreUnavailableException("database down");
+            }
+            insert.accept(batch);
+        };
+        long bound = 20 * AuditWriter.estimatedBytes(withLongPath(0));
+        AuditWriter writer =
+                new AuditWriter(flaky, 1000, 100, Duration.ofMillis(10), Duration.ofSeconds(5), "test", bound);
+        writer.start();
+        try (writer) {
+            int accepted = 0;
+            Optional<AuditSlot> slot;
+            while (accepted < 1000 && (slot = writer.reserve(Duration.ofMillis(50))).isPresent()) {
+                slot.get().submit(withLongPath(accepted++));
+            }
+
+            assertThat(accepted)
+                    .as("records of maximal URLs stop at the memory bound, far below the count of 1000")
+                    .isEqualTo(20);
+            assertThat(writer.queuedBytes()).isGreaterThanOrEqualTo(bound);
+            assertThat(writer.reserve(Duration.ZERO)).isEmpty();
+            assertThat(writer.full()).as("what /health/ready reports").isTrue();
+
+            down.set(false);
+            assertThat(writer.flush(Duration.ofSeconds(10))).isTrue();
+            assertThat(writer.queuedBytes()).isZero();
+            assertThat(writer.full()).isFalse();
+            assertThat(writer.reserve(Duration.ofSeconds(5)))
+                    .as("room again once the backlog is written")
+                    .hasValueSatisfying(room -> room.submit(withLongPath(1000)));
+        }
+        assertThat(writer.written()).isEqualTo(21);
+        assertThat(writer.dropped()).isZero();
+    }
+
+    @Test
+    void aReservationWaitingForMemoryGetsItWhenTheWriterCatchesUp() throws Exception {
+        AtomicBoolean down = new AtomicBoolean(true);
+        Consumer<List<AuditEvent>> flaky = batch -> {
+            if (down.get()) {
+                throw new StoreUnavailableException("database down");
+            }
+            insert.accept(batch);
+        };
+        AuditWriter writer = new AuditWriter(
+                flaky, 1000, 100, Duration.ofMillis(10), Duration.ofSeconds(5), "test", 1 /* one record fills it */);
+        writer.start();
+        try (writer) {
+            writer.reserve(Duration.ZERO).orElseThrow().submit(withLongPath(0));
+            assertThat(writer.reserve(Duration.ZERO)).as("the bound is reached").isEmpty();
+
+            Thread revive = new Thread(() -> {
+                try {
+                    Thread.sleep(200);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                down.set(false);
+            });
+            revive.start();
+            assertThat(writer.reserve(Duration.ofSeconds(10)))
+                    .as("a reservation that waits is served when the backlog is written")
+                    .isPresent()
+                    .get()
+                    .satisfies(room -> room.submit(withLongPath(1)));
+            revive.join();
+        }
+        assertThat(writer.written()).isEqualTo(2);
     }
 }

@@ -47,6 +47,14 @@ public final class Metrics implements RequestObserver {
                 .register(registry);
         Gauge.builder("tokengate.audit.queue.capacity", store.audit(), w -> w.capacity())
                 .register(registry);
+        Gauge.builder("tokengate.audit.queue.bytes", store.audit(), w -> w.queuedBytes())
+                .description("Estimated memory held by audit records waiting to be written")
+                .baseUnit("bytes")
+                .register(registry);
+        Gauge.builder("tokengate.audit.queue.max.bytes", store.audit(), w -> w.maxQueuedBytes())
+                .description("Memory bound of the audit queue: a quarter of the heap")
+                .baseUnit("bytes")
+                .register(registry);
         FunctionCounter.builder("tokengate.audit.written", store.audit(), w -> w.written())
                 .description("Audit records written")
                 .register(registry);

@@ -52,6 +52,10 @@ class MetricsIT {
                     .contains("tokengate_audit_queue_depth")
                     .contains("tokengate_token_cache_hits_total")
                     .contains("jvm_memory_used_bytes");
+            assertThat(value(text, "tokengate_audit_queue_max_bytes"))
+                    .as("the audit queue's memory bound, a quarter of the heap")
+                    .isEqualTo(Runtime.getRuntime().maxMemory() / 4);
+            assertThat(value(text, "tokengate_audit_queue_bytes")).isNotNegative();
             assertThat(value(text, "tokengate_token_cache_hits_total"))
                     .as("four lookups of one token: the first misses, the rest hit")
                     .isEqualTo(3);
