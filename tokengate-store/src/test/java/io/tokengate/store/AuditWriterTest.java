@@ -91,6 +91,16 @@ class AuditWriterTest {
         assertThat(writer.dropped()).isZero();
     }
 
+    /** The recording insert, refusing as a database that is down does while {@code down} is set. */
+    private Consumer<List<AuditEvent>> unavailableWhile(AtomicBoolean down) {
+        return batch -> {
+            if (down.get()) {
+                throw new StoreUnavailableException("database down");
+            }
+            insert.accept(batch);
+        };
+    }
+
     private static AuditEvent withLongPath(int n) {
         return AuditEvent.builder(AuditKind.REQUEST, Instant.parse("2026-11-28T10:00:00Z"))
                 .requestId("req-" + n)
@@ -102,12 +112,7 @@ class AuditWriterTest {
     @Test
     void whileTheDatabaseIsDownTheMemoryBoundRefusesReservationsBeforeTheCountDoes() throws Exception {
         AtomicBoolean down = new AtomicBoolean(true);
-        Consumer<List<AuditEvent>> flaky = batch -> {
-            if (down.get()) {
-                throw new StoreUnavailableException("database down");
-            }
-            insert.accept(batch);
-        };
+        Consumer<List<AuditEvent>> flaky = unavailableWhile(down);
         long bound = 20 * AuditWriter.estimatedBytes(withLongPath(0));
         AuditWriter writer =
                 new AuditWriter(flaky, 1000, 100, Duration.ofMillis(10), Duration.ofSeconds(5), "test", bound);
@@ -141,12 +146,7 @@ class AuditWriterTest {
     @Test
     void aReservationWaitingForMemoryGetsItWhenTheWriterCatchesUp() throws Exception {
         AtomicBoolean down = new AtomicBoolean(true);
-        Consumer<List<AuditEvent>> flaky = batch -> {
-            if (down.get()) {
-                throw new StoreUnavailableException("database down");
-            }
-            insert.accept(batch);
-        };
+        Consumer<List<AuditEvent>> flaky = unavailableWhile(down);
         AuditWriter writer = new AuditWriter(
                 flaky, 1000, 100, Duration.ofMillis(10), Duration.ofSeconds(5), "test", 1 /* one record fills it */);
         writer.start();
