@@ -112,9 +112,10 @@ public final class AuditWriter implements AuditSink, AutoCloseable {
         outstanding.incrementAndGet();
         boolean acquired = false;
         boolean reserved = false;
-        long deadline = System.nanoTime() + Math.max(0, maxWait.toNanos());
+        long waitNanos = Math.max(0, maxWait.toNanos());
+        long deadline = System.nanoTime() + waitNanos;
         try {
-            acquired = !closing && room.tryAcquire(Math.max(0, maxWait.toNanos()), TimeUnit.NANOSECONDS);
+            acquired = !closing && room.tryAcquire(waitNanos, TimeUnit.NANOSECONDS);
             reserved = acquired && (queuedBytes.get() < maxQueuedBytes || awaitMemory(deadline));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

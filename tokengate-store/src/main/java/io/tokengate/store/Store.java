@@ -205,13 +205,7 @@ public final class Store implements AutoCloseable {
         if (auditFull) {
             problem.append("audit queue full; ");
         }
-        return new StoreHealth(
-                reachable,
-                state,
-                problem.toString().replaceAll("; $", ""),
-                auditWriter.queued(),
-                auditWriter.capacity(),
-                auditFull);
+        return new StoreHealth(reachable, state, problem.toString().replaceAll("; $", ""), auditFull);
     }
 
     public StoreMetrics metrics() {

@@ -7,17 +7,9 @@ package io.tokengate.store;
  * @param databaseReachable the database answered a ping just now
  * @param listener the state of the cluster cache listener
  * @param problem what is wrong, for humans; empty when ready
- * @param auditQueued audit records waiting to be written
- * @param auditCapacity audit records that may wait at most
- * @param auditFull no room for another record: the count or the memory bound is reached
+ * @param auditFull no room for another audit record: the queue's count or memory bound is reached
  */
-public record StoreHealth(
-        boolean databaseReachable,
-        Listener listener,
-        String problem,
-        int auditQueued,
-        int auditCapacity,
-        boolean auditFull) {
+public record StoreHealth(boolean databaseReachable, Listener listener, String problem, boolean auditFull) {
     /** The cluster cache listener: needed only with PostgreSQL. */
     public enum Listener {
         /** Embedded H2: one node, nothing to listen to. */
