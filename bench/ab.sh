@@ -1,0 +1,143 @@
+#!/usr/bin/env bash
+# A/B comparison of two tokengate builds or JVM settings, side by side in one run.
+#
+#   bench/ab.sh [--rounds N] [--seconds S] [--warm-up N] [--syscalls] A.jar B.jar
+#
+# Both servers run at once (embedded H2, the 20 rules of bench/limits-20.txt, audit on) in front
+# of one nginx upstream serving the benchmark's JSON. Each is warmed up with N alternated 10 s
+# runs at 64 connections (default 6), then measured in alternated rounds of S seconds (default
+# 20; 4 rounds), then at 1 connection. Alternating matters more than the duration: the machines
+# this is run on change speed by a factor of two within the hour, so only rounds minutes apart
+# compare. Every run prints req/s, p50, p99 and the server's CPU time per request (user + system,
+# from /proc, JIT compilation included: it falls as the servers warm up); any non-2xx answer
+# fails the run. --syscalls adds system calls per request for
+# each server (perf stat on the syscall tracepoints during 10 s of load).
+#
+# JAVA_OPTS_A / JAVA_OPTS_B replace the launcher's JVM options for one side (the same jar twice
+# compares settings). Needs nginx, wrk and curl (bench/gateway.sh installs them); perf for
+# --syscalls. Loopback only; everything started here is stopped on exit.
+set -euo pipefail
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+rounds=4; seconds=20; warmups=6; syscalls=false
+while [ $# -gt 2 ]; do
+  case "$1" in
+    --rounds) rounds=$2; shift ;;
+    --seconds) seconds=$2; shift ;;
+    --warm-up) warmups=$2; shift ;;
+    --syscalls) syscalls=true ;;
+    *) echo "ab: unknown option $1 (see the header of $0)" >&2; exit 64 ;;
+  esac
+  shift
+done
+[ $# -eq 2 ] || { echo "usage: $0 [--rounds N] [--seconds S] [--warm-up N] [--syscalls] A.jar B.jar" >&2; exit 64; }
+declare -A jar=([A]="$(realpath "$1")" [B]="$(realpath "$2")")
+default_opts="-XX:+UseParallelGC -Xmx128m" # as the launcher
+declare -A opts=([A]="${JAVA_OPTS_A:-$default_opts}" [B]="${JAVA_OPTS_B:-$default_opts}")
+for tool in nginx wrk curl java; do
+  command -v "$tool" >/dev/null 2>&1 || [ -x "/usr/sbin/$tool" ] || { echo "ab: $tool is missing" >&2; exit 1; }
+done
+nginx_bin="$(command -v nginx || echo /usr/sbin/nginx)"
+
+port_base="${BENCH_PORT_BASE:-18290}"
+up_port=$((port_base + 1))
+declare -A port=([A]=$((port_base + 2)) [B]=$((port_base + 4)))
+work="$(mktemp -d /tmp/tokengate-ab.XXXXXX)"
+pids=()
+cleanup() {
+  for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+  for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+body='{"id":"10001","key":"BENCH-1","self":"http://jira.example.com/rest/api/2/issue/10001","fields":{"summary":"Gateway benchmark issue","status":{"self":"http://jira.example.com/rest/api/2/status/3","name":"In Progress","id":"3"},"updated":"2026-11-28T12:00:00.000+0000"}}'
+mkdir -p "$work/nginx/logs"
+user_line=""; [ "$(id -u)" -eq 0 ] && user_line="user root;"
+cat >"$work/nginx/nginx.conf" <<EOF
+$user_line
+worker_processes auto;
+pid $work/nginx/nginx.pid;
+error_log $work/nginx/logs/error.log warn;
+events { worker_connections 4096; }
+http {
+  access_log off;
+  keepalive_requests 1000000;
+  server {
+    listen 127.0.0.1:$up_port;
+    location /rest/ { default_type application/json; return 200 '$body'; }
+  }
+}
+EOF
+"$nginx_bin" -p "$work/nginx" -c "$work/nginx/nginx.conf" -g 'daemon off;' &
+pids+=($!)
+
+declare -A secret pid
+for side in A B; do
+  home="$work/$side"
+  mkdir -p "$home"
+  printf 'gateway.host=127.0.0.1\ngateway.port=%s\ngateway.public.url=http://127.0.0.1:%s\nadmin.port=%s\nupstream.url=http://127.0.0.1:%s\n' \
+    "${port[$side]}" "${port[$side]}" $((port[$side] + 1)) "$up_port" >"$home/tokengate.properties"
+  secret[$side]="$(java -jar "${jar[$side]}" token create --home "$home" --name bench --user bench \
+    --limits-file "$root/bench/limits-20.txt" --json | sed -n 's/^ *"token" : "\(tgk_[A-Za-z0-9]*\)".*/\1/p')"
+  [ -n "${secret[$side]}" ] || { echo "ab: $side: token creation printed no secret" >&2; exit 1; }
+  # shellcheck disable=SC2086 # the options are a list
+  java ${opts[$side]} -jar "${jar[$side]}" serve --home "$home" >"$home/out" 2>&1 &
+  pid[$side]=$!
+  pids+=("${pid[$side]}")
+done
+path='/rest/api/2/issue/BENCH-1?fields=summary,status'
+for side in A B; do
+  for _ in $(seq 1 240); do
+    curl -fsS -o /dev/null "http://127.0.0.1:$((port[$side] + 1))/health/ready" 2>/dev/null && break
+    kill -0 "${pid[$side]}" 2>/dev/null || { cat "$work/$side/out" >&2; echo "ab: $side exited" >&2; exit 1; }
+    sleep 0.25
+  done
+  got="$(curl -sS -u "bench:${secret[$side]}" "http://127.0.0.1:${port[$side]}$path")"
+  [ "$got" = "$body" ] || { echo "ab: $side does not answer with the upstream's body: $got" >&2; exit 1; }
+done
+echo "A: ${jar[A]} (${opts[A]})"
+echo "B: ${jar[B]} (${opts[B]})"
+
+cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
+# run SIDE CONNECTIONS SECONDS LABEL
+run() {
+  local side=$1 conns=$2 secs=$3 label=$4 t0 t1 result
+  local auth; auth="Basic $(printf 'bench:%s' "${secret[$side]}" | base64 -w0)"
+  t0="$(cpu_ticks "${pid[$side]}")"
+  result="$(wrk -t"$([ "$conns" -lt 2 ] && echo 1 || echo 2)" -c"$conns" -d"${secs}s" --timeout 10s \
+    -s "$root/bench/report.lua" -H "Authorization: $auth" "http://127.0.0.1:${port[$side]}$path" | grep '^RESULT')"
+  t1="$(cpu_ticks "${pid[$side]}")"
+  awk -v side="$side" -v c="$conns" -v label="$label" -v ticks=$((t1 - t0)) -v hz="$(getconf CLK_TCK)" '{
+      for (i = 2; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
+      errors = v["connect"] + v["read"] + v["write"] + v["status"] + v["timeout"]
+      printf "%-8s %s %2d conn %8.0f req/s  p50 %6.2f ms  p99 %6.2f ms  CPU %6.1f us/req%s\n", label, side, c,
+        v["requests"] / (v["duration_us"] / 1e6), v["p50"] / 1000, v["p99"] / 1000,
+        ticks * 1e6 / hz / v["requests"], errors ? "  ERRORS " errors : ""
+      exit errors > 0
+    }' <<<"$result" || { echo "ab: $side answered with errors" >&2; exit 1; }
+}
+
+for w in $(seq 1 "$warmups"); do run A 64 10 "warm-up"; run B 64 10 "warm-up"; done
+for r in $(seq 1 "$rounds"); do run A 64 "$seconds" "round $r"; run B 64 "$seconds" "round $r"; done
+for side in A B; do echo "$side RSS $(awk '/^VmRSS/ { printf "%.0f MiB", $2 / 1024 }' "/proc/${pid[$side]}/status")"; done
+if $syscalls; then
+  command -v perf >/dev/null 2>&1 || { echo "ab: perf is missing (Debian: linux-perf)" >&2; exit 1; }
+  calls=writev,write,read,epoll_ctl,epoll_wait,futex,poll,sendto,recvfrom
+  for side in A B; do
+    auth="Basic $(printf 'bench:%s' "${secret[$side]}" | base64 -w0)"
+    wrk -t2 -c64 -d12s -s "$root/bench/report.lua" -H "Authorization: $auth" \
+      "http://127.0.0.1:${port[$side]}$path" >"$work/wrk-$side" &
+    load=$!
+    sleep 1
+    perf stat -x, -e "$(sed 's/\([a-z_]*\)/syscalls:sys_enter_\1/g' <<<"$calls")" -p "${pid[$side]}" -- sleep 10 \
+      2>"$work/perf-$side"
+    wait "$load"
+    requests="$(sed -n 's/^RESULT requests=\([0-9]*\).*/\1/p' "$work/wrk-$side")"
+    # The count covers 10 of wrk's 12 s.
+    awk -F, -v side="$side" -v n="$requests" '{ sub("syscalls:sys_enter_", "", $3); t += $1; line = line sprintf(" %s %.2f", $3, $1 / (n * 10 / 12)) }
+      END { printf "%s system calls per request: %.1f (%s)\n", side, t / (n * 10 / 12), substr(line, 2) }' "$work/perf-$side"
+  done
+fi
+run A 1 3 "warm-up"; run B 1 3 "warm-up"
+for r in 1 2 3; do run A 1 5 "round $r"; run B 1 5 "round $r"; done
