@@ -14,7 +14,8 @@
 # each server (perf stat on the syscall tracepoints during 10 s of load).
 #
 # JAVA_OPTS_A / JAVA_OPTS_B replace the launcher's JVM options for one side (the same jar twice
-# compares settings). Needs nginx, wrk and curl (bench/gateway.sh installs them); perf for
+# compares settings); PROPERTIES_A / PROPERTIES_B are lines added to that side's
+# tokengate.properties, with @HOME@ standing for its home directory. Needs nginx, wrk and curl (bench/gateway.sh installs them); perf for
 # --syscalls. Loopback only; everything started here is stopped on exit.
 set -euo pipefail
 
@@ -78,6 +79,8 @@ for side in A B; do
   mkdir -p "$home"
   printf 'gateway.host=127.0.0.1\ngateway.port=%s\ngateway.public.url=http://127.0.0.1:%s\nadmin.port=%s\nupstream.url=http://127.0.0.1:%s\n' \
     "${port[$side]}" "${port[$side]}" $((port[$side] + 1)) "$up_port" >"$home/tokengate.properties"
+  extra="PROPERTIES_$side"
+  [ -z "${!extra:-}" ] || printf '%s\n' "${!extra//@HOME@/$home}" >>"$home/tokengate.properties"
   secret[$side]="$(java -jar "${jar[$side]}" token create --home "$home" --name bench --user bench \
     --limits-file "$root/bench/limits-20.txt" --json | sed -n 's/^ *"token" : "\(tgk_[A-Za-z0-9]*\)".*/\1/p')"
   [ -n "${secret[$side]}" ] || { echo "ab: $side: token creation printed no secret" >&2; exit 1; }
@@ -120,7 +123,11 @@ run() {
 
 for w in $(seq 1 "$warmups"); do run A 64 10 "warm-up"; run B 64 10 "warm-up"; done
 for r in $(seq 1 "$rounds"); do run A 64 "$seconds" "round $r"; run B 64 "$seconds" "round $r"; done
-for side in A B; do echo "$side RSS $(awk '/^VmRSS/ { printf "%.0f MiB", $2 / 1024 }' "/proc/${pid[$side]}/status")"; done
+for side in A B; do
+  echo "$side RSS $(awk '/^VmRSS/ { printf "%.0f MiB", $2 / 1024 }' "/proc/${pid[$side]}/status"), $(jstat -gc "${pid[$side]}" |
+    awk 'NR == 1 { for (i = 1; i <= NF; i++) col[$i] = i } NR == 2 {
+      printf "since start: %d young collections (%.2f s), %d full (%.2f s)", $col["YGC"], $col["YGCT"], $col["FGC"], $col["FGCT"] }')"
+done
 if $syscalls; then
   command -v perf >/dev/null 2>&1 || { echo "ab: perf is missing (Debian: linux-perf)" >&2; exit 1; }
   calls=writev,write,read,epoll_ctl,epoll_wait,futex,poll,sendto,recvfrom
