@@ -20,6 +20,8 @@
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+# shellcheck source=upstream.sh
+. "$root/bench/upstream.sh"
 rounds=4; seconds=20; warmups=6; syscalls=false
 while [ $# -gt 2 ]; do
   case "$1" in
@@ -52,24 +54,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-body='{"id":"10001","key":"BENCH-1","self":"http://jira.example.com/rest/api/2/issue/10001","fields":{"summary":"Gateway benchmark issue","status":{"self":"http://jira.example.com/rest/api/2/status/3","name":"In Progress","id":"3"},"updated":"2026-11-28T12:00:00.000+0000"}}'
-mkdir -p "$work/nginx/logs"
-user_line=""; [ "$(id -u)" -eq 0 ] && user_line="user root;"
-cat >"$work/nginx/nginx.conf" <<EOF
-$user_line
-worker_processes auto;
-pid $work/nginx/nginx.pid;
-error_log $work/nginx/logs/error.log warn;
-events { worker_connections 4096; }
-http {
-  access_log off;
-  keepalive_requests 1000000;
-  server {
-    listen 127.0.0.1:$up_port;
-    location /rest/ { default_type application/json; return 200 '$body'; }
-  }
-}
-EOF
+write_nginx_conf "$work/nginx" "$up_port"
 "$nginx_bin" -p "$work/nginx" -c "$work/nginx/nginx.conf" -g 'daemon off;' &
 pids+=($!)
 
@@ -89,7 +74,7 @@ for side in A B; do
   pid[$side]=$!
   pids+=("${pid[$side]}")
 done
-path='/rest/api/2/issue/BENCH-1?fields=summary,status'
+path=$bench_path
 for side in A B; do
   for _ in $(seq 1 240); do
     curl -fsS -o /dev/null "http://127.0.0.1:$((port[$side] + 1))/health/ready" 2>/dev/null && break
@@ -97,7 +82,7 @@ for side in A B; do
     sleep 0.25
   done
   got="$(curl -sS -u "bench:${secret[$side]}" "http://127.0.0.1:${port[$side]}$path")"
-  [ "$got" = "$body" ] || { echo "ab: $side does not answer with the upstream's body: $got" >&2; exit 1; }
+  [ "$got" = "$bench_body" ] || { echo "ab: $side does not answer with the upstream's body: $got" >&2; exit 1; }
 done
 echo "A: ${jar[A]} (${opts[A]})"
 echo "B: ${jar[B]} (${opts[B]})"

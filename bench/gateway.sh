@@ -29,6 +29,8 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 bench="$root/bench"
 jar="$root/tokengate-server/target/tokengate.jar"
+# shellcheck source=upstream.sh
+. "$bench/upstream.sh"
 
 quick=false
 profile=false
@@ -145,34 +147,17 @@ log "work directory $work; results to $out"
 
 # ---------------------------------------------------------------------------------------------
 # nginx: the upstream and the hand-built baseline, one instance.
-path='/rest/api/2/issue/BENCH-1?fields=summary,status'
+path=$bench_path
+body=$bench_body
 bench_user=bench
 htpasswd_secret="$(openssl rand -hex 12)"
-mkdir -p "$work/nginx/logs"
+mkdir -p "$work/nginx"
 printf '%s:{SHA}%s\n' "$bench_user" \
   "$(printf '%s' "$htpasswd_secret" | openssl dgst -binary -sha1 | openssl base64 -A)" >"$work/nginx/htpasswd"
-body='{"id":"10001","key":"BENCH-1","self":"http://jira.example.com/rest/api/2/issue/10001","fields":{"summary":"Gateway benchmark issue","status":{"self":"http://jira.example.com/rest/api/2/status/3","name":"In Progress","id":"3"},"updated":"2026-11-28T12:00:00.000+0000"}}'
-user_line=""; [ "$(id -u)" -eq 0 ] && user_line="user root;"
-cat >"$work/nginx/nginx.conf" <<EOF
-$user_line
-worker_processes auto;
-pid $work/nginx/nginx.pid;
-error_log $work/nginx/logs/error.log warn;
-events { worker_connections 4096; }
-http {
-  access_log off;
-  keepalive_requests 1000000;
+write_nginx_conf "$work/nginx" "$up_port" "$(cat <<EOF
   upstream jira {
     server 127.0.0.1:$up_port;
     keepalive 64;
-  }
-  # direct: the Jira-like upstream
-  server {
-    listen 127.0.0.1:$up_port;
-    location /rest/ {
-      default_type application/json;
-      return 200 '$body';
-    }
   }
   # baseline: what a sysadmin builds by hand in front of Jira
   server {
@@ -189,8 +174,8 @@ http {
       proxy_set_header X-Forwarded-For \$remote_addr;
     }
   }
-}
 EOF
+)"
 "$nginx_bin" -t -q -p "$work/nginx" -c "$work/nginx/nginx.conf" -g 'daemon off;' || die "nginx configuration rejected"
 "$nginx_bin" -p "$work/nginx" -c "$work/nginx/nginx.conf" -g 'daemon off;' &
 pids+=($!)
