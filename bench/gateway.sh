@@ -410,6 +410,22 @@ for c in "${configs[@]}"; do
   up99[$c]=$(median "$c" unloaded p99_us)
 done
 calc() { awk "BEGIN { printf \"$1\", $2 }"; }
+spread() { # "MIN MAX PCT" of config $1's loaded req/s over the repetitions; PCT: half the range, % of the median
+  awk -F'\t' -v c="$1" -v m="${rps[$1]}" '$1 == c && $2 == "loaded" {
+      if (n++ == 0 || $7 < lo) lo = $7; if ($7 > hi) hi = $7 }
+    END { printf "%d %d %.0f\n", lo, hi, (m > 0 ? 50 * (hi - lo) / m : 0) }' "$runs"
+}
+steadiness() { # the nginx configurations' spread; flagged when the machine changed speed during the run
+  local dlo dhi dpct blo bhi bpct
+  read -r dlo dhi dpct <<<"$(spread direct)"
+  read -r blo bhi bpct <<<"$(spread baseline)"
+  printf 'Machine steadiness over the repetitions: direct %s-%s req/s (±%s %%), baseline %s-%s req/s (±%s %%)' \
+    "$dlo" "$dhi" "$dpct" "$blo" "$bhi" "$bpct"
+  if [ "$dpct" -gt 10 ] || [ "$bpct" -gt 10 ]; then
+    printf ' (**the machine changed speed during the run: compare ratios only, and with care**)'
+  fi
+  echo .
+}
 ms() { calc '%.2f' "$1 / 1000"; }
 audit_summary() {
   awk -F'\t' -v c="$1" '$1 == c { n++; if ($16 == "yes") ok++; s += $14 }
@@ -450,6 +466,7 @@ md="$out/gateway.md"
   echo "Machine: $(nproc) CPUs ($cpu), $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo);"
   echo "load average ${load_before} before, ${load_after} after. $jdk; nginx $nginx_version."
   echo "tokengate JVM options: \`${java_opts:-(none)}\`$($profile && echo " plus a flight recording")."
+  steadiness
   echo "JIT compile time during the measured loaded runs, seconds per run: tokengate-h2 $(jit_note tokengate-h2);"
   echo "tokengate-pg $(jit_note tokengate-pg)$([ ${#jit_unsettled[@]} -gt 0 ] && echo " (**still compiling when measured: ${jit_unsettled[*]}**)")."
   echo
