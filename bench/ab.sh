@@ -34,6 +34,7 @@ while [ $# -gt 2 ]; do
   shift
 done
 [ $# -eq 2 ] || { echo "usage: $0 [--rounds N] [--seconds S] [--warm-up N] [--syscalls] A.jar B.jar" >&2; exit 64; }
+for j in "$1" "$2"; do [ -f "$j" ] || { echo "ab: $j: no such jar" >&2; exit 64; }; done
 declare -A jar=([A]="$(realpath "$1")" [B]="$(realpath "$2")")
 default_opts="-XX:+UseParallelGC -Xmx128m" # as the launcher
 declare -A opts=([A]="${JAVA_OPTS_A:-$default_opts}" [B]="${JAVA_OPTS_B:-$default_opts}")
