@@ -75,14 +75,13 @@ for side in A B; do
   pid[$side]=$!
   pids+=("${pid[$side]}")
 done
-path=$bench_path
 for side in A B; do
   for _ in $(seq 1 240); do
     curl -fsS -o /dev/null "http://127.0.0.1:$((port[$side] + 1))/health/ready" 2>/dev/null && break
     kill -0 "${pid[$side]}" 2>/dev/null || { cat "$work/$side/out" >&2; echo "ab: $side exited" >&2; exit 1; }
     sleep 0.25
   done
-  got="$(curl -sS -u "bench:${secret[$side]}" "http://127.0.0.1:${port[$side]}$path")"
+  got="$(curl -sS -u "bench:${secret[$side]}" "http://127.0.0.1:${port[$side]}$bench_path")"
   [ "$got" = "$bench_body" ] || { echo "ab: $side does not answer with the upstream's body: $got" >&2; exit 1; }
 done
 echo "A: ${jar[A]} (${opts[A]})"
@@ -95,7 +94,7 @@ run() {
   local auth; auth="Basic $(printf 'bench:%s' "${secret[$side]}" | base64 -w0)"
   t0="$(cpu_ticks "${pid[$side]}")"
   result="$(wrk -t"$([ "$conns" -lt 2 ] && echo 1 || echo 2)" -c"$conns" -d"${secs}s" --timeout 10s \
-    -s "$root/bench/report.lua" -H "Authorization: $auth" "http://127.0.0.1:${port[$side]}$path" | grep '^RESULT')"
+    -s "$root/bench/report.lua" -H "Authorization: $auth" "http://127.0.0.1:${port[$side]}$bench_path" | grep '^RESULT')"
   t1="$(cpu_ticks "${pid[$side]}")"
   awk -v side="$side" -v c="$conns" -v label="$label" -v ticks=$((t1 - t0)) -v hz="$(getconf CLK_TCK)" '{
       for (i = 2; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
@@ -120,7 +119,7 @@ if $syscalls; then
   for side in A B; do
     auth="Basic $(printf 'bench:%s' "${secret[$side]}" | base64 -w0)"
     wrk -t2 -c64 -d12s -s "$root/bench/report.lua" -H "Authorization: $auth" \
-      "http://127.0.0.1:${port[$side]}$path" >"$work/wrk-$side" &
+      "http://127.0.0.1:${port[$side]}$bench_path" >"$work/wrk-$side" &
     load=$!
     sleep 1
     perf stat -x, -e "$(sed 's/\([a-z_]*\)/syscalls:sys_enter_\1/g' <<<"$calls")" -p "${pid[$side]}" -- sleep 10 \

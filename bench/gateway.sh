@@ -147,8 +147,6 @@ log "work directory $work; results to $out"
 
 # ---------------------------------------------------------------------------------------------
 # nginx: the upstream and the hand-built baseline, one instance.
-path=$bench_path
-body=$bench_body
 bench_user=bench
 htpasswd_secret="$(openssl rand -hex 12)"
 mkdir -p "$work/nginx"
@@ -239,17 +237,17 @@ java_opts="$(tr '\0' ' ' <"/proc/${tg_pid[tokengate-h2]}/cmdline" | sed 's/ -jar
 configs=(direct baseline tokengate-h2 tokengate-pg)
 declare -A url auth
 basic() { printf 'Basic %s' "$(printf '%s:%s' "$1" "$2" | openssl base64 -A)"; }
-url[direct]="http://127.0.0.1:$up_port$path"
+url[direct]="http://127.0.0.1:$up_port$bench_path"
 auth[direct]="$(basic "$bench_user" "$htpasswd_secret")"
-url[baseline]="http://127.0.0.1:$baseline_port$path"
+url[baseline]="http://127.0.0.1:$baseline_port$bench_path"
 auth[baseline]="$(basic "$bench_user" "$htpasswd_secret")"
 for name in tokengate-h2 tokengate-pg; do
-  url[$name]="http://127.0.0.1:${tg_port[$name]}$path"
+  url[$name]="http://127.0.0.1:${tg_port[$name]}$bench_path"
   auth[$name]="$(basic "$bench_user" "${tg_secret[$name]}")"
 done
 for c in "${configs[@]}"; do
   got="$(curl -sS -H "Authorization: ${auth[$c]}" -w '\n%{http_code}' "${url[$c]}")"
-  [ "$(tail -n1 <<<"$got")" = 200 ] && [ "$(head -n1 <<<"$got")" = "$body" ] ||
+  [ "$(tail -n1 <<<"$got")" = 200 ] && [ "$(head -n1 <<<"$got")" = "$bench_body" ] ||
     die "$c does not answer 200 with the upstream's body: $got"
   # A wrong password must be refused, so that the benchmark measures the real checks.
   if [ "$c" != direct ]; then
