@@ -6,7 +6,8 @@
 # Both servers run at once (embedded H2, the 20 rules of bench/limits-20.txt, audit on) in front
 # of one nginx upstream serving the benchmark's JSON. Each is warmed up with N alternated 10 s
 # runs at 64 connections (default 6), then measured in alternated rounds of S seconds (default
-# 20; 4 rounds), then at 1 connection. Alternating matters more than the duration: the machines
+# 20; 4 rounds), then at 1 connection back to back, then at 1 connection paced (1 ms between a
+# response and the next request, as gateway.sh). Alternating matters more than the duration: the machines
 # this is run on change speed by a factor of two within the hour, so only rounds minutes apart
 # compare. Every run prints req/s, p50, p99 and the server's CPU time per request (user + system,
 # from /proc, JIT compilation included: it falls as the servers warm up); any non-2xx answer
@@ -88,19 +89,19 @@ echo "A: ${jar[A]} (${opts[A]})"
 echo "B: ${jar[B]} (${opts[B]})"
 
 cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
-# run SIDE CONNECTIONS SECONDS LABEL
+# run SIDE CONNECTIONS SECONDS LABEL [PAUSE_MS]
 run() {
-  local side=$1 conns=$2 secs=$3 label=$4 t0 t1 result
+  local side=$1 conns=$2 secs=$3 label=$4 pause=${5:-0} t0 t1 result
   local auth; auth="Basic $(printf 'bench:%s' "${secret[$side]}" | base64 -w0)"
   t0="$(cpu_ticks "${pid[$side]}")"
-  result="$(wrk -t"$([ "$conns" -lt 2 ] && echo 1 || echo 2)" -c"$conns" -d"${secs}s" --timeout 10s \
+  result="$(BENCH_PAUSE_MS=$pause wrk -t"$([ "$conns" -lt 2 ] && echo 1 || echo 2)" -c"$conns" -d"${secs}s" --timeout 10s \
     -s "$root/bench/report.lua" -H "Authorization: $auth" "http://127.0.0.1:${port[$side]}$bench_path" | grep '^RESULT')"
   t1="$(cpu_ticks "${pid[$side]}")"
-  awk -v side="$side" -v c="$conns" -v label="$label" -v ticks=$((t1 - t0)) -v hz="$(getconf CLK_TCK)" '{
+  awk -v side="$side" -v c="$conns" -v label="$label" -v pause="$pause" -v ticks=$((t1 - t0)) -v hz="$(getconf CLK_TCK)" '{
       for (i = 2; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
       errors = v["connect"] + v["read"] + v["write"] + v["status"] + v["timeout"]
-      printf "%-8s %s %2d conn %8.0f req/s  p50 %6.2f ms  p99 %6.2f ms  CPU %6.1f us/req%s\n", label, side, c,
-        v["requests"] / (v["duration_us"] / 1e6), v["p50"] / 1000, v["p99"] / 1000,
+      printf "%-8s %s %2d conn%s %8.0f req/s  p50 %6.2f ms  p99 %6.2f ms  CPU %6.1f us/req%s\n", label, side, c,
+        (pause > 0 ? ", paced" : ""), v["requests"] / (v["duration_us"] / 1e6), v["p50"] / 1000, v["p99"] / 1000,
         ticks * 1e6 / hz / v["requests"], errors ? "  ERRORS " errors : ""
       exit errors > 0
     }' <<<"$result" || { echo "ab: $side answered with errors" >&2; exit 1; }
@@ -133,3 +134,4 @@ if $syscalls; then
 fi
 run A 1 3 "warm-up"; run B 1 3 "warm-up"
 for r in 1 2 3; do run A 1 5 "round $r"; run B 1 5 "round $r"; done
+for r in 1 2 3; do run A 1 10 "round $r" 1; run B 1 10 "round $r" 1; done
