@@ -66,7 +66,10 @@ final class JdbcAuditLog implements AuditLog {
         });
     }
 
-    /** Binds and batches the rows; executes the batch, then yields, every {@code executeEvery} rows, and at the end. */
+    /**
+     * Binds and batches the rows; executes the batch and yields every {@code executeEvery} rows,
+     * and executes what is left at the end.
+     */
     private static void insert(
             Connection c, String sql, List<AuditEvent> events, int rowsPerStatement, int executeEvery)
             throws SQLException {
