@@ -263,7 +263,7 @@ log "every configuration answers; measuring"
 # ---------------------------------------------------------------------------------------------
 # Runs.
 runs="$out/gateway-runs.tsv"
-printf 'config\tphase\trep\tconnections\tseconds\trequests\treq_per_s\tp50_us\tp90_us\tp99_us\tmax_us\terrors\trss_peak_mib\tserved\taudited\taudit_ok\tjit_s\n' >"$runs"
+printf 'config\tphase\trep\tconnections\tseconds\trequests\treq_per_s\tp50_us\tp90_us\tp99_us\tmax_us\terrors\trss_peak_mib\tserved\taudited\taudit_ok\tjit_s\tyoung_gcs\tfull_gcs\n' >"$runs"
 declare -A rss_peak
 failures=0
 jit_unsettled=()
@@ -279,12 +279,13 @@ audit_written() { # audit records the writer has committed to the database
 run() {
   local c=$1 phase=$2 rep=$3 conns=$4 secs=$5 record=$6 pause=${7:-0}
   local t=$threads; [ "$conns" -lt "$threads" ] && t=$conns
-  local admin="" m0=0 a0=0 j0="" jit="" sampler=""
+  local admin="" m0=0 a0=0 j0="" jit="" g0="" gcs="" sampler=""
   if [[ $c == tokengate-* ]]; then
     admin=${tg_admin[$c]}
     m0="$(metric_requests "$admin")"
     a0="$(audit_written "$admin")"
     j0="$(jit_seconds "${tg_pid[$c]}")"
+    g0="$(gc_counts "${tg_pid[$c]}")"
     if [ "$conns" -gt 1 ]; then
       local pid=${tg_pid[$c]}
       (while kill -0 "$pid" 2>/dev/null; do awk '/^VmRSS/ { print $2 }' "/proc/$pid/status"; sleep 0.5; done) \
@@ -301,6 +302,8 @@ run() {
   local errors=$((connect + read + write + status + timeout))
   local rss="" served="" audited="" ok=""
   [ -n "$j0" ] && jit="$(awk -v a="$j0" -v b="$(jit_seconds "${tg_pid[$c]}")" 'BEGIN { printf "%.2f", b - a }')"
+  # Collections during the run, young and full: "young<TAB>full".
+  [ -n "$g0" ] && gcs="$(printf '%s %s\n' "$g0" "$(gc_counts "${tg_pid[$c]}")" | awk '{ printf "%d\t%d", $3 - $1, $4 - $2 }')"
   if [ -n "$sampler" ]; then
     kill "$sampler" 2>/dev/null || true; wait "$sampler" 2>/dev/null || true
     rss="$(sort -n "$work/rss-$c-$phase-$rep" | tail -n1 | awk '{ printf "%.0f", $1 / 1024 }')"
@@ -332,13 +335,16 @@ run() {
   rps="$(awk -v r="$requests" -v d="$duration_us" 'BEGIN { printf "%.0f", r / (d / 1e6) }')"
   log "$(printf '%-13s %-9s %s  %8s req/s  p50 %6.2f ms  p99 %6.2f ms%s%s' "$c" "$phase" "$rep" "$rps" \
     "$(awk -v v="$p50" 'BEGIN { print v / 1000 }')" "$(awk -v v="$p99" 'BEGIN { print v / 1000 }')" \
-    "${rss:+  RSS ${rss} MiB}" "${ok:+  audit $audited/$served $ok}")${jit:+  JIT ${jit} s}"
+    "${rss:+  RSS ${rss} MiB}" "${ok:+  audit $audited/$served $ok}")${jit:+  JIT ${jit} s}${gcs:+  GC $(tr '\t' / <<<"$gcs") young/full}"
   if [ "$record" = yes ]; then
-    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$c" "$phase" "$rep" "$conns" "$secs" \
-      "$requests" "$rps" "$p50" "$p90" "$p99" "$max" "$errors" "$rss" "$served" "$audited" "$ok" "$jit" >>"$runs"
+    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$c" "$phase" "$rep" "$conns" "$secs" \
+      "$requests" "$rps" "$p50" "$p90" "$p99" "$max" "$errors" "$rss" "$served" "$audited" "$ok" "$jit" "${gcs:-$'\t'}" >>"$runs"
   fi
 }
 
+gc_counts() { # young and full collections of a JVM so far: "YOUNG FULL"
+  jstat -gc "$1" 2>/dev/null | awk 'NR == 1 { for (i = 1; i <= NF; i++) col[$i] = i } NR == 2 { print $col["YGC"], $col["FGC"] }'
+}
 jit_seconds() { # seconds the JVM's JIT compilers have spent so far
   jstat -compiler "$1" 2>/dev/null | awk 'NR == 2 { print $4 }'
 }
@@ -446,6 +452,11 @@ nginx_version="$("$nginx_bin" -v 2>&1 | sed 's/^nginx version: //')"
 commit="$(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown)"
 mode="full: ${warmup} s warm-up (tokengate: until its JIT settles, at most ${jit_warmup_cap} s more), ${reps}×${duration} s per configuration"
 $quick && mode="quick: ${warmup} s warm-up (tokengate: at most ${jit_warmup_cap} s more for its JIT), ${reps}×${duration} s per configuration (development only)"
+gc_note() { # collections during config $1's measured runs, per phase: "loaded 310 young, 4 full; ..."
+  awk -F'\t' -v c="$1" '$1 == c && $2 != "warm-up" { y[$2] += $18; f[$2] += $19 }
+    END { printf "loaded %d young, %d full; back to back %d young, %d full; paced %d young, %d full",
+      y["loaded"], f["loaded"], y["unloaded"], f["unloaded"], y["paced"], f["paced"] }' "$runs"
+}
 jit_note() { # JIT seconds spent during the measured loaded runs of config $1, as "a / b / c"
   awk -F'\t' -v c="$1" '$1 == c && $2 == "loaded" { printf "%s%s", (n++ ? " / " : ""), $17 }' "$runs"
 }
@@ -478,6 +489,8 @@ md="$out/gateway.md"
   steadiness
   echo "JIT compile time during the measured loaded runs, seconds per run: tokengate-h2 $(jit_note tokengate-h2);"
   echo "tokengate-pg $(jit_note tokengate-pg)$([ ${#jit_unsettled[@]} -gt 0 ] && echo " (**still compiling when measured: ${jit_unsettled[*]}**)")."
+  echo "Garbage collections during the measured runs (all repetitions): tokengate-h2 $(gc_note tokengate-h2);"
+  echo "tokengate-pg $(gc_note tokengate-pg). A full collection stops the server for tens of milliseconds."
   echo
   echo "| configuration | req/s | p50 ms | p99 ms | req/s ÷ baseline | p99 ÷ baseline | 1-conn p50 ms | 1-conn p99 ms | added p99 over direct, ms | paced p50 ms | paced p99 ms | added paced p99, ms | peak RSS MiB | audit = served |"
   echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|"
