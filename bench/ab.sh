@@ -85,6 +85,8 @@ for side in A B; do
   got="$(curl -sS -u "bench:${secret[$side]}" "http://127.0.0.1:${port[$side]}$bench_path")"
   [ "$got" = "$bench_body" ] || { echo "ab: $side does not answer with the upstream's body: $got" >&2; exit 1; }
 done
+declare -A auth
+for side in A B; do auth[$side]="Basic $(printf 'bench:%s' "${secret[$side]}" | base64 -w0)"; done
 echo "A: ${jar[A]} (${opts[A]})"
 echo "B: ${jar[B]} (${opts[B]})"
 
@@ -92,10 +94,9 @@ cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
 # run SIDE CONNECTIONS SECONDS LABEL [PAUSE_MS]
 run() {
   local side=$1 conns=$2 secs=$3 label=$4 pause=${5:-0} t0 t1 result
-  local auth; auth="Basic $(printf 'bench:%s' "${secret[$side]}" | base64 -w0)"
   t0="$(cpu_ticks "${pid[$side]}")"
   result="$(BENCH_PAUSE_MS=$pause wrk -t"$([ "$conns" -lt 2 ] && echo 1 || echo 2)" -c"$conns" -d"${secs}s" --timeout 10s \
-    -s "$root/bench/report.lua" -H "Authorization: $auth" "http://127.0.0.1:${port[$side]}$bench_path" | grep '^RESULT')"
+    -s "$root/bench/report.lua" -H "Authorization: ${auth[$side]}" "http://127.0.0.1:${port[$side]}$bench_path" | grep '^RESULT')"
   t1="$(cpu_ticks "${pid[$side]}")"
   awk -v side="$side" -v c="$conns" -v label="$label" -v pause="$pause" -v ticks=$((t1 - t0)) -v hz="$(getconf CLK_TCK)" '{
       for (i = 2; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
@@ -118,8 +119,7 @@ if $syscalls; then
   command -v perf >/dev/null 2>&1 || { echo "ab: perf is missing (Debian: linux-perf)" >&2; exit 1; }
   calls=writev,write,read,epoll_ctl,epoll_wait,futex,poll,sendto,recvfrom
   for side in A B; do
-    auth="Basic $(printf 'bench:%s' "${secret[$side]}" | base64 -w0)"
-    wrk -t2 -c64 -d12s -s "$root/bench/report.lua" -H "Authorization: $auth" \
+    wrk -t2 -c64 -d12s -s "$root/bench/report.lua" -H "Authorization: ${auth[$side]}" \
       "http://127.0.0.1:${port[$side]}$bench_path" >"$work/wrk-$side" &
     load=$!
     sleep 1

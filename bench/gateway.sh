@@ -472,7 +472,6 @@ h2_added=$(calc '%.2f' "(${up99[tokengate-h2]} - ${up99[direct]}) / 1000")
 pg_added=$(calc '%.2f' "(${up99[tokengate-pg]} - ${up99[direct]}) / 1000")
 h2_paced_added=$(calc '%.2f' "(${pp99[tokengate-h2]} - ${pp99[direct]}) / 1000")
 pg_paced_added=$(calc '%.2f' "(${pp99[tokengate-pg]} - ${pp99[direct]}) / 1000")
-rss_max=$(( ${rss_peak[tokengate-h2]:-0} > ${rss_peak[tokengate-pg]:-0} ? ${rss_peak[tokengate-h2]:-0} : ${rss_peak[tokengate-pg]:-0} ))
 
 md="$out/gateway.md"
 {
