@@ -15,6 +15,7 @@ import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import org.eclipse.jetty.http.HttpCompliance;
+import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.http.UriCompliance;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConfiguration;
@@ -25,6 +26,7 @@ import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.handler.GracefulHandler;
 import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.thread.Invocable.InvocationType;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -83,7 +85,7 @@ public final class TokengateServer implements AutoCloseable {
                             new GatewayHandler(gateway, store.tokens(), store.auditSink(), users, metrics, clock)),
                     new OnConnector(
                             ADMIN,
-                            new Handler.Sequence(
+                            new OnWorkerThread(new Handler.Sequence(
                                     new MetricsHandler(metrics),
                                     AdminHandler.create(
                                             config,
@@ -91,7 +93,7 @@ public final class TokengateServer implements AutoCloseable {
                                             localUsers,
                                             users::invalidate,
                                             gateway.publicUrl(),
-                                            clock))));
+                                            clock)))));
             server.setHandler(new GracefulHandler(planes));
             server.setErrorHandler(new JsonErrorHandler());
             server.setStopTimeout(DRAIN.toMillis());
@@ -156,6 +158,37 @@ public final class TokengateServer implements AutoCloseable {
             return connector.equals(
                             request.getConnectionMetaData().getConnector().getName())
                     && super.handle(request, response, callback);
+        }
+    }
+
+    /**
+     * Runs a blocking handler (the admin plane: database, password hashing) on a worker thread.
+     * The data plane never blocks, so Jetty runs the server's handlers on its selector threads
+     * (the server's invocation type is that of its whole handler tree); this wrapper keeps the
+     * admin plane off them.
+     */
+    private static final class OnWorkerThread extends Handler.Wrapper {
+        OnWorkerThread(Handler handler) {
+            super(handler);
+        }
+
+        @Override
+        public InvocationType getInvocationType() {
+            return InvocationType.NON_BLOCKING;
+        }
+
+        @Override
+        public boolean handle(Request request, Response response, Callback callback) {
+            request.getComponents().getExecutor().execute(() -> {
+                try {
+                    if (!super.handle(request, response, callback)) {
+                        Response.writeError(request, response, callback, HttpStatus.NOT_FOUND_404);
+                    }
+                } catch (Throwable failure) {
+                    Response.writeError(request, response, callback, failure);
+                }
+            });
+            return true;
         }
     }
 

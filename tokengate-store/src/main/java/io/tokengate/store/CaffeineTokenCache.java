@@ -99,6 +99,19 @@ final class CaffeineTokenCache implements TokenCache {
     }
 
     @Override
+    public Optional<VerifiedToken> peek(TokenDigest digest) {
+        if (!enabled || !trusted.getAsBoolean()) {
+            return Optional.empty();
+        }
+        Optional<VerifiedToken> cached = cache.getIfPresent(digest);
+        if (cached == null || cached.isEmpty()) {
+            return Optional.empty();
+        }
+        hits.increment();
+        return cached;
+    }
+
+    @Override
     public void invalidate(TokenId id) {
         generation.incrementAndGet();
         cache.asMap()

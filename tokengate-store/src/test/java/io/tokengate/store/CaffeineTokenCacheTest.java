@@ -102,9 +102,33 @@ class CaffeineTokenCacheTest {
     }
 
     @Test
+    void peekServesOnlyWhatGetWouldServeFromMemory() {
+        assertThat(cache.peek(digest)).as("nothing cached yet").isEmpty();
+        get(Optional.empty());
+        assertThat(cache.peek(digest)).as("a negative entry says nothing").isEmpty();
+        cache.invalidateAll();
+        get(found);
+        assertThat(cache.peek(digest)).isEqualTo(found);
+        assertThat(loads).as("peek never loads").hasValue(2);
+
+        trusted.set(false);
+        assertThat(cache.peek(digest))
+                .as("untrusted: only the database may answer")
+                .isEmpty();
+        trusted.set(true);
+        cache.invalidate(id);
+        assertThat(cache.peek(digest)).as("invalidated").isEmpty();
+        get(found);
+        clock.advance(Duration.ofSeconds(31));
+        assertThat(cache.peek(digest)).as("expired").isEmpty();
+        assertThat(loads).hasValue(3);
+    }
+
+    @Test
     void zeroTtlCachesNothing() {
         CaffeineTokenCache none = new CaffeineTokenCache(Duration.ZERO, clock, () -> true);
         none.get(digest, d -> found);
         assertThat(none.get(digest, d -> Optional.empty())).isEmpty();
+        assertThat(none.peek(digest)).isEmpty();
     }
 }

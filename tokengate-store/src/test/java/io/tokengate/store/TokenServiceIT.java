@@ -218,6 +218,29 @@ class TokenServiceIT {
     }
 
     @Test
+    void verifiesFromMemoryOnlyAnActiveTokenTheCacheHolds() {
+        TokenService tokens = tokens();
+        CreatedToken expiring = tokens.create(
+                TokenSpec.bound("ci", "alice", "alice").withExpiry(Expiry.at(START.plus(Duration.ofSeconds(10)))));
+        assertThat(tokens.verifyFromMemory(expiring.secret()))
+                .as("not looked up yet")
+                .isEmpty();
+        assertThat(tokens.verify(expiring.secret())).isPresent();
+        assertThat(tokens.verifyFromMemory(expiring.secret())).hasValueSatisfying(v -> assertThat(v.id())
+                .isEqualTo(expiring.token().id()));
+        clock.advance(Duration.ofSeconds(11)); // well within the cache's TTL
+        assertThat(tokens.verifyFromMemory(expiring.secret()))
+                .as("expired while cached")
+                .isEmpty();
+
+        CreatedToken revoked = tokens.create(TokenSpec.bound("cd", "alice", "alice"));
+        assertThat(tokens.verify(revoked.secret())).isPresent();
+        assertThat(tokens.verifyFromMemory(revoked.secret())).isPresent();
+        tokens.revoke(revoked.token().id());
+        assertThat(tokens.verifyFromMemory(revoked.secret())).as("revoked").isEmpty();
+    }
+
+    @Test
     void standardModeRevealsTheSameSecret() {
         TokenService tokens = tokens();
         CreatedToken created = tokens.create(TokenSpec.bound("ci", "alice", "alice"));

@@ -17,6 +17,11 @@ public interface TokenCache {
         }
 
         @Override
+        public Optional<VerifiedToken> peek(TokenDigest digest) {
+            return Optional.empty();
+        }
+
+        @Override
         public void invalidate(TokenId id) {}
 
         @Override
@@ -33,6 +38,13 @@ public interface TokenCache {
      * not, may be cached for a bounded time).
      */
     Optional<VerifiedToken> get(TokenDigest digest, Function<TokenDigest, Optional<VerifiedToken>> loader);
+
+    /**
+     * The token for {@code digest} if this cache holds it and may serve it now; never loads, so
+     * it never waits on the database. Empty proves nothing: the token may still exist, and only
+     * {@link #get} can say.
+     */
+    Optional<VerifiedToken> peek(TokenDigest digest);
 
     /**
      * Drops every entry of token {@code id} and every negative entry (so a token just created or

@@ -187,6 +187,15 @@ public final class TokenService {
     }
 
     /**
+     * The active token that {@code secret} belongs to, if the cache can say so without the
+     * database; empty when it cannot, or when the cached token is no longer active. Empty proves
+     * nothing: {@link #verify(TokenSecret)} decides.
+     */
+    public Optional<VerifiedToken> verifyFromMemory(TokenSecret secret) {
+        return cache.peek(digester.digest(secret)).filter(v -> v.token().status(clock) == TokenStatus.ACTIVE);
+    }
+
+    /**
      * The token {@code secret} belongs to, active or not, for telling an unknown secret from an
      * expired or revoked token (the audit log keeps the precise reason for a refusal). Never
      * authenticate with it: {@link #verify(TokenSecret)} does that.

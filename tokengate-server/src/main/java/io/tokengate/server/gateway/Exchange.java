@@ -32,7 +32,14 @@ final class Exchange {
     String query;
     AuditSlot slot;
     Credentials credentials;
+    /** The authenticated token; null until {@link TokenAuthenticator#authenticate} accepts it. */
     VerifiedToken token;
+    /**
+     * The token the handler found in the cache for this request's credentials before deciding
+     * ({@link TokenAuthenticator#fromMemory}), so that authentication need not look it up again.
+     * Not authenticated yet, and never audited as such.
+     */
+    VerifiedToken cachedToken;
     /** A token that was presented but is not active (expired, revoked): named in the audit record. */
     Token refusedToken;
 

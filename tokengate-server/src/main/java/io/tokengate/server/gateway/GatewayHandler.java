@@ -7,19 +7,23 @@ import io.tokengate.core.request.CanonicalPath;
 import io.tokengate.core.request.MalformedRequestException;
 import io.tokengate.core.request.QueryString;
 import io.tokengate.core.token.TokenService;
+import io.tokengate.core.token.VerifiedToken;
 import io.tokengate.server.http.ErrorResponse;
 import io.tokengate.server.http.RequestIds;
 import io.tokengate.server.request.GatewayRequestView;
 import io.tokengate.server.request.JsonBody;
 import io.tokengate.store.StoreUnavailableException;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.RejectedExecutionException;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.thread.Invocable.InvocationType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -84,6 +88,23 @@ public final class GatewayHandler extends Handler.Wrapper {
         this.authenticator = new TokenAuthenticator(config, tokens, users, clock);
     }
 
+    /**
+     * Never blocks: a request whose token and audit room are at hand is decided and forwarded on
+     * the thread that read it (see {@link #handle}); any other is handed to a worker first.
+     */
+    @Override
+    public InvocationType getInvocationType() {
+        return InvocationType.NON_BLOCKING;
+    }
+
+    /**
+     * Decides on the request. The usual one, a cached token with room in the audit queue, is
+     * decided right here on Jetty's selector thread, which saves handing it to a worker and back
+     * (measured in {@code bench/README.md}, session 6). Anything that could wait, on the database
+     * (a token not in the cache, a user directory lookup) or on the audit queue (no room), goes to
+     * a worker thread, where {@link #decide} may block: a selector thread must never wait, or
+     * every connection it serves waits with it.
+     */
     @Override
     public boolean handle(Request request, Response response, Callback callback) {
         String requestId = RequestIds.next();
@@ -97,10 +118,45 @@ public final class GatewayHandler extends Handler.Wrapper {
                 clock,
                 config.nodeId(),
                 observer);
+        String authorization = request.getHeaders().get(HttpHeader.AUTHORIZATION);
+        if (authorization != null && decidableWithoutWaiting(exchange, request, authorization)) {
+            decideOrFail(exchange, request, response, callback);
+            return true;
+        }
+        try {
+            request.getComponents().getExecutor().execute(() -> decideOrFail(exchange, request, response, callback));
+        } catch (RejectedExecutionException e) {
+            LOG.warn("{}: no worker thread free: {}", requestId, e.toString());
+            reject(
+                    exchange,
+                    response,
+                    callback,
+                    HttpStatus.SERVICE_UNAVAILABLE_503,
+                    "The gateway is overloaded; try again shortly.",
+                    "no worker thread free");
+        }
+        return true;
+    }
+
+    /** The token from the cache and a slot in the audit queue, both without waiting; false if either is not at hand. */
+    private boolean decidableWithoutWaiting(Exchange exchange, Request request, String authorization) {
+        Optional<VerifiedToken> token = authenticator.fromMemory(request, authorization);
+        if (token.isEmpty()) {
+            return false;
+        }
+        exchange.slot = audit.reserve(Duration.ZERO).orElse(null);
+        if (exchange.slot == null) {
+            return false;
+        }
+        exchange.cachedToken = token.get();
+        return true;
+    }
+
+    private void decideOrFail(Exchange exchange, Request request, Response response, Callback callback) {
         try {
             decide(exchange, request, response, callback);
         } catch (StoreUnavailableException e) {
-            LOG.warn("{}: token store unavailable: {}", requestId, e.getMessage());
+            LOG.warn("{}: token store unavailable: {}", exchange.requestId, e.getMessage());
             reject(
                     exchange,
                     response,
@@ -109,7 +165,7 @@ public final class GatewayHandler extends Handler.Wrapper {
                     "The token store is unavailable; try again shortly.",
                     "store unavailable");
         } catch (RuntimeException e) {
-            LOG.error("{}: unexpected failure", requestId, e);
+            LOG.error("{}: unexpected failure", exchange.requestId, e);
             reject(
                     exchange,
                     response,
@@ -118,12 +174,11 @@ public final class GatewayHandler extends Handler.Wrapper {
                     "Internal error.",
                     "internal error: " + e.getClass().getSimpleName());
         }
-        return true;
     }
 
     private void decide(Exchange exchange, Request request, Response response, Callback callback) {
         String authorization = request.getHeaders().get(HttpHeader.AUTHORIZATION);
-        if (authorization != null && !reserveAudit(exchange)) {
+        if (authorization != null && exchange.slot == null && !reserveAudit(exchange)) {
             reject(
                     exchange,
                     response,

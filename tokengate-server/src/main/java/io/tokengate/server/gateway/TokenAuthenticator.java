@@ -28,7 +28,11 @@ final class TokenAuthenticator {
         this.clock = clock;
     }
 
-    /** Empty when the credentials name an active token that this user may use; else the precise reason. */
+    /**
+     * Empty when the credentials name an active token that this user may use; else the precise
+     * reason. A token the handler already found in memory for these same credentials ({@code
+     * exchange.cachedToken}) is not looked up again.
+     */
     Optional<String> authenticate(Exchange exchange, String authorization) {
         Optional<Credentials> parsed = Credentials.parse(authorization);
         if (parsed.isEmpty()) {
@@ -46,7 +50,8 @@ final class TokenAuthenticator {
         if (secret.isEmpty()) {
             return Optional.of("not a tokengate token (format or checksum)");
         }
-        Optional<VerifiedToken> verified = tokens.verify(secret.get());
+        Optional<VerifiedToken> verified =
+                exchange.cachedToken != null ? Optional.of(exchange.cachedToken) : tokens.verify(secret.get());
         if (verified.isEmpty()) {
             return Optional.of(whyInactive(exchange, secret.get()));
         }
@@ -65,6 +70,32 @@ final class TokenAuthenticator {
         }
         exchange.effectiveUser = bound.orElse(credentials.user());
         return Optional.empty();
+    }
+
+    /**
+     * The token for these credentials if everything {@link #authenticate} and {@link #runAs} need
+     * is in memory: the token is cached and active, and the user directory has nothing to say (no
+     * {@code contextUser}, a bound user named as such rather than by e-mail, an identity that
+     * needs no stored credential). Empty when anything might need the database, or when the
+     * credentials will be refused anyway: {@link #authenticate} then does the full check.
+     */
+    Optional<VerifiedToken> fromMemory(Request request, String authorization) {
+        if (config.identity().needsUserCredential() || request.getHeaders().contains(UpstreamIdentity.CONTEXT_USER)) {
+            return Optional.empty();
+        }
+        Optional<Credentials> credentials = Credentials.parse(authorization)
+                .filter(c -> c.scheme() == Credentials.Scheme.BASIC ? config.acceptBasic() : config.acceptBearer());
+        if (credentials.isEmpty()) {
+            return Optional.empty();
+        }
+        boolean bearer = credentials.get().scheme() == Credentials.Scheme.BEARER;
+        String user = credentials.get().user();
+        return TokenSecret.parse(credentials.get().secret())
+                .flatMap(tokens::verifyFromMemory)
+                .filter(token -> token.token()
+                        .boundUser()
+                        .map(bound -> bearer || bound.equalsIgnoreCase(user))
+                        .orElse(!bearer));
     }
 
     /** Why a well-formed secret did not verify, for the audit log only: the client sees one 401. */

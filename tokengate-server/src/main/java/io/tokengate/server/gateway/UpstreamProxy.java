@@ -17,6 +17,7 @@ import org.eclipse.jetty.proxy.ProxyHandler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.thread.Invocable.InvocationType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -78,7 +79,10 @@ final class UpstreamProxy extends ProxyHandler {
     /**
      * An HTTP/1.1 client that runs on the server's own thread pool. Jetty's default gives the
      * proxy client a second pool of up to 200 threads; on a small machine both pools' threads
-     * compete for the same cores and every hand-over between them is a context switch.
+     * compete for the same cores and every hand-over between them is a context switch. The
+     * upstream's responses are read and streamed to the client on the client's selector thread,
+     * without a hand-over to a worker: nothing on that path waits (the audit record goes into a
+     * queue whose room was reserved before forwarding, see {@link GatewayHandler}).
      */
     @Override
     protected HttpClient newHttpClient() {
@@ -87,7 +91,9 @@ final class UpstreamProxy extends ProxyHandler {
         if (getServer() != null) {
             connector.setExecutor(getServer().getThreadPool());
         }
-        HttpClient client = new HttpClient(new HttpClientTransportOverHTTP(connector));
+        HttpClientTransportOverHTTP transport = new HttpClientTransportOverHTTP(connector);
+        transport.setInvocationType(InvocationType.NON_BLOCKING);
+        HttpClient client = new HttpClient(transport);
         client.setName("tokengate-upstream");
         return client;
     }

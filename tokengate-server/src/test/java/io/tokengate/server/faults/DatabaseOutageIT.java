@@ -5,10 +5,12 @@ import static org.assertj.core.api.Assertions.fail;
 
 import io.tokengate.core.token.TokenSpec;
 import io.tokengate.server.GatewayFixture;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
@@ -16,6 +18,8 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.function.IntPredicate;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -23,7 +27,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The database goes away under a running gateway (PostgreSQL, the network to it cut): the data
  * plane fails closed with 503 instead of trusting what it cached, and recovers by itself when
- * the database returns, writing the audit records it queued meanwhile.
+ * the database returns, writing the audit records it queued meanwhile. And a database that is
+ * slow to answer holds up only the requests that need it.
  */
 class DatabaseOutageIT {
     private static final String ADMIN_URL = System.getenv()
@@ -77,6 +82,80 @@ class DatabaseOutageIT {
         } finally {
             execute("DROP DATABASE IF EXISTS " + database + " WITH (FORCE)");
         }
+    }
+
+    /**
+     * Requests whose token is cached are decided on Jetty's selector threads; a request whose
+     * token must be looked up waits for the database on a worker. Were it to wait on a selector
+     * thread instead, every connection that thread serves would wait with it.
+     */
+    @Test
+    void aTokenLookupWaitingOnTheDatabaseHoldsUpNoOtherRequest(@TempDir Path home) throws Exception {
+        String database =
+                "tg_lookup_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+        execute("CREATE DATABASE " + database);
+        String url = "jdbc:postgresql://127.0.0.1:5432/" + database + "?user=postgres";
+        try (GatewayFixture gw = GatewayFixture.start(
+                home, Map.of("db.url", url, "db.user", "postgres"), GatewayFixture.headerUpstream())) {
+            String cached = GatewayFixture.basic(
+                    "admin",
+                    gw.createToken(TokenSpec.bound("cached", "admin", "test"))
+                            .secret()
+                            .reveal());
+            String uncached = GatewayFixture.basic(
+                    "admin",
+                    gw.createToken(TokenSpec.bound("uncached", "admin", "test"))
+                            .secret()
+                            .reveal());
+            assertThat(gw.get("/rest/api/2/issue/AAA-1", cached).statusCode()).isEqualTo(200);
+
+            CompletableFuture<HttpResponse<String>> waiting;
+            try (Connection locker = DriverManager.getConnection(url)) {
+                locker.setAutoCommit(false);
+                try (Statement s = locker.createStatement()) {
+                    s.execute("LOCK TABLE tokens IN ACCESS EXCLUSIVE MODE");
+                }
+                waiting = gw.http.sendAsync(
+                        HttpRequest.newBuilder(gw.url("/rest/api/2/issue/AAA-1"))
+                                .header("Authorization", uncached)
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
+                awaitLockWaiter(url);
+
+                // Each on a fresh connection, so that some land on the waiting request's selector
+                // thread however many the server has.
+                for (int i = 0; i < 8; i++) {
+                    assertThat(gw.raw("GET /rest/api/2/issue/AAA-1 HTTP/1.1\r\nHost: gateway\r\nAuthorization: "
+                                    + cached + "\r\nConnection: close\r\n\r\n"))
+                            .as("a cached token's request is answered while another waits for the database")
+                            .startsWith("HTTP/1.1 200");
+                }
+                assertThat(waiting).isNotDone();
+                locker.commit();
+            }
+            assertThat(waiting.get(30, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
+        } finally {
+            execute("DROP DATABASE IF EXISTS " + database + " WITH (FORCE)");
+        }
+    }
+
+    /** Waits until a query on the tokens table is waiting for the test's lock. */
+    private static void awaitLockWaiter(String url) throws Exception {
+        Instant deadline = Instant.now().plusSeconds(30);
+        try (Connection c = DriverManager.getConnection(url);
+                Statement s = c.createStatement()) {
+            while (Instant.now().isBefore(deadline)) {
+                try (ResultSet waiters = s.executeQuery("SELECT count(*) FROM pg_locks l JOIN pg_class t"
+                        + " ON l.relation = t.oid WHERE NOT l.granted AND t.relname = 'tokens'")) {
+                    waiters.next();
+                    if (waiters.getInt(1) > 0) {
+                        return;
+                    }
+                }
+                Thread.sleep(20);
+            }
+        }
+        fail("the uncached token's lookup never reached the database");
     }
 
     private static List<String> requestIds(GatewayFixture gw) {
