@@ -88,6 +88,11 @@ public final class GatewayFixture implements AutoCloseable {
         return URI.create(server.dataUri() + pathAndQuery);
     }
 
+    /** Creates a token and returns the Basic credentials that present it as {@code user}. */
+    public String basic(String user, TokenSpec spec) {
+        return basic(user, createToken(spec).secret().reveal());
+    }
+
     public static String basic(String user, String secret) {
         return "Basic " + Base64.getEncoder().encodeToString((user + ":" + secret).getBytes(StandardCharsets.UTF_8));
     }

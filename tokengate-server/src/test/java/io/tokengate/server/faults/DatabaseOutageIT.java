@@ -97,16 +97,8 @@ class DatabaseOutageIT {
         String url = "jdbc:postgresql://127.0.0.1:5432/" + database + "?user=postgres";
         try (GatewayFixture gw = GatewayFixture.start(
                 home, Map.of("db.url", url, "db.user", "postgres"), GatewayFixture.headerUpstream())) {
-            String cached = GatewayFixture.basic(
-                    "admin",
-                    gw.createToken(TokenSpec.bound("cached", "admin", "test"))
-                            .secret()
-                            .reveal());
-            String uncached = GatewayFixture.basic(
-                    "admin",
-                    gw.createToken(TokenSpec.bound("uncached", "admin", "test"))
-                            .secret()
-                            .reveal());
+            String cached = gw.basic("admin", TokenSpec.bound("cached", "admin", "test"));
+            String uncached = gw.basic("admin", TokenSpec.bound("uncached", "admin", "test"));
             assertThat(gw.get("/rest/api/2/issue/AAA-1", cached).statusCode()).isEqualTo(200);
 
             CompletableFuture<HttpResponse<String>> waiting;

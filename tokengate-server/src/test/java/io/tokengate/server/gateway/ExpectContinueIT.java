@@ -40,17 +40,11 @@ class ExpectContinueIT {
     static void start() {
         gw = GatewayFixture.start(
                 home, Map.of("body.inspect.max", Integer.toString(INSPECT_MAX)), GatewayFixture.headerUpstream());
-        filters = GatewayFixture.basic(
+        filters = gw.basic(
                 "admin",
-                gw.createToken(TokenSpec.bound("filters", "admin", "admin")
-                                .withLimits(".*/rest/api/2/filter[JsonData::editable==false]"))
-                        .secret()
-                        .reveal());
-        open = GatewayFixture.basic(
-                "admin",
-                gw.createToken(TokenSpec.bound("open", "admin", "admin"))
-                        .secret()
-                        .reveal());
+                TokenSpec.bound("filters", "admin", "admin")
+                        .withLimits(".*/rest/api/2/filter[JsonData::editable==false]"));
+        open = gw.basic("admin", TokenSpec.bound("open", "admin", "admin"));
     }
 
     @AfterAll

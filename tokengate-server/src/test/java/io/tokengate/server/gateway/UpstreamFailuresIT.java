@@ -52,11 +52,7 @@ class UpstreamFailuresIT {
                 home,
                 Map.of("upstream.idle.timeout.ms", Long.toString(IDLE.toMillis())),
                 GatewayFixture.headerUpstream().faultEndpoints(true));
-        auth = GatewayFixture.basic(
-                "admin",
-                gw.createToken(TokenSpec.bound("faults", "admin", "admin"))
-                        .secret()
-                        .reveal());
+        auth = gw.basic("admin", TokenSpec.bound("faults", "admin", "admin"));
     }
 
     @AfterAll
@@ -72,11 +68,7 @@ class UpstreamFailuresIT {
         }
         try (GatewayFixture down = GatewayFixture.start(
                 downHome, Map.of("upstream.url", "http://127.0.0.1:" + closedPort), GatewayFixture.headerUpstream())) {
-            String token = GatewayFixture.basic(
-                    "admin",
-                    down.createToken(TokenSpec.bound("down", "admin", "admin"))
-                            .secret()
-                            .reveal());
+            String token = down.basic("admin", TokenSpec.bound("down", "admin", "admin"));
             long started = System.nanoTime();
             HttpResponse<String> response = down.get("/rest/api/2/issue/AAA-1", token);
             assertThat(elapsed(started)).isLessThan(PROMPT);

@@ -48,16 +48,8 @@ class UpstreamIdentityIT {
         try (GatewayFixture gw = GatewayFixture.start(home, settings, jira)) {
             gw.addUser("admin", "admin@example.com", UserRole.ADMIN);
             gw.addUser("alice", "alice@example.com", UserRole.USER);
-            String alice = GatewayFixture.basic(
-                    "alice",
-                    gw.createToken(TokenSpec.bound("alice", "alice", "admin"))
-                            .secret()
-                            .reveal());
-            String admin = GatewayFixture.basic(
-                    "admin",
-                    gw.createToken(TokenSpec.bound("admin", "admin", "admin"))
-                            .secret()
-                            .reveal());
+            String alice = gw.basic("alice", TokenSpec.bound("alice", "alice", "admin"));
+            String admin = gw.basic("admin", TokenSpec.bound("admin", "admin", "admin"));
             String service = GatewayFixture.basic(SERVICE_USER, SERVICE_PASSWORD);
 
             HttpResponse<String> myself = gw.get("/rest/api/2/myself", alice);
@@ -149,11 +141,7 @@ class UpstreamIdentityIT {
                         "upstream.identity.header",
                         "X-Remote-User"),
                 GatewayFixture.headerUpstream())) {
-            String alice = GatewayFixture.basic(
-                    "alice",
-                    gw.createToken(TokenSpec.bound("cookies", "alice", "admin"))
-                            .secret()
-                            .reveal());
+            String alice = gw.basic("alice", TokenSpec.bound("cookies", "alice", "admin"));
             HttpResponse<String> response = gw.get("/rest/api/2/myself", alice);
             assertThat(response.statusCode()).isEqualTo(200);
             assertThat(response.headers().allValues("Set-Cookie")).isEmpty();
