@@ -5,11 +5,17 @@ import static org.assertj.core.api.Assertions.fail;
 
 import io.tokengate.core.token.TokenSpec;
 import io.tokengate.server.GatewayFixture;
+import io.tokengate.store.UserRole;
+import java.io.IOException;
+import java.net.Socket;
+import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -86,68 +92,94 @@ class DatabaseOutageIT {
 
     /**
      * Requests whose token is cached are decided on Jetty's selector threads; a request whose
-     * token must be looked up waits for the database on a worker. Were it to wait on a selector
-     * thread instead, every connection that thread serves would wait with it.
+     * token must be looked up waits for the database on a worker, and so does every admin request.
+     * Were one to wait on a selector thread instead, every connection that thread serves would
+     * wait with it: data-plane requests, or the admin plane's health checks.
      */
     @Test
-    void aTokenLookupWaitingOnTheDatabaseHoldsUpNoOtherRequest(@TempDir Path home) throws Exception {
+    void aRequestWaitingOnTheDatabaseHoldsUpNoOtherRequest(@TempDir Path home) throws Exception {
         String database =
                 "tg_lookup_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
         execute("CREATE DATABASE " + database);
         String url = "jdbc:postgresql://127.0.0.1:5432/" + database + "?user=postgres";
         try (GatewayFixture gw = GatewayFixture.start(
                 home, Map.of("db.url", url, "db.user", "postgres"), GatewayFixture.headerUpstream())) {
+            gw.server.localUsers().add("root", null, null, UserRole.ADMIN, "root-password-1".toCharArray());
             String cached = gw.basic("admin", TokenSpec.bound("cached", "admin", "test"));
             String uncached = gw.basic("admin", TokenSpec.bound("uncached", "admin", "test"));
             assertThat(gw.get("/rest/api/2/issue/AAA-1", cached).statusCode()).isEqualTo(200);
 
-            CompletableFuture<HttpResponse<String>> waiting;
+            CompletableFuture<HttpResponse<String>> lookup;
+            CompletableFuture<HttpResponse<String>> listing;
             try (Connection locker = DriverManager.getConnection(url)) {
                 locker.setAutoCommit(false);
                 try (Statement s = locker.createStatement()) {
                     s.execute("LOCK TABLE tokens IN ACCESS EXCLUSIVE MODE");
                 }
-                waiting = gw.http.sendAsync(
+                lookup = gw.http.sendAsync(
                         HttpRequest.newBuilder(gw.url("/rest/api/2/issue/AAA-1"))
                                 .header("Authorization", uncached)
                                 .build(),
                         HttpResponse.BodyHandlers.ofString());
-                awaitLockWaiter(url);
+                listing = gw.http.sendAsync(
+                        HttpRequest.newBuilder(URI.create(gw.server.adminUri() + "/api/v1/tokens"))
+                                .header("Authorization", GatewayFixture.basic("root", "root-password-1"))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
+                awaitLockWaiter(url, "secret_digest = ");
+                awaitLockWaiter(url, "COUNT(*) FROM tokens");
 
-                // Each on a fresh connection, so that some land on the waiting request's selector
-                // thread however many the server has.
+                // Each on a fresh connection, so that some land on the waiting requests' selector
+                // threads however many the server has.
                 for (int i = 0; i < 8; i++) {
                     assertThat(gw.raw("GET /rest/api/2/issue/AAA-1 HTTP/1.1\r\nHost: gateway\r\nAuthorization: "
                                     + cached + "\r\nConnection: close\r\n\r\n"))
-                            .as("a cached token's request is answered while another waits for the database")
+                            .as("a cached token's request is answered while others wait for the database")
+                            .startsWith("HTTP/1.1 200");
+                    assertThat(adminRaw(gw, "GET /health/live HTTP/1.1\r\nHost: admin\r\nConnection: close\r\n\r\n"))
+                            .as("the admin plane answers while one of its requests waits for the database")
                             .startsWith("HTTP/1.1 200");
                 }
-                assertThat(waiting).isNotDone();
+                assertThat(lookup).isNotDone();
+                assertThat(listing).isNotDone();
                 locker.commit();
             }
-            assertThat(waiting.get(30, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
+            assertThat(lookup.get(30, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
+            assertThat(listing.get(30, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
         } finally {
             execute("DROP DATABASE IF EXISTS " + database + " WITH (FORCE)");
         }
     }
 
-    /** Waits until a query on the tokens table is waiting for the test's lock. */
-    private static void awaitLockWaiter(String url) throws Exception {
+    /** Sends raw bytes to the admin port on a fresh connection and returns the answer. */
+    private static String adminRaw(GatewayFixture gw, String request) throws IOException {
+        try (Socket socket = new Socket("127.0.0.1", gw.server.adminUri().getPort())) {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
+            socket.shutdownOutput();
+            return new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+        }
+    }
+
+    /** Waits until a statement containing {@code fragment} is waiting for the test's lock. */
+    private static void awaitLockWaiter(String url, String fragment) throws Exception {
         Instant deadline = Instant.now().plusSeconds(30);
         try (Connection c = DriverManager.getConnection(url);
-                Statement s = c.createStatement()) {
+                PreparedStatement waiting = c.prepareStatement(
+                        "SELECT count(*) FROM pg_stat_activity"
+                                + " WHERE datname = current_database() AND wait_event_type = 'Lock' AND position(? in query) > 0")) {
+            waiting.setString(1, fragment);
             while (Instant.now().isBefore(deadline)) {
-                try (ResultSet waiters = s.executeQuery("SELECT count(*) FROM pg_locks l JOIN pg_class t"
-                        + " ON l.relation = t.oid WHERE NOT l.granted AND t.relname = 'tokens'")) {
-                    waiters.next();
-                    if (waiters.getInt(1) > 0) {
+                try (ResultSet count = waiting.executeQuery()) {
+                    count.next();
+                    if (count.getInt(1) > 0) {
                         return;
                     }
                 }
                 Thread.sleep(20);
             }
         }
-        fail("the uncached token's lookup never reached the database");
+        fail("no statement with '" + fragment + "' ever waited for the lock");
     }
 
     private static List<String> requestIds(GatewayFixture gw) {
