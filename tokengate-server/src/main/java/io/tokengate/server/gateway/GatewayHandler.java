@@ -99,7 +99,7 @@ public final class GatewayHandler extends Handler.Wrapper {
 
     /**
      * Decides on the request. The usual one, a cached token with room in the audit queue, is
-     * decided right here on Jetty's selector thread, which saves handing it to a worker and back
+     * decided and forwarded right here on Jetty's selector thread, without a hand-over to a worker
      * (measured in {@code bench/README.md}, session 6). Anything that could wait, on the database
      * (a token not in the cache, a user directory lookup) or on the audit queue (no room), goes to
      * a worker thread, where {@link #decide} may block: a selector thread must never wait, or
@@ -119,7 +119,13 @@ public final class GatewayHandler extends Handler.Wrapper {
                 config.nodeId(),
                 observer);
         String authorization = request.getHeaders().get(HttpHeader.AUTHORIZATION);
-        if (authorization != null && decidableWithoutWaiting(exchange, request, authorization)) {
+        boolean here;
+        try {
+            here = authorization != null && decidableWithoutWaiting(exchange, request, authorization);
+        } catch (RuntimeException e) {
+            here = false; // the worker runs the same checks again, and answers and audits the failure
+        }
+        if (here) {
             decideOrFail(exchange, request, response, callback);
             return true;
         }
