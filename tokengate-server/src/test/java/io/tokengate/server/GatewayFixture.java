@@ -112,7 +112,16 @@ public final class GatewayFixture implements AutoCloseable {
 
     /** Sends raw bytes on a fresh connection and returns everything the gateway answers. */
     public String raw(String request) throws IOException {
-        try (Socket socket = new Socket("127.0.0.1", server.dataUri().getPort())) {
+        return raw(server.dataUri(), request);
+    }
+
+    /** Sends raw bytes on a fresh connection to the admin plane and returns everything it answers. */
+    public String rawAdmin(String request) throws IOException {
+        return raw(server.adminUri(), request);
+    }
+
+    private static String raw(URI plane, String request) throws IOException {
+        try (Socket socket = new Socket("127.0.0.1", plane.getPort())) {
             socket.setSoTimeout(10_000);
             OutputStream out = socket.getOutputStream();
             out.write(request.getBytes(StandardCharsets.ISO_8859_1));

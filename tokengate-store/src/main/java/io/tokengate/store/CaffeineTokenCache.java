@@ -74,9 +74,14 @@ final class CaffeineTokenCache implements TokenCache {
         return TimeUnit.SECONDS.toNanos(instant.getEpochSecond()) + instant.getNano();
     }
 
+    /** Whether entries may be served now: caching is on and the cluster listener is up. */
+    private boolean serving() {
+        return enabled && trusted.getAsBoolean();
+    }
+
     @Override
     public Optional<VerifiedToken> get(TokenDigest digest, Function<TokenDigest, Optional<VerifiedToken>> loader) {
-        if (!enabled || !trusted.getAsBoolean()) {
+        if (!serving()) {
             bypassed.increment();
             return loader.apply(digest);
         }
@@ -100,7 +105,7 @@ final class CaffeineTokenCache implements TokenCache {
 
     @Override
     public Optional<VerifiedToken> peek(TokenDigest digest) {
-        if (!enabled || !trusted.getAsBoolean()) {
+        if (!serving()) {
             return Optional.empty();
         }
         Optional<VerifiedToken> cached = cache.getIfPresent(digest);

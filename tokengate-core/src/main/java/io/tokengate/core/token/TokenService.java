@@ -183,7 +183,7 @@ public final class TokenService {
      */
     public Optional<VerifiedToken> verify(TokenSecret secret) {
         TokenDigest digest = digester.digest(secret);
-        return cache.get(digest, this::load).filter(v -> v.token().status(clock) == TokenStatus.ACTIVE);
+        return cache.get(digest, this::load).filter(this::active);
     }
 
     /**
@@ -192,7 +192,11 @@ public final class TokenService {
      * nothing: {@link #verify(TokenSecret)} decides.
      */
     public Optional<VerifiedToken> verifyFromMemory(TokenSecret secret) {
-        return cache.peek(digester.digest(secret)).filter(v -> v.token().status(clock) == TokenStatus.ACTIVE);
+        return cache.peek(digester.digest(secret)).filter(this::active);
+    }
+
+    private boolean active(VerifiedToken token) {
+        return token.token().status(clock) == TokenStatus.ACTIVE;
     }
 
     /**

@@ -40,11 +40,11 @@ final class TokenAuthenticator {
         }
         Credentials credentials = parsed.get();
         exchange.credentials = credentials;
-        if (credentials.scheme() == Credentials.Scheme.BASIC && !config.acceptBasic()) {
-            return Optional.of("Basic authentication is disabled");
-        }
-        if (credentials.scheme() == Credentials.Scheme.BEARER && !config.acceptBearer()) {
-            return Optional.of("Bearer authentication is disabled");
+        if (!accepted(credentials)) {
+            return Optional.of(
+                    credentials.scheme() == Credentials.Scheme.BASIC
+                            ? "Basic authentication is disabled"
+                            : "Bearer authentication is disabled");
         }
         Optional<TokenSecret> secret = TokenSecret.parse(credentials.secret());
         if (secret.isEmpty()) {
@@ -83,8 +83,7 @@ final class TokenAuthenticator {
         if (config.identity().needsUserCredential() || request.getHeaders().contains(UpstreamIdentity.CONTEXT_USER)) {
             return Optional.empty();
         }
-        Optional<Credentials> credentials = Credentials.parse(authorization)
-                .filter(c -> c.scheme() == Credentials.Scheme.BASIC ? config.acceptBasic() : config.acceptBearer());
+        Optional<Credentials> credentials = Credentials.parse(authorization).filter(this::accepted);
         if (credentials.isEmpty()) {
             return Optional.empty();
         }
@@ -96,6 +95,11 @@ final class TokenAuthenticator {
                         .boundUser()
                         .map(bound -> bearer || bound.equalsIgnoreCase(user))
                         .orElse(!bearer));
+    }
+
+    /** Whether the gateway accepts this scheme (Basic, Bearer) at all. */
+    private boolean accepted(Credentials credentials) {
+        return credentials.scheme() == Credentials.Scheme.BASIC ? config.acceptBasic() : config.acceptBearer();
     }
 
     /** Why a well-formed secret did not verify, for the audit log only: the client sees one 401. */

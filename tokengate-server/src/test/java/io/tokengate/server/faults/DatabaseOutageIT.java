@@ -6,12 +6,9 @@ import static org.assertj.core.api.Assertions.fail;
 import io.tokengate.core.token.TokenSpec;
 import io.tokengate.server.GatewayFixture;
 import io.tokengate.store.UserRole;
-import java.io.IOException;
-import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -136,7 +133,7 @@ class DatabaseOutageIT {
                                     + cached + "\r\nConnection: close\r\n\r\n"))
                             .as("a cached token's request is answered while others wait for the database")
                             .startsWith("HTTP/1.1 200");
-                    assertThat(adminRaw(gw, "GET /health/live HTTP/1.1\r\nHost: admin\r\nConnection: close\r\n\r\n"))
+                    assertThat(gw.rawAdmin("GET /health/live HTTP/1.1\r\nHost: admin\r\nConnection: close\r\n\r\n"))
                             .as("the admin plane answers while one of its requests waits for the database")
                             .startsWith("HTTP/1.1 200");
                 }
@@ -148,16 +145,6 @@ class DatabaseOutageIT {
             assertThat(listing.get(30, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
         } finally {
             execute("DROP DATABASE IF EXISTS " + database + " WITH (FORCE)");
-        }
-    }
-
-    /** Sends raw bytes to the admin port on a fresh connection and returns the answer. */
-    private static String adminRaw(GatewayFixture gw, String request) throws IOException {
-        try (Socket socket = new Socket("127.0.0.1", gw.server.adminUri().getPort())) {
-            socket.setSoTimeout(10_000);
-            socket.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
-            socket.shutdownOutput();
-            return new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
         }
     }
 
