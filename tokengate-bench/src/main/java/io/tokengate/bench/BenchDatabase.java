@@ -68,7 +68,7 @@ final class BenchDatabase implements AutoCloseable {
         if (pgName == null) {
             // The embedded database's URL as the store builds it (Database.embeddedUrl).
             Path file = home.resolve("data").resolve("tokengate").toAbsolutePath();
-            return "jdbc:h2:retry:" + file + ";DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=0;MAX_COMPACT_TIME=0";
+            return "jdbc:h2:retry:" + file + ";DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=0;MAX_COMPACT_TIME=0;CACHE_SIZE=1024";
         }
         int hostStart = pgAdminUrl.indexOf("//") + 2;
         int slash = pgAdminUrl.indexOf('/', hostStart);

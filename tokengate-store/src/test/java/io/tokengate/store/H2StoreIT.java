@@ -1,9 +1,29 @@
 package io.tokengate.store;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import org.junit.jupiter.api.Test;
+
 /** The store contract on the embedded H2 file database, in a temp dir. */
 class H2StoreIT extends StoreContract {
     @Override
     StoreFixture newFixture() {
         return StoreFixture.h2();
+    }
+
+    @Test
+    void theEmbeddedDatabaseRunsWithASmallPageCache() throws Exception {
+        open();
+        try (Connection c = fixture.connect(home);
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery(
+                        "SELECT SETTING_VALUE FROM INFORMATION_SCHEMA.SETTINGS WHERE SETTING_NAME = 'CACHE_SIZE'")) {
+            // Kilobytes: 1 MiB, not H2's default 16 MiB (see Database.embeddedUrl). H2 lists the
+            // setting only when the URL sets it.
+            assertThat(rs.next() ? rs.getString(1) : "H2's default").isEqualTo("1024");
+        }
     }
 }

@@ -16,7 +16,7 @@ class StoreConfigTest {
         assertThat(config.cacheTtl()).isEqualTo(Duration.ofSeconds(30));
         assertThat(Database.embeddedUrl(Path.of("/srv/tg")))
                 .isEqualTo(
-                        "jdbc:h2:retry:/srv/tg/data/tokengate;DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=0;MAX_COMPACT_TIME=0");
+                        "jdbc:h2:retry:/srv/tg/data/tokengate;DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=0;MAX_COMPACT_TIME=0;CACHE_SIZE=1024");
     }
 
     @Test
