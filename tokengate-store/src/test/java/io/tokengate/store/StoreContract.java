@@ -35,13 +35,16 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Predicate;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -423,6 +426,50 @@ abstract class StoreContract {
         assertThat(used.useCount()).isEqualTo(1000);
         assertThat(used.lastUsedIp()).isEqualTo("10.0.0.3");
         assertThat(used.lastUsedAt()).isEqualTo(START.plusMillis(999));
+    }
+
+    @Test
+    void everyFilterPagesNewestFirstWithoutGapsOrRepeats() throws Exception {
+        Store store = open();
+        List<AuditEvent> events = new ArrayList<>();
+        for (int n = 0; n < 250; n++) {
+            events.add(event(START.plusMillis(n / 2), n)); // pairs share a time: the id breaks ties
+        }
+        write(store, events);
+        TokenId a = new TokenId("tok_AAAAAAAAAAAAAAAA");
+        Map<AuditQuery, Predicate<AuditEvent>> filters = new LinkedHashMap<>();
+        filters.put(AuditQuery.all().withTokenId(a), e -> e.tokenId().equals(a));
+        filters.put(AuditQuery.all().withUser("alice"), e -> isUser(e, "alice"));
+        filters.put(AuditQuery.all().withUser("carol"), e -> isUser(e, "carol"));
+        filters.put(
+                AuditQuery.all().withTokenId(a).withUser("Alice"),
+                e -> e.tokenId().equals(a) && isUser(e, "alice"));
+        filters.put(
+                AuditQuery.all().withUser("bob").withDecision(AuditDecision.DENY),
+                e -> isUser(e, "bob") && e.decision() == AuditDecision.DENY);
+        filters.put(
+                AuditQuery.all().withUser("alice").between(START.plusMillis(20), START.plusMillis(90)),
+                e -> isUser(e, "alice")
+                        && !e.time().isBefore(START.plusMillis(20))
+                        && e.time().isBefore(START.plusMillis(90)));
+        for (Map.Entry<AuditQuery, Predicate<AuditEvent>> filter : filters.entrySet()) {
+            List<AuditEvent> expected =
+                    new ArrayList<>(events.stream().filter(filter.getValue()).toList());
+            Collections.reverse(expected); // newest first, and the later of a pair first
+            AuditQuery query = filter.getKey().withLimit(7);
+            List<AuditEvent> read = new ArrayList<>();
+            AuditPage page = store.auditLog().query(query);
+            read.addAll(page.events());
+            while (page.nextCursor().isPresent()) {
+                page = store.auditLog().query(query.after(page.nextCursor().get()));
+                read.addAll(page.events());
+            }
+            assertThat(read).as(filter.getKey().toString()).isNotEmpty().containsExactlyElementsOf(expected);
+        }
+    }
+
+    private static boolean isUser(AuditEvent e, String user) {
+        return e.basicUser().equalsIgnoreCase(user) || e.effectiveUser().equalsIgnoreCase(user);
     }
 
     @Test
