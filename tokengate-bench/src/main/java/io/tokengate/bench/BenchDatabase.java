@@ -1,5 +1,6 @@
 package io.tokengate.bench;
 
+import io.tokengate.store.Database;
 import io.tokengate.store.StoreConfig;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -66,9 +67,7 @@ final class BenchDatabase implements AutoCloseable {
 
     private String url() {
         if (pgName == null) {
-            // The embedded database's URL as the store builds it (Database.embeddedUrl).
-            Path file = home.resolve("data").resolve("tokengate").toAbsolutePath();
-            return "jdbc:h2:retry:" + file + ";DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=0;MAX_COMPACT_TIME=0;CACHE_SIZE=1024";
+            return Database.embeddedUrl(home);
         }
         int hostStart = pgAdminUrl.indexOf("//") + 2;
         int slash = pgAdminUrl.indexOf('/', hostStart);

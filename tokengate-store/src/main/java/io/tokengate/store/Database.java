@@ -121,7 +121,7 @@ public final class Database implements AutoCloseable {
      *       cache, not from these pages.
      * </ul>
      */
-    static String embeddedUrl(Path home) {
+    public static String embeddedUrl(Path home) {
         Path file = home.resolve("data").resolve("tokengate").toAbsolutePath();
         return "jdbc:h2:retry:" + file.toString().replace('\\', '/')
                 + ";DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=0;MAX_COMPACT_TIME=0;CACHE_SIZE=1024";
