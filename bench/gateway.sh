@@ -152,31 +152,7 @@ log "work directory $work; results to $out"
 # nginx: the upstream and the hand-built baseline, one instance.
 bench_user=bench
 htpasswd_secret="$(openssl rand -hex 12)"
-mkdir -p "$work/nginx"
-printf '%s:{SHA}%s\n' "$bench_user" \
-  "$(printf '%s' "$htpasswd_secret" | openssl dgst -binary -sha1 | openssl base64 -A)" >"$work/nginx/htpasswd"
-write_nginx_conf "$work/nginx" "$up_port" "$(cat <<EOF
-  upstream jira {
-    server 127.0.0.1:$up_port;
-    keepalive 64;
-  }
-  # baseline: what a sysadmin builds by hand in front of Jira
-  server {
-    listen 127.0.0.1:$baseline_port;
-    access_log $work/nginx/logs/baseline-access.log combined;
-    location /rest/ {
-      auth_basic "jira";
-      auth_basic_user_file $work/nginx/htpasswd;
-      proxy_pass http://jira;
-      proxy_http_version 1.1;
-      proxy_set_header Connection "";
-      proxy_set_header Authorization "";
-      proxy_set_header X-Forwarded-User \$remote_user;
-      proxy_set_header X-Forwarded-For \$remote_addr;
-    }
-  }
-EOF
-)"
+write_baseline_conf "$work/nginx" "$up_port" "$baseline_port" "$bench_user" "$htpasswd_secret"
 "$nginx_bin" -t -q -p "$work/nginx" -c "$work/nginx/nginx.conf" -g 'daemon off;' || die "nginx configuration rejected"
 "$nginx_bin" -p "$work/nginx" -c "$work/nginx/nginx.conf" -g 'daemon off;' &
 pids+=($!)

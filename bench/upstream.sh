@@ -32,3 +32,35 @@ $more
 }
 NGINX
 }
+
+# write_baseline_conf DIR UPSTREAM_PORT BASELINE_PORT USER SECRET: DIR/nginx.conf (and
+# DIR/htpasswd) for one nginx serving both the upstream on UPSTREAM_PORT and, on BASELINE_PORT,
+# the hand-built baseline: proxy_pass to it with upstream keepalive, auth_basic against a {SHA}
+# htpasswd holding USER:SECRET, and an access log -- what a sysadmin builds by hand in front of Jira.
+write_baseline_conf() {
+  local dir=$1 up=$2 port=$3 user=$4 secret=$5
+  mkdir -p "$dir"
+  printf '%s:{SHA}%s\n' "$user" "$(printf '%s' "$secret" | openssl dgst -binary -sha1 | openssl base64 -A)" >"$dir/htpasswd"
+  write_nginx_conf "$dir" "$up" "$(cat <<NGINX
+  upstream jira {
+    server 127.0.0.1:$up;
+    keepalive 64;
+  }
+  # baseline: what a sysadmin builds by hand in front of Jira
+  server {
+    listen 127.0.0.1:$port;
+    access_log $dir/logs/baseline-access.log combined;
+    location /rest/ {
+      auth_basic "jira";
+      auth_basic_user_file $dir/htpasswd;
+      proxy_pass http://jira;
+      proxy_http_version 1.1;
+      proxy_set_header Connection "";
+      proxy_set_header Authorization "";
+      proxy_set_header X-Forwarded-User \$remote_user;
+      proxy_set_header X-Forwarded-For \$remote_addr;
+    }
+  }
+NGINX
+)"
+}

@@ -1,0 +1,195 @@
+#!/usr/bin/env bash
+# The floor each HTTP stack sets: how fast a reverse proxy that does nothing but forward goes on
+# Jetty (arranged as tokengate's data plane is) and on Netty, next to nginx and tokengate, on
+# loopback, in one run.
+#
+#   bench/floor.sh [--rounds N] [--seconds S] [--warm-up N] [--no-install] [--no-build] [--out DIR]
+#
+# Configurations, all in front of the same nginx upstream serving the benchmark's JSON:
+#   direct        nginx serving it
+#   baseline      nginx proxy_pass with auth_basic and an access log (as bench/gateway.sh)
+#   jetty-floor   Jetty's ProxyHandler with tokengate's thread pool, connector and upstream client,
+#                 comparing the Authorization header with one string; no audit, no rules
+#                 (tokengate-bench: io.tokengate.bench.floor.JettyFloor)
+#   netty-floor   the same comparison and forwarding on Netty's epoll event loops, each client
+#                 connection paired with an upstream connection on its own loop (NettyFloor)
+#   tokengate-h2  tokengate as bench/gateway.sh runs it: token, 20 rules, audit on embedded H2
+#
+# Each JVM is warmed up with N alternated 10 s runs at 64 connections (default 6), then every
+# configuration is measured in interleaved rounds (default 3 of 20 s) with wrk, 2 threads and 64
+# connections. Prints and writes (bench/results/floor.md, floor-runs.tsv) req/s, p99, the ratio to
+# the baseline and each JVM's CPU time per request (user + system, from /proc). Any non-2xx answer
+# fails the run. About 8 minutes plus the build; loopback only; everything started is stopped.
+set -euo pipefail
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+bench="$root/bench"
+# shellcheck source=upstream.sh
+. "$bench/upstream.sh"
+rounds=3; seconds=20; warmups=6; install=true; build=true; out="$bench/results"
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --rounds) rounds=$2; shift ;;
+    --seconds) seconds=$2; shift ;;
+    --warm-up) warmups=$2; shift ;;
+    --no-install) install=false ;;
+    --no-build) build=false ;;
+    --out) out=$2; shift ;;
+    -h|--help) sed -n '2,23p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    *) echo "floor: unknown option $1 (see --help)" >&2; exit 64 ;;
+  esac
+  shift
+done
+log() { printf '[floor %s] %s\n' "$(date -u +%H:%M:%S)" "$*" >&2; }
+die() { log "ERROR: $*"; exit 1; }
+
+if $install; then
+  missing=()
+  command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || missing+=(nginx)
+  command -v wrk >/dev/null 2>&1 || missing+=(wrk)
+  if [ ${#missing[@]} -gt 0 ]; then
+    log "installing ${missing[*]} (apt-get)"
+    sudo_=""; [ "$(id -u)" -eq 0 ] || sudo_="sudo"
+    $sudo_ apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo_ apt-get install -y -qq -o DPkg::Lock::Timeout=300 "${missing[@]}" >/dev/null
+    # Debian starts the packaged nginx on port 80; this benchmark runs its own.
+    [[ " ${missing[*]} " == *" nginx "* ]] && { $sudo_ service nginx stop >/dev/null 2>&1 || true; }
+  fi
+fi
+nginx_bin="$(command -v nginx || echo /usr/sbin/nginx)"
+for tool in "$nginx_bin" wrk curl openssl java; do
+  command -v "$tool" >/dev/null 2>&1 || die "$tool is missing (run without --no-install, or install it)"
+done
+jar="$root/tokengate-server/target/tokengate.jar"
+bench_jar="$root/tokengate-bench/target/benchmarks.jar"
+if $build; then
+  log "building tokengate.jar and benchmarks.jar (./mvnw package, tests skipped)"
+  (cd "$root" && ./mvnw -q -B -DskipTests -Dspotless.check.skip=true -pl tokengate-bench -am package >&2)
+fi
+for j in "$jar" "$bench_jar"; do [ -f "$j" ] || die "$j not found (run without --no-build)"; done
+
+port_base="${BENCH_PORT_BASE:-18590}"
+up_port=$((port_base + 1))
+declare -A port=([baseline]=$((port_base + 2)) [jetty-floor]=$((port_base + 3)) [netty-floor]=$((port_base + 4))
+  [tokengate-h2]=$((port_base + 5)))
+admin_port=$((port_base + 6))
+for p in $up_port "${port[@]}" $admin_port; do
+  ! ss -Hltn "sport = :$p" | grep -q . || die "port $p is in use (another benchmark running? set BENCH_PORT_BASE)"
+done
+work="$(mktemp -d /tmp/tokengate-floor.XXXXXX)"
+pids=()
+cleanup() {
+  for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+  for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+bench_user=bench
+htpasswd_secret="$(openssl rand -hex 12)"
+write_baseline_conf "$work/nginx" "$up_port" "${port[baseline]}" "$bench_user" "$htpasswd_secret"
+"$nginx_bin" -p "$work/nginx" -c "$work/nginx/nginx.conf" -g 'daemon off;' &
+pids+=($!)
+
+home="$work/tokengate-h2"
+mkdir -p "$home"
+printf 'gateway.host=127.0.0.1\ngateway.port=%s\ngateway.public.url=http://127.0.0.1:%s\nadmin.port=%s\nupstream.url=http://127.0.0.1:%s\n' \
+  "${port[tokengate-h2]}" "${port[tokengate-h2]}" "$admin_port" "$up_port" >"$home/tokengate.properties"
+secret="$("$root/tokengate" token create --home "$home" --name bench --user "$bench_user" \
+  --limits-file "$bench/limits-20.txt" --json | sed -n 's/^ *"token" : "\(tgk_[A-Za-z0-9]*\)".*/\1/p')"
+[ -n "$secret" ] || die "token creation printed no secret"
+basic() { printf 'Basic %s' "$(printf '%s:%s' "$1" "$2" | openssl base64 -A)"; }
+token_auth="$(basic "$bench_user" "$secret")"
+
+# The launcher execs java, so $! is the JVM; the floors run with the launcher's JVM options.
+declare -A pid
+"$root/tokengate" serve --home "$home" >"$work/tokengate-h2.out" 2>&1 &
+pid[tokengate-h2]=$!
+pids+=("${pid[tokengate-h2]}")
+for _ in $(seq 1 240); do
+  curl -fsS -o /dev/null "http://127.0.0.1:$admin_port/health/ready" 2>/dev/null && break
+  kill -0 "${pid[tokengate-h2]}" 2>/dev/null || { cat "$work/tokengate-h2.out" >&2; die "tokengate exited at start-up"; }
+  sleep 0.25
+done
+java_opts="$(tr '\0' ' ' <"/proc/${pid[tokengate-h2]}/cmdline" | sed 's/ -jar .*//; s/^[^ ]*java *//')"
+for stack in jetty netty; do
+  # shellcheck disable=SC2086 # the options are a list
+  FLOOR_AUTHORIZATION="$token_auth" java $java_opts -cp "$bench_jar" io.tokengate.bench.floor.FloorProxy \
+    "$stack" "${port[$stack-floor]}" "http://127.0.0.1:$up_port" >"$work/$stack-floor.out" 2>&1 &
+  pid[$stack-floor]=$!
+  pids+=("${pid[$stack-floor]}")
+done
+
+configs=(direct baseline jetty-floor netty-floor tokengate-h2)
+declare -A url auth
+url[direct]="http://127.0.0.1:$up_port$bench_path"
+for c in "${configs[@]:1}"; do url[$c]="http://127.0.0.1:${port[$c]}$bench_path"; done
+auth[direct]="$(basic "$bench_user" "$htpasswd_secret")"
+auth[baseline]="${auth[direct]}"
+for c in jetty-floor netty-floor tokengate-h2; do auth[$c]="$token_auth"; done
+for c in "${configs[@]}"; do
+  for _ in $(seq 1 240); do
+    curl -fsS -o /dev/null -H "Authorization: ${auth[$c]}" "${url[$c]}" 2>/dev/null && break
+    [ -z "${pid[$c]:-}" ] || kill -0 "${pid[$c]}" 2>/dev/null || { cat "$work/$c.out" >&2; die "$c exited at start-up"; }
+    sleep 0.25
+  done
+  got="$(curl -sS -H "Authorization: ${auth[$c]}" "${url[$c]}")"
+  [ "$got" = "$bench_body" ] || die "$c does not answer with the upstream's body: $got"
+  if [ "$c" != direct ]; then
+    code="$(curl -sS -o /dev/null -w '%{http_code}' -H "Authorization: $(basic "$bench_user" wrong)" "${url[$c]}")"
+    [ "$code" = 401 ] || die "$c answers $code to a wrong password"
+  fi
+done
+log "every configuration answers; JVM options: $java_opts"
+
+cpu_ticks() { if [ -n "${pid[$1]:-}" ]; then awk '{ print $14 + $15 }' "/proc/${pid[$1]}/stat"; else echo 0; fi; }
+runs="$work/runs.tsv"
+printf 'config\tround\treq_per_s\tp99_us\tcpu_us_per_req\trss_mib\n' >"$runs"
+# run CONFIG SECONDS ROUND(0 = warm-up, not recorded)
+run() {
+  local c=$1 secs=$2 round=$3 t0 t1 result
+  t0="$(cpu_ticks "$c")"
+  result="$(wrk -t2 -c64 -d"${secs}s" --timeout 10s -s "$bench/report.lua" -H "Authorization: ${auth[$c]}" "${url[$c]}" |
+    grep '^RESULT')" || die "wrk printed no result on $c"
+  t1="$(cpu_ticks "$c")"
+  local rss=""
+  [ -n "${pid[$c]:-}" ] && rss="$(awk '/^VmRSS/ { printf "%.0f", $2 / 1024 }' "/proc/${pid[$c]}/status")"
+  awk -v c="$c" -v round="$round" -v ticks=$((t1 - t0)) -v hz="$(getconf CLK_TCK)" -v jvm="${pid[$c]:-}" -v rss="$rss" \
+    -v runs="$runs" '{
+      for (i = 2; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
+      errors = v["connect"] + v["read"] + v["write"] + v["status"] + v["timeout"]
+      rps = v["requests"] / (v["duration_us"] / 1e6)
+      cpu = jvm ? sprintf("%.1f", ticks * 1e6 / hz / v["requests"]) : ""
+      printf "%-12s %s %8.0f req/s  p99 %6.2f ms%s%s\n", c, round ? "round " round : "warm-up", rps, v["p99"] / 1000,
+        cpu ? "  CPU " cpu " us/req" : "", errors ? "  ERRORS " errors : "" > "/dev/stderr"
+      if (round) printf "%s\t%s\t%.0f\t%d\t%s\t%s\n", c, round, rps, v["p99"], cpu, rss >> runs
+      exit errors > 0
+    }' <<<"$result" || die "$c answered with errors"
+}
+
+for _ in $(seq 1 "$warmups"); do for c in jetty-floor netty-floor tokengate-h2; do run "$c" 10 0; done; done
+for r in $(seq 1 "$rounds"); do for c in "${configs[@]}"; do run "$c" "$seconds" "$r"; done; done
+
+mkdir -p "$out"
+cp "$runs" "$out/floor-runs.tsv"
+median() { # median of column $2 over the rounds of config $1
+  awk -F'\t' -v c="$1" -v col="$2" '$1 == c && $col != "" { print $col }' "$runs" | sort -n |
+    awk '{ v[NR] = $1 } END { if (NR) print (NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2) }'
+}
+base_rps="$(median baseline 3)"; base_p99="$(median baseline 4)"
+{
+  echo "# Floor of each HTTP stack, $(date -u +%Y-%m-%dT%H:%MZ)"
+  echo
+  echo "Commit $(git -C "$root" rev-parse --short HEAD), $(nproc) CPUs ($(sed -n 's/^model name\t*: //p' /proc/cpuinfo | head -n1))," \
+    "wrk 2 threads, 64 connections, median of $rounds interleaved rounds of $seconds s after $warmups × 10 s of warm-up per JVM;" \
+    "JVM options: $java_opts. Runs: floor-runs.tsv."
+  echo
+  echo "| configuration | req/s | p99 ms | req/s ÷ baseline | p99 ÷ baseline | CPU µs per request | RSS MiB |"
+  echo "|---|---:|---:|---:|---:|---:|---:|"
+  for c in "${configs[@]}"; do
+    rps="$(median "$c" 3)"; p99="$(median "$c" 4)"
+    awk -v c="$c" -v rps="$rps" -v p99="$p99" -v br="$base_rps" -v bp="$base_p99" -v cpu="$(median "$c" 5)" -v rss="$(median "$c" 6)" \
+      'BEGIN { printf "| %s | %.0f | %.2f | %.2f | %.2f | %s | %s |\n", c, rps, p99 / 1000, rps / br, p99 / bp, cpu, rss }'
+  done
+} >"$out/floor.md"
+cat "$out/floor.md"

@@ -1,0 +1,160 @@
+package io.tokengate.bench.floor;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.epoll.EpollSocketChannel;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpClientCodec;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpServerKeepAliveHandler;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import java.net.InetSocketAddress;
+import java.net.URI;
+
+/**
+ * A reverse proxy on Netty's native epoll transport, built as nginx's is: one event loop per core,
+ * and each client connection paired with its own keep-alive connection to the upstream on the
+ * same loop, so a request and its response never change threads. Messages are aggregated (up to
+ * 1 MiB), not streamed: enough for the benchmark's small request and response.
+ */
+final class NettyFloor {
+    private static final int MAX_MESSAGE = 1 << 20;
+
+    private NettyFloor() {}
+
+    static void serve(int port, URI upstream, String authorization) throws InterruptedException {
+        InetSocketAddress target = new InetSocketAddress(upstream.getHost(), upstream.getPort());
+        EventLoopGroup loops = new MultiThreadIoEventLoopGroup(
+                Runtime.getRuntime().availableProcessors(), EpollIoHandler.newFactory());
+        try {
+            new ServerBootstrap()
+                    .group(loops)
+                    .channel(EpollServerSocketChannel.class)
+                    .childOption(ChannelOption.TCP_NODELAY, true)
+                    .childOption(ChannelOption.AUTO_READ, false) // until the upstream connection is up
+                    .childHandler(new ChannelInitializer<SocketChannel>() {
+                        @Override
+                        protected void initChannel(SocketChannel client) {
+                            client.pipeline()
+                                    .addLast(new HttpServerCodec())
+                                    .addLast(new HttpServerKeepAliveHandler())
+                                    .addLast(new HttpObjectAggregator(MAX_MESSAGE))
+                                    .addLast(new ClientSide(target, authorization));
+                        }
+                    })
+                    .bind("127.0.0.1", port)
+                    .sync()
+                    .channel()
+                    .closeFuture()
+                    .sync();
+        } finally {
+            loops.shutdownGracefully();
+        }
+    }
+
+    /** One client connection: checks each request's credential and forwards it upstream. */
+    private static final class ClientSide extends SimpleChannelInboundHandler<FullHttpRequest> {
+        private final InetSocketAddress target;
+        private final String authorization;
+        private Channel upstream;
+
+        ClientSide(InetSocketAddress target, String authorization) {
+            this.target = target;
+            this.authorization = authorization;
+        }
+
+        @Override
+        public void channelActive(ChannelHandlerContext ctx) {
+            Channel client = ctx.channel();
+            new Bootstrap()
+                    .group(client.eventLoop())
+                    .channel(EpollSocketChannel.class)
+                    .option(ChannelOption.TCP_NODELAY, true)
+                    .handler(new ChannelInitializer<SocketChannel>() {
+                        @Override
+                        protected void initChannel(SocketChannel channel) {
+                            channel.pipeline()
+                                    .addLast(new HttpClientCodec())
+                                    .addLast(new HttpObjectAggregator(MAX_MESSAGE))
+                                    .addLast(new UpstreamSide(client));
+                        }
+                    })
+                    .connect(target)
+                    .addListener((ChannelFutureListener) connected -> {
+                        if (connected.isSuccess()) {
+                            upstream = connected.channel();
+                            upstream.closeFuture().addListener(closed -> client.close());
+                            client.config().setAutoRead(true);
+                        } else {
+                            client.close();
+                        }
+                    });
+        }
+
+        @Override
+        protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
+            if (!authorization.equals(request.headers().get(HttpHeaderNames.AUTHORIZATION))) {
+                FullHttpResponse refused =
+                        new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.UNAUTHORIZED);
+                HttpUtil.setContentLength(refused, 0);
+                ctx.writeAndFlush(refused);
+                return;
+            }
+            request.headers()
+                    .remove(HttpHeaderNames.AUTHORIZATION)
+                    .set(HttpHeaderNames.HOST, target.getHostString() + ":" + target.getPort())
+                    .set(HttpHeaderNames.CONNECTION, "keep-alive")
+                    .set("X-Forwarded-For", ((InetSocketAddress) ctx.channel().remoteAddress()).getHostString());
+            upstream.writeAndFlush(request.retain());
+        }
+
+        @Override
+        public void channelInactive(ChannelHandlerContext ctx) {
+            if (upstream != null) {
+                upstream.close();
+            }
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            ctx.close();
+        }
+    }
+
+    /** The upstream connection of one client connection: relays each response back to it. */
+    private static final class UpstreamSide extends SimpleChannelInboundHandler<FullHttpResponse> {
+        private final Channel client;
+
+        UpstreamSide(Channel client) {
+            this.client = client;
+        }
+
+        @Override
+        protected void channelRead0(ChannelHandlerContext ctx, FullHttpResponse response) {
+            response.headers().remove(HttpHeaderNames.SET_COOKIE);
+            client.writeAndFlush(response.retain());
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            ctx.close();
+        }
+    }
+}
