@@ -172,24 +172,29 @@ for r in $(seq 1 "$rounds"); do for c in "${configs[@]}"; do run "$c" "$seconds"
 
 mkdir -p "$out"
 cp "$runs" "$out/floor-runs.tsv"
-median() { # median of column $2 over the rounds of config $1
-  awk -F'\t' -v c="$1" -v col="$2" '$1 == c && $col != "" { print $col }' "$runs" | sort -n |
-    awk '{ v[NR] = $1 } END { if (NR) print (NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2) }'
+median() { # the median of a list of numbers on stdin
+  sort -g | awk '{ v[NR] = $1 } END { if (NR) print (NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2) }'
 }
-base_rps="$(median baseline 3)"; base_p99="$(median baseline 4)"
+column() { # column $2 over the rounds of config $1
+  awk -F'\t' -v c="$1" -v col="$2" '$1 == c && $col != "" { print $col }' "$runs" | median
+}
+ratio() { # column $2 of config $1 divided by the baseline's in the same round: the machine's drift cancels
+  awk -F'\t' -v c="$1" -v col="$2" '$1 == "baseline" { b[$2] = $col } $1 == c { v[$2] = $col }
+    END { for (r in v) printf "%.2f\n", v[r] / b[r] }' "$runs" | median
+}
 {
   echo "# Floor of each HTTP stack, $(date -u +%Y-%m-%dT%H:%MZ)"
   echo
   echo "Commit $(git -C "$root" rev-parse --short HEAD), $(nproc) CPUs ($(sed -n 's/^model name\t*: //p' /proc/cpuinfo | head -n1))," \
-    "wrk 2 threads, 64 connections, median of $rounds interleaved rounds of $seconds s after $warmups × 10 s of warm-up per JVM;" \
-    "JVM options: $java_opts. Runs: floor-runs.tsv."
+    "wrk 2 threads, 64 connections, $rounds interleaved rounds of $seconds s after $warmups × 10 s of warm-up per JVM;" \
+    "JVM options: $java_opts. Medians over the rounds; the ratios are medians of each round's ratio to that round's" \
+    "baseline. Runs: floor-runs.tsv."
   echo
   echo "| configuration | req/s | p99 ms | req/s ÷ baseline | p99 ÷ baseline | CPU µs per request | RSS MiB |"
   echo "|---|---:|---:|---:|---:|---:|---:|"
   for c in "${configs[@]}"; do
-    rps="$(median "$c" 3)"; p99="$(median "$c" 4)"
-    awk -v c="$c" -v rps="$rps" -v p99="$p99" -v br="$base_rps" -v bp="$base_p99" -v cpu="$(median "$c" 5)" -v rss="$(median "$c" 6)" \
-      'BEGIN { printf "| %s | %.0f | %.2f | %.2f | %.2f | %s | %s |\n", c, rps, p99 / 1000, rps / br, p99 / bp, cpu, rss }'
+    printf '| %s | %s | %s | %s | %s | %s | %s |\n' "$c" "$(column "$c" 3)" "$(column "$c" 4 | awk '{ printf "%.2f", $1 / 1000 }')" \
+      "$(ratio "$c" 3)" "$(ratio "$c" 4)" "$(column "$c" 5)" "$(column "$c" 6)"
   done
 } >"$out/floor.md"
 cat "$out/floor.md"
