@@ -3,7 +3,7 @@
 # Jetty (arranged as tokengate's data plane is) and on Netty, next to nginx and tokengate, on
 # loopback, in one run.
 #
-#   bench/floor.sh [--rounds N] [--seconds S] [--warm-up N] [--no-install] [--no-build] [--out DIR]
+#   bench/floor.sh [--rounds N] [--seconds S] [--warm-up N] [--syscalls] [--no-install] [--no-build] [--out DIR]
 #
 # Configurations, all in front of the same nginx upstream serving the benchmark's JSON:
 #   direct        nginx serving it
@@ -19,23 +19,26 @@
 # configuration is measured in interleaved rounds (default 3 of 20 s) with wrk, 2 threads and 64
 # connections. Prints and writes (bench/results/floor.md, floor-runs.tsv) req/s, p99, the ratio to
 # the baseline and each JVM's CPU time per request (user + system, from /proc). Any non-2xx answer
-# fails the run. About 8 minutes plus the build; loopback only; everything started is stopped.
+# fails the run. --syscalls adds each JVM's system calls per request (perf stat on the syscall
+# tracepoints during 10 s of load; Debian: linux-perf). About 8 minutes plus the build; loopback
+# only; everything started is stopped.
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 bench="$root/bench"
 # shellcheck source=upstream.sh
 . "$bench/upstream.sh"
-rounds=3; seconds=20; warmups=6; install=true; build=true; out="$bench/results"
+rounds=3; seconds=20; warmups=6; syscalls=false; install=true; build=true; out="$bench/results"
 while [ $# -gt 0 ]; do
   case "$1" in
     --rounds) rounds=$2; shift ;;
     --seconds) seconds=$2; shift ;;
     --warm-up) warmups=$2; shift ;;
+    --syscalls) syscalls=true ;;
     --no-install) install=false ;;
     --no-build) build=false ;;
     --out) out=$2; shift ;;
-    -h|--help) sed -n '2,23p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,25p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "floor: unknown option $1 (see --help)" >&2; exit 64 ;;
   esac
   shift
@@ -170,6 +173,24 @@ run() {
 for _ in $(seq 1 "$warmups"); do for c in jetty-floor netty-floor tokengate-h2; do run "$c" 10 0; done; done
 for r in $(seq 1 "$rounds"); do for c in "${configs[@]}"; do run "$c" "$seconds" "$r"; done; done
 
+calls=""
+if $syscalls; then
+  command -v perf >/dev/null 2>&1 || die "perf is missing (Debian: linux-perf)"
+  calls="$work/syscalls.txt"
+  names=writev,write,read,readv,epoll_ctl,epoll_wait,epoll_pwait,futex,sendto,recvfrom
+  for c in jetty-floor netty-floor tokengate-h2; do
+    wrk -t2 -c64 -d12s -s "$bench/report.lua" -H "Authorization: ${auth[$c]}" "${url[$c]}" >"$work/wrk-$c" &
+    load=$!
+    sleep 1
+    perf stat -x, -e "$(sed 's/\([a-z_]*\)/syscalls:sys_enter_\1/g' <<<"$names")" -p "${pid[$c]}" -- sleep 10 2>"$work/perf-$c"
+    wait "$load"
+    requests="$(sed -n 's/^RESULT requests=\([0-9]*\).*/\1/p' "$work/wrk-$c")"
+    # The count covers 10 of wrk's 12 s.
+    awk -F, -v c="$c" -v n="$requests" '$1 > 0 { sub("syscalls:sys_enter_", "", $3); t += $1; line = line sprintf(", %s %.2f", $3, $1 / (n * 10 / 12)) }
+      END { printf "- %s: %.1f system calls per request (%s)\n", c, t / (n * 10 / 12), substr(line, 3) }' "$work/perf-$c" | tee -a "$calls" >&2
+  done
+fi
+
 mkdir -p "$out"
 cp "$runs" "$out/floor-runs.tsv"
 median() { # the median of a list of numbers on stdin
@@ -196,5 +217,11 @@ ratio() { # column $2 of config $1 divided by the baseline's in the same round: 
     printf '| %s | %s | %s | %s | %s | %s | %s |\n' "$c" "$(column "$c" 3)" "$(column "$c" 4 | awk '{ printf "%.2f", $1 / 1000 }')" \
       "$(ratio "$c" 3)" "$(ratio "$c" 4)" "$(column "$c" 5)" "$(column "$c" 6)"
   done
+  if [ -n "$calls" ]; then
+    echo
+    echo "System calls per request at 64 connections (perf stat, 10 s):"
+    echo
+    cat "$calls"
+  fi
 } >"$out/floor.md"
 cat "$out/floor.md"
