@@ -13,6 +13,9 @@
 #                 (tokengate-bench: io.tokengate.bench.floor.JettyFloor)
 #   netty-floor   the same comparison and forwarding on Netty's epoll event loops, each client
 #                 connection paired with an upstream connection on its own loop (NettyFloor)
+#   netty-work    netty-floor doing tokengate's own work on each request instead of the comparison:
+#                 the token from the cache, the 20 rules, an audit record through the real H2 audit
+#                 writer (TokengateWork): what a port of the data plane to Netty would start from
 #   tokengate-h2  tokengate as bench/gateway.sh runs it: token, 20 rules, audit on embedded H2
 #
 # Each JVM is warmed up with N alternated 10 s runs at 64 connections (default 6), then every
@@ -38,7 +41,7 @@ while [ $# -gt 0 ]; do
     --no-install) install=false ;;
     --no-build) build=false ;;
     --out) out=$2; shift ;;
-    -h|--help) sed -n '2,25p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,28p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "floor: unknown option $1 (see --help)" >&2; exit 64 ;;
   esac
   shift
@@ -74,8 +77,8 @@ for j in "$jar" "$bench_jar"; do [ -f "$j" ] || die "$j not found (run without -
 port_base="${BENCH_PORT_BASE:-18590}"
 up_port=$((port_base + 1))
 declare -A port=([baseline]=$((port_base + 2)) [jetty-floor]=$((port_base + 3)) [netty-floor]=$((port_base + 4))
-  [tokengate-h2]=$((port_base + 5)))
-admin_port=$((port_base + 6))
+  [netty-work]=$((port_base + 5)) [tokengate-h2]=$((port_base + 6)))
+admin_port=$((port_base + 7))
 for p in $up_port "${port[@]}" $admin_port; do
   ! ss -Hltn "sport = :$p" | grep -q . || die "port $p is in use (another benchmark running? set BENCH_PORT_BASE)"
 done
@@ -103,6 +106,12 @@ secret="$("$root/tokengate" token create --home "$home" --name bench --user "$be
 [ -n "$secret" ] || die "token creation printed no secret"
 basic() { printf 'Basic %s' "$(printf '%s:%s' "$1" "$2" | openssl base64 -A)"; }
 token_auth="$(basic "$bench_user" "$secret")"
+# netty-work's own home: H2 holds its file open, so it cannot share tokengate's.
+work_home="$work/netty-work"
+mkdir -p "$work_home"
+work_secret="$("$root/tokengate" token create --home "$work_home" --name bench --user "$bench_user" \
+  --limits-file "$bench/limits-20.txt" --json | sed -n 's/^ *"token" : "\(tgk_[A-Za-z0-9]*\)".*/\1/p')"
+[ -n "$work_secret" ] || die "token creation printed no secret (netty-work)"
 
 # The launcher execs java, so $! is the JVM; the floors run with the launcher's JVM options.
 declare -A pid
@@ -122,14 +131,20 @@ for stack in jetty netty; do
   pid[$stack-floor]=$!
   pids+=("${pid[$stack-floor]}")
 done
+# shellcheck disable=SC2086 # the options are a list
+java $java_opts -cp "$bench_jar" io.tokengate.bench.floor.FloorProxy netty-work "${port[netty-work]}" \
+  "http://127.0.0.1:$up_port" "$work_home" >"$work/netty-work.out" 2>&1 &
+pid[netty-work]=$!
+pids+=("${pid[netty-work]}")
 
-configs=(direct baseline jetty-floor netty-floor tokengate-h2)
+configs=(direct baseline jetty-floor netty-floor netty-work tokengate-h2)
 declare -A url auth
 url[direct]="http://127.0.0.1:$up_port$bench_path"
 for c in "${configs[@]:1}"; do url[$c]="http://127.0.0.1:${port[$c]}$bench_path"; done
 auth[direct]="$(basic "$bench_user" "$htpasswd_secret")"
 auth[baseline]="${auth[direct]}"
 for c in jetty-floor netty-floor tokengate-h2; do auth[$c]="$token_auth"; done
+auth[netty-work]="$(basic "$bench_user" "$work_secret")"
 for c in "${configs[@]}"; do
   for _ in $(seq 1 240); do
     curl -fsS -o /dev/null -H "Authorization: ${auth[$c]}" "${url[$c]}" 2>/dev/null && break
@@ -170,7 +185,7 @@ run() {
     }' <<<"$result" || die "$c answered with errors"
 }
 
-for _ in $(seq 1 "$warmups"); do for c in jetty-floor netty-floor tokengate-h2; do run "$c" 10 0; done; done
+for _ in $(seq 1 "$warmups"); do for c in jetty-floor netty-floor netty-work tokengate-h2; do run "$c" 10 0; done; done
 for r in $(seq 1 "$rounds"); do for c in "${configs[@]}"; do run "$c" "$seconds" "$r"; done; done
 
 calls=""
@@ -178,7 +193,7 @@ if $syscalls; then
   command -v perf >/dev/null 2>&1 || die "perf is missing (Debian: linux-perf)"
   calls="$work/syscalls.txt"
   names=writev,write,read,readv,epoll_ctl,epoll_wait,epoll_pwait,futex,sendto,recvfrom
-  for c in jetty-floor netty-floor tokengate-h2; do
+  for c in jetty-floor netty-floor netty-work tokengate-h2; do
     wrk -t2 -c64 -d12s -s "$bench/report.lua" -H "Authorization: ${auth[$c]}" "${url[$c]}" >"$work/wrk-$c" &
     load=$!
     sleep 1

@@ -27,19 +27,22 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import java.net.InetSocketAddress;
 import java.net.URI;
+import java.util.ArrayDeque;
+import java.util.Queue;
 
 /**
  * A reverse proxy on Netty's native epoll transport, built as nginx's is: one event loop per core,
  * and each client connection paired with its own keep-alive connection to the upstream on the
  * same loop, so a request and its response never change threads. Messages are aggregated (up to
- * 1 MiB), not streamed: enough for the benchmark's small request and response.
+ * 1 MiB), not streamed: enough for the benchmark's small request and response. What it does with
+ * each request besides forwarding is a {@link RequestWork}.
  */
 final class NettyFloor {
     private static final int MAX_MESSAGE = 1 << 20;
 
     private NettyFloor() {}
 
-    static void serve(int port, URI upstream, String authorization) throws InterruptedException {
+    static void serve(int port, URI upstream, RequestWork work) throws InterruptedException {
         InetSocketAddress target = new InetSocketAddress(upstream.getHost(), upstream.getPort());
         EventLoopGroup loops = new MultiThreadIoEventLoopGroup(
                 Runtime.getRuntime().availableProcessors(), EpollIoHandler.newFactory());
@@ -56,7 +59,7 @@ final class NettyFloor {
                                     .addLast(new HttpServerCodec())
                                     .addLast(new HttpServerKeepAliveHandler())
                                     .addLast(new HttpObjectAggregator(MAX_MESSAGE))
-                                    .addLast(new ClientSide(target, authorization));
+                                    .addLast(new ClientSide(target, work));
                         }
                     })
                     .bind("127.0.0.1", port)
@@ -69,15 +72,18 @@ final class NettyFloor {
         }
     }
 
-    /** One client connection: checks each request's credential and forwards it upstream. */
+    /** One client connection: admits each request and forwards it upstream. */
     private static final class ClientSide extends SimpleChannelInboundHandler<FullHttpRequest> {
         private final InetSocketAddress target;
-        private final String authorization;
+        private final RequestWork work;
+        /** What {@link RequestWork#admit} returned for each request forwarded and not yet answered. */
+        private final Queue<Forwarded> inFlight = new ArrayDeque<>();
+
         private Channel upstream;
 
-        ClientSide(InetSocketAddress target, String authorization) {
+        ClientSide(InetSocketAddress target, RequestWork work) {
             this.target = target;
-            this.authorization = authorization;
+            this.work = work;
         }
 
         @Override
@@ -93,7 +99,7 @@ final class NettyFloor {
                             channel.pipeline()
                                     .addLast(new HttpClientCodec())
                                     .addLast(new HttpObjectAggregator(MAX_MESSAGE))
-                                    .addLast(new UpstreamSide(client));
+                                    .addLast(new UpstreamSide(client, work, inFlight));
                         }
                     })
                     .connect(target)
@@ -110,18 +116,25 @@ final class NettyFloor {
 
         @Override
         protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
-            if (!authorization.equals(request.headers().get(HttpHeaderNames.AUTHORIZATION))) {
+            String clientIp = ((InetSocketAddress) ctx.channel().remoteAddress()).getHostString();
+            Object admitted = work.admit(
+                    request.method().name(),
+                    request.uri(),
+                    request.headers().get(HttpHeaderNames.AUTHORIZATION),
+                    clientIp);
+            if (admitted instanceof RequestWork.Refusal refusal) {
                 FullHttpResponse refused =
-                        new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.UNAUTHORIZED);
+                        new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(refusal.status()));
                 HttpUtil.setContentLength(refused, 0);
                 ctx.writeAndFlush(refused);
                 return;
             }
+            inFlight.add(new Forwarded(admitted, request.content().readableBytes()));
             request.headers()
                     .remove(HttpHeaderNames.AUTHORIZATION)
                     .set(HttpHeaderNames.HOST, target.getHostString() + ":" + target.getPort())
                     .set(HttpHeaderNames.CONNECTION, "keep-alive")
-                    .set("X-Forwarded-For", ((InetSocketAddress) ctx.channel().remoteAddress()).getHostString());
+                    .set("X-Forwarded-For", clientIp);
             upstream.writeAndFlush(request.retain());
         }
 
@@ -138,18 +151,28 @@ final class NettyFloor {
         }
     }
 
+    private record Forwarded(Object admitted, long bytesIn) {}
+
     /** The upstream connection of one client connection: relays each response back to it. */
     private static final class UpstreamSide extends SimpleChannelInboundHandler<FullHttpResponse> {
         private final Channel client;
+        private final RequestWork work;
+        private final Queue<Forwarded> inFlight;
 
-        UpstreamSide(Channel client) {
+        UpstreamSide(Channel client, RequestWork work, Queue<Forwarded> inFlight) {
             this.client = client;
+            this.work = work;
+            this.inFlight = inFlight;
         }
 
         @Override
         protected void channelRead0(ChannelHandlerContext ctx, FullHttpResponse response) {
             response.headers().remove(HttpHeaderNames.SET_COOKIE);
-            client.writeAndFlush(response.retain());
+            int status = response.status().code();
+            long bytesOut = response.content().readableBytes();
+            Forwarded forwarded = inFlight.remove();
+            client.writeAndFlush(response.retain())
+                    .addListener(written -> work.complete(forwarded.admitted(), status, forwarded.bytesIn(), bytesOut));
         }
 
         @Override
