@@ -47,14 +47,7 @@ nginx_bin="$(command -v nginx || echo /usr/sbin/nginx)"
 port_base="${BENCH_PORT_BASE:-18290}"
 up_port=$((port_base + 1))
 declare -A port=([A]=$((port_base + 2)) [B]=$((port_base + 4)))
-work="$(mktemp -d /tmp/tokengate-ab.XXXXXX)"
-pids=()
-cleanup() {
-  for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
-  for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
-  rm -rf "$work"
-}
-trap cleanup EXIT
+start_work ab
 
 write_nginx_conf "$work/nginx" "$up_port"
 "$nginx_bin" -p "$work/nginx" -c "$work/nginx/nginx.conf" -g 'daemon off;' &

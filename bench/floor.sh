@@ -49,19 +49,7 @@ done
 log() { printf '[floor %s] %s\n' "$(date -u +%H:%M:%S)" "$*" >&2; }
 die() { log "ERROR: $*"; exit 1; }
 
-if $install; then
-  missing=()
-  command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || missing+=(nginx)
-  command -v wrk >/dev/null 2>&1 || missing+=(wrk)
-  if [ ${#missing[@]} -gt 0 ]; then
-    log "installing ${missing[*]} (apt-get)"
-    sudo_=""; [ "$(id -u)" -eq 0 ] || sudo_="sudo"
-    $sudo_ apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive $sudo_ apt-get install -y -qq -o DPkg::Lock::Timeout=300 "${missing[@]}" >/dev/null
-    # Debian starts the packaged nginx on port 80; this benchmark runs its own.
-    [[ " ${missing[*]} " == *" nginx "* ]] && { $sudo_ service nginx stop >/dev/null 2>&1 || true; }
-  fi
-fi
+$install && install_missing nginx=nginx wrk=wrk curl=curl openssl=openssl
 nginx_bin="$(command -v nginx || echo /usr/sbin/nginx)"
 for tool in "$nginx_bin" wrk curl openssl java; do
   command -v "$tool" >/dev/null 2>&1 || die "$tool is missing (run without --no-install, or install it)"
@@ -82,14 +70,7 @@ admin_port=$((port_base + 7))
 for p in $up_port "${port[@]}" $admin_port; do
   ! ss -Hltn "sport = :$p" | grep -q . || die "port $p is in use (another benchmark running? set BENCH_PORT_BASE)"
 done
-work="$(mktemp -d /tmp/tokengate-floor.XXXXXX)"
-pids=()
-cleanup() {
-  for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
-  for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
-  rm -rf "$work"
-}
-trap cleanup EXIT
+start_work floor
 
 bench_user=bench
 htpasswd_secret="$(openssl rand -hex 12)"

@@ -72,25 +72,7 @@ die() { log "ERROR: $*"; exit 1; }
 
 # ---------------------------------------------------------------------------------------------
 # What it needs: Debian packages, installed when missing.
-if $install; then
-  missing=()
-  command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || missing+=(nginx)
-  command -v wrk >/dev/null 2>&1 || missing+=(wrk)
-  command -v gnuplot >/dev/null 2>&1 || missing+=(gnuplot-nox)
-  command -v psql >/dev/null 2>&1 || missing+=(postgresql-client)
-  command -v curl >/dev/null 2>&1 || missing+=(curl)
-  command -v openssl >/dev/null 2>&1 || missing+=(openssl)
-  if [ ${#missing[@]} -gt 0 ]; then
-    log "installing ${missing[*]} (apt-get)"
-    sudo_=""; [ "$(id -u)" -eq 0 ] || sudo_="sudo"
-    $sudo_ apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive $sudo_ apt-get install -y -qq -o DPkg::Lock::Timeout=300 "${missing[@]}" >/dev/null
-    # Debian starts the packaged nginx on port 80; this benchmark runs its own, so stop that one.
-    if [[ " ${missing[*]} " == *" nginx "* ]] && command -v service >/dev/null 2>&1; then
-      $sudo_ service nginx stop >/dev/null 2>&1 || true
-    fi
-  fi
-fi
+$install && install_missing nginx=nginx wrk=wrk gnuplot=gnuplot-nox psql=postgresql-client curl=curl openssl=openssl
 nginx_bin="$(command -v nginx || echo /usr/sbin/nginx)"
 for tool in "$nginx_bin" wrk gnuplot psql curl openssl java; do
   command -v "$tool" >/dev/null 2>&1 || die "$tool is missing (run without --no-install, or install it)"

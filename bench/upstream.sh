@@ -1,5 +1,5 @@
-# Sourced by bench/gateway.sh and bench/ab.sh: the benchmark request, and the nginx upstream
-# that answers it like Jira would.
+# Sourced by bench/gateway.sh, bench/ab.sh and bench/floor.sh: the benchmark request, the nginx
+# upstream that answers it like Jira would, the nginx baseline, and what the scripts share.
 
 bench_path='/rest/api/2/issue/BENCH-1?fields=summary,status'
 bench_body='{"id":"10001","key":"BENCH-1","self":"http://jira.example.com/rest/api/2/issue/10001","fields":{"summary":"Gateway benchmark issue","status":{"self":"http://jira.example.com/rest/api/2/status/3","name":"In Progress","id":"3"},"updated":"2026-11-28T12:00:00.000+0000"}}'
@@ -63,4 +63,36 @@ write_baseline_conf() {
   }
 NGINX
 )"
+}
+
+# install_missing COMMAND=PACKAGE...: installs, with apt-get, the Debian packages whose command is
+# missing. Debian starts a packaged nginx on port 80; the benchmarks run their own, so that one is
+# stopped.
+install_missing() {
+  local pair missing=() sudo_=""
+  for pair in "$@"; do
+    command -v "${pair%%=*}" >/dev/null 2>&1 || [ -x "/usr/sbin/${pair%%=*}" ] || missing+=("${pair#*=}")
+  done
+  [ ${#missing[@]} -gt 0 ] || return 0
+  echo "installing ${missing[*]} (apt-get)" >&2
+  [ "$(id -u)" -eq 0 ] || sudo_="sudo"
+  $sudo_ apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo_ apt-get install -y -qq -o DPkg::Lock::Timeout=300 "${missing[@]}" >/dev/null
+  if [[ " ${missing[*]} " == *" nginx "* ]] && command -v service >/dev/null 2>&1; then
+    $sudo_ service nginx stop >/dev/null 2>&1 || true
+  fi
+}
+
+# start_work NAME: a fresh directory in $work and an empty $pids for the caller to add to; on exit,
+# however the script ends, every process in $pids is stopped and the directory removed.
+start_work() {
+  work="$(mktemp -d "/tmp/tokengate-$1.XXXXXX")"
+  pids=()
+  trap stop_work EXIT
+}
+stop_work() {
+  local pid
+  for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+  for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+  rm -rf "$work"
 }
