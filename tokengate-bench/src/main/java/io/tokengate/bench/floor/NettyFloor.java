@@ -35,7 +35,9 @@ import java.util.Queue;
  * and each client connection paired with its own keep-alive connection to the upstream on the
  * same loop, so a request and its response never change threads. Messages are aggregated (up to
  * 1 MiB), not streamed: enough for the benchmark's small request and response. What it does with
- * each request besides forwarding is a {@link RequestWork}.
+ * each request besides forwarding is a {@link RequestWork}. A refusal is answered at once, ahead
+ * of any earlier request still upstream: fine for clients that do not pipeline (wrk, curl), wrong
+ * for one that does, as a product would have to handle.
  */
 final class NettyFloor {
     private static final int MAX_MESSAGE = 1 << 20;

@@ -30,7 +30,9 @@ import java.util.Optional;
  * canonical path and query, the token's rules decided, and one audit record per request through
  * the real audit writer, with status and bytes. It leaves out what a port would also need (the
  * request screen, the forwarded headers, run-as, error bodies), all of it small beside these.
- * Runs on the embedded H2 database of a home made by {@code tokengate token create}.
+ * Runs on the embedded H2 database of a home made by {@code tokengate token create}. A token not
+ * in the cache is looked up on the event loop, which waits on the database meanwhile; the
+ * benchmark's one token is cached from its first request on.
  */
 final class TokengateWork implements RequestWork, AutoCloseable {
     private static final Refusal UNAUTHORIZED = new Refusal(401);
