@@ -15,7 +15,8 @@
 #                 connection paired with an upstream connection on its own loop (NettyFloor)
 #   netty-work    netty-floor doing tokengate's own work on each request instead of the comparison:
 #                 the token from the cache, the 20 rules, an audit record through the real H2 audit
-#                 writer (TokengateWork): what a port of the data plane to Netty would start from
+#                 writer (TokengateWork): what a port of the data plane to Netty would start from;
+#                 at the end its database must hold one REQUEST row per record it submitted
 #   tokengate-h2  tokengate as bench/gateway.sh runs it: token, 20 rules, audit on embedded H2
 #
 # Each JVM is warmed up with N alternated 10 s runs at 64 connections (default 6), then every
@@ -187,6 +188,19 @@ if $syscalls; then
   done
 fi
 
+# netty-work must have written every audit record it submitted: stopped gracefully (its shutdown
+# hook drains the queue), its own count against the rows in its database.
+kill -TERM "${pid[netty-work]}"
+wait "${pid[netty-work]}" 2>/dev/null || true
+submitted="$(sed -n 's/^netty-work: \([0-9]*\) audit records submitted$/\1/p' "$work/netty-work.out")"
+rows="$(java -cp "$jar" org.h2.tools.Shell -user "" -password "" \
+  -url "jdbc:h2:file:$work_home/data/tokengate;DB_CLOSE_ON_EXIT=FALSE;MAX_COMPACT_TIME=0" \
+  -sql "select 'rows=' || count(*) from audit_events where kind = 'REQUEST'" | sed -n 's/^rows=\([0-9]*\).*/\1/p')"
+[ -n "$submitted" ] && [ "$submitted" = "$rows" ] ||
+  die "netty-work lost audit records: ${submitted:-?} submitted, ${rows:-?} REQUEST rows in its database"
+audit_check="netty-work: $rows REQUEST rows in its database for $submitted audit records submitted."
+log "$audit_check"
+
 mkdir -p "$out"
 cp "$runs" "$out/floor-runs.tsv"
 median() { # the median of a list of numbers on stdin
@@ -213,6 +227,8 @@ ratio() { # column $2 of config $1 divided by the baseline's in the same round: 
     printf '| %s | %s | %s | %s | %s | %s | %s |\n' "$c" "$(column "$c" 3)" "$(column "$c" 4 | awk '{ printf "%.2f", $1 / 1000 }')" \
       "$(ratio "$c" 3)" "$(ratio "$c" 4)" "$(column "$c" 5)" "$(column "$c" 6)"
   done
+  echo
+  echo "$audit_check"
   if [ -n "$calls" ]; then
     echo
     echo "System calls per request at 64 connections (perf stat, 10 s):"

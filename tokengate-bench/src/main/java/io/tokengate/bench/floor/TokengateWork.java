@@ -23,6 +23,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * tokengate's own per-request work on the fast path, without its HTTP stack: the Basic
@@ -42,6 +43,7 @@ final class TokengateWork implements RequestWork, AutoCloseable {
     private final AuditSink audit;
     private final Clock clock = Clock.systemUTC();
     private final String publicUrl;
+    private final AtomicLong submitted = new AtomicLong();
 
     private record Admitted(
             AuditSlot slot,
@@ -122,13 +124,18 @@ final class TokengateWork implements RequestWork, AutoCloseable {
         submit((Admitted) admitted, AuditDecision.ALLOW, status, bytesIn, bytesOut);
     }
 
-    /** Drains the audit queue into the database and closes it. */
+    /**
+     * Drains the audit queue into the database and closes it, then prints how many records were
+     * submitted, for {@code bench/floor.sh} to count against the rows in the database.
+     */
     @Override
     public void close() {
         store.close();
+        System.out.println("netty-work: " + submitted.get() + " audit records submitted");
     }
 
     private void submit(Admitted a, AuditDecision decision, int status, long bytesIn, long bytesOut) {
+        submitted.incrementAndGet();
         a.slot()
                 .submit(AuditEvent.builder(AuditKind.REQUEST, clock.instant())
                         .requestId(RequestIds.next())
