@@ -61,8 +61,7 @@ for side in A B; do
     "${port[$side]}" "${port[$side]}" $((port[$side] + 1)) "$up_port" >"$home/tokengate.properties"
   extra="PROPERTIES_$side"
   [ -z "${!extra:-}" ] || printf '%s\n' "${!extra//@HOME@/$home}" >>"$home/tokengate.properties"
-  secret[$side]="$(java -jar "${jar[$side]}" token create --home "$home" --name bench --user bench \
-    --limits-file "$root/bench/limits-20.txt" --json | sed -n 's/^ *"token" : "\(tgk_[A-Za-z0-9]*\)".*/\1/p')"
+  secret[$side]="$(bench_token "$home" java -jar "${jar[$side]}")"
   [ -n "${secret[$side]}" ] || { echo "ab: $side: token creation printed no secret" >&2; exit 1; }
   # shellcheck disable=SC2086 # the options are a list
   java ${opts[$side]} -jar "${jar[$side]}" serve --home "$home" >"$home/out" 2>&1 &
@@ -70,16 +69,13 @@ for side in A B; do
   pids+=("${pid[$side]}")
 done
 for side in A B; do
-  for _ in $(seq 1 240); do
-    curl -fsS -o /dev/null "http://127.0.0.1:$((port[$side] + 1))/health/ready" 2>/dev/null && break
-    kill -0 "${pid[$side]}" 2>/dev/null || { cat "$work/$side/out" >&2; echo "ab: $side exited" >&2; exit 1; }
-    sleep 0.25
-  done
+  await_ready "${pid[$side]}" $((port[$side] + 1)) ||
+    { cat "$work/$side/out" >&2; echo "ab: $side exited at start-up or was not ready after 60 s" >&2; exit 1; }
   got="$(curl -sS -u "bench:${secret[$side]}" "http://127.0.0.1:${port[$side]}$bench_path")"
   [ "$got" = "$bench_body" ] || { echo "ab: $side does not answer with the upstream's body: $got" >&2; exit 1; }
 done
 declare -A auth
-for side in A B; do auth[$side]="Basic $(printf 'bench:%s' "${secret[$side]}" | base64 -w0)"; done
+for side in A B; do auth[$side]="$(basic bench "${secret[$side]}")"; done
 echo "A: ${jar[A]} (${opts[A]})"
 echo "B: ${jar[B]} (${opts[B]})"
 

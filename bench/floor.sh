@@ -83,16 +83,13 @@ home="$work/tokengate-h2"
 mkdir -p "$home"
 printf 'gateway.host=127.0.0.1\ngateway.port=%s\ngateway.public.url=http://127.0.0.1:%s\nadmin.port=%s\nupstream.url=http://127.0.0.1:%s\n' \
   "${port[tokengate-h2]}" "${port[tokengate-h2]}" "$admin_port" "$up_port" >"$home/tokengate.properties"
-secret="$("$root/tokengate" token create --home "$home" --name bench --user "$bench_user" \
-  --limits-file "$bench/limits-20.txt" --json | sed -n 's/^ *"token" : "\(tgk_[A-Za-z0-9]*\)".*/\1/p')"
+secret="$(bench_token "$home" "$root/tokengate")"
 [ -n "$secret" ] || die "token creation printed no secret"
-basic() { printf 'Basic %s' "$(printf '%s:%s' "$1" "$2" | openssl base64 -A)"; }
 token_auth="$(basic "$bench_user" "$secret")"
 # netty-work's own home: H2 holds its file open, so it cannot share tokengate's.
 work_home="$work/netty-work"
 mkdir -p "$work_home"
-work_secret="$("$root/tokengate" token create --home "$work_home" --name bench --user "$bench_user" \
-  --limits-file "$bench/limits-20.txt" --json | sed -n 's/^ *"token" : "\(tgk_[A-Za-z0-9]*\)".*/\1/p')"
+work_secret="$(bench_token "$work_home" "$root/tokengate")"
 [ -n "$work_secret" ] || die "token creation printed no secret (netty-work)"
 
 # The launcher execs java, so $! is the JVM; the floors run with the launcher's JVM options.
@@ -100,12 +97,9 @@ declare -A pid
 "$root/tokengate" serve --home "$home" >"$work/tokengate-h2.out" 2>&1 &
 pid[tokengate-h2]=$!
 pids+=("${pid[tokengate-h2]}")
-for _ in $(seq 1 240); do
-  curl -fsS -o /dev/null "http://127.0.0.1:$admin_port/health/ready" 2>/dev/null && break
-  kill -0 "${pid[tokengate-h2]}" 2>/dev/null || { cat "$work/tokengate-h2.out" >&2; die "tokengate exited at start-up"; }
-  sleep 0.25
-done
-java_opts="$(tr '\0' ' ' <"/proc/${pid[tokengate-h2]}/cmdline" | sed 's/ -jar .*//; s/^[^ ]*java *//')"
+await_ready "${pid[tokengate-h2]}" "$admin_port" ||
+  { cat "$work/tokengate-h2.out" >&2; die "tokengate exited at start-up or was not ready after 60 s"; }
+java_opts="$(jvm_options "${pid[tokengate-h2]}")"
 for stack in jetty netty; do
   # shellcheck disable=SC2086 # the options are a list
   FLOOR_AUTHORIZATION="$token_auth" java $java_opts -cp "$bench_jar" io.tokengate.bench.floor.FloorProxy \
@@ -193,9 +187,7 @@ fi
 kill -TERM "${pid[netty-work]}"
 wait "${pid[netty-work]}" 2>/dev/null || true
 submitted="$(sed -n 's/^netty-work: \([0-9]*\) audit records submitted$/\1/p' "$work/netty-work.out")"
-rows="$(java -cp "$jar" org.h2.tools.Shell -user "" -password "" \
-  -url "jdbc:h2:file:$work_home/data/tokengate;DB_CLOSE_ON_EXIT=FALSE;MAX_COMPACT_TIME=0" \
-  -sql "select 'rows=' || count(*) from audit_events where kind = 'REQUEST'" | sed -n 's/^rows=\([0-9]*\).*/\1/p')"
+rows="$(h2_request_rows "$jar" "$work_home")"
 [ -n "$submitted" ] && [ "$submitted" = "$rows" ] ||
   die "netty-work lost audit records: ${submitted:-?} submitted, ${rows:-?} REQUEST rows in its database"
 audit_check="netty-work: $rows REQUEST rows in its database for $submitted audit records submitted."

@@ -167,8 +167,7 @@ for name in tokengate-h2 tokengate-pg; do
   } >"$home/tokengate.properties"
   log "$name: creating the admin user and the benchmark token"
   printf '%s\n' "$admin_password" | tg user add "$admin_user" --admin --password-stdin --home "$home" >/dev/null
-  tg_secret[$name]="$(tg token create --home "$home" --name bench --user "$bench_user" \
-    --limits-file "$bench/limits-20.txt" --json | sed -n 's/^ *"token" : "\(tgk_[A-Za-z0-9]*\)".*/\1/p')"
+  tg_secret[$name]="$(bench_token "$home" "$root/tokengate")"
   [ -n "${tg_secret[$name]}" ] || die "$name: token creation printed no secret"
 done
 
@@ -183,21 +182,16 @@ for name in tokengate-h2 tokengate-pg; do
   tg_pid[$name]=$pid
 done
 for name in tokengate-h2 tokengate-pg; do
-  for _ in $(seq 1 240); do
-    curl -fsS -o /dev/null "http://127.0.0.1:${tg_admin[$name]}/health/ready" 2>/dev/null && break
-    kill -0 "${tg_pid[$name]}" 2>/dev/null || { cat "$work/$name.err" >&2; die "$name exited at start-up"; }
-    sleep 0.25
-  done
-  curl -fsS -o /dev/null "http://127.0.0.1:${tg_admin[$name]}/health/ready" || die "$name not ready after 60 s"
+  await_ready "${tg_pid[$name]}" "${tg_admin[$name]}" ||
+    { cat "$work/$name.err" >&2; die "$name exited at start-up or was not ready after 60 s"; }
 done
 # The JVM options in effect, as the process was started (everything before -jar).
-java_opts="$(tr '\0' ' ' <"/proc/${tg_pid[tokengate-h2]}/cmdline" | sed 's/ -jar .*//; s/^[^ ]*java *//')"
+java_opts="$(jvm_options "${tg_pid[tokengate-h2]}")"
 
 # ---------------------------------------------------------------------------------------------
 # Every configuration answers the benchmark request with the upstream's body before any load.
 configs=(direct baseline tokengate-h2 tokengate-pg)
 declare -A url auth
-basic() { printf 'Basic %s' "$(printf '%s:%s' "$1" "$2" | openssl base64 -A)"; }
 url[direct]="http://127.0.0.1:$up_port$bench_path"
 auth[direct]="$(basic "$bench_user" "$htpasswd_secret")"
 url[baseline]="http://127.0.0.1:$baseline_port$bench_path"
@@ -349,9 +343,7 @@ done
 for name in tokengate-h2 tokengate-pg; do
   wait "${tg_pid[$name]}" 2>/dev/null || true
 done
-rows[tokengate-h2]="$(java -cp "$jar" org.h2.tools.Shell -user "" -password "" \
-  -url "jdbc:h2:file:$work/tokengate-h2/data/tokengate;DB_CLOSE_ON_EXIT=FALSE;MAX_COMPACT_TIME=0" \
-  -sql "select 'rows=' || count(*) from audit_events where kind = 'REQUEST'" | sed -n 's/^rows=\([0-9]*\).*/\1/p')"
+rows[tokengate-h2]="$(h2_request_rows "$jar" "$work/tokengate-h2")"
 rows[tokengate-pg]="$(psql "${pg_admin_url%/*}/$pg_db" -qAt -c "select count(*) from audit_events where kind = 'REQUEST'")"
 for name in tokengate-h2 tokengate-pg; do
   if [ "${rows[$name]:-x}" = "${answered[$name]}" ]; then

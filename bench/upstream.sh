@@ -96,3 +96,40 @@ stop_work() {
   for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
   rm -rf "$work"
 }
+
+# basic USER SECRET: an Authorization header value for HTTP Basic.
+basic() { printf 'Basic %s' "$(printf '%s:%s' "$1" "$2" | openssl base64 -A)"; }
+
+# bench_token HOME COMMAND...: creates the benchmark token in HOME (user bench, the 20 rules of
+# limits-20.txt) with COMMAND (the launcher, or java -jar JAR) and prints its secret; prints
+# nothing if the command printed none.
+bench_token() {
+  local home=$1
+  shift
+  "$@" token create --home "$home" --name bench --user bench \
+    --limits-file "$(dirname "${BASH_SOURCE[0]}")/limits-20.txt" --json |
+    sed -n 's/^ *"token" : "\(tgk_[A-Za-z0-9]*\)".*/\1/p'
+}
+
+# await_ready PID ADMIN_PORT: waits up to 60 s for a starting tokengate's /health/ready; fails if
+# the process exits first or is not ready by then.
+await_ready() {
+  local _
+  for _ in $(seq 1 240); do
+    curl -fsS -o /dev/null "http://127.0.0.1:$2/health/ready" 2>/dev/null && return 0
+    kill -0 "$1" 2>/dev/null || return 1
+    sleep 0.25
+  done
+  return 1
+}
+
+# jvm_options PID: the JVM options a java process was started with (everything before -jar).
+jvm_options() { tr '\0' ' ' <"/proc/$1/cmdline" | sed 's/ -jar .*//; s/^[^ ]*java *//'; }
+
+# h2_request_rows JAR HOME: the REQUEST rows in the audit log of the embedded database in HOME,
+# read with H2's shell from JAR (the database must be closed).
+h2_request_rows() {
+  java -cp "$1" org.h2.tools.Shell -user "" -password "" \
+    -url "jdbc:h2:file:$2/data/tokengate;DB_CLOSE_ON_EXIT=FALSE;MAX_COMPACT_TIME=0" \
+    -sql "select 'rows=' || count(*) from audit_events where kind = 'REQUEST'" | sed -n 's/^rows=\([0-9]*\).*/\1/p'
+}
