@@ -12,22 +12,21 @@ import io.tokengate.core.request.QueryString;
 import io.tokengate.core.token.TokenSecret;
 import io.tokengate.core.token.TokenService;
 import io.tokengate.core.token.VerifiedToken;
+import io.tokengate.server.gateway.Credentials;
 import io.tokengate.server.http.RequestIds;
 import io.tokengate.server.request.GatewayRequestView;
 import io.tokengate.server.request.JsonBody;
 import io.tokengate.store.Store;
 import io.tokengate.store.StoreConfig;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * tokengate's own per-request work on the fast path, without its HTTP stack: the Basic
- * credentials, the token from the cache (the database on a miss) and its use counted, the
+ * credentials (the gateway's own {@link Credentials} parser), the token from the cache (the database on a miss) and its use counted, the
  * canonical path and query, the token's rules decided, and one audit record per request through
  * the real audit writer, with status and bytes. It leaves out what a port would also need (the
  * request screen, the forwarded headers, run-as, error bodies), all of it small beside these.
@@ -64,16 +63,12 @@ final class TokengateWork implements RequestWork, AutoCloseable {
 
     @Override
     public Object admit(String method, String uri, String authorization, String clientIp) {
-        if (authorization == null || !authorization.regionMatches(true, 0, "Basic ", 0, 6)) {
-            return UNAUTHORIZED;
-        }
-        String pair =
-                new String(Base64.getDecoder().decode(authorization.substring(6).trim()), StandardCharsets.UTF_8);
-        int colon = pair.indexOf(':');
-        Optional<TokenSecret> secret = colon < 0 ? Optional.empty() : TokenSecret.parse(pair.substring(colon + 1));
-        Optional<VerifiedToken> verified =
-                secret.flatMap(tokens::verifyFromMemory).or(() -> secret.flatMap(tokens::verify));
-        String user = colon < 0 ? null : pair.substring(0, colon);
+        Optional<Credentials> credentials =
+                Credentials.parse(authorization).filter(c -> c.scheme() == Credentials.Scheme.BASIC);
+        Optional<VerifiedToken> verified = credentials
+                .flatMap(c -> TokenSecret.parse(c.secret()))
+                .flatMap(secret -> tokens.verifyFromMemory(secret).or(() -> tokens.verify(secret)));
+        String user = credentials.map(Credentials::user).orElse(null);
         if (verified.isEmpty()
                 || !verified.get().token().boundUser().map(user::equals).orElse(true)) {
             return UNAUTHORIZED;

@@ -10,10 +10,11 @@ import java.util.Optional;
 
 /**
  * What a client presented in its {@code Authorization} header: Basic {@code USER:TOKEN} or Bearer
- * {@code TOKEN}. The secret text is unverified; {@link #toString()} never prints it.
+ * {@code TOKEN}. The secret text is unverified; {@link #toString()} never prints it. Public for
+ * the benchmarks' reference proxy ({@code tokengate-bench}), which parses as the gateway does.
  */
-final class Credentials {
-    enum Scheme {
+public final class Credentials {
+    public enum Scheme {
         BASIC,
         BEARER
     }
@@ -35,7 +36,7 @@ final class Credentials {
      * Reads an Authorization header value; empty when it is absent, not Basic or Bearer, or
      * malformed (bad base64, not UTF-8, no colon, empty user or secret).
      */
-    static Optional<Credentials> parse(String header) {
+    public static Optional<Credentials> parse(String header) {
         if (header == null || header.length() > MAX_HEADER) {
             return Optional.empty();
         }
@@ -76,17 +77,17 @@ final class Credentials {
         return Optional.of(new Credentials(Scheme.BASIC, user, decoded.substring(colon + 1)));
     }
 
-    Scheme scheme() {
+    public Scheme scheme() {
         return scheme;
     }
 
     /** The Basic user name; null for Bearer. */
-    String user() {
+    public String user() {
         return user;
     }
 
     /** The presented secret, unverified. */
-    String secret() {
+    public String secret() {
         return secret;
     }
 
