@@ -240,14 +240,18 @@ final class JdbcAuditLog implements AuditLog {
             PageSql byBasic = newest(common, "basic_user_key", user.get(), limit);
             PageSql byEffective = newest(common, "effective_user_key", user.get(), limit);
             return new PageSql(
-                    "SELECT " + COLUMNS + " FROM ((" + byBasic.sql() + ") UNION (" + byEffective.sql()
-                            + ")) AS matched ORDER BY event_time DESC, id DESC FETCH FIRST " + limit + " ROWS ONLY",
+                    "SELECT " + COLUMNS + " FROM ((" + byBasic.sql() + ") UNION (" + byEffective.sql() + ")) AS matched"
+                            + newestFirst(limit),
                     concat(byBasic.args(), byEffective.args()));
         }
         return new PageSql(
-                "SELECT " + COLUMNS + " FROM audit_events WHERE 1 = 1" + common.sql()
-                        + " ORDER BY event_time DESC, id DESC FETCH FIRST " + limit + " ROWS ONLY",
+                "SELECT " + COLUMNS + " FROM audit_events WHERE 1 = 1" + common.sql() + newestFirst(limit),
                 common.args());
+    }
+
+    /** The page order, newest first with the id breaking ties, and its length. */
+    private static String newestFirst(int limit) {
+        return " ORDER BY event_time DESC, id DESC FETCH FIRST " + limit + " ROWS ONLY";
     }
 
     /** The newest {@code limit} records whose indexed {@code column} equals {@code value}. */
