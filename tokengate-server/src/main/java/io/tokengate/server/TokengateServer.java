@@ -5,6 +5,7 @@ import io.tokengate.server.config.TokengateConfig;
 import io.tokengate.server.gateway.GatewayConfig;
 import io.tokengate.server.gateway.GatewayHandler;
 import io.tokengate.server.http.JsonErrorHandler;
+import io.tokengate.server.http.ServerThreadPool;
 import io.tokengate.server.metrics.Metrics;
 import io.tokengate.server.metrics.MetricsHandler;
 import io.tokengate.server.users.LocalUsers;
@@ -27,7 +28,6 @@ import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.handler.GracefulHandler;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.thread.Invocable.InvocationType;
-import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -68,7 +68,7 @@ public final class TokengateServer implements AutoCloseable {
     /** Opens the store, binds both ports and starts serving. */
     public static TokengateServer start(TokengateConfig config, Clock clock) {
         Store store = Store.open(config.store(), clock);
-        Server server = new Server(new QueuedThreadPool(400, 16, 60_000));
+        Server server = new Server(new ServerThreadPool(400, 16, 60_000));
         try {
             ServerConnector data = connector(server, DATA, config.gatewayHost(), config.gatewayPort(), true);
             ServerConnector admin = connector(server, ADMIN, config.adminHost(), config.adminPort(), false);

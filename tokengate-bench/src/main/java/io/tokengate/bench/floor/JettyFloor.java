@@ -1,5 +1,6 @@
 package io.tokengate.bench.floor;
 
+import io.tokengate.server.http.ServerThreadPool;
 import java.net.URI;
 import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.client.transport.HttpClientTransportOverHTTP;
@@ -19,7 +20,6 @@ import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.thread.Invocable.InvocationType;
-import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 /**
  * Jetty's {@link ProxyHandler} arranged as tokengate's data plane is ({@code TokengateServer},
@@ -30,7 +30,7 @@ final class JettyFloor {
     private JettyFloor() {}
 
     static void serve(int port, URI upstream, String authorization) throws Exception {
-        Server server = new Server(new QueuedThreadPool(400, 16, 60_000));
+        Server server = new Server(new ServerThreadPool(400, 16, 60_000));
         HttpConfiguration http = new HttpConfiguration();
         http.setSendServerVersion(false);
         http.setRequestHeaderSize(16 * 1024);
