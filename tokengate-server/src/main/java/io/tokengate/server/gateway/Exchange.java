@@ -31,6 +31,10 @@ final class Exchange {
 
     String query;
     AuditSlot slot;
+    /**
+     * The Authorization header, parsed once ({@link TokenAuthenticator}, or for a refusal's audit
+     * record); null until then, and when it is malformed.
+     */
     Credentials credentials;
     /** The authenticated token; null until {@link TokenAuthenticator#authenticate} accepts it. */
     VerifiedToken token;

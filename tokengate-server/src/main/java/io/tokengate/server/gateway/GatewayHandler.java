@@ -146,7 +146,7 @@ public final class GatewayHandler extends Handler.Wrapper {
 
     /** The token from the cache and a slot in the audit queue, both without waiting; false if either is not at hand. */
     private boolean decidableWithoutWaiting(Exchange exchange, Request request, String authorization) {
-        Optional<VerifiedToken> token = authenticator.fromMemory(request, authorization);
+        Optional<VerifiedToken> token = authenticator.fromMemory(exchange, request, authorization);
         if (token.isEmpty()) {
             return false;
         }

@@ -30,15 +30,17 @@ final class TokenAuthenticator {
 
     /**
      * Empty when the credentials name an active token that this user may use; else the precise
-     * reason. A token the handler already found in memory for these same credentials ({@code
-     * exchange.cachedToken}) is not looked up again.
+     * reason. Credentials and a token that {@link #fromMemory} already found for this request
+     * ({@code exchange.credentials}, {@code exchange.cachedToken}) are not parsed or looked up
+     * again.
      */
     Optional<String> authenticate(Exchange exchange, String authorization) {
-        Optional<Credentials> parsed = Credentials.parse(authorization);
-        if (parsed.isEmpty()) {
+        Credentials credentials = exchange.credentials != null
+                ? exchange.credentials
+                : Credentials.parse(authorization).orElse(null);
+        if (credentials == null) {
             return Optional.of("malformed Authorization header");
         }
-        Credentials credentials = parsed.get();
         exchange.credentials = credentials;
         if (!accepted(credentials)) {
             return Optional.of(
@@ -46,16 +48,18 @@ final class TokenAuthenticator {
                             ? "Basic authentication is disabled"
                             : "Bearer authentication is disabled");
         }
-        Optional<TokenSecret> secret = TokenSecret.parse(credentials.secret());
-        if (secret.isEmpty()) {
-            return Optional.of("not a tokengate token (format or checksum)");
+        VerifiedToken token = exchange.cachedToken;
+        if (token == null) {
+            Optional<TokenSecret> secret = TokenSecret.parse(credentials.secret());
+            if (secret.isEmpty()) {
+                return Optional.of("not a tokengate token (format or checksum)");
+            }
+            Optional<VerifiedToken> verified = tokens.verify(secret.get());
+            if (verified.isEmpty()) {
+                return Optional.of(whyInactive(exchange, secret.get()));
+            }
+            token = verified.get();
         }
-        Optional<VerifiedToken> verified =
-                exchange.cachedToken != null ? Optional.of(exchange.cachedToken) : tokens.verify(secret.get());
-        if (verified.isEmpty()) {
-            return Optional.of(whyInactive(exchange, secret.get()));
-        }
-        VerifiedToken token = verified.get();
         exchange.token = token;
         Optional<String> bound = token.token().boundUser();
         if (credentials.scheme() == Credentials.Scheme.BEARER) {
@@ -77,19 +81,21 @@ final class TokenAuthenticator {
      * is in memory: the token is cached and active, and the user directory has nothing to say (no
      * {@code contextUser}, a bound user named as such rather than by e-mail, an identity that
      * needs no stored credential). Empty when anything might need the database, or when the
-     * credentials will be refused anyway: {@link #authenticate} then does the full check.
+     * credentials will be refused anyway: {@link #authenticate} then does the full check. The
+     * credentials it parses are kept in {@code exchange.credentials} for {@link #authenticate}.
      */
-    Optional<VerifiedToken> fromMemory(Request request, String authorization) {
+    Optional<VerifiedToken> fromMemory(Exchange exchange, Request request, String authorization) {
         if (config.identity().needsUserCredential() || request.getHeaders().contains(UpstreamIdentity.CONTEXT_USER)) {
             return Optional.empty();
         }
-        Optional<Credentials> credentials = Credentials.parse(authorization).filter(this::accepted);
-        if (credentials.isEmpty()) {
+        Credentials credentials = Credentials.parse(authorization).orElse(null);
+        exchange.credentials = credentials;
+        if (credentials == null || !accepted(credentials)) {
             return Optional.empty();
         }
-        boolean bearer = credentials.get().scheme() == Credentials.Scheme.BEARER;
-        String user = credentials.get().user();
-        return TokenSecret.parse(credentials.get().secret())
+        boolean bearer = credentials.scheme() == Credentials.Scheme.BEARER;
+        String user = credentials.user();
+        return TokenSecret.parse(credentials.secret())
                 .flatMap(tokens::verifyFromMemory)
                 .filter(token -> token.token()
                         .boundUser()
