@@ -8,6 +8,8 @@ import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import org.eclipse.jetty.server.Handler;
@@ -25,9 +27,14 @@ import org.junit.jupiter.api.Test;
  * another thread, as a proxied one does: on that thread when the server's handlers never block,
  * on a pool thread otherwise. Two pipelined requests make the look find something: the second is
  * handled by the look, and says on which thread.
+ *
+ * <p>When the completion wins the race against the handler's return, Jetty itself goes on with the
+ * second request on the first's thread, without any look; so each case sends {@link #CONNECTIONS}
+ * pairs and asks whether any (or none) was handled on the completing thread.
  */
 class ServerThreadPoolIT {
     private static final String COMPLETER = "upstream-like-completer";
+    private static final int CONNECTIONS = 20;
 
     private final ExecutorService completer = Executors.newSingleThreadExecutor(r -> new Thread(r, COMPLETER));
     private Server server;
@@ -42,19 +49,29 @@ class ServerThreadPoolIT {
     void aNonBlockingServerLooksForTheNextRequestOnTheThreadThatCompletedTheLast() throws Exception {
         int port = start(InvocationType.NON_BLOCKING);
 
-        String[] handledOn = twoPipelinedRequests(port);
+        List<String> secondHandledOn = secondRequestThreads(port);
 
-        assertThat(handledOn[0]).isNotEqualTo(COMPLETER);
-        assertThat(handledOn[1]).isEqualTo(COMPLETER);
+        assertThat(secondHandledOn).contains(COMPLETER);
     }
 
     @Test
     void aServerWithABlockingHandlerHandsTheLookToAPoolThreadAsJettyDoes() throws Exception {
         int port = start(InvocationType.BLOCKING);
 
-        String[] handledOn = twoPipelinedRequests(port);
+        List<String> secondHandledOn = secondRequestThreads(port);
 
-        assertThat(handledOn[1]).isNotEqualTo(COMPLETER).startsWith("test-pool");
+        assertThat(secondHandledOn).doesNotContain(COMPLETER).allMatch(name -> name.startsWith("test-pool"));
+    }
+
+    /** Over {@link #CONNECTIONS} connections, the thread that handled each one's second request. */
+    private static List<String> secondRequestThreads(int port) throws Exception {
+        List<String> threads = new ArrayList<>();
+        for (int i = 0; i < CONNECTIONS; i++) {
+            String[] handledOn = twoPipelinedRequests(port);
+            assertThat(handledOn[0]).isNotEqualTo(COMPLETER);
+            threads.add(handledOn[1]);
+        }
+        return threads;
     }
 
     /** A server whose one handler answers, from the completer thread, with the name of the thread it ran on. */
