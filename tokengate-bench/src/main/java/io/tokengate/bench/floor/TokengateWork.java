@@ -43,6 +43,10 @@ final class TokengateWork implements RequestWork, AutoCloseable {
     private final Clock clock = Clock.systemUTC();
     private final String publicUrl;
     private final AtomicLong submitted = new AtomicLong();
+    /** Requests refused with 503 because the audit queue had no room: the writer fell behind. */
+    private final AtomicLong auditFull = new AtomicLong();
+    /** Requests refused for any other reason (credentials, path, rules): none in a valid run. */
+    private final AtomicLong otherRefusals = new AtomicLong();
 
     private record Admitted(
             AuditSlot slot,
@@ -71,12 +75,14 @@ final class TokengateWork implements RequestWork, AutoCloseable {
         String user = credentials.map(Credentials::user).orElse(null);
         if (verified.isEmpty()
                 || !verified.get().token().boundUser().map(user::equals).orElse(true)) {
+            otherRefusals.incrementAndGet();
             return UNAUTHORIZED;
         }
         VerifiedToken token = verified.get();
         tokens.recordUse(token.id(), clientIp);
         AuditSlot slot = audit.reserve(Duration.ZERO).orElse(null);
         if (slot == null) {
+            auditFull.incrementAndGet();
             return new Refusal(503);
         }
         int q = uri.indexOf('?');
@@ -94,6 +100,7 @@ final class TokengateWork implements RequestWork, AutoCloseable {
                     400,
                     0,
                     0);
+            otherRefusals.incrementAndGet();
             return new Refusal(400);
         }
         Decision decision =
@@ -109,6 +116,7 @@ final class TokengateWork implements RequestWork, AutoCloseable {
                 decision.rule().map(Object::toString).orElse(null));
         if (!decision.allowed()) {
             submit(admitted, AuditDecision.DENY, 403, 0, 0);
+            otherRefusals.incrementAndGet();
             return new Refusal(403);
         }
         return admitted;
@@ -121,12 +129,15 @@ final class TokengateWork implements RequestWork, AutoCloseable {
 
     /**
      * Drains the audit queue into the database and closes it, then prints how many records were
-     * submitted, for {@code bench/floor.sh} to count against the rows in the database.
+     * submitted, for {@code bench/floor.sh} to count against the rows in the database, and how
+     * many requests were refused, and why.
      */
     @Override
     public void close() {
         store.close();
         System.out.println("netty-work: " + submitted.get() + " audit records submitted");
+        System.out.println("netty-work: " + auditFull.get() + " refused for want of audit room, " + otherRefusals.get()
+                + " otherwise");
     }
 
     private void submit(Admitted a, AuditDecision decision, int status, long bytesIn, long bytesOut) {
