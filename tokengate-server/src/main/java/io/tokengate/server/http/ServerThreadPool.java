@@ -22,8 +22,9 @@ import org.slf4j.LoggerFactory;
  * that could wait to a worker itself, and the admin plane runs on workers). A server with a
  * blocking handler gets Jetty's hand-over unchanged, as does every other task.
  *
- * <p>Measured in {@code bench/README.md} (session 9): a system call wake-up and an empty read
- * fewer per request.
+ * <p>Measured in {@code bench/README.md} ("Session 9"): the hand-over's futex calls gone (1.79 a
+ * request to 0.04), about a tenth less CPU per request under load and a sixth at one connection;
+ * throughput under load unchanged.
  */
 public final class ServerThreadPool extends QueuedThreadPool {
     private static final Logger LOG = LoggerFactory.getLogger(ServerThreadPool.class);
