@@ -24,9 +24,9 @@
 # connections. Prints and writes (bench/results/floor.md, floor-runs.tsv) req/s, p99, the ratio to
 # the baseline and each JVM's CPU time per request (user + system, from /proc). Any non-2xx answer
 # fails the run, except netty-work's 503s for want of audit room, which are counted as refused
-# and left out of its req/s. --syscalls adds each JVM's system calls per request (perf stat on the syscall
-# tracepoints during 10 s of load; Debian: linux-perf). About 8 minutes plus the build; loopback
-# only; everything started is stopped.
+# and left out of its req/s. --syscalls adds each JVM's system calls per request (perf stat on
+# the syscall tracepoints during 10 s of load; Debian: linux-perf). About 8 minutes plus the
+# build; loopback only; everything started is stopped.
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -151,7 +151,7 @@ run() {
   [ -n "${pid[$c]:-}" ] && rss="$(awk '/^VmRSS/ { printf "%.0f", $2 / 1024 }' "/proc/${pid[$c]}/status")"
   # netty-work answers 503 when its audit queue has no room (it cannot wait on its event loop, as
   # the product waits on a worker): those are counted as refused, not served, and not as errors;
-  # at the end it must have refused nothing for any other reason.
+  # at the end it must have refused nothing else but the wrong password sent at start-up.
   awk -v c="$c" -v round="$round" -v ticks=$((t1 - t0)) -v hz="$(getconf CLK_TCK)" -v jvm="${pid[$c]:-}" -v rss="$rss" \
     -v runs="$runs" '{
       for (i = 2; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }

@@ -31,11 +31,8 @@ final class Exchange {
 
     String query;
     AuditSlot slot;
-    /**
-     * The Authorization header, parsed once ({@link TokenAuthenticator}, or for a refusal's audit
-     * record); null until then, and when it is malformed.
-     */
-    Credentials credentials;
+    /** What {@link #credentials(String)} parsed; null until then, and when it is malformed. */
+    private Credentials credentials;
     /** The authenticated token; null until {@link TokenAuthenticator#authenticate} accepts it. */
     VerifiedToken token;
     /**
@@ -72,6 +69,17 @@ final class Exchange {
         this.clock = clock;
         this.node = node;
         this.startNanos = System.nanoTime();
+    }
+
+    /**
+     * The request's Authorization header, parsed on first use and kept: the fast path, the full
+     * authentication and a refusal's audit record all read the same header.
+     */
+    Credentials credentials(String authorization) {
+        if (credentials == null) {
+            credentials = Credentials.parse(authorization).orElse(null);
+        }
+        return credentials;
     }
 
     String basicUser() {

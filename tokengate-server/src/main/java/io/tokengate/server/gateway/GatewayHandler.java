@@ -294,7 +294,7 @@ public final class GatewayHandler extends Handler.Wrapper {
 
     /** Records who claimed to call, for requests refused before the token is checked. */
     private static void credentials(Exchange exchange, String authorization) {
-        exchange.credentials = Credentials.parse(authorization).orElse(null);
+        exchange.credentials(authorization);
     }
 
     private void authorize(

@@ -30,18 +30,14 @@ final class TokenAuthenticator {
 
     /**
      * Empty when the credentials name an active token that this user may use; else the precise
-     * reason. Credentials and a token that {@link #fromMemory} already found for this request
-     * ({@code exchange.credentials}, {@code exchange.cachedToken}) are not parsed or looked up
-     * again.
+     * reason. A token that {@link #fromMemory} already found for this request ({@code
+     * exchange.cachedToken}) is not parsed or looked up again.
      */
     Optional<String> authenticate(Exchange exchange, String authorization) {
-        Credentials credentials = exchange.credentials != null
-                ? exchange.credentials
-                : Credentials.parse(authorization).orElse(null);
+        Credentials credentials = exchange.credentials(authorization);
         if (credentials == null) {
             return Optional.of("malformed Authorization header");
         }
-        exchange.credentials = credentials;
         if (!accepted(credentials)) {
             return Optional.of(
                     credentials.scheme() == Credentials.Scheme.BASIC
@@ -81,15 +77,13 @@ final class TokenAuthenticator {
      * is in memory: the token is cached and active, and the user directory has nothing to say (no
      * {@code contextUser}, a bound user named as such rather than by e-mail, an identity that
      * needs no stored credential). Empty when anything might need the database, or when the
-     * credentials will be refused anyway: {@link #authenticate} then does the full check. The
-     * credentials it parses are kept in {@code exchange.credentials} for {@link #authenticate}.
+     * credentials will be refused anyway: {@link #authenticate} then does the full check.
      */
     Optional<VerifiedToken> fromMemory(Exchange exchange, Request request, String authorization) {
         if (config.identity().needsUserCredential() || request.getHeaders().contains(UpstreamIdentity.CONTEXT_USER)) {
             return Optional.empty();
         }
-        Credentials credentials = Credentials.parse(authorization).orElse(null);
-        exchange.credentials = credentials;
+        Credentials credentials = exchange.credentials(authorization);
         if (credentials == null || !accepted(credentials)) {
             return Optional.empty();
         }
