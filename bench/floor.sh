@@ -43,7 +43,7 @@ while [ $# -gt 0 ]; do
     --no-install) install=false ;;
     --no-build) build=false ;;
     --out) out=$2; shift ;;
-    -h|--help) sed -n '2,30p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,29p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "floor: unknown option $1 (see --help)" >&2; exit 64 ;;
   esac
   shift
