@@ -3,7 +3,8 @@
 # Jetty (arranged as tokengate's data plane is) and on Netty, next to nginx and tokengate, on
 # loopback, in one run.
 #
-#   bench/floor.sh [--rounds N] [--seconds S] [--warm-up N] [--syscalls] [--no-install] [--no-build] [--out DIR]
+#   bench/floor.sh [--rounds N] [--seconds S] [--warm-up N] [--paced-rounds N] [--syscalls]
+#                  [--no-install] [--no-build] [--out DIR]
 #
 # Configurations, all in front of the same nginx upstream serving the benchmark's JSON:
 #   direct        nginx serving it
@@ -21,29 +22,33 @@
 #
 # Each JVM is warmed up with N alternated 10 s runs at 64 connections (default 6), then every
 # configuration is measured in interleaved rounds (default 3 of 20 s) with wrk, 2 threads and 64
-# connections. Prints and writes (bench/results/floor.md, floor-runs.tsv) req/s, p99, the ratio to
-# the baseline and each JVM's CPU time per request (user + system, from /proc). Any non-2xx answer
-# fails the run, except netty-work's 503s for want of audit room, which are counted as refused
-# and left out of its req/s. --syscalls adds each JVM's system calls per request (perf stat on
-# the syscall tracepoints during 10 s of load; Debian: linux-perf). About 8 minutes plus the
-# build; loopback only; everything started is stopped.
+# connections: req/s, p99, the ratio to the baseline and each JVM's CPU time per request (user +
+# system, from /proc). Then every configuration is measured at 1 connection, paced as in
+# bench/gateway.sh (1 ms between a response and the next request), in interleaved rounds of 10 s
+# (--paced-rounds, default 3): p50, p99 and the p99 each adds over direct in the same round, the
+# unloaded latency each stack sets. Prints and writes bench/results/floor.md, floor-runs.tsv and
+# floor-paced.tsv. Any non-2xx answer fails the run, except netty-work's 503s for want of audit
+# room, which are counted as refused and left out of its req/s. --syscalls adds each JVM's system
+# calls per request (perf stat on the syscall tracepoints during 10 s of load; Debian:
+# linux-perf). About 14 minutes plus the build; loopback only; everything started is stopped.
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 bench="$root/bench"
 # shellcheck source=upstream.sh
 . "$bench/upstream.sh"
-rounds=3; seconds=20; warmups=6; syscalls=false; install=true; build=true; out="$bench/results"
+rounds=3; seconds=20; warmups=6; paced_rounds=3; pause_ms=1; syscalls=false; install=true; build=true; out="$bench/results"
 while [ $# -gt 0 ]; do
   case "$1" in
     --rounds) rounds=$2; shift ;;
     --seconds) seconds=$2; shift ;;
     --warm-up) warmups=$2; shift ;;
+    --paced-rounds) paced_rounds=$2; shift ;;
     --syscalls) syscalls=true ;;
     --no-install) install=false ;;
     --no-build) build=false ;;
     --out) out=$2; shift ;;
-    -h|--help) sed -n '2,29p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,33p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "floor: unknown option $1 (see --help)" >&2; exit 64 ;;
   esac
   shift
@@ -170,6 +175,28 @@ run() {
 for _ in $(seq 1 "$warmups"); do for c in jetty-floor netty-floor netty-work tokengate-h2; do run "$c" 10 0; done; done
 for r in $(seq 1 "$rounds"); do for c in "${configs[@]}"; do run "$c" "$seconds" "$r"; done; done
 
+paced="$work/paced.tsv"
+printf 'config\tround\tp50_us\tp99_us\n' >"$paced"
+# paced CONFIG ROUND: 10 s at 1 connection, $pause_ms ms between a response and the next request.
+paced() {
+  local c=$1 round=$2 result
+  result="$(BENCH_PAUSE_MS=$pause_ms wrk -t1 -c1 -d10s --timeout 10s -s "$bench/report.lua" -H "Authorization: ${auth[$c]}" \
+    "${url[$c]}" | grep '^RESULT')" || die "wrk printed no result on $c (paced)"
+  awk -v c="$c" -v round="$round" -v paced="$paced" '{
+      for (i = 2; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
+      errors = v["connect"] + v["read"] + v["write"] + v["status"] + v["timeout"]
+      printf "%-12s paced, round %s  p50 %5.2f ms  p99 %5.2f ms%s\n", c, round, v["p50"] / 1000, v["p99"] / 1000,
+        errors ? "  ERRORS " errors : "" > "/dev/stderr"
+      printf "%s\t%s\t%d\t%d\n", c, round, v["p50"], v["p99"] >> paced
+      exit errors > 0
+    }' <<<"$result" || die "$c answered with errors (paced)"
+}
+# 3 s of warm-up each at 1 connection first: the JVMs have only run at 64 connections so far.
+for c in "${configs[@]}"; do
+  BENCH_PAUSE_MS=$pause_ms wrk -t1 -c1 -d3s -s "$bench/report.lua" -H "Authorization: ${auth[$c]}" "${url[$c]}" >/dev/null
+done
+for r in $(seq 1 "$paced_rounds"); do for c in "${configs[@]}"; do paced "$c" "$r"; done; done
+
 calls=""
 if $syscalls; then
   command -v perf >/dev/null 2>&1 || die "perf is missing (Debian: linux-perf)"
@@ -209,6 +236,7 @@ log "$audit_check"
 
 mkdir -p "$out"
 cp "$runs" "$out/floor-runs.tsv"
+cp "$paced" "$out/floor-paced.tsv"
 median() { # the median of a list of numbers on stdin
   sort -g | awk '{ v[NR] = $1 } END { if (NR) print (NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2) }'
 }
@@ -218,6 +246,13 @@ column() { # column $2 over the rounds of config $1
 ratio() { # column $2 of config $1 divided by the baseline's in the same round: the machine's drift cancels
   awk -F'\t' -v c="$1" -v col="$2" '$1 == "baseline" { b[$2] = $col } $1 == c { v[$2] = $col }
     END { for (r in v) printf "%.2f\n", v[r] / b[r] }' "$runs" | median
+}
+paced_column() { # column $2 of config $1 over the paced rounds, in ms
+  awk -F'\t' -v c="$1" -v col="$2" '$1 == c { print $col }' "$paced" | median | awk '{ printf "%.2f", $1 / 1000 }'
+}
+paced_added() { # config $1's paced p99 less direct's in the same round, in ms
+  awk -F'\t' -v c="$1" '$1 == "direct" { d[$2] = $4 } $1 == c { v[$2] = $4 }
+    END { for (r in v) printf "%.3f\n", (v[r] - d[r]) / 1000 }' "$paced" | median | awk '{ printf "%.2f", $1 }'
 }
 {
   echo "# Floor of each HTTP stack, $(date -u +%Y-%m-%dT%H:%MZ)"
@@ -232,6 +267,16 @@ ratio() { # column $2 of config $1 divided by the baseline's in the same round: 
   for c in "${configs[@]}"; do
     printf '| %s | %s | %s | %s | %s | %s | %s |\n' "$c" "$(column "$c" 3)" "$(column "$c" 4 | awk '{ printf "%.2f", $1 / 1000 }')" \
       "$(ratio "$c" 3)" "$(ratio "$c" 4)" "$(column "$c" 5)" "$(column "$c" 6)"
+  done
+  echo
+  echo "At 1 connection, paced ($pause_ms ms between a response and the next request), $paced_rounds interleaved rounds of 10 s;"
+  echo "medians over the rounds, the added p99 the median of each round's p99 less direct's in that round (floor-paced.tsv):"
+  echo
+  echo "| configuration | p50 ms | p99 ms | added p99 over direct, ms |"
+  echo "|---|---:|---:|---:|"
+  for c in "${configs[@]}"; do
+    printf '| %s | %s | %s | %s |\n' "$c" "$(paced_column "$c" 3)" "$(paced_column "$c" 4)" \
+      "$([ "$c" = direct ] && echo "—" || paced_added "$c")"
   done
   echo
   echo "$audit_check"
