@@ -158,7 +158,7 @@ public class LimitsBenchmark {
     }
 
     /** The decision must be by rule {@code number}, or a denial when it is 0. */
-    private static void check(Decision decision, int number) {
+    static void check(Decision decision, int number) {
         int actual = decision.rule().map(r -> r.number()).orElse(0);
         if (actual != number || decision.allowed() != (number > 0)) {
             throw new IllegalStateException(

@@ -3,6 +3,8 @@ package io.tokengate.core.limits;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 
 /**
  * Runs a {@link Program} as a DFA whose states are built the first time an input reaches them.
@@ -11,23 +13,51 @@ import java.util.Map;
  * regexes match, never where a submatch is.
  *
  * <p>Memory is bounded: states cost their NFA set plus a transition per symbol class, counted
- * against {@code budget} (in ints). When the budget runs out the DFA drops every state and answers
- * {@code null} from then on, and the caller falls back to its reference matcher: inputs that visit
- * many states can make answers as slow as before the DFA, never wrong, and never cost more memory.
+ * against {@code budget} (in ints). When the budget runs out the DFA drops every state and starts
+ * a new generation, as RE2's DFA resets its cache, so that inputs of many shapes seen over a
+ * server's life cost a rebuild now and then, not the DFA for good. A generation that spends the
+ * budget within {@link #REST_NANOS} of its start is thrashing instead (inputs keep reaching new
+ * states, by chance or on purpose): the DFA then rests for that time, answering {@code null}, and
+ * the caller falls back to its reference matcher meanwhile. So a DFA builds at most one budget of
+ * states per rest time, answers are never wrong, and memory never grows past the budget. A
+ * single state larger than the whole budget could never be built: the DFA then answers {@code
+ * null} for good.
  *
  * <p>Thread-safe: matching reads transitions without locking; a missing transition is built under
  * the lock. A racy read of a transition sees either null (then the lock is taken) or a {@link
- * State} whose fields are all final, so it sees that state complete.
+ * State} whose fields are all final, so it sees that state complete. A thread still walking the
+ * states dropped by a reset stays right: a state stands for its NFA set whichever generation it
+ * belongs to, and a transition it lacks is built into the new generation.
  */
 final class LazyDfa {
+    /** The shortest life of a generation of states, and how long a DFA rests after a shorter one. */
+    static final long REST_NANOS = TimeUnit.SECONDS.toNanos(10);
+
     private final Program program;
     private final int[] classOf;
     private final Closure closure;
+    private final long budget;
+    private final LongSupplier nanoTime;
     private final Map<Key, State> states = new HashMap<>();
-    private long budget;
+    /** Budget left in the current generation of states; guarded by {@code this}. */
+    private long left;
+    /** {@link #nanoTime} when the current generation began; guarded by {@code this}. */
+    private long bornAt;
+    /** Generations begun, the first included; guarded by {@code this}. */
+    private int generations;
+    /** While resting, the {@link #nanoTime} when the next generation may begin. */
+    private volatile long restUntil;
+    /** A state did not fit into a whole budget: null answers for good. */
+    private volatile boolean hopeless;
+    /** The start state of the current generation; null while resting, and for good when hopeless. */
     private volatile State start;
 
     LazyDfa(Program program, long budget) {
+        this(program, budget, System::nanoTime);
+    }
+
+    /** With {@code nanoTime} as the clock of the rest time (tests). */
+    LazyDfa(Program program, long budget, LongSupplier nanoTime) {
         this.program = program;
         this.classOf = new int[SymbolSet.COUNT];
         for (int symbol = 0; symbol < SymbolSet.COUNT; symbol++) {
@@ -35,8 +65,9 @@ final class LazyDfa {
         }
         this.closure = new Closure(program);
         this.budget = budget;
+        this.nanoTime = nanoTime;
         synchronized (this) {
-            this.start = intern(closure.of(program.starts()));
+            begin(nanoTime.getAsLong());
         }
     }
 
@@ -63,13 +94,13 @@ final class LazyDfa {
 
     /**
      * The state after reading all of {@code input}: its {@link State#matches()} are the regexes
-     * that match {@code input} in full. Null when the state budget is spent; ask the reference
-     * matcher then. Code points, not chars, are the unit, as RE2/J reads a String (a lone surrogate
+     * that match {@code input} in full. Null when the DFA rests (see the class comment); ask the
+     * reference matcher then. Code points, not chars, are the unit, as RE2/J reads a String (a lone surrogate
      * counts as one code point).
      */
     State run(String input) {
         State state = start;
-        if (state == null) {
+        if (state == null && (state = awake()) == null) {
             return null;
         }
         int[] classes = classOf;
@@ -94,9 +125,41 @@ final class LazyDfa {
         return state;
     }
 
-    /** Whether the budget ran out, so that every answer is null. */
-    boolean exhausted() {
-        return start == null;
+    /** Whether the DFA rests now (or for good), so that every answer is null. */
+    boolean resting() {
+        return start == null && (hopeless || nanoTime.getAsLong() - restUntil < 0);
+    }
+
+    /** Generations of states begun so far: 1 until the budget is first spent. */
+    synchronized int generations() {
+        return generations;
+    }
+
+    /** The start state of a new generation if the rest is over; null while resting. */
+    private State awake() {
+        if (hopeless || nanoTime.getAsLong() - restUntil < 0) {
+            return null;
+        }
+        synchronized (this) {
+            if (start == null && !hopeless) {
+                long now = nanoTime.getAsLong();
+                if (now - restUntil >= 0) {
+                    begin(now);
+                }
+            }
+            return start;
+        }
+    }
+
+    /** Begins a generation: an empty budget and the start state, or hopeless if that cannot fit. */
+    private void begin(long now) {
+        states.clear();
+        left = budget;
+        bornAt = now;
+        generations++;
+        int[] starts = closure.of(program.starts());
+        start = cost(starts) > budget ? null : intern(starts);
+        hopeless = start == null;
     }
 
     private synchronized State step(State from, int symbolClass) {
@@ -121,22 +184,46 @@ final class LazyDfa {
         return to;
     }
 
-    /** The state for a closed, sorted instruction set; null, and every state dropped, past the budget. */
+    /**
+     * The state for a closed, sorted instruction set. Past the budget, every state is dropped and
+     * a new generation begins, unless the current one is too young: then the DFA rests, and the
+     * answer is null. Null too if the state could not fit even a new generation.
+     */
     private State intern(int[] instructions) {
         Key key = new Key(instructions);
         State state = states.get(key);
         if (state != null) {
             return state;
         }
-        budget -= instructions.length + program.classCount() + 8L;
-        if (budget < 0) {
+        long cost = cost(instructions);
+        if (cost > left) {
+            long now = nanoTime.getAsLong();
             states.clear();
             start = null;
-            return null;
+            if (now - bornAt < REST_NANOS) {
+                restUntil = now + REST_NANOS;
+                return null;
+            }
+            begin(now);
+            if (start == null || cost > left) {
+                hopeless = true;
+                start = null;
+                states.clear();
+                return null;
+            }
+            if ((state = states.get(key)) != null) {
+                return state; // the new start state
+            }
         }
+        left -= cost;
         state = new State(instructions, closure.matches(instructions), program.classCount());
         states.put(key, state);
         return state;
+    }
+
+    /** What a state of these instructions costs the budget, in ints. */
+    private long cost(int[] instructions) {
+        return instructions.length + program.classCount() + 8L;
     }
 
     /** An instruction set as a map key. */

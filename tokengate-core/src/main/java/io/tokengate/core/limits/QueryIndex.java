@@ -13,7 +13,7 @@ import java.util.Optional;
  * Answers the {@code QueryParam} conditions of all rules together: per parameter name, one {@link
  * LazyDfa} over the union of the regexes that rules require of it, so that each value is read
  * once however many rules test it. A condition whose regex the DFA does not run, or any condition
- * once that DFA's budget is spent, is checked on its own, as without the index.
+ * while that DFA rests (see {@link LazyDfa}), is checked on its own, as without the index.
  */
 final class QueryIndex {
     /** Largest union NFA per parameter name, in instructions. */
@@ -72,10 +72,10 @@ final class QueryIndex {
         return unions.isEmpty() ? Optional.empty() : Optional.of(new QueryIndex(List.copyOf(unions), slots));
     }
 
-    /** Whether the DFA for parameter {@code name}'s regexes has spent its budget; false when there is none. */
-    boolean exhausted(String name) {
+    /** Whether the DFA for parameter {@code name}'s regexes rests; false when there is none. */
+    boolean resting(String name) {
         return unions.stream()
-                .anyMatch(union -> union.name().equals(name) && union.dfa().exhausted());
+                .anyMatch(union -> union.name().equals(name) && union.dfa().resting());
     }
 
     /** Checks parts for one evaluation of {@code request}, reading each parameter's values at most once. */
@@ -89,7 +89,7 @@ final class QueryIndex {
      * condition that asks, as it would without the index.
      */
     private final class Answers implements Rule.PartCheck {
-        /** Stands for "ask the condition itself": the DFA's budget is spent. */
+        /** Stands for "ask the condition itself": the DFA rests. */
         private static final long[] UNKNOWN = new long[0];
 
         private final RequestView request;

@@ -13,8 +13,9 @@ import java.util.Optional;
  * RE2/J. Rules whose method list excludes the request's method are then set aside, so that
  * what remains are the rules whose first two parts hold.
  *
- * <p>Memory is bounded by {@link #DFA_BUDGET}; once it is spent, {@link #matching} answers null
- * and limits are evaluated rule after rule, as without an index.
+ * <p>Memory is bounded by {@link #DFA_BUDGET}. When it is spent the DFA starts again with no
+ * states; while it rests (see {@link LazyDfa}), {@link #matching} answers null and limits are
+ * evaluated rule after rule, as without an index.
  */
 final class RuleIndex {
     /** Largest union NFA, in instructions (about 5000 rules of realistic size). */
@@ -23,7 +24,7 @@ final class RuleIndex {
     /**
      * Memory of the union DFA, in ints (16 MiB). A state holds about two instructions per rule
      * whose regex starts with {@code .*}, so 1000 such rules leave room for about 2000 states
-     * (some 30 URLs of distinct shape); limits of a few dozen rules never come near it.
+     * (some 30 URLs of distinct shape) before it starts again; limits of a few dozen rules never come near it.
      */
     static final long DFA_BUDGET = 4L * 1024 * 1024;
 
@@ -90,7 +91,7 @@ final class RuleIndex {
     /**
      * The rules that allow {@code method} (or name none) and whose URL regex matches all of
      * {@code url}, as a bit set over rule positions (0-based; bit {@code i} of word {@code i /
-     * 64}). Null when the DFA's budget is spent.
+     * 64}). Null while the DFA rests.
      */
     long[] matching(String url, String method) {
         LazyDfa.State end = dfa.run(url);
@@ -114,9 +115,9 @@ final class RuleIndex {
         return all;
     }
 
-    /** Whether the DFA's budget is spent, so that every answer is null. */
-    boolean exhausted() {
-        return dfa.exhausted();
+    /** Whether the DFA rests, so that every answer is null. */
+    boolean resting() {
+        return dfa.resting();
     }
 
     /** The first position at or after {@code from} in {@code positions}, or -1. */

@@ -10,6 +10,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -51,8 +52,55 @@ class LazyDfaConcurrencyTest {
         } finally {
             pool.shutdownNow();
         }
-        assertThat(regex.dfa().orElseThrow().exhausted())
+        assertThat(regex.dfa().orElseThrow().generations())
                 .as("the states fit the budget")
-                .isFalse();
+                .isEqualTo(1);
+    }
+    /**
+     * Threads that are walking states when another thread drops them all (the budget spent) must
+     * still get right answers: a dropped state stands for its NFA set as before, and what it lacks
+     * is built into the new generation.
+     */
+    @Test
+    void threadsWalkingStatesThatAnotherThreadDropsGetRe2jAnswers() throws Exception {
+        String source = "(a|b)*a(a|b){7}c?";
+        Program program = Program.compile(List.of(RegexSubsetParser.parse(source)), Regex.MAX_INSTRUCTIONS)
+                .orElseThrow();
+        // A clock a rest time ahead at every reading: each generation is old enough to be
+        // replaced, so the DFA never rests and a small budget turns generations over all the time.
+        AtomicLong clock = new AtomicLong();
+        LazyDfa dfa = new LazyDfa(program, 2_000, () -> clock.addAndGet(LazyDfa.REST_NANOS));
+        Pattern reference = Pattern.compile(source);
+        ExecutorService pool = Executors.newFixedThreadPool(THREADS);
+        try {
+            List<Future<Integer>> results = new ArrayList<>();
+            for (int t = 0; t < THREADS; t++) {
+                long seed = 100 + t;
+                Callable<Integer> task = () -> {
+                    SplittableRandom random = new SplittableRandom(seed);
+                    int wrong = 0;
+                    for (int i = 0; i < 20_000; i++) {
+                        StringBuilder input = new StringBuilder();
+                        for (int n = random.nextInt(20); n > 0; n--) {
+                            input.append("abc".charAt(random.nextInt(3)));
+                        }
+                        LazyDfa.State end = dfa.run(input.toString());
+                        if (end == null || (end.matches() != null) != reference.matches(input.toString())) {
+                            wrong++;
+                        }
+                    }
+                    return wrong;
+                };
+                results.add(pool.submit(task));
+            }
+            for (Future<Integer> result : results) {
+                assertThat(result.get()).as("answers missing or wrong").isZero();
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(dfa.generations())
+                .as("generations turned over while the threads ran")
+                .isGreaterThan(10);
     }
 }
