@@ -40,7 +40,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 5, time = 2)
 @Fork(1)
 public class LimitsBenchmark {
-    private static final String GATEWAY = "https://jira.example.com";
+    static final String GATEWAY = "https://jira.example.com";
 
     @Param({"10", "20", "100", "1000"})
     int rules;
@@ -143,7 +143,7 @@ public class LimitsBenchmark {
     @Setup
     public void setUp() {
         System.setProperty(Regex.ENGINE_PROPERTY, engine);
-        limits = LimitsParser.parse(shape.equals("mixed") ? mixedText(rules) : limitsText(rules));
+        limits = LimitsParser.parse(text(shape, rules));
         first = request(0);
         last = request(rules - 1);
         denied = SampleRequest.of("DELETE", GATEWAY + "/rest/api/2/issue/P0-17", null);
@@ -154,7 +154,17 @@ public class LimitsBenchmark {
 
     /** A request allowed by the rule at {@code index} of this shape. */
     private GatewayRequestView request(int index) {
-        return shape.equals("mixed") ? mixedAllowedBy(index, rules) : allowedBy(index);
+        return allowedBy(shape, index, rules);
+    }
+
+    /** The limits text of {@code count} rules of {@code shape}: {@code cycle} or {@code mixed}. */
+    static String text(String shape, int count) {
+        return shape.equals("mixed") ? mixedText(count) : limitsText(count);
+    }
+
+    /** A request allowed by the rule at {@code index} (the first or, for {@code mixed}, the last) of {@link #text}. */
+    static GatewayRequestView allowedBy(String shape, int index, int count) {
+        return shape.equals("mixed") ? mixedAllowedBy(index, count) : allowedBy(index);
     }
 
     /** The decision must be by rule {@code number}, or a denial when it is 0. */

@@ -35,7 +35,6 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 5, time = 2)
 @Fork(1)
 public class LimitsRecoveryBenchmark {
-    private static final String GATEWAY = "https://jira.example.com";
     private static final int FLOOD = 5000;
     private static final long QUIET_MILLIS = 11_000;
     /**
@@ -69,8 +68,8 @@ public class LimitsRecoveryBenchmark {
     @Setup
     public void setUp() throws InterruptedException {
         boolean mixed = shape.equals("mixed");
-        limits = LimitsParser.parse(mixed ? LimitsBenchmark.mixedText(rules) : LimitsBenchmark.limitsText(rules));
-        last = mixed ? LimitsBenchmark.mixedAllowedBy(rules - 1, rules) : LimitsBenchmark.allowedBy(rules - 1);
+        limits = LimitsParser.parse(LimitsBenchmark.text(shape, rules));
+        last = LimitsBenchmark.allowedBy(shape, rules - 1, rules);
         LimitsBenchmark.check(limits.evaluate(last), rules);
         if (history.equals("flood")) {
             SplittableRandom random = new SplittableRandom(1);
@@ -82,7 +81,7 @@ public class LimitsRecoveryBenchmark {
                         (mixed ? "Q" : "P") + number,
                         random.nextInt(1_000_000),
                         number);
-                Decision decision = limits.evaluate(SampleRequest.of("PATCH", GATEWAY + path, null));
+                Decision decision = limits.evaluate(SampleRequest.of("PATCH", LimitsBenchmark.GATEWAY + path, null));
                 if (decision.allowed()) {
                     throw new IllegalStateException("benchmark setup is wrong: the flood is allowed: " + path);
                 }
