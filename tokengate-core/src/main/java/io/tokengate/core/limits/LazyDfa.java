@@ -95,8 +95,8 @@ final class LazyDfa {
     /**
      * The state after reading all of {@code input}: its {@link State#matches()} are the regexes
      * that match {@code input} in full. Null when the DFA rests (see the class comment); ask the
-     * reference matcher then. Code points, not chars, are the unit, as RE2/J reads a String (a lone surrogate
-     * counts as one code point).
+     * reference matcher then. Code points, not chars, are the unit, as RE2/J reads a String (a lone
+     * surrogate counts as one code point).
      */
     State run(String input) {
         State state = start;
