@@ -25,12 +25,13 @@
 # connections: req/s, p99, the ratio to the baseline and each JVM's CPU time per request (user +
 # system, from /proc). Then every configuration is measured at 1 connection, paced as in
 # bench/gateway.sh (1 ms between a response and the next request), in interleaved rounds of 10 s
-# (--paced-rounds, default 3): p50, p99 and the p99 each adds over direct in the same round, the
-# unloaded latency each stack sets. Prints and writes bench/results/floor.md, floor-runs.tsv and
-# floor-paced.tsv. Any non-2xx answer fails the run, except netty-work's 503s for want of audit
-# room, which are counted as refused and left out of its req/s. --syscalls adds each JVM's system
-# calls per request (perf stat on the syscall tracepoints during 10 s of load; Debian:
-# linux-perf). About 14 minutes plus the build; loopback only; everything started is stopped.
+# (--paced-rounds, default 3; 0 leaves them out): p50, p99 and the p99 each adds over direct in
+# the same round, the unloaded latency each stack sets. Prints and writes bench/results/floor.md,
+# floor-runs.tsv and floor-paced.tsv. Any non-2xx answer fails the run, except netty-work's 503s
+# for want of audit room, which are counted as refused and left out of its req/s. --syscalls adds
+# each JVM's system calls per request (perf stat on the syscall tracepoints during 10 s of load;
+# Debian: linux-perf). About 14 minutes plus the build; loopback only; everything started is
+# stopped.
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -48,7 +49,7 @@ while [ $# -gt 0 ]; do
     --no-install) install=false ;;
     --no-build) build=false ;;
     --out) out=$2; shift ;;
-    -h|--help) sed -n '2,33p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,34p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "floor: unknown option $1 (see --help)" >&2; exit 64 ;;
   esac
   shift
@@ -191,11 +192,13 @@ paced() {
       exit errors > 0
     }' <<<"$result" || die "$c answered with errors (paced)"
 }
-# 3 s of warm-up each at 1 connection first: the JVMs have only run at 64 connections so far.
-for c in "${configs[@]}"; do
-  BENCH_PAUSE_MS=$pause_ms wrk -t1 -c1 -d3s -s "$bench/report.lua" -H "Authorization: ${auth[$c]}" "${url[$c]}" >/dev/null
-done
-for r in $(seq 1 "$paced_rounds"); do for c in "${configs[@]}"; do paced "$c" "$r"; done; done
+if [ "$paced_rounds" -gt 0 ]; then
+  # 3 s of warm-up each at 1 connection first: the JVMs have only run at 64 connections so far.
+  for c in "${configs[@]}"; do
+    BENCH_PAUSE_MS=$pause_ms wrk -t1 -c1 -d3s -s "$bench/report.lua" -H "Authorization: ${auth[$c]}" "${url[$c]}" >/dev/null
+  done
+  for r in $(seq 1 "$paced_rounds"); do for c in "${configs[@]}"; do paced "$c" "$r"; done; done
+fi
 
 calls=""
 if $syscalls; then
@@ -268,16 +271,18 @@ paced_added() { # config $1's paced p99 less direct's in the same round, in ms
     printf '| %s | %s | %s | %s | %s | %s | %s |\n' "$c" "$(column "$c" 3)" "$(column "$c" 4 | awk '{ printf "%.2f", $1 / 1000 }')" \
       "$(ratio "$c" 3)" "$(ratio "$c" 4)" "$(column "$c" 5)" "$(column "$c" 6)"
   done
-  echo
-  echo "At 1 connection, paced ($pause_ms ms between a response and the next request), $paced_rounds interleaved rounds of 10 s;"
-  echo "medians over the rounds, the added p99 the median of each round's p99 less direct's in that round (floor-paced.tsv):"
-  echo
-  echo "| configuration | p50 ms | p99 ms | added p99 over direct, ms |"
-  echo "|---|---:|---:|---:|"
-  for c in "${configs[@]}"; do
-    printf '| %s | %s | %s | %s |\n' "$c" "$(paced_column "$c" 3)" "$(paced_column "$c" 4)" \
-      "$([ "$c" = direct ] && echo "—" || paced_added "$c")"
-  done
+  if [ "$paced_rounds" -gt 0 ]; then
+    echo
+    echo "At 1 connection, paced ($pause_ms ms between a response and the next request), $paced_rounds interleaved rounds of 10 s;"
+    echo "medians over the rounds, the added p99 the median of each round's p99 less direct's in that round (floor-paced.tsv):"
+    echo
+    echo "| configuration | p50 ms | p99 ms | added p99 over direct, ms |"
+    echo "|---|---:|---:|---:|"
+    for c in "${configs[@]}"; do
+      printf '| %s | %s | %s | %s |\n' "$c" "$(paced_column "$c" 3)" "$(paced_column "$c" 4)" \
+        "$([ "$c" = direct ] && echo "—" || paced_added "$c")"
+    done
+  fi
   echo
   echo "$audit_check"
   if [ -n "$calls" ]; then
