@@ -33,6 +33,8 @@ final class Exchange {
     AuditSlot slot;
     /** What {@link #credentials(String)} parsed; null until then, and when it is malformed. */
     private Credentials credentials;
+    /** Whether {@link #credentials(String)} has parsed the header, malformed or not. */
+    private boolean credentialsParsed;
     /** The authenticated token; null until {@link TokenAuthenticator#authenticate} accepts it. */
     VerifiedToken token;
     /**
@@ -72,12 +74,14 @@ final class Exchange {
     }
 
     /**
-     * The request's Authorization header, parsed on first use and kept: the fast path, the full
-     * authentication and a refusal's audit record all read the same header.
+     * The request's Authorization header, parsed on first use and kept, malformed or not (then
+     * null): the fast path, the full authentication and a refusal's audit record all read the same
+     * header.
      */
     Credentials credentials(String authorization) {
-        if (credentials == null) {
+        if (!credentialsParsed) {
             credentials = Credentials.parse(authorization).orElse(null);
+            credentialsParsed = true;
         }
         return credentials;
     }
