@@ -243,19 +243,17 @@ cp "$paced" "$out/floor-paced.tsv"
 median() { # the median of a list of numbers on stdin
   sort -g | awk '{ v[NR] = $1 } END { if (NR) print (NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2) }'
 }
-column() { # column $2 over the rounds of config $1
-  awk -F'\t' -v c="$1" -v col="$2" '$1 == c && $col != "" { print $col }' "$runs" | median
+column() { # column $2 over the rounds of config $1, in $3 (default the loaded runs)
+  awk -F'\t' -v c="$1" -v col="$2" '$1 == c && $col != "" { print $col }' "${3:-$runs}" | median
 }
+ms() { awk '{ printf "%.2f", $1 / 1000 }'; } # microseconds on stdin, as milliseconds
 ratio() { # column $2 of config $1 divided by the baseline's in the same round: the machine's drift cancels
   awk -F'\t' -v c="$1" -v col="$2" '$1 == "baseline" { b[$2] = $col } $1 == c { v[$2] = $col }
     END { for (r in v) printf "%.2f\n", v[r] / b[r] }' "$runs" | median
 }
-paced_column() { # column $2 of config $1 over the paced rounds, in ms
-  awk -F'\t' -v c="$1" -v col="$2" '$1 == c { print $col }' "$paced" | median | awk '{ printf "%.2f", $1 / 1000 }'
-}
 paced_added() { # config $1's paced p99 less direct's in the same round, in ms
   awk -F'\t' -v c="$1" '$1 == "direct" { d[$2] = $4 } $1 == c { v[$2] = $4 }
-    END { for (r in v) printf "%.3f\n", (v[r] - d[r]) / 1000 }' "$paced" | median | awk '{ printf "%.2f", $1 }'
+    END { for (r in v) print v[r] - d[r] }' "$paced" | median | ms
 }
 {
   echo "# Floor of each HTTP stack, $(date -u +%Y-%m-%dT%H:%MZ)"
@@ -268,7 +266,7 @@ paced_added() { # config $1's paced p99 less direct's in the same round, in ms
   echo "| configuration | req/s | p99 ms | req/s ÷ baseline | p99 ÷ baseline | CPU µs per request | RSS MiB |"
   echo "|---|---:|---:|---:|---:|---:|---:|"
   for c in "${configs[@]}"; do
-    printf '| %s | %s | %s | %s | %s | %s | %s |\n' "$c" "$(column "$c" 3)" "$(column "$c" 4 | awk '{ printf "%.2f", $1 / 1000 }')" \
+    printf '| %s | %s | %s | %s | %s | %s | %s |\n' "$c" "$(column "$c" 3)" "$(column "$c" 4 | ms)" \
       "$(ratio "$c" 3)" "$(ratio "$c" 4)" "$(column "$c" 5)" "$(column "$c" 6)"
   done
   if [ "$paced_rounds" -gt 0 ]; then
@@ -279,7 +277,7 @@ paced_added() { # config $1's paced p99 less direct's in the same round, in ms
     echo "| configuration | p50 ms | p99 ms | added p99 over direct, ms |"
     echo "|---|---:|---:|---:|"
     for c in "${configs[@]}"; do
-      printf '| %s | %s | %s | %s |\n' "$c" "$(paced_column "$c" 3)" "$(paced_column "$c" 4)" \
+      printf '| %s | %s | %s | %s |\n' "$c" "$(column "$c" 3 "$paced" | ms)" "$(column "$c" 4 "$paced" | ms)" \
         "$([ "$c" = direct ] && echo "—" || paced_added "$c")"
     done
   fi

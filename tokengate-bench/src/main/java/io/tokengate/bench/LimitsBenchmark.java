@@ -162,6 +162,21 @@ public class LimitsBenchmark {
         return shape.equals("mixed") ? mixedText(count) : limitsText(count);
     }
 
+    /** The project keys that {@link #text}{@code (shape, count)} names, each once, in rule order. */
+    static List<String> projects(String shape, int count) {
+        List<String> keys = new ArrayList<>();
+        if (shape.equals("mixed")) {
+            for (int i = 0; i < count; i += MIXED.size()) {
+                keys.add("Q" + i / MIXED.size());
+            }
+        } else {
+            for (int i = 0; i < count; i++) {
+                keys.add("P" + i);
+            }
+        }
+        return keys;
+    }
+
     /** A request allowed by the rule at {@code index} (the first or, for {@code mixed}, the last) of {@link #text}. */
     static GatewayRequestView allowedBy(String shape, int index, int count) {
         return shape.equals("mixed") ? mixedAllowedBy(index, count) : allowedBy(index);

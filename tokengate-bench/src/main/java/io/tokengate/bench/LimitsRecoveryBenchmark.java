@@ -5,6 +5,7 @@ import io.tokengate.core.limits.Limits;
 import io.tokengate.core.limits.LimitsParser;
 import io.tokengate.server.request.GatewayRequestView;
 import io.tokengate.server.request.SampleRequest;
+import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -67,18 +68,17 @@ public class LimitsRecoveryBenchmark {
 
     @Setup
     public void setUp() throws InterruptedException {
-        boolean mixed = shape.equals("mixed");
         limits = LimitsParser.parse(LimitsBenchmark.text(shape, rules));
         last = LimitsBenchmark.allowedBy(shape, rules - 1, rules);
         LimitsBenchmark.check(limits.evaluate(last), rules);
         if (history.equals("flood")) {
             SplittableRandom random = new SplittableRandom(1);
-            int projects = mixed ? rules / 20 : rules;
+            List<String> projects = LimitsBenchmark.projects(shape, rules);
             for (int i = 0; i < FLOOD; i++) {
-                int number = random.nextInt(projects);
+                int number = random.nextInt(projects.size());
                 String path = String.format(
                         FLOOD_PATHS[random.nextInt(FLOOD_PATHS.length)],
-                        (mixed ? "Q" : "P") + number,
+                        projects.get(number),
                         random.nextInt(1_000_000),
                         number);
                 Decision decision = limits.evaluate(SampleRequest.of("PATCH", LimitsBenchmark.GATEWAY + path, null));
