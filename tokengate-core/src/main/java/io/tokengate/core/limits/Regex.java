@@ -13,9 +13,9 @@ import java.util.Optional;
  * <p>RE2/J defines the syntax and the answers. A regex in the subset that {@link
  * RegexSubsetParser} reads is also compiled to a {@link LazyDfa}, which gives the same answers in
  * a single pass without RE2/J's NFA simulation; RE2/J answers for every other regex and whenever
- * the DFA rests after spending its memory budget too fast. Setting the system property {@value #ENGINE_PROPERTY} to
- * {@code re2j} before limits are parsed switches the DFA off (a baseline for benchmarks, and a
- * way out should it ever be suspected).
+ * the DFA rests after spending its memory budget too fast. Setting the system property {@value
+ * #ENGINE_PROPERTY} to {@code re2j} before limits are parsed switches the DFA off (a baseline for
+ * benchmarks, and a way out should it ever be suspected).
  *
  * <p>Equality and {@link #toString()} use the source text.
  */
