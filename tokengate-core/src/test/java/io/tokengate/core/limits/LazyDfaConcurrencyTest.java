@@ -11,6 +11,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Predicate;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -25,37 +26,14 @@ class LazyDfaConcurrencyTest {
         String source = "(a|b)*a(a|b){7}c?";
         Regex regex = Regex.compile(source);
         Pattern reference = Pattern.compile(source);
-        ExecutorService pool = Executors.newFixedThreadPool(THREADS);
-        try {
-            List<Future<Integer>> results = new ArrayList<>();
-            for (int t = 0; t < THREADS; t++) {
-                long seed = t;
-                Callable<Integer> task = () -> {
-                    SplittableRandom random = new SplittableRandom(seed);
-                    int disagreements = 0;
-                    for (int i = 0; i < 20_000; i++) {
-                        StringBuilder input = new StringBuilder();
-                        for (int n = random.nextInt(20); n > 0; n--) {
-                            input.append("abc".charAt(random.nextInt(3)));
-                        }
-                        if (regex.matchesFully(input.toString()) != reference.matches(input.toString())) {
-                            disagreements++;
-                        }
-                    }
-                    return disagreements;
-                };
-                results.add(pool.submit(task));
-            }
-            for (Future<Integer> result : results) {
-                assertThat(result.get()).isZero();
-            }
-        } finally {
-            pool.shutdownNow();
-        }
+
+        assertThat(wrongAnswers(0, input -> regex.matchesFully(input) == reference.matches(input)))
+                .isZero();
         assertThat(regex.dfa().orElseThrow().generations())
                 .as("the states fit the budget")
                 .isEqualTo(1);
     }
+
     /**
      * Threads that are walking states when another thread drops them all (the budget spent) must
      * still get right answers: a dropped state stands for its NFA set as before, and what it lacks
@@ -71,21 +49,37 @@ class LazyDfaConcurrencyTest {
         AtomicLong clock = new AtomicLong();
         LazyDfa dfa = new LazyDfa(program, 2_000, () -> clock.addAndGet(LazyDfa.REST_NANOS));
         Pattern reference = Pattern.compile(source);
+
+        int wrong = wrongAnswers(100, input -> {
+            LazyDfa.State end = dfa.run(input);
+            return end != null && (end.matches() != null) == reference.matches(input);
+        });
+
+        assertThat(wrong).as("answers missing or wrong").isZero();
+        assertThat(dfa.generations())
+                .as("generations turned over while the threads ran")
+                .isGreaterThan(10);
+    }
+
+    /**
+     * {@link #THREADS} threads at once, each asking {@code right} about 20 000 random inputs of a,
+     * b and c (thread {@code t} seeded with {@code seed + t}); the answers it found wrong, in all.
+     */
+    private static int wrongAnswers(long seed, Predicate<String> right) throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(THREADS);
         try {
             List<Future<Integer>> results = new ArrayList<>();
             for (int t = 0; t < THREADS; t++) {
-                long seed = 100 + t;
+                long threadSeed = seed + t;
                 Callable<Integer> task = () -> {
-                    SplittableRandom random = new SplittableRandom(seed);
+                    SplittableRandom random = new SplittableRandom(threadSeed);
                     int wrong = 0;
                     for (int i = 0; i < 20_000; i++) {
                         StringBuilder input = new StringBuilder();
                         for (int n = random.nextInt(20); n > 0; n--) {
                             input.append("abc".charAt(random.nextInt(3)));
                         }
-                        LazyDfa.State end = dfa.run(input.toString());
-                        if (end == null || (end.matches() != null) != reference.matches(input.toString())) {
+                        if (!right.test(input.toString())) {
                             wrong++;
                         }
                     }
@@ -93,14 +87,13 @@ class LazyDfaConcurrencyTest {
                 };
                 results.add(pool.submit(task));
             }
+            int wrong = 0;
             for (Future<Integer> result : results) {
-                assertThat(result.get()).as("answers missing or wrong").isZero();
+                wrong += result.get();
             }
+            return wrong;
         } finally {
             pool.shutdownNow();
         }
-        assertThat(dfa.generations())
-                .as("generations turned over while the threads ran")
-                .isGreaterThan(10);
     }
 }
