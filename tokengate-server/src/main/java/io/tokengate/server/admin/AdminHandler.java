@@ -5,6 +5,7 @@ import io.tokengate.server.config.TokengateConfig;
 import io.tokengate.server.gateway.LoginThrottle;
 import io.tokengate.server.http.ErrorResponse;
 import io.tokengate.server.http.RequestIds;
+import io.tokengate.server.http.UnreadBody;
 import io.tokengate.server.users.CachedIdentity;
 import io.tokengate.server.users.IdentitySource;
 import io.tokengate.server.users.JiraIdentity;
@@ -143,7 +144,9 @@ public final class AdminHandler extends Handler.Abstract {
     }
 
     @Override
-    public boolean handle(Request request, Response response, Callback callback) {
+    public boolean handle(Request request, Response plain, Callback callback) {
+        // Endpoints read a body, if at all, before they answer; many answer without reading it.
+        Response response = UnreadBody.skippedOnCommit(plain);
         String requestId = RequestIds.next();
         response.getHeaders().put("X-Request-Id", requestId);
         String path = Request.getPathInContext(request);

@@ -28,8 +28,12 @@ public final class ErrorResponse {
         return json.append("\"}").toString();
     }
 
-    /** Sends the error and completes {@code callback}; headers already set on the response stay. */
+    /**
+     * Sends the error and completes {@code callback}; headers already set on the response stay. What
+     * has arrived of a request body is skipped first: see {@link UnreadBody}.
+     */
     public static void send(Response response, Callback callback, int status, String message, String requestId) {
+        UnreadBody.skip(response);
         response.setStatus(status);
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json;charset=utf-8");
         response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
