@@ -3,6 +3,7 @@ package io.tokengate.server.http;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tokengate.core.token.TokenSpec;
+import io.tokengate.demo.DemoJira;
 import io.tokengate.server.GatewayFixture;
 import io.tokengate.store.UserRole;
 import java.io.ByteArrayOutputStream;
@@ -37,13 +38,19 @@ class UnreadBodyIT {
 
     static GatewayFixture gw;
     static String readOnly;
+    static String inspecting;
 
     @BeforeAll
     static void start() {
-        gw = GatewayFixture.start(home);
+        gw = GatewayFixture.start(
+                home, Map.of("body.inspect.max", String.valueOf(BODY.length() - 1)), DemoJira.Options.defaults());
         gw.server.localUsers().add("alice", "alice@example.com", null, UserRole.USER, "alice-password".toCharArray());
         readOnly =
                 gw.basic("admin", TokenSpec.bound("read only", "admin", "admin").withLimits("[get].*"));
+        inspecting = gw.basic(
+                "admin",
+                TokenSpec.bound("filters", "admin", "admin")
+                        .withLimits("[get].*\n.*/rest/api/2/filter[JsonData::editable==false]"));
     }
 
     @AfterAll
@@ -75,6 +82,12 @@ class UnreadBodyIT {
                                 + GatewayFixture.basic("admin", "not-the-secret"),
                         "GET /rest/api/2/issue/AAA-1 HTTP/1.1\r\nAuthorization: " + readOnly,
                         401),
+                new Refusal(
+                        "gateway, a body too large to inspect",
+                        false,
+                        "POST /rest/api/2/filter HTTP/1.1\r\nAuthorization: " + inspecting,
+                        "GET /rest/api/2/issue/AAA-1 HTTP/1.1\r\nAuthorization: " + inspecting,
+                        413),
                 new Refusal(
                         "admin plane, a user managing users",
                         true,
