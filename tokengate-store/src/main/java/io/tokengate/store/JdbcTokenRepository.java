@@ -2,6 +2,7 @@ package io.tokengate.store;
 
 import io.tokengate.core.token.IpAllowList;
 import io.tokengate.core.token.Token;
+import io.tokengate.core.token.TokenCursor;
 import io.tokengate.core.token.TokenDigest;
 import io.tokengate.core.token.TokenId;
 import io.tokengate.core.token.TokenPage;
@@ -96,28 +97,44 @@ final class JdbcTokenRepository implements TokenRepository {
                 args.add(now);
             }
         });
+        // A page after a cursor holds the tokens older than it in the order (created_at, id), which
+        // the index tokens_created walks; one scan counts them and all the matching tokens, so the
+        // page's offset is the difference.
+        Optional<TokenCursor> cursor = query.after();
+        String afterCursor = "(t.created_at < ? OR (t.created_at = ? AND t.id < ?))";
+        List<Object> afterArgs = cursor.<List<Object>>map(
+                        at -> List.of(at.createdAt(), at.createdAt(), at.id().value()))
+                .orElse(List.of());
         return db.read("listing tokens", c -> {
             long total;
-            try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM tokens t" + where)) {
-                bind(ps, args);
+            long following;
+            try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(*), "
+                    + (cursor.isPresent() ? "COUNT(CASE WHEN " + afterCursor + " THEN 1 END)" : "0") + " FROM tokens t"
+                    + where)) {
+                bind(ps, concat(afterArgs, args));
                 try (ResultSet rs = ps.executeQuery()) {
                     rs.next();
                     total = rs.getLong(1);
+                    following = rs.getLong(2);
                 }
             }
             List<Token> tokens = new ArrayList<>();
-            try (PreparedStatement ps = c.prepareStatement(
-                    SELECT + where + " ORDER BY t.created_at DESC, t.id DESC OFFSET ? ROWS FETCH NEXT ? ROWS ONLY")) {
-                int next = bind(ps, args);
+            try (PreparedStatement ps =
+                    c.prepareStatement(SELECT + where + (cursor.isPresent() ? " AND " + afterCursor : "")
+                            + " ORDER BY t.created_at DESC, t.id DESC OFFSET ? ROWS FETCH NEXT ? ROWS ONLY")) {
+                int next = bind(ps, concat(args, afterArgs));
                 ps.setInt(next, query.offset());
-                ps.setInt(next + 1, query.limit());
+                ps.setInt(next + 1, query.limit() + 1);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
                         tokens.add(token(rs));
                     }
                 }
             }
-            return new TokenPage(tokens, query.offset(), query.limit(), total);
+            boolean more = tokens.size() > query.limit();
+            long offset = cursor.isPresent() ? total - following : query.offset();
+            return new TokenPage(
+                    more ? tokens.subList(0, query.limit()) : tokens, (int) offset, query.limit(), total, more);
         });
     }
 
@@ -236,6 +253,12 @@ final class JdbcTokenRepository implements TokenRepository {
                 return rs.next() ? Optional.of(token(rs)) : Optional.empty();
             }
         }
+    }
+
+    private static List<Object> concat(List<Object> first, List<Object> second) {
+        List<Object> all = new ArrayList<>(first);
+        all.addAll(second);
+        return all;
     }
 
     private static int bind(PreparedStatement ps, List<Object> args) throws SQLException {

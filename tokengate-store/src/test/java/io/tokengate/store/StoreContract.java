@@ -236,6 +236,52 @@ abstract class StoreContract {
         assertThat(seen).hasSize(7);
     }
 
+    /**
+     * A listing paged by cursor sees every token that stays, once, in order, however tokens are
+     * created and deleted between its pages; paged by offset, the same changes would repeat one token
+     * and skip another.
+     */
+    @Test
+    void pagesAfterACursorNeitherRepeatNorSkipWhenTokensComeAndGo() {
+        Store store = open();
+        List<TokenId> created = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            if (i % 3 == 0) {
+                clock.advance(Duration.ofSeconds(1)); // the others share a creation time with a neighbour
+            }
+            created.add(store.tokens()
+                    .create(TokenSpec.unbound("paged " + i, "admin"))
+                    .token()
+                    .id());
+        }
+        List<TokenId> newestFirst = ids(store.tokens().list(TokenQuery.all()));
+
+        TokenPage first = store.tokens().list(TokenQuery.all().page(0, 3));
+        clock.advance(Duration.ofSeconds(1));
+        store.tokens().create(TokenSpec.unbound("created meanwhile", "admin"));
+        store.tokens().delete(newestFirst.get(4)); // not seen yet
+        TokenPage second =
+                store.tokens().list(TokenQuery.all().pageAfter(first.next().orElseThrow(), 3));
+        store.tokens().delete(newestFirst.get(6)); // the cursor's own token, already seen
+        TokenPage third =
+                store.tokens().list(TokenQuery.all().pageAfter(second.next().orElseThrow(), 3));
+
+        List<TokenId> seen = new ArrayList<>(ids(first));
+        seen.addAll(ids(second));
+        seen.addAll(ids(third));
+        List<TokenId> expected = new ArrayList<>(newestFirst);
+        expected.remove(4);
+        assertThat(seen).containsExactlyElementsOf(expected);
+        assertThat(created).containsExactlyInAnyOrderElementsOf(newestFirst);
+        assertThat(second.offset())
+                .as("the new token and the first page come before it")
+                .isEqualTo(4);
+        assertThat(third.offset()).isEqualTo(6);
+        assertThat(third.hasMore()).isFalse();
+        assertThat(third.next()).isEmpty();
+        assertThat(second.hasMore()).isTrue();
+    }
+
     private static List<TokenId> ids(TokenPage page) {
         return page.tokens().stream().map(Token::id).toList();
     }

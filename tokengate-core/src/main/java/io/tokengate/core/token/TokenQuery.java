@@ -9,13 +9,15 @@ import java.util.Optional;
  * @param boundUser only tokens bound to this user (case-insensitive)
  * @param status only tokens in this status, judged now
  * @param nameContains only tokens whose name contains this text (case-insensitive)
- * @param offset tokens to skip
+ * @param after start just after this place in the order (a previous page's {@link TokenPage#next()})
+ * @param offset tokens to skip; 0 when the page starts {@code after} a place
  * @param limit page size, 1 to {@value #MAX_LIMIT}
  */
 public record TokenQuery(
         Optional<String> boundUser,
         Optional<TokenStatus> status,
         Optional<String> nameContains,
+        Optional<TokenCursor> after,
         int offset,
         int limit) {
     public static final int MAX_LIMIT = 1000;
@@ -25,8 +27,12 @@ public record TokenQuery(
         Objects.requireNonNull(boundUser, "boundUser");
         Objects.requireNonNull(status, "status");
         Objects.requireNonNull(nameContains, "nameContains");
+        Objects.requireNonNull(after, "after");
         if (offset < 0) {
             throw new IllegalArgumentException("offset must not be negative, got " + offset);
+        }
+        if (after.isPresent() && offset != 0) {
+            throw new IllegalArgumentException("a page starts after a place or at an offset, not both");
         }
         if (limit < 1 || limit > MAX_LIMIT) {
             throw new IllegalArgumentException("limit must be from 1 to " + MAX_LIMIT + ", got " + limit);
@@ -35,22 +41,28 @@ public record TokenQuery(
 
     /** Every token, first page. */
     public static TokenQuery all() {
-        return new TokenQuery(Optional.empty(), Optional.empty(), Optional.empty(), 0, DEFAULT_LIMIT);
+        return new TokenQuery(Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), 0, DEFAULT_LIMIT);
     }
 
     public TokenQuery withBoundUser(String user) {
-        return new TokenQuery(Optional.of(user), status, nameContains, offset, limit);
+        return new TokenQuery(Optional.of(user), status, nameContains, after, offset, limit);
     }
 
     public TokenQuery withStatus(TokenStatus status) {
-        return new TokenQuery(boundUser, Optional.of(status), nameContains, offset, limit);
+        return new TokenQuery(boundUser, Optional.of(status), nameContains, after, offset, limit);
     }
 
     public TokenQuery withNameContaining(String text) {
-        return new TokenQuery(boundUser, status, Optional.of(text), offset, limit);
+        return new TokenQuery(boundUser, status, Optional.of(text), after, offset, limit);
     }
 
+    /** The page of {@code limit} tokens that skips the first {@code offset}. */
     public TokenQuery page(int offset, int limit) {
-        return new TokenQuery(boundUser, status, nameContains, offset, limit);
+        return new TokenQuery(boundUser, status, nameContains, Optional.empty(), offset, limit);
+    }
+
+    /** The page of {@code limit} tokens that starts just after {@code cursor}. */
+    public TokenQuery pageAfter(TokenCursor cursor, int limit) {
+        return new TokenQuery(boundUser, status, nameContains, Optional.of(cursor), 0, limit);
     }
 }

@@ -6,6 +6,7 @@ import io.tokengate.core.audit.AuditKind;
 import io.tokengate.core.token.CreatedToken;
 import io.tokengate.core.token.Expiry;
 import io.tokengate.core.token.Token;
+import io.tokengate.core.token.TokenCursor;
 import io.tokengate.core.token.TokenEdit;
 import io.tokengate.core.token.TokenId;
 import io.tokengate.core.token.TokenPage;
@@ -100,23 +101,22 @@ final class TokenResource {
         }
         Optional<TokenStatus> status = ex.query("status").map(TokenResource::status);
         int limit = ex.intQuery("limit", 1, TokenQuery.MAX_LIMIT).orElse(TokenQuery.DEFAULT_LIMIT);
-        Optional<Integer> offsetParam = ex.intQuery("offset", 0, Integer.MAX_VALUE);
-        Optional<String> cursor = ex.query("cursor");
-        if (offsetParam.isPresent() && cursor.isPresent()) {
+        Optional<Integer> offset = ex.intQuery("offset", 0, Integer.MAX_VALUE);
+        Optional<TokenCursor> cursor = ex.query("cursor").map(TokenResource::decodeCursor);
+        if (offset.isPresent() && cursor.isPresent()) {
             throw ApiError.badRequest("cursor", "give cursor or offset, not both");
         }
-        int offset = cursor.map(TokenResource::decodeCursor).orElse(offsetParam.orElse(0));
+        TokenQuery filters =
+                new TokenQuery(user, status, ex.query("name"), Optional.empty(), 0, TokenQuery.DEFAULT_LIMIT);
         TokenPage page = tokens.list(
-                new TokenQuery(user, status, ex.query("name"), 0, TokenQuery.DEFAULT_LIMIT).page(offset, limit));
+                cursor.isPresent() ? filters.pageAfter(cursor.get(), limit) : filters.page(offset.orElse(0), limit));
         ObjectNode json = Json.object();
         ArrayNode items = json.putArray("tokens");
         page.tokens().forEach(t -> items.add(TokenJson.of(t, clock)));
         json.put("total", page.total());
         json.put("offset", page.offset());
         json.put("limit", page.limit());
-        json.put(
-                "nextCursor",
-                page.hasMore() ? encodeCursor(page.offset() + page.tokens().size()) : null);
+        json.put("nextCursor", page.next().map(TokenResource::encodeCursor).orElse(null));
         ex.send(200, json);
     }
 
@@ -256,22 +256,25 @@ final class TokenResource {
         }
     }
 
-    static String encodeCursor(int offset) {
+    /** An opaque cursor: {@code after:<created at>/<token id>}, base64url. */
+    static String encodeCursor(TokenCursor cursor) {
         return Base64.getUrlEncoder()
                 .withoutPadding()
-                .encodeToString(("offset:" + offset).getBytes(StandardCharsets.US_ASCII));
+                .encodeToString(
+                        ("after:" + cursor.createdAt() + "/" + cursor.id().value())
+                                .getBytes(StandardCharsets.US_ASCII));
     }
 
-    static int decodeCursor(String cursor) {
+    static TokenCursor decodeCursor(String cursor) {
         try {
             String text = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.US_ASCII);
-            if (text.startsWith("offset:")) {
-                int offset = Integer.parseInt(text.substring(7));
-                if (offset >= 0) {
-                    return offset;
-                }
+            int slash = text.indexOf('/');
+            if (text.startsWith("after:") && slash > 0) {
+                return new TokenCursor(
+                        Instant.parse(text.substring("after:".length(), slash)),
+                        new TokenId(text.substring(slash + 1)));
             }
-        } catch (IllegalArgumentException e) {
+        } catch (IllegalArgumentException | DateTimeParseException e) {
             // falls through to the error below
         }
         throw ApiError.badRequest("cursor", "not a cursor from a previous page's nextCursor");

@@ -208,9 +208,11 @@ class AdminApiIT {
         Reply first = admin.get("/tokens?user=pager&limit=2");
         assertThat(first.status()).isEqualTo(200);
         assertThat(first.json().get("total").asInt()).isEqualTo(5);
+        assertThat(first.json().get("offset").asInt()).isZero();
         List<String> names = new ArrayList<>();
         first.json().get("tokens").forEach(t -> names.add(t.get("name").asText()));
         String cursor = first.json().get("nextCursor").asText();
+        admin.post("/tokens", Map.of("name", "paging-5", "user", "pager")); // newer: on no later page
         while (cursor != null) {
             Reply next = admin.get("/tokens?user=pager&limit=2&cursor=" + cursor);
             next.json().get("tokens").forEach(t -> names.add(t.get("name").asText()));
@@ -220,7 +222,7 @@ class AdminApiIT {
         }
         assertThat(names).containsExactly("paging-4", "paging-3", "paging-2", "paging-1", "paging-0");
         assertThat(admin.get("/tokens?user=pager&offset=4").json().get("tokens"))
-                .hasSize(1);
+                .hasSize(2);
         assertThat(admin.get("/tokens?user=pager&name=ing-3").json().get("tokens"))
                 .hasSize(1);
         assertThat(admin.get("/tokens?user=pager&status=revoked")
@@ -228,7 +230,12 @@ class AdminApiIT {
                         .get("total")
                         .asInt())
                 .isZero();
-        assertField(admin.get("/tokens?offset=1&cursor=" + TokenResource.encodeCursor(1)), "cursor", "not both");
+        assertField(
+                admin.get("/tokens?offset=1&cursor="
+                        + first.json().get("nextCursor").asText()),
+                "cursor",
+                "not both");
+        assertField(admin.get("/tokens?cursor=b2Zmc2V0OjI"), "cursor", "nextCursor"); // "offset:2", a cursor of old
     }
 
     @Test
