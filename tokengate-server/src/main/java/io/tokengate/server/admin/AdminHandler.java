@@ -24,13 +24,15 @@ import org.eclipse.jetty.util.Callback;
 
 /**
  * The admin plane's requests: the REST API under {@code /api/v1} (see {@code openapi.yaml} beside
- * this class), and {@code /health/live} and {@code /health/ready}.
+ * this class), the web UI that uses it ({@code /}, see {@link WebUi}), and {@code /health/live} and
+ * {@code /health/ready}.
  */
 public final class AdminHandler extends Handler.Abstract {
     private static final String API = "/api/v1/";
 
     private final Store store;
     private final ApiHandler api;
+    private final WebUi ui = new WebUi();
 
     private AdminHandler(Store store, ApiHandler api) {
         this.store = store;
@@ -152,6 +154,10 @@ public final class AdminHandler extends Handler.Abstract {
         String path = Request.getPathInContext(request);
         if (path.startsWith(API)) {
             api.handle(request, response, callback, requestId);
+            return true;
+        }
+        if (ui.serves(path)) {
+            ui.send(request, response, callback, path, requestId);
             return true;
         }
         switch (path) {

@@ -104,7 +104,7 @@ final class DemoCommand implements Callable<Integer> {
         out.println();
         out.println("  Sample Jira (upstream)  " + jira.baseUri() + "   in memory, for this demo only");
         out.println("  Gateway (data plane)    " + gateway + "   clients call this instead of Jira");
-        out.println("  Admin plane             " + server.adminUri());
+        out.println("  Admin plane             " + server.adminUri() + "/   web UI; REST API under /api/v1");
         out.println("  Admin sign-in           " + ADMIN + " / "
                 + password.orElse("(unchanged; set TOKENGATE_ADMIN_PASSWORD to reset it)"));
         out.println("  Home                    " + home.toAbsolutePath() + "   (H2 database, key file)");

@@ -1,0 +1,549 @@
+// tokengate's web UI: a client of /api/v1 like any other. Every value shown comes from the API and
+// goes into the page as text (textContent, attribute values), never as markup.
+'use strict';
+
+const state = { me: null };
+
+// ---- The API -------------------------------------------------------------------------------
+
+class ApiError extends Error {
+  constructor(status, body) {
+    super((body && body.message) || 'HTTP ' + status);
+    this.status = status;
+    this.body = body || {};
+  }
+}
+
+async function api(method, path, body) {
+  const headers = { Accept: 'application/json' };
+  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  if (state.me && state.me.csrfToken && method !== 'GET') headers['X-CSRF-Token'] = state.me.csrfToken;
+  const response = await fetch('/api/v1' + path, {
+    method,
+    headers,
+    credentials: 'same-origin',
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await response.text();
+  let json = null;
+  try {
+    json = text ? JSON.parse(text) : null;
+  } catch (e) {
+    json = { message: text };
+  }
+  if (response.status === 401 && state.me) {
+    state.me = null;
+    renderSignIn('Your session has ended; sign in again.');
+  }
+  if (!response.ok) throw new ApiError(response.status, json);
+  return json;
+}
+
+function query(params) {
+  const search = new URLSearchParams();
+  for (const [key, value] of Object.entries(params)) {
+    if (value !== undefined && value !== null && value !== '') search.set(key, value);
+  }
+  const text = search.toString();
+  return text ? '?' + text : '';
+}
+
+// ---- Building the page ---------------------------------------------------------------------
+
+/** An element with attributes (on* keys become listeners) and children (strings become text). */
+function el(tag, attributes, ...children) {
+  const node = document.createElement(tag);
+  for (const [key, value] of Object.entries(attributes || {})) {
+    if (value === undefined || value === null || value === false) continue;
+    if (key.startsWith('on')) node.addEventListener(key.substring(2), value);
+    else if (key === 'value') node.value = value;
+    else node.setAttribute(key, value === true ? '' : String(value));
+  }
+  for (const child of children.flat()) {
+    if (child === undefined || child === null || child === false) continue;
+    node.append(child instanceof Node ? child : document.createTextNode(String(child)));
+  }
+  return node;
+}
+
+function show(...nodes) {
+  const main = document.getElementById('main');
+  main.replaceChildren(...nodes);
+}
+
+function errorBox(error) {
+  const box = el('div', { class: 'error', role: 'alert' }, error.message);
+  const problems = error.body && error.body.problems;
+  if (Array.isArray(problems)) {
+    box.append(el('ul', {}, problems.map((p) => el('li', {}, describeProblem(p)))));
+  }
+  return box;
+}
+
+function describeProblem(problem) {
+  if (typeof problem !== 'object' || problem === null) return String(problem);
+  const where = problem.line ? 'line ' + problem.line + (problem.column ? ', column ' + problem.column : '') + ': ' : '';
+  return where + (problem.message || JSON.stringify(problem));
+}
+
+/** Runs an action from a button or form, showing its failure in {@code slot}. */
+async function attempt(slot, action) {
+  slot.replaceChildren();
+  try {
+    await action();
+  } catch (error) {
+    if (error instanceof ApiError && error.status === 401 && !state.me && !slot.isConnected) return;
+    slot.replaceChildren(errorBox(error));
+  }
+}
+
+function field(label, input) {
+  const id = input.id || 'f-' + Math.random().toString(36).slice(2);
+  input.id = id;
+  return el('div', {}, el('label', { for: id }, label), input);
+}
+
+function time(text) {
+  if (!text) return '—';
+  const date = new Date(text);
+  return isNaN(date) ? text : date.toLocaleString();
+}
+
+// ---- Signing in ----------------------------------------------------------------------------
+
+function renderSignIn(message) {
+  document.getElementById('nav').hidden = true;
+  document.getElementById('who').replaceChildren();
+  const user = el('input', { type: 'text', name: 'user', autocomplete: 'username', required: true });
+  const password = el('input', { type: 'password', name: 'password', autocomplete: 'current-password', required: true });
+  const slot = el('div');
+  const form = el(
+    'form',
+    { class: 'card', id: 'sign-in' },
+    el('h1', {}, 'Sign in'),
+    message ? el('div', { class: 'notice' }, message) : null,
+    field('User', user),
+    field('Password', password),
+    slot,
+    el('div', { class: 'actions' }, el('button', { type: 'submit' }, 'Sign in')),
+  );
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    attempt(slot, async () => {
+      state.me = await api('POST', '/session', { user: user.value, password: password.value });
+      await start();
+    });
+  });
+  show(form);
+}
+
+async function signOut() {
+  try {
+    await api('DELETE', '/session');
+  } finally {
+    state.me = null;
+    renderSignIn('Signed out.');
+  }
+}
+
+function renderHeader() {
+  document.getElementById('nav').hidden = false;
+  document.getElementById('nav-settings').hidden = state.me.role !== 'admin';
+  document.getElementById('who').replaceChildren(
+    el('span', {}, state.me.name + ' (' + state.me.role + (state.me.secureMode ? ', secure mode' : '') + ')'),
+    el('button', { class: 'secondary', id: 'sign-out', onclick: signOut }, 'Sign out'),
+  );
+  for (const link of document.querySelectorAll('#nav a')) {
+    link.classList.toggle('active', location.hash.startsWith(link.getAttribute('href')));
+  }
+}
+
+// ---- Tokens --------------------------------------------------------------------------------
+
+async function renderTokens(params) {
+  const filters = { status: params.get('status') || '', user: params.get('user') || '', name: params.get('name') || '' };
+  const status = el('select', { name: 'status' }, ['', 'active', 'expired', 'revoked'].map((s) =>
+    el('option', { value: s, selected: s === filters.status }, s || 'any')));
+  const user = el('input', { type: 'text', name: 'user', value: filters.user });
+  const name = el('input', { type: 'text', name: 'name', value: filters.name });
+  const form = el('form', { class: 'card row' },
+    field('Status', status),
+    state.me.role === 'admin' ? field('Bound user', user) : null,
+    field('Name contains', name),
+    el('div', {}, el('button', { type: 'submit' }, 'Filter')));
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    location.hash = '#/tokens' + query({ status: status.value, user: user.value, name: name.value });
+  });
+  const rows = el('tbody');
+  const slot = el('div');
+  const more = el('button', { class: 'secondary', hidden: true }, 'More');
+  const count = el('p');
+  show(el('h1', {}, 'Tokens'), form, slot, count,
+    el('table', { id: 'tokens' },
+      el('thead', {}, el('tr', {}, ['Name', 'Id', 'User', 'Status', 'Expires', 'Last used', 'Uses'].map((h) => el('th', {}, h)))),
+      rows),
+    el('div', { class: 'actions' }, more));
+  let cursor = null;
+  const load = () => attempt(slot, async () => {
+    const page = await api('GET', '/tokens' + query({ ...filters, limit: 50, cursor }));
+    count.textContent = page.total + (page.total === 1 ? ' token' : ' tokens');
+    for (const token of page.tokens) {
+      rows.append(el('tr', {},
+        el('td', {}, el('a', { href: '#/tokens/' + token.id }, token.name)),
+        el('td', { class: 'mono' }, token.id),
+        el('td', {}, token.unbound ? '(unbound)' : token.user),
+        el('td', { class: 'status-' + token.status }, token.status),
+        el('td', {}, time(token.expiresAt)),
+        el('td', {}, time(token.lastUsedAt)),
+        el('td', {}, String(token.useCount))));
+    }
+    cursor = page.nextCursor;
+    more.hidden = !cursor;
+  });
+  more.addEventListener('click', load);
+  await load();
+}
+
+/** The restrictions editor: a limits text, and a sample request checked against it live. */
+function limitsEditor(initial) {
+  const limits = el('textarea', { name: 'limits', spellcheck: 'false', placeholder: 'Empty: every request is allowed.\nOne rule per line, e.g. [get].*/rest/api/2/issue/.*' }, initial || '');
+  limits.value = initial || '';
+  const method = el('select', { name: 'sample-method' }, ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'].map((m) => el('option', { value: m }, m)));
+  const url = el('input', { type: 'text', name: 'sample-url', value: location.protocol + '//' + location.hostname + '/rest/api/2/myself' });
+  const body = el('textarea', { name: 'sample-body', placeholder: 'Request body (JSON), if any' });
+  const result = el('div', { id: 'check-result' });
+  const check = async () => {
+    await attempt(result, async () => {
+      const answer = await api('POST', '/check', {
+        limits: limits.value, method: method.value, url: url.value, body: body.value === '' ? undefined : body.value,
+      });
+      result.replaceChildren(el('div', { class: 'card' },
+        el('span', { class: answer.allowed ? 'allowed' : 'denied' }, answer.allowed ? 'Allowed' : 'Denied'),
+        ' — ', answer.explanation || answer.reason,
+        answer.rule ? el('div', { class: 'mono' }, 'Rule ' + answer.rule.number + ' (line ' + answer.rule.line + '): ' + answer.rule.text) : null));
+    });
+  };
+  const button = el('button', { type: 'button', class: 'secondary', id: 'check', onclick: check }, 'Test this request');
+  const node = el('div', {},
+    field('Restrictions', limits),
+    el('div', { class: 'card' },
+      el('strong', {}, 'Sample request'),
+      el('div', { class: 'row' }, field('Method', method), el('div', {}, field('URL', url))),
+      field('Body', body),
+      el('div', { class: 'actions' }, button),
+      result));
+  return { node, value: () => limits.value };
+}
+
+function renderNewToken() {
+  const name = el('input', { type: 'text', name: 'name', required: true });
+  const user = el('input', { type: 'text', name: 'user', value: state.me.role === 'admin' ? '' : state.me.name, readonly: state.me.role !== 'admin' });
+  const days = el('input', { type: 'number', name: 'days', min: 1, placeholder: 'never' });
+  const ips = el('input', { type: 'text', name: 'allowed-ips', placeholder: 'any address; e.g. 10.0.0.0/8, 192.168.1.7' });
+  const editor = limitsEditor('');
+  const slot = el('div');
+  const form = el('form', { class: 'card', id: 'new-token' },
+    el('h1', {}, 'New token'),
+    field('Name', name),
+    field(state.me.role === 'admin' ? 'Bound user (empty: unbound)' : 'Bound user', user),
+    el('div', { class: 'row' }, field('Expires after days', days), field('Allowed client addresses', ips)),
+    editor.node,
+    slot,
+    el('div', { class: 'actions' }, el('button', { type: 'submit', id: 'create' }, 'Create token')));
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    attempt(slot, async () => {
+      const request = { name: name.value, limits: editor.value() };
+      if (user.value.trim()) request.user = user.value.trim();
+      if (days.value) request.daysUntilExpiry = Number(days.value);
+      if (ips.value.trim()) request.allowedIps = ips.value;
+      const created = await api('POST', '/tokens', request);
+      location.hash = '#/tokens/' + created.id;
+      revealOnce(created.token, created.user || state.me.name, 'Token created');
+    });
+  });
+  show(form);
+}
+
+/** The one time a secret is shown: in secure mode it can never be read again. */
+function revealOnce(secret, user, title) {
+  const backdrop = document.getElementById('dialog-backdrop');
+  const input = el('input', { type: 'text', class: 'secret mono', readonly: true, value: secret, id: 'secret' });
+  const copied = el('span');
+  const close = () => {
+    input.value = '';
+    backdrop.hidden = true;
+    backdrop.replaceChildren();
+  };
+  backdrop.replaceChildren(el('div', { class: 'dialog', role: 'dialog', 'aria-modal': 'true' },
+    el('h1', {}, title),
+    el('p', {}, state.me.secureMode
+      ? 'Copy the secret now: in secure mode it is shown only this once.'
+      : 'Copy the secret now. Use it as the password in HTTP Basic auth, with the user name below.'),
+    input,
+    el('p', {}, 'User: ', el('span', { class: 'mono' }, user)),
+    el('div', { class: 'actions' },
+      el('button', { type: 'button', onclick: async () => {
+        input.select();
+        try {
+          await navigator.clipboard.writeText(secret);
+          copied.textContent = ' Copied.';
+        } catch (e) {
+          copied.textContent = ' Press Ctrl+C to copy.';
+        }
+      } }, 'Copy'),
+      copied,
+      el('button', { type: 'button', class: 'secondary', id: 'close-dialog', onclick: close }, 'I have copied it'))));
+  backdrop.hidden = false;
+  input.select();
+}
+
+async function renderToken(id) {
+  const slot = el('div');
+  show(el('h1', {}, 'Token'), slot);
+  let token;
+  try {
+    token = await api('GET', '/tokens/' + encodeURIComponent(id));
+  } catch (error) {
+    slot.replaceChildren(errorBox(error));
+    return;
+  }
+  const rows = [
+    ['Name', token.name], ['Id', token.id], ['User', token.unbound ? '(unbound)' : token.user],
+    ['Status', token.status], ['Created', time(token.createdAt) + ' by ' + token.createdBy],
+    ['Expires', time(token.expiresAt)], ['Revoked', time(token.revokedAt)],
+    ['Allowed client addresses', token.allowedIps.length ? token.allowedIps.join(', ') : 'any'],
+    ['Last used', time(token.lastUsedAt) + (token.lastUsedIp ? ' from ' + token.lastUsedIp : '')],
+    ['Uses', String(token.useCount)], ['Secret ends with', token.hint],
+  ];
+  const actions = el('div', { class: 'actions' });
+  const action = (label, css, run) => el('button', { type: 'button', class: css, onclick: () => attempt(slot, run) }, label);
+  if (token.status !== 'revoked') {
+    actions.append(action('Revoke', 'danger', async () => {
+      if (!confirm('Revoke ' + token.name + '? Every call with it will be refused.')) return;
+      await api('POST', '/tokens/' + token.id + '/revoke');
+      await renderToken(token.id);
+    }));
+    actions.append(action('Rotate secret', 'secondary', async () => {
+      if (!confirm('Replace the secret of ' + token.name + '? The old one stops working at once.')) return;
+      const rotated = await api('POST', '/tokens/' + token.id + '/rotate');
+      await renderToken(token.id);
+      revealOnce(rotated.token, token.user || state.me.name, 'New secret');
+    }));
+    if (!state.me.secureMode) {
+      actions.append(action('Show secret', 'secondary', async () => {
+        const shown = await api('GET', '/tokens/' + token.id + '/secret');
+        revealOnce(shown.token, token.user || state.me.name, 'Secret');
+      }));
+    }
+  }
+  actions.append(action('Delete', 'danger', async () => {
+    if (!confirm('Delete ' + token.name + ' for good? Its audit records stay.')) return;
+    await api('DELETE', '/tokens/' + token.id);
+    location.hash = '#/tokens';
+  }));
+  actions.append(el('a', { href: '#/audit' + query({ token: token.id }) }, 'Audit records'));
+
+  const editor = limitsEditor(token.limits);
+  const name = el('input', { type: 'text', name: 'name', value: token.name });
+  const edited = el('div');
+  const edit = el('form', { class: 'card', id: 'edit-token' }, el('h2', {}, 'Edit'), field('Name', name), editor.node, edited,
+    el('div', { class: 'actions' }, el('button', { type: 'submit' }, 'Save')));
+  edit.addEventListener('submit', (event) => {
+    event.preventDefault();
+    attempt(edited, async () => {
+      await api('PATCH', '/tokens/' + token.id, { name: name.value, limits: editor.value() });
+      await renderToken(token.id);
+    });
+  });
+
+  show(el('h1', {}, token.name),
+    el('table', { id: 'token' }, el('tbody', {}, rows.map(([k, v]) => el('tr', {}, el('th', {}, k), el('td', { class: k === 'Id' ? 'mono' : null }, v))))),
+    actions, slot,
+    token.status === 'active' && !state.me.secureMode ? snippets(token) : null,
+    token.status !== 'revoked' ? edit : el('pre', {}, token.limits || '(no restrictions)'));
+}
+
+/** Code that calls the gateway with the token, for a sample call (standard mode: it shows the secret). */
+function snippets(token) {
+  const method = el('select', {}, ['GET', 'POST', 'PUT', 'DELETE'].map((m) => el('option', { value: m }, m)));
+  const path = el('input', { type: 'text', value: '/rest/api/2/myself' });
+  const code = el('pre', { class: 'mono', id: 'snippet' });
+  const tabs = el('div', { class: 'tabs' });
+  const slot = el('div');
+  const load = () => attempt(slot, async () => {
+    const answer = await api('GET', '/tokens/' + token.id + '/snippets' + query({ method: method.value, path: path.value }));
+    tabs.replaceChildren(...Object.keys(answer.snippets).map((language) =>
+      el('button', { type: 'button', class: 'secondary', onclick: () => { code.textContent = answer.snippets[language]; } }, language)));
+    code.textContent = answer.snippets.curl || Object.values(answer.snippets)[0] || '';
+  });
+  return el('div', { class: 'card' }, el('h2', {}, 'Code snippets'),
+    el('div', { class: 'row' }, field('Method', method), el('div', {}, field('Path and query', path)),
+      el('div', {}, el('button', { type: 'button', class: 'secondary', onclick: load }, 'Show'))),
+    slot, tabs, code);
+}
+
+// ---- Audit log -----------------------------------------------------------------------------
+
+const AUDIT_KINDS = ['REQUEST', 'TOKEN_CREATE', 'TOKEN_EDIT', 'TOKEN_ROTATE', 'TOKEN_REVEAL', 'TOKEN_REVOKE',
+  'TOKEN_DELETE', 'LOGIN', 'LOGIN_FAILED', 'SETTING_CHANGE', 'USER_ADD', 'USER_REMOVE'];
+
+async function renderAudit(params) {
+  const filters = {};
+  for (const key of ['token', 'user', 'decision', 'kind', 'from', 'to']) filters[key] = params.get(key) || '';
+  const inputs = {
+    token: el('input', { type: 'text', name: 'token', value: filters.token }),
+    user: el('input', { type: 'text', name: 'user', value: filters.user }),
+    decision: el('select', { name: 'decision' }, ['', 'ALLOW', 'DENY'].map((d) => el('option', { value: d, selected: d === filters.decision }, d || 'any'))),
+    kind: el('select', { name: 'kind' }, ['', ...AUDIT_KINDS].map((k) => el('option', { value: k, selected: k === filters.kind }, k || 'any'))),
+    from: el('input', { type: 'text', name: 'from', value: filters.from, placeholder: '2026-01-31T00:00:00Z' }),
+    to: el('input', { type: 'text', name: 'to', value: filters.to }),
+  };
+  const form = el('form', { class: 'card row' },
+    field('Token id', inputs.token), field('User', inputs.user), field('Decision', inputs.decision),
+    field('Kind', inputs.kind), field('From', inputs.from), field('To', inputs.to),
+    el('div', {}, el('button', { type: 'submit' }, 'Filter')));
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    const values = {};
+    for (const [key, input] of Object.entries(inputs)) values[key] = input.value.trim();
+    location.hash = '#/audit' + query(values);
+  });
+  const slot = el('div');
+  const chart = el('div');
+  const rows = el('tbody');
+  const more = el('button', { class: 'secondary', hidden: true }, 'Older');
+  const exports = el('p', {}, 'Export: ',
+    el('a', { href: '/api/v1/audit/export' + query({ ...filters, format: 'csv' }) }, 'CSV'), ' · ',
+    el('a', { href: '/api/v1/audit/export' + query({ ...filters, format: 'jsonl' }) }, 'JSON Lines'));
+  show(el('h1', {}, 'Audit log'), form, slot, chart, exports,
+    el('table', { id: 'audit' },
+      el('thead', {}, el('tr', {}, ['Time', 'Kind', 'Decision', 'Status', 'User', 'Token', 'Request', 'Reason'].map((h) => el('th', {}, h)))),
+      rows),
+    el('div', { class: 'actions' }, more));
+  const shown = [];
+  let cursor = null;
+  const load = () => attempt(slot, async () => {
+    const page = await api('GET', '/audit' + query({ ...filters, limit: 100, cursor }));
+    for (const e of page.events) {
+      shown.push(e);
+      const user = e.actor
+        ? e.actor + (e.effectiveUser && e.effectiveUser !== e.actor ? ' for ' + e.effectiveUser : '')
+        : e.basicUser === e.effectiveUser || !e.effectiveUser ? e.basicUser : e.basicUser + ' as ' + e.effectiveUser;
+      rows.append(el('tr', {},
+        el('td', {}, time(e.time)),
+        el('td', {}, e.kind),
+        el('td', { class: e.decision === 'DENY' ? 'denied' : e.decision === 'ALLOW' ? 'allowed' : null }, e.decision || ''),
+        el('td', {}, e.status === null ? '' : String(e.status)),
+        el('td', {}, user || ''),
+        el('td', { class: 'mono' }, e.tokenName ? e.tokenName + ' (' + e.tokenId + ')' : e.tokenId || ''),
+        el('td', { class: 'mono' }, e.method ? e.method + ' ' + e.path + (e.query ? '?' + e.query : '') : ''),
+        el('td', {}, e.reason || '')));
+    }
+    chart.replaceChildren(usageChart(shown));
+    cursor = page.nextCursor;
+    more.hidden = !cursor;
+  });
+  more.addEventListener('click', load);
+  await load();
+}
+
+/** Requests allowed and denied per hour over the records shown, as stacked bars. */
+function usageChart(events) {
+  const svgNs = 'http://www.w3.org/2000/svg';
+  const svg = document.createElementNS(svgNs, 'svg');
+  svg.setAttribute('class', 'chart');
+  svg.setAttribute('viewBox', '0 0 600 160');
+  svg.setAttribute('role', 'img');
+  const requests = events.filter((e) => e.kind === 'REQUEST');
+  svg.setAttribute('aria-label', 'Requests per hour: ' + requests.length + ' shown');
+  if (requests.length === 0) return svg;
+  const hour = 3600 * 1000;
+  const buckets = new Map();
+  for (const e of requests) {
+    const start = Math.floor(Date.parse(e.time) / hour) * hour;
+    const bucket = buckets.get(start) || { allow: 0, deny: 0 };
+    if (e.decision === 'DENY') bucket.deny++;
+    else bucket.allow++;
+    buckets.set(start, bucket);
+  }
+  const starts = [...buckets.keys()].sort((a, b) => a - b).slice(-48);
+  const peak = Math.max(...starts.map((s) => buckets.get(s).allow + buckets.get(s).deny));
+  const width = 600 / starts.length;
+  const shape = (name, attributes) => {
+    const node = document.createElementNS(svgNs, name);
+    for (const [k, v] of Object.entries(attributes)) node.setAttribute(k, String(v));
+    return node;
+  };
+  starts.forEach((start, i) => {
+    const bucket = buckets.get(start);
+    const allowHeight = (bucket.allow / peak) * 130;
+    const denyHeight = (bucket.deny / peak) * 130;
+    const bar = shape('g', {});
+    bar.append(shape('rect', { class: 'allow', x: i * width + 1, y: 140 - allowHeight, width: width - 2, height: allowHeight }));
+    bar.append(shape('rect', { class: 'deny', x: i * width + 1, y: 140 - allowHeight - denyHeight, width: width - 2, height: denyHeight }));
+    const title = shape('title', {});
+    title.textContent = new Date(start).toLocaleString() + ': ' + bucket.allow + ' allowed, ' + bucket.deny + ' denied';
+    bar.append(title);
+    svg.append(bar);
+  });
+  const label = shape('text', { x: 4, y: 155 });
+  label.textContent = 'Requests per hour over the ' + requests.length + ' records shown (green allowed, red denied); peak ' + peak;
+  svg.append(label);
+  return svg;
+}
+
+// ---- Settings ------------------------------------------------------------------------------
+
+async function renderSettings() {
+  const slot = el('div');
+  show(el('h1', {}, 'Settings'), slot);
+  await attempt(slot, async () => {
+    const settings = await api('GET', '/settings');
+    show(el('h1', {}, 'Settings'),
+      el('p', {}, 'Secure mode: ' + (settings.secureMode ? 'on' : 'off') + ' · identity source: ' + settings.identitySource
+        + ' · longest token lifetime: ' + (settings.maxLifetimeDays ? settings.maxLifetimeDays + ' days' : 'unlimited')),
+      el('p', {}, 'Settings are changed in tokengate.properties, the environment or the command line; see `tokengate config`.'),
+      el('table', { id: 'settings' },
+        el('thead', {}, el('tr', {}, ['Key', 'Value', 'From', 'Meaning'].map((h) => el('th', {}, h)))),
+        el('tbody', {}, settings.settings.map((s) => el('tr', {},
+          el('td', { class: 'mono' }, s.key), el('td', { class: 'mono' }, s.value), el('td', {}, s.source), el('td', {}, s.description))))));
+  });
+}
+
+// ---- Routing -------------------------------------------------------------------------------
+
+async function route() {
+  if (!state.me) return;
+  renderHeader();
+  const hash = location.hash || '#/tokens';
+  const [path, search] = hash.substring(1).split('?');
+  const params = new URLSearchParams(search || '');
+  const token = path.match(/^\/tokens\/([^/]+)$/);
+  if (token) await renderToken(decodeURIComponent(token[1]));
+  else if (path === '/new') renderNewToken();
+  else if (path === '/audit') await renderAudit(params);
+  else if (path === '/settings') await renderSettings();
+  else await renderTokens(params);
+}
+
+async function start() {
+  try {
+    state.me = await api('GET', '/me');
+  } catch (error) {
+    if (error.status !== 401) show(errorBox(error));
+    else renderSignIn();
+    return;
+  }
+  if (state.me.csrfToken === null) {
+    // Signed in with Basic credentials the browser remembered: the UI needs a session of its own.
+    state.me = null;
+    renderSignIn();
+    return;
+  }
+  await route();
+}
+
+window.addEventListener('hashchange', route);
+window.addEventListener('DOMContentLoaded', start);

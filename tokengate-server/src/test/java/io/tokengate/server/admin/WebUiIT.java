@@ -1,0 +1,221 @@
+package io.tokengate.server.admin;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.tokengate.core.token.TokenSpec;
+import io.tokengate.server.GatewayFixture;
+import io.tokengate.store.UserRole;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * The web UI in Debian's headless Chromium, against a running gateway: what an administrator does
+ * in it must hold at the gateway, and nothing it shows may run as code.
+ */
+class WebUiIT {
+    private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
+    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+    private static final String HOSTILE_NAME = "<img src=x onerror=\"window.pwned=1\">nightly";
+
+    @TempDir
+    static Path home;
+
+    static GatewayFixture gw;
+    WebDriver browser;
+    WebDriverWait wait;
+
+    @BeforeAll
+    static void start() {
+        gw = GatewayFixture.start(home);
+        gw.server.localUsers().add("root", null, null, UserRole.ADMIN, "root-password".toCharArray());
+        gw.server.localUsers().add("alice", "alice@example.com", null, UserRole.USER, "alice-password".toCharArray());
+    }
+
+    @AfterAll
+    static void stop() {
+        gw.close();
+    }
+
+    @BeforeEach
+    void openBrowser() {
+        assumeTrue(
+                Files.isExecutable(CHROMEDRIVER) && Files.isExecutable(CHROMIUM),
+                "needs Debian's chromium and chromium-driver (.ci/setup installs them)");
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary(CHROMIUM.toFile());
+        options.addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1280,1000");
+        ChromeDriverService service = new ChromeDriverService.Builder()
+                .usingDriverExecutable(CHROMEDRIVER.toFile())
+                .usingAnyFreePort()
+                .build();
+        browser = new ChromeDriver(service, options);
+        wait = new WebDriverWait(browser, Duration.ofSeconds(15));
+    }
+
+    @AfterEach
+    void closeBrowser() {
+        if (browser != null) {
+            browser.quit();
+        }
+    }
+
+    @Test
+    void anAdminCreatesAScopedTokenThatTheGatewayEnforcesAndRevokesIt() throws Exception {
+        signIn("root", "root-password");
+        click(By.linkText("New token"));
+        type(By.name("name"), HOSTILE_NAME);
+        type(By.name("user"), "admin");
+        type(By.name("limits"), "[get].*/rest/api/2/issue/.*");
+
+        type(By.name("sample-url"), "https://gw.example.com/rest/api/2/issue/AAA-1");
+        click(By.id("check"));
+        assertThat(waitForText(By.id("check-result"), "Allowed")).contains("Allowed");
+        browser.findElement(By.cssSelector("select[name=sample-method] option[value=POST]"))
+                .click();
+        click(By.id("check"));
+        assertThat(waitForText(By.id("check-result"), "Denied")).contains("Denied");
+
+        click(By.id("create"));
+        WebElement secretField = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("secret")));
+        String secret = secretField.getAttribute("value");
+        assertThat(secret).startsWith("tgk_");
+        click(By.id("close-dialog"));
+
+        String auth = GatewayFixture.basic("admin", secret);
+        assertThat(gw.get("/rest/api/2/issue/AAA-1", auth).statusCode()).isEqualTo(200);
+        HttpResponse<String> post = gw.send(HttpRequest.newBuilder(gw.url("/rest/api/2/issue"))
+                .header("Authorization", auth)
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{}"))
+                .build());
+        assertThat(post.statusCode()).as("the restrictions made in the UI hold").isEqualTo(403);
+
+        browser.navigate().refresh();
+        WebElement title = wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("main h1")));
+        assertThat(title.getText()).as("a name is shown as text").isEqualTo(HOSTILE_NAME);
+        assertThat(browser.findElements(By.cssSelector("main img"))).isEmpty();
+        assertThat(((JavascriptExecutor) browser).executeScript("return window.pwned === undefined"))
+                .isEqualTo(true);
+
+        click(By.xpath("//button[text()='Revoke']"));
+        wait.until(ExpectedConditions.alertIsPresent()).accept();
+        assertThat(waitForText(By.id("token"), "revoked")).contains("revoked");
+        assertThat(gw.get("/rest/api/2/issue/AAA-1", auth).statusCode()).isEqualTo(401);
+
+        String id = browser.getCurrentUrl().substring(browser.getCurrentUrl().lastIndexOf('/') + 1);
+        AdminClient root = AdminClient.basic(gw, new OpenApiContract(), "root", "root-password");
+        AdminApiIT.awaitEvents(root, "/audit?token=" + id + "&kind=REQUEST", 3); // written off the request path
+        click(By.linkText("Audit records"));
+        String audit = waitForText(By.id("audit"), "/rest/api/2/issue/AAA-1");
+        assertThat(audit)
+                .contains("ALLOW")
+                .contains("DENY")
+                .contains("TOKEN_REVOKE")
+                .contains("root for admin");
+        assertThat(browser.findElement(By.cssSelector("svg.chart")).getAttribute("aria-label"))
+                .as("the usage chart counts the requests shown")
+                .isEqualTo("Requests per hour: 3 shown");
+    }
+
+    @Test
+    void aUserSeesOnlyTheirOwnTokensAndNoSettings() {
+        gw.createToken(TokenSpec.bound("alice's sync", "alice", "root"));
+        gw.createToken(TokenSpec.bound("someone else's", "admin", "root"));
+
+        signIn("alice", "alice-password");
+
+        String tokens = waitForText(By.id("tokens"), "alice's sync");
+        assertThat(tokens).contains("alice's sync").doesNotContain("someone else's");
+        assertThat(browser.findElement(By.id("nav-settings")).isDisplayed()).isFalse();
+        click(By.linkText("New token"));
+        assertThat(browser.findElement(By.name("user")).getAttribute("value")).isEqualTo("alice");
+    }
+
+    @Test
+    void aWrongPasswordIsRefusedOnThePageAndSigningOutEndsTheSession() {
+        browser.get(gw.server.adminUri() + "/");
+        type(By.name("user"), "root");
+        type(By.name("password"), "not-the-password");
+        click(By.cssSelector("#sign-in button[type=submit]"));
+        assertThat(waitForText(By.cssSelector("#sign-in .error"), "")).isNotBlank();
+
+        signIn("root", "root-password");
+        click(By.id("sign-out"));
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("sign-in")));
+        browser.navigate().refresh();
+        assertThat(wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("sign-in")))
+                        .isDisplayed())
+                .as("the session cookie no longer signs in")
+                .isTrue();
+    }
+
+    @Test
+    void thePagesComeWithAPolicyThatRunsOnlyTheirOwnFiles() throws Exception {
+        for (String path : List.of("/", "/ui/app.js", "/ui/app.css")) {
+            HttpResponse<String> page = gw.send(HttpRequest.newBuilder(URI.create(gw.server.adminUri() + path))
+                    .GET()
+                    .build());
+            assertThat(page.statusCode()).isEqualTo(200);
+            assertThat(page.headers().firstValue("Content-Security-Policy").orElseThrow())
+                    .contains("default-src 'none'")
+                    .contains("script-src 'self'")
+                    .contains("frame-ancestors 'none'");
+            assertThat(page.headers().firstValue("X-Content-Type-Options")).contains("nosniff");
+        }
+        HttpResponse<String> post = gw.send(HttpRequest.newBuilder(URI.create(gw.server.adminUri() + "/"))
+                .POST(HttpRequest.BodyPublishers.ofString("x"))
+                .build());
+        assertThat(post.statusCode()).isEqualTo(405);
+        assertThat(post.headers().firstValue("Allow")).contains("GET, HEAD");
+        assertThat(Map.of(
+                        "content-type",
+                        post.headers().firstValue("Content-Type").orElse("")))
+                .containsValue("application/json;charset=utf-8");
+    }
+
+    private void signIn(String user, String password) {
+        browser.get(gw.server.adminUri() + "/");
+        type(By.name("user"), user);
+        type(By.name("password"), password);
+        click(By.cssSelector("#sign-in button[type=submit]"));
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("sign-out")));
+    }
+
+    private void click(By target) {
+        wait.until(ExpectedConditions.elementToBeClickable(target)).click();
+    }
+
+    private void type(By target, String text) {
+        WebElement input = wait.until(ExpectedConditions.visibilityOfElementLocated(target));
+        input.clear();
+        input.sendKeys(text);
+    }
+
+    /** The element's text once it contains {@code expected}. */
+    private String waitForText(By target, String expected) {
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(target, expected));
+        return browser.findElement(target).getText();
+    }
+}
