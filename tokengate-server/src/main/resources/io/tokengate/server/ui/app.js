@@ -225,6 +225,15 @@ function limitsEditor(initial) {
     });
   };
   const button = el('button', { type: 'button', class: 'secondary', id: 'check', onclick: check }, 'Test this request');
+  // Live: the check runs again a moment after the text or the sample stops changing.
+  let pending = null;
+  const later = () => {
+    clearTimeout(pending);
+    pending = setTimeout(() => {
+      if (limits.isConnected) check();
+    }, 600);
+  };
+  for (const input of [limits, method, url, body]) input.addEventListener('input', later);
   const node = el('div', {},
     field('Restrictions', limits),
     el('div', { class: 'card' },
@@ -347,13 +356,19 @@ async function renderToken(id) {
 
   const editor = limitsEditor(token.limits);
   const name = el('input', { type: 'text', name: 'name', value: token.name });
-  const edited = el('div');
-  const edit = el('form', { class: 'card', id: 'edit-token' }, el('h2', {}, 'Edit'), field('Name', name), editor.node, edited,
-    el('div', { class: 'actions' }, el('button', { type: 'submit' }, 'Save')));
+  const ips = el('input', { type: 'text', name: 'allowed-ips', value: token.allowedIps.join(', '), placeholder: 'any address' });
+  const days = el('input', { type: 'number', name: 'days', min: 1, placeholder: 'unchanged' });
+  const edited = el('div', { id: 'edit-result' });
+  const edit = el('form', { class: 'card', id: 'edit-token' }, el('h2', {}, 'Edit'), field('Name', name),
+    el('div', { class: 'row' }, field('Allowed client addresses', ips), field('Expire after days from now', days)),
+    editor.node, edited,
+    el('div', { class: 'actions' }, el('button', { type: 'submit', id: 'save' }, 'Save')));
   edit.addEventListener('submit', (event) => {
     event.preventDefault();
     attempt(edited, async () => {
-      await api('PATCH', '/tokens/' + token.id, { name: name.value, limits: editor.value() });
+      const change = { name: name.value, limits: editor.value(), allowedIps: ips.value };
+      if (days.value) change.daysUntilExpiry = Number(days.value);
+      await api('PATCH', '/tokens/' + token.id, change);
       await renderToken(token.id);
     });
   });

@@ -3,6 +3,7 @@ package io.tokengate.server.admin;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.tokengate.core.token.CreatedToken;
 import io.tokengate.core.token.TokenSpec;
 import io.tokengate.server.GatewayFixture;
 import io.tokengate.store.UserRole;
@@ -140,6 +141,30 @@ class WebUiIT {
     }
 
     @Test
+    void editingTheRestrictionsChecksThemLiveAndChangesWhatTheGatewayAllows() throws Exception {
+        CreatedToken token =
+                gw.createToken(TokenSpec.bound("editable", "admin", "root").withLimits("[get].*/rest/api/2/issue/.*"));
+        String auth = GatewayFixture.basic("admin", token.secret().reveal());
+        signIn("root", "root-password");
+        browser.get(gw.server.adminUri() + "/#/tokens/" + token.token().id().value());
+
+        type(By.name("limits"), "[get].*/rest/api/2/issue/(AAA");
+        String refused = waitForText(By.cssSelector("#check-result .error"), "");
+        assertThat(refused).as("checked without a click").isNotBlank();
+        click(By.id("save"));
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("#edit-result .error")));
+        assertThat(limitsOf(token))
+                .as("a text that does not parse is not saved")
+                .isEqualTo("[get].*/rest/api/2/issue/.*");
+
+        type(By.name("limits"), "[get].*/rest/api/2/myself");
+        click(By.id("save"));
+        wait.until(driver -> limitsOf(token).equals("[get].*/rest/api/2/myself"));
+        assertThat(gw.get("/rest/api/2/myself", auth).statusCode()).isEqualTo(200);
+        assertThat(gw.get("/rest/api/2/issue/AAA-1", auth).statusCode()).isEqualTo(403);
+    }
+
+    @Test
     void aUserSeesOnlyTheirOwnTokensAndNoSettings() {
         gw.createToken(TokenSpec.bound("alice's sync", "alice", "root"));
         gw.createToken(TokenSpec.bound("someone else's", "admin", "root"));
@@ -193,6 +218,10 @@ class WebUiIT {
                         "content-type",
                         post.headers().firstValue("Content-Type").orElse("")))
                 .containsValue("application/json;charset=utf-8");
+    }
+
+    private static String limitsOf(CreatedToken token) {
+        return gw.server.store().tokens().show(token.token().id()).orElseThrow().limits();
     }
 
     private void signIn(String user, String password) {
