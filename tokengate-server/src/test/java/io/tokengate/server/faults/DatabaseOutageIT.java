@@ -127,7 +127,7 @@ class DatabaseOutageIT {
                                 .build(),
                         HttpResponse.BodyHandlers.ofString());
                 awaitLockWaiter(url, "secret_digest = ");
-                awaitLockWaiter(url, "COUNT(*) FROM tokens");
+                awaitLockWaiter(url, "SELECT COUNT(*), "); // the token listing
 
                 // Each on a fresh connection, so that some land on the waiting requests' selector
                 // threads however many the server has.
