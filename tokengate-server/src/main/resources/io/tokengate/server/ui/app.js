@@ -83,24 +83,27 @@ function errorBox(error) {
 function describeProblem(problem) {
   if (typeof problem !== 'object' || problem === null) return String(problem);
   const where = problem.line ? 'line ' + problem.line + (problem.column ? ', column ' + problem.column : '') + ': ' : '';
-  return where + (problem.message || JSON.stringify(problem));
+  return where + (problem.reason || problem.message || JSON.stringify(problem));
 }
 
-/** Runs an action from a button or form, showing its failure in {@code slot}. */
+/** Runs an action from a button or form, showing its failure in slot. */
 async function attempt(slot, action) {
   slot.replaceChildren();
   try {
     await action();
   } catch (error) {
-    if (error instanceof ApiError && error.status === 401 && !state.me && !slot.isConnected) return;
+    // A session that ended has already put the sign-in form in place of the slot's page.
+    if (!slot.isConnected) return;
     slot.replaceChildren(errorBox(error));
   }
 }
 
+let fields = 0;
+
+/** A labelled input. */
 function field(label, input) {
-  const id = input.id || 'f-' + Math.random().toString(36).slice(2);
-  input.id = id;
-  return el('div', {}, el('label', { for: id }, label), input);
+  if (!input.id) input.id = 'field-' + ++fields;
+  return el('div', {}, el('label', { for: input.id }, label), input);
 }
 
 function time(text) {
