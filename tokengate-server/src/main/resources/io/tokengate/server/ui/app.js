@@ -387,7 +387,7 @@ async function renderToken(id) {
 function snippets(token) {
   const method = el('select', {}, ['GET', 'POST', 'PUT', 'DELETE'].map((m) => el('option', { value: m }, m)));
   const path = el('input', { type: 'text', value: '/rest/api/2/myself' });
-  const code = el('pre', { class: 'mono', id: 'snippet' });
+  const code = el('pre', { class: 'mono', id: 'snippet', hidden: true });
   const tabs = el('div', { class: 'tabs' });
   const slot = el('div');
   const load = () => attempt(slot, async () => {
@@ -395,6 +395,7 @@ function snippets(token) {
     tabs.replaceChildren(...Object.keys(answer.snippets).map((language) =>
       el('button', { type: 'button', class: 'secondary', onclick: () => { code.textContent = answer.snippets[language]; } }, language)));
     code.textContent = answer.snippets.curl || Object.values(answer.snippets)[0] || '';
+    code.hidden = false;
   });
   return el('div', { class: 'card' }, el('h2', {}, 'Code snippets'),
     el('div', { class: 'row' }, field('Method', method), el('div', {}, field('Path and query', path)),
@@ -472,7 +473,8 @@ function usageChart(events) {
   const svgNs = 'http://www.w3.org/2000/svg';
   const svg = document.createElementNS(svgNs, 'svg');
   svg.setAttribute('class', 'chart');
-  svg.setAttribute('viewBox', '0 0 600 160');
+  const chartWidth = 1150; // about the page's width, so that text keeps its size
+  svg.setAttribute('viewBox', '0 0 ' + chartWidth + ' 160');
   svg.setAttribute('role', 'img');
   const requests = events.filter((e) => e.kind === 'REQUEST');
   svg.setAttribute('aria-label', 'Requests per hour: ' + requests.length + ' shown');
@@ -486,16 +488,22 @@ function usageChart(events) {
     else bucket.allow++;
     buckets.set(start, bucket);
   }
-  const starts = [...buckets.keys()].sort((a, b) => a - b).slice(-48);
-  const peak = Math.max(...starts.map((s) => buckets.get(s).allow + buckets.get(s).deny));
-  const width = 600 / starts.length;
+  // One slot per hour, at least the 24 hours up to the newest record shown, at most 48.
+  const newest = Math.max(...buckets.keys());
+  const oldest = Math.max(Math.min(...buckets.keys()), newest - 47 * hour);
+  const slots = Math.max(24, (newest - oldest) / hour + 1);
+  const starts = [];
+  for (let i = slots - 1; i >= 0; i--) starts.push(newest - i * hour);
+  const count = (start) => (buckets.get(start) || { allow: 0, deny: 0 });
+  const peak = Math.max(...starts.map((s) => count(s).allow + count(s).deny));
+  const width = chartWidth / starts.length;
   const shape = (name, attributes) => {
     const node = document.createElementNS(svgNs, name);
     for (const [k, v] of Object.entries(attributes)) node.setAttribute(k, String(v));
     return node;
   };
   starts.forEach((start, i) => {
-    const bucket = buckets.get(start);
+    const bucket = count(start);
     const allowHeight = (bucket.allow / peak) * 130;
     const denyHeight = (bucket.deny / peak) * 130;
     const bar = shape('g', {});
@@ -507,7 +515,8 @@ function usageChart(events) {
     svg.append(bar);
   });
   const label = shape('text', { x: 4, y: 155 });
-  label.textContent = 'Requests per hour over the ' + requests.length + ' records shown (green allowed, red denied); peak ' + peak;
+  label.textContent = 'Requests per hour over the ' + requests.length + ' records shown (green allowed, red denied); peak '
+    + peak + '; ' + new Date(starts[0]).toLocaleString() + ' to ' + new Date(newest + hour).toLocaleString();
   svg.append(label);
   return svg;
 }
