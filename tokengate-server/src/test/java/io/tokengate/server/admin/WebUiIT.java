@@ -165,6 +165,43 @@ class WebUiIT {
     }
 
     @Test
+    void rotatingInTheUiShowsTheNewSecretOnceAndTheOldOneStopsWorking() throws Exception {
+        CreatedToken token = gw.createToken(TokenSpec.bound("rotated", "admin", "root"));
+        String before = GatewayFixture.basic("admin", token.secret().reveal());
+        signIn("root", "root-password");
+        browser.get(gw.server.adminUri() + "/#/tokens/" + token.token().id().value());
+
+        click(By.xpath("//button[text()='Show']"));
+        String curl = waitForText(By.id("snippet"), "curl");
+        assertThat(curl)
+                .contains(token.secret().reveal())
+                .contains(gw.server.dataUri().toString());
+
+        click(By.xpath("//button[text()='Rotate secret']"));
+        wait.until(ExpectedConditions.alertIsPresent()).accept();
+        String after = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("secret")))
+                .getAttribute("value");
+        click(By.id("close-dialog"));
+        assertThat(browser.findElements(By.id("secret")))
+                .as("the dialog is gone with its secret")
+                .isEmpty();
+
+        assertThat(after).startsWith("tgk_").isNotEqualTo(token.secret().reveal());
+        assertThat(gw.get("/rest/api/2/myself", before).statusCode()).isEqualTo(401);
+        assertThat(gw.get("/rest/api/2/myself", GatewayFixture.basic("admin", after))
+                        .statusCode())
+                .isEqualTo(200);
+    }
+
+    @Test
+    void anAdminSeesTheSettingsInForce() {
+        signIn("root", "root-password");
+        click(By.linkText("Settings"));
+        String settings = waitForText(By.id("settings"), "upstream.url");
+        assertThat(settings).contains("upstream.url").contains(gw.jira.baseUri().toString());
+    }
+
+    @Test
     void aUserSeesOnlyTheirOwnTokensAndNoSettings() {
         gw.createToken(TokenSpec.bound("alice's sync", "alice", "root"));
         gw.createToken(TokenSpec.bound("someone else's", "admin", "root"));
