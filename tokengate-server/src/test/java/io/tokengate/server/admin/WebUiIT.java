@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.tokengate.core.token.CreatedToken;
 import io.tokengate.core.token.TokenSpec;
+import io.tokengate.demo.DemoJira;
 import io.tokengate.server.GatewayFixture;
 import io.tokengate.store.UserRole;
 import java.net.URI;
@@ -194,6 +195,34 @@ class WebUiIT {
     }
 
     @Test
+    void inSecureModeTheSecretIsShownOnceAndThePagesOfferNoWayToSeeItAgain(@TempDir Path secureHome) throws Exception {
+        try (GatewayFixture secure =
+                GatewayFixture.start(secureHome, Map.of("token.secure.mode", "true"), DemoJira.Options.defaults())) {
+            secure.server.localUsers().add("root", null, null, UserRole.ADMIN, "root-password".toCharArray());
+            signIn(secure, "root", "root-password");
+            click(By.linkText("New token"));
+            type(By.name("name"), "once");
+            type(By.name("user"), "admin");
+            click(By.id("create"));
+            WebElement dialog = wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector(".dialog")));
+            assertThat(dialog.getText()).contains("only this once");
+            String secret = browser.findElement(By.id("secret")).getAttribute("value");
+            click(By.id("close-dialog"));
+
+            wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("token")));
+            assertThat(browser.findElements(By.xpath("//button[text()='Show secret']")))
+                    .isEmpty();
+            assertThat(browser.findElements(By.id("snippet")))
+                    .as("snippets show the secret")
+                    .isEmpty();
+            assertThat(browser.findElement(By.tagName("main")).getText()).doesNotContain(secret);
+            assertThat(secure.get("/rest/api/2/myself", GatewayFixture.basic("admin", secret))
+                            .statusCode())
+                    .isEqualTo(200);
+        }
+    }
+
+    @Test
     void anAdminSeesTheSettingsInForce() {
         signIn("root", "root-password");
         click(By.linkText("Settings"));
@@ -262,7 +291,11 @@ class WebUiIT {
     }
 
     private void signIn(String user, String password) {
-        browser.get(gw.server.adminUri() + "/");
+        signIn(gw, user, password);
+    }
+
+    private void signIn(GatewayFixture at, String user, String password) {
+        browser.get(at.server.adminUri() + "/");
         type(By.name("user"), user);
         type(By.name("password"), password);
         click(By.cssSelector("#sign-in button[type=submit]"));
