@@ -152,6 +152,7 @@ async function signOut() {
 function renderHeader() {
   document.getElementById('nav').hidden = false;
   document.getElementById('nav-settings').hidden = state.me.role !== 'admin';
+  document.getElementById('nav-users').hidden = state.me.role !== 'admin' || state.me.source !== 'local';
   document.getElementById('who').replaceChildren(
     el('span', {}, state.me.name + ' (' + state.me.role + (state.me.secureMode ? ', secure mode' : '') + ')'),
     el('button', { class: 'secondary', id: 'sign-out', onclick: signOut }, 'Sign out'),
@@ -521,6 +522,48 @@ function usageChart(events) {
   return svg;
 }
 
+// ---- Users ---------------------------------------------------------------------------------
+
+/** The local users (identity.source = local), for admins: add one, remove one. */
+async function renderUsers() {
+  const name = el('input', { type: 'text', name: 'new-user', required: true, autocomplete: 'off' });
+  const password = el('input', { type: 'password', name: 'new-password', required: true, minlength: 8, autocomplete: 'new-password' });
+  const role = el('select', { name: 'new-role' }, ['user', 'admin'].map((r) => el('option', { value: r }, r)));
+  const email = el('input', { type: 'text', name: 'new-email' });
+  const added = el('div');
+  const form = el('form', { class: 'card', id: 'add-user' }, el('h2', {}, 'Add a user'),
+    el('div', { class: 'row' }, field('Name', name), field('Password (8 characters or more)', password),
+      field('Role', role), field('Email', email)),
+    added,
+    el('div', { class: 'actions' }, el('button', { type: 'submit', id: 'add' }, 'Add user')));
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    attempt(added, async () => {
+      await api('POST', '/users', { name: name.value.trim(), password: password.value, role: role.value, email: email.value.trim() || null });
+      await renderUsers();
+    });
+  });
+  const slot = el('div');
+  const rows = el('tbody');
+  show(el('h1', {}, 'Users'), slot,
+    el('table', { id: 'users' },
+      el('thead', {}, el('tr', {}, ['Name', 'Role', 'Email', 'Added', ''].map((h) => el('th', {}, h)))),
+      rows),
+    form);
+  await attempt(slot, async () => {
+    const list = await api('GET', '/users');
+    for (const user of list.users) {
+      const remove = user.name === state.me.name ? null : el('button', { type: 'button', class: 'danger', onclick: () => attempt(slot, async () => {
+        if (!confirm('Remove ' + user.name + '? Their sessions end now; their tokens stay.')) return;
+        await api('DELETE', '/users/' + encodeURIComponent(user.name));
+        await renderUsers();
+      }) }, 'Remove');
+      rows.append(el('tr', {}, el('td', {}, user.name), el('td', {}, user.role), el('td', {}, user.email || ''),
+        el('td', {}, time(user.createdAt)), el('td', {}, remove)));
+    }
+  });
+}
+
 // ---- Settings ------------------------------------------------------------------------------
 
 async function renderSettings() {
@@ -552,6 +595,7 @@ async function route() {
   else if (path === '/new') renderNewToken();
   else if (path === '/audit') await renderAudit(params);
   else if (path === '/settings') await renderSettings();
+  else if (path === '/users') await renderUsers();
   else await renderTokens(params);
 }
 

@@ -24,6 +24,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
@@ -74,6 +75,7 @@ class WebUiIT {
                 .build();
         browser = new ChromeDriver(service, options);
         wait = new WebDriverWait(browser, Duration.ofSeconds(15));
+        wait.ignoring(StaleElementReferenceException.class); // pages are drawn again after each change
     }
 
     @AfterEach
@@ -223,6 +225,27 @@ class WebUiIT {
     }
 
     @Test
+    void anAdminAddsAndRemovesALocalUser() {
+        signIn("root", "root-password");
+        click(By.linkText("Users"));
+        type(By.name("new-user"), "carol");
+        type(By.name("new-password"), "short");
+        browser.findElement(By.name("new-password")).sendKeys("-but-long-enough");
+        click(By.id("add"));
+        assertThat(waitForText(By.id("users"), "carol")).contains("carol");
+        AdminClient carol = AdminClient.basic(gw, new OpenApiContract(), "carol", "short-but-long-enough");
+        assertThat(carol.get("/me").status()).isEqualTo(200);
+
+        click(By.xpath("//tr[td[text()='carol']]//button[text()='Remove']"));
+        wait.until(ExpectedConditions.alertIsPresent()).accept();
+        wait.until(driver -> !driver.findElement(By.id("users")).getText().contains("carol"));
+        assertThat(carol.get("/me").status()).isEqualTo(401);
+        assertThat(browser.findElements(By.xpath("//tr[td[text()='root']]//button")))
+                .as("no way to remove yourself")
+                .isEmpty();
+    }
+
+    @Test
     void anAdminSeesTheSettingsInForce() {
         signIn("root", "root-password");
         click(By.linkText("Settings"));
@@ -314,7 +337,9 @@ class WebUiIT {
 
     /** The element's text once it contains {@code expected}. */
     private String waitForText(By target, String expected) {
-        wait.until(ExpectedConditions.textToBePresentInElementLocated(target, expected));
-        return browser.findElement(target).getText();
+        return wait.until(driver -> {
+            String text = driver.findElement(target).getText();
+            return text.contains(expected) ? text : null;
+        });
     }
 }
