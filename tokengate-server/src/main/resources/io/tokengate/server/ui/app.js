@@ -154,7 +154,7 @@ function renderHeader() {
   document.getElementById('nav-settings').hidden = state.me.role !== 'admin';
   document.getElementById('nav-users').hidden = state.me.role !== 'admin' || state.me.source !== 'local';
   document.getElementById('who').replaceChildren(
-    el('span', {}, state.me.name + ' (' + state.me.role + (state.me.secureMode ? ', secure mode' : '') + ')'),
+    el('a', { href: '#/me', id: 'account' }, state.me.name + ' (' + state.me.role + (state.me.secureMode ? ', secure mode' : '') + ')'),
     el('button', { class: 'secondary', id: 'sign-out', onclick: signOut }, 'Sign out'),
   );
   for (const link of document.querySelectorAll('#nav a')) {
@@ -564,6 +564,41 @@ async function renderUsers() {
   });
 }
 
+// ---- Your account --------------------------------------------------------------------------
+
+/**
+ * Who is signed in, and their own upstream credential: with upstream.identity = user-credential,
+ * the gateway sends it upstream (as a Bearer token) for their tokens' calls.
+ */
+function renderAccount() {
+  const credential = el('input', { type: 'password', name: 'upstream-credential', autocomplete: 'off' });
+  const slot = el('div');
+  const form = el('form', { class: 'card', id: 'upstream-credential' },
+    el('h2', {}, 'Your upstream credential'),
+    el('p', {}, 'When the gateway calls Jira with each user\'s own credential (upstream.identity = user-credential), '
+      + 'it uses this one for your tokens, for example a Jira personal access token. It is stored sealed and never shown again.'),
+    field('Credential', credential),
+    slot,
+    el('div', { class: 'actions' },
+      el('button', { type: 'submit', id: 'store-credential' }, 'Store'),
+      el('button', { type: 'button', class: 'secondary', id: 'forget-credential', onclick: () => attempt(slot, async () => {
+        await api('DELETE', '/me/upstream-credential');
+        slot.replaceChildren(el('div', { class: 'notice' }, 'Forgotten.'));
+      }) }, 'Forget')));
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    attempt(slot, async () => {
+      await api('PUT', '/me/upstream-credential', { credential: credential.value });
+      credential.value = '';
+      slot.replaceChildren(el('div', { class: 'notice' }, 'Stored.'));
+    });
+  });
+  show(el('h1', {}, state.me.name),
+    el('p', {}, 'Role: ' + state.me.role + ' · signed in with ' + state.me.source + ' credentials'
+      + (state.me.secureMode ? ' · secure mode: secrets are shown once' : '')),
+    form);
+}
+
 // ---- Settings ------------------------------------------------------------------------------
 
 async function renderSettings() {
@@ -596,6 +631,7 @@ async function route() {
   else if (path === '/audit') await renderAudit(params);
   else if (path === '/settings') await renderSettings();
   else if (path === '/users') await renderUsers();
+  else if (path === '/me') renderAccount();
   else await renderTokens(params);
 }
 

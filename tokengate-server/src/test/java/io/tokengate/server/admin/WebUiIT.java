@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import io.tokengate.core.token.CreatedToken;
 import io.tokengate.core.token.TokenSpec;
 import io.tokengate.demo.DemoJira;
+import io.tokengate.demo.Identity;
 import io.tokengate.server.GatewayFixture;
 import io.tokengate.store.UserRole;
 import java.net.URI;
@@ -243,6 +244,41 @@ class WebUiIT {
         assertThat(browser.findElements(By.xpath("//tr[td[text()='root']]//button")))
                 .as("no way to remove yourself")
                 .isEmpty();
+    }
+
+    @Test
+    void aUserStoresTheirOwnUpstreamCredentialAndTheirTokensCallJiraWithIt(@TempDir Path credentialHome)
+            throws Exception {
+        String pat = "pat-dora-0123456789";
+        DemoJira.Options upstream = DemoJira.Options.defaults().identity(Identity.userCredentials(Map.of(pat, "dora")));
+        try (GatewayFixture perUser =
+                GatewayFixture.start(credentialHome, Map.of("upstream.identity", "user-credential"), upstream)) {
+            perUser.server.localUsers().add("dora", null, null, UserRole.USER, "dora-password".toCharArray());
+            String auth = GatewayFixture.basic(
+                    "dora",
+                    perUser.createToken(TokenSpec.bound("dora's", "dora", "dora"))
+                            .secret()
+                            .reveal());
+            assertThat(perUser.get("/rest/api/2/myself", auth).statusCode())
+                    .as("no credential stored yet")
+                    .isEqualTo(403);
+
+            signIn(perUser, "dora", "dora-password");
+            click(By.id("account"));
+            type(By.name("upstream-credential"), pat);
+            click(By.id("store-credential"));
+            waitForText(By.id("upstream-credential"), "Stored.");
+            assertThat(browser.findElement(By.name("upstream-credential")).getAttribute("value"))
+                    .isEmpty();
+
+            HttpResponse<String> myself = perUser.get("/rest/api/2/myself", auth);
+            assertThat(myself.statusCode()).isEqualTo(200);
+            assertThat(myself.body()).contains("\"name\":\"dora\"");
+
+            click(By.id("forget-credential"));
+            waitForText(By.id("upstream-credential"), "Forgotten.");
+            assertThat(perUser.get("/rest/api/2/myself", auth).statusCode()).isEqualTo(403);
+        }
     }
 
     @Test
