@@ -273,13 +273,13 @@ function renderNewToken() {
       if (ips.value.trim()) request.allowedIps = ips.value;
       const created = await api('POST', '/tokens', request);
       location.hash = '#/tokens/' + created.id;
-      revealOnce(created.token, created.user || state.me.name, 'Token created');
+      revealOnce(created.token, created.user, 'Token created');
     });
   });
   show(form);
 }
 
-/** The one time a secret is shown: in secure mode it can never be read again. */
+/** The one time a secret is shown (in secure mode it can never be read again); user null when unbound. */
 function revealOnce(secret, user, title) {
   const backdrop = document.getElementById('dialog-backdrop');
   const input = el('input', { type: 'text', class: 'secret mono', readonly: true, value: secret, id: 'secret' });
@@ -295,7 +295,9 @@ function revealOnce(secret, user, title) {
       ? 'Copy the secret now: in secure mode it is shown only this once.'
       : 'Copy the secret now. Use it as the password in HTTP Basic auth, with the user name below.'),
     input,
-    el('p', {}, 'User: ', el('span', { class: 'mono' }, user)),
+    user
+      ? el('p', {}, 'User: ', el('span', { class: 'mono' }, user))
+      : el('p', {}, 'User: the token is unbound; the user name chooses who the call runs as.'),
     el('div', { class: 'actions' },
       el('button', { type: 'button', onclick: async () => {
         input.select();
@@ -342,12 +344,12 @@ async function renderToken(id) {
       if (!confirm('Replace the secret of ' + token.name + '? The old one stops working at once.')) return;
       const rotated = await api('POST', '/tokens/' + token.id + '/rotate');
       await renderToken(token.id);
-      revealOnce(rotated.token, token.user || state.me.name, 'New secret');
+      revealOnce(rotated.token, token.user, 'New secret');
     }));
     if (!state.me.secureMode) {
       actions.append(action('Show secret', 'secondary', async () => {
         const shown = await api('GET', '/tokens/' + token.id + '/secret');
-        revealOnce(shown.token, token.user || state.me.name, 'Secret');
+        revealOnce(shown.token, token.user, 'Secret');
       }));
     }
   }
@@ -381,7 +383,10 @@ async function renderToken(id) {
     el('table', { id: 'token' }, el('tbody', {}, rows.map(([k, v]) => el('tr', {}, el('th', {}, k), el('td', { class: k === 'Id' ? 'mono' : null }, v))))),
     actions, slot,
     token.status === 'active' && !state.me.secureMode ? snippets(token) : null,
-    token.status !== 'revoked' ? edit : el('pre', {}, token.limits || '(no restrictions)'));
+    // Secure mode refuses every edit (DESIGN §2), and a revoked token stays as it was.
+    token.status !== 'revoked' && !state.me.secureMode
+      ? edit
+      : el('div', {}, el('h2', {}, 'Restrictions'), el('pre', { id: 'limits' }, token.limits || '(no restrictions)')));
 }
 
 /** Code that calls the gateway with the token, for a sample call (standard mode: it shows the secret). */

@@ -219,6 +219,9 @@ class WebUiIT {
                     .as("snippets show the secret")
                     .isEmpty();
             assertThat(browser.findElement(By.tagName("main")).getText()).doesNotContain(secret);
+            assertThat(browser.findElements(By.id("edit-token")))
+                    .as("secure mode refuses edits")
+                    .isEmpty();
             assertThat(secure.get("/rest/api/2/myself", GatewayFixture.basic("admin", secret))
                             .statusCode())
                     .isEqualTo(200);
