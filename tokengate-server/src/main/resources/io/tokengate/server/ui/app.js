@@ -217,16 +217,23 @@ function limitsEditor(initial) {
   const url = el('input', { type: 'text', name: 'sample-url', value: location.protocol + '//' + location.hostname + '/rest/api/2/myself' });
   const body = el('textarea', { name: 'sample-body', placeholder: 'Request body (JSON), if any' });
   const result = el('div', { id: 'check-result' });
+  let checks = 0;
   const check = async () => {
-    await attempt(result, async () => {
+    const mine = ++checks;
+    let shown;
+    try {
       const answer = await api('POST', '/check', {
         limits: limits.value, method: method.value, url: url.value, body: body.value === '' ? undefined : body.value,
       });
-      result.replaceChildren(el('div', { class: 'card' },
+      shown = el('div', { class: 'card' },
         el('span', { class: answer.allowed ? 'allowed' : 'denied' }, answer.allowed ? 'Allowed' : 'Denied'),
         ' — ', answer.explanation || answer.reason,
-        answer.rule ? el('div', { class: 'mono' }, 'Rule ' + answer.rule.number + ' (line ' + answer.rule.line + '): ' + answer.rule.text) : null));
-    });
+        answer.rule ? el('div', { class: 'mono' }, 'Rule ' + answer.rule.number + ' (line ' + answer.rule.line + '): ' + answer.rule.text) : null);
+    } catch (error) {
+      shown = errorBox(error);
+    }
+    // Only the newest check's answer is shown: an older one may arrive after it.
+    if (mine === checks && result.isConnected) result.replaceChildren(shown);
   };
   const button = el('button', { type: 'button', class: 'secondary', id: 'check', onclick: check }, 'Test this request');
   // Live: the check runs again a moment after the text or the sample stops changing.
