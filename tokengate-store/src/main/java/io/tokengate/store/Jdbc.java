@@ -7,6 +7,8 @@ import java.sql.Types;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
 
 /** JDBC conversions that both drivers agree on: instants as {@code TIMESTAMP WITH TIME ZONE}. */
 final class Jdbc {
@@ -49,6 +51,31 @@ final class Jdbc {
     static Integer nullableInt(ResultSet rs, String column) throws SQLException {
         int value = rs.getInt(column);
         return rs.wasNull() ? null : value;
+    }
+
+    /**
+     * Binds the parameters of a statement built from conditions, in order from index 1: instants,
+     * longs and strings. Answers the index after the last.
+     */
+    static int bind(PreparedStatement ps, List<Object> args) throws SQLException {
+        int index = 1;
+        for (Object arg : args) {
+            if (arg instanceof Instant instant) {
+                setInstant(ps, index++, instant);
+            } else if (arg instanceof Long number) {
+                ps.setLong(index++, number);
+            } else {
+                ps.setString(index++, (String) arg);
+            }
+        }
+        return index;
+    }
+
+    /** The parameters of {@code first}, then those of {@code second}. */
+    static List<Object> concat(List<Object> first, List<Object> second) {
+        List<Object> all = new ArrayList<>(first);
+        all.addAll(second);
+        return all;
     }
 
     /** A LIKE pattern matching {@code text} anywhere, with '!' as escape character. */

@@ -242,7 +242,7 @@ final class JdbcAuditLog implements AuditLog {
             return new PageSql(
                     "SELECT " + COLUMNS + " FROM ((" + byBasic.sql() + ") UNION (" + byEffective.sql() + ")) AS matched"
                             + newestFirst(limit),
-                    concat(byBasic.args(), byEffective.args()));
+                    Jdbc.concat(byBasic.args(), byEffective.args()));
         }
         return new PageSql(
                 "SELECT " + COLUMNS + " FROM audit_events WHERE 1 = 1" + common.sql() + newestFirst(limit),
@@ -260,33 +260,18 @@ final class JdbcAuditLog implements AuditLog {
                 "SELECT " + COLUMNS + " FROM audit_events WHERE " + column + " = ?" + conditions.sql()
                         + " ORDER BY " + column + " DESC, event_time DESC, id DESC FETCH FIRST " + limit
                         + " ROWS ONLY",
-                concat(List.of(value), conditions.args()));
-    }
-
-    private static List<Object> concat(List<Object> first, List<Object> second) {
-        List<Object> all = new ArrayList<>(first);
-        all.addAll(second);
-        return all;
+                Jdbc.concat(List.of(value), conditions.args()));
     }
 
     /** SQL text and its parameters, in order: strings, instants and longs. */
     record PageSql(String sql, List<Object> args) {
         /** These conditions and one more, appended as {@code " AND " + condition}. */
         PageSql and(String condition, Object... values) {
-            return new PageSql(sql + " AND " + condition, concat(args, List.of(values)));
+            return new PageSql(sql + " AND " + condition, Jdbc.concat(args, List.of(values)));
         }
 
         void bind(PreparedStatement ps) throws SQLException {
-            int index = 1;
-            for (Object arg : args) {
-                if (arg instanceof Instant instant) {
-                    Jdbc.setInstant(ps, index++, instant);
-                } else if (arg instanceof Long id) {
-                    ps.setLong(index++, id);
-                } else {
-                    ps.setString(index++, (String) arg);
-                }
-            }
+            Jdbc.bind(ps, args);
         }
     }
 

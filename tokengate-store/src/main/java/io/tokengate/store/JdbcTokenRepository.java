@@ -111,7 +111,7 @@ final class JdbcTokenRepository implements TokenRepository {
             try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(*), "
                     + (cursor.isPresent() ? "COUNT(CASE WHEN " + afterCursor + " THEN 1 END)" : "0") + " FROM tokens t"
                     + where)) {
-                bind(ps, concat(afterArgs, args));
+                Jdbc.bind(ps, Jdbc.concat(afterArgs, args));
                 try (ResultSet rs = ps.executeQuery()) {
                     rs.next();
                     total = rs.getLong(1);
@@ -122,7 +122,7 @@ final class JdbcTokenRepository implements TokenRepository {
             try (PreparedStatement ps =
                     c.prepareStatement(SELECT + where + (cursor.isPresent() ? " AND " + afterCursor : "")
                             + " ORDER BY t.created_at DESC, t.id DESC OFFSET ? ROWS FETCH NEXT ? ROWS ONLY")) {
-                int next = bind(ps, concat(args, afterArgs));
+                int next = Jdbc.bind(ps, Jdbc.concat(args, afterArgs));
                 ps.setInt(next, query.offset());
                 ps.setInt(next + 1, query.limit() + 1);
                 try (ResultSet rs = ps.executeQuery()) {
@@ -253,24 +253,6 @@ final class JdbcTokenRepository implements TokenRepository {
                 return rs.next() ? Optional.of(token(rs)) : Optional.empty();
             }
         }
-    }
-
-    private static List<Object> concat(List<Object> first, List<Object> second) {
-        List<Object> all = new ArrayList<>(first);
-        all.addAll(second);
-        return all;
-    }
-
-    private static int bind(PreparedStatement ps, List<Object> args) throws SQLException {
-        int index = 1;
-        for (Object arg : args) {
-            if (arg instanceof Instant instant) {
-                Jdbc.setInstant(ps, index++, instant);
-            } else {
-                ps.setString(index++, (String) arg);
-            }
-        }
-        return index;
     }
 
     private static Token token(ResultSet rs) throws SQLException {
