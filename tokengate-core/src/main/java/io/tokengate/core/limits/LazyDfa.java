@@ -127,7 +127,12 @@ final class LazyDfa {
 
     /** Whether the DFA rests now (or for good), so that every answer is null. */
     boolean resting() {
-        return start == null && (hopeless || nanoTime.getAsLong() - restUntil < 0);
+        return start == null && asleep();
+    }
+
+    /** Whether no generation may begin now: for good, or until the rest is over. */
+    private boolean asleep() {
+        return hopeless || nanoTime.getAsLong() - restUntil < 0;
     }
 
     /** Generations of states begun so far: 1 until the budget is first spent. */
@@ -137,15 +142,12 @@ final class LazyDfa {
 
     /** The start state of a new generation if the rest is over; null while resting. */
     private State awake() {
-        if (hopeless || nanoTime.getAsLong() - restUntil < 0) {
+        if (asleep()) {
             return null;
         }
         synchronized (this) {
-            if (start == null && !hopeless) {
-                long now = nanoTime.getAsLong();
-                if (now - restUntil >= 0) {
-                    begin(now);
-                }
+            if (start == null && !asleep()) {
+                begin(nanoTime.getAsLong());
             }
             return start;
         }
