@@ -147,11 +147,16 @@ cpu_ticks() { if [ -n "${pid[$1]:-}" ]; then awk '{ print $14 + $15 }' "/proc/${
 runs="$work/runs.tsv"
 printf 'config\tround\treq_per_s\tp99_us\tcpu_us_per_req\trss_mib\trefused\n' >"$runs"
 # run CONFIG SECONDS ROUND(0 = warm-up, not recorded)
+# wrk_result CONFIG THREADS CONNECTIONS SECONDS PAUSE_MS: wrk's RESULT line (report.lua) for one run.
+wrk_result() {
+  BENCH_PAUSE_MS=$5 wrk -t"$2" -c"$3" -d"$4s" --timeout 10s -s "$bench/report.lua" -H "Authorization: ${auth[$1]}" \
+    "${url[$1]}" | grep '^RESULT' || die "wrk printed no result on $1"
+}
+
 run() {
   local c=$1 secs=$2 round=$3 t0 t1 result
   t0="$(cpu_ticks "$c")"
-  result="$(wrk -t2 -c64 -d"${secs}s" --timeout 10s -s "$bench/report.lua" -H "Authorization: ${auth[$c]}" "${url[$c]}" |
-    grep '^RESULT')" || die "wrk printed no result on $c"
+  result="$(wrk_result "$c" 2 64 "$secs" 0)"
   t1="$(cpu_ticks "$c")"
   local rss=""
   [ -n "${pid[$c]:-}" ] && rss="$(awk '/^VmRSS/ { printf "%.0f", $2 / 1024 }' "/proc/${pid[$c]}/status")"
@@ -181,8 +186,7 @@ printf 'config\tround\tp50_us\tp99_us\n' >"$paced"
 # paced CONFIG ROUND: 10 s at 1 connection, $pause_ms ms between a response and the next request.
 paced() {
   local c=$1 round=$2 result
-  result="$(BENCH_PAUSE_MS=$pause_ms wrk -t1 -c1 -d10s --timeout 10s -s "$bench/report.lua" -H "Authorization: ${auth[$c]}" \
-    "${url[$c]}" | grep '^RESULT')" || die "wrk printed no result on $c (paced)"
+  result="$(wrk_result "$c" 1 1 10 "$pause_ms")"
   awk -v c="$c" -v round="$round" -v paced="$paced" '{
       for (i = 2; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
       errors = v["connect"] + v["read"] + v["write"] + v["status"] + v["timeout"]
@@ -194,9 +198,7 @@ paced() {
 }
 if [ "$paced_rounds" -gt 0 ]; then
   # 3 s of warm-up each at 1 connection first: the JVMs have only run at 64 connections so far.
-  for c in "${configs[@]}"; do
-    BENCH_PAUSE_MS=$pause_ms wrk -t1 -c1 -d3s -s "$bench/report.lua" -H "Authorization: ${auth[$c]}" "${url[$c]}" >/dev/null
-  done
+  for c in "${configs[@]}"; do wrk_result "$c" 1 1 3 "$pause_ms" >/dev/null; done
   for r in $(seq 1 "$paced_rounds"); do for c in "${configs[@]}"; do paced "$c" "$r"; done; done
 fi
 
