@@ -98,6 +98,22 @@ async function attempt(slot, action) {
   }
 }
 
+/**
+ * Pages through a listing by its nextCursor: the first page now, the next at each click of more;
+ * append(page) adds a page to what is shown.
+ */
+async function pageThrough(slot, more, fetchPage, append) {
+  let cursor = null;
+  const load = () => attempt(slot, async () => {
+    const page = await fetchPage(cursor);
+    append(page);
+    cursor = page.nextCursor;
+    more.hidden = !cursor;
+  });
+  more.addEventListener('click', load);
+  await load();
+}
+
 let fields = 0;
 
 /** A labelled input. */
@@ -188,9 +204,7 @@ async function renderTokens(params) {
       el('thead', {}, el('tr', {}, ['Name', 'Id', 'User', 'Status', 'Expires', 'Last used', 'Uses'].map((h) => el('th', {}, h)))),
       rows),
     el('div', { class: 'actions' }, more));
-  let cursor = null;
-  const load = () => attempt(slot, async () => {
-    const page = await api('GET', '/tokens' + query({ ...filters, limit: 50, cursor }));
+  await pageThrough(slot, more, (cursor) => api('GET', '/tokens' + query({ ...filters, limit: 50, cursor })), (page) => {
     count.textContent = page.total + (page.total === 1 ? ' token' : ' tokens');
     for (const token of page.tokens) {
       rows.append(el('tr', {},
@@ -202,11 +216,7 @@ async function renderTokens(params) {
         el('td', {}, time(token.lastUsedAt)),
         el('td', {}, String(token.useCount))));
     }
-    cursor = page.nextCursor;
-    more.hidden = !cursor;
   });
-  more.addEventListener('click', load);
-  await load();
 }
 
 /** The restrictions editor: a limits text, and a sample request checked against it live. */
@@ -455,9 +465,7 @@ async function renderAudit(params) {
       rows),
     el('div', { class: 'actions' }, more));
   const shown = [];
-  let cursor = null;
-  const load = () => attempt(slot, async () => {
-    const page = await api('GET', '/audit' + query({ ...filters, limit: 100, cursor }));
+  await pageThrough(slot, more, (cursor) => api('GET', '/audit' + query({ ...filters, limit: 100, cursor })), (page) => {
     for (const e of page.events) {
       shown.push(e);
       const user = e.actor
@@ -474,11 +482,7 @@ async function renderAudit(params) {
         el('td', {}, e.reason || '')));
     }
     chart.replaceChildren(usageChart(shown));
-    cursor = page.nextCursor;
-    more.hidden = !cursor;
   });
-  more.addEventListener('click', load);
-  await load();
 }
 
 /** Requests allowed and denied per hour over the records shown, as stacked bars. */
