@@ -293,6 +293,24 @@ class WebUiIT {
     }
 
     @Test
+    void theTokenListShowsFiftyAtATimeAndMoreOnRequest() {
+        gw.server.localUsers().add("erin", null, null, UserRole.USER, "erin-password".toCharArray());
+        for (int i = 0; i < 51; i++) {
+            gw.createToken(TokenSpec.bound("erin's " + i, "erin", "root"));
+        }
+        signIn("erin", "erin-password");
+        waitForText(By.id("tokens"), "erin's 50");
+        assertThat(browser.findElements(By.cssSelector("#tokens tbody tr"))).hasSize(50);
+
+        click(By.xpath("//button[text()='More']"));
+        assertThat(waitForText(By.id("tokens"), "erin's 0")).contains("erin's 0");
+        assertThat(browser.findElements(By.cssSelector("#tokens tbody tr"))).hasSize(51);
+        assertThat(browser.findElement(By.xpath("//button[text()='More']")).isDisplayed())
+                .as("no page after the last")
+                .isFalse();
+    }
+
+    @Test
     void aUserSeesOnlyTheirOwnTokensAndNoSettings() {
         gw.createToken(TokenSpec.bound("alice's sync", "alice", "root"));
         gw.createToken(TokenSpec.bound("someone else's", "admin", "root"));
