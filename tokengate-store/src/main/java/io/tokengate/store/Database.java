@@ -146,11 +146,17 @@ public final class Database implements AutoCloseable {
      * @return how many migrations were applied
      */
     public int migrate() {
+        return migrateTo("latest");
+    }
+
+    /** Brings the schema up to migration {@code version} ("latest": all); for upgrade tests. */
+    int migrateTo(String version) {
         try {
             return Flyway.configure()
                     .dataSource(pool)
                     .locations("classpath:db/migration/" + vendor.name().toLowerCase(Locale.ROOT))
                     .failOnMissingLocations(true)
+                    .target(version)
                     .load()
                     .migrate()
                     .migrationsExecuted;

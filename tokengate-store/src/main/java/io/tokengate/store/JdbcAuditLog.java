@@ -14,36 +14,58 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
 
-/** The {@code audit_events} table: batch inserts for the writer, keyset-paged queries, exports, retention. */
+/**
+ * The {@code audit_events} table and its {@code audit_batches} spans (see {@link AuditSpan}):
+ * batch inserts for the writer, keyset-paged queries, exports, retention.
+ */
 final class JdbcAuditLog implements AuditLog {
     private static final int EXPORT_PAGE = 1000;
-    private static final int DELETE_BATCH = 10_000;
+    /** Spans read per statement, by a listing and by retention. */
+    private static final int SPANS_PER_READ = 64;
+
+    private static final int SPANS_PER_DELETE = 1000;
+    /** Spans of all records whose old records one retention transaction deletes: some 10 000. */
+    private static final int RETENTION_SPANS = 10;
+
     private static final int ROWS_PER_STATEMENT = 50;
-    private static final int INSERTED_COLUMNS = 22;
+    private static final int INSERTED_COLUMNS = 23;
     private static final String INSERT_ONE = insertSql(1);
     private static final String INSERT_MANY = insertSql(ROWS_PER_STATEMENT);
     private static final String COLUMNS = "id, event_time, request_id, node, kind, token_id, token_name, basic_user,"
             + " effective_user, actor, client_ip, method, path, query, decision, reason, matched_rule, status,"
             + " upstream_millis, bytes_in, bytes_out";
+    private static final String SPAN_COLUMNS = "subject, max_time, batch_id, min_time, first_id, last_id";
+    private static final Comparator<Row> NEWEST_FIRST = Comparator.comparing(
+                    (Row r) -> r.cursor().time())
+            .thenComparingLong(r -> r.cursor().id())
+            .reversed();
 
     private final Database db;
+    /** Id ranges read by listings so far: what a page costs, for tests. */
+    private final AtomicLong rangesRead = new AtomicLong();
 
     JdbcAuditLog(Database db) {
         this.db = db;
     }
 
     /**
-     * Inserts the records in one transaction, {@value #ROWS_PER_STATEMENT} rows per {@code INSERT}
-     * and the rest one per statement, sent as JDBC batches. H2 then runs one command per 50 rows
-     * instead of one per row (measured about 20% more records per second); on PostgreSQL this is
-     * what the driver's {@code reWriteBatchedInserts} made of single-row batches anyway.
+     * Inserts the records in one transaction as one batch (or several, past {@value
+     * AuditSpan#ID_BITS} bits of ids): a batch number from the sequence, the records in time order
+     * with the ids of that batch, and their spans.
+     *
+     * <p>Records go {@value #ROWS_PER_STATEMENT} rows per {@code INSERT} and the rest one per
+     * statement, sent as JDBC batches. H2 then runs one command per 50 rows instead of one per row
+     * (measured about 20% more records per second); on PostgreSQL this is what the driver's {@code
+     * reWriteBatchedInserts} made of single-row batches anyway.
      *
      * <p>On H2 the writer also yields its core after every {@value #ROWS_PER_STATEMENT} rows. There
      * a batch is milliseconds of CPU in this thread, and the scheduler lets a running thread finish
@@ -55,29 +77,55 @@ final class JdbcAuditLog implements AuditLog {
     void insert(List<AuditEvent> events) {
         int executeEvery = db.vendor() == Database.Vendor.H2 ? ROWS_PER_STATEMENT : Integer.MAX_VALUE;
         db.transaction("writing " + events.size() + " audit records", c -> {
-            int whole = events.size() - events.size() % ROWS_PER_STATEMENT;
-            if (whole > 0) {
-                insert(c, INSERT_MANY, events.subList(0, whole), ROWS_PER_STATEMENT, executeEvery);
-            }
-            if (whole < events.size()) {
-                insert(c, INSERT_ONE, events.subList(whole, events.size()), 1, executeEvery);
+            for (int from = 0; from < events.size(); from += AuditSpan.MAX_BATCH) {
+                List<AuditEvent> batch =
+                        new ArrayList<>(events.subList(from, Math.min(events.size(), from + AuditSpan.MAX_BATCH)));
+                batch.sort(Comparator.comparing(AuditEvent::time));
+                long number = nextBatch(c);
+                int whole = batch.size() - batch.size() % ROWS_PER_STATEMENT;
+                if (whole > 0) {
+                    insert(c, INSERT_MANY, number, batch.subList(0, whole), 0, ROWS_PER_STATEMENT, executeEvery);
+                }
+                if (whole < batch.size()) {
+                    insert(c, INSERT_ONE, number, batch.subList(whole, batch.size()), whole, 1, executeEvery);
+                }
+                insertSpans(c, AuditSpan.of(number, batch));
             }
             return null;
         });
     }
 
+    private long nextBatch(Connection c) throws SQLException {
+        String sql = db.vendor() == Database.Vendor.H2
+                ? "VALUES NEXT VALUE FOR audit_batch_ids"
+                : "SELECT nextval('audit_batch_ids')";
+        try (PreparedStatement ps = c.prepareStatement(sql);
+                ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
     /**
-     * Binds and batches the rows; executes the batch and yields every {@code executeEvery} rows,
-     * and executes what is left at the end.
+     * Binds and batches the rows, the first with the id of record {@code firstIndex} of the batch;
+     * executes the batch and yields every {@code executeEvery} rows, and executes what is left at
+     * the end.
      */
     private static void insert(
-            Connection c, String sql, List<AuditEvent> events, int rowsPerStatement, int executeEvery)
+            Connection c,
+            String sql,
+            long batch,
+            List<AuditEvent> events,
+            int firstIndex,
+            int rowsPerStatement,
+            int executeEvery)
             throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             int row = 0;
             int batched = 0;
+            int index = firstIndex;
             for (AuditEvent e : events) {
-                bind(ps, row * INSERTED_COLUMNS, e);
+                bind(ps, row * INSERTED_COLUMNS, AuditSpan.id(batch, index++), e);
                 if (++row == rowsPerStatement) {
                     ps.addBatch();
                     row = 0;
@@ -96,43 +144,60 @@ final class JdbcAuditLog implements AuditLog {
     }
 
     /** Sets the parameters of one row, the first at {@code offset + 1}. */
-    private static void bind(PreparedStatement ps, int offset, AuditEvent e) throws SQLException {
-        Jdbc.setInstant(ps, offset + 1, e.time());
-        ps.setString(offset + 2, e.requestId());
-        ps.setString(offset + 3, e.node());
-        ps.setString(offset + 4, e.kind().name());
-        ps.setString(offset + 5, e.tokenId() == null ? null : e.tokenId().value());
-        ps.setString(offset + 6, e.tokenName());
-        ps.setString(offset + 7, e.basicUser());
-        ps.setString(offset + 8, key(e.basicUser()));
-        ps.setString(offset + 9, e.effectiveUser());
-        ps.setString(offset + 10, key(e.effectiveUser()));
-        ps.setString(offset + 11, e.actor());
-        ps.setString(offset + 12, e.clientIp());
-        ps.setString(offset + 13, e.method());
-        ps.setString(offset + 14, e.path());
-        ps.setString(offset + 15, e.query());
-        ps.setString(offset + 16, e.decision() == null ? null : e.decision().name());
-        ps.setString(offset + 17, e.reason());
-        ps.setString(offset + 18, e.matchedRule());
-        Jdbc.setNullableInt(ps, offset + 19, e.status());
-        Jdbc.setNullableLong(ps, offset + 20, e.upstreamMillis());
-        ps.setLong(offset + 21, e.bytesIn());
-        ps.setLong(offset + 22, e.bytesOut());
+    private static void bind(PreparedStatement ps, int offset, long id, AuditEvent e) throws SQLException {
+        ps.setLong(offset + 1, id);
+        Jdbc.setInstant(ps, offset + 2, e.time());
+        ps.setString(offset + 3, e.requestId());
+        ps.setString(offset + 4, e.node());
+        ps.setString(offset + 5, e.kind().name());
+        ps.setString(offset + 6, e.tokenId() == null ? null : e.tokenId().value());
+        ps.setString(offset + 7, e.tokenName());
+        ps.setString(offset + 8, e.basicUser());
+        ps.setString(offset + 9, AuditSpan.key(e.basicUser()));
+        ps.setString(offset + 10, e.effectiveUser());
+        ps.setString(offset + 11, AuditSpan.key(e.effectiveUser()));
+        ps.setString(offset + 12, e.actor());
+        ps.setString(offset + 13, e.clientIp());
+        ps.setString(offset + 14, e.method());
+        ps.setString(offset + 15, e.path());
+        ps.setString(offset + 16, e.query());
+        ps.setString(offset + 17, e.decision() == null ? null : e.decision().name());
+        ps.setString(offset + 18, e.reason());
+        ps.setString(offset + 19, e.matchedRule());
+        Jdbc.setNullableInt(ps, offset + 20, e.status());
+        Jdbc.setNullableLong(ps, offset + 21, e.upstreamMillis());
+        ps.setLong(offset + 22, e.bytesIn());
+        ps.setLong(offset + 23, e.bytesOut());
     }
 
     private static String insertSql(int rows) {
         String row = "(" + String.join(", ", Collections.nCopies(INSERTED_COLUMNS, "?")) + ")";
-        return "INSERT INTO audit_events (event_time, request_id, node, kind, token_id, token_name, basic_user,"
+        return "INSERT INTO audit_events (id, event_time, request_id, node, kind, token_id, token_name, basic_user,"
                 + " basic_user_key, effective_user, effective_user_key, actor, client_ip, method, path, query, decision,"
                 + " reason, matched_rule, status, upstream_millis, bytes_in, bytes_out) VALUES "
                 + String.join(", ", Collections.nCopies(rows, row));
     }
 
+    private static void insertSpans(Connection c, List<AuditSpan> spans) throws SQLException {
+        try (PreparedStatement ps =
+                c.prepareStatement("INSERT INTO audit_batches (" + SPAN_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?)")) {
+            for (AuditSpan span : spans) {
+                ps.setString(1, span.subject());
+                Jdbc.setInstant(ps, 2, span.maxTime());
+                ps.setLong(3, span.batch());
+                Jdbc.setInstant(ps, 4, span.minTime());
+                ps.setLong(5, span.firstId());
+                ps.setLong(6, span.lastId());
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+    }
+
     @Override
     public AuditPage query(AuditQuery query) {
-        Optional<AuditCursor> start = query.cursor().map(AuditCursor::decode);
-        List<Row> rows = db.read("reading the audit log", c -> page(c, query, start, query.limit() + 1));
+        Listing listing = Listing.of(query, query.cursor().map(AuditCursor::decode));
+        List<Row> rows = db.read("reading the audit log", c -> page(c, listing, query.limit() + 1));
         boolean more = rows.size() > query.limit();
         List<Row> shown = more ? rows.subList(0, query.limit()) : rows;
         Optional<String> next =
@@ -146,8 +211,8 @@ final class JdbcAuditLog implements AuditLog {
         try (AuditExporter exporter =
                 format == AuditExportFormat.CSV ? AuditExporter.csv(out) : AuditExporter.jsonLines(out)) {
             while (true) {
-                Optional<AuditCursor> from = start;
-                List<Row> rows = db.read("exporting the audit log", c -> page(c, query, from, EXPORT_PAGE));
+                Listing listing = Listing.of(query, start);
+                List<Row> rows = db.read("exporting the audit log", c -> page(c, listing, EXPORT_PAGE));
                 for (Row row : rows) {
                     exporter.write(row.event());
                 }
@@ -159,31 +224,237 @@ final class JdbcAuditLog implements AuditLog {
         }
     }
 
+    /**
+     * Deletes the records older than {@code cutoff}: in the id range of each span of all records
+     * that began before it, oldest first, some ten thousand records per transaction; then the
+     * spans that ended before it. A span that straddles the cutoff stays, and its older records
+     * are gone.
+     */
     @Override
     public long deleteOlderThan(Instant cutoff) {
         long total = 0;
+        Optional<AuditSpan> after = Optional.empty();
         while (true) {
-            int deleted = db.transaction("deleting old audit records", c -> {
-                try (PreparedStatement ps = c.prepareStatement("DELETE FROM audit_events WHERE id IN (SELECT id FROM"
-                        + " audit_events WHERE event_time < ? ORDER BY event_time FETCH FIRST " + DELETE_BATCH
-                        + " ROWS ONLY)")) {
-                    Jdbc.setInstant(ps, 1, cutoff);
-                    return ps.executeUpdate();
+            Optional<AuditSpan> from = after;
+            List<AuditSpan> old = db.read("finding old audit records", c -> oldSpans(c, cutoff, from));
+            total += db.transaction("deleting old audit records", c -> {
+                try (PreparedStatement ps =
+                        c.prepareStatement("DELETE FROM audit_events WHERE id BETWEEN ? AND ? AND event_time < ?")) {
+                    int deleted = 0;
+                    for (AuditSpan span : old) {
+                        ps.setLong(1, span.firstId());
+                        ps.setLong(2, span.lastId());
+                        Jdbc.setInstant(ps, 3, cutoff);
+                        deleted += ps.executeUpdate();
+                    }
+                    return deleted;
                 }
             });
-            total += deleted;
-            if (deleted < DELETE_BATCH) {
-                return total;
+            if (old.size() < RETENTION_SPANS) {
+                break;
             }
+            after = Optional.of(old.get(old.size() - 1));
+        }
+        while (db.transaction("deleting old audit spans", c -> deleteEndedSpans(c, cutoff)) == SPANS_PER_DELETE) {
+            // another transaction's worth
+        }
+        return total;
+    }
+
+    /** Spans of all records that began before {@code cutoff}, oldest first, after {@code after}. */
+    private static List<AuditSpan> oldSpans(Connection c, Instant cutoff, Optional<AuditSpan> after)
+            throws SQLException {
+        PageSql sql = new PageSql(
+                        "SELECT " + SPAN_COLUMNS + " FROM audit_batches WHERE subject = ?", List.of(AuditSpan.ALL))
+                .and("min_time < ?", cutoff);
+        if (after.isPresent()) {
+            AuditSpan last = after.get();
+            sql = sql.and("min_time >= ?", last.minTime())
+                    .and("(min_time > ? OR batch_id > ?)", last.minTime(), last.batch());
+        }
+        return spans(c, sql.then(" ORDER BY min_time, batch_id FETCH FIRST " + RETENTION_SPANS + " ROWS ONLY"));
+    }
+
+    /** Deletes up to {@value #SPANS_PER_DELETE} spans that ended before {@code cutoff}. */
+    private static int deleteEndedSpans(Connection c, Instant cutoff) throws SQLException {
+        List<AuditSpan> ended = spans(
+                c,
+                new PageSql("SELECT " + SPAN_COLUMNS + " FROM audit_batches WHERE min_time < ?", List.of(cutoff))
+                        .and("max_time < ?", cutoff)
+                        .then(" FETCH FIRST " + SPANS_PER_DELETE + " ROWS ONLY"));
+        try (PreparedStatement ps =
+                c.prepareStatement("DELETE FROM audit_batches WHERE subject = ? AND max_time = ? AND batch_id = ?")) {
+            for (AuditSpan span : ended) {
+                ps.setString(1, span.subject());
+                Jdbc.setInstant(ps, 2, span.maxTime());
+                ps.setLong(3, span.batch());
+                ps.addBatch();
+            }
+            if (!ended.isEmpty()) {
+                ps.executeBatch();
+            }
+        }
+        return ended.size();
+    }
+
+    /**
+     * The newest {@code limit} records of a listing: its spans newest first, merged. Spans of one
+     * subject overlap in time (two nodes write at once; a record may arrive late), so reading
+     * stops only at a span that ended before the oldest record kept, when {@code limit} are kept.
+     */
+    private List<Row> page(Connection c, Listing listing, int limit) throws SQLException {
+        List<Row> newest = new ArrayList<>();
+        Optional<AuditSpan> after = Optional.empty();
+        while (true) {
+            List<AuditSpan> spans = spans(c, listing.spans(after));
+            for (AuditSpan span : spans) {
+                if (newest.size() == limit
+                        && span.maxTime()
+                                .isBefore(newest.get(limit - 1).cursor().time())) {
+                    return newest;
+                }
+                rangesRead.incrementAndGet();
+                newest.addAll(records(c, listing.records(span, limit)));
+                newest.sort(NEWEST_FIRST);
+                if (newest.size() > limit) {
+                    newest.subList(limit, newest.size()).clear();
+                }
+            }
+            if (spans.size() < SPANS_PER_READ) {
+                return newest;
+            }
+            after = Optional.of(spans.get(spans.size() - 1));
         }
     }
 
-    /** Records matching the filters below {@code start}, newest first, at most {@code limit}. */
-    private static List<Row> page(Connection c, AuditQuery query, Optional<AuditCursor> start, int limit)
-            throws SQLException {
-        PageSql page = pageSql(query, start, limit);
-        try (PreparedStatement ps = c.prepareStatement(page.sql())) {
-            page.bind(ps);
+    /** Id ranges read by listings since this log was opened. */
+    long rangesRead() {
+        return rangesRead.get();
+    }
+
+    /**
+     * What a listing reads: the spans of one subject that may hold a match, and in each span's id
+     * range the records matching every filter.
+     *
+     * @param subject the most selective subject the filters name: a token, else a user, else all
+     * @param spanConditions conditions on the spans' times, from the time filters and the cursor
+     * @param recordConditions every filter, on the records
+     */
+    record Listing(String subject, PageSql spanConditions, PageSql recordConditions) {
+        private static final Duration MINUTE = Duration.ofSeconds(AuditSpan.MINUTE_SECONDS);
+
+        static Listing of(AuditQuery query, Optional<AuditCursor> start) {
+            PageSql spans = PageSql.EMPTY;
+            PageSql records = PageSql.EMPTY;
+            if (query.decision().isPresent()) {
+                records = records.and("decision = ?", query.decision().get().name());
+            }
+            if (query.kind().isPresent()) {
+                records = records.and("kind = ?", query.kind().get().name());
+            }
+            if (query.from().isPresent()) {
+                spans = spans.and("max_time >= ?", query.from().get());
+                records = records.and("event_time >= ?", query.from().get());
+            }
+            // A span that began before t ended before t plus a minute: the bound the index reads from.
+            if (query.to().isPresent()) {
+                Instant to = query.to().get();
+                spans = spans.and("min_time < ?", to).and("max_time < ?", to.plus(MINUTE));
+                records = records.and("event_time < ?", to);
+            }
+            if (start.isPresent()) {
+                AuditCursor cursor = start.get();
+                spans = spans.and("min_time <= ?", cursor.time())
+                        .and("max_time < ?", cursor.time().plus(MINUTE));
+                records = records.and("event_time <= ?", cursor.time())
+                        .and("(event_time < ? OR id < ?)", cursor.time(), cursor.id());
+            }
+            Optional<String> user = query.user().map(AuditSpan::key);
+            if (user.isPresent()) {
+                records = records.and("(basic_user_key = ? OR effective_user_key = ?)", user.get(), user.get());
+            }
+            String subject = query.tokenId()
+                    .map(AuditSpan::token)
+                    .or(() -> query.user().map(AuditSpan::user))
+                    .orElse(AuditSpan.ALL);
+            if (query.tokenId().isPresent()) {
+                records = records.and("token_id = ?", query.tokenId().get().value());
+            }
+            return new Listing(subject, spans, records);
+        }
+
+        /** The next {@value JdbcAuditLog#SPANS_PER_READ} spans, newest first, after {@code after}. */
+        PageSql spans(Optional<AuditSpan> after) {
+            PageSql sql = new PageSql(
+                            "SELECT " + SPAN_COLUMNS + " FROM audit_batches WHERE subject = ?", List.of(subject))
+                    .and(spanConditions);
+            if (after.isPresent()) {
+                AuditSpan last = after.get();
+                sql = sql.and("max_time <= ?", last.maxTime())
+                        .and("(max_time < ? OR batch_id < ?)", last.maxTime(), last.batch());
+            }
+            return sql.then(" ORDER BY subject DESC, max_time DESC, batch_id DESC FETCH FIRST " + SPANS_PER_READ
+                    + " ROWS ONLY");
+        }
+
+        /** The newest {@code limit} matching records in the id range and minute of {@code span}. */
+        PageSql records(AuditSpan span, int limit) {
+            return new PageSql(
+                            "SELECT " + COLUMNS + " FROM audit_events WHERE id BETWEEN ? AND ?",
+                            List.of(span.firstId(), span.lastId()))
+                    .and("event_time >= ?", span.minute())
+                    .and("event_time < ?", span.minute().plus(MINUTE))
+                    .and(recordConditions)
+                    .then(" ORDER BY event_time DESC, id DESC FETCH FIRST " + limit + " ROWS ONLY");
+        }
+    }
+
+    /** SQL text and its parameters, in order: strings, instants and longs. */
+    record PageSql(String sql, List<Object> args) {
+        static final PageSql EMPTY = new PageSql("", List.of());
+
+        /** These conditions and one more, appended as {@code " AND " + condition}. */
+        PageSql and(String condition, Object... values) {
+            return new PageSql(sql + " AND " + condition, Jdbc.concat(args, List.of(values)));
+        }
+
+        /** These conditions and {@code more}, which start with " AND " or are empty. */
+        PageSql and(PageSql more) {
+            return new PageSql(sql + more.sql(), Jdbc.concat(args, more.args()));
+        }
+
+        /** This text followed by {@code text}, with no more parameters. */
+        PageSql then(String text) {
+            return new PageSql(sql + text, args);
+        }
+
+        void bind(PreparedStatement ps) throws SQLException {
+            Jdbc.bind(ps, args);
+        }
+    }
+
+    private static List<AuditSpan> spans(Connection c, PageSql sql) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql.sql())) {
+            sql.bind(ps);
+            List<AuditSpan> spans = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    spans.add(new AuditSpan(
+                            rs.getString("subject"),
+                            Jdbc.instant(rs, "max_time"),
+                            rs.getLong("batch_id"),
+                            Jdbc.instant(rs, "min_time"),
+                            rs.getLong("first_id"),
+                            rs.getLong("last_id")));
+                }
+            }
+            return spans;
+        }
+    }
+
+    private static List<Row> records(Connection c, PageSql sql) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql.sql())) {
+            sql.bind(ps);
             List<Row> rows = new ArrayList<>();
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
@@ -191,87 +462,6 @@ final class JdbcAuditLog implements AuditLog {
                 }
             }
             return rows;
-        }
-    }
-
-    /**
-     * The statement for one page, written so that the database reads about {@code limit} index
-     * entries whatever the size of the log (see {@code JdbcAuditLogPlanIT}):
-     *
-     * <ul>
-     *   <li>A filter by token orders by {@code token_id} first. Equal for every row, it changes
-     *       nothing in the order, but it lets H2 see that the token index is already in that
-     *       order; without it H2 read all of the token's records and sorted them (5 s for a token
-     *       with 1.8 million records, on every page of an export).
-     *   <li>A filter by user is the union of the newest records by Basic user and the newest by
-     *       effective user, each read from its own index, since no single index answers the
-     *       {@code OR}; H2 otherwise walked the whole time index for a user with few records.
-     *   <li>The cursor's bound is written as a range on {@code event_time}, which the index can
-     *       start from, and not only as the {@code OR} that orders ties by id.
-     * </ul>
-     */
-    static PageSql pageSql(AuditQuery query, Optional<AuditCursor> start, int limit) {
-        PageSql common = new PageSql("", List.of());
-        if (query.decision().isPresent()) {
-            common = common.and("decision = ?", query.decision().get().name());
-        }
-        if (query.kind().isPresent()) {
-            common = common.and("kind = ?", query.kind().get().name());
-        }
-        if (query.from().isPresent()) {
-            common = common.and("event_time >= ?", query.from().get());
-        }
-        if (query.to().isPresent()) {
-            common = common.and("event_time < ?", query.to().get());
-        }
-        if (start.isPresent()) {
-            AuditCursor cursor = start.get();
-            common = common.and("event_time <= ?", cursor.time())
-                    .and("(event_time < ? OR id < ?)", cursor.time(), cursor.id());
-        }
-        Optional<String> user = query.user().map(JdbcAuditLog::key);
-        if (query.tokenId().isPresent()) {
-            PageSql filtered = user.isPresent()
-                    ? common.and("(basic_user_key = ? OR effective_user_key = ?)", user.get(), user.get())
-                    : common;
-            return newest(filtered, "token_id", query.tokenId().get().value(), limit);
-        }
-        if (user.isPresent()) {
-            PageSql byBasic = newest(common, "basic_user_key", user.get(), limit);
-            PageSql byEffective = newest(common, "effective_user_key", user.get(), limit);
-            return new PageSql(
-                    "SELECT " + COLUMNS + " FROM ((" + byBasic.sql() + ") UNION (" + byEffective.sql() + ")) AS matched"
-                            + newestFirst(limit),
-                    Jdbc.concat(byBasic.args(), byEffective.args()));
-        }
-        return new PageSql(
-                "SELECT " + COLUMNS + " FROM audit_events WHERE 1 = 1" + common.sql() + newestFirst(limit),
-                common.args());
-    }
-
-    /** The page order, newest first with the id breaking ties, and its length. */
-    private static String newestFirst(int limit) {
-        return " ORDER BY event_time DESC, id DESC FETCH FIRST " + limit + " ROWS ONLY";
-    }
-
-    /** The newest {@code limit} records whose indexed {@code column} equals {@code value}. */
-    private static PageSql newest(PageSql conditions, String column, String value, int limit) {
-        return new PageSql(
-                "SELECT " + COLUMNS + " FROM audit_events WHERE " + column + " = ?" + conditions.sql()
-                        + " ORDER BY " + column + " DESC, event_time DESC, id DESC FETCH FIRST " + limit
-                        + " ROWS ONLY",
-                Jdbc.concat(List.of(value), conditions.args()));
-    }
-
-    /** SQL text and its parameters, in order: strings, instants and longs. */
-    record PageSql(String sql, List<Object> args) {
-        /** These conditions and one more, appended as {@code " AND " + condition}. */
-        PageSql and(String condition, Object... values) {
-            return new PageSql(sql + " AND " + condition, Jdbc.concat(args, List.of(values)));
-        }
-
-        void bind(PreparedStatement ps) throws SQLException {
-            Jdbc.bind(ps, args);
         }
     }
 
@@ -297,9 +487,5 @@ final class JdbcAuditLog implements AuditLog {
                 .bytes(rs.getLong("bytes_in"), rs.getLong("bytes_out"))
                 .build();
         return new Row(new AuditCursor(time, rs.getLong("id")), event);
-    }
-
-    private static String key(String user) {
-        return user == null ? null : user.toLowerCase(Locale.ROOT);
     }
 }

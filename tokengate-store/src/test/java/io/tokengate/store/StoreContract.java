@@ -577,6 +577,102 @@ abstract class StoreContract {
     }
 
     @Test
+    void batchesOverlappingInTimeAreListedAsOneLog() throws Exception {
+        // Two nodes flush at once: each batch's records fall between the other's.
+        Store store = open();
+        JdbcAuditLog log = new JdbcAuditLog(store.database());
+        List<AuditEvent> even = new ArrayList<>();
+        List<AuditEvent> odd = new ArrayList<>();
+        List<AuditEvent> newestFirst = new ArrayList<>();
+        for (int n = 0; n < 200; n++) {
+            AuditEvent e = event(START.plusMillis(n), n);
+            (n % 2 == 0 ? even : odd).add(e);
+            newestFirst.add(0, e);
+        }
+        log.insert(even);
+        log.insert(odd);
+        assertThat(readAll(store, AuditQuery.all().withLimit(7))).containsExactlyElementsOf(newestFirst);
+        assertThat(readAll(store, AuditQuery.all().withUser("bob").withLimit(7)))
+                .containsExactlyElementsOf(
+                        newestFirst.stream().filter(e -> isUser(e, "bob")).toList());
+    }
+
+    @Test
+    void recordsWrittenBeforeTheBatchLayoutAreListedAfterTheUpgrade() throws Exception {
+        // 2500 records of an older version (migration 3): ids from the identity column, not in
+        // time order, over several minutes, so that the upgrade's spans overlap in ids.
+        List<AuditEvent> old = new ArrayList<>();
+        for (int n = 0; n < 2500; n++) {
+            old.add(event(START.plusMillis(100L * n), n));
+        }
+        List<AuditEvent> shuffled = new ArrayList<>(old);
+        Collections.shuffle(shuffled, new java.util.Random(7));
+        try (Database db = Database.open(fixture.config(home).build())) {
+            db.migrateTo("3");
+            db.transaction("writing records as version 3 did", c -> {
+                try (var ps = c.prepareStatement(
+                        "INSERT INTO audit_events (event_time, request_id, kind, token_id,"
+                                + " basic_user, basic_user_key, effective_user, effective_user_key, method, path, decision,"
+                                + " status, bytes_in, bytes_out) VALUES (?, ?, 'REQUEST', ?, ?, ?, ?, ?, 'GET', ?, ?, ?, 0, 0)")) {
+                    for (AuditEvent e : shuffled) {
+                        Jdbc.setInstant(ps, 1, e.time());
+                        ps.setString(2, e.requestId());
+                        ps.setString(3, e.tokenId().value());
+                        ps.setString(4, e.basicUser());
+                        ps.setString(5, e.basicUser().toLowerCase(java.util.Locale.ROOT));
+                        ps.setString(6, e.effectiveUser());
+                        ps.setString(7, e.effectiveUser().toLowerCase(java.util.Locale.ROOT));
+                        ps.setString(8, e.path());
+                        ps.setString(9, e.decision().name());
+                        ps.setInt(10, e.status());
+                        ps.addBatch();
+                    }
+                    ps.executeBatch();
+                }
+                return null;
+            });
+        }
+        Store store = open();
+        AuditEvent fresh = event(START.plusSeconds(1000), 1);
+        write(store, List.of(fresh));
+
+        Map<AuditQuery, Predicate<AuditEvent>> filters = new LinkedHashMap<>();
+        filters.put(AuditQuery.all(), e -> true);
+        filters.put(
+                AuditQuery.all().withTokenId(new TokenId("tok_AAAAAAAAAAAAAAAA")),
+                e -> e.tokenId().value().equals("tok_AAAAAAAAAAAAAAAA"));
+        filters.put(AuditQuery.all().withUser("CAROL"), e -> isUser(e, "carol"));
+        filters.put(
+                AuditQuery.all().withUser("alice").between(START.plusSeconds(30), START.plusSeconds(150)),
+                e -> isUser(e, "alice")
+                        && !e.time().isBefore(START.plusSeconds(30))
+                        && e.time().isBefore(START.plusSeconds(150)));
+        for (Map.Entry<AuditQuery, Predicate<AuditEvent>> filter : filters.entrySet()) {
+            List<String> expected = new ArrayList<>();
+            for (AuditEvent e : old) {
+                if (filter.getValue().test(e)) {
+                    expected.add(0, e.requestId()); // newest first
+                }
+            }
+            if (filter.getKey().from().isEmpty() && filter.getValue().test(fresh)) {
+                expected.add(0, fresh.requestId());
+            }
+            assertThat(readAll(store, filter.getKey().withLimit(333)))
+                    .as(filter.getKey().toString())
+                    .extracting(AuditEvent::requestId)
+                    .containsExactlyElementsOf(expected);
+        }
+        clock.advance(Duration.ofDays(30).plusSeconds(90));
+        Store retaining = open(b -> b.auditRetentionDays(30).nodeId("node-2"));
+        assertThat(retaining.runRetention())
+                .as("the first 900 records are over 30 days old, to the middle of a minute")
+                .isEqualTo(900);
+        assertThat(readAll(store, AuditQuery.all().withLimit(1000)))
+                .hasSize(2500 - 900 + 1)
+                .allSatisfy(e -> assertThat(e.time()).isAfterOrEqualTo(START.plusSeconds(90)));
+    }
+
+    @Test
     void auditCursorIsStableWhileRecordsArrive() throws Exception {
         Store store = open();
         List<AuditEvent> first = new ArrayList<>();
@@ -747,7 +843,7 @@ abstract class StoreContract {
     @Test
     void migrationsAreIdempotent() throws Exception {
         StoreConfig config = fixture.config(home).build();
-        assertThat(Store.migrate(config)).isEqualTo(3);
+        assertThat(Store.migrate(config)).isEqualTo(4);
         assertThat(Store.migrate(config)).isZero();
         Store store = open();
         store.close();
