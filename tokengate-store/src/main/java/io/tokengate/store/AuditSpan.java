@@ -43,9 +43,18 @@ record AuditSpan(String subject, Instant maxTime, long batch, Instant minTime, l
         return "u:" + key(name);
     }
 
-    /** How user names are stored for comparison: lower case. */
+    /**
+     * How user names are stored for comparison: lower case, at most {@value AuditEvent#NAME}
+     * characters like the names themselves. Lower case can be longer ('İ' becomes two
+     * characters): unclipped, the key of a name at the limit did not fit its column, and the
+     * database refused the record of whoever sent that name.
+     */
     static String key(String user) {
-        return user == null ? null : user.toLowerCase(Locale.ROOT);
+        if (user == null) {
+            return null;
+        }
+        String lower = user.toLowerCase(Locale.ROOT);
+        return lower.length() <= AuditEvent.NAME ? lower : lower.substring(0, AuditEvent.NAME);
     }
 
     /** The id of the {@code index}th record of {@code batch}. */

@@ -577,6 +577,25 @@ abstract class StoreContract {
     }
 
     @Test
+    void aUserNameLongerInLowerCaseIsRecordedAndFound() throws Exception {
+        // 'İ' lower-cases to two characters: the comparison key of a name at the 255-character
+        // limit is longer than the name. Anyone can send such a name in a Basic header.
+        Store store = open();
+        String name = "İ".repeat(AuditEvent.NAME);
+        AuditEvent refused = AuditEvent.builder(AuditKind.REQUEST, START)
+                .basicUser(name)
+                .request("GET", "/rest/api/2/myself", null)
+                .decision(AuditDecision.DENY, "bad credentials")
+                .status(401)
+                .bytes(0, 0)
+                .build();
+        write(store, List.of(refused, event(START.plusMillis(1), 1)));
+        assertThat(store.audit().dropped()).isZero();
+        assertThat(store.auditLog().query(AuditQuery.all().withUser(name)).events())
+                .containsExactly(refused);
+    }
+
+    @Test
     void batchesOverlappingInTimeAreListedAsOneLog() throws Exception {
         // Two nodes flush at once: each batch's records fall between the other's.
         Store store = open();
