@@ -434,31 +434,34 @@ final class JdbcAuditLog implements AuditLog {
     }
 
     private static List<AuditSpan> spans(Connection c, PageSql sql) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(sql.sql())) {
-            sql.bind(ps);
-            List<AuditSpan> spans = new ArrayList<>();
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    spans.add(new AuditSpan(
-                            rs.getString("subject"),
-                            Jdbc.instant(rs, "max_time"),
-                            rs.getLong("batch_id"),
-                            Jdbc.instant(rs, "min_time"),
-                            rs.getLong("first_id"),
-                            rs.getLong("last_id")));
-                }
-            }
-            return spans;
-        }
+        return select(
+                c,
+                sql,
+                rs -> new AuditSpan(
+                        rs.getString("subject"),
+                        Jdbc.instant(rs, "max_time"),
+                        rs.getLong("batch_id"),
+                        Jdbc.instant(rs, "min_time"),
+                        rs.getLong("first_id"),
+                        rs.getLong("last_id")));
     }
 
     private static List<Row> records(Connection c, PageSql sql) throws SQLException {
+        return select(c, sql, JdbcAuditLog::row);
+    }
+
+    /** Reads one value from the current row of a result. */
+    private interface RowReader<T> {
+        T read(ResultSet rs) throws SQLException;
+    }
+
+    private static <T> List<T> select(Connection c, PageSql sql, RowReader<T> reader) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(sql.sql())) {
             sql.bind(ps);
-            List<Row> rows = new ArrayList<>();
+            List<T> rows = new ArrayList<>();
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    rows.add(row(rs));
+                    rows.add(reader.read(rs));
                 }
             }
             return rows;
