@@ -32,6 +32,13 @@ record AuditSpan(String subject, Instant maxTime, long batch, Instant minTime, l
     static final int ID_BITS = 20;
 
     static final int MAX_BATCH = 1 << ID_BITS;
+    /**
+     * The first batch number (the sequence starts there), whose first id is 2^40: ids below it
+     * came from the identity column, written by versions before the batch layout.
+     */
+    static final long FIRST_BATCH = 1L << 20;
+
+    static final long FIRST_ID = FIRST_BATCH << ID_BITS;
     static final long MINUTE_SECONDS = 60;
 
     static String token(TokenId id) {

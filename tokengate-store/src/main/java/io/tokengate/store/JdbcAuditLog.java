@@ -44,6 +44,20 @@ final class JdbcAuditLog implements AuditLog {
             + " effective_user, actor, client_ip, method, path, query, decision, reason, matched_rule, status,"
             + " upstream_millis, bytes_in, bytes_out";
     private static final String SPAN_COLUMNS = "subject, max_time, batch_id, min_time, first_id, last_id";
+    /** Spans for the records with ids in (?, ?], four times over, as one batch (the first ?). */
+    private static final String ADOPT_STRAYS = "INSERT INTO audit_batches (" + SPAN_COLUMNS + ")"
+            + " SELECT subject, MAX(event_time), CAST(? AS BIGINT), MIN(event_time), MIN(id), MAX(id) FROM ("
+            + " SELECT '*' AS subject, DATE_TRUNC('MINUTE', event_time) AS of_minute, id, event_time"
+            + " FROM audit_events WHERE id > ? AND id <= ?"
+            + " UNION ALL SELECT 't:' || token_id, DATE_TRUNC('MINUTE', event_time), id, event_time"
+            + " FROM audit_events WHERE id > ? AND id <= ? AND token_id IS NOT NULL"
+            + " UNION ALL SELECT 'u:' || basic_user_key, DATE_TRUNC('MINUTE', event_time), id, event_time"
+            + " FROM audit_events WHERE id > ? AND id <= ? AND basic_user_key IS NOT NULL"
+            + " UNION ALL SELECT 'u:' || effective_user_key, DATE_TRUNC('MINUTE', event_time), id, event_time"
+            + " FROM audit_events WHERE id > ? AND id <= ? AND effective_user_key IS NOT NULL"
+            + " AND (basic_user_key IS NULL OR effective_user_key <> basic_user_key)"
+            + ") AS subjects GROUP BY subject, of_minute";
+
     private static final Comparator<Row> NEWEST_FIRST = Comparator.comparing(
                     (Row r) -> r.cursor().time())
             .thenComparingLong(r -> r.cursor().id())
@@ -259,6 +273,62 @@ final class JdbcAuditLog implements AuditLog {
             // another transaction's worth
         }
         return total;
+    }
+
+    /**
+     * Builds spans for records that a node of an older version wrote without them, in a cluster
+     * upgraded node by node (see migration V5): those with identity ids past the last adopted, up
+     * to the highest the previous pass saw, one span per subject and minute. One pass behind,
+     * because an older node may commit a batch with lower ids after a later one. Nodes take turns
+     * through a row lock.
+     *
+     * @return how many records were adopted
+     */
+    long adoptStrays() {
+        return db.transaction("adopting audit records of older nodes", c -> {
+            long adoptedTo;
+            long seenTo;
+            try (PreparedStatement ps =
+                            c.prepareStatement("SELECT adopted_to, seen_to FROM audit_strays WHERE id = 1 FOR UPDATE");
+                    ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                adoptedTo = rs.getLong(1);
+                seenTo = rs.getLong(2);
+            }
+            long newest = Math.max(seenTo, strayNumber(c, "SELECT COALESCE(MAX(id), 0)", 0, AuditSpan.FIRST_ID - 1));
+            long adopted = seenTo > adoptedTo ? strayNumber(c, "SELECT COUNT(*)", adoptedTo, seenTo) : 0;
+            if (adopted > 0) {
+                try (PreparedStatement ps = c.prepareStatement(ADOPT_STRAYS)) {
+                    ps.setLong(1, nextBatch(c));
+                    for (int i = 0; i < 4; i++) {
+                        ps.setLong(2 + 2 * i, adoptedTo);
+                        ps.setLong(3 + 2 * i, seenTo);
+                    }
+                    ps.executeUpdate();
+                }
+            }
+            if (newest != seenTo || adopted > 0) {
+                try (PreparedStatement ps =
+                        c.prepareStatement("UPDATE audit_strays SET adopted_to = ?, seen_to = ? WHERE id = 1")) {
+                    ps.setLong(1, Math.max(adoptedTo, seenTo));
+                    ps.setLong(2, newest);
+                    ps.executeUpdate();
+                }
+            }
+            return adopted;
+        });
+    }
+
+    /** {@code select} (one number) over the records with ids in {@code (after, upTo]}. */
+    private static long strayNumber(Connection c, String select, long after, long upTo) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(select + " FROM audit_events WHERE id > ? AND id <= ?")) {
+            ps.setLong(1, after);
+            ps.setLong(2, upTo);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
     }
 
     /** Spans of all records that began before {@code cutoff}, oldest first, after {@code after}. */

@@ -25,6 +25,7 @@ public final class Store implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Store.class);
     private static final Duration USAGE_FLUSH = Duration.ofSeconds(1);
     private static final Duration RETENTION_PERIOD = Duration.ofHours(1);
+    private static final Duration STRAYS_PERIOD = Duration.ofMinutes(1);
     private static final Duration SCHEDULED_WORK_GRACE = Duration.ofSeconds(10);
 
     private final StoreConfig config;
@@ -145,6 +146,8 @@ public final class Store implements AutoCloseable {
             scheduler.scheduleWithFixedDelay(
                     this::retentionQuietly, 60_000, RETENTION_PERIOD.toMillis(), TimeUnit.MILLISECONDS);
         }
+        scheduler.scheduleWithFixedDelay(
+                this::adoptStraysQuietly, STRAYS_PERIOD.toMillis(), STRAYS_PERIOD.toMillis(), TimeUnit.MILLISECONDS);
         LOG.info("token store open: {}, key id {}, node {}", db.describe(), key.keyId(), config.nodeId());
     }
 
@@ -245,6 +248,25 @@ public final class Store implements AutoCloseable {
             runRetention();
         } catch (RuntimeException e) {
             LOG.warn("audit retention failed, will retry: {}", e.getMessage());
+        }
+    }
+
+    /**
+     * Makes records that a node of an older version wrote without spans visible to listings (see
+     * {@link JdbcAuditLog#adoptStrays()}); runs every minute. Finding any means a node was not
+     * upgraded: said loudly, since its records show up only a minute or two late.
+     */
+    private void adoptStraysQuietly() {
+        try {
+            long adopted = auditLog.adoptStrays();
+            if (adopted > 0) {
+                LOG.warn(
+                        "{} audit records from a node of an older version were not listed and now are;"
+                                + " upgrade every node (until then its records are listed a minute or two late)",
+                        adopted);
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("listing the audit records of older nodes failed, will retry: {}", e.getMessage());
         }
     }
 

@@ -616,6 +616,61 @@ abstract class StoreContract {
                         newestFirst.stream().filter(e -> isUser(e, "bob")).toList());
     }
 
+    /** Writes records as versions before the batch layout did: identity ids, no spans. */
+    private static void writeAsAnOlderVersion(Database db, List<AuditEvent> events) {
+        db.transaction("writing records as version 3 did", c -> {
+            try (var ps = c.prepareStatement("INSERT INTO audit_events (event_time, request_id, kind, token_id,"
+                    + " basic_user, basic_user_key, effective_user, effective_user_key, method, path, decision,"
+                    + " status, bytes_in, bytes_out) VALUES (?, ?, 'REQUEST', ?, ?, ?, ?, ?, 'GET', ?, ?, ?, 0, 0)")) {
+                for (AuditEvent e : events) {
+                    Jdbc.setInstant(ps, 1, e.time());
+                    ps.setString(2, e.requestId());
+                    ps.setString(3, e.tokenId().value());
+                    ps.setString(4, e.basicUser());
+                    ps.setString(5, e.basicUser().toLowerCase(java.util.Locale.ROOT));
+                    ps.setString(6, e.effectiveUser());
+                    ps.setString(7, e.effectiveUser().toLowerCase(java.util.Locale.ROOT));
+                    ps.setString(8, e.path());
+                    ps.setString(9, e.decision().name());
+                    ps.setInt(10, e.status());
+                    ps.addBatch();
+                }
+                ps.executeBatch();
+            }
+            return null;
+        });
+    }
+
+    @Test
+    void recordsOfANodeStillOnAnOlderVersionAreListedAfterTwoPasses() throws Exception {
+        // Compared by request id: an older version's rows here hold only some of the fields.
+        Store store = open();
+        JdbcAuditLog log = new JdbcAuditLog(store.database());
+        write(store, List.of(event(START, 0)));
+        writeAsAnOlderVersion(
+                store.database(), List.of(event(START.plusSeconds(1), 1), event(START.plusSeconds(2), 2)));
+        assertThat(log.adoptStrays())
+                .as("seen, not adopted: an older node may still commit a batch of lower ids")
+                .isZero();
+        assertThat(requestIds(store, AuditQuery.all())).containsExactly("req-0");
+
+        writeAsAnOlderVersion(store.database(), List.of(event(START.plusSeconds(3), 3)));
+        assertThat(log.adoptStrays()).isEqualTo(2);
+        assertThat(requestIds(store, AuditQuery.all())).containsExactly("req-2", "req-1", "req-0");
+        assertThat(log.adoptStrays()).isEqualTo(1);
+        assertThat(log.adoptStrays()).as("nothing left").isZero();
+
+        assertThat(requestIds(store, AuditQuery.all().withLimit(1)))
+                .containsExactly("req-3", "req-2", "req-1", "req-0");
+        assertThat(requestIds(store, AuditQuery.all().withUser("bob"))).containsExactly("req-2", "req-1");
+        assertThat(requestIds(store, AuditQuery.all().withTokenId(new TokenId("tok_AAAAAAAAAAAAAAAA"))))
+                .containsExactly("req-2", "req-0");
+    }
+
+    private static List<String> requestIds(Store store, AuditQuery query) {
+        return readAll(store, query).stream().map(AuditEvent::requestId).toList();
+    }
+
     @Test
     void recordsWrittenBeforeTheBatchLayoutAreListedAfterTheUpgrade() throws Exception {
         // 2500 records of an older version (migration 3): ids from the identity column, not in
@@ -628,28 +683,7 @@ abstract class StoreContract {
         Collections.shuffle(shuffled, new java.util.Random(7));
         try (Database db = Database.open(fixture.config(home).build())) {
             db.migrateTo("3");
-            db.transaction("writing records as version 3 did", c -> {
-                try (var ps = c.prepareStatement(
-                        "INSERT INTO audit_events (event_time, request_id, kind, token_id,"
-                                + " basic_user, basic_user_key, effective_user, effective_user_key, method, path, decision,"
-                                + " status, bytes_in, bytes_out) VALUES (?, ?, 'REQUEST', ?, ?, ?, ?, ?, 'GET', ?, ?, ?, 0, 0)")) {
-                    for (AuditEvent e : shuffled) {
-                        Jdbc.setInstant(ps, 1, e.time());
-                        ps.setString(2, e.requestId());
-                        ps.setString(3, e.tokenId().value());
-                        ps.setString(4, e.basicUser());
-                        ps.setString(5, e.basicUser().toLowerCase(java.util.Locale.ROOT));
-                        ps.setString(6, e.effectiveUser());
-                        ps.setString(7, e.effectiveUser().toLowerCase(java.util.Locale.ROOT));
-                        ps.setString(8, e.path());
-                        ps.setString(9, e.decision().name());
-                        ps.setInt(10, e.status());
-                        ps.addBatch();
-                    }
-                    ps.executeBatch();
-                }
-                return null;
-            });
+            writeAsAnOlderVersion(db, shuffled);
         }
         Store store = open();
         AuditEvent fresh = event(START.plusSeconds(1000), 1);
@@ -862,7 +896,7 @@ abstract class StoreContract {
     @Test
     void migrationsAreIdempotent() throws Exception {
         StoreConfig config = fixture.config(home).build();
-        assertThat(Store.migrate(config)).isEqualTo(4);
+        assertThat(Store.migrate(config)).isEqualTo(5);
         assertThat(Store.migrate(config)).isZero();
         Store store = open();
         store.close();
