@@ -6,7 +6,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -50,18 +49,9 @@ record AuditSpan(String subject, Instant maxTime, long batch, Instant minTime, l
         return "u:" + key(name);
     }
 
-    /**
-     * How user names are stored for comparison: lower case, at most {@value AuditEvent#NAME}
-     * characters like the names themselves. Lower case can be longer ('İ' becomes two
-     * characters): unclipped, the key of a name at the limit did not fit its column, and the
-     * database refused the record of whoever sent that name.
-     */
+    /** How user names are stored for comparison: see {@link Jdbc#key(String, int)}. */
     static String key(String user) {
-        if (user == null) {
-            return null;
-        }
-        String lower = user.toLowerCase(Locale.ROOT);
-        return lower.length() <= AuditEvent.NAME ? lower : lower.substring(0, AuditEvent.NAME);
+        return Jdbc.key(user, Jdbc.NAME_KEY_LENGTH);
     }
 
     /** The id of the {@code index}th record of {@code batch}. */

@@ -9,6 +9,7 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 /** JDBC conversions that both drivers agree on: instants as {@code TIMESTAMP WITH TIME ZONE}. */
 final class Jdbc {
@@ -76,6 +77,25 @@ final class Jdbc {
         List<Object> all = new ArrayList<>(first);
         all.addAll(second);
         return all;
+    }
+
+    /** The length of the columns holding user-name keys ({@code VARCHAR(255)}). */
+    static final int NAME_KEY_LENGTH = 255;
+    /** The length of the column holding e-mail keys ({@code VARCHAR(320)}). */
+    static final int EMAIL_KEY_LENGTH = 320;
+
+    /**
+     * How names are compared: lower case, cut to the {@code column} length that holds the key
+     * (null stays null). Lower case can be longer than the text ('İ' becomes two characters): the
+     * key of a name at its length limit would otherwise not fit its column, and the database would
+     * refuse the row.
+     */
+    static String key(String text, int column) {
+        if (text == null) {
+            return null;
+        }
+        String lower = text.toLowerCase(Locale.ROOT);
+        return lower.length() <= column ? lower : lower.substring(0, column);
     }
 
     /** A LIKE pattern matching {@code text} anywhere, with '!' as escape character. */

@@ -5,7 +5,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.Locale;
 import java.util.Optional;
 
 /**
@@ -117,6 +116,6 @@ public final class JdbcSessionStore {
     }
 
     private static String key(String user) {
-        return user.strip().toLowerCase(Locale.ROOT);
+        return Jdbc.key(user.strip(), Jdbc.NAME_KEY_LENGTH);
     }
 }

@@ -273,6 +273,6 @@ final class JdbcTokenRepository implements TokenRepository {
     }
 
     static String key(String user) {
-        return user.toLowerCase(Locale.ROOT);
+        return Jdbc.key(user, Jdbc.NAME_KEY_LENGTH);
     }
 }

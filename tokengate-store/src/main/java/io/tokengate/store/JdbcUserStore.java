@@ -9,7 +9,6 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 
 /**
@@ -42,9 +41,9 @@ public final class JdbcUserStore {
                                 + " created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                         Statement.RETURN_GENERATED_KEYS)) {
                     ps.setString(1, user.name());
-                    ps.setString(2, key(user.name()));
+                    ps.setString(2, nameKey(user.name()));
                     ps.setString(3, user.email());
-                    ps.setString(4, key(user.email()));
+                    ps.setString(4, emailKey(user.email()));
                     ps.setString(5, user.displayName());
                     ps.setString(6, user.role().name());
                     ps.setString(7, user.passwordHash());
@@ -78,13 +77,14 @@ public final class JdbcUserStore {
 
     /** The user whose name or e-mail is {@code nameOrEmail}, ignoring case; names win over e-mails. */
     public Optional<User> find(String nameOrEmail) {
-        String key = key(nameOrEmail);
+        String nameKey = nameKey(nameOrEmail);
+        String emailKey = emailKey(nameOrEmail);
         return db.read("reading user '" + nameOrEmail + "'", c -> {
             try (PreparedStatement ps = c.prepareStatement(SELECT
                     + " WHERE name_key = ? OR email_key = ? ORDER BY CASE WHEN name_key = ? THEN 0 ELSE 1 END")) {
-                ps.setString(1, key);
-                ps.setString(2, key);
-                ps.setString(3, key);
+                ps.setString(1, nameKey);
+                ps.setString(2, emailKey);
+                ps.setString(3, nameKey);
                 try (ResultSet rs = ps.executeQuery()) {
                     return rs.next() ? Optional.of(user(rs)) : Optional.empty();
                 }
@@ -117,12 +117,12 @@ public final class JdbcUserStore {
             try (PreparedStatement ps = c.prepareStatement("UPDATE users SET email = ?, email_key = ?,"
                     + " display_name = ?, role = ?, password_hash = ?, updated_at = ? WHERE name_key = ?")) {
                 ps.setString(1, user.email());
-                ps.setString(2, key(user.email()));
+                ps.setString(2, emailKey(user.email()));
                 ps.setString(3, user.displayName());
                 ps.setString(4, user.role().name());
                 ps.setString(5, user.passwordHash());
                 Jdbc.setInstant(ps, 6, clock.instant().truncatedTo(ChronoUnit.MICROS));
-                ps.setString(7, key(user.name()));
+                ps.setString(7, nameKey(user.name()));
                 return ps.executeUpdate() == 1;
             }
         });
@@ -139,7 +139,7 @@ public final class JdbcUserStore {
                     c.prepareStatement("UPDATE users SET upstream_credential = ?, updated_at = ? WHERE name_key = ?")) {
                 ps.setBytes(1, encrypted);
                 Jdbc.setInstant(ps, 2, clock.instant().truncatedTo(ChronoUnit.MICROS));
-                ps.setString(3, key(name));
+                ps.setString(3, nameKey(name));
                 return ps.executeUpdate() == 1;
             }
         });
@@ -149,7 +149,7 @@ public final class JdbcUserStore {
     public boolean remove(String name) {
         return db.transaction("removing user '" + name + "'", c -> {
             try (PreparedStatement ps = c.prepareStatement("DELETE FROM users WHERE name_key = ?")) {
-                ps.setString(1, key(name));
+                ps.setString(1, nameKey(name));
                 return ps.executeUpdate() == 1;
             }
         });
@@ -168,7 +168,11 @@ public final class JdbcUserStore {
                 Jdbc.instant(rs, "updated_at"));
     }
 
-    private static String key(String text) {
-        return text == null ? null : text.strip().toLowerCase(Locale.ROOT);
+    private static String nameKey(String name) {
+        return name == null ? null : Jdbc.key(name.strip(), Jdbc.NAME_KEY_LENGTH);
+    }
+
+    private static String emailKey(String email) {
+        return email == null ? null : Jdbc.key(email.strip(), Jdbc.EMAIL_KEY_LENGTH);
     }
 }

@@ -596,6 +596,24 @@ abstract class StoreContract {
     }
 
     @Test
+    void aNameLongerInLowerCaseBindsATokenAndNamesAUser() {
+        // The twin of the audit case: 'İ' lower-cases to two characters, so the comparison key of
+        // a name at the 255-character limit is longer than the name and than its column.
+        Store store = open();
+        String name = "İ".repeat(255);
+        CreatedToken created = store.tokens().create(TokenSpec.bound("long name", name, "admin"));
+        assertThat(store.tokens().list(TokenQuery.all().withBoundUser(name)).tokens())
+                .extracting(Token::id)
+                .containsExactly(created.token().id());
+        User user = store.users().add(new NewUser(name, null, null, UserRole.USER, null));
+        assertThat(store.users().find(name)).contains(user);
+        AdminSession session = new AdminSession(
+                "ab".repeat(32), name, UserRole.USER, "local", START, START, START.plus(Duration.ofHours(1)));
+        store.sessions().create(session);
+        assertThat(store.sessions().deleteForUser(name)).isEqualTo(1);
+    }
+
+    @Test
     void batchesOverlappingInTimeAreListedAsOneLog() throws Exception {
         // Two nodes flush at once: each batch's records fall between the other's.
         Store store = open();
