@@ -2,6 +2,7 @@ package io.tokengate.store;
 
 import io.tokengate.core.audit.AuditEvent;
 import io.tokengate.core.token.TokenId;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -38,7 +39,8 @@ record AuditSpan(String subject, Instant maxTime, long batch, Instant minTime, l
     static final long FIRST_BATCH = 1L << 20;
 
     static final long FIRST_ID = FIRST_BATCH << ID_BITS;
-    static final long MINUTE_SECONDS = 60;
+    /** The most event time one span covers: a minute, from the start of a minute. */
+    static final Duration LENGTH = Duration.ofMinutes(1);
 
     static String token(TokenId id) {
         return "t:" + id.value();
@@ -61,7 +63,8 @@ record AuditSpan(String subject, Instant maxTime, long batch, Instant minTime, l
 
     /** The start of the minute holding {@code time}. */
     static Instant minuteOf(Instant time) {
-        return Instant.ofEpochSecond(Math.floorDiv(time.getEpochSecond(), MINUTE_SECONDS) * MINUTE_SECONDS);
+        long seconds = LENGTH.getSeconds();
+        return Instant.ofEpochSecond(Math.floorDiv(time.getEpochSecond(), seconds) * seconds);
     }
 
     /** The minute this span covers: its records' times lie from this instant to a minute later. */
@@ -74,13 +77,13 @@ record AuditSpan(String subject, Instant maxTime, long batch, Instant minTime, l
      * up. Records in time order give each minute its own run of ids.
      */
     static List<AuditSpan> of(long batch, List<AuditEvent> records) {
-        Map<String, Builder> spans = new LinkedHashMap<>();
+        Map<Key, Builder> spans = new LinkedHashMap<>();
         for (int i = 0; i < records.size(); i++) {
             AuditEvent e = records.get(i);
             long id = id(batch, i);
-            String minute = Long.toString(Math.floorDiv(e.time().getEpochSecond(), MINUTE_SECONDS));
+            Instant minute = minuteOf(e.time());
             for (String subject : subjects(e)) {
-                spans.computeIfAbsent(subject + " " + minute, k -> new Builder(subject, batch))
+                spans.computeIfAbsent(new Key(subject, minute), k -> new Builder(k.subject(), batch))
                         .add(id, e.time());
             }
         }
@@ -101,11 +104,16 @@ record AuditSpan(String subject, Instant maxTime, long batch, Instant minTime, l
         if (e.basicUser() != null) {
             subjects.add(user(e.basicUser()));
         }
-        if (e.effectiveUser() != null && !subjects.contains(user(e.effectiveUser()))) {
-            subjects.add(user(e.effectiveUser()));
+        if (e.effectiveUser() != null) {
+            String effective = user(e.effectiveUser());
+            if (!subjects.contains(effective)) {
+                subjects.add(effective);
+            }
         }
         return subjects;
     }
+
+    private record Key(String subject, Instant minute) {}
 
     private static final class Builder {
         private final String subject;

@@ -14,7 +14,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -411,8 +410,6 @@ final class JdbcAuditLog implements AuditLog {
      * @param recordConditions every filter, on the records
      */
     record Listing(String subject, PageSql spanConditions, PageSql recordConditions) {
-        private static final Duration MINUTE = Duration.ofSeconds(AuditSpan.MINUTE_SECONDS);
-
         static Listing of(AuditQuery query, Optional<AuditCursor> start) {
             PageSql spans = PageSql.EMPTY;
             PageSql records = PageSql.EMPTY;
@@ -429,13 +426,13 @@ final class JdbcAuditLog implements AuditLog {
             // A span that began before t ended before t plus a minute: the bound the index reads from.
             if (query.to().isPresent()) {
                 Instant to = query.to().get();
-                spans = spans.and("min_time < ?", to).and("max_time < ?", to.plus(MINUTE));
+                spans = spans.and("min_time < ?", to).and("max_time < ?", to.plus(AuditSpan.LENGTH));
                 records = records.and("event_time < ?", to);
             }
             if (start.isPresent()) {
                 AuditCursor cursor = start.get();
                 spans = spans.and("min_time <= ?", cursor.time())
-                        .and("max_time < ?", cursor.time().plus(MINUTE));
+                        .and("max_time < ?", cursor.time().plus(AuditSpan.LENGTH));
                 records = records.and("event_time <= ?", cursor.time())
                         .and("(event_time < ? OR id < ?)", cursor.time(), cursor.id());
             }
@@ -473,7 +470,7 @@ final class JdbcAuditLog implements AuditLog {
                             "SELECT " + COLUMNS + " FROM audit_events WHERE id BETWEEN ? AND ?",
                             List.of(span.firstId(), span.lastId()))
                     .and("event_time >= ?", span.minute())
-                    .and("event_time < ?", span.minute().plus(MINUTE))
+                    .and("event_time < ?", span.minute().plus(AuditSpan.LENGTH))
                     .and(recordConditions)
                     .then(" ORDER BY event_time DESC, id DESC FETCH FIRST " + limit + " ROWS ONLY");
         }
