@@ -56,13 +56,7 @@ public final class Credentials {
         }
         String decoded;
         try {
-            byte[] bytes = Base64.getDecoder().decode(value);
-            decoded = StandardCharsets.UTF_8
-                    .newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(bytes))
-                    .toString();
+            decoded = utf8(Base64.getDecoder().decode(value));
         } catch (IllegalArgumentException | CharacterCodingException e) {
             return Optional.empty();
         }
@@ -75,6 +69,24 @@ public final class Credentials {
             return Optional.empty();
         }
         return Optional.of(new Credentials(Scheme.BASIC, user, decoded.substring(colon + 1)));
+    }
+
+    /**
+     * The bytes as UTF-8, refusing malformed input rather than replacing it. ASCII, what nearly
+     * every client sends, is decoded without a decoder of its own.
+     */
+    private static String utf8(byte[] bytes) throws CharacterCodingException {
+        for (byte b : bytes) {
+            if (b < 0) {
+                return StandardCharsets.UTF_8
+                        .newDecoder()
+                        .onMalformedInput(CodingErrorAction.REPORT)
+                        .onUnmappableCharacter(CodingErrorAction.REPORT)
+                        .decode(ByteBuffer.wrap(bytes))
+                        .toString();
+            }
+        }
+        return new String(bytes, StandardCharsets.US_ASCII);
     }
 
     public Scheme scheme() {
