@@ -14,6 +14,8 @@
 #                 (tokengate-bench: io.tokengate.bench.floor.JettyFloor)
 #   netty-floor   the same comparison and forwarding on Netty's epoll event loops, each client
 #                 connection paired with an upstream connection on its own loop (NettyFloor)
+#   netty-nio-floor  netty-floor on the JDK's selector instead of epoll, the one Jetty uses: what
+#                 the selector costs, apart from the HTTP stack above it
 #   netty-work    netty-floor doing tokengate's own work on each request instead of the comparison:
 #                 the token from the cache, the 20 rules, an audit record through the real H2 audit
 #                 writer (TokengateWork): what a port of the data plane to Netty would start from;
@@ -30,7 +32,7 @@
 # floor-runs.tsv and floor-paced.tsv. Any non-2xx answer fails the run, except netty-work's 503s
 # for want of audit room, which are counted as refused and left out of its req/s. --syscalls adds
 # each JVM's system calls per request (perf stat on the syscall tracepoints during 10 s of load;
-# Debian: linux-perf). About 14 minutes plus the build; loopback only; everything started is
+# Debian: linux-perf). About 17 minutes plus the build; loopback only; everything started is
 # stopped.
 set -euo pipefail
 
@@ -49,7 +51,7 @@ while [ $# -gt 0 ]; do
     --no-install) install=false ;;
     --no-build) build=false ;;
     --out) out=$2; shift ;;
-    -h|--help) sed -n '2,34p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,36p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "floor: unknown option $1 (see --help)" >&2; exit 64 ;;
   esac
   shift
@@ -73,7 +75,7 @@ for j in "$jar" "$bench_jar"; do [ -f "$j" ] || die "$j not found (run without -
 port_base="${BENCH_PORT_BASE:-18590}"
 up_port=$((port_base + 1))
 declare -A port=([baseline]=$((port_base + 2)) [jetty-floor]=$((port_base + 3)) [netty-floor]=$((port_base + 4))
-  [netty-work]=$((port_base + 5)) [tokengate-h2]=$((port_base + 6)))
+  [netty-work]=$((port_base + 5)) [tokengate-h2]=$((port_base + 6)) [netty-nio-floor]=$((port_base + 8)))
 admin_port=$((port_base + 7))
 for p in $up_port "${port[@]}" $admin_port; do
   ! ss -Hltn "sport = :$p" | grep -q . || die "port $p is in use (another benchmark running? set BENCH_PORT_BASE)"
@@ -107,7 +109,7 @@ pids+=("${pid[tokengate-h2]}")
 await_ready "${pid[tokengate-h2]}" "$admin_port" ||
   { cat "$work/tokengate-h2.out" >&2; die "tokengate exited at start-up or was not ready after 60 s"; }
 java_opts="$(jvm_options "${pid[tokengate-h2]}")"
-for stack in jetty netty; do
+for stack in jetty netty netty-nio; do
   # shellcheck disable=SC2086 # the options are a list
   FLOOR_AUTHORIZATION="$token_auth" java $java_opts -cp "$bench_jar" io.tokengate.bench.floor.FloorProxy \
     "$stack" "${port[$stack-floor]}" "http://127.0.0.1:$up_port" >"$work/$stack-floor.out" 2>&1 &
@@ -120,13 +122,14 @@ java $java_opts -cp "$bench_jar" io.tokengate.bench.floor.FloorProxy netty-work 
 pid[netty-work]=$!
 pids+=("${pid[netty-work]}")
 
-configs=(direct baseline jetty-floor netty-floor netty-work tokengate-h2)
+floors=(jetty-floor netty-floor netty-nio-floor netty-work tokengate-h2)
+configs=(direct baseline "${floors[@]}")
 declare -A url auth
 url[direct]="http://127.0.0.1:$up_port$bench_path"
 for c in "${configs[@]:1}"; do url[$c]="http://127.0.0.1:${port[$c]}$bench_path"; done
 auth[direct]="$(basic "$bench_user" "$htpasswd_secret")"
 auth[baseline]="${auth[direct]}"
-for c in jetty-floor netty-floor tokengate-h2; do auth[$c]="$token_auth"; done
+for c in jetty-floor netty-floor netty-nio-floor tokengate-h2; do auth[$c]="$token_auth"; done
 auth[netty-work]="$(basic "$bench_user" "$work_secret")"
 for c in "${configs[@]}"; do
   for _ in $(seq 1 240); do
@@ -178,7 +181,7 @@ run() {
     }' <<<"$result" || die "$c answered with errors"
 }
 
-for _ in $(seq 1 "$warmups"); do for c in jetty-floor netty-floor netty-work tokengate-h2; do run "$c" 10 0; done; done
+for _ in $(seq 1 "$warmups"); do for c in "${floors[@]}"; do run "$c" 10 0; done; done
 for r in $(seq 1 "$rounds"); do for c in "${configs[@]}"; do run "$c" "$seconds" "$r"; done; done
 
 paced="$work/paced.tsv"
@@ -207,7 +210,7 @@ if $syscalls; then
   command -v perf >/dev/null 2>&1 || die "perf is missing (Debian: linux-perf)"
   calls="$work/syscalls.txt"
   names=writev,write,read,readv,epoll_ctl,epoll_wait,epoll_pwait,futex,sendto,recvfrom
-  for c in jetty-floor netty-floor netty-work tokengate-h2; do
+  for c in "${floors[@]}"; do
     wrk -t2 -c64 -d12s -s "$bench/report.lua" -H "Authorization: ${auth[$c]}" "${url[$c]}" >"$work/wrk-$c" &
     load=$!
     sleep 1

@@ -8,12 +8,17 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.ServerChannel;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.epoll.EpollSocketChannel;
+import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
@@ -31,7 +36,7 @@ import java.util.ArrayDeque;
 import java.util.Queue;
 
 /**
- * A reverse proxy on Netty's native epoll transport, built as nginx's is: one event loop per core,
+ * A reverse proxy on Netty's event loops, built as nginx's is: one event loop per core,
  * and each client connection paired with its own keep-alive connection to the upstream on the
  * same loop, so a request and its response never change threads. Messages are aggregated (up to
  * 1 MiB), not streamed: enough for the benchmark's small request and response. What it does with
@@ -44,14 +49,34 @@ final class NettyFloor {
 
     private NettyFloor() {}
 
-    static void serve(int port, URI upstream, RequestWork work) throws InterruptedException {
+    /**
+     * How the event loops wait for sockets: Linux's epoll through Netty's native library
+     * (edge-triggered, nothing re-armed after a read), or the JDK's selector, which Jetty uses too
+     * (level-triggered: the interest in a socket is changed with a system call).
+     */
+    enum Transport {
+        EPOLL(EpollIoHandler.newFactory(), EpollServerSocketChannel.class, EpollSocketChannel.class),
+        NIO(NioIoHandler.newFactory(), NioServerSocketChannel.class, NioSocketChannel.class);
+
+        final IoHandlerFactory loops;
+        final Class<? extends ServerChannel> server;
+        final Class<? extends Channel> client;
+
+        Transport(IoHandlerFactory loops, Class<? extends ServerChannel> server, Class<? extends Channel> client) {
+            this.loops = loops;
+            this.server = server;
+            this.client = client;
+        }
+    }
+
+    static void serve(int port, URI upstream, RequestWork work, Transport transport) throws InterruptedException {
         InetSocketAddress target = new InetSocketAddress(upstream.getHost(), upstream.getPort());
-        EventLoopGroup loops = new MultiThreadIoEventLoopGroup(
-                Runtime.getRuntime().availableProcessors(), EpollIoHandler.newFactory());
+        EventLoopGroup loops =
+                new MultiThreadIoEventLoopGroup(Runtime.getRuntime().availableProcessors(), transport.loops);
         try {
             new ServerBootstrap()
                     .group(loops)
-                    .channel(EpollServerSocketChannel.class)
+                    .channel(transport.server)
                     .childOption(ChannelOption.TCP_NODELAY, true)
                     .childOption(ChannelOption.AUTO_READ, false) // until the upstream connection is up
                     .childHandler(new ChannelInitializer<SocketChannel>() {
@@ -61,7 +86,7 @@ final class NettyFloor {
                                     .addLast(new HttpServerCodec())
                                     .addLast(new HttpServerKeepAliveHandler())
                                     .addLast(new HttpObjectAggregator(MAX_MESSAGE))
-                                    .addLast(new ClientSide(target, work));
+                                    .addLast(new ClientSide(target, work, transport));
                         }
                     })
                     .bind("127.0.0.1", port)
@@ -78,14 +103,16 @@ final class NettyFloor {
     private static final class ClientSide extends SimpleChannelInboundHandler<FullHttpRequest> {
         private final InetSocketAddress target;
         private final RequestWork work;
+        private final Transport transport;
         /** What {@link RequestWork#admit} returned for each request forwarded and not yet answered. */
         private final Queue<Forwarded> inFlight = new ArrayDeque<>();
 
         private Channel upstream;
 
-        ClientSide(InetSocketAddress target, RequestWork work) {
+        ClientSide(InetSocketAddress target, RequestWork work, Transport transport) {
             this.target = target;
             this.work = work;
+            this.transport = transport;
         }
 
         @Override
@@ -93,7 +120,7 @@ final class NettyFloor {
             Channel client = ctx.channel();
             new Bootstrap()
                     .group(client.eventLoop())
-                    .channel(EpollSocketChannel.class)
+                    .channel(transport.client)
                     .option(ChannelOption.TCP_NODELAY, true)
                     .handler(new ChannelInitializer<SocketChannel>() {
                         @Override
