@@ -26,4 +26,13 @@ class H2StoreIT extends StoreContract {
             assertThat(rs.next() ? rs.getString(1) : "H2's default").isEqualTo("1024");
         }
     }
+
+    @Test
+    void theEmbeddedDatabaseSkipsH2sValueCaches() {
+        open();
+        // Read by H2 once, when its first class loads: the store must have set it before then.
+        assertThat(org.h2.engine.SysProperties.OBJECT_CACHE)
+                .as("h2.objectCache (see Database.H2_OBJECT_CACHE)")
+                .isFalse();
+    }
 }
