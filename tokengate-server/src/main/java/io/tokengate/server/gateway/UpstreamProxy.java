@@ -2,7 +2,6 @@ package io.tokengate.server.gateway;
 
 import io.tokengate.server.http.ErrorResponse;
 import java.net.URI;
-import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -162,7 +161,7 @@ final class UpstreamProxy extends ProxyHandler {
         if (header == HttpHeader.SET_COOKIE || header == HttpHeader.SET_COOKIE2) {
             return null;
         }
-        if (field.getName().toLowerCase(Locale.ROOT).equals("x-request-id")) {
+        if (field.is(REQUEST_ID)) {
             return null; // ours is already on the response
         }
         return super.filterServerToProxyResponseField(field);

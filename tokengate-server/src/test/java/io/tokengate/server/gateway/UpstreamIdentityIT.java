@@ -112,7 +112,7 @@ class UpstreamIdentityIT {
 
     /**
      * An upstream that sets cookies and names the user in a custom header: the cookies (a session
-     * of the gateway's identity upstream) never reach the client, and the client can neither set
+     * of the gateway's identity upstream) and its own request id never reach the client, and the client can neither set
      * the custom identity header nor any spelling of it.
      */
     @Test
@@ -126,6 +126,7 @@ class UpstreamIdentityIT {
             exchange.getResponseHeaders().add("Set-Cookie", "atlassian.xsrf.token=abc; Path=/");
             exchange.getResponseHeaders().add("Set-Cookie2", "legacy=1");
             exchange.getResponseHeaders().add("X-Upstream", "yes");
+            exchange.getResponseHeaders().add("x-request-id", "upstream-1"); // sent as X-request-id
             exchange.getResponseHeaders().add("Content-Type", "application/json");
             exchange.sendResponseHeaders(200, body.length);
             try (OutputStream out = exchange.getResponseBody()) {
@@ -147,6 +148,10 @@ class UpstreamIdentityIT {
             assertThat(response.headers().allValues("Set-Cookie")).isEmpty();
             assertThat(response.headers().allValues("Set-Cookie2")).isEmpty();
             assertThat(response.headers().firstValue("X-Upstream")).contains("yes");
+            assertThat(response.headers().allValues("X-Request-Id"))
+                    .as("the gateway's request id only, never the upstream's")
+                    .hasSize(1)
+                    .doesNotContain("upstream-1");
             JsonNode seen = JSON.readTree(response.body());
             assertThat(seen.path("X-remote-user").asText()).isEqualTo("alice");
             assertThat(seen.has("Authorization")).isFalse();
