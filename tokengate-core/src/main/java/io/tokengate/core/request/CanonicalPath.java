@@ -30,12 +30,51 @@ public final class CanonicalPath {
      * @throws MalformedRequestException when the path is ambiguous or invalid
      */
     public static CanonicalPath parse(String rawPath) {
+        boolean escaped = checkRaw(rawPath);
+        return escaped || !isPlain(rawPath) ? decode(rawPath) : new CanonicalPath(rawPath, rawPath);
+    }
+
+    /** {@link #parse} without its shortcut for paths already canonical; for the test of that shortcut. */
+    static CanonicalPath parseFully(String rawPath) {
+        checkRaw(rawPath);
+        return decode(rawPath);
+    }
+
+    /** Refuses a path that does not start with '/' or has a character never allowed; true if it has escapes. */
+    private static boolean checkRaw(String rawPath) {
         if (rawPath == null || rawPath.isEmpty() || rawPath.charAt(0) != '/') {
             throw new MalformedRequestException("the request path must start with '/'");
         }
+        boolean escaped = false;
         for (int i = 0; i < rawPath.length(); i++) {
-            checkRawCharacter(rawPath.charAt(i));
+            char c = rawPath.charAt(i);
+            checkRawCharacter(c);
+            escaped |= c == '%';
         }
+        return escaped;
+    }
+
+    /**
+     * Whether a path of allowed, unescaped characters is already canonical: no empty segment to
+     * merge and no dot segment to refuse. Its decoding and its re-encoding are then the path itself,
+     * as {@link #decode} would find at greater cost (the test compares the two).
+     */
+    private static boolean isPlain(String rawPath) {
+        int start = 1;
+        while (start < rawPath.length()) {
+            int slash = rawPath.indexOf('/', start);
+            int end = slash < 0 ? rawPath.length() : slash;
+            int length = end - start;
+            if (length == 0 || (length <= 2 && rawPath.charAt(start) == '.' && rawPath.charAt(end - 1) == '.')) {
+                return false;
+            }
+            start = end + 1;
+        }
+        return true;
+    }
+
+    /** The full reading of a path of allowed characters: each segment decoded, checked, re-encoded. */
+    private static CanonicalPath decode(String rawPath) {
         List<String> segments = new ArrayList<>();
         int start = 1;
         while (start <= rawPath.length()) {
