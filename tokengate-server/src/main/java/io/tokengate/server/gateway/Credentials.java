@@ -5,7 +5,6 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
-import java.util.Locale;
 import java.util.Optional;
 
 /**
@@ -44,14 +43,13 @@ public final class Credentials {
         if (space < 0) {
             return Optional.empty();
         }
-        String scheme = header.substring(0, space).toLowerCase(Locale.ROOT);
         String value = header.substring(space + 1).strip();
-        if (scheme.equals("bearer")) {
+        if (isScheme(header, space, "bearer")) {
             return value.isEmpty() || value.indexOf(' ') >= 0
                     ? Optional.empty()
                     : Optional.of(new Credentials(Scheme.BEARER, null, value));
         }
-        if (!scheme.equals("basic")) {
+        if (!isScheme(header, space, "basic")) {
             return Optional.empty();
         }
         String decoded;
@@ -64,11 +62,17 @@ public final class Credentials {
         if (colon <= 0 || colon == decoded.length() - 1) {
             return Optional.empty();
         }
-        String user = decoded.substring(0, colon);
-        if (user.chars().anyMatch(Character::isISOControl)) {
-            return Optional.empty();
+        for (int i = 0; i < colon; i++) {
+            if (Character.isISOControl(decoded.charAt(i))) {
+                return Optional.empty();
+            }
         }
-        return Optional.of(new Credentials(Scheme.BASIC, user, decoded.substring(colon + 1)));
+        return Optional.of(new Credentials(Scheme.BASIC, decoded.substring(0, colon), decoded.substring(colon + 1)));
+    }
+
+    /** Whether the header's first {@code length} characters are {@code scheme}, in any case. */
+    private static boolean isScheme(String header, int length, String scheme) {
+        return length == scheme.length() && header.regionMatches(true, 0, scheme, 0, length);
     }
 
     /**

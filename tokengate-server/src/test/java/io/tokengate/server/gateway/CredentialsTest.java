@@ -43,6 +43,9 @@ class CredentialsTest {
                 "Basic !!!not-base64!!!",
                 "Bearer ", // no token
                 "Bearer two words",
+                "Basicx YWxpY2U6c2VjcmV0", // a longer scheme that starts with one
+                "Bas YWxpY2U6c2VjcmV0",
+                "Bearerx tgk_abc",
             })
     void refusesWhatIsNotBasicOrBearerOrDoesNotDecode(String header) {
         assertThat(Credentials.parse(header)).isEmpty();
