@@ -7,6 +7,7 @@ import io.tokengate.core.audit.AuditSlot;
 import io.tokengate.core.token.TokenId;
 import io.tokengate.store.AuditWriter;
 import io.tokengate.store.Store;
+import io.tokengate.store.StoreConfig;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -52,6 +53,10 @@ public class AuditWriterBenchmark {
     @Param({"h2", "postgresql"})
     String db;
 
+    /** Records per transaction ({@code audit.batch.size}); 0 for the store's default. */
+    @Param({"0"})
+    int batch;
+
     private BenchDatabase database;
     private Store store;
     private final AtomicLong submitted = new AtomicLong();
@@ -59,7 +64,12 @@ public class AuditWriterBenchmark {
     @Setup(Level.Trial)
     public void open() throws Exception {
         database = BenchDatabase.create(db);
-        store = Store.open(database.config().build(), Clock.systemUTC());
+        StoreConfig.Builder config = database.config();
+        if (batch > 0) {
+            StoreConfig defaults = config.build();
+            config.auditQueue(defaults.auditQueueCapacity(), batch, defaults.auditFlushInterval());
+        }
+        store = Store.open(config.build(), Clock.systemUTC());
     }
 
     /**

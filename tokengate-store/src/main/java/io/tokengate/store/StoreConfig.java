@@ -144,7 +144,7 @@ public record StoreConfig(
         private int maxLifetimeDays;
         private Duration cacheTtl = Duration.ofSeconds(30);
         private int auditQueueCapacity = 65_536;
-        private int auditBatchSize = 1000;
+        private int auditBatchSize = 250;
         private Duration auditFlushInterval = Duration.ofMillis(100);
         private int auditRetentionDays;
         private String nodeId = "node-1";

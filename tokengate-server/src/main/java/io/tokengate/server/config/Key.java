@@ -52,7 +52,7 @@ public enum Key {
     DB_POOL_SIZE("db.pool.size", "10", "database connections"),
     KEY_FILE("key.file", "", "key file; default: tokengate.key in the home directory"),
     AUDIT_QUEUE_CAPACITY("audit.queue.capacity", "65536", "audit records held in memory before back-pressure"),
-    AUDIT_BATCH_SIZE("audit.batch.size", "1000", "audit records written per transaction"),
+    AUDIT_BATCH_SIZE("audit.batch.size", "250", "audit records written per transaction"),
     AUDIT_FLUSH_INTERVAL_MS("audit.flush.interval.ms", "100", "longest an audit record waits in memory"),
     AUDIT_RESERVE_WAIT_MS("audit.reserve.wait.ms", "2000", "longest a request waits for audit room before 503"),
     AUDIT_RETENTION_DAYS("audit.retention.days", "0", "delete audit records older than this (0 = keep)"),
