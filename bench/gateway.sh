@@ -418,10 +418,13 @@ best_rps_ratio=$(calc '%.2f' "${rps[tokengate-h2]} / ${rps[baseline]}")
 pg_rps_ratio=$(calc '%.2f' "${rps[tokengate-pg]} / ${rps[baseline]}")
 h2_p99_ratio=$(calc '%.2f' "${p99[tokengate-h2]} / ${p99[baseline]}")
 pg_p99_ratio=$(calc '%.2f' "${p99[tokengate-pg]} / ${p99[baseline]}")
-h2_added=$(calc '%.2f' "(${up99[tokengate-h2]} - ${up99[direct]}) / 1000")
-pg_added=$(calc '%.2f' "(${up99[tokengate-pg]} - ${up99[direct]}) / 1000")
-h2_paced_added=$(calc '%.2f' "(${pp99[tokengate-h2]} - ${pp99[direct]}) / 1000")
-pg_paced_added=$(calc '%.2f' "(${pp99[tokengate-pg]} - ${pp99[direct]}) / 1000")
+# added COLUMN CONFIG: CONFIG's 1-connection p99 less direct's, in ms; COLUMN is up99 (back to
+# back) or pp99 (paced).
+added() { local -n column=$1; calc '%.2f' "(${column[$2]} - ${column[direct]}) / 1000"; }
+h2_added=$(added up99 tokengate-h2)
+pg_added=$(added up99 tokengate-pg)
+h2_paced_added=$(added pp99 tokengate-h2)
+pg_paced_added=$(added pp99 tokengate-pg)
 
 md="$out/gateway.md"
 {
@@ -444,12 +447,12 @@ md="$out/gateway.md"
   echo "| configuration | req/s | p50 ms | p99 ms | req/s ÷ baseline | p99 ÷ baseline | 1-conn p50 ms | 1-conn p99 ms | added p99 over direct, ms | paced p50 ms | paced p99 ms | added paced p99, ms | peak RSS MiB | audit = served |"
   echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|"
   for c in "${configs[@]}"; do
-    added="$(calc '%.2f' "(${up99[$c]} - ${up99[direct]}) / 1000")"
-    paced_added="$(calc '%.2f' "(${pp99[$c]} - ${pp99[direct]}) / 1000")"
-    [ "$c" = direct ] && added="—" && paced_added="—"
+    back_to_back_added="$(added up99 "$c")"
+    paced_added="$(added pp99 "$c")"
+    [ "$c" = direct ] && back_to_back_added="—" && paced_added="—"
     audit="—"; rss="—"
     if [[ $c == tokengate-* ]]; then audit="$(audit_summary "$c")"; rss="${rss_peak[$c]:-?}"; fi
-    echo "| $c | ${rps[$c]} | $(ms "${p50[$c]}") | $(ms "${p99[$c]}") | $(calc '%.2f' "${rps[$c]} / ${rps[baseline]}") | $(calc '%.2f' "${p99[$c]} / ${p99[baseline]}") | $(ms "${up50[$c]}") | $(ms "${up99[$c]}") | $added | $(ms "${pp50[$c]}") | $(ms "${pp99[$c]}") | $paced_added | $rss | $audit |"
+    echo "| $c | ${rps[$c]} | $(ms "${p50[$c]}") | $(ms "${p99[$c]}") | $(calc '%.2f' "${rps[$c]} / ${rps[baseline]}") | $(calc '%.2f' "${p99[$c]} / ${p99[baseline]}") | $(ms "${up50[$c]}") | $(ms "${up99[$c]}") | $back_to_back_added | $(ms "${pp50[$c]}") | $(ms "${pp99[$c]}") | $paced_added | $rss | $audit |"
   done
   echo
   echo "| target | tokengate-h2 | tokengate-pg |"
