@@ -19,7 +19,8 @@ import org.flywaydb.core.api.FlywayException;
  * The connection pool (HikariCP) and schema migrations (Flyway) of one database: an embedded H2
  * file database for a single node, or PostgreSQL for a cluster. The schema means the same on both;
  * each has its own migration scripts under {@code db/migration/h2} and {@code
- * db/migration/postgresql}.
+ * db/migration/postgresql}, and those both read alike are written once, under {@code
+ * db/migration/common}.
  *
  * <p>Every failure to reach the database surfaces as {@link StoreUnavailableException}, promptly
  * (after the configured connection timeout); the pool reconnects by itself when the database
@@ -169,7 +170,9 @@ public final class Database implements AutoCloseable {
         try {
             return Flyway.configure()
                     .dataSource(pool)
-                    .locations("classpath:db/migration/" + vendor.name().toLowerCase(Locale.ROOT))
+                    .locations(
+                            "classpath:db/migration/" + vendor.name().toLowerCase(Locale.ROOT),
+                            "classpath:db/migration/common")
                     .failOnMissingLocations(true)
                     .target(version)
                     .load()
