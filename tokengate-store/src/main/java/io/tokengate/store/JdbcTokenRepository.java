@@ -1,6 +1,7 @@
 package io.tokengate.store;
 
 import io.tokengate.core.token.IpAllowList;
+import io.tokengate.core.token.RateLimit;
 import io.tokengate.core.token.Token;
 import io.tokengate.core.token.TokenCursor;
 import io.tokengate.core.token.TokenDigest;
@@ -25,7 +26,7 @@ import java.util.Optional;
  */
 final class JdbcTokenRepository implements TokenRepository {
     private static final String SELECT = "SELECT t.id, t.name, t.bound_user, t.created_by, t.created_at,"
-            + " t.expires_at, t.limits_text, t.allowed_ips, t.revoked_at, t.secret_hint, u.last_used_at,"
+            + " t.expires_at, t.limits_text, t.allowed_ips, t.rate_limit, t.revoked_at, t.secret_hint, u.last_used_at,"
             + " u.last_used_ip, u.use_count FROM tokens t LEFT JOIN token_usage u ON u.token_id = t.id";
 
     private final Database db;
@@ -39,7 +40,7 @@ final class JdbcTokenRepository implements TokenRepository {
         db.transaction("creating token " + token.id(), c -> {
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO tokens (id, name, bound_user, bound_user_key,"
                     + " created_by, created_at, expires_at, revoked_at, limits_text, allowed_ips, secret_digest,"
-                    + " secret_sealed, secret_hint) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                    + " secret_sealed, secret_hint, rate_limit) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
                 ps.setString(1, token.id().value());
                 ps.setString(2, token.name());
                 ps.setString(3, token.boundUser().orElse(null));
@@ -53,6 +54,7 @@ final class JdbcTokenRepository implements TokenRepository {
                 ps.setString(11, digest.hex());
                 ps.setBytes(12, sealedSecret);
                 ps.setString(13, token.hint());
+                ps.setString(14, rateLimit(token));
                 ps.executeUpdate();
             }
             try (PreparedStatement ps =
@@ -142,12 +144,14 @@ final class JdbcTokenRepository implements TokenRepository {
     public boolean updateEditable(Token token) {
         return db.transaction("editing token " + token.id(), c -> {
             try (PreparedStatement ps = c.prepareStatement(
-                    "UPDATE tokens SET name = ?, limits_text = ?," + " expires_at = ?, allowed_ips = ? WHERE id = ?")) {
+                    "UPDATE tokens SET name = ?, limits_text = ?, expires_at = ?, allowed_ips = ?, rate_limit = ?"
+                            + " WHERE id = ?")) {
                 ps.setString(1, token.name());
                 ps.setString(2, token.limits());
                 Jdbc.setInstant(ps, 3, token.expiresAt());
                 ps.setString(4, token.allowedIps().toString());
-                ps.setString(5, token.id().value());
+                ps.setString(5, rateLimit(token));
+                ps.setString(6, token.id().value());
                 return ps.executeUpdate() == 1;
             }
         });
@@ -265,11 +269,16 @@ final class JdbcTokenRepository implements TokenRepository {
                 Jdbc.instant(rs, "expires_at"),
                 rs.getString("limits_text"),
                 IpAllowList.parse(rs.getString("allowed_ips")),
+                RateLimit.parse(rs.getString("rate_limit")),
                 Jdbc.instant(rs, "revoked_at"),
                 Jdbc.instant(rs, "last_used_at"),
                 rs.getString("last_used_ip"),
                 rs.getLong("use_count"),
                 rs.getString("secret_hint"));
+    }
+
+    private static String rateLimit(Token token) {
+        return token.rateLimit().map(RateLimit::toString).orElse(null);
     }
 
     static String key(String user) {

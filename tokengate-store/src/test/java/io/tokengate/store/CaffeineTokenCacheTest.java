@@ -35,6 +35,7 @@ class CaffeineTokenCacheTest {
                 null,
                 "",
                 IpAllowList.any(),
+                Optional.empty(),
                 null,
                 null,
                 null,

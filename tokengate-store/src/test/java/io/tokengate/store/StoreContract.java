@@ -13,6 +13,7 @@ import io.tokengate.core.audit.AuditPage;
 import io.tokengate.core.audit.AuditQuery;
 import io.tokengate.core.token.CreatedToken;
 import io.tokengate.core.token.Expiry;
+import io.tokengate.core.token.InvalidTokenSpecException;
 import io.tokengate.core.token.Token;
 import io.tokengate.core.token.TokenDigest;
 import io.tokengate.core.token.TokenEdit;
@@ -100,7 +101,8 @@ abstract class StoreContract {
                 .create(TokenSpec.bound("ci deploy", "Alice", "admin")
                         .withExpiry(Expiry.inDays(30))
                         .withLimits("# deploys\n[post].*/rest/api/2/issue/JRA.*\n")
-                        .withAllowedIps("10.0.0.0/8, 2001:db8::/32"));
+                        .withAllowedIps("10.0.0.0/8, 2001:db8::/32")
+                        .withRateLimit("120 / Minute"));
         TokenId id = created.token().id();
 
         Token shown = store.tokens().show(id).orElseThrow();
@@ -109,6 +111,8 @@ abstract class StoreContract {
         assertThat(shown.expiresAt()).isEqualTo(START.plus(Duration.ofDays(30)));
         assertThat(shown.limits()).isEqualTo("# deploys\n[post].*/rest/api/2/issue/JRA.*\n");
         assertThat(shown.allowedIps().entries()).containsExactly("10.0.0.0/8", "2001:db8::/32");
+        assertThat(shown.rateLimit())
+                .hasValueSatisfying(rate -> assertThat(rate.toString()).isEqualTo("120/min"));
         assertThat(shown.hint()).isEqualTo(created.secret().hint());
         assertThat(shown.status(clock)).isEqualTo(TokenStatus.ACTIVE);
 
@@ -118,6 +122,26 @@ abstract class StoreContract {
         assertThat(edited.name()).isEqualTo("ci deploy v2");
         assertThat(edited.expiresAt()).isNull();
         assertThat(edited.limits()).isEqualTo(shown.limits());
+        assertThat(edited.rateLimit())
+                .as("an edit without a rate limit keeps it")
+                .isEqualTo(shown.rateLimit());
+
+        Token faster =
+                store.tokens().edit(id, TokenEdit.none().withRateLimit("5/s")).orElseThrow();
+        assertThat(faster.rateLimit())
+                .hasValueSatisfying(rate -> assertThat(rate.toString()).isEqualTo("5/s"));
+        assertThat(store.tokens().show(id).orElseThrow().rateLimit()).isEqualTo(faster.rateLimit());
+        assertThatThrownBy(() ->
+                        store.tokens().edit(id, TokenEdit.none().withName("x").withRateLimit("5/week")))
+                .isInstanceOf(InvalidTokenSpecException.class)
+                .hasMessageContaining("rateLimit");
+        assertThat(store.tokens().show(id).orElseThrow().name())
+                .as("a refused edit changes nothing")
+                .isEqualTo("ci deploy v2");
+        Token unlimited =
+                store.tokens().edit(id, TokenEdit.none().withRateLimit("none")).orElseThrow();
+        assertThat(unlimited.rateLimit()).isEmpty();
+        assertThat(store.tokens().show(id).orElseThrow().rateLimit()).isEmpty();
 
         clock.advance(Duration.ofMinutes(1));
         Token revoked = store.tokens().revoke(id).orElseThrow();
@@ -162,6 +186,7 @@ abstract class StoreContract {
                 null,
                 "",
                 io.tokengate.core.token.IpAllowList.any(),
+                Optional.empty(),
                 null,
                 null,
                 null,
@@ -914,7 +939,7 @@ abstract class StoreContract {
     @Test
     void migrationsAreIdempotent() throws Exception {
         StoreConfig config = fixture.config(home).build();
-        assertThat(Store.migrate(config)).isEqualTo(5);
+        assertThat(Store.migrate(config)).isEqualTo(6);
         assertThat(Store.migrate(config)).isZero();
         Store store = open();
         store.close();

@@ -15,7 +15,7 @@ public final class InvalidTokenSpecException extends IllegalArgumentException {
         this.field = field;
     }
 
-    /** The field's name as the admin API spells it: name, user, expiresAt, createdBy. */
+    /** The field's name as the admin API spells it: name, user, expiresAt, createdBy, rateLimit. */
     public String field() {
         return field;
     }

@@ -20,6 +20,7 @@ import java.util.Optional;
  * @param limits the restrictions text exactly as saved (it parses: a token never holds limits that
  *     do not)
  * @param allowedIps client addresses it may be used from
+ * @param rateLimit how many requests it may make per period; empty for no limit
  * @param revokedAt when it was revoked; null while not revoked
  * @param lastUsedAt when it last authenticated a request; null if never used
  * @param lastUsedIp the client address of that request; null if never used
@@ -35,6 +36,7 @@ public record Token(
         Instant expiresAt,
         String limits,
         IpAllowList allowedIps,
+        Optional<RateLimit> rateLimit,
         Instant revokedAt,
         Instant lastUsedAt,
         String lastUsedIp,
@@ -49,6 +51,7 @@ public record Token(
         Objects.requireNonNull(createdAt, "createdAt");
         Objects.requireNonNull(limits, "limits");
         Objects.requireNonNull(allowedIps, "allowedIps");
+        Objects.requireNonNull(rateLimit, "rateLimit");
         Objects.requireNonNull(hint, "hint");
         if (useCount < 0) {
             throw new IllegalArgumentException("useCount must not be negative");
@@ -82,7 +85,8 @@ public record Token(
         return Optional.ofNullable(expiresAt);
     }
 
-    Token withEditableFields(String name, String limits, Instant expiresAt, IpAllowList allowedIps) {
+    Token withEditableFields(
+            String name, String limits, Instant expiresAt, IpAllowList allowedIps, Optional<RateLimit> rateLimit) {
         return new Token(
                 id,
                 name,
@@ -92,6 +96,7 @@ public record Token(
                 expiresAt,
                 limits,
                 allowedIps,
+                rateLimit,
                 revokedAt,
                 lastUsedAt,
                 lastUsedIp,

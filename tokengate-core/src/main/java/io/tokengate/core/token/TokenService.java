@@ -73,11 +73,25 @@ public final class TokenService {
         Instant expiresAt = expiry(spec.expiry(), now);
         String limits = limits(spec.limits());
         IpAllowList allowedIps = IpAllowList.parse(spec.allowedIps());
+        Optional<RateLimit> rateLimit = RateLimit.parse(spec.rateLimit());
 
         TokenId id = TokenId.generate(random);
         TokenSecret secret = TokenSecret.generate(random);
         Token token = new Token(
-                id, name, user, createdBy, now, expiresAt, limits, allowedIps, null, null, null, 0, secret.hint());
+                id,
+                name,
+                user,
+                createdBy,
+                now,
+                expiresAt,
+                limits,
+                allowedIps,
+                rateLimit,
+                null,
+                null,
+                null,
+                0,
+                secret.hint());
         repository.insert(token, digester.digest(secret), sealed(id, secret));
         cache.invalidate(id); // a negative entry must not hide the new token
         return new CreatedToken(token, secret);
@@ -92,8 +106,8 @@ public final class TokenService {
     }
 
     /**
-     * Changes a token's name, limits, expiry or allowed IPs. Standard mode only; the new values are
-     * validated like at creation, including the lifetime cap (counted from now).
+     * Changes a token's name, limits, expiry, allowed IPs or rate limit. Standard mode only; the new
+     * values are validated like at creation, including the lifetime cap (counted from now).
      *
      * @throws SecureModeException in secure mode, whatever the edit
      */
@@ -112,7 +126,9 @@ public final class TokenService {
         String limits = edit.limits().map(TokenService::limits).orElse(current.limits());
         Instant expiresAt = edit.expiry().isPresent() ? expiry(edit.expiry().get(), now) : current.expiresAt();
         IpAllowList allowedIps = edit.allowedIps().map(IpAllowList::parse).orElse(current.allowedIps());
-        Token changed = current.withEditableFields(name, limits, expiresAt, allowedIps);
+        Optional<RateLimit> rateLimit =
+                edit.rateLimit().isPresent() ? RateLimit.parse(edit.rateLimit().get()) : current.rateLimit();
+        Token changed = current.withEditableFields(name, limits, expiresAt, allowedIps, rateLimit);
         if (!repository.updateEditable(changed)) {
             return Optional.empty();
         }

@@ -25,6 +25,7 @@ final class TokenJson {
         json.put("limits", token.limits());
         ArrayNode ips = json.putArray("allowedIps");
         token.allowedIps().entries().forEach(ips::add);
+        json.put("rateLimit", token.rateLimit().map(Object::toString).orElse(null));
         json.set("lastUsedAt", Json.instant(token.lastUsedAt()));
         json.put("lastUsedIp", token.lastUsedIp());
         json.put("useCount", token.useCount());

@@ -36,9 +36,9 @@ import java.util.Set;
  */
 final class TokenResource {
     private static final Set<String> CREATE_FIELDS =
-            Set.of("name", "user", "expiresAt", "daysUntilExpiry", "limits", "allowedIps");
+            Set.of("name", "user", "expiresAt", "daysUntilExpiry", "limits", "allowedIps", "rateLimit");
     private static final Set<String> EDIT_FIELDS =
-            Set.of("name", "expiresAt", "daysUntilExpiry", "limits", "allowedIps");
+            Set.of("name", "expiresAt", "daysUntilExpiry", "limits", "allowedIps", "rateLimit");
 
     private final TokenService tokens;
     private final AdminAudit audit;
@@ -80,7 +80,8 @@ final class TokenResource {
                 me.name(),
                 expiry(body).orElse(Expiry.never()),
                 body.text("limits").orElse(""),
-                body.list("allowedIps").orElse(""));
+                body.list("allowedIps").orElse(""),
+                body.text("rateLimit").orElse(""));
         CreatedToken created = tokens.create(spec);
         action.token(created.token()).allow(201, "created " + describe(created.token()));
         ex.response
@@ -135,7 +136,8 @@ final class TokenResource {
                 body.has("expiresAt") || body.has("daysUntilExpiry")
                         ? Optional.of(expiry(body).orElse(Expiry.never()))
                         : Optional.empty(),
-                body.has("allowedIps") ? Optional.of(body.list("allowedIps").orElse("")) : Optional.empty());
+                body.has("allowedIps") ? Optional.of(body.list("allowedIps").orElse("")) : Optional.empty(),
+                body.has("rateLimit") ? Optional.of(body.text("rateLimit").orElse("")) : Optional.empty());
         Token changed = tokens.edit(token.id(), edit)
                 .orElseThrow(() -> noSuchToken(token.id().value()));
         action.token(changed).allow(200, "edited " + changedFields(edit));
@@ -290,6 +292,7 @@ final class TokenResource {
         edit.limits().ifPresent(l -> fields.add("limits"));
         edit.expiry().ifPresent(e -> fields.add("expiry"));
         edit.allowedIps().ifPresent(a -> fields.add("allowedIps"));
+        edit.rateLimit().ifPresent(r -> fields.add("rateLimit"));
         return fields.isEmpty() ? "nothing" : String.join(", ", fields);
     }
 }

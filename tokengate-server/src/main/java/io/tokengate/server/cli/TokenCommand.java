@@ -120,6 +120,12 @@ final class TokenCommand {
                 description = "Comma-separated client addresses or ranges.")
         String allowedIps;
 
+        @Option(
+                names = "--rate-limit",
+                paramLabel = "RATE",
+                description = "Requests per period, e.g. 100/min (units s, min, h, day); beyond it 429.")
+        String rateLimit;
+
         @Override
         void run(ApiClient api, PrintWriter out) throws Exception {
             ObjectNode body = ApiClient.JSON.createObjectNode().put("name", name);
@@ -136,6 +142,9 @@ final class TokenCommand {
             }
             if (allowedIps != null) {
                 body.set("allowedIps", ips(allowedIps));
+            }
+            if (rateLimit != null) {
+                body.put("rateLimit", rateLimit);
             }
             JsonNode created = api.post("/tokens", body);
             if (json) {
@@ -201,7 +210,7 @@ final class TokenCommand {
 
     @Command(
             name = "edit",
-            description = "Change a token's name, limits, expiry or allowed addresses"
+            description = "Change a token's name, limits, expiry, allowed addresses or rate limit"
                     + " (standard mode only; the secret never changes: rotate instead).",
             mixinStandardHelpOptions = true)
     static final class Edit extends AdminCommand {
@@ -220,6 +229,12 @@ final class TokenCommand {
         @Option(names = "--allowed-ips", paramLabel = "CIDRS", description = "New allowed addresses ('' for any).")
         String allowedIps;
 
+        @Option(
+                names = "--rate-limit",
+                paramLabel = "RATE",
+                description = "New rate limit, e.g. 100/min ('none' for no limit).")
+        String rateLimit;
+
         @Override
         void run(ApiClient api, PrintWriter out) throws Exception {
             ObjectNode body = ApiClient.JSON.createObjectNode();
@@ -233,10 +248,14 @@ final class TokenCommand {
             if (allowedIps != null) {
                 body.set("allowedIps", ips(allowedIps));
             }
+            if (rateLimit != null) {
+                body.put("rateLimit", rateLimit);
+            }
             if (body.isEmpty()) {
                 throw new picocli.CommandLine.ParameterException(
                         spec.commandLine(),
-                        "nothing to change: give --name, --limits, --expires-at, --days, --no-expiry or --allowed-ips");
+                        "nothing to change: give --name, --limits, --expires-at, --days, --no-expiry, --allowed-ips"
+                                + " or --rate-limit");
             }
             JsonNode token = api.patch("/tokens/" + id, body);
             if (json) {

@@ -24,6 +24,8 @@ final class TokenPrinter {
         token.path("allowedIps")
                 .forEach(ip -> ips.append(ips.length() == 0 ? "" : ", ").append(ip.asText()));
         out.println("allowed IPs  " + (ips.length() == 0 ? "any" : ips));
+        out.println("rate limit   "
+                + (token.path("rateLimit").isTextual() ? token.get("rateLimit").asText() : "none"));
         out.println("last used    " + AdminCommand.text(token, "lastUsedAt") + " from "
                 + AdminCommand.text(token, "lastUsedIp") + " ("
                 + token.path("useCount").asLong() + " uses)");

@@ -6,6 +6,7 @@ import io.tokengate.core.limits.Decision;
 import io.tokengate.core.request.CanonicalPath;
 import io.tokengate.core.request.MalformedRequestException;
 import io.tokengate.core.request.QueryString;
+import io.tokengate.core.token.RateLimit;
 import io.tokengate.core.token.TokenService;
 import io.tokengate.core.token.VerifiedToken;
 import io.tokengate.server.http.ErrorResponse;
@@ -43,6 +44,8 @@ import org.slf4j.LoggerFactory;
  *   <li>the token: missing, malformed, unknown, expired, revoked, wrong user: one 401 for all;
  *   <li>the token's allowed client addresses: 403;
  *   <li>{@code contextUser} run-as, for admins and {@code runas.groups}: 403;
+ *   <li>the token's rate limit, if it has one ({@link TokenRateLimiter}): 429 with {@code
+ *       Retry-After};
  *   <li>the token's restrictions, reading the body only when a JSON condition needs it ({@link
  *       BodyRules}: 413, 415): 403;
  *   <li>forward, stream the response back, audit with status, bytes and upstream time.
@@ -59,6 +62,7 @@ public final class GatewayHandler extends Handler.Wrapper {
     private final AuditSink audit;
     private final UserDirectory users;
     private final LoginThrottle throttle;
+    private final TokenRateLimiter rates;
     private final Clock clock;
     private final String challenge;
     private final String unauthorizedMessage;
@@ -80,6 +84,7 @@ public final class GatewayHandler extends Handler.Wrapper {
         this.users = users;
         this.clock = clock;
         this.throttle = new LoginThrottle(config.loginMaxFailures(), config.loginWindow(), clock);
+        this.rates = new TokenRateLimiter(clock);
         this.challenge =
                 config.acceptBasic() ? "Basic realm=\"tokengate\", charset=\"UTF-8\"" : "Bearer realm=\"tokengate\"";
         this.unauthorizedMessage = "Missing or invalid credentials: use "
@@ -284,7 +289,32 @@ public final class GatewayHandler extends Handler.Wrapper {
                     "effective user cannot be named upstream: " + unnameable.get());
             return;
         }
+        if (!withinRateLimit(exchange, response, callback)) {
+            return;
+        }
         authorize(exchange, path, query, request, response, callback);
+    }
+
+    /** Counts the request against the token's rate limit, or refuses it with 429 beyond it. */
+    private boolean withinRateLimit(Exchange exchange, Response response, Callback callback) {
+        Optional<RateLimit> limit = exchange.token.token().rateLimit();
+        if (limit.isEmpty()) {
+            return true;
+        }
+        long waitNanos = rates.take(exchange.token.id(), limit.get());
+        if (waitNanos == 0) {
+            return true;
+        }
+        long seconds = Math.max(1, (waitNanos + 999_999_999L) / 1_000_000_000L);
+        response.getHeaders().put(HttpHeader.RETRY_AFTER, seconds);
+        reject(
+                exchange,
+                response,
+                callback,
+                HttpStatus.TOO_MANY_REQUESTS_429,
+                "This token's rate limit is " + limit.get() + "; retry in " + seconds + " s.",
+                "rate limit " + limit.get() + " exceeded");
+        return false;
     }
 
     private boolean reserveAudit(Exchange exchange) {

@@ -32,7 +32,8 @@ public final class LoginThrottle {
                 .build();
     }
 
-    private static Ticker ticker(Clock clock) {
+    /** Caffeine's time from {@code clock}, so that tests can move it. */
+    static Ticker ticker(Clock clock) {
         return () -> {
             Instant now = clock.instant();
             return now.getEpochSecond() * 1_000_000_000L + now.getNano();

@@ -271,6 +271,7 @@ function renderNewToken() {
   const user = el('input', { type: 'text', name: 'user', value: state.me.role === 'admin' ? '' : state.me.name, readonly: state.me.role !== 'admin' });
   const days = el('input', { type: 'number', name: 'days', min: 1, placeholder: 'never' });
   const ips = el('input', { type: 'text', name: 'allowed-ips', placeholder: 'any address; e.g. 10.0.0.0/8, 192.168.1.7' });
+  const rate = el('input', { type: 'text', name: 'rate-limit', placeholder: 'none; e.g. 100/min (s, min, h, day)' });
   const editor = limitsEditor('');
   const slot = el('div');
   const form = el('form', { class: 'card', id: 'new-token' },
@@ -278,6 +279,7 @@ function renderNewToken() {
     field('Name', name),
     field(state.me.role === 'admin' ? 'Bound user (empty: unbound)' : 'Bound user', user),
     el('div', { class: 'row' }, field('Expires after days', days), field('Allowed client addresses', ips)),
+    field('Rate limit', rate),
     editor.node,
     slot,
     el('div', { class: 'actions' }, el('button', { type: 'submit', id: 'create' }, 'Create token')));
@@ -288,6 +290,7 @@ function renderNewToken() {
       if (user.value.trim()) request.user = user.value.trim();
       if (days.value) request.daysUntilExpiry = Number(days.value);
       if (ips.value.trim()) request.allowedIps = ips.value;
+      if (rate.value.trim()) request.rateLimit = rate.value;
       const created = await api('POST', '/tokens', request);
       location.hash = '#/tokens/' + created.id;
       revealOnce(created.token, created.user, 'Token created');
@@ -346,6 +349,7 @@ async function renderToken(id) {
     ['Status', token.status], ['Created', time(token.createdAt) + ' by ' + token.createdBy],
     ['Expires', time(token.expiresAt)], ['Revoked', time(token.revokedAt)],
     ['Allowed client addresses', token.allowedIps.length ? token.allowedIps.join(', ') : 'any'],
+    ['Rate limit', token.rateLimit || 'none'],
     ['Last used', time(token.lastUsedAt) + (token.lastUsedIp ? ' from ' + token.lastUsedIp : '')],
     ['Uses', String(token.useCount)], ['Secret ends with', token.hint],
   ];
@@ -380,16 +384,18 @@ async function renderToken(id) {
   const editor = limitsEditor(token.limits);
   const name = el('input', { type: 'text', name: 'name', value: token.name });
   const ips = el('input', { type: 'text', name: 'allowed-ips', value: token.allowedIps.join(', '), placeholder: 'any address' });
+  const rate = el('input', { type: 'text', name: 'rate-limit', value: token.rateLimit || '', placeholder: 'none; e.g. 100/min' });
   const days = el('input', { type: 'number', name: 'days', min: 1, placeholder: 'unchanged' });
   const edited = el('div', { id: 'edit-result' });
   const edit = el('form', { class: 'card', id: 'edit-token' }, el('h2', {}, 'Edit'), field('Name', name),
     el('div', { class: 'row' }, field('Allowed client addresses', ips), field('Expire after days from now', days)),
+    field('Rate limit', rate),
     editor.node, edited,
     el('div', { class: 'actions' }, el('button', { type: 'submit', id: 'save' }, 'Save')));
   edit.addEventListener('submit', (event) => {
     event.preventDefault();
     attempt(edited, async () => {
-      const change = { name: name.value, limits: editor.value(), allowedIps: ips.value };
+      const change = { name: name.value, limits: editor.value(), allowedIps: ips.value, rateLimit: rate.value };
       if (days.value) change.daysUntilExpiry = Number(days.value);
       await api('PATCH', '/tokens/' + token.id, change);
       await renderToken(token.id);

@@ -113,6 +113,9 @@ class AdminApiIT {
         assertThat(limits.json().get("error").asText()).isEqualTo("Bad Request");
 
         assertField(admin.post("/tokens", Map.of("name", "x", "allowedIps", "10.0.0.300")), "allowedIps", "300");
+        assertField(admin.post("/tokens", Map.of("name", "x", "rateLimit", "100/week")), "rateLimit", "'week'");
+        assertField(admin.post("/tokens", Map.of("name", "x", "rateLimit", "0/s")), "rateLimit", "between 1 and");
+        assertField(admin.post("/tokens", Map.of("name", "x", "rateLimit", 100)), "rateLimit", "must be a string");
         assertField(admin.post("/tokens", Map.of("name", "x", "expiresAt", "tomorrow")), "expiresAt", "ISO-8601");
         assertField(
                 admin.post("/tokens", Map.of("name", "x", "expiresAt", "2001-01-01T00:00:00Z")),
@@ -173,6 +176,29 @@ class AdminApiIT {
                 .isEqualTo(".*/rest/api/2/issue/JRA.*");
         Reply never = admin.patch(path, "{\"expiresAt\": null, \"allowedIps\": []}");
         assertThat(never.json().get("expiresAt").isNull()).isTrue();
+        assertThat(never.json().get("rateLimit").isNull())
+                .as("no rate limit unless given")
+                .isTrue();
+
+        Reply rated = admin.patch(path, Map.of("rateLimit", "1 / Hour"));
+        assertThat(rated.status()).isEqualTo(200);
+        assertThat(rated.json().get("rateLimit").asText()).isEqualTo("1/h");
+        assertThat(gw.get("/rest/api/2/issue/JRA-1", GatewayFixture.basic("alice", first))
+                        .statusCode())
+                .isEqualTo(200);
+        assertThat(gw.get("/rest/api/2/issue/JRA-1", GatewayFixture.basic("alice", first))
+                        .statusCode())
+                .as("the new rate limit holds at once")
+                .isEqualTo(429);
+        assertField(admin.patch(path, Map.of("rateLimit", "fast")), "rateLimit", "has no '/'");
+        assertThat(admin.get(path).json().get("rateLimit").asText())
+                .as("a refused edit changes nothing")
+                .isEqualTo("1/h");
+        Reply unrated = admin.patch(path, "{\"rateLimit\": null}");
+        assertThat(unrated.json().get("rateLimit").isNull()).isTrue();
+        assertThat(gw.get("/rest/api/2/issue/JRA-1", GatewayFixture.basic("alice", first))
+                        .statusCode())
+                .isEqualTo(200);
 
         Reply rotated = admin.post(path + "/rotate", null);
         assertThat(rotated.status()).isEqualTo(200);

@@ -46,11 +46,24 @@ class OpenApiContractTest {
     void validatesNestedReferencesAndSecretsShape() {
         String token = "{\"id\":\"tok_abcdefghijklmnop\",\"name\":\"n\",\"user\":null,\"unbound\":true,"
                 + "\"createdBy\":\"a\",\"createdAt\":\"2026-01-01T00:00:00Z\",\"expiresAt\":null,\"status\":\"active\","
-                + "\"revokedAt\":null,\"limits\":\"\",\"allowedIps\":[],\"lastUsedAt\":null,\"lastUsedIp\":null,"
+                + "\"revokedAt\":null,\"limits\":\"\",\"allowedIps\":[],\"rateLimit\":null,\"lastUsedAt\":null,"
+                + "\"lastUsedIp\":null,"
                 + "\"useCount\":0,\"hint\":\"tgk_…abcd\"}";
         assertThatCode(() ->
                         contract.check("GET", "/api/v1/tokens/tok_abcdefghijklmnop", 200, "application/json", token))
                 .doesNotThrowAnyException();
+        String rated = token.replace("\"rateLimit\":null", "\"rateLimit\":\"100/min\"");
+        assertThatCode(() ->
+                        contract.check("GET", "/api/v1/tokens/tok_abcdefghijklmnop", 200, "application/json", rated))
+                .doesNotThrowAnyException();
+        assertThatThrownBy(() -> contract.check(
+                        "GET",
+                        "/api/v1/tokens/tok_abcdefghijklmnop",
+                        200,
+                        "application/json",
+                        token.replace("\"rateLimit\":null", "\"rateLimit\":\"100 per minute\"")))
+                .as("a rate limit is shown in its canonical form")
+                .hasMessageContaining("does not match");
         assertThatThrownBy(() -> contract.check(
                         "GET",
                         "/api/v1/tokens/tok_abcdefghijklmnop",

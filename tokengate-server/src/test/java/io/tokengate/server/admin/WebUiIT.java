@@ -93,6 +93,7 @@ class WebUiIT {
         type(By.name("name"), HOSTILE_NAME);
         type(By.name("user"), "admin");
         type(By.name("limits"), "[get].*/rest/api/2/issue/.*");
+        type(By.name("rate-limit"), "100 / min");
 
         type(By.name("sample-url"), "https://gw.example.com/rest/api/2/issue/AAA-1");
         click(By.id("check"));
@@ -120,6 +121,7 @@ class WebUiIT {
         browser.navigate().refresh();
         WebElement title = wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("main h1")));
         assertThat(title.getText()).as("a name is shown as text").isEqualTo(HOSTILE_NAME);
+        assertThat(browser.findElement(By.id("token")).getText()).contains("Rate limit 100/min");
         assertThat(browser.findElements(By.cssSelector("main img"))).isEmpty();
         assertThat(((JavascriptExecutor) browser).executeScript("return window.pwned === undefined"))
                 .isEqualTo(true);
@@ -166,6 +168,20 @@ class WebUiIT {
         wait.until(driver -> limitsOf(token).equals("[get].*/rest/api/2/myself"));
         assertThat(gw.get("/rest/api/2/myself", auth).statusCode()).isEqualTo(200);
         assertThat(gw.get("/rest/api/2/issue/AAA-1", auth).statusCode()).isEqualTo(403);
+
+        type(By.name("rate-limit"), "1/h");
+        click(By.id("save"));
+        wait.until(driver -> gw.server
+                .store()
+                .tokens()
+                .show(token.token().id())
+                .orElseThrow()
+                .rateLimit()
+                .isPresent());
+        assertThat(gw.get("/rest/api/2/myself", auth).statusCode()).isEqualTo(200);
+        assertThat(gw.get("/rest/api/2/myself", auth).statusCode())
+                .as("the rate limit set in the UI holds")
+                .isEqualTo(429);
     }
 
     @Test

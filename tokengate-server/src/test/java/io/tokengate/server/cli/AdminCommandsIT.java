@@ -87,8 +87,11 @@ class AdminCommandsIT {
                 "30",
                 "--limits",
                 ".*/rest/api/2/issue/JRA.*",
+                "--rate-limit",
+                "600/Minute",
                 "--json");
         assertThat(created.exit()).as(created.err()).isZero();
+        assertThat(created.json().get("rateLimit").asText()).isEqualTo("600/min");
         String id = created.json().get("id").asText();
         String firstSecret = created.json().get("token").asText();
         assertThat(created.json().get("createdBy").asText()).isEqualTo(OPERATOR);
@@ -105,7 +108,13 @@ class AdminCommandsIT {
         assertThat(listed.json()).extracting(t -> t.get("id").asText()).containsExactly(id);
         assertThat(offline(home, "token", "show", id).out())
                 .contains("CI reads JRA")
-                .contains("alice");
+                .contains("alice")
+                .contains("rate limit   600/min");
+        Result badRate = offline(home, "token", "edit", id, "--rate-limit", "600");
+        assertThat(badRate.exit()).isEqualTo(AdminCommand.REFUSED);
+        assertThat(badRate.err()).contains("rateLimit: '600' has no '/'");
+        assertThat(offline(home, "token", "edit", id, "--rate-limit", "none").out())
+                .contains("rate limit   none");
         Result edited = offline(home, "token", "edit", id, "--limits", ".*/rest/api/2/issue/(JRA|ABC).*", "--json");
         assertThat(edited.json().get("limits").asText()).isEqualTo(".*/rest/api/2/issue/(JRA|ABC).*");
         Result rotated = offline(home, "token", "rotate", id, "--json");

@@ -9,6 +9,7 @@ import io.tokengate.core.audit.AuditDecision;
 import io.tokengate.core.audit.AuditEvent;
 import io.tokengate.core.token.CreatedToken;
 import io.tokengate.core.token.Expiry;
+import io.tokengate.core.token.TokenEdit;
 import io.tokengate.core.token.TokenSecret;
 import io.tokengate.core.token.TokenSpec;
 import io.tokengate.demo.ReceivedRequest;
@@ -35,7 +36,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Who may call, as whom, and what the audit log says about it: Basic and Bearer, bound and
  * unbound tokens, expiry, revocation and rotation, allowed client addresses, run-as, failed-login
- * throttling, and the headers the upstream gets. The gateway trusts 127.0.0.1 as a load balancer,
+ * throttling, per-token rate limits, and the headers the upstream gets. The gateway trusts 127.0.0.1 as a load balancer,
  * so each test speaks from its own client address (X-Forwarded-For) and throttling in one test
  * cannot touch another.
  */
@@ -315,6 +316,68 @@ class AuthenticationIT {
     }
 
     @Test
+    void aTokenBeyondItsRateLimitGets429WithRetryAfterUntilItsBucketRefills() throws Exception {
+        CreatedToken created =
+                gw.createToken(TokenSpec.bound("rated", "alice", "admin").withRateLimit("2/min"));
+        String auth = GatewayFixture.basic("alice", created.secret().reveal());
+        String other = GatewayFixture.basic("alice", secret(TokenSpec.bound("unrated", "alice", "admin")));
+        assertThat(get("/rest/api/2/myself", auth).statusCode()).isEqualTo(200);
+        assertThat(get("/rest/api/2/myself", auth).statusCode())
+                .as("a burst of the whole rate")
+                .isEqualTo(200);
+
+        HttpResponse<String> limited = get("/rest/api/2/myself", auth);
+        assertThat(limited.statusCode()).isEqualTo(429);
+        long retryAfter = retryAfter(limited);
+        assertThat(retryAfter).as("one interval: a minute shared by two").isBetween(29L, 30L);
+        JsonNode body = JSON.readTree(limited.body());
+        assertThat(body.path("status").asInt()).isEqualTo(429);
+        assertThat(body.path("message").asText())
+                .isEqualTo("This token's rate limit is 2/min; retry in " + retryAfter + " s.");
+        AuditEvent event = audited(limited);
+        assertThat(event.decision()).isEqualTo(AuditDecision.DENY);
+        assertThat(event.reason()).isEqualTo("rate limit 2/min exceeded");
+        assertThat(event.tokenName()).isEqualTo("rated");
+        assertThat(gw.jira.received()).hasSize(2);
+        assertThat(get("/rest/api/2/myself", other).statusCode())
+                .as("another token of the same user")
+                .isEqualTo(200);
+
+        clock.advance(Duration.ofSeconds(25));
+        HttpResponse<String> later = get("/rest/api/2/myself", auth);
+        assertThat(later.statusCode()).isEqualTo(429);
+        assertThat(retryAfter(later))
+                .as("refused requests are not counted: the wait only shrinks")
+                .isBetween(1L, 5L);
+        clock.advance(Duration.ofSeconds(5));
+        assertThat(get("/rest/api/2/myself", auth).statusCode())
+                .as("one interval later, one more")
+                .isEqualTo(200);
+        assertThat(get("/rest/api/2/myself", auth).statusCode()).isEqualTo(429);
+
+        gw.server.store().tokens().edit(created.token().id(), TokenEdit.none().withRateLimit("none"));
+        for (int i = 0; i < 5; i++) {
+            assertThat(get("/rest/api/2/myself", auth).statusCode())
+                    .as("without its limit")
+                    .isEqualTo(200);
+        }
+    }
+
+    @Test
+    void requestsTheRestrictionsRefuseCountAgainstTheRateLimitToo() throws Exception {
+        String auth = GatewayFixture.basic(
+                "alice",
+                secret(TokenSpec.bound("rated, restricted", "alice", "admin")
+                        .withLimits("[GET].*/rest/api/2/myself")
+                        .withRateLimit("1/h")));
+        assertThat(get("/rest/api/2/issue/AAA-1", auth).statusCode()).isEqualTo(403);
+        HttpResponse<String> limited = get("/rest/api/2/myself", auth);
+        assertThat(limited.statusCode()).isEqualTo(429);
+        assertThat(retryAfter(limited)).isBetween(3599L, 3600L);
+        assertThat(gw.jira.received()).isEmpty();
+    }
+
+    @Test
     void theUpstreamGetsTheGatewaysForwardingHeadersAndNoneOfTheClientsCredentials() throws Exception {
         String auth = GatewayFixture.basic("alice", secret(TokenSpec.bound("headers", "alice", "admin")));
         HttpResponse<String> response = get(
@@ -386,6 +449,10 @@ class AuthenticationIT {
             request.header(headers[i], headers[i + 1]);
         }
         return gw.send(request.build());
+    }
+
+    private static long retryAfter(HttpResponse<String> response) {
+        return Long.parseLong(response.headers().firstValue("Retry-After").orElseThrow());
     }
 
     private static void assertUnauthorized(HttpResponse<String> response) throws Exception {
