@@ -2,11 +2,11 @@ package io.tokengate.server.gateway;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Ticker;
 import io.tokengate.core.token.RateLimit;
 import io.tokengate.core.token.TokenId;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -23,14 +23,14 @@ import java.util.concurrent.atomic.AtomicLong;
 final class TokenRateLimiter {
     private static final Duration LONGEST_PERIOD = Duration.ofDays(1);
 
-    private final Clock clock;
+    private final Ticker nanos;
     private final Cache<TokenId, Meter> meters;
 
     TokenRateLimiter(Clock clock) {
-        this.clock = clock;
+        this.nanos = LoginThrottle.ticker(clock);
         this.meters = Caffeine.newBuilder()
                 .expireAfterAccess(LONGEST_PERIOD)
-                .ticker(LoginThrottle.ticker(clock))
+                .ticker(nanos)
                 .build();
     }
 
@@ -50,11 +50,7 @@ final class TokenRateLimiter {
                             (ignored, current) ->
                                     current != null && current.limit.equals(limit) ? current : new Meter(limit));
         }
-        return meter.take(nanos(clock.instant()));
-    }
-
-    private static long nanos(Instant instant) {
-        return instant.getEpochSecond() * 1_000_000_000L + instant.getNano();
+        return meter.take(nanos.read());
     }
 
     private static final class Meter {
