@@ -51,10 +51,12 @@ import org.slf4j.LoggerFactory;
  *   <li>forward, stream the response back, audit with status, bytes and upstream time.
  * </ol>
  *
- * Store trouble fails closed with 503; anything unexpected is a 500 that is still audited.
+ * Store trouble fails closed with 503 and {@code Retry-After}; anything unexpected is a 500 that is
+ * still audited.
  */
 public final class GatewayHandler extends Handler.Wrapper {
     private static final Logger LOG = LoggerFactory.getLogger(GatewayHandler.class);
+    private static final long RETRY_UNAVAILABLE_SECONDS = 1;
 
     private final GatewayConfig config;
     private final RequestObserver observer;
@@ -138,11 +140,10 @@ public final class GatewayHandler extends Handler.Wrapper {
             request.getComponents().getExecutor().execute(() -> decideOrFail(exchange, request, response, callback));
         } catch (RejectedExecutionException e) {
             LOG.warn("{}: no worker thread free: {}", requestId, e.toString());
-            reject(
+            unavailable(
                     exchange,
                     response,
                     callback,
-                    HttpStatus.SERVICE_UNAVAILABLE_503,
                     "The gateway is overloaded; try again shortly.",
                     "no worker thread free");
         }
@@ -168,11 +169,10 @@ public final class GatewayHandler extends Handler.Wrapper {
             decide(exchange, request, response, callback);
         } catch (StoreUnavailableException e) {
             LOG.warn("{}: token store unavailable: {}", exchange.requestId, e.getMessage());
-            reject(
+            unavailable(
                     exchange,
                     response,
                     callback,
-                    HttpStatus.SERVICE_UNAVAILABLE_503,
                     "The token store is unavailable; try again shortly.",
                     "store unavailable");
         } catch (RuntimeException e) {
@@ -190,11 +190,10 @@ public final class GatewayHandler extends Handler.Wrapper {
     private void decide(Exchange exchange, Request request, Response response, Callback callback) {
         String authorization = request.getHeaders().get(HttpHeader.AUTHORIZATION);
         if (authorization != null && exchange.slot == null && !reserveAudit(exchange)) {
-            reject(
+            unavailable(
                     exchange,
                     response,
                     callback,
-                    HttpStatus.SERVICE_UNAVAILABLE_503,
                     "The audit log is not keeping up; try again shortly.",
                     "audit queue full");
             return;
@@ -450,6 +449,16 @@ public final class GatewayHandler extends Handler.Wrapper {
     private void unauthorized(Exchange exchange, Response response, Callback callback, String reason) {
         response.getHeaders().put(HttpHeader.WWW_AUTHENTICATE, challenge);
         reject(exchange, response, callback, HttpStatus.UNAUTHORIZED_401, unauthorizedMessage, reason);
+    }
+
+    /**
+     * 503 for a state of the gateway's own that passes (no worker free, the store or the audit log
+     * not keeping up), with {@code Retry-After}: clients that retry, such as {@code curl --retry},
+     * wait a second instead of retrying at once.
+     */
+    private void unavailable(Exchange exchange, Response response, Callback callback, String message, String reason) {
+        response.getHeaders().put(HttpHeader.RETRY_AFTER, RETRY_UNAVAILABLE_SECONDS);
+        reject(exchange, response, callback, HttpStatus.SERVICE_UNAVAILABLE_503, message, reason);
     }
 
     private void reject(

@@ -19,6 +19,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -31,8 +32,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The database goes away under a running gateway (PostgreSQL, the network to it cut): the data
  * plane fails closed with 503 instead of trusting what it cached, and recovers by itself when
- * the database returns, writing the audit records it queued meanwhile. And a database that is
- * slow to answer holds up only the requests that need it.
+ * the database returns, writing the audit records it queued meanwhile. An audit log that cannot
+ * keep up pushes back with 503. And a database that is slow to answer holds up only the requests
+ * that need it.
  */
 class DatabaseOutageIT {
     private static final String ADMIN_URL = System.getenv()
@@ -61,6 +63,9 @@ class DatabaseOutageIT {
             Instant cut = Instant.now();
             HttpResponse<String> down = await(gw, auth, status -> status == 503, Duration.ofSeconds(60));
             assertThat(down.body()).contains("\"status\":503");
+            assertThat(down.headers().firstValue("Retry-After"))
+                    .as("clients that retry wait a second")
+                    .contains("1");
             // A request or two may be served from the cache in the instant before the node notices
             // (its listener polls every 200 ms); after that, nothing reaches the upstream.
             assertThat(Duration.between(cut, Instant.now())).isLessThan(Duration.ofSeconds(10));
@@ -86,6 +91,69 @@ class DatabaseOutageIT {
         } finally {
             execute("DROP DATABASE IF EXISTS " + database + " WITH (FORCE)");
         }
+    }
+
+    /**
+     * The audit queue is bounded and pushes back rather than dropping: while the writer cannot
+     * write (its table locked), requests take the queue's room, then get 503 with {@code
+     * Retry-After}; once it writes again, requests are served and every one served is audited.
+     */
+    @Test
+    void aFullAuditQueueTurnsRequestsAwayUntilTheLogCatchesUp(@TempDir Path home) throws Exception {
+        String database =
+                "tg_backlog_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+        execute("CREATE DATABASE " + database);
+        String url = "jdbc:postgresql://127.0.0.1:5432/" + database + "?user=postgres";
+        try (GatewayFixture gw = GatewayFixture.start(
+                home,
+                Map.of(
+                        "db.url", url,
+                        "db.user", "postgres",
+                        "audit.queue.capacity", "16",
+                        "audit.reserve.wait.ms", "100"),
+                GatewayFixture.headerUpstream())) {
+            String auth = gw.basic("admin", TokenSpec.bound("backlog", "admin", "test"));
+            List<String> served = new ArrayList<>();
+            served.add(requestId(await(gw, auth, status -> status == 200, Duration.ofSeconds(10))));
+
+            HttpResponse<String> refused = null;
+            try (Connection locker = DriverManager.getConnection(url)) {
+                locker.setAutoCommit(false);
+                try (Statement s = locker.createStatement()) {
+                    s.execute("LOCK TABLE audit_events IN ACCESS EXCLUSIVE MODE");
+                }
+                for (int i = 0; i < 40 && refused == null; i++) {
+                    HttpResponse<String> response = gw.get("/rest/api/2/issue/AAA-1", auth);
+                    if (response.statusCode() == 503) {
+                        refused = response;
+                    } else {
+                        assertThat(response.statusCode()).isEqualTo(200);
+                        served.add(requestId(response));
+                    }
+                }
+                assertThat(refused).as("no 503 in 40 requests with room for 16").isNotNull();
+                assertThat(served).as("at most the queue's room, and the first").hasSizeLessThanOrEqualTo(17);
+                assertThat(refused.headers().firstValue("Retry-After")).contains("1");
+                assertThat(refused.body()).contains("The audit log is not keeping up");
+                assertThat(gw.jira.received())
+                        .as("a refused request is not forwarded")
+                        .hasSize(served.size());
+                locker.rollback();
+            }
+
+            served.add(requestId(await(gw, auth, status -> status == 200, Duration.ofSeconds(30))));
+            for (String id : served) {
+                assertThat(gw.audited(id))
+                        .as("request %s was served, so it is audited", id)
+                        .isPresent();
+            }
+        } finally {
+            execute("DROP DATABASE IF EXISTS " + database + " WITH (FORCE)");
+        }
+    }
+
+    private static String requestId(HttpResponse<String> response) {
+        return response.headers().firstValue("X-Request-Id").orElseThrow();
     }
 
     /**
