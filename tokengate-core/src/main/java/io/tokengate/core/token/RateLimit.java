@@ -21,6 +21,9 @@ import java.util.Optional;
 public record RateLimit(int requests, Duration period) {
     public static final int MAX_REQUESTS = 1_000_000;
 
+    /** Digits in {@link #MAX_REQUESTS}: a longer number is out of range, and may not fit an int. */
+    private static final int MAX_DIGITS = String.valueOf(MAX_REQUESTS).length();
+
     private static final String FIELD = "rateLimit";
     private static final String FORM = "write it as REQUESTS/UNIT, e.g. 100/min, with UNIT s, min, h or day";
 
@@ -52,7 +55,7 @@ public record RateLimit(int requests, Duration period) {
         }
         String count = stripped.substring(0, slash).strip();
         String unit = stripped.substring(slash + 1).strip();
-        if (count.isEmpty() || count.length() > 7 || !count.chars().allMatch(c -> c >= '0' && c <= '9')) {
+        if (count.isEmpty() || count.length() > MAX_DIGITS || !count.chars().allMatch(c -> c >= '0' && c <= '9')) {
             throw new InvalidTokenSpecException(
                     FIELD,
                     "'" + printable(count) + "' is not a number of requests between 1 and " + MAX_REQUESTS + ": "
