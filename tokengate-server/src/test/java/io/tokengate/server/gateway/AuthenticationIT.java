@@ -36,9 +36,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Who may call, as whom, and what the audit log says about it: Basic and Bearer, bound and
  * unbound tokens, expiry, revocation and rotation, allowed client addresses, run-as, failed-login
- * throttling, per-token rate limits, and the headers the upstream gets. The gateway trusts 127.0.0.1 as a load balancer,
- * so each test speaks from its own client address (X-Forwarded-For) and throttling in one test
- * cannot touch another.
+ * throttling, per-token rate limits, and the headers the upstream gets. The gateway trusts
+ * 127.0.0.1 as a load balancer, so each test speaks from its own client address (X-Forwarded-For)
+ * and throttling in one test cannot touch another.
  */
 class AuthenticationIT {
     private static final ObjectMapper JSON = new ObjectMapper();
