@@ -1,5 +1,6 @@
 package io.tokengate.core.token;
 
+import io.tokengate.core.request.Quote;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Objects;
@@ -51,19 +52,19 @@ public record RateLimit(int requests, Duration period) {
         String stripped = text.strip();
         int slash = stripped.indexOf('/');
         if (slash < 0) {
-            throw new InvalidTokenSpecException(FIELD, "'" + printable(stripped) + "' has no '/': " + FORM);
+            throw new InvalidTokenSpecException(FIELD, "'" + Quote.shorten(stripped) + "' has no '/': " + FORM);
         }
         String count = stripped.substring(0, slash).strip();
         String unit = stripped.substring(slash + 1).strip();
         if (count.isEmpty() || count.length() > MAX_DIGITS || !count.chars().allMatch(c -> c >= '0' && c <= '9')) {
             throw new InvalidTokenSpecException(
                     FIELD,
-                    "'" + printable(count) + "' is not a number of requests between 1 and " + MAX_REQUESTS + ": "
+                    "'" + Quote.shorten(count) + "' is not a number of requests between 1 and " + MAX_REQUESTS + ": "
                             + FORM);
         }
         Unit period = Unit.named(unit)
-                .orElseThrow(
-                        () -> new InvalidTokenSpecException(FIELD, "'" + printable(unit) + "' is not a unit: " + FORM));
+                .orElseThrow(() ->
+                        new InvalidTokenSpecException(FIELD, "'" + Quote.shorten(unit) + "' is not a unit: " + FORM));
         return Optional.of(new RateLimit(Integer.parseInt(count), period.length));
     }
 
@@ -76,15 +77,6 @@ public record RateLimit(int requests, Duration period) {
     @Override
     public String toString() {
         return requests + "/" + Unit.of(period).orElseThrow().symbol;
-    }
-
-    /** At most 40 characters of what the user wrote, control characters shown as {@code ?}. */
-    private static String printable(String text) {
-        String shown = text.length() > 40 ? text.substring(0, 40) + "…" : text;
-        return shown.codePoints()
-                .map(c -> Character.isISOControl(c) ? '?' : c)
-                .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append)
-                .toString();
     }
 
     private enum Unit {
