@@ -126,8 +126,7 @@ public final class TokenService {
         String limits = edit.limits().map(TokenService::limits).orElse(current.limits());
         Instant expiresAt = edit.expiry().isPresent() ? expiry(edit.expiry().get(), now) : current.expiresAt();
         IpAllowList allowedIps = edit.allowedIps().map(IpAllowList::parse).orElse(current.allowedIps());
-        Optional<RateLimit> rateLimit =
-                edit.rateLimit().isPresent() ? RateLimit.parse(edit.rateLimit().get()) : current.rateLimit();
+        Optional<RateLimit> rateLimit = edit.rateLimit().map(RateLimit::parse).orElse(current.rateLimit());
         Token changed = current.withEditableFields(name, limits, expiresAt, allowedIps, rateLimit);
         if (!repository.updateEditable(changed)) {
             return Optional.empty();

@@ -41,9 +41,9 @@ final class TokenRateLimiter {
      *     token may make its next request (nothing is counted)
      */
     long take(TokenId id, RateLimit limit) {
-        Meter meter = meters.get(id, ignored -> new Meter(limit));
-        if (!meter.limit.equals(limit)) {
-            // The token was edited: start afresh at its new rate.
+        Meter meter = meters.getIfPresent(id);
+        if (meter == null || !meter.limit.equals(limit)) {
+            // A first request, or the token was edited: start afresh at its rate.
             meter = meters.asMap()
                     .compute(
                             id,
