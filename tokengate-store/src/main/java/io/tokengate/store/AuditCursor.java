@@ -1,5 +1,6 @@
 package io.tokengate.store;
 
+import io.tokengate.core.request.Quote;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Base64;
@@ -29,8 +30,7 @@ record AuditCursor(Instant time, long id) {
                     Long.parseLong(parts[3]));
         } catch (IllegalArgumentException | java.time.DateTimeException e) {
             throw new IllegalArgumentException(
-                    "invalid audit cursor '" + (cursor.length() > 40 ? cursor.substring(0, 40) + "…" : cursor)
-                            + "': use the nextCursor of a previous page");
+                    "invalid audit cursor '" + Quote.shorten(cursor) + "': use the nextCursor of a previous page");
         }
     }
 }

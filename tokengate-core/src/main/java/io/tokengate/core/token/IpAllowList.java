@@ -1,5 +1,6 @@
 package io.tokengate.core.token;
 
+import io.tokengate.core.request.Quote;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -114,7 +115,7 @@ public final class IpAllowList {
     /** One CIDR block; {@code network} has its host bits cleared. */
     private record Block(String source, byte[] network, int prefix) {
         static Block parse(int number, String entry) {
-            String printable = entry.length() > 60 ? entry.substring(0, 60) + "…" : entry;
+            String printable = Quote.shorten(entry);
             int slash = entry.indexOf('/');
             String addressText = slash < 0 ? entry : entry.substring(0, slash);
             boolean v6 = addressText.indexOf(':') >= 0;

@@ -1,5 +1,6 @@
 package io.tokengate.core.token;
 
+import io.tokengate.core.request.Quote;
 import java.security.SecureRandom;
 import java.util.Objects;
 
@@ -15,8 +16,8 @@ public record TokenId(String value) {
     public TokenId {
         Objects.requireNonNull(value, "value");
         if (!isWellFormed(value)) {
-            throw new IllegalArgumentException("invalid token id '" + printable(value) + "' (expected '" + PREFIX
-                    + "' and " + RANDOM_LENGTH + " letters or digits)");
+            throw new IllegalArgumentException("invalid token id '" + quote(value) + "' (expected '" + PREFIX + "' and "
+                    + RANDOM_LENGTH + " letters or digits)");
         }
     }
 
@@ -40,13 +41,14 @@ public record TokenId(String value) {
         return true;
     }
 
-    /** Input echoed in an error message: bounded, and never a token secret. */
-    private static String printable(String value) {
-        if (value.startsWith(TokenSecret.PREFIX)) {
-            return TokenSecret.PREFIX + "…";
-        }
-        String shown = value.length() > 40 ? value.substring(0, 40) + "…" : value;
-        return shown.replaceAll("\\p{Cntrl}", "?");
+    /**
+     * Text given where a token id belongs, as an error message may echo it: quoted by {@link
+     * Quote#shorten}, and cut before {@code tgk_}. A secret pasted for an id is a common slip, and
+     * the message may reach the audit log; a mistyped one would not be recognised there.
+     */
+    public static String quote(String text) {
+        int secret = text.indexOf(TokenSecret.PREFIX);
+        return secret < 0 ? Quote.shorten(text) : Quote.shorten(text.substring(0, secret)) + TokenSecret.PREFIX + "…";
     }
 
     @Override

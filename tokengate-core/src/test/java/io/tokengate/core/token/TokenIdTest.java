@@ -23,4 +23,14 @@ class TokenIdTest {
         assertThatThrownBy(() -> new TokenId(secret.reveal()))
                 .hasMessageNotContaining(secret.reveal().substring(4));
     }
+
+    @Test
+    void quotesWhatWasGivenForAnIdUpToAnyTokenSecret() {
+        String secret = TokenSecret.generate(new SecureRandom()).reveal();
+        String typo = secret.substring(0, 20) + "!" + secret.substring(21);
+        assertThat(TokenId.quote("tok_short")).isEqualTo("tok_short");
+        assertThat(TokenId.quote(secret)).isEqualTo("tgk_…");
+        assertThat(TokenId.quote("id=" + typo)).as("a mistyped secret too").isEqualTo("id=tgk_…");
+        assertThat(TokenId.quote("a\nb")).isEqualTo("a\\u000ab");
+    }
 }

@@ -211,8 +211,7 @@ final class TokenResource {
     }
 
     private static ApiError noSuchToken(String id) {
-        String shown = id == null ? "" : id.length() > 40 ? id.substring(0, 40) + "…" : id;
-        return ApiError.notFound("No token " + shown.replaceAll("\\p{Cntrl}", "?") + ".");
+        return ApiError.notFound("No token " + (id == null ? "" : TokenId.quote(id)) + ".");
     }
 
     /** expiresAt (ISO-8601, or null for never) or daysUntilExpiry; empty when neither is given. */

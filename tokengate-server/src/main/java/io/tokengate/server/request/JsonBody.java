@@ -7,6 +7,7 @@ import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import io.tokengate.core.request.JsonLookup;
 import io.tokengate.core.request.JsonPath;
+import io.tokengate.core.request.Quote;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -202,7 +203,7 @@ public final class JsonBody {
         private static final long serialVersionUID = 1L;
 
         DuplicateKey(String key) {
-            super(key.length() > 64 ? key.substring(0, 64) + "…" : key, null, false, false);
+            super(Quote.shorten(key), null, false, false);
         }
     }
 

@@ -365,6 +365,26 @@ class AdminApiIT {
     }
 
     @Test
+    void aSecretPastedWhereTheIdBelongsLeavesNoPartOfItInTheAnswerOrTheAuditLog() {
+        String secret = admin.post("/tokens", Map.of("name", "pasted", "user", "erin"))
+                .json()
+                .get("token")
+                .asText();
+        String body = secret.substring(4);
+        for (String path : List.of("/tokens/" + secret, "/tokens/" + "x".repeat(30) + secret)) {
+            Reply refused = admin.delete(path);
+            assertThat(refused.status()).isEqualTo(404);
+            assertThat(refused.body()).doesNotContain(body.substring(0, 12));
+        }
+
+        List<JsonNode> events = awaitEvents("/audit?kind=token_delete&decision=DENY", 2);
+        assertThat(events.toString())
+                .as("the refusals are audited with no fragment of the secret")
+                .contains("No token")
+                .doesNotContain(body.substring(0, 12));
+    }
+
+    @Test
     void exportsStreamCsvAndJsonLines() {
         String id = admin.post("/tokens", Map.of("name", "exported", "user", "dave"))
                 .json()
