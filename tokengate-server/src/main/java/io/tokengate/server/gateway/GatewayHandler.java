@@ -57,6 +57,7 @@ import org.slf4j.LoggerFactory;
 public final class GatewayHandler extends Handler.Wrapper {
     private static final Logger LOG = LoggerFactory.getLogger(GatewayHandler.class);
     private static final long RETRY_UNAVAILABLE_SECONDS = 1;
+    private static final Duration WARNING_INTERVAL = Duration.ofSeconds(10);
 
     private final GatewayConfig config;
     private final RequestObserver observer;
@@ -70,6 +71,9 @@ public final class GatewayHandler extends Handler.Wrapper {
     private final String unauthorizedMessage;
     private final RequestScreen screen;
     private final TokenAuthenticator authenticator;
+    private final RefusalWarning noWorker;
+    private final RefusalWarning storeUnavailable;
+    private final RefusalWarning auditQueueFull;
 
     public GatewayHandler(
             GatewayConfig config,
@@ -93,6 +97,9 @@ public final class GatewayHandler extends Handler.Wrapper {
                 + (config.acceptBasic() ? "Basic USER:TOKEN" : "Bearer TOKEN") + ".";
         this.screen = new RequestScreen(config.identity());
         this.authenticator = new TokenAuthenticator(config, tokens, users, clock);
+        this.noWorker = new RefusalWarning(LOG, "no worker thread free", WARNING_INTERVAL, System::nanoTime);
+        this.storeUnavailable = new RefusalWarning(LOG, "store unavailable", WARNING_INTERVAL, System::nanoTime);
+        this.auditQueueFull = new RefusalWarning(LOG, "audit queue full", WARNING_INTERVAL, System::nanoTime);
     }
 
     /**
@@ -139,13 +146,13 @@ public final class GatewayHandler extends Handler.Wrapper {
         try {
             request.getComponents().getExecutor().execute(() -> decideOrFail(exchange, request, response, callback));
         } catch (RejectedExecutionException e) {
-            LOG.warn("{}: no worker thread free: {}", requestId, e.toString());
             unavailable(
                     exchange,
                     response,
                     callback,
-                    "The gateway is overloaded; try again shortly.",
-                    "no worker thread free");
+                    noWorker,
+                    e.toString(),
+                    "The gateway is overloaded; try again shortly.");
         }
         return true;
     }
@@ -168,13 +175,13 @@ public final class GatewayHandler extends Handler.Wrapper {
         try {
             decide(exchange, request, response, callback);
         } catch (StoreUnavailableException e) {
-            LOG.warn("{}: token store unavailable: {}", exchange.requestId, e.getMessage());
             unavailable(
                     exchange,
                     response,
                     callback,
-                    "The token store is unavailable; try again shortly.",
-                    "store unavailable");
+                    storeUnavailable,
+                    e.getMessage(),
+                    "The token store is unavailable; try again shortly.");
         } catch (RuntimeException e) {
             LOG.error("{}: unexpected failure", exchange.requestId, e);
             reject(
@@ -194,8 +201,9 @@ public final class GatewayHandler extends Handler.Wrapper {
                     exchange,
                     response,
                     callback,
-                    "The audit log is not keeping up; try again shortly.",
-                    "audit queue full");
+                    auditQueueFull,
+                    "no room within " + config.auditReserveWait().toMillis() + " ms",
+                    "The audit log is not keeping up; try again shortly.");
             return;
         }
         Optional<RequestScreen.Refusal> refusal = screen.screen(request);
@@ -454,11 +462,19 @@ public final class GatewayHandler extends Handler.Wrapper {
     /**
      * 503 for a state of the gateway's own that passes (no worker free, the store or the audit log
      * not keeping up), with {@code Retry-After}: clients that retry, such as {@code curl --retry},
-     * wait a second instead of retrying at once.
+     * wait a second instead of retrying at once. Logged as a {@link RefusalWarning}: a line per
+     * refusal would flood the log for as long as the state lasts.
      */
-    private void unavailable(Exchange exchange, Response response, Callback callback, String message, String reason) {
+    private void unavailable(
+            Exchange exchange,
+            Response response,
+            Callback callback,
+            RefusalWarning warning,
+            String detail,
+            String message) {
+        warning.refused(exchange.requestId, detail);
         response.getHeaders().put(HttpHeader.RETRY_AFTER, RETRY_UNAVAILABLE_SECONDS);
-        reject(exchange, response, callback, HttpStatus.SERVICE_UNAVAILABLE_503, message, reason);
+        reject(exchange, response, callback, HttpStatus.SERVICE_UNAVAILABLE_503, message, warning.condition());
     }
 
     private void reject(

@@ -3,9 +3,13 @@ package io.tokengate.server.faults;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import io.tokengate.core.token.TokenSecret;
 import io.tokengate.core.token.TokenSpec;
 import io.tokengate.server.GatewayFixture;
+import io.tokengate.server.gateway.GatewayHandler;
 import io.tokengate.store.UserRole;
 import java.net.URI;
 import java.net.http.HttpRequest;
@@ -28,6 +32,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.IntPredicate;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
 
 /**
  * The database goes away under a running gateway (PostgreSQL, the network to it cut): the data
@@ -117,6 +122,10 @@ class DatabaseOutageIT {
             served.add(requestId(await(gw, auth, status -> status == 200, Duration.ofSeconds(10))));
 
             HttpResponse<String> refused = null;
+            ListAppender<ILoggingEvent> log = new ListAppender<>();
+            log.start();
+            Logger gatewayLog = (Logger) LoggerFactory.getLogger(GatewayHandler.class);
+            gatewayLog.addAppender(log);
             try (Connection locker = DriverManager.getConnection(url)) {
                 locker.setAutoCommit(false);
                 try (Statement s = locker.createStatement()) {
@@ -138,7 +147,19 @@ class DatabaseOutageIT {
                 assertThat(gw.jira.received())
                         .as("a refused request is not forwarded")
                         .hasSize(served.size());
+                for (int i = 0; i < 5; i++) {
+                    assertThat(gw.get("/rest/api/2/issue/AAA-1", auth).statusCode())
+                            .isEqualTo(503);
+                }
+                assertThat(log.list)
+                        .as("one warning for six refusals, naming the first")
+                        .extracting(ILoggingEvent::getFormattedMessage)
+                        .filteredOn(line -> line.contains("audit queue full"))
+                        .containsExactly(
+                                requestId(refused) + ": refused with 503, audit queue full: no room within 100 ms");
                 locker.rollback();
+            } finally {
+                gatewayLog.detachAppender(log);
             }
 
             served.add(requestId(await(gw, auth, status -> status == 200, Duration.ofSeconds(30))));
