@@ -161,6 +161,30 @@ class TokenServiceIT {
     }
 
     @Test
+    void refusesASecretPastedIntoTheNameOrTheLimits() {
+        TokenService tokens = tokens();
+        CreatedToken created = tokens.create(TokenSpec.bound("ci", "alice", "alice"));
+        String secret = created.secret().reveal();
+        String pastedCurl = "curl -u alice:" + secret + " https://jira.example.com/rest/api/2/issue/AAA-1";
+        assertThatThrownBy(() -> tokens.create(TokenSpec.bound("job " + secret, "alice", "alice")))
+                .isInstanceOf(InvalidTokenSpecException.class)
+                .hasMessage("name: contains a token secret; never put a secret here");
+        assertThatThrownBy(() ->
+                        tokens.create(TokenSpec.bound("job", "alice", "alice").withLimits(pastedCurl)))
+                .isInstanceOf(InvalidTokenSpecException.class)
+                .hasMessage("limits: contains a token secret; never put a secret here");
+        assertThatThrownBy(() ->
+                        tokens.create(TokenSpec.bound("job", "alice", "alice").withLimits(".*/issue/" + secret)))
+                .as("even where the limits would parse")
+                .hasMessage("limits: contains a token secret; never put a secret here");
+        assertThatThrownBy(
+                        () -> tokens.edit(created.token().id(), TokenEdit.none().withLimits(".*/issue/" + secret)))
+                .hasMessage("limits: contains a token secret; never put a secret here");
+        assertThat(tokens.list(TokenQuery.all()).total()).isOne();
+        assertThat(tokens.show(created.token().id()).orElseThrow().limits()).isEmpty();
+    }
+
+    @Test
     void editsInStandardMode() {
         TokenService tokens = tokens();
         CreatedToken created =

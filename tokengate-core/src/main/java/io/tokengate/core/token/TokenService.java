@@ -294,8 +294,9 @@ public final class TokenService {
         return at;
     }
 
-    /** The text as saved, once it is known to parse. */
+    /** The text as saved, once it is known to hold no secret and to parse. */
     private static String limits(String text) {
+        refuseSecret("limits", text);
         LimitsParser.parse(text);
         return text;
     }
@@ -328,11 +329,15 @@ public final class TokenService {
                         field, String.format("contains the control character U+%04X", (int) stripped.charAt(i)));
             }
         }
-        if (SecretScanner.containsSecret(stripped)) {
-            // It would be shown in lists and written to the audit log.
+        refuseSecret(field, stripped);
+        return stripped;
+    }
+
+    /** Text that is shown in lists and on token pages, and may reach the audit log, holds no secret. */
+    private static void refuseSecret(String field, String text) {
+        if (SecretScanner.containsSecret(text)) {
             throw new InvalidTokenSpecException(field, "contains a token secret; never put a secret here");
         }
-        return stripped;
     }
 
     @Override
