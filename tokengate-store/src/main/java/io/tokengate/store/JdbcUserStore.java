@@ -1,5 +1,6 @@
 package io.tokengate.store;
 
+import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -8,12 +9,15 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
- * Local users in the {@code users} table: plain storage for the user service of the admin plane,
- * which owns password hashing and credential encryption. Look-ups by name or e-mail ignore case.
+ * Local users in the {@code users} table, and their groups in {@code user_groups}: plain storage
+ * for the user service of the admin plane, which owns password hashing, credential encryption and
+ * what a group name may be. Look-ups by name or e-mail ignore case.
  */
 public final class JdbcUserStore {
     private static final String SELECT = "SELECT id, name, email, display_name, role, password_hash,"
@@ -50,10 +54,13 @@ public final class JdbcUserStore {
                     Jdbc.setInstant(ps, 8, now);
                     Jdbc.setInstant(ps, 9, now);
                     ps.executeUpdate();
+                    long added;
                     try (ResultSet keys = ps.getGeneratedKeys()) {
                         keys.next();
-                        return keys.getLong(1);
+                        added = keys.getLong(1);
                     }
+                    insertGroups(c, added, user.groups());
+                    return added;
                 }
             });
             return new User(
@@ -62,6 +69,7 @@ public final class JdbcUserStore {
                     user.email(),
                     user.displayName(),
                     user.role(),
+                    user.groups(),
                     user.passwordHash(),
                     null,
                     now,
@@ -86,7 +94,11 @@ public final class JdbcUserStore {
                 ps.setString(2, emailKey);
                 ps.setString(3, nameKey);
                 try (ResultSet rs = ps.executeQuery()) {
-                    return rs.next() ? Optional.of(user(rs)) : Optional.empty();
+                    if (!rs.next()) {
+                        return Optional.empty();
+                    }
+                    long id = rs.getLong("id");
+                    return Optional.of(user(rs, groupsOf(c, id).getOrDefault(id, List.of())));
                 }
             }
         });
@@ -95,11 +107,12 @@ public final class JdbcUserStore {
     /** Every user, by name. */
     public List<User> list() {
         return db.read("listing users", c -> {
+            Map<Long, List<String>> groups = groupsOf(c, null);
             List<User> users = new ArrayList<>();
             try (PreparedStatement ps = c.prepareStatement(SELECT + " ORDER BY name_key");
                     ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    users.add(user(rs));
+                    users.add(user(rs, groups.getOrDefault(rs.getLong("id"), List.of())));
                 }
             }
             return users;
@@ -108,7 +121,7 @@ public final class JdbcUserStore {
 
     /**
      * Replaces the e-mail, display name, role and password hash of the user named {@code
-     * user.name()}.
+     * user.name()}; not the groups ({@link #setGroups}).
      *
      * @return false when there is no such user
      */
@@ -145,7 +158,72 @@ public final class JdbcUserStore {
         });
     }
 
-    /** @return false when there is no such user */
+    /**
+     * Replaces the groups of the user named {@code name}, as {@link User#groups()} keeps them.
+     *
+     * @return false when there is no such user
+     */
+    public boolean setGroups(String name, List<String> groups) {
+        List<String> kept = User.groups(groups);
+        return db.transaction("setting the groups of user '" + name + "'", c -> {
+            long id;
+            try (PreparedStatement ps = c.prepareStatement("SELECT id FROM users WHERE name_key = ? FOR UPDATE")) {
+                ps.setString(1, nameKey(name));
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (!rs.next()) {
+                        return false;
+                    }
+                    id = rs.getLong(1);
+                }
+            }
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM user_groups WHERE user_id = ?")) {
+                ps.setLong(1, id);
+                ps.executeUpdate();
+            }
+            insertGroups(c, id, kept);
+            try (PreparedStatement ps = c.prepareStatement("UPDATE users SET updated_at = ? WHERE id = ?")) {
+                Jdbc.setInstant(ps, 1, clock.instant().truncatedTo(ChronoUnit.MICROS));
+                ps.setLong(2, id);
+                ps.executeUpdate();
+            }
+            return true;
+        });
+    }
+
+    private static void insertGroups(Connection c, long userId, List<String> groups) throws SQLException {
+        if (groups.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO user_groups (user_id, group_name) VALUES (?, ?)")) {
+            for (String group : groups) {
+                ps.setLong(1, userId);
+                ps.setString(2, group);
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+    }
+
+    /** The groups of the user {@code userId}, or of every user when it is null, by user id. */
+    private static Map<Long, List<String>> groupsOf(Connection c, Long userId) throws SQLException {
+        Map<Long, List<String>> groups = new HashMap<>();
+        String sql = "SELECT user_id, group_name FROM user_groups" + (userId == null ? "" : " WHERE user_id = ?");
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            if (userId != null) {
+                ps.setLong(1, userId);
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    groups.computeIfAbsent(rs.getLong(1), id -> new ArrayList<>())
+                            .add(rs.getString(2));
+                }
+            }
+        }
+        groups.replaceAll((id, names) -> User.groups(names));
+        return groups;
+    }
+
+    /** @return false when there is no such user (the user's groups go with it) */
     public boolean remove(String name) {
         return db.transaction("removing user '" + name + "'", c -> {
             try (PreparedStatement ps = c.prepareStatement("DELETE FROM users WHERE name_key = ?")) {
@@ -155,13 +233,14 @@ public final class JdbcUserStore {
         });
     }
 
-    private static User user(ResultSet rs) throws SQLException {
+    private static User user(ResultSet rs, List<String> groups) throws SQLException {
         return new User(
                 rs.getLong("id"),
                 rs.getString("name"),
                 rs.getString("email"),
                 rs.getString("display_name"),
                 UserRole.valueOf(rs.getString("role")),
+                groups,
                 rs.getString("password_hash"),
                 rs.getBytes("upstream_credential"),
                 Jdbc.instant(rs, "created_at"),

@@ -1,5 +1,6 @@
 package io.tokengate.store;
 
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -10,9 +11,12 @@ import java.util.Objects;
  * @param displayName name to show; null if none
  * @param role admin or user
  * @param passwordHash the password's KDF hash; null for none
+ * @param groups the groups the user is in, as {@link User#groups()} keeps them
  */
-public record NewUser(String name, String email, String displayName, UserRole role, String passwordHash) {
+public record NewUser(
+        String name, String email, String displayName, UserRole role, String passwordHash, List<String> groups) {
     public NewUser {
+        groups = User.groups(groups);
         Objects.requireNonNull(role, "role");
         if (name == null
                 || name.isBlank()
@@ -28,9 +32,14 @@ public record NewUser(String name, String email, String displayName, UserRole ro
         }
     }
 
+    /** A user in no group. */
+    public NewUser(String name, String email, String displayName, UserRole role, String passwordHash) {
+        this(name, email, displayName, role, passwordHash, List.of());
+    }
+
     @Override
     public String toString() {
         return "NewUser[name=" + name + ", email=" + email + ", displayName=" + displayName + ", role=" + role
-                + ", password=" + (passwordHash == null ? "none" : "set") + "]";
+                + ", groups=" + groups + ", password=" + (passwordHash == null ? "none" : "set") + "]";
     }
 }

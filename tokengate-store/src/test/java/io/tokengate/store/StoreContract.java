@@ -857,15 +857,43 @@ abstract class StoreContract {
     @Test
     void usersCrud() {
         Store store = open();
-        User alice = store.users().add(new NewUser("Alice", "Alice@Example.com", "Alice A.", UserRole.ADMIN, "$kdf$1"));
+        User alice = store.users()
+                .add(new NewUser(
+                        "Alice",
+                        "Alice@Example.com",
+                        "Alice A.",
+                        UserRole.ADMIN,
+                        "$kdf$1",
+                        List.of("ops", "CI", "Ops")));
+        assertThat(alice.groups())
+                .as("each once without regard to case, sorted")
+                .containsExactly("CI", "ops");
         store.users().add(new NewUser("bob", null, null, UserRole.USER, null));
         assertThat(store.users().find("alice")).contains(alice);
         assertThat(store.users().find("alice@example.COM")).contains(alice);
         assertThat(store.users().list()).extracting(User::name).containsExactly("Alice", "bob");
+        assertThat(store.users().list()).extracting(User::groups).containsExactly(List.of("CI", "ops"), List.of());
 
-        User changed =
-                new User(alice.id(), "ALICE", null, "Alice B.", UserRole.USER, "$kdf$2", null, alice.createdAt(), null);
+        User changed = new User(
+                alice.id(),
+                "ALICE",
+                null,
+                "Alice B.",
+                UserRole.USER,
+                List.of(),
+                "$kdf$2",
+                null,
+                alice.createdAt(),
+                null);
         assertThat(store.users().update(changed)).isTrue();
+        assertThat(store.users().find("alice").orElseThrow().groups())
+                .as("update leaves the groups")
+                .containsExactly("CI", "ops");
+        assertThat(store.users().setGroups("BOB", List.of("runas", "ci"))).isTrue();
+        assertThat(store.users().setGroups("alice", List.of())).isTrue();
+        assertThat(store.users().setGroups("carol", List.of("ci"))).isFalse();
+        assertThat(store.users().find("bob").orElseThrow().groups()).containsExactly("ci", "runas");
+        assertThat(store.users().find("alice").orElseThrow().groups()).isEmpty();
         assertThat(store.users().setUpstreamCredential("alice", new byte[] {1, 2, 3}))
                 .isTrue();
         User reread = store.users().find("Alice").orElseThrow();
@@ -879,6 +907,9 @@ abstract class StoreContract {
         assertThat(store.users().remove("ALICE")).isTrue();
         assertThat(store.users().remove("alice")).isFalse();
         assertThat(store.users().find("alice")).isEmpty();
+        assertThat(store.users().remove("bob"))
+                .as("a user in groups is removed with them")
+                .isTrue();
     }
 
     @Test
@@ -939,7 +970,7 @@ abstract class StoreContract {
     @Test
     void migrationsAreIdempotent() throws Exception {
         StoreConfig config = fixture.config(home).build();
-        assertThat(Store.migrate(config)).isEqualTo(6);
+        assertThat(Store.migrate(config)).isEqualTo(7);
         assertThat(Store.migrate(config)).isZero();
         Store store = open();
         store.close();

@@ -14,6 +14,7 @@ public enum AuditKind {
     LOGIN_FAILED,
     SETTING_CHANGE,
     USER_ADD,
+    USER_EDIT,
     USER_REMOVE;
 
     public boolean isAdminAction() {

@@ -3,6 +3,7 @@ package io.tokengate.server.admin;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Optional;
@@ -65,14 +66,32 @@ final class BodyFields {
         return Optional.of(node.intValue());
     }
 
-    /** A list of strings given as a JSON array of strings or one comma-separated string. */
+    /**
+     * A list of strings given as a JSON array of strings or one comma-separated string, as one
+     * comma-separated string; empty when absent or null.
+     */
     Optional<String> list(String field) {
+        JsonNode node = body.get(field);
+        if (node != null && node.isTextual()) {
+            return Optional.of(node.asText());
+        }
+        return strings(field).map(items -> String.join(", ", items));
+    }
+
+    /**
+     * A list of strings given as a JSON array of strings (each item as it is) or one
+     * comma-separated string (split at the commas, blank items dropped); empty when absent or null.
+     */
+    Optional<List<String>> strings(String field) {
         JsonNode node = body.get(field);
         if (node == null || node.isNull()) {
             return Optional.empty();
         }
         if (node.isTextual()) {
-            return Optional.of(node.asText());
+            return Optional.of(Arrays.stream(node.asText().split(","))
+                    .map(String::strip)
+                    .filter(item -> !item.isEmpty())
+                    .toList());
         }
         if (!node.isArray()) {
             throw ApiError.badRequest(field, "must be an array of strings or one comma-separated string");
@@ -84,7 +103,7 @@ final class BodyFields {
             }
             items.add(item.asText());
         }
-        return Optional.of(String.join(", ", items));
+        return Optional.of(items);
     }
 
     /** A field's raw JSON; empty when absent. */

@@ -7,8 +7,11 @@ import io.tokengate.server.users.LocalUsers;
 import io.tokengate.server.users.Principal;
 import io.tokengate.store.User;
 import io.tokengate.store.UserRole;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -16,7 +19,8 @@ import java.util.Set;
  * what may I do, my CSRF token).
  */
 final class UserResource {
-    private static final Set<String> FIELDS = Set.of("name", "password", "role", "email", "displayName");
+    private static final Set<String> FIELDS = Set.of("name", "password", "role", "email", "displayName", "groups");
+    private static final Set<String> EDIT_FIELDS = Set.of("role", "groups");
 
     private final LocalUsers users;
     private final boolean local;
@@ -48,6 +52,7 @@ final class UserResource {
         router.add("GET", "/api/v1/me", this::me)
                 .add("GET", "/api/v1/users", this::list)
                 .add("POST", "/api/v1/users", this::add)
+                .add("PATCH", "/api/v1/users/{name}", this::edit)
                 .add("DELETE", "/api/v1/users/{name}", this::remove);
     }
 
@@ -91,6 +96,7 @@ final class UserResource {
                     body.text("email").orElse(null),
                     body.text("displayName").orElse(null),
                     role,
+                    body.strings("groups").orElse(List.of()),
                     chars);
         } finally {
             Arrays.fill(chars, '\0');
@@ -99,6 +105,44 @@ final class UserResource {
         action.subject(user.name()).allow(201, "added " + role.name().toLowerCase(Locale.ROOT) + " " + user.name());
         ex.response.getHeaders().put("Location", "/api/v1/users/" + user.name());
         ex.send(201, of(user));
+    }
+
+    /** Changes a local user's role or groups; an admin cannot change their own role. */
+    private void edit(ApiExchange ex) {
+        AdminAudit.Action action = audit.begin(ex, AuditKind.USER_EDIT);
+        ex.requireAdmin("Editing users");
+        String name = ex.pathParam("name");
+        action.subject(name);
+        BodyFields body = ex.body(EDIT_FIELDS);
+        if (!local) {
+            throw ApiError.conflict("Users come from Jira (identity.source = jira): edit them in Jira, not here.");
+        }
+        User user = users.find(name).orElseThrow(() -> ApiError.notFound("No local user " + name + "."));
+        Optional<UserRole> role = body.text("role").map(UserResource::role);
+        Optional<List<String>> groups = body.strings("groups");
+        if (body.isNull("groups")) {
+            groups = Optional.of(List.of());
+        }
+        if (role.isPresent() && role.get() != user.role() && ex.principal().is(user.name())) {
+            throw ApiError.conflict("You cannot change your own role (" + user.name() + "); ask another admin.");
+        }
+        List<String> changes = new ArrayList<>();
+        if (groups.isPresent()) {
+            users.setGroups(user.name(), groups.get());
+            changes.add("groups");
+        }
+        if (role.isPresent()) {
+            users.setRole(user.name(), role.get());
+            changes.add("role " + role.get().name().toLowerCase(Locale.ROOT));
+        }
+        usersChanged.run();
+        User edited = users.find(user.name()).orElseThrow(() -> ApiError.notFound("No local user " + name + "."));
+        action.subject(edited.name())
+                .allow(
+                        200,
+                        "changed " + (changes.isEmpty() ? "nothing" : String.join(", ", changes)) + " of "
+                                + edited.name());
+        ex.send(200, of(edited));
     }
 
     private void remove(ApiExchange ex) {
@@ -132,6 +176,8 @@ final class UserResource {
         json.put("email", user.email());
         json.put("displayName", user.displayName());
         json.put("role", user.role().name().toLowerCase(Locale.ROOT));
+        ArrayNode groups = json.putArray("groups");
+        user.groups().forEach(groups::add);
         json.set("createdAt", Json.instant(user.createdAt()));
         return json;
     }

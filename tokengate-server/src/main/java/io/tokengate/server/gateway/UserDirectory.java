@@ -18,6 +18,7 @@ public interface UserDirectory {
     }
 
     /**
+     * @param groups the groups the user is in, in lower case
      * @param upstreamCredential the decrypted upstream credential, when one is stored
      */
     record DirectoryUser(

@@ -1,10 +1,12 @@
 package io.tokengate.server.users;
 
+import io.tokengate.core.request.Quote;
 import io.tokengate.store.JdbcUserStore;
 import io.tokengate.store.NewUser;
 import io.tokengate.store.StoreConflictException;
 import io.tokengate.store.User;
 import io.tokengate.store.UserRole;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -26,6 +28,9 @@ public final class LocalUsers implements IdentitySource {
     public static final int MIN_PASSWORD_LENGTH = 8;
 
     public static final String SOURCE = "local";
+    /** Most groups a local user may be in. */
+    public static final int MAX_GROUPS = 100;
+
     private static final int MAX_PASSWORD_LENGTH = 1024;
 
     private final JdbcUserStore users;
@@ -71,14 +76,27 @@ public final class LocalUsers implements IdentitySource {
      * @throws StoreConflictException when the name or e-mail is taken
      */
     public User add(String name, String email, String displayName, UserRole role, char[] password) {
+        return add(name, email, displayName, role, List.of(), password);
+    }
+
+    /**
+     * Adds a user in {@code groups} who signs in with {@code password}.
+     *
+     * @throws InvalidUserException naming the field that is not acceptable
+     * @throws StoreConflictException when the name or e-mail is taken
+     */
+    public User add(
+            String name, String email, String displayName, UserRole role, List<String> groups, char[] password) {
         String checkedName = name(name);
+        List<String> checkedGroups = groups(groups);
         String checkedEmail = email(email);
         String checkedDisplayName = displayName(displayName);
         if (role == null) {
             throw new InvalidUserException("role", "must be admin or user");
         }
         checkPassword(password);
-        return users.add(new NewUser(checkedName, checkedEmail, checkedDisplayName, role, hasher.hash(password)));
+        return users.add(
+                new NewUser(checkedName, checkedEmail, checkedDisplayName, role, hasher.hash(password), checkedGroups));
     }
 
     /** The password policy of {@link #add} and {@link #setPassword}. */
@@ -109,6 +127,7 @@ public final class LocalUsers implements IdentitySource {
                 u.email(),
                 u.displayName(),
                 u.role(),
+                u.groups(),
                 hasher.hash(password),
                 u.upstreamCredential(),
                 u.createdAt(),
@@ -135,6 +154,43 @@ public final class LocalUsers implements IdentitySource {
         } catch (StoreConflictException e) {
             return false; // another node created it meanwhile
         }
+    }
+
+    /**
+     * Replaces the groups of a local user; {@code runas.groups} may name them.
+     *
+     * @return false when there is no such user
+     * @throws InvalidUserException when a group name is not acceptable
+     */
+    public boolean setGroups(String name, List<String> groups) {
+        return users.setGroups(name, groups(groups));
+    }
+
+    /**
+     * Makes a local user an admin or a user.
+     *
+     * @return false when there is no such user
+     */
+    public boolean setRole(String name, UserRole role) {
+        if (role == null) {
+            throw new InvalidUserException("role", "must be admin or user");
+        }
+        Optional<User> user = users.find(name);
+        if (user.isEmpty()) {
+            return false;
+        }
+        User u = user.get();
+        return users.update(new User(
+                u.id(),
+                u.name(),
+                u.email(),
+                u.displayName(),
+                role,
+                u.groups(),
+                u.passwordHash(),
+                u.upstreamCredential(),
+                u.createdAt(),
+                u.updatedAt()));
     }
 
     /** @return false when there is no such user */
@@ -168,6 +224,34 @@ public final class LocalUsers implements IdentitySource {
                     "name", "'" + stripped + "' contains ':' or a control character, which a Basic user name cannot");
         }
         return stripped;
+    }
+
+    /**
+     * Group names as given, stripped: not blank, at most 255 characters, no control character and
+     * no ',' (which separates the names of {@code runas.groups}).
+     */
+    private static List<String> groups(List<String> groups) {
+        if (groups == null) {
+            return List.of();
+        }
+        if (groups.size() > MAX_GROUPS) {
+            throw new InvalidUserException("groups", "are " + groups.size() + " (at most " + MAX_GROUPS + ")");
+        }
+        List<String> checked = new ArrayList<>(groups.size());
+        for (String group : groups) {
+            String stripped = group == null ? "" : group.strip();
+            if (stripped.isEmpty()
+                    || stripped.length() > 255
+                    || stripped.indexOf(',') >= 0
+                    || stripped.chars().anyMatch(Character::isISOControl)) {
+                throw new InvalidUserException(
+                        "groups",
+                        "'" + Quote.shorten(stripped) + "' is not a group name"
+                                + " (1 to 255 characters, no ',' or control characters)");
+            }
+            checked.add(stripped);
+        }
+        return checked;
     }
 
     private static String email(String email) {

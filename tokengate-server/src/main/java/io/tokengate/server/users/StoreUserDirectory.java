@@ -9,12 +9,12 @@ import io.tokengate.store.UserRole;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * The data plane's view of the local user directory, cached for a short time (positive and
- * negative answers alike) so that requests do not wait on the database. Role changes take effect
- * within the cache lifetime on every node.
+ * negative answers alike) so that requests do not wait on the database. Role and group changes
+ * take effect at once on the node that made them, and within the cache lifetime on every other.
  */
 public final class StoreUserDirectory implements UserDirectory {
     private final LoadingCache<String, Optional<DirectoryUser>> cache;
@@ -25,7 +25,13 @@ public final class StoreUserDirectory implements UserDirectory {
                 .expireAfterWrite(ttl)
                 .build(name -> users.find(name)
                         .map(u -> new DirectoryUser(
-                                u.name(), u.email(), u.role() == UserRole.ADMIN, Set.of(), credentials.of(u))));
+                                u.name(),
+                                u.email(),
+                                u.role() == UserRole.ADMIN,
+                                u.groups().stream()
+                                        .map(g -> g.toLowerCase(Locale.ROOT))
+                                        .collect(Collectors.toUnmodifiableSet()),
+                                credentials.of(u))));
     }
 
     @Override

@@ -435,7 +435,7 @@ function snippets(token) {
 // ---- Audit log -----------------------------------------------------------------------------
 
 const AUDIT_KINDS = ['REQUEST', 'TOKEN_CREATE', 'TOKEN_EDIT', 'TOKEN_ROTATE', 'TOKEN_REVEAL', 'TOKEN_REVOKE',
-  'TOKEN_DELETE', 'LOGIN', 'LOGIN_FAILED', 'SETTING_CHANGE', 'USER_ADD', 'USER_REMOVE'];
+  'TOKEN_DELETE', 'LOGIN', 'LOGIN_FAILED', 'SETTING_CHANGE', 'USER_ADD', 'USER_EDIT', 'USER_REMOVE'];
 
 async function renderAudit(params) {
   const filters = {};

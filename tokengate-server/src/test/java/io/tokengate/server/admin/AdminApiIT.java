@@ -36,7 +36,13 @@ class AdminApiIT {
     static void start() {
         gw = GatewayFixture.start(
                 home,
-                Map.of("login.max.failures", "1000", "upstream.service.password", "hunter2-service-secret"),
+                Map.of(
+                        "login.max.failures",
+                        "1000",
+                        "upstream.service.password",
+                        "hunter2-service-secret",
+                        "runas.groups",
+                        "Jira-RunAs"),
                 GatewayFixture.headerUpstream());
         gw.server.localUsers().add(ADMIN, null, null, UserRole.ADMIN, ADMIN_PASSWORD.toCharArray());
         contract = new OpenApiContract();
@@ -455,6 +461,74 @@ class AdminApiIT {
                 .map(e -> e.get("kind").asText())
                 .toList();
         assertThat(kinds).contains("USER_ADD", "USER_REMOVE");
+    }
+
+    @Test
+    void aLocalUsersGroupsLetThemRunAsAnotherUserUntilTheyChange() throws Exception {
+        Reply added = admin.post(
+                "/users",
+                Map.of("name", "gina", "password", "gina-password", "groups", List.of("ci", "jira-runas", "CI")));
+        assertThat(added.status()).isEqualTo(201);
+        assertThat(added.json().get("groups").toString()).isEqualTo("[\"ci\",\"jira-runas\"]");
+        String secret = admin.post("/tokens", Map.of("name", "gina as others", "user", "gina"))
+                .json()
+                .get("token")
+                .asText();
+        HttpRequest asBob = HttpRequest.newBuilder(gw.url("/rest/api/2/myself"))
+                .header("Authorization", GatewayFixture.basic("gina", secret))
+                .header("contextUser", "bob")
+                .build();
+        HttpResponse<String> ranAsBob = gw.send(asBob);
+        assertThat(ranAsBob.statusCode())
+                .as("jira-runas is runas.groups' Jira-RunAs, without regard to case")
+                .isEqualTo(200);
+        assertThat(ranAsBob.body()).contains("\"name\":\"bob\"");
+
+        Reply edited = admin.patch("/users/GINA", Map.of("groups", "ci, deploy"));
+        assertThat(edited.status()).isEqualTo(200);
+        assertThat(edited.json().get("groups").toString()).isEqualTo("[\"ci\",\"deploy\"]");
+        assertThat(gw.send(asBob).statusCode())
+                .as("out of the group: refused at once")
+                .isEqualTo(403);
+
+        assertThat(admin.patch("/users/gina", Map.of("role", "admin"))
+                        .json()
+                        .get("role")
+                        .asText())
+                .isEqualTo("admin");
+        assertThat(gw.send(asBob).statusCode()).as("an admin may run as anyone").isEqualTo(200);
+        assertThat(AdminClient.basic(gw, contract, "gina", "gina-password")
+                        .get("/me")
+                        .json()
+                        .get("role")
+                        .asText())
+                .isEqualTo("admin");
+
+        assertField(admin.patch("/users/gina", Map.of("groups", List.of("a\u0001b"))), "groups", "not a group name");
+        assertField(admin.patch("/users/gina", Map.of("groups", List.of("a,b"))), "groups", "no ','");
+        assertField(admin.patch("/users/gina", Map.of("groups", List.of("x".repeat(256)))), "groups", "255");
+        assertField(admin.patch("/users/gina", Map.of("name", "hans")), "name", "unknown field");
+        assertField(admin.patch("/users/gina", Map.of("role", "boss")), "role", "admin, user");
+        assertThat(admin.patch("/users/nobody", Map.of("groups", List.of())).status())
+                .isEqualTo(404);
+        assertThat(admin.patch("/users/" + ADMIN, Map.of("role", "user")).status())
+                .as("not your own role")
+                .isEqualTo(409);
+        JsonNode gina = null;
+        for (JsonNode user : admin.get("/users").json().get("users")) {
+            if (user.get("name").asText().equals("gina")) {
+                gina = user;
+            }
+        }
+        assertThat(gina).isNotNull();
+        assertThat(gina.get("groups").toString())
+                .as("refused edits change nothing")
+                .isEqualTo("[\"ci\",\"deploy\"]");
+        assertThat(gina.get("role").asText()).isEqualTo("admin");
+
+        List<JsonNode> edits = awaitEvents("/audit?user=gina&kind=user_edit&decision=ALLOW", 2);
+        assertThat(edits.get(0).get("reason").asText()).isEqualTo("changed role admin of gina");
+        assertThat(edits.get(1).get("reason").asText()).isEqualTo("changed groups of gina");
     }
 
     @Test
