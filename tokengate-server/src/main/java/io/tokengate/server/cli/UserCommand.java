@@ -6,22 +6,30 @@ import java.io.BufferedReader;
 import java.io.Console;
 import java.io.InputStreamReader;
 import java.io.PrintWriter;
+import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code tokengate user add|list|remove}: local users of the admin plane. */
+/** {@code tokengate user add|list|edit|remove}: local users of the admin plane. */
 @Command(
         name = "user",
         description = {
             "Manage local users (identity.source = local): offline on --home, or on a running server with --server.",
             "Exit codes: 0 done, 1 refused, 2 invalid configuration, 3 unreachable, 64 invalid command line."
         },
-        subcommands = {UserCommand.Add.class, UserCommand.ListUsers.class, UserCommand.Remove.class})
+        subcommands = {
+            UserCommand.Add.class,
+            UserCommand.ListUsers.class,
+            UserCommand.Edit.class,
+            UserCommand.Remove.class
+        })
 final class UserCommand {
 
     @Command(
@@ -45,6 +53,13 @@ final class UserCommand {
 
         @Option(names = "--admin", description = "Make the user an admin.")
         boolean admin;
+
+        @Option(
+                names = "--group",
+                split = ",",
+                paramLabel = "GROUP",
+                description = "A group the user is in (repeat it, or separate with commas); runas.groups may name it.")
+        List<String> groups = List.of();
 
         @Option(names = "--password-stdin", description = "Read the password from the first line of standard input.")
         boolean passwordStdin;
@@ -73,6 +88,9 @@ final class UserCommand {
             }
             if (displayName != null) {
                 body.put("displayName", displayName);
+            }
+            if (!groups.isEmpty()) {
+                groups.forEach(body.putArray("groups")::add);
             }
             JsonNode user = api.post("/users", body);
             if (json) {
@@ -117,13 +135,67 @@ final class UserCommand {
                 printJson(out, users.path("users"));
                 return;
             }
-            out.printf("%-24s %-6s %-32s %s%n", "NAME", "ROLE", "E-MAIL", "DISPLAY NAME");
+            out.printf("%-24s %-6s %-32s %-24s %s%n", "NAME", "ROLE", "E-MAIL", "GROUPS", "DISPLAY NAME");
             for (JsonNode user : users.path("users")) {
                 out.printf(
-                        "%-24s %-6s %-32s %s%n",
-                        text(user, "name"), text(user, "role"), text(user, "email"), text(user, "displayName"));
+                        "%-24s %-6s %-32s %-24s %s%n",
+                        text(user, "name"),
+                        text(user, "role"),
+                        text(user, "email"),
+                        groups(user),
+                        text(user, "displayName"));
             }
         }
+    }
+
+    @Command(
+            name = "edit",
+            description = "Change a local user's groups or role (not your own role).",
+            mixinStandardHelpOptions = true)
+    static final class Edit extends AdminCommand {
+        @Parameters(paramLabel = "NAME", description = "Log-in name.")
+        String name;
+
+        @Option(
+                names = "--groups",
+                paramLabel = "GROUP,...",
+                description = "The user's groups, replacing the ones they are in; \"\" for none.")
+        String groups;
+
+        @Option(names = "--role", paramLabel = "admin|user", description = "Make the user an admin or a user.")
+        String role;
+
+        @Override
+        void run(ApiClient api, PrintWriter out) throws Exception {
+            if (groups == null && role == null) {
+                throw new picocli.CommandLine.ParameterException(
+                        spec.commandLine(), "Nothing to change: give --groups, --role or both.");
+            }
+            ObjectNode body = ApiClient.JSON.createObjectNode();
+            if (groups != null) {
+                body.put("groups", groups);
+            }
+            if (role != null) {
+                body.put("role", role);
+            }
+            JsonNode user = api.patch("/users/" + pathSegment(name), body);
+            if (json) {
+                printJson(out, user);
+            } else {
+                out.println("edited " + text(user, "name") + ": " + text(user, "role") + ", groups " + groups(user));
+            }
+        }
+    }
+
+    /** A user's groups, comma-separated; "-" for none. */
+    private static String groups(JsonNode user) {
+        List<String> names = new ArrayList<>();
+        user.path("groups").forEach(group -> names.add(group.asText()));
+        return names.isEmpty() ? "-" : String.join(",", names);
+    }
+
+    private static String pathSegment(String name) {
+        return URLEncoder.encode(name, StandardCharsets.UTF_8).replace("+", "%20");
     }
 
     @Command(
@@ -136,8 +208,7 @@ final class UserCommand {
 
         @Override
         void run(ApiClient api, PrintWriter out) throws Exception {
-            api.delete("/users/"
-                    + java.net.URLEncoder.encode(name, StandardCharsets.UTF_8).replace("+", "%20"));
+            api.delete("/users/" + pathSegment(name));
             if (!json) {
                 out.println("removed " + name);
             }

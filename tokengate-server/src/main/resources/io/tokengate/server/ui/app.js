@@ -546,22 +546,28 @@ function usageChart(events) {
 
 // ---- Users ---------------------------------------------------------------------------------
 
-/** The local users (identity.source = local), for admins: add one, remove one. */
+/**
+ * The local users (identity.source = local), for admins: add one, change a user's groups (which
+ * runas.groups names) or role, remove one. Nobody changes their own role or removes themselves.
+ */
 async function renderUsers() {
   const name = el('input', { type: 'text', name: 'new-user', required: true, autocomplete: 'off' });
   const password = el('input', { type: 'password', name: 'new-password', required: true, minlength: 8, autocomplete: 'new-password' });
   const role = el('select', { name: 'new-role' }, ['user', 'admin'].map((r) => el('option', { value: r }, r)));
   const email = el('input', { type: 'text', name: 'new-email' });
+  const groups = el('input', { type: 'text', name: 'new-groups', placeholder: 'jira-runas, ci' });
   const added = el('div');
   const form = el('form', { class: 'card', id: 'add-user' }, el('h2', {}, 'Add a user'),
     el('div', { class: 'row' }, field('Name', name), field('Password (8 characters or more)', password),
-      field('Role', role), field('Email', email)),
+      field('Role', role), field('Email', email), field('Groups (comma-separated)', groups)),
     added,
     el('div', { class: 'actions' }, el('button', { type: 'submit', id: 'add' }, 'Add user')));
   form.addEventListener('submit', (event) => {
     event.preventDefault();
     attempt(added, async () => {
-      await api('POST', '/users', { name: name.value.trim(), password: password.value, role: role.value, email: email.value.trim() || null });
+      await api('POST', '/users', {
+        name: name.value.trim(), password: password.value, role: role.value, email: email.value.trim() || null, groups: groups.value,
+      });
       await renderUsers();
     });
   });
@@ -569,19 +575,33 @@ async function renderUsers() {
   const rows = el('tbody');
   show(el('h1', {}, 'Users'), slot,
     el('table', { id: 'users' },
-      el('thead', {}, el('tr', {}, ['Name', 'Role', 'Email', 'Added', ''].map((h) => el('th', {}, h)))),
+      el('thead', {}, el('tr', {}, ['Name', 'Role', 'Groups', 'Email', 'Added', ''].map((h) => el('th', {}, h)))),
       rows),
     form);
   await attempt(slot, async () => {
     const list = await api('GET', '/users');
     for (const user of list.users) {
-      const remove = user.name === state.me.name ? null : el('button', { type: 'button', class: 'danger', onclick: () => attempt(slot, async () => {
+      const path = '/users/' + encodeURIComponent(user.name);
+      const editGroups = el('button', { type: 'button', onclick: () => attempt(slot, async () => {
+        const answer = prompt('Groups of ' + user.name + ', comma-separated (runas.groups may name them):', user.groups.join(', '));
+        if (answer === null) return;
+        await api('PATCH', path, { groups: answer });
+        await renderUsers();
+      }) }, 'Groups…');
+      const yourself = user.name === state.me.name;
+      const otherRole = user.role === 'admin' ? 'user' : 'admin';
+      const changeRole = yourself ? null : el('button', { type: 'button', onclick: () => attempt(slot, async () => {
+        if (!confirm('Make ' + user.name + ' ' + (otherRole === 'admin' ? 'an admin' : 'a user') + '?')) return;
+        await api('PATCH', path, { role: otherRole });
+        await renderUsers();
+      }) }, 'Make ' + otherRole);
+      const remove = yourself ? null : el('button', { type: 'button', class: 'danger', onclick: () => attempt(slot, async () => {
         if (!confirm('Remove ' + user.name + '? Their sessions end now; their tokens stay.')) return;
-        await api('DELETE', '/users/' + encodeURIComponent(user.name));
+        await api('DELETE', path);
         await renderUsers();
       }) }, 'Remove');
-      rows.append(el('tr', {}, el('td', {}, user.name), el('td', {}, user.role), el('td', {}, user.email || ''),
-        el('td', {}, time(user.createdAt)), el('td', {}, remove)));
+      rows.append(el('tr', {}, el('td', {}, user.name), el('td', {}, user.role), el('td', {}, user.groups.join(', ')),
+        el('td', {}, user.email || ''), el('td', {}, time(user.createdAt)), el('td', {}, editGroups, changeRole, remove)));
     }
   });
 }

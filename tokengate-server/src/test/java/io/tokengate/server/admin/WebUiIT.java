@@ -23,6 +23,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.Alert;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.StaleElementReferenceException;
@@ -245,22 +246,43 @@ class WebUiIT {
     }
 
     @Test
-    void anAdminAddsAndRemovesALocalUser() {
+    void anAdminAddsEditsAndRemovesALocalUser() {
         signIn("root", "root-password");
         click(By.linkText("Users"));
         type(By.name("new-user"), "carol");
         type(By.name("new-password"), "short");
         browser.findElement(By.name("new-password")).sendKeys("-but-long-enough");
+        type(By.name("new-groups"), "jira-runas, ci");
         click(By.id("add"));
         assertThat(waitForText(By.id("users"), "carol")).contains("carol");
+        assertThat(browser.findElement(By.xpath("//tr[td[text()='carol']]")).getText())
+                .contains("ci, jira-runas");
         AdminClient carol = AdminClient.basic(gw, new OpenApiContract(), "carol", "short-but-long-enough");
         assertThat(carol.get("/me").status()).isEqualTo(200);
+
+        click(By.xpath("//tr[td[text()='carol']]//button[text()='Groups…']"));
+        Alert groups = wait.until(ExpectedConditions.alertIsPresent());
+        assertThat(groups.getText()).contains("Groups of carol");
+        groups.sendKeys("deploy");
+        groups.accept();
+        wait.until(driver -> driver.findElement(By.xpath("//tr[td[text()='carol']]"))
+                .getText()
+                .contains("deploy"));
+        click(By.xpath("//tr[td[text()='carol']]//button[text()='Make admin']"));
+        wait.until(ExpectedConditions.alertIsPresent()).accept();
+        wait.until(driver -> driver.findElements(By.xpath("//tr[td[text()='carol']]//button[text()='Make user']"))
+                        .size()
+                == 1);
+        assertThat(carol.get("/me").json().get("role").asText()).isEqualTo("admin");
+        assertThat(browser.findElements(By.xpath("//tr[td[text()='root']]//button[starts-with(text(), 'Make')]")))
+                .as("no way to change your own role")
+                .isEmpty();
 
         click(By.xpath("//tr[td[text()='carol']]//button[text()='Remove']"));
         wait.until(ExpectedConditions.alertIsPresent()).accept();
         wait.until(driver -> !driver.findElement(By.id("users")).getText().contains("carol"));
         assertThat(carol.get("/me").status()).isEqualTo(401);
-        assertThat(browser.findElements(By.xpath("//tr[td[text()='root']]//button")))
+        assertThat(browser.findElements(By.xpath("//tr[td[text()='root']]//button[text()='Remove']")))
                 .as("no way to remove yourself")
                 .isEmpty();
     }

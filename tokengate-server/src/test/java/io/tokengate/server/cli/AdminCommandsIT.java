@@ -58,6 +58,46 @@ class AdminCommandsIT {
     }
 
     @Test
+    void aUsersGroupsAreSetOnAddAndReplacedByEdit(@TempDir Path home) throws Exception {
+        Result added = run(
+                Map.of(),
+                "ci-bot-password\n",
+                "user",
+                "add",
+                "ci-bot",
+                "--group",
+                "jira-runas,ci",
+                "--group",
+                "deploy",
+                "--password-stdin",
+                "--home",
+                home.toString());
+        assertThat(added.exit()).as(added.err()).isZero();
+        assertThat(offline(home, "user", "list").out()).containsPattern("ci-bot +user +- +ci,deploy,jira-runas ");
+
+        Result edited = offline(home, "user", "edit", "ci-bot", "--groups", "Deploy", "--role", "admin");
+        assertThat(edited.exit()).as(edited.err()).isZero();
+        assertThat(edited.out()).isEqualTo("edited ci-bot: admin, groups Deploy\n");
+        assertThat(offline(home, "user", "edit", "ci-bot", "--groups", "", "--json")
+                        .json()
+                        .get("groups"))
+                .isEmpty();
+
+        Result refused = offline(home, "user", "edit", "ci-bot", "--groups", "ops\tteam");
+        assertThat(refused.exit()).isEqualTo(AdminCommand.REFUSED);
+        assertThat(refused.err()).contains("groups: 'ops\\u0009team' is not a group name");
+        assertThat(offline(home, "user", "edit", "ci-bot").exit())
+                .as("nothing to change")
+                .isEqualTo(Main.USAGE);
+        assertThat(offline(home, "user", "edit", "nobody", "--role", "user").exit())
+                .isEqualTo(AdminCommand.REFUSED);
+        assertThat(offline(home, "audit", "list", "--kind", "USER_EDIT", "--json")
+                        .json())
+                .extracting(e -> e.get("decision").asText())
+                .containsExactly("DENY", "DENY", "ALLOW", "ALLOW");
+    }
+
+    @Test
     void offlineOnAHomeDirectoryTheWholeLifecycleIsAuditedAndServedLater(@TempDir Path home) throws Exception {
         Result admin = run(
                 Map.of(),
