@@ -116,22 +116,9 @@ public final class LocalUsers implements IdentitySource {
      */
     public boolean setPassword(String name, char[] password) {
         checkPassword(password);
-        Optional<User> user = users.find(name);
-        if (user.isEmpty()) {
-            return false;
-        }
-        User u = user.get();
-        return users.update(new User(
-                u.id(),
-                u.name(),
-                u.email(),
-                u.displayName(),
-                u.role(),
-                u.groups(),
-                hasher.hash(password),
-                u.upstreamCredential(),
-                u.createdAt(),
-                u.updatedAt()));
+        return users.find(name)
+                .map(u -> users.update(u.withPasswordHash(hasher.hash(password))))
+                .orElse(false);
     }
 
     /**
@@ -175,22 +162,7 @@ public final class LocalUsers implements IdentitySource {
         if (role == null) {
             throw new InvalidUserException("role", "must be admin or user");
         }
-        Optional<User> user = users.find(name);
-        if (user.isEmpty()) {
-            return false;
-        }
-        User u = user.get();
-        return users.update(new User(
-                u.id(),
-                u.name(),
-                u.email(),
-                u.displayName(),
-                role,
-                u.groups(),
-                u.passwordHash(),
-                u.upstreamCredential(),
-                u.createdAt(),
-                u.updatedAt()));
+        return users.find(name).map(u -> users.update(u.withRole(role))).orElse(false);
     }
 
     /** @return false when there is no such user */

@@ -124,6 +124,11 @@ class OpenApiIT {
         alice.send("PUT", "/me/upstream-credential", Map.of("credential", "pat-alice-0123456789"));
         alice.send("PUT", "/me/upstream-credential", Map.of("credential", "has a space"));
         alice.delete("/me/upstream-credential");
+        admin.patch("/users/tourist", Map.of("groups", List.of("ci", "jira-runas"), "role", "admin"));
+        admin.patch("/users/tourist", Map.of("groups", "bad\u0007group"));
+        admin.patch("/users/nobody-here", Map.of("role", "user"));
+        admin.patch("/users/root", Map.of("role", "user"));
+        alice.patch("/users/tourist", Map.of("role", "user"));
         admin.send("PUT", "/users/tourist/upstream-credential", Map.of("credential", "pat-tourist-01234"));
         alice.send("PUT", "/users/tourist/upstream-credential", Map.of("credential", "pat-tourist-01234"));
         admin.send("PUT", "/users/nobody-here/upstream-credential", Map.of("credential", "pat-x-0123456789"));

@@ -165,20 +165,14 @@ class WebUiIT {
                 .isEqualTo("[get].*/rest/api/2/issue/.*");
 
         type(By.name("limits"), "[get].*/rest/api/2/myself");
-        click(By.id("save"));
-        wait.until(driver -> limitsOf(token).equals("[get].*/rest/api/2/myself"));
+        saveAndAwaitThePageShowingTheChange();
+        assertThat(limitsOf(token)).isEqualTo("[get].*/rest/api/2/myself");
         assertThat(gw.get("/rest/api/2/myself", auth).statusCode()).isEqualTo(200);
         assertThat(gw.get("/rest/api/2/issue/AAA-1", auth).statusCode()).isEqualTo(403);
 
         type(By.name("rate-limit"), "1/h");
-        click(By.id("save"));
-        wait.until(driver -> gw.server
-                .store()
-                .tokens()
-                .show(token.token().id())
-                .orElseThrow()
-                .rateLimit()
-                .isPresent());
+        saveAndAwaitThePageShowingTheChange();
+        assertThat(browser.findElement(By.id("token")).getText()).contains("1/h");
         assertThat(gw.get("/rest/api/2/myself", auth).statusCode()).isEqualTo(200);
         assertThat(gw.get("/rest/api/2/myself", auth).statusCode())
                 .as("the rate limit set in the UI holds")
@@ -402,6 +396,18 @@ class WebUiIT {
                         "content-type",
                         post.headers().firstValue("Content-Type").orElse("")))
                 .containsValue("application/json;charset=utf-8");
+    }
+
+    /**
+     * Saves the edit form and waits for the token page to be drawn again, which the UI does once
+     * the API has answered: the change is then in force on the gateway. The store shows it a
+     * moment earlier, before the gateway's cache has let go of the old token.
+     */
+    private void saveAndAwaitThePageShowingTheChange() {
+        WebElement before = browser.findElement(By.id("token"));
+        click(By.id("save"));
+        wait.until(ExpectedConditions.stalenessOf(before));
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("token")));
     }
 
     private static String limitsOf(CreatedToken token) {
