@@ -121,7 +121,7 @@ public final class JdbcUserStore {
 
     /**
      * Replaces the e-mail, display name, role and password hash of the user named {@code
-     * user.name()}; not the groups ({@link #setGroups}).
+     * user.name()}; not the groups ({@link #edit}).
      *
      * @return false when there is no such user
      */
@@ -159,13 +159,14 @@ public final class JdbcUserStore {
     }
 
     /**
-     * Replaces the groups of the user named {@code name}, as {@link User#groups()} keeps them.
+     * Changes the role, or replaces the groups (as {@link User#groups()} keeps them), or both, of
+     * the user named {@code name}, in one transaction: all of it or nothing.
      *
      * @return false when there is no such user
      */
-    public boolean setGroups(String name, List<String> groups) {
-        List<String> kept = User.groups(groups);
-        return db.transaction("setting the groups of user '" + name + "'", c -> {
+    public boolean edit(String name, Optional<UserRole> role, Optional<List<String>> groups) {
+        Optional<List<String>> kept = groups.map(User::groups);
+        return db.transaction("editing user '" + name + "'", c -> {
             long id;
             try (PreparedStatement ps = c.prepareStatement("SELECT id FROM users WHERE name_key = ? FOR UPDATE")) {
                 ps.setString(1, nameKey(name));
@@ -176,14 +177,18 @@ public final class JdbcUserStore {
                     id = rs.getLong(1);
                 }
             }
-            try (PreparedStatement ps = c.prepareStatement("DELETE FROM user_groups WHERE user_id = ?")) {
-                ps.setLong(1, id);
-                ps.executeUpdate();
+            if (kept.isPresent()) {
+                try (PreparedStatement ps = c.prepareStatement("DELETE FROM user_groups WHERE user_id = ?")) {
+                    ps.setLong(1, id);
+                    ps.executeUpdate();
+                }
+                insertGroups(c, id, kept.get());
             }
-            insertGroups(c, id, kept);
-            try (PreparedStatement ps = c.prepareStatement("UPDATE users SET updated_at = ? WHERE id = ?")) {
-                Jdbc.setInstant(ps, 1, clock.instant().truncatedTo(ChronoUnit.MICROS));
-                ps.setLong(2, id);
+            try (PreparedStatement ps =
+                    c.prepareStatement("UPDATE users SET role = COALESCE(?, role), updated_at = ? WHERE id = ?")) {
+                ps.setString(1, role.map(UserRole::name).orElse(null));
+                Jdbc.setInstant(ps, 2, clock.instant().truncatedTo(ChronoUnit.MICROS));
+                ps.setLong(3, id);
                 ps.executeUpdate();
             }
             return true;

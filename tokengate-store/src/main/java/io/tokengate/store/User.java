@@ -40,12 +40,6 @@ public record User(
         upstreamCredential = upstreamCredential == null ? null : upstreamCredential.clone();
     }
 
-    /** This user with another role. */
-    public User withRole(UserRole newRole) {
-        return new User(
-                id, name, email, displayName, newRole, groups, passwordHash, upstreamCredential, createdAt, updatedAt);
-    }
-
     /** This user with another password hash. */
     public User withPasswordHash(String newPasswordHash) {
         return new User(

@@ -889,11 +889,23 @@ abstract class StoreContract {
         assertThat(store.users().find("alice").orElseThrow().groups())
                 .as("update leaves the groups")
                 .containsExactly("CI", "ops");
-        assertThat(store.users().setGroups("BOB", List.of("runas", "ci"))).isTrue();
-        assertThat(store.users().setGroups("alice", List.of())).isTrue();
-        assertThat(store.users().setGroups("carol", List.of("ci"))).isFalse();
+        assertThat(store.users().edit("BOB", Optional.of(UserRole.ADMIN), Optional.of(List.of("runas", "ci"))))
+                .isTrue();
+        assertThat(store.users().edit("alice", Optional.empty(), Optional.of(List.of())))
+                .isTrue();
+        assertThat(store.users().edit("carol", Optional.of(UserRole.ADMIN), Optional.empty()))
+                .isFalse();
         assertThat(store.users().find("bob").orElseThrow().groups()).containsExactly("ci", "runas");
+        assertThat(store.users().find("bob").orElseThrow().role()).isEqualTo(UserRole.ADMIN);
+        assertThat(store.users().edit("bob", Optional.of(UserRole.USER), Optional.empty()))
+                .isTrue();
+        assertThat(store.users().find("bob").orElseThrow().groups())
+                .as("a role-only edit keeps the groups")
+                .containsExactly("ci", "runas");
         assertThat(store.users().find("alice").orElseThrow().groups()).isEmpty();
+        assertThat(store.users().find("alice").orElseThrow().role())
+                .as("a groups-only edit keeps the role")
+                .isEqualTo(UserRole.USER);
         assertThat(store.users().setUpstreamCredential("alice", new byte[] {1, 2, 3}))
                 .isTrue();
         User reread = store.users().find("Alice").orElseThrow();

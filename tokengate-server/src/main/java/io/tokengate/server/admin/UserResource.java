@@ -126,15 +126,12 @@ final class UserResource {
         if (role.isPresent() && role.get() != user.role() && ex.principal().is(user.name())) {
             throw ApiError.conflict("You cannot change your own role (" + user.name() + "); ask another admin.");
         }
+        if (!users.edit(user.name(), role, groups)) {
+            throw ApiError.notFound("No local user " + name + ".");
+        }
         List<String> changes = new ArrayList<>();
-        if (groups.isPresent()) {
-            users.setGroups(user.name(), groups.get());
-            changes.add("groups");
-        }
-        if (role.isPresent()) {
-            users.setRole(user.name(), role.get());
-            changes.add("role " + role.get().name().toLowerCase(Locale.ROOT));
-        }
+        groups.ifPresent(g -> changes.add("groups"));
+        role.ifPresent(r -> changes.add("role " + r.name().toLowerCase(Locale.ROOT)));
         usersChanged.run();
         User edited = users.find(user.name()).orElseThrow(() -> ApiError.notFound("No local user " + name + "."));
         action.subject(edited.name())

@@ -144,25 +144,14 @@ public final class LocalUsers implements IdentitySource {
     }
 
     /**
-     * Replaces the groups of a local user; {@code runas.groups} may name them.
+     * Changes a local user's role, or replaces their groups ({@code runas.groups} may name them),
+     * or both: all of it or nothing.
      *
      * @return false when there is no such user
      * @throws InvalidUserException when a group name is not acceptable
      */
-    public boolean setGroups(String name, List<String> groups) {
-        return users.setGroups(name, groups(groups));
-    }
-
-    /**
-     * Makes a local user an admin or a user.
-     *
-     * @return false when there is no such user
-     */
-    public boolean setRole(String name, UserRole role) {
-        if (role == null) {
-            throw new InvalidUserException("role", "must be admin or user");
-        }
-        return users.find(name).map(u -> users.update(u.withRole(role))).orElse(false);
+    public boolean edit(String name, Optional<UserRole> role, Optional<List<String>> groups) {
+        return users.edit(name, role, groups.map(LocalUsers::groups));
     }
 
     /** @return false when there is no such user */
