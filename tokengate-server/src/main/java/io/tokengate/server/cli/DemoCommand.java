@@ -6,6 +6,8 @@ import io.tokengate.demo.Identity;
 import io.tokengate.server.TokengateServer;
 import io.tokengate.server.config.ConfigException;
 import io.tokengate.server.config.ConfigLoader;
+import io.tokengate.server.config.TokengateConfig;
+import io.tokengate.server.logging.LogFiles;
 import io.tokengate.server.users.InvalidUserException;
 import io.tokengate.server.users.LocalUsers;
 import io.tokengate.store.JdbcUserStore;
@@ -70,7 +72,9 @@ final class DemoCommand implements Callable<Integer> {
             flags.put("upstream.url", jira.baseUri().toString());
             flags.put("upstream.identity", "header");
             flags.put("upstream.identity.header", "X-Forwarded-User");
-            server = TokengateServer.start(ConfigLoader.load(home, System.getenv(), flags, true), Clock.systemUTC());
+            TokengateConfig config = ConfigLoader.load(home, System.getenv(), flags, true);
+            config.logDir().ifPresent(LogFiles::writeTo);
+            server = TokengateServer.start(config, Clock.systemUTC());
         } catch (ConfigException e) {
             jira.close();
             spec.commandLine().getErr().println("tokengate demo: " + e.getMessage());
@@ -107,7 +111,7 @@ final class DemoCommand implements Callable<Integer> {
         out.println("  Admin plane             " + server.adminUri() + "/   web UI; REST API under /api/v1");
         out.println("  Admin sign-in           " + ADMIN + " / "
                 + password.orElse("(unchanged; set TOKENGATE_ADMIN_PASSWORD to reset it)"));
-        out.println("  Home                    " + home.toAbsolutePath() + "   (H2 database, key file)");
+        out.println("  Home                    " + home.toAbsolutePath() + "   (H2 database, key file, logs)");
         for (DemoTokens.Section section : DemoTokens.ensure(server.store().tokens(), gateway)) {
             out.println();
             out.println("# " + section.title());

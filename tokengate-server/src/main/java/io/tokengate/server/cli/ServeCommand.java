@@ -3,6 +3,8 @@ package io.tokengate.server.cli;
 import io.tokengate.core.TokengateException;
 import io.tokengate.server.TokengateServer;
 import io.tokengate.server.config.ConfigException;
+import io.tokengate.server.config.TokengateConfig;
+import io.tokengate.server.logging.LogFiles;
 import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -52,7 +54,9 @@ final class ServeCommand implements Callable<Integer> {
         flags.put("upstream.url", upstream);
         TokengateServer server;
         try {
-            server = TokengateServer.start(home.load(flags, true), Clock.systemUTC());
+            TokengateConfig config = home.load(flags, true);
+            config.logDir().ifPresent(LogFiles::writeTo);
+            server = TokengateServer.start(config, Clock.systemUTC());
         } catch (ConfigException e) {
             spec.commandLine().getErr().println("tokengate: " + e.getMessage());
             return CONFIG_INVALID;

@@ -11,6 +11,7 @@ import java.net.URISyntaxException;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -95,6 +96,7 @@ public final class ConfigLoader {
         }
         TokengateConfig config = new TokengateConfig(
                 home,
+                logDir(home),
                 host(Key.GATEWAY_HOST),
                 gatewayPort,
                 publicUrl,
@@ -120,6 +122,20 @@ public final class ConfigLoader {
             throw new ConfigException(problems);
         }
         return config;
+    }
+
+    /** {@code log.dir} under the home, unless it is {@code none}. */
+    private Optional<Path> logDir(Path home) {
+        String dir = settings.get(Key.LOG_DIR).orElse(Key.LOG_DIR.defaultValue());
+        if (dir.equalsIgnoreCase("none")) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(home.resolve(dir));
+        } catch (InvalidPathException e) {
+            problems.add("log.dir: '" + dir + "' is not a directory name (" + e.getReason() + ")");
+            return Optional.empty();
+        }
     }
 
     private StoreConfig store(Path home) {

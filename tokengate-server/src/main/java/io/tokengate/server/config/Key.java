@@ -56,7 +56,12 @@ public enum Key {
     AUDIT_FLUSH_INTERVAL_MS("audit.flush.interval.ms", "100", "longest an audit record waits in memory"),
     AUDIT_RESERVE_WAIT_MS("audit.reserve.wait.ms", "2000", "longest a request waits for audit room before 503"),
     AUDIT_RETENTION_DAYS("audit.retention.days", "0", "delete audit records older than this (0 = keep)"),
-    NODE_ID("node.id", "", "name of this node in audit records; default: host name");
+    NODE_ID("node.id", "", "name of this node in audit records; default: host name"),
+    LOG_DIR(
+            "log.dir",
+            "logs",
+            "directory of the JSON Lines log files (one a day, kept 14 days), relative to the home;"
+                    + " none: standard error only");
 
     private final String key;
     private final String defaultValue;

@@ -14,6 +14,8 @@ import java.util.Set;
 /**
  * The whole configuration, loaded once and validated by {@link ConfigLoader}.
  *
+ * @param logDir where {@code serve} and {@code demo} write JSON Lines log files; empty for standard
+ *     error only
  * @param publicUrl the configured external URL; empty means {@code http://localhost:PORT}
  * @param upstream empty only for commands that do not serve
  * @param admin the admin plane's sign-in settings
@@ -22,6 +24,7 @@ import java.util.Set;
  */
 public record TokengateConfig(
         Path home,
+        Optional<Path> logDir,
         String gatewayHost,
         int gatewayPort,
         Optional<String> publicUrl,

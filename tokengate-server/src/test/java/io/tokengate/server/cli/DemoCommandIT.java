@@ -2,10 +2,13 @@ package io.tokengate.server.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -24,6 +27,8 @@ import org.junit.jupiter.api.io.TempDir;
 class DemoCommandIT {
     private static final Path JAR = Path.of("target", "tokengate.jar");
     private static final Pattern CALL = Pattern.compile("^(curl .*?)   # (.*): expect (\\d{3})$");
+
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private record Demo(Process process, List<String> lines) {}
 
@@ -95,6 +100,7 @@ class DemoCommandIT {
         } finally {
             stop(demo.process());
         }
+        assertThatTheLogIsJsonLinesWithoutSecrets(home.resolve("logs/tokengate.log"), tokens(demo.lines()));
 
         Demo again = start(home);
         try {
@@ -105,6 +111,26 @@ class DemoCommandIT {
             assertThat(again.lines()).anySatisfy(l -> assertThat(l).contains("admin / (unchanged"));
         } finally {
             stop(again.process());
+        }
+    }
+
+    /** The demo, like serve, logs to HOME/logs as JSON Lines; no token secret is in it. */
+    private static void assertThatTheLogIsJsonLinesWithoutSecrets(Path log, List<String> secrets) throws IOException {
+        List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
+        List<String> messages = new ArrayList<>();
+        for (String line : lines) {
+            JsonNode event = JSON.readTree(line);
+            assertThat(event.get("time").asText()).as(line).endsWith("Z");
+            assertThat(event.get("level").asText()).as(line).isIn("INFO", "WARN", "ERROR");
+            assertThat(event.get("logger").asText()).as(line).isNotBlank();
+            messages.add(event.get("message").asText());
+        }
+        assertThat(messages)
+                .anySatisfy(m -> assertThat(m).startsWith("tokengate serving"))
+                .anySatisfy(m -> assertThat(m).startsWith("token store closed"));
+        assertThat(secrets).isNotEmpty();
+        for (String secret : secrets) {
+            assertThat(String.join("\n", lines)).doesNotContain(secret.substring(4));
         }
     }
 

@@ -1,0 +1,92 @@
+package io.tokengate.server.logging;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.joran.JoranConfigurator;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.classic.spi.LoggingEvent;
+import ch.qos.logback.core.OutputStreamAppender;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.tokengate.core.token.TokenSecret;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.time.Instant;
+import org.junit.jupiter.api.Test;
+
+/** The two log formats: text on standard error (the shipped logback.xml) and JSON Lines in files. */
+class LogFormatTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final TokenSecret secret = TokenSecret.generate(new SecureRandom());
+    private final LoggerContext context = new LoggerContext();
+    private final Logger logger = context.getLogger("io.tokengate.server.gateway.GatewayHandler");
+
+    private ILoggingEvent event(String message, Throwable thrown, Object... args) {
+        LoggingEvent event = new LoggingEvent(Logger.class.getName(), logger, Level.WARN, message, thrown, args);
+        event.setThreadName("qtp-12");
+        event.setTimeStamp(Instant.parse("2026-11-29T22:32:19.123Z").toEpochMilli());
+        return event;
+    }
+
+    @Test
+    void aJsonLineHasTheEventsFieldsOnOneLine() throws Exception {
+        JsonLogLayout layout = new JsonLogLayout();
+        layout.setContext(context);
+        layout.start();
+        String line = layout.doLayout(event("{}: refused with 503, {}", null, "r1", "audit queue full\nsecond line"));
+
+        assertThat(line).endsWith("\n").hasLineCount(1);
+        JsonNode json = JSON.readTree(line);
+        assertThat(json.get("time").asText()).isEqualTo("2026-11-29T22:32:19.123Z");
+        assertThat(json.get("level").asText()).isEqualTo("WARN");
+        assertThat(json.get("logger").asText()).isEqualTo("io.tokengate.server.gateway.GatewayHandler");
+        assertThat(json.get("thread").asText()).isEqualTo("qtp-12");
+        assertThat(json.get("message").asText()).isEqualTo("r1: refused with 503, audit queue full\nsecond line");
+        assertThat(json.has("exception")).isFalse();
+    }
+
+    @Test
+    void aJsonLineNamesNoSecretInTheMessageOrTheStackTrace() throws Exception {
+        JsonLogLayout layout = new JsonLogLayout();
+        layout.setContext(context);
+        layout.start();
+        String line = layout.doLayout(event(
+                "token {} refused",
+                new IllegalStateException("bad token " + secret.reveal(), new RuntimeException(secret.reveal())),
+                secret.reveal()));
+
+        assertThat(line).doesNotContain(secret.reveal().substring(4)).hasLineCount(1);
+        JsonNode json = JSON.readTree(line);
+        assertThat(json.get("message").asText()).isEqualTo("token " + secret.hint() + " refused");
+        assertThat(json.get("exception").asText())
+                .startsWith("java.lang.IllegalStateException: bad token " + secret.hint())
+                .contains("Caused by: java.lang.RuntimeException: " + secret.hint())
+                .contains("at io.tokengate.server.logging.LogFormatTest");
+    }
+
+    @Test
+    void theShippedTextFormatNamesNoSecretEither() throws Exception {
+        JoranConfigurator configurator = new JoranConfigurator();
+        configurator.setContext(context);
+        configurator.doConfigure(getClass().getResource("/logback.xml"));
+        OutputStreamAppender<ILoggingEvent> stderr = (OutputStreamAppender<ILoggingEvent>)
+                context.getLogger(Logger.ROOT_LOGGER_NAME).getAppender("STDERR");
+
+        String text = new String(
+                stderr.getEncoder()
+                        .encode(event(
+                                "token {} refused",
+                                new IllegalStateException("bad token " + secret.reveal()),
+                                secret.reveal())),
+                StandardCharsets.UTF_8);
+
+        assertThat(text)
+                .doesNotContain(secret.reveal().substring(4))
+                .contains("WARN  [qtp-12] i.t.server.gateway.GatewayHandler - token " + secret.hint() + " refused")
+                .contains("java.lang.IllegalStateException: bad token " + secret.hint());
+    }
+}
