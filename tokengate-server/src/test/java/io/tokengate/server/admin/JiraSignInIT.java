@@ -85,10 +85,13 @@ class JiraSignInIT {
     }
 
     @Test
-    void localUsersCannotBeAddedWhenJiraDecides() {
-        Reply add = AdminClient.basic(gw, contract, "admin", "admin")
-                .post("/users", Map.of("name", "local", "password", "local-password"));
+    void localUsersCannotBeAddedOrEditedWhenJiraDecides() {
+        AdminClient admin = AdminClient.basic(gw, contract, "admin", "admin");
+        Reply add = admin.post("/users", Map.of("name", "local", "password", "local-password"));
         assertThat(add.status()).isEqualTo(409);
         assertThat(add.json().get("message").asText()).contains("identity.source = jira");
+        Reply edit = admin.patch("/users/bob", Map.of("groups", List.of("jira-runas")));
+        assertThat(edit.status()).isEqualTo(409);
+        assertThat(edit.json().get("message").asText()).contains("identity.source = jira");
     }
 }

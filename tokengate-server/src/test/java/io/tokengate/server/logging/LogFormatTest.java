@@ -9,6 +9,8 @@ import ch.qos.logback.classic.joran.JoranConfigurator;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.classic.spi.LoggingEvent;
 import ch.qos.logback.core.OutputStreamAppender;
+import ch.qos.logback.core.status.Status;
+import ch.qos.logback.core.status.StatusUtil;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tokengate.core.token.TokenSecret;
@@ -73,6 +75,9 @@ class LogFormatTest {
         JoranConfigurator configurator = new JoranConfigurator();
         configurator.setContext(context);
         configurator.doConfigure(getClass().getResource("/logback.xml"));
+        assertThat(new StatusUtil(context).getHighestLevel(0))
+                .as("logback prints warnings about its configuration on standard output, amid a command's output")
+                .isLessThan(Status.WARN);
         OutputStreamAppender<ILoggingEvent> stderr = (OutputStreamAppender<ILoggingEvent>)
                 context.getLogger(Logger.ROOT_LOGGER_NAME).getAppender("STDERR");
 
