@@ -92,8 +92,11 @@ class SecretsNeverLeakIT {
                 .containsEntry("in a query value", 400);
         String output = Files.readString(log, StandardCharsets.UTF_8);
         assertThat(output).contains("tokengate serving").contains("upstream");
+        String jsonLog = Files.readString(home.resolve("logs/tokengate.log"), StandardCharsets.UTF_8);
+        assertThat(jsonLog).contains("tokengate serving").contains("\"level\":\"DEBUG\"");
         for (String s : List.of(secret, revokedSecret)) {
             assertThat(output).as("server log").doesNotContain(s).doesNotContain(s.substring(4));
+            assertThat(jsonLog).as("JSON log file").doesNotContain(s.substring(4));
             assertThat(bodies).as("error bodies").noneSatisfy(b -> assertThat(b).contains(s));
         }
 
