@@ -37,23 +37,27 @@ final class ServeProcess {
         this.url = url;
     }
 
+    /** {@code tokengate serve} on {@code home} and free ports, in front of {@code upstream}, not started. */
+    static ProcessBuilder command(Path home, URI upstream) {
+        return new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-jar",
+                JAR.toString(),
+                "serve",
+                "--home",
+                home.toString(),
+                "--port",
+                "0",
+                "--admin-port",
+                "0",
+                "--upstream",
+                upstream.toString());
+    }
+
     /** Starts the server with {@code environment} added to this JVM's, and waits until it listens. */
     static ServeProcess start(Path home, URI upstream, Path log, Map<String, String> environment)
             throws IOException, InterruptedException {
-        ProcessBuilder builder = new ProcessBuilder(
-                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                        "-jar",
-                        JAR.toString(),
-                        "serve",
-                        "--home",
-                        home.toString(),
-                        "--port",
-                        "0",
-                        "--admin-port",
-                        "0",
-                        "--upstream",
-                        upstream.toString())
-                .redirectErrorStream(true);
+        ProcessBuilder builder = command(home, upstream).redirectErrorStream(true);
         builder.environment().putAll(environment);
         Process process = builder.start();
         BlockingQueue<String> lines = new LinkedBlockingQueue<>();

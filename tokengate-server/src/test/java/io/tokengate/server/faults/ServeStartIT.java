@@ -1,7 +1,9 @@
 package io.tokengate.server.faults;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
 
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,27 +16,23 @@ import org.junit.jupiter.api.io.TempDir;
 class ServeStartIT {
     private record Exit(int code, String err) {}
 
+    /** Runs serve, which must exit within a minute (one that starts after all is stopped, and fails the test). */
     private static Exit serve(Path home, Map<String, String> environment) throws Exception {
-        ProcessBuilder builder = new ProcessBuilder(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar",
-                Path.of("target", "tokengate.jar").toString(),
-                "serve",
-                "--home",
-                home.toString(),
-                "--port",
-                "0",
-                "--admin-port",
-                "0",
-                "--upstream",
-                "http://127.0.0.1:9");
-        builder.environment().keySet().removeIf(k -> k.startsWith("TOKENGATE_"));
-        builder.environment().putAll(environment);
-        builder.redirectOutput(ProcessBuilder.Redirect.DISCARD);
-        Process process = builder.start();
-        String err = new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        return new Exit(process.exitValue(), err);
+        Path err = Files.createTempFile("serve", ".err");
+        try {
+            ProcessBuilder builder = ServeProcess.command(home, URI.create("http://127.0.0.1:9"));
+            builder.environment().keySet().removeIf(k -> k.startsWith("TOKENGATE_"));
+            builder.environment().putAll(environment);
+            builder.redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(err.toFile());
+            Process process = builder.start();
+            if (!process.waitFor(60, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+                fail("serve did not exit: " + Files.readString(err, StandardCharsets.UTF_8));
+            }
+            return new Exit(process.exitValue(), Files.readString(err, StandardCharsets.UTF_8));
+        } finally {
+            Files.deleteIfExists(err);
+        }
     }
 
     @Test
