@@ -57,7 +57,6 @@ import org.slf4j.LoggerFactory;
 public final class GatewayHandler extends Handler.Wrapper {
     private static final Logger LOG = LoggerFactory.getLogger(GatewayHandler.class);
     private static final long RETRY_UNAVAILABLE_SECONDS = 1;
-    private static final Duration WARNING_INTERVAL = Duration.ofSeconds(10);
 
     private final GatewayConfig config;
     private final RequestObserver observer;
@@ -97,9 +96,9 @@ public final class GatewayHandler extends Handler.Wrapper {
                 + (config.acceptBasic() ? "Basic USER:TOKEN" : "Bearer TOKEN") + ".";
         this.screen = new RequestScreen(config.identity());
         this.authenticator = new TokenAuthenticator(config, tokens, users, clock);
-        this.noWorker = new RefusalWarning(LOG, "no worker thread free", WARNING_INTERVAL, System::nanoTime);
-        this.storeUnavailable = new RefusalWarning(LOG, "store unavailable", WARNING_INTERVAL, System::nanoTime);
-        this.auditQueueFull = new RefusalWarning(LOG, "audit queue full", WARNING_INTERVAL, System::nanoTime);
+        this.noWorker = unavailableWarning("no worker thread free");
+        this.storeUnavailable = unavailableWarning("store unavailable");
+        this.auditQueueFull = unavailableWarning("audit queue full");
     }
 
     /**
@@ -457,6 +456,11 @@ public final class GatewayHandler extends Handler.Wrapper {
     private void unauthorized(Exchange exchange, Response response, Callback callback, String reason) {
         response.getHeaders().put(HttpHeader.WWW_AUTHENTICATE, challenge);
         reject(exchange, response, callback, HttpStatus.UNAUTHORIZED_401, unauthorizedMessage, reason);
+    }
+
+    private static RefusalWarning unavailableWarning(String condition) {
+        return new RefusalWarning(
+                LOG, HttpStatus.SERVICE_UNAVAILABLE_503, condition, RefusalWarning.INTERVAL, System::nanoTime);
     }
 
     /**

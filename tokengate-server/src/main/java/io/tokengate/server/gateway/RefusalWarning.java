@@ -7,24 +7,29 @@ import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 
 /**
- * The warning for one passing condition that turns requests away with 503 (no worker free, the
- * store unavailable, the audit log not keeping up), logged at most once per interval. Such a
- * condition refuses every request while it lasts: a line for each would bury the log, and slow
- * the gateway, just when an operator reads it.
+ * The warning for one passing condition that fails every request while it lasts (503: no worker
+ * free, the store unavailable, the audit log not keeping up; 502 and 504: the upstream down or
+ * slow), logged at most once per interval. A line for each request would bury the log, and slow
+ * the gateway, just when an operator reads it; each request is in the audit log anyway.
  *
  * <p>The first refusal is logged with its request id; those within the interval after it are
  * counted, and the count is logged with the first refusal after the interval.
  */
 final class RefusalWarning {
+    /** The shortest time between two lines of one warning. */
+    static final Duration INTERVAL = Duration.ofSeconds(10);
+
     private final Logger log;
+    private final int status;
     private final String condition;
     private final long intervalNanos;
     private final LongSupplier nanoTime;
     private final AtomicLong nextLineAt;
     private final LongAdder unlogged = new LongAdder();
 
-    RefusalWarning(Logger log, String condition, Duration interval, LongSupplier nanoTime) {
+    RefusalWarning(Logger log, int status, String condition, Duration interval, LongSupplier nanoTime) {
         this.log = log;
+        this.status = status;
         this.condition = condition;
         this.intervalNanos = interval.toNanos();
         this.nanoTime = nanoTime;
@@ -46,11 +51,12 @@ final class RefusalWarning {
         }
         long more = unlogged.sumThenReset();
         if (more == 0) {
-            log.warn("{}: refused with 503, {}: {}", requestId, condition, detail);
+            log.warn("{}: {}, {}: {}", requestId, status, condition, detail);
         } else {
             log.warn(
-                    "{}: refused with 503, {}: {} ({} more refused for this since the last warning)",
+                    "{}: {}, {}: {} ({} more for this since the last warning)",
                     requestId,
+                    status,
                     condition,
                     detail,
                     more);

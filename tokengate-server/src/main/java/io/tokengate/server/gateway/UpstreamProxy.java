@@ -61,6 +61,14 @@ final class UpstreamProxy extends ProxyHandler {
     private final String upstreamBase;
     private final String publicHost;
     private final String publicProto;
+    private final RefusalWarning unreachable = new RefusalWarning(
+            LOG,
+            HttpStatus.BAD_GATEWAY_502,
+            "upstream unreachable or bad response",
+            RefusalWarning.INTERVAL,
+            System::nanoTime);
+    private final RefusalWarning timedOut = new RefusalWarning(
+            LOG, HttpStatus.GATEWAY_TIMEOUT_504, "upstream timeout", RefusalWarning.INTERVAL, System::nanoTime);
 
     UpstreamProxy(GatewayConfig config) {
         this.config = config;
@@ -195,16 +203,18 @@ final class UpstreamProxy extends ProxyHandler {
             status = HttpStatus.BAD_REQUEST_400;
             message = "The request body could not be read (" + BodyRules.describe(clientFailure) + ").";
             exchange.failure = "request body could not be read: " + BodyRules.describe(clientFailure);
+            LOG.info("{}: {} ({}): {}", exchange.requestId, exchange.failure, status, failure.toString());
         } else if (failure instanceof TimeoutException || failure.getCause() instanceof TimeoutException) {
             status = HttpStatus.GATEWAY_TIMEOUT_504;
             message = "The upstream did not answer in time.";
             exchange.failure = "upstream timeout: " + failure;
+            timedOut.refused(exchange.requestId, failure.toString());
         } else {
             status = HttpStatus.BAD_GATEWAY_502;
             message = "The upstream could not be reached or gave a bad response.";
             exchange.failure = "upstream failure: " + failure;
+            unreachable.refused(exchange.requestId, failure.toString());
         }
-        LOG.info("{}: {} ({}): {}", exchange.requestId, exchange.failure, status, failure.toString());
         proxyToClient.getHeaders().clear();
         proxyToClient.getHeaders().put(REQUEST_ID, exchange.requestId);
         ErrorResponse.send(proxyToClient, callback, status, message, exchange.requestId);

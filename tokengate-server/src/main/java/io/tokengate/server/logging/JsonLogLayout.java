@@ -18,7 +18,7 @@ import java.time.Instant;
  *
  * <pre>{@code
  * {"time":"2026-11-29T22:12:19.123Z","level":"WARN","logger":"io.tokengate.server.gateway.GatewayHandler",
- *  "thread":"qtp-12","message":"r1: refused with 503, audit queue full: …","exception":"java.io…"}
+ *  "thread":"qtp-12","message":"r1: 503, audit queue full: …","exception":"java.io…"}
  * }</pre>
  *
  * <p>{@code exception} is there only when the event has one. A token secret in the message or the

@@ -155,8 +155,7 @@ class DatabaseOutageIT {
                         .as("one warning for six refusals, naming the first")
                         .extracting(ILoggingEvent::getFormattedMessage)
                         .filteredOn(line -> line.contains("audit queue full"))
-                        .containsExactly(
-                                requestId(refused) + ": refused with 503, audit queue full: no room within 100 ms");
+                        .containsExactly(requestId(refused) + ": 503, audit queue full: no room within 100 ms");
                 locker.rollback();
             } finally {
                 gatewayLog.detachAppender(log);

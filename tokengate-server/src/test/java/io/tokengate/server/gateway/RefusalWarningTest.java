@@ -20,7 +20,7 @@ class RefusalWarningTest {
         Logger log = new LoggerContext().getLogger("gateway");
         lines.start();
         log.addAppender(lines);
-        warning = new RefusalWarning(log, "audit queue full", Duration.ofSeconds(10), now::get);
+        warning = new RefusalWarning(log, 503, "audit queue full", Duration.ofSeconds(10), now::get);
     }
 
     @Test
@@ -30,16 +30,16 @@ class RefusalWarningTest {
             now.addAndGet(10_000_000L);
             warning.refused("r" + i, "no room within 100 ms");
         }
-        assertThat(messages()).containsExactly("r1: refused with 503, audit queue full: no room within 100 ms");
+        assertThat(messages()).containsExactly("r1: 503, audit queue full: no room within 100 ms");
 
         now.addAndGet(6_000_000_000L);
         warning.refused("r501", "no room within 100 ms");
         warning.refused("r502", "no room within 100 ms");
         assertThat(messages())
                 .containsExactly(
-                        "r1: refused with 503, audit queue full: no room within 100 ms",
-                        "r501: refused with 503, audit queue full: no room within 100 ms"
-                                + " (499 more refused for this since the last warning)");
+                        "r1: 503, audit queue full: no room within 100 ms",
+                        "r501: 503, audit queue full: no room within 100 ms"
+                                + " (499 more for this since the last warning)");
         assertThat(lines.list)
                 .allSatisfy(line -> assertThat(line.getLevel().toString()).isEqualTo("WARN"));
     }
@@ -51,8 +51,7 @@ class RefusalWarningTest {
         warning.refused("r2", "database down");
         assertThat(messages())
                 .containsExactly(
-                        "r1: refused with 503, audit queue full: database down",
-                        "r2: refused with 503, audit queue full: database down");
+                        "r1: 503, audit queue full: database down", "r2: 503, audit queue full: database down");
         assertThat(warning.condition()).isEqualTo("audit queue full");
     }
 

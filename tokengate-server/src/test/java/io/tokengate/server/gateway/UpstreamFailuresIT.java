@@ -1,7 +1,11 @@
 package io.tokengate.server.gateway;
 
+import static org.assertj.core.api.Assertions.as;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tokengate.core.audit.AuditDecision;
@@ -20,10 +24,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import org.assertj.core.api.InstanceOfAssertFactories;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
 
 /**
  * What a client sees when the upstream fails: a prompt JSON 502 or 504 while nothing has been
@@ -69,14 +75,33 @@ class UpstreamFailuresIT {
         try (GatewayFixture down = GatewayFixture.start(
                 downHome, Map.of("upstream.url", "http://127.0.0.1:" + closedPort), GatewayFixture.headerUpstream())) {
             String token = down.basic("admin", TokenSpec.bound("down", "admin", "admin"));
-            long started = System.nanoTime();
-            HttpResponse<String> response = down.get("/rest/api/2/issue/AAA-1", token);
-            assertThat(elapsed(started)).isLessThan(PROMPT);
-            assertError(response, 502, "could not be reached");
-            AuditEvent event = audited(down, response);
-            assertThat(event.decision()).isEqualTo(AuditDecision.ALLOW);
-            assertThat(event.reason()).contains("upstream failure");
-            assertThat(event.upstreamMillis()).isNotNull();
+            ListAppender<ILoggingEvent> log = new ListAppender<>();
+            log.start();
+            Logger proxyLog = (Logger) LoggerFactory.getLogger(UpstreamProxy.class);
+            proxyLog.addAppender(log);
+            try {
+                long started = System.nanoTime();
+                HttpResponse<String> response = down.get("/rest/api/2/issue/AAA-1", token);
+                assertThat(elapsed(started)).isLessThan(PROMPT);
+                assertError(response, 502, "could not be reached");
+                AuditEvent event = audited(down, response);
+                assertThat(event.decision()).isEqualTo(AuditDecision.ALLOW);
+                assertThat(event.reason()).contains("upstream failure");
+                assertThat(event.upstreamMillis()).isNotNull();
+                for (int i = 0; i < 5; i++) {
+                    assertThat(down.get("/rest/api/2/issue/AAA-1", token).statusCode())
+                            .isEqualTo(502);
+                }
+                assertThat(log.list)
+                        .as("one warning for six requests while the upstream is down, naming the first")
+                        .extracting(ILoggingEvent::getFormattedMessage)
+                        .singleElement(as(InstanceOfAssertFactories.STRING))
+                        .startsWith(
+                                response.headers().firstValue("X-Request-Id").orElseThrow()
+                                        + ": 502, upstream unreachable or bad response: ");
+            } finally {
+                proxyLog.detachAppender(log);
+            }
         }
     }
 
