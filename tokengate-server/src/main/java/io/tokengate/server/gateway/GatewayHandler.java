@@ -96,9 +96,9 @@ public final class GatewayHandler extends Handler.Wrapper {
                 + (config.acceptBasic() ? "Basic USER:TOKEN" : "Bearer TOKEN") + ".";
         this.screen = new RequestScreen(config.identity());
         this.authenticator = new TokenAuthenticator(config, tokens, users, clock);
-        this.noWorker = unavailableWarning("no worker thread free");
-        this.storeUnavailable = unavailableWarning("store unavailable");
-        this.auditQueueFull = unavailableWarning("audit queue full");
+        this.noWorker = new RefusalWarning(LOG, HttpStatus.SERVICE_UNAVAILABLE_503, "no worker thread free");
+        this.storeUnavailable = new RefusalWarning(LOG, HttpStatus.SERVICE_UNAVAILABLE_503, "store unavailable");
+        this.auditQueueFull = new RefusalWarning(LOG, HttpStatus.SERVICE_UNAVAILABLE_503, "audit queue full");
     }
 
     /**
@@ -251,12 +251,12 @@ public final class GatewayHandler extends Handler.Wrapper {
         long blocked = throttle.blockedForSeconds(exchange.clientIp);
         if (blocked > 0) {
             credentials(exchange, authorization);
-            response.getHeaders().put(HttpHeader.RETRY_AFTER, blocked);
-            reject(
+            rejectForNow(
                     exchange,
                     response,
                     callback,
                     HttpStatus.TOO_MANY_REQUESTS_429,
+                    blocked,
                     "Too many failed logins from this address; retry in " + blocked + " s.",
                     "login throttled");
             return;
@@ -312,12 +312,12 @@ public final class GatewayHandler extends Handler.Wrapper {
             return true;
         }
         long seconds = Math.max(1, (waitNanos + 999_999_999L) / 1_000_000_000L);
-        response.getHeaders().put(HttpHeader.RETRY_AFTER, seconds);
-        reject(
+        rejectForNow(
                 exchange,
                 response,
                 callback,
                 HttpStatus.TOO_MANY_REQUESTS_429,
+                seconds,
                 "This token's rate limit is " + limit.get() + "; retry in " + seconds + " s.",
                 "rate limit " + limit.get() + " exceeded");
         return false;
@@ -458,11 +458,6 @@ public final class GatewayHandler extends Handler.Wrapper {
         reject(exchange, response, callback, HttpStatus.UNAUTHORIZED_401, unauthorizedMessage, reason);
     }
 
-    private static RefusalWarning unavailableWarning(String condition) {
-        return new RefusalWarning(
-                LOG, HttpStatus.SERVICE_UNAVAILABLE_503, condition, RefusalWarning.INTERVAL, System::nanoTime);
-    }
-
     /**
      * 503 for a state of the gateway's own that passes (no worker free, the store or the audit log
      * not keeping up), with {@code Retry-After}: clients that retry, such as {@code curl --retry},
@@ -477,8 +472,27 @@ public final class GatewayHandler extends Handler.Wrapper {
             String detail,
             String message) {
         warning.refused(exchange.requestId, detail);
-        response.getHeaders().put(HttpHeader.RETRY_AFTER, RETRY_UNAVAILABLE_SECONDS);
-        reject(exchange, response, callback, HttpStatus.SERVICE_UNAVAILABLE_503, message, warning.condition());
+        rejectForNow(
+                exchange,
+                response,
+                callback,
+                HttpStatus.SERVICE_UNAVAILABLE_503,
+                RETRY_UNAVAILABLE_SECONDS,
+                message,
+                warning.condition());
+    }
+
+    /** A refusal that passes: {@code Retry-After} tells the client when to try again. */
+    private void rejectForNow(
+            Exchange exchange,
+            Response response,
+            Callback callback,
+            int status,
+            long retryAfterSeconds,
+            String message,
+            String reason) {
+        response.getHeaders().put(HttpHeader.RETRY_AFTER, retryAfterSeconds);
+        reject(exchange, response, callback, status, message, reason);
     }
 
     private void reject(

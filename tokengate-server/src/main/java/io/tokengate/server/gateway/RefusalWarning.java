@@ -27,6 +27,11 @@ final class RefusalWarning {
     private final AtomicLong nextLineAt;
     private final LongAdder unlogged = new LongAdder();
 
+    /** A warning at most every {@link #INTERVAL}. */
+    RefusalWarning(Logger log, int status, String condition) {
+        this(log, status, condition, INTERVAL, System::nanoTime);
+    }
+
     RefusalWarning(Logger log, int status, String condition, Duration interval, LongSupplier nanoTime) {
         this.log = log;
         this.status = status;

@@ -61,14 +61,9 @@ final class UpstreamProxy extends ProxyHandler {
     private final String upstreamBase;
     private final String publicHost;
     private final String publicProto;
-    private final RefusalWarning unreachable = new RefusalWarning(
-            LOG,
-            HttpStatus.BAD_GATEWAY_502,
-            "upstream unreachable or bad response",
-            RefusalWarning.INTERVAL,
-            System::nanoTime);
-    private final RefusalWarning timedOut = new RefusalWarning(
-            LOG, HttpStatus.GATEWAY_TIMEOUT_504, "upstream timeout", RefusalWarning.INTERVAL, System::nanoTime);
+    private final RefusalWarning unreachable =
+            new RefusalWarning(LOG, HttpStatus.BAD_GATEWAY_502, "upstream unreachable or bad response");
+    private final RefusalWarning timedOut = new RefusalWarning(LOG, HttpStatus.GATEWAY_TIMEOUT_504, "upstream timeout");
 
     UpstreamProxy(GatewayConfig config) {
         this.config = config;
