@@ -224,8 +224,7 @@ public final class JdbcUserStore {
                 }
             }
         }
-        groups.replaceAll((id, names) -> User.groups(names));
-        return groups;
+        return groups; // as stored; User keeps them in its own order
     }
 
     /** @return false when there is no such user (the user's groups go with it) */

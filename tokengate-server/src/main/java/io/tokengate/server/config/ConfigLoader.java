@@ -126,7 +126,7 @@ public final class ConfigLoader {
 
     /** {@code log.dir} under the home, unless it is {@code none}. */
     private Optional<Path> logDir(Path home) {
-        String dir = settings.get(Key.LOG_DIR).orElse(Key.LOG_DIR.defaultValue());
+        String dir = value(Key.LOG_DIR);
         if (dir.equalsIgnoreCase("none")) {
             return Optional.empty();
         }

@@ -4,10 +4,8 @@ import io.tokengate.core.token.IpAllowList;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
-import java.util.Locale;
 import java.util.Objects;
 import java.util.Set;
-import java.util.stream.Collectors;
 
 /**
  * Settings of the data plane, already validated by the configuration loader.
@@ -23,8 +21,8 @@ import java.util.stream.Collectors;
  * @param trustedProxies addresses whose X-Forwarded-For is believed (a load balancer in front)
  * @param loginMaxFailures failed logins per client address and window before 429 (0 = off)
  * @param auditReserveWait how long a request waits for room in the audit queue before 503
- * @param runAsGroups groups whose members may use {@code contextUser}, besides admins; kept in
- *     lower case, as group names match without regard to case
+ * @param runAsGroups groups whose members may use {@code contextUser}, besides admins; kept as
+ *     {@link UserDirectory#groupKeys} gives them
  */
 public record GatewayConfig(
         String publicUrl,
@@ -51,7 +49,7 @@ public record GatewayConfig(
             publicUrl = publicUrl.substring(0, publicUrl.length() - 1);
         }
         endpoints = List.copyOf(endpoints);
-        runAsGroups = runAsGroups.stream().map(g -> g.toLowerCase(Locale.ROOT)).collect(Collectors.toUnmodifiableSet());
+        runAsGroups = UserDirectory.groupKeys(runAsGroups);
         if (endpoints.isEmpty() || endpoints.stream().anyMatch(e -> !e.startsWith("/"))) {
             throw new IllegalArgumentException("endpoints must be path prefixes starting with '/': " + endpoints);
         }

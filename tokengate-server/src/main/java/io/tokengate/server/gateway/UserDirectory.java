@@ -1,7 +1,10 @@
 package io.tokengate.server.gateway;
 
+import java.util.Collection;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * What the data plane needs to know about users: e-mail (a bound token may be used with the
@@ -18,11 +21,23 @@ public interface UserDirectory {
     }
 
     /**
-     * @param groups the groups the user is in, in lower case
+     * Group names as run-as compares them ({@code runas.groups} against a user's groups): in lower
+     * case, since group names match without regard to case.
+     */
+    static Set<String> groupKeys(Collection<String> groups) {
+        return groups.stream().map(g -> g.toLowerCase(Locale.ROOT)).collect(Collectors.toUnmodifiableSet());
+    }
+
+    /**
+     * @param groups the groups the user is in; kept as {@link #groupKeys} gives them
      * @param upstreamCredential the decrypted upstream credential, when one is stored
      */
     record DirectoryUser(
             String name, String email, boolean admin, Set<String> groups, Optional<String> upstreamCredential) {
+        public DirectoryUser {
+            groups = groupKeys(groups);
+        }
+
         @Override
         public String toString() {
             return "DirectoryUser[" + name + (admin ? ", admin" : "") + "]";

@@ -9,7 +9,7 @@ import io.tokengate.store.UserRole;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.stream.Collectors;
+import java.util.Set;
 
 /**
  * The data plane's view of the local user directory, cached for a short time (positive and
@@ -28,9 +28,7 @@ public final class StoreUserDirectory implements UserDirectory {
                                 u.name(),
                                 u.email(),
                                 u.role() == UserRole.ADMIN,
-                                u.groups().stream()
-                                        .map(g -> g.toLowerCase(Locale.ROOT))
-                                        .collect(Collectors.toUnmodifiableSet()),
+                                Set.copyOf(u.groups()),
                                 credentials.of(u))));
     }
 
