@@ -9,12 +9,8 @@ import java.net.URI;
 import java.net.http.HttpRequest;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.Map;
-import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -24,53 +20,51 @@ import org.junit.jupiter.api.io.TempDir;
  * although node B had the token cached.
  */
 class ClusterIT {
-    private static final String ADMIN_URL = System.getenv()
-            .getOrDefault("TOKENGATE_TEST_PG_URL", "jdbc:postgresql://127.0.0.1:5432/test?user=postgres");
     private static final Duration PROMISE = Duration.ofSeconds(1);
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @Test
     void aChangeOnOneNodeTakesEffectOnTheOtherWithinASecond(@TempDir Path homeA, @TempDir Path homeB) throws Exception {
-        String database =
-                "tg_cluster_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
-        execute("CREATE DATABASE " + database);
-        Map<String, String> shared =
-                Map.of("db.url", "jdbc:postgresql://127.0.0.1:5432/" + database, "db.user", "postgres");
-        try (GatewayFixture a = GatewayFixture.start(homeA, with(shared, "node-a"), GatewayFixture.headerUpstream())) {
-            Files.copy(homeA.resolve("tokengate.key"), homeB.resolve("tokengate.key"));
-            Files.setPosixFilePermissions(
-                    homeB.resolve("tokengate.key"), Files.getPosixFilePermissions(homeA.resolve("tokengate.key")));
-            try (GatewayFixture b =
-                    GatewayFixture.start(homeB, with(shared, "node-b"), GatewayFixture.headerUpstream())) {
-                a.server.localUsers().add("root", null, null, UserRole.ADMIN, "root-password-1".toCharArray());
-                var created = JSON.readTree(admin(
-                        a,
-                        "POST",
-                        "/tokens",
-                        "{\"name\":\"cluster\",\"user\":\"alice\",\"limits\":\".*/rest/api/2/issue/AAA.*\"}"));
-                String id = created.get("id").asText();
-                String auth = GatewayFixture.basic("alice", created.get("token").asText());
-                assertThat(b.get("/rest/api/2/issue/AAA-1", auth).statusCode())
-                        .as("node B, now cached")
-                        .isEqualTo(200);
-                assertThat(b.get("/rest/api/2/issue/ABC-1", auth).statusCode()).isEqualTo(403);
+        try (ScratchDatabase database = ScratchDatabase.create("tg_cluster_")) {
+            Map<String, String> shared =
+                    Map.of("db.url", "jdbc:postgresql://127.0.0.1:5432/" + database.name(), "db.user", "postgres");
+            try (GatewayFixture a =
+                    GatewayFixture.start(homeA, with(shared, "node-a"), GatewayFixture.headerUpstream())) {
+                Files.copy(homeA.resolve("tokengate.key"), homeB.resolve("tokengate.key"));
+                Files.setPosixFilePermissions(
+                        homeB.resolve("tokengate.key"), Files.getPosixFilePermissions(homeA.resolve("tokengate.key")));
+                try (GatewayFixture b =
+                        GatewayFixture.start(homeB, with(shared, "node-b"), GatewayFixture.headerUpstream())) {
+                    a.server.localUsers().add("root", null, null, UserRole.ADMIN, "root-password-1".toCharArray());
+                    var created = JSON.readTree(admin(
+                            a,
+                            "POST",
+                            "/tokens",
+                            "{\"name\":\"cluster\",\"user\":\"alice\",\"limits\":\".*/rest/api/2/issue/AAA.*\"}"));
+                    String id = created.get("id").asText();
+                    String auth =
+                            GatewayFixture.basic("alice", created.get("token").asText());
+                    assertThat(b.get("/rest/api/2/issue/AAA-1", auth).statusCode())
+                            .as("node B, now cached")
+                            .isEqualTo(200);
+                    assertThat(b.get("/rest/api/2/issue/ABC-1", auth).statusCode())
+                            .isEqualTo(403);
 
-                admin(a, "PATCH", "/tokens/" + id, "{\"limits\":\".*/rest/api/2/issue/ABC.*\"}");
-                long edited = System.nanoTime();
-                awaitStatus(b, "/rest/api/2/issue/ABC-1", auth, 200);
-                assertThat(Duration.ofNanos(System.nanoTime() - edited))
-                        .as("edit seen by node B")
-                        .isLessThan(PROMISE);
+                    admin(a, "PATCH", "/tokens/" + id, "{\"limits\":\".*/rest/api/2/issue/ABC.*\"}");
+                    long edited = System.nanoTime();
+                    awaitStatus(b, "/rest/api/2/issue/ABC-1", auth, 200);
+                    assertThat(Duration.ofNanos(System.nanoTime() - edited))
+                            .as("edit seen by node B")
+                            .isLessThan(PROMISE);
 
-                admin(a, "POST", "/tokens/" + id + "/revoke", null);
-                long revoked = System.nanoTime();
-                awaitStatus(b, "/rest/api/2/issue/ABC-1", auth, 401);
-                assertThat(Duration.ofNanos(System.nanoTime() - revoked))
-                        .as("revoke seen by node B")
-                        .isLessThan(PROMISE);
+                    admin(a, "POST", "/tokens/" + id + "/revoke", null);
+                    long revoked = System.nanoTime();
+                    awaitStatus(b, "/rest/api/2/issue/ABC-1", auth, 401);
+                    assertThat(Duration.ofNanos(System.nanoTime() - revoked))
+                            .as("revoke seen by node B")
+                            .isLessThan(PROMISE);
+                }
             }
-        } finally {
-            execute("DROP DATABASE IF EXISTS " + database + " WITH (FORCE)");
         }
     }
 
@@ -103,12 +97,5 @@ class ClusterIT {
             }
         }
         assertThat(last).as("status on " + path).isEqualTo(status);
-    }
-
-    private static void execute(String sql) throws Exception {
-        try (Connection c = DriverManager.getConnection(ADMIN_URL);
-                Statement s = c.createStatement()) {
-            s.execute(sql);
-        }
     }
 }

@@ -19,14 +19,12 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntPredicate;
@@ -42,59 +40,55 @@ import org.slf4j.LoggerFactory;
  * that need it.
  */
 class DatabaseOutageIT {
-    private static final String ADMIN_URL = System.getenv()
-            .getOrDefault("TOKENGATE_TEST_PG_URL", "jdbc:postgresql://127.0.0.1:5432/test?user=postgres");
 
     @Test
     void theDataPlaneFailsClosedAndRecoversWithTheDatabase(@TempDir Path home) throws Exception {
-        String database =
-                "tg_outage_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
-        execute("CREATE DATABASE " + database);
-        try (TcpProxy proxy = new TcpProxy("127.0.0.1", 5432);
-                GatewayFixture gw = GatewayFixture.start(
-                        home,
-                        Map.of(
-                                "db.url", "jdbc:postgresql://127.0.0.1:" + proxy.port() + "/" + database,
-                                "db.user", "postgres",
-                                "audit.reserve.wait.ms", "100"),
-                        GatewayFixture.headerUpstream())) {
-            String secret = gw.createToken(TokenSpec.bound("outage", "admin", "test"))
-                    .secret()
-                    .reveal();
-            String auth = GatewayFixture.basic("admin", secret);
-            assertThat(gw.get("/rest/api/2/issue/AAA-1", auth).statusCode()).isEqualTo(200);
+        try (ScratchDatabase database = ScratchDatabase.create("tg_outage_")) {
+            try (TcpProxy proxy = new TcpProxy("127.0.0.1", 5432);
+                    GatewayFixture gw = GatewayFixture.start(
+                            home,
+                            Map.of(
+                                    "db.url", "jdbc:postgresql://127.0.0.1:" + proxy.port() + "/" + database.name(),
+                                    "db.user", "postgres",
+                                    "audit.reserve.wait.ms", "100"),
+                            GatewayFixture.headerUpstream())) {
+                String secret = gw.createToken(TokenSpec.bound("outage", "admin", "test"))
+                        .secret()
+                        .reveal();
+                String auth = GatewayFixture.basic("admin", secret);
+                assertThat(gw.get("/rest/api/2/issue/AAA-1", auth).statusCode()).isEqualTo(200);
 
-            proxy.cut();
-            Instant cut = Instant.now();
-            HttpResponse<String> down = await(gw, auth, status -> status == 503, Duration.ofSeconds(60));
-            assertThat(down.body()).contains("\"status\":503");
-            assertThat(down.headers().firstValue("Retry-After"))
-                    .as("clients that retry wait a second")
-                    .contains("1");
-            // A request or two may be served from the cache in the instant before the node notices
-            // (its listener polls every 200 ms); after that, nothing reaches the upstream.
-            assertThat(Duration.between(cut, Instant.now())).isLessThan(Duration.ofSeconds(10));
-            List<String> forwarded = requestIds(gw);
-            for (int i = 0; i < 5; i++) {
-                assertThat(gw.get("/rest/api/2/issue/AAA-1", auth).statusCode()).isEqualTo(503);
+                proxy.cut();
+                Instant cut = Instant.now();
+                HttpResponse<String> down = await(gw, auth, status -> status == 503, Duration.ofSeconds(60));
+                assertThat(down.body()).contains("\"status\":503");
+                assertThat(down.headers().firstValue("Retry-After"))
+                        .as("clients that retry wait a second")
+                        .contains("1");
+                // A request or two may be served from the cache in the instant before the node notices
+                // (its listener polls every 200 ms); after that, nothing reaches the upstream.
+                assertThat(Duration.between(cut, Instant.now())).isLessThan(Duration.ofSeconds(10));
+                List<String> forwarded = requestIds(gw);
+                for (int i = 0; i < 5; i++) {
+                    assertThat(gw.get("/rest/api/2/issue/AAA-1", auth).statusCode())
+                            .isEqualTo(503);
+                }
+                assertThat(requestIds(gw)).isEqualTo(forwarded);
+
+                proxy.restore();
+                await(gw, auth, status -> status == 200, Duration.ofSeconds(90));
+
+                assertThat(gw.auditEvents())
+                        .as("records of the outage were queued and written once the database returned")
+                        .anySatisfy(e -> assertThat(e.status()).isEqualTo(503));
+                // A record is submitted as its request completes, which can be just after the client
+                // has the answer: audited(id) waits for it.
+                for (String forwardedId : requestIds(gw)) {
+                    assertThat(gw.audited(forwardedId))
+                            .as("every request that reached the upstream is audited, even those of the outage")
+                            .isPresent();
+                }
             }
-            assertThat(requestIds(gw)).isEqualTo(forwarded);
-
-            proxy.restore();
-            await(gw, auth, status -> status == 200, Duration.ofSeconds(90));
-
-            assertThat(gw.auditEvents())
-                    .as("records of the outage were queued and written once the database returned")
-                    .anySatisfy(e -> assertThat(e.status()).isEqualTo(503));
-            // A record is submitted as its request completes, which can be just after the client
-            // has the answer: audited(id) waits for it.
-            for (String forwardedId : requestIds(gw)) {
-                assertThat(gw.audited(forwardedId))
-                        .as("every request that reached the upstream is audited, even those of the outage")
-                        .isPresent();
-            }
-        } finally {
-            execute("DROP DATABASE IF EXISTS " + database + " WITH (FORCE)");
         }
     }
 
@@ -105,70 +99,71 @@ class DatabaseOutageIT {
      */
     @Test
     void aFullAuditQueueTurnsRequestsAwayUntilTheLogCatchesUp(@TempDir Path home) throws Exception {
-        String database =
-                "tg_backlog_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
-        execute("CREATE DATABASE " + database);
-        String url = "jdbc:postgresql://127.0.0.1:5432/" + database + "?user=postgres";
-        try (GatewayFixture gw = GatewayFixture.start(
-                home,
-                Map.of(
-                        "db.url", url,
-                        "db.user", "postgres",
-                        "audit.queue.capacity", "16",
-                        "audit.reserve.wait.ms", "100"),
-                GatewayFixture.headerUpstream())) {
-            String auth = gw.basic("admin", TokenSpec.bound("backlog", "admin", "test"));
-            List<String> served = new ArrayList<>();
-            served.add(requestId(await(gw, auth, status -> status == 200, Duration.ofSeconds(10))));
+        try (ScratchDatabase database = ScratchDatabase.create("tg_backlog_")) {
+            String url = database.url();
+            try (GatewayFixture gw = GatewayFixture.start(
+                    home,
+                    Map.of(
+                            "db.url", url,
+                            "db.user", "postgres",
+                            "audit.queue.capacity", "16",
+                            "audit.reserve.wait.ms", "100"),
+                    GatewayFixture.headerUpstream())) {
+                String auth = gw.basic("admin", TokenSpec.bound("backlog", "admin", "test"));
+                List<String> served = new ArrayList<>();
+                served.add(requestId(await(gw, auth, status -> status == 200, Duration.ofSeconds(10))));
 
-            HttpResponse<String> refused = null;
-            ListAppender<ILoggingEvent> log = new ListAppender<>();
-            log.start();
-            Logger gatewayLog = (Logger) LoggerFactory.getLogger(GatewayHandler.class);
-            gatewayLog.addAppender(log);
-            try (Connection locker = DriverManager.getConnection(url)) {
-                locker.setAutoCommit(false);
-                try (Statement s = locker.createStatement()) {
-                    s.execute("LOCK TABLE audit_events IN ACCESS EXCLUSIVE MODE");
-                }
-                for (int i = 0; i < 40 && refused == null; i++) {
-                    HttpResponse<String> response = gw.get("/rest/api/2/issue/AAA-1", auth);
-                    if (response.statusCode() == 503) {
-                        refused = response;
-                    } else {
-                        assertThat(response.statusCode()).isEqualTo(200);
-                        served.add(requestId(response));
+                HttpResponse<String> refused = null;
+                ListAppender<ILoggingEvent> log = new ListAppender<>();
+                log.start();
+                Logger gatewayLog = (Logger) LoggerFactory.getLogger(GatewayHandler.class);
+                gatewayLog.addAppender(log);
+                try (Connection locker = DriverManager.getConnection(url)) {
+                    locker.setAutoCommit(false);
+                    try (Statement s = locker.createStatement()) {
+                        s.execute("LOCK TABLE audit_events IN ACCESS EXCLUSIVE MODE");
                     }
+                    for (int i = 0; i < 40 && refused == null; i++) {
+                        HttpResponse<String> response = gw.get("/rest/api/2/issue/AAA-1", auth);
+                        if (response.statusCode() == 503) {
+                            refused = response;
+                        } else {
+                            assertThat(response.statusCode()).isEqualTo(200);
+                            served.add(requestId(response));
+                        }
+                    }
+                    assertThat(refused)
+                            .as("no 503 in 40 requests with room for 16")
+                            .isNotNull();
+                    assertThat(served)
+                            .as("at most the queue's room, and the first")
+                            .hasSizeLessThanOrEqualTo(17);
+                    assertThat(refused.headers().firstValue("Retry-After")).contains("1");
+                    assertThat(refused.body()).contains("The audit log is not keeping up");
+                    assertThat(gw.jira.received())
+                            .as("a refused request is not forwarded")
+                            .hasSize(served.size());
+                    for (int i = 0; i < 5; i++) {
+                        assertThat(gw.get("/rest/api/2/issue/AAA-1", auth).statusCode())
+                                .isEqualTo(503);
+                    }
+                    assertThat(log.list)
+                            .as("one warning for six refusals, naming the first")
+                            .extracting(ILoggingEvent::getFormattedMessage)
+                            .filteredOn(line -> line.contains("audit queue full"))
+                            .containsExactly(requestId(refused) + ": 503, audit queue full: no room within 100 ms");
+                    locker.rollback();
+                } finally {
+                    gatewayLog.detachAppender(log);
                 }
-                assertThat(refused).as("no 503 in 40 requests with room for 16").isNotNull();
-                assertThat(served).as("at most the queue's room, and the first").hasSizeLessThanOrEqualTo(17);
-                assertThat(refused.headers().firstValue("Retry-After")).contains("1");
-                assertThat(refused.body()).contains("The audit log is not keeping up");
-                assertThat(gw.jira.received())
-                        .as("a refused request is not forwarded")
-                        .hasSize(served.size());
-                for (int i = 0; i < 5; i++) {
-                    assertThat(gw.get("/rest/api/2/issue/AAA-1", auth).statusCode())
-                            .isEqualTo(503);
-                }
-                assertThat(log.list)
-                        .as("one warning for six refusals, naming the first")
-                        .extracting(ILoggingEvent::getFormattedMessage)
-                        .filteredOn(line -> line.contains("audit queue full"))
-                        .containsExactly(requestId(refused) + ": 503, audit queue full: no room within 100 ms");
-                locker.rollback();
-            } finally {
-                gatewayLog.detachAppender(log);
-            }
 
-            served.add(requestId(await(gw, auth, status -> status == 200, Duration.ofSeconds(30))));
-            for (String id : served) {
-                assertThat(gw.audited(id))
-                        .as("request %s was served, so it is audited", id)
-                        .isPresent();
+                served.add(requestId(await(gw, auth, status -> status == 200, Duration.ofSeconds(30))));
+                for (String id : served) {
+                    assertThat(gw.audited(id))
+                            .as("request %s was served, so it is audited", id)
+                            .isPresent();
+                }
             }
-        } finally {
-            execute("DROP DATABASE IF EXISTS " + database + " WITH (FORCE)");
         }
     }
 
@@ -184,58 +179,55 @@ class DatabaseOutageIT {
      */
     @Test
     void aRequestWaitingOnTheDatabaseHoldsUpNoOtherRequest(@TempDir Path home) throws Exception {
-        String database =
-                "tg_lookup_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
-        execute("CREATE DATABASE " + database);
-        String url = "jdbc:postgresql://127.0.0.1:5432/" + database + "?user=postgres";
-        try (GatewayFixture gw = GatewayFixture.start(
-                home, Map.of("db.url", url, "db.user", "postgres"), GatewayFixture.headerUpstream())) {
-            gw.server.localUsers().add("root", null, null, UserRole.ADMIN, "root-password-1".toCharArray());
-            TokenSecret cachedSecret =
-                    gw.createToken(TokenSpec.bound("cached", "admin", "test")).secret();
-            String cached = GatewayFixture.basic("admin", cachedSecret.reveal());
-            String uncached = gw.basic("admin", TokenSpec.bound("uncached", "admin", "test"));
-            awaitCached(gw, cachedSecret, cached);
+        try (ScratchDatabase database = ScratchDatabase.create("tg_lookup_")) {
+            String url = database.url();
+            try (GatewayFixture gw = GatewayFixture.start(
+                    home, Map.of("db.url", url, "db.user", "postgres"), GatewayFixture.headerUpstream())) {
+                gw.server.localUsers().add("root", null, null, UserRole.ADMIN, "root-password-1".toCharArray());
+                TokenSecret cachedSecret = gw.createToken(TokenSpec.bound("cached", "admin", "test"))
+                        .secret();
+                String cached = GatewayFixture.basic("admin", cachedSecret.reveal());
+                String uncached = gw.basic("admin", TokenSpec.bound("uncached", "admin", "test"));
+                awaitCached(gw, cachedSecret, cached);
 
-            CompletableFuture<HttpResponse<String>> lookup;
-            CompletableFuture<HttpResponse<String>> listing;
-            try (Connection locker = DriverManager.getConnection(url)) {
-                locker.setAutoCommit(false);
-                try (Statement s = locker.createStatement()) {
-                    s.execute("LOCK TABLE tokens IN ACCESS EXCLUSIVE MODE");
-                }
-                lookup = gw.http.sendAsync(
-                        HttpRequest.newBuilder(gw.url("/rest/api/2/issue/AAA-1"))
-                                .header("Authorization", uncached)
-                                .build(),
-                        HttpResponse.BodyHandlers.ofString());
-                listing = gw.http.sendAsync(
-                        HttpRequest.newBuilder(URI.create(gw.server.adminUri() + "/api/v1/tokens"))
-                                .header("Authorization", GatewayFixture.basic("root", "root-password-1"))
-                                .build(),
-                        HttpResponse.BodyHandlers.ofString());
-                awaitLockWaiter(url, "secret_digest = ");
-                awaitLockWaiter(url, "SELECT COUNT(*), "); // the token listing
+                CompletableFuture<HttpResponse<String>> lookup;
+                CompletableFuture<HttpResponse<String>> listing;
+                try (Connection locker = DriverManager.getConnection(url)) {
+                    locker.setAutoCommit(false);
+                    try (Statement s = locker.createStatement()) {
+                        s.execute("LOCK TABLE tokens IN ACCESS EXCLUSIVE MODE");
+                    }
+                    lookup = gw.http.sendAsync(
+                            HttpRequest.newBuilder(gw.url("/rest/api/2/issue/AAA-1"))
+                                    .header("Authorization", uncached)
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString());
+                    listing = gw.http.sendAsync(
+                            HttpRequest.newBuilder(URI.create(gw.server.adminUri() + "/api/v1/tokens"))
+                                    .header("Authorization", GatewayFixture.basic("root", "root-password-1"))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString());
+                    awaitLockWaiter(url, "secret_digest = ");
+                    awaitLockWaiter(url, "SELECT COUNT(*), "); // the token listing
 
-                // Each on a fresh connection, so that some land on the waiting requests' selector
-                // threads however many the server has.
-                for (int i = 0; i < 8; i++) {
-                    assertThat(gw.raw("GET /rest/api/2/issue/AAA-1 HTTP/1.1\r\nHost: gateway\r\nAuthorization: "
-                                    + cached + "\r\nConnection: close\r\n\r\n"))
-                            .as("a cached token's request is answered while others wait for the database")
-                            .startsWith("HTTP/1.1 200");
-                    assertThat(gw.rawAdmin("GET /health/live HTTP/1.1\r\nHost: admin\r\nConnection: close\r\n\r\n"))
-                            .as("the admin plane answers while one of its requests waits for the database")
-                            .startsWith("HTTP/1.1 200");
+                    // Each on a fresh connection, so that some land on the waiting requests' selector
+                    // threads however many the server has.
+                    for (int i = 0; i < 8; i++) {
+                        assertThat(gw.raw("GET /rest/api/2/issue/AAA-1 HTTP/1.1\r\nHost: gateway\r\nAuthorization: "
+                                        + cached + "\r\nConnection: close\r\n\r\n"))
+                                .as("a cached token's request is answered while others wait for the database")
+                                .startsWith("HTTP/1.1 200");
+                        assertThat(gw.rawAdmin("GET /health/live HTTP/1.1\r\nHost: admin\r\nConnection: close\r\n\r\n"))
+                                .as("the admin plane answers while one of its requests waits for the database")
+                                .startsWith("HTTP/1.1 200");
+                    }
+                    assertThat(lookup).isNotDone();
+                    assertThat(listing).isNotDone();
+                    locker.commit();
                 }
-                assertThat(lookup).isNotDone();
-                assertThat(listing).isNotDone();
-                locker.commit();
+                assertThat(lookup.get(30, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
+                assertThat(listing.get(30, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
             }
-            assertThat(lookup.get(30, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
-            assertThat(listing.get(30, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
-        } finally {
-            execute("DROP DATABASE IF EXISTS " + database + " WITH (FORCE)");
         }
     }
 
@@ -300,14 +292,5 @@ class DatabaseOutageIT {
         }
         fail("no matching status within " + timeout + "; last: " + (last == null ? "none" : last.statusCode()));
         return last;
-    }
-
-    private static void execute(String sql) throws SQLException {
-        try (Connection c = DriverManager.getConnection(ADMIN_URL);
-                Statement s = c.createStatement()) {
-            s.execute(sql);
-        } catch (SQLException e) {
-            throw new SQLException("PostgreSQL is needed at " + ADMIN_URL + " (run .ci/setup): " + e.getMessage(), e);
-        }
     }
 }
