@@ -79,10 +79,11 @@ public final class TokengateServer implements AutoCloseable {
                     new StoreUserDirectory(store.users(), store.upstreamCredentials(), Duration.ofSeconds(30));
             LocalUsers localUsers = new LocalUsers(store.users(), new PasswordHasher());
             Metrics metrics = new Metrics(store);
+            GatewayHandler gatewayHandler =
+                    new GatewayHandler(gateway, store.tokens(), store.auditSink(), users, metrics, clock);
+            store.shareRateLimits(gatewayHandler.rateExchange());
             Handler.Sequence planes = new Handler.Sequence(
-                    new OnConnector(
-                            DATA,
-                            new GatewayHandler(gateway, store.tokens(), store.auditSink(), users, metrics, clock)),
+                    new OnConnector(DATA, gatewayHandler),
                     new OnConnector(
                             ADMIN,
                             new OnWorkerThread(new Handler.Sequence(

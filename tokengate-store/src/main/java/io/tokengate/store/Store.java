@@ -2,6 +2,7 @@ package io.tokengate.store;
 
 import io.tokengate.core.audit.AuditLog;
 import io.tokengate.core.audit.AuditSink;
+import io.tokengate.core.token.RateExchange;
 import io.tokengate.core.token.TokenPolicy;
 import io.tokengate.core.token.TokenService;
 import java.nio.file.Files;
@@ -149,6 +150,17 @@ public final class Store implements AutoCloseable {
         scheduler.scheduleWithFixedDelay(
                 this::adoptStraysQuietly, STRAYS_PERIOD.toMillis(), STRAYS_PERIOD.toMillis(), TimeUnit.MILLISECONDS);
         LOG.info("token store open: {}, key id {}, node {}", db.describe(), key.keyId(), config.nodeId());
+    }
+
+    /**
+     * Holds rate-limited tokens to their rate across the cluster: the nodes on this PostgreSQL
+     * database tell each other what {@code exchange} let through (see {@link RateExchange}). With
+     * H2 there is one node and nothing to exchange.
+     */
+    public void shareRateLimits(RateExchange exchange) {
+        if (listener != null) {
+            listener.shareRates(exchange);
+        }
     }
 
     public TokenService tokens() {

@@ -1,11 +1,17 @@
 package io.tokengate.store;
 
+import io.tokengate.core.token.RateExchange;
+import io.tokengate.core.token.RateExchange.Use;
 import io.tokengate.core.token.TokenCache;
 import io.tokengate.core.token.TokenId;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -23,9 +29,19 @@ import org.slf4j.LoggerFactory;
  * {@value #STALE_MILLIS} ms, so a silently broken connection counts as lost. While not live the
  * cache is bypassed (fail closed); on reconnecting it listens first, then flushes the whole cache,
  * because notifications sent meanwhile are lost, and only then becomes live again.
+ *
+ * <p>On the same connection it exchanges rate-limit use with the other nodes ({@link
+ * RateExchange}): every {@value #SHARE_MILLIS} ms it sends what this node let through, and it
+ * counts what the others send. What could not be sent while the connection was down is sent once
+ * it is back; what the others sent meanwhile is lost, so each node holds its tokens to their rate
+ * on its own until then.
  */
 final class TokenChangeListener implements AutoCloseable {
     static final String CHANNEL = "tokengate_token_changed";
+    static final String RATE_CHANNEL = "tokengate_rate_used";
+    /** How often this node tells the others what its rate-limited tokens used. */
+    static final int SHARE_MILLIS = 200;
+
     static final int POLL_MILLIS = 200;
     /**
      * A node cut off from the database by a silent network must stop trusting its cache within
@@ -51,6 +67,9 @@ final class TokenChangeListener implements AutoCloseable {
     private volatile long lastAliveNanos = System.nanoTime() - TimeUnit.MILLISECONDS.toNanos(STALE_MILLIS);
     private volatile Connection connection;
     private volatile String lastProblem = "not connected yet";
+    private volatile RateExchange rates;
+    /** Uses drained from {@link #rates} but not sent yet, merged per token; listener thread only. */
+    private final Map<TokenId, Use> unsent = new LinkedHashMap<>();
 
     TokenChangeListener(Database db, TokenCache cache, String nodeId) {
         this.db = db;
@@ -58,6 +77,11 @@ final class TokenChangeListener implements AutoCloseable {
         this.applicationName = "tokengate-listener-" + nodeId;
         this.thread = new Thread(this::run, "tokengate-cache-listener-" + nodeId);
         this.thread.setDaemon(true);
+    }
+
+    /** From now on, exchanges {@code exchange}'s rate-limit use with the other nodes. */
+    void shareRates(RateExchange exchange) {
+        this.rates = exchange;
     }
 
     void start() {
@@ -88,6 +112,7 @@ final class TokenChangeListener implements AutoCloseable {
                 c.setNetworkTimeout(Runnable::run, STALE_MILLIS); // a silent network fails the ping
                 try (Statement s = c.createStatement()) {
                     s.execute("LISTEN " + CHANNEL);
+                    s.execute("LISTEN " + RATE_CHANNEL);
                 }
                 cache.invalidateAll(); // changes made while we were not listening are unknown
                 lastAliveNanos = System.nanoTime();
@@ -150,23 +175,65 @@ final class TokenChangeListener implements AutoCloseable {
 
     private void listen(Connection c) throws SQLException {
         PGConnection pg = c.unwrap(PGConnection.class);
+        int self = pg.getBackendPID();
         long lastPing = System.nanoTime();
-        while (running) {
-            PGNotification[] notifications = pg.getNotifications(POLL_MILLIS);
-            if (notifications != null) {
-                for (PGNotification n : notifications) {
-                    invalidate(n.getParameter());
+        long lastShare = lastPing;
+        try (PreparedStatement notify = c.prepareStatement("SELECT pg_notify(?, ?)")) {
+            while (running) {
+                PGNotification[] notifications = pg.getNotifications(POLL_MILLIS);
+                if (notifications != null) {
+                    for (PGNotification n : notifications) {
+                        if (CHANNEL.equals(n.getName())) {
+                            invalidate(n.getParameter());
+                        } else if (RATE_CHANNEL.equals(n.getName()) && n.getPID() != self) {
+                            charge(n.getParameter());
+                        }
+                    }
                 }
-            }
-            long now = System.nanoTime();
-            if (now - lastPing >= TimeUnit.MILLISECONDS.toNanos(PING_MILLIS)) {
-                try (Statement s = c.createStatement()) {
-                    s.execute("SELECT 1");
+                long now = System.nanoTime();
+                if (now - lastShare >= TimeUnit.MILLISECONDS.toNanos(SHARE_MILLIS)) {
+                    share(notify);
+                    lastShare = now;
                 }
-                lastPing = now;
-                lastAliveNanos = System.nanoTime();
+                if (now - lastPing >= TimeUnit.MILLISECONDS.toNanos(PING_MILLIS)) {
+                    try (Statement s = c.createStatement()) {
+                        s.execute("SELECT 1");
+                    }
+                    lastPing = now;
+                    lastAliveNanos = System.nanoTime();
+                }
             }
         }
+    }
+
+    private void charge(String payload) {
+        RateExchange exchange = rates;
+        if (exchange != null) {
+            RateUseNotice.decode(payload).forEach(exchange::chargeRemote);
+        }
+    }
+
+    /** Sends what this node let through since the last time, keeping it if sending fails. */
+    private void share(PreparedStatement notify) throws SQLException {
+        RateExchange exchange = rates;
+        if (exchange == null) {
+            return;
+        }
+        for (Use use : exchange.drainLocal()) {
+            unsent.merge(
+                    use.id(),
+                    use,
+                    (earlier, later) -> new Use(later.id(), later.limit(), earlier.requests() + later.requests()));
+        }
+        if (unsent.isEmpty()) {
+            return;
+        }
+        for (String payload : RateUseNotice.encode(List.copyOf(unsent.values()), RateUseNotice.MAX_PAYLOAD)) {
+            notify.setString(1, RATE_CHANNEL);
+            notify.setString(2, payload);
+            notify.execute();
+        }
+        unsent.clear();
     }
 
     private void invalidate(String payload) {

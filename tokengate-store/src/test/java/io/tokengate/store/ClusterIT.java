@@ -3,12 +3,21 @@ package io.tokengate.store;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tokengate.core.token.CreatedToken;
+import io.tokengate.core.token.RateExchange;
+import io.tokengate.core.token.RateExchange.Use;
+import io.tokengate.core.token.RateLimit;
 import io.tokengate.core.token.TokenEdit;
+import io.tokengate.core.token.TokenId;
 import io.tokengate.core.token.TokenSecret;
 import io.tokengate.core.token.TokenSpec;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -16,7 +25,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.LoggerFactory;
 
-/** Two nodes on one PostgreSQL database: a change on one reaches the other's cache within a second. */
+/**
+ * Two nodes on one PostgreSQL database: a change on one reaches the other's cache within a second,
+ * and what one lets through of a rate-limited token is counted on the other.
+ */
 class ClusterIT {
     @TempDir
     Path home;
@@ -149,5 +161,81 @@ class ClusterIT {
         a.tokens().revoke(next.token().id());
         assertThat(millisUntil(() -> b.tokens().verify(next.secret()).isEmpty()))
                 .isLessThan(1000);
+    }
+
+    /** A node's rate limiter as the store sees it: uses to hand over, and the others' received. */
+    private static final class Ledger implements RateExchange {
+        final ConcurrentLinkedQueue<Use> local = new ConcurrentLinkedQueue<>();
+        final List<Use> charged = new CopyOnWriteArrayList<>();
+
+        @Override
+        public List<Use> drainLocal() {
+            List<Use> drained = new ArrayList<>();
+            for (Use use = local.poll(); use != null; use = local.poll()) {
+                drained.add(use);
+            }
+            return drained;
+        }
+
+        @Override
+        public void chargeRemote(Use use) {
+            charged.add(use);
+        }
+    }
+
+    private static final RateLimit FIVE_PER_MINUTE = RateLimit.parse("5/min").orElseThrow();
+
+    @Test
+    void whatOneNodeLetThroughIsChargedOnTheOthersOnly() {
+        Ledger onA = new Ledger();
+        Ledger onB = new Ledger();
+        a.shareRateLimits(onA);
+        b.shareRateLimits(onB);
+        TokenId token = TokenId.generate(new SecureRandom());
+
+        onA.local.add(new Use(token, FIVE_PER_MINUTE, 3));
+        assertThat(millisUntil(() -> !onB.charged.isEmpty())).isLessThan(1000);
+        assertThat(onB.charged).containsExactly(new Use(token, FIVE_PER_MINUTE, 3));
+
+        onB.local.add(new Use(token, FIVE_PER_MINUTE, 2));
+        millisUntil(() -> !onA.charged.isEmpty());
+        assertThat(onA.charged).as("A hears B, not itself").containsExactly(new Use(token, FIVE_PER_MINUTE, 2));
+        assertThat(onB.charged).as("B does not hear itself").hasSize(1);
+    }
+
+    @Test
+    void manyTokensAreSplitOverNotificationsAndAllArrive() {
+        Ledger onA = new Ledger();
+        Ledger onB = new Ledger();
+        a.shareRateLimits(onA);
+        b.shareRateLimits(onB);
+        SecureRandom random = new SecureRandom();
+        List<Use> uses = new ArrayList<>();
+        for (int i = 1; i <= 1000; i++) { // about 30 KB: four notifications at least
+            uses.add(new Use(TokenId.generate(random), FIVE_PER_MINUTE, i));
+        }
+        onA.local.addAll(uses);
+        millisUntil(() -> onB.charged.size() >= uses.size());
+        assertThat(onB.charged).containsExactlyInAnyOrderElementsOf(uses);
+    }
+
+    @Test
+    void usesMadeWhileCutOffAreSentOnceTheListenerIsBack() throws Exception {
+        Ledger onA = new Ledger();
+        Ledger onB = new Ledger();
+        a.shareRateLimits(onA);
+        b.shareRateLimits(onB);
+        TokenId token = TokenId.generate(new SecureRandom());
+
+        db.admin("ALTER DATABASE " + db.name() + " ALLOW_CONNECTIONS false");
+        db.admin("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = '"
+                + a.listener().applicationName() + "'");
+        millisUntil(() -> !a.listener().isLive());
+        onA.local.add(new Use(token, FIVE_PER_MINUTE, 4));
+
+        db.makeAvailable();
+        millisUntil(() -> a.listener().isLive());
+        millisUntil(() -> !onB.charged.isEmpty());
+        assertThat(onB.charged).containsExactly(new Use(token, FIVE_PER_MINUTE, 4));
     }
 }

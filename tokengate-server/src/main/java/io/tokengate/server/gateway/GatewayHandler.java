@@ -6,6 +6,7 @@ import io.tokengate.core.limits.Decision;
 import io.tokengate.core.request.CanonicalPath;
 import io.tokengate.core.request.MalformedRequestException;
 import io.tokengate.core.request.QueryString;
+import io.tokengate.core.token.RateExchange;
 import io.tokengate.core.token.RateLimit;
 import io.tokengate.core.token.TokenService;
 import io.tokengate.core.token.VerifiedToken;
@@ -99,6 +100,11 @@ public final class GatewayHandler extends Handler.Wrapper {
         this.noWorker = new RefusalWarning(LOG, HttpStatus.SERVICE_UNAVAILABLE_503, "no worker thread free");
         this.storeUnavailable = new RefusalWarning(LOG, HttpStatus.SERVICE_UNAVAILABLE_503, "store unavailable");
         this.auditQueueFull = new RefusalWarning(LOG, HttpStatus.SERVICE_UNAVAILABLE_503, "audit queue full");
+    }
+
+    /** The rate limits' counts, for the nodes of a cluster to exchange. */
+    public RateExchange rateExchange() {
+        return rates;
     }
 
     /**

@@ -17,14 +17,18 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Two complete tokengate servers on one PostgreSQL database, sharing one key file: a revoke or an
  * edit made through node A's admin API takes effect on node B's data plane within one second,
- * although node B had the token cached.
+ * although node B had the token cached; and a token's rate limit counts its requests on both.
  */
 class ClusterIT {
     private static final Duration PROMISE = Duration.ofSeconds(1);
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    @Test
-    void aChangeOnOneNodeTakesEffectOnTheOtherWithinASecond(@TempDir Path homeA, @TempDir Path homeB) throws Exception {
+    /** What a test does with two nodes, A and B, and an admin {@code root} on A. */
+    private interface TwoNodes {
+        void run(GatewayFixture a, GatewayFixture b) throws Exception;
+    }
+
+    private static void onTwoNodes(Path homeA, Path homeB, TwoNodes test) throws Exception {
         try (ScratchDatabase database = ScratchDatabase.create("tg_cluster_")) {
             Map<String, String> shared =
                     Map.of("db.url", "jdbc:postgresql://127.0.0.1:5432/" + database.name(), "db.user", "postgres");
@@ -36,36 +40,68 @@ class ClusterIT {
                 try (GatewayFixture b =
                         GatewayFixture.start(homeB, with(shared, "node-b"), GatewayFixture.headerUpstream())) {
                     a.server.localUsers().add("root", null, null, UserRole.ADMIN, "root-password-1".toCharArray());
-                    var created = JSON.readTree(admin(
-                            a,
-                            "POST",
-                            "/tokens",
-                            "{\"name\":\"cluster\",\"user\":\"alice\",\"limits\":\".*/rest/api/2/issue/AAA.*\"}"));
-                    String id = created.get("id").asText();
-                    String auth =
-                            GatewayFixture.basic("alice", created.get("token").asText());
-                    assertThat(b.get("/rest/api/2/issue/AAA-1", auth).statusCode())
-                            .as("node B, now cached")
-                            .isEqualTo(200);
-                    assertThat(b.get("/rest/api/2/issue/ABC-1", auth).statusCode())
-                            .isEqualTo(403);
-
-                    admin(a, "PATCH", "/tokens/" + id, "{\"limits\":\".*/rest/api/2/issue/ABC.*\"}");
-                    long edited = System.nanoTime();
-                    awaitStatus(b, "/rest/api/2/issue/ABC-1", auth, 200);
-                    assertThat(Duration.ofNanos(System.nanoTime() - edited))
-                            .as("edit seen by node B")
-                            .isLessThan(PROMISE);
-
-                    admin(a, "POST", "/tokens/" + id + "/revoke", null);
-                    long revoked = System.nanoTime();
-                    awaitStatus(b, "/rest/api/2/issue/ABC-1", auth, 401);
-                    assertThat(Duration.ofNanos(System.nanoTime() - revoked))
-                            .as("revoke seen by node B")
-                            .isLessThan(PROMISE);
+                    test.run(a, b);
                 }
             }
         }
+    }
+
+    @Test
+    void aChangeOnOneNodeTakesEffectOnTheOtherWithinASecond(@TempDir Path homeA, @TempDir Path homeB) throws Exception {
+        onTwoNodes(homeA, homeB, (a, b) -> {
+            var created = JSON.readTree(admin(
+                    a,
+                    "POST",
+                    "/tokens",
+                    "{\"name\":\"cluster\",\"user\":\"alice\",\"limits\":\".*/rest/api/2/issue/AAA.*\"}"));
+            String id = created.get("id").asText();
+            String auth = GatewayFixture.basic("alice", created.get("token").asText());
+            assertThat(b.get("/rest/api/2/issue/AAA-1", auth).statusCode())
+                    .as("node B, now cached")
+                    .isEqualTo(200);
+            assertThat(b.get("/rest/api/2/issue/ABC-1", auth).statusCode()).isEqualTo(403);
+
+            admin(a, "PATCH", "/tokens/" + id, "{\"limits\":\".*/rest/api/2/issue/ABC.*\"}");
+            long edited = System.nanoTime();
+            awaitStatus(b, "/rest/api/2/issue/ABC-1", auth, 200);
+            assertThat(Duration.ofNanos(System.nanoTime() - edited))
+                    .as("edit seen by node B")
+                    .isLessThan(PROMISE);
+
+            admin(a, "POST", "/tokens/" + id + "/revoke", null);
+            long revoked = System.nanoTime();
+            awaitStatus(b, "/rest/api/2/issue/ABC-1", auth, 401);
+            assertThat(Duration.ofNanos(System.nanoTime() - revoked))
+                    .as("revoke seen by node B")
+                    .isLessThan(PROMISE);
+        });
+    }
+
+    @Test
+    void aRateLimitHoldsForBothNodesTogether(@TempDir Path homeA, @TempDir Path homeB) throws Exception {
+        onTwoNodes(homeA, homeB, (a, b) -> {
+            var created = JSON.readTree(admin(
+                    a,
+                    "POST",
+                    "/tokens",
+                    "{\"name\":\"paced\",\"user\":\"alice\",\"limits\":\".*\",\"rateLimit\":\"5/min\"}"));
+            String auth = GatewayFixture.basic("alice", created.get("token").asText());
+            for (int i = 0; i < 5; i++) {
+                assertThat(a.get("/rest/api/2/issue/AAA-1", auth).statusCode())
+                        .as("request %d on node A", i)
+                        .isEqualTo(200);
+            }
+            Thread.sleep(PROMISE.toMillis()); // node B hears of them; nothing here can tell when
+
+            var refused = b.get("/rest/api/2/issue/AAA-1", auth);
+            assertThat(refused.statusCode())
+                    .as("node B, whose own bucket is full")
+                    .isEqualTo(429);
+            assertThat(Long.parseLong(
+                            refused.headers().firstValue("Retry-After").orElseThrow()))
+                    .as("one request every 12 s")
+                    .isBetween(1L, 12L);
+        });
     }
 
     private static Map<String, String> with(Map<String, String> shared, String node) {

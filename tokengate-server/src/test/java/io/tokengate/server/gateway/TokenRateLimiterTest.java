@@ -2,6 +2,7 @@ package io.tokengate.server.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.tokengate.core.token.RateExchange.Use;
 import io.tokengate.core.token.RateLimit;
 import io.tokengate.core.token.TokenId;
 import java.time.Clock;
@@ -99,12 +100,88 @@ class TokenRateLimiterTest {
     }
 
     @Test
-    void aChangedLimitStartsAfresh() {
-        assertThat(limiter.take(TOKEN, rate("1/day"))).isZero();
-        assertThat(limiter.take(TOKEN, rate("1/day"))).isPositive();
-        assertThat(limiter.take(TOKEN, rate("2/day"))).isZero();
-        assertThat(limiter.take(TOKEN, rate("2/day"))).isZero();
-        assertThat(limiter.take(TOKEN, rate("2/day"))).isPositive();
+    void aChangedLimitKeepsTheRequestsAlreadyMade() {
+        RateLimit tenPerMinute = rate("10/min");
+        for (int i = 0; i < 8; i++) {
+            assertThat(limiter.take(TOKEN, tenPerMinute)).isZero();
+        }
+        // Raised: 8 of 20 used, 12 left.
+        RateLimit twentyPerMinute = rate("20/min");
+        for (int i = 0; i < 12; i++) {
+            assertThat(limiter.take(TOKEN, twentyPerMinute)).as("request %d", i).isZero();
+        }
+        assertThat(limiter.take(TOKEN, twentyPerMinute))
+                .isEqualTo(Duration.ofSeconds(3).toNanos());
+
+        // Lowered below what was made: the token waits until it is within the new rate, then gets it.
+        RateLimit twoPerMinute = rate("2/min");
+        assertThat(limiter.take(TOKEN, twoPerMinute))
+                .as("20 outstanding at 30 s each is 10 min behind; held back one period past empty at most")
+                .isEqualTo(Duration.ofMinutes(1).toNanos());
+        advance(Duration.ofMinutes(1));
+        assertThat(limiter.take(TOKEN, twoPerMinute)).isZero();
+        assertThat(limiter.take(TOKEN, twoPerMinute))
+                .isEqualTo(Duration.ofSeconds(30).toNanos());
+    }
+
+    @Test
+    void whatWasLetThroughIsReportedOnceAndRefusalsNotAtAll() {
+        RateLimit threePerMinute = rate("3/min");
+        for (int i = 0; i < 5; i++) {
+            limiter.take(TOKEN, threePerMinute);
+        }
+        limiter.take(OTHER, rate("1/h"));
+
+        assertThat(limiter.drainLocal())
+                .containsExactlyInAnyOrder(new Use(TOKEN, threePerMinute, 3), new Use(OTHER, rate("1/h"), 1));
+        assertThat(limiter.drainLocal()).as("already reported").isEmpty();
+
+        advance(Duration.ofMinutes(1));
+        limiter.take(TOKEN, threePerMinute);
+        assertThat(limiter.drainLocal()).containsExactly(new Use(TOKEN, threePerMinute, 1));
+    }
+
+    @Test
+    void requestsUnreportedAtAnEditAreReportedAfterIt() {
+        limiter.take(TOKEN, rate("10/min"));
+        limiter.take(TOKEN, rate("10/min"));
+        limiter.take(TOKEN, rate("20/min"));
+        assertThat(limiter.drainLocal()).containsExactly(new Use(TOKEN, rate("20/min"), 3));
+    }
+
+    @Test
+    void requestsAnotherNodeLetThroughCountHereAndAreNotReportedBack() {
+        RateLimit tenPerMinute = rate("10/min");
+        assertThat(limiter.take(TOKEN, tenPerMinute)).isZero();
+        limiter.chargeRemote(new Use(TOKEN, tenPerMinute, 7));
+        limiter.chargeRemote(new Use(OTHER, tenPerMinute, 10)); // a token not seen here yet
+
+        assertThat(limiter.take(TOKEN, tenPerMinute)).isZero();
+        assertThat(limiter.take(TOKEN, tenPerMinute)).isZero();
+        assertThat(limiter.take(TOKEN, tenPerMinute))
+                .as("1 + 7 + 2 of 10")
+                .isEqualTo(Duration.ofSeconds(6).toNanos());
+        assertThat(limiter.take(OTHER, tenPerMinute))
+                .isEqualTo(Duration.ofSeconds(6).toNanos());
+        assertThat(limiter.drainLocal()).containsExactly(new Use(TOKEN, tenPerMinute, 3));
+    }
+
+    @Test
+    void nodesThatWentOverTogetherHoldTheTokenBackOnePeriodPastEmptyAtMost() {
+        RateLimit tenPerMinute = rate("10/min");
+        for (int i = 0; i < 10; i++) {
+            limiter.take(TOKEN, tenPerMinute);
+        }
+        // Two other nodes let a full bucket through each before they heard of this one.
+        limiter.chargeRemote(new Use(TOKEN, tenPerMinute, 10));
+        limiter.chargeRemote(new Use(TOKEN, tenPerMinute, 10));
+        assertThat(limiter.take(TOKEN, tenPerMinute))
+                .as("30 at 6 s each is 3 min behind; capped at 1 min past empty")
+                .isEqualTo(Duration.ofMinutes(1).toNanos());
+
+        limiter.chargeRemote(new Use(TOKEN, tenPerMinute, Long.MAX_VALUE)); // no overflow either
+        assertThat(limiter.take(TOKEN, tenPerMinute))
+                .isEqualTo(Duration.ofMinutes(1).toNanos());
     }
 
     @Test
