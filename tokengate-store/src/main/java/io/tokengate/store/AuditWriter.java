@@ -26,7 +26,9 @@ import org.slf4j.LoggerFactory;
  * (one transaction per batch of up to {@code batchSize} records, or whatever arrived within one
  * {@code flushInterval}). Capacity is counted from reservation until the record is committed, so
  * memory stays bounded and nothing is ever dropped for lack of room: {@link #reserve(Duration)}
- * fails instead, and the gateway answers 503.
+ * fails instead, and the gateway answers 503. The requests so refused are {@linkplain #refused
+ * counted} instead, and the writer queues their summary ({@link RefusalSummary}) as soon as it has
+ * room for one more record.
  *
  * <p>Room is also bounded in memory: while the records waiting hold more than {@code
  * maxQueuedBytes} (estimated from their text; {@link Store} gives a quarter of the heap),
@@ -77,6 +79,8 @@ public final class AuditWriter implements AuditSink, AutoCloseable {
     private final AtomicLong writeFailures = new AtomicLong();
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition progress = lock.newCondition();
+    private final RefusalSummary refusals = new RefusalSummary();
+    private final String nodeId;
     private final Thread thread;
     private volatile boolean closing;
     private volatile long giveUpAt;
@@ -97,6 +101,7 @@ public final class AuditWriter implements AuditSink, AutoCloseable {
         this.flushNanos = flushInterval.toNanos();
         this.closeTimeout = closeTimeout;
         this.room = new Semaphore(capacity);
+        this.nodeId = nodeId;
         this.thread = new Thread(this::run, "tokengate-audit-writer-" + nodeId);
         this.thread.setDaemon(true);
     }
@@ -190,6 +195,28 @@ public final class AuditWriter implements AuditSink, AutoCloseable {
         slot.submit(event);
     }
 
+    @Override
+    public void refused(AuditEvent event) {
+        refusals.add(Objects.requireNonNull(event, "event"));
+    }
+
+    /**
+     * Queues summaries of refused requests on room the writer holds ({@code permits} units);
+     * returns how many units it used.
+     */
+    private int queueRefusals(int permits) {
+        int used = 0;
+        Optional<AuditEvent> summary;
+        while (used < permits && (summary = refusals.next(nodeId)).isPresent()) {
+            queuedBytes.addAndGet(estimatedBytes(summary.get()));
+            queue.add(summary.get());
+            inQueue.incrementAndGet();
+            submitted.incrementAndGet();
+            used++;
+        }
+        return used;
+    }
+
     /** One reserved unit of room; see {@link AuditSlot}. */
     private final class Slot implements AuditSlot {
         private final AtomicBoolean used = new AtomicBoolean();
@@ -240,13 +267,19 @@ public final class AuditWriter implements AuditSink, AutoCloseable {
                 }
                 take(batch);
                 if (batch.isEmpty()) {
-                    if (closing && (outstanding.get() == 0 || System.nanoTime() - giveUpAt > 0)) {
+                    if (!refusals.isEmpty() && room.tryAcquire()) {
+                        room.release(1 - queueRefusals(1));
+                        continue;
+                    }
+                    if (closing
+                            && ((outstanding.get() == 0 && refusals.isEmpty()) || System.nanoTime() - giveUpAt > 0)) {
                         break;
                     }
                     continue;
                 }
                 write(batch);
-                room.release(batch.size());
+                // The room of a written batch goes to the summaries of refused requests first.
+                room.release(batch.size() - queueRefusals(batch.size()));
                 queuedBytes.addAndGet(-batchBytes(batch));
                 batch.clear();
                 signalProgress();

@@ -172,4 +172,49 @@ class AuditWriterTest {
         }
         assertThat(writer.written()).isEqualTo(2);
     }
+
+    @Test
+    void requestsRefusedForWantOfRoomAreSummedUpInARecordOnceThereIsRoom() throws Exception {
+        AtomicBoolean down = new AtomicBoolean(true);
+        AuditWriter writer = new AuditWriter(
+                unavailableWhile(down), 4, 100, Duration.ofMillis(10), Duration.ofSeconds(5), "node-7", Long.MAX_VALUE);
+        writer.start();
+        try (writer) {
+            submit(writer, 0, 4);
+            assertThat(writer.reserve(Duration.ZERO)).as("full").isEmpty();
+            for (int n = 4; n < 10; n++) {
+                writer.refused(AuditWriterIT.event(n));
+            }
+
+            down.set(false);
+            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (writer.written() < 5 && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+            assertThat(writer.written()).as("the four queued and the summary").isEqualTo(5);
+            AuditEvent summary = batches.stream()
+                    .flatMap(List::stream)
+                    .filter(e -> "req-4".equals(e.requestId()))
+                    .findFirst()
+                    .orElseThrow();
+            assertThat(summary.node()).isEqualTo("node-7");
+            assertThat(summary.status()).isEqualTo(503);
+            assertThat(summary.reason()).startsWith("audit queue full: 6 requests refused with 503 from ");
+            assertThat(writer.queued())
+                    .as("the summary's room is given back once written")
+                    .isZero();
+        }
+        assertThat(writer.dropped()).isZero();
+    }
+
+    @Test
+    void requestsRefusedAtCloseAreSummedUpBeforeTheWriterStops() {
+        AuditWriter writer = writer(100, Duration.ofSeconds(60));
+        submit(writer, 0, 2);
+        writer.refused(AuditWriterIT.event(2));
+        writer.close();
+        assertThat(batches.stream().flatMap(List::stream))
+                .extracting(AuditEvent::requestId)
+                .containsExactlyInAnyOrder("req-0", "req-1", "req-2");
+    }
 }

@@ -6,7 +6,9 @@ import java.util.Optional;
 /**
  * Port: where audit records go. Designed for a request path that must never lose a record: the
  * data plane reserves room <em>before</em> it forwards a request and answers 503 instead of
- * forwarding when no room can be had. The queue behind it is bounded; nothing is silently dropped.
+ * forwarding when no room can be had. The queue behind it is bounded; nothing is silently dropped:
+ * the requests turned away for want of room are {@linkplain #refused counted}, and summed up in a
+ * record of their own once there is room again.
  */
 public interface AuditSink {
     /**
@@ -23,4 +25,10 @@ public interface AuditSink {
      * @throws io.tokengate.core.TokengateException when no room could be had within that limit
      */
     void record(AuditEvent event);
+
+    /**
+     * Counts a request turned away because {@link #reserve} found no room, with the record it
+     * would have had. Never waits, and holds a bounded summary whatever the number of requests.
+     */
+    void refused(AuditEvent event);
 }

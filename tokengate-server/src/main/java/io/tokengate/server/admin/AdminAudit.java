@@ -9,10 +9,12 @@ import io.tokengate.core.token.Token;
 import io.tokengate.core.token.TokenId;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Optional;
 
 /**
  * Audits admin actions without ever losing one: {@link #begin} reserves room in the audit queue
- * <em>before</em> the action runs (503 when there is none, and nothing happens), and the record is
+ * <em>before</em> the action runs (503 when there is none, and nothing happens but a count toward
+ * the summary of such refusals, {@link AuditSink#refused}), and the record is
  * written when the action succeeds ({@link Action#allow}) or fails ({@link Action#deny}, done by
  * {@link ApiHandler} for any error). For admin actions, {@code effectiveUser} names the user the
  * action concerns (the token's owner, the user added or signing in), so that users find the
@@ -33,9 +35,6 @@ final class AdminAudit {
 
     /** Reserves the record of an action {@code exchange} is about to perform. */
     Action begin(ApiExchange exchange, AuditKind kind) {
-        AuditSlot slot = sink.reserve(reserveWait)
-                .orElseThrow(
-                        () -> new ApiError(503, "The audit log is not keeping up; try again shortly.", null, null));
         AuditEvent.Builder event = AuditEvent.builder(kind, clock.instant())
                 .requestId(exchange.requestId)
                 .node(node)
@@ -44,6 +43,14 @@ final class AdminAudit {
         if (exchange.principal() != null) {
             event.actor(exchange.principal().name());
         }
+        Optional<AuditSlot> reserved = sink.reserve(reserveWait);
+        if (reserved.isEmpty()) {
+            sink.refused(event.decision(AuditDecision.DENY, "audit queue full")
+                    .status(503)
+                    .build());
+            throw new ApiError(503, "The audit log is not keeping up; try again shortly.", null, null);
+        }
+        AuditSlot slot = reserved.get();
         Action action = new Action(slot, event);
         exchange.action(action);
         return action;

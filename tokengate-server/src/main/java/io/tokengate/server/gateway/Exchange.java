@@ -3,6 +3,7 @@ package io.tokengate.server.gateway;
 import io.tokengate.core.audit.AuditDecision;
 import io.tokengate.core.audit.AuditEvent;
 import io.tokengate.core.audit.AuditKind;
+import io.tokengate.core.audit.AuditSink;
 import io.tokengate.core.audit.AuditSlot;
 import io.tokengate.core.token.Token;
 import io.tokengate.core.token.VerifiedToken;
@@ -31,6 +32,8 @@ final class Exchange {
 
     String query;
     AuditSlot slot;
+    /** Where the record goes when there was no room for it in the audit queue; null otherwise. */
+    AuditSink noRoom;
     /** What {@link #credentials(String)} parsed; null until then, and when it is malformed. */
     private Credentials credentials;
     /** Whether {@link #credentials(String)} has parsed the header, malformed or not. */
@@ -91,8 +94,9 @@ final class Exchange {
     }
 
     /**
-     * Submits the audit record through the reserved slot; does nothing without a slot (requests
-     * without credentials are not audited) or when already audited.
+     * Submits the audit record through the reserved slot, or counts it as {@linkplain
+     * AuditSink#refused refused} for want of room; does nothing without either (requests without
+     * credentials are not audited) or when already audited.
      */
     void audit(AuditDecision decision, int status, String reason) {
         if (!audited.compareAndSet(false, true)) {
@@ -105,7 +109,7 @@ final class Exchange {
                 status,
                 (forwarded ? upstreamStartNanos : now) - startNanos,
                 forwarded ? now - upstreamStartNanos : -1);
-        if (slot == null) {
+        if (slot == null && noRoom == null) {
             return;
         }
         AuditEvent.Builder event = AuditEvent.builder(AuditKind.REQUEST, clock.instant())
@@ -129,7 +133,11 @@ final class Exchange {
         if (upstreamStartNanos != 0) {
             event.upstreamMillis((System.nanoTime() - upstreamStartNanos) / 1_000_000);
         }
-        slot.submit(event.build());
+        if (slot != null) {
+            slot.submit(event.build());
+        } else {
+            noRoom.refused(event.build());
+        }
     }
 
     @Override

@@ -202,6 +202,8 @@ public final class GatewayHandler extends Handler.Wrapper {
     private void decide(Exchange exchange, Request request, Response response, Callback callback) {
         String authorization = request.getHeaders().get(HttpHeader.AUTHORIZATION);
         if (authorization != null && exchange.slot == null && !reserveAudit(exchange)) {
+            credentials(exchange, authorization);
+            exchange.noRoom = audit;
             unavailable(
                     exchange,
                     response,

@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.fail;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
+import io.tokengate.core.audit.AuditEvent;
+import io.tokengate.core.audit.AuditKind;
 import io.tokengate.core.token.TokenSecret;
 import io.tokengate.core.token.TokenSpec;
 import io.tokengate.server.GatewayFixture;
@@ -95,7 +97,8 @@ class DatabaseOutageIT {
     /**
      * The audit queue is bounded and pushes back rather than dropping: while the writer cannot
      * write (its table locked), requests take the queue's room, then get 503 with {@code
-     * Retry-After}; once it writes again, requests are served and every one served is audited.
+     * Retry-After}; once it writes again, requests are served and every one served is audited,
+     * and so are those refused, summed up in one record.
      */
     @Test
     void aFullAuditQueueTurnsRequestsAwayUntilTheLogCatchesUp(@TempDir Path home) throws Exception {
@@ -110,10 +113,12 @@ class DatabaseOutageIT {
                             "audit.reserve.wait.ms", "100"),
                     GatewayFixture.headerUpstream())) {
                 String auth = gw.basic("admin", TokenSpec.bound("backlog", "admin", "test"));
+                gw.server.localUsers().add("root", null, null, UserRole.ADMIN, "root-password-1".toCharArray());
                 List<String> served = new ArrayList<>();
                 served.add(requestId(await(gw, auth, status -> status == 200, Duration.ofSeconds(10))));
 
                 HttpResponse<String> refused = null;
+                HttpResponse<String> refusedAction;
                 ListAppender<ILoggingEvent> log = new ListAppender<>();
                 log.start();
                 Logger gatewayLog = (Logger) LoggerFactory.getLogger(GatewayHandler.class);
@@ -147,6 +152,14 @@ class DatabaseOutageIT {
                         assertThat(gw.get("/rest/api/2/issue/AAA-1", auth).statusCode())
                                 .isEqualTo(503);
                     }
+                    refusedAction = gw.send(HttpRequest.newBuilder(URI.create(gw.server.adminUri() + "/api/v1/tokens"))
+                            .header("Authorization", GatewayFixture.basic("root", "root-password-1"))
+                            .header("Content-Type", "application/json")
+                            .POST(HttpRequest.BodyPublishers.ofString("{\"name\":\"later\",\"user\":\"bob\"}"))
+                            .build());
+                    assertThat(refusedAction.statusCode())
+                            .as(refusedAction.body())
+                            .isEqualTo(503);
                     assertThat(log.list)
                             .as("one warning for six refusals, naming the first")
                             .extracting(ILoggingEvent::getFormattedMessage)
@@ -163,6 +176,17 @@ class DatabaseOutageIT {
                             .as("request %s was served, so it is audited", id)
                             .isPresent();
                 }
+                AuditEvent summary = gw.audited(requestId(refused)).orElseThrow();
+                assertThat(summary.status()).isEqualTo(503);
+                assertThat(summary.basicUser()).isEqualTo("admin");
+                assertThat(summary.reason())
+                        .as("the refused requests, summed up under the first one's id")
+                        .startsWith("audit queue full: 6 requests refused with 503 from ")
+                        .endsWith("; Basic users: admin 6; clients: 127.0.0.1 6");
+                AuditEvent action = gw.audited(requestId(refusedAction)).orElseThrow();
+                assertThat(action.kind()).isEqualTo(AuditKind.TOKEN_CREATE);
+                assertThat(action.actor()).isEqualTo("root");
+                assertThat(action.reason()).startsWith("audit queue full: 1 request refused with 503;");
             }
         }
     }
