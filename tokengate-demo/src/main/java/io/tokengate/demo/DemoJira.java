@@ -166,10 +166,20 @@ public final class DemoJira implements AutoCloseable {
             Clock clock) {
         private static final Pattern CONTEXT_PATH = Pattern.compile("(/[A-Za-z0-9._~-]+)*");
 
-        /** The users of the seed page and a plain pair: admin, ansible, alice, bob (password = name). */
+        /**
+         * The users of the seed page and a plain pair: admin, ansible, alice, bob (password = name);
+         * all in {@code jira-users}, admin also in {@code jira-administrators}, ansible in {@code
+         * automation}.
+         */
         public static final List<DemoUser> DEFAULT_USERS = List.of(
                 new DemoUser("admin", "admin", "admin@example.com", "Administrator", true),
-                new DemoUser("ansible", "ansible", "ansible@ansible.jira.pl", "Ansible Automation", false),
+                new DemoUser(
+                        "ansible",
+                        "ansible",
+                        "ansible@ansible.jira.pl",
+                        "Ansible Automation",
+                        false,
+                        List.of("automation", DemoUser.USERS)),
                 new DemoUser("alice", "alice", "alice@example.com", "Alice Archer", false),
                 new DemoUser("bob", "bob", "bob@example.com", "Bob Builder", false));
 

@@ -1,5 +1,6 @@
 package io.tokengate.demo;
 
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -11,10 +12,17 @@ import java.util.Objects;
  * @param email the e-mail address
  * @param displayName the full name
  * @param admin whether the user holds the {@code ADMINISTER} global permission
+ * @param groups the groups the user is in, as {@code /rest/api/2/myself?expand=groups} lists them
  */
-public record DemoUser(String name, String password, String email, String displayName, boolean admin) {
+public record DemoUser(
+        String name, String password, String email, String displayName, boolean admin, List<String> groups) {
+    /** Every user's group; admins are also in {@value #ADMINISTRATORS}. */
+    public static final String USERS = "jira-users";
+
+    public static final String ADMINISTRATORS = "jira-administrators";
 
     public DemoUser {
+        groups = List.copyOf(groups);
         requireText(name, "name");
         requireText(password, "password");
         requireText(email, "email");
@@ -23,6 +31,11 @@ public record DemoUser(String name, String password, String email, String displa
             throw new IllegalArgumentException(
                     "user name '" + name + "' contains ':', which Basic authentication cannot carry");
         }
+    }
+
+    /** A user in Jira's default groups: {@value #USERS}, and {@value #ADMINISTRATORS} for an admin. */
+    public DemoUser(String name, String password, String email, String displayName, boolean admin) {
+        this(name, password, email, displayName, admin, admin ? List.of(ADMINISTRATORS, USERS) : List.of(USERS));
     }
 
     private static void requireText(String value, String field) {
@@ -35,6 +48,6 @@ public record DemoUser(String name, String password, String email, String displa
     @Override
     public String toString() {
         return "DemoUser[name=" + name + ", email=" + email + ", displayName=" + displayName + ", admin=" + admin
-                + ", password=redacted]";
+                + ", groups=" + groups + ", password=redacted]";
     }
 }

@@ -58,6 +58,19 @@ final class JiraJson {
         return node;
     }
 
+    /** {@link #user} with the user's groups, as {@code expand=groups} adds them. */
+    ObjectNode userWithGroups(String nameOrEmail) {
+        ObjectNode node = user(nameOrEmail);
+        List<String> groups = directory.person(nameOrEmail).groups();
+        ObjectNode expanded = node.putObject("groups");
+        expanded.put("size", groups.size());
+        ArrayNode items = expanded.putArray("items");
+        for (String group : groups) {
+            items.addObject().put("name", group).put("self", base + "/rest/api/2/group?groupname=" + group);
+        }
+        return node;
+    }
+
     ObjectNode issue(Issue issue, List<Comment> comments) {
         ObjectNode node = MAPPER.createObjectNode();
         node.put("expand", "renderedFields,names,schema,operations,editmeta,changelog,versionedRepresentations");

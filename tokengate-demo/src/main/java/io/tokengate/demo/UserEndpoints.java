@@ -2,6 +2,7 @@ package io.tokengate.demo;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -34,9 +35,12 @@ final class UserEndpoints {
         return Map.copyOf(all);
     }
 
-    /** {@code GET /rest/api/2/myself}. */
+    /** {@code GET /rest/api/2/myself}, with the caller's groups for {@code expand=groups}. */
     void myself(Exchange exchange) {
-        exchange.respond(200, exchange.json().user(exchange.user()));
+        boolean groups = Arrays.stream(exchange.query("expand").orElse("").split(","))
+                .anyMatch(e -> e.strip().equalsIgnoreCase("groups"));
+        JiraJson json = exchange.json();
+        exchange.respond(200, groups ? json.userWithGroups(exchange.user()) : json.user(exchange.user()));
     }
 
     /**

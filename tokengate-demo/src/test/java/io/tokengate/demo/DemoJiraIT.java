@@ -210,9 +210,21 @@ class DemoJiraIT {
         assertThat(ansible.path("displayName").asText()).isEqualTo("Ansible Automation");
         assertThat(ansible.path("active").asBoolean()).isTrue();
 
+        assertThat(ansible.has("groups")).as("only when expanded").isFalse();
+
         JsonNode stranger = json(http.get("/rest/api/2/myself", USER, "carol"));
         assertThat(stranger.path("name").asText()).isEqualTo("carol");
         assertThat(stranger.path("emailAddress").asText()).isEqualTo("carol@example.com");
+    }
+
+    @Test
+    void myselfListsTheGroupsWhenExpanded() {
+        JsonNode groups = json(http.get("/rest/api/2/myself?expand=groups", USER, "ansible"))
+                .path("groups");
+        assertThat(groups.path("size").asInt()).isEqualTo(2);
+        assertThat(groups.path("items").findValuesAsText("name")).containsExactly("automation", "jira-users");
+        assertThat(groups.path("items").get(0).path("self").asText())
+                .isEqualTo(jira.baseUri() + "/rest/api/2/group?groupname=automation");
     }
 
     @Test

@@ -3,6 +3,7 @@ package io.tokengate.demo;
 import static io.tokengate.demo.Http.basic;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.List;
 import java.util.Map;
 import org.eclipse.jetty.http.HttpFields;
 import org.junit.jupiter.api.Test;
@@ -68,7 +69,10 @@ class IdentityTest {
         assertThat(directory.authenticate(headers("Authorization", basic("admin", "Admin"))))
                 .isEmpty();
         assertThat(directory.person("ALICE@example.com").name()).isEqualTo("alice");
-        assertThat(directory.person("carol")).isEqualTo(new Person("carol", "carol@example.com", "carol", false));
+        assertThat(directory.person("carol"))
+                .isEqualTo(new Person("carol", "carol@example.com", "carol", false, List.of("jira-users")));
+        assertThat(directory.person("admin").groups()).containsExactly("jira-administrators", "jira-users");
+        assertThat(directory.person("ansible").groups()).containsExactly("automation", "jira-users");
         assertThat(directory.person("dave@corp.test").email()).isEqualTo("dave@corp.test");
     }
 
