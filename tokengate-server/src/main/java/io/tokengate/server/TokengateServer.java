@@ -1,9 +1,11 @@
 package io.tokengate.server;
 
 import io.tokengate.server.admin.AdminHandler;
+import io.tokengate.server.config.AdminConfig;
 import io.tokengate.server.config.TokengateConfig;
 import io.tokengate.server.gateway.GatewayConfig;
 import io.tokengate.server.gateway.GatewayHandler;
+import io.tokengate.server.gateway.JiraUserDirectory;
 import io.tokengate.server.http.JsonErrorHandler;
 import io.tokengate.server.http.ServerThreadPool;
 import io.tokengate.server.metrics.Metrics;
@@ -42,6 +44,8 @@ public final class TokengateServer implements AutoCloseable {
     private static final String DATA = "data";
     private static final String ADMIN = "admin";
     private static final Duration DRAIN = Duration.ofSeconds(20);
+    /** How long the data plane keeps what it knows of a user (role, groups, e-mail, from Jira too). */
+    private static final Duration USER_DIRECTORY_TTL = Duration.ofSeconds(30);
 
     private final Server server;
     private final Store store;
@@ -76,11 +80,20 @@ public final class TokengateServer implements AutoCloseable {
             admin.open();
             GatewayConfig gateway = config.gateway("http://" + hostFor(data) + ":" + data.getLocalPort());
             StoreUserDirectory users =
-                    new StoreUserDirectory(store.users(), store.upstreamCredentials(), Duration.ofSeconds(30));
+                    new StoreUserDirectory(store.users(), store.upstreamCredentials(), USER_DIRECTORY_TTL);
+            JiraUserDirectory jiraUsers = config.admin().identitySource() == AdminConfig.IdentitySource.JIRA
+                    ? new JiraUserDirectory(users, gateway, USER_DIRECTORY_TTL)
+                    : null;
+            Runnable usersChanged = () -> {
+                users.invalidate();
+                if (jiraUsers != null) {
+                    jiraUsers.invalidate();
+                }
+            };
             LocalUsers localUsers = new LocalUsers(store.users(), new PasswordHasher());
             Metrics metrics = new Metrics(store);
-            GatewayHandler gatewayHandler =
-                    new GatewayHandler(gateway, store.tokens(), store.auditSink(), users, metrics, clock);
+            GatewayHandler gatewayHandler = new GatewayHandler(
+                    gateway, store.tokens(), store.auditSink(), jiraUsers == null ? users : jiraUsers, metrics, clock);
             store.shareRateLimits(gatewayHandler.rateExchange());
             Handler.Sequence planes = new Handler.Sequence(
                     new OnConnector(DATA, gatewayHandler),
@@ -89,12 +102,7 @@ public final class TokengateServer implements AutoCloseable {
                             new OnWorkerThread(new Handler.Sequence(
                                     new MetricsHandler(metrics),
                                     AdminHandler.create(
-                                            config,
-                                            store,
-                                            localUsers,
-                                            users::invalidate,
-                                            gateway.publicUrl(),
-                                            clock)))));
+                                            config, store, localUsers, usersChanged, gateway.publicUrl(), clock)))));
             server.setHandler(new GracefulHandler(planes));
             server.setErrorHandler(new JsonErrorHandler());
             server.setStopTimeout(DRAIN.toMillis());

@@ -74,6 +74,7 @@ public final class GatewayHandler extends Handler.Wrapper {
     private final RefusalWarning noWorker;
     private final RefusalWarning storeUnavailable;
     private final RefusalWarning auditQueueFull;
+    private final RefusalWarning directoryUnavailable;
 
     public GatewayHandler(
             GatewayConfig config,
@@ -100,6 +101,7 @@ public final class GatewayHandler extends Handler.Wrapper {
         this.noWorker = new RefusalWarning(LOG, HttpStatus.SERVICE_UNAVAILABLE_503, "no worker thread free");
         this.storeUnavailable = new RefusalWarning(LOG, HttpStatus.SERVICE_UNAVAILABLE_503, "store unavailable");
         this.auditQueueFull = new RefusalWarning(LOG, HttpStatus.SERVICE_UNAVAILABLE_503, "audit queue full");
+        this.directoryUnavailable = new RefusalWarning(LOG, HttpStatus.BAD_GATEWAY_502, "user lookup failed");
     }
 
     /** The rate limits' counts, for the nodes of a cluster to exchange. */
@@ -187,6 +189,15 @@ public final class GatewayHandler extends Handler.Wrapper {
                     storeUnavailable,
                     e.getMessage(),
                     "The token store is unavailable; try again shortly.");
+        } catch (DirectoryUnavailableException e) {
+            directoryUnavailable.refused(exchange.requestId, e.getMessage());
+            reject(
+                    exchange,
+                    response,
+                    callback,
+                    HttpStatus.BAD_GATEWAY_502,
+                    "Jira could not be asked about the user; try again shortly.",
+                    directoryUnavailable.condition() + ": " + e.getMessage());
         } catch (RuntimeException e) {
             LOG.error("{}: unexpected failure", exchange.requestId, e);
             reject(

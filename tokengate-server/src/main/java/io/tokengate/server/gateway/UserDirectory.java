@@ -10,7 +10,9 @@ import java.util.stream.Collectors;
  * What the data plane needs to know about users: e-mail (a bound token may be used with the
  * user's e-mail), whether they may run requests as someone else, and their upstream credential in
  * {@code user-credential} mode. Implementations cache, so that a request does not wait on a
- * database round trip.
+ * database round trip: the local users ({@code StoreUserDirectory}), and with {@code
+ * identity.source = jira} what Jira says of them ({@link JiraUserDirectory}), which may throw
+ * {@link DirectoryUnavailableException}.
  */
 public interface UserDirectory {
     Optional<DirectoryUser> find(String nameOrEmail);
