@@ -54,7 +54,7 @@ public abstract sealed class UpstreamIdentity {
      * @param userCredential the effective user's decrypted upstream credential ({@code
      *     user-credential} mode only), else null
      */
-    abstract void apply(HttpFields.Mutable headers, String effectiveUser, String userCredential);
+    public abstract void apply(HttpFields.Mutable headers, String effectiveUser, String userCredential);
 
     /**
      * Why {@code user} cannot be named to the upstream exactly, or empty when it can. A header
@@ -63,7 +63,7 @@ public abstract sealed class UpstreamIdentity {
      * arrive as {@code admin}. Only printable ASCII without surrounding spaces is unambiguous;
      * anything else is refused rather than passed on as possibly somebody else.
      */
-    Optional<String> cannotName(String user) {
+    public Optional<String> cannotName(String user) {
         if (user == null || user.isEmpty() || user.length() > 255) {
             return Optional.of("the user name is empty or longer than 255 characters");
         }
@@ -80,7 +80,7 @@ public abstract sealed class UpstreamIdentity {
     }
 
     /** Whether forwarding needs the effective user's own stored credential. */
-    boolean needsUserCredential() {
+    public boolean needsUserCredential() {
         return false;
     }
 
@@ -107,7 +107,7 @@ public abstract sealed class UpstreamIdentity {
         }
 
         @Override
-        void apply(HttpFields.Mutable headers, String effectiveUser, String userCredential) {
+        public void apply(HttpFields.Mutable headers, String effectiveUser, String userCredential) {
             headers.put(name, effectiveUser);
         }
 
@@ -132,7 +132,7 @@ public abstract sealed class UpstreamIdentity {
         }
 
         @Override
-        void apply(HttpFields.Mutable headers, String effectiveUser, String userCredential) {
+        public void apply(HttpFields.Mutable headers, String effectiveUser, String userCredential) {
             headers.put(HttpHeader.AUTHORIZATION, authorization);
             headers.put(CONTEXT_USER, effectiveUser);
         }
@@ -150,18 +150,18 @@ public abstract sealed class UpstreamIdentity {
         }
 
         @Override
-        boolean needsUserCredential() {
+        public boolean needsUserCredential() {
             return true;
         }
 
         /** The user is not named to the upstream in this mode; its own credential speaks for it. */
         @Override
-        Optional<String> cannotName(String user) {
+        public Optional<String> cannotName(String user) {
             return Optional.empty();
         }
 
         @Override
-        void apply(HttpFields.Mutable headers, String effectiveUser, String userCredential) {
+        public void apply(HttpFields.Mutable headers, String effectiveUser, String userCredential) {
             headers.put(HttpHeader.AUTHORIZATION, "Bearer " + userCredential);
         }
 

@@ -11,7 +11,7 @@ import java.util.stream.Collectors;
  * user's e-mail), whether they may run requests as someone else, and their upstream credential in
  * {@code user-credential} mode. Implementations cache, so that a request does not wait on a
  * database round trip: the local users ({@code StoreUserDirectory}), and with {@code
- * identity.source = jira} what Jira says of them ({@link JiraUserDirectory}), which may throw
+ * identity.source = jira} what Jira says of them ({@code JiraUserDirectory}), which may throw
  * {@link DirectoryUnavailableException}.
  */
 public interface UserDirectory {

@@ -1,12 +1,8 @@
 package io.tokengate.server.users;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tokengate.store.UserRole;
-import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
@@ -14,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Base64;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -26,22 +23,12 @@ import java.util.Optional;
  */
 public final class JiraIdentity implements IdentitySource {
     public static final String SOURCE = "jira";
-    private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final String base;
-    private final Duration timeout;
-    private final HttpClient http;
+    private final JiraRest jira;
 
     /** @param upstream Jira's base URL, possibly with a context path */
     public JiraIdentity(URI upstream, Duration timeout) {
-        String text = upstream.toString();
-        this.base = text.endsWith("/") ? text.substring(0, text.length() - 1) : text;
-        this.timeout = timeout;
-        this.http = HttpClient.newBuilder()
-                .version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(timeout)
-                .followRedirects(HttpClient.Redirect.NEVER)
-                .build();
+        this.jira = new JiraRest(upstream, timeout, timeout, "to check credentials", IdentityUnavailableException::new);
     }
 
     @Override
@@ -49,19 +36,19 @@ public final class JiraIdentity implements IdentitySource {
         if (user == null || user.isBlank() || user.indexOf(':') >= 0 || password == null || password.length == 0) {
             return Optional.empty();
         }
-        String authorization = basic(user, password);
-        HttpResponse<byte[]> myself = get("/rest/api/2/myself", authorization);
+        Map<String, String> authorization = Map.of("Authorization", basic(user, password));
+        HttpResponse<byte[]> myself = jira.get("/rest/api/2/myself", authorization);
         if (myself.statusCode() == 401 || myself.statusCode() == 403) {
             return Optional.empty(); // wrong credentials, or Jira wants a CAPTCHA: not signed in either way
         }
-        JsonNode profile = okJson(myself, "/rest/api/2/myself");
+        JsonNode profile = jira.okJson(myself, "/rest/api/2/myself");
         String name = profile.path("name").asText("");
         if (name.isBlank()) {
             throw new IdentityUnavailableException(
                     "Jira's /rest/api/2/myself answered without a user name; cannot sign in", null);
         }
-        HttpResponse<byte[]> permissions = get("/rest/api/2/mypermissions?permissions=ADMINISTER", authorization);
-        boolean admin = okJson(permissions, "/rest/api/2/mypermissions")
+        HttpResponse<byte[]> permissions = jira.get("/rest/api/2/mypermissions?permissions=ADMINISTER", authorization);
+        boolean admin = jira.okJson(permissions, "/rest/api/2/mypermissions")
                 .path("permissions")
                 .path("ADMINISTER")
                 .path("havePermission")
@@ -80,35 +67,6 @@ public final class JiraIdentity implements IdentitySource {
         return SOURCE;
     }
 
-    private HttpResponse<byte[]> get(String path, String authorization) {
-        HttpRequest request = HttpRequest.newBuilder(URI.create(base + path))
-                .timeout(timeout)
-                .header("Authorization", authorization)
-                .header("Accept", "application/json")
-                .GET()
-                .build();
-        try {
-            return http.send(request, HttpResponse.BodyHandlers.ofByteArray());
-        } catch (IOException e) {
-            throw new IdentityUnavailableException("cannot reach Jira at " + base + " to check credentials: " + e, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IdentityUnavailableException("interrupted while checking credentials with Jira", e);
-        }
-    }
-
-    private static JsonNode okJson(HttpResponse<byte[]> response, String what) {
-        if (response.statusCode() != 200) {
-            throw new IdentityUnavailableException(
-                    "Jira answered " + response.statusCode() + " to " + what + "; cannot check credentials", null);
-        }
-        try {
-            return JSON.readTree(response.body());
-        } catch (IOException e) {
-            throw new IdentityUnavailableException("Jira's " + what + " answer is not JSON", e);
-        }
-    }
-
     private static String basic(String user, char[] password) {
         CharBuffer chars = CharBuffer.allocate(user.length() + 1 + password.length);
         chars.put(user).put(':').put(password).flip();
@@ -125,6 +83,6 @@ public final class JiraIdentity implements IdentitySource {
 
     @Override
     public String toString() {
-        return "JiraIdentity[" + base + "]";
+        return "JiraIdentity[" + jira + "]";
     }
 }

@@ -1,17 +1,18 @@
-package io.tokengate.server.gateway;
+package io.tokengate.server.users;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.LoadingCache;
-import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
+import io.tokengate.server.gateway.DirectoryUnavailableException;
+import io.tokengate.server.gateway.GatewayConfig;
+import io.tokengate.server.gateway.UpstreamIdentity;
+import io.tokengate.server.gateway.UserDirectory;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.eclipse.jetty.http.HttpField;
@@ -41,13 +42,10 @@ import org.slf4j.LoggerFactory;
  */
 public final class JiraUserDirectory implements UserDirectory {
     private static final Logger LOG = LoggerFactory.getLogger(JiraUserDirectory.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final UserDirectory local;
-    private final String base;
     private final UpstreamIdentity identity;
-    private final Duration timeout;
-    private final HttpClient http;
+    private final JiraRest jira;
     private final LoadingCache<String, Optional<DirectoryUser>> cache;
 
     /**
@@ -57,15 +55,13 @@ public final class JiraUserDirectory implements UserDirectory {
      */
     public JiraUserDirectory(UserDirectory local, GatewayConfig gateway, Duration ttl) {
         this.local = local;
-        String text = gateway.upstream().toString();
-        this.base = text.endsWith("/") ? text.substring(0, text.length() - 1) : text;
         this.identity = gateway.identity();
-        this.timeout = gateway.idleTimeout();
-        this.http = HttpClient.newBuilder()
-                .version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(gateway.connectTimeout())
-                .followRedirects(HttpClient.Redirect.NEVER)
-                .build();
+        this.jira = new JiraRest(
+                gateway.upstream(),
+                gateway.connectTimeout(),
+                gateway.idleTimeout(),
+                "to look up a user",
+                DirectoryUnavailableException::new);
         this.cache =
                 Caffeine.newBuilder().maximumSize(10_000).expireAfterWrite(ttl).build(this::load);
     }
@@ -95,7 +91,7 @@ public final class JiraUserDirectory implements UserDirectory {
         if (myself.statusCode() == 401 || myself.statusCode() == 403 || myself.statusCode() == 404) {
             return stored;
         }
-        JsonNode profile = okJson(myself, "/rest/api/2/myself");
+        JsonNode profile = jira.okJson(myself, "/rest/api/2/myself");
         String answered = profile.path("name").asText("");
         if (!answered.equalsIgnoreCase(name)) {
             LOG.warn(
@@ -106,7 +102,7 @@ public final class JiraUserDirectory implements UserDirectory {
                     name);
             return stored;
         }
-        boolean admin = okJson(
+        boolean admin = jira.okJson(
                         get("/rest/api/2/mypermissions?permissions=ADMINISTER", name, credential),
                         "/rest/api/2/mypermissions")
                 .path("permissions")
@@ -130,40 +126,19 @@ public final class JiraUserDirectory implements UserDirectory {
                 Optional.ofNullable(credential)));
     }
 
+    /** {@code GET path}, as {@code user}: named to Jira as a forwarded request names them. */
     private HttpResponse<byte[]> get(String path, String user, String credential) {
         HttpFields.Mutable headers = HttpFields.build();
         identity.apply(headers, user, credential);
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path))
-                .timeout(timeout)
-                .header("Accept", "application/json")
-                .GET();
+        Map<String, String> named = new LinkedHashMap<>();
         for (HttpField header : headers) {
-            request.header(header.getName(), header.getValue());
+            named.put(header.getName(), header.getValue());
         }
-        try {
-            return http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
-        } catch (IOException e) {
-            throw new DirectoryUnavailableException("cannot reach Jira at " + base + " to look up a user: " + e, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new DirectoryUnavailableException("interrupted while looking up a user in Jira", e);
-        }
-    }
-
-    private static JsonNode okJson(HttpResponse<byte[]> response, String what) {
-        if (response.statusCode() != 200) {
-            throw new DirectoryUnavailableException(
-                    "Jira answered " + response.statusCode() + " to " + what + " for a user lookup", null);
-        }
-        try {
-            return JSON.readTree(response.body());
-        } catch (IOException e) {
-            throw new DirectoryUnavailableException("Jira's " + what + " answer is not JSON", e);
-        }
+        return jira.get(path, named);
     }
 
     @Override
     public String toString() {
-        return "JiraUserDirectory[" + base + ", " + identity + "]";
+        return "JiraUserDirectory[" + jira + ", " + identity + "]";
     }
 }
