@@ -19,7 +19,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The composition root of the store: {@link #open(StoreConfig, Clock)} checks the key file, opens
  * and migrates the database, verifies that the key belongs to it, erases stored secrets in secure
- * mode, and starts the background work (cluster cache listener, usage writer, audit writer,
+ * mode, and starts the background work (cluster listener, usage writer, audit writer,
  * retention). {@link #close()} stops it all gracefully, flushing the audit queue.
  */
 public final class Store implements AutoCloseable {
@@ -35,7 +35,7 @@ public final class Store implements AutoCloseable {
     private final KeyFile key;
     private final TokenService tokens;
     private final CaffeineTokenCache cache;
-    private final TokenChangeListener listener;
+    private final ClusterListener listener;
     private final UsageAccumulator usage;
     private final AuditWriter auditWriter;
     private final JdbcAuditLog auditLog;
@@ -52,9 +52,9 @@ public final class Store implements AutoCloseable {
         SecureRandom random = new SecureRandom();
         JdbcTokenRepository repository = new JdbcTokenRepository(db);
         boolean cluster = db.vendor() == Database.Vendor.POSTGRESQL;
-        TokenChangeListener[] listenerRef = new TokenChangeListener[1];
+        ClusterListener[] listenerRef = new ClusterListener[1];
         this.cache = new CaffeineTokenCache(config.cacheTtl(), clock, () -> !cluster || listenerRef[0].isLive());
-        this.listener = cluster ? new TokenChangeListener(db, cache, config.nodeId()) : null;
+        this.listener = cluster ? new ClusterListener(db, cache, config.nodeId()) : null;
         listenerRef[0] = listener;
         this.usage = new UsageAccumulator(repository);
         this.tokens = new TokenService(
@@ -291,7 +291,7 @@ public final class Store implements AutoCloseable {
         return db;
     }
 
-    TokenChangeListener listener() {
+    ClusterListener listener() {
         return listener;
     }
 

@@ -21,22 +21,22 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Listens, on a dedicated PostgreSQL connection, for the notifications the {@code tokens} trigger
- * sends on every committed change, and drops the changed token from this node's cache (within
- * {@value #POLL_MILLIS} ms of the commit, plus network time).
+ * What the nodes of a cluster tell each other, over one dedicated PostgreSQL connection per node
+ * (LISTEN/NOTIFY). First, token changes: it listens for the notifications the {@code tokens}
+ * trigger sends on every committed change, and drops the changed token from this node's cache
+ * (within {@value #POLL_MILLIS} ms of the commit, plus network time).
  *
  * <p>It is {@linkplain #isLive() live} only while its session is up and has answered a ping within
  * {@value #STALE_MILLIS} ms, so a silently broken connection counts as lost. While not live the
  * cache is bypassed (fail closed); on reconnecting it listens first, then flushes the whole cache,
  * because notifications sent meanwhile are lost, and only then becomes live again.
  *
- * <p>On the same connection it exchanges rate-limit use with the other nodes ({@link
- * RateExchange}): every {@value #SHARE_MILLIS} ms it sends what this node let through, and it
+ * <p>Second, rate-limit use ({@link RateExchange}): every {@value #SHARE_MILLIS} ms it sends what this node let through, and it
  * counts what the others send. What could not be sent while the connection was down is sent once
  * it is back; what the others sent meanwhile is lost, so each node holds its tokens to their rate
  * on its own until then.
  */
-final class TokenChangeListener implements AutoCloseable {
+final class ClusterListener implements AutoCloseable {
     static final String CHANNEL = "tokengate_token_changed";
     static final String RATE_CHANNEL = "tokengate_rate_used";
     /** How often this node tells the others what its rate-limited tokens used. */
@@ -52,7 +52,7 @@ final class TokenChangeListener implements AutoCloseable {
     static final int PING_MILLIS = 250;
 
     static final int STALE_MILLIS = 900;
-    private static final Logger LOG = LoggerFactory.getLogger(TokenChangeListener.class);
+    private static final Logger LOG = LoggerFactory.getLogger(ClusterListener.class);
     private static final Duration MIN_BACKOFF = Duration.ofMillis(50);
     private static final Duration MAX_BACKOFF = Duration.ofSeconds(2);
 
@@ -71,7 +71,7 @@ final class TokenChangeListener implements AutoCloseable {
     /** Uses drained from {@link #rates} but not sent yet, merged per token; listener thread only. */
     private final Map<TokenId, Use> unsent = new LinkedHashMap<>();
 
-    TokenChangeListener(Database db, TokenCache cache, String nodeId) {
+    ClusterListener(Database db, TokenCache cache, String nodeId) {
         this.db = db;
         this.cache = cache;
         this.applicationName = "tokengate-listener-" + nodeId;
