@@ -199,6 +199,16 @@ public final class Store implements AutoCloseable {
         return key.keyId();
     }
 
+    /**
+     * Takes a consistent copy of the embedded database while serving, into {@code HOME/backups}
+     * ({@link Backups}).
+     *
+     * @throws StoreException with PostgreSQL, or when the copy cannot be written
+     */
+    public Backups.Backup backup() {
+        return Backups.write(db, config, clock);
+    }
+
     public Database.Vendor vendor() {
         return db.vendor();
     }

@@ -1,0 +1,200 @@
+package io.tokengate.store;
+
+import java.io.IOException;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
+import java.util.Comparator;
+import java.util.Optional;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
+import org.h2.tools.Restore;
+
+/**
+ * Copies of the embedded H2 database: written while it serves ({@code BACKUP TO}, a consistent
+ * copy), and restored into a home that no server holds. A copy holds the tokens (their digests,
+ * and in standard mode their secrets encrypted under the key file), the users and the audit log,
+ * but not the key file: a restored database works only with the key file it was made with, so the
+ * key file is kept apart, once (it never changes). PostgreSQL has its own tools ({@code pg_dump}).
+ */
+public final class Backups {
+    /** The database's file name in {@code HOME/data}, and in a backup. */
+    static final String DATABASE_FILE = "tokengate.mv.db";
+
+    private static final DateTimeFormatter STAMP =
+            DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
+
+    /**
+     * A backup written.
+     *
+     * @param file the zip file, under {@code HOME/backups}
+     * @param bytes its size
+     * @param createdAt when it was taken
+     */
+    public record Backup(Path file, long bytes, Instant createdAt) {}
+
+    /**
+     * A database restored.
+     *
+     * @param from the backup
+     * @param setAside where the database it replaced was moved, if there was one
+     */
+    public record Restored(Path from, Optional<Path> setAside) {}
+
+    private Backups() {}
+
+    /** Where backups are written: {@code HOME/backups}, readable by the owner only. */
+    public static Path directory(Path home) {
+        return home.resolve("backups");
+    }
+
+    /** Takes a backup of the serving database {@code db} into {@code HOME/backups}. */
+    static Backup write(Database db, StoreConfig config, Clock clock) {
+        if (db.vendor() != Database.Vendor.H2) {
+            throw new StoreException(
+                    "backups are for the embedded H2 database; back up PostgreSQL with its own tools (pg_dump)", null);
+        }
+        Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
+        Path file = directory(config.home())
+                .resolve("tokengate-" + STAMP.format(now) + ".zip")
+                .toAbsolutePath();
+        try {
+            ownerOnlyDirectory(file.getParent());
+            if (Files.exists(file)) {
+                throw new StoreException("a backup was already taken this second: " + file, null);
+            }
+        } catch (IOException e) {
+            throw new StoreException("cannot write backups in " + file.getParent() + ": " + e.getMessage(), e);
+        }
+        db.read("writing a backup", c -> {
+            try (var statement = c.createStatement()) {
+                statement.execute("BACKUP TO '" + file.toString().replace("'", "''") + "'");
+            }
+            return null;
+        });
+        try {
+            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+            return new Backup(file, Files.size(file), now);
+        } catch (IOException | UnsupportedOperationException e) {
+            throw new StoreException("the backup " + file + " was written but cannot be secured: " + e.getMessage(), e);
+        }
+    }
+
+    private static void ownerOnlyDirectory(Path directory) throws IOException {
+        if (!Files.isDirectory(directory)) {
+            try {
+                Files.createDirectories(directory);
+                Files.setPosixFilePermissions(directory, PosixFilePermissions.fromString("rwx------"));
+            } catch (UnsupportedOperationException e) {
+                // not a POSIX file system: the directory keeps what the system gives it
+            } catch (FileAlreadyExistsException e) {
+                throw new IOException(directory + " exists and is not a directory", e);
+            }
+        }
+    }
+
+    /**
+     * Restores the backup {@code zip} as the embedded database of {@code config}'s home, which no
+     * server may hold. A database already there is moved aside, never deleted, and only with
+     * {@code replace}. The restored database is then opened once, which brings its schema up to
+     * date and checks that it belongs to the home's key file; if it does not, or cannot be
+     * opened, the home is left as it was.
+     *
+     * @throws StoreException saying what is wrong, with nothing changed
+     */
+    public static Restored restore(StoreConfig config, Path zip, boolean replace, Clock clock) {
+        if (config.dbUrl() != null) {
+            throw new StoreException(
+                    "db.url names another database: a backup is restored into the embedded one in HOME/data only",
+                    null);
+        }
+        requireBackup(zip);
+        Path data = config.home().resolve("data").toAbsolutePath();
+        Optional<Path> aside = Optional.empty();
+        if (Files.exists(data.resolve(DATABASE_FILE))) {
+            if (!replace) {
+                throw new StoreException(
+                        data + " holds a database; --replace moves it aside (it is kept) and restores the backup",
+                        null);
+            }
+            requireNotServing(config);
+            aside = Optional.of(data.resolveSibling("data-replaced-" + STAMP.format(clock.instant())));
+            move(data, aside.get());
+        }
+        try {
+            Files.createDirectories(data);
+            Restore.execute(zip.toString(), data.toString(), "tokengate");
+            Store.open(config, clock).close();
+            return new Restored(zip, aside);
+        } catch (IOException | RuntimeException e) {
+            undo(data, aside, e);
+            throw e instanceof StoreException store
+                    ? new StoreException("the backup was not restored: " + store.getMessage(), e)
+                    : new StoreException("the backup was not restored: " + e.getMessage(), e);
+        }
+    }
+
+    /** Fails unless {@code zip} is a zip file holding a tokengate database. */
+    private static void requireBackup(Path zip) {
+        try (ZipFile file = new ZipFile(zip.toFile())) {
+            ZipEntry database = file.getEntry(DATABASE_FILE);
+            if (database == null || file.size() != 1) {
+                throw new StoreException(
+                        zip + " is not a tokengate backup: it should hold " + DATABASE_FILE + " only", null);
+            }
+        } catch (IOException e) {
+            throw new StoreException("cannot read " + zip + " as a backup: " + e.getMessage(), e);
+        }
+    }
+
+    /** Opening the database fails while a server holds its file. */
+    private static void requireNotServing(StoreConfig config) {
+        Database db = Database.open(config);
+        try {
+            db.read("checking that no server holds the database", c -> null);
+        } catch (StoreUnavailableException e) {
+            throw new StoreException(
+                    "the database in " + config.home().toAbsolutePath()
+                            + " cannot be opened (a running server holds it?): stop the server first",
+                    e);
+        } finally {
+            db.close();
+        }
+    }
+
+    private static void move(Path from, Path to) {
+        try {
+            Files.move(from, to, StandardCopyOption.ATOMIC_MOVE);
+        } catch (AtomicMoveNotSupportedException e) {
+            throw new StoreException("cannot move " + from + " aside to " + to + " in one step", e);
+        } catch (IOException e) {
+            throw new StoreException("cannot move " + from + " aside to " + to + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Puts the home back as it was before a failed restore. */
+    private static void undo(Path data, Optional<Path> aside, Exception failure) {
+        try {
+            if (aside.isPresent()) { // the whole directory is the restore's
+                try (var files = Files.walk(data)) {
+                    for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
+                        Files.delete(p);
+                    }
+                }
+                Files.move(aside.get(), data, StandardCopyOption.ATOMIC_MOVE);
+            } else {
+                Files.deleteIfExists(data.resolve(DATABASE_FILE));
+            }
+        } catch (IOException e) {
+            failure.addSuppressed(e);
+        }
+    }
+}
