@@ -129,13 +129,14 @@ public final class Backups {
             aside = Optional.of(data.resolveSibling("data-replaced-" + STAMP.format(clock.instant())));
             move(data, aside.get());
         }
+        boolean created = !Files.exists(data);
         try {
             Files.createDirectories(data);
             Restore.execute(zip.toString(), data.toString(), "tokengate");
             Store.open(config, clock).close();
             return new Restored(zip, aside);
         } catch (IOException | RuntimeException e) {
-            undo(data, aside, e);
+            undo(data, aside, created, e);
             throw e instanceof StoreException store
                     ? new StoreException("the backup was not restored: " + store.getMessage(), e)
                     : new StoreException("the backup was not restored: " + e.getMessage(), e);
@@ -181,17 +182,19 @@ public final class Backups {
     }
 
     /** Puts the home back as it was before a failed restore. */
-    private static void undo(Path data, Optional<Path> aside, Exception failure) {
+    private static void undo(Path data, Optional<Path> aside, boolean created, Exception failure) {
         try {
-            if (aside.isPresent()) { // the whole directory is the restore's
+            if (aside.isPresent() || created) { // the whole directory is the restore's
                 try (var files = Files.walk(data)) {
                     for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
                         Files.delete(p);
                     }
                 }
-                Files.move(aside.get(), data, StandardCopyOption.ATOMIC_MOVE);
             } else {
                 Files.deleteIfExists(data.resolve(DATABASE_FILE));
+            }
+            if (aside.isPresent()) {
+                Files.move(aside.get(), data, StandardCopyOption.ATOMIC_MOVE);
             }
         } catch (IOException e) {
             failure.addSuppressed(e);

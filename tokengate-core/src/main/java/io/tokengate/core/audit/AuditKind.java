@@ -15,7 +15,9 @@ public enum AuditKind {
     SETTING_CHANGE,
     USER_ADD,
     USER_EDIT,
-    USER_REMOVE;
+    USER_REMOVE,
+    /** A backup of the embedded database was taken. */
+    BACKUP;
 
     public boolean isAdminAction() {
         return this != REQUEST;

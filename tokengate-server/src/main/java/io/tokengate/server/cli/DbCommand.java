@@ -1,17 +1,33 @@
 package io.tokengate.server.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.tokengate.core.TokengateException;
 import io.tokengate.server.config.ConfigException;
+import io.tokengate.server.config.TokengateConfig;
+import io.tokengate.store.Backups;
 import io.tokengate.store.Store;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Clock;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** {@code tokengate db migrate}: brings the database schema up to date, and nothing else. */
-@Command(name = "db", description = "Database commands.", subcommands = DbCommand.Migrate.class)
+/**
+ * {@code tokengate db migrate}: brings the database schema up to date, and nothing else. {@code
+ * tokengate db backup}: a consistent copy of the embedded database, taken by the server while it
+ * serves (or by this process over the home). {@code tokengate db restore}: puts one back, with no
+ * server running.
+ */
+@Command(
+        name = "db",
+        description = "Database commands.",
+        subcommands = {DbCommand.Migrate.class, DbCommand.Backup.class, DbCommand.Restore.class})
 final class DbCommand {
 
     @Command(
@@ -45,6 +61,78 @@ final class DbCommand {
             } catch (TokengateException e) {
                 spec.commandLine().getErr().println("tokengate: " + e.getMessage());
                 return ServeCommand.START_FAILED;
+            }
+        }
+    }
+
+    @Command(
+            name = "backup",
+            description = {
+                "Write a consistent copy of the embedded H2 database under HOME/backups, while the server"
+                        + " serves (with --server) or over the home. The key file is not in it: keep a copy"
+                        + " of HOME/tokengate.key apart; a restored database works only with it.",
+                "With PostgreSQL, use its own tools (pg_dump)."
+            },
+            mixinStandardHelpOptions = true)
+    static final class Backup extends AdminCommand {
+        @Override
+        void run(ApiClient api, PrintWriter out) throws Exception {
+            JsonNode backup = api.post("/backups", ApiClient.JSON.createObjectNode());
+            if (json) {
+                printJson(out, backup);
+                return;
+            }
+            out.println("backup written: " + text(backup, "file") + " (" + text(backup, "bytes") + " bytes)");
+            out.println(text(backup, "note"));
+        }
+    }
+
+    @Command(
+            name = "restore",
+            description = {
+                "Restore a backup (from tokengate db backup) as the home's embedded database. No server may"
+                        + " hold the home. The home's key file must be the one the backup was made with.",
+                "A database already there is moved aside to HOME/data-replaced-TIME, only with --replace."
+            },
+            exitCodeListHeading = "%nExit codes:%n",
+            exitCodeList = {
+                "0:restored",
+                "1:not restored (the reason is printed; the home is as it was)",
+                "2:invalid configuration"
+            },
+            mixinStandardHelpOptions = true)
+    static final class Restore implements Callable<Integer> {
+        @Spec
+        private CommandSpec spec;
+
+        @Mixin
+        private HomeOptions home;
+
+        @Parameters(paramLabel = "FILE", description = "The backup, a zip file.")
+        Path file;
+
+        @Option(names = "--replace", description = "Move a database already in the home aside, and restore.")
+        boolean replace;
+
+        @Override
+        public Integer call() {
+            try {
+                TokengateConfig config = home.load(Map.of(), false);
+                Backups.Restored restored = Backups.restore(config.store(), file, replace, Clock.systemUTC());
+                spec.commandLine()
+                        .getOut()
+                        .println("restored " + file + " into "
+                                + config.home().resolve("data").toAbsolutePath()
+                                + restored.setAside()
+                                        .map(aside -> "; the database it replaced is in " + aside)
+                                        .orElse(""));
+                return 0;
+            } catch (ConfigException e) {
+                spec.commandLine().getErr().println("tokengate: " + e.getMessage());
+                return ServeCommand.CONFIG_INVALID;
+            } catch (TokengateException e) {
+                spec.commandLine().getErr().println("tokengate: " + e.getMessage());
+                return AdminCommand.REFUSED;
             }
         }
     }

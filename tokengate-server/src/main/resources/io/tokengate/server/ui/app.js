@@ -435,7 +435,7 @@ function snippets(token) {
 // ---- Audit log -----------------------------------------------------------------------------
 
 const AUDIT_KINDS = ['REQUEST', 'TOKEN_CREATE', 'TOKEN_EDIT', 'TOKEN_ROTATE', 'TOKEN_REVEAL', 'TOKEN_REVOKE',
-  'TOKEN_DELETE', 'LOGIN', 'LOGIN_FAILED', 'SETTING_CHANGE', 'USER_ADD', 'USER_EDIT', 'USER_REMOVE'];
+  'TOKEN_DELETE', 'LOGIN', 'LOGIN_FAILED', 'SETTING_CHANGE', 'USER_ADD', 'USER_EDIT', 'USER_REMOVE', 'BACKUP'];
 
 async function renderAudit(params) {
   const filters = {};
@@ -655,8 +655,22 @@ async function renderSettings() {
       el('table', { id: 'settings' },
         el('thead', {}, el('tr', {}, ['Key', 'Value', 'From', 'Meaning'].map((h) => el('th', {}, h)))),
         el('tbody', {}, settings.settings.map((s) => el('tr', {},
-          el('td', { class: 'mono' }, s.key), el('td', { class: 'mono' }, s.value), el('td', {}, s.source), el('td', {}, s.description))))));
+          el('td', { class: 'mono' }, s.key), el('td', { class: 'mono' }, s.value), el('td', {}, s.source), el('td', {}, s.description))))),
+      backupSection());
   });
+}
+
+/** Takes a backup of the embedded database on the server, and says where it went. */
+function backupSection() {
+  const outcome = el('div', { id: 'backup-outcome' });
+  const button = el('button', { type: 'button', id: 'backup', onclick: () => attempt(outcome, async () => {
+    const backup = await api('POST', '/backups');
+    outcome.append(el('p', {}, 'Backup written on the server: ', el('span', { class: 'mono' }, backup.file),
+      ' (' + backup.bytes + ' bytes).'), el('p', {}, backup.note));
+  }) }, 'Back up the database now');
+  return el('section', {}, el('h2', {}, 'Backup'),
+    el('p', {}, 'A consistent copy of the embedded database, taken while the gateway serves, under HOME/backups on the server.'),
+    button, outcome);
 }
 
 // ---- Routing -------------------------------------------------------------------------------

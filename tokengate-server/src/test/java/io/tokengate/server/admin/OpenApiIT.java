@@ -114,6 +114,8 @@ class OpenApiIT {
         admin.get("/settings");
         alice.get("/settings");
         admin.get("/settings?verbose=true");
+        admin.post("/backups", Map.of());
+        alice.post("/backups", Map.of());
 
         admin.get("/users");
         alice.get("/users");

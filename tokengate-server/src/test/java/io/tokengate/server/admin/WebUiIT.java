@@ -322,6 +322,12 @@ class WebUiIT {
         click(By.linkText("Settings"));
         String settings = waitForText(By.id("settings"), "upstream.url");
         assertThat(settings).contains("upstream.url").contains(gw.jira.baseUri().toString());
+
+        click(By.id("backup"));
+        String outcome = waitForText(By.id("backup-outcome"), "Backup written");
+        assertThat(outcome)
+                .contains(home.resolve("backups").toAbsolutePath().toString())
+                .contains("tokengate.key");
     }
 
     @Test

@@ -4,12 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.tokengate.core.audit.AuditKind;
+import io.tokengate.core.token.TokenSpec;
 import io.tokengate.server.GatewayFixture;
 import io.tokengate.store.UserRole;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -257,5 +261,61 @@ class AdminCommandsIT {
             assertThat(down.exit()).isEqualTo(AdminCommand.UNAVAILABLE);
             assertThat(down.err()).contains("cannot reach the admin API");
         }
+    }
+
+    /**
+     * {@code db backup} against a running server writes a copy on the server while it serves; the
+     * home cannot be restored over while the server holds it; the copy restores into another home
+     * that has the same key file, and not into one without it.
+     */
+    @Test
+    void aBackupTakenWhileServingRestoresIntoAnotherHome(@TempDir Path home, @TempDir Path other, @TempDir Path bare)
+            throws Exception {
+        Path backup;
+        try (GatewayFixture gw = GatewayFixture.start(home, Map.of(), GatewayFixture.headerUpstream())) {
+            gw.server.localUsers().add("root", null, null, UserRole.ADMIN, "root-password-1".toCharArray());
+            gw.createToken(TokenSpec.bound("kept in the backup", "alice", "root"));
+            Result written = run(
+                    Map.of("TOKENGATE_ADMIN_PASSWORD", "root-password-1"),
+                    null,
+                    "db",
+                    "backup",
+                    "--server",
+                    gw.server.adminUri().toString(),
+                    "--login",
+                    "root",
+                    "--json");
+            assertThat(written.exit()).as(written.err()).isZero();
+            backup = Path.of(written.json().get("file").asText());
+            assertThat(backup)
+                    .startsWith(home.resolve("backups").toAbsolutePath())
+                    .isRegularFile();
+            assertThat(written.json().get("note").asText()).contains("tokengate.key");
+            assertThat(gw.auditEvents()).anySatisfy(e -> {
+                assertThat(e.kind()).isEqualTo(AuditKind.BACKUP);
+                assertThat(e.actor()).isEqualTo("root");
+                assertThat(e.reason()).startsWith("backup " + backup.getFileName());
+            });
+
+            Result held = offline(home, "db", "restore", backup.toString(), "--replace");
+            assertThat(held.exit()).isEqualTo(AdminCommand.REFUSED);
+            assertThat(held.err()).contains("stop the server first");
+            assertThat(home)
+                    .isDirectoryNotContaining(p -> p.getFileName().toString().startsWith("data-replaced-"));
+        }
+
+        Result keyless = offline(bare, "db", "restore", backup.toString());
+        assertThat(keyless.exit()).isEqualTo(AdminCommand.REFUSED);
+        assertThat(keyless.err()).contains("the backup was not restored").contains("tokengate.key does not exist");
+        assertThat(bare.resolve("data")).doesNotExist();
+
+        Files.copy(home.resolve("tokengate.key"), other.resolve("tokengate.key"));
+        Files.setPosixFilePermissions(other.resolve("tokengate.key"), PosixFilePermissions.fromString("rw-------"));
+        Result restored = offline(other, "db", "restore", backup.toString());
+        assertThat(restored.exit()).as(restored.err()).isZero();
+        assertThat(restored.out())
+                .startsWith(
+                        "restored " + backup + " into " + other.resolve("data").toAbsolutePath());
+        assertThat(offline(other, "token", "list").out()).contains("kept in the backup");
     }
 }
