@@ -95,7 +95,7 @@ public final class JiraUserDirectory implements UserDirectory {
         String answered = profile.path("name").asText("");
         if (!answered.equalsIgnoreCase(name)) {
             LOG.warn(
-                    "Jira answered /rest/api/2/myself for '{}' when asked as '{}' ({}): taking '{}' for unknown",
+                    "Jira answered /rest/api/2/myself for '{}' when asked as '{}' ({}): treating '{}' as unknown to Jira",
                     answered,
                     name,
                     identity,

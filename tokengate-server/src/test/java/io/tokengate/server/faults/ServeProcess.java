@@ -24,6 +24,7 @@ import java.util.regex.Pattern;
  */
 final class ServeProcess {
     private static final Path JAR = Path.of("target", "tokengate.jar");
+    private static final Path LAUNCHER = Path.of("..", "tokengate");
     private static final Pattern LISTENING = Pattern.compile("gateway on (http://\\S+),");
     private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
 
@@ -54,12 +55,30 @@ final class ServeProcess {
                 upstream.toString());
     }
 
+    /**
+     * {@code ./tokengate serve} through the launcher at the repository's root, as an administrator
+     * starts it, with this JVM's JDK and the launcher's own JVM options; not started.
+     */
+    static ProcessBuilder launcher(Path home, URI upstream) {
+        ProcessBuilder builder = command(home, upstream);
+        builder.command().subList(0, 3).clear(); // java -jar JAR
+        builder.command().add(0, LAUNCHER.toAbsolutePath().toString());
+        builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
+        builder.environment().remove("TOKENGATE_JAVA_OPTS");
+        return builder;
+    }
+
     /** Starts the server with {@code environment} added to this JVM's, and waits until it listens. */
     static ServeProcess start(Path home, URI upstream, Path log, Map<String, String> environment)
             throws IOException, InterruptedException {
-        ProcessBuilder builder = command(home, upstream).redirectErrorStream(true);
+        ProcessBuilder builder = command(home, upstream);
         builder.environment().putAll(environment);
-        Process process = builder.start();
+        return start(builder, log);
+    }
+
+    /** Starts {@code builder}'s server, and waits until it listens. */
+    static ServeProcess start(ProcessBuilder builder, Path log) throws IOException, InterruptedException {
+        Process process = builder.redirectErrorStream(true).start();
         BlockingQueue<String> lines = new LinkedBlockingQueue<>();
         Thread output = new Thread(() -> copy(process.getInputStream(), log, lines), "serve-output");
         output.setDaemon(true);

@@ -7,12 +7,17 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code tokengate serve} that cannot start says why, with its documented exit code, and serves nothing. */
+/**
+ * {@code tokengate serve} that cannot start says why, with its documented exit code, and serves
+ * nothing; one that starts through the launcher has the JVM options measured in bench/README.md.
+ */
 class ServeStartIT {
     private record Exit(int code, String err) {}
 
@@ -55,5 +60,25 @@ class ServeStartIT {
                 .as("no log file before the configuration is valid")
                 .doesNotExist();
         assertThat(home.resolve("data")).doesNotExist();
+    }
+
+    @Test
+    void theLauncherStartsServeWithTheMeasuredJvmOptions(@TempDir Path home) throws Exception {
+        Path log = home.resolve("serve.log");
+        ServeProcess serve = ServeProcess.start(ServeProcess.launcher(home, URI.create("http://127.0.0.1:9")), log);
+        try {
+            List<String> arguments = List.of(serve.process().info().arguments().orElseThrow());
+            assertThat(arguments)
+                    .as("the JVM's own arguments: the launcher execs it")
+                    .contains("-XX:+UseParallelGC", "-Xmx128m");
+            if (Runtime.version().compareTo(Runtime.Version.parse("17.0.11")) >= 0) {
+                assertThat(arguments)
+                        .as("native memory given back, where the JDK knows how")
+                        .contains("-XX:TrimNativeHeapInterval=1000");
+            }
+        } finally {
+            serve.process().destroy();
+            assertThat(serve.awaitExit(Duration.ofSeconds(30))).isTrue();
+        }
     }
 }
