@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.function.Supplier;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -45,23 +46,12 @@ final class DbCommand {
 
         @Override
         public Integer call() {
-            try {
+            return onHome(spec, ServeCommand.START_FAILED, () -> {
                 int applied = Store.migrate(home.load(Map.of(), false).store());
-                spec.commandLine()
-                        .getOut()
-                        .println(
-                                applied == 0
-                                        ? "schema up to date"
-                                        : applied + " migration" + (applied == 1 ? "" : "s")
-                                                + " applied; schema up to date");
-                return 0;
-            } catch (ConfigException e) {
-                spec.commandLine().getErr().println("tokengate: " + e.getMessage());
-                return ServeCommand.CONFIG_INVALID;
-            } catch (TokengateException e) {
-                spec.commandLine().getErr().println("tokengate: " + e.getMessage());
-                return ServeCommand.START_FAILED;
-            }
+                return applied == 0
+                        ? "schema up to date"
+                        : applied + " migration" + (applied == 1 ? "" : "s") + " applied; schema up to date";
+            });
         }
     }
 
@@ -116,24 +106,32 @@ final class DbCommand {
 
         @Override
         public Integer call() {
-            try {
+            return onHome(spec, AdminCommand.REFUSED, () -> {
                 TokengateConfig config = home.load(Map.of(), false);
                 Backups.Restored restored = Backups.restore(config.store(), file, replace, Clock.systemUTC());
-                spec.commandLine()
-                        .getOut()
-                        .println("restored " + file + " into "
-                                + config.home().resolve("data").toAbsolutePath()
-                                + restored.setAside()
-                                        .map(aside -> "; the database it replaced is in " + aside)
-                                        .orElse(""));
-                return 0;
-            } catch (ConfigException e) {
-                spec.commandLine().getErr().println("tokengate: " + e.getMessage());
-                return ServeCommand.CONFIG_INVALID;
-            } catch (TokengateException e) {
-                spec.commandLine().getErr().println("tokengate: " + e.getMessage());
-                return AdminCommand.REFUSED;
-            }
+                return "restored " + file + " into "
+                        + config.home().resolve("data").toAbsolutePath()
+                        + restored.setAside()
+                                .map(aside -> "; the database it replaced is in " + aside)
+                                .orElse("");
+            });
+        }
+    }
+
+    /**
+     * Runs {@code work} on the home directory and prints what it says: exit 0; an invalid
+     * configuration, 2; any other failure, {@code failed}, with its message.
+     */
+    private static int onHome(CommandSpec spec, int failed, Supplier<String> work) {
+        try {
+            spec.commandLine().getOut().println(work.get());
+            return 0;
+        } catch (ConfigException e) {
+            spec.commandLine().getErr().println("tokengate: " + e.getMessage());
+            return ServeCommand.CONFIG_INVALID;
+        } catch (TokengateException e) {
+            spec.commandLine().getErr().println("tokengate: " + e.getMessage());
+            return failed;
         }
     }
 }
