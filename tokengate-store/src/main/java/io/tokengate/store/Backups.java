@@ -105,8 +105,9 @@ public final class Backups {
      * Restores the backup {@code zip} as the embedded database of {@code config}'s home, which no
      * server may hold. A database already there is moved aside, never deleted, and only with
      * {@code replace}. The restored database is then opened once, which brings its schema up to
-     * date and checks that it belongs to the home's key file; if it does not, or cannot be
-     * opened, the home is left as it was.
+     * date and checks that it belongs to the home's key file, and the admin sessions of the
+     * backup's time are ended: whoever signs in again does so now. If the database does not
+     * belong to the key file, or cannot be opened, the home is left as it was.
      *
      * @throws StoreException saying what is wrong, with nothing changed
      */
@@ -133,7 +134,9 @@ public final class Backups {
         try {
             Files.createDirectories(data);
             Restore.execute(zip.toString(), data.toString(), "tokengate");
-            Store.open(config, clock).close();
+            try (Store restored = Store.open(config, clock)) {
+                restored.sessions().deleteAll();
+            }
             return new Restored(zip, aside);
         } catch (IOException | RuntimeException e) {
             undo(data, aside, created, e);

@@ -84,6 +84,15 @@ public final class JdbcSessionStore {
         });
     }
 
+    /** Ends every session, e.g. those a restored backup brought back. */
+    public int deleteAll() {
+        return db.transaction("deleting every session", c -> {
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM admin_sessions")) {
+                return ps.executeUpdate();
+            }
+        });
+    }
+
     /**
      * Deletes sessions past their absolute end, or unused since {@code idleCutoff}.
      *

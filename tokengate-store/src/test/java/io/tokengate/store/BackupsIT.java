@@ -31,6 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class BackupsIT {
     private static final Clock CLOCK = Clock.systemUTC();
+    private static final String SESSION = "5e".repeat(32);
 
     @TempDir
     Path original;
@@ -48,6 +49,10 @@ class BackupsIT {
     private Taken backupWithOneToken() {
         try (Store store = Store.open(config(original), CLOCK)) {
             CreatedToken token = store.tokens().create(TokenSpec.bound("backed up", "alice", "admin"));
+            Instant now = Instant.now();
+            store.sessions()
+                    .create(new AdminSession(
+                            SESSION, "root", UserRole.ADMIN, "local", now, now, now.plus(Duration.ofHours(8))));
             store.auditSink()
                     .record(AuditEvent.builder(AuditKind.TOKEN_CREATE, Instant.now())
                             .requestId("req-backup")
@@ -87,6 +92,9 @@ class BackupsIT {
             assertThat(store.auditLog().query(AuditQuery.all()).events())
                     .extracting(AuditEvent::requestId)
                     .contains("req-backup");
+            assertThat(store.sessions().find(SESSION))
+                    .as("a session of the backup's time, still unexpired, ends at restore")
+                    .isEmpty();
         }
     }
 
