@@ -8,6 +8,7 @@ import io.tokengate.core.token.IpAllowListSyntaxException;
 import io.tokengate.core.token.TokenStateException;
 import io.tokengate.server.gateway.ClientAddress;
 import io.tokengate.server.http.ErrorResponse;
+import io.tokengate.server.http.RequestIds;
 import io.tokengate.server.users.IdentityUnavailableException;
 import io.tokengate.server.users.InvalidUserException;
 import io.tokengate.store.StoreConflictException;
@@ -19,6 +20,7 @@ import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.event.Level;
 
 /**
  * Runs one {@code /api/v1} request: route, authenticate, call the endpoint, and turn every failure
@@ -93,7 +95,9 @@ final class ApiHandler {
 
     private static void send(ApiExchange ex, ApiError error, Throwable failure) {
         if (error.status() >= 500) {
-            LOG.error("{}: {} {} failed", ex.requestId, ex.method(), ex.path(), failure);
+            RequestIds.log(LOG, Level.ERROR, ex.requestId)
+                    .setCause(failure)
+                    .log("{}: {} {} failed", ex.requestId, ex.method(), ex.path());
         }
         Response response = ex.response;
         if (response.isCommitted()) {

@@ -28,6 +28,7 @@ import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.thread.Invocable.InvocationType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.event.Level;
 
 /**
  * Decides on every data-plane request, in this order, and forwards the allowed ones:
@@ -199,7 +200,9 @@ public final class GatewayHandler extends Handler.Wrapper {
                     "Jira could not be asked about the user; try again shortly.",
                     directoryUnavailable.condition() + ": " + e.getMessage());
         } catch (RuntimeException e) {
-            LOG.error("{}: unexpected failure", exchange.requestId, e);
+            RequestIds.log(LOG, Level.ERROR, exchange.requestId)
+                    .setCause(e)
+                    .log("{}: unexpected failure", exchange.requestId);
             reject(
                     exchange,
                     response,
@@ -381,7 +384,9 @@ public final class GatewayHandler extends Handler.Wrapper {
                             new GatewayRequestView(request.getMethod(), config.publicUrl(), path, query, () -> json));
                     finishAuthorization(exchange, decision, new BufferedRequest(request, body), response, callback);
                 } catch (RuntimeException e) {
-                    LOG.error("{}: unexpected failure after reading the body", exchange.requestId, e);
+                    RequestIds.log(LOG, Level.ERROR, exchange.requestId)
+                            .setCause(e)
+                            .log("{}: unexpected failure after reading the body", exchange.requestId);
                     reject(
                             exchange,
                             response,

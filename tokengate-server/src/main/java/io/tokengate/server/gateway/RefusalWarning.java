@@ -1,10 +1,12 @@
 package io.tokengate.server.gateway;
 
+import io.tokengate.server.http.RequestIds;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
+import org.slf4j.event.Level;
 
 /**
  * The warning for one passing condition that fails every request while it lasts (503: no worker
@@ -56,9 +58,9 @@ final class RefusalWarning {
         }
         long more = unlogged.sumThenReset();
         if (more == 0) {
-            log.warn("{}: {}, {}: {}", requestId, status, condition, detail);
+            RequestIds.log(log, Level.WARN, requestId).log("{}: {}, {}: {}", requestId, status, condition, detail);
         } else {
-            log.warn(
+            RequestIds.log(log, Level.WARN, requestId).log(
                     "{}: {}, {}: {} ({} more for this since the last warning)",
                     requestId,
                     status,

@@ -1,6 +1,7 @@
 package io.tokengate.server.gateway;
 
 import io.tokengate.server.http.ErrorResponse;
+import io.tokengate.server.http.RequestIds;
 import java.net.URI;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -19,6 +20,7 @@ import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.thread.Invocable.InvocationType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.event.Level;
 
 /**
  * Forwards an allowed request to the upstream: the canonical path under the upstream's base URL,
@@ -188,7 +190,8 @@ final class UpstreamProxy extends ProxyHandler {
         Throwable clientFailure = exchange.counts == null ? null : exchange.counts.requestFailure();
         if (proxyToClient.isCommitted()) {
             exchange.failure = "failed during the response: " + failure;
-            LOG.info("{}: upstream failed during the response: {}", exchange.requestId, failure.toString());
+            RequestIds.log(LOG, Level.INFO, exchange.requestId).log(
+                    "{}: upstream failed during the response: {}", exchange.requestId, failure.toString());
             callback.failed(failure);
             return;
         }
@@ -198,7 +201,8 @@ final class UpstreamProxy extends ProxyHandler {
             status = HttpStatus.BAD_REQUEST_400;
             message = "The request body could not be read (" + BodyRules.describe(clientFailure) + ").";
             exchange.failure = "request body could not be read: " + BodyRules.describe(clientFailure);
-            LOG.info("{}: {} ({}): {}", exchange.requestId, exchange.failure, status, failure.toString());
+            RequestIds.log(LOG, Level.INFO, exchange.requestId).log(
+                    "{}: {} ({}): {}", exchange.requestId, exchange.failure, status, failure.toString());
         } else if (failure instanceof TimeoutException || failure.getCause() instanceof TimeoutException) {
             status = HttpStatus.GATEWAY_TIMEOUT_504;
             message = "The upstream did not answer in time.";

@@ -9,6 +9,7 @@ import org.eclipse.jetty.server.handler.ErrorHandler;
 import org.eclipse.jetty.util.Callback;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.event.Level;
 
 /**
  * Jetty's error handler for both planes: the errors Jetty answers itself, before any tokengate
@@ -32,7 +33,7 @@ public final class JsonErrorHandler implements Request.Handler {
             status = HttpStatus.INTERNAL_SERVER_ERROR_500;
         }
         String requestId = RequestIds.next();
-        LOG.info(
+        RequestIds.log(LOG, Level.INFO, requestId).log(
                 "{}: refused before handling: {} {} from {}",
                 requestId,
                 status,

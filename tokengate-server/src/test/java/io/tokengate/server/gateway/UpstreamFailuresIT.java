@@ -99,6 +99,13 @@ class UpstreamFailuresIT {
                         .startsWith(
                                 response.headers().firstValue("X-Request-Id").orElseThrow()
                                         + ": 502, upstream unreachable or bad response: ");
+                assertThat(log.list.get(0).getKeyValuePairs())
+                        .as("the request id, a field of its own in the JSON log")
+                        .singleElement()
+                        .satisfies(pair -> {
+                            assertThat(pair.key).isEqualTo("requestId");
+                            assertThat(pair.value).isEqualTo(event.requestId());
+                        });
             } finally {
                 proxyLog.detachAppender(log);
             }

@@ -9,11 +9,13 @@ import ch.qos.logback.classic.joran.JoranConfigurator;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.classic.spi.LoggingEvent;
 import ch.qos.logback.core.OutputStreamAppender;
+import ch.qos.logback.core.read.ListAppender;
 import ch.qos.logback.core.status.Status;
 import ch.qos.logback.core.status.StatusUtil;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tokengate.core.token.TokenSecret;
+import io.tokengate.server.http.RequestIds;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Instant;
@@ -49,6 +51,29 @@ class LogFormatTest {
         assertThat(json.get("thread").asText()).isEqualTo("qtp-12");
         assertThat(json.get("message").asText()).isEqualTo("r1: refused with 503, audit queue full\nsecond line");
         assertThat(json.has("exception")).isFalse();
+    }
+
+    @Test
+    void aRequestsIdIsAFieldOfItsOwn() throws Exception {
+        JsonLogLayout layout = new JsonLogLayout();
+        layout.setContext(context);
+        layout.start();
+        ListAppender<ILoggingEvent> events = new ListAppender<>();
+        events.setContext(context);
+        events.start();
+        logger.addAppender(events);
+
+        RequestIds.log(logger, org.slf4j.event.Level.WARN, "r7")
+                .addKeyValue("message", "not the message")
+                .addKeyValue("token", secret.reveal())
+                .log("{}: 502, upstream unreachable", "r7");
+
+        JsonNode json = JSON.readTree(layout.doLayout(events.list.get(0)));
+        assertThat(json.get("requestId").asText()).isEqualTo("r7");
+        assertThat(json.get("message").asText())
+                .as("a pair cannot replace a fixed field")
+                .isEqualTo("r7: 502, upstream unreachable");
+        assertThat(json.get("token").asText()).as("nor carry a secret").isEqualTo(secret.hint());
     }
 
     @Test
