@@ -12,8 +12,11 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.List;
 import java.util.Optional;
+import java.util.regex.Pattern;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
 import org.h2.tools.Restore;
@@ -29,8 +32,11 @@ public final class Backups {
     /** The database's file name in {@code HOME/data}, and in a backup. */
     static final String DATABASE_FILE = "tokengate.mv.db";
 
+    /** A backup's file name: {@code tokengate-} and the UTC time it was taken. */
+    private static final Pattern NAME = Pattern.compile("tokengate-\\d{8}T\\d{6}\\.\\d{3}Z\\.zip");
+
     private static final DateTimeFormatter STAMP =
-            DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
+            DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss.SSS'Z'").withZone(ZoneOffset.UTC);
 
     /**
      * A backup written.
@@ -56,20 +62,52 @@ public final class Backups {
         return home.resolve("backups");
     }
 
+    /**
+     * Deletes all but the newest {@code keep} backups in {@code HOME/backups}: the files named as
+     * {@link #write} names them, oldest first by the time in their name. Nothing else there is
+     * touched.
+     *
+     * @return the names of the files deleted, oldest first
+     * @throws StoreException when the directory cannot be read or a file cannot be deleted
+     */
+    public static List<String> prune(Path home, int keep) {
+        if (keep < 1) {
+            throw new IllegalArgumentException("keep at least one backup, not " + keep);
+        }
+        Path directory = directory(home);
+        if (!Files.isDirectory(directory)) {
+            return List.of();
+        }
+        try (var files = Files.list(directory)) {
+            List<Path> backups = files.filter(
+                            p -> NAME.matcher(p.getFileName().toString()).matches())
+                    .sorted(Comparator.comparing(p -> p.getFileName().toString()))
+                    .toList();
+            List<String> removed = new ArrayList<>();
+            for (Path old : backups.subList(0, Math.max(0, backups.size() - keep))) {
+                Files.delete(old);
+                removed.add(old.getFileName().toString());
+            }
+            return removed;
+        } catch (IOException e) {
+            throw new StoreException("cannot prune the backups in " + directory + ": " + e.getMessage(), e);
+        }
+    }
+
     /** Takes a backup of the serving database {@code db} into {@code HOME/backups}. */
     static Backup write(Database db, StoreConfig config, Clock clock) {
         if (db.vendor() != Database.Vendor.H2) {
             throw new StoreException(
                     "backups are for the embedded H2 database; back up PostgreSQL with its own tools (pg_dump)", null);
         }
-        Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
+        Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
         Path file = directory(config.home())
                 .resolve("tokengate-" + STAMP.format(now) + ".zip")
                 .toAbsolutePath();
         try {
             ownerOnlyDirectory(file.getParent());
             if (Files.exists(file)) {
-                throw new StoreException("a backup was already taken this second: " + file, null);
+                throw new StoreException("a backup was already taken this millisecond: " + file, null);
             }
         } catch (IOException e) {
             throw new StoreException("cannot write backups in " + file.getParent() + ": " + e.getMessage(), e);

@@ -19,6 +19,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 import org.junit.jupiter.api.Test;
@@ -76,7 +77,7 @@ class BackupsIT {
         Taken taken = backupWithOneToken();
         Backups.Backup backup = taken.backup();
         assertThat(backup.file()).startsWith(original.resolve("backups").toAbsolutePath());
-        assertThat(backup.file().getFileName().toString()).matches("tokengate-\\d{8}T\\d{6}Z\\.zip");
+        assertThat(backup.file().getFileName().toString()).matches("tokengate-\\d{8}T\\d{6}\\.\\d{3}Z\\.zip");
         assertThat(backup.bytes()).isEqualTo(Files.size(backup.file())).isPositive();
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(backup.file())))
                 .isEqualTo("rw-------");
@@ -95,6 +96,44 @@ class BackupsIT {
             assertThat(store.sessions().find(SESSION))
                     .as("a session of the backup's time, still unexpired, ends at restore")
                     .isEmpty();
+        }
+    }
+
+    @Test
+    void pruningKeepsTheNewestBackupsAndNothingElseIsTouched() throws IOException {
+        Path backups = Files.createDirectories(Backups.directory(original));
+        for (String name : List.of(
+                "tokengate-20261130T020000.000Z.zip",
+                "tokengate-20261129T020000.000Z.zip",
+                "tokengate-20261201T020000.000Z.zip",
+                "tokengate-20261128T235959.999Z.zip",
+                "notes.txt",
+                "tokengate-latest.zip")) {
+            Files.writeString(backups.resolve(name), name);
+        }
+
+        assertThat(Backups.prune(original, 2))
+                .containsExactly("tokengate-20261128T235959.999Z.zip", "tokengate-20261129T020000.000Z.zip");
+        try (var left = Files.list(backups)) {
+            assertThat(left.map(p -> p.getFileName().toString()))
+                    .containsExactlyInAnyOrder(
+                            "tokengate-20261130T020000.000Z.zip",
+                            "tokengate-20261201T020000.000Z.zip",
+                            "notes.txt",
+                            "tokengate-latest.zip");
+        }
+        assertThat(Backups.prune(original, 2)).isEmpty();
+        assertThat(Backups.prune(copy, 1)).as("no backups directory").isEmpty();
+        assertThatThrownBy(() -> Backups.prune(original, 0)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void twoBackupsInQuickSuccessionBothLand() {
+        try (Store store = Store.open(config(original), CLOCK)) {
+            Backups.Backup first = store.backup();
+            Backups.Backup second = store.backup();
+            assertThat(second.file()).isNotEqualTo(first.file()).isRegularFile();
+            assertThat(first.file()).isRegularFile();
         }
     }
 

@@ -124,7 +124,7 @@ public final class AdminHandler extends Handler.Abstract {
         new CheckResource(tokens).routes(router);
         new AuditResource(store.auditLog()).routes(router);
         new SettingsResource(config).routes(router);
-        new BackupResource(store, audit).routes(router);
+        new BackupResource(store, config.home(), audit).routes(router);
         new UserResource(
                         localUsers,
                         admin.identitySource() == AdminConfig.IdentitySource.LOCAL,

@@ -65,14 +65,24 @@ final class DbCommand {
             },
             mixinStandardHelpOptions = true)
     static final class Backup extends AdminCommand {
+        @Option(
+                names = "--keep",
+                paramLabel = "N",
+                description = "Then delete all but the newest N backups in HOME/backups (a nightly job's --keep 14).")
+        Integer keep;
+
         @Override
         void run(ApiClient api, PrintWriter out) throws Exception {
-            JsonNode backup = api.post("/backups", ApiClient.JSON.createObjectNode());
+            JsonNode backup =
+                    api.post("/backups" + (keep == null ? "" : "?keep=" + keep), ApiClient.JSON.createObjectNode());
             if (json) {
                 printJson(out, backup);
                 return;
             }
             out.println("backup written: " + text(backup, "file") + " (" + text(backup, "bytes") + " bytes)");
+            for (JsonNode removed : backup.path("removed")) {
+                out.println("removed " + removed.asText());
+            }
             out.println(text(backup, "note"));
         }
     }

@@ -115,6 +115,8 @@ class OpenApiIT {
         alice.get("/settings");
         admin.get("/settings?verbose=true");
         admin.post("/backups", Map.of());
+        admin.post("/backups?keep=1", Map.of());
+        admin.post("/backups?keep=0", Map.of());
         alice.post("/backups", Map.of());
 
         admin.get("/users");

@@ -15,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -264,14 +265,15 @@ class AdminCommandsIT {
     }
 
     /**
-     * {@code db backup} against a running server writes a copy on the server while it serves; the
-     * home cannot be restored over while the server holds it; the copy restores into another home
-     * that has the same key file, and not into one without it.
+     * {@code db backup} against a running server writes a copy on the server while it serves, and
+     * with {@code --keep} deletes the oldest; the home cannot be restored over while the server
+     * holds it; a copy restores into another home that has the same key file, and not into one
+     * without it.
      */
     @Test
     void aBackupTakenWhileServingRestoresIntoAnotherHome(@TempDir Path home, @TempDir Path other, @TempDir Path bare)
             throws Exception {
-        Path backup;
+        Path restorable;
         try (GatewayFixture gw = GatewayFixture.start(home, Map.of(), GatewayFixture.headerUpstream())) {
             gw.server.localUsers().add("root", null, null, UserRole.ADMIN, "root-password-1".toCharArray());
             gw.createToken(TokenSpec.bound("kept in the backup", "alice", "root"));
@@ -286,7 +288,7 @@ class AdminCommandsIT {
                     "root",
                     "--json");
             assertThat(written.exit()).as(written.err()).isZero();
-            backup = Path.of(written.json().get("file").asText());
+            Path backup = Path.of(written.json().get("file").asText());
             assertThat(backup)
                     .startsWith(home.resolve("backups").toAbsolutePath())
                     .isRegularFile();
@@ -297,25 +299,57 @@ class AdminCommandsIT {
                 assertThat(e.reason()).startsWith("backup " + backup.getFileName());
             });
 
-            Result held = offline(home, "db", "restore", backup.toString(), "--replace");
+            Result nightly = run(
+                    Map.of("TOKENGATE_ADMIN_PASSWORD", "root-password-1"),
+                    null,
+                    "db",
+                    "backup",
+                    "--server",
+                    gw.server.adminUri().toString(),
+                    "--login",
+                    "root",
+                    "--keep",
+                    "2");
+            assertThat(nightly.exit()).as(nightly.err()).isZero();
+            assertThat(nightly.out()).startsWith("backup written: ").doesNotContain("removed");
+            Result pruned = run(
+                    Map.of("TOKENGATE_ADMIN_PASSWORD", "root-password-1"),
+                    null,
+                    "db",
+                    "backup",
+                    "--server",
+                    gw.server.adminUri().toString(),
+                    "--login",
+                    "root",
+                    "--keep",
+                    "2");
+            assertThat(pruned.out()).contains("removed " + backup.getFileName() + "\n");
+            try (var kept = Files.list(backup.getParent())) {
+                assertThat(kept).hasSize(2);
+            }
+            try (var kept = Files.list(backup.getParent())) {
+                restorable = kept.max(Comparator.naturalOrder()).orElseThrow();
+            }
+
+            Result held = offline(home, "db", "restore", restorable.toString(), "--replace");
             assertThat(held.exit()).isEqualTo(AdminCommand.REFUSED);
             assertThat(held.err()).contains("stop the server first");
             assertThat(home)
                     .isDirectoryNotContaining(p -> p.getFileName().toString().startsWith("data-replaced-"));
         }
 
-        Result keyless = offline(bare, "db", "restore", backup.toString());
+        Result keyless = offline(bare, "db", "restore", restorable.toString());
         assertThat(keyless.exit()).isEqualTo(AdminCommand.REFUSED);
         assertThat(keyless.err()).contains("the backup was not restored").contains("tokengate.key does not exist");
         assertThat(bare.resolve("data")).doesNotExist();
 
         Files.copy(home.resolve("tokengate.key"), other.resolve("tokengate.key"));
         Files.setPosixFilePermissions(other.resolve("tokengate.key"), PosixFilePermissions.fromString("rw-------"));
-        Result restored = offline(other, "db", "restore", backup.toString());
+        Result restored = offline(other, "db", "restore", restorable.toString());
         assertThat(restored.exit()).as(restored.err()).isZero();
         assertThat(restored.out())
-                .startsWith(
-                        "restored " + backup + " into " + other.resolve("data").toAbsolutePath());
+                .startsWith("restored " + restorable + " into "
+                        + other.resolve("data").toAbsolutePath());
         assertThat(offline(other, "token", "list").out()).contains("kept in the backup");
     }
 }
