@@ -2,19 +2,21 @@ package io.tokengate.core.token;
 
 /**
  * Finds token secrets inside free text (names, paths, queries, reasons), so that text headed for
- * storage or logs can be refused or redacted. Looks for the {@code tgk_} format with a valid
- * checksum, exactly as a secret scanner would.
+ * storage or logs can be refused or redacted. Looks for the {@code tgk_} format whether or not its
+ * checksum is valid: unlike a secret scanner, which must not cry wolf, this one must not miss a
+ * secret mistyped by one character, which would give away all but one character of the real one
+ * (42 × 62 guesses). Text that merely has the format is rare enough to hide as well.
  */
 public final class SecretScanner {
     private SecretScanner() {}
 
-    /** Whether {@code text} contains a well-formed token secret anywhere. */
+    /** Whether {@code text} contains a token secret, or something of its format, anywhere. */
     public static boolean containsSecret(CharSequence text) {
         return text != null && nextSecret(text, 0) >= 0;
     }
 
     /**
-     * {@code text} with each well-formed token secret replaced by its hint ({@code tgk_…abcd});
+     * {@code text} with each token secret, or anything of its format, replaced by its hint ({@code tgk_…abcd});
      * the same instance when there is none. Null stays null.
      */
     public static String redact(String text) {
@@ -43,7 +45,7 @@ public final class SecretScanner {
         int at = string.indexOf(TokenSecret.PREFIX, from);
         while (at >= 0) {
             int end = at + TokenSecret.LENGTH;
-            if (end <= string.length() && TokenSecret.isWellFormed(string.substring(at, end))) {
+            if (end <= string.length() && TokenSecret.hasFormat(string.substring(at, end))) {
                 return at;
             }
             at = string.indexOf(TokenSecret.PREFIX, at + 1);

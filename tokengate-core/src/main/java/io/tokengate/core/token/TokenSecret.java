@@ -41,6 +41,23 @@ public final class TokenSecret {
 
     /** Whether {@code candidate} has the token format and its checksum matches. */
     public static boolean isWellFormed(CharSequence candidate) {
+        if (!hasFormat(candidate)) {
+            return false;
+        }
+        String body = candidate
+                .subSequence(PREFIX.length(), PREFIX.length() + RANDOM_LENGTH)
+                .toString();
+        String expected = checksum(body);
+        String actual =
+                candidate.subSequence(PREFIX.length() + RANDOM_LENGTH, LENGTH).toString();
+        return expected.equals(actual);
+    }
+
+    /**
+     * Whether {@code candidate} has the token format, {@code tgk_} and 38 base62 characters, with or
+     * without a valid checksum: a secret, or one mistyped. Never throws.
+     */
+    public static boolean hasFormat(CharSequence candidate) {
         if (candidate == null || candidate.length() != LENGTH) {
             return false;
         }
@@ -54,13 +71,7 @@ public final class TokenSecret {
                 return false;
             }
         }
-        String body = candidate
-                .subSequence(PREFIX.length(), PREFIX.length() + RANDOM_LENGTH)
-                .toString();
-        String expected = checksum(body);
-        String actual =
-                candidate.subSequence(PREFIX.length() + RANDOM_LENGTH, LENGTH).toString();
-        return expected.equals(actual);
+        return true;
     }
 
     static String checksum(String body) {

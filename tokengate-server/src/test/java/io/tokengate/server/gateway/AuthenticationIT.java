@@ -100,6 +100,22 @@ class AuthenticationIT {
         assertThat(event.effectiveUser()).isEqualTo("alice");
     }
 
+    /**
+     * User and secret swapped, and the secret mistyped by one character: the audit log must not
+     * keep it, since the real secret is one of 42 × 62 guesses away from it.
+     */
+    @Test
+    void aMistypedSecretInTheUserFieldIsNotKeptInTheAuditLog() throws Exception {
+        String secret = secret(TokenSpec.bound("swapped", "alice", "admin"));
+        char wrong = secret.charAt(20) == 'x' ? 'y' : 'x';
+        String typo = secret.substring(0, 20) + wrong + secret.substring(21);
+        HttpResponse<String> response = get("/rest/api/2/myself", GatewayFixture.basic(typo, "alice"));
+        assertUnauthorized(response);
+        AuditEvent event = audited(response);
+        assertThat(event.basicUser()).isEqualTo("tgk_…" + typo.substring(typo.length() - 4));
+        assertThat(String.valueOf(event)).doesNotContain(typo.substring(4, 30));
+    }
+
     @Test
     void anUnboundTokenIsNoBearerTokenSinceItNamesNobody() throws Exception {
         String secret = secret(TokenSpec.unbound("unbound bearer", "admin"));
