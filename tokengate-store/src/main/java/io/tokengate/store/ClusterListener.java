@@ -31,18 +31,17 @@ import org.slf4j.LoggerFactory;
  * cache is bypassed (fail closed); on reconnecting it listens first, then flushes the whole cache,
  * because notifications sent meanwhile are lost, and only then becomes live again.
  *
- * <p>Second, rate-limit use ({@link RateExchange}): every {@value #SHARE_MILLIS} ms it sends what this node let through, and it
- * counts what the others send. What could not be sent while the connection was down is sent once
- * it is back; what the others sent meanwhile is lost, so each node holds its tokens to their rate
- * on its own until then.
+ * <p>Second, rate-limit use ({@link RateExchange}): every {@value #SHARE_MILLIS} ms it sends what
+ * this node let through, and it counts what the others send. What could not be sent while the
+ * connection was down is sent once it is back; what the others sent meanwhile is lost, so each
+ * node holds its tokens to their rate on its own until then.
  */
 final class ClusterListener implements AutoCloseable {
     static final String CHANNEL = "tokengate_token_changed";
     static final String RATE_CHANNEL = "tokengate_rate_used";
+    static final int POLL_MILLIS = 200;
     /** How often this node tells the others what its rate-limited tokens used. */
     static final int SHARE_MILLIS = 200;
-
-    static final int POLL_MILLIS = 200;
     /**
      * A node cut off from the database by a silent network must stop trusting its cache within
      * the one second in which a revoke elsewhere takes effect: a ping every 250 ms, and 900 ms of

@@ -25,8 +25,8 @@ import org.slf4j.event.KeyValuePair;
  * }</pre>
  *
  * <p>{@code exception} is there only when the event has one. The event's key-value pairs follow
- * the message as fields of their own, such as {@code requestId} (see {@code RequestIds#log}). A token secret in the message or the
- * stack trace is written as its hint ({@code tgk_…abcd}).
+ * the message as fields of their own, such as {@code requestId} (see {@code RequestIds#log}). A
+ * token secret in the message or the stack trace is written as its hint ({@code tgk_…abcd}).
  */
 public final class JsonLogLayout extends LayoutBase<ILoggingEvent> {
     private static final JsonFactory JSON = new JsonFactory();

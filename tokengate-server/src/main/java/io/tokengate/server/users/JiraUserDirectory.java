@@ -95,7 +95,8 @@ public final class JiraUserDirectory implements UserDirectory {
         String answered = profile.path("name").asText("");
         if (!answered.equalsIgnoreCase(name)) {
             LOG.warn(
-                    "Jira answered /rest/api/2/myself for '{}' when asked as '{}' ({}): treating '{}' as unknown to Jira",
+                    "Jira answered /rest/api/2/myself for '{}' when asked as '{}' ({}):"
+                            + " treating '{}' as unknown to Jira",
                     answered,
                     name,
                     identity,
