@@ -1,0 +1,34 @@
+package io.tokengate.server.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.tokengate.store.StoreConfig;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The store's settings have their defaults twice: in {@link Key}, which the server and the
+ * documentation read, and in {@link StoreConfig}'s builder, which tests and tools use. They must
+ * not drift apart.
+ */
+class StoreDefaultsTest {
+    @TempDir
+    Path home;
+
+    @Test
+    void theServersDefaultsAreTheStoresOwn() {
+        StoreConfig loaded = ConfigLoader.load(home, Map.of(), Map.of(), false).store();
+        StoreConfig built = StoreConfig.builder(home).build();
+
+        assertThat(loaded.cacheTtl()).isEqualTo(built.cacheTtl());
+        assertThat(loaded.auditQueueCapacity()).isEqualTo(built.auditQueueCapacity());
+        assertThat(loaded.auditBatchSize()).isEqualTo(built.auditBatchSize());
+        assertThat(loaded.auditFlushInterval()).isEqualTo(built.auditFlushInterval());
+        assertThat(loaded.auditRetentionDays()).isEqualTo(built.auditRetentionDays());
+        assertThat(loaded.poolSize()).isEqualTo(built.poolSize());
+        assertThat(loaded.maxLifetimeDays()).isEqualTo(built.maxLifetimeDays());
+        assertThat(loaded.secureMode()).isEqualTo(built.secureMode());
+    }
+}
