@@ -95,6 +95,7 @@ public final class TokengateServer implements AutoCloseable {
             GatewayHandler gatewayHandler = new GatewayHandler(
                     gateway, store.tokens(), store.auditSink(), jiraUsers == null ? users : jiraUsers, metrics, clock);
             store.shareRateLimits(gatewayHandler.rateExchange());
+            store.shareLoginFailures("data", gatewayHandler.loginFailures());
             Handler.Sequence planes = new Handler.Sequence(
                     new OnConnector(DATA, gatewayHandler),
                     new OnConnector(

@@ -1,5 +1,6 @@
 package io.tokengate.store;
 
+import io.tokengate.core.cluster.SharedCounts;
 import io.tokengate.core.token.RateExchange;
 import io.tokengate.core.token.RateExchange.Use;
 import io.tokengate.core.token.TokenCache;
@@ -12,6 +13,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -31,14 +33,19 @@ import org.slf4j.LoggerFactory;
  * cache is bypassed (fail closed); on reconnecting it listens first, then flushes the whole cache,
  * because notifications sent meanwhile are lost, and only then becomes live again.
  *
- * <p>Second, rate-limit use ({@link RateExchange}): every {@value #SHARE_MILLIS} ms it sends what
- * this node let through, and it counts what the others send. What could not be sent while the
+ * <p>Second, rate-limit use ({@link RateExchange}) and failed logins ({@link SharedCounts}): every
+ * {@value #SHARE_MILLIS} ms it sends what this node let through or counted, and it counts what the
+ * others send. What could not be sent while the
  * connection was down is sent once it is back; what the others sent meanwhile is lost, so each
  * node holds its tokens to their rate on its own until then.
  */
 final class ClusterListener implements AutoCloseable {
     static final String CHANNEL = "tokengate_token_changed";
     static final String RATE_CHANNEL = "tokengate_rate_used";
+    /** The channels of {@link SharedCounts}, by name: what each plane counts of failed logins. */
+    static final Map<String, String> COUNT_CHANNELS =
+            Map.of("data", "tokengate_login_failed_data", "admin", "tokengate_login_failed_admin");
+
     static final int POLL_MILLIS = 200;
     /** How often this node tells the others what its rate-limited tokens used. */
     static final int SHARE_MILLIS = 200;
@@ -69,6 +76,10 @@ final class ClusterListener implements AutoCloseable {
     private volatile RateExchange rates;
     /** Uses drained from {@link #rates} but not sent yet, merged per token; listener thread only. */
     private final Map<TokenId, Use> unsent = new LinkedHashMap<>();
+    /** The shared counts, by channel. */
+    private final Map<String, SharedCounts> counts = new ConcurrentHashMap<>();
+    /** Counts drained but not sent yet, by channel and key; listener thread only. */
+    private final Map<String, Map<String, Long>> unsentCounts = new LinkedHashMap<>();
 
     ClusterListener(Database db, TokenCache cache, String nodeId) {
         this.db = db;
@@ -81,6 +92,18 @@ final class ClusterListener implements AutoCloseable {
     /** From now on, exchanges {@code exchange}'s rate-limit use with the other nodes. */
     void shareRates(RateExchange exchange) {
         this.rates = exchange;
+    }
+
+    /**
+     * From now on, adds up {@code shared} with the other nodes under {@code name}, one of {@link
+     * #COUNT_CHANNELS}.
+     */
+    void shareCounts(String name, SharedCounts shared) {
+        String channel = COUNT_CHANNELS.get(name);
+        if (channel == null) {
+            throw new IllegalArgumentException("no shared counts named '" + name + "': " + COUNT_CHANNELS.keySet());
+        }
+        counts.put(channel, shared);
     }
 
     void start() {
@@ -112,6 +135,9 @@ final class ClusterListener implements AutoCloseable {
                 try (Statement s = c.createStatement()) {
                     s.execute("LISTEN " + CHANNEL);
                     s.execute("LISTEN " + RATE_CHANNEL);
+                    for (String channel : COUNT_CHANNELS.values()) {
+                        s.execute("LISTEN " + channel);
+                    }
                 }
                 cache.invalidateAll(); // changes made while we were not listening are unknown
                 lastAliveNanos = System.nanoTime();
@@ -184,8 +210,12 @@ final class ClusterListener implements AutoCloseable {
                     for (PGNotification n : notifications) {
                         if (CHANNEL.equals(n.getName())) {
                             invalidate(n.getParameter());
-                        } else if (RATE_CHANNEL.equals(n.getName()) && n.getPID() != self) {
+                        } else if (n.getPID() == self) {
+                            continue; // what this node sent itself
+                        } else if (RATE_CHANNEL.equals(n.getName())) {
                             charge(n.getParameter());
+                        } else {
+                            add(n.getName(), n.getParameter());
                         }
                     }
                 }
@@ -212,8 +242,29 @@ final class ClusterListener implements AutoCloseable {
         }
     }
 
-    /** Sends what this node let through since the last time, keeping it if sending fails. */
+    private void add(String channel, String payload) {
+        SharedCounts shared = counts.get(channel);
+        if (shared != null) {
+            CountNotice.decode(payload).forEach(shared::addRemote);
+        }
+    }
+
+    /** Sends what this node counted since the last time, keeping it if sending fails. */
     private void share(PreparedStatement notify) throws SQLException {
+        shareRates(notify);
+        for (Map.Entry<String, SharedCounts> shared : counts.entrySet()) {
+            Map<String, Long> pending = unsentCounts.computeIfAbsent(shared.getKey(), k -> new LinkedHashMap<>());
+            shared.getValue().drainLocal().forEach((key, n) -> pending.merge(key, n, Long::sum));
+            for (String payload : CountNotice.encode(pending, RateUseNotice.MAX_PAYLOAD)) {
+                notify.setString(1, shared.getKey());
+                notify.setString(2, payload);
+                notify.execute();
+            }
+            pending.clear();
+        }
+    }
+
+    private void shareRates(PreparedStatement notify) throws SQLException {
         RateExchange exchange = rates;
         if (exchange == null) {
             return;

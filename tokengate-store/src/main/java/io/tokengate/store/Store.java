@@ -2,6 +2,7 @@ package io.tokengate.store;
 
 import io.tokengate.core.audit.AuditLog;
 import io.tokengate.core.audit.AuditSink;
+import io.tokengate.core.cluster.SharedCounts;
 import io.tokengate.core.token.RateExchange;
 import io.tokengate.core.token.TokenPolicy;
 import io.tokengate.core.token.TokenService;
@@ -160,6 +161,17 @@ public final class Store implements AutoCloseable {
     public void shareRateLimits(RateExchange exchange) {
         if (listener != null) {
             listener.shareRates(exchange);
+        }
+    }
+
+    /**
+     * Adds up {@code failures} with the other nodes on this PostgreSQL database, so that a client
+     * address is throttled for the failed logins it made on any of them. {@code plane} is {@code
+     * data} or {@code admin}. With H2 there is one node and nothing to share.
+     */
+    public void shareLoginFailures(String plane, SharedCounts failures) {
+        if (listener != null) {
+            listener.shareCounts(plane, failures);
         }
     }
 

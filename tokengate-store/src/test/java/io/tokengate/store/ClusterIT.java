@@ -2,6 +2,7 @@ package io.tokengate.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.tokengate.core.cluster.SharedCounts;
 import io.tokengate.core.token.CreatedToken;
 import io.tokengate.core.token.RateExchange;
 import io.tokengate.core.token.RateExchange.Use;
@@ -16,6 +17,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BooleanSupplier;
@@ -237,5 +240,45 @@ class ClusterIT {
         millisUntil(() -> a.listener().isLive());
         millisUntil(() -> !onB.charged.isEmpty());
         assertThat(onB.charged).containsExactly(new Use(token, FIVE_PER_MINUTE, 4));
+    }
+
+    /** A plane's failed logins as the store sees them: counts to hand over, and the others' received. */
+    private static final class Tally implements SharedCounts {
+        final Map<String, Long> local = new ConcurrentHashMap<>();
+        final Map<String, Long> received = new ConcurrentHashMap<>();
+
+        @Override
+        public Map<String, Long> drainLocal() {
+            Map<String, Long> drained = new java.util.HashMap<>();
+            for (String key : List.copyOf(local.keySet())) {
+                Long n = local.remove(key);
+                if (n != null) {
+                    drained.put(key, n);
+                }
+            }
+            return drained;
+        }
+
+        @Override
+        public void addRemote(String key, long count) {
+            received.merge(key, count, Long::sum);
+        }
+    }
+
+    @Test
+    void failedLoginsOnOneNodeAreAddedUpOnTheOthersPerPlane() {
+        Tally dataOnA = new Tally();
+        Tally dataOnB = new Tally();
+        Tally adminOnB = new Tally();
+        a.shareLoginFailures("data", dataOnA);
+        b.shareLoginFailures("data", dataOnB);
+        b.shareLoginFailures("admin", adminOnB);
+
+        dataOnA.local.put("10.0.0.1", 3L);
+        dataOnA.local.put("2001:db8::7", 1L);
+        assertThat(millisUntil(() -> dataOnB.received.size() == 2)).isLessThan(1000);
+        assertThat(dataOnB.received).containsOnly(Map.entry("10.0.0.1", 3L), Map.entry("2001:db8::7", 1L));
+        assertThat(adminOnB.received).as("another plane's count").isEmpty();
+        assertThat(dataOnA.received).as("A does not hear itself").isEmpty();
     }
 }

@@ -111,12 +111,9 @@ public final class AdminHandler extends Handler.Abstract {
         AdminAudit audit = new AdminAudit(
                 store.auditSink(), config.auditReserveWait(), config.store().nodeId(), clock);
         Sessions sessions = new Sessions(store.sessions(), admin, clock);
-        Authenticator authenticator = new Authenticator(
-                identity,
-                sessions,
-                new LoginThrottle(admin.loginMaxFailures(), admin.loginWindow(), clock),
-                audit,
-                admin);
+        LoginThrottle throttle = new LoginThrottle(admin.loginMaxFailures(), admin.loginWindow(), clock);
+        store.shareLoginFailures("admin", throttle);
+        Authenticator authenticator = new Authenticator(identity, sessions, throttle, audit, admin);
         Router router = new Router();
         TokenResource tokens = new TokenResource(store.tokens(), audit, clock);
         tokens.routes(router);

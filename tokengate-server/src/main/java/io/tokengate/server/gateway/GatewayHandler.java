@@ -2,6 +2,7 @@ package io.tokengate.server.gateway;
 
 import io.tokengate.core.audit.AuditDecision;
 import io.tokengate.core.audit.AuditSink;
+import io.tokengate.core.cluster.SharedCounts;
 import io.tokengate.core.limits.Decision;
 import io.tokengate.core.request.CanonicalPath;
 import io.tokengate.core.request.MalformedRequestException;
@@ -108,6 +109,11 @@ public final class GatewayHandler extends Handler.Wrapper {
     /** The rate limits' counts, for the nodes of a cluster to exchange. */
     public RateExchange rateExchange() {
         return rates;
+    }
+
+    /** The failed logins per client address, for the nodes of a cluster to add up. */
+    public SharedCounts loginFailures() {
+        return throttle;
     }
 
     /**

@@ -17,7 +17,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Two complete tokengate servers on one PostgreSQL database, sharing one key file: a revoke or an
  * edit made through node A's admin API takes effect on node B's data plane within one second,
- * although node B had the token cached; and a token's rate limit counts its requests on both.
+ * although node B had the token cached; a token's rate limit counts its requests on both; and
+ * failed logins on one throttle the client address on both.
  */
 class ClusterIT {
     private static final Duration PROMISE = Duration.ofSeconds(1);
@@ -104,9 +105,29 @@ class ClusterIT {
         });
     }
 
+    @Test
+    void failedLoginsOnOneNodeThrottleTheAddressOnTheOther(@TempDir Path homeA, @TempDir Path homeB) throws Exception {
+        onTwoNodes(homeA, homeB, (a, b) -> {
+            var created = JSON.readTree(admin(a, "POST", "/tokens", "{\"name\":\"guessed\",\"user\":\"alice\"}"));
+            String right = GatewayFixture.basic("alice", created.get("token").asText());
+            String wrong = GatewayFixture.basic("alice", "not-the-secret");
+            for (int i = 0; i < 3; i++) {
+                assertThat(a.get("/rest/api/2/issue/AAA-1", wrong).statusCode()).isEqualTo(401);
+            }
+            Thread.sleep(PROMISE.toMillis()); // node B hears of them; nothing here can tell when
+
+            var throttled = b.get("/rest/api/2/issue/AAA-1", right);
+            assertThat(throttled.statusCode())
+                    .as("node B, where this address has not failed once")
+                    .isEqualTo(429);
+            assertThat(throttled.headers().firstValue("Retry-After")).isPresent();
+        });
+    }
+
     private static Map<String, String> with(Map<String, String> shared, String node) {
         Map<String, String> settings = new java.util.HashMap<>(shared);
         settings.put("node.id", node);
+        settings.put("login.max.failures", "3");
         return settings;
     }
 
