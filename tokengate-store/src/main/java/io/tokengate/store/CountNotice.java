@@ -15,13 +15,23 @@ final class CountNotice {
 
     /** The payloads that carry {@code counts}, each at most {@code maxPayload} characters; keys that cannot be carried are left out. */
     static List<String> encode(Map<String, Long> counts, int maxPayload) {
+        List<String> entries = new ArrayList<>();
+        counts.forEach((key, count) -> {
+            if (isKey(key) && count != null && count >= 1) {
+                entries.add(key + " " + count);
+            }
+        });
+        return split(entries, maxPayload);
+    }
+
+    /**
+     * {@code entries} joined by {@code ;} into as few payloads of at most {@code maxPayload}
+     * characters as they fit in, none cut; for this and {@link RateUseNotice}.
+     */
+    static List<String> split(List<String> entries, int maxPayload) {
         List<String> payloads = new ArrayList<>();
         StringBuilder payload = new StringBuilder();
-        counts.forEach((key, count) -> {
-            if (!isKey(key) || count == null || count < 1) {
-                return;
-            }
-            String entry = key + " " + count;
+        for (String entry : entries) {
             if (payload.length() > 0 && payload.length() + 1 + entry.length() > maxPayload) {
                 payloads.add(payload.toString());
                 payload.setLength(0);
@@ -30,7 +40,7 @@ final class CountNotice {
                 payload.append(';');
             }
             payload.append(entry);
-        });
+        }
         if (payload.length() > 0) {
             payloads.add(payload.toString());
         }

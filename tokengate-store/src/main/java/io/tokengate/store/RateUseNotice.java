@@ -21,23 +21,11 @@ final class RateUseNotice {
 
     /** The payloads that carry {@code uses}, each at most {@code maxPayload} characters. */
     static List<String> encode(List<Use> uses, int maxPayload) {
-        List<String> payloads = new ArrayList<>();
-        StringBuilder payload = new StringBuilder();
+        List<String> entries = new ArrayList<>(uses.size());
         for (Use use : uses) {
-            String entry = use.id() + " " + use.requests() + " " + use.limit();
-            if (payload.length() > 0 && payload.length() + 1 + entry.length() > maxPayload) {
-                payloads.add(payload.toString());
-                payload.setLength(0);
-            }
-            if (payload.length() > 0) {
-                payload.append(';');
-            }
-            payload.append(entry);
+            entries.add(use.id() + " " + use.requests() + " " + use.limit());
         }
-        if (payload.length() > 0) {
-            payloads.add(payload.toString());
-        }
-        return payloads;
+        return CountNotice.split(entries, maxPayload);
     }
 
     /**

@@ -264,6 +264,14 @@ class AdminCommandsIT {
         }
     }
 
+    /** {@code db backup --server … --login root}, and {@code more} options. */
+    private static Result backupOn(GatewayFixture gw, String... more) throws Exception {
+        List<String> args = new ArrayList<>(
+                List.of("db", "backup", "--server", gw.server.adminUri().toString(), "--login", "root"));
+        args.addAll(List.of(more));
+        return run(Map.of("TOKENGATE_ADMIN_PASSWORD", "root-password-1"), null, args.toArray(String[]::new));
+    }
+
     /**
      * {@code db backup} against a running server writes a copy on the server while it serves, and
      * with {@code --keep} deletes the oldest; the home cannot be restored over while the server
@@ -277,16 +285,7 @@ class AdminCommandsIT {
         try (GatewayFixture gw = GatewayFixture.start(home, Map.of(), GatewayFixture.headerUpstream())) {
             gw.server.localUsers().add("root", null, null, UserRole.ADMIN, "root-password-1".toCharArray());
             gw.createToken(TokenSpec.bound("kept in the backup", "alice", "root"));
-            Result written = run(
-                    Map.of("TOKENGATE_ADMIN_PASSWORD", "root-password-1"),
-                    null,
-                    "db",
-                    "backup",
-                    "--server",
-                    gw.server.adminUri().toString(),
-                    "--login",
-                    "root",
-                    "--json");
+            Result written = backupOn(gw, "--json");
             assertThat(written.exit()).as(written.err()).isZero();
             Path backup = Path.of(written.json().get("file").asText());
             assertThat(backup)
@@ -299,30 +298,10 @@ class AdminCommandsIT {
                 assertThat(e.reason()).startsWith("backup " + backup.getFileName());
             });
 
-            Result nightly = run(
-                    Map.of("TOKENGATE_ADMIN_PASSWORD", "root-password-1"),
-                    null,
-                    "db",
-                    "backup",
-                    "--server",
-                    gw.server.adminUri().toString(),
-                    "--login",
-                    "root",
-                    "--keep",
-                    "2");
+            Result nightly = backupOn(gw, "--keep", "2");
             assertThat(nightly.exit()).as(nightly.err()).isZero();
             assertThat(nightly.out()).startsWith("backup written: ").doesNotContain("removed");
-            Result pruned = run(
-                    Map.of("TOKENGATE_ADMIN_PASSWORD", "root-password-1"),
-                    null,
-                    "db",
-                    "backup",
-                    "--server",
-                    gw.server.adminUri().toString(),
-                    "--login",
-                    "root",
-                    "--keep",
-                    "2");
+            Result pruned = backupOn(gw, "--keep", "2");
             assertThat(pruned.out()).contains("removed " + backup.getFileName() + "\n");
             try (var kept = Files.list(backup.getParent())) {
                 assertThat(kept).hasSize(2);
