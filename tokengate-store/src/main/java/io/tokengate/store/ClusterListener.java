@@ -1,8 +1,6 @@
 package io.tokengate.store;
 
 import io.tokengate.core.cluster.SharedCounts;
-import io.tokengate.core.token.RateExchange;
-import io.tokengate.core.token.RateExchange.Use;
 import io.tokengate.core.token.TokenCache;
 import io.tokengate.core.token.TokenId;
 import java.sql.Connection;
@@ -11,7 +9,6 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -33,18 +30,22 @@ import org.slf4j.LoggerFactory;
  * cache is bypassed (fail closed); on reconnecting it listens first, then flushes the whole cache,
  * because notifications sent meanwhile are lost, and only then becomes live again.
  *
- * <p>Second, rate-limit use ({@link RateExchange}) and failed logins ({@link SharedCounts}): every
- * {@value #SHARE_MILLIS} ms it sends what this node let through or counted, and it counts what the
- * others send. What could not be sent while the
- * connection was down is sent once it is back; what the others sent meanwhile is lost, so each
- * node holds its tokens to their rate on its own until then.
+ * <p>Second, counts the nodes add up ({@link SharedCounts}): rate-limit use ({@link RateShare}) and
+ * failed logins. Every {@value #SHARE_MILLIS} ms it sends what this node counted, and it adds what
+ * the others send. What could not be sent while the connection was down is sent once it is back;
+ * what the others sent meanwhile is lost, so each node holds tokens to their rate and addresses to
+ * their allowance on its own until then.
  */
 final class ClusterListener implements AutoCloseable {
     static final String CHANNEL = "tokengate_token_changed";
-    static final String RATE_CHANNEL = "tokengate_rate_used";
-    /** The channels of {@link SharedCounts}, by name: what each plane counts of failed logins. */
-    static final Map<String, String> COUNT_CHANNELS =
-            Map.of("data", "tokengate_login_failed_data", "admin", "tokengate_login_failed_admin");
+    /**
+     * The channels of {@link SharedCounts}, by name: rate-limit use, and what each plane counts of
+     * failed logins.
+     */
+    static final Map<String, String> COUNT_CHANNELS = Map.of(
+            "rates", "tokengate_rate_used",
+            "data", "tokengate_login_failed_data",
+            "admin", "tokengate_login_failed_admin");
 
     static final int POLL_MILLIS = 200;
     /** How often this node tells the others what its rate-limited tokens used. */
@@ -73,9 +74,6 @@ final class ClusterListener implements AutoCloseable {
     private volatile long lastAliveNanos = System.nanoTime() - TimeUnit.MILLISECONDS.toNanos(STALE_MILLIS);
     private volatile Connection connection;
     private volatile String lastProblem = "not connected yet";
-    private volatile RateExchange rates;
-    /** Uses drained from {@link #rates} but not sent yet, merged per token; listener thread only. */
-    private final Map<TokenId, Use> unsent = new LinkedHashMap<>();
     /** The shared counts, by channel. */
     private final Map<String, SharedCounts> counts = new ConcurrentHashMap<>();
     /** Counts drained but not sent yet, by channel and key; listener thread only. */
@@ -87,11 +85,6 @@ final class ClusterListener implements AutoCloseable {
         this.applicationName = "tokengate-listener-" + nodeId;
         this.thread = new Thread(this::run, "tokengate-cache-listener-" + nodeId);
         this.thread.setDaemon(true);
-    }
-
-    /** From now on, exchanges {@code exchange}'s rate-limit use with the other nodes. */
-    void shareRates(RateExchange exchange) {
-        this.rates = exchange;
     }
 
     /**
@@ -134,7 +127,6 @@ final class ClusterListener implements AutoCloseable {
                 c.setNetworkTimeout(Runnable::run, STALE_MILLIS); // a silent network fails the ping
                 try (Statement s = c.createStatement()) {
                     s.execute("LISTEN " + CHANNEL);
-                    s.execute("LISTEN " + RATE_CHANNEL);
                     for (String channel : COUNT_CHANNELS.values()) {
                         s.execute("LISTEN " + channel);
                     }
@@ -212,8 +204,6 @@ final class ClusterListener implements AutoCloseable {
                             invalidate(n.getParameter());
                         } else if (n.getPID() == self) {
                             continue; // what this node sent itself
-                        } else if (RATE_CHANNEL.equals(n.getName())) {
-                            charge(n.getParameter());
                         } else {
                             add(n.getName(), n.getParameter());
                         }
@@ -235,13 +225,6 @@ final class ClusterListener implements AutoCloseable {
         }
     }
 
-    private void charge(String payload) {
-        RateExchange exchange = rates;
-        if (exchange != null) {
-            RateUseNotice.decode(payload).forEach(exchange::chargeRemote);
-        }
-    }
-
     private void add(String channel, String payload) {
         SharedCounts shared = counts.get(channel);
         if (shared != null) {
@@ -251,39 +234,16 @@ final class ClusterListener implements AutoCloseable {
 
     /** Sends what this node counted since the last time, keeping it if sending fails. */
     private void share(PreparedStatement notify) throws SQLException {
-        shareRates(notify);
         for (Map.Entry<String, SharedCounts> shared : counts.entrySet()) {
             Map<String, Long> pending = unsentCounts.computeIfAbsent(shared.getKey(), k -> new LinkedHashMap<>());
             shared.getValue().drainLocal().forEach((key, n) -> pending.merge(key, n, Long::sum));
-            for (String payload : CountNotice.encode(pending, RateUseNotice.MAX_PAYLOAD)) {
+            for (String payload : CountNotice.encode(pending, CountNotice.MAX_PAYLOAD)) {
                 notify.setString(1, shared.getKey());
                 notify.setString(2, payload);
                 notify.execute();
             }
             pending.clear();
         }
-    }
-
-    private void shareRates(PreparedStatement notify) throws SQLException {
-        RateExchange exchange = rates;
-        if (exchange == null) {
-            return;
-        }
-        for (Use use : exchange.drainLocal()) {
-            unsent.merge(
-                    use.id(),
-                    use,
-                    (earlier, later) -> new Use(later.id(), later.limit(), earlier.requests() + later.requests()));
-        }
-        if (unsent.isEmpty()) {
-            return;
-        }
-        for (String payload : RateUseNotice.encode(List.copyOf(unsent.values()), RateUseNotice.MAX_PAYLOAD)) {
-            notify.setString(1, RATE_CHANNEL);
-            notify.setString(2, payload);
-            notify.execute();
-        }
-        unsent.clear();
     }
 
     private void invalidate(String payload) {

@@ -11,6 +11,9 @@ import java.util.Map;
  * separated by {@code ;}, split over as many notifications as PostgreSQL's payload limit needs.
  */
 final class CountNotice {
+    /** Below PostgreSQL's 8000-byte payload limit; every character is ASCII. */
+    static final int MAX_PAYLOAD = 7900;
+
     private CountNotice() {}
 
     /** The payloads that carry {@code counts}, each at most {@code maxPayload} characters; keys that cannot be carried are left out. */
@@ -26,7 +29,7 @@ final class CountNotice {
 
     /**
      * {@code entries} joined by {@code ;} into as few payloads of at most {@code maxPayload}
-     * characters as they fit in, none cut; for this and {@link RateUseNotice}.
+     * characters as they fit in, none cut.
      */
     static List<String> split(List<String> entries, int maxPayload) {
         List<String> payloads = new ArrayList<>();

@@ -160,7 +160,7 @@ public final class Store implements AutoCloseable {
      */
     public void shareRateLimits(RateExchange exchange) {
         if (listener != null) {
-            listener.shareRates(exchange);
+            listener.shareCounts("rates", new RateShare(exchange));
         }
     }
 
