@@ -2,6 +2,7 @@ package io.tokengate.server.admin;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.tokengate.server.ManualClock;
 import io.tokengate.server.config.AdminConfig;
 import io.tokengate.server.users.Principal;
 import io.tokengate.store.Store;
@@ -9,13 +10,9 @@ import io.tokengate.store.StoreConfig;
 import io.tokengate.store.UserRole;
 import java.net.URI;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -26,7 +23,7 @@ class SessionsIT {
     @TempDir
     Path home;
 
-    final MovingClock clock = new MovingClock(Instant.parse("2026-11-28T08:00:00Z"));
+    final ManualClock clock = new ManualClock(Instant.parse("2026-11-28T08:00:00Z"));
     Store store;
     Sessions sessions;
     final Principal alice = new Principal("alice", UserRole.USER, "local");
@@ -97,33 +94,5 @@ class SessionsIT {
         sessions.endAll("ALICE");
         assertThat(sessions.find(one.cookieValue())).isEmpty();
         assertThat(sessions.find(two.cookieValue())).isEmpty();
-    }
-
-    /** A clock this test moves by hand. */
-    static final class MovingClock extends Clock {
-        private final AtomicReference<Instant> now;
-
-        MovingClock(Instant start) {
-            this.now = new AtomicReference<>(start);
-        }
-
-        void advance(Duration duration) {
-            now.updateAndGet(t -> t.plus(duration));
-        }
-
-        @Override
-        public Instant instant() {
-            return now.get();
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            throw new UnsupportedOperationException();
-        }
     }
 }

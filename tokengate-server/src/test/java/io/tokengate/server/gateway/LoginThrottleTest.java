@@ -2,31 +2,13 @@ package io.tokengate.server.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.time.Clock;
+import io.tokengate.server.ManualClock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import org.junit.jupiter.api.Test;
 
 class LoginThrottleTest {
-    private Instant now = Instant.parse("2026-11-30T03:00:00Z");
-    private final Clock clock = new Clock() {
-        @Override
-        public Instant instant() {
-            return now;
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            throw new UnsupportedOperationException();
-        }
-    };
+    private final ManualClock clock = new ManualClock(Instant.parse("2026-11-30T03:00:00Z"));
     private final LoginThrottle throttle = new LoginThrottle(3, Duration.ofMinutes(5), clock);
 
     @Test
@@ -37,7 +19,7 @@ class LoginThrottleTest {
         throttle.recordFailure("10.0.0.1");
         assertThat(throttle.blockedForSeconds("10.0.0.1")).isEqualTo(300);
         assertThat(throttle.blockedForSeconds("10.0.0.2")).isZero();
-        now = now.plus(Duration.ofMinutes(5)).plusSeconds(1);
+        clock.advance(Duration.ofMinutes(5).plusSeconds(1));
         assertThat(throttle.blockedForSeconds("10.0.0.1")).isZero();
     }
 

@@ -5,10 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.tokengate.core.token.RateExchange.Use;
 import io.tokengate.core.token.RateLimit;
 import io.tokengate.core.token.TokenId;
-import java.time.Clock;
+import io.tokengate.server.ManualClock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -22,30 +21,15 @@ class TokenRateLimiterTest {
     private static final TokenId TOKEN = new TokenId("tok_AAAAAAAAAAAAAAAA");
     private static final TokenId OTHER = new TokenId("tok_BBBBBBBBBBBBBBBB");
 
-    private Instant now = Instant.parse("2026-11-29T12:00:00Z");
-    private final TokenRateLimiter limiter = new TokenRateLimiter(new Clock() {
-        @Override
-        public Instant instant() {
-            return now;
-        }
-
-        @Override
-        public java.time.ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            throw new UnsupportedOperationException();
-        }
-    });
+    private final ManualClock clock = new ManualClock(Instant.parse("2026-11-29T12:00:00Z"));
+    private final TokenRateLimiter limiter = new TokenRateLimiter(clock);
 
     private static RateLimit rate(String text) {
         return RateLimit.parse(text).orElseThrow();
     }
 
     private void advance(Duration by) {
-        now = now.plus(by);
+        clock.advance(by);
     }
 
     @Test
