@@ -8,8 +8,8 @@ import java.util.Objects;
 
 /**
  * One audit record: a data-plane request or an admin action. Safe by construction: any token
- * secret found in a text field is replaced by its hint, and each text field is cut to a fixed
- * length (its column size), so neither {@link #toString()} nor the stored row can ever carry a
+ * secret found in a text field is replaced by its hint, a NUL character by U+FFFD, and each text
+ * field is cut to a fixed length (its column size), so neither {@link #toString()} nor the stored row can ever carry a
  * secret. Time is kept to the microsecond, as the databases store it. Build with {@link
  * #builder(AuditKind, Instant)}.
  *
@@ -85,12 +85,16 @@ public record AuditEvent(
         }
     }
 
-    /** Redacted, then cut to {@code max} characters (the last one an ellipsis when cut). */
+    /**
+     * Redacted, NUL characters replaced by U+FFFD (PostgreSQL text cannot hold them, and a record
+     * it refuses would be lost), then cut to {@code max} characters (the last one an ellipsis when
+     * cut).
+     */
     static String clean(String value, int max) {
         if (value == null) {
             return null;
         }
-        String redacted = SecretScanner.redact(value);
+        String redacted = SecretScanner.redact(value.indexOf('\0') < 0 ? value : value.replace('\0', '\uFFFD'));
         return redacted.length() <= max ? redacted : redacted.substring(0, max - 1) + "…";
     }
 

@@ -39,4 +39,15 @@ class AuditEventTest {
                         .build())
                 .isInstanceOf(IllegalArgumentException.class);
     }
+
+    @Test
+    void replacesNulCharactersWhichNoDatabaseTextCanHold() {
+        AuditEvent event = AuditEvent.builder(AuditKind.REQUEST, Instant.EPOCH)
+                .request("GET", "/a\0b", "q=\0")
+                .decision(AuditDecision.DENY, "\0")
+                .build();
+        assertThat(event.path()).isEqualTo("/a\uFFFDb");
+        assertThat(event.query()).isEqualTo("q=\uFFFD");
+        assertThat(event.reason()).isEqualTo("\uFFFD");
+    }
 }
