@@ -73,39 +73,46 @@ final class JdbcAuditLog implements AuditLog {
     /**
      * Inserts the records in one transaction as one batch (or several, past {@value
      * AuditSpan#ID_BITS} bits of ids): a batch number from the sequence, the records in time order
-     * with the ids of that batch, and their spans.
-     *
-     * <p>Records go {@value #ROWS_PER_STATEMENT} rows per {@code INSERT} and the rest one per
-     * statement, sent as JDBC batches. H2 then runs one command per 50 rows instead of one per row
-     * (measured about 20% more records per second); on PostgreSQL this is what the driver's {@code
-     * reWriteBatchedInserts} made of single-row batches anyway.
-     *
-     * <p>On H2 the writer also yields its core after every {@value #ROWS_PER_STATEMENT} rows. There
-     * a batch is milliseconds of CPU in this thread, and the scheduler lets a running thread finish
-     * its time slice before a thread just woken on the same core runs: a request that arrived then
-     * waited 1 to 4 ms, once per flush interval (measured on two cores, at 1 connection). Yielding
-     * lets such a thread go first; with nothing waiting it costs a system call. On PostgreSQL the
-     * work is the server's, in another process, and the statements go in one round trip.
+     * with the ids of that batch, and their spans. PostgreSQL takes the records by {@code COPY}
+     * ({@link AuditCopy}), H2 by multi-row {@code INSERT}s ({@link #insertRows}).
      */
     void insert(List<AuditEvent> events) {
-        int executeEvery = db.vendor() == Database.Vendor.H2 ? ROWS_PER_STATEMENT : Integer.MAX_VALUE;
         db.transaction("writing " + events.size() + " audit records", c -> {
             for (int from = 0; from < events.size(); from += AuditSpan.MAX_BATCH) {
                 List<AuditEvent> batch =
                         new ArrayList<>(events.subList(from, Math.min(events.size(), from + AuditSpan.MAX_BATCH)));
                 batch.sort(Comparator.comparing(AuditEvent::time));
                 long number = nextBatch(c);
-                int whole = batch.size() - batch.size() % ROWS_PER_STATEMENT;
-                if (whole > 0) {
-                    insert(c, INSERT_MANY, number, batch.subList(0, whole), 0, ROWS_PER_STATEMENT, executeEvery);
-                }
-                if (whole < batch.size()) {
-                    insert(c, INSERT_ONE, number, batch.subList(whole, batch.size()), whole, 1, executeEvery);
+                if (db.vendor() == Database.Vendor.POSTGRESQL) {
+                    AuditCopy.copy(c, number, batch);
+                } else {
+                    insertRows(c, number, batch);
                 }
                 insertSpans(c, AuditSpan.of(number, batch));
             }
             return null;
         });
+    }
+
+    /**
+     * Inserts the records {@value #ROWS_PER_STATEMENT} rows per {@code INSERT} and the rest one
+     * per statement, sent as JDBC batches. H2 then runs one command per 50 rows instead of one per
+     * row (measured about 20% more records per second).
+     *
+     * <p>The writer also yields its core after every {@value #ROWS_PER_STATEMENT} rows. A batch is
+     * milliseconds of CPU in this thread, and the scheduler lets a running thread finish its time
+     * slice before a thread just woken on the same core runs: a request that arrived then waited 1
+     * to 4 ms, once per flush interval (measured on two cores, at 1 connection). Yielding lets such
+     * a thread go first; with nothing waiting it costs a system call.
+     */
+    private static void insertRows(Connection c, long number, List<AuditEvent> batch) throws SQLException {
+        int whole = batch.size() - batch.size() % ROWS_PER_STATEMENT;
+        if (whole > 0) {
+            insert(c, INSERT_MANY, number, batch.subList(0, whole), 0, ROWS_PER_STATEMENT);
+        }
+        if (whole < batch.size()) {
+            insert(c, INSERT_ONE, number, batch.subList(whole, batch.size()), whole, 1);
+        }
     }
 
     private long nextBatch(Connection c) throws SQLException {
@@ -121,17 +128,11 @@ final class JdbcAuditLog implements AuditLog {
 
     /**
      * Binds and batches the rows, the first with the id of record {@code firstIndex} of the batch;
-     * executes the batch and yields every {@code executeEvery} rows, and executes what is left at
-     * the end.
+     * executes the batch and yields every {@value #ROWS_PER_STATEMENT} rows, and executes what is
+     * left at the end.
      */
     private static void insert(
-            Connection c,
-            String sql,
-            long batch,
-            List<AuditEvent> events,
-            int firstIndex,
-            int rowsPerStatement,
-            int executeEvery)
+            Connection c, String sql, long batch, List<AuditEvent> events, int firstIndex, int rowsPerStatement)
             throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             int row = 0;
@@ -143,7 +144,7 @@ final class JdbcAuditLog implements AuditLog {
                     ps.addBatch();
                     row = 0;
                     batched += rowsPerStatement;
-                    if (batched >= executeEvery) {
+                    if (batched >= ROWS_PER_STATEMENT) {
                         ps.executeBatch();
                         batched = 0;
                         Thread.yield();

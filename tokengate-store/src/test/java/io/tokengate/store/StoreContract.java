@@ -371,6 +371,54 @@ abstract class StoreContract {
     }
 
     @Test
+    void auditKeepsWhatClientsSentVerbatim() throws Exception {
+        // Paths, queries and names are the client's: whatever they hold is data, never syntax of
+        // the way the records travel (PostgreSQL takes them as CSV rows), and empty is not absent.
+        Store store = open();
+        List<String> texts = List.of(
+                "a,b\"c\"\"d",
+                "line\nbreak\r\nand\rreturn",
+                "\\.",
+                "x\n\\.\ny",
+                "back\\slash\\N",
+                "\ttab, 'quote' and \"\"",
+                "",
+                "\"",
+                "ünïcödé 😀 \u2028",
+                "NULL",
+                "nul\0character");
+        List<AuditEvent> events = new ArrayList<>();
+        for (int i = 0; i < texts.size(); i++) {
+            String text = texts.get(i);
+            events.add(AuditEvent.builder(AuditKind.REQUEST, START.plusMillis(i))
+                    .requestId(text)
+                    .node(text)
+                    .basicUser(text)
+                    .effectiveUser(text)
+                    .actor(text)
+                    .clientIp(text)
+                    .request(text, text, text)
+                    .decision(AuditDecision.DENY, text)
+                    .matchedRule(text)
+                    .build());
+        }
+        AuditEvent absent =
+                AuditEvent.builder(AuditKind.REQUEST, START.plusSeconds(1)).build();
+        events.add(absent);
+        write(store, events);
+
+        List<AuditEvent> read =
+                store.auditLog().query(AuditQuery.all().withLimit(100)).events();
+        List<AuditEvent> expected = new ArrayList<>(events);
+        Collections.reverse(expected);
+        assertThat(read).containsExactlyElementsOf(expected);
+        assertThat(read.get(0).path()).isNull();
+        assertThat(read.get(2).path()).isEqualTo("NULL");
+        assertThat(read.get(read.size() - 1).path()).isEqualTo("a,b\"c\"\"d");
+        assertThat(read.get(1).path()).isEqualTo("nul\uFFFDcharacter");
+    }
+
+    @Test
     void auditBatchesOfEverySizeKeepEveryRecordAndField() {
         Store store = open();
         JdbcAuditLog log = new JdbcAuditLog(store.database());
