@@ -10,8 +10,9 @@
 # response and the next request, as gateway.sh). Alternating matters more than the duration: the machines
 # this is run on change speed by a factor of two within the hour, so only rounds minutes apart
 # compare. Every run prints req/s, p50, p99 and the server's CPU time per request (user + system,
-# from /proc, JIT compilation included: it falls as the servers warm up); any non-2xx answer
-# fails the run. --syscalls adds system calls per request for
+# from /proc, JIT compilation included: it falls as the servers warm up), and the local
+# PostgreSQL server's CPU time per request when it used any (a side with PROPERTIES_X setting
+# db.url to it); any non-2xx answer fails the run. --syscalls adds system calls per request for
 # each server (perf stat on the syscall tracepoints during 10 s of load).
 #
 # JAVA_OPTS_A / JAVA_OPTS_B replace the launcher's JVM options for one side (the same jar twice
@@ -80,19 +81,30 @@ echo "A: ${jar[A]} (${opts[A]})"
 echo "B: ${jar[B]} (${opts[B]})"
 
 cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
+# CPU of the local PostgreSQL server, ended backends included (their time is added to the
+# postmaster's children): what a side whose audit log is on PostgreSQL costs the shared cores.
+db_ticks() {
+  local p total=0
+  for p in $(pgrep -u postgres 2>/dev/null); do
+    total=$((total + $(awk '{ print $14 + $15 + $16 + $17 }' "/proc/$p/stat" 2>/dev/null || echo 0)))
+  done
+  echo "$total"
+}
 # run SIDE CONNECTIONS SECONDS LABEL [PAUSE_MS]
 run() {
   local side=$1 conns=$2 secs=$3 label=$4 pause=${5:-0} t0 t1 result
-  t0="$(cpu_ticks "${pid[$side]}")"
+  t0="$(cpu_ticks "${pid[$side]}")" d0="$(db_ticks)"
   result="$(BENCH_PAUSE_MS=$pause wrk -t"$([ "$conns" -lt 2 ] && echo 1 || echo 2)" -c"$conns" -d"${secs}s" --timeout 10s \
     -s "$root/bench/report.lua" -H "Authorization: ${auth[$side]}" "http://127.0.0.1:${port[$side]}$bench_path" | grep '^RESULT')"
-  t1="$(cpu_ticks "${pid[$side]}")"
-  awk -v side="$side" -v c="$conns" -v label="$label" -v pause="$pause" -v ticks=$((t1 - t0)) -v hz="$(getconf CLK_TCK)" '{
+  t1="$(cpu_ticks "${pid[$side]}")" d1="$(db_ticks)"
+  awk -v side="$side" -v c="$conns" -v label="$label" -v pause="$pause" -v ticks=$((t1 - t0)) -v db=$((d1 - d0)) \
+    -v hz="$(getconf CLK_TCK)" '{
       for (i = 2; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
       errors = v["connect"] + v["read"] + v["write"] + v["status"] + v["timeout"]
-      printf "%-8s %s %2d conn%s %8.0f req/s  p50 %6.2f ms  p99 %6.2f ms  CPU %6.1f us/req%s\n", label, side, c,
+      printf "%-8s %s %2d conn%s %8.0f req/s  p50 %6.2f ms  p99 %6.2f ms  CPU %6.1f us/req%s%s\n", label, side, c,
         (pause > 0 ? ", paced" : ""), v["requests"] / (v["duration_us"] / 1e6), v["p50"] / 1000, v["p99"] / 1000,
-        ticks * 1e6 / hz / v["requests"], errors ? "  ERRORS " errors : ""
+        ticks * 1e6 / hz / v["requests"], (db > 0 ? sprintf("  PostgreSQL %5.1f us/req", db * 1e6 / hz / v["requests"]) : ""),
+        errors ? "  ERRORS " errors : ""
       exit errors > 0
     }' <<<"$result" || { echo "ab: $side answered with errors" >&2; exit 1; }
 }
