@@ -55,11 +55,13 @@ public final class DemoJira implements AutoCloseable {
     private final Server server;
     private final URI baseUri;
     private final RequestLog log;
+    private final Directory directory;
 
-    private DemoJira(Server server, URI baseUri, RequestLog log) {
+    private DemoJira(Server server, URI baseUri, RequestLog log, Directory directory) {
         this.server = server;
         this.baseUri = baseUri;
         this.log = log;
+        this.directory = directory;
     }
 
     /** Starts a demo Jira with its seed data; the returned instance is running. */
@@ -91,7 +93,7 @@ public final class DemoJira implements AutoCloseable {
             throw new IllegalStateException("cannot start the demo Jira on 127.0.0.1:" + options.port(), e);
         }
         URI base = URI.create("http://127.0.0.1:" + connector.getLocalPort() + options.contextPath());
-        return new DemoJira(server, base, log);
+        return new DemoJira(server, base, log, directory);
     }
 
     private static void stopQuietly(Server server) {
@@ -115,6 +117,14 @@ public final class DemoJira implements AutoCloseable {
     /** Forgets every received request. */
     public void clearReceived() {
         log.clear();
+    }
+
+    /**
+     * Adds {@code user} to the directory, or replaces the user of that name, while the demo serves:
+     * as an administrator changes a user in Jira (takes away administration, say).
+     */
+    public void putUser(DemoUser user) {
+        directory.put(user);
     }
 
     /**

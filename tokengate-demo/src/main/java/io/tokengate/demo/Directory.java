@@ -2,22 +2,25 @@ package io.tokengate.demo;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import org.eclipse.jetty.http.HttpFields;
 
-/** The demo's users, found by name or e-mail, case-insensitively. */
+/** The demo's users, found by name or e-mail, case-insensitively; changeable while it serves. */
 final class Directory {
-    private final Map<String, DemoUser> byNameOrEmail = new HashMap<>();
+    private final Map<String, DemoUser> byNameOrEmail = new ConcurrentHashMap<>();
 
     Directory(List<DemoUser> users) {
-        for (DemoUser user : users) {
-            byNameOrEmail.put(user.name().toLowerCase(Locale.ROOT), user);
-            byNameOrEmail.put(user.email().toLowerCase(Locale.ROOT), user);
-        }
+        users.forEach(this::put);
+    }
+
+    /** Adds {@code user}, or replaces the user of that name (and e-mail address). */
+    void put(DemoUser user) {
+        byNameOrEmail.put(user.name().toLowerCase(Locale.ROOT), user);
+        byNameOrEmail.put(user.email().toLowerCase(Locale.ROOT), user);
     }
 
     /** The user named by the request's Basic credentials, if name (or e-mail) and password match. */

@@ -103,7 +103,13 @@ public final class TokengateServer implements AutoCloseable {
                             new OnWorkerThread(new Handler.Sequence(
                                     new MetricsHandler(metrics),
                                     AdminHandler.create(
-                                            config, store, localUsers, usersChanged, gateway.publicUrl(), clock)))));
+                                            config,
+                                            store,
+                                            localUsers,
+                                            jiraUsers,
+                                            usersChanged,
+                                            gateway.publicUrl(),
+                                            clock)))));
             server.setHandler(new GracefulHandler(planes));
             server.setErrorHandler(new JsonErrorHandler());
             server.setStopTimeout(DRAIN.toMillis());

@@ -9,6 +9,7 @@ import io.tokengate.server.http.UnreadBody;
 import io.tokengate.server.users.CachedIdentity;
 import io.tokengate.server.users.IdentitySource;
 import io.tokengate.server.users.JiraIdentity;
+import io.tokengate.server.users.JiraUserDirectory;
 import io.tokengate.server.users.LocalUsers;
 import io.tokengate.server.users.OperatorIdentity;
 import io.tokengate.store.Store;
@@ -42,19 +43,20 @@ public final class AdminHandler extends Handler.Abstract {
     /**
      * @param localUsers the local users (signing in when {@code identity.source = local}, and
      *     {@code /api/v1/users})
+     * @param jiraUsers what Jira says of users now, when {@code identity.source = jira}: sessions
+     *     follow it; else null
      * @param usersChanged drops what the data plane caches about users, after a change here
-     */
-    /**
      * @param gatewayUrl the gateway's public URL, for code snippets
      */
     public static AdminHandler create(
             TokengateConfig config,
             Store store,
             LocalUsers localUsers,
+            JiraUserDirectory jiraUsers,
             Runnable usersChanged,
             String gatewayUrl,
             Clock clock) {
-        return create(config, store, localUsers, usersChanged, gatewayUrl, clock, null);
+        return create(config, store, localUsers, usersChanged, gatewayUrl, clock, jiraUsers, null);
     }
 
     /**
@@ -68,7 +70,7 @@ public final class AdminHandler extends Handler.Abstract {
             String gatewayUrl,
             Clock clock,
             OperatorIdentity operator) {
-        return create(config, store, localUsers, () -> {}, gatewayUrl, clock, operator);
+        return create(config, store, localUsers, () -> {}, gatewayUrl, clock, null, operator);
     }
 
     private static AdminHandler create(
@@ -78,8 +80,9 @@ public final class AdminHandler extends Handler.Abstract {
             Runnable usersChanged,
             String gatewayUrl,
             Clock clock,
+            JiraUserDirectory jiraUsers,
             IdentitySource only) {
-        Wiring wiring = wire(config, store, localUsers, usersChanged, gatewayUrl, clock, only);
+        Wiring wiring = wire(config, store, localUsers, usersChanged, gatewayUrl, clock, jiraUsers, only);
         return new AdminHandler(
                 store, new ApiHandler(wiring.router(), wiring.authenticator(), config.trustedProxies()));
     }
@@ -87,7 +90,7 @@ public final class AdminHandler extends Handler.Abstract {
     /** Every route of the API, for tests that compare them with openapi.yaml. */
     static Router router(
             TokengateConfig config, Store store, LocalUsers localUsers, Runnable usersChanged, Clock clock) {
-        return wire(config, store, localUsers, usersChanged, "http://localhost", clock, null)
+        return wire(config, store, localUsers, usersChanged, "http://localhost", clock, null, null)
                 .router();
     }
 
@@ -100,12 +103,13 @@ public final class AdminHandler extends Handler.Abstract {
             Runnable usersChanged,
             String gatewayUrl,
             Clock clock,
+            JiraUserDirectory jiraUsers,
             IdentitySource only) {
         AdminConfig admin = config.admin();
         IdentitySource source = only != null
                 ? only
                 : admin.identitySource() == AdminConfig.IdentitySource.JIRA
-                        ? new JiraIdentity(config.upstream().orElseThrow(), config.connectTimeout())
+                        ? new JiraIdentity(config.upstream().orElseThrow(), config.connectTimeout(), jiraUsers)
                         : localUsers;
         CachedIdentity identity = new CachedIdentity(source, admin.credentialCache());
         AdminAudit audit = new AdminAudit(

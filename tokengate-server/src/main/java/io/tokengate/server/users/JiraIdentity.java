@@ -1,6 +1,7 @@
 package io.tokengate.server.users;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.tokengate.server.gateway.DirectoryUnavailableException;
 import io.tokengate.store.UserRole;
 import java.net.URI;
 import java.net.http.HttpResponse;
@@ -19,16 +20,23 @@ import java.util.Optional;
  * right and what the user's name is; {@code GET
  * UPSTREAM/rest/api/2/mypermissions?permissions=ADMINISTER} whether the user is a Jira
  * administrator, which makes them a tokengate admin. Wrap in {@link CachedIdentity} so that scripts
- * do not send every call to Jira.
+ * do not send every call to Jira. A session, signed in once, follows what Jira says of its user
+ * afterwards ({@link #refresh}).
  */
 public final class JiraIdentity implements IdentitySource {
     public static final String SOURCE = "jira";
 
     private final JiraRest jira;
+    private final JiraUserDirectory directory;
 
-    /** @param upstream Jira's base URL, possibly with a context path */
-    public JiraIdentity(URI upstream, Duration timeout) {
+    /**
+     * @param upstream Jira's base URL, possibly with a context path
+     * @param directory what Jira says of users now, asked as them; null where there is no data
+     *     plane to ask through (then a session keeps the role of its sign-in)
+     */
+    public JiraIdentity(URI upstream, Duration timeout, JiraUserDirectory directory) {
         this.jira = new JiraRest(upstream, timeout, timeout, "to check credentials", IdentityUnavailableException::new);
+        this.directory = directory;
     }
 
     @Override
@@ -56,10 +64,34 @@ public final class JiraIdentity implements IdentitySource {
         return Optional.of(new Principal(name, admin ? UserRole.ADMIN : UserRole.USER, SOURCE));
     }
 
-    /** Jira cannot be asked without the password: a session keeps the role it was given at sign-in. */
+    /**
+     * Whether a signed-in user still is what Jira said at sign-in. The password is gone by then, so
+     * Jira is asked as the data plane asks it, as the user through {@code upstream.identity}
+     * ({@link JiraUserDirectory}, answers kept 30 s): an administrator Jira no longer makes one
+     * goes on as a user, and a user Jira no longer answers for (deactivated, deleted) is signed
+     * out. Where Jira cannot be asked as the user ({@code upstream.identity} cannot name them, or
+     * needs an upstream credential they have not stored), the session keeps its sign-in's role.
+     *
+     * @throws IdentityUnavailableException when Jira cannot be reached: the request fails rather
+     *     than go on with a role Jira may have taken back
+     */
     @Override
     public Optional<Principal> refresh(Principal signedIn) {
-        return Optional.of(signedIn);
+        if (directory == null) {
+            return Optional.of(signedIn);
+        }
+        JiraUserDirectory.Standing standing;
+        try {
+            standing = directory.standing(signedIn.name());
+        } catch (DirectoryUnavailableException e) {
+            throw new IdentityUnavailableException(e.getMessage(), e);
+        }
+        return switch (standing) {
+            case NOT_ASKED -> Optional.of(signedIn);
+            case UNKNOWN -> Optional.empty();
+            case USER -> Optional.of(new Principal(signedIn.name(), UserRole.USER, SOURCE));
+            case ADMINISTRATOR -> Optional.of(new Principal(signedIn.name(), UserRole.ADMIN, SOURCE));
+        };
     }
 
     @Override

@@ -39,6 +39,9 @@ import org.slf4j.LoggerFactory;
  * <p>An answer about somebody else is never taken for the user asked about: a Jira that ignores
  * {@code contextUser} answers for the service account, which may well be an administrator. Such
  * an answer counts as not found, and is logged.
+ *
+ * <p>The admin plane asks the same answers whether a signed-in Jira user still is who they were
+ * ({@link #standing}), so that a session follows Jira within {@code ttl}.
  */
 public final class JiraUserDirectory implements UserDirectory {
     private static final Logger LOG = LoggerFactory.getLogger(JiraUserDirectory.class);
@@ -46,7 +49,25 @@ public final class JiraUserDirectory implements UserDirectory {
     private final UserDirectory local;
     private final UpstreamIdentity identity;
     private final JiraRest jira;
-    private final LoadingCache<String, Optional<DirectoryUser>> cache;
+    private final LoadingCache<String, Answer> cache;
+
+    /** What Jira says of a user, asked as them. */
+    public enum Standing {
+        /**
+         * Jira cannot be asked as this user: {@code upstream.identity} cannot name them, or needs an
+         * upstream credential they have not stored.
+         */
+        NOT_ASKED,
+        /** Jira refused to answer as the user (401, 403, 404), or answered for somebody else. */
+        UNKNOWN,
+        /** A Jira user without the {@code ADMINISTER} permission. */
+        USER,
+        /** A Jira administrator. */
+        ADMINISTRATOR
+    }
+
+    /** One lookup: what Jira said, and the user as the data plane sees them (merged with the local row). */
+    private record Answer(Standing standing, Optional<DirectoryUser> user) {}
 
     /**
      * @param local the local users, for what tokengate keeps of a Jira user
@@ -71,6 +92,20 @@ public final class JiraUserDirectory implements UserDirectory {
      */
     @Override
     public Optional<DirectoryUser> find(String name) {
+        return answer(name).user();
+    }
+
+    /**
+     * What Jira says of {@code name} now (or within {@code ttl}); only Jira's own word, whatever
+     * the user's local row says.
+     *
+     * @throws DirectoryUnavailableException when Jira cannot be asked
+     */
+    public Standing standing(String name) {
+        return answer(name).standing();
+    }
+
+    private Answer answer(String name) {
         return cache.get(name.toLowerCase(Locale.ROOT));
     }
 
@@ -79,17 +114,17 @@ public final class JiraUserDirectory implements UserDirectory {
         cache.invalidateAll();
     }
 
-    private Optional<DirectoryUser> load(String name) {
+    private Answer load(String name) {
         Optional<DirectoryUser> stored = local.find(name);
         String credential = stored.flatMap(DirectoryUser::upstreamCredential).orElse(null);
         if (identity.needsUserCredential()
                 ? credential == null
                 : identity.cannotName(name).isPresent()) {
-            return stored; // Jira cannot be asked as this user
+            return new Answer(Standing.NOT_ASKED, stored);
         }
         HttpResponse<byte[]> myself = get("/rest/api/2/myself?expand=groups", name, credential);
         if (myself.statusCode() == 401 || myself.statusCode() == 403 || myself.statusCode() == 404) {
-            return stored;
+            return new Answer(Standing.UNKNOWN, stored);
         }
         JsonNode profile = jira.okJson(myself, "/rest/api/2/myself");
         String answered = profile.path("name").asText("");
@@ -101,7 +136,7 @@ public final class JiraUserDirectory implements UserDirectory {
                     name,
                     identity,
                     name);
-            return stored;
+            return new Answer(Standing.UNKNOWN, stored);
         }
         boolean admin = jira.okJson(
                         get("/rest/api/2/mypermissions?permissions=ADMINISTER", name, credential),
@@ -119,12 +154,14 @@ public final class JiraUserDirectory implements UserDirectory {
         }
         stored.ifPresent(user -> groups.addAll(user.groups()));
         String email = profile.path("emailAddress").asText("");
-        return Optional.of(new DirectoryUser(
-                answered,
-                email.isEmpty() ? stored.map(DirectoryUser::email).orElse(null) : email,
-                admin || stored.map(DirectoryUser::admin).orElse(false),
-                groups,
-                Optional.ofNullable(credential)));
+        return new Answer(
+                admin ? Standing.ADMINISTRATOR : Standing.USER,
+                Optional.of(new DirectoryUser(
+                        answered,
+                        email.isEmpty() ? stored.map(DirectoryUser::email).orElse(null) : email,
+                        admin || stored.map(DirectoryUser::admin).orElse(false),
+                        groups,
+                        Optional.ofNullable(credential))));
     }
 
     /** {@code GET path}, as {@code user}: named to Jira as a forwarded request names them. */

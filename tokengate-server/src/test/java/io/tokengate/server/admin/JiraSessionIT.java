@@ -1,0 +1,89 @@
+package io.tokengate.server.admin;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.tokengate.demo.DemoJira;
+import io.tokengate.demo.DemoUser;
+import io.tokengate.demo.Identity;
+import io.tokengate.server.GatewayFixture;
+import io.tokengate.server.admin.AdminClient.Reply;
+import io.tokengate.store.UserRole;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code identity.source = jira}: a web UI session follows what Jira says of its user after
+ * sign-in, asked as the data plane asks it (as the user, through {@code upstream.identity}), not
+ * the role of the sign-in for up to {@code admin.session.max.hours}.
+ */
+class JiraSessionIT {
+    private static final Map<String, String> JIRA_MODE = Map.of("identity.source", "jira");
+
+    @Test
+    void anAdministratorJiraNoLongerMakesOneGoesOnAsAUser(@TempDir Path home) {
+        try (GatewayFixture gw = GatewayFixture.start(home, JIRA_MODE, GatewayFixture.headerUpstream())) {
+            AdminClient session =
+                    AdminClient.anonymous(gw, new OpenApiContract()).signIn("admin", "admin");
+
+            gw.jira.putUser(new DemoUser("admin", "admin", "admin@example.com", "Administrator", false));
+
+            Reply me = session.get("/me");
+            assertThat(me.status()).isEqualTo(200);
+            assertThat(me.json().get("role").asText()).isEqualTo("user");
+            assertThat(session.post("/tokens", Map.of("name", "unbound")).status())
+                    .as("unbound tokens are for admins")
+                    .isEqualTo(403);
+            assertThat(session.post("/tokens", Map.of("name", "own", "user", "admin"))
+                            .status())
+                    .isEqualTo(201);
+        }
+    }
+
+    @Test
+    void aSessionRequestFailsWhileJiraCannotBeAsked(@TempDir Path home) {
+        try (GatewayFixture gw = GatewayFixture.start(home, JIRA_MODE, GatewayFixture.headerUpstream())) {
+            AdminClient session =
+                    AdminClient.anonymous(gw, new OpenApiContract()).signIn("admin", "admin");
+            gw.jira.close();
+
+            Reply refused = session.get("/tokens");
+            assertThat(refused.status())
+                    .as("not served with a role Jira may have taken back")
+                    .isEqualTo(503);
+            assertThat(refused.json().get("message").asText()).contains("Jira");
+        }
+    }
+
+    /**
+     * In {@code user-credential} mode Jira is asked with the user's stored credential: one Jira no
+     * longer accepts ends the session; without one Jira cannot be asked, and the session keeps the
+     * role of its sign-in.
+     */
+    @Test
+    void aUserJiraNoLongerAnswersForIsSignedOut(@TempDir Path home) {
+        DemoJira.Options upstream =
+                DemoJira.Options.defaults().identity(Identity.userCredentials(Map.of("pat-bob", "bob")));
+        Map<String, String> settings = Map.of("identity.source", "jira", "upstream.identity", "user-credential");
+        try (GatewayFixture gw = GatewayFixture.start(home, settings, upstream)) {
+            gw.server.localUsers().add("bob", null, null, UserRole.USER, "unused-password-1".toCharArray());
+            gw.server.store().upstreamCredentials().set("bob", "pat-revoked".toCharArray());
+            OpenApiContract contract = new OpenApiContract();
+            AdminClient bob = AdminClient.anonymous(gw, contract).signIn("bob", "bob");
+            AdminClient admin = AdminClient.anonymous(gw, contract).signIn("admin", "admin");
+
+            Reply ended = bob.get("/me");
+            assertThat(ended.status()).isEqualTo(401);
+            assertThat(ended.json().get("message").asText())
+                    .isEqualTo("User bob may no longer sign in; the session has ended.");
+            assertThat(bob.get("/me").status()).as("for good").isEqualTo(401);
+
+            Reply kept = admin.get("/me");
+            assertThat(kept.status())
+                    .as("no credential stored: Jira cannot be asked as admin")
+                    .isEqualTo(200);
+            assertThat(kept.json().get("role").asText()).isEqualTo("admin");
+        }
+    }
+}
