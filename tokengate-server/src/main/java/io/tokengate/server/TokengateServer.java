@@ -2,6 +2,7 @@ package io.tokengate.server;
 
 import io.tokengate.server.admin.AdminHandler;
 import io.tokengate.server.config.AdminConfig;
+import io.tokengate.server.config.TlsKeystore;
 import io.tokengate.server.config.TokengateConfig;
 import io.tokengate.server.gateway.GatewayConfig;
 import io.tokengate.server.gateway.GatewayHandler;
@@ -17,18 +18,23 @@ import io.tokengate.store.Store;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Optional;
 import org.eclipse.jetty.http.HttpCompliance;
 import org.eclipse.jetty.http.HttpStatus;
+import org.eclipse.jetty.http.HttpVersion;
 import org.eclipse.jetty.http.UriCompliance;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.SecureRequestCustomizer;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.SslConnectionFactory;
 import org.eclipse.jetty.server.handler.GracefulHandler;
 import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.eclipse.jetty.util.thread.Invocable.InvocationType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -74,11 +80,13 @@ public final class TokengateServer implements AutoCloseable {
         Store store = Store.open(config.store(), clock);
         Server server = new Server(new ServerThreadPool(400, 16, 60_000));
         try {
-            ServerConnector data = connector(server, DATA, config.gatewayHost(), config.gatewayPort(), true);
-            ServerConnector admin = connector(server, ADMIN, config.adminHost(), config.adminPort(), false);
+            ServerConnector data =
+                    connector(server, DATA, config.gatewayHost(), config.gatewayPort(), true, config.gatewayTls());
+            ServerConnector admin =
+                    connector(server, ADMIN, config.adminHost(), config.adminPort(), false, Optional.empty());
             data.open();
             admin.open();
-            GatewayConfig gateway = config.gateway("http://" + hostFor(data) + ":" + data.getLocalPort());
+            GatewayConfig gateway = config.gateway(uri(data).toString());
             StoreUserDirectory users =
                     new StoreUserDirectory(store.users(), store.upstreamCredentials(), USER_DIRECTORY_TTL);
             JiraUserDirectory jiraUsers = config.admin().identitySource() == AdminConfig.IdentitySource.JIRA
@@ -138,7 +146,13 @@ public final class TokengateServer implements AutoCloseable {
         }
     }
 
-    private static ServerConnector connector(Server server, String name, String host, int port, boolean dataPlane) {
+    /**
+     * A connector speaking HTTP/1.1, over TLS when a keystore is given: Jetty's defaults for
+     * protocols and cipher suites (TLS 1.2 and 1.3, no weak suites), and a request whose {@code
+     * Host} the certificate does not name is refused (400).
+     */
+    private static ServerConnector connector(
+            Server server, String name, String host, int port, boolean dataPlane, Optional<TlsKeystore> tls) {
         HttpConfiguration http = new HttpConfiguration();
         http.setSendServerVersion(false);
         http.setSendXPoweredBy(false);
@@ -151,7 +165,19 @@ public final class TokengateServer implements AutoCloseable {
             // front end that reads lines differently.
             http.setHttpCompliance(HttpCompliance.STRICT);
         }
-        ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(http));
+        ServerConnector connector;
+        if (tls.isPresent()) {
+            http.addCustomizer(new SecureRequestCustomizer());
+            SslContextFactory.Server ssl = new SslContextFactory.Server();
+            ssl.setKeyStore(tls.get().keyStore());
+            ssl.setKeyStorePassword(tls.get().password());
+            connector = new ServerConnector(
+                    server,
+                    new SslConnectionFactory(ssl, HttpVersion.HTTP_1_1.asString()),
+                    new HttpConnectionFactory(http));
+        } else {
+            connector = new ServerConnector(server, new HttpConnectionFactory(http));
+        }
         connector.setName(name);
         connector.setHost(host);
         connector.setPort(port);
@@ -208,12 +234,18 @@ public final class TokengateServer implements AutoCloseable {
         }
     }
 
+    /** Where the data plane listens: {@code https://} when it serves TLS. */
     public URI dataUri() {
-        return URI.create("http://" + hostFor(data) + ":" + data.getLocalPort());
+        return uri(data);
     }
 
     public URI adminUri() {
-        return URI.create("http://" + hostFor(admin) + ":" + admin.getLocalPort());
+        return uri(admin);
+    }
+
+    private static URI uri(ServerConnector connector) {
+        String scheme = connector.getConnectionFactory(SslConnectionFactory.class) == null ? "http" : "https";
+        return URI.create(scheme + "://" + hostFor(connector) + ":" + connector.getLocalPort());
     }
 
     private static String hostFor(ServerConnector connector) {

@@ -14,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -100,6 +101,7 @@ public final class ConfigLoader {
                 host(Key.GATEWAY_HOST),
                 gatewayPort,
                 publicUrl,
+                gatewayTls(home),
                 endpoints,
                 ipList(Key.GATEWAY_TRUSTED_PROXIES),
                 host(Key.ADMIN_HOST),
@@ -122,6 +124,26 @@ public final class ConfigLoader {
             throw new ConfigException(problems);
         }
         return config;
+    }
+
+    /** {@code gateway.tls.keystore} under the home, opened and checked; empty when not set. */
+    private Optional<TlsKeystore> gatewayTls(Path home) {
+        Optional<String> keystore = settings.get(Key.GATEWAY_TLS_KEYSTORE);
+        String password = settings.get(Key.GATEWAY_TLS_KEYSTORE_PASSWORD).orElse("");
+        if (keystore.isEmpty()) {
+            if (!password.isEmpty()) {
+                problems.add("gateway.tls.keystore.password is set but gateway.tls.keystore is not");
+            }
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(TlsKeystore.open(home.resolve(keystore.get()), password, Instant.now()));
+        } catch (InvalidPathException e) {
+            problems.add("gateway.tls.keystore: '" + keystore.get() + "' is not a file name (" + e.getReason() + ")");
+        } catch (IllegalArgumentException e) {
+            problems.add(e.getMessage());
+        }
+        return Optional.empty();
     }
 
     /** {@code log.dir} under the home, unless it is {@code none}. */

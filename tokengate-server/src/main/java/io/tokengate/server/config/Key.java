@@ -13,6 +13,13 @@ public enum Key {
     GATEWAY_ENDPOINTS("gateway.endpoints", "/rest/", "comma-separated path prefixes that are served"),
     GATEWAY_TRUSTED_PROXIES(
             "gateway.trusted.proxies", "", "CIDR list of load balancers whose X-Forwarded-For is believed"),
+    GATEWAY_TLS_KEYSTORE(
+            "gateway.tls.keystore",
+            "",
+            "PKCS12 or JKS keystore (under the home) with the data plane's certificate and key: HTTPS;"
+                    + " empty: plain HTTP, for TLS ended in front"),
+    GATEWAY_TLS_KEYSTORE_PASSWORD(
+            "gateway.tls.keystore.password", "", "password of gateway.tls.keystore and its key", true),
     ADMIN_HOST("admin.host", "127.0.0.1", "address the admin plane listens on"),
     ADMIN_PORT("admin.port", "8081", "port of the admin plane (web UI, /api/v1, /metrics, /health)"),
     ADMIN_PUBLIC_URL(

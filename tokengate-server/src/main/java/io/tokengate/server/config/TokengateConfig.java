@@ -17,6 +17,7 @@ import java.util.Set;
  * @param logDir where {@code serve} and {@code demo} write JSON Lines log files; empty for standard
  *     error only
  * @param publicUrl the configured external URL; empty means {@code http://localhost:PORT}
+ * @param gatewayTls the data plane's certificate and key; empty for plain HTTP
  * @param upstream empty only for commands that do not serve
  * @param admin the admin plane's sign-in settings
  * @param settings every setting with its effective value and source, for {@code GET
@@ -28,6 +29,7 @@ public record TokengateConfig(
         String gatewayHost,
         int gatewayPort,
         Optional<String> publicUrl,
+        Optional<TlsKeystore> gatewayTls,
         List<String> endpoints,
         IpAllowList trustedProxies,
         String adminHost,

@@ -1,0 +1,214 @@
+package io.tokengate.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.tokengate.core.token.TokenSpec;
+import io.tokengate.demo.DemoJira;
+import io.tokengate.server.config.ConfigException;
+import io.tokengate.server.config.ConfigLoader;
+import io.tokengate.server.config.EffectiveSetting;
+import io.tokengate.server.config.Key;
+import io.tokengate.server.config.TokengateConfig;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyStore;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.TrustManagerFactory;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code gateway.tls.keystore}: the data plane serves HTTPS itself, with the operator's
+ * certificate, and a keystore it cannot use stops the configuration with a clear message.
+ */
+class TlsIT {
+    private static final String PASSWORD = "keystore-password-1";
+
+    @TempDir
+    static Path keys;
+
+    static Path valid;
+    static Path expired;
+
+    @BeforeAll
+    static void makeKeystores() throws Exception {
+        valid = keytool("gateway.p12", "-validity", "2");
+        expired = keytool("expired.p12", "-startdate", "-10d", "-validity", "1");
+    }
+
+    /** A self-signed certificate for localhost and 127.0.0.1, made with the JDK's keytool. */
+    private static Path keytool(String file, String... validity) throws Exception {
+        Path keystore = keys.resolve(file);
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
+                "-genkeypair",
+                "-keystore",
+                keystore.toString(),
+                "-storetype",
+                "PKCS12",
+                "-storepass",
+                PASSWORD,
+                "-alias",
+                "gateway",
+                "-keyalg",
+                "EC",
+                "-dname",
+                "CN=localhost",
+                "-ext",
+                "SAN=dns:localhost,ip:127.0.0.1"));
+        command.addAll(List.of(validity));
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes());
+        assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(process.exitValue()).as(output).isZero();
+        return keystore;
+    }
+
+    private static Map<String, String> tls(Path home, Path keystore, String password) throws IOException {
+        Files.createDirectories(home.resolve("tls"));
+        Files.copy(keystore, home.resolve("tls/gateway.p12"));
+        return Map.of("gateway.tls.keystore", "tls/gateway.p12", "gateway.tls.keystore.password", password);
+    }
+
+    /** TLS that trusts the test certificate only. */
+    private static SSLContext trusting(Path keystore) throws Exception {
+        TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        trust.init(KeyStore.getInstance(keystore.toFile(), PASSWORD.toCharArray()));
+        SSLContext context = SSLContext.getInstance("TLS");
+        context.init(null, trust.getTrustManagers(), null);
+        return context;
+    }
+
+    private static HttpClient client(Path keystore) throws Exception {
+        return HttpClient.newBuilder()
+                .sslContext(trusting(keystore))
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(5))
+                .build();
+    }
+
+    @Test
+    void theDataPlaneServesHttpsWithTheConfiguredCertificate(@TempDir Path home) throws Exception {
+        try (GatewayFixture gw = GatewayFixture.start(home, tls(home, valid, PASSWORD), DemoJira.Options.defaults())) {
+            URI uri = gw.url("/rest/api/2/issue/AAA-1");
+            assertThat(uri.getScheme()).isEqualTo("https");
+            String auth = gw.basic("alice", TokenSpec.bound("over tls", "alice", "admin"));
+
+            HttpResponse<String> response = client(valid)
+                    .send(
+                            HttpRequest.newBuilder(uri)
+                                    .header("Authorization", auth)
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString());
+
+            assertThat(response.statusCode()).isEqualTo(200);
+            X509Certificate served =
+                    (X509Certificate) response.sslSession().orElseThrow().getPeerCertificates()[0];
+            assertThat(served.getSubjectX500Principal().getName()).isEqualTo("CN=localhost");
+            assertThat(gw.jira.received()).last().satisfies(r -> assertThat(r.header("X-Forwarded-Proto"))
+                    .hasValue("https"));
+        }
+    }
+
+    @Test
+    void aHostTheCertificateDoesNotNameIsRefused(@TempDir Path home) throws Exception {
+        try (GatewayFixture gw = GatewayFixture.start(home, tls(home, valid, PASSWORD), DemoJira.Options.defaults())) {
+            String auth = gw.basic("alice", TokenSpec.bound("fronted", "alice", "admin"));
+            String answer;
+            try (SSLSocket socket = (SSLSocket) trusting(valid)
+                    .getSocketFactory()
+                    .createSocket("127.0.0.1", gw.server.dataUri().getPort())) {
+                socket.setSoTimeout(10_000);
+                socket.getOutputStream()
+                        .write(("GET /rest/api/2/issue/AAA-1 HTTP/1.1\r\nHost: jira.example.com\r\nAuthorization: "
+                                        + auth + "\r\nConnection: close\r\n\r\n")
+                                .getBytes(StandardCharsets.ISO_8859_1));
+                answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+            }
+            assertThat(answer).startsWith("HTTP/1.1 400");
+            assertThat(gw.jira.received()).isEmpty();
+        }
+    }
+
+    @Test
+    void plainHttpToTheTlsPortIsNeverForwarded(@TempDir Path home) throws Exception {
+        try (GatewayFixture gw = GatewayFixture.start(home, tls(home, valid, PASSWORD), DemoJira.Options.defaults())) {
+            String auth = gw.basic("alice", TokenSpec.bound("plain", "alice", "admin"));
+            String answer;
+            try {
+                answer = gw.raw("GET /rest/api/2/issue/AAA-1 HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: " + auth
+                        + "\r\n\r\n");
+            } catch (IOException closed) {
+                answer = "";
+            }
+            assertThat(answer).doesNotStartWith("HTTP/1.1 200");
+            assertThat(gw.jira.received()).isEmpty();
+        }
+    }
+
+    @Test
+    void aKeystoreTheGatewayCannotUseStopsTheConfiguration(@TempDir Path home) throws Exception {
+        assertThat(problems(home, Map.of("gateway.tls.keystore", "missing.p12")))
+                .singleElement()
+                .asString()
+                .isEqualTo("gateway.tls.keystore: " + home.resolve("missing.p12") + " is not a readable file");
+
+        Path wrong = home.resolve("wrong");
+        assertThat(problems(wrong, tls(wrong, valid, "not-the-password")))
+                .singleElement()
+                .asString()
+                .contains("cannot be opened with gateway.tls.keystore.password")
+                .doesNotContain("not-the-password");
+
+        Path old = home.resolve("old");
+        assertThat(problems(old, tls(old, expired, PASSWORD)))
+                .singleElement()
+                .asString()
+                .contains("holds no private key with a valid certificate; 'gateway' (expired ");
+
+        Path notKeystore = home.resolve("text");
+        Files.createDirectories(notKeystore);
+        Files.writeString(notKeystore.resolve("gateway.p12"), "not a keystore");
+        assertThat(problems(notKeystore, Map.of("gateway.tls.keystore", "gateway.p12")))
+                .singleElement()
+                .asString()
+                .endsWith("gateway.p12 is not a PKCS12 or JKS keystore");
+
+        assertThat(problems(home, Map.of("gateway.tls.keystore.password", PASSWORD)))
+                .containsExactly("gateway.tls.keystore.password is set but gateway.tls.keystore is not");
+    }
+
+    @Test
+    void theKeystorePasswordIsShownMasked(@TempDir Path home) throws Exception {
+        TokengateConfig config = ConfigLoader.load(home, Map.of(), tls(home, valid, PASSWORD), false);
+        assertThat(config.settings())
+                .filteredOn(s -> s.key() == Key.GATEWAY_TLS_KEYSTORE_PASSWORD)
+                .singleElement()
+                .extracting(EffectiveSetting::shownValue)
+                .isEqualTo(EffectiveSetting.MASK);
+        assertThat(config.gatewayTls().orElseThrow().toString()).doesNotContain(PASSWORD);
+    }
+
+    private static List<String> problems(Path home, Map<String, String> settings) {
+        try {
+            ConfigLoader.load(home, Map.of(), settings, false);
+        } catch (ConfigException e) {
+            return e.problems();
+        }
+        throw new AssertionError("the configuration was accepted");
+    }
+}
