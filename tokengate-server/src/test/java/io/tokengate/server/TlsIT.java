@@ -2,14 +2,18 @@ package io.tokengate.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tokengate.core.token.TokenSpec;
 import io.tokengate.demo.DemoJira;
+import io.tokengate.server.cli.Main;
 import io.tokengate.server.config.ConfigException;
 import io.tokengate.server.config.ConfigLoader;
 import io.tokengate.server.config.EffectiveSetting;
 import io.tokengate.server.config.Key;
 import io.tokengate.server.config.TokengateConfig;
 import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -17,6 +21,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.KeyStore;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
@@ -30,6 +35,7 @@ import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
 
 /**
  * {@code gateway.tls.keystore}: the data plane serves HTTPS itself, with the operator's
@@ -43,15 +49,17 @@ class TlsIT {
 
     static Path valid;
     static Path expired;
+    static Path wildcard;
 
     @BeforeAll
     static void makeKeystores() throws Exception {
-        valid = keytool("gateway.p12", "-validity", "2");
-        expired = keytool("expired.p12", "-startdate", "-10d", "-validity", "1");
+        valid = keytool("gateway.p12", "SAN=dns:localhost,ip:127.0.0.1", "-validity", "2");
+        expired = keytool("expired.p12", "SAN=dns:localhost,ip:127.0.0.1", "-startdate", "-10d", "-validity", "1");
+        wildcard = keytool("wildcard.p12", "SAN=dns:*.example.com", "-validity", "365");
     }
 
-    /** A self-signed certificate for localhost and 127.0.0.1, made with the JDK's keytool. */
-    private static Path keytool(String file, String... validity) throws Exception {
+    /** A self-signed certificate for {@code names}, made with the JDK's keytool. */
+    private static Path keytool(String file, String names, String... validity) throws Exception {
         Path keystore = keys.resolve(file);
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
@@ -69,7 +77,7 @@ class TlsIT {
                 "-dname",
                 "CN=localhost",
                 "-ext",
-                "SAN=dns:localhost,ip:127.0.0.1"));
+                names));
         command.addAll(List.of(validity));
         Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
         String output = new String(process.getInputStream().readAllBytes());
@@ -201,6 +209,61 @@ class TlsIT {
                 .extracting(EffectiveSetting::shownValue)
                 .isEqualTo(EffectiveSetting.MASK);
         assertThat(config.gatewayTls().orElseThrow().toString()).doesNotContain(PASSWORD);
+    }
+
+    @Test
+    void configCheckWarnsOfACertificateClientsWouldRefuseOrSoonWill(@TempDir Path home) throws Exception {
+        Map<String, String> tls = tls(home, valid, PASSWORD);
+        assertThat(warnings(home, tls, "https://gateway.example.com"))
+                .containsExactly(
+                        "the certificate in gateway.tls.keystore does not name gateway.example.com (it names"
+                                + " localhost, 127.0.0.1): clients will refuse it, and requests naming that host get"
+                                + " 400",
+                        expiryWarning(valid));
+        assertThat(warnings(home, tls, "http://localhost:8080"))
+                .containsExactly(
+                        "gateway.tls.keystore is set but gateway.public.url is http://localhost:8080: restrictions"
+                                + " match the URLs clients use, so make it https://…",
+                        expiryWarning(valid));
+        assertThat(warnings(home, tls, "https://localhost:8443")).containsExactly(expiryWarning(valid));
+
+        Path other = home.resolve("wildcard");
+        Map<String, String> wild = tls(other, wildcard, PASSWORD);
+        assertThat(warnings(other, wild, "https://gw.example.com")).isEmpty();
+        assertThat(warnings(other, wild, "https://a.gw.example.com"))
+                .singleElement()
+                .asString()
+                .contains("does not name a.gw.example.com (it names *.example.com)");
+        assertThat(warnings(other, wild, "https://example.com")).hasSize(1);
+    }
+
+    private static String expiryWarning(Path keystore) throws Exception {
+        KeyStore store = KeyStore.getInstance(keystore.toFile(), PASSWORD.toCharArray());
+        X509Certificate certificate = (X509Certificate) store.getCertificate("gateway");
+        return "the certificate in gateway.tls.keystore expires "
+                + certificate.getNotAfter().toInstant() + ": renew it, then restart";
+    }
+
+    /** What {@code config check --offline} warns of, with the given TLS settings and public URL. */
+    private static List<String> warnings(Path home, Map<String, String> tls, String publicUrl) throws Exception {
+        StringBuilder properties =
+                new StringBuilder("upstream.url=http://127.0.0.1:9\ngateway.public.url=" + publicUrl + "\n");
+        tls.forEach(
+                (key, value) -> properties.append(key).append('=').append(value).append('\n'));
+        Files.writeString(home.resolve("tokengate.properties"), properties);
+        Files.setPosixFilePermissions(
+                home.resolve("tokengate.properties"), PosixFilePermissions.fromString("rw-------"));
+        StringWriter out = new StringWriter();
+        CommandLine commandLine = Main.commandLine();
+        commandLine.setOut(new PrintWriter(out));
+        commandLine.setErr(new PrintWriter(new StringWriter()));
+        assertThat(commandLine.execute("config", "check", "--offline", "--json", "--home", home.toString()))
+                .as(out.toString())
+                .isZero();
+        List<String> warnings = new ArrayList<>();
+        new ObjectMapper().readTree(out.toString()).path("warnings").forEach(w -> warnings.add(w.asText()));
+        warnings.removeIf(w -> w.startsWith("key file "));
+        return warnings;
     }
 
     private static List<String> problems(Path home, Map<String, String> settings) {

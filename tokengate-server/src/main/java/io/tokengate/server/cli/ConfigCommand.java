@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tokengate.core.TokengateException;
 import io.tokengate.server.config.ConfigException;
 import io.tokengate.server.config.ConfigLoader;
+import io.tokengate.server.config.TlsKeystore;
 import io.tokengate.server.config.TokengateConfig;
 import io.tokengate.store.Database;
 import io.tokengate.store.KeyFile;
@@ -18,6 +19,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -42,6 +44,9 @@ final class ConfigCommand {
             exitCodeList = {"0:no problems (warnings may be printed)", "2:problems found", "64:invalid command line"},
             mixinStandardHelpOptions = true)
     static final class Check implements Callable<Integer> {
+        /** A certificate expiring this soon is worth a warning. */
+        private static final Duration CERTIFICATE_NOTICE = Duration.ofDays(30);
+
         @Spec
         private CommandSpec spec;
 
@@ -137,18 +142,41 @@ final class ConfigCommand {
 
         private static void checkExposure(TokengateConfig config, List<String> warnings) {
             if (config.publicUrl().isEmpty()) {
-                warnings.add("gateway.public.url is not set: restrictions will match http://localhost:"
+                warnings.add("gateway.public.url is not set: restrictions will match "
+                        + (config.gatewayTls().isPresent() ? "https" : "http") + "://localhost:"
                         + config.gatewayPort() + "/…; set it to the URL clients use");
+            } else if (config.gatewayTls().isPresent()) {
+                checkCertificate(
+                        config.gatewayTls().get(), URI.create(config.publicUrl().get()), warnings);
             } else if (config.publicUrl().get().startsWith("http://")
                     && !config.publicUrl().get().contains("localhost")
                     && !config.publicUrl().get().contains("127.0.0.1")) {
                 warnings.add("gateway.public.url is plain http: tokens would cross the network in clear text;"
-                        + " put a TLS terminator in front and use https");
+                        + " put a TLS terminator in front and use https, or set gateway.tls.keystore");
             }
             if (!config.adminHost().equals("127.0.0.1")
                     && !config.adminHost().equals("localhost")
                     && !config.adminHost().equals("::1")) {
                 warnings.add("admin.host is " + config.adminHost() + ": the admin plane is reachable from the network");
+            }
+        }
+
+        /**
+         * What a client of {@code publicUrl} would make of the data plane's certificate: its scheme,
+         * whether the certificate names its host, and how soon it expires.
+         */
+        private static void checkCertificate(TlsKeystore tls, URI publicUrl, List<String> warnings) {
+            if (!"https".equals(publicUrl.getScheme())) {
+                warnings.add("gateway.tls.keystore is set but gateway.public.url is " + publicUrl
+                        + ": restrictions match the URLs clients use, so make it https://…");
+            } else if (!tls.names(publicUrl.getHost())) {
+                warnings.add("the certificate in gateway.tls.keystore does not name " + publicUrl.getHost()
+                        + " (it names " + String.join(", ", tls.names()) + "): clients will refuse it, and"
+                        + " requests naming that host get 400");
+            }
+            Instant expires = tls.expires();
+            if (expires.isBefore(Instant.now().plus(CERTIFICATE_NOTICE))) {
+                warnings.add("the certificate in gateway.tls.keystore expires " + expires + ": renew it, then restart");
             }
         }
 

@@ -7,11 +7,17 @@ import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.UnrecoverableKeyException;
 import java.security.cert.Certificate;
+import java.security.cert.CertificateParsingException;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.List;
+import java.util.Locale;
+import javax.naming.InvalidNameException;
+import javax.naming.ldap.LdapName;
+import javax.naming.ldap.Rdn;
 
 /**
  * The data plane's certificate and private key ({@code gateway.tls.keystore}): a PKCS12 or JKS
@@ -20,14 +26,21 @@ import java.util.List;
  * message rather than the first client's handshake. {@link #toString()} never shows the password.
  */
 public final class TlsKeystore {
+    /** Types of subject alternative name (RFC 5280): a DNS name, an IP address. */
+    private static final int DNS_NAME = 2;
+
+    private static final int IP_ADDRESS = 7;
+
     private final Path path;
     private final KeyStore keyStore;
     private final String password;
+    private final List<X509Certificate> certificates;
 
-    private TlsKeystore(Path path, KeyStore keyStore, String password) {
+    private TlsKeystore(Path path, KeyStore keyStore, String password, List<X509Certificate> certificates) {
         this.path = path;
         this.keyStore = keyStore;
         this.password = password;
+        this.certificates = List.copyOf(certificates);
     }
 
     /**
@@ -51,7 +64,7 @@ public final class TlsKeystore {
         } catch (GeneralSecurityException e) {
             throw new IllegalArgumentException("gateway.tls.keystore: " + path + " is not a PKCS12 or JKS keystore");
         }
-        List<String> valid = new ArrayList<>();
+        List<X509Certificate> valid = new ArrayList<>();
         List<String> expired = new ArrayList<>();
         try {
             for (String alias : Collections.list(keyStore.aliases())) {
@@ -65,11 +78,13 @@ public final class TlsKeystore {
                             + path + " cannot be read with gateway.tls.keystore.password");
                 }
                 Certificate certificate = keyStore.getCertificate(alias);
-                if (certificate instanceof X509Certificate x509
-                        && x509.getNotAfter().toInstant().isBefore(now)) {
+                if (!(certificate instanceof X509Certificate x509)) {
+                    continue;
+                }
+                if (x509.getNotAfter().toInstant().isBefore(now)) {
                     expired.add("'" + alias + "' (expired " + x509.getNotAfter().toInstant() + ")");
                 } else {
-                    valid.add(alias);
+                    valid.add(x509);
                 }
             }
         } catch (GeneralSecurityException e) {
@@ -79,7 +94,73 @@ public final class TlsKeystore {
             throw new IllegalArgumentException("gateway.tls.keystore: " + path + " holds no private key with a valid"
                     + " certificate" + (expired.isEmpty() ? "" : "; " + String.join(", ", expired)));
         }
-        return new TlsKeystore(path, keyStore, password);
+        return new TlsKeystore(path, keyStore, password, valid);
+    }
+
+    /** When the first of its valid certificates expires. */
+    public Instant expires() {
+        return certificates.stream()
+                .map(c -> c.getNotAfter().toInstant())
+                .min(Instant::compareTo)
+                .orElseThrow();
+    }
+
+    /**
+     * The host names and addresses its certificates are for: their subject alternative names, or
+     * the common name of one that has none.
+     */
+    public List<String> names() {
+        List<String> names = new ArrayList<>();
+        for (X509Certificate certificate : certificates) {
+            names.addAll(names(certificate));
+        }
+        return names;
+    }
+
+    /** Whether a client that asks for {@code host} accepts one of its certificates. */
+    public boolean names(String host) {
+        String asked = host.toLowerCase(Locale.ROOT);
+        return names().stream().anyMatch(name -> matches(name.toLowerCase(Locale.ROOT), asked));
+    }
+
+    /** {@code name} itself, or one label in place of a leading {@code *} (RFC 6125). */
+    private static boolean matches(String name, String host) {
+        if (!name.startsWith("*.")) {
+            return name.equals(host);
+        }
+        String parent = name.substring(1);
+        String label = host.endsWith(parent) ? host.substring(0, host.length() - parent.length()) : "";
+        return !label.isEmpty() && label.indexOf('.') < 0;
+    }
+
+    private static List<String> names(X509Certificate certificate) {
+        List<String> names = new ArrayList<>();
+        try {
+            Collection<List<?>> alternatives = certificate.getSubjectAlternativeNames();
+            if (alternatives != null) {
+                for (List<?> alternative : alternatives) {
+                    int type = (Integer) alternative.get(0);
+                    if (type == DNS_NAME || type == IP_ADDRESS) {
+                        names.add(String.valueOf(alternative.get(1)));
+                    }
+                }
+            }
+        } catch (CertificateParsingException e) {
+            // read as having no alternative names
+        }
+        if (names.isEmpty()) {
+            try {
+                for (Rdn rdn :
+                        new LdapName(certificate.getSubjectX500Principal().getName()).getRdns()) {
+                    if (rdn.getType().equalsIgnoreCase("CN")) {
+                        names.add(String.valueOf(rdn.getValue()));
+                    }
+                }
+            } catch (InvalidNameException e) {
+                // no common name either
+            }
+        }
+        return names;
     }
 
     public Path path() {
