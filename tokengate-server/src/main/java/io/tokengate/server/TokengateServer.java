@@ -2,11 +2,11 @@ package io.tokengate.server;
 
 import io.tokengate.server.admin.AdminHandler;
 import io.tokengate.server.config.AdminConfig;
-import io.tokengate.server.config.TlsKeystore;
 import io.tokengate.server.config.TokengateConfig;
 import io.tokengate.server.gateway.GatewayConfig;
 import io.tokengate.server.gateway.GatewayHandler;
 import io.tokengate.server.http.JsonErrorHandler;
+import io.tokengate.server.http.KeystoreReloader;
 import io.tokengate.server.http.ServerThreadPool;
 import io.tokengate.server.metrics.Metrics;
 import io.tokengate.server.metrics.MetricsHandler;
@@ -80,8 +80,17 @@ public final class TokengateServer implements AutoCloseable {
         Store store = Store.open(config.store(), clock);
         Server server = new Server(new ServerThreadPool(400, 16, 60_000));
         try {
-            ServerConnector data =
-                    connector(server, DATA, config.gatewayHost(), config.gatewayPort(), true, config.gatewayTls());
+            Optional<SslContextFactory.Server> tls = config.gatewayTls().map(keystore -> {
+                SslContextFactory.Server ssl = new SslContextFactory.Server();
+                ssl.setKeyStore(keystore.keyStore());
+                ssl.setKeyStorePassword(keystore.password());
+                if (!config.gatewayTlsCheck().isZero()) {
+                    server.addBean(new KeystoreReloader(
+                            ssl, keystore, server.getScheduler(), config.gatewayTlsCheck(), clock));
+                }
+                return ssl;
+            });
+            ServerConnector data = connector(server, DATA, config.gatewayHost(), config.gatewayPort(), true, tls);
             ServerConnector admin =
                     connector(server, ADMIN, config.adminHost(), config.adminPort(), false, Optional.empty());
             data.open();
@@ -147,12 +156,17 @@ public final class TokengateServer implements AutoCloseable {
     }
 
     /**
-     * A connector speaking HTTP/1.1, over TLS when a keystore is given: Jetty's defaults for
-     * protocols and cipher suites (TLS 1.2 and 1.3, no weak suites), and a request whose {@code
-     * Host} the certificate does not name is refused (400).
+     * A connector speaking HTTP/1.1, over TLS when given: Jetty's defaults for protocols and cipher
+     * suites (TLS 1.2 and 1.3, no weak suites), and a request whose {@code Host} the certificate
+     * does not name is refused (400).
      */
     private static ServerConnector connector(
-            Server server, String name, String host, int port, boolean dataPlane, Optional<TlsKeystore> tls) {
+            Server server,
+            String name,
+            String host,
+            int port,
+            boolean dataPlane,
+            Optional<SslContextFactory.Server> tls) {
         HttpConfiguration http = new HttpConfiguration();
         http.setSendServerVersion(false);
         http.setSendXPoweredBy(false);
@@ -168,12 +182,9 @@ public final class TokengateServer implements AutoCloseable {
         ServerConnector connector;
         if (tls.isPresent()) {
             http.addCustomizer(new SecureRequestCustomizer());
-            SslContextFactory.Server ssl = new SslContextFactory.Server();
-            ssl.setKeyStore(tls.get().keyStore());
-            ssl.setKeyStorePassword(tls.get().password());
             connector = new ServerConnector(
                     server,
-                    new SslConnectionFactory(ssl, HttpVersion.HTTP_1_1.asString()),
+                    new SslConnectionFactory(tls.get(), HttpVersion.HTTP_1_1.asString()),
                     new HttpConnectionFactory(http));
         } else {
             connector = new ServerConnector(server, new HttpConnectionFactory(http));

@@ -21,17 +21,22 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.KeyStore;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
+import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.X509TrustManager;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -48,12 +53,14 @@ class TlsIT {
     static Path keys;
 
     static Path valid;
+    static Path renewed;
     static Path expired;
     static Path wildcard;
 
     @BeforeAll
     static void makeKeystores() throws Exception {
         valid = keytool("gateway.p12", "SAN=dns:localhost,ip:127.0.0.1", "-validity", "2");
+        renewed = keytool("renewed.p12", "SAN=dns:localhost,ip:127.0.0.1", "-validity", "3");
         expired = keytool("expired.p12", "SAN=dns:localhost,ip:127.0.0.1", "-startdate", "-10d", "-validity", "1");
         wildcard = keytool("wildcard.p12", "SAN=dns:*.example.com", "-validity", "365");
     }
@@ -129,6 +136,69 @@ class TlsIT {
             assertThat(served.getSubjectX500Principal().getName()).isEqualTo("CN=localhost");
             assertThat(gw.jira.received()).last().satisfies(r -> assertThat(r.header("X-Forwarded-Proto"))
                     .hasValue("https"));
+        }
+    }
+
+    @Test
+    void aRenewedCertificateIsServedWithoutARestartAndABrokenOneIsNot(@TempDir Path home) throws Exception {
+        Map<String, String> settings = new HashMap<>(tls(home, valid, PASSWORD));
+        settings.put("gateway.tls.keystore.check.seconds", "1");
+        try (GatewayFixture gw = GatewayFixture.start(home, settings, DemoJira.Options.defaults())) {
+            int port = gw.server.dataUri().getPort();
+            assertThat(served(port)).isEqualTo(certificate(valid));
+
+            Path file = home.resolve("tls/gateway.p12");
+            Files.write(file, Arrays.copyOf(Files.readAllBytes(renewed), 100)); // half written
+            Thread.sleep(2500);
+            assertThat(served(port))
+                    .as("a keystore that cannot be read is not used")
+                    .isEqualTo(certificate(valid));
+
+            Files.copy(renewed, file, StandardCopyOption.REPLACE_EXISTING);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+            while (!served(port).equals(certificate(renewed)) && System.nanoTime() < deadline) {
+                Thread.sleep(200);
+            }
+            assertThat(served(port)).isEqualTo(certificate(renewed));
+            String auth = gw.basic("alice", TokenSpec.bound("renewed", "alice", "admin"));
+            assertThat(client(renewed)
+                            .send(
+                                    HttpRequest.newBuilder(gw.url("/rest/api/2/issue/AAA-1"))
+                                            .header("Authorization", auth)
+                                            .build(),
+                                    HttpResponse.BodyHandlers.ofString())
+                            .statusCode())
+                    .isEqualTo(200);
+        }
+    }
+
+    private static X509Certificate certificate(Path keystore) throws Exception {
+        return (X509Certificate)
+                KeyStore.getInstance(keystore.toFile(), PASSWORD.toCharArray()).getCertificate("gateway");
+    }
+
+    /** The certificate the data plane shows a new connection (trusting whatever it shows). */
+    private static X509Certificate served(int port) throws Exception {
+        SSLContext context = SSLContext.getInstance("TLS");
+        context.init(null, new TrustManager[] {new AnyCertificate()}, null);
+        try (SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket("127.0.0.1", port)) {
+            socket.setSoTimeout(10_000);
+            socket.startHandshake();
+            return (X509Certificate) socket.getSession().getPeerCertificates()[0];
+        }
+    }
+
+    /** Trusts every server: only for looking at which certificate is served. */
+    private static final class AnyCertificate implements X509TrustManager {
+        @Override
+        public void checkClientTrusted(X509Certificate[] chain, String authType) {}
+
+        @Override
+        public void checkServerTrusted(X509Certificate[] chain, String authType) {}
+
+        @Override
+        public X509Certificate[] getAcceptedIssuers() {
+            return new X509Certificate[0];
         }
     }
 

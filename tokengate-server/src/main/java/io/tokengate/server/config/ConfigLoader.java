@@ -102,6 +102,7 @@ public final class ConfigLoader {
                 gatewayPort,
                 publicUrl,
                 gatewayTls(home),
+                Duration.ofSeconds(integer(Key.GATEWAY_TLS_KEYSTORE_CHECK_SECONDS, 0, 86_400)),
                 endpoints,
                 ipList(Key.GATEWAY_TRUSTED_PROXIES),
                 host(Key.ADMIN_HOST),

@@ -20,6 +20,11 @@ public enum Key {
                     + " empty: plain HTTP, for TLS ended in front"),
     GATEWAY_TLS_KEYSTORE_PASSWORD(
             "gateway.tls.keystore.password", "", "password of gateway.tls.keystore and its key", true),
+    GATEWAY_TLS_KEYSTORE_CHECK_SECONDS(
+            "gateway.tls.keystore.check.seconds",
+            "60",
+            "how often gateway.tls.keystore is checked for a renewed certificate, served without a restart"
+                    + " (0 = only at start)"),
     ADMIN_HOST("admin.host", "127.0.0.1", "address the admin plane listens on"),
     ADMIN_PORT("admin.port", "8081", "port of the admin plane (web UI, /api/v1, /metrics, /health)"),
     ADMIN_PUBLIC_URL(

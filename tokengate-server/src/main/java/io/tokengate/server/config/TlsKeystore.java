@@ -1,10 +1,13 @@
 package io.tokengate.server.config;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.security.UnrecoverableKeyException;
 import java.security.cert.Certificate;
 import java.security.cert.CertificateParsingException;
@@ -35,12 +38,15 @@ public final class TlsKeystore {
     private final KeyStore keyStore;
     private final String password;
     private final List<X509Certificate> certificates;
+    private final byte[] digest;
 
-    private TlsKeystore(Path path, KeyStore keyStore, String password, List<X509Certificate> certificates) {
+    private TlsKeystore(
+            Path path, KeyStore keyStore, String password, List<X509Certificate> certificates, byte[] digest) {
         this.path = path;
         this.keyStore = keyStore;
         this.password = password;
         this.certificates = List.copyOf(certificates);
+        this.digest = digest;
     }
 
     /**
@@ -50,17 +56,22 @@ public final class TlsKeystore {
      *     password, no private key, expired certificate); never with the password
      */
     static TlsKeystore open(Path path, String password, Instant now) {
-        if (!Files.isRegularFile(path) || !Files.isReadable(path)) {
+        byte[] content;
+        try {
+            content = Files.readAllBytes(path);
+        } catch (IOException | SecurityException e) {
             throw new IllegalArgumentException("gateway.tls.keystore: " + path + " is not a readable file");
         }
         KeyStore keyStore;
         try {
-            keyStore = KeyStore.getInstance(path.toFile(), password.toCharArray());
+            // Either format: the JDK's keystore types read both (keystore.type.compat).
+            keyStore = KeyStore.getInstance("PKCS12");
+            keyStore.load(new ByteArrayInputStream(content), password.toCharArray());
         } catch (IOException e) {
             throw new IllegalArgumentException("gateway.tls.keystore: " + path
                     + (e.getCause() instanceof UnrecoverableKeyException
                             ? " cannot be opened with gateway.tls.keystore.password (wrong password?)"
-                            : " cannot be read as a PKCS12 or JKS keystore (" + e.getMessage() + ")"));
+                            : " is not a PKCS12 or JKS keystore"));
         } catch (GeneralSecurityException e) {
             throw new IllegalArgumentException("gateway.tls.keystore: " + path + " is not a PKCS12 or JKS keystore");
         }
@@ -94,7 +105,30 @@ public final class TlsKeystore {
             throw new IllegalArgumentException("gateway.tls.keystore: " + path + " holds no private key with a valid"
                     + " certificate" + (expired.isEmpty() ? "" : "; " + String.join(", ", expired)));
         }
-        return new TlsKeystore(path, keyStore, password, valid);
+        return new TlsKeystore(path, keyStore, password, valid, digest(content));
+    }
+
+    /**
+     * The keystore file as it is now, opened and checked as at start, with the same password: to
+     * serve a renewed certificate.
+     *
+     * @throws IllegalArgumentException saying what is wrong with it, as {@link #open} does
+     */
+    public TlsKeystore reopen(Instant now) {
+        return open(path, password, now);
+    }
+
+    /** Whether this and {@code other} were read from the same bytes. */
+    public boolean sameContent(TlsKeystore other) {
+        return MessageDigest.isEqual(digest, other.digest);
+    }
+
+    private static byte[] digest(byte[] content) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(content);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JDK has SHA-256", e);
+        }
     }
 
     /** When the first of its valid certificates expires. */

@@ -18,6 +18,8 @@ import java.util.Set;
  *     error only
  * @param publicUrl the configured external URL; empty means {@code http://localhost:PORT}
  * @param gatewayTls the data plane's certificate and key; empty for plain HTTP
+ * @param gatewayTlsCheck how often the keystore file is checked for a renewed certificate; zero
+ *     for never
  * @param upstream empty only for commands that do not serve
  * @param admin the admin plane's sign-in settings
  * @param settings every setting with its effective value and source, for {@code GET
@@ -30,6 +32,7 @@ public record TokengateConfig(
         int gatewayPort,
         Optional<String> publicUrl,
         Optional<TlsKeystore> gatewayTls,
+        Duration gatewayTlsCheck,
         List<String> endpoints,
         IpAllowList trustedProxies,
         String adminHost,
