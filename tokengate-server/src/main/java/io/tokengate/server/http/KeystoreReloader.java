@@ -17,9 +17,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A file that fails them (half written by a renewal, a new password, an expired certificate) is
  * not used: the certificate in use stays, and a warning says what is wrong, once until that
- * changes.
- * Jetty's own {@code KeyStoreScanner} would reload whatever the file holds, and a keystore it
- * cannot read leaves the connector unable to accept connections.
+ * changes. (Jetty's own {@code KeyStoreScanner} reloads on any change of the file, without
+ * these checks.)
  */
 public final class KeystoreReloader extends AbstractLifeCycle {
     private static final Logger LOG = LoggerFactory.getLogger(KeystoreReloader.class);
