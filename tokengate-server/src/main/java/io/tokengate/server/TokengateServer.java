@@ -2,6 +2,7 @@ package io.tokengate.server;
 
 import io.tokengate.server.admin.AdminHandler;
 import io.tokengate.server.config.AdminConfig;
+import io.tokengate.server.config.TlsKeystore;
 import io.tokengate.server.config.TokengateConfig;
 import io.tokengate.server.gateway.GatewayConfig;
 import io.tokengate.server.gateway.GatewayHandler;
@@ -80,19 +81,20 @@ public final class TokengateServer implements AutoCloseable {
         Store store = Store.open(config.store(), clock);
         Server server = new Server(new ServerThreadPool(400, 16, 60_000));
         try {
-            Optional<SslContextFactory.Server> tls = config.gatewayTls().map(keystore -> {
-                SslContextFactory.Server ssl = new SslContextFactory.Server();
-                ssl.setKeyStore(keystore.keyStore());
-                ssl.setKeyStorePassword(keystore.password());
-                if (!config.gatewayTlsCheck().isZero()) {
-                    server.addBean(new KeystoreReloader(
-                            ssl, keystore, server.getScheduler(), config.gatewayTlsCheck(), clock));
-                }
-                return ssl;
-            });
-            ServerConnector data = connector(server, DATA, config.gatewayHost(), config.gatewayPort(), true, tls);
-            ServerConnector admin =
-                    connector(server, ADMIN, config.adminHost(), config.adminPort(), false, Optional.empty());
+            ServerConnector data = connector(
+                    server,
+                    DATA,
+                    config.gatewayHost(),
+                    config.gatewayPort(),
+                    true,
+                    config.gatewayTls().map(keystore -> tls(server, keystore, config.tlsCheck(), clock)));
+            ServerConnector admin = connector(
+                    server,
+                    ADMIN,
+                    config.adminHost(),
+                    config.adminPort(),
+                    false,
+                    config.adminTls().map(keystore -> tls(server, keystore, config.tlsCheck(), clock)));
             data.open();
             admin.open();
             GatewayConfig gateway = config.gateway(uri(data).toString());
@@ -153,6 +155,17 @@ public final class TokengateServer implements AutoCloseable {
             }
             throw new io.tokengate.core.TokengateException("tokengate could not start: " + e.getMessage(), e);
         }
+    }
+
+    /** TLS with {@code keystore}, read again every {@code check} for a renewed certificate. */
+    private static SslContextFactory.Server tls(Server server, TlsKeystore keystore, Duration check, Clock clock) {
+        SslContextFactory.Server ssl = new SslContextFactory.Server();
+        ssl.setKeyStore(keystore.keyStore());
+        ssl.setKeyStorePassword(keystore.password());
+        if (!check.isZero()) {
+            server.addBean(new KeystoreReloader(ssl, keystore, server.getScheduler(), check, clock));
+        }
+        return ssl;
     }
 
     /**

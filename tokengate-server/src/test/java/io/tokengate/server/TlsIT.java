@@ -142,7 +142,7 @@ class TlsIT {
     @Test
     void aRenewedCertificateIsServedWithoutARestartAndABrokenOneIsNot(@TempDir Path home) throws Exception {
         Map<String, String> settings = new HashMap<>(tls(home, valid, PASSWORD));
-        settings.put("gateway.tls.keystore.check.seconds", "1");
+        settings.put("tls.check.seconds", "1");
         try (GatewayFixture gw = GatewayFixture.start(home, settings, DemoJira.Options.defaults())) {
             int port = gw.server.dataUri().getPort();
             assertThat(served(port)).isEqualTo(certificate(valid));
@@ -199,6 +199,35 @@ class TlsIT {
         @Override
         public X509Certificate[] getAcceptedIssuers() {
             return new X509Certificate[0];
+        }
+    }
+
+    @Test
+    void theAdminPlaneServesHttpsWithItsOwnKeystore(@TempDir Path home) throws Exception {
+        Files.createDirectories(home.resolve("tls"));
+        Files.copy(renewed, home.resolve("tls/admin.p12"));
+        Map<String, String> settings =
+                Map.of("admin.tls.keystore", "tls/admin.p12", "admin.tls.keystore.password", PASSWORD);
+        try (GatewayFixture gw = GatewayFixture.start(home, settings, DemoJira.Options.defaults())) {
+            assertThat(gw.server.dataUri().getScheme())
+                    .as("the data plane as configured")
+                    .isEqualTo("http");
+            URI admin = gw.server.adminUri();
+            assertThat(admin.getScheme()).isEqualTo("https");
+            HttpResponse<String> live = client(renewed)
+                    .send(
+                            HttpRequest.newBuilder(admin.resolve("/health/live"))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString());
+            assertThat(live.statusCode()).isEqualTo(200);
+            assertThat(served(admin.getPort())).isEqualTo(certificate(renewed));
+            String plain;
+            try {
+                plain = gw.rawAdmin("GET /health/live HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
+            } catch (IOException closed) {
+                plain = "";
+            }
+            assertThat(plain).doesNotStartWith("HTTP/1.1 200");
         }
     }
 
@@ -296,6 +325,16 @@ class TlsIT {
                                 + " match the URLs clients use, so make it https://…",
                         expiryWarning(valid));
         assertThat(warnings(home, tls, "https://localhost:8443")).containsExactly(expiryWarning(valid));
+        Map<String, String> admin = Map.of(
+                "admin.tls.keystore", "tls/gateway.p12",
+                "admin.tls.keystore.password", PASSWORD,
+                "admin.public.url", "https://admin.example.com");
+        assertThat(warnings(home, admin, "http://localhost:8080"))
+                .containsExactly(
+                        "the certificate in admin.tls.keystore does not name admin.example.com (it names"
+                                + " localhost, 127.0.0.1): clients will refuse it, and requests naming that host get"
+                                + " 400",
+                        expiryWarning(valid).replace("gateway.tls", "admin.tls"));
 
         Path other = home.resolve("wildcard");
         Map<String, String> wild = tls(other, wildcard, PASSWORD);
@@ -311,7 +350,7 @@ class TlsIT {
         KeyStore store = KeyStore.getInstance(keystore.toFile(), PASSWORD.toCharArray());
         X509Certificate certificate = (X509Certificate) store.getCertificate("gateway");
         return "the certificate in gateway.tls.keystore expires "
-                + certificate.getNotAfter().toInstant() + ": renew it, then restart";
+                + certificate.getNotAfter().toInstant() + ": renew it (the new one is served without a restart)";
     }
 
     /** What {@code config check --offline} warns of, with the given TLS settings and public URL. */

@@ -147,7 +147,11 @@ final class ConfigCommand {
                         + config.gatewayPort() + "/…; set it to the URL clients use");
             } else if (config.gatewayTls().isPresent()) {
                 checkCertificate(
-                        config.gatewayTls().get(), URI.create(config.publicUrl().get()), warnings);
+                        config.gatewayTls().get(),
+                        "gateway.public.url",
+                        URI.create(config.publicUrl().get()),
+                        "restrictions match the URLs clients use",
+                        warnings);
             } else if (config.publicUrl().get().startsWith("http://")
                     && !config.publicUrl().get().contains("localhost")
                     && !config.publicUrl().get().contains("127.0.0.1")) {
@@ -157,26 +161,44 @@ final class ConfigCommand {
             if (!config.adminHost().equals("127.0.0.1")
                     && !config.adminHost().equals("localhost")
                     && !config.adminHost().equals("::1")) {
-                warnings.add("admin.host is " + config.adminHost() + ": the admin plane is reachable from the network");
+                warnings.add("admin.host is " + config.adminHost() + ": the admin plane is reachable from the network"
+                        + (config.adminTls().isPresent()
+                                ? ""
+                                : "; passwords cross it in clear text unless TLS ends in front of it or"
+                                        + " admin.tls.keystore is set"));
             }
+            config.adminTls().ifPresent(tls -> config.admin()
+                    .publicUrl()
+                    .ifPresentOrElse(
+                            url -> checkCertificate(
+                                    tls, "admin.public.url", url, "the session cookie is Secure only then", warnings),
+                            () -> checkExpiry(tls, warnings)));
         }
 
         /**
-         * What a client of {@code publicUrl} would make of the data plane's certificate: its scheme,
+         * What a client of {@code publicUrl} would make of a plane's certificate: its scheme,
          * whether the certificate names its host, and how soon it expires.
+         *
+         * @param why why the URL should be {@code https://}
          */
-        private static void checkCertificate(TlsKeystore tls, URI publicUrl, List<String> warnings) {
+        private static void checkCertificate(
+                TlsKeystore tls, String urlSetting, URI publicUrl, String why, List<String> warnings) {
             if (!"https".equals(publicUrl.getScheme())) {
-                warnings.add("gateway.tls.keystore is set but gateway.public.url is " + publicUrl
-                        + ": restrictions match the URLs clients use, so make it https://…");
+                warnings.add(tls.setting() + " is set but " + urlSetting + " is " + publicUrl + ": " + why
+                        + ", so make it https://…");
             } else if (!tls.names(publicUrl.getHost())) {
-                warnings.add("the certificate in gateway.tls.keystore does not name " + publicUrl.getHost()
+                warnings.add("the certificate in " + tls.setting() + " does not name " + publicUrl.getHost()
                         + " (it names " + String.join(", ", tls.names()) + "): clients will refuse it, and"
                         + " requests naming that host get 400");
             }
+            checkExpiry(tls, warnings);
+        }
+
+        private static void checkExpiry(TlsKeystore tls, List<String> warnings) {
             Instant expires = tls.expires();
             if (expires.isBefore(Instant.now().plus(CERTIFICATE_NOTICE))) {
-                warnings.add("the certificate in gateway.tls.keystore expires " + expires + ": renew it, then restart");
+                warnings.add("the certificate in " + tls.setting() + " expires " + expires
+                        + ": renew it (the new one is served without a restart)");
             }
         }
 

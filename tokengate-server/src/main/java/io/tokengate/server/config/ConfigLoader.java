@@ -101,8 +101,9 @@ public final class ConfigLoader {
                 host(Key.GATEWAY_HOST),
                 gatewayPort,
                 publicUrl,
-                gatewayTls(home),
-                Duration.ofSeconds(integer(Key.GATEWAY_TLS_KEYSTORE_CHECK_SECONDS, 0, 86_400)),
+                tls(home, Key.GATEWAY_TLS_KEYSTORE, Key.GATEWAY_TLS_KEYSTORE_PASSWORD),
+                tls(home, Key.ADMIN_TLS_KEYSTORE, Key.ADMIN_TLS_KEYSTORE_PASSWORD),
+                Duration.ofSeconds(integer(Key.TLS_CHECK_SECONDS, 0, 86_400)),
                 endpoints,
                 ipList(Key.GATEWAY_TRUSTED_PROXIES),
                 host(Key.ADMIN_HOST),
@@ -127,20 +128,21 @@ public final class ConfigLoader {
         return config;
     }
 
-    /** {@code gateway.tls.keystore} under the home, opened and checked; empty when not set. */
-    private Optional<TlsKeystore> gatewayTls(Path home) {
-        Optional<String> keystore = settings.get(Key.GATEWAY_TLS_KEYSTORE);
-        String password = settings.get(Key.GATEWAY_TLS_KEYSTORE_PASSWORD).orElse("");
+    /** A plane's keystore under the home, opened and checked; empty when not set. */
+    private Optional<TlsKeystore> tls(Path home, Key keystoreKey, Key passwordKey) {
+        Optional<String> keystore = settings.get(keystoreKey);
+        String password = settings.get(passwordKey).orElse("");
         if (keystore.isEmpty()) {
             if (!password.isEmpty()) {
-                problems.add("gateway.tls.keystore.password is set but gateway.tls.keystore is not");
+                problems.add(passwordKey.key() + " is set but " + keystoreKey.key() + " is not");
             }
             return Optional.empty();
         }
         try {
-            return Optional.of(TlsKeystore.open(home.resolve(keystore.get()), password, Instant.now()));
+            return Optional.of(
+                    TlsKeystore.open(keystoreKey.key(), home.resolve(keystore.get()), password, Instant.now()));
         } catch (InvalidPathException e) {
-            problems.add("gateway.tls.keystore: '" + keystore.get() + "' is not a file name (" + e.getReason() + ")");
+            problems.add(keystoreKey.key() + ": '" + keystore.get() + "' is not a file name (" + e.getReason() + ")");
         } catch (IllegalArgumentException e) {
             problems.add(e.getMessage());
         }

@@ -20,11 +20,7 @@ public enum Key {
                     + " empty: plain HTTP, for TLS ended in front"),
     GATEWAY_TLS_KEYSTORE_PASSWORD(
             "gateway.tls.keystore.password", "", "password of gateway.tls.keystore and its key", true),
-    GATEWAY_TLS_KEYSTORE_CHECK_SECONDS(
-            "gateway.tls.keystore.check.seconds",
-            "60",
-            "how often gateway.tls.keystore is checked for a renewed certificate, served without a restart"
-                    + " (0 = only at start)"),
+
     ADMIN_HOST("admin.host", "127.0.0.1", "address the admin plane listens on"),
     ADMIN_PORT("admin.port", "8081", "port of the admin plane (web UI, /api/v1, /metrics, /health)"),
     ADMIN_PUBLIC_URL(
@@ -32,6 +28,17 @@ public enum Key {
             "",
             "external URL of the admin plane; https:// makes the session cookie Secure; browsers may send"
                     + " requests from this origin"),
+    ADMIN_TLS_KEYSTORE(
+            "admin.tls.keystore",
+            "",
+            "PKCS12 or JKS keystore (under the home) with the admin plane's certificate and key: HTTPS;"
+                    + " empty: plain HTTP"),
+    ADMIN_TLS_KEYSTORE_PASSWORD("admin.tls.keystore.password", "", "password of admin.tls.keystore and its key", true),
+    TLS_CHECK_SECONDS(
+            "tls.check.seconds",
+            "60",
+            "how often the keystores are checked for renewed certificates, served without a restart"
+                    + " (0 = only at start)"),
     IDENTITY_SOURCE("identity.source", "local", "who may sign in to the admin plane: local | jira"),
     ADMIN_SESSION_IDLE_MINUTES("admin.session.idle.minutes", "30", "a session unused this long ends"),
     ADMIN_SESSION_MAX_HOURS("admin.session.max.hours", "12", "a session ends this long after sign-in, used or not"),

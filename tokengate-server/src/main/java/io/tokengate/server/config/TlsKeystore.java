@@ -23,7 +23,7 @@ import javax.naming.ldap.LdapName;
 import javax.naming.ldap.Rdn;
 
 /**
- * The data plane's certificate and private key ({@code gateway.tls.keystore}): a PKCS12 or JKS
+ * A plane's certificate and private key ({@code gateway.tls.keystore}, {@code admin.tls.keystore}): a PKCS12 or JKS
  * keystore, opened and checked when the configuration is loaded, so that a wrong path, a wrong
  * password or an expired certificate stops {@code config check} and {@code serve} with a clear
  * message rather than the first client's handshake. {@link #toString()} never shows the password.
@@ -34,6 +34,7 @@ public final class TlsKeystore {
 
     private static final int IP_ADDRESS = 7;
 
+    private final String setting;
     private final Path path;
     private final KeyStore keyStore;
     private final String password;
@@ -41,7 +42,13 @@ public final class TlsKeystore {
     private final byte[] digest;
 
     private TlsKeystore(
-            Path path, KeyStore keyStore, String password, List<X509Certificate> certificates, byte[] digest) {
+            String setting,
+            Path path,
+            KeyStore keyStore,
+            String password,
+            List<X509Certificate> certificates,
+            byte[] digest) {
+        this.setting = setting;
         this.path = path;
         this.keyStore = keyStore;
         this.password = password;
@@ -52,15 +59,18 @@ public final class TlsKeystore {
     /**
      * Opens the keystore at {@code path} with {@code password}.
      *
+     * @param setting the setting that names it, for messages: {@code gateway.tls.keystore} or
+     *     {@code admin.tls.keystore}
+     *
      * @throws IllegalArgumentException saying what is wrong (no file, not a keystore, wrong
      *     password, no private key, expired certificate); never with the password
      */
-    static TlsKeystore open(Path path, String password, Instant now) {
+    static TlsKeystore open(String setting, Path path, String password, Instant now) {
         byte[] content;
         try {
             content = Files.readAllBytes(path);
         } catch (IOException | SecurityException e) {
-            throw new IllegalArgumentException("gateway.tls.keystore: " + path + " is not a readable file");
+            throw new IllegalArgumentException(setting + ": " + path + " is not a readable file");
         }
         KeyStore keyStore;
         try {
@@ -68,12 +78,12 @@ public final class TlsKeystore {
             keyStore = KeyStore.getInstance("PKCS12");
             keyStore.load(new ByteArrayInputStream(content), password.toCharArray());
         } catch (IOException e) {
-            throw new IllegalArgumentException("gateway.tls.keystore: " + path
+            throw new IllegalArgumentException(setting + ": " + path
                     + (e.getCause() instanceof UnrecoverableKeyException
-                            ? " cannot be opened with gateway.tls.keystore.password (wrong password?)"
+                            ? " cannot be opened with " + setting + ".password (wrong password?)"
                             : " is not a PKCS12 or JKS keystore"));
         } catch (GeneralSecurityException e) {
-            throw new IllegalArgumentException("gateway.tls.keystore: " + path + " is not a PKCS12 or JKS keystore");
+            throw new IllegalArgumentException(setting + ": " + path + " is not a PKCS12 or JKS keystore");
         }
         List<X509Certificate> valid = new ArrayList<>();
         List<String> expired = new ArrayList<>();
@@ -85,8 +95,8 @@ public final class TlsKeystore {
                 try {
                     keyStore.getKey(alias, password.toCharArray());
                 } catch (UnrecoverableKeyException e) {
-                    throw new IllegalArgumentException("gateway.tls.keystore: the private key '" + alias + "' in "
-                            + path + " cannot be read with gateway.tls.keystore.password");
+                    throw new IllegalArgumentException(setting + ": the private key '" + alias + "' in " + path
+                            + " cannot be read with " + setting + ".password");
                 }
                 Certificate certificate = keyStore.getCertificate(alias);
                 if (!(certificate instanceof X509Certificate x509)) {
@@ -99,13 +109,13 @@ public final class TlsKeystore {
                 }
             }
         } catch (GeneralSecurityException e) {
-            throw new IllegalArgumentException("gateway.tls.keystore: " + path + " cannot be read: " + e.getMessage());
+            throw new IllegalArgumentException(setting + ": " + path + " cannot be read: " + e.getMessage());
         }
         if (valid.isEmpty()) {
-            throw new IllegalArgumentException("gateway.tls.keystore: " + path + " holds no private key with a valid"
+            throw new IllegalArgumentException(setting + ": " + path + " holds no private key with a valid"
                     + " certificate" + (expired.isEmpty() ? "" : "; " + String.join(", ", expired)));
         }
-        return new TlsKeystore(path, keyStore, password, valid, digest(content));
+        return new TlsKeystore(setting, path, keyStore, password, valid, digest(content));
     }
 
     /**
@@ -115,7 +125,7 @@ public final class TlsKeystore {
      * @throws IllegalArgumentException saying what is wrong with it, as {@link #open} does
      */
     public TlsKeystore reopen(Instant now) {
-        return open(path, password, now);
+        return open(setting, path, password, now);
     }
 
     /** Whether this and {@code other} were read from the same bytes. */
@@ -197,6 +207,11 @@ public final class TlsKeystore {
         return names;
     }
 
+    /** The setting that names it: {@code gateway.tls.keystore} or {@code admin.tls.keystore}. */
+    public String setting() {
+        return setting;
+    }
+
     public Path path() {
         return path;
     }
@@ -213,6 +228,6 @@ public final class TlsKeystore {
 
     @Override
     public String toString() {
-        return "TlsKeystore[" + path + ", password=redacted]";
+        return "TlsKeystore[" + setting + "=" + path + ", password=redacted]";
     }
 }

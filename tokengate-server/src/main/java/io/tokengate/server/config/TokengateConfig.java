@@ -18,8 +18,9 @@ import java.util.Set;
  *     error only
  * @param publicUrl the configured external URL; empty means {@code http://localhost:PORT}
  * @param gatewayTls the data plane's certificate and key; empty for plain HTTP
- * @param gatewayTlsCheck how often the keystore file is checked for a renewed certificate; zero
- *     for never
+ * @param adminTls the admin plane's certificate and key; empty for plain HTTP
+ * @param tlsCheck how often the keystore files are checked for renewed certificates; zero for
+ *     never
  * @param upstream empty only for commands that do not serve
  * @param admin the admin plane's sign-in settings
  * @param settings every setting with its effective value and source, for {@code GET
@@ -32,7 +33,8 @@ public record TokengateConfig(
         int gatewayPort,
         Optional<String> publicUrl,
         Optional<TlsKeystore> gatewayTls,
-        Duration gatewayTlsCheck,
+        Optional<TlsKeystore> adminTls,
+        Duration tlsCheck,
         List<String> endpoints,
         IpAllowList trustedProxies,
         String adminHost,

@@ -11,8 +11,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Serves a renewed certificate without a restart. Every {@code interval} it reads {@code
- * gateway.tls.keystore} again; when the file holds something new that passes the checks of start-up
+ * Serves a renewed certificate without a restart. Every {@code interval} it reads a plane's
+ * keystore file ({@code gateway.tls.keystore}, {@code admin.tls.keystore}) again; when the file holds something new that passes the checks of start-up
  * ({@link TlsKeystore#reopen}), new connections get it, and connections already open keep theirs.
  *
  * <p>A file that fails them (half written by a renewal, a new password, an expired certificate) is
@@ -69,7 +69,8 @@ public final class KeystoreReloader extends AbstractLifeCycle {
                 ssl.reload(factory -> factory.setKeyStore(found.keyStore()));
                 inUse = found;
                 LOG.info(
-                        "gateway.tls.keystore changed: new connections get the certificate for {}, expiring {}",
+                        "{} changed: new connections get the certificate for {}, expiring {}",
+                        found.setting(),
                         String.join(", ", found.names()),
                         found.expires());
             }
@@ -80,7 +81,7 @@ public final class KeystoreReloader extends AbstractLifeCycle {
                 warned = problem.getMessage();
             }
         } catch (Exception e) {
-            LOG.warn("could not serve the changed gateway.tls.keystore; the certificate in use stays", e);
+            LOG.warn("could not serve the changed {}; the certificate in use stays", inUse.setting(), e);
         } finally {
             schedule();
         }
