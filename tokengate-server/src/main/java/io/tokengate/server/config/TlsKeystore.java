@@ -23,10 +23,11 @@ import javax.naming.ldap.LdapName;
 import javax.naming.ldap.Rdn;
 
 /**
- * A plane's certificate and private key ({@code gateway.tls.keystore}, {@code admin.tls.keystore}): a PKCS12 or JKS
- * keystore, opened and checked when the configuration is loaded, so that a wrong path, a wrong
- * password or an expired certificate stops {@code config check} and {@code serve} with a clear
- * message rather than the first client's handshake. {@link #toString()} never shows the password.
+ * A plane's certificate and private key ({@code gateway.tls.keystore}, {@code
+ * admin.tls.keystore}): a PKCS12 or JKS keystore, opened and checked when the configuration is
+ * loaded, so that a wrong path, a wrong password or an expired certificate stops {@code config
+ * check} and {@code serve} with a clear message rather than the first client's handshake. {@link
+ * #toString()} never shows the password.
  */
 public final class TlsKeystore {
     /** Types of subject alternative name (RFC 5280): a DNS name, an IP address. */
