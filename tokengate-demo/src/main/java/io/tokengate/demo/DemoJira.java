@@ -4,19 +4,24 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.URI;
+import java.security.KeyStore;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
+import org.eclipse.jetty.http.HttpVersion;
 import org.eclipse.jetty.http.UriCompliance;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.SslConnectionFactory;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 /**
@@ -77,7 +82,20 @@ public final class DemoJira implements AutoCloseable {
         HttpConfiguration http = new HttpConfiguration();
         http.setSendServerVersion(false);
         http.setUriCompliance(UriCompliance.UNSAFE);
-        ServerConnector connector = new ServerConnector(server, 1, 1, new HttpConnectionFactory(http));
+        ServerConnector connector;
+        if (options.tls().isPresent()) {
+            SslContextFactory.Server ssl = new SslContextFactory.Server();
+            ssl.setKeyStore(options.tls().get().keyStore());
+            ssl.setKeyStorePassword(options.tls().get().password());
+            connector = new ServerConnector(
+                    server,
+                    1,
+                    1,
+                    new SslConnectionFactory(ssl, HttpVersion.HTTP_1_1.asString()),
+                    new HttpConnectionFactory(http));
+        } else {
+            connector = new ServerConnector(server, 1, 1, new HttpConnectionFactory(http));
+        }
         connector.setHost("127.0.0.1");
         connector.setPort(options.port());
         server.addConnector(connector);
@@ -92,7 +110,9 @@ public final class DemoJira implements AutoCloseable {
             stopQuietly(server);
             throw new IllegalStateException("cannot start the demo Jira on 127.0.0.1:" + options.port(), e);
         }
-        URI base = URI.create("http://127.0.0.1:" + connector.getLocalPort() + options.contextPath());
+        URI base = URI.create((options.tls().isPresent() ? "https" : "http") + "://127.0.0.1:"
+                + connector.getLocalPort()
+                + options.contextPath());
         return new DemoJira(server, base, log, directory);
     }
 
@@ -165,6 +185,7 @@ public final class DemoJira implements AutoCloseable {
      * @param users the directory: who may sign in with Basic name:password, and their profiles
      * @param recordedBodyLimit how many body bytes of each request {@link #received()} keeps
      * @param clock the clock for arrival times and new comments
+     * @param tls the certificate to serve HTTPS with; empty for plain HTTP
      */
     public record Options(
             int port,
@@ -173,7 +194,8 @@ public final class DemoJira implements AutoCloseable {
             boolean faultEndpoints,
             List<DemoUser> users,
             int recordedBodyLimit,
-            Clock clock) {
+            Clock clock,
+            Optional<Tls> tls) {
         private static final Pattern CONTEXT_PATH = Pattern.compile("(/[A-Za-z0-9._~-]+)*");
 
         /**
@@ -219,6 +241,7 @@ public final class DemoJira implements AutoCloseable {
                 throw new IllegalArgumentException("recordedBodyLimit must not be negative: " + recordedBodyLimit);
             }
             Objects.requireNonNull(clock, "clock");
+            Objects.requireNonNull(tls, "tls");
         }
 
         /** Any free port, no context path, identity from {@code X-Forwarded-User}, no fault endpoints. */
@@ -230,29 +253,30 @@ public final class DemoJira implements AutoCloseable {
                     false,
                     DEFAULT_USERS,
                     DEFAULT_RECORDED_BODY_LIMIT,
-                    Clock.systemUTC());
+                    Clock.systemUTC(),
+                    Optional.empty());
         }
 
         public Options port(int port) {
-            return new Options(port, contextPath, identity, faultEndpoints, users, recordedBodyLimit, clock);
+            return new Options(port, contextPath, identity, faultEndpoints, users, recordedBodyLimit, clock, tls);
         }
 
         public Options contextPath(String contextPath) {
-            return new Options(port, contextPath, identity, faultEndpoints, users, recordedBodyLimit, clock);
+            return new Options(port, contextPath, identity, faultEndpoints, users, recordedBodyLimit, clock, tls);
         }
 
         public Options identity(Identity identity) {
-            return new Options(port, contextPath, identity, faultEndpoints, users, recordedBodyLimit, clock);
+            return new Options(port, contextPath, identity, faultEndpoints, users, recordedBodyLimit, clock, tls);
         }
 
         /** Whether the test-only failure endpoints exist; never turn them on for people. */
         public Options faultEndpoints(boolean faultEndpoints) {
-            return new Options(port, contextPath, identity, faultEndpoints, users, recordedBodyLimit, clock);
+            return new Options(port, contextPath, identity, faultEndpoints, users, recordedBodyLimit, clock, tls);
         }
 
         /** Replaces the directory. */
         public Options users(List<DemoUser> users) {
-            return new Options(port, contextPath, identity, faultEndpoints, users, recordedBodyLimit, clock);
+            return new Options(port, contextPath, identity, faultEndpoints, users, recordedBodyLimit, clock, tls);
         }
 
         /** Adds {@code user} to the directory. */
@@ -263,11 +287,37 @@ public final class DemoJira implements AutoCloseable {
         }
 
         public Options recordedBodyLimit(int recordedBodyLimit) {
-            return new Options(port, contextPath, identity, faultEndpoints, users, recordedBodyLimit, clock);
+            return new Options(port, contextPath, identity, faultEndpoints, users, recordedBodyLimit, clock, tls);
         }
 
         public Options clock(Clock clock) {
-            return new Options(port, contextPath, identity, faultEndpoints, users, recordedBodyLimit, clock);
+            return new Options(port, contextPath, identity, faultEndpoints, users, recordedBodyLimit, clock, tls);
+        }
+
+        /** Serves HTTPS with the key and certificate in {@code keyStore}, as a Jira behind TLS. */
+        public Options tls(KeyStore keyStore, String password) {
+            return new Options(
+                    port,
+                    contextPath,
+                    identity,
+                    faultEndpoints,
+                    users,
+                    recordedBodyLimit,
+                    clock,
+                    Optional.of(new Tls(keyStore, password)));
+        }
+    }
+
+    /** A keystore holding the demo's certificate and key, and its password. */
+    public record Tls(KeyStore keyStore, String password) {
+        public Tls {
+            Objects.requireNonNull(keyStore, "keyStore");
+            Objects.requireNonNull(password, "password");
+        }
+
+        @Override
+        public String toString() {
+            return "Tls[password=redacted]";
         }
     }
 }

@@ -109,7 +109,11 @@ public final class AdminHandler extends Handler.Abstract {
         IdentitySource source = only != null
                 ? only
                 : admin.identitySource() == AdminConfig.IdentitySource.JIRA
-                        ? new JiraIdentity(config.upstream().orElseThrow(), config.connectTimeout(), jiraUsers)
+                        ? new JiraIdentity(
+                                config.upstream().orElseThrow(),
+                                config.upstreamTrust(),
+                                config.connectTimeout(),
+                                jiraUsers)
                         : localUsers;
         CachedIdentity identity = new CachedIdentity(source, admin.credentialCache());
         AdminAudit audit = new AdminAudit(

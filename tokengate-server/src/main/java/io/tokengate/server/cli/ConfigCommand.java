@@ -122,9 +122,9 @@ final class ConfigCommand {
 
         private static void checkUpstream(TokengateConfig config, List<String> problems) {
             URI upstream = config.upstream().orElseThrow();
-            HttpClient client = HttpClient.newBuilder()
-                    .connectTimeout(Duration.ofSeconds(5))
-                    .build();
+            HttpClient.Builder builder = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5));
+            config.upstreamTrust().ifPresent(trust -> builder.sslContext(trust.sslContext()));
+            HttpClient client = builder.build();
             try {
                 client.send(
                         HttpRequest.newBuilder(upstream)

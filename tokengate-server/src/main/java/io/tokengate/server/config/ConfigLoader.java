@@ -2,6 +2,7 @@ package io.tokengate.server.config;
 
 import io.tokengate.core.token.IpAllowList;
 import io.tokengate.server.gateway.UpstreamIdentity;
+import io.tokengate.server.gateway.UpstreamTrust;
 import io.tokengate.store.StoreConfig;
 import java.io.IOException;
 import java.io.Reader;
@@ -109,6 +110,7 @@ public final class ConfigLoader {
                 host(Key.ADMIN_HOST),
                 adminPort,
                 upstream,
+                upstreamTrust(home),
                 identity(),
                 schemes.contains("basic"),
                 schemes.contains("bearer"),
@@ -126,6 +128,22 @@ public final class ConfigLoader {
             throw new ConfigException(problems);
         }
         return config;
+    }
+
+    /** {@code upstream.tls.ca} under the home, read and checked; empty when not set. */
+    private Optional<UpstreamTrust> upstreamTrust(Path home) {
+        Optional<String> file = settings.get(Key.UPSTREAM_TLS_CA);
+        if (file.isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(UpstreamTrust.load(home.resolve(file.get()), Instant.now()));
+        } catch (InvalidPathException e) {
+            problems.add("upstream.tls.ca: '" + file.get() + "' is not a file name (" + e.getReason() + ")");
+        } catch (IllegalArgumentException e) {
+            problems.add(e.getMessage());
+        }
+        return Optional.empty();
     }
 
     /** A plane's keystore under the home, opened and checked; empty when not set. */

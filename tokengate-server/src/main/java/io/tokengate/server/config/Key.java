@@ -47,6 +47,10 @@ public enum Key {
             "60",
             "how long verified admin-plane credentials are remembered (by an HMAC, never in clear; 0 = never)"),
     UPSTREAM_URL("upstream.url", "", "base URL of Jira, possibly with a context path"),
+    UPSTREAM_TLS_CA(
+            "upstream.tls.ca",
+            "",
+            "PEM file (under the home) of the certificates Jira's must chain to, instead of the JVM's"),
     UPSTREAM_IDENTITY("upstream.identity", "header", "header | service-account | user-credential"),
     UPSTREAM_IDENTITY_HEADER(
             "upstream.identity.header", "X-Forwarded-User", "header naming the effective user (identity 'header')"),

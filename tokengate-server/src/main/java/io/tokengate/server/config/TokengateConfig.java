@@ -3,6 +3,7 @@ package io.tokengate.server.config;
 import io.tokengate.core.token.IpAllowList;
 import io.tokengate.server.gateway.GatewayConfig;
 import io.tokengate.server.gateway.UpstreamIdentity;
+import io.tokengate.server.gateway.UpstreamTrust;
 import io.tokengate.store.StoreConfig;
 import java.net.URI;
 import java.nio.file.Path;
@@ -22,6 +23,7 @@ import java.util.Set;
  * @param tlsCheck how often the keystore files are checked for renewed certificates; zero for
  *     never
  * @param upstream empty only for commands that do not serve
+ * @param upstreamTrust the certificates Jira's must chain to; empty for the JVM's
  * @param admin the admin plane's sign-in settings
  * @param settings every setting with its effective value and source, for {@code GET
  *     /api/v1/settings}; secrets are masked by {@link EffectiveSetting#shownValue()}
@@ -40,6 +42,7 @@ public record TokengateConfig(
         String adminHost,
         int adminPort,
         Optional<URI> upstream,
+        Optional<UpstreamTrust> upstreamTrust,
         UpstreamIdentity identity,
         boolean acceptBasic,
         boolean acceptBearer,
@@ -68,6 +71,7 @@ public record TokengateConfig(
                 publicUrl.orElse(boundUrl),
                 endpoints,
                 target,
+                upstreamTrust,
                 identity,
                 acceptBasic,
                 acceptBearer,

@@ -5,6 +5,7 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -14,6 +15,7 @@ import java.util.Set;
  *     that start with it, never with the request's Host header
  * @param endpoints path prefixes that are served, e.g. {@code /rest/}; everything else is 404
  * @param upstream where requests go, possibly with a context path ({@code https://jira/jira})
+ * @param upstreamTrust the certificates the upstream's must chain to; empty for the JVM's
  * @param acceptBasic whether {@code Authorization: Basic USER:TOKEN} is accepted
  * @param acceptBearer whether {@code Authorization: Bearer TOKEN} is accepted (bound tokens only)
  * @param bodyInspectMax largest body read for JSON conditions; larger bodies get 413
@@ -28,6 +30,7 @@ public record GatewayConfig(
         String publicUrl,
         List<String> endpoints,
         URI upstream,
+        Optional<UpstreamTrust> upstreamTrust,
         UpstreamIdentity identity,
         boolean acceptBasic,
         boolean acceptBearer,
@@ -44,6 +47,7 @@ public record GatewayConfig(
     public GatewayConfig {
         Objects.requireNonNull(publicUrl, "publicUrl");
         Objects.requireNonNull(upstream, "upstream");
+        Objects.requireNonNull(upstreamTrust, "upstreamTrust");
         Objects.requireNonNull(identity, "identity");
         if (publicUrl.endsWith("/")) {
             publicUrl = publicUrl.substring(0, publicUrl.length() - 1);

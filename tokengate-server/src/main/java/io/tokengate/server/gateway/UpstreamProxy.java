@@ -17,6 +17,7 @@ import org.eclipse.jetty.proxy.ProxyHandler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.eclipse.jetty.util.thread.Invocable.InvocationType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -92,6 +93,11 @@ final class UpstreamProxy extends ProxyHandler {
     protected HttpClient newHttpClient() {
         ClientConnector connector = new ClientConnector();
         connector.setSelectors(1);
+        config.upstreamTrust().ifPresent(trust -> {
+            SslContextFactory.Client ssl = new SslContextFactory.Client();
+            ssl.setTrustStore(trust.trustStore());
+            connector.setSslContextFactory(ssl);
+        });
         if (getServer() != null) {
             connector.setExecutor(getServer().getThreadPool());
         }

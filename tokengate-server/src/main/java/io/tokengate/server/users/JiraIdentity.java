@@ -2,6 +2,7 @@ package io.tokengate.server.users;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.tokengate.server.gateway.DirectoryUnavailableException;
+import io.tokengate.server.gateway.UpstreamTrust;
 import io.tokengate.store.UserRole;
 import java.net.URI;
 import java.net.http.HttpResponse;
@@ -31,11 +32,13 @@ public final class JiraIdentity implements IdentitySource {
 
     /**
      * @param upstream Jira's base URL, possibly with a context path
+     * @param trust the certificates Jira's must chain to; empty for the JVM's
      * @param directory what Jira says of users now, asked as them; null where there is no data
      *     plane to ask through (then a session keeps the role of its sign-in)
      */
-    public JiraIdentity(URI upstream, Duration timeout, JiraUserDirectory directory) {
-        this.jira = new JiraRest(upstream, timeout, timeout, "to check credentials", IdentityUnavailableException::new);
+    public JiraIdentity(URI upstream, Optional<UpstreamTrust> trust, Duration timeout, JiraUserDirectory directory) {
+        this.jira = new JiraRest(
+                upstream, trust, timeout, timeout, "to check credentials", IdentityUnavailableException::new);
         this.directory = directory;
     }
 

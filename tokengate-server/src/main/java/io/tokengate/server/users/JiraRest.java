@@ -2,6 +2,7 @@ package io.tokengate.server.users;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.tokengate.server.gateway.UpstreamTrust;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -9,6 +10,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.BiFunction;
 
 /**
@@ -28,12 +30,14 @@ final class JiraRest {
 
     /**
      * @param upstream Jira's base URL, possibly with a context path
+     * @param trust the certificates Jira's must chain to; empty for the JVM's
      * @param purpose what the answers are for, completing "cannot reach Jira at URL ...", e.g.
      *     {@code "to check credentials"}
      * @param unavailable the exception to throw, from a message and a cause (possibly null)
      */
     JiraRest(
             URI upstream,
+            Optional<UpstreamTrust> trust,
             Duration connectTimeout,
             Duration timeout,
             String purpose,
@@ -43,11 +47,12 @@ final class JiraRest {
         this.timeout = timeout;
         this.purpose = purpose;
         this.unavailable = unavailable;
-        this.http = HttpClient.newBuilder()
+        HttpClient.Builder http = HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(connectTimeout)
-                .followRedirects(HttpClient.Redirect.NEVER)
-                .build();
+                .followRedirects(HttpClient.Redirect.NEVER);
+        trust.ifPresent(t -> http.sslContext(t.sslContext()));
+        this.http = http.build();
     }
 
     /** {@code GET base + path} with {@code headers}; any status. */

@@ -79,6 +79,7 @@ public final class JiraUserDirectory implements UserDirectory {
         this.identity = gateway.identity();
         this.jira = new JiraRest(
                 gateway.upstream(),
+                gateway.upstreamTrust(),
                 gateway.connectTimeout(),
                 gateway.idleTimeout(),
                 "to look up a user",
