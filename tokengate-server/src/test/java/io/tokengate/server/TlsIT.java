@@ -65,32 +65,8 @@ class TlsIT {
         wildcard = keytool("wildcard.p12", "SAN=dns:*.example.com", "-validity", "365");
     }
 
-    /** A self-signed certificate for {@code names}, made with the JDK's keytool. */
     private static Path keytool(String file, String names, String... validity) throws Exception {
-        Path keystore = keys.resolve(file);
-        List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
-                "-genkeypair",
-                "-keystore",
-                keystore.toString(),
-                "-storetype",
-                "PKCS12",
-                "-storepass",
-                PASSWORD,
-                "-alias",
-                "gateway",
-                "-keyalg",
-                "EC",
-                "-dname",
-                "CN=localhost",
-                "-ext",
-                names));
-        command.addAll(List.of(validity));
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String output = new String(process.getInputStream().readAllBytes());
-        assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        assertThat(process.exitValue()).as(output).isZero();
-        return keystore;
+        return TestCertificates.keytool(keys.resolve(file), PASSWORD, "gateway", "CN=localhost", names, validity);
     }
 
     private static Map<String, String> tls(Path home, Path keystore, String password) throws IOException {

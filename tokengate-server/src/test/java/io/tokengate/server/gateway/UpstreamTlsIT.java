@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.tokengate.core.token.TokenSpec;
 import io.tokengate.demo.DemoJira;
 import io.tokengate.server.GatewayFixture;
+import io.tokengate.server.TestCertificates;
 import io.tokengate.server.config.ConfigException;
 import io.tokengate.server.config.ConfigLoader;
 import java.net.URI;
@@ -14,12 +15,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -46,31 +45,15 @@ class UpstreamTlsIT {
         expiredPem = pem(keytool("expired.p12", "-startdate", "-10d", "-validity", "1"));
     }
 
-    /** A self-signed certificate for 127.0.0.1, made with the JDK's keytool. */
+    /** A self-signed certificate for 127.0.0.1. */
     private static KeyStore keytool(String file, String... validity) throws Exception {
-        Path keystore = keys.resolve(file);
-        List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
-                "-genkeypair",
-                "-keystore",
-                keystore.toString(),
-                "-storetype",
-                "PKCS12",
-                "-storepass",
+        Path keystore = TestCertificates.keytool(
+                keys.resolve(file),
                 PASSWORD,
-                "-alias",
                 "jira",
-                "-keyalg",
-                "EC",
-                "-dname",
                 "CN=jira.example.com",
-                "-ext",
-                "SAN=dns:localhost,ip:127.0.0.1"));
-        command.addAll(List.of(validity));
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        assertThat(process.exitValue()).as(output).isZero();
+                "SAN=dns:localhost,ip:127.0.0.1",
+                validity);
         return KeyStore.getInstance(keystore.toFile(), PASSWORD.toCharArray());
     }
 
