@@ -6,8 +6,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tokengate.core.token.TokenSpec;
 import io.tokengate.demo.DemoJira;
 import io.tokengate.server.cli.Main;
-import io.tokengate.server.config.ConfigException;
 import io.tokengate.server.config.ConfigLoader;
+import io.tokengate.server.config.ConfigProblems;
 import io.tokengate.server.config.EffectiveSetting;
 import io.tokengate.server.config.Key;
 import io.tokengate.server.config.TokengateConfig;
@@ -245,20 +245,20 @@ class TlsIT {
 
     @Test
     void aKeystoreTheGatewayCannotUseStopsTheConfiguration(@TempDir Path home) throws Exception {
-        assertThat(problems(home, Map.of("gateway.tls.keystore", "missing.p12")))
+        assertThat(ConfigProblems.of(home, Map.of("gateway.tls.keystore", "missing.p12")))
                 .singleElement()
                 .asString()
                 .isEqualTo("gateway.tls.keystore: " + home.resolve("missing.p12") + " is not a readable file");
 
         Path wrong = home.resolve("wrong");
-        assertThat(problems(wrong, tls(wrong, valid, "not-the-password")))
+        assertThat(ConfigProblems.of(wrong, tls(wrong, valid, "not-the-password")))
                 .singleElement()
                 .asString()
                 .contains("cannot be opened with gateway.tls.keystore.password")
                 .doesNotContain("not-the-password");
 
         Path old = home.resolve("old");
-        assertThat(problems(old, tls(old, expired, PASSWORD)))
+        assertThat(ConfigProblems.of(old, tls(old, expired, PASSWORD)))
                 .singleElement()
                 .asString()
                 .contains("holds no private key with a valid certificate; 'gateway' (expired ");
@@ -266,12 +266,12 @@ class TlsIT {
         Path notKeystore = home.resolve("text");
         Files.createDirectories(notKeystore);
         Files.writeString(notKeystore.resolve("gateway.p12"), "not a keystore");
-        assertThat(problems(notKeystore, Map.of("gateway.tls.keystore", "gateway.p12")))
+        assertThat(ConfigProblems.of(notKeystore, Map.of("gateway.tls.keystore", "gateway.p12")))
                 .singleElement()
                 .asString()
                 .endsWith("gateway.p12 is not a PKCS12 or JKS keystore");
 
-        assertThat(problems(home, Map.of("gateway.tls.keystore.password", PASSWORD)))
+        assertThat(ConfigProblems.of(home, Map.of("gateway.tls.keystore.password", PASSWORD)))
                 .containsExactly("gateway.tls.keystore.password is set but gateway.tls.keystore is not");
     }
 
@@ -349,14 +349,5 @@ class TlsIT {
         new ObjectMapper().readTree(out.toString()).path("warnings").forEach(w -> warnings.add(w.asText()));
         warnings.removeIf(w -> w.startsWith("key file "));
         return warnings;
-    }
-
-    private static List<String> problems(Path home, Map<String, String> settings) {
-        try {
-            ConfigLoader.load(home, Map.of(), settings, false);
-        } catch (ConfigException e) {
-            return e.problems();
-        }
-        throw new AssertionError("the configuration was accepted");
     }
 }

@@ -6,8 +6,7 @@ import io.tokengate.core.token.TokenSpec;
 import io.tokengate.demo.DemoJira;
 import io.tokengate.server.GatewayFixture;
 import io.tokengate.server.TestCertificates;
-import io.tokengate.server.config.ConfigException;
-import io.tokengate.server.config.ConfigLoader;
+import io.tokengate.server.config.ConfigProblems;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -17,7 +16,6 @@ import java.nio.file.Path;
 import java.security.KeyStore;
 import java.util.Base64;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -116,24 +114,15 @@ class UpstreamTlsIT {
 
     @Test
     void aFileThatGivesNoCertificateToTrustStopsTheConfiguration(@TempDir Path home) throws Exception {
-        assertThat(problems(home, Map.of("upstream.tls.ca", "missing.pem")))
+        assertThat(ConfigProblems.of(home, Map.of("upstream.tls.ca", "missing.pem")))
                 .containsExactly("upstream.tls.ca: " + home.resolve("missing.pem") + " is not a readable file");
         Files.writeString(home.resolve("empty.pem"), "no certificate here\n");
-        assertThat(problems(home, Map.of("upstream.tls.ca", "empty.pem")))
+        assertThat(ConfigProblems.of(home, Map.of("upstream.tls.ca", "empty.pem")))
                 .singleElement()
                 .asString()
                 .startsWith("upstream.tls.ca: " + home.resolve("empty.pem") + " is not a PEM file of certificates");
         Files.writeString(home.resolve("old.pem"), expiredPem);
-        assertThat(problems(home, Map.of("upstream.tls.ca", "old.pem")))
+        assertThat(ConfigProblems.of(home, Map.of("upstream.tls.ca", "old.pem")))
                 .containsExactly("upstream.tls.ca: " + home.resolve("old.pem") + " holds only expired certificates");
-    }
-
-    private static List<String> problems(Path home, Map<String, String> settings) {
-        try {
-            ConfigLoader.load(home, Map.of(), settings, false);
-        } catch (ConfigException e) {
-            return e.problems();
-        }
-        throw new AssertionError("the configuration was accepted");
     }
 }
