@@ -30,7 +30,7 @@ import org.h2.tools.Restore;
  */
 public final class Backups {
     /** The database's file name in {@code HOME/data}, and in a backup. */
-    static final String DATABASE_FILE = "tokengate.mv.db";
+    static final String DATABASE_FILE = Database.EMBEDDED_NAME + ".mv.db";
 
     /** A backup's file name: {@code tokengate-} and the UTC time it was taken. */
     private static final Pattern NAME = Pattern.compile("tokengate-\\d{8}T\\d{6}\\.\\d{3}Z\\.zip");
@@ -51,9 +51,10 @@ public final class Backups {
      * A database restored.
      *
      * @param from the backup
+     * @param into the directory the database is now in ({@code HOME/data})
      * @param setAside where the database it replaced was moved, if there was one
      */
-    public record Restored(Path from, Optional<Path> setAside) {}
+    public record Restored(Path from, Path into, Optional<Path> setAside) {}
 
     private Backups() {}
 
@@ -156,7 +157,7 @@ public final class Backups {
                     null);
         }
         requireBackup(zip);
-        Path data = config.home().resolve("data").toAbsolutePath();
+        Path data = Database.embeddedDirectory(config.home());
         Optional<Path> aside = Optional.empty();
         if (Files.exists(data.resolve(DATABASE_FILE))) {
             if (!replace) {
@@ -171,11 +172,11 @@ public final class Backups {
         boolean created = !Files.exists(data);
         try {
             Files.createDirectories(data);
-            Restore.execute(zip.toString(), data.toString(), "tokengate");
+            Restore.execute(zip.toString(), data.toString(), Database.EMBEDDED_NAME);
             try (Store restored = Store.open(config, clock)) {
                 restored.sessions().deleteAll();
             }
-            return new Restored(zip, aside);
+            return new Restored(zip, data, aside);
         } catch (IOException | RuntimeException e) {
             undo(data, aside, created, e);
             throw e instanceof StoreException store

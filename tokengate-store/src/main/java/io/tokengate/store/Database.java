@@ -108,6 +108,14 @@ public final class Database implements AutoCloseable {
                 "tokengate-" + config.nodeId());
     }
 
+    /** The embedded database's name in its directory: files {@code tokengate.mv.db} and so on. */
+    static final String EMBEDDED_NAME = "tokengate";
+
+    /** Where the embedded database lives: {@code HOME/data}, absolute. */
+    public static Path embeddedDirectory(Path home) {
+        return home.resolve("data").toAbsolutePath();
+    }
+
     /**
      * The embedded database's URL, chosen for crashes and interrupts:
      *
@@ -138,7 +146,7 @@ public final class Database implements AutoCloseable {
      * </ul>
      */
     public static String embeddedUrl(Path home) {
-        Path file = home.resolve("data").resolve("tokengate").toAbsolutePath();
+        Path file = embeddedDirectory(home).resolve(EMBEDDED_NAME);
         return "jdbc:h2:retry:" + file.toString().replace('\\', '/')
                 + ";DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=0;MAX_COMPACT_TIME=0;CACHE_SIZE=1024";
     }

@@ -120,7 +120,7 @@ final class DbCommand {
                 TokengateConfig config = home.load(Map.of(), false);
                 Backups.Restored restored = Backups.restore(config.store(), file, replace, Clock.systemUTC());
                 return "restored " + file + " into "
-                        + config.home().resolve("data").toAbsolutePath()
+                        + restored.into()
                         + restored.setAside()
                                 .map(aside -> "; the database it replaced is in " + aside)
                                 .orElse("");
