@@ -301,6 +301,12 @@ class TlsIT {
                                 + " match the URLs clients use, so make it https://…",
                         expiryWarning(valid));
         assertThat(warnings(home, tls, "https://localhost:8443")).containsExactly(expiryWarning(valid));
+        assertThat(warnings(home, tls, null))
+                .as("without a public URL")
+                .containsExactly(
+                        "gateway.public.url is not set: restrictions will match https://localhost:8080/…; set it to"
+                                + " the URL clients use",
+                        expiryWarning(valid));
         Map<String, String> admin = Map.of(
                 "admin.tls.keystore", "tls/gateway.p12",
                 "admin.tls.keystore.password", PASSWORD,
@@ -329,10 +335,12 @@ class TlsIT {
                 + certificate.getNotAfter().toInstant() + ": renew it (the new one is served without a restart)";
     }
 
-    /** What {@code config check --offline} warns of, with the given TLS settings and public URL. */
+    /** What {@code config check --offline} warns of, with the given TLS settings and public URL (or none). */
     private static List<String> warnings(Path home, Map<String, String> tls, String publicUrl) throws Exception {
-        StringBuilder properties =
-                new StringBuilder("upstream.url=http://127.0.0.1:9\ngateway.public.url=" + publicUrl + "\n");
+        StringBuilder properties = new StringBuilder("upstream.url=http://127.0.0.1:9\n");
+        if (publicUrl != null) {
+            properties.append("gateway.public.url=").append(publicUrl).append('\n');
+        }
         tls.forEach(
                 (key, value) -> properties.append(key).append('=').append(value).append('\n'));
         Files.writeString(home.resolve("tokengate.properties"), properties);

@@ -22,6 +22,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -145,19 +146,19 @@ final class ConfigCommand {
                 warnings.add("gateway.public.url is not set: restrictions will match "
                         + (config.gatewayTls().isPresent() ? "https" : "http") + "://localhost:"
                         + config.gatewayPort() + "/…; set it to the URL clients use");
-            } else if (config.gatewayTls().isPresent()) {
-                checkCertificate(
-                        config.gatewayTls().get(),
-                        "gateway.public.url",
-                        URI.create(config.publicUrl().get()),
-                        "restrictions match the URLs clients use",
-                        warnings);
-            } else if (config.publicUrl().get().startsWith("http://")
+            } else if (config.gatewayTls().isEmpty()
+                    && config.publicUrl().get().startsWith("http://")
                     && !config.publicUrl().get().contains("localhost")
                     && !config.publicUrl().get().contains("127.0.0.1")) {
                 warnings.add("gateway.public.url is plain http: tokens would cross the network in clear text;"
                         + " put a TLS terminator in front and use https, or set gateway.tls.keystore");
             }
+            checkTls(
+                    config.gatewayTls(),
+                    "gateway.public.url",
+                    config.publicUrl().map(URI::create),
+                    "restrictions match the URLs clients use",
+                    warnings);
             if (!config.adminHost().equals("127.0.0.1")
                     && !config.adminHost().equals("localhost")
                     && !config.adminHost().equals("::1")) {
@@ -167,34 +168,41 @@ final class ConfigCommand {
                                 : "; passwords cross it in clear text unless TLS ends in front of it or"
                                         + " admin.tls.keystore is set"));
             }
-            config.adminTls().ifPresent(tls -> config.admin()
-                    .publicUrl()
-                    .ifPresentOrElse(
-                            url -> checkCertificate(
-                                    tls, "admin.public.url", url, "the session cookie is Secure only then", warnings),
-                            () -> checkExpiry(tls, warnings)));
+            checkTls(
+                    config.adminTls(),
+                    "admin.public.url",
+                    config.admin().publicUrl(),
+                    "the session cookie is Secure only then",
+                    warnings);
         }
 
         /**
-         * What a client of {@code publicUrl} would make of a plane's certificate: its scheme,
-         * whether the certificate names its host, and how soon it expires.
+         * What a client would make of a plane's certificate, when it has one: whether {@code
+         * publicUrl} (if set) is {@code https://} and the certificate names its host, and how soon
+         * the certificate expires.
          *
          * @param why why the URL should be {@code https://}
          */
-        private static void checkCertificate(
-                TlsKeystore tls, String urlSetting, URI publicUrl, String why, List<String> warnings) {
-            if (!"https".equals(publicUrl.getScheme())) {
-                warnings.add(tls.setting() + " is set but " + urlSetting + " is " + publicUrl + ": " + why
-                        + ", so make it https://…");
-            } else if (!tls.names(publicUrl.getHost())) {
-                warnings.add("the certificate in " + tls.setting() + " does not name " + publicUrl.getHost()
-                        + " (it names " + String.join(", ", tls.names()) + "): clients will refuse it, and"
-                        + " requests naming that host get 400");
+        private static void checkTls(
+                Optional<TlsKeystore> keystore,
+                String urlSetting,
+                Optional<URI> publicUrl,
+                String why,
+                List<String> warnings) {
+            if (keystore.isEmpty()) {
+                return;
             }
-            checkExpiry(tls, warnings);
-        }
-
-        private static void checkExpiry(TlsKeystore tls, List<String> warnings) {
+            TlsKeystore tls = keystore.get();
+            publicUrl.ifPresent(url -> {
+                if (!"https".equals(url.getScheme())) {
+                    warnings.add(tls.setting() + " is set but " + urlSetting + " is " + url + ": " + why
+                            + ", so make it https://…");
+                } else if (!tls.names(url.getHost())) {
+                    warnings.add("the certificate in " + tls.setting() + " does not name " + url.getHost()
+                            + " (it names " + String.join(", ", tls.names()) + "): clients will refuse it, and"
+                            + " requests naming that host get 400");
+                }
+            });
             Instant expires = tls.expires();
             if (expires.isBefore(Instant.now().plus(CERTIFICATE_NOTICE))) {
                 warnings.add("the certificate in " + tls.setting() + " expires " + expires
