@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.security.KeyStore;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -46,5 +48,13 @@ public final class TestCertificates {
         assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
         assertThat(process.exitValue()).as(output).isZero();
         return keystore;
+    }
+
+    /** The certificate under {@code alias} in {@code store}, as a PEM file holds it. */
+    public static String pem(KeyStore store, String alias) throws Exception {
+        return "-----BEGIN CERTIFICATE-----\n"
+                + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
+                        .encodeToString(store.getCertificate(alias).getEncoded())
+                + "\n-----END CERTIFICATE-----\n";
     }
 }

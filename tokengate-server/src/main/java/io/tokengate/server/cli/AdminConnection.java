@@ -11,6 +11,8 @@ import io.tokengate.store.StoreUnavailableException;
 import java.net.URI;
 import java.time.Clock;
 import java.util.Map;
+import java.util.Optional;
+import javax.net.ssl.SSLContext;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 
@@ -31,8 +33,9 @@ final class AdminConnection implements AutoCloseable {
         this.store = store;
     }
 
-    static AdminConnection remote(URI adminUrl, String user, char[] password) {
-        return new AdminConnection(new ApiClient(adminUrl, user, password), null, null);
+    /** A running server's admin plane; over {@code https://}, trusting {@code tls} when given, else the JVM. */
+    static AdminConnection remote(URI adminUrl, Optional<SSLContext> tls, String user, char[] password) {
+        return new AdminConnection(new ApiClient(adminUrl, tls, user, password), null, null);
     }
 
     /**
@@ -71,7 +74,8 @@ final class AdminConnection implements AutoCloseable {
                     operator));
             server.start();
             URI url = URI.create("http://127.0.0.1:" + connector.getLocalPort());
-            return new AdminConnection(new ApiClient(url, operator.name(), operator.password()), server, store);
+            return new AdminConnection(
+                    new ApiClient(url, Optional.empty(), operator.name(), operator.password()), server, store);
         } catch (Exception e) {
             stopQuietly(server);
             store.close();

@@ -14,7 +14,10 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.Map;
+import java.util.Optional;
 import java.util.StringJoiner;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLHandshakeException;
 
 /**
  * The command line's client of the admin API ({@code /api/v1}), with Basic credentials. Error
@@ -25,12 +28,13 @@ final class ApiClient {
 
     private final URI base;
     private final String authorization;
-    private final HttpClient http = HttpClient.newBuilder()
-            .version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(10))
-            .build();
+    private final HttpClient http;
 
-    ApiClient(URI adminUrl, String user, char[] password) {
+    ApiClient(URI adminUrl, Optional<SSLContext> tls, String user, char[] password) {
+        HttpClient.Builder http =
+                HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(10));
+        tls.ifPresent(http::sslContext);
+        this.http = http.build();
         String url = adminUrl.toString();
         this.base = URI.create((url.endsWith("/") ? url.substring(0, url.length() - 1) : url) + "/api/v1");
         this.authorization = "Basic "
@@ -105,6 +109,12 @@ final class ApiClient {
         }
         try {
             return http.send(request.build(), handler);
+        } catch (SSLHandshakeException e) {
+            throw new ApiException(
+                    0,
+                    null,
+                    "cannot reach the admin API at " + base + ": the TLS handshake failed (" + e.getMessage()
+                            + "); for a certificate of your own or your CA's, name it with --cacert FILE");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted", e);

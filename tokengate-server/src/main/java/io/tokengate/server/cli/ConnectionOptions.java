@@ -1,18 +1,31 @@
 package io.tokengate.server.cli;
 
 import io.tokengate.core.TokengateException;
+import io.tokengate.server.http.TrustedCertificates;
 import java.io.Console;
 import java.net.URI;
+import java.nio.file.Path;
+import java.time.Instant;
 import java.util.Map;
+import java.util.Optional;
+import javax.net.ssl.SSLContext;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /**
  * How an administrative command reaches tokengate: {@code --server URL} names a running server's
  * admin plane (credentials from {@code --login} and {@code TOKENGATE_ADMIN_PASSWORD} or a prompt);
- * without it the command works offline on the home directory, which no server may hold.
+ * without it the command works offline on the home directory, which no server may hold. An
+ * {@code https://} server whose certificate the JVM does not trust is trusted through {@code
+ * --cacert}, a PEM file of its certificate or its CA's.
  */
 final class ConnectionOptions {
+    @Spec(Spec.Target.MIXEE)
+    CommandSpec command;
+
     @Mixin
     HomeOptions home;
 
@@ -30,13 +43,41 @@ final class ConnectionOptions {
                     + " $TOKENGATE_ADMIN_PASSWORD or a prompt")
     String login;
 
+    @Option(
+            names = "--cacert",
+            paramLabel = "FILE",
+            description = "PEM file of the certificates an https --server's must chain to, instead of the JVM's:"
+                    + " the server's own, or its CA's (default $TOKENGATE_CACERT)")
+    Path cacert;
+
     AdminConnection open() {
         URI target = server != null ? server : environmentServer();
+        Path trusted = cacert != null ? cacert : environmentPath("TOKENGATE_CACERT");
         if (target == null) {
+            if (cacert != null) {
+                throw new ParameterException(command.commandLine(), "--cacert is for an https --server");
+            }
             return AdminConnection.local(home.load(Map.of(), false));
         }
+        Optional<SSLContext> tls = Optional.empty();
+        if (trusted != null) {
+            if (!"https".equalsIgnoreCase(target.getScheme())) {
+                throw new ParameterException(command.commandLine(), "--cacert is for an https --server, not " + target);
+            }
+            try {
+                tls = Optional.of(TrustedCertificates.load("--cacert", trusted, Instant.now())
+                        .sslContext());
+            } catch (IllegalArgumentException e) {
+                throw new ParameterException(command.commandLine(), e.getMessage());
+            }
+        }
         String user = login != null ? login : env("TOKENGATE_ADMIN_USER", "admin");
-        return AdminConnection.remote(target, user, password(user));
+        return AdminConnection.remote(target, tls, user, password(user));
+    }
+
+    private static Path environmentPath(String name) {
+        String value = System.getenv(name);
+        return value == null || value.isBlank() ? null : Path.of(value.strip());
     }
 
     private static URI environmentServer() {

@@ -2,7 +2,7 @@ package io.tokengate.server.config;
 
 import io.tokengate.core.token.IpAllowList;
 import io.tokengate.server.gateway.UpstreamIdentity;
-import io.tokengate.server.gateway.UpstreamTrust;
+import io.tokengate.server.http.TrustedCertificates;
 import io.tokengate.store.StoreConfig;
 import java.io.IOException;
 import java.io.Reader;
@@ -131,13 +131,13 @@ public final class ConfigLoader {
     }
 
     /** {@code upstream.tls.ca} under the home, read and checked; empty when not set. */
-    private Optional<UpstreamTrust> upstreamTrust(Path home) {
+    private Optional<TrustedCertificates> upstreamTrust(Path home) {
         Optional<String> file = settings.get(Key.UPSTREAM_TLS_CA);
         if (file.isEmpty()) {
             return Optional.empty();
         }
         try {
-            return Optional.of(UpstreamTrust.load(home.resolve(file.get()), Instant.now()));
+            return Optional.of(TrustedCertificates.load("upstream.tls.ca", home.resolve(file.get()), Instant.now()));
         } catch (InvalidPathException e) {
             problems.add("upstream.tls.ca: '" + file.get() + "' is not a file name (" + e.getReason() + ")");
         } catch (IllegalArgumentException e) {

@@ -3,7 +3,7 @@ package io.tokengate.server.config;
 import io.tokengate.core.token.IpAllowList;
 import io.tokengate.server.gateway.GatewayConfig;
 import io.tokengate.server.gateway.UpstreamIdentity;
-import io.tokengate.server.gateway.UpstreamTrust;
+import io.tokengate.server.http.TrustedCertificates;
 import io.tokengate.store.StoreConfig;
 import java.net.URI;
 import java.nio.file.Path;
@@ -42,7 +42,7 @@ public record TokengateConfig(
         String adminHost,
         int adminPort,
         Optional<URI> upstream,
-        Optional<UpstreamTrust> upstreamTrust,
+        Optional<TrustedCertificates> upstreamTrust,
         UpstreamIdentity identity,
         boolean acceptBasic,
         boolean acceptBearer,

@@ -1,6 +1,7 @@
 package io.tokengate.server.gateway;
 
 import io.tokengate.core.token.IpAllowList;
+import io.tokengate.server.http.TrustedCertificates;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
@@ -30,7 +31,7 @@ public record GatewayConfig(
         String publicUrl,
         List<String> endpoints,
         URI upstream,
-        Optional<UpstreamTrust> upstreamTrust,
+        Optional<TrustedCertificates> upstreamTrust,
         UpstreamIdentity identity,
         boolean acceptBasic,
         boolean acceptBearer,

@@ -2,7 +2,7 @@ package io.tokengate.server.users;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.tokengate.server.gateway.DirectoryUnavailableException;
-import io.tokengate.server.gateway.UpstreamTrust;
+import io.tokengate.server.http.TrustedCertificates;
 import io.tokengate.store.UserRole;
 import java.net.URI;
 import java.net.http.HttpResponse;
@@ -36,7 +36,8 @@ public final class JiraIdentity implements IdentitySource {
      * @param directory what Jira says of users now, asked as them; null where there is no data
      *     plane to ask through (then a session keeps the role of its sign-in)
      */
-    public JiraIdentity(URI upstream, Optional<UpstreamTrust> trust, Duration timeout, JiraUserDirectory directory) {
+    public JiraIdentity(
+            URI upstream, Optional<TrustedCertificates> trust, Duration timeout, JiraUserDirectory directory) {
         this.jira = new JiraRest(
                 upstream, trust, timeout, timeout, "to check credentials", IdentityUnavailableException::new);
         this.directory = directory;

@@ -2,7 +2,7 @@ package io.tokengate.server.users;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.tokengate.server.gateway.UpstreamTrust;
+import io.tokengate.server.http.TrustedCertificates;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -37,7 +37,7 @@ final class JiraRest {
      */
     JiraRest(
             URI upstream,
-            Optional<UpstreamTrust> trust,
+            Optional<TrustedCertificates> trust,
             Duration connectTimeout,
             Duration timeout,
             String purpose,

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tokengate.core.audit.AuditKind;
 import io.tokengate.core.token.TokenSpec;
 import io.tokengate.server.GatewayFixture;
+import io.tokengate.server.TestCertificates;
 import io.tokengate.store.UserRole;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -14,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.security.KeyStore;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -262,6 +264,116 @@ class AdminCommandsIT {
             assertThat(down.exit()).isEqualTo(AdminCommand.UNAVAILABLE);
             assertThat(down.err()).contains("cannot reach the admin API");
         }
+    }
+
+    @Test
+    void againstAServerOverHttpsWithACertificateOfItsOwn(@TempDir Path home, @TempDir Path keys) throws Exception {
+        String password = "keystore-password-1";
+        Path own = TestCertificates.keytool(
+                keys.resolve("admin.p12"),
+                password,
+                "admin",
+                "CN=localhost",
+                "SAN=dns:localhost,ip:127.0.0.1",
+                "-validity",
+                "2");
+        Path other = TestCertificates.keytool(
+                keys.resolve("other.p12"),
+                password,
+                "admin",
+                "CN=localhost",
+                "SAN=dns:localhost,ip:127.0.0.1",
+                "-validity",
+                "2");
+        Path ownPem = Files.writeString(keys.resolve("admin.pem"), pem(own, password));
+        Path otherPem = Files.writeString(keys.resolve("other.pem"), pem(other, password));
+        Files.createDirectories(home.resolve("tls"));
+        Files.copy(own, home.resolve("tls/admin.p12"));
+        Map<String, String> settings =
+                Map.of("admin.tls.keystore", "tls/admin.p12", "admin.tls.keystore.password", password);
+        try (GatewayFixture gw = GatewayFixture.start(home, settings, GatewayFixture.headerUpstream())) {
+            gw.server.localUsers().add("root", null, null, UserRole.ADMIN, "root-password-1".toCharArray());
+            Map<String, String> env = Map.of("TOKENGATE_ADMIN_PASSWORD", "root-password-1");
+            String server = gw.server.adminUri().toString();
+            assertThat(server).startsWith("https://");
+
+            Result untrusted = run(env, null, "token", "list", "--server", server, "--login", "root");
+            assertThat(untrusted.exit()).isEqualTo(AdminCommand.UNAVAILABLE);
+            assertThat(untrusted.err()).contains("TLS handshake failed").contains("--cacert FILE");
+
+            Result trusted = run(
+                    env,
+                    null,
+                    "token",
+                    "create",
+                    "--server",
+                    server,
+                    "--login",
+                    "root",
+                    "--cacert",
+                    ownPem.toString(),
+                    "--name",
+                    "over-tls",
+                    "--user",
+                    "bob",
+                    "--json");
+            assertThat(trusted.exit()).as(trusted.err()).isZero();
+            String secret = trusted.json().get("token").asText();
+            assertThat(gw.get("/rest/api/2/issue/AAA-1", GatewayFixture.basic("bob", secret))
+                            .statusCode())
+                    .isEqualTo(200);
+
+            Result fromEnvironment = run(
+                    Map.of("TOKENGATE_ADMIN_PASSWORD", "root-password-1", "TOKENGATE_CACERT", ownPem.toString()),
+                    null,
+                    "token",
+                    "list",
+                    "--server",
+                    server,
+                    "--login",
+                    "root",
+                    "--json");
+            assertThat(fromEnvironment.exit()).as(fromEnvironment.err()).isZero();
+            assertThat(fromEnvironment.json())
+                    .anySatisfy(t -> assertThat(t.get("name").asText()).isEqualTo("over-tls"));
+
+            Result anotherCertificate = run(
+                    env, null, "token", "list", "--server", server, "--login", "root", "--cacert", otherPem.toString());
+            assertThat(anotherCertificate.exit()).isEqualTo(AdminCommand.UNAVAILABLE);
+            assertThat(anotherCertificate.err()).contains("TLS handshake failed");
+
+            Result missing = run(
+                    env,
+                    null,
+                    "token",
+                    "list",
+                    "--server",
+                    server,
+                    "--login",
+                    "root",
+                    "--cacert",
+                    keys.resolve("missing.pem").toString());
+            assertThat(missing.exit()).isEqualTo(Main.USAGE);
+            assertThat(missing.err()).contains("--cacert: " + keys.resolve("missing.pem") + " is not a readable file");
+
+            Result plain = run(
+                    env,
+                    null,
+                    "token",
+                    "list",
+                    "--server",
+                    server.replace("https://", "http://"),
+                    "--login",
+                    "root",
+                    "--cacert",
+                    ownPem.toString());
+            assertThat(plain.exit()).isEqualTo(Main.USAGE);
+            assertThat(plain.err()).contains("--cacert is for an https --server");
+        }
+    }
+
+    private static String pem(Path keystore, String password) throws Exception {
+        return TestCertificates.pem(KeyStore.getInstance(keystore.toFile(), password.toCharArray()), "admin");
     }
 
     /** {@code db backup --server … --login root}, and {@code more} options. */

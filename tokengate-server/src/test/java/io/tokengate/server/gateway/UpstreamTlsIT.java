@@ -10,11 +10,9 @@ import io.tokengate.server.config.ConfigProblems;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
-import java.util.Base64;
 import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
@@ -56,10 +54,7 @@ class UpstreamTlsIT {
     }
 
     private static String pem(KeyStore store) throws Exception {
-        return "-----BEGIN CERTIFICATE-----\n"
-                + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
-                        .encodeToString(store.getCertificate("jira").getEncoded())
-                + "\n-----END CERTIFICATE-----\n";
+        return TestCertificates.pem(store, "jira");
     }
 
     private static DemoJira.Options jiraOverTls() {

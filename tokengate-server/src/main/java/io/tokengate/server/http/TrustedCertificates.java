@@ -1,4 +1,4 @@
-package io.tokengate.server.gateway;
+package io.tokengate.server.http;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -18,40 +18,41 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 
 /**
- * The certificates Jira's certificate must chain to ({@code upstream.tls.ca}: a PEM file, one
- * certificate or several), instead of the JVM's: a Jira behind a company's own certificate
- * authority, or with a certificate of its own. Every connection to Jira uses them: the forwarded
- * requests, sign-in and user lookups in Jira mode, and {@code config check}. Host names are checked
- * against the certificate as always.
+ * The certificates a server's certificate must chain to, from a PEM file (one certificate or
+ * several), instead of the JVM's: a server behind a company's own certificate authority, or with a
+ * certificate of its own. {@code upstream.tls.ca} names Jira's, for every connection to Jira (the
+ * forwarded requests, sign-in and user lookups in Jira mode, {@code config check}); the command
+ * line's {@code --cacert} names the admin plane's. Host names are checked against the certificate
+ * as always.
  */
-public final class UpstreamTrust {
+public final class TrustedCertificates {
     private final Path path;
     private final KeyStore trustStore;
 
-    private UpstreamTrust(Path path, KeyStore trustStore) {
+    private TrustedCertificates(Path path, KeyStore trustStore) {
         this.path = path;
         this.trustStore = trustStore;
     }
 
     /**
-     * Reads the PEM file at {@code path}.
+     * Reads the PEM file at {@code path}, which {@code named} (a setting or an option) names.
      *
-     * @throws IllegalArgumentException saying what is wrong: no file, no certificate in it, or only
-     *     expired ones
+     * @throws IllegalArgumentException saying what is wrong, after {@code named}: no file, no
+     *     certificate in it, or only expired ones
      */
-    public static UpstreamTrust load(Path path, Instant now) {
+    public static TrustedCertificates load(String named, Path path, Instant now) {
         byte[] content;
         try {
             content = Files.readAllBytes(path);
         } catch (IOException | SecurityException e) {
-            throw new IllegalArgumentException("upstream.tls.ca: " + path + " is not a readable file");
+            throw new IllegalArgumentException(named + ": " + path + " is not a readable file");
         }
         Collection<? extends Certificate> read;
         try {
             read = CertificateFactory.getInstance("X.509").generateCertificates(new ByteArrayInputStream(content));
         } catch (CertificateException e) {
             throw new IllegalArgumentException(
-                    "upstream.tls.ca: " + path + " is not a PEM file of certificates (" + e.getMessage() + ")");
+                    named + ": " + path + " is not a PEM file of certificates (" + e.getMessage() + ")");
         }
         List<X509Certificate> valid = new ArrayList<>();
         for (Certificate certificate : read) {
@@ -61,7 +62,7 @@ public final class UpstreamTrust {
             }
         }
         if (valid.isEmpty()) {
-            throw new IllegalArgumentException("upstream.tls.ca: " + path
+            throw new IllegalArgumentException(named + ": " + path
                     + (read.isEmpty() ? " holds no certificate" : " holds only expired certificates"));
         }
         try {
@@ -70,9 +71,9 @@ public final class UpstreamTrust {
             for (int i = 0; i < valid.size(); i++) {
                 trustStore.setCertificateEntry("ca-" + i, valid.get(i));
             }
-            return new UpstreamTrust(path, trustStore);
+            return new TrustedCertificates(path, trustStore);
         } catch (IOException | GeneralSecurityException e) {
-            throw new IllegalStateException("cannot hold the certificates of upstream.tls.ca in memory", e);
+            throw new IllegalStateException("cannot hold the certificates of " + named + " in memory", e);
         }
     }
 
@@ -90,12 +91,12 @@ public final class UpstreamTrust {
             context.init(null, trust.getTrustManagers(), null);
             return context;
         } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("cannot build TLS from upstream.tls.ca", e);
+            throw new IllegalStateException("cannot build TLS from " + path, e);
         }
     }
 
     @Override
     public String toString() {
-        return "UpstreamTrust[" + path + "]";
+        return "TrustedCertificates[" + path + "]";
     }
 }
