@@ -7,6 +7,7 @@ import io.tokengate.server.config.ConfigException;
 import io.tokengate.server.config.ConfigLoader;
 import io.tokengate.server.config.TlsKeystore;
 import io.tokengate.server.config.TokengateConfig;
+import io.tokengate.server.users.ServiceAccountCheck;
 import io.tokengate.store.Database;
 import io.tokengate.store.KeyFile;
 import java.io.IOException;
@@ -135,10 +136,14 @@ final class ConfigCommand {
                         HttpResponse.BodyHandlers.discarding());
             } catch (IOException e) {
                 problems.add("upstream " + upstream + " cannot be reached: " + e);
+                return;
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 problems.add("upstream check interrupted");
+                return;
             }
+            ServiceAccountCheck.problem(upstream, config.upstreamTrust(), config.identity(), Duration.ofSeconds(10))
+                    .ifPresent(problems::add);
         }
 
         private static void checkExposure(TokengateConfig config, List<String> warnings) {

@@ -84,6 +84,14 @@ public abstract sealed class UpstreamIdentity {
         return false;
     }
 
+    /**
+     * The {@code Authorization} value tokengate sends for every user ({@code service-account}), or
+     * empty. A secret: never for a message or a log.
+     */
+    public Optional<String> ownAuthorization() {
+        return Optional.empty();
+    }
+
     /** Header names compared case-insensitively, with '_' as '-' (some servers treat them alike). */
     static String normalize(String name) {
         return name.toLowerCase(Locale.ROOT).replace('_', '-');
@@ -135,6 +143,11 @@ public abstract sealed class UpstreamIdentity {
         public void apply(HttpFields.Mutable headers, String effectiveUser, String userCredential) {
             headers.put(HttpHeader.AUTHORIZATION, authorization);
             headers.put(CONTEXT_USER, effectiveUser);
+        }
+
+        @Override
+        public Optional<String> ownAuthorization() {
+            return Optional.of(authorization);
         }
 
         @Override

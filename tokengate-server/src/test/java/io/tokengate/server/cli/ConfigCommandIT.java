@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tokengate.demo.DemoJira;
+import io.tokengate.demo.Identity;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -69,5 +70,38 @@ class ConfigCommandIT {
         Files.writeString(home.resolve("tokengate.properties"), "upstream.url=http://127.0.0.1:9\n");
         assertThat(run("config", "check", "--home", home.toString())).isEqualTo(2);
         assertThat(out.toString()).contains("upstream http://127.0.0.1:9 cannot be reached");
+    }
+
+    @Test
+    void aServiceAccountJiraRefusesIsAProblemNamedWithoutItsPassword(@TempDir Path home) throws Exception {
+        try (DemoJira jira = DemoJira.start(
+                DemoJira.Options.defaults().identity(Identity.serviceAccount("svc-tokengate", "right-password-1")))) {
+            String settings = "upstream.url=" + jira.baseUri() + "\n"
+                    + "upstream.identity=service-account\n"
+                    + "upstream.service.user=svc-tokengate\n";
+            Files.writeString(
+                    home.resolve("tokengate.properties"), settings + "upstream.service.password=wrong-password-1\n");
+            Files.setPosixFilePermissions(
+                    home.resolve("tokengate.properties"), PosixFilePermissions.fromString("rw-------"));
+            assertThat(run("db", "migrate", "--home", home.toString())).isZero();
+            out.getBuffer().setLength(0);
+
+            assertThat(run("config", "check", "--home", home.toString(), "--json"))
+                    .isEqualTo(2);
+            JsonNode refused = new ObjectMapper().readTree(out.toString());
+            assertThat(refused.get("problems"))
+                    .extracting(JsonNode::asText)
+                    .containsExactly("upstream.identity: Jira refuses the service account (401 to /rest/api/2/myself):"
+                            + " every forwarded request would be refused; check upstream.service.user and"
+                            + " upstream.service.password, or upstream.service.token");
+            assertThat(out.toString()).doesNotContain("wrong-password-1");
+
+            Files.writeString(
+                    home.resolve("tokengate.properties"), settings + "upstream.service.password=right-password-1\n");
+            out.getBuffer().setLength(0);
+            assertThat(run("config", "check", "--home", home.toString()))
+                    .as(out.toString())
+                    .isZero();
+        }
     }
 }
