@@ -15,6 +15,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpFields;
 import org.slf4j.Logger;
@@ -42,12 +44,20 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The admin plane asks the same answers whether a signed-in Jira user still is who they were
  * ({@link #standing}), so that a session follows Jira within {@code ttl}.
+ *
+ * <p>When Jira refuses to answer as a user through a service account (401), it may be refusing
+ * the account itself, which makes every user unknown. Then the account is checked on its own
+ * ({@link ServiceAccountCheck}, at most once a minute) and a refusal is logged as a warning.
  */
 public final class JiraUserDirectory implements UserDirectory {
     private static final Logger LOG = LoggerFactory.getLogger(JiraUserDirectory.class);
+    private static final long ACCOUNT_CHECK_INTERVAL_NANOS = TimeUnit.MINUTES.toNanos(1);
+    private static final long NEVER = Long.MIN_VALUE;
 
     private final UserDirectory local;
+    private final GatewayConfig gateway;
     private final UpstreamIdentity identity;
+    private final AtomicLong accountCheckedAt = new AtomicLong(NEVER);
     private final JiraRest jira;
     private final LoadingCache<String, Answer> cache;
 
@@ -76,6 +86,7 @@ public final class JiraUserDirectory implements UserDirectory {
      */
     public JiraUserDirectory(UserDirectory local, GatewayConfig gateway, Duration ttl) {
         this.local = local;
+        this.gateway = gateway;
         this.identity = gateway.identity();
         this.jira = new JiraRest(
                 gateway.upstream(),
@@ -125,6 +136,9 @@ public final class JiraUserDirectory implements UserDirectory {
         }
         HttpResponse<byte[]> myself = get("/rest/api/2/myself?expand=groups", name, credential);
         if (myself.statusCode() == 401 || myself.statusCode() == 403 || myself.statusCode() == 404) {
+            if (myself.statusCode() == 401 && identity.ownAuthorization().isPresent()) {
+                checkServiceAccount();
+            }
             return new Answer(Standing.UNKNOWN, stored);
         }
         JsonNode profile = jira.okJson(myself, "/rest/api/2/myself");
@@ -163,6 +177,21 @@ public final class JiraUserDirectory implements UserDirectory {
                         admin || stored.map(DirectoryUser::admin).orElse(false),
                         groups,
                         Optional.ofNullable(credential))));
+    }
+
+    /** Whether Jira refuses the service account itself; asked at most once a minute, a refusal logged. */
+    private void checkServiceAccount() {
+        long now = System.nanoTime();
+        long last = accountCheckedAt.get();
+        if ((last != NEVER && now - last < ACCOUNT_CHECK_INTERVAL_NANOS)
+                || !accountCheckedAt.compareAndSet(last, now)) {
+            return;
+        }
+        ServiceAccountCheck.problem(gateway.upstream(), gateway.upstreamTrust(), identity, gateway.idleTimeout())
+                .ifPresent(problem -> LOG.warn(
+                        "{}. Until Jira accepts it, no Jira user is known here: sessions of identity.source = jira"
+                                + " end, and run-as and e-mail matching are refused",
+                        problem));
     }
 
     /** {@code GET path}, as {@code user}: named to Jira as a forwarded request names them. */

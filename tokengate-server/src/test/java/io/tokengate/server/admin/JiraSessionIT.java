@@ -2,16 +2,21 @@ package io.tokengate.server.admin;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import io.tokengate.demo.DemoJira;
 import io.tokengate.demo.DemoUser;
 import io.tokengate.demo.Identity;
 import io.tokengate.server.GatewayFixture;
 import io.tokengate.server.admin.AdminClient.Reply;
+import io.tokengate.server.users.JiraUserDirectory;
 import io.tokengate.store.UserRole;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
 
 /**
  * {@code identity.source = jira}: a web UI session follows what Jira says of its user after
@@ -84,6 +89,44 @@ class JiraSessionIT {
                     .as("no credential stored: Jira cannot be asked as admin")
                     .isEqualTo(200);
             assertThat(kept.json().get("role").asText()).isEqualTo("admin");
+        }
+    }
+
+    /**
+     * A service account Jira refuses makes every Jira user unknown: sign-in with a Jira password
+     * still works, but the session ends at its first request. The log says why, once.
+     */
+    @Test
+    void aServiceAccountJiraRefusesEndsSessionsAndIsLoggedOnce(@TempDir Path home) {
+        DemoJira.Options upstream =
+                DemoJira.Options.defaults().identity(Identity.serviceAccount("svc-tokengate", "right-password-1"));
+        Map<String, String> settings = Map.of(
+                "identity.source", "jira",
+                "upstream.identity", "service-account",
+                "upstream.service.user", "svc-tokengate",
+                "upstream.service.password", "wrong-password-1");
+        ListAppender<ILoggingEvent> log = new ListAppender<>();
+        log.start();
+        Logger directoryLog = (Logger) LoggerFactory.getLogger(JiraUserDirectory.class);
+        directoryLog.addAppender(log);
+        try (GatewayFixture gw = GatewayFixture.start(home, settings, upstream)) {
+            OpenApiContract contract = new OpenApiContract();
+            AdminClient admin = AdminClient.anonymous(gw, contract).signIn("admin", "admin");
+            AdminClient bob = AdminClient.anonymous(gw, contract).signIn("bob", "bob");
+
+            assertThat(admin.get("/me").status()).isEqualTo(401);
+            assertThat(bob.get("/me").status()).isEqualTo(401);
+
+            assertThat(log.list)
+                    .as("one warning for both users within the minute")
+                    .extracting(ILoggingEvent::getFormattedMessage)
+                    .singleElement()
+                    .asString()
+                    .startsWith("upstream.identity: Jira refuses the service account (401 to /rest/api/2/myself)")
+                    .contains("no Jira user is known here")
+                    .doesNotContain("wrong-password-1");
+        } finally {
+            directoryLog.detachAppender(log);
         }
     }
 }
