@@ -50,7 +50,15 @@ final class PercentDecoder {
             } else if (c < 0x80) {
                 bytes.put((byte) c);
             } else {
-                bytes.put(StandardCharsets.UTF_8.encode(CharBuffer.wrap(raw, i, i + 1)));
+                // A character beyond the BMP is two chars: encode them together, or it reads as "??".
+                int end = Character.isHighSurrogate(c) && i + 1 < to && Character.isLowSurrogate(raw.charAt(i + 1))
+                        ? i + 2
+                        : i + 1;
+                if (Character.isSurrogate(c) && end == i + 1) {
+                    throw new MalformedRequestException("invalid character in " + what);
+                }
+                bytes.put(StandardCharsets.UTF_8.encode(CharBuffer.wrap(raw, i, end)));
+                i = end - 1;
             }
         }
         bytes.flip();

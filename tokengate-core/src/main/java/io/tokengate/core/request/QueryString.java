@@ -1,5 +1,6 @@
 package io.tokengate.core.request;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -10,10 +11,19 @@ import java.util.Map;
  * A query string read the way Jira's servlet container reads it: parameters separated by
  * {@code &}, name and value split at the first {@code =}, {@code +} as a space, percent-escapes as
  * UTF-8. A parameter without {@code =} has the empty value. Anything that does not decode cleanly
- * is refused, because the upstream might read it differently. The raw query is forwarded unchanged.
+ * is refused, because the upstream might read it differently.
+ *
+ * <p>The query is forwarded as received ({@link #forwarded()}), except for characters that no URI
+ * may carry as they are: quotes, braces, the bar and the like, which Jira's Tomcat accepts in a
+ * query and curl sends unescaped ({@code jql=project="ABC"}), and any character beyond ASCII. Those
+ * are percent-encoded as UTF-8, which every server decodes to the same parameters, so the upstream
+ * reads exactly the values the restrictions were checked against.
  */
 public final class QueryString {
     private static final QueryString EMPTY = new QueryString("", Map.of());
+    private static final String URI_QUERY_PUNCTUATION = "-_.!~*'();/?:@&=+$,%";
+    private static final char[] HEX = "0123456789ABCDEF".toCharArray();
+
     private final String raw;
     private final Map<String, List<String>> values;
 
@@ -65,9 +75,44 @@ public final class QueryString {
         return values;
     }
 
-    /** The query exactly as received; this is what the upstream gets. */
+    /** The query exactly as received. */
     public String raw() {
         return raw;
+    }
+
+    /**
+     * The query as the upstream gets it: as received, with every character a URI may not carry
+     * as it is percent-encoded as UTF-8; the same string when there is none (the usual case).
+     */
+    public String forwarded() {
+        int i = 0;
+        while (i < raw.length() && mayStayAsItIs(raw.charAt(i))) {
+            i++;
+        }
+        if (i == raw.length()) {
+            return raw;
+        }
+        StringBuilder out = new StringBuilder(raw.length() + 16).append(raw, 0, i);
+        while (i < raw.length()) {
+            int c = raw.codePointAt(i);
+            if (c < 0x80 && mayStayAsItIs((char) c)) {
+                out.append((char) c);
+            } else {
+                for (byte b : new String(Character.toChars(c)).getBytes(StandardCharsets.UTF_8)) {
+                    out.append('%').append(HEX[(b >> 4) & 0xf]).append(HEX[b & 0xf]);
+                }
+            }
+            i += Character.charCount(c);
+        }
+        return out.toString();
+    }
+
+    /** Letters, digits and the punctuation {@link java.net.URI} takes in a query unescaped. */
+    private static boolean mayStayAsItIs(char c) {
+        return (c >= 'a' && c <= 'z')
+                || (c >= 'A' && c <= 'Z')
+                || (c >= '0' && c <= '9')
+                || URI_QUERY_PUNCTUATION.indexOf(c) >= 0;
     }
 
     @Override

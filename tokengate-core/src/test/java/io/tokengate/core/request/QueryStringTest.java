@@ -31,6 +31,27 @@ class QueryStringTest {
     }
 
     @Test
+    void aQueryAnyUriMayCarryIsForwardedAsReceived() {
+        String raw = "jql=project%3DJRA+AND+x&maxResults=5&a=1;b=(c)!~*'/?:@$,&d";
+        assertThat(QueryString.parse(raw).forwarded()).isSameAs(raw);
+    }
+
+    @Test
+    void whatNoUriMayCarryIsForwardedPercentEncodedToTheSameValues() {
+        String raw = "jql=project=\"ABC\" AND x~{a|b}[1]\\^`<>#&q=jürgen&emoji=😀&kept=%22";
+        QueryString received = QueryString.parse(raw);
+        String forwarded = received.forwarded();
+
+        assertThat(forwarded)
+                .isEqualTo("jql=project=%22ABC%22%20AND%20x~%7Ba%7Cb%7D%5B1%5D%5C%5E%60%3C%3E%23"
+                        + "&q=j%C3%BCrgen&emoji=%F0%9F%98%80&kept=%22");
+        assertThat(java.net.URI.create("http://jira/search?" + forwarded).getRawQuery())
+                .isEqualTo(forwarded);
+        assertThat(QueryString.parse(forwarded).asMap()).isEqualTo(received.asMap());
+        assertThat(received.values("jql")).containsExactly("project=\"ABC\" AND x~{a|b}[1]\\^`<>#");
+    }
+
+    @Test
     void decodesNamesAndUtf8() {
         QueryString query = QueryString.parse("us%65r=j%C3%BCrgen&raw=jürgen");
         assertThat(query.values("user")).containsExactly("jürgen");
@@ -54,5 +75,6 @@ class QueryStringTest {
                 .isInstanceOf(MalformedRequestException.class)
                 .hasMessage("invalid UTF-8 in query");
         assertThatThrownBy(() -> QueryString.parse("a=%C0%AE")).hasMessage("invalid UTF-8 in query");
+        assertThatThrownBy(() -> QueryString.parse("a=\uD83D")).hasMessage("invalid character in query");
     }
 }

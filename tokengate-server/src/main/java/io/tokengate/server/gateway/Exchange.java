@@ -5,6 +5,7 @@ import io.tokengate.core.audit.AuditEvent;
 import io.tokengate.core.audit.AuditKind;
 import io.tokengate.core.audit.AuditSink;
 import io.tokengate.core.audit.AuditSlot;
+import io.tokengate.core.request.QueryString;
 import io.tokengate.core.token.Token;
 import io.tokengate.core.token.VerifiedToken;
 import java.time.Clock;
@@ -30,7 +31,11 @@ final class Exchange {
     /** The canonical path re-encoded: exactly what the upstream receives; null until canonicalized. */
     String forwardPath;
 
+    /** The raw query as received, as the audit records it; null when there is none. */
     String query;
+    /** The query as the upstream receives it ({@link QueryString#forwarded()}); null until parsed. */
+    String forwardQuery;
+
     AuditSlot slot;
     /** Where the record goes when there was no room for it in the audit queue; null otherwise. */
     AuditSink noRoom;

@@ -261,6 +261,7 @@ public final class GatewayHandler extends Handler.Wrapper {
         }
         exchange.path = path.value();
         exchange.forwardPath = path.encoded();
+        exchange.forwardQuery = exchange.query == null ? null : query.forwarded();
         if (config.endpoints().stream().noneMatch(path::isUnder)) {
             credentials(exchange, authorization);
             reject(
@@ -471,7 +472,13 @@ public final class GatewayHandler extends Handler.Wrapper {
                     callback.succeeded();
                 },
                 failure -> {
-                    exchange.audit(AuditDecision.ALLOW, response.getStatus(), reason + "; response failed: " + failure);
+                    // Uncommitted, the response becomes Jetty's 500. Only the failure's kind is
+                    // recorded: its message may quote the upstream request.
+                    int status = response.isCommitted() ? response.getStatus() : HttpStatus.INTERNAL_SERVER_ERROR_500;
+                    exchange.audit(
+                            AuditDecision.ALLOW,
+                            status,
+                            reason + "; response failed: " + failure.getClass().getSimpleName());
                     callback.failed(failure);
                 });
         try {

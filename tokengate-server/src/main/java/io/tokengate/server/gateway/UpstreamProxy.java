@@ -126,7 +126,7 @@ final class UpstreamProxy extends ProxyHandler {
     @Override
     protected HttpURI rewriteHttpURI(Request request) {
         Exchange exchange = target(request).exchange();
-        String query = exchange.query;
+        String query = exchange.forwardQuery;
         return HttpURI.from(upstreamBase + exchange.forwardPath + (query == null ? "" : "?" + query));
     }
 

@@ -4,12 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.tokengate.core.audit.AuditEvent;
 import io.tokengate.core.token.CreatedToken;
 import io.tokengate.core.token.TokenSpec;
 import io.tokengate.demo.ReceivedRequest;
 import io.tokengate.server.GatewayFixture;
+import io.tokengate.server.RawResponse;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -114,6 +117,47 @@ class GatewayIT {
                 .build());
         assertThat(favourite.statusCode()).isEqualTo(403);
         assertThat(gw.jira.received()).hasSize(1);
+    }
+
+    /**
+     * curl sends {@code jql=project="ABC"} as it is, and Jira's Tomcat accepts it; no URI may carry
+     * it. The upstream gets those characters, and raw UTF-8, percent-encoded: the same parameters
+     * the restriction checked. The audit keeps the query as the client sent it.
+     */
+    @Test
+    void aQueryCurlSendsUnescapedReachesJiraAsTheValuesTheRestrictionChecked() throws Exception {
+        String auth = gw.basic(
+                "admin",
+                TokenSpec.bound("jql", "admin", "admin")
+                        .withLimits(".*/rest/api/2/echo/search[QueryParam::jql==project=\"ABC\" AND x~\\{a\\|b\\}.*]"
+                                + "[QueryParam::name==jürgen]"));
+        String sent = "jql=project=\"ABC\" AND x~{a|b}[1]\\^`<>&name=jürgen";
+        String onTheWire =
+                new String(sent.replace(" ", "%20").getBytes(StandardCharsets.UTF_8), StandardCharsets.ISO_8859_1);
+        gw.jira.clearReceived();
+
+        RawResponse response = RawResponse.parse(gw.raw("GET /rest/api/2/echo/search?" + onTheWire + " HTTP/1.1\r\n"
+                + "Host: 127.0.0.1\r\nAuthorization: " + auth + "\r\nConnection: close\r\n\r\n"));
+
+        assertThat(response.status()).as(response.body()).isEqualTo(200);
+        assertThat(gw.jira.received().get(0).rawQuery())
+                .isEqualTo("jql=project=%22ABC%22%20AND%20x~%7Ba%7Cb%7D%5B1%5D%5C%5E%60%3C%3E&name=j%C3%BCrgen");
+        AuditEvent audited =
+                gw.audited(response.header("X-Request-Id").orElseThrow()).orElseThrow();
+        assertThat(audited.status()).isEqualTo(200);
+        assertThat(audited.query()).isEqualTo(sent.replace(" ", "%20"));
+    }
+
+    @Test
+    void aQueryAnyUriMayCarryIsForwardedByteForByte() throws Exception {
+        String auth = gw.basic("admin", TokenSpec.bound("plain-query", "admin", "admin"));
+        String query = "jql=project%3DJRA+AND+x&a=1;b=(c)!~*'/?:@$,&flag";
+        gw.jira.clearReceived();
+
+        HttpResponse<String> response = gw.get("/rest/api/2/echo/search?" + query, auth);
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(gw.jira.received().get(0).rawQuery()).isEqualTo(query);
     }
 
     @Test
