@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import io.tokengate.core.request.JsonLookup;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -110,6 +111,27 @@ class EvaluationTest {
         assertThat(unusable.failures().get(0).reason()).isEqualTo("JSON 'editable': duplicate key 'editable'");
         Decision missing = limits.evaluate(Request.post("/f").withJson(Map.of()));
         assertThat(missing.failures().get(0).reason()).isEqualTo("JSON 'editable': no such node in the body");
+    }
+
+    @Test
+    void aJsonConditionHoldsOnlyForAMethodWhoseBodyJiraReads() {
+        Limits limits = LimitsParser.parse(".*/issue/JRA-1[JsonData::fields.labels.0==triaged]");
+        Map<String, String> body = Map.of("fields.labels.0", "triaged");
+        for (String method : List.of("POST", "PUT", "PATCH")) {
+            assertThat(limits.evaluate(Request.of(method, "/rest/api/2/issue/JRA-1")
+                                    .withJson(body))
+                            .allowed())
+                    .as(method)
+                    .isTrue();
+        }
+        for (String method : List.of("GET", "HEAD", "DELETE", "OPTIONS", "PROPFIND")) {
+            Decision decision = limits.evaluate(
+                    Request.of(method, "/rest/api/2/issue/JRA-1").withJson(body));
+            assertThat(decision.allowed()).as(method).isFalse();
+            assertThat(decision.failures().get(0).reason())
+                    .isEqualTo(
+                            "JSON 'fields.labels.0': only a POST, PUT or PATCH body counts, and this is a " + method);
+        }
     }
 
     @Test

@@ -23,7 +23,9 @@ import org.eclipse.jetty.server.Request;
  *       would show the client the upstream credential the gateway adds);
  *   <li>a request target with user information or a fragment: 400;
  *   <li>method-override headers ({@code X-HTTP-Method-Override}, {@code X-HTTP-Method}, {@code
- *       X-Method-Override}): 400, since restrictions judge the method on the request line;
+ *       X-Method-Override}): 400, since restrictions judge the method on the request line; and
+ *       URL-override headers ({@code X-Original-URL}, {@code X-Rewrite-URL}, {@code
+ *       X-Override-URL}), which some servers route by instead of the request line's path: 400;
  *   <li>the client's own copy of the upstream identity header: 400, never silently replaced, so
  *       that an attempt to claim another identity is visible in the audit log;
  *   <li>a header name spelled with {@code _} where a header the gateway controls has {@code -}
@@ -46,6 +48,8 @@ final class RequestScreen {
 
     private static final Set<String> METHOD_OVERRIDES =
             Set.of("x-http-method-override", "x-http-method", "x-method-override");
+
+    private static final Set<String> URL_OVERRIDES = Set.of("x-original-url", "x-rewrite-url", "x-override-url");
 
     /** Headers whose meaning the gateway controls, normalized; a look-alike with '_' is refused. */
     private static final Set<String> CONTROLLED = Set.of(
@@ -116,6 +120,12 @@ final class RequestScreen {
                         HttpStatus.BAD_REQUEST_400,
                         "Method-override headers are not accepted (" + name + ").",
                         "method override header " + name);
+            }
+            if (URL_OVERRIDES.contains(normalized)) {
+                return refuse(
+                        HttpStatus.BAD_REQUEST_400,
+                        "URL-override headers are not accepted (" + name + ").",
+                        "URL override header " + name);
             }
             if (identity.isReserved(normalized)) {
                 return refuse(
