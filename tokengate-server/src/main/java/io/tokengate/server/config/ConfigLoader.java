@@ -27,6 +27,7 @@ import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.function.Function;
+import java.util.regex.Pattern;
 
 /**
  * Loads and validates the configuration: reads {@code tokengate.properties} from the home
@@ -335,20 +336,35 @@ public final class ConfigLoader {
         return uri.map(u -> text.endsWith("/") ? text.substring(0, text.length() - 1) : text);
     }
 
+    /**
+     * An http(s) URL with a host. One with a user name or password is refused, and the messages
+     * never quote them: credentials in a URL would travel in every forwarded request's {@code
+     * Host} and stand in the log; Jira's belong in {@code upstream.identity}.
+     */
     private Optional<URI> httpUrl(Key key, String text) {
+        String shown = USER_INFO.matcher(text).replaceFirst("$1…@");
         try {
             URI uri = new URI(text);
             String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+            if (uri.getRawUserInfo() != null) {
+                problems.add(key.key() + ": '" + shown + "' holds a user name or password, which would be sent"
+                        + " and logged with every request; give Jira's credentials with"
+                        + " upstream.identity=service-account instead");
+                return Optional.empty();
+            }
             if ((!scheme.equals("http") && !scheme.equals("https")) || uri.getHost() == null) {
-                problems.add(key.key() + ": '" + text + "' is not an http(s) URL with a host");
+                problems.add(key.key() + ": '" + shown + "' is not an http(s) URL with a host");
                 return Optional.empty();
             }
             return Optional.of(uri);
         } catch (URISyntaxException e) {
-            problems.add(key.key() + ": '" + text + "' is not a URL (" + e.getReason() + ")");
+            problems.add(key.key() + ": '" + shown + "' is not a URL (" + e.getReason() + ")");
             return Optional.empty();
         }
     }
+
+    /** What stands between {@code //} and the last {@code @} of the authority, user info or not. */
+    private static final Pattern USER_INFO = Pattern.compile("^([^/]*//)[^/?#]*@");
 
     private static String hostName() {
         try {
