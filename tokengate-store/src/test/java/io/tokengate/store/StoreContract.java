@@ -419,6 +419,25 @@ abstract class StoreContract {
     }
 
     @Test
+    void auditKeepsTheLongestTargetTheGatewayForwardsWhole() throws Exception {
+        // A client could otherwise pad a query and hide the parameters after the padding.
+        Store store = open();
+        String path = "/rest/api/2/echo/" + "p".repeat(AuditEvent.PATH - 18) + "é";
+        String query = "pad=" + "A".repeat(AuditEvent.QUERY - 25) + "&jql=project%3DSECRET";
+        write(
+                store,
+                List.of(AuditEvent.builder(AuditKind.REQUEST, START)
+                        .request("GET", path, query)
+                        .decision(AuditDecision.ALLOW, "allowed")
+                        .build()));
+
+        AuditEvent read =
+                store.auditLog().query(AuditQuery.all().withLimit(1)).events().get(0);
+        assertThat(read.path()).hasSize(AuditEvent.PATH).isEqualTo(path);
+        assertThat(read.query()).hasSize(AuditEvent.QUERY).endsWith("&jql=project%3DSECRET");
+    }
+
+    @Test
     void auditBatchesOfEverySizeKeepEveryRecordAndField() {
         Store store = open();
         JdbcAuditLog log = new JdbcAuditLog(store.database());
@@ -1030,7 +1049,7 @@ abstract class StoreContract {
     @Test
     void migrationsAreIdempotent() throws Exception {
         StoreConfig config = fixture.config(home).build();
-        assertThat(Store.migrate(config)).isEqualTo(7);
+        assertThat(Store.migrate(config)).isEqualTo(8);
         assertThat(Store.migrate(config)).isZero();
         Store store = open();
         store.close();

@@ -59,8 +59,14 @@ public record AuditEvent(
     public static final int SHORT = 64;
     public static final int NAME = 255;
     public static final int METHOD = 16;
-    public static final int PATH = 2048;
-    public static final int QUERY = 4096;
+    /**
+     * A path or query is kept whole: the data plane reads at most 16 KiB of a request's head, so
+     * no target it forwards is longer. Cutting one would let a client hide parameters behind
+     * padding.
+     */
+    public static final int PATH = 16 * 1024;
+
+    public static final int QUERY = 16 * 1024;
     public static final int REASON = 1024;
     public static final int RULE = 2048;
 

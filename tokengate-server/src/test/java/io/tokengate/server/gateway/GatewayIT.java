@@ -161,6 +161,20 @@ class GatewayIT {
     }
 
     @Test
+    void aPaddedQueryIsAuditedWholeSoNothingHidesBehindThePadding() throws Exception {
+        String auth = gw.basic("admin", TokenSpec.bound("padded", "admin", "admin"));
+        String query = "pad=" + "A".repeat(6_000) + "&jql=project%3DSECRET";
+
+        HttpResponse<String> response = gw.get("/rest/api/2/echo/search?" + query, auth);
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        AuditEvent audited = gw.audited(
+                        response.headers().firstValue("X-Request-Id").orElseThrow())
+                .orElseThrow();
+        assertThat(audited.query()).isEqualTo(query);
+    }
+
+    @Test
     void outsideTheEndpointsIsNotFoundAndNeverForwarded() throws Exception {
         CreatedToken token = gw.createToken(TokenSpec.bound("any", "admin", "admin"));
         gw.jira.clearReceived();
