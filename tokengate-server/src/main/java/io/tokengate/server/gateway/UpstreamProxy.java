@@ -55,7 +55,21 @@ final class UpstreamProxy extends ProxyHandler {
             "x-request-id",
             "x-http-method-override",
             "x-http-method",
-            "x-method-override");
+            "x-method-override",
+            // Who the user is and where they are, as single-sign-on proxies and load balancers tell
+            // their back ends: a Jira (or an app in it) reading one of these instead of the
+            // configured identity header would believe the client.
+            "remote-user",
+            "x-remote-user",
+            "x-auth-request-user",
+            "x-auth-request-email",
+            "x-forwarded-user",
+            "x-forwarded-email",
+            "x-forwarded-ssl",
+            "front-end-https",
+            "true-client-ip",
+            "x-client-ip",
+            "x-cluster-client-ip");
 
     /** What the gateway decided about a request, for the proxy to act on. */
     record Target(Exchange exchange, String userCredential) {}

@@ -73,6 +73,30 @@ class UpstreamIdentityIT {
             assertThat(JSON.readTree(comment.body()).at("/author/name").asText())
                     .isEqualTo("alice");
 
+            List<String> claims = List.of(
+                    "Remote-User",
+                    "X-Remote-User",
+                    "X-Auth-Request-User",
+                    "X-Auth-Request-Email",
+                    "X-Forwarded-User",
+                    "X-Forwarded-Email",
+                    "X-Forwarded-Ssl",
+                    "Front-End-Https",
+                    "True-Client-IP",
+                    "X-Client-IP",
+                    "X-Cluster-Client-IP");
+            HttpRequest.Builder claiming = HttpRequest.newBuilder(gw.url("/rest/api/2/myself"))
+                    .header("Authorization", alice)
+                    .header("X-Kept", "an ordinary header");
+            claims.forEach(name -> claiming.header(name, "admin"));
+            assertThat(gw.send(claiming.build()).statusCode()).isEqualTo(200);
+            ReceivedRequest claimed = last(gw);
+            assertThat(claims)
+                    .as("what SSO proxies and load balancers tell their back ends, never the client's word")
+                    .allSatisfy(name ->
+                            assertThat(claimed.headerValues(name)).as(name).isEmpty());
+            assertThat(claimed.headerValues("X-Kept")).containsExactly("an ordinary header");
+
             HttpResponse<String> runAs = gw.send(HttpRequest.newBuilder(gw.url("/rest/api/2/myself"))
                     .header("Authorization", admin)
                     .header("contextUser", "bob")
