@@ -91,12 +91,10 @@ public final class ConfigLoader {
         if (schemes.isEmpty()) {
             problems.add("auth.schemes is empty: no client could authenticate");
         }
-        List<String> endpoints = new ArrayList<>(list(Key.GATEWAY_ENDPOINTS, Function.identity()));
-        for (String endpoint : endpoints) {
-            if (!endpoint.startsWith("/") || endpoint.contains("..") || endpoint.contains("//")) {
-                problems.add("gateway.endpoints: '" + endpoint + "' is not a path prefix like /rest/");
-            }
-        }
+        List<String> endpoints = pathPrefixes(Key.GATEWAY_ENDPOINTS, "/rest/");
+        List<String> excludedEndpoints = value(Key.GATEWAY_ENDPOINTS_EXCLUDED).equalsIgnoreCase("none")
+                ? List.of()
+                : pathPrefixes(Key.GATEWAY_ENDPOINTS_EXCLUDED, "/rest/pat/");
         TokengateConfig config = new TokengateConfig(
                 home,
                 logDir(home),
@@ -107,6 +105,7 @@ public final class ConfigLoader {
                 tls(home, Key.ADMIN_TLS_KEYSTORE, Key.ADMIN_TLS_KEYSTORE_PASSWORD),
                 Duration.ofSeconds(integer(Key.TLS_CHECK_SECONDS, 0, 86_400)),
                 endpoints,
+                excludedEndpoints,
                 ipList(Key.GATEWAY_TRUSTED_PROXIES),
                 host(Key.ADMIN_HOST),
                 adminPort,
@@ -129,6 +128,17 @@ public final class ConfigLoader {
             throw new ConfigException(problems);
         }
         return config;
+    }
+
+    /** A list of path prefixes, each starting with {@code /} and without {@code ..} or {@code //}. */
+    private List<String> pathPrefixes(Key key, String example) {
+        List<String> prefixes = new ArrayList<>(list(key, Function.identity()));
+        for (String prefix : prefixes) {
+            if (!prefix.startsWith("/") || prefix.contains("..") || prefix.contains("//")) {
+                problems.add(key.key() + ": '" + prefix + "' is not a path prefix like " + example);
+            }
+        }
+        return prefixes;
     }
 
     /** {@code upstream.tls.ca} under the home, read and checked; empty when not set. */

@@ -38,6 +38,7 @@ public record TokengateConfig(
         Optional<TlsKeystore> adminTls,
         Duration tlsCheck,
         List<String> endpoints,
+        List<String> excludedEndpoints,
         IpAllowList trustedProxies,
         String adminHost,
         int adminPort,
@@ -70,6 +71,7 @@ public record TokengateConfig(
         return new GatewayConfig(
                 publicUrl.orElse(boundUrl),
                 endpoints,
+                excludedEndpoints,
                 target,
                 upstreamTrust,
                 identity,

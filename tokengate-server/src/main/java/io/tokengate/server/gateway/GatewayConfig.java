@@ -1,5 +1,6 @@
 package io.tokengate.server.gateway;
 
+import io.tokengate.core.request.CanonicalPath;
 import io.tokengate.core.token.IpAllowList;
 import io.tokengate.server.http.TrustedCertificates;
 import java.net.URI;
@@ -15,6 +16,8 @@ import java.util.Set;
  * @param publicUrl the gateway's external base URL, no trailing slash; restrictions match URLs
  *     that start with it, never with the request's Host header
  * @param endpoints path prefixes that are served, e.g. {@code /rest/}; everything else is 404
+ * @param excludedEndpoints path prefixes within them that are not served (404), e.g. {@code
+ *     /rest/pat/}
  * @param upstream where requests go, possibly with a context path ({@code https://jira/jira})
  * @param upstreamTrust the certificates the upstream's must chain to; empty for the JVM's
  * @param acceptBasic whether {@code Authorization: Basic USER:TOKEN} is accepted
@@ -30,6 +33,7 @@ import java.util.Set;
 public record GatewayConfig(
         String publicUrl,
         List<String> endpoints,
+        List<String> excludedEndpoints,
         URI upstream,
         Optional<TrustedCertificates> upstreamTrust,
         UpstreamIdentity identity,
@@ -54,9 +58,20 @@ public record GatewayConfig(
             publicUrl = publicUrl.substring(0, publicUrl.length() - 1);
         }
         endpoints = List.copyOf(endpoints);
+        excludedEndpoints = List.copyOf(excludedEndpoints);
         runAsGroups = UserDirectory.groupKeys(runAsGroups);
         if (endpoints.isEmpty() || endpoints.stream().anyMatch(e -> !e.startsWith("/"))) {
             throw new IllegalArgumentException("endpoints must be path prefixes starting with '/': " + endpoints);
         }
+        if (excludedEndpoints.stream().anyMatch(e -> !e.startsWith("/"))) {
+            throw new IllegalArgumentException(
+                    "excluded endpoints must be path prefixes starting with '/': " + excludedEndpoints);
+        }
+    }
+
+    /** Whether a request for {@code path} is served: under an endpoint, and not under an excluded one. */
+    public boolean serves(CanonicalPath path) {
+        return endpoints.stream().anyMatch(path::isUnder)
+                && excludedEndpoints.stream().noneMatch(path::isUnder);
     }
 }

@@ -262,14 +262,17 @@ public final class GatewayHandler extends Handler.Wrapper {
         exchange.path = path.value();
         exchange.forwardPath = path.encoded();
         exchange.forwardQuery = exchange.query == null ? null : query.forwarded();
-        if (config.endpoints().stream().noneMatch(path::isUnder)) {
+        if (!config.serves(path)) {
             credentials(exchange, authorization);
             reject(
                     exchange,
                     response,
                     callback,
                     HttpStatus.NOT_FOUND_404,
-                    "Not found: tokengate serves " + String.join(", ", config.endpoints()),
+                    "Not found: tokengate serves " + String.join(", ", config.endpoints())
+                            + (config.excludedEndpoints().isEmpty()
+                                    ? ""
+                                    : " except " + String.join(", ", config.excludedEndpoints())),
                     "outside the endpoints");
             return;
         }

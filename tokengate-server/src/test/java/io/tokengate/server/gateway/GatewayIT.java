@@ -184,4 +184,38 @@ class GatewayIT {
         assertThat(response.statusCode()).isEqualTo(404);
         assertThat(gw.jira.received()).isEmpty();
     }
+
+    /**
+     * A token without limits may call every endpoint, but not mint a Jira personal access token:
+     * that would be a credential outside tokengate, outliving the token's revocation and its audit.
+     */
+    @Test
+    void jirasPersonalAccessTokensAreNotServedUnlessTheAdministratorSaysSo(@TempDir Path other) throws Exception {
+        String unlimited = gw.basic("admin", TokenSpec.bound("unlimited", "admin", "admin"));
+        gw.jira.clearReceived();
+
+        HttpResponse<String> minted = gw.send(HttpRequest.newBuilder(gw.url("/rest/pat/latest/tokens"))
+                .header("Authorization", unlimited)
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"name\":\"escape\",\"expirationDuration\":90}"))
+                .build());
+
+        assertThat(minted.statusCode()).isEqualTo(404);
+        assertThat(JSON.readTree(minted.body()).get("message").asText())
+                .isEqualTo("Not found: tokengate serves /rest/ except /rest/pat/");
+        assertThat(gw.jira.received()).isEmpty();
+        assertThat(gw.audited(minted.headers().firstValue("X-Request-Id").orElseThrow())
+                        .orElseThrow()
+                        .reason())
+                .isEqualTo("outside the endpoints");
+
+        try (GatewayFixture allowing = GatewayFixture.start(
+                other, java.util.Map.of("gateway.endpoints.excluded", "none"), GatewayFixture.headerUpstream())) {
+            String token = allowing.basic("admin", TokenSpec.bound("unlimited", "admin", "admin"));
+            allowing.get("/rest/pat/latest/tokens", token);
+            assertThat(allowing.jira.received())
+                    .extracting(ReceivedRequest::rawPath)
+                    .containsExactly("/rest/pat/latest/tokens");
+        }
+    }
 }
