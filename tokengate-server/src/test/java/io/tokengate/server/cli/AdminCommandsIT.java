@@ -211,25 +211,7 @@ class AdminCommandsIT {
             Map<String, String> env = Map.of("TOKENGATE_ADMIN_PASSWORD", "root-password-1");
             String server = gw.server.adminUri().toString();
 
-            Result created = run(
-                    env,
-                    null,
-                    "token",
-                    "create",
-                    "--server",
-                    server,
-                    "--login",
-                    "root",
-                    "--name",
-                    "remote",
-                    "--user",
-                    "bob",
-                    "--json");
-            assertThat(created.exit()).as(created.err()).isZero();
-            String secret = created.json().get("token").asText();
-            assertThat(gw.get("/rest/api/2/issue/AAA-1", GatewayFixture.basic("bob", secret))
-                            .statusCode())
-                    .isEqualTo(200);
+            createsAWorkingToken(gw, env, "remote", "--server", server, "--login", "root");
 
             Result audit = run(
                     env,
@@ -301,27 +283,8 @@ class AdminCommandsIT {
             assertThat(untrusted.exit()).isEqualTo(AdminCommand.UNAVAILABLE);
             assertThat(untrusted.err()).contains("TLS handshake failed").contains("--cacert FILE");
 
-            Result trusted = run(
-                    env,
-                    null,
-                    "token",
-                    "create",
-                    "--server",
-                    server,
-                    "--login",
-                    "root",
-                    "--cacert",
-                    ownPem.toString(),
-                    "--name",
-                    "over-tls",
-                    "--user",
-                    "bob",
-                    "--json");
-            assertThat(trusted.exit()).as(trusted.err()).isZero();
-            String secret = trusted.json().get("token").asText();
-            assertThat(gw.get("/rest/api/2/issue/AAA-1", GatewayFixture.basic("bob", secret))
-                            .statusCode())
-                    .isEqualTo(200);
+            createsAWorkingToken(
+                    gw, env, "over-tls", "--server", server, "--login", "root", "--cacert", ownPem.toString());
 
             Result fromEnvironment = run(
                     Map.of("TOKENGATE_ADMIN_PASSWORD", "root-password-1", "TOKENGATE_CACERT", ownPem.toString()),
@@ -374,6 +337,20 @@ class AdminCommandsIT {
 
     private static String pem(Path keystore, String password) throws Exception {
         return TestCertificates.pem(KeyStore.getInstance(keystore.toFile(), password.toCharArray()), "admin");
+    }
+
+    /** {@code token create NAME} for bob through {@code connection}; the secret it prints works on the gateway. */
+    private static void createsAWorkingToken(
+            GatewayFixture gw, Map<String, String> env, String name, String... connection) throws Exception {
+        List<String> args = new ArrayList<>(List.of("token", "create"));
+        args.addAll(List.of(connection));
+        args.addAll(List.of("--name", name, "--user", "bob", "--json"));
+        Result created = run(env, null, args.toArray(String[]::new));
+        assertThat(created.exit()).as(created.err()).isZero();
+        String secret = created.json().get("token").asText();
+        assertThat(gw.get("/rest/api/2/issue/AAA-1", GatewayFixture.basic("bob", secret))
+                        .statusCode())
+                .isEqualTo(200);
     }
 
     /** {@code db backup --server … --login root}, and {@code more} options. */
