@@ -12,6 +12,10 @@ import java.util.Base64;
  */
 record AuditCursor(Instant time, long id) {
     private static final String VERSION = "a1";
+    /** Times a cursor may name: those a database stores. A forged one outside them is refused. */
+    private static final Instant EARLIEST = Instant.parse("0001-01-01T00:00:00Z");
+
+    private static final Instant LATEST = Instant.parse("9999-12-31T23:59:59.999999Z");
 
     String encode() {
         String plain = VERSION + ":" + time.getEpochSecond() + ":" + time.getNano() + ":" + id;
@@ -25,9 +29,11 @@ record AuditCursor(Instant time, long id) {
             if (parts.length != 4 || !parts[0].equals(VERSION)) {
                 throw new IllegalArgumentException("wrong shape");
             }
-            return new AuditCursor(
-                    Instant.ofEpochSecond(Long.parseLong(parts[1]), Long.parseLong(parts[2])),
-                    Long.parseLong(parts[3]));
+            Instant time = Instant.ofEpochSecond(Long.parseLong(parts[1]), Long.parseLong(parts[2]));
+            if (time.isBefore(EARLIEST) || time.isAfter(LATEST)) {
+                throw new IllegalArgumentException("outside what the log holds");
+            }
+            return new AuditCursor(time, Long.parseLong(parts[3]));
         } catch (IllegalArgumentException | java.time.DateTimeException e) {
             throw new IllegalArgumentException(
                     "invalid audit cursor '" + Quote.shorten(cursor) + "': use the nextCursor of a previous page");

@@ -130,6 +130,15 @@ class TokenServiceIT {
         assertThatThrownBy(() -> tokens.edit(ok.token().id(), TokenEdit.none().withExpiry(Expiry.never())))
                 .isInstanceOf(InvalidTokenSpecException.class);
         assertThat(tokens.list(TokenQuery.all()).total()).isEqualTo(1);
+
+        clock.advance(Duration.ofDays(10));
+        assertThatThrownBy(() -> tokens.edit(ok.token().id(), TokenEdit.none().withExpiry(Expiry.inDays(90))))
+                .as("the cap counts from creation: edits cannot keep a token alive past it")
+                .isInstanceOf(InvalidTokenSpecException.class)
+                .hasMessageContaining("for a token created " + START)
+                .hasMessageContaining(START.plus(Duration.ofDays(90)).toString());
+        assertThat(tokens.edit(ok.token().id(), TokenEdit.none().withExpiry(Expiry.inDays(80))))
+                .hasValueSatisfying(t -> assertThat(t.expiresAt()).isEqualTo(START.plus(Duration.ofDays(90))));
     }
 
     @Test
@@ -239,6 +248,16 @@ class TokenServiceIT {
         assertThat(tokens.verify(created.secret())).isPresent();
         tokens.revoke(created.token().id());
         assertThat(tokens.verify(created.secret())).isEmpty();
+
+        TokenId id = created.token().id();
+        assertThatThrownBy(() -> tokens.edit(id, TokenEdit.none().withLimits(".*")))
+                .as("what a revoked token could do stays on record")
+                .isInstanceOf(TokenStateException.class)
+                .hasMessageContaining("revoked");
+        assertThatThrownBy(() -> tokens.reveal(id))
+                .isInstanceOf(TokenStateException.class)
+                .hasMessageContaining("revoked");
+        assertThat(tokens.show(id).orElseThrow().limits()).isEmpty();
     }
 
     @Test
@@ -293,7 +312,8 @@ class TokenServiceIT {
     void secureModeRefusesRevealAndEditButRevokes() throws Exception {
         Store standard = open(b -> b);
         CreatedToken before = standard.tokens().create(TokenSpec.bound("made in standard mode", "alice", "alice"));
-        assertThat(countSealed()).isEqualTo(1);
+        CreatedToken kept = standard.tokens().create(TokenSpec.bound("kept through secure mode", "alice", "alice"));
+        assertThat(countSealed()).isEqualTo(2);
         reopen(standard);
 
         TokenService tokens = open(b -> b.secureMode(true)).tokens();
@@ -326,9 +346,12 @@ class TokenServiceIT {
         TokenService backToStandard = tokens();
         assertThatThrownBy(() -> backToStandard.reveal(rotated.token().id()).orElseThrow())
                 .isInstanceOf(java.util.NoSuchElementException.class);
-        assertThatThrownBy(() -> backToStandard.reveal(id))
+        assertThatThrownBy(() -> backToStandard.reveal(kept.token().id()))
                 .isInstanceOf(TokenStateException.class)
                 .hasMessageContaining("not stored");
+        assertThatThrownBy(() -> backToStandard.reveal(id))
+                .isInstanceOf(TokenStateException.class)
+                .hasMessageContaining("revoked");
     }
 
     private Connection rawConnection() throws Exception {

@@ -70,7 +70,7 @@ public final class TokenService {
         String name = name(spec.name());
         Optional<String> user = spec.boundUser().map(TokenService::user);
         String createdBy = text("createdBy", spec.createdBy(), MAX_USER_LENGTH);
-        Instant expiresAt = expiry(spec.expiry(), now);
+        Instant expiresAt = expiry(spec.expiry(), now, now);
         String limits = limits(spec.limits());
         IpAllowList allowedIps = IpAllowList.parse(spec.allowedIps());
         Optional<RateLimit> rateLimit = RateLimit.parse(spec.rateLimit());
@@ -101,15 +101,22 @@ public final class TokenService {
         return repository.list(Objects.requireNonNull(query, "query"), now());
     }
 
+    /** {@code token.max.lifetime.days}: the longest a token may live, counted from its creation; 0 for no cap. */
+    public int maxLifetimeDays() {
+        return policy.maxLifetimeDays();
+    }
+
     public Optional<Token> show(TokenId id) {
         return repository.findById(id);
     }
 
     /**
      * Changes a token's name, limits, expiry, allowed IPs or rate limit. Standard mode only; the new
-     * values are validated like at creation, including the lifetime cap (counted from now).
+     * values are validated like at creation. The lifetime cap counts from the token's creation, so
+     * that edits cannot keep a token alive past it.
      *
      * @throws SecureModeException in secure mode, whatever the edit
+     * @throws TokenStateException when the token is revoked: what it could do stays on record
      */
     public Optional<Token> edit(TokenId id, TokenEdit edit) {
         Objects.requireNonNull(edit, "edit");
@@ -121,10 +128,14 @@ public final class TokenService {
             return found;
         }
         Token current = found.get();
+        if (current.revokedAt() != null) {
+            throw new TokenStateException("token " + id + " is revoked; a revoked token cannot be edited");
+        }
         Instant now = now();
         String name = edit.name().map(TokenService::name).orElse(current.name());
         String limits = edit.limits().map(TokenService::limits).orElse(current.limits());
-        Instant expiresAt = edit.expiry().isPresent() ? expiry(edit.expiry().get(), now) : current.expiresAt();
+        Instant expiresAt =
+                edit.expiry().isPresent() ? expiry(edit.expiry().get(), now, current.createdAt()) : current.expiresAt();
         IpAllowList allowedIps = edit.allowedIps().map(IpAllowList::parse).orElse(current.allowedIps());
         Optional<RateLimit> rateLimit = edit.rateLimit().map(RateLimit::parse).orElse(current.rateLimit());
         Token changed = current.withEditableFields(name, limits, expiresAt, allowedIps, rateLimit);
@@ -175,14 +186,19 @@ public final class TokenService {
      * The token's secret, decrypted from its stored copy. Standard mode only.
      *
      * @throws SecureModeException in secure mode
-     * @throws TokenStateException when no copy is stored (the secret was made in secure mode)
+     * @throws TokenStateException when the token is revoked (its secret is of no use to anyone), or
+     *     when no copy is stored (the secret was made in secure mode)
      */
     public Optional<TokenSecret> reveal(TokenId id) {
         if (policy.secureMode()) {
             throw new SecureModeException("Viewing the secret of token " + id);
         }
-        if (repository.findById(id).isEmpty()) {
+        Optional<Token> found = repository.findById(id);
+        if (found.isEmpty()) {
             return Optional.empty();
+        }
+        if (found.get().revokedAt() != null) {
+            throw new TokenStateException("token " + id + " is revoked; its secret is not shown");
         }
         byte[] sealed = repository
                 .sealedSecret(id)
@@ -269,7 +285,11 @@ public final class TokenService {
         return clock.instant().truncatedTo(ChronoUnit.MICROS);
     }
 
-    private Instant expiry(Expiry expiry, Instant now) {
+    /**
+     * The expiry asked for, checked: in the future, and within the lifetime cap counted from
+     * {@code createdAt} (now, for a new token).
+     */
+    private Instant expiry(Expiry expiry, Instant now, Instant createdAt) {
         String field = expiry instanceof Expiry.InDays ? "daysUntilExpiry" : "expiresAt";
         Instant at = expiry.resolve(now);
         if (at != null && !at.isAfter(now)) {
@@ -277,18 +297,21 @@ public final class TokenService {
         }
         int maxDays = policy.maxLifetimeDays();
         if (maxDays > 0) {
-            Instant latest = now.plus(Duration.ofDays(maxDays));
+            Instant latest = createdAt.plus(Duration.ofDays(maxDays));
+            String since = createdAt.equals(now) ? "" : " for a token created " + createdAt;
             if (at == null) {
                 throw new InvalidTokenSpecException(
                         field,
                         "a token that never expires is not allowed: token.max.lifetime.days = " + maxDays
-                                + " limits tokens to " + maxDays + " days (latest expiry now: " + latest + ")");
+                                + " limits tokens to " + maxDays + " days (latest expiry" + since + ": " + latest
+                                + ")");
             }
             if (at.isAfter(latest)) {
                 throw new InvalidTokenSpecException(
                         field,
                         "expiry " + at + " is beyond the " + maxDays
-                                + "-day limit set by token.max.lifetime.days (latest expiry now: " + latest + ")");
+                                + "-day limit set by token.max.lifetime.days (latest expiry" + since + ": "
+                                + latest + ")");
             }
         }
         return at;

@@ -240,14 +240,23 @@ final class TokenResource {
         return Optional.empty();
     }
 
+    /** An ISO-8601 date and time with offset, in the years 1 to 9999 (what databases store); 400 otherwise. */
     static Instant instant(String field, String text) {
+        Instant instant;
         try {
-            return OffsetDateTime.parse(text.strip()).toInstant();
+            instant = OffsetDateTime.parse(text.strip()).toInstant();
         } catch (DateTimeParseException e) {
             throw ApiError.badRequest(
                     field, "'" + text + "' is not an ISO-8601 date and time with offset, like 2027-01-31T12:00:00Z");
         }
+        if (instant.isBefore(EARLIEST) || instant.isAfter(LATEST)) {
+            throw ApiError.badRequest(field, "'" + text + "' is outside the years 1 to 9999");
+        }
+        return instant;
     }
+
+    private static final Instant EARLIEST = Instant.parse("0001-01-01T00:00:00Z");
+    private static final Instant LATEST = Instant.parse("9999-12-31T23:59:59.999999Z");
 
     private static TokenStatus status(String text) {
         try {

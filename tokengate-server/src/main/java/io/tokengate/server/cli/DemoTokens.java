@@ -1,12 +1,13 @@
 package io.tokengate.server.cli;
 
 import io.tokengate.core.token.CreatedToken;
-import io.tokengate.core.token.SecureModeException;
+import io.tokengate.core.token.Expiry;
 import io.tokengate.core.token.Token;
 import io.tokengate.core.token.TokenQuery;
 import io.tokengate.core.token.TokenSecret;
 import io.tokengate.core.token.TokenService;
 import io.tokengate.core.token.TokenSpec;
+import io.tokengate.core.token.TokenStateException;
 import io.tokengate.core.token.TokenStatus;
 import java.util.ArrayList;
 import java.util.List;
@@ -157,12 +158,14 @@ final class DemoTokens {
                 if (revealed.isPresent()) {
                     return revealed.get();
                 }
-            } catch (SecureModeException e) {
-                tokens.revoke(existing.get().id()); // secure mode: its secret is gone, make a new one
+            } catch (TokenStateException e) {
+                // Secure mode, now or when the token was made: its secret is gone, make a new one.
+                tokens.revoke(existing.get().id());
             }
         }
-        CreatedToken created = tokens.create(
-                TokenSpec.bound(example.name(), example.user(), "demo").withLimits(example.limits()));
+        TokenSpec spec = TokenSpec.bound(example.name(), example.user(), "demo").withLimits(example.limits());
+        int maxDays = tokens.maxLifetimeDays();
+        CreatedToken created = tokens.create(maxDays > 0 ? spec.withExpiry(Expiry.inDays(maxDays)) : spec);
         return created.secret();
     }
 }

@@ -143,7 +143,15 @@ class AdminApiIT {
 
         Reply notJson = admin.post("/tokens", "{\"name\": ");
         assertThat(notJson.status()).isEqualTo(400);
-        assertThat(notJson.json().get("message").asText()).contains("not valid JSON");
+        assertThat(notJson.json().get("message").asText())
+                .isEqualTo("the body is not valid JSON (it ends too early at line 1, column 10)");
+
+        assertField(admin.get("/audit?to=%2B999999999-12-31T23:59:59Z"), "to", "outside the years 1 to 9999");
+        String forged = java.util.Base64.getUrlEncoder()
+                .withoutPadding()
+                .encodeToString(
+                        "a1:31556889864403199:999999999:1".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        assertField(admin.get("/audit?cursor=" + forged), "cursor", "nextCursor");
         Reply duplicate = admin.post("/tokens", "{\"name\":\"a\",\"name\":\"b\"}");
         assertThat(duplicate.status()).as("an ambiguous body is refused").isEqualTo(400);
     }
@@ -573,6 +581,27 @@ class AdminApiIT {
     }
 
     /** The audit records at {@code query}, once there are at least {@code count} (records are written in batches). */
+    /**
+     * A script that forgot the quotes around a credential or password sends it as the JSON parser
+     * would quote it in its message: the answer and the audit record say where the body is wrong,
+     * never what it holds.
+     */
+    @Test
+    void aBodyThatIsNotJsonIsNeverQuotedToTheClientOrTheAudit() {
+        String credential = "NjE2ODc0MzIxOTg3OkpiUGF0U2VjcmV0VmFsdWU";
+        Reply stored = admin.send("PUT", "/me/upstream-credential", "{\"credential\": " + credential + "}");
+        assertThat(stored.status()).isEqualTo(400);
+        assertThat(stored.json().get("message").asText())
+                .isEqualTo("the body is not valid JSON (unexpected text, such as a string without quotes at line 1,"
+                        + " column 16)");
+        Reply user = admin.post("/users", "{\"name\":\"carol\",\"password\":Carol-Secret-Pass-99}");
+        assertThat(user.status()).isEqualTo(400);
+        assertThat(user.body()).doesNotContain("Carol");
+
+        List<JsonNode> refused = awaitEvents("/audit?decision=DENY&limit=100", 2);
+        assertThat(refused.toString()).doesNotContain(credential).doesNotContain("Carol-Secret");
+    }
+
     static List<JsonNode> awaitEvents(String query, int count) {
         return awaitEvents(admin, query, count);
     }

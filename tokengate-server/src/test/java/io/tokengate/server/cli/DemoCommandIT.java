@@ -114,6 +114,23 @@ class DemoCommandIT {
         }
     }
 
+    /** A home whose policy caps token lifetimes gets demo tokens within the cap, not a crash. */
+    @Test
+    void aLifetimeCapInTheHomeGivesDemoTokensThatExpireWithinIt(@TempDir Path home) throws Exception {
+        Files.writeString(home.resolve("tokengate.properties"), "token.max.lifetime.days=30\n");
+        Demo demo = start(home);
+        try {
+            List<String> calls =
+                    demo.lines().stream().filter(l -> CALL.matcher(l).matches()).toList();
+            assertThat(calls).as(String.join("\n", demo.lines())).hasSize(13);
+            Matcher first = CALL.matcher(calls.get(0));
+            assertThat(first.matches()).isTrue();
+            assertThat(status(first.group(1))).isEqualTo(Integer.parseInt(first.group(3)));
+        } finally {
+            stop(demo.process());
+        }
+    }
+
     /** The demo, like serve, logs to HOME/logs as JSON Lines; no token secret is in it. */
     private static void assertThatTheLogIsJsonLinesWithoutSecrets(Path log, List<String> secrets) throws IOException {
         List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
