@@ -9,10 +9,11 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Whether Jira accepts {@code upstream.identity}'s service account, for {@code config check}.
- * With credentials Jira refuses, Jira refuses every forwarded request, and in Jira mode no user
- * is known to tokengate: its sessions are signed out and run-as is refused. That shows only as
- * 401s, one request at a time, unless asked before starting.
+ * Whether Jira accepts {@code upstream.identity}'s service account: for {@code config check}, and
+ * for {@link JiraUserDirectory} when Jira refuses to answer about a user through it. With
+ * credentials Jira refuses, Jira refuses every forwarded request, and in Jira mode no user is
+ * known to tokengate: its sessions are signed out and run-as is refused. That shows only as 401s,
+ * one request at a time, unless somebody asks.
  *
  * <p>Asked as the account itself ({@code GET /rest/api/2/myself} without {@code contextUser}), so
  * that a refusal is the account's, not some user's.
