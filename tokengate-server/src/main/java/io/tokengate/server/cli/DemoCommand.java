@@ -6,6 +6,8 @@ import io.tokengate.demo.Identity;
 import io.tokengate.server.TokengateServer;
 import io.tokengate.server.config.ConfigException;
 import io.tokengate.server.config.ConfigLoader;
+import io.tokengate.server.config.EffectiveSetting;
+import io.tokengate.server.config.Key;
 import io.tokengate.server.config.TokengateConfig;
 import io.tokengate.server.logging.LogFiles;
 import io.tokengate.server.users.InvalidUserException;
@@ -73,6 +75,22 @@ final class DemoCommand implements Callable<Integer> {
             flags.put("upstream.identity", "header");
             flags.put("upstream.identity.header", "X-Forwarded-User");
             TokengateConfig config = ConfigLoader.load(home, System.getenv(), flags, true);
+            if (config.store().dbUrl() != null) {
+                // The demo adds an admin with a printed password and tokens without limits, and
+                // audits none of it: never into a database other than its own.
+                String source = config.settings().stream()
+                        .filter(s -> s.key() == Key.DB_URL)
+                        .map(EffectiveSetting::source)
+                        .findFirst()
+                        .orElse("the configuration");
+                jira.close();
+                spec.commandLine()
+                        .getErr()
+                        .println("tokengate demo: the demo runs on its own embedded database, but db.url is set ("
+                                + source + "); it would add an admin and unrestricted tokens there. Unset it, or"
+                                + " use tokengate serve.");
+                return ServeCommand.CONFIG_INVALID;
+            }
             config.logDir().ifPresent(LogFiles::writeTo);
             server = TokengateServer.start(config, Clock.systemUTC());
         } catch (ConfigException e) {

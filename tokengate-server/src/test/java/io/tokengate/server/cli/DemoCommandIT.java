@@ -114,6 +114,33 @@ class DemoCommandIT {
         }
     }
 
+    /**
+     * The demo adds an admin with a printed password and tokens without limits: never into a
+     * database other than its own, such as a cluster's named in the shell's environment.
+     */
+    @Test
+    void theDemoRefusesToRunOnADatabaseNamedByDbUrl(@TempDir Path home) throws Exception {
+        ProcessBuilder builder = new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-jar",
+                JAR.toString(),
+                "demo",
+                "--home",
+                home.toString(),
+                "--port",
+                "0",
+                "--admin-port",
+                "0");
+        builder.environment().put("TOKENGATE_DB_URL", "jdbc:postgresql://127.0.0.1:5432/test?user=postgres");
+        Process process = builder.start();
+        String err = new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(process.exitValue()).isEqualTo(2);
+        assertThat(err)
+                .contains("db.url is set (environment variable TOKENGATE_DB_URL)")
+                .contains("Unset it, or use tokengate serve");
+    }
+
     /** A home whose policy caps token lifetimes gets demo tokens within the cap, not a crash. */
     @Test
     void aLifetimeCapInTheHomeGivesDemoTokensThatExpireWithinIt(@TempDir Path home) throws Exception {
