@@ -152,7 +152,8 @@ public final class KeyFile {
         }
         try {
             Set<PosixFilePermission> permissions = Files.getPosixFilePermissions(path);
-            EnumSet<PosixFilePermission> extra = EnumSet.copyOf(permissions);
+            EnumSet<PosixFilePermission> extra = EnumSet.noneOf(PosixFilePermission.class);
+            extra.addAll(permissions);
             extra.removeAll(EnumSet.of(
                     PosixFilePermission.OWNER_READ,
                     PosixFilePermission.OWNER_WRITE,

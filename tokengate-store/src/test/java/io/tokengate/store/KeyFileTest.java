@@ -58,6 +58,20 @@ class KeyFileTest {
     }
 
     @Test
+    void aFileNobodyMayReadIsNotTakenForOneOthersMayRead() throws Exception {
+        Path path = dir.resolve("tokengate.key");
+        KeyFile created = KeyFile.loadOrCreate(path, clock, random);
+        Files.setPosixFilePermissions(path, PosixFilePermissions.fromString("---------"));
+        if (Files.isReadable(path)) { // root reads it anyway
+            assertThat(KeyFile.load(path).keyId()).isEqualTo(created.keyId());
+        } else {
+            assertThatThrownBy(() -> KeyFile.load(path))
+                    .isInstanceOf(KeyFileException.class)
+                    .hasMessageContaining("Cannot read the key file " + path);
+        }
+    }
+
+    @Test
     void explainsCorruptFiles() throws Exception {
         Path path = dir.resolve("tokengate.key");
         KeyFile created = KeyFile.loadOrCreate(path, clock, random);
