@@ -3,7 +3,10 @@ package io.tokengate.store;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.tokengate.core.TokengateException;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -98,6 +101,9 @@ public final class Database implements AutoCloseable {
      * Connects lazily: a database that is down makes calls fail, not this method.
      */
     public static Database open(StoreConfig config) {
+        if (config.dbUrl() == null) {
+            keepToOwner(embeddedDirectory(config.home()));
+        }
         String url = config.dbUrl() != null ? config.dbUrl() : embeddedUrl(config.home());
         return new Database(
                 url,
@@ -106,6 +112,23 @@ public final class Database implements AutoCloseable {
                 config.poolSize(),
                 config.connectionTimeout(),
                 "tokengate-" + config.nodeId());
+    }
+
+    /**
+     * Makes the embedded database's directory readable by the owner only, as the key file and the
+     * backups are: the files hold the audit log, password hashes and encrypted secrets, and H2
+     * creates them as the umask says (usually readable by every local user). A directory that
+     * cannot be made is left to H2, which names the problem when it opens.
+     */
+    private static void keepToOwner(Path directory) {
+        try {
+            Files.createDirectories(directory);
+            if (directory.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+                Files.setPosixFilePermissions(directory, PosixFilePermissions.fromString("rwx------"));
+            }
+        } catch (IOException | SecurityException e) {
+            // H2 reports it
+        }
     }
 
     /** The embedded database's name in its directory: files {@code tokengate.mv.db} and so on. */

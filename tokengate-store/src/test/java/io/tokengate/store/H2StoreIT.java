@@ -2,6 +2,7 @@ package io.tokengate.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
@@ -12,6 +13,19 @@ class H2StoreIT extends StoreContract {
     @Override
     StoreFixture newFixture() {
         return StoreFixture.h2();
+    }
+
+    @Test
+    void theEmbeddedDatabaseIsReadableByItsOwnerOnly() throws Exception {
+        // Its files hold the audit log, password hashes and encrypted secrets.
+        Path data = Database.embeddedDirectory(home);
+        java.nio.file.Files.createDirectories(data);
+        java.nio.file.Files.setPosixFilePermissions(
+                data, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        open();
+        assertThat(java.nio.file.attribute.PosixFilePermissions.toString(
+                        java.nio.file.Files.getPosixFilePermissions(data)))
+                .isEqualTo("rwx------");
     }
 
     @Test
