@@ -73,8 +73,12 @@ final class ApiClient {
 
     /** Streams the body of a GET to {@code out}, for exports. */
     void download(String path, Map<String, String> query, OutputStream out) throws IOException {
-        HttpResponse<InputStream> response =
-                exchange("GET", path + query(query), null, HttpResponse.BodyHandlers.ofInputStream());
+        HttpResponse<InputStream> response;
+        try {
+            response = exchange("GET", path + query(query), null, HttpResponse.BodyHandlers.ofInputStream());
+        } catch (IOException e) {
+            throw unreachable(e);
+        }
         try (InputStream in = response.body()) {
             if (response.statusCode() >= 400) {
                 throw error(response.statusCode(), new String(in.readAllBytes(), StandardCharsets.UTF_8));
@@ -91,7 +95,7 @@ final class ApiClient {
             }
             return response.body().isEmpty() ? JSON.createObjectNode() : JSON.readTree(response.body());
         } catch (IOException e) {
-            throw new ApiException(0, null, "cannot reach the admin API at " + base + ": " + e.getMessage());
+            throw unreachable(e);
         }
     }
 
@@ -119,6 +123,11 @@ final class ApiClient {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted", e);
         }
+    }
+
+    private ApiException unreachable(IOException e) {
+        String why = e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
+        return new ApiException(0, null, "cannot reach the admin API at " + base + ": " + why);
     }
 
     private static ApiException error(int status, String text) {

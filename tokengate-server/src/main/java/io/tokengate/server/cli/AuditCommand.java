@@ -6,6 +6,7 @@ import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -127,8 +128,17 @@ final class AuditCommand {
                 System.out.flush();
                 return;
             }
-            try (OutputStream file = Files.newOutputStream(output)) {
-                api.download("/audit/export", query, file);
+            // Into a file beside the target, moved over it only once the export is complete: a
+            // refused or broken export leaves an existing file as it was.
+            Path target = output.toAbsolutePath();
+            Path partial = Files.createTempFile(target.getParent(), "." + target.getFileName(), ".partial");
+            try {
+                try (OutputStream file = Files.newOutputStream(partial)) {
+                    api.download("/audit/export", query, file);
+                }
+                Files.move(partial, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            } finally {
+                Files.deleteIfExists(partial);
             }
         }
     }

@@ -1,5 +1,7 @@
 package io.tokengate.server.cli;
 
+import java.io.IOException;
+import java.nio.file.NoSuchFileException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -51,6 +53,18 @@ public final class Main implements Runnable {
             cmd.getErr().println("tokengate: " + e.getMessage());
             if (!CommandLine.UnmatchedArgumentException.printSuggestions(e, cmd.getErr())) {
                 cmd.getErr().println("Run '" + cmd.getCommandSpec().qualifiedName() + " --help' for usage.");
+            }
+            return USAGE;
+        });
+        commandLine.setExecutionExceptionHandler((e, cmd, parsed) -> {
+            // A file named on the command line that cannot be read, or a value the command found
+            // unusable: the command line's fault, said in one line rather than a stack trace.
+            if (e instanceof NoSuchFileException missing) {
+                cmd.getErr().println("tokengate: no such file: " + missing.getFile());
+            } else if (e instanceof IOException || e instanceof IllegalArgumentException) {
+                cmd.getErr().println("tokengate: " + (e.getMessage() != null ? e.getMessage() : e));
+            } else {
+                throw e;
             }
             return USAGE;
         });

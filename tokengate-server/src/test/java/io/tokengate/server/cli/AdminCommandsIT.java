@@ -248,6 +248,54 @@ class AdminCommandsIT {
         }
     }
 
+    /** What a shell script gets wrong: one line saying what, the exit code for it, nothing changed. */
+    @Test
+    void badInputIsOneLineWithItsExitCodeAndChangesNothing(@TempDir Path home) throws Exception {
+        Path missing = home.resolve("no-such-limits.txt");
+        Result noFile =
+                offline(home, "token", "create", "--name", "x", "--unbound", "--limits-file", missing.toString());
+        assertThat(noFile.exit()).isEqualTo(Main.USAGE);
+        assertThat(noFile.err()).isEqualTo("tokengate: no such file: " + missing + "\n");
+        assertThat(offline(home, "token", "list", "--json").json()).isEmpty();
+
+        Result check = run(
+                Map.of(),
+                null,
+                "check",
+                "--limits",
+                missing.toString(),
+                "--method",
+                "GET",
+                "--url",
+                "https://gw.example.com/rest/api/2/issue/A-1");
+        assertThat(check.exit()).as("not 1, which says DENIED").isEqualTo(Main.USAGE);
+        assertThat(check.err()).doesNotContain("\tat ");
+
+        Path export = Files.writeString(home.resolve("precious.csv"), "precious\n");
+        Result refused = offline(home, "audit", "export", "--format", "xml", "--output", export.toString());
+        assertThat(refused.exit()).isNotZero();
+        assertThat(Files.readString(export))
+                .as("a refused export leaves the file as it was")
+                .isEqualTo("precious\n");
+        try (var files = Files.list(home)) {
+            assertThat(files.map(p -> p.getFileName().toString())).noneMatch(n -> n.endsWith(".partial"));
+        }
+
+        Result down = run(
+                Map.of("TOKENGATE_ADMIN_PASSWORD", "x"),
+                null,
+                "audit",
+                "export",
+                "--server",
+                "http://127.0.0.1:9",
+                "--login",
+                "root");
+        assertThat(down.exit()).isEqualTo(AdminCommand.UNAVAILABLE);
+        assertThat(down.err())
+                .startsWith("tokengate: cannot reach the admin API at")
+                .doesNotContain("null");
+    }
+
     @Test
     void againstAServerOverHttpsWithACertificateOfItsOwn(@TempDir Path home, @TempDir Path keys) throws Exception {
         String password = "keystore-password-1";
