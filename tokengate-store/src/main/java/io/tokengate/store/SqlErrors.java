@@ -28,9 +28,12 @@ final class SqlErrors {
                 || e instanceof SQLNonTransientConnectionException) {
             return true;
         }
+        if (storageFailed(e)) {
+            return true;
+        }
         String state = e.getSQLState();
         if (state == null) {
-            return e.getCause() instanceof java.io.IOException;
+            return false;
         }
         return state.startsWith("08") // connection exception
                 || state.startsWith("53") // insufficient resources
@@ -38,6 +41,23 @@ final class SqlErrors {
                 || state.startsWith("40") // rollback: serialization failure, deadlock; retry
                 || state.equals("3D000") // database does not exist (dropped, or not created yet)
                 || H2_UNAVAILABLE.contains(state);
+    }
+
+    /**
+     * Whether the database could not read or write its storage: an I/O error anywhere in the
+     * causes (a full disk, a file made unreadable), or H2's storage layer failing (H2 reports a full
+     * disk as a "general error" whose cause is its MVStore's). That is the database's trouble, not
+     * the statement's: the same statement succeeds once the disk has room, so an audit record is
+     * kept and retried rather than dropped.
+     */
+    private static boolean storageFailed(Throwable e) {
+        int depth = 0;
+        for (Throwable t = e; t != null && depth < 16; t = t.getCause(), depth++) {
+            if (t instanceof java.io.IOException || t.getClass().getName().equals("org.h2.mvstore.MVStoreException")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     static boolean isUniqueViolation(SQLException e) {
