@@ -291,7 +291,17 @@ public final class AuditWriter implements AuditSink, AutoCloseable {
             if (lost > 0) {
                 dropped.addAndGet(batch.size() + inQueue.get());
                 LOG.error(
-                        "audit writer stopped with {} records unwritten (database unavailable: {})", lost, lastFailure);
+                        "audit writer stopped with {} records unwritten (database unavailable: {}); each follows in"
+                                + " full, so that the log keeps what the audit log could not",
+                        lost,
+                        lastFailure);
+                // Secrets are redacted in every AuditEvent already.
+                for (AuditEvent event : batch) {
+                    LOG.error("unwritten audit record: {}", event);
+                }
+                for (AuditEvent event; (event = queue.poll()) != null; ) {
+                    LOG.error("unwritten audit record: {}", event);
+                }
             }
             signalProgress();
         }

@@ -110,6 +110,34 @@ class AuditWriterTest {
     }
 
     @Test
+    void recordsAWriterCannotWriteByTheEndOfItsCloseAreLoggedInFull() {
+        AtomicBoolean down = new AtomicBoolean(true);
+        AuditWriter writer = new AuditWriter(
+                unavailableWhile(down), 1000, 2, Duration.ofMillis(10), Duration.ofMillis(300), "test", Long.MAX_VALUE);
+        writer.start();
+        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> log =
+                new ch.qos.logback.core.read.ListAppender<>();
+        log.start();
+        ch.qos.logback.classic.Logger writerLog =
+                (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(AuditWriter.class);
+        writerLog.addAppender(log);
+        try {
+            submit(writer, 0, 5);
+            writer.close();
+        } finally {
+            writerLog.detachAppender(log);
+        }
+
+        assertThat(writer.written()).isZero();
+        assertThat(log.list)
+                .extracting(ch.qos.logback.classic.spi.ILoggingEvent::getFormattedMessage)
+                .filteredOn(m -> m.startsWith("unwritten audit record: "))
+                .as("every record, not only their count")
+                .hasSize(5)
+                .allSatisfy(m -> assertThat(m).contains("requestId=req-"));
+    }
+
+    @Test
     void whileTheDatabaseIsDownTheMemoryBoundRefusesReservationsBeforeTheCountDoes() throws Exception {
         AtomicBoolean down = new AtomicBoolean(true);
         Consumer<List<AuditEvent>> flaky = unavailableWhile(down);
