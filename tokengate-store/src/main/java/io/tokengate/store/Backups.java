@@ -113,17 +113,31 @@ public final class Backups {
         } catch (IOException e) {
             throw new StoreException("cannot write backups in " + file.getParent() + ": " + e.getMessage(), e);
         }
-        db.read("writing a backup", c -> {
-            try (var statement = c.createStatement()) {
-                statement.execute("BACKUP TO '" + file.toString().replace("'", "''") + "'");
-            }
-            return null;
-        });
+        // Written under a name no listing or pruning counts, secured, then renamed: a backup that
+        // fails half-way (a full disk) leaves no file that looks like a good one.
+        Path partial = file.resolveSibling("." + file.getFileName() + ".partial");
         try {
-            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+            db.read("writing a backup", c -> {
+                try (var statement = c.createStatement()) {
+                    statement.execute("BACKUP TO '" + partial.toString().replace("'", "''") + "'");
+                }
+                return null;
+            });
+            try {
+                Files.setPosixFilePermissions(partial, PosixFilePermissions.fromString("rw-------"));
+            } catch (UnsupportedOperationException e) {
+                // not a POSIX file system: the file keeps what the system gives it
+            }
+            Files.move(partial, file, StandardCopyOption.ATOMIC_MOVE);
             return new Backup(file, Files.size(file), now);
-        } catch (IOException | UnsupportedOperationException e) {
-            throw new StoreException("the backup " + file + " was written but cannot be secured: " + e.getMessage(), e);
+        } catch (IOException e) {
+            throw new StoreException("the backup " + file + " could not be completed: " + e.getMessage(), e);
+        } finally {
+            try {
+                Files.deleteIfExists(partial);
+            } catch (IOException e) {
+                // nothing more to do; the name marks it as unfinished
+            }
         }
     }
 

@@ -128,6 +128,22 @@ class BackupsIT {
     }
 
     @Test
+    void aBackupThatFailsLeavesNoFileThatLooksLikeOne() throws IOException {
+        Instant now = Instant.parse("2026-11-30T07:00:00.123Z");
+        Path backups = Files.createDirectories(Backups.directory(original));
+        // H2 cannot write its copy where a directory stands: the backup fails half-way.
+        Files.createDirectories(backups.resolve(".tokengate-20261130T070000.123Z.zip.partial"));
+        try (Store store = Store.open(config(original), Clock.fixed(now, java.time.ZoneOffset.UTC))) {
+            assertThatThrownBy(store::backup).hasMessageContaining("writing a backup");
+        }
+        try (var left = Files.list(backups)) {
+            assertThat(left.map(p -> p.getFileName().toString()))
+                    .as("nothing a listing, a restore or --keep would take for a backup")
+                    .noneMatch(name -> name.startsWith("tokengate-"));
+        }
+    }
+
+    @Test
     void twoBackupsInQuickSuccessionBothLand() {
         try (Store store = Store.open(config(original), CLOCK)) {
             Backups.Backup first = store.backup();
