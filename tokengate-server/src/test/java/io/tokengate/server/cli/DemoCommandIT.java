@@ -32,8 +32,9 @@ class DemoCommandIT {
 
     private record Demo(Process process, List<String> lines) {}
 
-    private static Demo start(Path home) throws IOException {
-        ProcessBuilder builder = new ProcessBuilder(
+    /** {@code java -jar tokengate.jar demo} on {@code home}, on free ports. */
+    private static ProcessBuilder demo(Path home) {
+        return new ProcessBuilder(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-jar",
                 JAR.toString(),
@@ -44,6 +45,10 @@ class DemoCommandIT {
                 "0",
                 "--admin-port",
                 "0");
+    }
+
+    private static Demo start(Path home) throws IOException {
+        ProcessBuilder builder = demo(home);
         builder.environment().remove("TOKENGATE_ADMIN_PASSWORD");
         builder.redirectError(ProcessBuilder.Redirect.DISCARD);
         Process process = builder.start();
@@ -120,17 +125,7 @@ class DemoCommandIT {
      */
     @Test
     void theDemoRefusesToRunOnADatabaseNamedByDbUrl(@TempDir Path home) throws Exception {
-        ProcessBuilder builder = new ProcessBuilder(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar",
-                JAR.toString(),
-                "demo",
-                "--home",
-                home.toString(),
-                "--port",
-                "0",
-                "--admin-port",
-                "0");
+        ProcessBuilder builder = demo(home);
         builder.environment().put("TOKENGATE_DB_URL", "jdbc:postgresql://127.0.0.1:5432/test?user=postgres");
         Process process = builder.start();
         String err = new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
