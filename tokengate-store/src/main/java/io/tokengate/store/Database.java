@@ -289,10 +289,13 @@ public final class Database implements AutoCloseable {
             return pool.getConnection();
         } catch (SQLException e) {
             // Whatever the reason (refused, timeout, authentication): no connection, no service.
+            // The pool's timeout carries the last connection failure as its cause: the reason an
+            // operator needs ("database ... does not exist", "Connection refused").
+            Throwable reason = e.getCause() instanceof SQLException cause ? cause : e;
             throw new StoreUnavailableException(
                     "The token store (" + describe() + ") is unavailable while " + doing
                             + ": no database connection within " + connectionTimeout.toMillis() + " ms ("
-                            + SqlErrors.brief(e) + ")",
+                            + SqlErrors.brief((SQLException) reason) + ")",
                     e);
         }
     }
