@@ -143,35 +143,35 @@ public final class ConfigLoader {
 
     /** {@code upstream.tls.ca} under the home, read and checked; empty when not set. */
     private Optional<TrustedCertificates> upstreamTrust(Path home) {
-        Optional<String> file = settings.get(Key.UPSTREAM_TLS_CA);
-        if (file.isEmpty()) {
-            return Optional.empty();
-        }
-        try {
-            return Optional.of(TrustedCertificates.load("upstream.tls.ca", home.resolve(file.get()), Instant.now()));
-        } catch (InvalidPathException e) {
-            problems.add("upstream.tls.ca: '" + file.get() + "' is not a file name (" + e.getReason() + ")");
-        } catch (IllegalArgumentException e) {
-            problems.add(e.getMessage());
-        }
-        return Optional.empty();
+        return homeFile(
+                home,
+                Key.UPSTREAM_TLS_CA,
+                file -> TrustedCertificates.load(Key.UPSTREAM_TLS_CA.key(), file, Instant.now()));
     }
 
     /** A plane's keystore under the home, opened and checked; empty when not set. */
     private Optional<TlsKeystore> tls(Path home, Key keystoreKey, Key passwordKey) {
-        Optional<String> keystore = settings.get(keystoreKey);
         String password = settings.get(passwordKey).orElse("");
-        if (keystore.isEmpty()) {
-            if (!password.isEmpty()) {
-                problems.add(passwordKey.key() + " is set but " + keystoreKey.key() + " is not");
-            }
+        if (settings.get(keystoreKey).isEmpty() && !password.isEmpty()) {
+            problems.add(passwordKey.key() + " is set but " + keystoreKey.key() + " is not");
+        }
+        return homeFile(home, keystoreKey, file -> TlsKeystore.open(keystoreKey.key(), file, password, Instant.now()));
+    }
+
+    /**
+     * The file {@code key} names under the home, read by {@code open}; empty when {@code key} is
+     * not set, or when the file cannot be read, which {@code open} says by an {@link
+     * IllegalArgumentException} whose message is the problem.
+     */
+    private <T> Optional<T> homeFile(Path home, Key key, Function<Path, T> open) {
+        Optional<String> name = settings.get(key);
+        if (name.isEmpty()) {
             return Optional.empty();
         }
         try {
-            return Optional.of(
-                    TlsKeystore.open(keystoreKey.key(), home.resolve(keystore.get()), password, Instant.now()));
+            return Optional.of(open.apply(home.resolve(name.get())));
         } catch (InvalidPathException e) {
-            problems.add(keystoreKey.key() + ": '" + keystore.get() + "' is not a file name (" + e.getReason() + ")");
+            problems.add(key.key() + ": '" + name.get() + "' is not a file name (" + e.getReason() + ")");
         } catch (IllegalArgumentException e) {
             problems.add(e.getMessage());
         }
