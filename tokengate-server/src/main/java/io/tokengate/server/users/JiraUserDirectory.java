@@ -55,7 +55,6 @@ public final class JiraUserDirectory implements UserDirectory {
     private static final long NEVER = Long.MIN_VALUE;
 
     private final UserDirectory local;
-    private final GatewayConfig gateway;
     private final UpstreamIdentity identity;
     private final AtomicLong accountCheckedAt = new AtomicLong(NEVER);
     private final JiraRest jira;
@@ -86,7 +85,6 @@ public final class JiraUserDirectory implements UserDirectory {
      */
     public JiraUserDirectory(UserDirectory local, GatewayConfig gateway, Duration ttl) {
         this.local = local;
-        this.gateway = gateway;
         this.identity = gateway.identity();
         this.jira = new JiraRest(
                 gateway.upstream(),
@@ -187,7 +185,7 @@ public final class JiraUserDirectory implements UserDirectory {
                 || !accountCheckedAt.compareAndSet(last, now)) {
             return;
         }
-        ServiceAccountCheck.problem(gateway.upstream(), gateway.upstreamTrust(), identity, gateway.idleTimeout())
+        ServiceAccountCheck.problem(jira, identity)
                 .ifPresent(problem -> LOG.warn(
                         "{}. Until Jira accepts it, no Jira user is known here: sessions of identity.source = jira"
                                 + " end, and run-as and e-mail matching are refused",

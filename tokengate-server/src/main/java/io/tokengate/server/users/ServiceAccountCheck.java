@@ -27,16 +27,25 @@ public final class ServiceAccountCheck {
      */
     public static Optional<String> problem(
             URI upstream, Optional<TrustedCertificates> trust, UpstreamIdentity identity, Duration timeout) {
+        if (identity.ownAuthorization().isEmpty()) {
+            return Optional.empty();
+        }
+        return problem(
+                new JiraRest(
+                        upstream, trust, timeout, timeout, "to check the service account", IllegalStateException::new),
+                identity);
+    }
+
+    /** The same, through a client of Jira the caller already has. */
+    static Optional<String> problem(JiraRest jira, UpstreamIdentity identity) {
         Optional<String> authorization = identity.ownAuthorization();
         if (authorization.isEmpty()) {
             return Optional.empty();
         }
-        JiraRest jira = new JiraRest(
-                upstream, trust, timeout, timeout, "to check the service account", IllegalStateException::new);
         HttpResponse<byte[]> myself;
         try {
             myself = jira.get("/rest/api/2/myself", Map.of("Authorization", authorization.get()));
-        } catch (IllegalStateException unreachable) {
+        } catch (RuntimeException unreachable) { // the client's exception for "Jira cannot be asked"
             return Optional.empty();
         }
         int status = myself.statusCode();
@@ -47,7 +56,7 @@ public final class ServiceAccountCheck {
                 .firstValue("X-Seraph-LoginReason")
                 .map(r -> ", " + r
                         + (r.contains("AUTHENTICATION_DENIED")
-                                ? ": Jira wants a CAPTCHA answered first," + " signing in once in a browser clears it"
+                                ? ": Jira wants a CAPTCHA answered first, signing in once in a browser clears it"
                                 : ""))
                 .orElse("");
         return Optional.of("upstream.identity: Jira refuses the service account (" + status + " to "
