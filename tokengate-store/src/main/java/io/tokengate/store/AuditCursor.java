@@ -12,10 +12,6 @@ import java.util.Base64;
  */
 record AuditCursor(Instant time, long id) {
     private static final String VERSION = "a1";
-    /** Times a cursor may name: those a database stores. A forged one outside them is refused. */
-    private static final Instant EARLIEST = Instant.parse("0001-01-01T00:00:00Z");
-
-    private static final Instant LATEST = Instant.parse("9999-12-31T23:59:59.999999Z");
 
     String encode() {
         String plain = VERSION + ":" + time.getEpochSecond() + ":" + time.getNano() + ":" + id;
@@ -30,8 +26,8 @@ record AuditCursor(Instant time, long id) {
                 throw new IllegalArgumentException("wrong shape");
             }
             Instant time = Instant.ofEpochSecond(Long.parseLong(parts[1]), Long.parseLong(parts[2]));
-            if (time.isBefore(EARLIEST) || time.isAfter(LATEST)) {
-                throw new IllegalArgumentException("outside what the log holds");
+            if (time.isBefore(Database.EARLIEST_TIME) || time.isAfter(Database.LATEST_TIME)) {
+                throw new IllegalArgumentException("outside what the log holds"); // a forged cursor
             }
             return new AuditCursor(time, Long.parseLong(parts[3]));
         } catch (IllegalArgumentException | java.time.DateTimeException e) {

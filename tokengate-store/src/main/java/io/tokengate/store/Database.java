@@ -11,6 +11,7 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Locale;
 import java.util.Properties;
 import java.util.function.Consumer;
@@ -130,6 +131,14 @@ public final class Database implements AutoCloseable {
             // H2 reports it
         }
     }
+
+    /**
+     * The earliest and the latest time the store takes in a query (the years 1 to 9999, which both
+     * databases hold); a time outside them is the caller's mistake, not the database's.
+     */
+    public static final Instant EARLIEST_TIME = Instant.parse("0001-01-01T00:00:00Z");
+
+    public static final Instant LATEST_TIME = Instant.parse("9999-12-31T23:59:59.999999Z");
 
     /** The embedded database's name in its directory: files {@code tokengate.mv.db} and so on. */
     static final String EMBEDDED_NAME = "tokengate";
@@ -291,11 +300,11 @@ public final class Database implements AutoCloseable {
             // Whatever the reason (refused, timeout, authentication): no connection, no service.
             // The pool's timeout carries the last connection failure as its cause: the reason an
             // operator needs ("database ... does not exist", "Connection refused").
-            Throwable reason = e.getCause() instanceof SQLException cause ? cause : e;
+            SQLException reason = e.getCause() instanceof SQLException cause ? cause : e;
             throw new StoreUnavailableException(
                     "The token store (" + describe() + ") is unavailable while " + doing
                             + ": no database connection within " + connectionTimeout.toMillis() + " ms ("
-                            + SqlErrors.brief((SQLException) reason) + ")",
+                            + SqlErrors.brief(reason) + ")",
                     e);
         }
     }

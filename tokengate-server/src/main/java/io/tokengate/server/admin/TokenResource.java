@@ -16,6 +16,7 @@ import io.tokengate.core.token.TokenService;
 import io.tokengate.core.token.TokenSpec;
 import io.tokengate.core.token.TokenStatus;
 import io.tokengate.server.users.Principal;
+import io.tokengate.store.Database;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
@@ -249,14 +250,11 @@ final class TokenResource {
             throw ApiError.badRequest(
                     field, "'" + text + "' is not an ISO-8601 date and time with offset, like 2027-01-31T12:00:00Z");
         }
-        if (instant.isBefore(EARLIEST) || instant.isAfter(LATEST)) {
+        if (instant.isBefore(Database.EARLIEST_TIME) || instant.isAfter(Database.LATEST_TIME)) {
             throw ApiError.badRequest(field, "'" + text + "' is outside the years 1 to 9999");
         }
         return instant;
     }
-
-    private static final Instant EARLIEST = Instant.parse("0001-01-01T00:00:00Z");
-    private static final Instant LATEST = Instant.parse("9999-12-31T23:59:59.999999Z");
 
     private static TokenStatus status(String text) {
         try {
