@@ -7,6 +7,7 @@ import java.sql.SQLNonTransientConnectionException;
 import java.sql.SQLRecoverableException;
 import java.sql.SQLTransientException;
 import java.util.Set;
+import org.h2.mvstore.MVStoreException;
 
 /** Sorts JDBC failures into "unavailable, try again later" and "broken". */
 final class SqlErrors {
@@ -53,7 +54,7 @@ final class SqlErrors {
     private static boolean storageFailed(Throwable e) {
         int depth = 0;
         for (Throwable t = e; t != null && depth < 16; t = t.getCause(), depth++) {
-            if (t instanceof java.io.IOException || t.getClass().getName().equals("org.h2.mvstore.MVStoreException")) {
+            if (t instanceof java.io.IOException || t instanceof MVStoreException) {
                 return true;
             }
         }

@@ -12,8 +12,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Serves a renewed certificate without a restart. Every {@code interval} it reads a plane's
- * keystore file ({@code gateway.tls.keystore}, {@code admin.tls.keystore}) again; when the file holds something new that passes the checks of start-up
- * ({@link TlsKeystore#reopen}), new connections get it, and connections already open keep theirs.
+ * keystore file ({@code gateway.tls.keystore}, {@code admin.tls.keystore}) again; when the file
+ * holds something new that passes the checks of start-up ({@link TlsKeystore#reopen}), new
+ * connections get it, and connections already open keep theirs.
  *
  * <p>A file that fails them (half written by a renewal, a new password, an expired certificate) is
  * not used: the certificate in use stays, and a warning says what is wrong, once until that
