@@ -327,60 +327,41 @@ class AdminCommandsIT {
             String server = gw.server.adminUri().toString();
             assertThat(server).startsWith("https://");
 
-            Result untrusted = run(env, null, "token", "list", "--server", server, "--login", "root");
+            Result untrusted = tokenList(env, server);
             assertThat(untrusted.exit()).isEqualTo(AdminCommand.UNAVAILABLE);
             assertThat(untrusted.err()).contains("TLS handshake failed").contains("--cacert FILE");
 
             createsAWorkingToken(
                     gw, env, "over-tls", "--server", server, "--login", "root", "--cacert", ownPem.toString());
 
-            Result fromEnvironment = run(
+            Result fromEnvironment = tokenList(
                     Map.of("TOKENGATE_ADMIN_PASSWORD", "root-password-1", "TOKENGATE_CACERT", ownPem.toString()),
-                    null,
-                    "token",
-                    "list",
-                    "--server",
                     server,
-                    "--login",
-                    "root",
                     "--json");
             assertThat(fromEnvironment.exit()).as(fromEnvironment.err()).isZero();
             assertThat(fromEnvironment.json())
                     .anySatisfy(t -> assertThat(t.get("name").asText()).isEqualTo("over-tls"));
 
-            Result anotherCertificate = run(
-                    env, null, "token", "list", "--server", server, "--login", "root", "--cacert", otherPem.toString());
+            Result anotherCertificate = tokenList(env, server, "--cacert", otherPem.toString());
             assertThat(anotherCertificate.exit()).isEqualTo(AdminCommand.UNAVAILABLE);
             assertThat(anotherCertificate.err()).contains("TLS handshake failed");
 
-            Result missing = run(
-                    env,
-                    null,
-                    "token",
-                    "list",
-                    "--server",
-                    server,
-                    "--login",
-                    "root",
-                    "--cacert",
-                    keys.resolve("missing.pem").toString());
+            Result missing = tokenList(
+                    env, server, "--cacert", keys.resolve("missing.pem").toString());
             assertThat(missing.exit()).isEqualTo(Main.USAGE);
             assertThat(missing.err()).contains("--cacert: " + keys.resolve("missing.pem") + " is not a readable file");
 
-            Result plain = run(
-                    env,
-                    null,
-                    "token",
-                    "list",
-                    "--server",
-                    server.replace("https://", "http://"),
-                    "--login",
-                    "root",
-                    "--cacert",
-                    ownPem.toString());
+            Result plain = tokenList(env, server.replace("https://", "http://"), "--cacert", ownPem.toString());
             assertThat(plain.exit()).isEqualTo(Main.USAGE);
             assertThat(plain.err()).contains("--cacert is for an https --server");
         }
+    }
+
+    /** {@code token list --server SERVER --login root}, and {@code more} options. */
+    private static Result tokenList(Map<String, String> env, String server, String... more) throws Exception {
+        List<String> args = new ArrayList<>(List.of("token", "list", "--server", server, "--login", "root"));
+        args.addAll(List.of(more));
+        return run(env, null, args.toArray(String[]::new));
     }
 
     private static String pem(Path keystore, String password) throws Exception {
