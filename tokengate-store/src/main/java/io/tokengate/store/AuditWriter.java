@@ -3,6 +3,7 @@ package io.tokengate.store;
 import io.tokengate.core.audit.AuditEvent;
 import io.tokengate.core.audit.AuditSink;
 import io.tokengate.core.audit.AuditSlot;
+import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -43,8 +44,9 @@ import org.slf4j.LoggerFactory;
  * <p>While the database is down the writer retries with backoff (up to 5 s apart) and keeps every
  * record; reservations fail once the queue is full, and succeed again as soon as the backlog is
  * written. {@link #close()} refuses new reservations, waits for reserved slots to be submitted and
- * writes everything, giving up only after the close timeout (and then saying how many records were
- * lost).
+ * writes everything. After the close timeout it gives up on the database and hands what is left to
+ * its {@link Spill} (a file the next start writes to the audit log); only when that fails too are
+ * records lost, each then logged in full.
  *
  * <p>On a crash, what is lost is what was not yet committed: the records of at most one flush
  * interval plus the batch being written, or the whole backlog while the database is down.
@@ -75,12 +77,14 @@ public final class AuditWriter implements AuditSink, AutoCloseable {
     private final AtomicLong submitted = new AtomicLong();
     private final AtomicLong written = new AtomicLong();
     private final AtomicLong dropped = new AtomicLong();
+    private final AtomicLong spilled = new AtomicLong();
     private final AtomicLong abandoned = new AtomicLong();
     private final AtomicLong writeFailures = new AtomicLong();
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition progress = lock.newCondition();
     private final RefusalSummary refusals = new RefusalSummary();
     private final String nodeId;
+    private final Spill spill;
     private final Thread thread;
     private volatile boolean closing;
     private volatile long giveUpAt;
@@ -93,7 +97,8 @@ public final class AuditWriter implements AuditSink, AutoCloseable {
             Duration flushInterval,
             Duration closeTimeout,
             String nodeId,
-            long maxQueuedBytes) {
+            long maxQueuedBytes,
+            Spill spill) {
         this.insert = Objects.requireNonNull(insert, "insert");
         this.capacity = capacity;
         this.batchSize = batchSize;
@@ -102,6 +107,7 @@ public final class AuditWriter implements AuditSink, AutoCloseable {
         this.closeTimeout = closeTimeout;
         this.room = new Semaphore(capacity);
         this.nodeId = nodeId;
+        this.spill = Objects.requireNonNull(spill, "spill");
         this.thread = new Thread(this::run, "tokengate-audit-writer-" + nodeId);
         this.thread.setDaemon(true);
     }
@@ -287,23 +293,50 @@ public final class AuditWriter implements AuditSink, AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
-            long lost = batch.size() + inQueue.get() + outstanding.get();
-            if (lost > 0) {
-                dropped.addAndGet(batch.size() + inQueue.get());
+            List<AuditEvent> left = new ArrayList<>(batch);
+            for (AuditEvent event; (event = queue.poll()) != null; ) {
+                left.add(event);
+            }
+            if (!left.isEmpty()) {
+                keepElsewhere(left);
+            }
+            int unsubmitted = outstanding.get();
+            if (unsubmitted > 0) {
                 LOG.error(
-                        "audit writer stopped with {} records unwritten (database unavailable: {}); each follows in"
-                                + " full, so that the log keeps what the audit log could not",
-                        lost,
-                        lastFailure);
-                // Secrets are redacted in every AuditEvent already.
-                for (AuditEvent event : batch) {
-                    LOG.error("unwritten audit record: {}", event);
-                }
-                for (AuditEvent event; (event = queue.poll()) != null; ) {
-                    LOG.error("unwritten audit record: {}", event);
-                }
+                        "audit writer stopped with {} requests still holding a place in it: their records are lost",
+                        unsubmitted);
             }
             signalProgress();
+        }
+    }
+
+    /**
+     * Hands the records the database did not take to the spill; when it fails, logs each in full,
+     * so that the log keeps what the audit log could not.
+     */
+    private void keepElsewhere(List<AuditEvent> left) {
+        try {
+            Object where = spill.keep(left);
+            spilled.addAndGet(left.size());
+            LOG.error(
+                    "audit writer stopped with {} records unwritten (database unavailable: {}); they are kept in {}"
+                            + " and written to the audit log at the next start",
+                    left.size(),
+                    lastFailure,
+                    where);
+        } catch (IOException | RuntimeException e) {
+            dropped.addAndGet(left.size());
+            LOG.error(
+                    "audit writer stopped with {} records unwritten (database unavailable: {}) and cannot keep them"
+                            + " in a file ({}); each follows in full, so that the log keeps what the audit log could"
+                            + " not",
+                    left.size(),
+                    lastFailure,
+                    e.toString());
+            // Secrets are redacted in every AuditEvent already.
+            for (AuditEvent event : left) {
+                LOG.error("unwritten audit record: {}", event);
+            }
         }
     }
 
@@ -381,7 +414,7 @@ public final class AuditWriter implements AuditSink, AutoCloseable {
     }
 
     /**
-     * Waits until every record submitted before this call is written (or dropped), at most {@code
+     * Waits until every record submitted before this call is written (or kept or dropped at close), at most {@code
      * timeout}.
      *
      * @return whether they were
@@ -391,7 +424,7 @@ public final class AuditWriter implements AuditSink, AutoCloseable {
         long deadline = System.nanoTime() + timeout.toNanos();
         lock.lock();
         try {
-            while (written.get() + dropped.get() < target) {
+            while (written.get() + dropped.get() + spilled.get() < target) {
                 long left = deadline - System.nanoTime();
                 if (left <= 0 || !thread.isAlive()) {
                     return false;
@@ -432,9 +465,28 @@ public final class AuditWriter implements AuditSink, AutoCloseable {
         return written.get();
     }
 
-    /** Records that could not be written at all (refused by the database, or left at close). */
+    /**
+     * Records that could not be written at all: refused by the database, or left at close and not
+     * kept by the spill either.
+     */
     public long dropped() {
         return dropped.get();
+    }
+
+    /** Records left at close that the spill kept, for the next start to write. */
+    public long spilled() {
+        return spilled.get();
+    }
+
+    /** Where records go that the database has not taken when the writer stops. */
+    @FunctionalInterface
+    interface Spill {
+        /**
+         * Keeps {@code records} where the next start finds them.
+         *
+         * @return where they are, for the log
+         */
+        Object keep(List<AuditEvent> records) throws IOException;
     }
 
     /** Failed write attempts (each retried) since start. */

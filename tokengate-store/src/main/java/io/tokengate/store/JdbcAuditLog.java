@@ -78,20 +78,45 @@ final class JdbcAuditLog implements AuditLog {
      */
     void insert(List<AuditEvent> events) {
         db.transaction("writing " + events.size() + " audit records", c -> {
-            for (int from = 0; from < events.size(); from += AuditSpan.MAX_BATCH) {
-                List<AuditEvent> batch =
-                        new ArrayList<>(events.subList(from, Math.min(events.size(), from + AuditSpan.MAX_BATCH)));
-                batch.sort(Comparator.comparing(AuditEvent::time));
-                long number = nextBatch(c);
-                if (db.vendor() == Database.Vendor.POSTGRESQL) {
-                    AuditCopy.copy(c, number, batch);
-                } else {
-                    insertRows(c, number, batch);
-                }
-                insertSpans(c, AuditSpan.of(number, batch));
-            }
+            insert(c, events);
             return null;
         });
+    }
+
+    /**
+     * Inserts the records of a file that {@link AuditSpill} kept, in one transaction with the
+     * file's {@code digest} in {@code audit_imports}.
+     *
+     * @throws StoreConflictException when that digest is there: the records were written before
+     */
+    void insertOnce(String digest, String fileName, List<AuditEvent> events, Instant now) {
+        db.transaction("writing " + events.size() + " audit records kept in " + fileName, c -> {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "INSERT INTO audit_imports (digest, file_name, records, imported_at) VALUES (?, ?, ?, ?)")) {
+                ps.setString(1, digest);
+                ps.setString(2, fileName);
+                ps.setInt(3, events.size());
+                Jdbc.setInstant(ps, 4, now);
+                ps.executeUpdate();
+            }
+            insert(c, events);
+            return null;
+        });
+    }
+
+    private void insert(Connection c, List<AuditEvent> events) throws SQLException {
+        for (int from = 0; from < events.size(); from += AuditSpan.MAX_BATCH) {
+            List<AuditEvent> batch =
+                    new ArrayList<>(events.subList(from, Math.min(events.size(), from + AuditSpan.MAX_BATCH)));
+            batch.sort(Comparator.comparing(AuditEvent::time));
+            long number = nextBatch(c);
+            if (db.vendor() == Database.Vendor.POSTGRESQL) {
+                AuditCopy.copy(c, number, batch);
+            } else {
+                insertRows(c, number, batch);
+            }
+            insertSpans(c, AuditSpan.of(number, batch));
+        }
     }
 
     /**

@@ -40,6 +40,7 @@ public final class Store implements AutoCloseable {
     private final UsageAccumulator usage;
     private final AuditWriter auditWriter;
     private final JdbcAuditLog auditLog;
+    private final AuditSpill spill;
     private final JdbcUserStore users;
     private final UpstreamCredentials upstreamCredentials;
     private final JdbcSessionStore sessions;
@@ -68,6 +69,7 @@ public final class Store implements AutoCloseable {
                 clock,
                 random);
         this.auditLog = new JdbcAuditLog(db);
+        this.spill = new AuditSpill(AuditSpill.directory(config.home()), config.nodeId(), clock);
         this.auditWriter = new AuditWriter(
                 auditLog::insert,
                 config.auditQueueCapacity(),
@@ -75,7 +77,8 @@ public final class Store implements AutoCloseable {
                 config.auditFlushInterval(),
                 config.auditCloseTimeout(),
                 config.nodeId(),
-                Runtime.getRuntime().maxMemory() / 4);
+                Runtime.getRuntime().maxMemory() / 4,
+                spill);
         this.users = new JdbcUserStore(db, clock);
         this.upstreamCredentials = new UpstreamCredentials(users, key.cipher(random));
         this.sessions = new JdbcSessionStore(db);
@@ -131,6 +134,7 @@ public final class Store implements AutoCloseable {
     }
 
     private void start() {
+        spill.writeAll(auditLog);
         int erased = tokens.enforceSecureMode();
         if (config.secureMode()) {
             LOG.info("secure mode is on: {} stored token secrets erased", erased);

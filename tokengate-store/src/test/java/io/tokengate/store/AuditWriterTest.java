@@ -2,9 +2,15 @@ package io.tokengate.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.tokengate.core.audit.AuditDecision;
 import io.tokengate.core.audit.AuditEvent;
 import io.tokengate.core.audit.AuditKind;
 import io.tokengate.core.audit.AuditSlot;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -13,7 +19,9 @@ import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * When the writer writes: a full batch at once, a partial batch after one flush interval, and
@@ -23,10 +31,14 @@ import org.junit.jupiter.api.Test;
 class AuditWriterTest {
     private final List<List<AuditEvent>> batches = new CopyOnWriteArrayList<>();
     private final Consumer<List<AuditEvent>> insert = batch -> batches.add(new ArrayList<>(batch));
+    /** A spill that cannot write: a full disk, say. */
+    private static final AuditWriter.Spill NO_SPILL = records -> {
+        throw new IOException("disk full");
+    };
 
     private AuditWriter writer(int batchSize, Duration flushInterval) {
-        AuditWriter writer =
-                new AuditWriter(insert, 1000, batchSize, flushInterval, Duration.ofSeconds(5), "test", Long.MAX_VALUE);
+        AuditWriter writer = new AuditWriter(
+                insert, 1000, batchSize, flushInterval, Duration.ofSeconds(5), "test", Long.MAX_VALUE, NO_SPILL);
         writer.start();
         return writer;
     }
@@ -110,10 +122,73 @@ class AuditWriterTest {
     }
 
     @Test
-    void recordsAWriterCannotWriteByTheEndOfItsCloseAreLoggedInFull() {
+    void recordsAWriterCannotWriteByTheEndOfItsCloseGoToAFileTheNextStartReads(@TempDir Path home) throws Exception {
+        AtomicBoolean down = new AtomicBoolean(true);
+        Path directory = AuditSpill.directory(home);
+        AuditWriter writer = new AuditWriter(
+                unavailableWhile(down),
+                1000,
+                2,
+                Duration.ofMillis(10),
+                Duration.ofMillis(300),
+                "test",
+                Long.MAX_VALUE,
+                new AuditSpill(directory, "node-7", Clock.systemUTC()));
+        writer.start();
+        List<AuditEvent> submitted = new ArrayList<>();
+        for (int n = 0; n < 5; n++) {
+            submitted.add(everyField(n));
+            writer.reserve(Duration.ZERO).orElseThrow().submit(submitted.get(n));
+        }
+        // Gives up on the database after 300 ms.
+        writer.close();
+
+        assertThat(writer.written()).isZero();
+        assertThat(writer.dropped()).isZero();
+        assertThat(writer.spilled()).isEqualTo(5);
+        List<Path> files;
+        try (Stream<Path> listing = Files.list(directory)) {
+            files = listing.toList();
+        }
+        assertThat(files).singleElement().satisfies(file -> {
+            assertThat(file.getFileName().toString())
+                    .startsWith("unwritten-")
+                    .contains("-node-7-")
+                    .endsWith(".jsonl");
+            assertThat(AuditSpill.parse(Files.readString(file)))
+                    .as("every record, every field")
+                    .containsExactlyInAnyOrderElementsOf(submitted);
+            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file)))
+                    .isEqualTo("rw-------");
+        });
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(directory)))
+                .isEqualTo("rwx------");
+    }
+
+    /** A record with every field set, some to text JSON must escape. */
+    private static AuditEvent everyField(int n) {
+        return AuditWriterIT.event(n).toBuilder()
+                .actor("bob \"the admin\"")
+                .request("POST", "/rest/api/2/issue/JRA-" + n, "jql=project%20%3D%20\"ÄBC\"\n&x=😀")
+                .decision(n % 2 == 0 ? AuditDecision.ALLOW : AuditDecision.DENY, "line\nbreak, tab\t")
+                .matchedRule("[post].*/issue/JRA-.*")
+                .upstreamMillis(n % 2 == 0 ? null : 12L)
+                .bytes(17, 4096)
+                .build();
+    }
+
+    @Test
+    void recordsThatNeitherTheDatabaseNorAFileTakesAreLoggedInFull() {
         AtomicBoolean down = new AtomicBoolean(true);
         AuditWriter writer = new AuditWriter(
-                unavailableWhile(down), 1000, 2, Duration.ofMillis(10), Duration.ofMillis(300), "test", Long.MAX_VALUE);
+                unavailableWhile(down),
+                1000,
+                2,
+                Duration.ofMillis(10),
+                Duration.ofMillis(300),
+                "test",
+                Long.MAX_VALUE,
+                NO_SPILL);
         writer.start();
         ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> log =
                 new ch.qos.logback.core.read.ListAppender<>();
@@ -129,8 +204,10 @@ class AuditWriterTest {
         }
 
         assertThat(writer.written()).isZero();
+        assertThat(writer.dropped()).isEqualTo(5);
         assertThat(log.list)
                 .extracting(ch.qos.logback.classic.spi.ILoggingEvent::getFormattedMessage)
+                .anySatisfy(m -> assertThat(m).contains("cannot keep them in a file (java.io.IOException: disk full)"))
                 .filteredOn(m -> m.startsWith("unwritten audit record: "))
                 .as("every record, not only their count")
                 .hasSize(5)
@@ -142,8 +219,8 @@ class AuditWriterTest {
         AtomicBoolean down = new AtomicBoolean(true);
         Consumer<List<AuditEvent>> flaky = unavailableWhile(down);
         long bound = 20 * AuditWriter.estimatedBytes(withLongPath(0));
-        AuditWriter writer =
-                new AuditWriter(flaky, 1000, 100, Duration.ofMillis(10), Duration.ofSeconds(5), "test", bound);
+        AuditWriter writer = new AuditWriter(
+                flaky, 1000, 100, Duration.ofMillis(10), Duration.ofSeconds(5), "test", bound, NO_SPILL);
         writer.start();
         try (writer) {
             int accepted = 0;
@@ -176,7 +253,14 @@ class AuditWriterTest {
         AtomicBoolean down = new AtomicBoolean(true);
         Consumer<List<AuditEvent>> flaky = unavailableWhile(down);
         AuditWriter writer = new AuditWriter(
-                flaky, 1000, 100, Duration.ofMillis(10), Duration.ofSeconds(5), "test", 1 /* one record fills it */);
+                flaky,
+                1000,
+                100,
+                Duration.ofMillis(10),
+                Duration.ofSeconds(5),
+                "test",
+                1 /* one record fills it */,
+                NO_SPILL);
         writer.start();
         try (writer) {
             writer.reserve(Duration.ZERO).orElseThrow().submit(withLongPath(0));
@@ -205,7 +289,14 @@ class AuditWriterTest {
     void requestsRefusedForWantOfRoomAreSummedUpInARecordOnceThereIsRoom() throws Exception {
         AtomicBoolean down = new AtomicBoolean(true);
         AuditWriter writer = new AuditWriter(
-                unavailableWhile(down), 4, 100, Duration.ofMillis(10), Duration.ofSeconds(5), "node-7", Long.MAX_VALUE);
+                unavailableWhile(down),
+                4,
+                100,
+                Duration.ofMillis(10),
+                Duration.ofSeconds(5),
+                "node-7",
+                Long.MAX_VALUE,
+                NO_SPILL);
         writer.start();
         try (writer) {
             submit(writer, 0, 4);

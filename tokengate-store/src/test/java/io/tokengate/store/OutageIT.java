@@ -3,16 +3,22 @@ package io.tokengate.store;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.tokengate.core.audit.AuditEvent;
+import io.tokengate.core.audit.AuditQuery;
 import io.tokengate.core.token.CreatedToken;
 import io.tokengate.core.token.TokenQuery;
 import io.tokengate.core.token.TokenSecret;
 import io.tokengate.core.token.TokenSpec;
 import java.net.ServerSocket;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.h2.tools.Server;
 import org.junit.jupiter.api.Test;
@@ -35,15 +41,39 @@ class OutageIT {
         void end() throws Exception;
     }
 
+    /** What a store goes through while the database goes away and comes back. */
+    interface Scenario {
+        void run(StoreConfig config, Outage outage) throws Exception;
+    }
+
     @Test
     void postgresOutage() throws Exception {
+        onPostgres(this::survivesOutage);
+    }
+
+    @Test
+    void h2ServerOutage() throws Exception {
+        onH2Server(this::survivesOutage);
+    }
+
+    @Test
+    void postgresOutageAcrossAStop() throws Exception {
+        onPostgres(this::keepsWhatItCouldNotWriteForTheNextStart);
+    }
+
+    @Test
+    void h2ServerOutageAcrossAStop() throws Exception {
+        onH2Server(this::keepsWhatItCouldNotWriteForTheNextStart);
+    }
+
+    private void onPostgres(Scenario scenario) throws Exception {
         try (PostgresTestDatabase db = PostgresTestDatabase.create()) {
             StoreConfig config = StoreConfig.builder(home)
                     .database(db.url(), null, null)
                     .pool(2, CONNECTION_TIMEOUT)
                     .build();
             try {
-                survivesOutage(config, new Outage() {
+                scenario.run(config, new Outage() {
                     @Override
                     public void begin() throws SQLException {
                         db.makeUnavailable();
@@ -60,8 +90,7 @@ class OutageIT {
         }
     }
 
-    @Test
-    void h2ServerOutage() throws Exception {
+    private void onH2Server(Scenario scenario) throws Exception {
         int port;
         try (ServerSocket probe = new ServerSocket(0)) {
             port = probe.getLocalPort();
@@ -73,7 +102,7 @@ class OutageIT {
                 .pool(2, CONNECTION_TIMEOUT)
                 .build();
         try {
-            survivesOutage(config, new Outage() {
+            scenario.run(config, new Outage() {
                 @Override
                 public void begin() {
                     server[0].stop();
@@ -123,6 +152,69 @@ class OutageIT {
                 assertThat(System.nanoTime()).as("store not ready again").isLessThan(deadline);
             }
         }
+    }
+
+    /**
+     * A graceful stop while the database is away keeps the records it could not write in a file
+     * under the home, and the next start writes them, once: also when the file is found again (a
+     * crash after the commit, before the file was deleted). A file it cannot read stays, and does
+     * not stop the start.
+     */
+    private void keepsWhatItCouldNotWriteForTheNextStart(StoreConfig base, Outage outage) throws Exception {
+        StoreConfig config =
+                base.toBuilder().auditCloseTimeout(Duration.ofMillis(500)).build();
+        Path kept = AuditSpill.directory(home);
+        List<String> requestIds = new ArrayList<>();
+        Store store = Store.open(config, Clock.systemUTC());
+        try {
+            outage.begin();
+            for (int n = 0; n < 10; n++) {
+                requestIds.add("outage-" + n);
+                store.audit()
+                        .reserve(Duration.ZERO)
+                        .orElseThrow()
+                        .submit(AuditWriterIT.event(n).toBuilder()
+                                .requestId("outage-" + n)
+                                .build());
+            }
+        } finally {
+            store.close();
+        }
+        assertThat(store.audit().spilled()).isEqualTo(10);
+        assertThat(store.audit().dropped()).isZero();
+        List<Path> files;
+        try (Stream<Path> listing = Files.list(kept)) {
+            files = listing.toList();
+        }
+        assertThat(files).hasSize(1);
+        Path file = files.get(0);
+        Path copy = home.resolve("copy-of-the-kept-records");
+        Files.copy(file, copy);
+
+        outage.end();
+        try (Store next = Store.open(config, Clock.systemUTC())) {
+            assertThat(requestIds(next)).containsExactlyInAnyOrderElementsOf(requestIds);
+        }
+        assertThat(kept).isEmptyDirectory();
+
+        Files.copy(copy, file);
+        try (Store again = Store.open(config, Clock.systemUTC())) {
+            assertThat(requestIds(again)).as("written once").containsExactlyInAnyOrderElementsOf(requestIds);
+        }
+        assertThat(kept).as("and the file deleted").isEmptyDirectory();
+
+        Path unreadable = kept.resolve("unwritten-20261130T000000.000Z-node-1-00000000.jsonl");
+        Files.writeString(unreadable, "{\"time\":\"2026-11-30T00:00:00Z\",\"kind\":\"REQ");
+        try (Store third = Store.open(config, Clock.systemUTC())) {
+            assertThat(requestIds(third)).hasSize(10);
+        }
+        assertThat(unreadable).as("kept for an administrator").exists();
+    }
+
+    private static List<String> requestIds(Store store) {
+        return store.auditLog().query(AuditQuery.all()).events().stream()
+                .map(AuditEvent::requestId)
+                .toList();
     }
 
     private static void failsPromptly(ThrowingCallable call) {
