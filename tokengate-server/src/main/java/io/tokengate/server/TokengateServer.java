@@ -183,7 +183,7 @@ public final class TokengateServer implements AutoCloseable {
         HttpConfiguration http = new HttpConfiguration();
         http.setSendServerVersion(false);
         http.setSendXPoweredBy(false);
-        http.setRequestHeaderSize(16 * 1024);
+        http.setRequestHeaderSize(GatewayConfig.MAX_REQUEST_HEAD);
         if (dataPlane) {
             // Let every path through to CanonicalPath, which refuses ambiguity itself, with a
             // JSON error and an audit record, rather than Jetty's own 400 page.

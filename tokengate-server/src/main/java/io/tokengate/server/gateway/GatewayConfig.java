@@ -49,6 +49,12 @@ public record GatewayConfig(
         Set<String> runAsGroups,
         String nodeId) {
 
+    /**
+     * The longest request head (request line and headers) the gateway reads, in bytes; longer
+     * ones get 414 or 431. The audit keeps a target of this length whole ({@code AuditEvent.PATH}).
+     */
+    public static final int MAX_REQUEST_HEAD = 16 * 1024;
+
     public GatewayConfig {
         Objects.requireNonNull(publicUrl, "publicUrl");
         Objects.requireNonNull(upstream, "upstream");

@@ -130,6 +130,10 @@ final class UpstreamProxy extends ProxyHandler {
         client.setIdleTimeout(config.idleTimeout().toMillis());
         client.setMaxConnectionsPerDestination(1024);
         client.setUserAgentField(null);
+        // A request head the gateway took goes upstream as it came, with the headers the gateway
+        // adds (X-Forwarded-*, the identity). Jetty's client allows 8 KiB by default: a longer
+        // head failed here, as 502, instead of reaching Jira, which answers for its own limit.
+        client.setMaxRequestHeadersSize(2 * GatewayConfig.MAX_REQUEST_HEAD);
     }
 
     private static Target target(Request request) {
