@@ -259,6 +259,13 @@ public final class GatewayHandler extends Handler.Wrapper {
                     "malformed: " + e.getMessage());
             return;
         }
+        Optional<RequestScreen.Refusal> parameterRefusal = RequestScreen.screen(query);
+        if (parameterRefusal.isPresent()) {
+            credentials(exchange, authorization);
+            RequestScreen.Refusal refused = parameterRefusal.get();
+            reject(exchange, response, callback, refused.status(), refused.message(), refused.reason());
+            return;
+        }
         exchange.path = path.value();
         exchange.forwardPath = path.encoded();
         exchange.forwardQuery = exchange.query == null ? null : query.forwarded();

@@ -1,5 +1,6 @@
 package io.tokengate.server.gateway;
 
+import io.tokengate.core.request.QueryString;
 import io.tokengate.core.token.SecretScanner;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -23,7 +24,9 @@ import org.eclipse.jetty.server.Request;
  *       would show the client the upstream credential the gateway adds);
  *   <li>a request target with user information or a fragment: 400;
  *   <li>method-override headers ({@code X-HTTP-Method-Override}, {@code X-HTTP-Method}, {@code
- *       X-Method-Override}): 400, since restrictions judge the method on the request line; and
+ *       X-Method-Override}) and the query parameter {@code _method} (Jersey's {@code
+ *       PostReplaceFilter} reads both; see {@link #screen(QueryString)}): 400, since restrictions
+ *       judge the method on the request line; and
  *       URL-override headers ({@code X-Original-URL}, {@code X-Rewrite-URL}, {@code
  *       X-Override-URL}), which some servers route by instead of the request line's path: 400;
  *   <li>the client's own copy of the upstream identity header: 400, never silently replaced, so
@@ -48,6 +51,8 @@ final class RequestScreen {
 
     private static final Set<String> METHOD_OVERRIDES =
             Set.of("x-http-method-override", "x-http-method", "x-method-override");
+
+    private static final String METHOD_OVERRIDE_PARAMETER = "_method";
 
     private static final Set<String> URL_OVERRIDES = Set.of("x-original-url", "x-rewrite-url", "x-override-url");
 
@@ -156,6 +161,22 @@ final class RequestScreen {
             return malformed("more than one Content-Type header");
         }
         return transferEncoding(request);
+    }
+
+    /**
+     * The look at a request's parameters, once they are decoded: a {@code _method} parameter, in
+     * any case, is refused as the method-override headers are.
+     */
+    static Optional<Refusal> screen(QueryString query) {
+        for (String name : query.asMap().keySet()) {
+            if (name.equalsIgnoreCase(METHOD_OVERRIDE_PARAMETER)) {
+                return refuse(
+                        HttpStatus.BAD_REQUEST_400,
+                        "Method-override parameters are not accepted (" + name + ").",
+                        "method override parameter " + name);
+            }
+        }
+        return Optional.empty();
     }
 
     /** A secret in the target, as sent or percent-decoded; a secret scanner would find either. */
