@@ -32,11 +32,16 @@ abstract class AdminCommand implements Callable<Integer> {
 
     abstract void run(ApiClient api, PrintWriter out) throws Exception;
 
+    /** Whether this command may create the home it works on offline: the first step of a setup. */
+    boolean setsUpAHome() {
+        return false;
+    }
+
     @Override
     public final Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        try (AdminConnection connected = connection.open()) {
+        try (AdminConnection connected = connection.open(setsUpAHome())) {
             run(connected.api(), out);
             return 0;
         } catch (ApiClient.ApiException e) {

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tokengate.core.TokengateException;
 import io.tokengate.server.config.ConfigException;
 import io.tokengate.server.config.ConfigLoader;
+import io.tokengate.server.config.Settings;
 import io.tokengate.server.config.TlsKeystore;
 import io.tokengate.server.config.TokengateConfig;
 import io.tokengate.server.users.ServiceAccountCheck;
@@ -76,6 +77,7 @@ final class ConfigCommand {
                 problems.addAll(e.problems());
             }
             checkPropertiesFile(dir.resolve(ConfigLoader.FILE_NAME), warnings);
+            warnings.addAll(Settings.unknownVariables(System.getenv()));
             if (config != null) {
                 checkKeyFile(config, problems, warnings);
                 if (!offline) {

@@ -1,11 +1,14 @@
 package io.tokengate.server.cli;
 
 import io.tokengate.core.TokengateException;
+import io.tokengate.server.config.ConfigException;
 import io.tokengate.server.http.TrustedCertificates;
 import java.io.Console;
 import java.net.URI;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import javax.net.ssl.SSLContext;
@@ -50,12 +53,24 @@ final class ConnectionOptions {
                     + " the server's own, or its CA's (default $TOKENGATE_CACERT)")
     Path cacert;
 
-    AdminConnection open() {
+    /**
+     * @param setsUpAHome whether the command may be the first on a new home, and so create it
+     *     offline ({@code user add}); any other finds nothing in a home that does not exist, and
+     *     would leave an empty one behind, named by a mistyped {@code --home}
+     * @throws ConfigException when no server is named and the home does not exist
+     */
+    AdminConnection open(boolean setsUpAHome) {
         URI target = server != null ? server : environmentServer();
         Path trusted = cacert != null ? cacert : environmentPath("TOKENGATE_CACERT");
         if (target == null) {
             if (cacert != null) {
                 throw new ParameterException(command.commandLine(), "--cacert is for an https --server");
+            }
+            Path dir = home.home();
+            if (!setsUpAHome && !Files.isDirectory(dir)) {
+                throw new ConfigException(List.of("home directory " + dir.toAbsolutePath()
+                        + " does not exist: name a tokengate home with --home or TOKENGATE_HOME, or a running"
+                        + " server with --server"));
             }
             return AdminConnection.local(home.load(Map.of(), false));
         }

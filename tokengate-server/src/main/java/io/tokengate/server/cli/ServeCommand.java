@@ -3,12 +3,14 @@ package io.tokengate.server.cli;
 import io.tokengate.core.TokengateException;
 import io.tokengate.server.TokengateServer;
 import io.tokengate.server.config.ConfigException;
+import io.tokengate.server.config.Settings;
 import io.tokengate.server.config.TokengateConfig;
 import io.tokengate.server.logging.LogFiles;
 import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -56,6 +58,8 @@ final class ServeCommand implements Callable<Integer> {
         try {
             TokengateConfig config = home.load(flags, true);
             config.logDir().ifPresent(LogFiles::writeTo);
+            Settings.unknownVariables(System.getenv()).forEach(warning -> LoggerFactory.getLogger(ServeCommand.class)
+                    .warn("{}", warning));
             server = TokengateServer.start(config, Clock.systemUTC());
         } catch (ConfigException e) {
             spec.commandLine().getErr().println("tokengate: " + e.getMessage());

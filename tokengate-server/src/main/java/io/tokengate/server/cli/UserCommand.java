@@ -43,6 +43,12 @@ final class UserCommand {
         @Parameters(paramLabel = "NAME", description = "Log-in name.")
         String name;
 
+        /** The first admin is added before the first start (see the README). */
+        @Override
+        boolean setsUpAHome() {
+            return true;
+        }
+
         @Option(
                 names = "--email",
                 description = "E-mail address (a token bound to the user also accepts it as Basic user).")

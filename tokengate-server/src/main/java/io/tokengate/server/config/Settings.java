@@ -8,13 +8,16 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * Raw settings merged from their sources, lowest precedence first: built-in defaults, {@code
  * tokengate.properties} in the home directory, environment variables {@code TOKENGATE_<KEY>} (dots
  * as underscores, upper case), then command-line flags. Every key is declared in {@link Key};
  * an unknown key in the file is a problem (with a suggestion), an unknown environment variable is
- * not (the environment holds other things too).
+ * not (the environment holds other things too), but one named {@code TOKENGATE_…} is warned about
+ * ({@link #unknownVariables}).
  */
 public final class Settings {
     private final Map<String, String> values;
@@ -90,6 +93,41 @@ public final class Settings {
             all.add(new EffectiveSetting(key, get(key).orElse(key.defaultValue()), source(key)));
         }
         return all;
+    }
+
+    /**
+     * Variables tokengate reads that are not settings: the home, the command line's server,
+     * credentials and trusted certificate, the log level, and the launcher's JVM options.
+     */
+    static final Set<String> OTHER_VARIABLES = Set.of(
+            "TOKENGATE_HOME",
+            "TOKENGATE_SERVER",
+            "TOKENGATE_ADMIN_USER",
+            "TOKENGATE_ADMIN_PASSWORD",
+            "TOKENGATE_CACERT",
+            "TOKENGATE_LOG_LEVEL",
+            "TOKENGATE_JAVA_OPTS");
+
+    /**
+     * A warning for each variable in {@code environment} named like tokengate's and read by none
+     * of it, with the closest name when there is one: a misspelt setting would otherwise leave its
+     * default in force without a word. (Warnings, not problems: the environment is not ours.)
+     */
+    public static List<String> unknownVariables(Map<String, String> environment) {
+        Set<String> known = new TreeSet<>(OTHER_VARIABLES);
+        for (Key key : Key.values()) {
+            known.add(key.environmentVariable());
+        }
+        List<String> warnings = new ArrayList<>();
+        for (String name : new TreeSet<>(environment.keySet())) {
+            if (name.startsWith("TOKENGATE_") && !known.contains(name)) {
+                warnings.add("environment variable " + name + " is not one tokengate reads"
+                        + DidYouMean.closest(name, known)
+                                .map(s -> " (did you mean " + s + "?)")
+                                .orElse(""));
+            }
+        }
+        return warnings;
     }
 
     static String environmentVariable(String key) {

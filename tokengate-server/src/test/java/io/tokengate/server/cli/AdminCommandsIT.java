@@ -296,6 +296,60 @@ class AdminCommandsIT {
                 .doesNotContain("null");
     }
 
+    /**
+     * A mistyped {@code --home} is said to be one, and left uncreated: listing an empty new home
+     * would say there are no tokens. Only {@code user add}, the first step of a setup, creates one.
+     */
+    @Test
+    void aHomeThatDoesNotExistIsNamedNotCreated(@TempDir Path parent) throws Exception {
+        Path typo = parent.resolve("tokengate-hmoe");
+        for (String[] command : List.of(
+                new String[] {"token", "list"},
+                new String[] {"audit", "list"},
+                new String[] {"user", "list"},
+                new String[] {"token", "revoke", "tok_AAAAAAAAAAAAAAAA"})) {
+            Result result = offline(typo, command);
+            assertThat(result.exit()).as(String.join(" ", command)).isEqualTo(AdminCommand.CONFIG_INVALID);
+            assertThat(result.err())
+                    .contains("home directory " + typo.toAbsolutePath() + " does not exist")
+                    .contains("--home");
+            assertThat(typo).as("not created by " + String.join(" ", command)).doesNotExist();
+        }
+
+        Path fresh = parent.resolve("new-home");
+        Result added = run(
+                Map.of(),
+                "a-long-password-1\n",
+                "user",
+                "add",
+                "root",
+                "--admin",
+                "--password-stdin",
+                "--home",
+                fresh.toString());
+        assertThat(added.exit()).as(added.err()).isZero();
+        assertThat(offline(fresh, "user", "list", "--json").json())
+                .extracting(user -> user.get("name").asText())
+                .containsExactly("root");
+    }
+
+    @Test
+    void aMisspeltEnvironmentVariableIsWarnedAboutWithTheNameItResembles(@TempDir Path home) throws Exception {
+        Files.writeString(home.resolve("tokengate.properties"), "upstream.url=https://jira.example.com\n");
+        Result warned = run(
+                Map.of("TOKENGATE_DB_ULR", "jdbc:postgresql://db/tokengate", "TOKENGATE_HOME", home.toString()),
+                null,
+                "config",
+                "check",
+                "--offline");
+        assertThat(warned.exit()).as(warned.out() + warned.err()).isZero();
+        assertThat(warned.out())
+                .contains("environment variable TOKENGATE_DB_ULR is not one tokengate reads (did you mean"
+                        + " TOKENGATE_DB_URL?)")
+                .as("the variables tokengate reads that are not settings")
+                .doesNotContain("TOKENGATE_HOME is not");
+    }
+
     @Test
     void againstAServerOverHttpsWithACertificateOfItsOwn(@TempDir Path home, @TempDir Path keys) throws Exception {
         String password = "keystore-password-1";
