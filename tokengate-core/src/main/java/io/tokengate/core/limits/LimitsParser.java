@@ -3,6 +3,7 @@ package io.tokengate.core.limits;
 import io.tokengate.core.DidYouMean;
 import io.tokengate.core.request.JsonPath;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -24,7 +25,11 @@ import java.util.Set;
  * </pre>
  *
  * <ul>
- *   <li>A leading bracket whose content is not a list of method names belongs to the URL regex.
+ *   <li>A leading bracket whose content is not a list of method names belongs to the URL regex,
+ *       unless it reads like a misspelt or placeholder method list: words of letters with one
+ *       unknown, a single word of three letters or more ({@code [method]}), or method names
+ *       separated by spaces. Those are problems; a URL regex that starts with such a character
+ *       class is written in a group ({@code ([method])}).
  *   <li>The URL regex must match the whole of {@code PUBLIC_URL + canonical path}, without the
  *       query string (start it with {@code .*} to ignore the host).
  *   <li>{@code [QueryParam::NAME==REGEX]}: NAME occurs at least once and each of its decoded
@@ -223,10 +228,19 @@ public final class LimitsParser {
 
     /**
      * The methods in {@code line[from, to)}, or null when the bracket is not a method list and so
-     * belongs to the URL regex. A list of words with an unknown one is a mistake, not a regex.
+     * belongs to the URL regex. A list of words with an unknown one is a mistake, not a regex; so
+     * are one word of three letters or more that is no method (the original product's template
+     * reads {@code [method].*}, which as a character class would match the {@code h} of {@code
+     * http} and allow every method), and method names separated by spaces.
      */
     private Set<String> methodList(int from, int to) {
         String content = line.substring(from, to);
+        String[] words = content.strip().split("\\s+");
+        if (words.length > 1 && Arrays.stream(words).allMatch(MethodCondition::isKnown)) {
+            throw new Problem(
+                    from + content.indexOf(words[1]),
+                    "HTTP methods are separated by ',' or '|', as in [" + String.join("|", words) + "]");
+        }
         String[] names = content.split("[,|]", -1);
         Set<String> methods = new LinkedHashSet<>();
         String unknown = null;
@@ -245,6 +259,13 @@ public final class LimitsParser {
             return methods;
         }
         Optional<String> suggestion = DidYouMean.closest(unknown, MethodCondition.KNOWN);
+        if (names.length == 1 && suggestion.isEmpty() && unknown.length() >= 3) {
+            throw new Problem(
+                    from,
+                    "'[" + unknown + "]' is not an HTTP method: write the methods the token may use, as in [GET] or"
+                            + " [GET|POST], or no bracket for any method (a URL regex that starts with a"
+                            + " character class is written in a group: ([" + unknown + "]))");
+        }
         if (names.length > 1 || suggestion.isPresent()) {
             throw new Problem(
                     from + content.indexOf(unknown),

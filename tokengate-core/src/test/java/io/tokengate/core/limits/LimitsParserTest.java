@@ -38,7 +38,7 @@ class LimitsParserTest {
                 ".*/f[queryparam::a==1][JSONDATA::b==2] => .*/f[QueryParam::a==1][JsonData::b==2]",
                 ".*/f[JsonData::b==2][QueryParam::a==1] => .*/f[QueryParam::a==1][JsonData::b==2]",
                 "\".*/f [QueryParam::a==1]  [QueryParam::b==x y]\" => .*/f[QueryParam::a==1][QueryParam::b==x y]",
-                "[abc].* => [abc].*",
+                "[ab].* => [ab].*",
                 "[GET][post].* => [GET][post].*",
                 ".*/x[QueryParam::n==[a-z]+] => .*/x[QueryParam::n==[a-z]+]",
                 ".*/x[QueryParam::n==[[:alpha:]]{2}] => .*/x[QueryParam::n==[[:alpha:]]{2}]",
@@ -93,6 +93,34 @@ class LimitsParserTest {
                 .isEqualTo("line 1, column 2: unknown HTTP method 'pots' (did you mean POST?)");
         assertThat(error("[GET|FETCH].*").getMessage())
                 .startsWith("line 1, column 6: unknown HTTP method 'FETCH' (expected one of GET, HEAD, POST");
+    }
+
+    /**
+     * The original product's template, copied as it stands, would be a character class that
+     * matches the {@code h} of {@code http} and allows every method: refused, with the way out.
+     */
+    @Test
+    void thePagesPlaceholderMethodIsRefusedNotTakenAsACharacterClass() {
+        assertThat(error("[method].*/rest/api/.*[QueryParam::paramName==Regexp][JsonData::nodeName==Regexp]")
+                        .getMessage())
+                .isEqualTo("line 1, column 2: '[method]' is not an HTTP method: write the methods the token may use,"
+                        + " as in [GET] or [GET|POST], or no bracket for any method (a URL regex that starts with"
+                        + " a character class is written in a group: ([method]))");
+        Rule grouped = LimitsParser.parse("([method]).*/rest/api/.*").rules().get(0);
+        assertThat(grouped.parts()).singleElement().isInstanceOf(UrlCondition.class);
+        assertThat(error("[any].*").getMessage()).contains("'[any]' is not an HTTP method");
+        assertThat(LimitsParser.parse("[hH]ttps://.*").rules().get(0).parts())
+                .as("a short class of letters is still a class")
+                .singleElement()
+                .isInstanceOf(UrlCondition.class);
+    }
+
+    @Test
+    void methodsSeparatedBySpacesAreAskedForWithTheirSeparator() {
+        assertThat(error("[GET POST] .*/rest/api/2/issue/.*").getMessage())
+                .isEqualTo("line 1, column 6: HTTP methods are separated by ',' or '|', as in [GET|POST]");
+        assertThat(LimitsParser.parse("[GET, POST] .*").rules().get(0).parts().get(0))
+                .isInstanceOf(MethodCondition.class);
     }
 
     @Test
