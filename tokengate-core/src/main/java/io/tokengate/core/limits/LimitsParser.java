@@ -1,6 +1,7 @@
 package io.tokengate.core.limits;
 
 import io.tokengate.core.DidYouMean;
+import io.tokengate.core.Unseen;
 import io.tokengate.core.request.JsonPath;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -112,12 +113,23 @@ public final class LimitsParser {
         return Optional.of(parseRule(ruleNumber, start, end));
     }
 
+    /**
+     * Refuses characters that change how the line reads without being seen ({@link Unseen}): a
+     * right-to-left override can make a rule that allows everything look like a comment. A regex
+     * that must match one names it with an escape such as {@code \x{202E}}.
+     */
     private void checkCharacters(int start, int end) {
-        for (int i = start; i < end; i++) {
-            char c = line.charAt(i);
-            if (Character.isISOControl(c) && c != '\t') {
-                throw new Problem(i, String.format("control character U+%04X", (int) c));
-            }
+        int at = Unseen.indexIn(line, start, end, true);
+        if (at >= 0) {
+            int codePoint = line.codePointAt(at);
+            throw new Problem(
+                    at,
+                    Unseen.describe(codePoint)
+                            + (Character.isISOControl(codePoint)
+                                    ? ""
+                                    : String.format(
+                                            ": it can make a rule read as something else; in a regex, write it as \\x{%X}",
+                                            codePoint)));
         }
     }
 

@@ -1,5 +1,6 @@
 package io.tokengate.core.token;
 
+import io.tokengate.core.Unseen;
 import io.tokengate.core.limits.LimitsParser;
 import io.tokengate.core.limits.LimitsSyntaxException;
 import java.security.SecureRandom;
@@ -346,11 +347,9 @@ public final class TokenService {
             throw new InvalidTokenSpecException(
                     field, "is " + stripped.length() + " characters long (at most " + maxLength + ")");
         }
-        for (int i = 0; i < stripped.length(); i++) {
-            if (Character.isISOControl(stripped.charAt(i))) {
-                throw new InvalidTokenSpecException(
-                        field, String.format("contains the control character U+%04X", (int) stripped.charAt(i)));
-            }
+        Optional<String> unseen = Unseen.find(stripped);
+        if (unseen.isPresent()) {
+            throw new InvalidTokenSpecException(field, "contains " + unseen.get());
         }
         refuseSecret(field, stripped);
         return stripped;

@@ -123,6 +123,33 @@ class LimitsParserTest {
                 .isInstanceOf(MethodCondition.class);
     }
 
+    /**
+     * A right-to-left override shows this rule, which allows every URL, as the comment {@code #
+     * read-only JRA|*.?}: refused, so that what an administrator reads is what the token may do.
+     */
+    @Test
+    void aRuleThatReadsAsSomethingElseIsRefused() {
+        LimitsSyntaxException e = error("[get].*/rest/api/2/issue/JRA.*\n\u202e?.*|ARJ ylno-daer #");
+        assertThat(e.line()).isEqualTo(2);
+        assertThat(e.column()).isEqualTo(1);
+        assertThat(e.reason())
+                .isEqualTo("the invisible character U+202E (RIGHT-TO-LEFT OVERRIDE): it can make a rule read as"
+                        + " something else; in a regex, write it as \\x{202E}");
+        assertThat(error(".*/x[QueryParam::name==ad\u200bmin]").reason()).startsWith("the invisible character U+200B");
+        assertThat(error(".*/x\u2028.*").reason()).startsWith("the invisible character U+2028 (LINE SEPARATOR)");
+        assertThat(error("#\u202e ignored, a comment\n.*/a\u2066").problems())
+                .as("comments are not rules")
+                .extracting(LimitsProblem::line)
+                .containsExactly(2);
+
+        Limits escaped = LimitsParser.parse(".*/x[QueryParam::q==\\x{202E}.*]");
+        assertThat(escaped.rules()).hasSize(1);
+        assertThat(LimitsParser.parse(".*/x[QueryParam::name==łukasz|Jürgen|مرحبا]")
+                        .rules())
+                .as("letters of any script are fine")
+                .hasSize(1);
+    }
+
     @Test
     void reportsEveryBadLineAtOnce() {
         LimitsSyntaxException e = error("(\n.*/ok\n[JsonData::a==1]\n.*[QueryParam::x==(?=y)]");
@@ -153,7 +180,7 @@ class LimitsParserTest {
                 ".*/x[QueryParam::a==1][::x==1] | 23 | expected [QueryParam::NAME==REGEX] or [JsonData::PATH==REGEX]",
                 "[get] | 6 | missing URL regex",
                 ".*((a{100}){100}){100} | 12 | nested repetition counts multiply to more than 1000",
-                "\".*\u0000\" | 3 | control character U+0000",
+                "\".*\u0000\" | 3 | the control character U+0000",
             })
     void explainsWhatIsWrongAndWhere(String limits, int column, String reason) {
         LimitsSyntaxException e = error(limits);

@@ -1,5 +1,6 @@
 package io.tokengate.server.users;
 
+import io.tokengate.core.Unseen;
 import io.tokengate.core.request.Quote;
 import io.tokengate.store.JdbcUserStore;
 import io.tokengate.store.NewUser;
@@ -180,9 +181,14 @@ public final class LocalUsers implements IdentitySource {
         if (stripped.length() > 255) {
             throw new InvalidUserException("name", "is " + stripped.length() + " characters long (at most 255)");
         }
-        if (stripped.indexOf(':') >= 0 || stripped.chars().anyMatch(Character::isISOControl)) {
+        if (stripped.indexOf(':') >= 0) {
             throw new InvalidUserException(
-                    "name", "'" + stripped + "' contains ':' or a control character, which a Basic user name cannot");
+                    "name", "'" + Quote.shorten(stripped) + "' contains ':', which a Basic user name cannot");
+        }
+        Optional<String> unseen = Unseen.find(stripped);
+        if (unseen.isPresent()) {
+            throw new InvalidUserException(
+                    "name", "contains " + unseen.get() + ", which would let it pass for another name");
         }
         return stripped;
     }
@@ -204,11 +210,11 @@ public final class LocalUsers implements IdentitySource {
             if (stripped.isEmpty()
                     || stripped.length() > 255
                     || stripped.indexOf(',') >= 0
-                    || stripped.chars().anyMatch(Character::isISOControl)) {
+                    || Unseen.find(stripped).isPresent()) {
                 throw new InvalidUserException(
                         "groups",
                         "'" + Quote.shorten(stripped) + "' is not a group name"
-                                + " (1 to 255 characters, no ',' or control characters)");
+                                + " (1 to 255 characters, no ',', control or invisible characters)");
             }
             checked.add(stripped);
         }
@@ -222,8 +228,9 @@ public final class LocalUsers implements IdentitySource {
         String stripped = email.strip();
         if (stripped.length() > 320
                 || stripped.indexOf('@') < 1
-                || stripped.chars().anyMatch(Character::isWhitespace)) {
-            throw new InvalidUserException("email", "'" + stripped + "' is not an e-mail address");
+                || stripped.chars().anyMatch(Character::isWhitespace)
+                || Unseen.find(stripped).isPresent()) {
+            throw new InvalidUserException("email", "'" + Quote.shorten(stripped) + "' is not an e-mail address");
         }
         return stripped;
     }
@@ -233,8 +240,9 @@ public final class LocalUsers implements IdentitySource {
             return null;
         }
         String stripped = displayName.strip();
-        if (stripped.length() > 255 || stripped.chars().anyMatch(Character::isISOControl)) {
-            throw new InvalidUserException("displayName", "must be at most 255 characters without control characters");
+        if (stripped.length() > 255 || Unseen.find(stripped).isPresent()) {
+            throw new InvalidUserException(
+                    "displayName", "must be at most 255 characters without control or invisible characters");
         }
         return stripped;
     }

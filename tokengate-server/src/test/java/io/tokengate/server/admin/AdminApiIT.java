@@ -136,6 +136,18 @@ class AdminApiIT {
         assertField(admin.post("/tokens", Map.of("name", " ")), "name", "blank");
         assertField(admin.post("/tokens", Map.of("name", "x", "limit", "typo")), "limit", "unknown field");
         assertField(admin.post("/tokens", Map.of("name", "x", "user", "a:b")), "user", "':'");
+        assertField(
+                admin.post("/tokens", Map.of("name", "prod-read\u202eetirw\u202c")),
+                "name",
+                "contains the invisible character U+202E (RIGHT-TO-LEFT OVERRIDE)");
+        assertField(
+                admin.post("/tokens", Map.of("name", "x", "user", "ad\u200bmin")),
+                "user",
+                "contains the invisible character U+200B (ZERO WIDTH SPACE)");
+        assertField(
+                admin.post("/tokens", Map.of("name", "x", "limits", "[get].*/issue/JRA.*\n\u202e?.*|ARJ ylno-daer #")),
+                "limits",
+                "line 2, column 1: the invisible character U+202E");
         assertField(admin.get("/tokens?status=sleeping"), "status", "expected active, expired, revoked");
         assertField(admin.get("/tokens?limit=0"), "limit", "from 1");
         assertField(admin.get("/audit?kind=NOPE"), "kind", "TOKEN_CREATE");
@@ -450,6 +462,14 @@ class AdminApiIT {
 
         assertField(admin.post("/users", Map.of("name", "frank", "password", "short")), "password", "at least 8");
         assertField(admin.post("/users", Map.of("name", "fr:ank", "password", "long enough")), "name", "':'");
+        assertField(
+                admin.post("/users", Map.of("name", "ad\u200bmin", "password", "long enough")),
+                "name",
+                "contains the invisible character U+200B (ZERO WIDTH SPACE), which would let it pass for another name");
+        assertField(
+                admin.post("/users", Map.of("name", "frank", "password", "long enough", "displayName", "Frank\u2066")),
+                "displayName",
+                "invisible");
         assertField(
                 admin.post("/users", Map.of("name", "frank", "password", "long enough", "role", "boss")),
                 "role",
