@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.function.UnaryOperator;
 
 /**
  * Tokens in the {@code tokens} table, usage in {@code token_usage}. On PostgreSQL a trigger
@@ -141,8 +142,24 @@ final class JdbcTokenRepository implements TokenRepository {
     }
 
     @Override
-    public boolean updateEditable(Token token) {
-        return db.transaction("editing token " + token.id(), c -> {
+    public Optional<Token> updateEditable(TokenId id, UnaryOperator<Token> change) {
+        return db.transaction("editing token " + id, c -> {
+            // Holds the row until the commit: a second edit, or a revocation, waits for this one
+            // and then reads what it wrote. (Locked apart from the read: PostgreSQL locks no row
+            // on the nullable side of the read's outer join.)
+            try (PreparedStatement lock = c.prepareStatement("SELECT id FROM tokens WHERE id = ? FOR UPDATE")) {
+                lock.setString(1, id.value());
+                try (ResultSet rs = lock.executeQuery()) {
+                    if (!rs.next()) {
+                        return Optional.<Token>empty();
+                    }
+                }
+            }
+            Optional<Token> current = one(c, SELECT + " WHERE t.id = ?", id.value());
+            if (current.isEmpty()) {
+                return current;
+            }
+            Token token = change.apply(current.get());
             try (PreparedStatement ps = c.prepareStatement(
                     "UPDATE tokens SET name = ?, limits_text = ?, expires_at = ?, allowed_ips = ?, rate_limit = ?"
                             + " WHERE id = ?")) {
@@ -151,17 +168,19 @@ final class JdbcTokenRepository implements TokenRepository {
                 Jdbc.setInstant(ps, 3, token.expiresAt());
                 ps.setString(4, token.allowedIps().toString());
                 ps.setString(5, rateLimit(token));
-                ps.setString(6, token.id().value());
-                return ps.executeUpdate() == 1;
+                ps.setString(6, id.value());
+                ps.executeUpdate();
             }
+            return Optional.of(token);
         });
     }
 
     @Override
     public boolean replaceSecret(TokenId id, TokenDigest digest, byte[] sealedSecret, String hint) {
         return db.transaction("rotating token " + id, c -> {
-            try (PreparedStatement ps = c.prepareStatement(
-                    "UPDATE tokens SET secret_digest = ?, secret_sealed = ?, secret_hint = ? WHERE id = ?")) {
+            try (PreparedStatement ps =
+                    c.prepareStatement("UPDATE tokens SET secret_digest = ?, secret_sealed = ?, secret_hint = ?"
+                            + " WHERE id = ? AND revoked_at IS NULL")) {
                 ps.setString(1, digest.hex());
                 ps.setBytes(2, sealedSecret);
                 ps.setString(3, hint);

@@ -43,6 +43,9 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Predicate;
@@ -167,6 +170,62 @@ abstract class StoreContract {
                 .isEqualTo(created.token().id()));
         TokenSecret stranger = TokenSecret.generate(new SecureRandom());
         assertThat(store.tokens().verify(stranger)).isEmpty();
+    }
+
+    /**
+     * Two edits of one token at once, each changing another field: the second waits for the first
+     * and applies to what it wrote, so neither is undone. (Without the row held from read to
+     * write, the second wrote back the limits it had read, and a tightening of limits that the
+     * audit log records as made was silently reverted.)
+     */
+    @Test
+    void anEditWaitsForAnotherOfTheSameTokenAndKeepsWhatItChanged() throws Exception {
+        Store store = open();
+        CreatedToken created =
+                store.tokens().create(TokenSpec.bound("wide", "alice", "admin").withLimits(".*/rest/.*"));
+        TokenId id = created.token().id();
+        JdbcTokenRepository repository = new JdbcTokenRepository(store.database());
+        CountDownLatch firstHasRead = new CountDownLatch(1);
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            Future<Optional<Token>> narrowing = pool.submit(() -> repository.updateEditable(id, current -> {
+                firstHasRead.countDown();
+                sleepQuietly(300); // the second edit reads now, if it can
+                return current.withEditableFields(
+                        current.name(),
+                        ".*/rest/api/2/issue/JRA-.*",
+                        current.expiresAt(),
+                        current.allowedIps(),
+                        current.rateLimit());
+            }));
+            assertThat(firstHasRead.await(10, TimeUnit.SECONDS)).isTrue();
+            Future<Optional<Token>> renaming = pool.submit(() -> repository.updateEditable(
+                    id,
+                    current -> current.withEditableFields(
+                            "renamed",
+                            current.limits(),
+                            current.expiresAt(),
+                            current.allowedIps(),
+                            current.rateLimit())));
+            narrowing.get(10, TimeUnit.SECONDS);
+            assertThat(renaming.get(10, TimeUnit.SECONDS))
+                    .as("the second edit read what the first wrote")
+                    .hasValueSatisfying(token -> assertThat(token.limits()).isEqualTo(".*/rest/api/2/issue/JRA-.*"));
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(store.tokens().show(id)).hasValueSatisfying(token -> {
+            assertThat(token.name()).isEqualTo("renamed");
+            assertThat(token.limits()).isEqualTo(".*/rest/api/2/issue/JRA-.*");
+        });
+    }
+
+    private static void sleepQuietly(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     @Test

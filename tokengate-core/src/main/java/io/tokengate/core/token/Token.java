@@ -85,7 +85,7 @@ public record Token(
         return Optional.ofNullable(expiresAt);
     }
 
-    Token withEditableFields(
+    public Token withEditableFields(
             String name, String limits, Instant expiresAt, IpAllowList allowedIps, Optional<RateLimit> rateLimit) {
         return new Token(
                 id,

@@ -2,6 +2,7 @@ package io.tokengate.core.token;
 
 import java.time.Instant;
 import java.util.Optional;
+import java.util.function.UnaryOperator;
 
 /**
  * Port: where {@link TokenService} keeps tokens. Every method is one transaction; a change is
@@ -25,18 +26,21 @@ public interface TokenRepository {
     TokenPage list(TokenQuery query, Instant now);
 
     /**
-     * Replaces the editable fields (name, limits, expiry, allowed IPs) of the stored token with
-     * those of {@code token}.
+     * Replaces the editable fields (name, limits, expiry, allowed IPs, rate limit) of the stored
+     * token with those of {@code change(stored)}, in one transaction that holds the token's row
+     * from the read to the write: two edits at once, on one node or two, apply one after the other,
+     * each to what the other left, and an edit never undoes another. {@code change} may throw to
+     * change nothing.
      *
-     * @return false when no token has that id
+     * @return the token as {@code change} returned it; empty when no token has that id
      */
-    boolean updateEditable(Token token);
+    Optional<Token> updateEditable(TokenId id, UnaryOperator<Token> change);
 
     /**
      * Replaces the secret: digest, encrypted copy (null in secure mode) and hint. The old secret
-     * stops matching when this returns.
+     * stops matching when this returns. A revoked token keeps the secret it was revoked with.
      *
-     * @return false when no token has that id
+     * @return false when no token has that id, or it is revoked
      */
     boolean replaceSecret(TokenId id, TokenDigest digest, byte[] sealedSecret, String hint);
 

@@ -124,27 +124,31 @@ public final class TokenService {
         if (policy.secureMode()) {
             throw new SecureModeException("Editing token " + id);
         }
-        Optional<Token> found = repository.findById(id);
-        if (found.isEmpty() || edit.isEmpty()) {
-            return found;
-        }
-        Token current = found.get();
-        if (current.revokedAt() != null) {
-            throw new TokenStateException("token " + id + " is revoked; a revoked token cannot be edited");
+        if (edit.isEmpty()) {
+            return repository.findById(id);
         }
         Instant now = now();
-        String name = edit.name().map(TokenService::name).orElse(current.name());
-        String limits = edit.limits().map(TokenService::limits).orElse(current.limits());
-        Instant expiresAt =
-                edit.expiry().isPresent() ? expiry(edit.expiry().get(), now, current.createdAt()) : current.expiresAt();
-        IpAllowList allowedIps = edit.allowedIps().map(IpAllowList::parse).orElse(current.allowedIps());
-        Optional<RateLimit> rateLimit = edit.rateLimit().map(RateLimit::parse).orElse(current.rateLimit());
-        Token changed = current.withEditableFields(name, limits, expiresAt, allowedIps, rateLimit);
-        if (!repository.updateEditable(changed)) {
-            return Optional.empty();
-        }
+        // Validated before the row is held, so that a long limits text does not hold it.
+        Optional<String> name = edit.name().map(TokenService::name);
+        Optional<String> limits = edit.limits().map(TokenService::limits);
+        Optional<IpAllowList> allowedIps = edit.allowedIps().map(IpAllowList::parse);
+        Optional<Optional<RateLimit>> rateLimit = edit.rateLimit().map(RateLimit::parse);
+        Optional<Token> changed = repository.updateEditable(id, current -> {
+            if (current.revokedAt() != null) {
+                throw new TokenStateException("token " + id + " is revoked; a revoked token cannot be edited");
+            }
+            Instant expiresAt = edit.expiry().isPresent()
+                    ? expiry(edit.expiry().get(), now, current.createdAt())
+                    : current.expiresAt();
+            return current.withEditableFields(
+                    name.orElse(current.name()),
+                    limits.orElse(current.limits()),
+                    expiresAt,
+                    allowedIps.orElse(current.allowedIps()),
+                    rateLimit.orElse(current.rateLimit()));
+        });
         cache.invalidate(id);
-        return repository.findById(id);
+        return changed.isEmpty() ? Optional.empty() : repository.findById(id);
     }
 
     /**
@@ -164,7 +168,10 @@ public final class TokenService {
         TokenSecret secret = TokenSecret.generate(random);
         boolean replaced = repository.replaceSecret(id, digester.digest(secret), sealed(id, secret), secret.hint());
         cache.invalidate(id);
-        if (!replaced) {
+        if (!replaced) { // gone, or revoked since it was read
+            if (repository.findById(id).isPresent()) {
+                throw new TokenStateException("token " + id + " is revoked; a revoked token cannot be rotated");
+            }
             return Optional.empty();
         }
         return repository.findById(id).map(token -> new CreatedToken(token, secret));
