@@ -3,6 +3,7 @@ package io.tokengate.server.users;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import io.tokengate.core.TokengateException;
+import io.tokengate.server.users.IdentitySource.Standing;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
 import java.nio.charset.StandardCharsets;
@@ -21,12 +22,18 @@ import javax.crypto.spec.SecretKeySpec;
  * ttl}, not on every call. Entries are keyed by an HMAC of user name and password under a random
  * key that lives only in this process: neither the password nor anything that could be checked
  * against it offline is kept. Failures are never cached.
+ *
+ * <p>A remembered check still asks the source who the user is now ({@link
+ * IdentitySource#standing}: one read of the user, no password hash), so that on every node a user
+ * removed or demoted, by this node or another, loses what they had at their next call; and a
+ * check is forgotten when the account's credentials changed (the name given to a new account, a
+ * new password).
  */
 public final class CachedIdentity implements IdentitySource {
     private final IdentitySource delegate;
     private final Duration ttl;
     private final SecretKeySpec key;
-    private final Cache<String, Principal> verified;
+    private final Cache<String, Standing> verified;
 
     public CachedIdentity(IdentitySource delegate, Duration ttl) {
         this.delegate = delegate;
@@ -46,13 +53,32 @@ public final class CachedIdentity implements IdentitySource {
             return delegate.authenticate(user, password);
         }
         String entry = hmac(user, password);
-        Principal cached = verified.getIfPresent(entry);
-        if (cached != null) {
-            return Optional.of(cached);
+        Standing then = verified.getIfPresent(entry);
+        if (then != null) {
+            Optional<Standing> now = delegate.standing(then.principal());
+            if (now.isPresent() && now.get().credentialStamp().equals(then.credentialStamp())) {
+                return Optional.of(now.get().principal());
+            }
+            verified.invalidate(entry);
+            if (now.isEmpty()) {
+                return Optional.empty();
+            }
         }
         Optional<Principal> principal = delegate.authenticate(user, password);
-        principal.ifPresent(p -> verified.put(entry, p));
+        if (principal.isPresent()) {
+            verified.put(entry, new Standing(principal.get(), delegate.credentialStamp(principal.get())));
+        }
         return principal;
+    }
+
+    @Override
+    public Optional<Standing> standing(Principal verified) {
+        return delegate.standing(verified);
+    }
+
+    @Override
+    public String credentialStamp(Principal verified) {
+        return delegate.credentialStamp(verified);
     }
 
     @Override

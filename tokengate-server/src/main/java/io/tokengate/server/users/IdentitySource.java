@@ -19,6 +19,29 @@ public interface IdentitySource {
      */
     Optional<Principal> refresh(Principal signedIn);
 
+    /**
+     * For a cache of verified credentials: {@code user} as it is now (the principal, from {@link
+     * #refresh}), with a stamp that changes whenever the account's credentials do (the same name
+     * given to a new account, a new password); empty when the user may no longer sign in. The
+     * default, for sources whose credentials tokengate does not keep, stamps nothing.
+     *
+     * @throws IdentityUnavailableException when it cannot be told now
+     */
+    default Optional<Standing> standing(Principal verified) {
+        return refresh(verified).map(principal -> new Standing(principal, ""));
+    }
+
+    /**
+     * The stamp {@link #standing} gives for a user this source has just verified; by default the
+     * same for everyone, read from nowhere.
+     */
+    default String credentialStamp(Principal verified) {
+        return "";
+    }
+
+    /** A user as it is now, and the stamp of the credentials it signs in with. */
+    record Standing(Principal principal, String credentialStamp) {}
+
     /** {@code local} or {@code jira}. */
     String label();
 }

@@ -7,7 +7,11 @@ import io.tokengate.store.NewUser;
 import io.tokengate.store.StoreConflictException;
 import io.tokengate.store.User;
 import io.tokengate.store.UserRole;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -63,6 +67,34 @@ public final class LocalUsers implements IdentitySource {
     @Override
     public Optional<Principal> refresh(Principal signedIn) {
         return users.find(signedIn.name()).map(LocalUsers::principal);
+    }
+
+    /**
+     * The user as stored now; the stamp is a digest of the account's id and password hash, so it
+     * changes with a new account of the same name and with a new password, and cannot be checked
+     * against a password.
+     */
+    @Override
+    public Optional<Standing> standing(Principal verified) {
+        return users.find(verified.name())
+                .filter(user -> user.passwordHash() != null)
+                .map(user -> new Standing(principal(user), stamp(user)));
+    }
+
+    /** The stamp of the user as stored now; empty when they cannot sign in. */
+    @Override
+    public String credentialStamp(Principal verified) {
+        return users.find(verified.name()).map(LocalUsers::stamp).orElse("");
+    }
+
+    private static String stamp(User user) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256")
+                    .digest((user.id() + "\0" + user.passwordHash()).getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(digest);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JVM has SHA-256", e);
+        }
     }
 
     @Override
