@@ -141,7 +141,7 @@ public final class TokengateServer implements AutoCloseable {
                     gateway.upstream(),
                     gateway.identity(),
                     started.adminUri(),
-                    config.secureMode() ? "secure" : "standard");
+                    store.tokens().secureMode() ? "secure" : "standard");
             return started;
         } catch (Exception e) {
             try {

@@ -237,6 +237,57 @@ final class JdbcTokenRepository implements TokenRepository {
         });
     }
 
+    @Override
+    public boolean secureModeRecorded() {
+        return secureModeSince().isPresent();
+    }
+
+    /** When secure mode was turned on for the database, and by which node. */
+    record SecureModeOn(Instant since, String node) {}
+
+    Optional<SecureModeOn> secureModeSince() {
+        return db.read("reading whether the database is in secure mode", c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT since, node FROM secure_mode WHERE id = 1");
+                    ResultSet rs = ps.executeQuery()) {
+                return rs.next()
+                        ? Optional.of(new SecureModeOn(Jdbc.instant(rs, "since"), rs.getString("node")))
+                        : Optional.<SecureModeOn>empty();
+            }
+        });
+    }
+
+    /**
+     * Turns secure mode on for the database, unless it is.
+     *
+     * @return whether this call turned it on
+     */
+    boolean recordSecureMode(Instant since, String node) {
+        if (secureModeRecorded()) {
+            return false;
+        }
+        try {
+            return db.transaction("turning secure mode on for the database", c -> {
+                try (PreparedStatement ps =
+                        c.prepareStatement("INSERT INTO secure_mode (id, since, node) VALUES (1, ?, ?)")) {
+                    Jdbc.setInstant(ps, 1, since);
+                    ps.setString(2, node);
+                    return ps.executeUpdate() == 1;
+                }
+            });
+        } catch (StoreConflictException e) {
+            return false; // another node turned it on first
+        }
+    }
+
+    /** @return whether secure mode was on */
+    boolean clearSecureMode() {
+        return db.transaction("turning secure mode off for the database", c -> {
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM secure_mode WHERE id = 1")) {
+                return ps.executeUpdate() == 1;
+            }
+        });
+    }
+
     /** Adds counted uses; a token deleted meanwhile is skipped. Last use wins by time. */
     void addUsage(List<UsageAccumulator.Usage> usages) {
         db.transaction("recording token usage", c -> {

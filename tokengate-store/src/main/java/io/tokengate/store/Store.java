@@ -1,5 +1,8 @@
 package io.tokengate.store;
 
+import io.tokengate.core.audit.AuditDecision;
+import io.tokengate.core.audit.AuditEvent;
+import io.tokengate.core.audit.AuditKind;
 import io.tokengate.core.audit.AuditLog;
 import io.tokengate.core.audit.AuditSink;
 import io.tokengate.core.cluster.SharedCounts;
@@ -34,6 +37,7 @@ public final class Store implements AutoCloseable {
     private final Clock clock;
     private final Database db;
     private final KeyFile key;
+    private final JdbcTokenRepository repository;
     private final TokenService tokens;
     private final CaffeineTokenCache cache;
     private final ClusterListener listener;
@@ -52,7 +56,7 @@ public final class Store implements AutoCloseable {
         this.db = db;
         this.key = key;
         SecureRandom random = new SecureRandom();
-        JdbcTokenRepository repository = new JdbcTokenRepository(db);
+        this.repository = new JdbcTokenRepository(db);
         boolean cluster = db.vendor() == Database.Vendor.POSTGRESQL;
         ClusterListener[] listenerRef = new ClusterListener[1];
         this.cache = new CaffeineTokenCache(config.cacheTtl(), clock, () -> !cluster || listenerRef[0].isLive());
@@ -135,9 +139,19 @@ public final class Store implements AutoCloseable {
 
     private void start() {
         spill.writeAll(auditLog);
+        boolean turnedOn = config.secureMode() && repository.recordSecureMode(clock.instant(), config.nodeId());
         int erased = tokens.enforceSecureMode();
         if (config.secureMode()) {
             LOG.info("secure mode is on: {} stored token secrets erased", erased);
+        } else {
+            repository
+                    .secureModeSince()
+                    .ifPresent(on -> LOG.warn(
+                            "this database is in secure mode since {} (node {} turned it on), and this node follows"
+                                    + " it although its token.secure.mode is false: secrets are shown once only."
+                                    + " To leave it, see 'tokengate db leave-secure-mode --help'",
+                            on.since(),
+                            on.node()));
         }
         if (listener != null) {
             listener.start();
@@ -146,6 +160,16 @@ public final class Store implements AutoCloseable {
             }
         }
         auditWriter.start();
+        if (turnedOn) {
+            auditWriter.record(AuditEvent.builder(AuditKind.SETTING_CHANGE, clock.instant())
+                    .node(config.nodeId())
+                    .actor("node " + config.nodeId())
+                    .decision(
+                            AuditDecision.ALLOW,
+                            "secure mode turned on for the database (token.secure.mode): " + erased
+                                    + " stored secrets erased")
+                    .build());
+        }
         long usageMillis = USAGE_FLUSH.toMillis();
         scheduler.scheduleWithFixedDelay(usage::flush, usageMillis, usageMillis, TimeUnit.MILLISECONDS);
         if (config.auditRetentionDays() > 0) {
@@ -177,6 +201,24 @@ public final class Store implements AutoCloseable {
         if (listener != null) {
             listener.shareCounts(plane, failures);
         }
+    }
+
+    /**
+     * Turns secure mode off for the database ({@code tokengate db leave-secure-mode}), with an
+     * audit record; nodes whose own {@code token.secure.mode} is true stay in it.
+     *
+     * @return whether it was on
+     */
+    public boolean leaveSecureMode(String actor) {
+        boolean wasOn = repository.clearSecureMode();
+        if (wasOn) {
+            auditWriter.record(AuditEvent.builder(AuditKind.SETTING_CHANGE, clock.instant())
+                    .node(config.nodeId())
+                    .actor(actor)
+                    .decision(AuditDecision.ALLOW, "secure mode turned off for the database")
+                    .build());
+        }
+        return wasOn;
     }
 
     public TokenService tokens() {

@@ -1,16 +1,21 @@
 package io.tokengate.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.tokengate.core.audit.AuditKind;
+import io.tokengate.core.audit.AuditQuery;
 import io.tokengate.core.cluster.SharedCounts;
 import io.tokengate.core.token.CreatedToken;
 import io.tokengate.core.token.RateExchange;
 import io.tokengate.core.token.RateExchange.Use;
 import io.tokengate.core.token.RateLimit;
+import io.tokengate.core.token.SecureModeException;
 import io.tokengate.core.token.TokenEdit;
 import io.tokengate.core.token.TokenId;
 import io.tokengate.core.token.TokenSecret;
 import io.tokengate.core.token.TokenSpec;
+import io.tokengate.core.token.TokenStateException;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -48,12 +53,62 @@ class ClusterIT {
     }
 
     private Store node(String id) {
+        return node(id, false);
+    }
+
+    private Store node(String id, boolean secureMode) {
         StoreConfig config = StoreConfig.builder(home) // one home: both nodes share the key file
                 .database(db.url(), null, null)
                 .pool(4, Duration.ofSeconds(1))
                 .nodeId(id)
+                .secureMode(secureMode)
                 .build();
         return Store.open(config, Clock.systemUTC());
+    }
+
+    /**
+     * Secure mode is the database's: a node started in it turns it on for nodes already running in
+     * standard mode, at once, and for those started later; only an explicit step turns it off.
+     * (Before, a forgotten standard node kept storing and showing secrets beside secure ones.)
+     */
+    @Test
+    void aNodeInSecureModeTurnsItOnForEveryNodeUntilItIsLeftOnPurpose() throws Exception {
+        CreatedToken before = a.tokens().create(TokenSpec.bound("before", "alice", "alice"));
+        assertThat(a.tokens().reveal(before.token().id())).isPresent();
+
+        try (Store secure = node("node-c", true)) {
+            assertThat(a.tokens().secureMode()).as("A follows at once").isTrue();
+            assertThatThrownBy(() -> a.tokens().reveal(before.token().id())).isInstanceOf(SecureModeException.class);
+            CreatedToken during = a.tokens().create(TokenSpec.bound("during", "alice", "alice"));
+            assertThatThrownBy(() -> a.tokens()
+                            .edit(during.token().id(), TokenEdit.none().withName("x")))
+                    .isInstanceOf(SecureModeException.class);
+            assertThat(secure.audit().flush(Duration.ofSeconds(5))).isTrue();
+            assertThat(secure.auditLog()
+                            .query(AuditQuery.all().withKind(AuditKind.SETTING_CHANGE))
+                            .events())
+                    .singleElement()
+                    .satisfies(e -> {
+                        assertThat(e.actor()).isEqualTo("node node-c");
+                        assertThat(e.reason()).startsWith("secure mode turned on for the database");
+                    });
+
+            b.close();
+            b = node("node-b");
+            assertThat(b.tokens().secureMode())
+                    .as("a standard node started later follows")
+                    .isTrue();
+            assertThat(b.leaveSecureMode("ops")).isTrue();
+            assertThat(secure.tokens().secureMode())
+                    .as("its own setting keeps C in it")
+                    .isTrue();
+            assertThat(a.tokens().secureMode()).isFalse();
+            CreatedToken after = a.tokens().create(TokenSpec.bound("after", "alice", "alice"));
+            assertThat(a.tokens().reveal(after.token().id())).isPresent();
+            assertThatThrownBy(() -> a.tokens().reveal(during.token().id()))
+                    .as("made while secure: never stored")
+                    .isInstanceOf(TokenStateException.class);
+        }
     }
 
     @AfterEach

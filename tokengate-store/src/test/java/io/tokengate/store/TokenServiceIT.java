@@ -343,7 +343,14 @@ class TokenServiceIT {
         assertThat(tokens.delete(fresh.token().id())).isTrue();
         reopen(opened.get(0));
 
-        TokenService backToStandard = tokens();
+        Store standardAgain = open(b -> b);
+        assertThat(standardAgain.tokens().secureMode())
+                .as("the database stays in secure mode for a node set to standard")
+                .isTrue();
+        assertThatThrownBy(() -> standardAgain.tokens().reveal(kept.token().id()))
+                .isInstanceOf(SecureModeException.class);
+        assertThat(standardAgain.leaveSecureMode("ops")).isTrue();
+        TokenService backToStandard = standardAgain.tokens();
         assertThatThrownBy(() -> backToStandard.reveal(rotated.token().id()).orElseThrow())
                 .isInstanceOf(java.util.NoSuchElementException.class);
         assertThatThrownBy(() -> backToStandard.reveal(kept.token().id()))

@@ -59,4 +59,10 @@ public interface TokenRepository {
 
     /** Erases every encrypted copy (secure mode at start-up); returns how many were erased. */
     int eraseSealedSecrets();
+
+    /**
+     * Whether secure mode is on for the database: a node started in secure mode turned it on, and
+     * every node follows it whatever its own setting.
+     */
+    boolean secureModeRecorded();
 }

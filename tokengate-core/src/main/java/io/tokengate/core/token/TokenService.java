@@ -102,6 +102,15 @@ public final class TokenService {
         return repository.list(Objects.requireNonNull(query, "query"), now());
     }
 
+    /**
+     * Whether secrets are shown once only: this node's {@code token.secure.mode}, or the database's
+     * (any node started in secure mode turned it on for all). Read from the database at each call,
+     * so a node follows another that turned it on while it was running.
+     */
+    public boolean secureMode() {
+        return policy.secureMode() || repository.secureModeRecorded();
+    }
+
     /** {@code token.max.lifetime.days}: the longest a token may live, counted from its creation; 0 for no cap. */
     public int maxLifetimeDays() {
         return policy.maxLifetimeDays();
@@ -121,7 +130,7 @@ public final class TokenService {
      */
     public Optional<Token> edit(TokenId id, TokenEdit edit) {
         Objects.requireNonNull(edit, "edit");
-        if (policy.secureMode()) {
+        if (secureMode()) {
             throw new SecureModeException("Editing token " + id);
         }
         if (edit.isEmpty()) {
@@ -198,7 +207,7 @@ public final class TokenService {
      *     when no copy is stored (the secret was made in secure mode)
      */
     public Optional<TokenSecret> reveal(TokenId id) {
-        if (policy.secureMode()) {
+        if (secureMode()) {
             throw new SecureModeException("Viewing the secret of token " + id);
         }
         Optional<Token> found = repository.findById(id);
@@ -259,7 +268,7 @@ public final class TokenService {
      * @return how many copies were erased
      */
     public int enforceSecureMode() {
-        if (!policy.secureMode()) {
+        if (!secureMode()) {
             return 0;
         }
         int erased = repository.eraseSealedSecrets();
@@ -286,7 +295,7 @@ public final class TokenService {
     }
 
     private byte[] sealed(TokenId id, TokenSecret secret) {
-        return policy.secureMode() ? null : cipher.seal(id, secret);
+        return secureMode() ? null : cipher.seal(id, secret);
     }
 
     private Instant now() {

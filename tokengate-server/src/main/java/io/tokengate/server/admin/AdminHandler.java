@@ -128,12 +128,12 @@ public final class AdminHandler extends Handler.Abstract {
         new SnippetResource(tokens, store.tokens(), audit, gatewayUrl).routes(router);
         new CheckResource(tokens).routes(router);
         new AuditResource(store.auditLog()).routes(router);
-        new SettingsResource(config).routes(router);
+        new SettingsResource(config, store.tokens()::secureMode).routes(router);
         new BackupResource(store, config.home(), audit).routes(router);
         new UserResource(
                         localUsers,
                         admin.identitySource() == AdminConfig.IdentitySource.LOCAL,
-                        config.secureMode(),
+                        store.tokens()::secureMode,
                         sessions,
                         audit,
                         () -> {

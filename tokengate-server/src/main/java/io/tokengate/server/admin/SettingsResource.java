@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tokengate.server.config.EffectiveSetting;
 import io.tokengate.server.config.TokengateConfig;
+import java.util.function.BooleanSupplier;
 
 /**
  * {@code GET /api/v1/settings} (admins): the configuration in force, every key with its value and
@@ -12,9 +13,12 @@ import io.tokengate.server.config.TokengateConfig;
  */
 final class SettingsResource {
     private final TokengateConfig config;
+    private final BooleanSupplier secureMode;
 
-    SettingsResource(TokengateConfig config) {
+    /** {@code secureMode}: the mode in force, this node's setting or the database's. */
+    SettingsResource(TokengateConfig config, BooleanSupplier secureMode) {
         this.config = config;
+        this.secureMode = secureMode;
     }
 
     void routes(Router router) {
@@ -25,7 +29,7 @@ final class SettingsResource {
         ex.requireAdmin("The settings view");
         ex.allowQuery();
         ObjectNode json = Json.object();
-        json.put("secureMode", config.secureMode());
+        json.put("secureMode", secureMode.getAsBoolean());
         json.put("identitySource", config.admin().identitySource().label());
         json.put("maxLifetimeDays", config.store().maxLifetimeDays());
         ArrayNode settings = json.putArray("settings");

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.BooleanSupplier;
 
 /**
  * {@code /api/v1/users} (admins: local users) and {@code /api/v1/me} (anyone signed in: who am I,
@@ -24,7 +25,7 @@ final class UserResource {
 
     private final LocalUsers users;
     private final boolean local;
-    private final boolean secureMode;
+    private final BooleanSupplier secureMode;
     private final Sessions sessions;
     private final AdminAudit audit;
     private final Runnable usersChanged;
@@ -36,7 +37,7 @@ final class UserResource {
     UserResource(
             LocalUsers users,
             boolean local,
-            boolean secureMode,
+            BooleanSupplier secureMode,
             Sessions sessions,
             AdminAudit audit,
             Runnable usersChanged) {
@@ -63,7 +64,7 @@ final class UserResource {
         json.put("name", me.name());
         json.put("role", me.role().name().toLowerCase(Locale.ROOT));
         json.put("source", me.source());
-        json.put("secureMode", secureMode);
+        json.put("secureMode", secureMode.getAsBoolean());
         json.put("csrfToken", ex.sessionCookie().map(Sessions::csrfToken).orElse(null));
         ex.send(200, json);
     }

@@ -4,11 +4,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.tokengate.core.TokengateException;
 import io.tokengate.server.config.ConfigException;
 import io.tokengate.server.config.TokengateConfig;
+import io.tokengate.server.users.OperatorIdentity;
 import io.tokengate.store.Backups;
 import io.tokengate.store.Store;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.function.Supplier;
@@ -28,7 +31,12 @@ import picocli.CommandLine.Spec;
 @Command(
         name = "db",
         description = "Database commands.",
-        subcommands = {DbCommand.Migrate.class, DbCommand.Backup.class, DbCommand.Restore.class})
+        subcommands = {
+            DbCommand.Migrate.class,
+            DbCommand.Backup.class,
+            DbCommand.Restore.class,
+            DbCommand.LeaveSecureMode.class
+        })
 final class DbCommand {
 
     @Command(
@@ -132,6 +140,49 @@ final class DbCommand {
      * Runs {@code work} on the home directory and prints what it says: exit 0; an invalid
      * configuration, 2; any other failure, {@code failed}, with its message.
      */
+    @Command(
+            name = "leave-secure-mode",
+            description = {
+                "Turn secure mode off for the database. A node started with token.secure.mode=true turns it"
+                        + " on for the database, and every node follows it whatever its own setting; only this"
+                        + " command turns it off, with an audit record. Set token.secure.mode=false on every"
+                        + " node first, and stop them (with H2, the server holds the database).",
+                "Secrets erased while it was on stay erased: rotate a token to see its secret again."
+            },
+            exitCodeListHeading = "%nExit codes:%n",
+            exitCodeList = {"0:secure mode is off", "2:invalid configuration", "3:database error"},
+            mixinStandardHelpOptions = true)
+    static final class LeaveSecureMode implements Callable<Integer> {
+        @Spec
+        private CommandSpec spec;
+
+        @Mixin
+        private HomeOptions home;
+
+        @Override
+        public Integer call() {
+            return onHome(spec, ServeCommand.START_FAILED, () -> {
+                if (!Files.isDirectory(home.home())) {
+                    throw new ConfigException(List.of(
+                            "home directory " + home.home().toAbsolutePath() + " does not exist: name it with --home"));
+                }
+                TokengateConfig config = home.load(Map.of(), false);
+                if (config.secureMode()) {
+                    throw new ConfigException(List.of("token.secure.mode is true for this home ("
+                            + config.home().toAbsolutePath()
+                            + "): set it to false here and on every node first, or secure mode stays on"));
+                }
+                try (Store store = Store.open(config.store(), Clock.systemUTC())) {
+                    return store.leaveSecureMode(
+                                    OperatorIdentity.forCurrentUser().name())
+                            ? "secure mode is off for the database; nodes started with token.secure.mode=false"
+                                    + " store and show secrets again (those erased stay erased: rotate to see one)"
+                            : "the database was not in secure mode; nothing changed";
+                }
+            });
+        }
+    }
+
     private static int onHome(CommandSpec spec, int failed, Supplier<String> work) {
         try {
             spec.commandLine().getOut().println(work.get());

@@ -333,6 +333,42 @@ class AdminCommandsIT {
                 .containsExactly("root");
     }
 
+    /**
+     * Secure mode, once a node turned it on, is the database's: setting {@code token.secure.mode}
+     * back to false does not leave it; {@code db leave-secure-mode} does, audited.
+     */
+    @Test
+    void secureModeIsLeftOnlyOnPurpose(@TempDir Path home) throws Exception {
+        Path properties = home.resolve("tokengate.properties");
+        Files.writeString(properties, "token.secure.mode=true\n");
+        assertThat(offline(home, "token", "create", "--name", "first", "--unbound")
+                        .exit())
+                .isZero();
+        Result refused = offline(home, "db", "leave-secure-mode");
+        assertThat(refused.exit()).isEqualTo(AdminCommand.CONFIG_INVALID);
+        assertThat(refused.err()).contains("token.secure.mode is true for this home");
+
+        Files.writeString(properties, "token.secure.mode=false\n");
+        JsonNode created = offline(home, "token", "create", "--name", "second", "--unbound", "--json")
+                .json();
+        Result edit = offline(home, "token", "edit", created.get("id").asText(), "--name", "renamed");
+        assertThat(edit.exit()).as("still secure").isEqualTo(AdminCommand.REFUSED);
+        assertThat(edit.err()).contains("secure mode");
+
+        Result left = offline(home, "db", "leave-secure-mode");
+        assertThat(left.exit()).as(left.err()).isZero();
+        assertThat(left.out()).startsWith("secure mode is off for the database");
+        assertThat(offline(home, "db", "leave-secure-mode").out()).startsWith("the database was not in secure mode");
+        assertThat(offline(home, "token", "edit", created.get("id").asText(), "--name", "renamed")
+                        .exit())
+                .isZero();
+        assertThat(offline(home, "audit", "list", "--kind", "SETTING_CHANGE", "--json")
+                        .json())
+                .extracting(e -> e.get("reason").asText())
+                .contains("secure mode turned off for the database")
+                .anySatisfy(reason -> assertThat(reason).startsWith("secure mode turned on for the database"));
+    }
+
     @Test
     void aMisspeltEnvironmentVariableIsWarnedAboutWithTheNameItResembles(@TempDir Path home) throws Exception {
         Files.writeString(home.resolve("tokengate.properties"), "upstream.url=https://jira.example.com\n");
