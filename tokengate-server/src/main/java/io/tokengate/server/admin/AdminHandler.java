@@ -134,6 +134,7 @@ public final class AdminHandler extends Handler.Abstract {
                         localUsers,
                         admin.identitySource() == AdminConfig.IdentitySource.LOCAL,
                         store.tokens()::secureMode,
+                        gatewayUrl,
                         sessions,
                         audit,
                         () -> {

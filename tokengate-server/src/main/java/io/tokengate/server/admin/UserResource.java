@@ -26,6 +26,7 @@ final class UserResource {
     private final LocalUsers users;
     private final boolean local;
     private final BooleanSupplier secureMode;
+    private final String gatewayUrl;
     private final Sessions sessions;
     private final AdminAudit audit;
     private final Runnable usersChanged;
@@ -38,12 +39,14 @@ final class UserResource {
             LocalUsers users,
             boolean local,
             BooleanSupplier secureMode,
+            String gatewayUrl,
             Sessions sessions,
             AdminAudit audit,
             Runnable usersChanged) {
         this.users = users;
         this.local = local;
         this.secureMode = secureMode;
+        this.gatewayUrl = gatewayUrl;
         this.sessions = sessions;
         this.audit = audit;
         this.usersChanged = usersChanged;
@@ -65,6 +68,7 @@ final class UserResource {
         json.put("role", me.role().name().toLowerCase(Locale.ROOT));
         json.put("source", me.source());
         json.put("secureMode", secureMode.getAsBoolean());
+        json.put("gatewayUrl", gatewayUrl);
         json.put("csrfToken", ex.sessionCookie().map(Sessions::csrfToken).orElse(null));
         ex.send(200, json);
     }

@@ -66,18 +66,22 @@ function el(tag, attributes, ...children) {
   return node;
 }
 
+/** Shows nodes as the page; null, undefined and false stand for nothing (not the text "null"). */
 function show(...nodes) {
   const main = document.getElementById('main');
-  main.replaceChildren(...nodes);
+  main.replaceChildren(...nodes.filter((node) => node !== null && node !== undefined && node !== false));
 }
 
+/** An error: its message, or, when it lists problems, a heading and each problem once. */
 function errorBox(error) {
-  const box = el('div', { class: 'error', role: 'alert' }, error.message);
   const problems = error.body && error.body.problems;
-  if (Array.isArray(problems)) {
-    box.append(el('ul', {}, problems.map((p) => el('li', {}, describeProblem(p)))));
+  if (!Array.isArray(problems) || problems.length === 0) {
+    return el('div', { class: 'error', role: 'alert' }, error.message);
   }
-  return box;
+  const what = error.body.field ? error.body.field + ': ' : '';
+  return el('div', { class: 'error', role: 'alert' },
+    what + problems.length + (problems.length === 1 ? ' problem' : ' problems'),
+    el('ul', {}, problems.map((p) => el('li', {}, describeProblem(p)))));
 }
 
 function describeProblem(problem) {
@@ -224,7 +228,8 @@ function limitsEditor(initial) {
   const limits = el('textarea', { name: 'limits', spellcheck: 'false', placeholder: 'Empty: every request is allowed.\nOne rule per line, e.g. [get].*/rest/api/2/issue/.*' }, initial || '');
   limits.value = initial || '';
   const method = el('select', { name: 'sample-method' }, ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'].map((m) => el('option', { value: m }, m)));
-  const url = el('input', { type: 'text', name: 'sample-url', value: location.protocol + '//' + location.hostname + '/rest/api/2/myself' });
+  // The URL a client calls: restrictions match the gateway's public URL, not the admin plane's.
+  const url = el('input', { type: 'text', name: 'sample-url', value: state.me.gatewayUrl + '/rest/api/2/myself' });
   const body = el('textarea', { name: 'sample-body', placeholder: 'Request body (JSON), if any' });
   const result = el('div', { id: 'check-result' });
   let checks = 0;
@@ -269,6 +274,13 @@ function limitsEditor(initial) {
 function renderNewToken() {
   const name = el('input', { type: 'text', name: 'name', required: true });
   const user = el('input', { type: 'text', name: 'user', value: state.me.role === 'admin' ? '' : state.me.name, readonly: state.me.role !== 'admin' });
+  // An unbound token runs as whichever user its caller names, administrators included: only on purpose.
+  const unbound = el('input', { type: 'checkbox', name: 'unbound', id: 'unbound' });
+  const unboundField = el('div', { class: 'warning' }, unbound,
+    el('label', { for: 'unbound' }, ' Unbound: any Basic user name may present it. Whoever holds the secret can then act'
+      + ' as any Jira user, administrators included. For a script, name its user instead.'));
+  const bindingShown = () => { unboundField.hidden = user.value.trim() !== ''; };
+  user.addEventListener('input', bindingShown);
   const days = el('input', { type: 'number', name: 'days', min: 1, placeholder: 'never' });
   const ips = el('input', { type: 'text', name: 'allowed-ips', placeholder: 'any address; e.g. 10.0.0.0/8, 192.168.1.7' });
   const rate = el('input', { type: 'text', name: 'rate-limit', placeholder: 'none; e.g. 100/min (s, min, h, day)' });
@@ -277,7 +289,8 @@ function renderNewToken() {
   const form = el('form', { class: 'card', id: 'new-token' },
     el('h1', {}, 'New token'),
     field('Name', name),
-    field(state.me.role === 'admin' ? 'Bound user (empty: unbound)' : 'Bound user', user),
+    field('Bound user', user),
+    state.me.role === 'admin' ? unboundField : null,
     el('div', { class: 'row' }, field('Expires after days', days), field('Allowed client addresses', ips)),
     field('Rate limit', rate),
     editor.node,
@@ -287,7 +300,11 @@ function renderNewToken() {
     event.preventDefault();
     attempt(slot, async () => {
       const request = { name: name.value, limits: editor.value() };
-      if (user.value.trim()) request.user = user.value.trim();
+      if (user.value.trim()) {
+        request.user = user.value.trim();
+      } else if (!unbound.checked) {
+        throw new Error('Name the user the token is for, or tick "Unbound" if it is meant to run as any user.');
+      }
       if (days.value) request.daysUntilExpiry = Number(days.value);
       if (ips.value.trim()) request.allowedIps = ips.value;
       if (rate.value.trim()) request.rateLimit = rate.value;
@@ -414,22 +431,42 @@ async function renderToken(id) {
 
 /** Code that calls the gateway with the token, for a sample call (standard mode: it shows the secret). */
 function snippets(token) {
-  const method = el('select', {}, ['GET', 'POST', 'PUT', 'DELETE'].map((m) => el('option', { value: m }, m)));
-  const path = el('input', { type: 'text', value: '/rest/api/2/myself' });
+  const method = el('select', { name: 'snippet-method' }, ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'].map((m) => el('option', { value: m }, m)));
+  const path = el('input', { type: 'text', name: 'snippet-path', value: '/rest/api/2/myself' });
+  const body = el('textarea', { name: 'snippet-body', placeholder: 'JSON body, for a POST, PUT or PATCH; e.g. {"body":"Comment text"}' });
+  const user = el('input', { type: 'text', name: 'snippet-user', value: state.me.name });
   const code = el('pre', { class: 'mono', id: 'snippet', hidden: true });
+  const verdict = el('div', { id: 'snippet-check' });
   const tabs = el('div', { class: 'tabs' });
   const slot = el('div');
   const load = () => attempt(slot, async () => {
-    const answer = await api('GET', '/tokens/' + token.id + '/snippets' + query({ method: method.value, path: path.value }));
+    const sample = { method: method.value, path: path.value };
+    // Jira reads no body of a GET or DELETE, and neither do restrictions.
+    if (body.value.trim() && ['POST', 'PUT', 'PATCH'].includes(method.value)) {
+      sample.body = body.value;
+      sample.contentType = 'application/json';
+    }
+    if (token.unbound) sample.user = user.value.trim();
+    const answer = await api('GET', '/tokens/' + token.id + '/snippets' + query(sample));
     tabs.replaceChildren(...Object.keys(answer.snippets).map((language) =>
       el('button', { type: 'button', class: 'secondary', onclick: () => { code.textContent = answer.snippets[language]; } }, language)));
     code.textContent = answer.snippets.curl || Object.values(answer.snippets)[0] || '';
     code.hidden = false;
+    // Whether the token's restrictions allow this call: a snippet that answers 403 says so at once.
+    const decision = await api('POST', '/check', {
+      limits: token.limits, method: method.value, url: state.me.gatewayUrl + path.value,
+      body: sample.body,
+    });
+    verdict.replaceChildren(el('p', {},
+      el('span', { class: decision.allowed ? 'allowed' : 'denied' }, decision.allowed ? 'Allowed' : 'Denied'),
+      decision.allowed ? ' by the token\'s restrictions.' : ' by the token\'s restrictions: ' + (decision.explanation || decision.reason)));
   });
   return el('div', { class: 'card' }, el('h2', {}, 'Code snippets'),
     el('div', { class: 'row' }, field('Method', method), el('div', {}, field('Path and query', path)),
-      el('div', {}, el('button', { type: 'button', class: 'secondary', onclick: load }, 'Show'))),
-    slot, tabs, code);
+      token.unbound ? field('Run as user', user) : null),
+    field('Body', body),
+    el('div', { class: 'actions' }, el('button', { type: 'button', class: 'secondary', id: 'show-snippet', onclick: load }, 'Show')),
+    slot, verdict, tabs, code);
 }
 
 // ---- Audit log -----------------------------------------------------------------------------

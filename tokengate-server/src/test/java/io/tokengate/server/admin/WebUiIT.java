@@ -147,6 +147,54 @@ class WebUiIT {
                 .isEqualTo("Requests per hour: 3 shown");
     }
 
+    /**
+     * An admin makes an unbound token only on purpose; its page shows no stray text; its snippets
+     * carry a body and a user, and say whether the token's restrictions allow the call; the sample
+     * URL is the gateway's, which restrictions match, not the admin page's.
+     */
+    @Test
+    void anUnboundTokenIsMadeOnPurposeAndItsSnippetsSayWhetherTheCallIsAllowed() {
+        String gatewayUrl = AdminClient.basic(gw, new OpenApiContract(), "root", "root-password")
+                .get("/me")
+                .json()
+                .get("gatewayUrl")
+                .asText();
+        signIn("root", "root-password");
+        click(By.linkText("New token"));
+        assertThat(browser.findElement(By.name("sample-url")).getAttribute("value"))
+                .isEqualTo(gatewayUrl + "/rest/api/2/myself");
+        type(By.name("name"), "comments for any user");
+        type(By.name("limits"), "[post].*/rest/api/2/issue/KANBAN-100/comment");
+        click(By.id("create"));
+        assertThat(waitForText(By.cssSelector("#new-token .error"), "Unbound"))
+                .contains("Name the user the token is for");
+        assertThat(browser.findElements(By.id("secret"))).as("nothing created").isEmpty();
+
+        click(By.id("unbound"));
+        click(By.id("create"));
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("secret")));
+        click(By.id("close-dialog"));
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("show-snippet")));
+        assertThat(browser.findElement(By.tagName("main")).getText()).doesNotContain("null");
+
+        browser.findElement(By.cssSelector("select[name=snippet-method] option[value=POST]"))
+                .click();
+        type(By.name("snippet-path"), "/rest/api/2/issue/KANBAN-100/comment");
+        type(By.name("snippet-body"), "{\"body\":\"Comment text\"}");
+        type(By.name("snippet-user"), "ansible");
+        click(By.id("show-snippet"));
+        assertThat(waitForText(By.id("snippet"), "Comment text"))
+                .contains("ansible:")
+                .contains("application/json")
+                .contains("-X POST");
+        assertThat(waitForText(By.id("snippet-check"), "Allowed")).contains("by the token's restrictions");
+
+        browser.findElement(By.cssSelector("select[name=snippet-method] option[value=GET]"))
+                .click();
+        click(By.id("show-snippet"));
+        assertThat(waitForText(By.id("snippet-check"), "Denied")).contains("Denied by the token's restrictions");
+    }
+
     @Test
     void editingTheRestrictionsChecksThemLiveAndChangesWhatTheGatewayAllows() throws Exception {
         CreatedToken token =
@@ -158,6 +206,9 @@ class WebUiIT {
         type(By.name("limits"), "[get].*/rest/api/2/issue/(AAA");
         String refused = waitForText(By.cssSelector("#check-result .error"), "");
         assertThat(refused).as("checked without a click").isNotBlank();
+        assertThat(refused.split("missing closing \\)", -1))
+                .as("each problem said once: %s", refused)
+                .hasSize(2);
         click(By.id("save"));
         wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("#edit-result .error")));
         assertThat(limitsOf(token))
