@@ -152,7 +152,7 @@ final class TokenCommand {
                 return;
             }
             TokenPrinter.details(out, created);
-            TokenPrinter.secret(out, created);
+            TokenPrinter.secret(out, created, TokenPrinter.secureMode(api));
         }
     }
 
@@ -282,7 +282,7 @@ final class TokenCommand {
                 return;
             }
             TokenPrinter.details(out, token);
-            TokenPrinter.secret(out, token);
+            TokenPrinter.secret(out, token, TokenPrinter.secureMode(api));
         }
     }
 

@@ -2,6 +2,7 @@ package io.tokengate.server.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.PrintWriter;
+import java.util.Map;
 
 /** Tokens as people read them on a terminal; {@code --json} prints the API's JSON instead. */
 final class TokenPrinter {
@@ -37,11 +38,19 @@ final class TokenPrinter {
         }
     }
 
-    /** The secret of a create or rotate, with the warning it deserves. */
-    static void secret(PrintWriter out, JsonNode token) {
+    /** The secret of a create or rotate, with the warning it deserves in the mode in force. */
+    static void secret(PrintWriter out, JsonNode token, boolean secureMode) {
         out.println();
-        out.println("Secret (shown once: store it now, it cannot be shown again in secure mode):");
+        out.println(
+                secureMode
+                        ? "Secret (secure mode: shown only this once, store it now):"
+                        : "Secret (use it as the password in HTTP Basic auth; an admin or its user can show it again):");
         out.println("  " + AdminCommand.text(token, "token"));
+    }
+
+    /** Whether the server answering {@code api} is in secure mode. */
+    static boolean secureMode(ApiClient api) {
+        return api.get("/me", Map.of()).path("secureMode").asBoolean(true);
     }
 
     static void table(PrintWriter out, Iterable<JsonNode> tokens) {

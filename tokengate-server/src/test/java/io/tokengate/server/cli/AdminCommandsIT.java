@@ -341,9 +341,9 @@ class AdminCommandsIT {
     void secureModeIsLeftOnlyOnPurpose(@TempDir Path home) throws Exception {
         Path properties = home.resolve("tokengate.properties");
         Files.writeString(properties, "token.secure.mode=true\n");
-        assertThat(offline(home, "token", "create", "--name", "first", "--unbound")
-                        .exit())
-                .isZero();
+        Result first = offline(home, "token", "create", "--name", "first", "--unbound");
+        assertThat(first.exit()).isZero();
+        assertThat(first.out()).contains("Secret (secure mode: shown only this once, store it now):");
         Result refused = offline(home, "db", "leave-secure-mode");
         assertThat(refused.exit()).isEqualTo(AdminCommand.CONFIG_INVALID);
         assertThat(refused.err()).contains("token.secure.mode is true for this home");
@@ -362,6 +362,10 @@ class AdminCommandsIT {
         assertThat(offline(home, "token", "edit", created.get("id").asText(), "--name", "renamed")
                         .exit())
                 .isZero();
+        assertThat(offline(home, "token", "create", "--name", "standard", "--unbound")
+                        .out())
+                .contains("an admin or its user can show it again")
+                .doesNotContain("shown only this once");
         assertThat(offline(home, "audit", "list", "--kind", "SETTING_CHANGE", "--json")
                         .json())
                 .extracting(e -> e.get("reason").asText())
