@@ -309,6 +309,18 @@ class TokenServiceIT {
     }
 
     @Test
+    void namesThatReadAsOthersAreRefused() {
+        TokenService tokens = tokens();
+        assertThatThrownBy(() -> tokens.create(TokenSpec.bound("x", "ad\u200bmin", "admin")))
+                .isInstanceOf(InvalidTokenSpecException.class)
+                .hasMessageContaining("user")
+                .hasMessageContaining("the invisible character U+200B (ZERO WIDTH SPACE)");
+        assertThatThrownBy(() -> tokens.create(TokenSpec.bound("prod-read\u202eetirw", "alice", "admin")))
+                .isInstanceOf(InvalidTokenSpecException.class)
+                .hasMessageContaining("U+202E");
+    }
+
+    @Test
     void secureModeRefusesRevealAndEditButRevokes() throws Exception {
         Store standard = open(b -> b);
         CreatedToken before = standard.tokens().create(TokenSpec.bound("made in standard mode", "alice", "alice"));

@@ -123,7 +123,7 @@ public final class AdminHandler extends Handler.Abstract {
         store.shareLoginFailures("admin", throttle);
         Authenticator authenticator = new Authenticator(identity, sessions, throttle, audit, admin);
         Router router = new Router();
-        TokenResource tokens = new TokenResource(store.tokens(), audit, clock);
+        TokenResource tokens = new TokenResource(store.tokens(), config.identity(), audit, clock);
         tokens.routes(router);
         new SnippetResource(tokens, store.tokens(), audit, gatewayUrl).routes(router);
         new CheckResource(tokens).routes(router);

@@ -15,6 +15,7 @@ import io.tokengate.core.token.TokenSecret;
 import io.tokengate.core.token.TokenService;
 import io.tokengate.core.token.TokenSpec;
 import io.tokengate.core.token.TokenStatus;
+import io.tokengate.server.gateway.UpstreamIdentity;
 import io.tokengate.server.users.Principal;
 import io.tokengate.store.Database;
 import java.nio.charset.StandardCharsets;
@@ -42,11 +43,14 @@ final class TokenResource {
             Set.of("name", "expiresAt", "daysUntilExpiry", "limits", "allowedIps", "rateLimit");
 
     private final TokenService tokens;
+    private final UpstreamIdentity identity;
     private final AdminAudit audit;
     private final Clock clock;
 
-    TokenResource(TokenService tokens, AdminAudit audit, Clock clock) {
+    /** {@code identity}: how the gateway names a token's user to Jira, which some names cannot pass. */
+    TokenResource(TokenService tokens, UpstreamIdentity identity, AdminAudit audit, Clock clock) {
         this.tokens = tokens;
+        this.identity = identity;
         this.audit = audit;
         this.clock = clock;
     }
@@ -74,6 +78,16 @@ final class TokenResource {
         }
         if (user.isPresent() && !me.admin() && !me.is(user.get())) {
             throw ApiError.forbidden("user", "user: only admins create tokens for other users");
+        }
+        if (user.isPresent()) {
+            // Refused now rather than at every call the token makes.
+            Optional<String> unnameable = identity.cannotName(user.get());
+            if (unnameable.isPresent()) {
+                throw ApiError.badRequest(
+                        "user",
+                        unnameable.get() + ", which upstream.identity = " + identity
+                                + " cannot pass to Jira unambiguously: every call of the token would be refused");
+            }
         }
         TokenSpec spec = new TokenSpec(
                 body.requiredText("name"),

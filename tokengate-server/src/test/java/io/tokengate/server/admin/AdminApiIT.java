@@ -166,13 +166,17 @@ class AdminApiIT {
         assertField(admin.post("/tokens", Map.of("name", "x", "limit", "typo")), "limit", "unknown field");
         assertField(admin.post("/tokens", Map.of("name", "x", "user", "a:b")), "user", "':'");
         assertField(
+                admin.post("/tokens", Map.of("name", "x", "user", "łukasz")),
+                "user",
+                "outside printable ASCII, which upstream.identity = header");
+        assertField(
                 admin.post("/tokens", Map.of("name", "prod-read\u202eetirw\u202c")),
                 "name",
                 "contains the invisible character U+202E (RIGHT-TO-LEFT OVERRIDE)");
         assertField(
                 admin.post("/tokens", Map.of("name", "x", "user", "ad\u200bmin")),
                 "user",
-                "contains the invisible character U+200B (ZERO WIDTH SPACE)");
+                "outside printable ASCII, which upstream.identity = header");
         assertField(
                 admin.post("/tokens", Map.of("name", "x", "limits", "[get].*/issue/JRA.*\n\u202e?.*|ARJ ylno-daer #")),
                 "limits",
