@@ -248,19 +248,33 @@ public final class Database implements AutoCloseable {
         });
     }
 
-    /** Runs read-only {@code work} on a pooled connection in auto-commit mode. */
+    /**
+     * Runs read-only {@code work} on a pooled connection in auto-commit mode. A pooled connection
+     * the database dropped (a restart, a failover, {@code pg_terminate_backend}) is found out only
+     * when used: the read then runs once more on a fresh connection, so that such a blip costs no
+     * request its answer. A database that is really away fails the second try too.
+     */
     <T> T read(String doing, SqlWork<T> work) {
-        return withConnection(doing, work);
+        Connection c = connect(doing);
+        try {
+            return runOn(c, doing, work);
+        } catch (StoreUnavailableException dropped) {
+            return withConnection(doing, work);
+        }
+    }
+
+    /** Runs {@code work} on a pooled connection; see {@link #runOn}. */
+    private <T> T withConnection(String doing, SqlWork<T> work) {
+        return runOn(connect(doing), doing, work);
     }
 
     /**
-     * Runs {@code work} on a pooled connection. A connection that failed because the database went
-     * away is evicted from the pool rather than returned to it: the pool would otherwise keep
-     * handing out connections that can never work again (H2 reports a closed database with codes
-     * the pool does not know).
+     * Runs {@code work} on {@code c} and gives it back to the pool. A connection that failed
+     * because the database went away is evicted from the pool rather than returned to it, and so
+     * are the others, idle ones at once: the pool would otherwise keep handing out connections that
+     * can never work again (H2 reports a closed database with codes the pool does not know).
      */
-    private <T> T withConnection(String doing, SqlWork<T> work) {
-        Connection c = connect(doing);
+    private <T> T runOn(Connection c, String doing, SqlWork<T> work) {
         boolean evicted = false;
         try {
             return work.run(c);
@@ -268,6 +282,9 @@ public final class Database implements AutoCloseable {
             if (SqlErrors.isUnavailable(e)) {
                 pool.evictConnection(c);
                 evicted = true;
+                // What dropped this connection (a restart, a failover) dropped the idle ones too,
+                // which the pool hands out unchecked when they were used within the last 500 ms.
+                pool.getHikariPoolMXBean().softEvictConnections();
             }
             throw SqlErrors.translate(describe(), doing, e);
         } finally {

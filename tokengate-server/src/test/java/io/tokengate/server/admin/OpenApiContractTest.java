@@ -8,8 +8,8 @@ import org.junit.jupiter.api.Test;
 /** The oracle itself: it must refuse what the document does not allow, or the ITs prove nothing. */
 class OpenApiContractTest {
     private final OpenApiContract contract = new OpenApiContract();
-    private static final String ME =
-            "{\"name\":\"a\",\"role\":\"admin\",\"source\":\"local\",\"secureMode\":false,\"csrfToken\":null}";
+    private static final String ME = "{\"name\":\"a\",\"role\":\"admin\",\"source\":\"local\",\"secureMode\":false,"
+            + "\"gatewayUrl\":\"https://gw.example.com\",\"csrfToken\":null}";
 
     @Test
     void acceptsADocumentedResponse() {
