@@ -4,6 +4,7 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import io.tokengate.core.TokengateException;
 import io.tokengate.server.users.IdentitySource.Standing;
+import io.tokengate.store.UserRole;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
 import java.nio.charset.StandardCharsets;
@@ -64,9 +65,16 @@ public final class CachedIdentity implements IdentitySource {
                 return Optional.empty();
             }
         }
+        // Stamped before and after the check: the password was checked against a row read in
+        // between, so only when both stamps agree is it the row of that stamp (a password changed
+        // during the slow hash would otherwise be remembered with the new row's stamp).
+        String before = delegate.credentialStamp(new Principal(user, UserRole.USER, delegate.label()));
         Optional<Principal> principal = delegate.authenticate(user, password);
         if (principal.isPresent()) {
-            verified.put(entry, new Standing(principal.get(), delegate.credentialStamp(principal.get())));
+            String after = delegate.credentialStamp(principal.get());
+            if (after.equals(before)) {
+                verified.put(entry, new Standing(principal.get(), after));
+            }
         }
         return principal;
     }

@@ -84,7 +84,7 @@ public final class LocalUsers implements IdentitySource {
     /** The stamp of the user as stored now; empty when they cannot sign in. */
     @Override
     public String credentialStamp(Principal verified) {
-        return users.find(verified.name()).map(LocalUsers::stamp).orElse("");
+        return users.find(verified.name().strip()).map(LocalUsers::stamp).orElse("");
     }
 
     private static String stamp(User user) {
