@@ -10,11 +10,14 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.StringReader;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -41,6 +44,7 @@ import org.slf4j.LoggerFactory;
 final class AuditSpill implements AuditWriter.Spill {
     private static final Logger LOG = LoggerFactory.getLogger(AuditSpill.class);
     static final String SUFFIX = ".jsonl";
+    private static final String PARTIAL = ".partial";
     private static final DateTimeFormatter STAMP =
             DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss.SSS'Z'").withZone(ZoneOffset.UTC);
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -69,22 +73,37 @@ final class AuditSpill implements AuditWriter.Spill {
     public Path keep(List<AuditEvent> records) throws IOException {
         Files.createDirectories(directory);
         ownerOnly(directory, "rwx------");
+        // The count in the name lets the import tell a whole file from one a crash cut short.
         String name = "unwritten-" + STAMP.format(clock.instant()) + "-" + nodeId + "-"
-                + HexFormat.of().formatHex(randomBytes());
+                + HexFormat.of().formatHex(randomBytes()) + "-" + records.size();
         Path file = directory.resolve(name + SUFFIX);
-        Path partial = directory.resolve("." + name + SUFFIX + ".partial");
+        Path partial = directory.resolve("." + name + SUFFIX + PARTIAL);
         try {
-            try (OutputStream out = Files.newOutputStream(partial);
-                    AuditExporter exporter = AuditExporter.jsonLines(out)) {
+            try (FileChannel channel =
+                            FileChannel.open(partial, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+                    OutputStream out = Channels.newOutputStream(channel)) {
                 ownerOnly(partial, "rw-------");
-                for (AuditEvent event : records) {
-                    exporter.write(event);
+                try (AuditExporter exporter = AuditExporter.jsonLines(out)) {
+                    for (AuditEvent event : records) {
+                        exporter.write(event);
+                    }
                 }
+                channel.force(true); // on disk before the name says it is whole
             }
             Files.move(partial, file, StandardCopyOption.ATOMIC_MOVE);
+            forceDirectory();
             return file;
         } finally {
             Files.deleteIfExists(partial);
+        }
+    }
+
+    /** Makes the move durable: the directory's entry is on disk too (where the platform allows). */
+    private void forceDirectory() {
+        try (FileChannel dir = FileChannel.open(directory, StandardOpenOption.READ)) {
+            dir.force(true);
+        } catch (IOException e) {
+            // Not every platform opens directories; the file itself is on disk.
         }
     }
 
@@ -107,8 +126,19 @@ final class AuditSpill implements AuditWriter.Spill {
             return 0;
         }
         List<Path> files = new ArrayList<>();
-        try (DirectoryStream<Path> listing = Files.newDirectoryStream(directory, "unwritten-*" + SUFFIX)) {
-            listing.forEach(files::add);
+        try (DirectoryStream<Path> listing = Files.newDirectoryStream(directory)) {
+            for (Path file : listing) {
+                String name = file.getFileName().toString();
+                if (name.startsWith("unwritten-") && name.endsWith(SUFFIX)) {
+                    files.add(file);
+                } else if (name.endsWith(PARTIAL)) {
+                    LOG.error(
+                            "{} is what remains of audit records a stop was writing when the process died: they"
+                                    + " may be incomplete, and are not written; it stays for an administrator to"
+                                    + " look at",
+                            file);
+                }
+            }
         } catch (IOException e) {
             LOG.error("cannot list {}: audit records kept there are not written yet ({})", directory, e.toString());
             return 0;
@@ -127,6 +157,11 @@ final class AuditSpill implements AuditWriter.Spill {
         try {
             bytes = Files.readAllBytes(file);
             records = parse(new String(bytes, StandardCharsets.UTF_8));
+            int expected = count(file);
+            if (records.size() != expected) {
+                throw new IOException(
+                        "it holds " + records.size() + " records of the " + expected + " its name counts");
+            }
         } catch (IOException | RuntimeException e) {
             LOG.error(
                     "cannot read the audit records kept in {}, which stays for an administrator to look at: {}",
@@ -160,6 +195,17 @@ final class AuditSpill implements AuditWriter.Spill {
                 records.size(),
                 file.getFileName());
         return records.size();
+    }
+
+    /** How many records a file's name says it holds: the number before its suffix. */
+    private static int count(Path file) throws IOException {
+        String name = file.getFileName().toString();
+        String stem = name.substring(0, name.length() - SUFFIX.length());
+        try {
+            return Integer.parseInt(stem.substring(stem.lastIndexOf('-') + 1));
+        } catch (NumberFormatException e) {
+            throw new IOException("its name does not end with the number of records it holds");
+        }
     }
 
     /** The records of a file, one JSON object a line in {@link AuditExporter#COLUMNS} names. */

@@ -89,6 +89,8 @@ public final class AuditWriter implements AuditSink, AutoCloseable {
     private volatile boolean closing;
     private volatile long giveUpAt;
     private volatile String lastFailure;
+    /** The batch being written, for {@link #close()} to name when the writer does not come back. */
+    private volatile List<AuditEvent> inFlight = List.of();
 
     AuditWriter(
             Consumer<List<AuditEvent>> insert,
@@ -297,6 +299,10 @@ public final class AuditWriter implements AuditSink, AutoCloseable {
             for (AuditEvent event; (event = queue.poll()) != null; ) {
                 left.add(event);
             }
+            // The summaries of requests refused for want of room are records too.
+            for (Optional<AuditEvent> summary; (summary = refusals.next(nodeId)).isPresent(); ) {
+                left.add(summary.get());
+            }
             if (!left.isEmpty()) {
                 keepElsewhere(left);
             }
@@ -315,6 +321,9 @@ public final class AuditWriter implements AuditSink, AutoCloseable {
      * so that the log keeps what the audit log could not.
      */
     private void keepElsewhere(List<AuditEvent> left) {
+        // The writer stops after an interrupt, and a file channel written by an interrupted
+        // thread closes itself; the spill forces its file to disk through one.
+        boolean interrupted = Thread.interrupted();
         try {
             Object where = spill.keep(left);
             spilled.addAndGet(left.size());
@@ -336,6 +345,10 @@ public final class AuditWriter implements AuditSink, AutoCloseable {
             // Secrets are redacted in every AuditEvent already.
             for (AuditEvent event : left) {
                 LOG.error("unwritten audit record: {}", event);
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
             }
         }
     }
@@ -359,6 +372,15 @@ public final class AuditWriter implements AuditSink, AutoCloseable {
 
     /** Writes the batch, retrying while the database is unavailable; returns when it is settled. */
     private void write(List<AuditEvent> batch) throws InterruptedException {
+        inFlight = List.copyOf(batch);
+        try {
+            writeHeld(batch);
+        } finally {
+            inFlight = List.of();
+        }
+    }
+
+    private void writeHeld(List<AuditEvent> batch) throws InterruptedException {
         Duration backoff = MIN_BACKOFF;
         while (true) {
             try {
@@ -384,7 +406,7 @@ public final class AuditWriter implements AuditSink, AutoCloseable {
                 lastFailure = e.getMessage();
                 if (batch.size() > 1) {
                     for (AuditEvent one : batch) { // find the record the database refuses; keep the others
-                        write(List.of(one));
+                        writeHeld(List.of(one));
                     }
                 } else {
                     dropped.incrementAndGet();
@@ -520,6 +542,37 @@ public final class AuditWriter implements AuditSink, AutoCloseable {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+        if (thread.isAlive()) {
+            keepForAStuckWriter();
+        }
+    }
+
+    /**
+     * The writer is stuck in a database call that ignores interrupts (a host that stopped answering
+     * holds a socket read for its timeout) and the process is about to end: what is queued behind
+     * it is kept here. The batch it holds may yet be written or not; it is logged in full.
+     */
+    private void keepForAStuckWriter() {
+        List<AuditEvent> left = new ArrayList<>();
+        for (AuditEvent event; (event = queue.poll()) != null; ) {
+            left.add(event);
+        }
+        for (Optional<AuditEvent> summary; (summary = refusals.next(nodeId)).isPresent(); ) {
+            left.add(summary.get());
+        }
+        if (!left.isEmpty()) {
+            keepElsewhere(left);
+        }
+        List<AuditEvent> held = inFlight;
+        if (!held.isEmpty()) {
+            LOG.error(
+                    "the audit writer is still waiting for the database with {} records, which may or may not be"
+                            + " written when it answers; each follows in full",
+                    held.size());
+            for (AuditEvent event : held) {
+                LOG.error("audit record being written: {}", event);
+            }
         }
     }
 

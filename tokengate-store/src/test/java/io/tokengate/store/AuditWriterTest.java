@@ -17,6 +17,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
@@ -154,7 +156,8 @@ class AuditWriterTest {
             assertThat(file.getFileName().toString())
                     .startsWith("unwritten-")
                     .contains("-node-7-")
-                    .endsWith(".jsonl");
+                    .as("the count of records it holds, by which a cut file is told from a whole one")
+                    .endsWith("-5.jsonl");
             assertThat(AuditSpill.parse(Files.readString(file)))
                     .as("every record, every field")
                     .containsExactlyInAnyOrderElementsOf(submitted);
@@ -163,6 +166,70 @@ class AuditWriterTest {
         });
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(directory)))
                 .isEqualTo("rwx------");
+    }
+
+    /**
+     * A database host that stops answering holds the writer in a socket read that ignores
+     * interrupts, past the close: what is queued behind it is kept in a file all the same, and the
+     * batch it holds is logged in full.
+     */
+    @Test
+    void recordsQueuedBehindAWriterStuckInTheDatabaseAreKeptAtClose(@TempDir Path home) throws Exception {
+        CountDownLatch stuck = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        Consumer<List<AuditEvent>> hanging = batch -> {
+            stuck.countDown();
+            while (true) {
+                try {
+                    if (release.await(60, TimeUnit.SECONDS)) {
+                        throw new StoreUnavailableException("the database went away", null);
+                    }
+                } catch (InterruptedException e) {
+                    // a blocking socket read does not notice
+                }
+            }
+        };
+        Path directory = AuditSpill.directory(home);
+        AuditWriter writer = new AuditWriter(
+                hanging,
+                1000,
+                2,
+                Duration.ofMillis(10),
+                Duration.ofMillis(100),
+                "test",
+                Long.MAX_VALUE,
+                new AuditSpill(directory, "node-7", Clock.systemUTC()));
+        writer.start();
+        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> log =
+                new ch.qos.logback.core.read.ListAppender<>();
+        log.start();
+        ch.qos.logback.classic.Logger writerLog =
+                (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(AuditWriter.class);
+        writerLog.addAppender(log);
+        try {
+            submit(writer, 0, 2);
+            assertThat(stuck.await(10, TimeUnit.SECONDS)).isTrue();
+            submit(writer, 2, 5);
+            writer.close();
+        } finally {
+            writerLog.detachAppender(log);
+            release.countDown();
+        }
+
+        assertThat(writer.spilled())
+                .as("the five queued behind the stuck batch")
+                .isEqualTo(5);
+        List<Path> files;
+        try (Stream<Path> listing = Files.list(directory)) {
+            files = listing.toList();
+        }
+        assertThat(files).singleElement().satisfies(file -> assertThat(AuditSpill.parse(Files.readString(file)))
+                .extracting(AuditEvent::requestId)
+                .containsExactlyInAnyOrder("req-2", "req-3", "req-4", "req-5", "req-6"));
+        assertThat(log.list)
+                .extracting(ch.qos.logback.classic.spi.ILoggingEvent::getFormattedMessage)
+                .filteredOn(m -> m.startsWith("audit record being written: "))
+                .hasSize(2);
     }
 
     /** A record with every field set, some to text JSON must escape. */

@@ -203,12 +203,20 @@ class OutageIT {
         }
         assertThat(kept).as("and the file deleted").isEmptyDirectory();
 
-        Path unreadable = kept.resolve("unwritten-20261130T000000.000Z-node-1-00000000.jsonl");
+        Path unreadable = kept.resolve("unwritten-20261130T000000.000Z-node-1-00000000-1.jsonl");
         Files.writeString(unreadable, "{\"time\":\"2026-11-30T00:00:00Z\",\"kind\":\"REQ");
+        Path cutShort = kept.resolve("unwritten-20261130T000001.000Z-node-1-00000000-10.jsonl");
+        Files.writeString(cutShort, Files.readAllLines(copy).get(0) + "\n");
+        Path empty = kept.resolve("unwritten-20261130T000002.000Z-node-1-00000000-3.jsonl");
+        Files.writeString(empty, "");
         try (Store third = Store.open(config, Clock.systemUTC())) {
-            assertThat(requestIds(third)).hasSize(10);
+            assertThat(requestIds(third)).as("none of them written").hasSize(10);
         }
         assertThat(unreadable).as("kept for an administrator").exists();
+        assertThat(cutShort)
+                .as("a file a crash cut short is not taken for a whole one")
+                .exists();
+        assertThat(empty).exists();
     }
 
     private static List<String> requestIds(Store store) {
