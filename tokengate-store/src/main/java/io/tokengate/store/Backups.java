@@ -187,7 +187,7 @@ public final class Backups {
         try {
             Files.createDirectories(data);
             Restore.execute(zip.toString(), data.toString(), Database.EMBEDDED_NAME);
-            try (Store restored = Store.open(config, clock)) {
+            try (Store restored = Store.open(config, clock, false)) { // kept audit records wait for the server
                 restored.sessions().deleteAll();
             }
             return new Restored(zip, data, aside);

@@ -108,6 +108,15 @@ public final class Store implements AutoCloseable {
      * @throws StoreUnavailableException when the database cannot be reached
      */
     public static Store open(StoreConfig config, Clock clock) {
+        return open(config, clock, true);
+    }
+
+    /**
+     * {@link #open(StoreConfig, Clock)}, writing the audit records a stop kept in files ({@link
+     * AuditSpill}) only when {@code writeKept}: a restore that may yet be undone leaves them for
+     * the next start.
+     */
+    static Store open(StoreConfig config, Clock clock, boolean writeKept) {
         Database db = Database.open(config);
         try {
             db.migrate();
@@ -117,7 +126,7 @@ public final class Store implements AutoCloseable {
             KeyFile key = KeyFile.loadOrCreate(config.keyFilePath(), clock, new SecureRandom());
             KeyCheck.verify(db, key, clock);
             Store store = new Store(config, clock, db, key);
-            store.start();
+            store.start(writeKept);
             return store;
         } catch (RuntimeException e) {
             db.close();
@@ -137,8 +146,10 @@ public final class Store implements AutoCloseable {
         }
     }
 
-    private void start() {
-        spill.writeAll(auditLog);
+    private void start(boolean writeKept) {
+        if (writeKept) {
+            spill.writeAll(auditLog);
+        }
         boolean turnedOn = config.secureMode() && repository.recordSecureMode(clock.instant(), config.nodeId());
         int erased = tokens.enforceSecureMode();
         if (config.secureMode()) {

@@ -170,14 +170,21 @@ class BackupsIT {
                     .isEmpty();
         }
 
+        // Records a stop kept in a file wait for the server, not for a restore that may be undone.
+        Path kept = new AuditSpill(AuditSpill.directory(copy), "node-1", CLOCK).keep(List.of(AuditWriterIT.event(7)));
         Backups.Restored restored = Backups.restore(config(copy), taken.backup().file(), true, CLOCK);
         assertThat(restored.setAside()).hasValueSatisfying(aside -> {
             assertThat(aside.getFileName().toString()).startsWith("data-replaced-");
             assertThat(aside.resolve(Backups.DATABASE_FILE)).exists();
         });
+        assertThat(kept).as("left by the restore").exists();
         try (Store store = Store.open(config(copy), CLOCK)) {
             assertThat(store.tokens().verify(taken.token().secret())).isPresent();
+            assertThat(store.auditLog().query(AuditQuery.all()).events())
+                    .extracting(AuditEvent::requestId)
+                    .contains("req-7");
         }
+        assertThat(kept).as("written by the next start").doesNotExist();
     }
 
     @Test
