@@ -26,7 +26,14 @@ class UnseenTest {
                 0xAD, // format
                 0x2028,
                 0x2029, // line and paragraph separators
-                0xE0001 // a format character beyond the BMP (LANGUAGE TAG)
+                0xE0001, // a format character beyond the BMP (LANGUAGE TAG)
+                0xFE0F,
+                0x034F,
+                0x3164,
+                0x115F,
+                0xFFA0,
+                0x180B,
+                0xE0100 // default-ignorable, not format
             })
     void charactersThatChangeHowTextReadsAreFound(int codePoint) {
         String text = "ad" + Character.toString(codePoint) + "min";
