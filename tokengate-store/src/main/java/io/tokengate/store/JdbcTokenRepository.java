@@ -279,11 +279,23 @@ final class JdbcTokenRepository implements TokenRepository {
         }
     }
 
-    /** @return whether secure mode was on */
+    /**
+     * Turns secure mode off, erasing every stored secret copy in the same transaction: the only
+     * copies left are those a standard node sealed in the instant before it saw secure mode turned
+     * on (the erasure at that start did not see them), which secure mode promised never to show.
+     *
+     * @return whether secure mode was on
+     */
     boolean clearSecureMode() {
         return db.transaction("turning secure mode off for the database", c -> {
-            try (PreparedStatement ps = c.prepareStatement("DELETE FROM secure_mode WHERE id = 1")) {
-                return ps.executeUpdate() == 1;
+            try (PreparedStatement erase = c.prepareStatement(
+                            "UPDATE tokens SET secret_sealed = NULL WHERE secret_sealed IS NOT NULL");
+                    PreparedStatement delete = c.prepareStatement("DELETE FROM secure_mode WHERE id = 1")) {
+                boolean wasOn = delete.executeUpdate() == 1;
+                if (wasOn) {
+                    erase.executeUpdate();
+                }
+                return wasOn;
             }
         });
     }

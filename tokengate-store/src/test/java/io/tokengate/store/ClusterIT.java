@@ -18,6 +18,9 @@ import io.tokengate.core.token.TokenSpec;
 import io.tokengate.core.token.TokenStateException;
 import java.nio.file.Path;
 import java.security.SecureRandom;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -75,6 +78,7 @@ class ClusterIT {
     void aNodeInSecureModeTurnsItOnForEveryNodeUntilItIsLeftOnPurpose() throws Exception {
         CreatedToken before = a.tokens().create(TokenSpec.bound("before", "alice", "alice"));
         assertThat(a.tokens().reveal(before.token().id())).isPresent();
+        byte[] sealed = sealedCopy(before);
 
         try (Store secure = node("node-c", true)) {
             assertThat(a.tokens().secureMode()).as("A follows at once").isTrue();
@@ -93,6 +97,13 @@ class ClusterIT {
                         assertThat(e.reason()).startsWith("secure mode turned on for the database");
                     });
 
+            // A copy a standard node sealed in the instant before it saw secure mode turned on.
+            try (Connection c = db.connect();
+                    PreparedStatement ps = c.prepareStatement("UPDATE tokens SET secret_sealed = ? WHERE id = ?")) {
+                ps.setBytes(1, sealed);
+                ps.setString(2, before.token().id().value());
+                assertThat(ps.executeUpdate()).isOne();
+            }
             b.close();
             b = node("node-b");
             assertThat(b.tokens().secureMode())
@@ -108,6 +119,20 @@ class ClusterIT {
             assertThatThrownBy(() -> a.tokens().reveal(during.token().id()))
                     .as("made while secure: never stored")
                     .isInstanceOf(TokenStateException.class);
+            assertThatThrownBy(() -> a.tokens().reveal(before.token().id()))
+                    .as("a copy stored in a race is erased on leaving")
+                    .isInstanceOf(TokenStateException.class);
+        }
+    }
+
+    private byte[] sealedCopy(CreatedToken token) throws Exception {
+        try (Connection c = db.connect();
+                PreparedStatement ps = c.prepareStatement("SELECT secret_sealed FROM tokens WHERE id = ?")) {
+            ps.setString(1, token.token().id().value());
+            try (ResultSet rs = ps.executeQuery()) {
+                assertThat(rs.next()).isTrue();
+                return rs.getBytes(1);
+            }
         }
     }
 

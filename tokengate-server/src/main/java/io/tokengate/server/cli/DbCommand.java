@@ -136,10 +136,6 @@ final class DbCommand {
         }
     }
 
-    /**
-     * Runs {@code work} on the home directory and prints what it says: exit 0; an invalid
-     * configuration, 2; any other failure, {@code failed}, with its message.
-     */
     @Command(
             name = "leave-secure-mode",
             description = {
@@ -147,7 +143,8 @@ final class DbCommand {
                         + " on for the database, and every node follows it whatever its own setting; only this"
                         + " command turns it off, with an audit record. Set token.secure.mode=false on every"
                         + " node first, and stop them (with H2, the server holds the database).",
-                "Secrets erased while it was on stay erased: rotate a token to see its secret again."
+                "Secrets erased while it was on stay erased, and so are any copies stored meanwhile:"
+                        + " rotate a token to see its secret again."
             },
             exitCodeListHeading = "%nExit codes:%n",
             exitCodeList = {"0:secure mode is off", "2:invalid configuration", "3:database error"},
@@ -183,6 +180,10 @@ final class DbCommand {
         }
     }
 
+    /**
+     * Runs {@code work} on the home directory and prints what it says: exit 0; an invalid
+     * configuration, 2; any other failure, {@code failed}, with its message.
+     */
     private static int onHome(CommandSpec spec, int failed, Supplier<String> work) {
         try {
             spec.commandLine().getOut().println(work.get());

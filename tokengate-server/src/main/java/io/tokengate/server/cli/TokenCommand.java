@@ -146,13 +146,15 @@ final class TokenCommand {
             if (rateLimit != null) {
                 body.put("rateLimit", rateLimit);
             }
+            // Asked before the token exists: a failure after it would lose a secret shown only once.
+            boolean secureMode = !json && TokenPrinter.secureMode(api);
             JsonNode created = api.post("/tokens", body);
             if (json) {
                 printJson(out, created);
                 return;
             }
             TokenPrinter.details(out, created);
-            TokenPrinter.secret(out, created, TokenPrinter.secureMode(api));
+            TokenPrinter.secret(out, created, secureMode);
         }
     }
 
@@ -276,13 +278,14 @@ final class TokenCommand {
 
         @Override
         void run(ApiClient api, PrintWriter out) throws Exception {
+            boolean secureMode = !json && TokenPrinter.secureMode(api); // before the old secret stops working
             JsonNode token = api.post("/tokens/" + id + "/rotate", null);
             if (json) {
                 printJson(out, token);
                 return;
             }
             TokenPrinter.details(out, token);
-            TokenPrinter.secret(out, token, TokenPrinter.secureMode(api));
+            TokenPrinter.secret(out, token, secureMode);
         }
     }
 
