@@ -255,36 +255,46 @@ public final class Database implements AutoCloseable {
      * request its answer. A database that is really away fails the second try too.
      */
     <T> T read(String doing, SqlWork<T> work) {
-        Connection c = connect(doing);
+        boolean[] dropped = {false};
         try {
-            return runOn(c, doing, work);
-        } catch (StoreUnavailableException dropped) {
+            return runOn(connect(doing), doing, work, dropped);
+        } catch (StoreUnavailableException e) {
+            if (!dropped[0]) {
+                throw e;
+            }
             return withConnection(doing, work);
         }
     }
 
     /** Runs {@code work} on a pooled connection; see {@link #runOn}. */
     private <T> T withConnection(String doing, SqlWork<T> work) {
-        return runOn(connect(doing), doing, work);
+        return runOn(connect(doing), doing, work, new boolean[1]);
     }
 
     /**
      * Runs {@code work} on {@code c} and gives it back to the pool. A connection that failed
-     * because the database went away is evicted from the pool rather than returned to it, and so
-     * are the others, idle ones at once: the pool would otherwise keep handing out connections that
-     * can never work again (H2 reports a closed database with codes the pool does not know).
+     * because the database went away is evicted from the pool rather than returned to it, and, when
+     * it no longer works ({@code dropped[0]} is then set), so are the others, idle ones at once:
+     * the pool would otherwise keep handing out connections that can never work again (H2 reports
+     * a closed database with codes the pool does not know).
      */
-    private <T> T runOn(Connection c, String doing, SqlWork<T> work) {
+    private <T> T runOn(Connection c, String doing, SqlWork<T> work, boolean[] dropped) {
         boolean evicted = false;
         try {
             return work.run(c);
         } catch (SQLException e) {
             if (SqlErrors.isUnavailable(e)) {
+                // A deadlock, a cancelled query or a lock timeout counts as unavailable too, on a
+                // connection that still works: only a connection that no longer does says the
+                // database dropped it.
+                dropped[0] = !stillWorks(c);
                 pool.evictConnection(c);
                 evicted = true;
-                // What dropped this connection (a restart, a failover) dropped the idle ones too,
-                // which the pool hands out unchecked when they were used within the last 500 ms.
-                pool.getHikariPoolMXBean().softEvictConnections();
+                if (dropped[0]) {
+                    // What dropped it (a restart, a failover) dropped the idle ones too, which the
+                    // pool hands out unchecked when they were used within the last 500 ms.
+                    pool.getHikariPoolMXBean().softEvictConnections();
+                }
             }
             throw SqlErrors.translate(describe(), doing, e);
         } finally {
@@ -323,6 +333,14 @@ public final class Database implements AutoCloseable {
                             + ": no database connection within " + connectionTimeout.toMillis() + " ms ("
                             + SqlErrors.brief(reason) + ")",
                     e);
+        }
+    }
+
+    private static boolean stillWorks(Connection c) {
+        try {
+            return !c.isClosed() && c.isValid(1);
+        } catch (SQLException e) {
+            return false;
         }
     }
 
