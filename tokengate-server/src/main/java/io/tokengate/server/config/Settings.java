@@ -97,7 +97,8 @@ public final class Settings {
 
     /**
      * Variables tokengate reads that are not settings: the home, the command line's server,
-     * credentials and trusted certificate, the log level, and the launcher's JVM options.
+     * credentials and trusted certificate, the log level, the launcher's JVM options, and those
+     * of its tests and benchmarks.
      */
     static final Set<String> OTHER_VARIABLES = Set.of(
             "TOKENGATE_HOME",
@@ -106,7 +107,10 @@ public final class Settings {
             "TOKENGATE_ADMIN_PASSWORD",
             "TOKENGATE_CACERT",
             "TOKENGATE_LOG_LEVEL",
-            "TOKENGATE_JAVA_OPTS");
+            "TOKENGATE_JAVA_OPTS",
+            // the project's own tests and benchmarks, which run where tokengate does
+            "TOKENGATE_TEST_PG_URL",
+            "TOKENGATE_BENCH_PG_URL");
 
     /**
      * A warning for each variable in {@code environment} named like tokengate's and read by none

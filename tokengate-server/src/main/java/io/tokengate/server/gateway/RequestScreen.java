@@ -2,6 +2,7 @@ package io.tokengate.server.gateway;
 
 import io.tokengate.core.request.QueryString;
 import io.tokengate.core.token.SecretScanner;
+import io.tokengate.server.request.MethodOverride;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -51,8 +52,6 @@ final class RequestScreen {
 
     private static final Set<String> METHOD_OVERRIDES =
             Set.of("x-http-method-override", "x-http-method", "x-method-override");
-
-    private static final String METHOD_OVERRIDE_PARAMETER = "_method";
 
     private static final Set<String> URL_OVERRIDES = Set.of("x-original-url", "x-rewrite-url", "x-override-url");
 
@@ -168,15 +167,11 @@ final class RequestScreen {
      * any case, is refused as the method-override headers are.
      */
     static Optional<Refusal> screen(QueryString query) {
-        for (String name : query.asMap().keySet()) {
-            if (name.equalsIgnoreCase(METHOD_OVERRIDE_PARAMETER)) {
-                return refuse(
+        return MethodOverride.parameterIn(query)
+                .map(name -> new Refusal(
                         HttpStatus.BAD_REQUEST_400,
                         "Method-override parameters are not accepted (" + name + ").",
-                        "method override parameter " + name);
-            }
-        }
-        return Optional.empty();
+                        "method override parameter " + name));
     }
 
     /** A secret in the target, as sent or percent-decoded; a secret scanner would find either. */

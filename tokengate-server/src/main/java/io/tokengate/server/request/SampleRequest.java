@@ -4,6 +4,7 @@ import io.tokengate.core.request.CanonicalPath;
 import io.tokengate.core.request.MalformedRequestException;
 import io.tokengate.core.request.QueryString;
 import java.util.Locale;
+import java.util.Optional;
 
 /**
  * A request described by a method, a full URL and an optional body, for dry runs ({@code
@@ -41,6 +42,10 @@ public final class SampleRequest {
         String rawQuery = q < 0 ? null : rest.substring(q + 1);
         CanonicalPath path = CanonicalPath.parse(rawPath.isEmpty() ? "/" : rawPath);
         QueryString query = QueryString.parse(rawQuery);
+        Optional<String> override = MethodOverride.parameterIn(query);
+        if (override.isPresent()) {
+            throw new MalformedRequestException("method-override parameter " + override.get());
+        }
         JsonBody json = body == null ? JsonBody.absent() : JsonBody.parse(body);
         return new GatewayRequestView(method, origin, path, query, () -> json);
     }

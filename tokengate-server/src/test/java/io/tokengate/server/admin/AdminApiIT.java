@@ -353,6 +353,16 @@ class AdminApiIT {
                 admin.post("/check", Map.of("limits", "", "url", "https://gw.example.com/rest/api/2/issue/%2e%2e/x"));
         assertThat(rejected.json().get("rejected").asBoolean()).isTrue();
         assertThat(rejected.json().get("status").asInt()).isEqualTo(400);
+        Reply override = admin.post(
+                "/check",
+                Map.of(
+                        "limits", "[POST].*",
+                        "method", "POST",
+                        "url", "https://gw.example.com/rest/api/2/issue/A-1?_METHOD=DELETE"));
+        assertThat(override.json().get("rejected").asBoolean())
+                .as("as the gateway refuses it")
+                .isTrue();
+        assertThat(override.json().get("reason").asText()).contains("method-override parameter _METHOD");
 
         Reply invalid = admin.post("/check", Map.of("limits", "ok.*\n[QueryParam::a==(]", "url", "https://x/rest/a"));
         assertThat(invalid.status()).isEqualTo(400);
