@@ -308,6 +308,30 @@ class TokenServiceIT {
                 .hasMessageContaining("moved from another row");
     }
 
+    /**
+     * Limits saved by an earlier version that this one refuses, such as the original page's
+     * {@code [method]} placeholder (which then allowed every method): the token fails closed.
+     */
+    @Test
+    void aTokenWhoseStoredLimitsNoLongerParseIsRefused() throws Exception {
+        TokenService tokens = tokens();
+        CreatedToken created =
+                tokens.create(TokenSpec.bound("old", "alice", "admin").withLimits(".*/rest/.*"));
+        try (Connection c = rawConnection();
+                PreparedStatement ps = c.prepareStatement("UPDATE tokens SET limits_text = ? WHERE id = ?")) {
+            ps.setString(1, "[method].*/rest/api/.*");
+            ps.setString(2, created.token().id().value());
+            assertThat(ps.executeUpdate()).isOne();
+        }
+        reopen(opened.get(0));
+        TokenService upgraded = tokens();
+        assertThat(upgraded.verify(created.secret())).isEmpty();
+        assertThat(upgraded.verify(created.secret())).as("each time").isEmpty();
+        assertThat(upgraded.show(created.token().id()))
+                .as("still listed, to be edited")
+                .isPresent();
+    }
+
     @Test
     void namesThatReadAsOthersAreRefused() {
         TokenService tokens = tokens();

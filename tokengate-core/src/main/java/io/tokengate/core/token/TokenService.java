@@ -8,8 +8,10 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The token lifecycle: create, list, show, edit, rotate, revoke, delete, reveal, and {@link
@@ -26,6 +28,10 @@ import java.util.Optional;
  */
 public final class TokenService {
     private static final System.Logger LOG = System.getLogger(TokenService.class.getName());
+    private static final Duration UNPARSABLE_LOG_INTERVAL = Duration.ofMinutes(10);
+    /** When each token whose stored limits no longer parse was last named in the log. */
+    private final Map<TokenId, Instant> unparsableLogged = new ConcurrentHashMap<>();
+
     static final int MAX_NAME_LENGTH = 200;
     static final int MAX_USER_LENGTH = 255;
 
@@ -283,12 +289,20 @@ public final class TokenService {
             try {
                 return Optional.of(new VerifiedToken(token, LimitsParser.parse(token.limits())));
             } catch (LimitsSyntaxException e) {
-                // Saved limits always parsed; if a newer parser disagrees, fail closed.
-                LOG.log(
-                        System.Logger.Level.ERROR,
-                        "token {0} is refused: its stored limits no longer parse ({1})",
-                        token.id(),
-                        e.getMessage());
+                // Saved limits always parsed; if a newer parser disagrees, fail closed. Said once
+                // per token every ten minutes, not at each of its calls.
+                Instant now = clock.instant();
+                Instant last = unparsableLogged.get(token.id());
+                if (last == null || last.isBefore(now.minus(UNPARSABLE_LOG_INTERVAL))) {
+                    unparsableLogged.put(token.id(), now);
+                    LOG.log(
+                            System.Logger.Level.ERROR,
+                            "token {0} ({1}) is refused at every use: its stored limits no longer parse, so"
+                                    + " edit them ({2})",
+                            token.id(),
+                            token.name(),
+                            e.getMessage());
+                }
                 return Optional.empty();
             }
         });
