@@ -213,7 +213,6 @@ class AuditWriterTest {
             writer.close();
         } finally {
             writerLog.detachAppender(log);
-            release.countDown();
         }
 
         assertThat(writer.spilled())
@@ -230,6 +229,18 @@ class AuditWriterTest {
                 .extracting(ch.qos.logback.classic.spi.ILoggingEvent::getFormattedMessage)
                 .filteredOn(m -> m.startsWith("audit record being written: "))
                 .hasSize(2);
+        // The database answers at last, after the process would have ended: the writer keeps the
+        // batch it held in a file of its own.
+        release.countDown();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (writer.spilled() < 7) {
+            assertThat(System.nanoTime()).as("the writer keeps its batch").isLessThan(deadline);
+            Thread.sleep(10);
+        }
+        try (Stream<Path> listing = Files.list(directory)) {
+            assertThat(listing.filter(f -> f.getFileName().toString().endsWith("-2.jsonl")))
+                    .hasSize(1);
+        }
     }
 
     /** A record with every field set, some to text JSON must escape. */
