@@ -184,6 +184,7 @@ public final class Backups {
             move(data, aside.get());
         }
         boolean created = !Files.exists(data);
+        boolean homeCreated = !Files.exists(config.home());
         try {
             Files.createDirectories(data);
             Restore.execute(zip.toString(), data.toString(), Database.EMBEDDED_NAME);
@@ -193,6 +194,9 @@ public final class Backups {
             return new Restored(zip, data, aside);
         } catch (IOException | RuntimeException e) {
             undo(data, aside, created, e);
+            if (homeCreated) {
+                deleteIfEmpty(config.home(), e);
+            }
             throw e instanceof StoreException store
                     ? new StoreException("the backup was not restored: " + store.getMessage(), e)
                     : new StoreException("the backup was not restored: " + e.getMessage(), e);
@@ -201,6 +205,12 @@ public final class Backups {
 
     /** Fails unless {@code zip} is a zip file holding a tokengate database. */
     private static void requireBackup(Path zip) {
+        if (!Files.isRegularFile(zip)) {
+            throw new StoreException(
+                    "no such file: " + zip.toAbsolutePath()
+                            + (zip.isAbsolute() ? "" : " (a relative path is taken from the current directory)"),
+                    null);
+        }
         try (ZipFile file = new ZipFile(zip.toFile())) {
             ZipEntry database = file.getEntry(DATABASE_FILE);
             if (database == null || file.size() != 1) {
@@ -238,6 +248,17 @@ public final class Backups {
     }
 
     /** Puts the home back as it was before a failed restore. */
+    /** Leaves no home behind that only the failed restore made. */
+    private static void deleteIfEmpty(Path home, Exception failure) {
+        try (var entries = Files.list(home)) {
+            if (entries.findAny().isEmpty()) {
+                Files.delete(home);
+            }
+        } catch (IOException e) {
+            failure.addSuppressed(e);
+        }
+    }
+
     private static void undo(Path data, Optional<Path> aside, boolean created, Exception failure) {
         try {
             if (aside.isPresent() || created) { // the whole directory is the restore's

@@ -31,6 +31,7 @@ public final class Store implements AutoCloseable {
     private static final Duration USAGE_FLUSH = Duration.ofSeconds(1);
     private static final Duration RETENTION_PERIOD = Duration.ofHours(1);
     private static final Duration STRAYS_PERIOD = Duration.ofMinutes(1);
+    private static final Duration SECURE_MODE_PERIOD = Duration.ofMinutes(1);
     private static final Duration SCHEDULED_WORK_GRACE = Duration.ofSeconds(10);
 
     private final StoreConfig config;
@@ -189,6 +190,13 @@ public final class Store implements AutoCloseable {
         }
         scheduler.scheduleWithFixedDelay(
                 this::adoptStraysQuietly, STRAYS_PERIOD.toMillis(), STRAYS_PERIOD.toMillis(), TimeUnit.MILLISECONDS);
+        if (config.secureMode()) {
+            scheduler.scheduleWithFixedDelay(
+                    this::keepSecureModeQuietly,
+                    SECURE_MODE_PERIOD.toMillis(),
+                    SECURE_MODE_PERIOD.toMillis(),
+                    TimeUnit.MILLISECONDS);
+        }
         LOG.info("token store open: {}, key id {}, node {}", db.describe(), key.keyId(), config.nodeId());
     }
 
@@ -347,6 +355,42 @@ public final class Store implements AutoCloseable {
      * {@link JdbcAuditLog#adoptStrays()}); runs every minute. Finding any means a node was not
      * upgraded: said loudly, since its records show up only a minute or two late.
      */
+    /**
+     * A node set to secure mode turns it on again for the database when someone left it ({@code db
+     * leave-secure-mode}) while this node ran: the cluster stays in secure mode while any of its
+     * nodes is set to it, and the secrets stored meanwhile are erased.
+     *
+     * @return whether this call turned it on again
+     */
+    boolean keepSecureMode() {
+        if (!repository.recordSecureMode(clock.instant(), config.nodeId())) {
+            return false;
+        }
+        int erased = tokens.enforceSecureMode();
+        LOG.warn(
+                "secure mode was left for the database while this node runs with token.secure.mode=true: turned"
+                        + " on again, {} stored secrets erased; set token.secure.mode=false on every node before"
+                        + " leaving it",
+                erased);
+        auditWriter.record(AuditEvent.builder(AuditKind.SETTING_CHANGE, clock.instant())
+                .node(config.nodeId())
+                .actor("node " + config.nodeId())
+                .decision(
+                        AuditDecision.ALLOW,
+                        "secure mode turned on again for the database: this node runs with token.secure.mode=true; "
+                                + erased + " stored secrets erased")
+                .build());
+        return true;
+    }
+
+    private void keepSecureModeQuietly() {
+        try {
+            keepSecureMode();
+        } catch (RuntimeException e) {
+            LOG.warn("checking that the database is still in secure mode failed, will retry: {}", e.getMessage());
+        }
+    }
+
     private void adoptStraysQuietly() {
         try {
             long adopted = auditLog.adoptStrays();

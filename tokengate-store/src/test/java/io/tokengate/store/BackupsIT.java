@@ -248,6 +248,22 @@ class BackupsIT {
                 .isInstanceOf(StoreException.class)
                 .hasMessageContaining("is not a tokengate backup");
         assertThat(copy.resolve("data")).doesNotExist();
+
+        assertThatThrownBy(() -> Backups.restore(config(copy), Path.of("backups/missing.zip"), false, CLOCK))
+                .isInstanceOf(StoreException.class)
+                .hasMessageContaining("no such file: ")
+                .hasMessageContaining("taken from the current directory");
+    }
+
+    /** A restore into a new home that fails (no key file there) leaves no home behind. */
+    @Test
+    void aFailedRestoreIntoANewHomeLeavesNoHome(@TempDir Path elsewhere) {
+        Taken taken = backupWithOneToken();
+        Path fresh = elsewhere.resolve("new-home");
+        assertThatThrownBy(() -> Backups.restore(config(fresh), taken.backup().file(), false, CLOCK))
+                .isInstanceOf(StoreException.class)
+                .hasMessageContaining("key");
+        assertThat(fresh).doesNotExist();
     }
 
     @Test

@@ -122,6 +122,15 @@ class ClusterIT {
             assertThatThrownBy(() -> a.tokens().reveal(before.token().id()))
                     .as("a copy stored in a race is erased on leaving")
                     .isInstanceOf(TokenStateException.class);
+
+            // C, still set to secure mode, turns it on again (every minute, here at once).
+            assertThat(secure.keepSecureMode()).isTrue();
+            assertThat(a.tokens().secureMode()).isTrue();
+            assertThatThrownBy(() -> a.tokens().reveal(after.token().id())).isInstanceOf(SecureModeException.class);
+            assertThat(sealedCopy(after))
+                    .as("what was stored meanwhile is erased")
+                    .isNull();
+            assertThat(secure.keepSecureMode()).as("once").isFalse();
         }
     }
 

@@ -357,7 +357,7 @@ class TokenServiceIT {
         TokenId id = before.token().id();
         assertThatThrownBy(() -> tokens.reveal(id))
                 .isInstanceOf(SecureModeException.class)
-                .hasMessageContaining("secure mode (token.secure.mode = true)");
+                .hasMessageContaining("secure mode (token.secure.mode, on for this database)");
         assertThatThrownBy(() -> tokens.edit(id, TokenEdit.none().withName("renamed")))
                 .isInstanceOf(SecureModeException.class)
                 .hasMessageContaining("secure mode");

@@ -226,7 +226,7 @@ public final class TokenService {
         byte[] sealed = repository
                 .sealedSecret(id)
                 .orElseThrow(() -> new TokenStateException("the secret of token " + id
-                        + " is not stored (it was created or rotated while secure mode was on); rotate the"
+                        + " is not stored (secure mode erased it, or it was made while secure mode was on); rotate the"
                         + " token to get a new secret"));
         return Optional.of(cipher.open(id, sealed));
     }

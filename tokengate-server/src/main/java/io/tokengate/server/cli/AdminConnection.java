@@ -45,18 +45,7 @@ final class AdminConnection implements AutoCloseable {
      *     running server is explained
      */
     static AdminConnection local(TokengateConfig config) {
-        Store store;
-        try {
-            store = Store.open(config.store(), Clock.systemUTC());
-        } catch (StoreUnavailableException e) {
-            if (String.valueOf(e.getMessage()).contains("already in use") || causedByLock(e)) {
-                throw new TokengateException(
-                        "the database in " + config.home().toAbsolutePath()
-                                + " is held by a running tokengate server: talk to it with --server http://ADMIN_HOST:PORT",
-                        e);
-            }
-            throw e;
-        }
+        Store store = openOffline(config);
         Server server = new Server();
         try {
             ServerConnector connector = new ServerConnector(server);
@@ -64,7 +53,7 @@ final class AdminConnection implements AutoCloseable {
             connector.setPort(0);
             server.addConnector(connector);
             OperatorIdentity operator = OperatorIdentity.forCurrentUser();
-            String gatewayUrl = config.publicUrl().orElse("http://localhost:" + config.gatewayPort());
+            String gatewayUrl = config.publicUrlOrListening();
             server.setHandler(AdminHandler.forOperator(
                     config,
                     store,
@@ -83,6 +72,31 @@ final class AdminConnection implements AutoCloseable {
                     ? t
                     : new TokengateException("cannot serve the admin API locally", e);
         }
+    }
+
+    /**
+     * Opens the home's store for an offline command.
+     *
+     * @throws TokengateException naming the running server, when it holds the embedded database
+     */
+    static Store openOffline(TokengateConfig config) {
+        try {
+            return Store.open(config.store(), Clock.systemUTC());
+        } catch (StoreUnavailableException e) {
+            throw heldByAServer(config, e);
+        }
+    }
+
+    /** {@code e}, or, when a running server holds the embedded database, an exception that says so. */
+    static RuntimeException heldByAServer(TokengateConfig config, StoreUnavailableException e) {
+        if (String.valueOf(e.getMessage()).contains("already in use") || causedByLock(e)) {
+            return new TokengateException(
+                    "the database in " + config.home().toAbsolutePath()
+                            + " is held by a running tokengate server: talk to it with --server http://ADMIN_HOST:PORT,"
+                            + " or stop it first",
+                    e);
+        }
+        return e;
     }
 
     private static boolean causedByLock(Throwable e) {

@@ -7,6 +7,7 @@ import io.tokengate.server.config.TokengateConfig;
 import io.tokengate.server.users.OperatorIdentity;
 import io.tokengate.store.Backups;
 import io.tokengate.store.Store;
+import io.tokengate.store.StoreUnavailableException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,6 +31,7 @@ import picocli.CommandLine.Spec;
  */
 @Command(
         name = "db",
+        mixinStandardHelpOptions = true,
         description = "Database commands.",
         subcommands = {
             DbCommand.Migrate.class,
@@ -55,7 +57,13 @@ final class DbCommand {
         @Override
         public Integer call() {
             return onHome(spec, ServeCommand.START_FAILED, () -> {
-                int applied = Store.migrate(home.load(Map.of(), false).store());
+                TokengateConfig config = home.load(Map.of(), false);
+                int applied;
+                try {
+                    applied = Store.migrate(config.store());
+                } catch (StoreUnavailableException e) {
+                    throw AdminConnection.heldByAServer(config, e);
+                }
                 return applied == 0
                         ? "schema up to date"
                         : applied + " migration" + (applied == 1 ? "" : "s") + " applied; schema up to date";
@@ -169,11 +177,13 @@ final class DbCommand {
                             + config.home().toAbsolutePath()
                             + "): set it to false here and on every node first, or secure mode stays on"));
                 }
-                try (Store store = Store.open(config.store(), Clock.systemUTC())) {
+                try (Store store = AdminConnection.openOffline(config)) {
                     return store.leaveSecureMode(
                                     OperatorIdentity.forCurrentUser().name())
                             ? "secure mode is off for the database; nodes started with token.secure.mode=false"
-                                    + " store and show secrets again (those erased stay erased: rotate to see one)"
+                                    + " store and show secrets again (those erased stay erased: rotate to see one)."
+                                    + " A node still running with token.secure.mode=true turns it on again within a"
+                                    + " minute"
                             : "the database was not in secure mode; nothing changed";
                 }
             });
