@@ -17,6 +17,7 @@ import picocli.CommandLine.Option;
 /** {@code tokengate audit list|export}: the audit log, newest first, filtered. */
 @Command(
         name = "audit",
+        mixinStandardHelpOptions = true,
         description = {
             "Read the audit log: offline on --home, or on a running server with --server.",
             "Exit codes: 0 done, 1 refused, 2 invalid configuration, 3 unreachable, 64 invalid command line."

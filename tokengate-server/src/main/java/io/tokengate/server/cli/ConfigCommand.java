@@ -34,7 +34,11 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code tokengate config check}: every configuration problem at once, before a start finds them one by one. */
-@Command(name = "config", description = "Configuration commands.", subcommands = ConfigCommand.Check.class)
+@Command(
+        name = "config",
+        description = "Configuration commands.",
+        subcommands = ConfigCommand.Check.class,
+        mixinStandardHelpOptions = true)
 final class ConfigCommand {
 
     @Command(
@@ -62,6 +66,9 @@ final class ConfigCommand {
         @Option(names = "--offline", description = "Do not try to reach the database or the upstream.")
         private boolean offline;
 
+        @Mixin
+        private ServeOptions serving;
+
         @Override
         public Integer call() throws IOException {
             List<String> problems = new ArrayList<>();
@@ -72,7 +79,7 @@ final class ConfigCommand {
             }
             TokengateConfig config = null;
             try {
-                config = home.load(java.util.Map.of(), true);
+                config = home.load(serving.flags(), true);
             } catch (ConfigException e) {
                 problems.addAll(e.problems());
             }
@@ -150,9 +157,8 @@ final class ConfigCommand {
 
         private static void checkExposure(TokengateConfig config, List<String> warnings) {
             if (config.publicUrl().isEmpty()) {
-                warnings.add("gateway.public.url is not set: restrictions will match "
-                        + (config.gatewayTls().isPresent() ? "https" : "http") + "://localhost:"
-                        + config.gatewayPort() + "/…; set it to the URL clients use");
+                warnings.add("gateway.public.url is not set: restrictions will match " + config.publicUrlOrListening()
+                        + "/…; set it to the URL clients use");
             } else if (config.gatewayTls().isEmpty()
                     && config.publicUrl().get().startsWith("http://")
                     && !config.publicUrl().get().contains("localhost")

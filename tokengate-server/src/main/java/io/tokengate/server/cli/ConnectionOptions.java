@@ -67,10 +67,16 @@ final class ConnectionOptions {
                 throw new ParameterException(command.commandLine(), "--cacert is for an https --server");
             }
             Path dir = home.home();
-            if (!setsUpAHome && !Files.isDirectory(dir)) {
-                throw new ConfigException(List.of("home directory " + dir.toAbsolutePath()
-                        + " does not exist: name a tokengate home with --home or TOKENGATE_HOME, or a running"
-                        + " server with --server"));
+            if (!Files.isDirectory(dir)) {
+                if (!setsUpAHome) {
+                    throw new ConfigException(List.of("home directory " + dir.toAbsolutePath()
+                            + " does not exist: name a tokengate home with --home or TOKENGATE_HOME, or a running"
+                            + " server with --server"));
+                }
+                command.commandLine()
+                        .getErr()
+                        .println("tokengate: " + dir.toAbsolutePath()
+                                + " does not exist: making a new home there (its own key file and database)");
             }
             return AdminConnection.local(home.load(Map.of(), false));
         }

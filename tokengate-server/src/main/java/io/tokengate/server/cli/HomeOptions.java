@@ -38,9 +38,10 @@ final class HomeOptions {
         return flags;
     }
 
-    TokengateConfig load(Map<String, String> moreFlags, boolean requireUpstream) {
+    /** {@code serving}: see {@link ConfigLoader#load}. */
+    TokengateConfig load(Map<String, String> moreFlags, boolean serving) {
         Map<String, String> flags = flags();
         flags.putAll(moreFlags);
-        return ConfigLoader.load(home(), System.getenv(), flags, requireUpstream);
+        return ConfigLoader.load(home(), System.getenv(), flags, serving);
     }
 }

@@ -7,14 +7,12 @@ import io.tokengate.server.config.Settings;
 import io.tokengate.server.config.TokengateConfig;
 import io.tokengate.server.logging.LogFiles;
 import java.time.Clock;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code tokengate serve}: runs the gateway and the admin plane until stopped. */
@@ -39,21 +37,12 @@ final class ServeCommand implements Callable<Integer> {
     @Mixin
     private HomeOptions home;
 
-    @Option(names = "--port", paramLabel = "PORT", description = "Data plane port (gateway.port, default 8080).")
-    private Integer port;
-
-    @Option(names = "--admin-port", paramLabel = "PORT", description = "Admin plane port (admin.port, default 8081).")
-    private Integer adminPort;
-
-    @Option(names = "--upstream", paramLabel = "URL", description = "Jira's base URL (upstream.url).")
-    private String upstream;
+    @Mixin
+    private ServeOptions serving;
 
     @Override
     public Integer call() throws InterruptedException {
-        Map<String, String> flags = new LinkedHashMap<>();
-        flags.put("gateway.port", port == null ? null : port.toString());
-        flags.put("admin.port", adminPort == null ? null : adminPort.toString());
-        flags.put("upstream.url", upstream);
+        Map<String, String> flags = serving.flags();
         TokengateServer server;
         try {
             TokengateConfig config = home.load(flags, true);

@@ -20,6 +20,7 @@ import picocli.CommandLine.Parameters;
 /** {@code tokengate token create|list|show|edit|rotate|revoke}. */
 @Command(
         name = "token",
+        mixinStandardHelpOptions = true,
         description = {
             "Manage API tokens: offline on --home, or on a running server with --server.",
             "Exit codes: 0 done, 1 refused by tokengate (its message is printed), 2 invalid configuration,"

@@ -20,6 +20,7 @@ import picocli.CommandLine.Parameters;
 /** {@code tokengate user add|list|edit|remove}: local users of the admin plane. */
 @Command(
         name = "user",
+        mixinStandardHelpOptions = true,
         description = {
             "Manage local users (identity.source = local): offline on --home, or on a running server with --server.",
             "Exit codes: 0 done, 1 refused, 2 invalid configuration, 3 unreachable, 64 invalid command line."

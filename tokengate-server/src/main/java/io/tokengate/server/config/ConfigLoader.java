@@ -48,11 +48,14 @@ public final class ConfigLoader {
     /**
      * @param home the home directory ({@code --home}, {@code TOKENGATE_HOME}, or the default)
      * @param flags values from the command line, by key
-     * @param requireUpstream whether {@code upstream.url} must be set (serving needs it)
+     * @param serving whether the configuration is for serving ({@code serve}, {@code config
+     *     check}): then {@code upstream.url} must be set and the TLS keystores are opened. The
+     *     offline commands need neither, and must not fail for want of a keystore password given to
+     *     the server only (a nightly {@code db backup}, say)
      * @throws ConfigException listing every problem
      */
     public static TokengateConfig load(
-            Path home, Map<String, String> environment, Map<String, String> flags, boolean requireUpstream) {
+            Path home, Map<String, String> environment, Map<String, String> flags, boolean serving) {
         Path file = home.resolve(FILE_NAME);
         Map<String, String> fileValues = new LinkedHashMap<>();
         List<String> fileProblems = new ArrayList<>();
@@ -67,10 +70,10 @@ public final class ConfigLoader {
         }
         ConfigLoader loader = new ConfigLoader(Settings.merge(fileValues, file.toString(), environment, flags));
         loader.problems.addAll(0, fileProblems);
-        return loader.build(home, requireUpstream);
+        return loader.build(home, serving);
     }
 
-    private TokengateConfig build(Path home, boolean requireUpstream) {
+    private TokengateConfig build(Path home, boolean serving) {
         int gatewayPort = port(Key.GATEWAY_PORT);
         int adminPort = port(Key.ADMIN_PORT);
         if (gatewayPort != 0 && gatewayPort == adminPort) {
@@ -78,7 +81,7 @@ public final class ConfigLoader {
         }
         Optional<String> publicUrl = settings.get(Key.GATEWAY_PUBLIC_URL).flatMap(this::publicUrl);
         Optional<URI> upstream = settings.get(Key.UPSTREAM_URL).flatMap(u -> httpUrl(Key.UPSTREAM_URL, u));
-        if (requireUpstream && settings.get(Key.UPSTREAM_URL).isEmpty()) {
+        if (serving && settings.get(Key.UPSTREAM_URL).isEmpty()) {
             problems.add("upstream.url is not set: where is Jira? (e.g. upstream.url=https://jira.example.com,"
                     + " or --upstream URL, or TOKENGATE_UPSTREAM_URL)");
         }
@@ -101,8 +104,8 @@ public final class ConfigLoader {
                 host(Key.GATEWAY_HOST),
                 gatewayPort,
                 publicUrl,
-                tls(home, Key.GATEWAY_TLS_KEYSTORE, Key.GATEWAY_TLS_KEYSTORE_PASSWORD),
-                tls(home, Key.ADMIN_TLS_KEYSTORE, Key.ADMIN_TLS_KEYSTORE_PASSWORD),
+                serving ? tls(home, Key.GATEWAY_TLS_KEYSTORE, Key.GATEWAY_TLS_KEYSTORE_PASSWORD) : Optional.empty(),
+                serving ? tls(home, Key.ADMIN_TLS_KEYSTORE, Key.ADMIN_TLS_KEYSTORE_PASSWORD) : Optional.empty(),
                 Duration.ofSeconds(integer(Key.TLS_CHECK_SECONDS, 0, 86_400)),
                 endpoints,
                 excludedEndpoints,

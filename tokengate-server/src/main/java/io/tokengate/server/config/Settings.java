@@ -45,9 +45,7 @@ public final class Settings {
             String key = entry.getKey().strip();
             if (Key.find(key).isEmpty()) {
                 problems.add(fileName + ": unknown setting '" + key + "'"
-                        + DidYouMean.closest(key, Key.names())
-                                .map(s -> " (did you mean " + s + "?)")
-                                .orElse(""));
+                        + suggestion(key).map(s -> " (did you mean " + s + "?)").orElse(""));
                 continue;
             }
             values.put(key, entry.getValue().strip());
@@ -79,6 +77,21 @@ public final class Settings {
     /** Where the value of {@code key} came from, for messages. */
     public String source(Key key) {
         return sources.getOrDefault(key.key(), "default");
+    }
+
+    /**
+     * The setting a misspelt key most likely means: the closest by spelling, else the one it
+     * begins ({@code audit.retention} for {@code audit.retention.days}).
+     */
+    private static Optional<String> suggestion(String key) {
+        Optional<String> close = DidYouMean.closest(key, Key.names());
+        if (close.isPresent()) {
+            return close;
+        }
+        List<String> longer = Key.names().stream()
+                .filter(name -> name.startsWith(key.toLowerCase(Locale.ROOT) + "."))
+                .toList();
+        return longer.size() == 1 ? Optional.of(longer.get(0)) : Optional.empty();
     }
 
     /** Problems found while merging (unknown keys). */

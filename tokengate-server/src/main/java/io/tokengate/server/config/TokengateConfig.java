@@ -17,7 +17,8 @@ import java.util.Set;
  *
  * @param logDir where {@code serve} and {@code demo} write JSON Lines log files; empty for standard
  *     error only
- * @param publicUrl the configured external URL; empty means {@code http://localhost:PORT}
+ * @param publicUrl the configured external URL; empty means where the data plane listens ({@link
+ *     #publicUrlOrListening})
  * @param gatewayTls the data plane's certificate and key; empty for plain HTTP
  * @param adminTls the admin plane's certificate and key; empty for plain HTTP
  * @param tlsCheck how often the keystore files are checked for renewed certificates; zero for
@@ -59,6 +60,21 @@ public record TokengateConfig(
         List<EffectiveSetting> settings) {
     public TokengateConfig {
         settings = List.copyOf(settings);
+    }
+
+    /**
+     * The URL restrictions match: {@code gateway.public.url}, or where the data plane listens,
+     * {@code http(s)://HOST:PORT} of {@code gateway.host} and {@code gateway.port} ({@code
+     * localhost} when it listens on every address), as the server computes it once bound.
+     */
+    public String publicUrlOrListening() {
+        if (publicUrl.isPresent()) {
+            return publicUrl.get();
+        }
+        String host = gatewayHost == null || gatewayHost.equals("0.0.0.0") || gatewayHost.equals("::")
+                ? "localhost"
+                : gatewayHost.contains(":") ? "[" + gatewayHost + "]" : gatewayHost;
+        return (gatewayTls.isPresent() ? "https" : "http") + "://" + host + ":" + gatewayPort;
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.tokengate.server.gateway;
 
+import io.tokengate.core.request.Quote;
 import io.tokengate.core.token.Token;
 import io.tokengate.core.token.TokenSecret;
 import io.tokengate.core.token.TokenService;
@@ -153,7 +154,9 @@ final class TokenAuthenticator {
                 .map(u -> u.admin() || u.groups().stream().anyMatch(config.runAsGroups()::contains))
                 .orElse(false);
         if (!permitted) {
-            return Optional.of("User " + user + " may not run requests as another user (contextUser).");
+            // The user asked for is named, so that the audit record keeps both, refused as allowed.
+            return Optional.of("User " + user + " may not run requests as another user (contextUser: "
+                    + Quote.shorten(target) + ").");
         }
         exchange.effectiveUser = target;
         return Optional.empty();

@@ -328,9 +328,19 @@ class AdminCommandsIT {
                 "--home",
                 fresh.toString());
         assertThat(added.exit()).as(added.err()).isZero();
+        assertThat(added.err()).as("said, not silent").contains(fresh + " does not exist: making a new home there");
         assertThat(offline(fresh, "user", "list", "--json").json())
                 .extracting(user -> user.get("name").asText())
                 .containsExactly("root");
+    }
+
+    @Test
+    void everyCommandGroupHasHelp() throws Exception {
+        for (String group : List.of("db", "config", "token", "user", "audit")) {
+            Result help = run(Map.of(), null, group, "--help");
+            assertThat(help.exit()).as(group + " --help: " + help.err()).isZero();
+            assertThat(help.out()).contains("Usage: tokengate " + group);
+        }
     }
 
     /**
@@ -371,6 +381,27 @@ class AdminCommandsIT {
                 .extracting(e -> e.get("reason").asText())
                 .contains("secure mode turned off for the database")
                 .anySatisfy(reason -> assertThat(reason).startsWith("secure mode turned on for the database"));
+    }
+
+    /**
+     * The keystore passwords are the server's (the README gives them to {@code serve} only): the
+     * offline commands, a nightly {@code db backup} among them, work without them; {@code config
+     * check} still opens the keystores.
+     */
+    @Test
+    void offlineCommandsDoNotOpenTheServersKeystores(@TempDir Path home) throws Exception {
+        Files.writeString(
+                home.resolve("tokengate.properties"),
+                "upstream.url=https://jira.example.com\ngateway.tls.keystore=tls/gateway.p12\n"
+                        + "admin.tls.keystore=tls/admin.p12\n");
+        Result list = offline(home, "token", "list", "--json");
+        assertThat(list.exit()).as(list.err()).isZero();
+        Result backup = offline(home, "db", "backup");
+        assertThat(backup.exit()).as(backup.err()).isZero();
+
+        Result check = run(Map.of(), null, "config", "check", "--offline", "--home", home.toString());
+        assertThat(check.exit()).isEqualTo(2);
+        assertThat(check.out()).contains("gateway.tls.keystore").contains("admin.tls.keystore");
     }
 
     @Test

@@ -33,6 +33,7 @@ class ConfigCommandIT {
                 gateway.prot=8080
                 audit.retention.days=-1
                 upstream.identity=service-acount
+                token.max.lifetime=30
                 """);
         assertThat(run("config", "check", "--home", home.toString(), "--json")).isEqualTo(2);
         JsonNode result = new ObjectMapper().readTree(out.toString());
@@ -42,7 +43,9 @@ class ConfigCommandIT {
                 .anySatisfy(p -> assertThat(p).contains("unknown setting 'gateway.prot' (did you mean gateway.port?)"))
                 .anySatisfy(p -> assertThat(p).contains("audit.retention.days: -1 is outside 0..36500"))
                 .anySatisfy(p -> assertThat(p).contains("upstream.url: 'ftp://jira' is not an http(s) URL"))
-                .anySatisfy(p -> assertThat(p).contains("upstream.identity: unknown mode 'service-acount'"));
+                .anySatisfy(p -> assertThat(p).contains("upstream.identity: unknown mode 'service-acount'"))
+                .anySatisfy(p -> assertThat(p)
+                        .contains("unknown setting 'token.max.lifetime' (did you mean token.max.lifetime.days?)"));
     }
 
     @Test
@@ -63,6 +66,16 @@ class ConfigCommandIT {
             assertThat(run("config", "check", "--home", home.toString())).isEqualTo(2);
             assertThat(out.toString()).contains("problem: ").contains("tokengate.key");
         }
+    }
+
+    /** Without gateway.public.url, restrictions match where the gateway listens: said as the server computes it. */
+    @Test
+    void theUrlRestrictionsMatchIsNamedAsTheServerComputesIt(@TempDir Path home) throws Exception {
+        Files.writeString(
+                home.resolve("tokengate.properties"),
+                "upstream.url=http://127.0.0.1:9\ngateway.host=127.0.0.1\ngateway.port=47150\n");
+        run("config", "check", "--offline", "--home", home.toString());
+        assertThat(out.toString()).contains("restrictions will match http://127.0.0.1:47150/…");
     }
 
     @Test

@@ -293,10 +293,11 @@ class AuthenticationIT {
         HttpResponse<String> response = get("/rest/api/2/myself", auth, "contextUser", "admin");
         assertThat(response.statusCode()).isEqualTo(403);
         assertThat(JSON.readTree(response.body()).path("message").asText())
-                .isEqualTo("User alice may not run requests as another user (contextUser).");
+                .isEqualTo("User alice may not run requests as another user (contextUser: admin).");
         AuditEvent event = audited(response);
         assertThat(event.basicUser()).isEqualTo("alice");
         assertThat(event.effectiveUser()).isEqualTo("alice");
+        assertThat(event.reason()).as("the user asked for is kept").contains("contextUser: admin");
         assertThat(gw.jira.received()).isEmpty();
     }
 

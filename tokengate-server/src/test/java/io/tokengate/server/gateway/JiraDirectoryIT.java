@@ -59,7 +59,7 @@ class JiraDirectoryIT {
             assertThat(refused.statusCode()).as("only in jira-users").isEqualTo(403);
             assertThat(gw.audited(refused.headers().firstValue("X-Request-Id").orElseThrow()))
                     .hasValueSatisfying(e -> assertThat(e.reason())
-                            .isEqualTo("User alice may not run requests as another user (contextUser)."));
+                            .isEqualTo("User alice may not run requests as another user (contextUser: bob)."));
 
             assertThat(gw.jira.received())
                     .filteredOn(r -> "alice".equals(r.effectiveUser()))
@@ -133,7 +133,7 @@ class JiraDirectoryIT {
                     .isEqualTo(403);
             assertThat(gw.audited(refused.headers().firstValue("X-Request-Id").orElseThrow()))
                     .hasValueSatisfying(e -> assertThat(e.reason())
-                            .isEqualTo("User alice may not run requests as another user (contextUser)."));
+                            .isEqualTo("User alice may not run requests as another user (contextUser: ansible)."));
         }
     }
 }
