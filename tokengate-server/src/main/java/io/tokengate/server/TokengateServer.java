@@ -130,7 +130,7 @@ public final class TokengateServer implements AutoCloseable {
                                             gateway.publicUrl(),
                                             clock)))));
             server.setHandler(new GracefulHandler(planes));
-            server.setErrorHandler(new JsonErrorHandler());
+            server.setErrorHandler(new JsonErrorHandler(DATA, gatewayHandler::refusedBeforeHandling));
             server.setStopTimeout(DRAIN.toMillis());
             server.setStopAtShutdown(false);
             server.start();

@@ -3,6 +3,7 @@ package io.tokengate.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.tokengate.core.audit.AuditDecision;
 import io.tokengate.core.token.TokenSpec;
 import io.tokengate.demo.DemoJira;
 import io.tokengate.server.cli.Main;
@@ -32,6 +33,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManager;
@@ -224,6 +227,16 @@ class TlsIT {
             }
             assertThat(answer).startsWith("HTTP/1.1 400");
             assertThat(gw.jira.received()).isEmpty();
+            Matcher id = Pattern.compile("(?im)^X-Request-Id: (\\S+)").matcher(answer);
+            assertThat(id.find()).isTrue();
+            assertThat(gw.audited(id.group(1)))
+                    .as("refused by Jetty before the gateway's handler, and audited all the same")
+                    .hasValueSatisfying(event -> {
+                        assertThat(event.decision()).isEqualTo(AuditDecision.DENY);
+                        assertThat(event.status()).isEqualTo(400);
+                        assertThat(event.basicUser()).isEqualTo("alice");
+                        assertThat(event.reason()).startsWith("refused before handling: ");
+                    });
         }
     }
 
@@ -277,7 +290,9 @@ class TlsIT {
 
     @Test
     void theKeystorePasswordIsShownMasked(@TempDir Path home) throws Exception {
-        TokengateConfig config = ConfigLoader.load(home, Map.of(), tls(home, valid, PASSWORD), false);
+        Map<String, String> flags = new java.util.HashMap<>(tls(home, valid, PASSWORD));
+        flags.put("upstream.url", "https://jira.example.com");
+        TokengateConfig config = ConfigLoader.load(home, Map.of(), flags, true);
         assertThat(config.settings())
                 .filteredOn(s -> s.key() == Key.GATEWAY_TLS_KEYSTORE_PASSWORD)
                 .singleElement()

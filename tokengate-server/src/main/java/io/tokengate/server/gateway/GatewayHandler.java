@@ -171,6 +171,34 @@ public final class GatewayHandler extends Handler.Wrapper {
         return true;
     }
 
+    /**
+     * Audits a request Jetty refused after reading its headers, before this handler saw it (a
+     * {@code Host} the certificate does not name), when it presents credentials: every data-plane
+     * request that does is in the audit log. Runs where Jetty answers, so it waits for no room in
+     * the audit queue; without room, the request is summed up with the others turned away.
+     */
+    public void refusedBeforeHandling(Request request, String requestId, int status, String reason) {
+        String authorization = request.getHeaders().get(HttpHeader.AUTHORIZATION);
+        if (authorization == null) {
+            return;
+        }
+        Exchange exchange = new Exchange(
+                requestId,
+                ClientAddress.of(request, config.trustedProxies()),
+                request.getMethod(),
+                request.getHttpURI().getPath(),
+                request.getHttpURI().getQuery(),
+                clock,
+                config.nodeId(),
+                observer);
+        credentials(exchange, authorization);
+        exchange.slot = audit.reserve(Duration.ZERO).orElse(null);
+        if (exchange.slot == null) {
+            exchange.noRoom = audit;
+        }
+        exchange.audit(AuditDecision.DENY, status, reason);
+    }
+
     /** The token from the cache and a slot in the audit queue, both without waiting; false if either is not at hand. */
     private boolean decidableWithoutWaiting(Exchange exchange, Request request, String authorization) {
         Optional<VerifiedToken> token = authenticator.fromMemory(exchange, request, authorization);

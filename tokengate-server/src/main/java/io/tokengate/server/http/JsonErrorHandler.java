@@ -14,12 +14,28 @@ import org.slf4j.event.Level;
 /**
  * Jetty's error handler for both planes: the errors Jetty answers itself, before any tokengate
  * handler runs (a request its HTTP parser refuses: ambiguous framing, a request line or headers
- * too long, an unknown HTTP version), get the same JSON body as every other tokengate error, with
- * a fresh request id. Such requests are not audited: the parser did not hand over their headers,
- * so there are no credentials to attribute them to; they are logged instead.
+ * too long, an unknown HTTP version; a {@code Host} the certificate does not name), get the same
+ * JSON body as every other tokengate error, with a fresh request id, and are logged. Those of the
+ * data plane go to {@link Refused} too, which audits the ones that present credentials: a request
+ * refused after its headers were read has them. (One the parser refused has none to show.)
  */
 public final class JsonErrorHandler implements Request.Handler {
     private static final Logger LOG = LoggerFactory.getLogger(JsonErrorHandler.class);
+
+    /** Hears of a data-plane request Jetty refused before the gateway's handler saw it. */
+    @FunctionalInterface
+    public interface Refused {
+        void refused(Request request, String requestId, int status, String reason);
+    }
+
+    private final String dataConnector;
+    private final Refused refused;
+
+    /** {@code refused} hears of the requests that came in on the connector named {@code dataConnector}. */
+    public JsonErrorHandler(String dataConnector, Refused refused) {
+        this.dataConnector = dataConnector;
+        this.refused = refused;
+    }
 
     @Override
     public boolean handle(Request request, Response response, Callback callback) {
@@ -40,6 +56,19 @@ public final class JsonErrorHandler implements Request.Handler {
                 detail == null ? HttpStatus.getMessage(status) : detail,
                 Request.getRemoteAddr(request));
         response.getHeaders().put("X-Request-Id", requestId);
+        if (dataConnector.equals(request.getConnectionMetaData().getConnector().getName())) {
+            try {
+                refused.refused(
+                        request,
+                        requestId,
+                        status,
+                        "refused before handling: " + (detail == null ? HttpStatus.getMessage(status) : detail));
+            } catch (RuntimeException e) {
+                RequestIds.log(LOG, Level.ERROR, requestId)
+                        .setCause(e)
+                        .log("{}: auditing a request refused before handling failed", requestId);
+            }
+        }
         if (HttpStatus.hasNoBody(status) || "HEAD".equals(request.getMethod().toUpperCase(Locale.ROOT))) {
             response.setStatus(status);
             callback.succeeded();

@@ -1,6 +1,7 @@
 package io.tokengate.server.config;
 
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -9,13 +10,16 @@ public final class ConfigProblems {
     private ConfigProblems() {}
 
     /**
-     * The problems of the home's configuration with {@code settings} given as flags.
+     * The problems of the home's configuration with {@code settings} given as flags, read as
+     * {@code serve} reads it (keystores opened), with an upstream unless {@code settings} name one.
      *
      * @throws AssertionError if the configuration is accepted
      */
     public static List<String> of(Path home, Map<String, String> settings) {
+        Map<String, String> serving = new HashMap<>(settings);
+        serving.putIfAbsent("upstream.url", "https://jira.example.com");
         try {
-            ConfigLoader.load(home, Map.of(), settings, false);
+            ConfigLoader.load(home, Map.of(), serving, true);
         } catch (ConfigException e) {
             return e.problems();
         }

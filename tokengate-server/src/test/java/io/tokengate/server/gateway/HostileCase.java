@@ -36,6 +36,11 @@ record HostileCase(
         GATEWAY,
         /** Jetty's HTTP parser, before any handler: JSON error, no audit record, nothing forwarded. */
         PARSER,
+        /**
+         * Jetty, after reading the headers, before the gateway's handler (a target or Host it
+         * refuses): JSON error, an audit record of the credentials shown, nothing forwarded.
+         */
+        JETTY,
         /** A control: the same request without the trick is forwarded, exactly once. */
         UPSTREAM
     }

@@ -123,12 +123,18 @@ class HostileRequestsIT {
         if (hostile.message() != null) {
             assertThat(body.path("message").asText()).as(what).contains(hostile.message());
         }
-        if (hostile.by() == HostileCase.By.GATEWAY) {
+        if (hostile.by() == HostileCase.By.GATEWAY || hostile.by() == HostileCase.By.JETTY) {
             Optional<AuditEvent> audited = gw.audited(requestId);
             assertThat(audited).as("audit record of " + what).isPresent();
             assertThat(audited.get().decision()).as(what).isEqualTo(AuditDecision.DENY);
             assertThat(audited.get().status()).as(what).isEqualTo(hostile.status());
             assertThat(audited.get().reason()).as(what).isNotBlank();
+            if (hostile.by() == HostileCase.By.JETTY) {
+                assertThat(audited.get().reason()).as(what).startsWith("refused before handling: ");
+                assertThat(audited.get().basicUser())
+                        .as("who claimed to call, " + what)
+                        .isNotBlank();
+            }
         } else {
             assertThat(gw.auditEvents())
                     .as("Jetty's parser refused " + what + " before tokengate saw credentials")
