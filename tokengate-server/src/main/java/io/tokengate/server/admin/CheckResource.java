@@ -11,9 +11,11 @@ import io.tokengate.core.limits.LimitsSyntaxException;
 import io.tokengate.core.limits.Rule;
 import io.tokengate.core.limits.RuleFailure;
 import io.tokengate.core.request.MalformedRequestException;
+import io.tokengate.server.gateway.GatewayConfig;
 import io.tokengate.server.request.GatewayRequestView;
 import io.tokengate.server.request.SampleRequest;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
@@ -27,7 +29,13 @@ final class CheckResource {
 
     private final TokenResource tokens;
 
-    CheckResource(TokenResource tokens) {
+    private final List<String> endpoints;
+    private final List<String> excludedEndpoints;
+
+    /** {@code endpoints} and {@code excludedEndpoints}: what the gateway serves, which a dry run honours too. */
+    CheckResource(TokenResource tokens, List<String> endpoints, List<String> excludedEndpoints) {
+        this.endpoints = List.copyOf(endpoints);
+        this.excludedEndpoints = List.copyOf(excludedEndpoints);
         this.tokens = tokens;
     }
 
@@ -52,22 +60,39 @@ final class CheckResource {
         try {
             request = SampleRequest.of(method, url, sampleBody(body));
         } catch (MalformedRequestException e) {
-            ObjectNode json = Json.object();
-            json.put("allowed", false);
-            json.put("rejected", true);
-            json.put("status", 400);
-            json.put("reason", "the gateway refuses this request before any limits apply: " + e.getMessage());
-            json.put("explanation", "REJECTED (400): the gateway refuses this request: " + e.getMessage());
-            json.putNull("request");
-            json.putNull("rule");
-            json.putArray("failures");
-            ex.send(200, json);
+            ex.send(200, rejected(400, e.getMessage()));
             return;
         } catch (IllegalArgumentException e) {
             String field = e.getMessage().startsWith("invalid HTTP method") ? "method" : "url";
             throw ApiError.badRequest(field, e.getMessage());
         }
+        if (!GatewayConfig.serves(endpoints, excludedEndpoints, request.path())) {
+            ex.send(
+                    200,
+                    rejected(
+                            404,
+                            "it serves " + String.join(", ", endpoints)
+                                    + (excludedEndpoints.isEmpty()
+                                            ? ""
+                                            : " except " + String.join(", ", excludedEndpoints))
+                                    + ", whatever a token's limits say"));
+            return;
+        }
         ex.send(200, decision(request, limits.evaluate(request)));
+    }
+
+    /** A request the gateway answers itself, with {@code status}, before any limits apply. */
+    private static ObjectNode rejected(int status, String why) {
+        ObjectNode json = Json.object();
+        json.put("allowed", false);
+        json.put("rejected", true);
+        json.put("status", status);
+        json.put("reason", "the gateway refuses this request before any limits apply: " + why);
+        json.put("explanation", "REJECTED (" + status + "): the gateway refuses this request: " + why);
+        json.putNull("request");
+        json.putNull("rule");
+        json.putArray("failures");
+        return json;
     }
 
     /** Parses limits; 400 with every problem's line and column otherwise. */

@@ -77,6 +77,11 @@ public record GatewayConfig(
 
     /** Whether a request for {@code path} is served: under an endpoint, and not under an excluded one. */
     public boolean serves(CanonicalPath path) {
+        return serves(endpoints, excludedEndpoints, path);
+    }
+
+    /** {@link #serves(CanonicalPath)} for these endpoints, for a dry run that has no gateway. */
+    public static boolean serves(List<String> endpoints, List<String> excludedEndpoints, CanonicalPath path) {
         return endpoints.stream().anyMatch(path::isUnder)
                 && excludedEndpoints.stream().noneMatch(path::isUnder);
     }

@@ -363,6 +363,13 @@ class AdminApiIT {
                 .as("as the gateway refuses it")
                 .isTrue();
         assertThat(override.json().get("reason").asText()).contains("method-override parameter _METHOD");
+        for (String outside : List.of("/rest/pat/latest/tokens", "/secure/Dashboard.jspa")) {
+            Reply answered = admin.post("/check", Map.of("limits", "", "url", "https://gw.example.com" + outside));
+            assertThat(answered.json().get("rejected").asBoolean())
+                    .as("the gateway serves no " + outside + ", whatever the limits")
+                    .isTrue();
+            assertThat(answered.json().get("status").asInt()).isEqualTo(404);
+        }
 
         Reply invalid = admin.post("/check", Map.of("limits", "ok.*\n[QueryParam::a==(]", "url", "https://x/rest/a"));
         assertThat(invalid.status()).isEqualTo(400);
