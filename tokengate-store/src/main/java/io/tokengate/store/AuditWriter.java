@@ -296,13 +296,7 @@ public final class AuditWriter implements AuditSink, AutoCloseable {
             Thread.currentThread().interrupt();
         } finally {
             List<AuditEvent> left = new ArrayList<>(batch);
-            for (AuditEvent event; (event = queue.poll()) != null; ) {
-                left.add(event);
-            }
-            // The summaries of requests refused for want of room are records too.
-            for (Optional<AuditEvent> summary; (summary = refusals.next(nodeId)).isPresent(); ) {
-                left.add(summary.get());
-            }
+            drainQueued(left);
             if (!left.isEmpty()) {
                 keepElsewhere(left);
             }
@@ -313,6 +307,16 @@ public final class AuditWriter implements AuditSink, AutoCloseable {
                         unsubmitted);
             }
             signalProgress();
+        }
+    }
+
+    /** Moves what is queued into {@code into}, with the summaries of refused requests: records too. */
+    private void drainQueued(List<AuditEvent> into) {
+        for (AuditEvent event; (event = queue.poll()) != null; ) {
+            into.add(event);
+        }
+        for (Optional<AuditEvent> summary; (summary = refusals.next(nodeId)).isPresent(); ) {
+            into.add(summary.get());
         }
     }
 
@@ -555,12 +559,7 @@ public final class AuditWriter implements AuditSink, AutoCloseable {
      */
     private void keepForAStuckWriter() {
         List<AuditEvent> left = new ArrayList<>();
-        for (AuditEvent event; (event = queue.poll()) != null; ) {
-            left.add(event);
-        }
-        for (Optional<AuditEvent> summary; (summary = refusals.next(nodeId)).isPresent(); ) {
-            left.add(summary.get());
-        }
+        drainQueued(left);
         if (!left.isEmpty()) {
             keepElsewhere(left);
         }

@@ -2,6 +2,9 @@ package io.tokengate.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import io.tokengate.core.audit.AuditDecision;
 import io.tokengate.core.audit.AuditEvent;
 import io.tokengate.core.audit.AuditKind;
@@ -24,6 +27,7 @@ import java.util.function.Consumer;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
 
 /**
  * When the writer writes: a full batch at once, a partial batch after one flush interval, and
@@ -200,20 +204,12 @@ class AuditWriterTest {
                 Long.MAX_VALUE,
                 new AuditSpill(directory, "node-7", Clock.systemUTC()));
         writer.start();
-        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> log =
-                new ch.qos.logback.core.read.ListAppender<>();
-        log.start();
-        ch.qos.logback.classic.Logger writerLog =
-                (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(AuditWriter.class);
-        writerLog.addAppender(log);
-        try {
+        List<String> log = writerLog(() -> {
             submit(writer, 0, 2);
             assertThat(stuck.await(10, TimeUnit.SECONDS)).isTrue();
             submit(writer, 2, 5);
             writer.close();
-        } finally {
-            writerLog.detachAppender(log);
-        }
+        });
 
         assertThat(writer.spilled())
                 .as("the five queued behind the stuck batch")
@@ -225,8 +221,7 @@ class AuditWriterTest {
         assertThat(files).singleElement().satisfies(file -> assertThat(AuditSpill.parse(Files.readString(file)))
                 .extracting(AuditEvent::requestId)
                 .containsExactlyInAnyOrder("req-2", "req-3", "req-4", "req-5", "req-6"));
-        assertThat(log.list)
-                .extracting(ch.qos.logback.classic.spi.ILoggingEvent::getFormattedMessage)
+        assertThat(log)
                 .filteredOn(m -> m.startsWith("audit record being written: "))
                 .hasSize(2);
         // The database answers at last, after the process would have ended: the writer keeps the
@@ -243,6 +238,25 @@ class AuditWriterTest {
         }
     }
 
+    /** Something a test does, which may throw. */
+    private interface Action {
+        void run() throws Exception;
+    }
+
+    /** What the writer logs while {@code action} runs. */
+    private static List<String> writerLog(Action action) throws Exception {
+        ListAppender<ILoggingEvent> log = new ListAppender<>();
+        log.start();
+        Logger writerLog = (Logger) LoggerFactory.getLogger(AuditWriter.class);
+        writerLog.addAppender(log);
+        try {
+            action.run();
+        } finally {
+            writerLog.detachAppender(log);
+        }
+        return log.list.stream().map(ILoggingEvent::getFormattedMessage).toList();
+    }
+
     /** A record with every field set, some to text JSON must escape. */
     private static AuditEvent everyField(int n) {
         return AuditWriterIT.event(n).toBuilder()
@@ -256,7 +270,7 @@ class AuditWriterTest {
     }
 
     @Test
-    void recordsThatNeitherTheDatabaseNorAFileTakesAreLoggedInFull() {
+    void recordsThatNeitherTheDatabaseNorAFileTakesAreLoggedInFull() throws Exception {
         AtomicBoolean down = new AtomicBoolean(true);
         AuditWriter writer = new AuditWriter(
                 unavailableWhile(down),
@@ -268,23 +282,14 @@ class AuditWriterTest {
                 Long.MAX_VALUE,
                 NO_SPILL);
         writer.start();
-        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> log =
-                new ch.qos.logback.core.read.ListAppender<>();
-        log.start();
-        ch.qos.logback.classic.Logger writerLog =
-                (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(AuditWriter.class);
-        writerLog.addAppender(log);
-        try {
+        List<String> log = writerLog(() -> {
             submit(writer, 0, 5);
             writer.close();
-        } finally {
-            writerLog.detachAppender(log);
-        }
+        });
 
         assertThat(writer.written()).isZero();
         assertThat(writer.dropped()).isEqualTo(5);
-        assertThat(log.list)
-                .extracting(ch.qos.logback.classic.spi.ILoggingEvent::getFormattedMessage)
+        assertThat(log)
                 .anySatisfy(m -> assertThat(m).contains("cannot keep them in a file (java.io.IOException: disk full)"))
                 .filteredOn(m -> m.startsWith("unwritten audit record: "))
                 .as("every record, not only their count")

@@ -137,15 +137,7 @@ public final class GatewayHandler extends Handler.Wrapper {
     public boolean handle(Request request, Response response, Callback callback) {
         String requestId = RequestIds.next();
         response.getHeaders().put(UpstreamProxy.REQUEST_ID, requestId);
-        Exchange exchange = new Exchange(
-                requestId,
-                ClientAddress.of(request, config.trustedProxies()),
-                request.getMethod(),
-                request.getHttpURI().getPath(),
-                request.getHttpURI().getQuery(),
-                clock,
-                config.nodeId(),
-                observer);
+        Exchange exchange = exchange(request, requestId);
         String authorization = request.getHeaders().get(HttpHeader.AUTHORIZATION);
         boolean here;
         try {
@@ -182,7 +174,17 @@ public final class GatewayHandler extends Handler.Wrapper {
         if (authorization == null) {
             return;
         }
-        Exchange exchange = new Exchange(
+        Exchange exchange = exchange(request, requestId);
+        credentials(exchange, authorization);
+        exchange.slot = audit.reserve(Duration.ZERO).orElse(null);
+        if (exchange.slot == null) {
+            exchange.noRoom = audit;
+        }
+        exchange.audit(AuditDecision.DENY, status, reason);
+    }
+
+    private Exchange exchange(Request request, String requestId) {
+        return new Exchange(
                 requestId,
                 ClientAddress.of(request, config.trustedProxies()),
                 request.getMethod(),
@@ -191,12 +193,6 @@ public final class GatewayHandler extends Handler.Wrapper {
                 clock,
                 config.nodeId(),
                 observer);
-        credentials(exchange, authorization);
-        exchange.slot = audit.reserve(Duration.ZERO).orElse(null);
-        if (exchange.slot == null) {
-            exchange.noRoom = audit;
-        }
-        exchange.audit(AuditDecision.DENY, status, reason);
     }
 
     /** The token from the cache and a slot in the audit queue, both without waiting; false if either is not at hand. */
