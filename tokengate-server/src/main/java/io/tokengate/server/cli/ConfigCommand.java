@@ -11,6 +11,7 @@ import io.tokengate.server.config.TokengateConfig;
 import io.tokengate.server.users.ServiceAccountCheck;
 import io.tokengate.store.Database;
 import io.tokengate.store.KeyFile;
+import io.tokengate.store.TokenInventory;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.URI;
@@ -88,7 +89,7 @@ final class ConfigCommand {
             if (config != null) {
                 checkKeyFile(config, problems, warnings);
                 if (!offline) {
-                    checkDatabase(config, problems);
+                    checkDatabase(config, problems, warnings);
                     checkUpstream(config, problems);
                 }
                 checkExposure(config, warnings);
@@ -121,13 +122,29 @@ final class ConfigCommand {
             }
         }
 
-        private static void checkDatabase(TokengateConfig config, List<String> problems) {
+        private static void checkDatabase(TokengateConfig config, List<String> problems, List<String> warnings) {
             try (Database db = Database.open(config.store())) {
                 if (!db.ping(Duration.ofSeconds(5))) {
                     problems.add("database " + db.describe() + " does not answer");
+                    return;
                 }
+                checkTokens(db, warnings);
             } catch (TokengateException e) {
                 problems.add("database: " + e.getMessage());
+            }
+        }
+
+        /** Tokens whose limits an earlier version saved and this one refuses: before anyone's calls fail. */
+        private static void checkTokens(Database db, List<String> warnings) {
+            List<TokenInventory.Unusable> unusable;
+            try {
+                unusable = TokenInventory.withLimitsThatNoLongerParse(db);
+            } catch (TokengateException e) {
+                return; // no tokens yet: the schema is made at the first start
+            }
+            for (TokenInventory.Unusable token : unusable) {
+                warnings.add("token " + token.id() + " (" + token.name() + ") is refused at every use: its limits"
+                        + " no longer parse (" + token.problem() + "); edit them");
             }
         }
 

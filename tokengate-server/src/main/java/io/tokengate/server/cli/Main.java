@@ -48,6 +48,7 @@ public final class Main implements Runnable {
     /** The configured command line, for {@link #main} and for tests. */
     public static CommandLine commandLine() {
         CommandLine commandLine = new CommandLine(new Main());
+        versionEverywhere(commandLine, new Version());
         commandLine.setParameterExceptionHandler((e, args) -> {
             CommandLine cmd = e.getCommandLine();
             cmd.getErr().println("tokengate: " + e.getMessage());
@@ -74,5 +75,13 @@ public final class Main implements Runnable {
     @Override
     public void run() {
         spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    /** Every subcommand's {@code --version} prints what {@code tokengate --version} does. */
+    private static void versionEverywhere(CommandLine command, CommandLine.IVersionProvider version) {
+        for (CommandLine sub : command.getSubcommands().values()) {
+            sub.getCommandSpec().versionProvider(version);
+            versionEverywhere(sub, version);
+        }
     }
 }

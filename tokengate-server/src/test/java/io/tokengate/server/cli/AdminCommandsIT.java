@@ -335,11 +335,13 @@ class AdminCommandsIT {
     }
 
     @Test
-    void everyCommandGroupHasHelp() throws Exception {
+    void everyCommandGroupHasHelpAndAVersion() throws Exception {
         for (String group : List.of("db", "config", "token", "user", "audit")) {
             Result help = run(Map.of(), null, group, "--help");
             assertThat(help.exit()).as(group + " --help: " + help.err()).isZero();
             assertThat(help.out()).contains("Usage: tokengate " + group);
+            Result version = run(Map.of(), null, group, "--version");
+            assertThat(version.out()).as(group + " --version").startsWith("tokengate ");
         }
     }
 

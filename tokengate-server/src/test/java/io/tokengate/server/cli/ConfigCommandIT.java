@@ -6,11 +6,15 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tokengate.demo.DemoJira;
 import io.tokengate.demo.Identity;
+import io.tokengate.store.Database;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -76,6 +80,38 @@ class ConfigCommandIT {
                 "upstream.url=http://127.0.0.1:9\ngateway.host=127.0.0.1\ngateway.port=47150\n");
         run("config", "check", "--offline", "--home", home.toString());
         assertThat(out.toString()).contains("restrictions will match http://127.0.0.1:47150/…");
+    }
+
+    /**
+     * A token whose limits an earlier version saved and this one refuses (the page's {@code
+     * [method]} placeholder) fails closed at every use: config check names it first.
+     */
+    @Test
+    void aTokenWhoseLimitsNoLongerParseIsNamed(@TempDir Path home) throws Exception {
+        try (DemoJira jira = DemoJira.start(DemoJira.Options.defaults())) {
+            Files.writeString(home.resolve("tokengate.properties"), "upstream.url=" + jira.baseUri() + "\n");
+            assertThat(run(
+                            "token",
+                            "create",
+                            "--name",
+                            "from before",
+                            "--unbound",
+                            "--limits",
+                            ".*",
+                            "--home",
+                            home.toString()))
+                    .isZero();
+            try (Connection c = DriverManager.getConnection(Database.embeddedUrl(home));
+                    Statement s = c.createStatement()) {
+                assertThat(s.executeUpdate("UPDATE tokens SET limits_text = '[method].*/rest/api/.*'"))
+                        .isOne();
+            }
+            out.getBuffer().setLength(0);
+            run("config", "check", "--home", home.toString());
+            assertThat(out.toString())
+                    .contains("(from before) is refused at every use: its limits no longer parse")
+                    .contains("'[method]' is not an HTTP method");
+        }
     }
 
     @Test
