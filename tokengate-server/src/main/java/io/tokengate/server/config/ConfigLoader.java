@@ -206,7 +206,9 @@ public final class ConfigLoader {
                         Duration.ofMillis(integer(Key.AUDIT_FLUSH_INTERVAL_MS, 1, 60_000)))
                 .auditRetentionDays((int) integer(Key.AUDIT_RETENTION_DAYS, 0, 36_500))
                 .nodeId(settings.get(Key.NODE_ID).orElseGet(ConfigLoader::hostName))
-                .pool((int) integer(Key.DB_POOL_SIZE, 1, 500), Duration.ofSeconds(5));
+                .pool(
+                        (int) integer(Key.DB_POOL_SIZE, 1, 500),
+                        Duration.ofMillis(integer(Key.DB_CONNECTION_TIMEOUT_MS, 250, 60_000)));
         settings.get(Key.DB_URL).ifPresent(url -> {
             if (!url.startsWith("jdbc:postgresql:") && !url.startsWith("jdbc:h2:")) {
                 problems.add("db.url: '" + url + "' is neither jdbc:postgresql: nor jdbc:h2:");

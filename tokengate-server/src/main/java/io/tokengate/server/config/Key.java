@@ -79,6 +79,10 @@ public enum Key {
     DB_USER("db.user", "", "database user"),
     DB_PASSWORD("db.password", "", "database password", true),
     DB_POOL_SIZE("db.pool.size", "10", "database connections"),
+    DB_CONNECTION_TIMEOUT_MS(
+            "db.connection.timeout.ms",
+            "5000",
+            "longest wait for a database connection; while the database is away, what a request waits before 503"),
     KEY_FILE("key.file", "", "key file; default: tokengate.key in the home directory"),
     AUDIT_QUEUE_CAPACITY("audit.queue.capacity", "65536", "audit records held in memory before back-pressure"),
     AUDIT_BATCH_SIZE("audit.batch.size", "250", "audit records written per transaction"),

@@ -28,6 +28,7 @@ class StoreDefaultsTest {
         assertThat(loaded.auditFlushInterval()).isEqualTo(built.auditFlushInterval());
         assertThat(loaded.auditRetentionDays()).isEqualTo(built.auditRetentionDays());
         assertThat(loaded.poolSize()).isEqualTo(built.poolSize());
+        assertThat(loaded.connectionTimeout()).isEqualTo(built.connectionTimeout());
         assertThat(loaded.maxLifetimeDays()).isEqualTo(built.maxLifetimeDays());
         assertThat(loaded.secureMode()).isEqualTo(built.secureMode());
     }
