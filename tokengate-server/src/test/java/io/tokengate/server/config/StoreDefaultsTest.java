@@ -32,4 +32,13 @@ class StoreDefaultsTest {
         assertThat(loaded.maxLifetimeDays()).isEqualTo(built.maxLifetimeDays());
         assertThat(loaded.secureMode()).isEqualTo(built.secureMode());
     }
+
+    @Test
+    void theConnectionTimeoutIsTheSettingWithinItsBounds() {
+        StoreConfig loaded = ConfigLoader.load(home, Map.of(), Map.of("db.connection.timeout.ms", "750"), false)
+                .store();
+        assertThat(loaded.connectionTimeout()).isEqualTo(java.time.Duration.ofMillis(750));
+        assertThat(ConfigProblems.of(home, Map.of("db.connection.timeout.ms", "10")))
+                .anySatisfy(problem -> assertThat(problem).contains("db.connection.timeout.ms"));
+    }
 }
