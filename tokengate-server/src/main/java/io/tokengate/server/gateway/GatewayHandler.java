@@ -136,6 +136,7 @@ public final class GatewayHandler extends Handler.Wrapper {
     @Override
     public boolean handle(Request request, Response response, Callback callback) {
         String requestId = RequestIds.next();
+        request.setAttribute(RequestIds.ATTRIBUTE, requestId);
         response.getHeaders().put(UpstreamProxy.REQUEST_ID, requestId);
         Exchange exchange = exchange(request, requestId);
         String authorization = request.getHeaders().get(HttpHeader.AUTHORIZATION);

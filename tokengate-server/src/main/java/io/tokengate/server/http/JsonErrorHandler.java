@@ -48,6 +48,12 @@ public final class JsonErrorHandler implements Request.Handler {
         if (status < 400) {
             status = HttpStatus.INTERNAL_SERVER_ERROR_500;
         }
+        if (request.getAttribute(RequestIds.ATTRIBUTE) instanceof String handled) {
+            // A handler's request that failed before its response was committed: the handler has
+            // logged and audited it under this id; Jetty only answers for it.
+            response.getHeaders().put("X-Request-Id", handled);
+            return answer(request, response, callback, status, detail, handled);
+        }
         String requestId = RequestIds.next();
         RequestIds.log(LOG, Level.INFO, requestId).log(
                 "{}: refused before handling: {} {} from {}",
@@ -69,6 +75,11 @@ public final class JsonErrorHandler implements Request.Handler {
                         .log("{}: auditing a request refused before handling failed", requestId);
             }
         }
+        return answer(request, response, callback, status, detail, requestId);
+    }
+
+    private static boolean answer(
+            Request request, Response response, Callback callback, int status, String detail, String requestId) {
         if (HttpStatus.hasNoBody(status) || "HEAD".equals(request.getMethod().toUpperCase(Locale.ROOT))) {
             response.setStatus(status);
             callback.succeeded();

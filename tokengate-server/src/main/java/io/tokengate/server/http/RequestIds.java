@@ -13,6 +13,13 @@ public final class RequestIds {
     /** The key that names a log event's request: a field of its own in the JSON log. */
     public static final String LOG_KEY = "requestId";
 
+    /**
+     * The request attribute holding the id a handler gave a request: an error Jetty then answers
+     * for it (a failure before the response was committed) keeps that id, and is the handler's to
+     * audit, not the error handler's.
+     */
+    public static final String ATTRIBUTE = "io.tokengate.requestId";
+
     private static final char[] DIGITS = "0123456789abcdefghijklmnopqrstuvwxyz".toCharArray();
 
     private RequestIds() {}
