@@ -58,6 +58,8 @@ public final class AuditWriter implements AuditSink, AutoCloseable {
     private static final Duration RECORD_TIMEOUT = Duration.ofSeconds(5);
     private static final Duration MIN_BACKOFF = Duration.ofMillis(100);
     private static final Duration MAX_BACKOFF = Duration.ofSeconds(5);
+    /** How long a stop waits for the writer to finish the file of what the database did not take. */
+    private static final Duration SPILL_WAIT = Duration.ofSeconds(10);
 
     private final Consumer<List<AuditEvent>> insert;
     private final int capacity;
@@ -89,6 +91,8 @@ public final class AuditWriter implements AuditSink, AutoCloseable {
     private volatile boolean closing;
     private volatile long giveUpAt;
     private volatile String lastFailure;
+    /** Whether the writer is writing the file of what the database did not take. */
+    private volatile boolean spilling;
     /** The batch being written, for {@link #close()} to name when the writer does not come back. */
     private volatile List<AuditEvent> inFlight = List.of();
 
@@ -310,6 +314,11 @@ public final class AuditWriter implements AuditSink, AutoCloseable {
         }
     }
 
+    private String failureSoFar() {
+        String failure = lastFailure;
+        return failure != null ? failure : "no answer to the first attempt yet";
+    }
+
     /** Moves what is queued into {@code into}, with the summaries of refused requests: records too. */
     private void drainQueued(List<AuditEvent> into) {
         for (AuditEvent event; (event = queue.poll()) != null; ) {
@@ -328,6 +337,7 @@ public final class AuditWriter implements AuditSink, AutoCloseable {
         // The writer stops after an interrupt, and a file channel written by an interrupted
         // thread closes itself; the spill forces its file to disk through one.
         boolean interrupted = Thread.interrupted();
+        spilling = Thread.currentThread() == thread;
         try {
             Object where = spill.keep(left);
             spilled.addAndGet(left.size());
@@ -335,7 +345,7 @@ public final class AuditWriter implements AuditSink, AutoCloseable {
                     "audit writer stopped with {} records unwritten (database unavailable: {}); they are kept in {}"
                             + " and written to the audit log at the next start",
                     left.size(),
-                    lastFailure,
+                    failureSoFar(),
                     where);
         } catch (IOException | RuntimeException e) {
             dropped.addAndGet(left.size());
@@ -344,13 +354,14 @@ public final class AuditWriter implements AuditSink, AutoCloseable {
                             + " in a file ({}); each follows in full, so that the log keeps what the audit log could"
                             + " not",
                     left.size(),
-                    lastFailure,
+                    failureSoFar(),
                     e.toString());
             // Secrets are redacted in every AuditEvent already.
             for (AuditEvent event : left) {
                 LOG.error("unwritten audit record: {}", event);
             }
         } finally {
+            spilling = false;
             if (interrupted) {
                 Thread.currentThread().interrupt();
             }
@@ -403,7 +414,8 @@ public final class AuditWriter implements AuditSink, AutoCloseable {
                 if (closing && System.nanoTime() - giveUpAt > 0) {
                     throw new InterruptedException("gave up at close");
                 }
-                pause(backoff);
+                // Closing: wake at the give-up time, not a whole backoff after it.
+                pause(closing ? min(backoff, Duration.ofNanos(Math.max(0, giveUpAt - System.nanoTime()))) : backoff);
                 backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);
             } catch (RuntimeException e) {
                 writeFailures.incrementAndGet();
@@ -419,6 +431,10 @@ public final class AuditWriter implements AuditSink, AutoCloseable {
                 return;
             }
         }
+    }
+
+    private static Duration min(Duration a, Duration b) {
+        return a.compareTo(b) <= 0 ? a : b;
     }
 
     private void pause(Duration duration) throws InterruptedException {
@@ -540,14 +556,18 @@ public final class AuditWriter implements AuditSink, AutoCloseable {
         LockSupport.unpark(thread);
         try {
             thread.join(closeTimeout.toMillis() + 2000);
-            if (thread.isAlive()) {
+            // Not while it writes its file: an interrupted thread's file channel closes itself.
+            if (thread.isAlive() && !spilling) {
                 thread.interrupt();
-                thread.join(2000);
+            }
+            thread.join(2000);
+            if (thread.isAlive() && spilling) {
+                thread.join(SPILL_WAIT.toMillis()); // forcing a file to disk may take a while
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        if (thread.isAlive()) {
+        if (thread.isAlive() && !spilling) {
             keepForAStuckWriter();
         }
     }
