@@ -247,7 +247,6 @@ public final class Backups {
         }
     }
 
-    /** Puts the home back as it was before a failed restore. */
     /** Leaves no home behind that only the failed restore made. */
     private static void deleteIfEmpty(Path home, Exception failure) {
         try (var entries = Files.list(home)) {
@@ -259,6 +258,7 @@ public final class Backups {
         }
     }
 
+    /** Puts the home back as it was before a failed restore. */
     private static void undo(Path data, Optional<Path> aside, boolean created, Exception failure) {
         try {
             if (aside.isPresent() || created) { // the whole directory is the restore's

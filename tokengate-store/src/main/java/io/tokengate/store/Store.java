@@ -351,11 +351,6 @@ public final class Store implements AutoCloseable {
     }
 
     /**
-     * Makes records that a node of an older version wrote without spans visible to listings (see
-     * {@link JdbcAuditLog#adoptStrays()}); runs every minute. Finding any means a node was not
-     * upgraded: said loudly, since its records show up only a minute or two late.
-     */
-    /**
      * A node set to secure mode turns it on again for the database when someone left it ({@code db
      * leave-secure-mode}) while this node ran: the cluster stays in secure mode while any of its
      * nodes is set to it, and the secrets stored meanwhile are erased.
@@ -372,14 +367,20 @@ public final class Store implements AutoCloseable {
                         + " on again, {} stored secrets erased; set token.secure.mode=false on every node before"
                         + " leaving it",
                 erased);
-        auditWriter.record(AuditEvent.builder(AuditKind.SETTING_CHANGE, clock.instant())
+        AuditEvent event = AuditEvent.builder(AuditKind.SETTING_CHANGE, clock.instant())
                 .node(config.nodeId())
                 .actor("node " + config.nodeId())
                 .decision(
                         AuditDecision.ALLOW,
                         "secure mode turned on again for the database: this node runs with token.secure.mode=true; "
                                 + erased + " stored secrets erased")
-                .build());
+                .build();
+        try {
+            auditWriter.record(event);
+        } catch (StoreUnavailableException e) {
+            // Done already, and not done again at the next run: the log keeps the record.
+            LOG.error("unwritten audit record ({}): {}", e.getMessage(), event);
+        }
         return true;
     }
 
@@ -391,6 +392,11 @@ public final class Store implements AutoCloseable {
         }
     }
 
+    /**
+     * Makes records that a node of an older version wrote without spans visible to listings (see
+     * {@link JdbcAuditLog#adoptStrays()}); runs every minute. Finding any means a node was not
+     * upgraded: said loudly, since its records show up only a minute or two late.
+     */
     private void adoptStraysQuietly() {
         try {
             long adopted = auditLog.adoptStrays();

@@ -4,6 +4,7 @@ import io.tokengate.core.limits.LimitsParser;
 import io.tokengate.core.limits.LimitsSyntaxException;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -19,21 +20,23 @@ public final class TokenInventory {
     public record Unusable(String id, String name, String problem) {}
 
     /**
-     * The tokens not revoked whose stored limits no longer parse.
+     * The tokens neither revoked nor expired at {@code now} whose stored limits no longer parse.
      *
      * @throws StoreException when the tokens cannot be read (a database not yet migrated, say)
      */
-    public static List<Unusable> withLimitsThatNoLongerParse(Database db) {
+    public static List<Unusable> withLimitsThatNoLongerParse(Database db, Instant now) {
         return db.read("reading the limits of the tokens in force", c -> {
             List<Unusable> found = new ArrayList<>();
-            try (PreparedStatement ps =
-                            c.prepareStatement("SELECT id, name, limits_text FROM tokens WHERE revoked_at IS NULL");
-                    ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    try {
-                        LimitsParser.parse(rs.getString(3));
-                    } catch (LimitsSyntaxException e) {
-                        found.add(new Unusable(rs.getString(1), rs.getString(2), e.getMessage()));
+            try (PreparedStatement ps = c.prepareStatement("SELECT id, name, limits_text FROM tokens"
+                    + " WHERE revoked_at IS NULL AND (expires_at IS NULL OR expires_at > ?)")) {
+                Jdbc.setInstant(ps, 1, now);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        try {
+                            LimitsParser.parse(rs.getString(3));
+                        } catch (LimitsSyntaxException e) {
+                            found.add(new Unusable(rs.getString(1), rs.getString(2), e.getMessage()));
+                        }
                     }
                 }
             }

@@ -298,7 +298,7 @@ public final class TokenService {
                     LOG.log(
                             System.Logger.Level.ERROR,
                             "token {0} ({1}) is refused at every use: its stored limits no longer parse, so"
-                                    + " edit them ({2})",
+                                    + " edit them, or in secure mode revoke it and make another ({2})",
                             token.id(),
                             token.name(),
                             e.getMessage());

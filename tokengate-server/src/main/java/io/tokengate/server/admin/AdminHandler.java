@@ -126,7 +126,7 @@ public final class AdminHandler extends Handler.Abstract {
         TokenResource tokens = new TokenResource(store.tokens(), config.identity(), audit, clock);
         tokens.routes(router);
         new SnippetResource(tokens, store.tokens(), audit, gatewayUrl).routes(router);
-        new CheckResource(tokens, config.endpoints(), config.excludedEndpoints()).routes(router);
+        new CheckResource(tokens, config.endpoints(), config.excludedEndpoints(), gatewayUrl).routes(router);
         new AuditResource(store.auditLog()).routes(router);
         new SettingsResource(config, store.tokens()::secureMode).routes(router);
         new BackupResource(store, config.home(), audit).routes(router);

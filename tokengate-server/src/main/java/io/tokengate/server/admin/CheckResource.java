@@ -10,10 +10,12 @@ import io.tokengate.core.limits.LimitsProblem;
 import io.tokengate.core.limits.LimitsSyntaxException;
 import io.tokengate.core.limits.Rule;
 import io.tokengate.core.limits.RuleFailure;
+import io.tokengate.core.request.CanonicalPath;
 import io.tokengate.core.request.MalformedRequestException;
 import io.tokengate.server.gateway.GatewayConfig;
 import io.tokengate.server.request.GatewayRequestView;
 import io.tokengate.server.request.SampleRequest;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Optional;
@@ -32,10 +34,17 @@ final class CheckResource {
     private final List<String> endpoints;
     private final List<String> excludedEndpoints;
 
-    /** {@code endpoints} and {@code excludedEndpoints}: what the gateway serves, which a dry run honours too. */
-    CheckResource(TokenResource tokens, List<String> endpoints, List<String> excludedEndpoints) {
+    private final String publicUrl;
+
+    /**
+     * {@code endpoints} and {@code excludedEndpoints}: what the gateway serves, which a dry run
+     * honours too, for paths under {@code publicUrl} (which a proxy in front may serve under a
+     * path of its own, such as {@code https://host/gateway}).
+     */
+    CheckResource(TokenResource tokens, List<String> endpoints, List<String> excludedEndpoints, String publicUrl) {
         this.endpoints = List.copyOf(endpoints);
         this.excludedEndpoints = List.copyOf(excludedEndpoints);
+        this.publicUrl = publicUrl;
         this.tokens = tokens;
     }
 
@@ -66,7 +75,7 @@ final class CheckResource {
             String field = e.getMessage().startsWith("invalid HTTP method") ? "method" : "url";
             throw ApiError.badRequest(field, e.getMessage());
         }
-        if (!GatewayConfig.serves(endpoints, excludedEndpoints, request.path())) {
+        if (!GatewayConfig.serves(endpoints, excludedEndpoints, servedPath(url, request.path()))) {
             ex.send(
                     200,
                     rejected(
@@ -79,6 +88,19 @@ final class CheckResource {
             return;
         }
         ex.send(200, decision(request, limits.evaluate(request)));
+    }
+
+    /**
+     * The path the gateway itself receives for {@code url}: without the path of the public URL, when
+     * {@code url} starts with it (a proxy in front serves the gateway there and strips it).
+     */
+    private CanonicalPath servedPath(String url, CanonicalPath path) {
+        String prefix = URI.create(publicUrl).getRawPath();
+        if (prefix == null || prefix.isEmpty() || prefix.equals("/") || !url.startsWith(publicUrl + "/")) {
+            return path;
+        }
+        String encoded = path.encoded();
+        return encoded.startsWith(prefix + "/") ? CanonicalPath.parse(encoded.substring(prefix.length())) : path;
     }
 
     /** A request the gateway answers itself, with {@code status}, before any limits apply. */

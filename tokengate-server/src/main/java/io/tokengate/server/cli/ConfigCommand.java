@@ -138,13 +138,14 @@ final class ConfigCommand {
         private static void checkTokens(Database db, List<String> warnings) {
             List<TokenInventory.Unusable> unusable;
             try {
-                unusable = TokenInventory.withLimitsThatNoLongerParse(db);
+                unusable = TokenInventory.withLimitsThatNoLongerParse(db, Instant.now());
             } catch (TokengateException e) {
                 return; // no tokens yet: the schema is made at the first start
             }
             for (TokenInventory.Unusable token : unusable) {
                 warnings.add("token " + token.id() + " (" + token.name() + ") is refused at every use: its limits"
-                        + " no longer parse (" + token.problem() + "); edit them");
+                        + " no longer parse (" + token.problem() + "); edit them (in secure mode, revoke the token and"
+                        + " make another)");
             }
         }
 

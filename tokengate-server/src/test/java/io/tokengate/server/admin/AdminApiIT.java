@@ -134,6 +134,29 @@ class AdminApiIT {
         assertThat(gw.jira.received().get(0).header("X-Forwarded-User")).contains("ansible");
     }
 
+    /**
+     * A proxy in front may serve the gateway under a path of its own: a dry run answers for the
+     * path the gateway receives, without it.
+     */
+    @Test
+    void aDryRunUnderAPublicUrlWithAPathAnswersForWhatTheGatewayReceives(@TempDir Path other) {
+        try (GatewayFixture prefixed = GatewayFixture.start(
+                other,
+                Map.of("gateway.public.url", "https://gw.example.com/gateway"),
+                GatewayFixture.headerUpstream())) {
+            prefixed.server.localUsers().add("root", null, null, UserRole.ADMIN, ADMIN_PASSWORD.toCharArray());
+            AdminClient root = AdminClient.basic(prefixed, contract, "root", ADMIN_PASSWORD);
+            Reply served = root.post(
+                    "/check", Map.of("limits", "", "url", "https://gw.example.com/gateway/rest/api/2/myself"));
+            assertThat(served.json().get("allowed").asBoolean())
+                    .as(served.body())
+                    .isTrue();
+            Reply excluded = root.post(
+                    "/check", Map.of("limits", "", "url", "https://gw.example.com/gateway/rest/pat/latest/tokens"));
+            assertThat(excluded.json().get("status").asInt()).isEqualTo(404);
+        }
+    }
+
     @Test
     void invalidInputIsRefusedNamingTheField() {
         Reply limits = admin.post(
