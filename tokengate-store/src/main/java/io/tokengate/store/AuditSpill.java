@@ -71,7 +71,10 @@ final class AuditSpill implements AuditWriter.Spill {
      */
     @Override
     public Path keep(List<AuditEvent> records) throws IOException {
-        Files.createDirectories(directory);
+        if (!Files.isDirectory(directory)) {
+            Files.createDirectories(directory);
+            force(directory.getParent()); // the new directory's own entry, in the home
+        }
         ownerOnly(directory, "rwx------");
         // The count in the name lets the import tell a whole file from one a crash cut short.
         String name = "unwritten-" + STAMP.format(clock.instant()) + "-" + nodeId + "-"
@@ -91,17 +94,20 @@ final class AuditSpill implements AuditWriter.Spill {
                 channel.force(true); // on disk before the name says it is whole
             }
             Files.move(partial, file, StandardCopyOption.ATOMIC_MOVE);
-            forceDirectory();
+            force(directory);
             return file;
         } finally {
             Files.deleteIfExists(partial);
         }
     }
 
-    /** Makes the move durable: the directory's entry is on disk too (where the platform allows). */
-    private void forceDirectory() {
-        try (FileChannel dir = FileChannel.open(directory, StandardOpenOption.READ)) {
-            dir.force(true);
+    /** Puts a directory's entries on disk (where the platform can open a directory). */
+    private static void force(Path dir) {
+        if (dir == null) {
+            return;
+        }
+        try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
+            channel.force(true);
         } catch (IOException e) {
             // Not every platform opens directories; the file itself is on disk.
         }

@@ -299,17 +299,7 @@ public final class AuditWriter implements AuditSink, AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
-            List<AuditEvent> left = new ArrayList<>(batch);
-            drainQueued(left);
-            if (!left.isEmpty()) {
-                keepElsewhere(left);
-            }
-            int unsubmitted = outstanding.get();
-            if (unsubmitted > 0) {
-                LOG.error(
-                        "audit writer stopped with {} requests still holding a place in it: their records are lost",
-                        unsubmitted);
-            }
+            keepWhatIsLeft(new ArrayList<>(batch));
             signalProgress();
         }
     }
@@ -317,6 +307,23 @@ public final class AuditWriter implements AuditSink, AutoCloseable {
     private String failureSoFar() {
         String failure = lastFailure;
         return failure != null ? failure : "no answer to the first attempt yet";
+    }
+
+    /**
+     * At a stop: keeps {@code left} and whatever is still queued elsewhere, and says how many
+     * requests still held a place without a record (theirs are lost).
+     */
+    private void keepWhatIsLeft(List<AuditEvent> left) {
+        drainQueued(left);
+        if (!left.isEmpty()) {
+            keepElsewhere(left);
+        }
+        int unsubmitted = outstanding.get();
+        if (unsubmitted > 0) {
+            LOG.error(
+                    "audit writer stopped with {} requests still holding a place in it: their records are lost",
+                    unsubmitted);
+        }
     }
 
     /** Moves what is queued into {@code into}, with the summaries of refused requests: records too. */
@@ -578,11 +585,7 @@ public final class AuditWriter implements AuditSink, AutoCloseable {
      * it is kept here. The batch it holds may yet be written or not; it is logged in full.
      */
     private void keepForAStuckWriter() {
-        List<AuditEvent> left = new ArrayList<>();
-        drainQueued(left);
-        if (!left.isEmpty()) {
-            keepElsewhere(left);
-        }
+        keepWhatIsLeft(new ArrayList<>());
         List<AuditEvent> held = inFlight;
         if (!held.isEmpty()) {
             LOG.error(
