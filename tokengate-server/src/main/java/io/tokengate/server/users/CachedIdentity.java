@@ -68,10 +68,10 @@ public final class CachedIdentity implements IdentitySource {
         // Stamped before and after the check: the password was checked against a row read in
         // between, so only when both stamps agree is it the row of that stamp (a password changed
         // during the slow hash would otherwise be remembered with the new row's stamp).
-        String before = delegate.credentialStamp(new Principal(user, UserRole.USER, delegate.label()));
+        String before = stamp(new Principal(user, UserRole.USER, delegate.label()));
         Optional<Principal> principal = delegate.authenticate(user, password);
         if (principal.isPresent()) {
-            String after = delegate.credentialStamp(principal.get());
+            String after = stamp(principal.get());
             if (after.equals(before)) {
                 verified.put(entry, new Standing(principal.get(), after));
             }
@@ -84,9 +84,9 @@ public final class CachedIdentity implements IdentitySource {
         return delegate.standing(verified);
     }
 
-    @Override
-    public String credentialStamp(Principal verified) {
-        return delegate.credentialStamp(verified);
+    /** The stamp of the account as stored now; empty when it may not sign in. */
+    private String stamp(Principal user) {
+        return delegate.standing(user).map(Standing::credentialStamp).orElse("");
     }
 
     @Override

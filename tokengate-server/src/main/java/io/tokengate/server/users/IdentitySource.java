@@ -31,14 +31,6 @@ public interface IdentitySource {
         return refresh(verified).map(principal -> new Standing(principal, ""));
     }
 
-    /**
-     * The stamp {@link #standing} gives for a user this source has just verified; by default the
-     * same for everyone, read from nowhere.
-     */
-    default String credentialStamp(Principal verified) {
-        return "";
-    }
-
     /** A user as it is now, and the stamp of the credentials it signs in with. */
     record Standing(Principal principal, String credentialStamp) {}
 

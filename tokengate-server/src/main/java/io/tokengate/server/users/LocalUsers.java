@@ -76,15 +76,9 @@ public final class LocalUsers implements IdentitySource {
      */
     @Override
     public Optional<Standing> standing(Principal verified) {
-        return users.find(verified.name())
+        return users.find(verified.name().strip())
                 .filter(user -> user.passwordHash() != null)
                 .map(user -> new Standing(principal(user), stamp(user)));
-    }
-
-    /** The stamp of the user as stored now; empty when they cannot sign in. */
-    @Override
-    public String credentialStamp(Principal verified) {
-        return users.find(verified.name().strip()).map(LocalUsers::stamp).orElse("");
     }
 
     private static String stamp(User user) {

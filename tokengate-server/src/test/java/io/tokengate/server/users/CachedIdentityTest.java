@@ -37,12 +37,7 @@ class CachedIdentityTest {
 
         @Override
         public Optional<Standing> standing(Principal verified) {
-            return refresh(verified).map(p -> new Standing(p, credentialStamp(p)));
-        }
-
-        @Override
-        public String credentialStamp(Principal verified) {
-            return "v" + version;
+            return refresh(verified).map(p -> new Standing(p, "v" + version));
         }
 
         @Override
