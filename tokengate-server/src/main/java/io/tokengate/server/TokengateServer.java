@@ -269,12 +269,8 @@ public final class TokengateServer implements AutoCloseable {
 
     private static URI uri(ServerConnector connector) {
         String scheme = connector.getConnectionFactory(SslConnectionFactory.class) == null ? "http" : "https";
-        return URI.create(scheme + "://" + hostFor(connector) + ":" + connector.getLocalPort());
-    }
-
-    private static String hostFor(ServerConnector connector) {
-        String host = connector.getHost();
-        return host == null || host.equals("0.0.0.0") || host.equals("::") ? "localhost" : host;
+        return URI.create(
+                scheme + "://" + TokengateConfig.urlHost(connector.getHost()) + ":" + connector.getLocalPort());
     }
 
     public GatewayConfig gateway() {

@@ -71,10 +71,18 @@ public record TokengateConfig(
         if (publicUrl.isPresent()) {
             return publicUrl.get();
         }
-        String host = gatewayHost == null || gatewayHost.equals("0.0.0.0") || gatewayHost.equals("::")
-                ? "localhost"
-                : gatewayHost.contains(":") ? "[" + gatewayHost + "]" : gatewayHost;
-        return (gatewayTls.isPresent() ? "https" : "http") + "://" + host + ":" + gatewayPort;
+        return (gatewayTls.isPresent() ? "https" : "http") + "://" + urlHost(gatewayHost) + ":" + gatewayPort;
+    }
+
+    /**
+     * How a URL names a server that listens on {@code host}: {@code localhost} for every address
+     * (none, {@code 0.0.0.0} or {@code ::}), an IPv6 address in brackets.
+     */
+    public static String urlHost(String host) {
+        if (host == null || host.equals("0.0.0.0") || host.equals("::")) {
+            return "localhost";
+        }
+        return host.contains(":") ? "[" + host + "]" : host;
     }
 
     /**
