@@ -314,7 +314,13 @@ public final class AuditWriter implements AuditSink, AutoCloseable {
      * requests still held a place without a record (theirs are lost).
      */
     private void keepWhatIsLeft(List<AuditEvent> left) {
-        drainQueued(left);
+        for (AuditEvent event; (event = queue.poll()) != null; ) {
+            left.add(event);
+        }
+        // The summaries of requests refused for want of room are records too.
+        for (Optional<AuditEvent> summary; (summary = refusals.next(nodeId)).isPresent(); ) {
+            left.add(summary.get());
+        }
         if (!left.isEmpty()) {
             keepElsewhere(left);
         }
@@ -323,16 +329,6 @@ public final class AuditWriter implements AuditSink, AutoCloseable {
             LOG.error(
                     "audit writer stopped with {} requests still holding a place in it: their records are lost",
                     unsubmitted);
-        }
-    }
-
-    /** Moves what is queued into {@code into}, with the summaries of refused requests: records too. */
-    private void drainQueued(List<AuditEvent> into) {
-        for (AuditEvent event; (event = queue.poll()) != null; ) {
-            into.add(event);
-        }
-        for (Optional<AuditEvent> summary; (summary = refusals.next(nodeId)).isPresent(); ) {
-            into.add(summary.get());
         }
     }
 

@@ -173,14 +173,10 @@ public final class Store implements AutoCloseable {
         }
         auditWriter.start();
         if (turnedOn) {
-            auditWriter.record(AuditEvent.builder(AuditKind.SETTING_CHANGE, clock.instant())
-                    .node(config.nodeId())
-                    .actor("node " + config.nodeId())
-                    .decision(
-                            AuditDecision.ALLOW,
-                            "secure mode turned on for the database (token.secure.mode): " + erased
-                                    + " stored secrets erased")
-                    .build());
+            auditWriter.record(settingChange(
+                    "node " + config.nodeId(),
+                    "secure mode turned on for the database (token.secure.mode): " + erased
+                            + " stored secrets erased"));
         }
         long usageMillis = USAGE_FLUSH.toMillis();
         scheduler.scheduleWithFixedDelay(usage::flush, usageMillis, usageMillis, TimeUnit.MILLISECONDS);
@@ -231,11 +227,7 @@ public final class Store implements AutoCloseable {
     public boolean leaveSecureMode(String actor) {
         boolean wasOn = repository.clearSecureMode();
         if (wasOn) {
-            auditWriter.record(AuditEvent.builder(AuditKind.SETTING_CHANGE, clock.instant())
-                    .node(config.nodeId())
-                    .actor(actor)
-                    .decision(AuditDecision.ALLOW, "secure mode turned off for the database")
-                    .build());
+            auditWriter.record(settingChange(actor, "secure mode turned off for the database"));
         }
         return wasOn;
     }
@@ -367,14 +359,10 @@ public final class Store implements AutoCloseable {
                         + " on again, {} stored secrets erased; set token.secure.mode=false on every node before"
                         + " leaving it",
                 erased);
-        AuditEvent event = AuditEvent.builder(AuditKind.SETTING_CHANGE, clock.instant())
-                .node(config.nodeId())
-                .actor("node " + config.nodeId())
-                .decision(
-                        AuditDecision.ALLOW,
-                        "secure mode turned on again for the database: this node runs with token.secure.mode=true; "
-                                + erased + " stored secrets erased")
-                .build();
+        AuditEvent event = settingChange(
+                "node " + config.nodeId(),
+                "secure mode turned on again for the database: this node runs with token.secure.mode=true; " + erased
+                        + " stored secrets erased");
         try {
             auditWriter.record(event);
         } catch (StoreUnavailableException e) {
@@ -382,6 +370,15 @@ public final class Store implements AutoCloseable {
             LOG.error("unwritten audit record ({}): {}", e.getMessage(), event);
         }
         return true;
+    }
+
+    /** The record of a change to the store's settings that {@code actor} made, on this node, now. */
+    private AuditEvent settingChange(String actor, String what) {
+        return AuditEvent.builder(AuditKind.SETTING_CHANGE, clock.instant())
+                .node(config.nodeId())
+                .actor(actor)
+                .decision(AuditDecision.ALLOW, what)
+                .build();
     }
 
     private void keepSecureModeQuietly() {
