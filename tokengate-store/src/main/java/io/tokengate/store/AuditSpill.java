@@ -18,7 +18,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
@@ -75,7 +74,7 @@ final class AuditSpill implements AuditWriter.Spill {
             Files.createDirectories(directory);
             force(directory.getParent()); // the new directory's own entry, in the home
         }
-        ownerOnly(directory, "rwx------");
+        OwnerOnly.restrict(directory);
         // The count in the name lets the import tell a whole file from one a crash cut short.
         String name = "unwritten-" + STAMP.format(clock.instant()) + "-" + nodeId + "-"
                 + HexFormat.of().formatHex(randomBytes()) + "-" + records.size();
@@ -85,7 +84,7 @@ final class AuditSpill implements AuditWriter.Spill {
             try (FileChannel channel =
                             FileChannel.open(partial, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
                     OutputStream out = Channels.newOutputStream(channel)) {
-                ownerOnly(partial, "rw-------");
+                OwnerOnly.restrict(partial);
                 try (AuditExporter exporter = AuditExporter.jsonLines(out)) {
                     for (AuditEvent event : records) {
                         exporter.write(event);
@@ -280,12 +279,6 @@ final class AuditSpill implements AuditWriter.Spill {
             return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("every JVM has SHA-256", e);
-        }
-    }
-
-    private static void ownerOnly(Path path, String permissions) throws IOException {
-        if (path.getFileSystem().supportedFileAttributeViews().contains("posix")) {
-            Files.setPosixFilePermissions(path, PosixFilePermissions.fromString(permissions));
         }
     }
 }

@@ -6,7 +6,6 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -123,11 +122,7 @@ public final class Backups {
                 }
                 return null;
             });
-            try {
-                Files.setPosixFilePermissions(partial, PosixFilePermissions.fromString("rw-------"));
-            } catch (UnsupportedOperationException e) {
-                // not a POSIX file system: the file keeps what the system gives it
-            }
+            OwnerOnly.restrict(partial);
             Files.move(partial, file, StandardCopyOption.ATOMIC_MOVE);
             return new Backup(file, Files.size(file), now);
         } catch (IOException e) {
@@ -145,9 +140,7 @@ public final class Backups {
         if (!Files.isDirectory(directory)) {
             try {
                 Files.createDirectories(directory);
-                Files.setPosixFilePermissions(directory, PosixFilePermissions.fromString("rwx------"));
-            } catch (UnsupportedOperationException e) {
-                // not a POSIX file system: the directory keeps what the system gives it
+                OwnerOnly.restrict(directory);
             } catch (FileAlreadyExistsException e) {
                 throw new IOException(directory + " exists and is not a directory", e);
             }

@@ -6,7 +6,6 @@ import io.tokengate.core.TokengateException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -124,9 +123,7 @@ public final class Database implements AutoCloseable {
     private static void keepToOwner(Path directory) {
         try {
             Files.createDirectories(directory);
-            if (directory.getFileSystem().supportedFileAttributeViews().contains("posix")) {
-                Files.setPosixFilePermissions(directory, PosixFilePermissions.fromString("rwx------"));
-            }
+            OwnerOnly.restrict(directory);
         } catch (IOException | SecurityException e) {
             // H2 reports it
         }
