@@ -2,6 +2,7 @@ package io.tokengate.store;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.tokengate.core.Sha256;
 import io.tokengate.core.audit.AuditDecision;
 import io.tokengate.core.audit.AuditEvent;
 import io.tokengate.core.audit.AuditKind;
@@ -18,8 +19,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
@@ -176,7 +175,7 @@ final class AuditSpill implements AuditWriter.Spill {
         }
         boolean inserted;
         try {
-            log.insertOnce(sha256(bytes), file.getFileName().toString(), records, Instant.now(clock));
+            log.insertOnce(Sha256.hex(bytes), file.getFileName().toString(), records, Instant.now(clock));
             inserted = true;
         } catch (StoreConflictException e) {
             inserted = false; // its digest is in audit_imports: written before
@@ -272,13 +271,5 @@ final class AuditSpill implements AuditWriter.Spill {
     private static String text(JsonNode n, String field) {
         JsonNode value = n.get(field);
         return value == null || value.isNull() ? null : value.asText();
-    }
-
-    private static String sha256(byte[] bytes) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every JVM has SHA-256", e);
-        }
     }
 }

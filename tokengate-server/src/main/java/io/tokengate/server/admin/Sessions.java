@@ -1,12 +1,11 @@
 package io.tokengate.server.admin;
 
-import io.tokengate.core.TokengateException;
+import io.tokengate.core.Sha256;
 import io.tokengate.server.config.AdminConfig;
 import io.tokengate.server.users.Principal;
 import io.tokengate.store.AdminSession;
 import io.tokengate.store.JdbcSessionStore;
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -139,18 +138,10 @@ final class Sessions {
 
     /** Derived, not stored: only the holder of the cookie value can compute it. */
     static String csrfToken(String cookieValue) {
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(sha256("tokengate csrf\0" + cookieValue));
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(Sha256.of("tokengate csrf\0" + cookieValue));
     }
 
     static String digest(String cookieValue) {
-        return HexFormat.of().formatHex(sha256(cookieValue));
-    }
-
-    private static byte[] sha256(String text) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
-        } catch (GeneralSecurityException e) {
-            throw new TokengateException("SHA-256 is not available in this JVM", e);
-        }
+        return HexFormat.of().formatHex(Sha256.of(cookieValue));
     }
 }

@@ -1,5 +1,6 @@
 package io.tokengate.server.config;
 
+import io.tokengate.core.Sha256;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -7,7 +8,6 @@ import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.UnrecoverableKeyException;
 import java.security.cert.Certificate;
 import java.security.cert.CertificateParsingException;
@@ -116,7 +116,7 @@ public final class TlsKeystore {
             throw new IllegalArgumentException(setting + ": " + path + " holds no private key with a valid"
                     + " certificate" + (expired.isEmpty() ? "" : "; " + String.join(", ", expired)));
         }
-        return new TlsKeystore(setting, path, keyStore, password, valid, digest(content));
+        return new TlsKeystore(setting, path, keyStore, password, valid, Sha256.of(content));
     }
 
     /**
@@ -132,14 +132,6 @@ public final class TlsKeystore {
     /** Whether this and {@code other} were read from the same bytes. */
     public boolean sameContent(TlsKeystore other) {
         return MessageDigest.isEqual(digest, other.digest);
-    }
-
-    private static byte[] digest(byte[] content) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(content);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every JDK has SHA-256", e);
-        }
     }
 
     /** When the first of its valid certificates expires. */

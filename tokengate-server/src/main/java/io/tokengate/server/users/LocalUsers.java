@@ -1,5 +1,6 @@
 package io.tokengate.server.users;
 
+import io.tokengate.core.Sha256;
 import io.tokengate.core.Unseen;
 import io.tokengate.core.request.Quote;
 import io.tokengate.store.JdbcUserStore;
@@ -7,9 +8,6 @@ import io.tokengate.store.NewUser;
 import io.tokengate.store.StoreConflictException;
 import io.tokengate.store.User;
 import io.tokengate.store.UserRole;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -82,13 +80,7 @@ public final class LocalUsers implements IdentitySource {
     }
 
     private static String stamp(User user) {
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-256")
-                    .digest((user.id() + "\0" + user.passwordHash()).getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(digest);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every JVM has SHA-256", e);
-        }
+        return HexFormat.of().formatHex(Sha256.of(user.id() + "\0" + user.passwordHash()));
     }
 
     @Override
