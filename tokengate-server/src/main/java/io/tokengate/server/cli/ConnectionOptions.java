@@ -8,7 +8,6 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import javax.net.ssl.SSLContext;
@@ -69,9 +68,7 @@ final class ConnectionOptions {
             Path dir = home.home();
             if (!Files.isDirectory(dir)) {
                 if (!setsUpAHome) {
-                    throw new ConfigException(List.of("home directory " + dir.toAbsolutePath()
-                            + " does not exist: name a tokengate home with --home or TOKENGATE_HOME, or a running"
-                            + " server with --server"));
+                    throw home.missing(", or a running server with --server");
                 }
                 command.commandLine()
                         .getErr()

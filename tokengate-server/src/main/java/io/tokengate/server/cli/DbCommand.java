@@ -168,8 +168,7 @@ final class DbCommand {
         public Integer call() {
             return onHome(spec, ServeCommand.START_FAILED, () -> {
                 if (!Files.isDirectory(home.home())) {
-                    throw new ConfigException(List.of(
-                            "home directory " + home.home().toAbsolutePath() + " does not exist: name it with --home"));
+                    throw home.missing("");
                 }
                 TokengateConfig config = home.load(Map.of(), false);
                 if (config.secureMode()) {

@@ -1,9 +1,11 @@
 package io.tokengate.server.cli;
 
+import io.tokengate.server.config.ConfigException;
 import io.tokengate.server.config.ConfigLoader;
 import io.tokengate.server.config.TokengateConfig;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import picocli.CommandLine.Option;
 
@@ -30,6 +32,15 @@ final class HomeOptions {
         }
         String env = System.getenv("TOKENGATE_HOME");
         return Path.of(env == null || env.isBlank() ? DEFAULT_HOME : env);
+    }
+
+    /**
+     * The error of a command that found no home where it must not make one; {@code orElse} adds
+     * what else it could be given.
+     */
+    ConfigException missing(String orElse) {
+        return new ConfigException(List.of("home directory " + home().toAbsolutePath()
+                + " does not exist: name a tokengate home with --home or TOKENGATE_HOME" + orElse));
     }
 
     Map<String, String> flags() {
