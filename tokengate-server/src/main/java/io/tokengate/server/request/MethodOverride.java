@@ -16,8 +16,11 @@ public final class MethodOverride {
 
     /** The parameter's name as the request spells it (any case), when it has one. */
     public static Optional<String> parameterIn(QueryString query) {
-        return query.asMap().keySet().stream()
-                .filter(PARAMETER::equalsIgnoreCase)
-                .findFirst();
+        for (String name : query.asMap().keySet()) { // on every request: no stream to build
+            if (name.equalsIgnoreCase(PARAMETER)) {
+                return Optional.of(name);
+            }
+        }
+        return Optional.empty();
     }
 }
