@@ -163,10 +163,14 @@ public final class JdbcUserStore {
      * the user named {@code name}, in one transaction: all of it or nothing.
      *
      * @return false when there is no such user
+     * @throws StoreConflictException when the user is the last admin and would stop being one
      */
     public boolean edit(String name, Optional<UserRole> role, Optional<List<String>> groups) {
         Optional<List<String>> kept = groups.map(User::groups);
         return db.transaction("editing user '" + name + "'", c -> {
+            if (role.isPresent() && role.get() != UserRole.ADMIN) {
+                keepAnAdmin(c, name, "make them a user");
+            }
             long id;
             try (PreparedStatement ps = c.prepareStatement("SELECT id FROM users WHERE name_key = ? FOR UPDATE")) {
                 ps.setString(1, nameKey(name));
@@ -193,6 +197,27 @@ public final class JdbcUserStore {
             }
             return true;
         });
+    }
+
+    /**
+     * Refuses, inside {@code c}'s transaction, a change that would leave no admin: nobody could
+     * then manage tokens or users from the admin plane. The admins' rows are locked first, so two
+     * such changes at once, on one node or two, are decided one after the other.
+     */
+    private static void keepAnAdmin(Connection c, String name, String change) throws SQLException {
+        List<String> admins = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT name_key FROM users WHERE role = ? FOR UPDATE")) {
+            ps.setString(1, UserRole.ADMIN.name());
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    admins.add(rs.getString(1));
+                }
+            }
+        }
+        if (admins.equals(List.of(nameKey(name)))) {
+            throw new StoreConflictException(
+                    name + " is the last admin: make another user an admin before you " + change + ".", null);
+        }
     }
 
     private static void insertGroups(Connection c, long userId, List<String> groups) throws SQLException {
@@ -227,9 +252,15 @@ public final class JdbcUserStore {
         return groups; // as stored; User keeps them in its own order
     }
 
-    /** @return false when there is no such user (the user's groups go with it) */
+    /**
+     * Removes a user; their groups go with them.
+     *
+     * @return false when there is no such user
+     * @throws StoreConflictException when the user is the last admin
+     */
     public boolean remove(String name) {
         return db.transaction("removing user '" + name + "'", c -> {
+            keepAnAdmin(c, name, "remove them");
             try (PreparedStatement ps = c.prepareStatement("DELETE FROM users WHERE name_key = ?")) {
                 ps.setString(1, nameKey(name));
                 return ps.executeUpdate() == 1;

@@ -1023,6 +1023,12 @@ abstract class StoreContract {
                 .isFalse();
         assertThat(store.users().find("bob").orElseThrow().groups()).containsExactly("ci", "runas");
         assertThat(store.users().find("bob").orElseThrow().role()).isEqualTo(UserRole.ADMIN);
+        assertThatThrownBy(() -> store.users().edit("bob", Optional.of(UserRole.USER), Optional.empty()))
+                .as("bob is the only admin now")
+                .isInstanceOf(StoreConflictException.class)
+                .hasMessage("bob is the last admin: make another user an admin before you make them a user.");
+        assertThat(store.users().find("bob").orElseThrow().role()).isEqualTo(UserRole.ADMIN);
+        store.users().add(new NewUser("carol", null, null, UserRole.ADMIN, null));
         assertThat(store.users().edit("bob", Optional.of(UserRole.USER), Optional.empty()))
                 .isTrue();
         assertThat(store.users().find("bob").orElseThrow().groups())
@@ -1048,6 +1054,51 @@ abstract class StoreContract {
         assertThat(store.users().remove("bob"))
                 .as("a user in groups is removed with them")
                 .isTrue();
+    }
+
+    @Test
+    void theLastAdminIsNotRemoved() {
+        Store store = open();
+        store.users().add(new NewUser("root", null, null, UserRole.ADMIN, null));
+        store.users().add(new NewUser("dana", null, null, UserRole.USER, null));
+        assertThatThrownBy(() -> store.users().remove("ROOT"))
+                .isInstanceOf(StoreConflictException.class)
+                .hasMessage("ROOT is the last admin: make another user an admin before you remove them.");
+        assertThat(store.users().find("root")).isPresent();
+        assertThat(store.users().remove("dana")).as("a user goes as before").isTrue();
+        assertThat(store.users().remove("nobody")).isFalse();
+    }
+
+    /**
+     * Two admins removing each other at once, on two nodes: the second removal waits for the
+     * first and then finds the last admin. The first is played here by a transaction that locks
+     * the admins as {@link JdbcUserStore#remove} does, then removes one of them a moment later.
+     */
+    @Test
+    void twoRemovalsAtOnceLeaveAnAdmin() throws Exception {
+        Store store = open();
+        store.users().add(new NewUser("ann", null, null, UserRole.ADMIN, null));
+        store.users().add(new NewUser("ben", null, null, UserRole.ADMIN, null));
+        CountDownLatch locked = new CountDownLatch(1);
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            Future<Integer> first = pool.submit(() -> store.database().transaction("removing ann", c -> {
+                try (Statement st = c.createStatement()) {
+                    st.executeQuery("SELECT name_key FROM users WHERE role = 'ADMIN' FOR UPDATE")
+                            .close();
+                    locked.countDown();
+                    sleepQuietly(300); // the second removal starts now, and must wait
+                    return st.executeUpdate("DELETE FROM users WHERE name_key = 'ann'");
+                }
+            }));
+            assertThat(locked.await(10, TimeUnit.SECONDS)).isTrue();
+            Future<Boolean> second = pool.submit(() -> store.users().remove("ben"));
+            assertThat(first.get(10, TimeUnit.SECONDS)).isEqualTo(1);
+            assertThatThrownBy(() -> second.get(10, TimeUnit.SECONDS)).hasCauseInstanceOf(StoreConflictException.class);
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(store.users().list()).extracting(User::name).containsExactly("ben");
     }
 
     @Test

@@ -98,10 +98,25 @@ class AdminCommandsIT {
                 .isEqualTo(Main.USAGE);
         assertThat(offline(home, "user", "edit", "nobody", "--role", "user").exit())
                 .isEqualTo(AdminCommand.REFUSED);
+
+        Result demoted = offline(home, "user", "edit", "ci-bot", "--role", "user");
+        assertThat(demoted.exit()).as("ci-bot is the only admin").isEqualTo(AdminCommand.REFUSED);
+        assertThat(demoted.err())
+                .isEqualTo("tokengate: ci-bot is the last admin:"
+                        + " make another user an admin before you make them a user.\n");
+        Result removed = offline(home, "user", "remove", "ci-bot");
+        assertThat(removed.exit()).isEqualTo(AdminCommand.REFUSED);
+        assertThat(removed.err())
+                .isEqualTo("tokengate: ci-bot is the last admin: make another user an admin before you remove them.\n");
+        assertThat(offline(home, "user", "list").out()).containsPattern("ci-bot +admin ");
         assertThat(offline(home, "audit", "list", "--kind", "USER_EDIT", "--json")
                         .json())
                 .extracting(e -> e.get("decision").asText())
-                .containsExactly("DENY", "DENY", "ALLOW", "ALLOW");
+                .containsExactly("DENY", "DENY", "DENY", "ALLOW", "ALLOW");
+        assertThat(offline(home, "audit", "list", "--kind", "USER_REMOVE", "--json")
+                        .json())
+                .extracting(e -> e.get("decision").asText())
+                .containsExactly("DENY");
     }
 
     @Test
