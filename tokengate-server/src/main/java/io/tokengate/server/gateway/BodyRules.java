@@ -1,19 +1,19 @@
 package io.tokengate.server.gateway;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import org.eclipse.jetty.http.HttpException;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpStatus;
-import org.eclipse.jetty.http.MimeTypes;
 import org.eclipse.jetty.server.Request;
 
 /**
  * When a JSON restriction needs the request body, whether tokengate can read it exactly as the
  * upstream will: not compressed or otherwise encoded (every {@code Content-Encoding} value must be
- * {@code identity}: 415), declared in UTF-8 if a charset is declared at all (JSON between systems
- * is UTF-8, and a body read as UTF-8 here but as UTF-16 upstream would say something else: 415),
+ * {@code identity}: 415), declared in UTF-8 wherever a charset is declared (JSON between systems is
+ * UTF-8, and a body read as UTF-8 here but as UTF-16 upstream would say something else: 415),
  * and not longer than {@code body.inspect.max} (413).
  */
 final class BodyRules {
@@ -31,14 +31,14 @@ final class BodyRules {
                         "body with Content-Encoding " + all + " cannot be inspected"));
             }
         }
-        String contentType = request.getHeaders().get(HttpHeader.CONTENT_TYPE);
-        String charset = contentType == null ? null : MimeTypes.getCharsetFromContentType(contentType);
-        if (charset != null && !isUtf8(charset)) {
-            return Optional.of(new RequestScreen.Refusal(
-                    HttpStatus.UNSUPPORTED_MEDIA_TYPE_415,
-                    "The token's restrictions inspect the request body as UTF-8 JSON; it declares charset " + charset
-                            + ".",
-                    "body in charset " + charset + " cannot be inspected"));
+        for (String charset : declaredCharsets(request)) {
+            if (!isUtf8(charset)) {
+                return Optional.of(new RequestScreen.Refusal(
+                        HttpStatus.UNSUPPORTED_MEDIA_TYPE_415,
+                        "The token's restrictions inspect the request body as UTF-8 JSON; it declares charset "
+                                + charset + ".",
+                        "body in charset " + charset + " cannot be inspected"));
+            }
         }
         if (request.getLength() > max) {
             return Optional.of(tooLarge(max));
@@ -51,6 +51,33 @@ final class BodyRules {
                 HttpStatus.PAYLOAD_TOO_LARGE_413,
                 "The token's restrictions inspect the request body, which may be at most " + max + " bytes.",
                 "body larger than body.inspect.max (" + max + ")");
+    }
+
+    /**
+     * Every {@code charset} parameter of every {@code Content-Type} field, unquoted: a reader that
+     * takes the last of two, or the second field, must find UTF-8 there too. A value that does not
+     * split cleanly (a quoted {@code ;}) yields a charset that is not UTF-8, and so a refusal.
+     */
+    private static List<String> declaredCharsets(Request request) {
+        List<String> charsets = new ArrayList<>();
+        for (String contentType : request.getHeaders().getValuesList(HttpHeader.CONTENT_TYPE)) {
+            String[] parts = contentType.split(";", -1);
+            for (int i = 1; i < parts.length; i++) {
+                int equals = parts[i].indexOf('=');
+                String name = (equals < 0 ? parts[i] : parts[i].substring(0, equals)).strip();
+                if (name.equalsIgnoreCase("charset")) {
+                    charsets.add(unquoted(
+                            equals < 0 ? "" : parts[i].substring(equals + 1).strip()));
+                }
+            }
+        }
+        return charsets;
+    }
+
+    private static String unquoted(String value) {
+        return value.length() >= 2 && value.startsWith("\"") && value.endsWith("\"")
+                ? value.substring(1, value.length() - 1)
+                : value;
     }
 
     private static boolean isUtf8(String charset) {
