@@ -6,6 +6,7 @@ import io.tokengate.server.config.TlsKeystore;
 import io.tokengate.server.config.TokengateConfig;
 import io.tokengate.server.gateway.GatewayConfig;
 import io.tokengate.server.gateway.GatewayHandler;
+import io.tokengate.server.http.CredentialKeepingHttpConnectionFactory;
 import io.tokengate.server.http.JsonErrorHandler;
 import io.tokengate.server.http.KeystoreReloader;
 import io.tokengate.server.http.ServerThreadPool;
@@ -198,9 +199,9 @@ public final class TokengateServer implements AutoCloseable {
             connector = new ServerConnector(
                     server,
                     new SslConnectionFactory(tls.get(), HttpVersion.HTTP_1_1.asString()),
-                    new HttpConnectionFactory(http));
+                    http1(http, dataPlane));
         } else {
-            connector = new ServerConnector(server, new HttpConnectionFactory(http));
+            connector = new ServerConnector(server, http1(http, dataPlane));
         }
         connector.setName(name);
         connector.setHost(host);
@@ -208,6 +209,14 @@ public final class TokengateServer implements AutoCloseable {
         connector.setIdleTimeout(60_000);
         server.addConnector(connector);
         return connector;
+    }
+
+    /**
+     * HTTP/1.1; on the data plane, with connections that keep a request's credentials for the
+     * audit record of a request Jetty's parser refuses.
+     */
+    private static HttpConnectionFactory http1(HttpConfiguration http, boolean dataPlane) {
+        return dataPlane ? new CredentialKeepingHttpConnectionFactory(http) : new HttpConnectionFactory(http);
     }
 
     /** Dispatches a request to {@code handler} only when it arrived on the named connector. */

@@ -262,6 +262,11 @@ public final class TokenService {
         return cache.get(digester.digest(secret), this::load).map(VerifiedToken::token);
     }
 
+    /** {@link #identify} if the cache can answer without the database; empty proves nothing. */
+    public Optional<Token> identifyFromMemory(TokenSecret secret) {
+        return cache.peek(digester.digest(secret)).map(VerifiedToken::token);
+    }
+
     /** Notes that a token authenticated a request; never blocks. */
     public void recordUse(TokenId id, String clientIp) {
         usage.recordUse(id, now(), clientIp);

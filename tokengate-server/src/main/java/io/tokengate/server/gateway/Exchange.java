@@ -51,10 +51,16 @@ final class Exchange {
      * Not authenticated yet, and never audited as such.
      */
     VerifiedToken cachedToken;
-    /** A token that was presented but is not active (expired, revoked): named in the audit record. */
+    /**
+     * A token that was presented but not authenticated: not active (expired, revoked), or the
+     * request was refused before authentication. Named in the audit record.
+     */
     Token refusedToken;
 
     String effectiveUser;
+    /** Who ran the request as {@link #effectiveUser} ({@code contextUser}); null when nobody did. */
+    String runBy;
+
     String matchedRule;
     CountingExchange counts;
     long upstreamStartNanos;
@@ -124,7 +130,7 @@ final class Exchange {
                 .effectiveUser(effectiveUser)
                 .clientIp(clientIp)
                 .request(method, path, query)
-                .decision(decision, failure == null ? reason : reason + "; " + failure)
+                .decision(decision, reason(reason))
                 .matchedRule(matchedRule)
                 .status(status);
         if (token != null) {
@@ -143,6 +149,15 @@ final class Exchange {
         } else {
             noRoom.refused(event.build());
         }
+    }
+
+    /**
+     * The decision's reason, with how the request ended when it failed upstream, and who ran it
+     * as whom: with a Bearer token no Basic user says so.
+     */
+    private String reason(String decided) {
+        String reason = failure == null ? decided : decided + "; " + failure;
+        return runBy == null ? reason : reason + "; run as " + effectiveUser + " by " + runBy;
     }
 
     @Override

@@ -9,8 +9,10 @@ import io.tokengate.core.request.MalformedRequestException;
 import io.tokengate.core.request.QueryString;
 import io.tokengate.core.token.RateExchange;
 import io.tokengate.core.token.RateLimit;
+import io.tokengate.core.token.SecretScanner;
 import io.tokengate.core.token.TokenService;
 import io.tokengate.core.token.VerifiedToken;
+import io.tokengate.server.http.CredentialKeepingHttpConnectionFactory;
 import io.tokengate.server.http.ErrorResponse;
 import io.tokengate.server.http.RequestIds;
 import io.tokengate.server.request.GatewayRequestView;
@@ -18,6 +20,7 @@ import io.tokengate.server.request.JsonBody;
 import io.tokengate.store.StoreUnavailableException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.RejectedExecutionException;
 import org.eclipse.jetty.http.HttpHeader;
@@ -165,18 +168,19 @@ public final class GatewayHandler extends Handler.Wrapper {
     }
 
     /**
-     * Audits a request Jetty refused after reading its headers, before this handler saw it (a
-     * {@code Host} the certificate does not name), when it presents credentials: every data-plane
-     * request that does is in the audit log. Runs where Jetty answers, so it waits for no room in
-     * the audit queue; without room, the request is summed up with the others turned away.
+     * Audits a request Jetty refused before this handler saw it (its parser part-way through, or
+     * after the headers: a {@code Host} the certificate does not name), when it presented
+     * credentials before the fault: every data-plane request that does is in the audit log. Runs
+     * where Jetty answers, so it waits for no room in the audit queue; without room, the request
+     * is summed up with the others turned away.
      */
     public void refusedBeforeHandling(Request request, String requestId, int status, String reason) {
-        String authorization = request.getHeaders().get(HttpHeader.AUTHORIZATION);
+        String authorization = CredentialKeepingHttpConnectionFactory.authorizationOf(request);
         if (authorization == null) {
             return;
         }
         Exchange exchange = exchange(request, requestId);
-        credentials(exchange, authorization);
+        presented(exchange, authorization, false);
         exchange.slot = audit.reserve(Duration.ZERO).orElse(null);
         if (exchange.slot == null) {
             exchange.noRoom = audit;
@@ -188,7 +192,7 @@ public final class GatewayHandler extends Handler.Wrapper {
         return new Exchange(
                 requestId,
                 ClientAddress.of(request, config.trustedProxies()),
-                request.getMethod(),
+                request.getMethod().toUpperCase(Locale.ROOT), // as it is decided on and forwarded
                 request.getHttpURI().getPath(),
                 request.getHttpURI().getQuery(),
                 clock,
@@ -247,7 +251,7 @@ public final class GatewayHandler extends Handler.Wrapper {
     private void decide(Exchange exchange, Request request, Response response, Callback callback) {
         String authorization = request.getHeaders().get(HttpHeader.AUTHORIZATION);
         if (authorization != null && exchange.slot == null && !reserveAudit(exchange)) {
-            credentials(exchange, authorization);
+            presented(exchange, authorization, false);
             exchange.noRoom = audit;
             unavailable(
                     exchange,
@@ -261,7 +265,7 @@ public final class GatewayHandler extends Handler.Wrapper {
         Optional<RequestScreen.Refusal> refusal = screen.screen(request);
         if (refusal.isPresent()) {
             RequestScreen.Refusal refused = refusal.get();
-            credentials(exchange, authorization);
+            presented(exchange, authorization, true);
             if (refused.status() == HttpStatus.METHOD_NOT_ALLOWED_405) {
                 response.getHeaders().put(HttpHeader.ALLOW, RequestScreen.ALLOW);
             }
@@ -274,7 +278,7 @@ public final class GatewayHandler extends Handler.Wrapper {
             path = CanonicalPath.parse(exchange.path);
             query = QueryString.parse(exchange.query);
         } catch (MalformedRequestException e) {
-            credentials(exchange, authorization);
+            presented(exchange, authorization, true);
             reject(
                     exchange,
                     response,
@@ -286,7 +290,7 @@ public final class GatewayHandler extends Handler.Wrapper {
         }
         Optional<RequestScreen.Refusal> parameterRefusal = RequestScreen.screen(query);
         if (parameterRefusal.isPresent()) {
-            credentials(exchange, authorization);
+            presented(exchange, authorization, true);
             RequestScreen.Refusal refused = parameterRefusal.get();
             reject(exchange, response, callback, refused.status(), refused.message(), refused.reason());
             return;
@@ -295,7 +299,7 @@ public final class GatewayHandler extends Handler.Wrapper {
         exchange.forwardPath = path.encoded();
         exchange.forwardQuery = exchange.query == null ? null : query.forwarded();
         if (!config.serves(path)) {
-            credentials(exchange, authorization);
+            presented(exchange, authorization, true);
             reject(
                     exchange,
                     response,
@@ -314,7 +318,7 @@ public final class GatewayHandler extends Handler.Wrapper {
         }
         long blocked = throttle.blockedForSeconds(exchange.clientIp);
         if (blocked > 0) {
-            credentials(exchange, authorization);
+            presented(exchange, authorization, false);
             rejectForNow(
                     exchange,
                     response,
@@ -345,6 +349,19 @@ public final class GatewayHandler extends Handler.Wrapper {
         Optional<String> runAs = authenticator.runAs(exchange, request);
         if (runAs.isPresent()) {
             reject(exchange, response, callback, HttpStatus.FORBIDDEN_403, runAs.get(), runAs.get());
+            return;
+        }
+        if (SecretScanner.containsSecret(exchange.effectiveUser)) {
+            // An unbound token's Basic user, or a contextUser: either would reach the upstream,
+            // and its logs, as the name of the user.
+            reject(
+                    exchange,
+                    response,
+                    callback,
+                    HttpStatus.BAD_REQUEST_400,
+                    "A tokengate token as a user name would be passed to the upstream and written to its logs:"
+                            + " send a token only as the password, and rotate the one you sent.",
+                    "token secret as the user name");
             return;
         }
         Optional<String> unnameable = config.identity().cannotName(exchange.effectiveUser);
@@ -393,8 +410,14 @@ public final class GatewayHandler extends Handler.Wrapper {
     }
 
     /** Records who claimed to call, for requests refused before the token is checked. */
-    private static void credentials(Exchange exchange, String authorization) {
+    /**
+     * The credentials of a request refused before authentication, and the token they name, for
+     * its audit record; the database is asked only when {@code mayWait} (a worker thread, and not
+     * a refusal meant to cost little: throttled, or no room in the audit queue).
+     */
+    private void presented(Exchange exchange, String authorization, boolean mayWait) {
         exchange.credentials(authorization);
+        authenticator.namePresented(exchange, authorization, mayWait);
     }
 
     private void authorize(
@@ -406,7 +429,7 @@ public final class GatewayHandler extends Handler.Wrapper {
             Callback callback) {
         var limits = exchange.token.limits();
         GatewayRequestView withoutBody =
-                new GatewayRequestView(request.getMethod(), config.publicUrl(), path, query, () -> JsonBody.absent());
+                new GatewayRequestView(exchange.method, config.publicUrl(), path, query, () -> JsonBody.absent());
         if (!limits.needsBody(withoutBody)) {
             finishAuthorization(exchange, limits.evaluate(withoutBody), request, response, callback);
             return;
@@ -423,7 +446,7 @@ public final class GatewayHandler extends Handler.Wrapper {
                 try {
                     JsonBody json = JsonBody.parse(body);
                     Decision decision = limits.evaluate(
-                            new GatewayRequestView(request.getMethod(), config.publicUrl(), path, query, () -> json));
+                            new GatewayRequestView(exchange.method, config.publicUrl(), path, query, () -> json));
                     finishAuthorization(exchange, decision, new BufferedRequest(request, body), response, callback);
                 } catch (RuntimeException e) {
                     RequestIds.log(LOG, Level.ERROR, exchange.requestId)

@@ -98,6 +98,34 @@ final class TokenAuthenticator {
                         .orElse(!bearer));
     }
 
+    /**
+     * For a request refused before authentication (malformed, outside the endpoints, throttled):
+     * names in its audit record the token its credentials carry, so that what was tried with a
+     * token shows under that token, for its owner too. Authenticates nothing, and asks the
+     * database only when {@code mayWait}; a store that fails leaves the record without the token,
+     * and the refusal as it was.
+     */
+    void namePresented(Exchange exchange, String authorization, boolean mayWait) {
+        if (exchange.token != null || exchange.refusedToken != null) {
+            return;
+        }
+        if (exchange.cachedToken != null) {
+            exchange.refusedToken = exchange.cachedToken.token();
+            return;
+        }
+        Credentials credentials = exchange.credentials(authorization);
+        if (credentials == null) {
+            return;
+        }
+        try {
+            TokenSecret.parse(credentials.secret())
+                    .flatMap(secret -> mayWait ? tokens.identify(secret) : tokens.identifyFromMemory(secret))
+                    .ifPresent(token -> exchange.refusedToken = token);
+        } catch (RuntimeException e) {
+            // the refusal does not depend on it
+        }
+    }
+
     /** Whether the gateway accepts this scheme (Basic, Bearer) at all. */
     private boolean accepted(Credentials credentials) {
         return credentials.scheme() == Credentials.Scheme.BASIC ? config.acceptBasic() : config.acceptBearer();
@@ -158,6 +186,7 @@ final class TokenAuthenticator {
             return Optional.of("User " + user + " may not run requests as another user (contextUser: "
                     + Quote.shorten(target) + ").");
         }
+        exchange.runBy = user;
         exchange.effectiveUser = target;
         return Optional.empty();
     }

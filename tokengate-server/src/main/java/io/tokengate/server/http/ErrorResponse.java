@@ -1,6 +1,7 @@
 package io.tokengate.server.http;
 
 import com.fasterxml.jackson.core.io.JsonStringEncoder;
+import io.tokengate.core.token.SecretScanner;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import org.eclipse.jetty.http.HttpHeader;
@@ -11,7 +12,9 @@ import org.eclipse.jetty.util.Callback;
 /**
  * Writes the error body every tokengate error carries:
  * {@code {"status":403,"error":"Forbidden","message":"…","requestId":"…"}}. Messages are written
- * by tokengate, never copied from a secret or an Authorization header.
+ * by tokengate, never copied from a secret or an Authorization header; one that quotes what the
+ * client sent (a {@code contextUser}, a header) has any token secret in it reduced to its hint,
+ * since error bodies end up in CI logs.
  */
 public final class ErrorResponse {
     private ErrorResponse() {}
@@ -22,7 +25,7 @@ public final class ErrorResponse {
                 new StringBuilder(128).append("{\"status\":").append(status).append(",\"error\":\"");
         JsonStringEncoder.getInstance().quoteAsString(reasonPhrase(status), json);
         json.append("\",\"message\":\"");
-        JsonStringEncoder.getInstance().quoteAsString(message, json);
+        JsonStringEncoder.getInstance().quoteAsString(SecretScanner.redact(message), json);
         json.append("\",\"requestId\":\"");
         JsonStringEncoder.getInstance().quoteAsString(requestId == null ? "" : requestId, json);
         return json.append("\"}").toString();

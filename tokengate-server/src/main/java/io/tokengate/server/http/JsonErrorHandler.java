@@ -17,7 +17,8 @@ import org.slf4j.event.Level;
  * too long, an unknown HTTP version; a {@code Host} the certificate does not name), get the same
  * JSON body as every other tokengate error, with a fresh request id, and are logged. Those of the
  * data plane go to {@link Refused} too, which audits the ones that present credentials: a request
- * refused after its headers were read has them. (One the parser refused has none to show.)
+ * refused after its headers were read has them, and one the parser refused part-way has those it
+ * read before the fault ({@link CredentialKeepingHttpConnectionFactory}).
  */
 public final class JsonErrorHandler implements Request.Handler {
     private static final Logger LOG = LoggerFactory.getLogger(JsonErrorHandler.class);

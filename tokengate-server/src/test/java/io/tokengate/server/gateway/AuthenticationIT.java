@@ -285,6 +285,19 @@ class AuthenticationIT {
         AuditEvent event = audited(response);
         assertThat(event.basicUser()).isEqualTo("admin");
         assertThat(event.effectiveUser()).isEqualTo("bob");
+        assertThat(event.reason()).endsWith("; run as bob by admin");
+    }
+
+    @Test
+    void aBearerTokensRunAsNamesWhoRanItInTheAuditLog() throws Exception {
+        String secret = secret(TokenSpec.bound("admin bearer run-as", "admin", "admin"));
+        HttpResponse<String> response = get("/rest/api/2/myself", "Bearer " + secret, "contextUser", "bob");
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(lastReceived().header("X-Forwarded-User")).contains("bob");
+        AuditEvent event = audited(response);
+        assertThat(event.basicUser()).as("no Basic user to say who ran it").isNull();
+        assertThat(event.effectiveUser()).isEqualTo("bob");
+        assertThat(event.reason()).endsWith("; run as bob by admin");
     }
 
     @Test

@@ -34,8 +34,16 @@ record HostileCase(
     enum By {
         /** tokengate's handler: JSON error with X-Request-Id, an audit record, nothing forwarded. */
         GATEWAY,
-        /** Jetty's HTTP parser, before any handler: JSON error, no audit record, nothing forwarded. */
+        /**
+         * Jetty's HTTP parser, before any handler and before it read any credentials: JSON error,
+         * no audit record, nothing forwarded.
+         */
         PARSER,
+        /**
+         * Jetty's HTTP parser, part-way through the headers but after the Authorization field:
+         * JSON error, an audit record of the credentials read, nothing forwarded.
+         */
+        PARSER_AUDITED,
         /**
          * Jetty, after reading the headers, before the gateway's handler (a target or Host it
          * refuses): JSON error, an audit record of the credentials shown, nothing forwarded.
@@ -205,7 +213,7 @@ record HostileCase(
                 case "expect" -> {
                     String[] expect = value.split(" ");
                     status = Integer.parseInt(expect[0]);
-                    by = By.valueOf(expect[1].toUpperCase(Locale.ROOT));
+                    by = By.valueOf(expect[1].toUpperCase(Locale.ROOT).replace('-', '_'));
                 }
                 case "token" -> token = value;
                 case "message" -> message = value;
