@@ -1,6 +1,7 @@
 package io.tokengate.server;
 
 import io.tokengate.server.admin.AdminHandler;
+import io.tokengate.server.admin.HostCheck;
 import io.tokengate.server.config.AdminConfig;
 import io.tokengate.server.config.TlsKeystore;
 import io.tokengate.server.config.TokengateConfig;
@@ -120,16 +121,18 @@ public final class TokengateServer implements AutoCloseable {
                     new OnConnector(DATA, gatewayHandler),
                     new OnConnector(
                             ADMIN,
-                            new OnWorkerThread(new Handler.Sequence(
-                                    new MetricsHandler(metrics),
-                                    AdminHandler.create(
-                                            config,
-                                            store,
-                                            localUsers,
-                                            jiraUsers,
-                                            usersChanged,
-                                            gateway.publicUrl(),
-                                            clock)))));
+                            new OnWorkerThread(new HostCheck(
+                                    config.admin(),
+                                    new Handler.Sequence(
+                                            new MetricsHandler(metrics),
+                                            AdminHandler.create(
+                                                    config,
+                                                    store,
+                                                    localUsers,
+                                                    jiraUsers,
+                                                    usersChanged,
+                                                    gateway.publicUrl(),
+                                                    clock))))));
             server.setHandler(new GracefulHandler(planes));
             server.setErrorHandler(new JsonErrorHandler(DATA, gatewayHandler::refusedBeforeHandling));
             server.setStopTimeout(DRAIN.toMillis());

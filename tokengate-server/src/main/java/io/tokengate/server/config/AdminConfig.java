@@ -5,6 +5,8 @@ import java.time.Duration;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * The admin plane's sign-in settings.
@@ -17,6 +19,9 @@ import java.util.Optional;
  * @param credentialCache how long verified credentials are remembered; zero for never
  * @param loginMaxFailures failed sign-ins per client address before 429; 0 turns throttling off
  * @param loginWindow the window of {@code loginMaxFailures}
+ * @param hostNames the host names, in lower case, that the admin plane answers to besides IP
+ *     addresses and {@code localhost}: {@code admin.host}, {@code admin.public.url}'s and those of
+ *     {@code admin.allowed.hosts}
  */
 public record AdminConfig(
         IdentitySource identitySource,
@@ -25,7 +30,10 @@ public record AdminConfig(
         Duration sessionMax,
         Duration credentialCache,
         int loginMaxFailures,
-        Duration loginWindow) {
+        Duration loginWindow,
+        Set<String> hostNames) {
+    private static final Pattern IPV4 = Pattern.compile("[0-9]{1,3}(\\.[0-9]{1,3}){3}");
+
     /** Where admin-plane users come from ({@code identity.source}). */
     public enum IdentitySource {
         /** The {@code users} table, managed with {@code tokengate user} and {@code /api/v1/users}. */
@@ -45,6 +53,24 @@ public record AdminConfig(
         Objects.requireNonNull(sessionMax, "sessionMax");
         Objects.requireNonNull(credentialCache, "credentialCache");
         Objects.requireNonNull(loginWindow, "loginWindow");
+        hostNames = Set.copyOf(hostNames);
+    }
+
+    /**
+     * Whether the admin plane answers to {@code host}, the name a request's {@code Host} gives
+     * (without its port): an IP address, {@code localhost} or one of {@link #hostNames}. A page
+     * cannot be served from an IP address or {@code localhost} under a name an attacker controls,
+     * so only other names need listing. A request without a name (HTTP/1.0) is no browser's.
+     */
+    public boolean answersTo(String host) {
+        if (host == null || host.isEmpty()) {
+            return true;
+        }
+        String name = host.toLowerCase(Locale.ROOT);
+        return name.equals("localhost")
+                || name.startsWith("[")
+                || IPV4.matcher(name).matches()
+                || hostNames.contains(name);
     }
 
     /** Whether the session cookie must be {@code Secure}: the admin plane is reached over https. */

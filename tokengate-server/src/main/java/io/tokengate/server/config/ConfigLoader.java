@@ -241,6 +241,13 @@ public final class ConfigLoader {
             default -> problems.add("identity.source: unknown source '" + source + "' (expected local, jira)");
         }
         Optional<URI> publicUrl = settings.get(Key.ADMIN_PUBLIC_URL).flatMap(u -> httpUrl(Key.ADMIN_PUBLIC_URL, u));
+        Set<String> hostNames = list(Key.ADMIN_ALLOWED_HOSTS, name -> name.toLowerCase(Locale.ROOT));
+        hostNames.stream()
+                .filter(name -> !name.matches("[a-z0-9.\\-]+"))
+                .forEach(name -> problems.add(
+                        Key.ADMIN_ALLOWED_HOSTS.key() + ": '" + name + "' is not a host name (no port, no scheme)"));
+        hostNames.add(value(Key.ADMIN_HOST).toLowerCase(Locale.ROOT));
+        publicUrl.map(URI::getHost).ifPresent(host -> hostNames.add(host.toLowerCase(Locale.ROOT)));
         return new AdminConfig(
                 identitySource,
                 publicUrl,
@@ -248,7 +255,8 @@ public final class ConfigLoader {
                 Duration.ofHours(integer(Key.ADMIN_SESSION_MAX_HOURS, 1, 24 * 90)),
                 Duration.ofSeconds(integer(Key.ADMIN_CREDENTIAL_CACHE_SECONDS, 0, 3600)),
                 (int) integer(Key.LOGIN_MAX_FAILURES, 0, 1_000_000),
-                Duration.ofSeconds(integer(Key.LOGIN_WINDOW_SECONDS, 1, 86_400)));
+                Duration.ofSeconds(integer(Key.LOGIN_WINDOW_SECONDS, 1, 86_400)),
+                hostNames);
     }
 
     private UpstreamIdentity identity() {

@@ -34,6 +34,12 @@ public enum Key {
             "",
             "external URL of the admin plane; https:// makes the session cookie Secure; browsers may send"
                     + " requests from this origin"),
+    ADMIN_ALLOWED_HOSTS(
+            "admin.allowed.hosts",
+            "",
+            "comma-separated host names the admin plane answers to, besides IP addresses, localhost, admin.host"
+                    + " and admin.public.url's; any other Host is refused (421), so that a web page whose name"
+                    + " an attacker points at this machine (DNS rebinding) cannot reach it"),
     ADMIN_TLS_KEYSTORE(
             "admin.tls.keystore",
             "",

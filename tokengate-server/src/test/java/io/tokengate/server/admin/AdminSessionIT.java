@@ -124,6 +124,39 @@ class AdminSessionIT {
         assertThat(session.with("Origin", own).post("/tokens", token).status()).isEqualTo(201);
     }
 
+    /**
+     * DNS rebinding: a page from a name its attacker has pointed at 127.0.0.1 is of the same
+     * origin as the admin plane, to the browser; only the name in Host gives it away.
+     */
+    @Test
+    void aNameThatIsNotTheAdminPlanesIsRefusedWhateverTheOrigin() throws Exception {
+        int port = gw.server.adminUri().getPort();
+        String rebound = "rebind.attacker.test:" + port;
+        String body = "{\"user\":\"root\",\"password\":\"root-password\"}";
+        String signIn = gw.rawAdmin("POST /api/v1/session HTTP/1.1\r\nHost: " + rebound + "\r\nOrigin: http://"
+                + rebound + "\r\nContent-Type: text/plain\r\nContent-Length: " + body.length()
+                + "\r\nConnection: close\r\n\r\n" + body);
+        assertThat(signIn)
+                .startsWith("HTTP/1.1 421 ")
+                .doesNotContain("Set-Cookie")
+                .contains("admin.allowed.hosts");
+        assertThat(gw.rawAdmin("GET /metrics HTTP/1.1\r\nHost: " + rebound + "\r\nConnection: close\r\n\r\n"))
+                .startsWith("HTTP/1.1 421 ");
+        assertThat(gw.rawAdmin("GET /api/v1/me HTTP/1.1\r\nHost: " + rebound
+                        + "\r\nAuthorization: Basic cm9vdDpyb290LXBhc3N3b3Jk\r\nConnection: close\r\n\r\n"))
+                .as("Basic credentials the browser cached for the name")
+                .startsWith("HTTP/1.1 421 ");
+        assertThat(gw.rawAdmin("GET /health/ready HTTP/1.1\r\nHost: " + rebound + "\r\nConnection: close\r\n\r\n"))
+                .as("a probe may use any name")
+                .startsWith("HTTP/1.1 200 ");
+        for (String own : List.of("localhost:" + port, "127.0.0.1:" + port, "[::1]:" + port, "LocalHost")) {
+            assertThat(gw.rawAdmin("GET /api/v1/me HTTP/1.1\r\nHost: " + own
+                            + "\r\nAuthorization: Basic cm9vdDpyb290LXBhc3N3b3Jk\r\nConnection: close\r\n\r\n"))
+                    .as(own)
+                    .startsWith("HTTP/1.1 200 ");
+        }
+    }
+
     @Test
     void signOutEndsTheSessionOnTheServer() {
         Reply signIn = AdminClient.anonymous(gw, contract)

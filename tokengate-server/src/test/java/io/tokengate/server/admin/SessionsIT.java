@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -38,7 +39,8 @@ class SessionsIT {
                 Duration.ofHours(12),
                 Duration.ofSeconds(60),
                 10,
-                Duration.ofMinutes(5));
+                Duration.ofMinutes(5),
+                Set.of("admin.example.com"));
         sessions = new Sessions(store.sessions(), config, clock);
     }
 
