@@ -82,6 +82,8 @@ public final class DemoJira implements AutoCloseable {
         HttpConfiguration http = new HttpConfiguration();
         http.setSendServerVersion(false);
         http.setUriCompliance(UriCompliance.UNSAFE);
+        // room for the fault endpoint's large headers, which the gateway must refuse itself
+        http.setMaxResponseHeaderSize(2 * FaultEndpoints.MAX_HEADER_BYTES);
         ServerConnector connector;
         if (options.tls().isPresent()) {
             SslContextFactory.Server ssl = new SslContextFactory.Server();

@@ -23,13 +23,16 @@ import org.eclipse.jetty.util.thread.Scheduler;
  *   <li>{@code GET /rest/demo/1.0/reset}: resets the TCP connection without answering;
  *   <li>{@code GET /rest/demo/1.0/stall}: sends headers promising {@value #STALL_PROMISED} bytes and
  *       the first {@value #STALL_SENT}, then nothing until the client or the demo closes;
- *   <li>{@code GET /rest/demo/1.0/status/{code}}: answers with that status (200 to 599).
+ *   <li>{@code GET /rest/demo/1.0/status/{code}}: answers with that status (200 to 599);
+ *   <li>{@code GET /rest/demo/1.0/header?bytes=N}: answers 200 with a header {@code X-Large} of N
+ *       bytes (at most {@value #MAX_HEADER_BYTES}).
  * </ul>
  */
 final class FaultEndpoints {
     static final long MAX_DELAY_MS = 600_000;
     static final int STALL_PROMISED = 1 << 20;
     static final int STALL_SENT = 1024;
+    static final int MAX_HEADER_BYTES = 60_000;
 
     /** {@code GET /rest/demo/1.0/slow?ms=N}. */
     void slow(Exchange exchange) {
@@ -89,6 +92,23 @@ final class FaultEndpoints {
         first.flip();
         // The exchange's callback stays pending: Jetty fails it when the connection closes.
         response.write(false, first, Callback.from(() -> {}, exchange.callback()::failed));
+    }
+
+    /** {@code GET /rest/demo/1.0/header?bytes=N}. */
+    void header(Exchange exchange) {
+        int bytes;
+        try {
+            bytes = Integer.parseInt(exchange.query("bytes").orElse("1000"));
+        } catch (NumberFormatException e) {
+            exchange.fail(400, "bytes must be a whole number: " + e.getMessage());
+            return;
+        }
+        if (bytes < 1 || bytes > MAX_HEADER_BYTES) {
+            exchange.fail(400, "bytes must be from 1 to " + MAX_HEADER_BYTES + ", not " + bytes);
+            return;
+        }
+        exchange.response().getHeaders().put("X-Large", "a".repeat(bytes));
+        exchange.respond(200, JiraJson.MAPPER.createObjectNode().put("headerBytes", bytes));
     }
 
     /** {@code GET /rest/demo/1.0/status/{code}}. */

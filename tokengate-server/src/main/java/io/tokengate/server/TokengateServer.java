@@ -195,6 +195,7 @@ public final class TokengateServer implements AutoCloseable {
             // No leniency in framing: a bare LF as line end is how requests get smuggled past a
             // front end that reads lines differently.
             http.setHttpCompliance(HttpCompliance.STRICT);
+            http.setMaxResponseHeaderSize(2 * GatewayConfig.MAX_RESPONSE_HEAD);
         }
         ServerConnector connector;
         if (tls.isPresent()) {

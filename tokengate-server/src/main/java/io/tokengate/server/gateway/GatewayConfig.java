@@ -55,6 +55,14 @@ public record GatewayConfig(
      */
     public static final int MAX_REQUEST_HEAD = 16 * 1024;
 
+    /**
+     * The longest upstream response head the gateway forwards, in bytes; a longer one is a bad
+     * response (502), refused before anything is sent, so that the client, the audit record and
+     * the metrics all see the same status. The data plane can send twice this, with its own
+     * headers added.
+     */
+    public static final int MAX_RESPONSE_HEAD = 16 * 1024;
+
     public GatewayConfig {
         Objects.requireNonNull(publicUrl, "publicUrl");
         Objects.requireNonNull(upstream, "upstream");

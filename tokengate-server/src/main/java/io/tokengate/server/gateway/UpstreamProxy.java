@@ -134,6 +134,7 @@ final class UpstreamProxy extends ProxyHandler {
         // adds (X-Forwarded-*, the identity). Jetty's client allows 8 KiB by default: a longer
         // head failed here, as 502, instead of reaching Jira, which answers for its own limit.
         client.setMaxRequestHeadersSize(2 * GatewayConfig.MAX_REQUEST_HEAD);
+        client.setMaxResponseHeadersSize(GatewayConfig.MAX_RESPONSE_HEAD);
     }
 
     private static Target target(Request request) {

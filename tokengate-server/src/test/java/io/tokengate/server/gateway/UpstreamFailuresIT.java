@@ -129,6 +129,24 @@ class UpstreamFailuresIT {
         assertThat(JSON.readTree(response.body()).path("delayedMs").asInt()).isEqualTo(100);
     }
 
+    /**
+     * A response head longer than the gateway forwards is refused before anything is sent: the
+     * client, the audit record and the metrics all say 502 (it was a 500 from Jetty, audited as
+     * the upstream's 200).
+     */
+    @Test
+    void anUpstreamResponseHeadTooLongToForwardIsA502() throws Exception {
+        HttpResponse<String> fits = gw.get("/rest/demo/1.0/header?bytes=12000", auth);
+        assertThat(fits.statusCode()).isEqualTo(200);
+        assertThat(fits.headers().firstValue("X-Large"))
+                .hasValueSatisfying(v -> assertThat(v).hasSize(12000));
+        HttpResponse<String> tooLong = gw.get("/rest/demo/1.0/header?bytes=20000", auth);
+        assertError(tooLong, 502, "could not be reached or gave a bad response");
+        AuditEvent event = audited(gw, tooLong);
+        assertThat(event.status()).isEqualTo(502);
+        assertThat(event.reason()).contains("upstream failure");
+    }
+
     @Test
     void aConnectionResetByTheUpstreamIsA502() throws Exception {
         HttpResponse<String> response = gw.get("/rest/demo/1.0/reset", auth);
