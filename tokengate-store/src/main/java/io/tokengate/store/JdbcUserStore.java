@@ -40,6 +40,7 @@ public final class JdbcUserStore {
         Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
         try {
             long id = db.transaction("adding user '" + user.name() + "'", c -> {
+                refuseCrossedNameAndEmail(c, user);
                 try (PreparedStatement ps = c.prepareStatement(
                         "INSERT INTO users (name, name_key, email, email_key, display_name, role, password_hash,"
                                 + " created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -78,8 +79,27 @@ public final class JdbcUserStore {
             throw new StoreConflictException(
                     "a user named '" + user.name() + "'"
                             + (user.email() == null ? "" : " or with e-mail " + user.email())
-                            + " already exists (names and e-mail addresses ignore case)",
+                            + " already exists (names and e-mail addresses ignore case, and share one space:"
+                            + " a name cannot be another user's e-mail)",
                     e);
+        }
+    }
+
+    /**
+     * A user's name may not be another's e-mail address, nor the reverse: a bound token's Basic
+     * user may be either, and sign-in looks a user up by either, so the new user would take the
+     * other's place (the unique keys only keep names apart and e-mails apart).
+     */
+    private static void refuseCrossedNameAndEmail(Connection c, NewUser user) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT name FROM users WHERE email_key = ? OR name_key = ?")) {
+            ps.setString(1, emailKey(user.name()));
+            ps.setString(2, user.email() == null ? null : nameKey(user.email()));
+            try (ResultSet rs = ps.executeQuery()) {
+                if (rs.next()) {
+                    throw new StoreConflictException(
+                            "the user '" + rs.getString(1) + "' has that as a name or e-mail", null);
+                }
+            }
         }
     }
 

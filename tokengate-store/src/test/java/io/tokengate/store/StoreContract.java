@@ -1057,6 +1057,23 @@ abstract class StoreContract {
     }
 
     @Test
+    void aNameIsNeverAnotherUsersEmailNorTheReverse() {
+        Store store = open();
+        store.users().add(new NewUser("alice", "Alice@Example.com", null, UserRole.USER, null));
+        assertThatThrownBy(() -> store.users().add(new NewUser("ALICE@example.com", null, null, UserRole.ADMIN, null)))
+                .isInstanceOf(StoreConflictException.class)
+                .hasMessageContaining("already exists");
+        store.users().add(new NewUser("dave@example.com", null, null, UserRole.USER, null));
+        assertThatThrownBy(() -> store.users().add(new NewUser("carol", "Dave@Example.com", null, UserRole.USER, null)))
+                .isInstanceOf(StoreConflictException.class);
+        assertThat(store.users().list()).extracting(User::name).containsExactly("alice", "dave@example.com");
+        assertThat(store.users()
+                        .add(new NewUser("bob", "bob@example.com", null, UserRole.USER, null))
+                        .name())
+                .isEqualTo("bob");
+    }
+
+    @Test
     void theLastAdminIsNotRemoved() {
         Store store = open();
         store.users().add(new NewUser("root", null, null, UserRole.ADMIN, null));
