@@ -155,8 +155,10 @@ final class Authenticator {
 
     private static ApiError unauthorized(ApiExchange exchange, String message) {
         String mode = exchange.request.getHeaders().get("Sec-Fetch-Mode");
-        // Browsers show a password dialog for a Basic challenge; the web UI signs in by itself.
-        boolean script = mode == null || mode.equalsIgnoreCase("navigate");
+        // Browsers show a password dialog for a Basic challenge; the web UI signs in by itself. Its
+        // fetches say so: browsers send Sec-Fetch-Mode only to https and localhost origins.
+        boolean ui = exchange.request.getHeaders().contains("X-Requested-With", "tokengate-ui");
+        boolean script = !ui && (mode == null || mode.equalsIgnoreCase("navigate"));
         exchange.response
                 .getHeaders()
                 .put(

@@ -15,7 +15,8 @@ class ApiError extends Error {
 }
 
 async function api(method, path, body) {
-  const headers = { Accept: 'application/json' };
+  // Says the web UI is asking: a 401 then challenges no Basic password dialog.
+  const headers = { Accept: 'application/json', 'X-Requested-With': 'tokengate-ui' };
   if (body !== undefined) headers['Content-Type'] = 'application/json';
   if (state.me && state.me.csrfToken && method !== 'GET') headers['X-CSRF-Token'] = state.me.csrfToken;
   const response = await fetch('/api/v1' + path, {

@@ -188,6 +188,15 @@ class AdminSessionIT {
                 .get()
                 .asString()
                 .startsWith("Session");
+        Reply plainHttp = AdminClient.anonymous(gw, contract)
+                .with("X-Requested-With", "tokengate-ui")
+                .get("/me");
+        assertThat(plainHttp.header("WWW-Authenticate"))
+                .as("browsers send no Sec-Fetch-Mode over plain http to a name other than localhost;"
+                        + " the web UI says who it is")
+                .get()
+                .asString()
+                .startsWith("Session");
     }
 
     @Test
