@@ -216,6 +216,9 @@ public final class Database implements AutoCloseable {
                     .migrate()
                     .migrationsExecuted;
         } catch (FlywayException e) {
+            if (SqlErrors.heldByAnotherProcess(e) || embeddedFileHeldElsewhere()) {
+                throw SqlErrors.held(describe(), "migrating it", e);
+            }
             Throwable cause = e;
             while (cause != null) {
                 if (cause instanceof SQLException sql && SqlErrors.isUnavailable(sql)) {
@@ -325,11 +328,30 @@ public final class Database implements AutoCloseable {
             // The pool's timeout carries the last connection failure as its cause: the reason an
             // operator needs ("database ... does not exist", "Connection refused").
             SQLException reason = e.getCause() instanceof SQLException cause ? cause : e;
+            if (SqlErrors.heldByAnotherProcess(e)) {
+                throw SqlErrors.held(describe(), doing, e);
+            }
             throw new StoreUnavailableException(
                     "The token store (" + describe() + ") is unavailable while " + doing
                             + ": no database connection within " + connectionTimeout.toMillis() + " ms ("
                             + SqlErrors.brief(reason) + ")",
                     e);
+        }
+    }
+
+    /**
+     * Whether another process has the embedded database open: H2 says so when a connection is
+     * made, but the pool's timeout may not carry that first failure, so one connection is made
+     * outside the pool to hear it.
+     */
+    private boolean embeddedFileHeldElsewhere() {
+        if (vendor != Vendor.H2) {
+            return false;
+        }
+        try (Connection c = DriverManager.getConnection(url, driverProperties(false))) {
+            return false;
+        } catch (SQLException e) {
+            return SqlErrors.heldByAnotherProcess(e);
         }
     }
 
@@ -350,6 +372,24 @@ public final class Database implements AutoCloseable {
     }
 
     /** Whether the database answers within {@code timeout}. */
+    /**
+     * Answers when the database does, within {@code timeout}.
+     *
+     * @throws StoreUnavailableException saying why not (held by another process, refused, timed out)
+     */
+    public void requireAnswer(Duration timeout) {
+        boolean valid =
+                withConnection("checking the connection", c -> c.isValid((int) Math.max(1, timeout.toSeconds())));
+        if (!valid) {
+            throw new StoreUnavailableException("the database " + describe() + " does not answer", null);
+        }
+    }
+
+    /** Whether the embedded database of {@code home} has been made (by a first start). */
+    public static boolean embeddedExists(Path home) {
+        return Files.exists(embeddedDirectory(home).resolve(EMBEDDED_NAME + ".mv.db"));
+    }
+
     public boolean ping(Duration timeout) {
         try (Connection c = pool.getConnection()) {
             return c.isValid((int) Math.max(1, timeout.toSeconds()));

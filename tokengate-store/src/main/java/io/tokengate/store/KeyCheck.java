@@ -14,8 +14,35 @@ import java.time.ZoneOffset;
  * every later start compares. A key file that was lost and regenerated, or copied from another
  * installation, fails the start with an explanation instead of a stream of 401s.
  */
-final class KeyCheck {
+public final class KeyCheck {
     private KeyCheck() {}
+
+    /**
+     * What a start would refuse about {@code keyFile} and {@code db}, found without changing either
+     * ({@code config check}): a missing key file for a database that has a key, or a key file of
+     * another database. Empty when the start would go ahead, a database without a key included.
+     */
+    public static java.util.Optional<String> mismatch(Database db, java.nio.file.Path keyFile) {
+        Recorded recorded;
+        try {
+            recorded = db.read("reading the key check", c -> read(c));
+        } catch (StoreException e) {
+            return java.util.Optional.empty(); // no schema yet: the first start makes it, and records the key
+        }
+        if (recorded == null) {
+            return java.util.Optional.empty();
+        }
+        try {
+            if (!java.nio.file.Files.exists(keyFile)) {
+                requireFirstStart(db, keyFile);
+            } else {
+                compare(db, recorded, KeyFile.load(keyFile));
+            }
+            return java.util.Optional.empty();
+        } catch (KeyFileException e) {
+            return java.util.Optional.of(e.getMessage());
+        }
+    }
 
     /**
      * Refuses to create a new key file for a database that already has a key: that key file is
@@ -52,6 +79,10 @@ final class KeyCheck {
                 recorded = db.read("reading the key check", c -> read(c));
             }
         }
+        compare(db, recorded, key);
+    }
+
+    private static void compare(Database db, Recorded recorded, KeyFile key) {
         boolean same = MessageDigest.isEqual(
                 recorded.fingerprint().getBytes(StandardCharsets.US_ASCII),
                 key.fingerprint().getBytes(StandardCharsets.US_ASCII));

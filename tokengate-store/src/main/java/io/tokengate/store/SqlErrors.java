@@ -61,6 +61,26 @@ final class SqlErrors {
         return false;
     }
 
+    /** What to say when {@link #heldByAnotherProcess}. */
+    static StoreUnavailableException held(String database, String doing, Throwable e) {
+        return new StoreUnavailableException(
+                "The embedded database (" + database + ") is held by another process,"
+                        + " most likely a tokengate server on this home (one that is stopping holds it for up to 90 s):"
+                        + " stop it first (while " + doing + ")",
+                e);
+    }
+
+    /** Whether H2 refused to open its file because another process has it open. */
+    static boolean heldByAnotherProcess(Throwable e) {
+        int depth = 0;
+        for (Throwable t = e; t != null && depth < 16; t = t.getCause(), depth++) {
+            if (t instanceof SQLException sql && "90020".equals(sql.getSQLState())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     static boolean isUniqueViolation(SQLException e) {
         return "23505".equals(e.getSQLState());
     }
@@ -69,6 +89,9 @@ final class SqlErrors {
     static TokengateException translate(String database, String doing, SQLException e) {
         SQLException cause =
                 e instanceof BatchUpdateException && e.getNextException() != null ? e.getNextException() : e;
+        if (heldByAnotherProcess(e)) {
+            return held(database, doing, e);
+        }
         if (isUnavailable(cause) || isUnavailable(e)) {
             return new StoreUnavailableException(
                     "The token store (" + database + ") is unavailable while " + doing + ": " + brief(cause), e);

@@ -10,6 +10,7 @@ import io.tokengate.server.config.TlsKeystore;
 import io.tokengate.server.config.TokengateConfig;
 import io.tokengate.server.users.ServiceAccountCheck;
 import io.tokengate.store.Database;
+import io.tokengate.store.KeyCheck;
 import io.tokengate.store.KeyFile;
 import io.tokengate.store.TokenInventory;
 import java.io.IOException;
@@ -87,9 +88,9 @@ final class ConfigCommand {
             checkPropertiesFile(dir.resolve(ConfigLoader.FILE_NAME), warnings);
             warnings.addAll(Settings.unknownVariables(System.getenv()));
             if (config != null) {
-                checkKeyFile(config, problems, warnings);
+                boolean keyFileReadable = checkKeyFile(config, problems, warnings);
                 if (!offline) {
-                    checkDatabase(config, problems, warnings);
+                    checkDatabase(config, keyFileReadable, problems, warnings);
                     checkUpstream(config, problems);
                 }
                 checkExposure(config, warnings);
@@ -108,25 +109,39 @@ final class ConfigCommand {
             }
         }
 
-        private static void checkKeyFile(TokengateConfig config, List<String> problems, List<String> warnings) {
+        /** @return whether the key file is absent or reads well: then the database can be checked against it */
+        private static boolean checkKeyFile(TokengateConfig config, List<String> problems, List<String> warnings) {
             Path key = config.store().keyFilePath();
             if (!Files.exists(key)) {
                 warnings.add("key file " + key + " does not exist yet: it is created on first start;"
                         + " in a cluster, copy one key file to every node instead");
-                return;
+                return true;
             }
             try {
                 KeyFile.load(key);
+                return true;
             } catch (TokengateException e) {
                 problems.add(e.getMessage());
+                return false;
             }
         }
 
-        private static void checkDatabase(TokengateConfig config, List<String> problems, List<String> warnings) {
+        /**
+         * Whether the database answers, takes the key file a start would take (the same check,
+         * without recording a key in a new database), and holds no tokens that would be refused.
+         * An embedded database that does not exist yet is left for the first start to make.
+         */
+        private static void checkDatabase(
+                TokengateConfig config, boolean keyFileReadable, List<String> problems, List<String> warnings) {
+            if (config.store().dbUrl() == null && !Database.embeddedExists(config.home())) {
+                warnings.add("database " + Database.embeddedDirectory(config.home())
+                        + " does not exist yet: it is created on first start");
+                return;
+            }
             try (Database db = Database.open(config.store())) {
-                if (!db.ping(Duration.ofSeconds(5))) {
-                    problems.add("database " + db.describe() + " does not answer");
-                    return;
+                db.requireAnswer(Duration.ofSeconds(5));
+                if (keyFileReadable) {
+                    KeyCheck.mismatch(db, config.store().keyFilePath()).ifPresent(problems::add);
                 }
                 checkTokens(db, warnings);
             } catch (TokengateException e) {

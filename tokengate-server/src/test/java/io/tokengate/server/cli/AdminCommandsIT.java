@@ -216,6 +216,25 @@ class AdminCommandsIT {
             assertThat(held.err())
                     .contains("held by a running tokengate server")
                     .contains("--server");
+            Result checked = run(
+                    Map.of(), null, "config", "check", "--home", home.toString(), "--upstream", "http://127.0.0.1:9");
+            assertThat(checked.out())
+                    .as("config check on a home a server holds says so, not that the database does not answer")
+                    .contains("is held by another process, most likely a tokengate server on this home");
+            Result second = run(
+                    Map.of(),
+                    null,
+                    "serve",
+                    "--home",
+                    home.toString(),
+                    "--port",
+                    "0",
+                    "--admin-port",
+                    "0",
+                    "--upstream",
+                    "http://127.0.0.1:9");
+            assertThat(second.exit()).isEqualTo(ServeCommand.START_FAILED);
+            assertThat(second.err()).contains("is held by another process").contains("stop it first");
         }
     }
 

@@ -15,6 +15,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.Statement;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -69,6 +70,46 @@ class ConfigCommandIT {
             out.getBuffer().setLength(0);
             assertThat(run("config", "check", "--home", home.toString())).isEqualTo(2);
             assertThat(out.toString()).contains("problem: ").contains("tokengate.key");
+        }
+    }
+
+    /**
+     * A key file a start would refuse is a problem before the start: missing for a database that
+     * has a key, or another database's (a restore to a new host). A fresh home is not touched.
+     */
+    @Test
+    void theKeyFileIsCheckedAgainstTheDatabaseAsAStartWouldCheckIt(@TempDir Path home, @TempDir Path other)
+            throws Exception {
+        try (DemoJira jira = DemoJira.start(DemoJira.Options.defaults())) {
+            Files.writeString(home.resolve("tokengate.properties"), "upstream.url=" + jira.baseUri() + "\n");
+            assertThat(run("config", "check", "--home", home.toString()))
+                    .as(out.toString())
+                    .isZero();
+            assertThat(out.toString()).contains("does not exist yet: it is created on first start");
+            assertThat(home.resolve("data")).as("a check makes no database").doesNotExist();
+
+            Files.writeString(other.resolve("tokengate.properties"), "upstream.url=" + jira.baseUri() + "\n");
+            for (Path made : List.of(home, other)) { // a first use records its key in its database
+                assertThat(run("token", "create", "--name", "first", "--unbound", "--home", made.toString()))
+                        .isZero();
+            }
+            Path key = home.resolve("tokengate.key");
+            Path kept = home.resolve("tokengate.key.kept");
+            Files.move(key, kept);
+            out.getBuffer().setLength(0);
+            assertThat(run("config", "check", "--home", home.toString())).isEqualTo(2);
+            assertThat(out.toString()).contains("does not exist, but this database");
+
+            Files.copy(other.resolve("tokengate.key"), key);
+            out.getBuffer().setLength(0);
+            assertThat(run("config", "check", "--home", home.toString())).isEqualTo(2);
+            assertThat(out.toString()).contains("does not belong to this database");
+
+            Files.move(kept, key, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            out.getBuffer().setLength(0);
+            assertThat(run("config", "check", "--home", home.toString()))
+                    .as(out.toString())
+                    .isZero();
         }
     }
 
