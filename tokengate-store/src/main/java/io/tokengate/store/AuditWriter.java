@@ -91,6 +91,8 @@ public final class AuditWriter implements AuditSink, AutoCloseable {
     private volatile boolean closing;
     private volatile long giveUpAt;
     private volatile String lastFailure;
+    /** Whether the last attempt to write a batch failed for want of the database: records wait. */
+    private volatile boolean failing;
     /** Whether the writer is writing the file of what the database did not take. */
     private volatile boolean spilling;
     /** The batch being written, for {@link #close()} to name when the writer does not come back. */
@@ -404,12 +406,14 @@ public final class AuditWriter implements AuditSink, AutoCloseable {
             try {
                 insert.accept(batch);
                 written.addAndGet(batch.size());
+                failing = false;
                 if (backoff != MIN_BACKOFF) {
                     LOG.info("audit writer recovered: the database accepts records again");
                 }
                 return;
             } catch (StoreUnavailableException e) {
                 lastFailure = e.getMessage();
+                failing = true;
                 if (writeFailures.getAndIncrement() % 20 == 0) {
                     LOG.warn(
                             "cannot write audit records, keeping {} queued and retrying: {}", queued(), e.getMessage());
@@ -480,6 +484,14 @@ public final class AuditWriter implements AuditSink, AutoCloseable {
         } finally {
             lock.unlock();
         }
+    }
+
+    /**
+     * Whether records cannot be written now (the database refuses them for a while: down, disk
+     * full): they wait in the queue, which the last write attempt failed to empty.
+     */
+    public boolean failing() {
+        return failing;
     }
 
     /** Whether a reservation would have to wait: the count or the memory bound is reached. */

@@ -299,7 +299,11 @@ public final class Store implements AutoCloseable {
         if (auditFull) {
             problem.append("audit queue full; ");
         }
-        return new StoreHealth(reachable, state, problem.toString().replaceAll("; $", ""), auditFull);
+        boolean auditFailing = auditWriter.failing();
+        if (auditFailing) {
+            problem.append("audit records cannot be written; ");
+        }
+        return new StoreHealth(reachable, state, problem.toString().replaceAll("; $", ""), auditFull, auditFailing);
     }
 
     public StoreMetrics metrics() {

@@ -8,8 +8,11 @@ package io.tokengate.store;
  * @param listener the state of the cluster cache listener
  * @param problem what is wrong, for humans; empty when ready
  * @param auditFull no room for another audit record: the queue's count or memory bound is reached
+ * @param auditFailing audit records cannot be written now (a full disk, say, while a ping still
+ *     answers): they wait in memory, and the queue fills
  */
-public record StoreHealth(boolean databaseReachable, Listener listener, String problem, boolean auditFull) {
+public record StoreHealth(
+        boolean databaseReachable, Listener listener, String problem, boolean auditFull, boolean auditFailing) {
     /** The cluster cache listener: needed only with PostgreSQL. */
     public enum Listener {
         /** Embedded H2: one node, nothing to listen to. */
@@ -20,6 +23,6 @@ public record StoreHealth(boolean databaseReachable, Listener listener, String p
     }
 
     public boolean ready() {
-        return databaseReachable && listener != Listener.DOWN && !auditFull;
+        return databaseReachable && listener != Listener.DOWN && !auditFull && !auditFailing;
     }
 }

@@ -2,10 +2,15 @@ package io.tokengate.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.tokengate.core.audit.AuditEvent;
+import io.tokengate.core.audit.AuditQuery;
 import io.tokengate.core.token.CreatedToken;
 import io.tokengate.core.token.TokenSpec;
 import java.sql.Connection;
 import java.sql.Statement;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 
 /** The store contract on a real PostgreSQL, in a database of its own per test. */
@@ -31,6 +36,53 @@ class PostgresStoreIT extends StoreContract {
                     + " WHERE datname = current_database() AND pid <> pg_backend_pid()");
         }
         assertThat(store.tokens().show(created.token().id())).isPresent();
+    }
+
+    /**
+     * A database that answers pings but refuses writes, as with a full disk: not ready while audit
+     * records wait in memory, ready again once they are written, none lost.
+     */
+    @Test
+    void notReadyWhileAuditRecordsCannotBeWritten() throws Exception {
+        Store store = open();
+        try (Connection c = fixture.connect(home);
+                Statement s = c.createStatement()) {
+            s.execute("CREATE FUNCTION refuse_audit() RETURNS trigger AS $$ BEGIN"
+                    + " RAISE EXCEPTION 'could not extend file: No space left on device' USING ERRCODE = '53100';"
+                    + " END $$ LANGUAGE plpgsql");
+            s.execute("CREATE TRIGGER refuse_audit BEFORE INSERT ON audit_events"
+                    + " FOR EACH STATEMENT EXECUTE FUNCTION refuse_audit()");
+        }
+        store.audit().reserve(Duration.ofSeconds(1)).orElseThrow().submit(AuditWriterIT.event(1));
+        assertThat(waitFor(() -> store.health().auditFailing()))
+                .as("the writer fails")
+                .isTrue();
+        StoreHealth failing = store.health();
+        assertThat(failing.databaseReachable()).isTrue();
+        assertThat(failing.ready()).isFalse();
+        assertThat(failing.problem()).contains("audit records cannot be written");
+
+        try (Connection c = fixture.connect(home);
+                Statement s = c.createStatement()) {
+            s.execute("DROP TRIGGER refuse_audit ON audit_events");
+        }
+        assertThat(waitFor(() -> store.health().ready()))
+                .as("ready once written")
+                .isTrue();
+        assertThat(store.auditLog().query(AuditQuery.all()).events())
+                .extracting(AuditEvent::requestId)
+                .containsExactly("req-1");
+    }
+
+    private static boolean waitFor(BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (System.nanoTime() < deadline) {
+            if (condition.getAsBoolean()) {
+                return true;
+            }
+            Thread.sleep(50);
+        }
+        return false;
     }
 
     @Test
