@@ -8,6 +8,7 @@ import ch.qos.logback.core.rolling.RollingFileAppender;
 import ch.qos.logback.core.rolling.SizeAndTimeBasedRollingPolicy;
 import ch.qos.logback.core.util.FileSize;
 import io.tokengate.core.TokengateException;
+import io.tokengate.store.OwnerOnly;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -44,7 +45,12 @@ public final class LogFiles {
         }
         Path file = dir.resolve(FILE);
         try {
-            Files.createDirectories(dir);
+            if (!Files.isDirectory(dir)) {
+                // One tokengate makes is its own: who called what, from where. One an operator
+                // made keeps the modes they gave it.
+                Files.createDirectories(dir);
+                OwnerOnly.restrict(dir);
+            }
             if (!Files.isWritable(dir)) {
                 throw new IOException("not writable");
             }

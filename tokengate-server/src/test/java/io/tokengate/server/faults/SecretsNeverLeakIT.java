@@ -19,6 +19,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -92,6 +93,9 @@ class SecretsNeverLeakIT {
                 .containsEntry("in a query value", 400);
         String output = Files.readString(log, StandardCharsets.UTF_8);
         assertThat(output).contains("tokengate serving").contains("upstream");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(home.resolve("logs"))))
+                .as("the log directory tokengate made, readable by its owner only: who called what, from where")
+                .isEqualTo("rwx------");
         String jsonLog = Files.readString(home.resolve("logs/tokengate.log"), StandardCharsets.UTF_8);
         assertThat(jsonLog).contains("tokengate serving").contains("\"level\":\"DEBUG\"");
         for (String s : List.of(secret, revokedSecret)) {
