@@ -7,6 +7,7 @@ import io.tokengate.core.token.IpAllowList;
 import io.tokengate.core.token.IpAllowListSyntaxException;
 import io.tokengate.core.token.TokenStateException;
 import io.tokengate.server.gateway.ClientAddress;
+import io.tokengate.server.gateway.RefusalWarning;
 import io.tokengate.server.http.ErrorResponse;
 import io.tokengate.server.http.RequestIds;
 import io.tokengate.server.users.IdentityUnavailableException;
@@ -15,6 +16,7 @@ import io.tokengate.store.StoreConflictException;
 import io.tokengate.store.StoreUnavailableException;
 import java.nio.ByteBuffer;
 import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
@@ -29,6 +31,12 @@ import org.slf4j.event.Level;
  */
 final class ApiHandler {
     private static final Logger LOG = LoggerFactory.getLogger(ApiHandler.class);
+    /**
+     * A database or Jira that is away fails every admin call while it lasts: a warning line now
+     * and then, not a stack trace per call (each call is in the audit log anyway).
+     */
+    private final RefusalWarning dependencyAway =
+            new RefusalWarning(LOG, HttpStatus.SERVICE_UNAVAILABLE_503, "admin call refused");
 
     private final Router router;
     private final Authenticator authenticator;
@@ -93,8 +101,10 @@ final class ApiHandler {
         return new ApiError(500, "Internal error.", null, null);
     }
 
-    private static void send(ApiExchange ex, ApiError error, Throwable failure) {
-        if (error.status() >= 500) {
+    private void send(ApiExchange ex, ApiError error, Throwable failure) {
+        if (failure instanceof StoreUnavailableException || failure instanceof IdentityUnavailableException) {
+            dependencyAway.refused(ex.requestId, ex.method() + " " + ex.path() + ": " + failure.getMessage());
+        } else if (error.status() >= 500) {
             RequestIds.log(LOG, Level.ERROR, ex.requestId)
                     .setCause(failure)
                     .log("{}: {} {} failed", ex.requestId, ex.method(), ex.path());

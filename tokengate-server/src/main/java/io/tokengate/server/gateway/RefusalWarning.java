@@ -17,7 +17,7 @@ import org.slf4j.event.Level;
  * <p>The first refusal is logged with its request id; those within the interval after it are
  * counted, and the count is logged with the first refusal after the interval.
  */
-final class RefusalWarning {
+public final class RefusalWarning {
     /** The shortest time between two lines of one warning. */
     static final Duration INTERVAL = Duration.ofSeconds(10);
 
@@ -30,7 +30,7 @@ final class RefusalWarning {
     private final LongAdder unlogged = new LongAdder();
 
     /** A warning at most every {@link #INTERVAL}. */
-    RefusalWarning(Logger log, int status, String condition) {
+    public RefusalWarning(Logger log, int status, String condition) {
         this(log, status, condition, INTERVAL, System::nanoTime);
     }
 
@@ -49,7 +49,7 @@ final class RefusalWarning {
     }
 
     /** Notes one refused request; logs it, with the count since the last line, if the interval is over. */
-    void refused(String requestId, String detail) {
+    public void refused(String requestId, String detail) {
         long now = nanoTime.getAsLong();
         long due = nextLineAt.get();
         if (now - due < 0 || !nextLineAt.compareAndSet(due, now + intervalNanos)) {

@@ -3,6 +3,7 @@ package io.tokengate.server.faults;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
+import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
@@ -59,6 +60,7 @@ class DatabaseOutageIT {
                         .reveal();
                 String auth = GatewayFixture.basic("admin", secret);
                 assertThat(gw.get("/rest/api/2/issue/AAA-1", auth).statusCode()).isEqualTo(200);
+                gw.server.localUsers().add("root", null, null, UserRole.ADMIN, "root-password-1".toCharArray());
 
                 proxy.cut();
                 Instant cut = Instant.now();
@@ -76,6 +78,31 @@ class DatabaseOutageIT {
                             .isEqualTo(503);
                 }
                 assertThat(requestIds(gw)).isEqualTo(forwarded);
+
+                ListAppender<ILoggingEvent> adminLog = new ListAppender<>();
+                adminLog.start();
+                Logger apiLog = (Logger) LoggerFactory.getLogger("io.tokengate.server.admin.ApiHandler");
+                apiLog.addAppender(adminLog);
+                try {
+                    for (int i = 0; i < 4; i++) {
+                        HttpResponse<String> listing =
+                                gw.send(HttpRequest.newBuilder(URI.create(gw.server.adminUri() + "/api/v1/tokens"))
+                                        .header("Authorization", GatewayFixture.basic("root", "root-password-1"))
+                                        .build());
+                        assertThat(listing.statusCode()).as(listing.body()).isEqualTo(503);
+                    }
+                } finally {
+                    apiLog.detachAppender(adminLog);
+                }
+                assertThat(adminLog.list)
+                        .as("a warning now and then for the admin calls the outage refused, without a stack trace")
+                        .hasSizeBetween(1, 2) // each call waits db.connection.timeout.ms (5 s); a line per 10 s
+                        .allSatisfy(line -> {
+                            assertThat(line.getLevel()).isEqualTo(Level.WARN);
+                            assertThat(line.getThrowableProxy()).isNull();
+                            assertThat(line.getFormattedMessage())
+                                    .contains("503, admin call refused: GET /api/v1/tokens");
+                        });
 
                 proxy.restore();
                 await(gw, auth, status -> status == 200, Duration.ofSeconds(90));
