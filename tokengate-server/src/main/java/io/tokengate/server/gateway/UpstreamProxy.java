@@ -6,6 +6,8 @@ import java.net.URI;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.client.transport.HttpClientTransportOverHTTP;
 import org.eclipse.jetty.http.HttpField;
@@ -137,6 +139,30 @@ final class UpstreamProxy extends ProxyHandler {
         client.setMaxResponseHeadersSize(GatewayConfig.MAX_RESPONSE_HEAD);
     }
 
+    /** Where a message starts dumping a Jetty object ({@code HttpConnectionOverHTTP@5a1b…{…}}). */
+    private static final Pattern OBJECT_DUMP = Pattern.compile("[A-Za-z$]+@[0-9a-f]{4,}");
+
+    /**
+     * A failure in a few words for the audit record and the log: its kind and its message, cut
+     * where Jetty starts describing its connection objects (a thousand characters of them).
+     */
+    static String brief(Throwable failure) {
+        String kind = failure.getClass().getSimpleName();
+        String message = failure.getMessage();
+        if (message == null || message.isBlank()) {
+            return kind;
+        }
+        Matcher dump = OBJECT_DUMP.matcher(message);
+        String text = dump.find() ? message.substring(0, dump.start()).strip() : message.strip();
+        if (text.length() > 200) {
+            text = text.substring(0, 199);
+        }
+        if (text.length() < message.strip().length()) {
+            text = text.isEmpty() ? "" : text + " …";
+        }
+        return text.isEmpty() ? kind : kind + ": " + text;
+    }
+
     private static Target target(Request request) {
         return (Target) request.getAttribute(EXCHANGE);
     }
@@ -214,9 +240,9 @@ final class UpstreamProxy extends ProxyHandler {
         Exchange exchange = target(clientToProxy).exchange();
         Throwable clientFailure = exchange.counts == null ? null : exchange.counts.requestFailure();
         if (proxyToClient.isCommitted()) {
-            exchange.failure = "failed during the response: " + failure;
+            exchange.failure = "failed during the response: " + brief(failure);
             RequestIds.log(LOG, Level.INFO, exchange.requestId).log(
-                    "{}: upstream failed during the response: {}", exchange.requestId, failure.toString());
+                    "{}: upstream failed during the response: {}", exchange.requestId, brief(failure));
             callback.failed(failure);
             return;
         }
@@ -227,17 +253,17 @@ final class UpstreamProxy extends ProxyHandler {
             message = "The request body could not be read (" + BodyRules.describe(clientFailure) + ").";
             exchange.failure = "request body could not be read: " + BodyRules.describe(clientFailure);
             RequestIds.log(LOG, Level.INFO, exchange.requestId).log(
-                    "{}: {} ({}): {}", exchange.requestId, exchange.failure, status, failure.toString());
+                    "{}: {} ({}): {}", exchange.requestId, exchange.failure, status, brief(failure));
         } else if (failure instanceof TimeoutException || failure.getCause() instanceof TimeoutException) {
             status = HttpStatus.GATEWAY_TIMEOUT_504;
             message = "The upstream did not answer in time.";
-            exchange.failure = "upstream timeout: " + failure;
-            timedOut.refused(exchange.requestId, failure.toString());
+            exchange.failure = "upstream timeout: " + brief(failure);
+            timedOut.refused(exchange.requestId, brief(failure));
         } else {
             status = HttpStatus.BAD_GATEWAY_502;
             message = "The upstream could not be reached or gave a bad response.";
-            exchange.failure = "upstream failure: " + failure;
-            unreachable.refused(exchange.requestId, failure.toString());
+            exchange.failure = "upstream failure: " + brief(failure);
+            unreachable.refused(exchange.requestId, brief(failure));
         }
         proxyToClient.getHeaders().clear();
         proxyToClient.getHeaders().put(REQUEST_ID, exchange.requestId);

@@ -1,0 +1,26 @@
+package io.tokengate.server.gateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.EOFException;
+import java.net.ConnectException;
+import java.util.concurrent.TimeoutException;
+import org.junit.jupiter.api.Test;
+
+/** What an audit reason and a log line say of an upstream failure: a few words, no connection dumps. */
+class UpstreamFailureBriefTest {
+    @Test
+    void aFailureIsItsKindAndMessageWithoutJettysObjectDumps() {
+        assertThat(UpstreamProxy.brief(new ConnectException("Connection refused")))
+                .isEqualTo("ConnectException: Connection refused");
+        assertThat(UpstreamProxy.brief(new TimeoutException())).isEqualTo("TimeoutException");
+        assertThat(UpstreamProxy.brief(new EOFException("HttpConnectionOverHTTP@3c2c1b9b::SocketChannelEndPoint@6a0b"
+                        + "{l=/127.0.0.1:34562,r=/127.0.0.1:8080,OPEN,fill=-,flush=-,to=1/30000}{io=0/0,kio=0,kro=1}")))
+                .isEqualTo("EOFException");
+        assertThat(UpstreamProxy.brief(new IllegalStateException("aborted HttpChannelOverHTTP@1a2b3c4d(exchange=x)")))
+                .isEqualTo("IllegalStateException: aborted …");
+        assertThat(UpstreamProxy.brief(new IllegalStateException("x".repeat(500))))
+                .hasSize("IllegalStateException: ".length() + 199 + 2)
+                .endsWith("x …");
+    }
+}
