@@ -79,6 +79,10 @@ public final class KeyFile {
         } catch (IOException e) {
             throw new KeyFileException("Cannot read the key file " + absolute + ": " + e.getMessage(), e);
         }
+        if (properties.getProperty("version") == null) {
+            throw new KeyFileException("The key file " + absolute + " is empty or damaged (it has no version line):"
+                    + " restore it from a backup or from another node of the cluster.");
+        }
         if (!Integer.toString(VERSION).equals(properties.getProperty("version"))) {
             throw new KeyFileException("The key file " + absolute + " has version '" + properties.getProperty("version")
                     + "'; this tokengate reads version " + VERSION + ".");

@@ -82,6 +82,10 @@ class KeyFileTest {
         assertThatThrownBy(() -> KeyFile.load(path)).hasMessageContaining("'master' has 3 bytes instead of 32");
         Files.writeString(path, text.replace("version=1", "version=9"));
         assertThatThrownBy(() -> KeyFile.load(path)).hasMessageContaining("has version '9'");
+        Files.writeString(path, "");
+        assertThatThrownBy(() -> KeyFile.load(path)).hasMessageContaining("is empty or damaged");
+        Files.writeString(path, text.substring(0, text.indexOf("version=")));
+        assertThatThrownBy(() -> KeyFile.load(path)).hasMessageContaining("is empty or damaged");
         assertThatThrownBy(() -> KeyFile.load(dir.resolve("missing.key"))).hasMessageContaining("does not exist");
     }
 }
