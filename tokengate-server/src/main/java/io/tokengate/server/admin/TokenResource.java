@@ -98,7 +98,8 @@ final class TokenResource {
                 body.list("allowedIps").orElse(""),
                 body.text("rateLimit").orElse(""));
         CreatedToken created = tokens.create(spec);
-        action.token(created.token()).allow(201, "created " + describe(created.token()));
+        action.token(created.token())
+                .allow(201, "created " + describe(created.token()) + "; " + terms(created.token()));
         ex.response
                 .getHeaders()
                 .put("Location", "/api/v1/tokens/" + created.token().id());
@@ -155,7 +156,7 @@ final class TokenResource {
                 body.has("rateLimit") ? Optional.of(body.text("rateLimit").orElse("")) : Optional.empty());
         Token changed = tokens.edit(token.id(), edit)
                 .orElseThrow(() -> noSuchToken(token.id().value()));
-        action.token(changed).allow(200, "edited " + changedFields(edit));
+        action.token(changed).allow(200, "edited " + changedFields(edit) + "; now " + terms(changed));
         ex.send(200, TokenJson.of(changed, clock));
     }
 
@@ -166,7 +167,7 @@ final class TokenResource {
         if (!tokens.delete(token.id())) {
             throw noSuchToken(token.id().value());
         }
-        action.allow(204, "deleted " + describe(token));
+        action.allow(204, "deleted " + describe(token) + "; " + terms(token));
         ex.noContent();
     }
 
@@ -304,6 +305,19 @@ final class TokenResource {
 
     private static String describe(Token token) {
         return token.isBound() ? "token bound to " + token.boundUser().get() : "unbound token";
+    }
+
+    /**
+     * What a token may do, for the audit records of its creation, its edits and its deletion, so
+     * that the log keeps it once the token is gone: its limits last, since the reason has room
+     * for about a thousand characters.
+     */
+    private static String terms(Token token) {
+        String limits = token.limits().strip();
+        return "expires " + (token.expiresAt() == null ? "never" : token.expiresAt())
+                + "; allowed IPs " + (token.allowedIps().isAny() ? "any" : token.allowedIps())
+                + "; rate limit " + token.rateLimit().map(Object::toString).orElse("none")
+                + "; limits " + (limits.isEmpty() ? "none (any request)" : limits.replaceAll("\\s*\\R\\s*", " | "));
     }
 
     private static String changedFields(TokenEdit edit) {

@@ -412,11 +412,21 @@ class AdminApiIT {
 
     @Test
     void everyAdminActionIsAuditedWithItsActor() {
-        JsonNode token = admin.post("/tokens", Map.of("name", "audited", "user", "carol"))
+        JsonNode token = admin.post(
+                        "/tokens",
+                        Map.of("name", "audited", "user", "carol", "limits", "[GET].*/rest/api/2/issue/AAA-.*"))
                 .json();
         String id = token.get("id").asText();
         admin.get("/tokens/" + id + "/secret");
-        admin.patch("/tokens/" + id, Map.of("name", "audited, renamed"));
+        admin.patch(
+                "/tokens/" + id,
+                Map.of(
+                        "name",
+                        "audited, renamed",
+                        "limits",
+                        "[GET].*/rest/api/2/issue/AAA-.*\n[POST].*/rest/api/2/issue/AAA-.*/comment",
+                        "allowedIps",
+                        "10.0.0.0/8"));
         admin.post("/tokens/" + id + "/rotate", null);
         admin.patch("/tokens/" + id, Map.of("limits", "[broken"));
         admin.post("/tokens/" + id + "/revoke", null);
@@ -443,6 +453,18 @@ class AdminApiIT {
         assertThat(refusedEdit.get("decision").asText()).isEqualTo("DENY");
         assertThat(refusedEdit.get("status").asInt()).isEqualTo(400);
         assertThat(events.get(0).get("decision").asText()).isEqualTo("ALLOW");
+        assertThat(events.get(6).get("reason").asText())
+                .as("what the token may do stays on record")
+                .isEqualTo("created token bound to carol; expires never; allowed IPs any; rate limit none;"
+                        + " limits [GET].*/rest/api/2/issue/AAA-.*");
+        assertThat(events.get(4).get("reason").asText())
+                .isEqualTo("edited name, limits, allowedIps; now expires never; allowed IPs 10.0.0.0/8;"
+                        + " rate limit none; limits [GET].*/rest/api/2/issue/AAA-.* |"
+                        + " [POST].*/rest/api/2/issue/AAA-.*/comment");
+        assertThat(events.get(0).get("reason").asText())
+                .as("and once the token is gone")
+                .startsWith("deleted token bound to carol; expires never; allowed IPs 10.0.0.0/8;")
+                .endsWith("/comment");
         String everything = events.toString();
         assertThat(everything)
                 .as("no secret in the audit log")
