@@ -97,7 +97,7 @@ final class Authenticator {
      * address), 429 when the address is throttled, 503 when the identity source is unreachable.
      */
     Principal signIn(ApiExchange exchange, String user, char[] password) {
-        long blocked = throttle.blockedForSeconds(exchange.clientIp);
+        long blocked = throttle.beginAttempt(exchange.clientIp);
         if (blocked > 0) {
             audit.begin(exchange, AuditKind.LOGIN_FAILED)
                     .basicUser(user)
@@ -107,9 +107,16 @@ final class Authenticator {
             throw new ApiError(
                     429, "Too many failed sign-ins from this address; retry in " + blocked + " s.", null, null);
         }
-        Optional<Principal> principal = identity.authenticate(user, password);
+        Optional<Principal> principal;
+        try {
+            principal = identity.authenticate(user, password);
+            if (principal.isEmpty()) {
+                throttle.recordFailure(exchange.clientIp); // before the attempt ends: counted throughout
+            }
+        } finally {
+            throttle.endAttempt(exchange.clientIp);
+        }
         if (principal.isEmpty()) {
-            throttle.recordFailure(exchange.clientIp);
             audit.begin(exchange, AuditKind.LOGIN_FAILED)
                     .basicUser(user)
                     .subject(user)

@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -25,6 +26,8 @@ public final class LoginThrottle implements SharedCounts {
     private final Duration window;
     private final Clock clock;
     private final Cache<String, Failures> failures;
+    /** Sign-ins being checked now, by address; an address is here only while one is. */
+    private final ConcurrentHashMap<String, Integer> inCheck = new ConcurrentHashMap<>();
 
     public LoginThrottle(int maxFailures, Duration window, Clock clock) {
         this.maxFailures = maxFailures;
@@ -56,6 +59,37 @@ public final class LoginThrottle implements SharedCounts {
         }
         Duration left = Duration.between(clock.instant(), entry.last.plus(window));
         return Math.max(1, left.toSeconds());
+    }
+
+    /**
+     * Begins a sign-in from {@code clientIp} whose check takes a while (a password hash): 0 when
+     * it may go ahead, else the seconds to wait. Checks under way count against the address as
+     * the failures they may turn out to be, so that guesses sent at once cannot all pass before
+     * the first of them is counted: failures and checks under way together stay within {@code
+     * maxFailures}. Every 0 must be followed by {@link #endAttempt}, after any {@link
+     * #recordFailure}.
+     */
+    public long beginAttempt(String clientIp) {
+        long blocked = blockedForSeconds(clientIp);
+        if (blocked > 0 || maxFailures <= 0) {
+            return blocked;
+        }
+        Failures entry = failures.getIfPresent(clientIp);
+        int failed = entry == null ? 0 : entry.count.get();
+        int[] checking = new int[1];
+        inCheck.compute(clientIp, (ip, n) -> checking[0] = (n == null ? 0 : n) + 1);
+        if (checking[0] + failed > maxFailures) {
+            endAttempt(clientIp);
+            return 1;
+        }
+        return 0;
+    }
+
+    /** Ends a sign-in that {@link #beginAttempt} let go ahead. */
+    public void endAttempt(String clientIp) {
+        if (maxFailures > 0) {
+            inCheck.computeIfPresent(clientIp, (ip, n) -> n <= 1 ? null : n - 1);
+        }
     }
 
     public void recordFailure(String clientIp) {

@@ -5,8 +5,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.tokengate.server.GatewayFixture;
 import io.tokengate.server.admin.AdminClient.Reply;
 import io.tokengate.store.UserRole;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -49,6 +57,34 @@ class AdminThrottleIT {
                 .asString()
                 .contains("Secure")
                 .contains("HttpOnly");
+    }
+
+    /** Guesses sent all at once get no further than the same number one after the other. */
+    @Test
+    void guessesSentAtOnceAreThrottledToo(@TempDir Path parallelHome) throws Exception {
+        try (GatewayFixture parallel = GatewayFixture.start(
+                parallelHome, Map.of("login.max.failures", "3"), GatewayFixture.headerUpstream())) {
+            parallel.server.localUsers().add("root", null, null, UserRole.ADMIN, "root-password".toCharArray());
+            HttpClient client = HttpClient.newHttpClient();
+            List<CompletableFuture<HttpResponse<String>>> guesses = new ArrayList<>();
+            for (int i = 0; i < 20; i++) {
+                guesses.add(client.sendAsync(
+                        HttpRequest.newBuilder(URI.create(parallel.server.adminUri() + "/api/v1/session"))
+                                .header("Content-Type", "application/json")
+                                .POST(HttpRequest.BodyPublishers.ofString(
+                                        "{\"user\":\"root\",\"password\":\"guess-" + i + "\"}"))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString()));
+            }
+            List<Integer> statuses = new ArrayList<>();
+            for (CompletableFuture<HttpResponse<String>> guess : guesses) {
+                statuses.add(guess.get(60, TimeUnit.SECONDS).statusCode());
+            }
+            assertThat(statuses).containsOnly(401, 429);
+            assertThat(statuses.stream().filter(status -> status == 401))
+                    .as("checked, out of 20 sent at once: %s", statuses)
+                    .hasSizeLessThanOrEqualTo(3);
+        }
     }
 
     @Test

@@ -23,6 +23,36 @@ class LoginThrottleTest {
         assertThat(throttle.blockedForSeconds("10.0.0.1")).isZero();
     }
 
+    /**
+     * Guesses sent at once: each check under way counts as the failure it may be, so that no more
+     * pass the throttle than it allows failures, however many arrive before the first is counted.
+     */
+    @Test
+    void signInsUnderWayCountAgainstTheirAddressUntilTheyEnd() {
+        assertThat(throttle.beginAttempt("10.0.0.1")).isZero();
+        assertThat(throttle.beginAttempt("10.0.0.1")).isZero();
+        assertThat(throttle.beginAttempt("10.0.0.1")).isZero();
+        assertThat(throttle.beginAttempt("10.0.0.1")).as("a fourth at once").isEqualTo(1);
+        assertThat(throttle.beginAttempt("10.0.0.2")).as("another address").isZero();
+
+        throttle.recordFailure("10.0.0.1"); // the first was wrong
+        throttle.endAttempt("10.0.0.1");
+        throttle.endAttempt("10.0.0.1"); // the second was right
+        assertThat(throttle.beginAttempt("10.0.0.1"))
+                .as("1 failure + 2 under way")
+                .isZero();
+        assertThat(throttle.beginAttempt("10.0.0.1")).isEqualTo(1);
+        throttle.endAttempt("10.0.0.1");
+        throttle.endAttempt("10.0.0.1");
+        assertThat(throttle.beginAttempt("10.0.0.1")).isZero();
+        throttle.endAttempt("10.0.0.1");
+
+        LoginThrottle off = new LoginThrottle(0, Duration.ofMinutes(5), clock);
+        for (int i = 0; i < 100; i++) {
+            assertThat(off.beginAttempt("10.0.0.1")).isZero();
+        }
+    }
+
     @Test
     void failuresOnOtherNodesCountHereAndOwnOnesAreReportedOnce() {
         throttle.recordFailure("10.0.0.1");
