@@ -7,6 +7,7 @@ import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -147,8 +148,28 @@ final class ApiExchange {
     }
 
     /** The JSON object body with only {@code known} fields; 400 otherwise. */
+    /**
+     * The JSON object the request carries. It must say it is JSON: a browser sends a form or
+     * {@code text/plain} from any site without asking first, {@code application/json} only from
+     * this one, so a body a page elsewhere could send is never read as a change (415).
+     */
     BodyFields body(Set<String> known) {
-        return new BodyFields(Json.parseObject(bodyBytes()), known);
+        byte[] body = bodyBytes();
+        if (body.length > 0 && !isJson(request.getHeaders().get(HttpHeader.CONTENT_TYPE))) {
+            throw new ApiError(415, "Send the request body as JSON, with Content-Type: application/json.", null, null);
+        }
+        return new BodyFields(Json.parseObject(body), known);
+    }
+
+    private static boolean isJson(String contentType) {
+        if (contentType == null) {
+            return false;
+        }
+        int parameters = contentType.indexOf(';');
+        String type = (parameters < 0 ? contentType : contentType.substring(0, parameters))
+                .strip()
+                .toLowerCase(Locale.ROOT);
+        return type.equals("application/json") || (type.startsWith("application/") && type.endsWith("+json"));
     }
 
     byte[] bodyBytes() {

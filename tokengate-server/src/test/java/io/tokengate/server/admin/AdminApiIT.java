@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.tokengate.server.GatewayFixture;
 import io.tokengate.server.admin.AdminClient.Reply;
 import io.tokengate.store.UserRole;
+import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
@@ -715,6 +716,36 @@ class AdminApiIT {
 
         List<JsonNode> refused = awaitEvents("/audit?decision=DENY&limit=100", 2);
         assertThat(refused.toString()).doesNotContain(credential).doesNotContain("Carol-Secret");
+    }
+
+    /**
+     * A page on another site can send a form or text/plain without the browser asking first, and
+     * Basic credentials the browser remembers with it: a body that does not say it is JSON is
+     * never read as a change.
+     */
+    @Test
+    void aBodyThatDoesNotSayItIsJsonIsRefused() throws Exception {
+        String body = "{\"name\":\"cross-site\",\"user\":\"carol\"}";
+        for (String type :
+                List.of("text/plain", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x")) {
+            HttpResponse<String> response =
+                    gw.send(HttpRequest.newBuilder(URI.create(gw.server.adminUri() + "/api/v1/tokens"))
+                            .header("Authorization", GatewayFixture.basic(ADMIN, ADMIN_PASSWORD))
+                            .header("Content-Type", type)
+                            .POST(HttpRequest.BodyPublishers.ofString(body))
+                            .build());
+            assertThat(response.statusCode()).as(type).isEqualTo(415);
+            assertThat(response.body()).contains("Content-Type: application/json");
+        }
+        assertThat(admin.get("/tokens?name=cross-site").json().get("total").asInt())
+                .as("nothing created")
+                .isZero();
+        HttpResponse<String> json = gw.send(HttpRequest.newBuilder(URI.create(gw.server.adminUri() + "/api/v1/tokens"))
+                .header("Authorization", GatewayFixture.basic(ADMIN, ADMIN_PASSWORD))
+                .header("Content-Type", "Application/JSON; charset=utf-8")
+                .POST(HttpRequest.BodyPublishers.ofString(body))
+                .build());
+        assertThat(json.statusCode()).as(json.body()).isEqualTo(201);
     }
 
     static List<JsonNode> awaitEvents(String query, int count) {
