@@ -136,7 +136,7 @@ class UnreadBodyIT {
             assertThat(refused.status()).as(refused.toString()).isEqualTo(refusal.status());
             assertThat(refused.header("connection")).as(refused.toString()).isNull();
 
-            out.write((refusal.next() + "\r\nHost: tokengate.test\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+            out.write((refusal.next() + "\r\nHost: localhost\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
             out.flush();
             Answer next = Answer.read(socket.getInputStream());
             assertThat(next.status()).as(next.toString()).isEqualTo(200);
@@ -151,7 +151,7 @@ class UnreadBodyIT {
     }
 
     private static byte[] head(String requestLineAndHeaders, int contentLength) {
-        return (requestLineAndHeaders + "\r\nHost: tokengate.test\r\nContent-Type: application/json\r\nContent-Length: "
+        return (requestLineAndHeaders + "\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: "
                         + contentLength + "\r\n\r\n")
                 .getBytes(StandardCharsets.ISO_8859_1);
     }
