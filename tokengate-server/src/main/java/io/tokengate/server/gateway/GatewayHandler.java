@@ -180,7 +180,7 @@ public final class GatewayHandler extends Handler.Wrapper {
             return;
         }
         Exchange exchange = exchange(request, requestId);
-        presented(exchange, authorization, false);
+        presented(exchange, authorization);
         exchange.slot = audit.reserve(Duration.ZERO).orElse(null);
         if (exchange.slot == null) {
             exchange.noRoom = audit;
@@ -251,7 +251,7 @@ public final class GatewayHandler extends Handler.Wrapper {
     private void decide(Exchange exchange, Request request, Response response, Callback callback) {
         String authorization = request.getHeaders().get(HttpHeader.AUTHORIZATION);
         if (authorization != null && exchange.slot == null && !reserveAudit(exchange)) {
-            presented(exchange, authorization, false);
+            presented(exchange, authorization);
             exchange.noRoom = audit;
             unavailable(
                     exchange,
@@ -265,7 +265,7 @@ public final class GatewayHandler extends Handler.Wrapper {
         Optional<RequestScreen.Refusal> refusal = screen.screen(request);
         if (refusal.isPresent()) {
             RequestScreen.Refusal refused = refusal.get();
-            presented(exchange, authorization, true);
+            presented(exchange, authorization);
             if (refused.status() == HttpStatus.METHOD_NOT_ALLOWED_405) {
                 response.getHeaders().put(HttpHeader.ALLOW, RequestScreen.ALLOW);
             }
@@ -278,7 +278,7 @@ public final class GatewayHandler extends Handler.Wrapper {
             path = CanonicalPath.parse(exchange.path);
             query = QueryString.parse(exchange.query);
         } catch (MalformedRequestException e) {
-            presented(exchange, authorization, true);
+            presented(exchange, authorization);
             reject(
                     exchange,
                     response,
@@ -290,7 +290,7 @@ public final class GatewayHandler extends Handler.Wrapper {
         }
         Optional<RequestScreen.Refusal> parameterRefusal = RequestScreen.screen(query);
         if (parameterRefusal.isPresent()) {
-            presented(exchange, authorization, true);
+            presented(exchange, authorization);
             RequestScreen.Refusal refused = parameterRefusal.get();
             reject(exchange, response, callback, refused.status(), refused.message(), refused.reason());
             return;
@@ -299,7 +299,7 @@ public final class GatewayHandler extends Handler.Wrapper {
         exchange.forwardPath = path.encoded();
         exchange.forwardQuery = exchange.query == null ? null : query.forwarded();
         if (!config.serves(path)) {
-            presented(exchange, authorization, true);
+            presented(exchange, authorization);
             reject(
                     exchange,
                     response,
@@ -318,7 +318,7 @@ public final class GatewayHandler extends Handler.Wrapper {
         }
         long blocked = throttle.blockedForSeconds(exchange.clientIp);
         if (blocked > 0) {
-            presented(exchange, authorization, false);
+            presented(exchange, authorization);
             rejectForNow(
                     exchange,
                     response,
@@ -409,15 +409,14 @@ public final class GatewayHandler extends Handler.Wrapper {
         return exchange.slot != null;
     }
 
-    /** Records who claimed to call, for requests refused before the token is checked. */
     /**
-     * The credentials of a request refused before authentication, and the token they name, for
-     * its audit record; the database is asked only when {@code mayWait} (a worker thread, and not
-     * a refusal meant to cost little: throttled, or no room in the audit queue).
+     * The credentials of a request refused before authentication, and the token they name if it
+     * is in memory, for its audit record. Never the database: anyone can make up well-formed
+     * secrets, and a refusal must cost no more than the throttle allows, nor wait on an outage.
      */
-    private void presented(Exchange exchange, String authorization, boolean mayWait) {
+    private void presented(Exchange exchange, String authorization) {
         exchange.credentials(authorization);
-        authenticator.namePresented(exchange, authorization, mayWait);
+        authenticator.namePresented(exchange, authorization);
     }
 
     private void authorize(

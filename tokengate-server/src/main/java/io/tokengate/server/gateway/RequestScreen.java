@@ -106,12 +106,13 @@ final class RequestScreen {
         if (uri.getFragment() != null) {
             return malformed("fragment ('#') in the request target");
         }
-        if (uri.getPathQuery() != null && uri.getPathQuery().indexOf('\uFFFD') >= 0) {
+        String target = uri.getPathQuery(); // a new string when there is a query: read once
+        if (target != null && target.indexOf('\uFFFD') >= 0) {
             // Raw bytes that are not UTF-8 reach here replaced, so neither the rules nor the
             // upstream would see what the client sent; percent-encoded ones are refused later.
             return malformed("bytes that are not UTF-8 in the request target");
         }
-        if (containsSecret(uri.getPathQuery())) {
+        if (containsSecret(target)) {
             return refuse(
                     HttpStatus.BAD_REQUEST_400,
                     "A tokengate token in the URL is written to every access log it passes, Jira's included:"

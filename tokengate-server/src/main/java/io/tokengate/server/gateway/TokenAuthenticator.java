@@ -100,12 +100,11 @@ final class TokenAuthenticator {
 
     /**
      * For a request refused before authentication (malformed, outside the endpoints, throttled):
-     * names in its audit record the token its credentials carry, so that what was tried with a
-     * token shows under that token, for its owner too. Authenticates nothing, and asks the
-     * database only when {@code mayWait}; a store that fails leaves the record without the token,
-     * and the refusal as it was.
+     * names in its audit record the token its credentials carry, when the cache holds it, so that
+     * what was tried with a token in use shows under that token, for its owner too. Authenticates
+     * nothing and never asks the database.
      */
-    void namePresented(Exchange exchange, String authorization, boolean mayWait) {
+    void namePresented(Exchange exchange, String authorization) {
         if (exchange.token != null || exchange.refusedToken != null) {
             return;
         }
@@ -114,15 +113,10 @@ final class TokenAuthenticator {
             return;
         }
         Credentials credentials = exchange.credentials(authorization);
-        if (credentials == null) {
-            return;
-        }
-        try {
+        if (credentials != null) {
             TokenSecret.parse(credentials.secret())
-                    .flatMap(secret -> mayWait ? tokens.identify(secret) : tokens.identifyFromMemory(secret))
+                    .flatMap(tokens::identifyFromMemory)
                     .ifPresent(token -> exchange.refusedToken = token);
-        } catch (RuntimeException e) {
-            // the refusal does not depend on it
         }
     }
 

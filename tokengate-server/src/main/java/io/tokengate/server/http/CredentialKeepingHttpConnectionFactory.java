@@ -2,7 +2,6 @@ package io.tokengate.server.http;
 
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpHeader;
-import org.eclipse.jetty.http.HttpVersion;
 import org.eclipse.jetty.io.Connection;
 import org.eclipse.jetty.io.EndPoint;
 import org.eclipse.jetty.server.Connector;
@@ -72,9 +71,15 @@ public final class CredentialKeepingHttpConnectionFactory extends HttpConnection
             private String authorization;
 
             @Override
-            public void startRequest(String method, String uri, HttpVersion version) {
+            public void messageBegin() {
+                authorization = null; // before the request line: one that fails has no credentials
+                super.messageBegin();
+            }
+
+            @Override
+            public boolean messageComplete() {
                 authorization = null;
-                super.startRequest(method, uri, version);
+                return super.messageComplete();
             }
 
             @Override

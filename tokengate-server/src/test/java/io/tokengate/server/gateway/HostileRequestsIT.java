@@ -11,6 +11,12 @@ import io.tokengate.demo.ReceivedRequest;
 import io.tokengate.server.GatewayFixture;
 import io.tokengate.server.RawResponse;
 import io.tokengate.store.UserRole;
+import java.io.ByteArrayOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -158,6 +164,11 @@ class HostileRequestsIT {
 
     @Test
     void aSpoofedIdentityIsRecordedWithTheClaimInTheAuditLog() throws Exception {
+        assertThat(RawResponse.parse(gw.raw("GET /rest/api/2/myself HTTP/1.1\r\nHost: gw.example.com\r\n"
+                                + "Authorization: " + AUTH.get("alice") + "\r\nConnection: close\r\n\r\n"))
+                        .status())
+                .as("alice's token in use, so in memory")
+                .isEqualTo(200);
         RawResponse response = RawResponse.parse(gw.raw("GET /rest/api/2/myself HTTP/1.1\r\nHost: gw.example.com\r\n"
                 + "Authorization: " + AUTH.get("alice") + "\r\nX-Forwarded-User: admin\r\nConnection: close\r\n\r\n"));
         AuditEvent event =
@@ -167,6 +178,56 @@ class HostileRequestsIT {
                 .as("refused before authentication, under the token presented")
                 .isEqualTo("alice");
         assertThat(event.reason()).contains("identity header X-Forwarded-User: admin");
+    }
+
+    /**
+     * On a kept-alive connection, a request whose request line Jetty refuses carries no
+     * credentials of its own: it is never audited under the token of the request before it (a
+     * proxy in front reuses connections across clients).
+     */
+    @Test
+    void aRefusedRequestIsNeverAuditedUnderTheCredentialsOfTheOneBeforeIt() throws Exception {
+        String first;
+        String second;
+        try (Socket socket = new Socket("127.0.0.1", gw.server.dataUri().getPort())) {
+            socket.setSoTimeout(10_000);
+            OutputStream out = socket.getOutputStream();
+            InputStream in = socket.getInputStream();
+            out.write(("GET /rest/api/2/issue/JRA-1 HTTP/1.1\r\nHost: gw.example.com\r\nAuthorization: "
+                            + AUTH.get("open") + "\r\n\r\n")
+                    .getBytes(StandardCharsets.ISO_8859_1));
+            first = readResponse(in);
+            out.write("GET /rest/api/2/issue/JRA-2 HTTP/9.9\r\nHost: gw.example.com\r\n\r\n"
+                    .getBytes(StandardCharsets.ISO_8859_1));
+            second = new String(in.readAllBytes(), StandardCharsets.ISO_8859_1);
+        }
+        RawResponse kept = RawResponse.parse(first);
+        RawResponse refused = RawResponse.parse(second);
+        assertThat(kept.status()).isEqualTo(200);
+        assertThat(refused.status()).as(second).isEqualTo(505);
+        assertThat(gw.audited(kept.header("X-Request-Id").orElseThrow()))
+                .as("the first request")
+                .isPresent();
+        assertThat(gw.audited(refused.header("X-Request-Id").orElseThrow()))
+                .as("the refused second request presented nothing")
+                .isEmpty();
+    }
+
+    /** One response with a Content-Length, read from a connection that stays open. */
+    private static String readResponse(InputStream in) throws IOException {
+        ByteArrayOutputStream head = new ByteArrayOutputStream();
+        while (!head.toString(StandardCharsets.ISO_8859_1).endsWith("\r\n\r\n")) {
+            int b = in.read();
+            if (b < 0) {
+                throw new EOFException("the connection closed before a response");
+            }
+            head.write(b);
+        }
+        String headText = head.toString(StandardCharsets.ISO_8859_1);
+        java.util.regex.Matcher length =
+                java.util.regex.Pattern.compile("(?i)Content-Length: (\\d+)").matcher(headText);
+        assertThat(length.find()).as(headText).isTrue();
+        return headText + new String(in.readNBytes(Integer.parseInt(length.group(1))), StandardCharsets.ISO_8859_1);
     }
 
     /**
