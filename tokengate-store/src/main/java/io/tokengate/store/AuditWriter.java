@@ -427,6 +427,7 @@ public final class AuditWriter implements AuditSink, AutoCloseable {
             } catch (RuntimeException e) {
                 writeFailures.incrementAndGet();
                 lastFailure = e.getMessage();
+                failing = false; // the database answers: it refuses a record, which is found and dropped
                 if (batch.size() > 1) {
                     for (AuditEvent one : batch) { // find the record the database refuses; keep the others
                         writeHeld(List.of(one));

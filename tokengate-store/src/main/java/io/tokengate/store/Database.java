@@ -371,7 +371,6 @@ public final class Database implements AutoCloseable {
         }
     }
 
-    /** Whether the database answers within {@code timeout}. */
     /**
      * Answers when the database does, within {@code timeout}.
      *
@@ -390,6 +389,7 @@ public final class Database implements AutoCloseable {
         return Files.exists(embeddedDirectory(home).resolve(EMBEDDED_NAME + ".mv.db"));
     }
 
+    /** Whether the database answers within {@code timeout}. */
     public boolean ping(Duration timeout) {
         try (Connection c = pool.getConnection()) {
             return c.isValid((int) Math.max(1, timeout.toSeconds()));

@@ -140,22 +140,18 @@ public final class JdbcUserStore {
     }
 
     /**
-     * Replaces the e-mail, display name, role and password hash of the user named {@code
-     * user.name()}; not the groups ({@link #edit}).
+     * Sets the password hash of the user named {@code name}, and nothing else: a hash takes a
+     * while to make, and whatever else changed about the user meanwhile stays as it is now.
      *
      * @return false when there is no such user
      */
-    public boolean update(User user) {
-        return db.transaction("updating user '" + user.name() + "'", c -> {
-            try (PreparedStatement ps = c.prepareStatement("UPDATE users SET email = ?, email_key = ?,"
-                    + " display_name = ?, role = ?, password_hash = ?, updated_at = ? WHERE name_key = ?")) {
-                ps.setString(1, user.email());
-                ps.setString(2, emailKey(user.email()));
-                ps.setString(3, user.displayName());
-                ps.setString(4, user.role().name());
-                ps.setString(5, user.passwordHash());
-                Jdbc.setInstant(ps, 6, clock.instant().truncatedTo(ChronoUnit.MICROS));
-                ps.setString(7, nameKey(user.name()));
+    public boolean setPasswordHash(String name, String passwordHash) {
+        return db.transaction("setting the password of user '" + name + "'", c -> {
+            try (PreparedStatement ps =
+                    c.prepareStatement("UPDATE users SET password_hash = ?, updated_at = ? WHERE name_key = ?")) {
+                ps.setString(1, passwordHash);
+                Jdbc.setInstant(ps, 2, clock.instant().truncatedTo(ChronoUnit.MICROS));
+                ps.setString(3, nameKey(name));
                 return ps.executeUpdate() == 1;
             }
         });

@@ -1,6 +1,8 @@
 package io.tokengate.store;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -8,6 +10,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.Optional;
 
 /**
  * Makes sure the key file belongs to the database: the first start records the key's fingerprint;
@@ -22,25 +25,25 @@ public final class KeyCheck {
      * ({@code config check}): a missing key file for a database that has a key, or a key file of
      * another database. Empty when the start would go ahead, a database without a key included.
      */
-    public static java.util.Optional<String> mismatch(Database db, java.nio.file.Path keyFile) {
+    public static Optional<String> mismatch(Database db, Path keyFile) {
         Recorded recorded;
         try {
             recorded = db.read("reading the key check", c -> read(c));
         } catch (StoreException e) {
-            return java.util.Optional.empty(); // no schema yet: the first start makes it, and records the key
+            return Optional.empty(); // no schema yet: the first start makes it, and records the key
         }
         if (recorded == null) {
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
         try {
-            if (!java.nio.file.Files.exists(keyFile)) {
+            if (!Files.exists(keyFile)) {
                 requireFirstStart(db, keyFile);
             } else {
                 compare(db, recorded, KeyFile.load(keyFile));
             }
-            return java.util.Optional.empty();
+            return Optional.empty();
         } catch (KeyFileException e) {
-            return java.util.Optional.of(e.getMessage());
+            return Optional.of(e.getMessage());
         }
     }
 
@@ -48,7 +51,7 @@ public final class KeyCheck {
      * Refuses to create a new key file for a database that already has a key: that key file is
      * missing, and a new one could never verify its tokens.
      */
-    static void requireFirstStart(Database db, java.nio.file.Path keyFile) {
+    static void requireFirstStart(Database db, Path keyFile) {
         Recorded recorded = db.read("reading the key check", c -> read(c));
         if (recorded != null) {
             throw new KeyFileException("The key file " + keyFile.toAbsolutePath()

@@ -40,12 +40,6 @@ public record User(
         upstreamCredential = upstreamCredential == null ? null : upstreamCredential.clone();
     }
 
-    /** This user with another password hash. */
-    public User withPasswordHash(String newPasswordHash) {
-        return new User(
-                id, name, email, displayName, role, groups, newPasswordHash, upstreamCredential, createdAt, updatedAt);
-    }
-
     /**
      * {@code groups} as a user holds them: each once without regard to case (the first spelling
      * kept), sorted without regard to case; null is none.

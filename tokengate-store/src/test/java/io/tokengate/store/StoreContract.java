@@ -1000,29 +1000,33 @@ abstract class StoreContract {
         assertThat(store.users().list()).extracting(User::name).containsExactly("Alice", "bob");
         assertThat(store.users().list()).extracting(User::groups).containsExactly(List.of("CI", "ops"), List.of());
 
-        User changed = new User(
-                alice.id(),
-                "ALICE",
-                null,
-                "Alice B.",
-                UserRole.USER,
-                List.of(),
-                "$kdf$2",
-                null,
-                alice.createdAt(),
-                null);
-        assertThat(store.users().update(changed)).isTrue();
-        assertThat(store.users().find("alice").orElseThrow().groups())
-                .as("update leaves the groups")
-                .containsExactly("CI", "ops");
+        assertThat(store.users().setPasswordHash("ALICE", "$kdf$2")).isTrue();
+        assertThat(store.users().setPasswordHash("nobody", "$kdf$2")).isFalse();
+        assertThat(store.users().find("alice").orElseThrow())
+                .as("a new password changes nothing else")
+                .satisfies(u -> {
+                    assertThat(u.passwordHash()).isEqualTo("$kdf$2");
+                    assertThat(u.role()).isEqualTo(UserRole.ADMIN);
+                    assertThat(u.email()).isEqualTo("Alice@Example.com");
+                    assertThat(u.groups()).containsExactly("CI", "ops");
+                });
+        assertThatThrownBy(() -> store.users().edit("alice", Optional.of(UserRole.USER), Optional.empty()))
+                .as("alice is the only admin")
+                .isInstanceOf(StoreConflictException.class);
         assertThat(store.users().edit("BOB", Optional.of(UserRole.ADMIN), Optional.of(List.of("runas", "ci"))))
                 .isTrue();
         assertThat(store.users().edit("alice", Optional.empty(), Optional.of(List.of())))
                 .isTrue();
+        assertThat(store.users().find("alice").orElseThrow().role())
+                .as("a groups-only edit keeps the role")
+                .isEqualTo(UserRole.ADMIN);
         assertThat(store.users().edit("carol", Optional.of(UserRole.ADMIN), Optional.empty()))
                 .isFalse();
         assertThat(store.users().find("bob").orElseThrow().groups()).containsExactly("ci", "runas");
         assertThat(store.users().find("bob").orElseThrow().role()).isEqualTo(UserRole.ADMIN);
+        assertThat(store.users().edit("alice", Optional.of(UserRole.USER), Optional.empty()))
+                .as("bob is an admin now")
+                .isTrue();
         assertThatThrownBy(() -> store.users().edit("bob", Optional.of(UserRole.USER), Optional.empty()))
                 .as("bob is the only admin now")
                 .isInstanceOf(StoreConflictException.class)
@@ -1035,14 +1039,11 @@ abstract class StoreContract {
                 .as("a role-only edit keeps the groups")
                 .containsExactly("ci", "runas");
         assertThat(store.users().find("alice").orElseThrow().groups()).isEmpty();
-        assertThat(store.users().find("alice").orElseThrow().role())
-                .as("a groups-only edit keeps the role")
-                .isEqualTo(UserRole.USER);
         assertThat(store.users().setUpstreamCredential("alice", new byte[] {1, 2, 3}))
                 .isTrue();
         User reread = store.users().find("Alice").orElseThrow();
-        assertThat(reread.email()).isNull();
-        assertThat(reread.displayName()).isEqualTo("Alice B.");
+        assertThat(reread.email()).isEqualTo("Alice@Example.com");
+        assertThat(reread.displayName()).isEqualTo("Alice A.");
         assertThat(reread.role()).isEqualTo(UserRole.USER);
         assertThat(reread.passwordHash()).isEqualTo("$kdf$2");
         assertThat(reread.upstreamCredential()).containsExactly(1, 2, 3);

@@ -147,11 +147,11 @@ final class ApiExchange {
         return query;
     }
 
-    /** The JSON object body with only {@code known} fields; 400 otherwise. */
     /**
-     * The JSON object the request carries. It must say it is JSON: a browser sends a form or
-     * {@code text/plain} from any site without asking first, {@code application/json} only from
-     * this one, so a body a page elsewhere could send is never read as a change (415).
+     * The JSON object the request carries, with only {@code known} fields (400 otherwise). It
+     * must say it is JSON: a browser sends a form or {@code text/plain} from any site without
+     * asking first, {@code application/json} only from this one, so a body a page elsewhere could
+     * send is never read as a change (415).
      */
     BodyFields body(Set<String> known) {
         byte[] body = bodyBytes();

@@ -1,6 +1,7 @@
 package io.tokengate.server.admin;
 
 import io.tokengate.server.config.AdminConfig;
+import io.tokengate.server.gateway.RefusalWarning;
 import io.tokengate.server.http.ErrorResponse;
 import io.tokengate.server.http.RequestIds;
 import org.eclipse.jetty.http.HttpStatus;
@@ -10,7 +11,6 @@ import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.slf4j.event.Level;
 
 /**
  * The admin plane answers only to its own names ({@link AdminConfig#answersTo}). Listening on
@@ -24,10 +24,14 @@ public final class HostCheck extends Handler.Wrapper {
     private static final Logger LOG = LoggerFactory.getLogger(HostCheck.class);
 
     private final AdminConfig config;
+    /** A page that keeps trying would fill the log: a line now and then, with a count. */
+    private final RefusalWarning refused =
+            new RefusalWarning(LOG, HttpStatus.MISDIRECTED_REQUEST_421, "admin plane refused a name not its own");
 
     public HostCheck(AdminConfig config, Handler handler) {
         super(handler);
         this.config = config;
+        LOG.info("admin plane answers to IP addresses, localhost and {}", String.join(", ", config.hostNames()));
     }
 
     @Override
@@ -37,8 +41,7 @@ public final class HostCheck extends Handler.Wrapper {
             return super.handle(request, response, callback);
         }
         String requestId = RequestIds.next();
-        RequestIds.log(LOG, Level.INFO, requestId).log(
-                "{}: admin plane refused Host {} from {}", requestId, host, Request.getRemoteAddr(request));
+        refused.refused(requestId, "Host " + host + " from " + Request.getRemoteAddr(request));
         response.getHeaders().put("X-Request-Id", requestId);
         ErrorResponse.send(
                 response,

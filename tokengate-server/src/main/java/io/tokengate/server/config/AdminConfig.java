@@ -67,6 +67,9 @@ public record AdminConfig(
             return true;
         }
         String name = host.toLowerCase(Locale.ROOT);
+        if (name.endsWith(".")) {
+            name = name.substring(0, name.length() - 1); // the same name, fully qualified
+        }
         return name.equals("localhost")
                 || name.startsWith("[")
                 || IPV4.matcher(name).matches()

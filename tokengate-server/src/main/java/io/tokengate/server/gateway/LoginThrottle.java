@@ -70,17 +70,19 @@ public final class LoginThrottle implements SharedCounts {
      * #recordFailure}.
      */
     public long beginAttempt(String clientIp) {
-        long blocked = blockedForSeconds(clientIp);
-        if (blocked > 0 || maxFailures <= 0) {
-            return blocked;
+        if (maxFailures <= 0) {
+            return 0;
         }
-        Failures entry = failures.getIfPresent(clientIp);
-        int failed = entry == null ? 0 : entry.count.get();
+        // Counted first, then the failures read: an attempt that records its failure and ends
+        // in between is then seen by one of the two counts, never by neither.
         int[] checking = new int[1];
         inCheck.compute(clientIp, (ip, n) -> checking[0] = (n == null ? 0 : n) + 1);
-        if (checking[0] + failed > maxFailures) {
+        long blocked = blockedForSeconds(clientIp);
+        Failures entry = failures.getIfPresent(clientIp);
+        int failed = entry == null ? 0 : entry.count.get();
+        if (blocked > 0 || checking[0] + failed > maxFailures) {
             endAttempt(clientIp);
-            return 1;
+            return Math.max(blocked, 1);
         }
         return 0;
     }

@@ -136,7 +136,7 @@ public final class LocalUsers implements IdentitySource {
     public boolean setPassword(String name, char[] password) {
         checkPassword(password);
         return users.find(name)
-                .map(u -> users.update(u.withPasswordHash(hasher.hash(password))))
+                .map(u -> users.setPasswordHash(u.name(), hasher.hash(password)))
                 .orElse(false);
     }
 

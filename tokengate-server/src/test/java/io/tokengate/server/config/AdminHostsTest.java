@@ -23,6 +23,7 @@ class AdminHostsTest {
         assertThat(config.answersTo("10.1.2.3")).isTrue();
         assertThat(config.answersTo("[::1]")).isTrue();
         assertThat(config.answersTo("LOCALHOST")).isTrue();
+        assertThat(config.answersTo("localhost.")).as("fully qualified").isTrue();
         assertThat(config.answersTo(null)).as("HTTP/1.0 without Host").isTrue();
         assertThat(config.answersTo("rebind.attacker.test")).isFalse();
         assertThat(config.answersTo("localhost.attacker.test")).isFalse();
@@ -39,6 +40,7 @@ class AdminHostsTest {
         assertThat(config.answersTo("tools.internal")).isTrue();
         assertThat(config.answersTo("admin.example.com")).isTrue();
         assertThat(config.answersTo("GW-ADMIN")).isTrue();
+        assertThat(config.answersTo("ops.example.org.")).isTrue();
         assertThat(config.answersTo("ops.example.org")).isTrue();
         assertThat(config.answersTo("example.org")).isFalse();
     }

@@ -5,6 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.tokengate.server.ManualClock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 class LoginThrottleTest {
@@ -50,6 +58,38 @@ class LoginThrottleTest {
         LoginThrottle off = new LoginThrottle(0, Duration.ofMinutes(5), clock);
         for (int i = 0; i < 100; i++) {
             assertThat(off.beginAttempt("10.0.0.1")).isZero();
+        }
+    }
+
+    /** Wrong guesses from many threads at once: never more checked than failures allowed. */
+    @Test
+    void guessesFromManyThreadsAtOnceNeverPassMoreThanTheLimit() throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(16);
+        try {
+            for (int trial = 0; trial < 200; trial++) {
+                LoginThrottle fresh = new LoginThrottle(3, Duration.ofMinutes(5), clock);
+                CountDownLatch go = new CountDownLatch(1);
+                AtomicInteger checked = new AtomicInteger();
+                List<Future<?>> guesses = new ArrayList<>();
+                for (int i = 0; i < 16; i++) {
+                    guesses.add(pool.submit(() -> {
+                        go.await();
+                        if (fresh.beginAttempt("10.0.0.1") == 0) {
+                            checked.incrementAndGet();
+                            fresh.recordFailure("10.0.0.1");
+                            fresh.endAttempt("10.0.0.1");
+                        }
+                        return null;
+                    }));
+                }
+                go.countDown();
+                for (Future<?> guess : guesses) {
+                    guess.get(10, TimeUnit.SECONDS);
+                }
+                assertThat(checked.get()).as("trial %d", trial).isBetween(1, 3);
+            }
+        } finally {
+            pool.shutdownNow();
         }
     }
 
