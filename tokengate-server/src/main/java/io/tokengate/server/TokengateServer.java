@@ -28,7 +28,6 @@ import org.eclipse.jetty.http.HttpVersion;
 import org.eclipse.jetty.http.UriCompliance;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConfiguration;
-import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.SecureRequestCustomizer;
@@ -175,7 +174,9 @@ public final class TokengateServer implements AutoCloseable {
     /**
      * A connector speaking HTTP/1.1, over TLS when given: Jetty's defaults for protocols and cipher
      * suites (TLS 1.2 and 1.3, no weak suites), and a request whose {@code Host} the certificate
-     * does not name is refused (400).
+     * does not name is refused (400). Both planes' connections keep a request's credentials (the
+     * data plane audits a request Jetty's parser refuses under them): one connection class for
+     * both keeps the parser's calls into it as the JIT compiled them for one.
      */
     private static ServerConnector connector(
             Server server,
@@ -203,9 +204,9 @@ public final class TokengateServer implements AutoCloseable {
             connector = new ServerConnector(
                     server,
                     new SslConnectionFactory(tls.get(), HttpVersion.HTTP_1_1.asString()),
-                    http1(http, dataPlane));
+                    new CredentialKeepingHttpConnectionFactory(http));
         } else {
-            connector = new ServerConnector(server, http1(http, dataPlane));
+            connector = new ServerConnector(server, new CredentialKeepingHttpConnectionFactory(http));
         }
         connector.setName(name);
         connector.setHost(host);
@@ -213,14 +214,6 @@ public final class TokengateServer implements AutoCloseable {
         connector.setIdleTimeout(60_000);
         server.addConnector(connector);
         return connector;
-    }
-
-    /**
-     * HTTP/1.1; on the data plane, with connections that keep a request's credentials for the
-     * audit record of a request Jetty's parser refuses.
-     */
-    private static HttpConnectionFactory http1(HttpConfiguration http, boolean dataPlane) {
-        return dataPlane ? new CredentialKeepingHttpConnectionFactory(http) : new HttpConnectionFactory(http);
     }
 
     /** Dispatches a request to {@code handler} only when it arrived on the named connector. */

@@ -31,7 +31,7 @@ public final class HostCheck extends Handler.Wrapper {
     public HostCheck(AdminConfig config, Handler handler) {
         super(handler);
         this.config = config;
-        LOG.info("admin plane answers to IP addresses, localhost and {}", String.join(", ", config.hostNames()));
+        LOG.info("admin plane answers to {}", config.describeNames());
     }
 
     @Override

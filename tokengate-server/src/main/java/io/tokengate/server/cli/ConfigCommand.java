@@ -213,8 +213,7 @@ final class ConfigCommand {
                                 ? ""
                                 : "; passwords cross it in clear text unless TLS ends in front of it or"
                                         + " admin.tls.keystore is set"));
-                warnings.add("the admin plane answers only to IP addresses, localhost and the names "
-                        + String.join(", ", config.admin().hostNames())
+                warnings.add("the admin plane answers only to " + config.admin().describeNames()
                         + ": reaching it by another name, or through a proxy that passes a Host of its own"
                         + " (nginx's proxy_pass http://NAME), needs that name in admin.allowed.hosts");
             }

@@ -6,6 +6,7 @@ import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.regex.Pattern;
 
 /**
@@ -70,10 +71,18 @@ public record AdminConfig(
         if (name.endsWith(".")) {
             name = name.substring(0, name.length() - 1); // the same name, fully qualified
         }
-        return name.equals("localhost")
-                || name.startsWith("[")
-                || IPV4.matcher(name).matches()
-                || hostNames.contains(name);
+        return name.equals("localhost") || isAddress(name) || hostNames.contains(name);
+    }
+
+    /** Whether {@code host} is an IP address (IPv6 in brackets, as in a URL or a Host), not a name. */
+    public static boolean isAddress(String host) {
+        return host.startsWith("[") || host.contains(":") || IPV4.matcher(host).matches();
+    }
+
+    /** What the admin plane answers to, in words, for the log and {@code config check}. */
+    public String describeNames() {
+        return "IP addresses, localhost"
+                + (hostNames.isEmpty() ? "" : " and " + String.join(", ", new TreeSet<>(hostNames)));
     }
 
     /** Whether the session cookie must be {@code Secure}: the admin plane is reached over https. */

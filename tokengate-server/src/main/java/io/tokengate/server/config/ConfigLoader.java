@@ -246,7 +246,10 @@ public final class ConfigLoader {
                 .filter(name -> !name.matches("[a-z0-9.\\-]+"))
                 .forEach(name -> problems.add(
                         Key.ADMIN_ALLOWED_HOSTS.key() + ": '" + name + "' is not a host name (no port, no scheme)"));
-        hostNames.add(value(Key.ADMIN_HOST).toLowerCase(Locale.ROOT));
+        String adminHost = value(Key.ADMIN_HOST).toLowerCase(Locale.ROOT);
+        if (!AdminConfig.isAddress(adminHost)) {
+            hostNames.add(adminHost);
+        }
         publicUrl.map(URI::getHost).ifPresent(host -> hostNames.add(host.toLowerCase(Locale.ROOT)));
         return new AdminConfig(
                 identitySource,

@@ -29,6 +29,7 @@ class AdminHostsTest {
         assertThat(config.answersTo("localhost.attacker.test")).isFalse();
         assertThat(config.answersTo("127.0.0.1.attacker.test")).isFalse();
         assertThat(config.answersTo("admin.example.com")).isFalse();
+        assertThat(config.describeNames()).isEqualTo("IP addresses, localhost");
     }
 
     @Test
@@ -43,6 +44,8 @@ class AdminHostsTest {
         assertThat(config.answersTo("ops.example.org.")).isTrue();
         assertThat(config.answersTo("ops.example.org")).isTrue();
         assertThat(config.answersTo("example.org")).isFalse();
+        assertThat(config.describeNames())
+                .isEqualTo("IP addresses, localhost and admin.example.com, gw-admin, ops.example.org, tools.internal");
     }
 
     @Test
