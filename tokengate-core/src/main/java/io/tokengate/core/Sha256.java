@@ -26,4 +26,9 @@ public final class Sha256 {
     public static String hex(byte[] bytes) {
         return HexFormat.of().formatHex(of(bytes));
     }
+
+    /** {@link #of(String)} in lower-case hexadecimal. */
+    public static String hex(String text) {
+        return hex(text.getBytes(StandardCharsets.UTF_8));
+    }
 }

@@ -35,6 +35,8 @@ final class CheckResource {
     private final List<String> excludedEndpoints;
 
     private final String publicUrl;
+    /** The path of {@link #publicUrl}; null or empty when it has none. */
+    private final String publicPath;
 
     /**
      * {@code endpoints} and {@code excludedEndpoints}: what the gateway serves, which a dry run
@@ -45,6 +47,7 @@ final class CheckResource {
         this.endpoints = List.copyOf(endpoints);
         this.excludedEndpoints = List.copyOf(excludedEndpoints);
         this.publicUrl = publicUrl;
+        this.publicPath = URI.create(publicUrl).getRawPath();
         this.tokens = tokens;
     }
 
@@ -95,12 +98,13 @@ final class CheckResource {
      * {@code url} starts with it (a proxy in front serves the gateway there and strips it).
      */
     private CanonicalPath servedPath(String url, CanonicalPath path) {
-        String prefix = URI.create(publicUrl).getRawPath();
-        if (prefix == null || prefix.isEmpty() || prefix.equals("/") || !url.startsWith(publicUrl + "/")) {
+        if (publicPath == null || publicPath.isEmpty() || publicPath.equals("/") || !url.startsWith(publicUrl + "/")) {
             return path;
         }
         String encoded = path.encoded();
-        return encoded.startsWith(prefix + "/") ? CanonicalPath.parse(encoded.substring(prefix.length())) : path;
+        return encoded.startsWith(publicPath + "/")
+                ? CanonicalPath.parse(encoded.substring(publicPath.length()))
+                : path;
     }
 
     /** A request the gateway answers itself, with {@code status}, before any limits apply. */

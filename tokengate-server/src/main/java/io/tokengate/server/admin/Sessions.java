@@ -13,7 +13,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Base64;
-import java.util.HexFormat;
 import java.util.Optional;
 import java.util.regex.Pattern;
 import org.eclipse.jetty.http.HttpCookie;
@@ -142,6 +141,6 @@ final class Sessions {
     }
 
     static String digest(String cookieValue) {
-        return HexFormat.of().formatHex(Sha256.of(cookieValue));
+        return Sha256.hex(cookieValue);
     }
 }

@@ -262,7 +262,7 @@ public final class GatewayHandler extends Handler.Wrapper {
                     "The audit log is not keeping up; try again shortly.");
             return;
         }
-        Optional<RequestScreen.Refusal> refusal = screen.screen(request);
+        Optional<RequestScreen.Refusal> refusal = screen.screen(request, exchange.method);
         if (refusal.isPresent()) {
             RequestScreen.Refusal refused = refusal.get();
             presented(exchange, authorization);

@@ -75,14 +75,14 @@ public final class LoginThrottle implements SharedCounts {
         }
         // Counted first, then the failures read: an attempt that records its failure and ends
         // in between is then seen by one of the two counts, never by neither.
+        // (A blocked address, failures >= maxFailures, is refused here too, with its wait.)
         int[] checking = new int[1];
         inCheck.compute(clientIp, (ip, n) -> checking[0] = (n == null ? 0 : n) + 1);
-        long blocked = blockedForSeconds(clientIp);
         Failures entry = failures.getIfPresent(clientIp);
         int failed = entry == null ? 0 : entry.count.get();
-        if (blocked > 0 || checking[0] + failed > maxFailures) {
+        if (checking[0] + failed > maxFailures) {
             endAttempt(clientIp);
-            return Math.max(blocked, 1);
+            return Math.max(blockedForSeconds(clientIp), 1);
         }
         return 0;
     }

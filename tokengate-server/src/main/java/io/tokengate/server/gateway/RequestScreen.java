@@ -91,8 +91,8 @@ final class RequestScreen {
         this.identity = identity;
     }
 
-    Optional<Refusal> screen(Request request) {
-        String method = request.getMethod().toUpperCase(Locale.ROOT);
+    /** {@code method}: the request's, in upper case, as the exchange holds it. */
+    Optional<Refusal> screen(Request request, String method) {
         if (REFUSED_METHODS.contains(method)) {
             return refuse(
                     HttpStatus.METHOD_NOT_ALLOWED_405,

@@ -9,7 +9,6 @@ import io.tokengate.store.StoreConflictException;
 import io.tokengate.store.User;
 import io.tokengate.store.UserRole;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -80,7 +79,7 @@ public final class LocalUsers implements IdentitySource {
     }
 
     private static String stamp(User user) {
-        return HexFormat.of().formatHex(Sha256.of(user.id() + "\0" + user.passwordHash()));
+        return Sha256.hex(user.id() + "\0" + user.passwordHash());
     }
 
     @Override
