@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Locale;
@@ -17,6 +18,8 @@ import java.util.function.Consumer;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The connection pool (HikariCP) and schema migrations (Flyway) of one database: an embedded H2
@@ -25,11 +28,13 @@ import org.flywaydb.core.api.FlywayException;
  * db/migration/postgresql}, and those both read alike are written once, under {@code
  * db/migration/common}.
  *
- * <p>Every failure to reach the database surfaces as {@link StoreUnavailableException}, promptly
- * (after the configured connection timeout); the pool reconnects by itself when the database
- * returns.
+ * <p>Every failure to reach the database surfaces as {@link StoreUnavailableException}: the first
+ * after the configured connection timeout, and while the database stays away, at once (see {@link
+ * Outages}); the pool reconnects by itself when the database returns.
  */
 public final class Database implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Database.class);
+
     /**
      * H2's JVM-wide caches of recent values ({@code h2.objectCache}), which look every string
      * parameter up twice (hash and compare) so that equal values share memory. The audit writer
@@ -69,6 +74,7 @@ public final class Database implements AutoCloseable {
     private final String password;
     private final Duration connectionTimeout;
     private final HikariDataSource pool;
+    private final Outages outages = new Outages(Clock.systemUTC(), System::nanoTime);
     private volatile Consumer<String> checkoutObserver;
 
     private Database(
@@ -316,13 +322,27 @@ public final class Database implements AutoCloseable {
         this.checkoutObserver = observer;
     }
 
+    /**
+     * A pooled connection for {@code doing}. While the database is away, the call fails at once,
+     * but for one call a second that tries the database again.
+     */
     private Connection connect(String doing) {
         Consumer<String> observer = checkoutObserver;
         if (observer != null) {
             observer.accept(doing);
         }
+        Outages.Outage outage = outages.current();
+        if (outage != null && !outages.mayTry(outage)) {
+            throw new StoreUnavailableException(
+                    "The token store (" + describe() + ") is unavailable while " + doing
+                            + ": the database has not answered since " + outage.since() + " ("
+                            + outage.reason() + "); it is tried again every second",
+                    null);
+        }
         try {
-            return pool.getConnection();
+            Connection c = pool.getConnection();
+            answered();
+            return c;
         } catch (SQLException e) {
             // Whatever the reason (refused, timeout, authentication): no connection, no service.
             // The pool's timeout carries the last connection failure as its cause: the reason an
@@ -331,11 +351,31 @@ public final class Database implements AutoCloseable {
             if (SqlErrors.heldByAnotherProcess(e)) {
                 throw SqlErrors.held(describe(), doing, e);
             }
+            if (outages.noConnection(SqlErrors.brief(reason))) {
+                LOG.warn(
+                        "The database {} gave no connection within {} ms ({}). Until it does, calls that need it"
+                                + " fail at once, and one a second tries it again.",
+                        describe(),
+                        connectionTimeout.toMillis(),
+                        SqlErrors.brief(reason));
+            }
             throw new StoreUnavailableException(
                     "The token store (" + describe() + ") is unavailable while " + doing
                             + ": no database connection within " + connectionTimeout.toMillis() + " ms ("
                             + SqlErrors.brief(reason) + ")",
                     e);
+        } finally {
+            if (outage != null) {
+                outages.tried(outage);
+            }
+        }
+    }
+
+    /** A connection was had: ends an outage under way. */
+    private void answered() {
+        Outages.Outage ended = outages.connected();
+        if (ended != null) {
+            LOG.info("The database {} answers again; it had not since {}.", describe(), ended.since());
         }
     }
 
@@ -392,6 +432,7 @@ public final class Database implements AutoCloseable {
     /** Whether the database answers within {@code timeout}. */
     public boolean ping(Duration timeout) {
         try (Connection c = pool.getConnection()) {
+            answered();
             return c.isValid((int) Math.max(1, timeout.toSeconds()));
         } catch (SQLException | TokengateException e) {
             return false;

@@ -1,13 +1,22 @@
 package io.tokengate.store;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** A database that cannot be reached is named with the reason, not only the pool's timeout. */
+/**
+ * A database that cannot be reached is named with the reason, not only the pool's timeout; while
+ * it stays away, calls fail at once instead of each waiting the timeout.
+ */
 class DatabaseUnreachableIT {
     @TempDir
     Path home;
@@ -24,5 +33,91 @@ class DatabaseUnreachableIT {
                     .hasMessageContaining("no database connection within 1000 ms")
                     .hasMessageContaining("\"tokengate_no_such_database\" does not exist");
         }
+    }
+
+    @Test
+    void callsDuringAnOutageFailAtOnceAndOneASecondTriesTheDatabaseAgain() throws Exception {
+        try (PostgresTestDatabase postgres = PostgresTestDatabase.create()) {
+            StoreConfig config = StoreConfig.builder(home)
+                    .database(postgres.url(), null, null)
+                    .pool(2, Duration.ofSeconds(3))
+                    .build();
+            ExecutorService callers = Executors.newFixedThreadPool(8);
+            try (Database db = Database.open(config)) {
+                assertThat(answers(db)).isTrue();
+
+                postgres.makeUnavailable();
+                assertThat(firstFailure(db))
+                        .as("the first call waits for a connection")
+                        .contains("no database connection within 3000 ms");
+
+                List<Future<String>> burst = new ArrayList<>();
+                for (int i = 0; i < 16; i++) {
+                    burst.add(callers.submit(() -> {
+                        try {
+                            db.read("looking up a token", c -> null);
+                            return "answered";
+                        } catch (StoreUnavailableException e) {
+                            return e.getMessage();
+                        }
+                    }));
+                }
+                List<String> failures = new ArrayList<>();
+                for (Future<String> call : burst) {
+                    failures.add(call.get());
+                }
+                // Each call waiting the timeout would mean 16 server threads held for 3 s each.
+                assertThat(failures)
+                        .as("at most one call of the burst tries the database; the others are turned away")
+                        .filteredOn(message -> message.contains("the database has not answered since"))
+                        .hasSizeGreaterThanOrEqualTo(15)
+                        .allSatisfy(message -> assertThat(message)
+                                .startsWith("The token store (POSTGRESQL jdbc:postgresql://127.0.0.1:5432/")
+                                .contains("unavailable while looking up a token")
+                                .contains("is not currently accepting connections")
+                                .endsWith("it is tried again every second"));
+
+                postgres.makeAvailable();
+                long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+                while (true) {
+                    try {
+                        assertThat(answers(db)).isTrue();
+                        break;
+                    } catch (StoreUnavailableException e) {
+                        assertThat(System.nanoTime())
+                                .as("the database was not tried again: %s", e.getMessage())
+                                .isLessThan(deadline);
+                        Thread.sleep(100);
+                    }
+                }
+                for (int i = 0; i < 5; i++) {
+                    assertThat(answers(db)).as("the outage is over").isTrue();
+                }
+            } finally {
+                callers.shutdownNow();
+                postgres.makeAvailable();
+            }
+        }
+    }
+
+    /**
+     * The message of the first call to fail: a call or two may still run on a pooled connection
+     * that the database is about to drop.
+     */
+    private static String firstFailure(Database db) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (true) {
+            try {
+                answers(db);
+            } catch (StoreUnavailableException e) {
+                return e.getMessage();
+            }
+            assertThat(System.nanoTime()).as("the database stays available").isLessThan(deadline);
+            Thread.sleep(50);
+        }
+    }
+
+    private static boolean answers(Database db) {
+        return db.read("checking the connection", c -> c.isValid(1));
     }
 }

@@ -122,6 +122,61 @@ class DatabaseOutageIT {
     }
 
     /**
+     * While the database stays away, requests that need it are turned away at once: were each to
+     * wait the connection timeout, an outage would hold every server thread for that long.
+     */
+    @Test
+    void requestsDuringAnOutageAreTurnedAwayAtOnce(@TempDir Path home) throws Exception {
+        Duration connectionTimeout = Duration.ofSeconds(10);
+        try (ScratchDatabase database = ScratchDatabase.create("tg_away_")) {
+            try (TcpProxy proxy = new TcpProxy("127.0.0.1", 5432);
+                    GatewayFixture gw = GatewayFixture.start(
+                            home,
+                            Map.of(
+                                    "db.url",
+                                    "jdbc:postgresql://127.0.0.1:" + proxy.port() + "/" + database.name(),
+                                    "db.user",
+                                    "postgres",
+                                    "db.connection.timeout.ms",
+                                    Long.toString(connectionTimeout.toMillis())),
+                            GatewayFixture.headerUpstream())) {
+                String auth = gw.basic("admin", TokenSpec.bound("away", "admin", "test"));
+                assertThat(gw.get("/rest/api/2/issue/AAA-1", auth).statusCode()).isEqualTo(200);
+
+                proxy.cut();
+                await(gw, auth, status -> status == 503, Duration.ofSeconds(60));
+
+                List<CompletableFuture<Duration>> burst = new ArrayList<>();
+                for (int i = 0; i < 24; i++) {
+                    Instant sent = Instant.now();
+                    burst.add(gw.http
+                            .sendAsync(
+                                    HttpRequest.newBuilder(gw.url("/rest/api/2/issue/AAA-1"))
+                                            .header("Authorization", auth)
+                                            .build(),
+                                    HttpResponse.BodyHandlers.ofString())
+                            .thenApply(response -> {
+                                assertThat(response.statusCode()).isEqualTo(503);
+                                return Duration.between(sent, Instant.now());
+                            }));
+                }
+                List<Duration> waits = new ArrayList<>();
+                for (CompletableFuture<Duration> answer : burst) {
+                    waits.add(answer.get(60, TimeUnit.SECONDS));
+                }
+                assertThat(waits)
+                        .as("one request a second may try the database again and wait; the others are answered"
+                                + " long before a connection timeout")
+                        .filteredOn(wait -> wait.compareTo(connectionTimeout.dividedBy(2)) < 0)
+                        .hasSizeGreaterThanOrEqualTo(23);
+
+                proxy.restore();
+                await(gw, auth, status -> status == 200, Duration.ofSeconds(60));
+            }
+        }
+    }
+
+    /**
      * The audit queue is bounded and pushes back rather than dropping: while the writer cannot
      * write (its table locked), requests take the queue's room, then get 503 with {@code
      * Retry-After}; once it writes again, requests are served and every one served is audited,
