@@ -95,8 +95,16 @@ final class Authenticator {
     /**
      * Checks a user name and password: the principal, or 401 (audited, counted against the client
      * address), 429 when the address is throttled, 503 when the identity source is unreachable.
+     * Credentials checked lately are taken as they were, without a check under way to count: a
+     * script that sends many calls at once is not throttled for them.
      */
     Principal signIn(ApiExchange exchange, String user, char[] password) {
+        if (throttle.blockedForSeconds(exchange.clientIp) == 0) {
+            Optional<Principal> remembered = identity.remembered(user, password);
+            if (remembered.isPresent()) {
+                return remembered.get();
+            }
+        }
         long blocked = throttle.beginAttempt(exchange.clientIp);
         if (blocked > 0) {
             audit.begin(exchange, AuditKind.LOGIN_FAILED)

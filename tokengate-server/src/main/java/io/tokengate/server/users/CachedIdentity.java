@@ -54,17 +54,38 @@ public final class CachedIdentity implements IdentitySource {
             return delegate.authenticate(user, password);
         }
         String entry = hmac(user, password);
-        Standing then = verified.getIfPresent(entry);
-        if (then != null) {
-            Optional<Standing> now = delegate.standing(then.principal());
-            if (now.isPresent() && now.get().credentialStamp().equals(then.credentialStamp())) {
-                return Optional.of(now.get().principal());
-            }
-            verified.invalidate(entry);
-            if (now.isEmpty()) {
-                return Optional.empty();
-            }
+        Optional<Principal> remembered = recall(entry);
+        return remembered.isPresent() ? remembered : check(entry, user, password);
+    }
+
+    @Override
+    public Optional<Principal> remembered(String user, char[] password) {
+        if (ttl.isZero() || user == null || password == null) {
+            return Optional.empty();
         }
+        return recall(hmac(user, password));
+    }
+
+    /**
+     * The user as it is now, when the check remembered under {@code entry} still holds: the
+     * account has the credentials it had then. A check that no longer holds is forgotten.
+     */
+    private Optional<Principal> recall(String entry) {
+        Standing then = verified.getIfPresent(entry);
+        if (then == null) {
+            return Optional.empty();
+        }
+        Optional<Principal> now = delegate.standing(then.principal())
+                .filter(standing -> standing.credentialStamp().equals(then.credentialStamp()))
+                .map(Standing::principal);
+        if (now.isEmpty()) {
+            verified.invalidate(entry);
+        }
+        return now;
+    }
+
+    /** Checks the credentials with the source, and remembers them when they are right. */
+    private Optional<Principal> check(String entry, String user, char[] password) {
         // Stamped before and after the check: the password was checked against a row read in
         // between, so only when both stamps agree is it the row of that stamp (a password changed
         // during the slow hash would otherwise be remembered with the new row's stamp).

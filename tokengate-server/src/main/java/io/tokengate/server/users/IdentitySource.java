@@ -14,6 +14,19 @@ public interface IdentitySource {
     Optional<Principal> authenticate(String user, char[] password);
 
     /**
+     * The principal when these very credentials were checked recently and the account has not
+     * changed since; empty otherwise, also when they are right but were not checked lately. Answers
+     * without the slow part of a check (a password hash, a call to Jira), so a caller may skip
+     * whatever guards the slow part against guessing: only the right password is remembered. By
+     * default nothing is.
+     *
+     * @throws IdentityUnavailableException when it cannot be told now
+     */
+    default Optional<Principal> remembered(String user, char[] password) {
+        return Optional.empty();
+    }
+
+    /**
      * The principal as it is now, for a session made earlier: empty when the user no longer may
      * sign in. Sources that cannot tell without the password keep {@code signedIn}.
      */

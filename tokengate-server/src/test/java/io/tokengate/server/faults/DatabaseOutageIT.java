@@ -342,6 +342,47 @@ class DatabaseOutageIT {
     }
 
     /**
+     * A script that sends several admin calls at once with a password it used a moment ago is not
+     * throttled: a remembered password is no guess, and is not counted as a sign-in being checked.
+     * The users table is locked so that the calls are all under way at once.
+     */
+    @Test
+    void callsWithARememberedPasswordSentAtOnceAreNotThrottled(@TempDir Path home) throws Exception {
+        try (ScratchDatabase database = ScratchDatabase.create("tg_remembered_")) {
+            String url = database.url();
+            try (GatewayFixture gw = GatewayFixture.start(
+                    home,
+                    Map.of("db.url", url, "db.user", "postgres", "db.pool.size", "16", "login.max.failures", "3"),
+                    GatewayFixture.headerUpstream())) {
+                gw.server.localUsers().add("root", null, null, UserRole.ADMIN, "root-password-1".toCharArray());
+                HttpRequest me = HttpRequest.newBuilder(URI.create(gw.server.adminUri() + "/api/v1/me"))
+                        .header("Authorization", GatewayFixture.basic("root", "root-password-1"))
+                        .build();
+                assertThat(gw.send(me).statusCode()).isEqualTo(200);
+
+                int calls = 8;
+                List<CompletableFuture<HttpResponse<String>>> sent = new ArrayList<>();
+                try (Connection locker = DriverManager.getConnection(url)) {
+                    locker.setAutoCommit(false);
+                    try (Statement s = locker.createStatement()) {
+                        s.execute("LOCK TABLE users IN ACCESS EXCLUSIVE MODE");
+                    }
+                    for (int i = 0; i < calls; i++) {
+                        sent.add(gw.http.sendAsync(me, HttpResponse.BodyHandlers.ofString()));
+                    }
+                    lockWaiters(url, "FROM users", calls, Duration.ofSeconds(20));
+                    locker.commit();
+                }
+                List<Integer> statuses = new ArrayList<>();
+                for (CompletableFuture<HttpResponse<String>> call : sent) {
+                    statuses.add(call.get(60, TimeUnit.SECONDS).statusCode());
+                }
+                assertThat(statuses).as("%d calls at once, limit 3", calls).containsOnly(200);
+            }
+        }
+    }
+
+    /**
      * Sends requests with the token until the cache holds it for good. Creating a token notifies
      * the cluster listener, which drops the token from the cache when the notice arrives: almost
      * always before the first request, but on a busy machine after it (seen once in CI), and the
@@ -362,23 +403,32 @@ class DatabaseOutageIT {
 
     /** Waits until a statement containing {@code fragment} is waiting for the test's lock. */
     private static void awaitLockWaiter(String url, String fragment) throws Exception {
-        Instant deadline = Instant.now().plusSeconds(30);
+        if (lockWaiters(url, fragment, 1, Duration.ofSeconds(30)) < 1) {
+            fail("no statement with '" + fragment + "' ever waited for the lock");
+        }
+    }
+
+    /**
+     * Waits until {@code wanted} statements containing {@code fragment} wait for the test's lock,
+     * or {@code patience} has passed; answers how many did.
+     */
+    private static int lockWaiters(String url, String fragment, int wanted, Duration patience) throws Exception {
+        Instant deadline = Instant.now().plus(patience);
+        int seen = 0;
         try (Connection c = DriverManager.getConnection(url);
                 PreparedStatement waiting = c.prepareStatement(
                         "SELECT count(*) FROM pg_stat_activity"
                                 + " WHERE datname = current_database() AND wait_event_type = 'Lock' AND position(? in query) > 0")) {
             waiting.setString(1, fragment);
-            while (Instant.now().isBefore(deadline)) {
+            while (seen < wanted && Instant.now().isBefore(deadline)) {
                 try (ResultSet count = waiting.executeQuery()) {
                     count.next();
-                    if (count.getInt(1) > 0) {
-                        return;
-                    }
+                    seen = count.getInt(1);
                 }
                 Thread.sleep(20);
             }
         }
-        fail("no statement with '" + fragment + "' ever waited for the lock");
+        return seen;
     }
 
     private static List<String> requestIds(GatewayFixture gw) {

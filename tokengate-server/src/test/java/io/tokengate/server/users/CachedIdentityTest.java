@@ -84,4 +84,27 @@ class CachedIdentityTest {
                 .isEmpty();
         assertThat(account.checks).hasValue(2);
     }
+
+    @Test
+    void rememberedAnswersOnlyForCredentialsCheckedLatelyAndNeverChecksThem() {
+        Account account = new Account();
+        CachedIdentity cached = new CachedIdentity(account, Duration.ofMinutes(1));
+        assertThat(cached.remembered("ops", "old-password".toCharArray()))
+                .as("right, but not checked yet")
+                .isEmpty();
+        assertThat(account.checks).hasValue(0);
+
+        assertThat(cached.authenticate("ops", "old-password".toCharArray())).isPresent();
+        assertThat(cached.remembered("ops", "old-password".toCharArray()))
+                .hasValueSatisfying(p -> assertThat(p.name()).isEqualTo("ops"));
+        assertThat(cached.remembered("ops", "wrong-password".toCharArray())).isEmpty();
+        assertThat(cached.remembered("ops", null)).isEmpty();
+        assertThat(account.checks).as("no check of its own").hasValue(1);
+
+        account.changePassword("new-password");
+        assertThat(cached.remembered("ops", "old-password".toCharArray())).isEmpty();
+        account.changePassword("old-password"); // a third stamp: the old check does not come back
+        assertThat(cached.remembered("ops", "old-password".toCharArray())).isEmpty();
+        assertThat(account.checks).hasValue(1);
+    }
 }
