@@ -62,8 +62,8 @@ final class SqlErrors {
     }
 
     /** What to say when {@link #heldByAnotherProcess}. */
-    static StoreUnavailableException held(String database, String doing, Throwable e) {
-        return new StoreUnavailableException(
+    static DatabaseHeldException held(String database, String doing, Throwable e) {
+        return new DatabaseHeldException(
                 "The embedded database (" + database + ") is held by another process,"
                         + " most likely a tokengate server on this home (one that is stopping holds it for up to 90 s):"
                         + " stop it first (while " + doing + ")",

@@ -6,6 +6,7 @@ import io.tokengate.server.config.TokengateConfig;
 import io.tokengate.server.users.LocalUsers;
 import io.tokengate.server.users.OperatorIdentity;
 import io.tokengate.server.users.PasswordHasher;
+import io.tokengate.store.DatabaseHeldException;
 import io.tokengate.store.Store;
 import io.tokengate.store.StoreUnavailableException;
 import java.net.URI;
@@ -89,7 +90,7 @@ final class AdminConnection implements AutoCloseable {
 
     /** {@code e}, or, when a running server holds the embedded database, an exception that says so. */
     static RuntimeException heldByAServer(TokengateConfig config, StoreUnavailableException e) {
-        if (String.valueOf(e.getMessage()).contains("already in use") || causedByLock(e)) {
+        if (e instanceof DatabaseHeldException) {
             return new TokengateException(
                     "the database in " + config.home().toAbsolutePath()
                             + " is held by a running tokengate server: talk to it with --server http://ADMIN_HOST:PORT,"
@@ -97,16 +98,6 @@ final class AdminConnection implements AutoCloseable {
                     e);
         }
         return e;
-    }
-
-    private static boolean causedByLock(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            String message = String.valueOf(t.getMessage());
-            if (message.contains("Database may be already in use") || message.contains("locked by another process")) {
-                return true;
-            }
-        }
-        return false;
     }
 
     ApiClient api() {
