@@ -45,7 +45,8 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
  * #attachmentContent(long)}); {@code ANY /rest/api/2/echo/**}, which answers with the request as
  * received; and, only with {@link Options#faultEndpoints(boolean) faultEndpoints(true)}, the
  * failures under {@code /rest/demo/1.0/} ({@code slow?ms=N}, {@code reset}, {@code stall}, {@code
- * status/{code}}) that the gateway's upstream-failure tests need. Everything else is 404.
+ * trickle?bytes=N&ms=M}, {@code status/{code}}, {@code header?bytes=N}) that the gateway's
+ * upstream-failure tests need. Everything else is 404.
  *
  * <p>Every request is recorded before it is answered, whatever the answer. Targets that Jetty
  * would normally refuse as ambiguous ({@code %2F}, {@code ..}, {@code ;}) reach the demo as they

@@ -27,6 +27,7 @@ final class Routes {
             router.add("GET", "rest/demo/1.0/slow", faults::slow)
                     .add("GET", "rest/demo/1.0/reset", faults::reset)
                     .add("GET", "rest/demo/1.0/stall", faults::stall)
+                    .add("GET", "rest/demo/1.0/trickle", faults::trickle)
                     .add("GET", "rest/demo/1.0/status/*", faults::status)
                     .add("GET", "rest/demo/1.0/header", faults::header);
         }

@@ -106,6 +106,40 @@ class FaultEndpointsIT {
         }
     }
 
+    /**
+     * Every byte arrives on its own, spaced by the interval, and the chunked body then ends
+     * properly: a response that is never silent for long, only slow as a whole.
+     */
+    @Test
+    void trickleSendsOneByteAtATimeThenEndsTheBody() throws IOException {
+        try (Socket socket = RawHttp.connect(jira.baseUri())) {
+            long started = System.nanoTime();
+            socket.getOutputStream().write(request("/rest/demo/1.0/trickle?bytes=5&ms=100"));
+            InputStream in = socket.getInputStream();
+            StringBuilder received = new StringBuilder();
+            while (!received.toString().endsWith("\r\n0\r\n\r\n")) {
+                int b = in.read();
+                assertThat(b)
+                        .as("the demo closed the trickle early: " + received)
+                        .isNotNegative();
+                received.append((char) b);
+            }
+            assertThat(Duration.ofNanos(System.nanoTime() - started)).isGreaterThanOrEqualTo(Duration.ofMillis(400));
+            String response = received.toString();
+            assertThat(response)
+                    .startsWith("HTTP/1.1 200 ")
+                    .containsIgnoringCase("Transfer-Encoding: chunked")
+                    .doesNotContainIgnoringCase("Content-Length");
+            String body = response.substring(response.indexOf("\r\n\r\n") + 4);
+            assertThat(body)
+                    .isEqualTo("1\r\n\u0000\r\n1\r\n\u0001\r\n1\r\n\u0002\r\n1\r\n\u0003\r\n1\r\n\u0004\r\n0\r\n\r\n");
+        }
+        assertThat(http.get("/rest/demo/1.0/trickle?bytes=0", AS_BOB).statusCode())
+                .isEqualTo(400);
+        assertThat(http.get("/rest/demo/1.0/trickle?ms=soon", AS_BOB).statusCode())
+                .isEqualTo(400);
+    }
+
     @Test
     void closeEndsStalledAndWaitingResponses() throws IOException {
         try (Socket stalled = RawHttp.connect(jira.baseUri());
