@@ -123,6 +123,7 @@ public final class ConfigLoader {
                 Duration.ofSeconds(integer(Key.LOGIN_WINDOW_SECONDS, 1, 86_400)),
                 Duration.ofMillis(integer(Key.UPSTREAM_CONNECT_TIMEOUT_MS, 1, 600_000)),
                 Duration.ofMillis(integer(Key.UPSTREAM_IDLE_TIMEOUT_MS, 1, 3_600_000)),
+                Duration.ofMillis(integer(Key.UPSTREAM_RESPONSE_TIMEOUT_MS, 0, 86_400_000)),
                 Duration.ofMillis(integer(Key.AUDIT_RESERVE_WAIT_MS, 0, 60_000)),
                 store(home),
                 admin(),

@@ -25,6 +25,7 @@ import java.util.Set;
  *     never
  * @param upstream empty only for commands that do not serve
  * @param upstreamTrust the certificates Jira's must chain to; empty for the JVM's
+ * @param responseTimeout longest one upstream exchange may take; zero for no limit
  * @param admin the admin plane's sign-in settings
  * @param settings every setting with its effective value and source, for {@code GET
  *     /api/v1/settings}; secrets are masked by {@link EffectiveSetting#shownValue()}
@@ -54,6 +55,7 @@ public record TokengateConfig(
         Duration loginWindow,
         Duration connectTimeout,
         Duration idleTimeout,
+        Duration responseTimeout,
         Duration auditReserveWait,
         StoreConfig store,
         AdminConfig admin,
@@ -104,6 +106,7 @@ public record TokengateConfig(
                 bodyInspectMax,
                 connectTimeout,
                 idleTimeout,
+                responseTimeout,
                 trustedProxies,
                 loginMaxFailures,
                 loginWindow,

@@ -24,6 +24,8 @@ import java.util.Set;
  * @param acceptBearer whether {@code Authorization: Bearer TOKEN} is accepted (bound tokens only)
  * @param bodyInspectMax largest body read for JSON conditions; larger bodies get 413
  * @param idleTimeout longest silence from the upstream, before or during a response
+ * @param responseTimeout longest one upstream exchange may take, from sending the request to the
+ *     end of the response, however steadily bytes come; zero for no limit
  * @param trustedProxies addresses whose X-Forwarded-For is believed (a load balancer in front)
  * @param loginMaxFailures failed logins per client address and window before 429 (0 = off)
  * @param auditReserveWait how long a request waits for room in the audit queue before 503
@@ -42,6 +44,7 @@ public record GatewayConfig(
         int bodyInspectMax,
         Duration connectTimeout,
         Duration idleTimeout,
+        Duration responseTimeout,
         IpAllowList trustedProxies,
         int loginMaxFailures,
         Duration loginWindow,
@@ -68,6 +71,9 @@ public record GatewayConfig(
         Objects.requireNonNull(upstream, "upstream");
         Objects.requireNonNull(upstreamTrust, "upstreamTrust");
         Objects.requireNonNull(identity, "identity");
+        if (responseTimeout.isNegative()) {
+            throw new IllegalArgumentException("responseTimeout must not be negative: " + responseTimeout);
+        }
         if (publicUrl.endsWith("/")) {
             publicUrl = publicUrl.substring(0, publicUrl.length() - 1);
         }

@@ -3,6 +3,7 @@ package io.tokengate.server.gateway;
 import io.tokengate.server.http.ErrorResponse;
 import io.tokengate.server.http.RequestIds;
 import java.net.URI;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -31,7 +32,9 @@ import org.slf4j.event.Level;
  * contextUser}, any copy of the identity header and any forwarding headers it made up, plus the
  * upstream identity, {@code X-Forwarded-For/-Proto/-Host} and {@code X-Request-Id}. Responses are
  * streamed, never buffered; {@code Set-Cookie} from the upstream is dropped, since an upstream
- * session belongs to the gateway's identity, not to the client.
+ * session belongs to the gateway's identity, not to the client. Two timeouts bound an exchange:
+ * the idle timeout, the longest silence, and the response timeout, the longest whole exchange,
+ * however steadily its bytes come.
  */
 final class UpstreamProxy extends ProxyHandler {
     private static final Logger LOG = LoggerFactory.getLogger(UpstreamProxy.class);
@@ -175,10 +178,20 @@ final class UpstreamProxy extends ProxyHandler {
         return HttpURI.from(upstreamBase + exchange.forwardPath + (query == null ? "" : "?" + query));
     }
 
+    /**
+     * The upstream request with both timeouts. The idle timeout alone let an upstream (or a path to
+     * it) that trickles a byte a second hold a connection for as long as it liked; Jetty's total
+     * timeout ends the exchange, response body included, once the response timeout has passed
+     * since it was sent.
+     */
     @Override
     protected org.eclipse.jetty.client.Request newProxyToServerRequest(Request clientToProxy, HttpURI uri) {
-        return super.newProxyToServerRequest(clientToProxy, uri)
+        org.eclipse.jetty.client.Request proxyToServer = super.newProxyToServerRequest(clientToProxy, uri)
                 .idleTimeout(config.idleTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        if (!config.responseTimeout().isZero()) {
+            proxyToServer.timeout(config.responseTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        }
+        return proxyToServer;
     }
 
     /**
@@ -227,7 +240,8 @@ final class UpstreamProxy extends ProxyHandler {
      * The exchange failed before or while the response streamed: if reading the client's body
      * failed, that is the client's error (400); otherwise the upstream timed out (504) or could
      * not be reached or broke the exchange (502). Once the response has begun, all that can be
-     * done is to close the client's connection, which Jetty does when the callback fails.
+     * done is to close the client's connection, which Jetty does when the callback fails: the
+     * client sees the body end short (a chunked body without its last chunk), never complete.
      */
     @Override
     protected void onServerToProxyResponseFailure(
@@ -239,10 +253,12 @@ final class UpstreamProxy extends ProxyHandler {
             Throwable failure) {
         Exchange exchange = target(clientToProxy).exchange();
         Throwable clientFailure = exchange.counts == null ? null : exchange.counts.requestFailure();
+        Optional<String> overdue = overdue(exchange, failure);
         if (proxyToClient.isCommitted()) {
-            exchange.failure = "failed during the response: " + brief(failure);
+            String why = overdue.map(detail -> "upstream timeout: " + detail).orElseGet(() -> brief(failure));
+            exchange.failure = "failed during the response: " + why;
             RequestIds.log(LOG, Level.INFO, exchange.requestId).log(
-                    "{}: upstream failed during the response: {}", exchange.requestId, brief(failure));
+                    "{}: upstream failed during the response: {}", exchange.requestId, why);
             callback.failed(failure);
             return;
         }
@@ -254,11 +270,12 @@ final class UpstreamProxy extends ProxyHandler {
             exchange.failure = "request body could not be read: " + BodyRules.describe(clientFailure);
             RequestIds.log(LOG, Level.INFO, exchange.requestId).log(
                     "{}: {} ({}): {}", exchange.requestId, exchange.failure, status, brief(failure));
-        } else if (failure instanceof TimeoutException || failure.getCause() instanceof TimeoutException) {
+        } else if (isTimeout(failure)) {
             status = HttpStatus.GATEWAY_TIMEOUT_504;
             message = "The upstream did not answer in time.";
-            exchange.failure = "upstream timeout: " + brief(failure);
-            timedOut.refused(exchange.requestId, brief(failure));
+            String detail = overdue.orElseGet(() -> brief(failure));
+            exchange.failure = "upstream timeout: " + detail;
+            timedOut.refused(exchange.requestId, detail);
         } else {
             status = HttpStatus.BAD_GATEWAY_502;
             message = "The upstream could not be reached or gave a bad response.";
@@ -268,6 +285,26 @@ final class UpstreamProxy extends ProxyHandler {
         proxyToClient.getHeaders().clear();
         proxyToClient.getHeaders().put(REQUEST_ID, exchange.requestId);
         ErrorResponse.send(proxyToClient, callback, status, message, exchange.requestId);
+    }
+
+    /**
+     * "no complete response within N ms" when {@code failure} is the response timeout passing;
+     * empty for any other failure, the idle timeout's included. Jetty tells its timeouts apart
+     * only in the words of their messages, so the exchange's age does: the response timeout counts
+     * from the request's sending, after {@link Exchange#upstreamStartNanos}, and the idle timeout
+     * passing after it would have found the exchange already ended.
+     */
+    private Optional<String> overdue(Exchange exchange, Throwable failure) {
+        long limit = config.responseTimeout().toNanos();
+        if (limit == 0 || !isTimeout(failure) || System.nanoTime() - exchange.upstreamStartNanos < limit) {
+            return Optional.empty();
+        }
+        return Optional.of(
+                "no complete response within " + config.responseTimeout().toMillis() + " ms");
+    }
+
+    private static boolean isTimeout(Throwable failure) {
+        return failure instanceof TimeoutException || failure.getCause() instanceof TimeoutException;
     }
 
     @Override

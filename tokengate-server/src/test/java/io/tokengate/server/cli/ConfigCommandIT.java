@@ -37,6 +37,7 @@ class ConfigCommandIT {
                 upstream.url=ftp://jira
                 gateway.prot=8080
                 audit.retention.days=-1
+                upstream.response.timeout.ms=-300000
                 upstream.identity=service-acount
                 token.max.lifetime=30
                 """);
@@ -47,6 +48,7 @@ class ConfigCommandIT {
                 .extracting(JsonNode::asText)
                 .anySatisfy(p -> assertThat(p).contains("unknown setting 'gateway.prot' (did you mean gateway.port?)"))
                 .anySatisfy(p -> assertThat(p).contains("audit.retention.days: -1 is outside 0..36500"))
+                .anySatisfy(p -> assertThat(p).contains("upstream.response.timeout.ms: -300000 is outside 0..86400000"))
                 .anySatisfy(p -> assertThat(p).contains("upstream.url: 'ftp://jira' is not an http(s) URL"))
                 .anySatisfy(p -> assertThat(p).contains("upstream.identity: unknown mode 'service-acount'"))
                 .anySatisfy(p -> assertThat(p)
