@@ -23,6 +23,7 @@ import java.time.Duration;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.RejectedExecutionException;
+import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.server.Handler;
@@ -141,7 +142,7 @@ public final class GatewayHandler extends Handler.Wrapper {
         String requestId = RequestIds.next();
         request.setAttribute(RequestIds.ATTRIBUTE, requestId);
         response.getHeaders().put(UpstreamProxy.REQUEST_ID, requestId);
-        Exchange exchange = exchange(request, requestId);
+        Exchange exchange = exchange(request, requestId, request.getHeaders());
         String authorization = request.getHeaders().get(HttpHeader.AUTHORIZATION);
         boolean here;
         try {
@@ -175,11 +176,12 @@ public final class GatewayHandler extends Handler.Wrapper {
      * is summed up with the others turned away.
      */
     public void refusedBeforeHandling(Request request, String requestId, int status, String reason) {
-        String authorization = CredentialKeepingHttpConnectionFactory.authorizationOf(request);
+        HttpFields headers = CredentialKeepingHttpConnectionFactory.headersOf(request);
+        String authorization = headers.get(HttpHeader.AUTHORIZATION);
         if (authorization == null) {
             return;
         }
-        Exchange exchange = exchange(request, requestId);
+        Exchange exchange = exchange(request, requestId, headers);
         presented(exchange, authorization);
         exchange.slot = audit.reserve(Duration.ZERO).orElse(null);
         if (exchange.slot == null) {
@@ -188,10 +190,10 @@ public final class GatewayHandler extends Handler.Wrapper {
         exchange.audit(AuditDecision.DENY, status, reason);
     }
 
-    private Exchange exchange(Request request, String requestId) {
+    private Exchange exchange(Request request, String requestId, HttpFields headers) {
         return new Exchange(
                 requestId,
-                ClientAddress.of(request, config.trustedProxies()),
+                ClientAddress.of(request, headers, config.trustedProxies()),
                 request.getMethod().toUpperCase(Locale.ROOT), // as it is decided on and forwarded
                 request.getHttpURI().getPath(),
                 request.getHttpURI().getQuery(),
