@@ -351,7 +351,9 @@ public final class Database implements AutoCloseable {
             if (SqlErrors.heldByAnotherProcess(e)) {
                 throw SqlErrors.held(describe(), doing, e);
             }
-            if (outages.noConnection(SqlErrors.brief(reason))) {
+            // Only a database that refused a connection is away; a pool whose connections are all
+            // busy times out with no such failure, and its callers keep waiting their turn.
+            if (e.getCause() != null && outages.noConnection(SqlErrors.brief(reason))) {
                 LOG.warn(
                         "The database {} gave no connection within {} ms ({}). Until it does, calls that need it"
                                 + " fail at once, and one a second tries it again.",

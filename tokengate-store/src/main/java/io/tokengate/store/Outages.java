@@ -14,9 +14,11 @@ import java.util.function.LongSupplier;
  * it fails: during an outage each request holds a server thread for seconds, the threads run out,
  * and requests that need no database (a cached token, a health check) wait behind them.
  *
- * <p>An outage begins when a caller got no connection; it ends when one does. Meanwhile callers are
- * turned away at once, except one at a time, at most one a {@link #RETRY_SPACING}, which tries the
- * database again (and waits the connection timeout if it is still away).
+ * <p>An outage begins when a caller got no connection because the database refused or did not
+ * answer one (not when the pool's connections were all busy); it ends when a caller gets one.
+ * Meanwhile callers are turned away at once, except one at a time, at most one a {@link
+ * #RETRY_SPACING}, which tries the database again (and waits the connection timeout if it is
+ * still away).
  */
 final class Outages {
     /** How long after a try ends the next caller may try the database again. */

@@ -7,9 +7,11 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -97,6 +99,45 @@ class DatabaseUnreachableIT {
                 callers.shutdownNow();
                 postgres.makeAvailable();
             }
+        }
+    }
+
+    @Test
+    void aPoolWhoseConnectionsAreAllBusyIsNoOutage() throws Exception {
+        StoreConfig config =
+                StoreConfig.builder(home).pool(2, Duration.ofMillis(500)).build();
+        ExecutorService holders = Executors.newFixedThreadPool(2);
+        try (Database db = Database.open(config)) {
+            CountDownLatch holding = new CountDownLatch(2);
+            CountDownLatch release = new CountDownLatch(1);
+            List<Future<Boolean>> held = new ArrayList<>();
+            for (int i = 0; i < 2; i++) {
+                held.add(holders.submit(() -> db.read("holding a connection", c -> {
+                    holding.countDown();
+                    try {
+                        return release.await(30, TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        return false;
+                    }
+                })));
+            }
+            assertThat(holding.await(30, TimeUnit.SECONDS)).isTrue();
+
+            for (int i = 0; i < 2; i++) {
+                assertThatThrownBy(() -> answers(db))
+                        .as("each caller waits its turn, as long as the timeout")
+                        .isInstanceOf(StoreUnavailableException.class)
+                        .hasMessageContaining("no database connection within 500 ms");
+            }
+
+            release.countDown();
+            for (Future<Boolean> holder : held) {
+                assertThat(holder.get(30, TimeUnit.SECONDS)).isTrue();
+            }
+            assertThat(answers(db)).isTrue();
+        } finally {
+            holders.shutdownNow();
         }
     }
 
