@@ -93,7 +93,8 @@ public enum Key {
     DB_CONNECTION_TIMEOUT_MS(
             "db.connection.timeout.ms",
             "5000",
-            "longest wait for a database connection; while the database is away, what a request waits before 503"),
+            "longest wait for a database connection: what the first request to find the database away waits"
+                    + " before 503; later ones are answered at once while one a second tries again"),
     KEY_FILE("key.file", "", "key file; default: tokengate.key in the home directory"),
     AUDIT_QUEUE_CAPACITY("audit.queue.capacity", "65536", "audit records held in memory before back-pressure"),
     AUDIT_BATCH_SIZE("audit.batch.size", "250", "audit records written per transaction"),
