@@ -6,7 +6,6 @@ import java.net.UnknownHostException;
 import java.util.List;
 import java.util.Optional;
 import java.util.regex.Pattern;
-import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.server.Request;
 
 /**
@@ -22,16 +21,11 @@ public final class ClientAddress {
     private ClientAddress() {}
 
     public static String of(Request request, IpAllowList trustedProxies) {
-        return of(request, request.getHeaders(), trustedProxies);
-    }
-
-    /** The client of {@code request}, as its {@code headers} name it (those Jetty parsed before refusing it, say). */
-    public static String of(Request request, HttpFields headers, IpAllowList trustedProxies) {
         String peer = Request.getRemoteAddr(request);
         if (trustedProxies.isAny() || !isTrusted(peer, trustedProxies)) {
             return peer;
         }
-        List<String> forwarded = headers.getCSV("X-Forwarded-For", false);
+        List<String> forwarded = request.getHeaders().getCSV("X-Forwarded-For", false);
         for (int i = forwarded.size() - 1; i >= 0; i--) {
             String candidate = forwarded.get(i).strip();
             Optional<InetAddress> address = parse(candidate);

@@ -23,7 +23,6 @@ import java.time.Duration;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.RejectedExecutionException;
-import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.server.Handler;
@@ -142,7 +141,7 @@ public final class GatewayHandler extends Handler.Wrapper {
         String requestId = RequestIds.next();
         request.setAttribute(RequestIds.ATTRIBUTE, requestId);
         response.getHeaders().put(UpstreamProxy.REQUEST_ID, requestId);
-        Exchange exchange = exchange(request, requestId, request.getHeaders());
+        Exchange exchange = exchange(request, requestId);
         String authorization = request.getHeaders().get(HttpHeader.AUTHORIZATION);
         boolean here;
         try {
@@ -176,12 +175,11 @@ public final class GatewayHandler extends Handler.Wrapper {
      * is summed up with the others turned away.
      */
     public void refusedBeforeHandling(Request request, String requestId, int status, String reason) {
-        HttpFields headers = CredentialKeepingHttpConnectionFactory.headersOf(request);
-        String authorization = headers.get(HttpHeader.AUTHORIZATION);
+        String authorization = CredentialKeepingHttpConnectionFactory.authorizationOf(request);
         if (authorization == null) {
             return;
         }
-        Exchange exchange = exchange(request, requestId, headers);
+        Exchange exchange = exchange(request, requestId);
         presented(exchange, authorization);
         exchange.slot = audit.reserve(Duration.ZERO).orElse(null);
         if (exchange.slot == null) {
@@ -190,10 +188,10 @@ public final class GatewayHandler extends Handler.Wrapper {
         exchange.audit(AuditDecision.DENY, status, reason);
     }
 
-    private Exchange exchange(Request request, String requestId, HttpFields headers) {
+    private Exchange exchange(Request request, String requestId) {
         return new Exchange(
                 requestId,
-                ClientAddress.of(request, headers, config.trustedProxies()),
+                ClientAddress.of(request, config.trustedProxies()),
                 request.getMethod().toUpperCase(Locale.ROOT), // as it is decided on and forwarded
                 request.getHttpURI().getPath(),
                 request.getHttpURI().getQuery(),

@@ -481,32 +481,6 @@ class AuthenticationIT {
         return gw.send(request.build());
     }
 
-    /**
-     * A request Jetty's parser refuses part-way is audited under the client the load balancer
-     * named, not under the load balancer: the X-Forwarded-For field read before the fault is kept
-     * with the credentials.
-     */
-    @Test
-    void aRequestTheParserRefusesIsRecordedUnderTheClientTheProxyNamed() throws Exception {
-        String secret = secret(TokenSpec.bound("framing", "alice", "admin"));
-        String answer = gw.raw("POST /rest/api/2/issue HTTP/1.1\r\n"
-                + "Host: gateway\r\n"
-                + "X-Forwarded-For: " + clientIp + "\r\n"
-                + "Authorization: " + GatewayFixture.basic("alice", secret) + "\r\n"
-                + "Content-Length: 6\r\n"
-                + "Transfer-Encoding: chunked\r\n"
-                + "Connection: close\r\n\r\n0\r\n\r\n");
-        assertThat(answer).startsWith("HTTP/1.1 400");
-        java.util.regex.Matcher id =
-                java.util.regex.Pattern.compile("(?im)^X-Request-Id: (\\S+)").matcher(answer);
-        assertThat(id.find()).as(answer).isTrue();
-
-        AuditEvent event = gw.audited(id.group(1)).orElseThrow(() -> new AssertionError("not audited: " + answer));
-        assertThat(event.reason()).startsWith("refused before handling: ");
-        assertThat(event.basicUser()).isEqualTo("alice");
-        assertThat(event.clientIp()).as("the client, not the proxy in front").isEqualTo(clientIp);
-    }
-
     private static long retryAfter(HttpResponse<String> response) {
         return Long.parseLong(response.headers().firstValue("Retry-After").orElseThrow());
     }
