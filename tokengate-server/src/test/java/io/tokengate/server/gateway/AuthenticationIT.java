@@ -481,6 +481,29 @@ class AuthenticationIT {
         return gw.send(request.build());
     }
 
+    /**
+     * A request Jetty's parser refuses part-way is recorded under the proxy it came through, not
+     * under an X-Forwarded-For read before the fault: a proxy may add its own field after the
+     * client's (HAProxy does), and the client's claim would then be the last one read.
+     */
+    @Test
+    void aRequestRefusedBeforeItsHeadersEndIsNotRecordedUnderTheClientsClaim() throws Exception {
+        String secret = secret(TokenSpec.bound("claim", "alice", "admin"));
+        String answer = gw.raw("GET /rest/api/2/myself HTTP/1.1\r\nHost: gateway\r\n"
+                + "X-Forwarded-For: 198.51.100.66\r\n"
+                + "Authorization: " + GatewayFixture.basic("alice", secret) + "\r\n"
+                + "X-Pad: " + "x".repeat(17_000) + "\r\n"
+                + "X-Forwarded-For: " + clientIp + "\r\n\r\n");
+        assertThat(answer).startsWith("HTTP/1.1 431");
+        java.util.regex.Matcher id =
+                java.util.regex.Pattern.compile("(?im)^X-Request-Id: (\\S+)").matcher(answer);
+        assertThat(id.find()).as(answer).isTrue();
+
+        AuditEvent event = gw.audited(id.group(1)).orElseThrow(() -> new AssertionError("not audited: " + answer));
+        assertThat(event.basicUser()).isEqualTo("alice");
+        assertThat(event.clientIp()).as("the proxy the request came through").isEqualTo("127.0.0.1");
+    }
+
     private static long retryAfter(HttpResponse<String> response) {
         return Long.parseLong(response.headers().firstValue("Retry-After").orElseThrow());
     }
