@@ -370,8 +370,9 @@ class DatabaseOutageIT {
                     for (int i = 0; i < calls; i++) {
                         sent.add(gw.http.sendAsync(me, HttpResponse.BodyHandlers.ofString()));
                     }
-                    lockWaiters(url, "FROM users", calls, Duration.ofSeconds(20));
+                    int waiting = lockWaiters(url, "FROM users", calls, Duration.ofSeconds(20));
                     locker.commit();
+                    assertThat(waiting).as("calls under way at once").isEqualTo(calls);
                 }
                 List<Integer> statuses = new ArrayList<>();
                 for (CompletableFuture<HttpResponse<String>> call : sent) {
