@@ -228,9 +228,12 @@ public final class Database implements AutoCloseable {
             Throwable cause = e;
             while (cause != null) {
                 if (cause instanceof SQLException sql && SqlErrors.isUnavailable(sql)) {
+                    // The pool's timeout carries the failure to connect: what an operator needs
+                    // ("database ... does not exist"), where the timeout says only that it timed out.
+                    SQLException reason = sql.getCause() instanceof SQLException failure ? failure : sql;
                     throw new StoreUnavailableException(
                             "cannot migrate the database (" + describe() + "): it is unavailable: "
-                                    + SqlErrors.brief(sql),
+                                    + SqlErrors.brief(reason),
                             e);
                 }
                 cause = cause.getCause();

@@ -38,6 +38,20 @@ class DatabaseUnreachableIT {
     }
 
     @Test
+    void migratingADatabaseThatDoesNotExistSaysSo() {
+        StoreConfig config = StoreConfig.builder(home)
+                .database("jdbc:postgresql://127.0.0.1:5432/tokengate_no_such_database", "postgres", null)
+                .pool(2, Duration.ofSeconds(1))
+                .build();
+        try (Database db = Database.open(config)) {
+            assertThatThrownBy(db::migrate)
+                    .isInstanceOf(StoreUnavailableException.class)
+                    .hasMessageStartingWith("cannot migrate the database")
+                    .hasMessageContaining("\"tokengate_no_such_database\" does not exist");
+        }
+    }
+
+    @Test
     void callsDuringAnOutageFailAtOnceAndOneASecondTriesTheDatabaseAgain() throws Exception {
         try (PostgresTestDatabase postgres = PostgresTestDatabase.create()) {
             StoreConfig config = StoreConfig.builder(home)
