@@ -21,7 +21,7 @@ import picocli.CommandLine.Spec;
         description = "Run the gateway in front of Jira, and the admin plane, until stopped (Ctrl-C or SIGTERM).",
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
-            "0:stopped cleanly",
+            "0:stopped cleanly (after SIGTERM or Ctrl-C, the JVM exits 143 or 130 instead)",
             "2:invalid configuration (every problem is listed)",
             "3:could not start (key file, database, port)",
             "64:invalid command line"
