@@ -317,7 +317,7 @@ public final class GatewayHandler extends Handler.Wrapper {
             return;
         }
         long blocked = throttle.blockedForSeconds(exchange.clientIp);
-        if (blocked > 0) {
+        if (blocked > 0 && !throttle.vouchedFor(exchange.clientIp, authorization)) {
             presented(exchange, authorization);
             rejectForNow(
                     exchange,
@@ -331,10 +331,19 @@ public final class GatewayHandler extends Handler.Wrapper {
         }
         Optional<String> failure = authenticator.authenticate(exchange, authorization);
         if (failure.isPresent()) {
-            throttle.recordFailure(exchange.clientIp);
+            if (throttle.recordFailure(exchange.clientIp)) {
+                LOG.warn(
+                        "{}: client address {} throttled after {} failed logins: 429 until {} s after its last"
+                                + " failure, except for tokens that worked from it since its first",
+                        exchange.requestId,
+                        exchange.clientIp,
+                        config.loginMaxFailures(),
+                        config.loginWindow().toSeconds());
+            }
             unauthorized(exchange, response, callback, failure.get());
             return;
         }
+        throttle.succeeded(exchange.clientIp, authorization);
         tokens.recordUse(exchange.token.id(), exchange.clientIp);
         if (!authenticator.clientAllowed(exchange)) {
             reject(

@@ -3,6 +3,7 @@ package io.tokengate.server.gateway;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Ticker;
+import io.tokengate.core.Sha256;
 import io.tokengate.core.cluster.SharedCounts;
 import java.time.Clock;
 import java.time.Duration;
@@ -20,14 +21,25 @@ import java.util.concurrent.atomic.AtomicLong;
  * nodes add up their counts ({@link SharedCounts}): an address is throttled for the failures it
  * made on any node, once the others have heard of them (within a fraction of a second). The admin
  * plane uses its own instance for failed sign-ins.
+ *
+ * <p>Credentials that worked from an address after it began failing are vouched for there: while
+ * the address is throttled they still may be checked ({@link #vouchedFor}). A job whose token was
+ * revoked or rotated away fails on and on from a CI runner or a NAT address, and the other jobs
+ * there, whose tokens work, must not be locked out with it; guesses, which never worked, stay
+ * locked out.
  */
 public final class LoginThrottle implements SharedCounts {
+    /** How long credentials stay vouched for after they last worked. */
+    static final Duration VOUCHED_FOR = Duration.ofDays(1);
+
     private final int maxFailures;
     private final Duration window;
     private final Clock clock;
     private final Cache<String, Failures> failures;
     /** Sign-ins being checked now, by address; an address is here only while one is. */
     private final ConcurrentHashMap<String, Integer> inCheck = new ConcurrentHashMap<>();
+    /** Address and digest of credentials that worked from it while it had failures. */
+    private final Cache<String, Boolean> vouched;
 
     public LoginThrottle(int maxFailures, Duration window, Clock clock) {
         this.maxFailures = maxFailures;
@@ -36,6 +48,11 @@ public final class LoginThrottle implements SharedCounts {
         this.failures = Caffeine.newBuilder()
                 .maximumSize(100_000)
                 .expireAfterWrite(window)
+                .ticker(ticker(clock))
+                .build();
+        this.vouched = Caffeine.newBuilder()
+                .maximumSize(100_000)
+                .expireAfterWrite(VOUCHED_FOR)
                 .ticker(ticker(clock))
                 .build();
     }
@@ -94,13 +111,38 @@ public final class LoginThrottle implements SharedCounts {
         }
     }
 
-    public void recordFailure(String clientIp) {
+    /**
+     * Counts a failed login from {@code clientIp}.
+     *
+     * @return whether this failure throttles the address
+     */
+    public boolean recordFailure(String clientIp) {
         if (maxFailures <= 0) {
-            return;
+            return false;
         }
         Failures entry = touch(clientIp);
-        entry.count.incrementAndGet();
         entry.unshared.incrementAndGet();
+        return entry.count.incrementAndGet() == maxFailures;
+    }
+
+    /**
+     * {@code credentials} (the {@code Authorization} value) just worked from {@code clientIp}:
+     * vouched for there while the address has failures in its window. Nothing is kept for an
+     * address without failures; only a digest is kept.
+     */
+    public void succeeded(String clientIp, String credentials) {
+        if (maxFailures > 0 && failures.getIfPresent(clientIp) != null) {
+            vouched.put(vouchedKey(clientIp, credentials), Boolean.TRUE);
+        }
+    }
+
+    /** Whether {@code credentials} worked from {@code clientIp} since it began failing (within {@link #VOUCHED_FOR}). */
+    public boolean vouchedFor(String clientIp, String credentials) {
+        return maxFailures > 0 && vouched.getIfPresent(vouchedKey(clientIp, credentials)) != null;
+    }
+
+    private static String vouchedKey(String clientIp, String credentials) {
+        return clientIp + " " + Sha256.hex(credentials);
     }
 
     /** The entry of {@code clientIp}, its window restarted (a re-put, so that it expires later). */

@@ -345,6 +345,39 @@ class AuthenticationIT {
                 .isEqualTo(200);
     }
 
+    /**
+     * A CI runner where one job still uses a rotated token: once the address is throttled, the
+     * runner's other jobs keep working with tokens that worked from it since it began failing;
+     * guesses, and tokens it has not seen work there since, wait out the window.
+     */
+    @Test
+    void tokensThatWorkedFromAThrottledAddressKeepWorkingThere() throws Exception {
+        String working = GatewayFixture.basic("alice", secret(TokenSpec.bound("nightly", "alice", "admin")));
+        String unseen = GatewayFixture.basic("alice", secret(TokenSpec.bound("weekly", "alice", "admin")));
+        CreatedToken rotated = gw.createToken(TokenSpec.bound("rotated", "alice", "admin"));
+        String rotatedAway = GatewayFixture.basic("alice", rotated.secret().reveal());
+        gw.server.store().tokens().revoke(rotated.token().id());
+
+        assertUnauthorized(get("/rest/api/2/myself", rotatedAway));
+        assertThat(get("/rest/api/2/myself", working).statusCode()).isEqualTo(200);
+        for (int i = 1; i < MAX_FAILURES; i++) {
+            assertUnauthorized(get("/rest/api/2/myself", rotatedAway));
+        }
+
+        assertThat(get("/rest/api/2/myself", rotatedAway).statusCode()).isEqualTo(429);
+        assertThat(get("/rest/api/2/myself", unseen).statusCode())
+                .as("not seen working from this address since its failures began")
+                .isEqualTo(429);
+        HttpResponse<String> kept = get("/rest/api/2/myself", working);
+        assertThat(kept.statusCode()).as("worked from this address since").isEqualTo(200);
+        assertThat(audited(kept).decision()).isEqualTo(AuditDecision.ALLOW);
+
+        clock.advance(WINDOW.plusSeconds(1));
+        assertThat(get("/rest/api/2/myself", unseen).statusCode())
+                .as("after the window")
+                .isEqualTo(200);
+    }
+
     @Test
     void aTokenBeyondItsRateLimitGets429WithRetryAfterUntilItsBucketRefills() throws Exception {
         CreatedToken created =

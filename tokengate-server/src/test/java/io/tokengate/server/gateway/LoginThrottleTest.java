@@ -31,6 +31,37 @@ class LoginThrottleTest {
         assertThat(throttle.blockedForSeconds("10.0.0.1")).isZero();
     }
 
+    @Test
+    void credentialsThatWorkedSinceAnAddressBeganFailingAreVouchedForThere() {
+        throttle.succeeded("10.0.0.1", "Basic before");
+        throttle.recordFailure("10.0.0.1");
+        throttle.succeeded("10.0.0.1", "Basic after");
+        throttle.recordFailure("10.0.0.1");
+        assertThat(throttle.recordFailure("10.0.0.1"))
+                .as("the failure that throttles")
+                .isTrue();
+        assertThat(throttle.recordFailure("10.0.0.1")).as("once").isFalse();
+
+        assertThat(throttle.vouchedFor("10.0.0.1", "Basic after")).isTrue();
+        assertThat(throttle.vouchedFor("10.0.0.1", "Basic before"))
+                .as("nothing is kept for an address without failures")
+                .isFalse();
+        assertThat(throttle.vouchedFor("10.0.0.2", "Basic after"))
+                .as("another address")
+                .isFalse();
+        assertThat(throttle.vouchedFor("10.0.0.1", "Basic guess")).isFalse();
+
+        clock.advance(LoginThrottle.VOUCHED_FOR.plusSeconds(1));
+        assertThat(throttle.vouchedFor("10.0.0.1", "Basic after"))
+                .as("a day later")
+                .isFalse();
+
+        LoginThrottle off = new LoginThrottle(0, Duration.ofMinutes(5), clock);
+        off.recordFailure("10.0.0.1");
+        off.succeeded("10.0.0.1", "Basic after");
+        assertThat(off.vouchedFor("10.0.0.1", "Basic after")).isFalse();
+    }
+
     /**
      * Guesses sent at once: each check under way counts as the failure it may be, so that no more
      * pass the throttle than it allows failures, however many arrive before the first is counted.
