@@ -18,6 +18,7 @@ import io.tokengate.server.users.LocalUsers;
 import io.tokengate.server.users.PasswordHasher;
 import io.tokengate.server.users.StoreUserDirectory;
 import io.tokengate.store.Store;
+import java.io.IOException;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
@@ -96,8 +97,8 @@ public final class TokengateServer implements AutoCloseable {
                     config.adminPort(),
                     false,
                     config.adminTls().map(keystore -> tls(server, keystore, config.tlsCheck(), clock)));
-            data.open();
-            admin.open();
+            listen(data, "the data plane", "gateway.port");
+            listen(admin, "the admin plane", "admin.port");
             GatewayConfig gateway = config.gateway(uri(data).toString());
             StoreUserDirectory users =
                     new StoreUserDirectory(store.users(), store.upstreamCredentials(), USER_DIRECTORY_TTL);
@@ -156,7 +157,23 @@ public final class TokengateServer implements AutoCloseable {
             if (e instanceof RuntimeException runtime) {
                 throw runtime;
             }
-            throw new io.tokengate.core.TokengateException("tokengate could not start: " + e.getMessage(), e);
+            throw new io.tokengate.core.TokengateException(e.getMessage(), e);
+        }
+    }
+
+    /** Binds {@code connector}'s port, or says which plane's could not be bound, and why. */
+    private static void listen(ServerConnector connector, String plane, String portKey) {
+        try {
+            connector.open();
+        } catch (IOException e) {
+            // Jetty says "Failed to bind to /0.0.0.0:8080"; the reason ("Address already in use") is its cause.
+            String why = e.getCause() != null && e.getCause().getMessage() != null
+                    ? e.getCause().getMessage()
+                    : e.getMessage();
+            throw new io.tokengate.core.TokengateException(
+                    "cannot listen on " + (connector.getHost() == null ? "*" : connector.getHost()) + ":"
+                            + connector.getPort() + " for " + plane + " (" + portKey + "): " + why,
+                    e);
         }
     }
 

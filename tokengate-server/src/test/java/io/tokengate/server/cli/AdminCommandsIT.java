@@ -335,6 +335,29 @@ class AdminCommandsIT {
      * would say there are no tokens. Only {@code user add}, the first step of a setup, creates one.
      */
     @Test
+    void aPortInUseIsNamedWithItsSetting(@TempDir Path home) throws Exception {
+        try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            Result serve = run(
+                    Map.of(),
+                    null,
+                    "serve",
+                    "--home",
+                    home.toString(),
+                    "--port",
+                    "0",
+                    "--admin-port",
+                    Integer.toString(taken.getLocalPort()),
+                    "--upstream",
+                    "http://127.0.0.1:9");
+            assertThat(serve.exit()).isEqualTo(ServeCommand.START_FAILED);
+            assertThat(serve.err())
+                    .contains("tokengate: could not start: cannot listen on 127.0.0.1:" + taken.getLocalPort()
+                            + " for the admin plane (admin.port): Address already in use")
+                    .doesNotContain("could not start: tokengate could not start");
+        }
+    }
+
+    @Test
     void aHomeThatDoesNotExistIsNamedNotCreated(@TempDir Path parent) throws Exception {
         Path typo = parent.resolve("tokengate-hmoe");
         for (String[] command : List.of(
