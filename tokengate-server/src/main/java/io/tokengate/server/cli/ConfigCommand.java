@@ -272,7 +272,11 @@ final class ConfigCommand {
                 warnings.forEach(w -> out.println("warning: " + w));
                 out.println(
                         problems.isEmpty()
-                                ? "configuration OK" + (warnings.isEmpty() ? "" : " (" + warnings.size() + " warnings)")
+                                ? "configuration OK"
+                                        + (warnings.isEmpty()
+                                                ? ""
+                                                : " (" + warnings.size()
+                                                        + (warnings.size() == 1 ? " warning)" : " warnings)"))
                                 : problems.size() + " problem" + (problems.size() == 1 ? "" : "s") + " found");
             }
             out.flush();
