@@ -91,8 +91,9 @@ final class ConfigCommand {
                 boolean keyFileReadable = checkKeyFile(config, problems, warnings);
                 if (!offline) {
                     checkDatabase(config, keyFileReadable, problems, warnings);
-                    checkUpstream(config, problems);
+                    checkUpstream(config, problems, warnings);
                 }
+                checkUpstreamPath(config, warnings);
                 checkExposure(config, warnings);
             }
             print(problems, warnings);
@@ -164,20 +165,26 @@ final class ConfigCommand {
             }
         }
 
-        private static void checkUpstream(TokengateConfig config, List<String> problems) {
+        private static void checkUpstream(TokengateConfig config, List<String> problems, List<String> warnings) {
             URI upstream = config.upstream().orElseThrow();
             HttpClient.Builder builder = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5));
             config.upstreamTrust().ifPresent(trust -> builder.sslContext(trust.sslContext()));
             HttpClient client = builder.build();
+            URI serverInfo = URI.create(withoutTrailingSlash(upstream.toString()) + SERVER_INFO);
             try {
-                client.send(
-                        HttpRequest.newBuilder(upstream)
+                HttpResponse<Void> answer = client.send(
+                        HttpRequest.newBuilder(serverInfo)
                                 .timeout(Duration.ofSeconds(10))
                                 .GET()
                                 .build(),
                         HttpResponse.BodyHandlers.discarding());
+                if (answer.statusCode() == 404) {
+                    warnings.add("upstream " + upstream + " answers 404 to " + SERVER_INFO + ", which every Jira"
+                            + " answers: is upstream.url Jira's base URL, with its context path if it has one"
+                            + " (http://host:8080/jira)?");
+                }
             } catch (IOException e) {
-                problems.add("upstream " + upstream + " cannot be reached: " + e);
+                problems.add("upstream " + upstream + " cannot be reached: " + unreachable(e));
                 return;
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -186,6 +193,60 @@ final class ConfigCommand {
             }
             ServiceAccountCheck.problem(upstream, config.upstreamTrust(), config.identity(), Duration.ofSeconds(10))
                     .ifPresent(problems::add);
+        }
+
+        /** What Jira answers without credentials: its version and base URL. */
+        private static final String SERVER_INFO = "/rest/api/2/serverInfo";
+
+        /**
+         * Why the JDK's client reached nothing, in words: its exceptions often have no message,
+         * and a host name that does not resolve is a {@code ConnectException} too, caused by it.
+         */
+        static String unreachable(IOException e) {
+            if (cause(e, java.nio.channels.UnresolvedAddressException.class).isPresent()
+                    || cause(e, java.net.UnknownHostException.class).isPresent()) {
+                return "its host name does not resolve";
+            }
+            if (cause(e, java.net.http.HttpConnectTimeoutException.class).isPresent()) {
+                return "no connection within 5 s";
+            }
+            if (cause(e, java.net.http.HttpTimeoutException.class).isPresent()) {
+                return "no answer within 10 s";
+            }
+            Optional<Throwable> tls = cause(e, javax.net.ssl.SSLException.class);
+            if (tls.isPresent()) {
+                return "TLS failed (" + tls.get().getMessage() + "); if Jira's certificate is not signed by a"
+                        + " public CA, set upstream.tls.ca";
+            }
+            if (cause(e, java.net.ConnectException.class).isPresent()) {
+                return "connection refused";
+            }
+            return e.toString();
+        }
+
+        /** {@code e} or the first of its causes that is a {@code kind}. */
+        private static Optional<Throwable> cause(Throwable e, Class<? extends Throwable> kind) {
+            for (Throwable t = e; t != null; t = t.getCause()) {
+                if (kind.isInstance(t)) {
+                    return Optional.of(t);
+                }
+            }
+            return Optional.empty();
+        }
+
+        /** upstream.url is Jira's base URL: a request's path is appended to it, /rest/... included. */
+        private static void checkUpstreamPath(TokengateConfig config, List<String> warnings) {
+            config.upstream().ifPresent(upstream -> {
+                String path = upstream.getPath() == null ? "" : upstream.getPath();
+                if (path.equals("/rest") || path.startsWith("/rest/") || path.contains("/rest/api/")) {
+                    warnings.add("upstream.url " + upstream + " has a REST path: it should be Jira's base URL,"
+                            + " since each request's own path (/rest/api/2/...) is appended to it");
+                }
+            });
+        }
+
+        private static String withoutTrailingSlash(String url) {
+            return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
         }
 
         private static void checkExposure(TokengateConfig config, List<String> warnings) {

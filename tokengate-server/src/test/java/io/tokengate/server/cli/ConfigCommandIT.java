@@ -158,10 +158,44 @@ class ConfigCommandIT {
     }
 
     @Test
-    void anUnreachableUpstreamIsAProblem(@TempDir Path home) throws Exception {
+    void anUnreachableUpstreamIsAProblemThatSaysWhy(@TempDir Path home) throws Exception {
         Files.writeString(home.resolve("tokengate.properties"), "upstream.url=http://127.0.0.1:9\n");
         assertThat(run("config", "check", "--home", home.toString())).isEqualTo(2);
-        assertThat(out.toString()).contains("upstream http://127.0.0.1:9 cannot be reached");
+        assertThat(out.toString()).contains("upstream http://127.0.0.1:9 cannot be reached: connection refused");
+
+        out.getBuffer().setLength(0);
+        Files.writeString(home.resolve("tokengate.properties"), "upstream.url=http://jira.invalid\n");
+        assertThat(run("config", "check", "--home", home.toString())).isEqualTo(2);
+        assertThat(out.toString())
+                .contains("upstream http://jira.invalid cannot be reached: its host name does not resolve");
+    }
+
+    /**
+     * Two ways to get upstream.url wrong that Jira would answer anyway, each request with a 404: a
+     * REST path in it, and a missing context path.
+     */
+    @Test
+    void anUpstreamUrlThatIsNotJirasBaseUrlIsAWarning(@TempDir Path home) throws Exception {
+        try (DemoJira jira = DemoJira.start(DemoJira.Options.defaults().contextPath("/jira"))) {
+            Files.writeString(home.resolve("tokengate.properties"), "upstream.url=" + jira.baseUri() + "/rest/api/2\n");
+            assertThat(run("config", "check", "--home", home.toString())).isZero();
+            assertThat(out.toString())
+                    .contains("upstream.url " + jira.baseUri() + "/rest/api/2 has a REST path: it should be Jira's"
+                            + " base URL");
+
+            out.getBuffer().setLength(0);
+            String withoutContext = jira.baseUri().toString().replace("/jira", "");
+            Files.writeString(home.resolve("tokengate.properties"), "upstream.url=" + withoutContext + "\n");
+            assertThat(run("config", "check", "--home", home.toString())).isZero();
+            assertThat(out.toString())
+                    .contains("upstream " + withoutContext + " answers 404 to /rest/api/2/serverInfo")
+                    .doesNotContain("has a REST path");
+
+            out.getBuffer().setLength(0);
+            Files.writeString(home.resolve("tokengate.properties"), "upstream.url=" + jira.baseUri() + "\n");
+            assertThat(run("config", "check", "--home", home.toString())).isZero();
+            assertThat(out.toString()).doesNotContain("serverInfo").doesNotContain("REST path");
+        }
     }
 
     @Test
