@@ -101,13 +101,56 @@ final class ConfigCommand {
         }
 
         private static void checkPropertiesFile(Path file, List<String> warnings) throws IOException {
-            if (Files.isRegularFile(file) && Files.getFileStore(file).supportsFileAttributeView("posix")) {
+            if (!Files.isRegularFile(file)) {
+                return;
+            }
+            if (Files.getFileStore(file).supportsFileAttributeView("posix")) {
                 Set<PosixFilePermission> permissions = Files.getPosixFilePermissions(file);
                 if (permissions.contains(PosixFilePermission.OTHERS_READ)) {
                     warnings.add(file + " is readable by every user of this machine; it may hold passwords"
                             + " (chmod 600 it)");
                 }
             }
+            settingsSetTwice(Files.readAllLines(file, java.nio.charset.StandardCharsets.ISO_8859_1))
+                    .forEach((key, lines) -> warnings.add(file.getFileName() + " sets " + key + " on lines "
+                            + lines.stream().map(String::valueOf).collect(java.util.stream.Collectors.joining(", "))
+                            + ": only the last one counts"));
+        }
+
+        /**
+         * The keys a properties file sets more than once, with the (1-based) lines that set them: a
+         * value added at the end of the file overrides one above it without a word.
+         */
+        static java.util.Map<String, List<Integer>> settingsSetTwice(List<String> lines) {
+            java.util.Map<String, List<Integer>> lineNumbers = new java.util.LinkedHashMap<>();
+            boolean continued = false;
+            for (int i = 0; i < lines.size(); i++) {
+                String line = lines.get(i).stripLeading();
+                boolean continuation = continued;
+                continued = endsWithOddBackslashes(line);
+                if (continuation || line.isEmpty() || line.startsWith("#") || line.startsWith("!")) {
+                    continue;
+                }
+                java.util.regex.Matcher key = PROPERTY_KEY.matcher(line);
+                if (key.lookingAt()) {
+                    lineNumbers
+                            .computeIfAbsent(key.group(), k -> new ArrayList<>())
+                            .add(i + 1);
+                }
+            }
+            lineNumbers.values().removeIf(numbers -> numbers.size() < 2);
+            return lineNumbers;
+        }
+
+        /** A key up to its separator ('=', ':' or white space); escaped separators are rare in settings. */
+        private static final java.util.regex.Pattern PROPERTY_KEY = java.util.regex.Pattern.compile("[^=:\\s]+");
+
+        private static boolean endsWithOddBackslashes(String line) {
+            int backslashes = 0;
+            for (int i = line.length() - 1; i >= 0 && line.charAt(i) == '\\'; i--) {
+                backslashes++;
+            }
+            return backslashes % 2 == 1;
         }
 
         /** @return whether the key file is absent or reads well: then the database can be checked against it */

@@ -213,6 +213,7 @@ public final class ConfigLoader {
         settings.get(Key.DB_URL).ifPresent(url -> {
             if (!url.startsWith("jdbc:postgresql:") && !url.startsWith("jdbc:h2:")) {
                 problems.add("db.url: '" + url + "' is neither jdbc:postgresql: nor jdbc:h2:");
+                return; // not handed on, or the store would report it again in its own words
             }
             builder.database(
                     url,

@@ -158,6 +158,26 @@ class ConfigCommandIT {
     }
 
     @Test
+    void aSettingSetTwiceIsAWarningThatNamesItsLines(@TempDir Path home) throws Exception {
+        Files.writeString(
+                home.resolve("tokengate.properties"),
+                String.join(
+                        "\n",
+                        "upstream.url=http://127.0.0.1:9",
+                        "gateway.port = 8080",
+                        "runas.groups=ops,\\",
+                        "  gateway.port=1",
+                        "# gateway.port=2",
+                        "gateway.port: 9090",
+                        ""));
+        assertThat(run("config", "check", "--home", home.toString(), "--offline"))
+                .isZero();
+        assertThat(out.toString())
+                .contains("warning: tokengate.properties sets gateway.port on lines 2, 6: only the last one counts")
+                .doesNotContain("runas.groups on lines");
+    }
+
+    @Test
     void anUnreachableUpstreamIsAProblemThatSaysWhy(@TempDir Path home) throws Exception {
         Files.writeString(home.resolve("tokengate.properties"), "upstream.url=http://127.0.0.1:9\n");
         assertThat(run("config", "check", "--home", home.toString())).isEqualTo(2);

@@ -40,4 +40,11 @@ class UrlSettingsTest {
                 .startsWith("upstream.url: 'https://…@jira.example.com' is not a URL (")
                 .doesNotContain("S3cret");
     }
+
+    @Test
+    void aDatabaseUrlOfAnotherKindIsOneProblem() {
+        assertThat(ConfigProblems.of(home, Map.of("db.url", "jdbc:mysql://db.example.com/tokengate")))
+                .containsExactly(
+                        "db.url: 'jdbc:mysql://db.example.com/tokengate' is neither jdbc:postgresql: nor jdbc:h2:");
+    }
 }
