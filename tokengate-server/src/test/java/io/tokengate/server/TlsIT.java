@@ -270,6 +270,11 @@ class TlsIT {
                 .contains("cannot be opened with gateway.tls.keystore.password")
                 .doesNotContain("not-the-password");
 
+        Path unset = home.resolve("unset");
+        assertThat(ConfigProblems.of(unset, tls(unset, valid, "")))
+                .containsExactly("gateway.tls.keystore: " + unset.resolve("tls/gateway.p12")
+                        + " needs a password: set gateway.tls.keystore.password");
+
         Path old = home.resolve("old");
         assertThat(ConfigProblems.of(old, tls(old, expired, PASSWORD)))
                 .singleElement()

@@ -81,7 +81,9 @@ public final class TlsKeystore {
         } catch (IOException e) {
             throw new IllegalArgumentException(setting + ": " + path
                     + (e.getCause() instanceof UnrecoverableKeyException
-                            ? " cannot be opened with " + setting + ".password (wrong password?)"
+                            ? password.isEmpty()
+                                    ? " needs a password: set " + setting + ".password"
+                                    : " cannot be opened with " + setting + ".password (wrong password?)"
                             : " is not a PKCS12 or JKS keystore"));
         } catch (GeneralSecurityException e) {
             throw new IllegalArgumentException(setting + ": " + path + " is not a PKCS12 or JKS keystore");
