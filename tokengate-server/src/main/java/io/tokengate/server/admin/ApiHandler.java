@@ -102,6 +102,17 @@ final class ApiHandler {
     }
 
     private void send(ApiExchange ex, ApiError error, Throwable failure) {
+        if (ex.response.isCommitted() && causedByIo(failure)) {
+            // A streamed answer (an export) the client stopped reading: nothing went wrong here.
+            RequestIds.log(LOG, Level.INFO, ex.requestId).log(
+                    "{}: {} {}: the client went away during the response ({})",
+                    ex.requestId,
+                    ex.method(),
+                    ex.path(),
+                    failure.toString());
+            ex.callback.failed(failure);
+            return;
+        }
         if (failure instanceof StoreUnavailableException || failure instanceof IdentityUnavailableException) {
             dependencyAway.refused(ex.requestId, ex.method() + " " + ex.path() + ": " + failure.getMessage());
         } else if (error.status() >= 500) {
@@ -131,5 +142,14 @@ final class ApiHandler {
         response.getHeaders().remove("Content-Disposition");
         response.getHeaders().put(HttpHeader.CONTENT_LENGTH, bytes.length);
         response.write(true, ByteBuffer.wrap(bytes), ex.callback);
+    }
+
+    private static boolean causedByIo(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof java.io.IOException) {
+                return true;
+            }
+        }
+        return false;
     }
 }
