@@ -46,6 +46,7 @@ public final class Metrics implements RequestObserver {
                 .description("Audit records waiting to be written")
                 .register(registry);
         Gauge.builder("tokengate.audit.queue.capacity", store.audit(), w -> w.capacity())
+                .description("Audit records the queue holds before requests are turned away (audit.queue.capacity)")
                 .register(registry);
         Gauge.builder("tokengate.audit.queue.bytes", store.audit(), w -> w.queuedBytes())
                 .description("Estimated memory held by audit records waiting to be written")
@@ -59,12 +60,15 @@ public final class Metrics implements RequestObserver {
                 .description("Audit records written")
                 .register(registry);
         FunctionCounter.builder("tokengate.audit.write.failures", store.audit(), w -> w.writeFailures())
+                .description("Attempts to write a batch of audit records that failed (they are retried)")
                 .register(registry);
         FunctionCounter.builder(
                         "tokengate.token.cache.hits", store, s -> s.metrics().cacheHits())
+                .description("Token lookups answered from memory")
                 .register(registry);
         FunctionCounter.builder(
                         "tokengate.token.cache.misses", store, s -> s.metrics().cacheMisses())
+                .description("Token lookups that read the database")
                 .register(registry);
         FunctionCounter.builder("tokengate.token.cache.bypassed", store, s -> s.metrics()
                         .cacheBypassed())

@@ -55,6 +55,10 @@ class MetricsIT {
             assertThat(value(text, "tokengate_token_cache_hits_total"))
                     .as("four lookups of one token: the first misses, the rest hit")
                     .isEqualTo(3);
+            assertThat(text.lines().filter(line -> line.startsWith("# HELP tokengate_")))
+                    .as("every tokengate metric says what it counts")
+                    .isNotEmpty()
+                    .allSatisfy(help -> assertThat(help).matches("# HELP tokengate_\\w+ \\S.*"));
         }
     }
 
