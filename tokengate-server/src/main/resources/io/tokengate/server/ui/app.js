@@ -74,6 +74,12 @@ function show(...nodes) {
 }
 
 /** An error: its message, or, when it lists problems, a heading and each problem once. */
+// A decision's explanation opens with its verdict in capitals, for the command line; the page
+// shows the verdict already, in words.
+function withoutVerdict(explanation) {
+  return String(explanation).replace(/^(ALLOWED|DENIED|REJECTED)( \(\d+\))?:?\s*/, '');
+}
+
 function errorBox(error) {
   const problems = error.body && error.body.problems;
   if (!Array.isArray(problems) || problems.length === 0) {
@@ -243,7 +249,7 @@ function limitsEditor(initial) {
       });
       shown = el('div', { class: 'card' },
         el('span', { class: answer.allowed ? 'allowed' : 'denied' }, answer.allowed ? 'Allowed' : 'Denied'),
-        ' — ', answer.explanation || answer.reason,
+        ' — ', withoutVerdict(answer.explanation || answer.reason),
         answer.rule ? el('div', { class: 'mono' }, 'Rule ' + answer.rule.number + ' (line ' + answer.rule.line + '): ' + answer.rule.text) : null);
     } catch (error) {
       shown = errorBox(error);
@@ -460,7 +466,7 @@ function snippets(token) {
     });
     verdict.replaceChildren(el('p', {},
       el('span', { class: decision.allowed ? 'allowed' : 'denied' }, decision.allowed ? 'Allowed' : 'Denied'),
-      decision.allowed ? ' by the token\'s restrictions.' : ' by the token\'s restrictions: ' + (decision.explanation || decision.reason)));
+      decision.allowed ? ' by the token\'s restrictions.' : ' by the token\'s restrictions: ' + withoutVerdict(decision.explanation || decision.reason)));
   });
   return el('div', { class: 'card' }, el('h2', {}, 'Code snippets'),
     el('div', { class: 'row' }, field('Method', method), el('div', {}, field('Path and query', path)),
