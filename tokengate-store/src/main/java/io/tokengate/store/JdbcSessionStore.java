@@ -84,6 +84,23 @@ public final class JdbcSessionStore {
         });
     }
 
+    /**
+     * Ends every session of {@code user} (case-insensitive) but the one stored under {@code
+     * keepDigest}, e.g. when the user's password changes: the session that changed it goes on.
+     *
+     * @return how many were ended
+     */
+    public int deleteForUserExcept(String user, String keepDigest) {
+        return db.transaction("deleting the other sessions of user '" + user + "'", c -> {
+            try (PreparedStatement ps =
+                    c.prepareStatement("DELETE FROM admin_sessions WHERE user_key = ? AND id_digest <> ?")) {
+                ps.setString(1, key(user));
+                ps.setString(2, keepDigest);
+                return ps.executeUpdate();
+            }
+        });
+    }
+
     /** Ends every session, e.g. those a restored backup brought back. */
     public int deleteAll() {
         return db.transaction("deleting every session", c -> {

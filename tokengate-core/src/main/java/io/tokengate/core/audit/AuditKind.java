@@ -16,6 +16,8 @@ public enum AuditKind {
     USER_ADD,
     USER_EDIT,
     USER_REMOVE,
+    /** A local user's password was set by an admin, or changed by the user; never with the password. */
+    USER_PASSWORD,
     /** A backup of the embedded database was taken. */
     BACKUP;
 

@@ -130,18 +130,14 @@ public final class AdminHandler extends Handler.Abstract {
         new AuditResource(store.auditLog()).routes(router);
         new SettingsResource(config, store.tokens()::secureMode).routes(router);
         new BackupResource(store, config.home(), audit).routes(router);
-        new UserResource(
-                        localUsers,
-                        admin.identitySource() == AdminConfig.IdentitySource.LOCAL,
-                        store.tokens()::secureMode,
-                        gatewayUrl,
-                        sessions,
-                        audit,
-                        () -> {
-                            identity.invalidateAll();
-                            usersChanged.run();
-                        })
+        boolean local = admin.identitySource() == AdminConfig.IdentitySource.LOCAL;
+        Runnable localUsersChanged = () -> {
+            identity.invalidateAll();
+            usersChanged.run();
+        };
+        new UserResource(localUsers, local, store.tokens()::secureMode, gatewayUrl, sessions, audit, localUsersChanged)
                 .routes(router);
+        new PasswordResource(localUsers, local, authenticator, sessions, audit, localUsersChanged).routes(router);
         new CredentialResource(store.users(), store.upstreamCredentials(), audit, () -> {
                     identity.invalidateAll();
                     usersChanged.run();

@@ -134,6 +134,33 @@ final class Authenticator {
         return principal.get();
     }
 
+    /**
+     * Checks the password of a user who is signed in already, before a change that asks for it
+     * (their own new password): throttled and counted per client address like a sign-in, so that
+     * a session left open is no way to guess the password. 429 when the address is throttled.
+     *
+     * @return whether {@code password} is {@code user}'s
+     */
+    boolean confirm(ApiExchange exchange, String user, char[] password) {
+        long blocked = throttle.beginAttempt(exchange.clientIp);
+        if (blocked > 0) {
+            exchange.response.getHeaders().put(HttpHeader.RETRY_AFTER, blocked);
+            throw new ApiError(
+                    429, "Too many failed password checks from this address; retry in " + blocked + " s.", null, null);
+        }
+        try {
+            boolean right = identity.authenticate(user, password)
+                    .filter(principal -> principal.is(user))
+                    .isPresent();
+            if (!right) {
+                throttle.recordFailure(exchange.clientIp);
+            }
+            return right;
+        } finally {
+            throttle.endAttempt(exchange.clientIp);
+        }
+    }
+
     /** Refuses a request that changes something when it comes from another site's page. */
     void checkOrigin(ApiExchange exchange) {
         if (SAFE.contains(exchange.method())) {

@@ -105,6 +105,16 @@ final class Sessions {
         store.deleteForUser(user);
     }
 
+    /**
+     * Ends every session of {@code user} but {@code keep} (a cookie value), if given: a new
+     * password ends the sessions it was not given in.
+     *
+     * @return how many ended
+     */
+    int endAllBut(String user, Optional<String> keep) {
+        return keep.isPresent() ? store.deleteForUserExcept(user, digest(keep.get())) : store.deleteForUser(user);
+    }
+
     /** The {@code Set-Cookie} of a new session: HttpOnly, SameSite=Strict, Secure behind https. */
     HttpCookie cookie(Started started) {
         return HttpCookie.build(COOKIE, started.cookieValue())

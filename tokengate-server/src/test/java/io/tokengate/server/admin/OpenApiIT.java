@@ -137,6 +137,12 @@ class OpenApiIT {
         alice.send("PUT", "/users/tourist/upstream-credential", Map.of("credential", "pat-tourist-01234"));
         admin.send("PUT", "/users/nobody-here/upstream-credential", Map.of("credential", "pat-x-0123456789"));
         admin.delete("/users/tourist/upstream-credential");
+        admin.send("PUT", "/users/tourist/password", Map.of("password", "tourist-password-2"));
+        admin.send("PUT", "/users/tourist/password", Map.of("password", "short"));
+        admin.send("PUT", "/users/nobody-here/password", Map.of("password", "long enough"));
+        alice.send("PUT", "/users/tourist/password", Map.of("password", "long enough"));
+        alice.send("PUT", "/me/password", Map.of("currentPassword", "wrong password", "password", "long enough"));
+        alice.send("PUT", "/me/password", Map.of("currentPassword", "alice-password", "password", "alice-password"));
         admin.delete("/users/tourist");
         admin.delete("/users/tourist");
         admin.delete("/users/root");
