@@ -35,6 +35,21 @@ final class AdminAudit {
 
     /** Reserves the record of an action {@code exchange} is about to perform. */
     Action begin(ApiExchange exchange, AuditKind kind) {
+        Action action = reserve(exchange, kind);
+        exchange.action(action);
+        return action;
+    }
+
+    /**
+     * Reserves the record of one more action that {@code exchange} performs beside its own (each
+     * token revoked with a user, say). The caller must {@link Action#allow} or {@link Action#deny}
+     * it: {@link ApiHandler} knows only the exchange's own.
+     */
+    Action beginAnother(ApiExchange exchange, AuditKind kind) {
+        return reserve(exchange, kind);
+    }
+
+    private Action reserve(ApiExchange exchange, AuditKind kind) {
         AuditEvent.Builder event = AuditEvent.builder(kind, clock.instant())
                 .requestId(exchange.requestId)
                 .node(node)
@@ -50,10 +65,7 @@ final class AdminAudit {
                     .build());
             throw new ApiError(503, "The audit log is not keeping up; try again shortly.", null, null);
         }
-        AuditSlot slot = reserved.get();
-        Action action = new Action(slot, event);
-        exchange.action(action);
-        return action;
+        return new Action(reserved.get(), event);
     }
 
     /** One reserved audit record: fill in what the action concerns, then allow or deny, once. */

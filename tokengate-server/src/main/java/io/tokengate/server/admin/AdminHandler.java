@@ -135,7 +135,17 @@ public final class AdminHandler extends Handler.Abstract {
             identity.invalidateAll();
             usersChanged.run();
         };
-        new UserResource(localUsers, local, store.tokens()::secureMode, gatewayUrl, sessions, audit, localUsersChanged)
+        UserTokens userTokens = new UserTokens(store.tokens(), store.users(), audit, clock);
+        userTokens.routes(router);
+        new UserResource(
+                        localUsers,
+                        local,
+                        store.tokens()::secureMode,
+                        gatewayUrl,
+                        sessions,
+                        audit,
+                        localUsersChanged,
+                        userTokens)
                 .routes(router);
         new PasswordResource(localUsers, local, authenticator, sessions, audit, localUsersChanged).routes(router);
         new CredentialResource(store.users(), store.upstreamCredentials(), audit, () -> {

@@ -3,12 +3,14 @@ package io.tokengate.server.admin;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tokengate.core.audit.AuditKind;
+import io.tokengate.core.token.Token;
 import io.tokengate.server.users.LocalUsers;
 import io.tokengate.server.users.Principal;
 import io.tokengate.store.User;
 import io.tokengate.store.UserRole;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -30,10 +32,12 @@ final class UserResource {
     private final Sessions sessions;
     private final AdminAudit audit;
     private final Runnable usersChanged;
+    private final UserTokens tokens;
 
     /**
      * @param local whether local users sign in ({@code identity.source = local})
      * @param usersChanged drops what this node caches about users
+     * @param tokens the tokens bound to a user, counted or revoked with them
      */
     UserResource(
             LocalUsers users,
@@ -42,7 +46,8 @@ final class UserResource {
             String gatewayUrl,
             Sessions sessions,
             AdminAudit audit,
-            Runnable usersChanged) {
+            Runnable usersChanged,
+            UserTokens tokens) {
         this.users = users;
         this.local = local;
         this.secureMode = secureMode;
@@ -50,6 +55,7 @@ final class UserResource {
         this.sessions = sessions;
         this.audit = audit;
         this.usersChanged = usersChanged;
+        this.tokens = tokens;
     }
 
     void routes(Router router) {
@@ -147,21 +153,93 @@ final class UserResource {
         ex.send(200, of(edited));
     }
 
+    /**
+     * Removes a local user and ends their sessions; with {@code revokeTokens=true} also revokes
+     * every active token bound to them, else says how many stay active: a removed user's tokens
+     * go on working until revoked or expired.
+     */
     private void remove(ApiExchange ex) {
         AdminAudit.Action action = audit.begin(ex, AuditKind.USER_REMOVE);
         ex.requireAdmin("Removing users");
         String name = ex.pathParam("name");
         action.subject(name);
+        ex.allowQuery("revokeTokens");
+        boolean revokeTokens = ex.query("revokeTokens").map(UserResource::bool).orElse(false);
         if (ex.principal().is(name)) {
             throw ApiError.conflict("You cannot remove yourself (" + name + "); ask another admin.");
         }
-        if (!users.remove(name)) {
+        User user = users.find(name)
+                .filter(u -> u.name().equalsIgnoreCase(name.strip()))
+                .orElseThrow(() -> ApiError.notFound("No local user " + name + "."));
+        if (!users.remove(user.name())) {
             throw ApiError.notFound("No local user " + name + ".");
         }
-        sessions.endAll(name);
+        sessions.endAll(user.name());
         usersChanged.run();
-        action.allow(204, "removed " + name + " and ended their sessions");
-        ex.noContent();
+        List<Token> active = tokens.active(user.name(), Optional.ofNullable(user.email()));
+        String removed = "removed " + user.name() + " and ended their sessions";
+        if (!revokeTokens || active.isEmpty()) {
+            Set<String> boundTo = new LinkedHashSet<>();
+            active.forEach(t -> t.boundUser().ifPresent(boundTo::add));
+            String left = active.isEmpty()
+                    ? "no active token is bound to them"
+                    : UserTokens.count(active.size()) + " bound to them " + (active.size() == 1 ? "stays" : "stay")
+                            + " active";
+            action.allow(200, removed + "; " + left);
+            ObjectNode json = removal(user, 0, active.size(), removed + "; " + left + hint(boundTo));
+            boundTo.forEach(json.putArray("activeTokensBoundTo")::add);
+            ex.send(200, json);
+            return;
+        }
+        // Recorded before the tokens are revoked: each has its own record, and should revoking
+        // fail part way, the user is removed all the same.
+        action.allow(200, removed + "; revoking the " + UserTokens.count(active.size()) + " bound to them");
+        List<Token> revoked;
+        try {
+            revoked = tokens.revoke(ex, active, "with user " + user.name() + ", removed");
+        } catch (RuntimeException e) {
+            throw new ApiError(
+                    503,
+                    "Removed " + user.name() + ", but revoking the tokens bound to them failed part way ("
+                            + e.getMessage() + "): revoke the rest with POST " + UserTokens.revokePath(user.name())
+                            + ".",
+                    null,
+                    null);
+        }
+        ObjectNode json = removal(
+                user,
+                revoked.size(),
+                0,
+                removed + "; revoked the " + UserTokens.count(revoked.size()) + " bound to them");
+        json.putArray("activeTokensBoundTo");
+        ex.send(200, json);
+    }
+
+    /** How to revoke the active tokens bound to each of {@code boundTo}, which removing the user left. */
+    private static String hint(Set<String> boundTo) {
+        if (boundTo.isEmpty()) {
+            return ".";
+        }
+        List<String> calls = new ArrayList<>();
+        boundTo.forEach(user -> calls.add("POST " + UserTokens.revokePath(user)));
+        return ": revoke them with " + String.join(" and ", calls) + ", or remove users with revokeTokens=true.";
+    }
+
+    private static ObjectNode removal(User user, int revoked, int active, String message) {
+        ObjectNode json = Json.object();
+        json.put("name", user.name());
+        json.put("revokedTokens", revoked);
+        json.put("activeTokens", active);
+        json.put("message", Character.toUpperCase(message.charAt(0)) + message.substring(1));
+        return json;
+    }
+
+    private static boolean bool(String text) {
+        return switch (text.toLowerCase(Locale.ROOT)) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw ApiError.badRequest("revokeTokens", "'" + text + "' is not true or false");
+        };
     }
 
     private static UserRole role(String text) {

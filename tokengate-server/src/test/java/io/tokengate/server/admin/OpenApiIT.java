@@ -143,6 +143,12 @@ class OpenApiIT {
         alice.send("PUT", "/users/tourist/password", Map.of("password", "long enough"));
         alice.send("PUT", "/me/password", Map.of("currentPassword", "wrong password", "password", "long enough"));
         alice.send("PUT", "/me/password", Map.of("currentPassword", "alice-password", "password", "alice-password"));
+        admin.post("/tokens", Map.of("name", "tourist's first", "user", "tourist"));
+        admin.post("/users/tourist/tokens/revoke", null);
+        admin.post("/users/tourist/tokens/revoke?all=yes", null);
+        alice.post("/users/tourist/tokens/revoke", null);
+        admin.post("/tokens", Map.of("name", "tourist's second", "user", "tourist"));
+        admin.delete("/users/tourist?revokeTokens=maybe");
         admin.delete("/users/tourist");
         admin.delete("/users/tourist");
         admin.delete("/users/root");
