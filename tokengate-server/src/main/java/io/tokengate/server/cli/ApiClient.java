@@ -67,6 +67,10 @@ final class ApiClient {
         return send("PATCH", path, body);
     }
 
+    JsonNode put(String path, JsonNode body) {
+        return send("PUT", path, body);
+    }
+
     JsonNode delete(String path) {
         return send("DELETE", path, null);
     }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.BufferedReader;
 import java.io.Console;
+import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.PrintWriter;
 import java.net.URLEncoder;
@@ -17,7 +18,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code tokengate user add|list|edit|remove}: local users of the admin plane. */
+/** {@code tokengate user add|list|edit|passwd|remove|revoke-tokens}: local users of the admin plane. */
 @Command(
         name = "user",
         mixinStandardHelpOptions = true,
@@ -29,7 +30,9 @@ import picocli.CommandLine.Parameters;
             UserCommand.Add.class,
             UserCommand.ListUsers.class,
             UserCommand.Edit.class,
-            UserCommand.Remove.class
+            UserCommand.Passwd.class,
+            UserCommand.Remove.class,
+            UserCommand.RevokeTokens.class
         })
 final class UserCommand {
 
@@ -73,17 +76,8 @@ final class UserCommand {
 
         @Override
         void run(ApiClient api, PrintWriter out) throws Exception {
-            boolean generated = false;
-            char[] password;
-            if (passwordStdin) {
-                String line = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();
-                password = line == null ? new char[0] : line.toCharArray();
-            } else if (System.console() != null) {
-                password = prompt(System.console());
-            } else {
-                password = generate();
-                generated = true;
-            }
+            boolean generated = !passwordStdin && System.console() == null;
+            char[] password = newPassword(passwordStdin);
             ObjectNode body = ApiClient.JSON
                     .createObjectNode()
                     .put("name", name)
@@ -112,25 +106,38 @@ final class UserCommand {
                                 "password (shown once): " + body.get("password").asText());
             }
         }
+    }
 
-        private static char[] prompt(Console console) {
-            char[] first = console.readPassword("New password: ");
-            char[] second = console.readPassword("Again: ");
-            if (first == null || !Arrays.equals(first, second)) {
-                throw new io.tokengate.core.TokengateException("the passwords differ");
-            }
-            return first;
+    /**
+     * A new password: the first line of standard input with {@code --password-stdin}, else asked
+     * twice on the terminal, else (no terminal) generated, for the caller to print once.
+     */
+    private static char[] newPassword(boolean fromStdin) throws IOException {
+        if (fromStdin) {
+            String line = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();
+            return line == null ? new char[0] : line.toCharArray();
         }
+        Console console = System.console();
+        return console != null ? prompt(console) : generate();
+    }
 
-        private static char[] generate() {
-            String alphabet = "abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
-            SecureRandom random = new SecureRandom();
-            char[] password = new char[20];
-            for (int i = 0; i < password.length; i++) {
-                password[i] = alphabet.charAt(random.nextInt(alphabet.length()));
-            }
-            return password;
+    private static char[] prompt(Console console) {
+        char[] first = console.readPassword("New password: ");
+        char[] second = console.readPassword("Again: ");
+        if (first == null || !Arrays.equals(first, second)) {
+            throw new io.tokengate.core.TokengateException("the passwords differ");
         }
+        return first;
+    }
+
+    private static char[] generate() {
+        String alphabet = "abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+        SecureRandom random = new SecureRandom();
+        char[] password = new char[20];
+        for (int i = 0; i < password.length; i++) {
+            password[i] = alphabet.charAt(random.nextInt(alphabet.length()));
+        }
+        return password;
     }
 
     @Command(name = "list", description = "List local users.", mixinStandardHelpOptions = true)
@@ -206,19 +213,109 @@ final class UserCommand {
     }
 
     @Command(
+            name = "passwd",
+            description = {
+                "Set a local user's password (admins; a forgotten password, or root's after staff leave).",
+                "The password comes from --password-stdin, else a prompt, else it is generated and printed once.",
+                "The user's sessions end, and scripts signed in with the old password are refused."
+            },
+            mixinStandardHelpOptions = true)
+    static final class Passwd extends AdminCommand {
+        @Parameters(paramLabel = "NAME", description = "Log-in name.")
+        String name;
+
+        @Option(names = "--password-stdin", description = "Read the password from the first line of standard input.")
+        boolean passwordStdin;
+
+        @Override
+        void run(ApiClient api, PrintWriter out) throws Exception {
+            boolean generated = !passwordStdin && System.console() == null;
+            char[] password = newPassword(passwordStdin);
+            ObjectNode body = ApiClient.JSON.createObjectNode().put("password", new String(password));
+            Arrays.fill(password, '\0');
+            api.put("/users/" + pathSegment(name) + "/password", body);
+            if (json) {
+                printJson(out, ApiClient.JSON.createObjectNode().put("name", name));
+            } else {
+                out.println("set the password of " + name + "; their sessions ended");
+            }
+            if (generated) {
+                spec.commandLine()
+                        .getErr()
+                        .println(
+                                "password (shown once): " + body.get("password").asText());
+            }
+        }
+    }
+
+    @Command(
             name = "remove",
-            description = "Remove a local user; their sessions end at once.",
+            description = {
+                "Remove a local user; their sessions end at once.",
+                "Tokens bound to them stay active unless --revoke-tokens: the output says how many."
+            },
             mixinStandardHelpOptions = true)
     static final class Remove extends AdminCommand {
         @Parameters(paramLabel = "NAME", description = "Log-in name.")
         String name;
 
+        @Option(
+                names = "--revoke-tokens",
+                description = "Also revoke every active token bound to the user (or to their e-mail address).")
+        boolean revokeTokens;
+
         @Override
         void run(ApiClient api, PrintWriter out) throws Exception {
-            api.delete("/users/" + pathSegment(name));
-            if (!json) {
-                out.println("removed " + name);
+            JsonNode removed = api.delete("/users/" + pathSegment(name) + (revokeTokens ? "?revokeTokens=true" : ""));
+            if (json) {
+                printJson(out, removed);
+                return;
+            }
+            String user = text(removed, "name");
+            int revoked = removed.path("revokedTokens").asInt();
+            int active = removed.path("activeTokens").asInt();
+            if (revoked > 0) {
+                out.println("removed " + user + "; revoked " + tokens(revoked) + " bound to them");
+            } else if (active > 0) {
+                List<String> commands = new ArrayList<>();
+                removed.path("activeTokensBoundTo")
+                        .forEach(bound -> commands.add("`tokengate user revoke-tokens " + bound.asText() + "`"));
+                out.println("removed " + user + "; " + tokens(active) + " bound to them "
+                        + (active == 1 ? "stays" : "stay") + " active: revoke "
+                        + (active == 1 ? "it" : "them") + " with " + String.join(" and ", commands));
+            } else {
+                out.println("removed " + user + "; no active token was bound to them");
             }
         }
+    }
+
+    @Command(
+            name = "revoke-tokens",
+            description = {
+                "Revoke every active token bound to a user (or to their e-mail address), each audited.",
+                "The user need not exist any more: a removed user's tokens stay active until revoked."
+            },
+            mixinStandardHelpOptions = true)
+    static final class RevokeTokens extends AdminCommand {
+        @Parameters(paramLabel = "NAME", description = "The user the tokens are bound to.")
+        String name;
+
+        @Override
+        void run(ApiClient api, PrintWriter out) throws Exception {
+            JsonNode revoked = api.post("/users/" + pathSegment(name) + "/tokens/revoke", null);
+            if (json) {
+                printJson(out, revoked);
+                return;
+            }
+            for (JsonNode token : revoked.path("tokens")) {
+                out.println("revoked " + text(token, "id") + " (" + text(token, "name") + ")");
+            }
+            out.println("revoked " + tokens(revoked.path("revoked").asInt()) + " bound to " + text(revoked, "user"));
+        }
+    }
+
+    /** "1 active token", "2 active tokens". */
+    private static String tokens(int count) {
+        return count + " active " + (count == 1 ? "token" : "tokens");
     }
 }

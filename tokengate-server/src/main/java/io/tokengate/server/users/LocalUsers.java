@@ -16,7 +16,7 @@ import java.util.Optional;
 /**
  * Local users of the admin plane ({@code identity.source = local}): the {@code users} table, with
  * passwords hashed by {@link PasswordHasher}. Used by the REST API ({@code /api/v1/users}) and
- * meant for the command line ({@code tokengate user add|list|remove}) and {@code tokengate demo}.
+ * meant for the command line ({@code tokengate user add|list|edit|passwd|remove}) and {@code tokengate demo}.
  *
  * <pre>{@code
  * LocalUsers users = new LocalUsers(store.users(), new PasswordHasher());

@@ -119,6 +119,124 @@ class AdminCommandsIT {
                 .containsExactly("DENY");
     }
 
+    /**
+     * A forgotten password is set offline on the home, and root's own on a running server (staff
+     * left): under {@code user add}'s rules, audited without the password, the old one dead at once.
+     */
+    @Test
+    void aPasswordIsSetOfflineAndOnARunningServer(@TempDir Path home) throws Exception {
+        assertThat(withStdin("root-password-1", "user", "add", "root", "--admin", "--password-stdin", "--home", home)
+                        .exit())
+                .isZero();
+        assertThat(withStdin("alice-password-1", "user", "add", "alice", "--password-stdin", "--home", home)
+                        .exit())
+                .isZero();
+
+        Result set = withStdin("alice-password-2", "user", "passwd", "alice", "--password-stdin", "--home", home);
+        assertThat(set.exit()).as(set.err()).isZero();
+        assertThat(set.out()).isEqualTo("set the password of alice; their sessions ended\n");
+        Result tooShort = withStdin("short", "user", "passwd", "alice", "--password-stdin", "--home", home);
+        assertThat(tooShort.exit()).isEqualTo(AdminCommand.REFUSED);
+        assertThat(tooShort.err()).isEqualTo("tokengate: password: must be at least 8 characters long (password)\n");
+        assertThat(withStdin("nobody-password", "user", "passwd", "nobody", "--password-stdin", "--home", home)
+                        .err())
+                .isEqualTo("tokengate: No local user nobody.\n");
+        Result audited = offline(home, "audit", "list", "--kind", "USER_PASSWORD", "--json");
+        assertThat(audited.json())
+                .extracting(e -> e.get("decision").asText() + " "
+                        + e.get("effectiveUser").asText())
+                .containsExactly("DENY nobody", "DENY alice", "ALLOW alice");
+        assertThat(audited.out()).doesNotContain("alice-password").doesNotContain("nobody-password");
+
+        try (GatewayFixture gw = GatewayFixture.start(home, Map.of(), GatewayFixture.headerUpstream())) {
+            assertThat(gw.server.localUsers().authenticate("alice", "alice-password-2".toCharArray()))
+                    .isPresent();
+            assertThat(gw.server.localUsers().authenticate("alice", "alice-password-1".toCharArray()))
+                    .isEmpty();
+            String server = gw.server.adminUri().toString();
+            Map<String, String> old = Map.of("TOKENGATE_ADMIN_PASSWORD", "root-password-1");
+            Result remote = run(
+                    old,
+                    "root-password-2\n",
+                    "user",
+                    "passwd",
+                    "root",
+                    "--password-stdin",
+                    "--server",
+                    server,
+                    "--login",
+                    "root");
+            assertThat(remote.exit()).as(remote.err()).isZero();
+            assertThat(tokenList(old, server).exit()).as("the old password").isEqualTo(AdminCommand.REFUSED);
+            assertThat(tokenList(Map.of("TOKENGATE_ADMIN_PASSWORD", "root-password-2"), server)
+                            .exit())
+                    .isZero();
+        }
+    }
+
+    /**
+     * Removing a user leaves their tokens active unless told otherwise; the output says how many
+     * stay, and how to revoke them, which works after the user is gone.
+     */
+    @Test
+    void removingAUserSaysWhatBecomesOfTheirTokens(@TempDir Path home) throws Exception {
+        withStdin("root-password-1", "user", "add", "root", "--admin", "--password-stdin", "--home", home);
+        withStdin(
+                "alice-password-1",
+                "user",
+                "add",
+                "alice",
+                "--email",
+                "alice@example.com",
+                "--password-stdin",
+                "--home",
+                home);
+        withStdin("bob-password-1", "user", "add", "bob", "--password-stdin", "--home", home);
+        String alices = tokenFor(home, "alice");
+        String byEmail = tokenFor(home, "alice@example.com");
+        String bobs = tokenFor(home, "bob");
+
+        Result removed = offline(home, "user", "remove", "alice");
+        assertThat(removed.exit()).as(removed.err()).isZero();
+        assertThat(removed.out())
+                .isEqualTo(
+                        "removed alice; 2 active tokens bound to them stay active: revoke them with"
+                                + " `tokengate user revoke-tokens alice` and `tokengate user revoke-tokens alice@example.com`\n");
+        assertThat(offline(home, "user", "revoke-tokens", "alice").out())
+                .isEqualTo("revoked " + alices + " (alice's)\nrevoked 1 active token bound to alice\n");
+        assertThat(offline(home, "user", "revoke-tokens", "alice@example.com").out())
+                .isEqualTo("revoked " + byEmail + " (alice@example.com's)\n"
+                        + "revoked 1 active token bound to alice@example.com\n");
+
+        Result withTokens = offline(home, "user", "remove", "bob", "--revoke-tokens");
+        assertThat(withTokens.exit()).as(withTokens.err()).isZero();
+        assertThat(withTokens.out()).isEqualTo("removed bob; revoked 1 active token bound to them\n");
+        assertThat(offline(home, "token", "list", "--json").json())
+                .extracting(t -> t.get("id").asText() + " " + t.get("status").asText())
+                .containsExactlyInAnyOrder(alices + " revoked", byEmail + " revoked", bobs + " revoked");
+        assertThat(offline(home, "audit", "list", "--kind", "TOKEN_REVOKE", "--json")
+                        .json())
+                .extracting(
+                        e -> e.get("tokenId").asText() + " " + e.get("decision").asText())
+                .containsExactlyInAnyOrder(alices + " ALLOW", byEmail + " ALLOW", bobs + " ALLOW");
+        assertThat(offline(home, "user", "remove", "--help").out()).contains("--revoke-tokens");
+    }
+
+    /** {@code ARGS} with {@code line} on standard input; a {@code Path} argument as its string. */
+    private static Result withStdin(String line, Object... args) throws Exception {
+        return run(
+                Map.of(),
+                line + "\n",
+                java.util.Arrays.stream(args).map(Object::toString).toArray(String[]::new));
+    }
+
+    /** Creates a token named {@code USER's}, bound to {@code user}, offline; its id. */
+    private static String tokenFor(Path home, String user) throws Exception {
+        Result created = offline(home, "token", "create", "--name", user + "'s", "--user", user, "--json");
+        assertThat(created.exit()).as(created.err()).isZero();
+        return created.json().get("id").asText();
+    }
+
     @Test
     void offlineOnAHomeDirectoryTheWholeLifecycleIsAuditedAndServedLater(@TempDir Path home) throws Exception {
         Result admin = run(
