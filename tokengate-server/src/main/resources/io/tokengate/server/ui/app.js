@@ -592,9 +592,11 @@ function usageChart(events) {
 
 /**
  * The local users (identity.source = local), for admins: add one, change a user's groups (which
- * runas.groups names) or role, remove one. Nobody changes their own role or removes themselves.
+ * runas.groups names) or role, set a user's password, remove one (and, when asked, revoke the
+ * tokens bound to them). Nobody changes their own role or removes themselves; a user's own
+ * password is changed on their account page. notice, if given, says what the last change did.
  */
-async function renderUsers() {
+async function renderUsers(notice) {
   const name = el('input', { type: 'text', name: 'new-user', required: true, autocomplete: 'off' });
   const password = el('input', { type: 'password', name: 'new-password', required: true, minlength: 8, autocomplete: 'new-password' });
   const role = el('select', { name: 'new-role' }, ['user', 'admin'].map((r) => el('option', { value: r }, r)));
@@ -617,11 +619,27 @@ async function renderUsers() {
   });
   const slot = el('div');
   const rows = el('tbody');
-  show(el('h1', {}, 'Users'), slot,
+  const passwordUser = el('select', { name: 'password-user' });
+  const newPassword = el('input', { type: 'password', name: 'set-password', required: true, minlength: 8, autocomplete: 'new-password' });
+  const passwordSet = el('div');
+  const passwordForm = el('form', { class: 'card', id: 'set-password' }, el('h2', {}, 'Set a user\'s password'),
+    el('p', {}, 'For a forgotten password: the user\'s sessions end, and scripts using the old password are refused.'),
+    el('div', { class: 'row' }, field('User', passwordUser), field('New password (8 characters or more)', newPassword)),
+    passwordSet,
+    el('div', { class: 'actions' }, el('button', { type: 'submit', id: 'set-password-button' }, 'Set password')));
+  passwordForm.addEventListener('submit', (event) => {
+    event.preventDefault();
+    attempt(passwordSet, async () => {
+      await api('PUT', '/users/' + encodeURIComponent(passwordUser.value) + '/password', { password: newPassword.value });
+      newPassword.value = '';
+      passwordSet.replaceChildren(el('div', { class: 'notice' }, 'Password of ' + passwordUser.value + ' set; their sessions ended.'));
+    });
+  });
+  show(el('h1', {}, 'Users'), notice ? el('div', { class: 'notice', id: 'users-notice' }, notice) : null, slot,
     el('table', { id: 'users' },
       el('thead', {}, el('tr', {}, ['Name', 'Role', 'Groups', 'Email', 'Added', ''].map((h) => el('th', {}, h)))),
       rows),
-    form);
+    form, passwordForm);
   await attempt(slot, async () => {
     const list = await api('GET', '/users');
     for (const user of list.users) {
@@ -640,10 +658,16 @@ async function renderUsers() {
         await renderUsers();
       }) }, 'Make ' + otherRole);
       const remove = yourself ? null : el('button', { type: 'button', class: 'danger', onclick: () => attempt(slot, async () => {
-        if (!confirm('Remove ' + user.name + '? Their sessions end now; their tokens stay.')) return;
-        await api('DELETE', path);
-        await renderUsers();
+        if (!confirm('Remove ' + user.name + '? Their sessions end now.')) return;
+        const count = async (bound) => (bound ? (await api('GET', '/tokens' + query({ user: bound, status: 'active', limit: 1 }))).total : 0);
+        const active = await count(user.name) + await count(user.email);
+        const revokeTokens = active > 0 && confirm(user.name + ' has ' + active + ' active ' + (active === 1 ? 'token' : 'tokens')
+          + '. Revoke ' + (active === 1 ? 'it' : 'them') + ' too? (Cancel leaves ' + (active === 1 ? 'it' : 'them')
+          + ' working after ' + user.name + ' is removed.)');
+        const removed = await api('DELETE', path + query({ revokeTokens: revokeTokens ? 'true' : '' }));
+        await renderUsers(removed.message);
       }) }, 'Remove');
+      if (!yourself) passwordUser.append(el('option', { value: user.name }, user.name));
       rows.append(el('tr', {}, el('td', {}, user.name), el('td', {}, user.role), el('td', {}, user.groups.join(', ')),
         el('td', {}, user.email || ''), el('td', {}, time(user.createdAt)), el('td', {}, editGroups, changeRole, remove)));
     }
@@ -653,10 +677,30 @@ async function renderUsers() {
 // ---- Your account --------------------------------------------------------------------------
 
 /**
- * Who is signed in, and their own upstream credential: with upstream.identity = user-credential,
- * the gateway sends it upstream (as a Bearer token) for their tokens' calls.
+ * Who is signed in, their own password (local users: given the current one; their other sessions
+ * end), and their own upstream credential: with upstream.identity = user-credential, the gateway
+ * sends it upstream (as a Bearer token) for their tokens' calls.
  */
 function renderAccount() {
+  let passwordForm = null;
+  if (state.me.source === 'local') {
+    const current = el('input', { type: 'password', name: 'current-password', required: true, autocomplete: 'current-password' });
+    const next = el('input', { type: 'password', name: 'new-password', required: true, minlength: 8, autocomplete: 'new-password' });
+    const changed = el('div');
+    passwordForm = el('form', { class: 'card', id: 'change-password' }, el('h2', {}, 'Your password'),
+      el('div', { class: 'row' }, field('Current password', current), field('New password (8 characters or more)', next)),
+      changed,
+      el('div', { class: 'actions' }, el('button', { type: 'submit', id: 'change-password-button' }, 'Change password')));
+    passwordForm.addEventListener('submit', (event) => {
+      event.preventDefault();
+      attempt(changed, async () => {
+        await api('PUT', '/me/password', { currentPassword: current.value, password: next.value });
+        current.value = '';
+        next.value = '';
+        changed.replaceChildren(el('div', { class: 'notice' }, 'Changed. Your other sessions have ended.'));
+      });
+    });
+  }
   const credential = el('input', { type: 'password', name: 'upstream-credential', autocomplete: 'off' });
   const slot = el('div');
   const form = el('form', { class: 'card', id: 'upstream-credential' },
@@ -682,7 +726,7 @@ function renderAccount() {
   show(el('h1', {}, state.me.name),
     el('p', {}, 'Role: ' + state.me.role + ' · signed in with ' + state.me.source + ' credentials'
       + (state.me.secureMode ? ' · secure mode: secrets are shown once' : '')),
-    form);
+    passwordForm, form);
 }
 
 // ---- Settings ------------------------------------------------------------------------------

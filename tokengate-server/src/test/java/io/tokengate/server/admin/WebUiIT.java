@@ -33,6 +33,7 @@ import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
@@ -334,6 +335,73 @@ class WebUiIT {
         assertThat(browser.findElements(By.xpath("//tr[td[text()='root']]//button[text()='Remove']")))
                 .as("no way to remove yourself")
                 .isEmpty();
+    }
+
+    @Test
+    void aUserChangesTheirOwnPasswordOnTheirAccountPage() {
+        gw.server.localUsers().add("mia", null, null, UserRole.USER, "mia-password-1".toCharArray());
+        signIn("mia", "mia-password-1");
+        click(By.id("account"));
+        type(By.name("current-password"), "not-mias-password");
+        type(By.name("new-password"), "mia-password-2");
+        click(By.id("change-password-button"));
+        assertThat(waitForText(By.id("change-password"), "not your current password"))
+                .contains("currentPassword");
+
+        type(By.name("current-password"), "mia-password-1");
+        type(By.name("new-password"), "mia-password-2");
+        click(By.id("change-password-button"));
+        waitForText(By.id("change-password"), "Changed. Your other sessions have ended.");
+        assertThat(browser.findElement(By.name("new-password")).getAttribute("value"))
+                .isEmpty();
+        OpenApiContract contract = new OpenApiContract();
+        assertThat(AdminClient.basic(gw, contract, "mia", "mia-password-1")
+                        .get("/me")
+                        .status())
+                .isEqualTo(401);
+        assertThat(AdminClient.basic(gw, contract, "mia", "mia-password-2")
+                        .get("/me")
+                        .status())
+                .isEqualTo(200);
+        click(By.linkText("Tokens"));
+        assertThat(wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("tokens")))
+                        .isDisplayed())
+                .as("still signed in here")
+                .isTrue();
+    }
+
+    @Test
+    void anAdminSetsAUsersPasswordAndRemovesThemWithTheirTokens() {
+        gw.server.localUsers().add("nina", null, null, UserRole.USER, "nina-password-1".toCharArray());
+        CreatedToken ninas = gw.createToken(TokenSpec.bound("nina's", "nina", "root"));
+        signIn("root", "root-password");
+        click(By.linkText("Users"));
+        waitForText(By.id("users"), "nina");
+        new Select(browser.findElement(By.name("password-user"))).selectByVisibleText("nina");
+        type(By.name("set-password"), "nina-password-2");
+        click(By.id("set-password-button"));
+        waitForText(By.id("set-password"), "Password of nina set");
+        OpenApiContract contract = new OpenApiContract();
+        assertThat(AdminClient.basic(gw, contract, "nina", "nina-password-2")
+                        .get("/me")
+                        .status())
+                .isEqualTo(200);
+
+        click(By.xpath("//tr[td[text()='nina']]//button[text()='Remove']"));
+        wait.until(ExpectedConditions.alertIsPresent()).accept();
+        Alert tokens = wait.until(ExpectedConditions.alertIsPresent());
+        assertThat(tokens.getText()).startsWith("nina has 1 active token. Revoke it too?");
+        tokens.accept();
+        assertThat(waitForText(By.tagName("main"), "Removed nina"))
+                .contains("Removed nina and ended their sessions; revoked the 1 active token bound to them");
+        assertThat(browser.findElement(By.id("users")).getText()).doesNotContain("nina");
+        assertThat(gw.server
+                        .store()
+                        .tokens()
+                        .show(ninas.token().id())
+                        .orElseThrow()
+                        .revokedAt())
+                .isNotNull();
     }
 
     @Test
