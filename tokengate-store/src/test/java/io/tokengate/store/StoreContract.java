@@ -1148,6 +1148,24 @@ abstract class StoreContract {
         assertThat(store.sessions().delete(digest)).isFalse();
     }
 
+    @Test
+    void aNewPasswordEndsEveryOtherSessionOfItsUserOnly() {
+        Store store = open();
+        Instant end = START.plus(Duration.ofHours(12));
+        String kept = "01".repeat(32);
+        store.sessions().create(new AdminSession(kept, "Carol", UserRole.USER, "local", START, START, end));
+        store.sessions().create(new AdminSession("02".repeat(32), "carol", UserRole.USER, "local", START, START, end));
+        store.sessions().create(new AdminSession("03".repeat(32), "carol", UserRole.USER, "local", START, START, end));
+        String others = "04".repeat(32);
+        store.sessions().create(new AdminSession(others, "dan", UserRole.USER, "local", START, START, end));
+
+        assertThat(store.sessions().deleteForUserExcept("CAROL", kept)).isEqualTo(2);
+        assertThat(store.sessions().find(kept)).isPresent();
+        assertThat(store.sessions().find("02".repeat(32))).isEmpty();
+        assertThat(store.sessions().find(others)).isPresent();
+        assertThat(store.sessions().deleteForUserExcept("carol", kept)).isZero();
+    }
+
     // ---- key file and migrations ----
 
     @Test
