@@ -10,9 +10,11 @@ import io.tokengate.store.User;
 import io.tokengate.store.UserRole;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashSet;
+import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.BooleanSupplier;
@@ -179,8 +181,10 @@ final class UserResource {
         List<Token> active = tokens.active(user.name(), Optional.ofNullable(user.email()));
         String removed = "removed " + user.name() + " and ended their sessions";
         if (!revokeTokens || active.isEmpty()) {
-            Set<String> boundTo = new LinkedHashSet<>();
-            active.forEach(t -> t.boundUser().ifPresent(boundTo::add));
+            // One name per user, whatever its case: one call revokes the tokens of every spelling.
+            Map<String, String> byKey = new LinkedHashMap<>();
+            active.forEach(t -> t.boundUser().ifPresent(u -> byKey.putIfAbsent(u.toLowerCase(Locale.ROOT), u)));
+            Collection<String> boundTo = byKey.values();
             String left = active.isEmpty()
                     ? "no active token is bound to them"
                     : UserTokens.count(active.size()) + " bound to them " + (active.size() == 1 ? "stays" : "stay")
@@ -216,7 +220,7 @@ final class UserResource {
     }
 
     /** How to revoke the active tokens bound to each of {@code boundTo}, which removing the user left. */
-    private static String hint(Set<String> boundTo) {
+    private static String hint(Collection<String> boundTo) {
         if (boundTo.isEmpty()) {
             return ".";
         }
