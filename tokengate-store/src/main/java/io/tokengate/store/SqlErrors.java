@@ -1,5 +1,6 @@
 package io.tokengate.store;
 
+import io.tokengate.core.Causes;
 import io.tokengate.core.TokengateException;
 import java.sql.BatchUpdateException;
 import java.sql.SQLException;
@@ -52,13 +53,7 @@ final class SqlErrors {
      * kept and retried rather than dropped.
      */
     private static boolean storageFailed(Throwable e) {
-        int depth = 0;
-        for (Throwable t = e; t != null && depth < 16; t = t.getCause(), depth++) {
-            if (t instanceof java.io.IOException || t instanceof MVStoreException) {
-                return true;
-            }
-        }
-        return false;
+        return Causes.any(e, t -> t instanceof java.io.IOException || t instanceof MVStoreException);
     }
 
     /** What to say when {@link #heldByAnotherProcess}. */
@@ -72,13 +67,7 @@ final class SqlErrors {
 
     /** Whether H2 refused to open its file because another process has it open. */
     static boolean heldByAnotherProcess(Throwable e) {
-        int depth = 0;
-        for (Throwable t = e; t != null && depth < 16; t = t.getCause(), depth++) {
-            if (t instanceof SQLException sql && "90020".equals(sql.getSQLState())) {
-                return true;
-            }
-        }
-        return false;
+        return Causes.any(e, t -> t instanceof SQLException sql && "90020".equals(sql.getSQLState()));
     }
 
     static boolean isUniqueViolation(SQLException e) {

@@ -1,6 +1,7 @@
 package io.tokengate.server.admin;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.tokengate.core.Causes;
 import io.tokengate.core.limits.LimitsSyntaxException;
 import io.tokengate.core.token.InvalidTokenSpecException;
 import io.tokengate.core.token.IpAllowList;
@@ -14,6 +15,7 @@ import io.tokengate.server.users.IdentityUnavailableException;
 import io.tokengate.server.users.InvalidUserException;
 import io.tokengate.store.StoreConflictException;
 import io.tokengate.store.StoreUnavailableException;
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpStatus;
@@ -102,7 +104,7 @@ final class ApiHandler {
     }
 
     private void send(ApiExchange ex, ApiError error, Throwable failure) {
-        if (ex.response.isCommitted() && causedByIo(failure)) {
+        if (ex.response.isCommitted() && Causes.find(failure, IOException.class).isPresent()) {
             // A streamed answer (an export) the client stopped reading: nothing went wrong here.
             RequestIds.log(LOG, Level.INFO, ex.requestId).log(
                     "{}: {} {}: the client went away during the response ({})",
@@ -142,14 +144,5 @@ final class ApiHandler {
         response.getHeaders().remove("Content-Disposition");
         response.getHeaders().put(HttpHeader.CONTENT_LENGTH, bytes.length);
         response.write(true, ByteBuffer.wrap(bytes), ex.callback);
-    }
-
-    private static boolean causedByIo(Throwable failure) {
-        for (Throwable t = failure; t != null; t = t.getCause()) {
-            if (t instanceof java.io.IOException) {
-                return true;
-            }
-        }
-        return false;
     }
 }

@@ -2,6 +2,7 @@ package io.tokengate.server.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.tokengate.core.Causes;
 import io.tokengate.core.TokengateException;
 import io.tokengate.server.config.ConfigException;
 import io.tokengate.server.config.ConfigLoader;
@@ -15,20 +16,32 @@ import io.tokengate.store.KeyFile;
 import io.tokengate.store.TokenInventory;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.net.ConnectException;
 import java.net.URI;
+import java.net.UnknownHostException;
 import java.net.http.HttpClient;
+import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.nio.channels.UnresolvedAddressException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import javax.net.ssl.SSLException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -111,9 +124,9 @@ final class ConfigCommand {
                             + " (chmod 600 it)");
                 }
             }
-            settingsSetTwice(Files.readAllLines(file, java.nio.charset.StandardCharsets.ISO_8859_1))
+            settingsSetTwice(Files.readAllLines(file, StandardCharsets.ISO_8859_1))
                     .forEach((key, lines) -> warnings.add(file.getFileName() + " sets " + key + " on lines "
-                            + lines.stream().map(String::valueOf).collect(java.util.stream.Collectors.joining(", "))
+                            + lines.stream().map(String::valueOf).collect(Collectors.joining(", "))
                             + ": only the last one counts"));
         }
 
@@ -121,8 +134,8 @@ final class ConfigCommand {
          * The keys a properties file sets more than once, with the (1-based) lines that set them: a
          * value added at the end of the file overrides one above it without a word.
          */
-        static java.util.Map<String, List<Integer>> settingsSetTwice(List<String> lines) {
-            java.util.Map<String, List<Integer>> lineNumbers = new java.util.LinkedHashMap<>();
+        static Map<String, List<Integer>> settingsSetTwice(List<String> lines) {
+            Map<String, List<Integer>> lineNumbers = new LinkedHashMap<>();
             boolean continued = false;
             for (int i = 0; i < lines.size(); i++) {
                 String line = lines.get(i).stripLeading();
@@ -131,7 +144,7 @@ final class ConfigCommand {
                 if (continuation || line.isEmpty() || line.startsWith("#") || line.startsWith("!")) {
                     continue;
                 }
-                java.util.regex.Matcher key = PROPERTY_KEY.matcher(line);
+                Matcher key = PROPERTY_KEY.matcher(line);
                 if (key.lookingAt()) {
                     lineNumbers
                             .computeIfAbsent(key.group(), k -> new ArrayList<>())
@@ -143,7 +156,7 @@ final class ConfigCommand {
         }
 
         /** A key up to its separator ('=', ':' or white space); escaped separators are rare in settings. */
-        private static final java.util.regex.Pattern PROPERTY_KEY = java.util.regex.Pattern.compile("[^=:\\s]+");
+        private static final Pattern PROPERTY_KEY = Pattern.compile("[^=:\\s]+");
 
         private static boolean endsWithOddBackslashes(String line) {
             int backslashes = 0;
@@ -246,35 +259,25 @@ final class ConfigCommand {
          * and a host name that does not resolve is a {@code ConnectException} too, caused by it.
          */
         static String unreachable(IOException e) {
-            if (cause(e, java.nio.channels.UnresolvedAddressException.class).isPresent()
-                    || cause(e, java.net.UnknownHostException.class).isPresent()) {
+            if (Causes.find(e, UnresolvedAddressException.class).isPresent()
+                    || Causes.find(e, UnknownHostException.class).isPresent()) {
                 return "its host name does not resolve";
             }
-            if (cause(e, java.net.http.HttpConnectTimeoutException.class).isPresent()) {
+            if (Causes.find(e, HttpConnectTimeoutException.class).isPresent()) {
                 return "no connection within 5 s";
             }
-            if (cause(e, java.net.http.HttpTimeoutException.class).isPresent()) {
+            if (Causes.find(e, HttpTimeoutException.class).isPresent()) {
                 return "no answer within 10 s";
             }
-            Optional<Throwable> tls = cause(e, javax.net.ssl.SSLException.class);
+            Optional<SSLException> tls = Causes.find(e, SSLException.class);
             if (tls.isPresent()) {
                 return "TLS failed (" + tls.get().getMessage() + "); if Jira's certificate is not signed by a"
                         + " public CA, set upstream.tls.ca";
             }
-            if (cause(e, java.net.ConnectException.class).isPresent()) {
+            if (Causes.find(e, ConnectException.class).isPresent()) {
                 return "connection refused";
             }
             return e.toString();
-        }
-
-        /** {@code e} or the first of its causes that is a {@code kind}. */
-        private static Optional<Throwable> cause(Throwable e, Class<? extends Throwable> kind) {
-            for (Throwable t = e; t != null; t = t.getCause()) {
-                if (kind.isInstance(t)) {
-                    return Optional.of(t);
-                }
-            }
-            return Optional.empty();
         }
 
         /** upstream.url is Jira's base URL: a request's path is appended to it, /rest/... included. */
