@@ -228,12 +228,9 @@ public final class Database implements AutoCloseable {
             Throwable cause = e;
             while (cause != null) {
                 if (cause instanceof SQLException sql && SqlErrors.isUnavailable(sql)) {
-                    // The pool's timeout carries the failure to connect: what an operator needs
-                    // ("database ... does not exist"), where the timeout says only that it timed out.
-                    SQLException reason = sql.getCause() instanceof SQLException failure ? failure : sql;
                     throw new StoreUnavailableException(
                             "cannot migrate the database (" + describe() + "): it is unavailable: "
-                                    + SqlErrors.brief(reason),
+                                    + SqlErrors.brief(connectionFailure(sql)),
                             e);
                 }
                 cause = cause.getCause();
@@ -348,32 +345,39 @@ public final class Database implements AutoCloseable {
             return c;
         } catch (SQLException e) {
             // Whatever the reason (refused, timeout, authentication): no connection, no service.
-            // The pool's timeout carries the last connection failure as its cause: the reason an
-            // operator needs ("database ... does not exist", "Connection refused").
-            SQLException reason = e.getCause() instanceof SQLException cause ? cause : e;
             if (SqlErrors.heldByAnotherProcess(e)) {
                 throw SqlErrors.held(describe(), doing, e);
             }
+            String reason = SqlErrors.brief(connectionFailure(e));
             // Only a database that refused a connection is away; a pool whose connections are all
             // busy times out with no such failure, and its callers keep waiting their turn.
-            if (e.getCause() != null && outages.noConnection(SqlErrors.brief(reason))) {
+            if (e.getCause() != null && outages.noConnection(reason)) {
                 LOG.warn(
                         "The database {} gave no connection within {} ms ({}). Until it does, calls that need it"
                                 + " fail at once, and one a second tries it again.",
                         describe(),
                         connectionTimeout.toMillis(),
-                        SqlErrors.brief(reason));
+                        reason);
             }
             throw new StoreUnavailableException(
                     "The token store (" + describe() + ") is unavailable while " + doing
-                            + ": no database connection within " + connectionTimeout.toMillis() + " ms ("
-                            + SqlErrors.brief(reason) + ")",
+                            + ": no database connection within " + connectionTimeout.toMillis() + " ms (" + reason
+                            + ")",
                     e);
         } finally {
             if (outage != null) {
                 outages.tried(outage);
             }
         }
+    }
+
+    /**
+     * Why the pool gave no connection: the last failure to make one, which its timeout carries as
+     * its cause, is the reason an operator needs ("database ... does not exist", "Connection
+     * refused"); the timeout itself says only that time ran out.
+     */
+    private static SQLException connectionFailure(SQLException e) {
+        return e.getCause() instanceof SQLException failure ? failure : e;
     }
 
     /** A connection was had: ends an outage under way. */

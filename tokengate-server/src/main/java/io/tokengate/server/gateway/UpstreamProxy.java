@@ -279,8 +279,9 @@ final class UpstreamProxy extends ProxyHandler {
         } else {
             status = HttpStatus.BAD_GATEWAY_502;
             message = "The upstream could not be reached or gave a bad response.";
-            exchange.failure = "upstream failure: " + brief(failure);
-            unreachable.refused(exchange.requestId, brief(failure));
+            String detail = brief(failure);
+            exchange.failure = "upstream failure: " + detail;
+            unreachable.refused(exchange.requestId, detail);
         }
         proxyToClient.getHeaders().clear();
         proxyToClient.getHeaders().put(REQUEST_ID, exchange.requestId);
