@@ -15,6 +15,7 @@ import java.util.Base64;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Predicate;
 import org.eclipse.jetty.http.HttpCookie;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpURI;
@@ -105,33 +106,21 @@ final class Authenticator {
                 return remembered.get();
             }
         }
-        long blocked = throttle.beginAttempt(exchange.clientIp);
-        if (blocked > 0) {
-            audit.begin(exchange, AuditKind.LOGIN_FAILED)
-                    .basicUser(user)
-                    .subject(user)
-                    .actor(user);
-            exchange.response.getHeaders().put(HttpHeader.RETRY_AFTER, blocked);
-            throw new ApiError(
-                    429, "Too many failed sign-ins from this address; retry in " + blocked + " s.", null, null);
-        }
-        Optional<Principal> principal;
-        try {
-            principal = identity.authenticate(user, password);
-            if (principal.isEmpty()) {
-                throttle.recordFailure(exchange.clientIp); // before the attempt ends: counted throughout
-            }
-        } finally {
-            throttle.endAttempt(exchange.clientIp);
-        }
+        Optional<Principal> principal =
+                counted(exchange, user, password, signedIn -> true, "sign-ins", () -> failedSignIn(exchange, user));
         if (principal.isEmpty()) {
-            audit.begin(exchange, AuditKind.LOGIN_FAILED)
-                    .basicUser(user)
-                    .subject(user)
-                    .actor(user);
+            failedSignIn(exchange, user);
             throw unauthorized(exchange, "Wrong user name or password.");
         }
         return principal.get();
+    }
+
+    /** Reserves the audit record of a sign-in refused, wrong or throttled. */
+    private void failedSignIn(ApiExchange exchange, String user) {
+        audit.begin(exchange, AuditKind.LOGIN_FAILED)
+                .basicUser(user)
+                .subject(user)
+                .actor(user);
     }
 
     /**
@@ -142,20 +131,40 @@ final class Authenticator {
      * @return whether {@code password} is {@code user}'s
      */
     boolean confirm(ApiExchange exchange, String user, char[] password) {
+        return counted(exchange, user, password, principal -> principal.is(user), "password checks", () -> {})
+                .isPresent();
+    }
+
+    /**
+     * One check of {@code password}, counted against the client address: checks under way and
+     * failures together stay within the throttle's limit, and a wrong password is counted before
+     * its check ends. Beyond the limit, {@code throttled} runs and the answer is 429, naming the
+     * {@code failures} and the wait.
+     *
+     * @param accepts whom the password must sign in
+     * @return the principal when the password is right for one {@code accepts}
+     */
+    private Optional<Principal> counted(
+            ApiExchange exchange,
+            String user,
+            char[] password,
+            Predicate<Principal> accepts,
+            String failures,
+            Runnable throttled) {
         long blocked = throttle.beginAttempt(exchange.clientIp);
         if (blocked > 0) {
+            throttled.run();
             exchange.response.getHeaders().put(HttpHeader.RETRY_AFTER, blocked);
             throw new ApiError(
-                    429, "Too many failed password checks from this address; retry in " + blocked + " s.", null, null);
+                    429, "Too many failed " + failures + " from this address; retry in " + blocked + " s.", null, null);
         }
         try {
-            boolean right = identity.authenticate(user, password)
-                    .filter(principal -> principal.is(user))
-                    .isPresent();
-            if (!right) {
-                throttle.recordFailure(exchange.clientIp);
+            Optional<Principal> principal =
+                    identity.authenticate(user, password).filter(accepts);
+            if (principal.isEmpty()) {
+                throttle.recordFailure(exchange.clientIp); // before the attempt ends: counted throughout
             }
-            return right;
+            return principal;
         } finally {
             throttle.endAttempt(exchange.clientIp);
         }
