@@ -15,6 +15,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -76,14 +77,12 @@ final class UserCommand {
 
         @Override
         void run(ApiClient api, PrintWriter out) throws Exception {
-            boolean generated = !passwordStdin && System.console() == null;
-            char[] password = newPassword(passwordStdin);
+            NewPassword password = newPassword(passwordStdin);
             ObjectNode body = ApiClient.JSON
                     .createObjectNode()
                     .put("name", name)
-                    .put("password", new String(password))
+                    .put("password", password.text())
                     .put("role", admin ? "admin" : "user");
-            Arrays.fill(password, '\0');
             if (email != null) {
                 body.put("email", email);
             }
@@ -99,12 +98,26 @@ final class UserCommand {
             } else {
                 out.println("added " + text(user, "role") + " " + text(user, "name"));
             }
+            password.showIfGenerated(spec);
+        }
+    }
+
+    /**
+     * A password for the API, and whether this command made it up.
+     *
+     * @param text the password, as the JSON body carries it
+     */
+    private record NewPassword(String text, boolean generated) {
+        /** Prints a generated password once, on standard error, after the command succeeded. */
+        void showIfGenerated(CommandSpec spec) {
             if (generated) {
-                spec.commandLine()
-                        .getErr()
-                        .println(
-                                "password (shown once): " + body.get("password").asText());
+                spec.commandLine().getErr().println("password (shown once): " + text);
             }
+        }
+
+        @Override
+        public String toString() {
+            return "NewPassword[" + (generated ? "generated" : "given") + "]"; // never the password
         }
     }
 
@@ -112,13 +125,18 @@ final class UserCommand {
      * A new password: the first line of standard input with {@code --password-stdin}, else asked
      * twice on the terminal, else (no terminal) generated, for the caller to print once.
      */
-    private static char[] newPassword(boolean fromStdin) throws IOException {
+    private static NewPassword newPassword(boolean fromStdin) throws IOException {
         if (fromStdin) {
             String line = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();
-            return line == null ? new char[0] : line.toCharArray();
+            return new NewPassword(line == null ? "" : line, false);
         }
         Console console = System.console();
-        return console != null ? prompt(console) : generate();
+        char[] password = console != null ? prompt(console) : generate();
+        try {
+            return new NewPassword(new String(password), console == null);
+        } finally {
+            Arrays.fill(password, '\0');
+        }
     }
 
     private static char[] prompt(Console console) {
@@ -229,22 +247,15 @@ final class UserCommand {
 
         @Override
         void run(ApiClient api, PrintWriter out) throws Exception {
-            boolean generated = !passwordStdin && System.console() == null;
-            char[] password = newPassword(passwordStdin);
-            ObjectNode body = ApiClient.JSON.createObjectNode().put("password", new String(password));
-            Arrays.fill(password, '\0');
+            NewPassword password = newPassword(passwordStdin);
+            ObjectNode body = ApiClient.JSON.createObjectNode().put("password", password.text());
             api.put("/users/" + pathSegment(name) + "/password", body);
             if (json) {
                 printJson(out, ApiClient.JSON.createObjectNode().put("name", name));
             } else {
                 out.println("set the password of " + name + "; their sessions ended");
             }
-            if (generated) {
-                spec.commandLine()
-                        .getErr()
-                        .println(
-                                "password (shown once): " + body.get("password").asText());
-            }
+            password.showIfGenerated(spec);
         }
     }
 
