@@ -42,15 +42,8 @@ final class FaultEndpoints {
 
     /** {@code GET /rest/demo/1.0/slow?ms=N}. */
     void slow(Exchange exchange) {
-        long delay;
-        try {
-            delay = Long.parseLong(exchange.query("ms").orElse("1000"));
-        } catch (NumberFormatException e) {
-            exchange.fail(400, "ms must be a whole number of milliseconds: " + e.getMessage());
-            return;
-        }
-        if (delay < 0 || delay > MAX_DELAY_MS) {
-            exchange.fail(400, "ms must be from 0 to " + MAX_DELAY_MS + ", not " + delay);
+        long delay = bounded(exchange, "ms", 1000, 0, MAX_DELAY_MS);
+        if (delay < 0) {
             return;
         }
         AtomicBoolean answered = new AtomicBoolean();
@@ -162,8 +155,8 @@ final class FaultEndpoints {
     }
 
     /**
-     * Query parameter {@code name} as a whole number from {@code min} to {@code max}, {@code
-     * fallback} when absent; -1 when it is not, after answering 400.
+     * Query parameter {@code name} as a whole number from {@code min} (at least 0) to {@code max},
+     * {@code fallback} when absent; -1 when it is not, after answering 400.
      */
     private static long bounded(Exchange exchange, String name, long fallback, long min, long max) {
         String text = exchange.query(name).orElse(Long.toString(fallback));
@@ -182,15 +175,8 @@ final class FaultEndpoints {
 
     /** {@code GET /rest/demo/1.0/header?bytes=N}. */
     void header(Exchange exchange) {
-        int bytes;
-        try {
-            bytes = Integer.parseInt(exchange.query("bytes").orElse("1000"));
-        } catch (NumberFormatException e) {
-            exchange.fail(400, "bytes must be a whole number: " + e.getMessage());
-            return;
-        }
-        if (bytes < 1 || bytes > MAX_HEADER_BYTES) {
-            exchange.fail(400, "bytes must be from 1 to " + MAX_HEADER_BYTES + ", not " + bytes);
+        int bytes = (int) bounded(exchange, "bytes", 1000, 1, MAX_HEADER_BYTES);
+        if (bytes < 0) {
             return;
         }
         exchange.response().getHeaders().put("X-Large", "a".repeat(bytes));
