@@ -5,16 +5,20 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.tokengate.core.TokengateException;
 import io.tokengate.server.config.ConfigException;
 import java.io.PrintWriter;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParseResult;
 import picocli.CommandLine.Spec;
 
 /**
  * Base of the administrative commands: connects ({@link ConnectionOptions}), runs, and maps
- * failures to exit codes: 1 the API refused (its message is printed, with the field), 2 invalid
- * configuration, 3 tokengate could not be reached or opened.
+ * failures to exit codes: 1 the API refused (its message is printed), 2 invalid configuration, 3
+ * tokengate could not be reached or opened, 64 the API found a value given on the command line
+ * invalid (named by its option, not by the API's field).
  */
 abstract class AdminCommand implements Callable<Integer> {
     static final int REFUSED = 1;
@@ -53,9 +57,15 @@ abstract class AdminCommand implements Callable<Integer> {
                 out.println(ApiClient.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(e.body));
             }
             String field = e.body != null && e.body.hasNonNull("field")
-                    ? " (" + e.body.get("field").asText() + ")"
-                    : "";
-            err.println("tokengate: " + e.getMessage() + field);
+                    ? e.body.get("field").asText()
+                    : null;
+            String option = e.status == 400 && field != null ? optionGiven(field) : null;
+            if (option != null) {
+                err.println("tokengate: " + option + ": " + withoutField(e.getMessage(), field));
+                return Main.USAGE;
+            }
+            err.println("tokengate: " + e.getMessage()
+                    + (field == null || e.getMessage().startsWith(field + ": ") ? "" : " (" + field + ")"));
             return e.status >= 500 ? UNAVAILABLE : REFUSED;
         } catch (ConfigException e) {
             err.println("tokengate: " + e.getMessage());
@@ -67,6 +77,26 @@ abstract class AdminCommand implements Callable<Integer> {
             out.flush();
             err.flush();
         }
+    }
+
+    /**
+     * The option given on this command line that carried the API's {@code field}, by the API's
+     * naming: {@code allowedIps} came from {@code --allowed-ips}, {@code limits} from {@code
+     * --limits} or {@code --limits-file}; null when none did (a password read from standard input).
+     */
+    private String optionGiven(String field) {
+        String name = "--" + field.replaceAll("([a-z0-9])([A-Z])", "$1-$2").toLowerCase(Locale.ROOT);
+        ParseResult given = spec.commandLine().getParseResult();
+        return spec.options().stream()
+                .map(OptionSpec::longestName)
+                .filter(option -> option.equals(name) || option.equals(name + "-file"))
+                .filter(given::hasMatchedOption)
+                .findFirst()
+                .orElse(null);
+    }
+
+    private static String withoutField(String message, String field) {
+        return message.startsWith(field + ": ") ? message.substring(field.length() + 2) : message;
     }
 
     void printJson(PrintWriter out, JsonNode node) throws JsonProcessingException {

@@ -20,7 +20,7 @@ import picocli.CommandLine.Option;
         mixinStandardHelpOptions = true,
         description = {
             "Read the audit log: offline on --home, or on a running server with --server.",
-            "Exit codes: 0 done, 1 refused, 2 invalid configuration, 3 unreachable, 64 invalid command line."
+            "Exit codes: 0 done, 1 refused, 2 invalid configuration, 3 unreachable, 64 invalid command line (an option or its value)."
         },
         subcommands = {AuditCommand.ListEvents.class, AuditCommand.Export.class})
 final class AuditCommand {
@@ -97,12 +97,24 @@ final class AuditCommand {
                         TokenPrinter.cut(text(e, "kind"), 13),
                         text(e, "decision"),
                         text(e, "status"),
-                        TokenPrinter.cut(
-                                e.hasNonNull("effectiveUser") ? text(e, "effectiveUser") : text(e, "actor"), 14),
+                        TokenPrinter.cut(user(e), 14),
                         TokenPrinter.cut(request, 40),
                         text(e, "reason"));
             }
         }
+    }
+
+    /**
+     * Who a record is about: the user a call went to Jira as, else the Basic user it named (a call
+     * refused before a token was found), else who acted on the admin plane.
+     */
+    static String user(JsonNode event) {
+        for (String field : List.of("effectiveUser", "basicUser", "actor")) {
+            if (event.hasNonNull(field)) {
+                return event.get(field).asText();
+            }
+        }
+        return "-";
     }
 
     @Command(

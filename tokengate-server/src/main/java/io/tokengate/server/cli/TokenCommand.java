@@ -24,7 +24,7 @@ import picocli.CommandLine.Parameters;
         description = {
             "Manage API tokens: offline on --home, or on a running server with --server.",
             "Exit codes: 0 done, 1 refused by tokengate (its message is printed), 2 invalid configuration,"
-                    + " 3 tokengate unreachable or its home held by a server, 64 invalid command line."
+                    + " 3 tokengate unreachable or its home held by a server, 64 invalid command line (an option or its value)."
         },
         subcommands = {
             TokenCommand.Create.class,

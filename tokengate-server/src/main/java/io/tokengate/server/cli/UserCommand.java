@@ -25,7 +25,7 @@ import picocli.CommandLine.Parameters;
         mixinStandardHelpOptions = true,
         description = {
             "Manage local users (identity.source = local): offline on --home, or on a running server with --server.",
-            "Exit codes: 0 done, 1 refused, 2 invalid configuration, 3 unreachable, 64 invalid command line."
+            "Exit codes: 0 done, 1 refused, 2 invalid configuration, 3 unreachable, 64 invalid command line (an option or its value)."
         },
         subcommands = {
             UserCommand.Add.class,
