@@ -103,6 +103,11 @@ public final class JdbcUserStore {
         }
     }
 
+    /** The user named {@code name}, ignoring case; not a user who has it as their e-mail. */
+    public Optional<User> findNamed(String name) {
+        return find(name).filter(user -> nameKey(user.name()).equals(nameKey(name)));
+    }
+
     /** The user whose name or e-mail is {@code nameOrEmail}, ignoring case; names win over e-mails. */
     public Optional<User> find(String nameOrEmail) {
         String nameKey = nameKey(nameOrEmail);

@@ -170,9 +170,7 @@ final class UserResource {
         if (ex.principal().is(name)) {
             throw ApiError.conflict("You cannot remove yourself (" + name + "); ask another admin.");
         }
-        User user = users.find(name)
-                .filter(u -> u.name().equalsIgnoreCase(name.strip()))
-                .orElseThrow(() -> ApiError.notFound("No local user " + name + "."));
+        User user = users.findNamed(name).orElseThrow(() -> ApiError.notFound("No local user " + name + "."));
         if (!users.remove(user.name())) {
             throw ApiError.notFound("No local user " + name + ".");
         }

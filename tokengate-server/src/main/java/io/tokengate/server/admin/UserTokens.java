@@ -52,7 +52,7 @@ final class UserTokens {
             ex.requireAdmin("Revoking another user's tokens");
         }
         ex.allowQuery();
-        Optional<User> user = users.find(name).filter(u -> u.name().equalsIgnoreCase(name));
+        Optional<User> user = users.findNamed(name);
         List<Token> revoked = revoke(
                 ex,
                 active(name, user.map(User::email)),

@@ -181,6 +181,11 @@ public final class LocalUsers implements IdentitySource {
         return users.find(nameOrEmail);
     }
 
+    /** The user named {@code name}, not one who has it as their e-mail. */
+    public Optional<User> findNamed(String name) {
+        return users.findNamed(name);
+    }
+
     /** Every local user, by name. */
     public List<User> list() {
         return users.list();
