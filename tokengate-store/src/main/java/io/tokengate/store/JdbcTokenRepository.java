@@ -89,6 +89,17 @@ final class JdbcTokenRepository implements TokenRepository {
             where.append(" AND LOWER(t.name) LIKE ? ESCAPE '!'");
             args.add(Jdbc.containsPattern(text.toLowerCase(Locale.ROOT)));
         });
+        query.expiresBefore().ifPresent(instant -> {
+            where.append(" AND t.expires_at < ?");
+            args.add(instant);
+        });
+        query.unusedSince().ifPresent(instant -> {
+            // Never used counts from creation: a token made yesterday and not used yet is not stale.
+            where.append(" AND t.created_at < ? AND NOT EXISTS (SELECT 1 FROM token_usage n"
+                    + " WHERE n.token_id = t.id AND n.last_used_at >= ?)");
+            args.add(instant);
+            args.add(instant);
+        });
         query.status().ifPresent(status -> {
             where.append(
                     switch (status) {

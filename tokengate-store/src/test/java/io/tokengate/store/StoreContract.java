@@ -321,6 +321,67 @@ abstract class StoreContract {
     }
 
     /**
+     * The two questions of token hygiene: which tokens are about to stop working, and which has
+     * nobody used for a while (a token never used counts from its creation).
+     */
+    @Test
+    void listsTokensAboutToExpireAndTokensNobodyUses() {
+        Store store = open();
+        TokenId inTwoDays = store.tokens()
+                .create(TokenSpec.bound("nightly", "alice", "admin").withExpiry(Expiry.inDays(2)))
+                .token()
+                .id();
+        TokenId inThirtyDays = store.tokens()
+                .create(TokenSpec.bound("release", "alice", "admin").withExpiry(Expiry.inDays(30)))
+                .token()
+                .id();
+        TokenId never = store.tokens()
+                .create(TokenSpec.bound("backup", "bob", "admin"))
+                .token()
+                .id();
+        TokenId expired = store.tokens()
+                .create(TokenSpec.bound("old", "bob", "admin").withExpiry(Expiry.inDays(1)))
+                .token()
+                .id();
+        clock.advance(Duration.ofDays(1).plusHours(1));
+        Instant weekAhead = clock.instant().plus(Duration.ofDays(7));
+
+        assertThat(ids(store.tokens().list(TokenQuery.all().withExpiryBefore(weekAhead))))
+                .containsExactlyInAnyOrder(inTwoDays, expired);
+        assertThat(ids(store.tokens()
+                        .list(TokenQuery.all().withExpiryBefore(weekAhead).withStatus(TokenStatus.ACTIVE))))
+                .as("about to stop working")
+                .containsExactly(inTwoDays);
+        assertThat(store.tokens()
+                        .list(TokenQuery.all().withExpiryBefore(weekAhead).withStatus(TokenStatus.ACTIVE))
+                        .total())
+                .isEqualTo(1);
+
+        store.tokens().recordUse(inThirtyDays, "10.0.0.1");
+        store.flushUsage();
+        clock.advance(Duration.ofDays(10));
+        store.tokens().recordUse(never, "10.0.0.2");
+        store.flushUsage();
+        store.tokens().create(TokenSpec.bound("made today", "carol", "admin"));
+        clock.advance(Duration.ofHours(1));
+        Instant fiveDaysAgo = clock.instant().minus(Duration.ofDays(5));
+        assertThat(ids(store.tokens()
+                        .list(TokenQuery.all().withNoUseSince(fiveDaysAgo).withStatus(TokenStatus.ACTIVE))))
+                .as("used ten days ago; never used since creation eleven days ago; not the one used an hour"
+                        + " ago, nor the one made an hour ago")
+                .containsExactly(inThirtyDays);
+        assertThat(ids(store.tokens().list(TokenQuery.all().withNoUseSince(fiveDaysAgo))))
+                .containsExactlyInAnyOrder(inThirtyDays, inTwoDays, expired);
+        TokenPage both = store.tokens()
+                .list(TokenQuery.all()
+                        .withNoUseSince(fiveDaysAgo)
+                        .withExpiryBefore(weekAhead)
+                        .page(0, 1));
+        assertThat(both.total()).as("the filters combine, in the count too").isEqualTo(2);
+        assertThat(both.hasMore()).isTrue();
+    }
+
+    /**
      * A listing paged by cursor sees every token that stays, once, in order, however tokens are
      * created and deleted between its pages; paged by offset, the same changes would repeat one token
      * and skip another.

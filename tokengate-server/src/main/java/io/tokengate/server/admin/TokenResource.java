@@ -107,7 +107,7 @@ final class TokenResource {
     }
 
     private void list(ApiExchange ex) {
-        ex.allowQuery("user", "status", "name", "limit", "offset", "cursor");
+        ex.allowQuery("user", "status", "name", "expiresBefore", "unusedSince", "limit", "offset", "cursor");
         Principal me = ex.principal();
         Optional<String> user = ex.query("user");
         if (!me.admin()) {
@@ -123,8 +123,15 @@ final class TokenResource {
         if (offset.isPresent() && cursor.isPresent()) {
             throw ApiError.badRequest("cursor", "give cursor or offset, not both");
         }
-        TokenQuery filters =
-                new TokenQuery(user, status, ex.query("name"), Optional.empty(), 0, TokenQuery.DEFAULT_LIMIT);
+        TokenQuery filters = new TokenQuery(
+                user,
+                status,
+                ex.query("name"),
+                ex.query("expiresBefore").map(t -> instant("expiresBefore", t)),
+                ex.query("unusedSince").map(t -> instant("unusedSince", t)),
+                Optional.empty(),
+                0,
+                TokenQuery.DEFAULT_LIMIT);
         TokenPage page = tokens.list(
                 cursor.isPresent() ? filters.pageAfter(cursor.get(), limit) : filters.page(offset.orElse(0), limit));
         ObjectNode json = Json.object();

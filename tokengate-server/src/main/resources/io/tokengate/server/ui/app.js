@@ -192,20 +192,40 @@ function renderHeader() {
 // ---- Tokens --------------------------------------------------------------------------------
 
 async function renderTokens(params) {
-  const filters = { status: params.get('status') || '', user: params.get('user') || '', name: params.get('name') || '' };
+  const filters = {};
+  for (const key of ['status', 'user', 'name', 'expiresWithin', 'unusedFor']) filters[key] = params.get(key) || '';
   const status = el('select', { name: 'status' }, ['', 'active', 'expired', 'revoked'].map((s) =>
     el('option', { value: s, selected: s === filters.status }, s || 'any')));
   const user = el('input', { type: 'text', name: 'user', value: filters.user });
   const name = el('input', { type: 'text', name: 'name', value: filters.name });
+  // Days, turned into the instants the API takes: the tokens about to stop working, and those
+  // nobody has used for a while.
+  const expiresWithin = el('input', { type: 'number', min: 0, max: 36500, name: 'expiresWithin', value: filters.expiresWithin });
+  const unusedFor = el('input', { type: 'number', min: 0, max: 36500, name: 'unusedFor', value: filters.unusedFor });
   const form = el('form', { class: 'card row' },
     field('Status', status),
     state.me.role === 'admin' ? field('Bound user', user) : null,
     field('Name contains', name),
+    field('Expires within (days)', expiresWithin),
+    field('Unused for (days)', unusedFor),
     el('div', {}, el('button', { type: 'submit' }, 'Filter')));
   form.addEventListener('submit', (event) => {
     event.preventDefault();
-    location.hash = '#/tokens' + query({ status: status.value, user: user.value, name: name.value });
+    // As on the command line, the days filters are about active tokens unless a status is chosen.
+    const days = expiresWithin.value !== '' || unusedFor.value !== '';
+    location.hash = '#/tokens' + query({
+      status: status.value || (days ? 'active' : ''),
+      user: user.value,
+      name: name.value,
+      expiresWithin: expiresWithin.value,
+      unusedFor: unusedFor.value,
+    });
   });
+  const daysFromNow = (days) => (days === '' ? '' : new Date(Date.now() + Number(days) * 86400000).toISOString());
+  const apiFilters = {
+    status: filters.status, user: filters.user, name: filters.name,
+    expiresBefore: daysFromNow(filters.expiresWithin), unusedSince: filters.unusedFor === '' ? '' : daysFromNow(-filters.unusedFor),
+  };
   const rows = el('tbody');
   const slot = el('div');
   const more = el('button', { class: 'secondary', hidden: true }, 'More');
@@ -215,7 +235,7 @@ async function renderTokens(params) {
       el('thead', {}, el('tr', {}, ['Name', 'Id', 'User', 'Status', 'Expires', 'Last used', 'Uses'].map((h) => el('th', {}, h)))),
       rows),
     el('div', { class: 'actions' }, more));
-  await pageThrough(slot, more, (cursor) => api('GET', '/tokens' + query({ ...filters, limit: 50, cursor })), (page) => {
+  await pageThrough(slot, more, (cursor) => api('GET', '/tokens' + query({ ...apiFilters, limit: 50, cursor })), (page) => {
     count.textContent = page.total + (page.total === 1 ? ' token' : ' tokens');
     for (const token of page.tokens) {
       rows.append(el('tr', {},

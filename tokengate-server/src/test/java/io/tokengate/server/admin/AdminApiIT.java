@@ -345,6 +345,29 @@ class AdminApiIT {
                 "cursor",
                 "not both");
         assertField(admin.get("/tokens?cursor=b2Zmc2V0OjI"), "cursor", "nextCursor"); // "offset:2", a cursor of old
+
+        admin.post("/tokens", Map.of("name", "soon", "user", "hygiene", "daysUntilExpiry", 2));
+        admin.post("/tokens", Map.of("name", "later", "user", "hygiene", "daysUntilExpiry", 60));
+        Instant now = Instant.now();
+        assertThat(admin.get("/tokens?user=hygiene&status=active&expiresBefore=" + now.plus(Duration.ofDays(7)))
+                        .json()
+                        .get("tokens"))
+                .extracting(t -> t.get("name").asText())
+                .containsExactly("soon");
+        assertThat(admin.get("/tokens?user=hygiene&unusedSince=" + now.plus(Duration.ofMinutes(1)))
+                        .json()
+                        .get("total")
+                        .asInt())
+                .as("never used, created before")
+                .isEqualTo(2);
+        assertThat(admin.get("/tokens?user=hygiene&unusedSince=" + now.minus(Duration.ofHours(1)))
+                        .json()
+                        .get("total")
+                        .asInt())
+                .as("created since")
+                .isZero();
+        assertField(admin.get("/tokens?expiresBefore=next-week"), "expiresBefore", "ISO-8601");
+        assertField(admin.get("/tokens?unusedSince=2026-13-01T00:00:00Z"), "unusedSince", "ISO-8601");
     }
 
     @Test

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.tokengate.core.token.CreatedToken;
+import io.tokengate.core.token.Expiry;
 import io.tokengate.core.token.TokenSpec;
 import io.tokengate.demo.DemoJira;
 import io.tokengate.demo.Identity;
@@ -469,6 +470,21 @@ class WebUiIT {
         assertThat(browser.findElement(By.xpath("//button[text()='More']")).isDisplayed())
                 .as("no page after the last")
                 .isFalse();
+    }
+
+    @Test
+    void theTokenListFindsTheTokensAboutToExpire() {
+        gw.createToken(TokenSpec.bound("fay's nightly", "fay", "root").withExpiry(Expiry.inDays(3)));
+        gw.createToken(TokenSpec.bound("fay's release", "fay", "root").withExpiry(Expiry.inDays(60)));
+        signIn("root", "root-password");
+        browser.get(gw.server.adminUri() + "/#/tokens?user=fay");
+        waitForText(By.id("tokens"), "fay's release");
+
+        type(By.name("expiresWithin"), "7");
+        click(By.xpath("//button[text()='Filter']"));
+        wait.until(driver -> !driver.findElement(By.id("tokens")).getText().contains("fay's release"));
+        assertThat(waitForText(By.id("tokens"), "fay's nightly")).doesNotContain("fay's release");
+        assertThat(browser.getCurrentUrl()).contains("status=active").contains("expiresWithin=7");
     }
 
     @Test

@@ -411,6 +411,30 @@ class AdminCommandsIT {
         }
     }
 
+    /** The tokens about to stop working, found before the jobs that use them break. */
+    @Test
+    void listsTheTokensThatExpireWithinDays(@TempDir Path home) throws Exception {
+        assertThat(withStdin("root-password-1", "user", "add", "root", "--admin", "--password-stdin", "--home", home)
+                        .exit())
+                .isZero();
+        assertThat(offline(home, "token", "create", "--name", "nightly", "--user", "ci", "--days", "3")
+                        .exit())
+                .isZero();
+        assertThat(offline(home, "token", "create", "--name", "release", "--user", "ci", "--days", "60")
+                        .exit())
+                .isZero();
+
+        Result soon = offline(home, "token", "list", "--expires-within", "7");
+        assertThat(soon.exit()).as(soon.err()).isZero();
+        assertThat(soon.out()).contains("nightly").doesNotContain("release");
+        assertThat(offline(home, "token", "list", "--unused-for", "1").out())
+                .as("made just now: not stale yet")
+                .doesNotContain("nightly");
+        Result negative = offline(home, "token", "list", "--expires-within", "-1");
+        assertThat(negative.exit()).isEqualTo(Main.USAGE);
+        assertThat(negative.err()).isEqualTo("tokengate: --expires-within: DAYS must be from 0 to 36500, got -1\n");
+    }
+
     /** What a shell script gets wrong: one line saying what, the exit code for it, nothing changed. */
     @Test
     void badInputIsOneLineWithItsExitCodeAndChangesNothing(@TempDir Path home) throws Exception {
