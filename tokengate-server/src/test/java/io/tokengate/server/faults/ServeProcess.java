@@ -25,17 +25,20 @@ import java.util.regex.Pattern;
 final class ServeProcess {
     private static final Path JAR = Path.of("target", "tokengate.jar");
     private static final Path LAUNCHER = Path.of("..", "tokengate");
-    private static final Pattern LISTENING = Pattern.compile("gateway on (http://\\S+),");
+    private static final Pattern LISTENING = Pattern.compile("gateway on (http://\\S+), admin on (http://\\S+) ");
     private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
 
     private final Process process;
     private final Thread output;
-    private final URI url;
+    private final Listening listening;
 
-    private ServeProcess(Process process, Thread output, URI url) {
+    /** The base URLs serve prints once it listens. */
+    private record Listening(URI gateway, URI admin) {}
+
+    private ServeProcess(Process process, Thread output, Listening listening) {
         this.process = process;
         this.output = output;
-        this.url = url;
+        this.listening = listening;
     }
 
     /** {@code tokengate serve} on {@code home} and free ports, in front of {@code upstream}, not started. */
@@ -97,7 +100,12 @@ final class ServeProcess {
 
     /** The gateway's base URL. */
     URI url() {
-        return url;
+        return listening.gateway();
+    }
+
+    /** The admin plane's base URL. */
+    URI adminUrl() {
+        return listening.admin();
     }
 
     /**
@@ -124,13 +132,13 @@ final class ServeProcess {
         }
     }
 
-    private static URI awaitListening(BlockingQueue<String> lines) throws InterruptedException {
+    private static Listening awaitListening(BlockingQueue<String> lines) throws InterruptedException {
         long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
         String line;
         while ((line = lines.poll(deadline - System.nanoTime(), TimeUnit.NANOSECONDS)) != null) {
             Matcher m = LISTENING.matcher(line);
             if (m.find()) {
-                return URI.create(m.group(1));
+                return new Listening(URI.create(m.group(1)), URI.create(m.group(2)));
             }
         }
         throw new IllegalStateException("tokengate serve did not start within " + START_TIMEOUT.toSeconds() + " s");

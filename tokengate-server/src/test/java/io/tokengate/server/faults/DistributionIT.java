@@ -1,0 +1,145 @@
+package io.tokengate.server.faults;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+
+import io.tokengate.demo.DemoJira;
+import io.tokengate.server.GatewayFixture;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The distribution archive this build made ({@code target/tokengate-VERSION.tar.gz}, by the
+ * package phase), installed as README's "Installing on a server" says: unpacked, its launcher
+ * runs the packaged jar, {@code config check} and an offline command work on a home of their own,
+ * and {@code serve} runs with the checkout launcher's JVM options, forwards a token's request and
+ * stops cleanly on SIGTERM, as systemd stops it.
+ */
+class DistributionIT {
+    private static final Path ARCHIVE = Path.of(System.getProperty("tokengate.dist.archive", "unset"));
+    private static final String VERSION = System.getProperty("tokengate.version", "unset");
+    private static final Pattern SECRET = Pattern.compile("\"token\" : \"(tgk_\\w+)\"");
+
+    private record Run(int code, String output) {}
+
+    /** Runs a command that must end within a minute, with {@code stdin} as its input. */
+    private static Run run(Path dir, String stdin, String... command) throws IOException, InterruptedException {
+        Path output = Files.createTempFile(dir, "run", ".out");
+        ProcessBuilder builder = new ProcessBuilder(command)
+                .directory(dir.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(output.toFile());
+        withoutTokengateEnvironment(builder);
+        Process process = builder.start();
+        try (var in = process.getOutputStream()) {
+            in.write(stdin.getBytes(StandardCharsets.UTF_8));
+        }
+        if (!process.waitFor(60, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            fail(String.join(" ", command) + " did not end: " + Files.readString(output));
+        }
+        return new Run(process.exitValue(), Files.readString(output, StandardCharsets.UTF_8));
+    }
+
+    /** As on a server: no settings or JVM options from the environment, the launcher finds Java on the PATH. */
+    private static void withoutTokengateEnvironment(ProcessBuilder builder) {
+        builder.environment().keySet().removeIf(name -> name.startsWith("TOKENGATE_"));
+        builder.environment().remove("JAVA_HOME");
+        Path java = Path.of(System.getProperty("java.home"), "bin");
+        builder.environment().merge("PATH", java.toString(), (path, bin) -> bin + ":" + path);
+    }
+
+    @Test
+    void theUnpackedArchiveRunsAndServesWithTheLaunchersJvmOptions(@TempDir Path dir) throws Exception {
+        assertThat(ARCHIVE).as("the archive the package phase built").isRegularFile();
+        Run unpack = run(dir, "", "tar", "--no-same-owner", "-xzf", ARCHIVE.toString());
+        assertThat(unpack.code()).as(unpack.output()).isZero();
+        Path installed = dir.resolve("tokengate-" + VERSION);
+        String launcher = installed.resolve("bin/tokengate").toString();
+        assertThat(installed.resolve("systemd/tokengate.service"))
+                .content()
+                .contains("ExecStart=/opt/tokengate/bin/tokengate serve");
+
+        Run version = run(dir, "", launcher, "--version");
+        assertThat(version.code()).as(version.output()).isZero();
+        assertThat(version.output()).isEqualTo("tokengate " + VERSION + "\n");
+
+        try (DemoJira jira = DemoJira.start(GatewayFixture.headerUpstream())) {
+            Path home = Files.createDirectory(dir.resolve("home"));
+            Files.writeString(
+                    home.resolve("tokengate.properties"),
+                    "upstream.url=" + jira.baseUri() + "\ngateway.host=127.0.0.1\ngateway.port=0\nadmin.port=0\n");
+            Run check = run(dir, "", launcher, "config", "check", "--home", home.toString());
+            assertThat(check.code()).as(check.output()).isZero();
+
+            Run created = run(
+                    dir,
+                    "",
+                    launcher,
+                    "token",
+                    "create",
+                    "--name",
+                    "dist",
+                    "--user",
+                    "admin",
+                    "--json",
+                    "--home",
+                    home.toString());
+            assertThat(created.code()).as(created.output()).isZero();
+            Matcher secret = SECRET.matcher(created.output());
+            assertThat(secret.find()).as(created.output()).isTrue();
+
+            ProcessBuilder serve =
+                    new ProcessBuilder(launcher, "serve", "--home", home.toString()).directory(dir.toFile());
+            withoutTokengateEnvironment(serve);
+            ServeProcess server = ServeProcess.start(serve, dir.resolve("serve.out"));
+            try {
+                assertThat(List.of(server.process().info().arguments().orElseThrow()))
+                        .as("the JVM runs the installed jar with the checkout launcher's options")
+                        .contains("-XX:+UseParallelGC", "-Xmx128m", "-jar")
+                        .anyMatch(argument -> Path.of(argument).endsWith(Path.of("lib", "tokengate.jar")));
+                assertThat(get(server.adminUrl().resolve("/health/live"), null)).isEqualTo(200);
+                assertThat(get(
+                                server.url().resolve("/rest/api/2/issue/AAA-1"),
+                                GatewayFixture.basic("admin", secret.group(1))))
+                        .as("a token's request forwarded to the upstream")
+                        .isEqualTo(200);
+            } finally {
+                server.process().destroy(); // SIGTERM
+                assertThat(server.awaitExit(Duration.ofSeconds(30)))
+                        .as("stopped on SIGTERM")
+                        .isTrue();
+            }
+            assertThat(server.process().exitValue())
+                    .as("a clean stop on SIGTERM: the unit's SuccessExitStatus")
+                    .isEqualTo(143);
+            assertThat(home.resolve("logs/tokengate.log")).isNotEmptyFile();
+        }
+    }
+
+    private static int get(URI uri, String authorization) throws IOException, InterruptedException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10));
+        if (authorization != null) {
+            request.header("Authorization", authorization);
+        }
+        HttpClient http = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(5))
+                .build();
+        return http.send(request.build(), HttpResponse.BodyHandlers.discarding())
+                .statusCode();
+    }
+}
