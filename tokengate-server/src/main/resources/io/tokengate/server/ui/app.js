@@ -484,9 +484,15 @@ function snippets(token) {
       limits: token.limits, method: method.value, url: state.me.gatewayUrl + path.value,
       body: sample.body,
     });
+    // The restrictions are not all a call must pass: say what else the token's terms ask.
+    const terms = [];
+    if (token.status !== 'active') terms.push('The token is ' + token.status + ': every call with it gets 401.');
+    if (token.allowedIps.length) terms.push('Only from ' + token.allowedIps.join(', ') + '.');
+    if (token.rateLimit) terms.push('At most ' + token.rateLimit + '.');
     verdict.replaceChildren(el('p', {},
       el('span', { class: decision.allowed ? 'allowed' : 'denied' }, decision.allowed ? 'Allowed' : 'Denied'),
-      decision.allowed ? ' by the token\'s restrictions.' : ' by the token\'s restrictions: ' + withoutVerdict(decision.explanation || decision.reason)));
+      decision.allowed ? ' by the token\'s restrictions.' : ' by the token\'s restrictions: ' + withoutVerdict(decision.explanation || decision.reason),
+      ...terms.map((term) => ' ' + term)));
   });
   return el('div', { class: 'card' }, el('h2', {}, 'Code snippets'),
     el('div', { class: 'row' }, field('Method', method), el('div', {}, field('Path and query', path)),

@@ -472,6 +472,21 @@ class WebUiIT {
                 .isFalse();
     }
 
+    /** A snippet's verdict names the token's terms the restrictions do not: where from, how often. */
+    @Test
+    void aSnippetsVerdictNamesTheAddressesAndRateTheTokenIsHeldTo() {
+        CreatedToken token = gw.createToken(TokenSpec.bound("runner only", "root", "root")
+                .withAllowedIps("10.0.0.0/8")
+                .withRateLimit("100/min"));
+        signIn("root", "root-password");
+        browser.get(gw.server.adminUri() + "/#/tokens/" + token.token().id().value());
+        click(By.id("show-snippet"));
+        assertThat(waitForText(By.id("snippet-check"), "Allowed"))
+                .contains("Allowed by the token's restrictions.")
+                .contains("Only from 10.0.0.0/8.")
+                .contains("At most 100/min.");
+    }
+
     @Test
     void theTokenListFindsTheTokensAboutToExpire() {
         gw.createToken(TokenSpec.bound("fay's nightly", "fay", "root").withExpiry(Expiry.inDays(3)));
