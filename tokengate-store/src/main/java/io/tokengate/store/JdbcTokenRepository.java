@@ -311,6 +311,54 @@ final class JdbcTokenRepository implements TokenRepository {
         });
     }
 
+    /** Says that {@code process}, of {@code node}, runs with token.secure.mode=true, now. */
+    void keepingSecureMode(String process, String node, Instant now) {
+        db.transaction("saying that this node keeps secure mode", c -> {
+            try (PreparedStatement update =
+                    c.prepareStatement("UPDATE secure_mode_keepers SET seen_at = ? WHERE process = ?")) {
+                Jdbc.setInstant(update, 1, now);
+                update.setString(2, process);
+                if (update.executeUpdate() == 0) {
+                    try (PreparedStatement insert = c.prepareStatement(
+                            "INSERT INTO secure_mode_keepers (process, node, seen_at) VALUES (?, ?, ?)")) {
+                        insert.setString(1, process);
+                        insert.setString(2, node);
+                        Jdbc.setInstant(insert, 3, now);
+                        insert.executeUpdate();
+                    }
+                }
+                return null;
+            }
+        });
+    }
+
+    /** {@code process} stops: it keeps secure mode no longer. */
+    void stoppedKeepingSecureMode(String process) {
+        db.transaction("saying that this node stops keeping secure mode", c -> {
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM secure_mode_keepers WHERE process = ?")) {
+                ps.setString(1, process);
+                return ps.executeUpdate();
+            }
+        });
+    }
+
+    /** The nodes that said they keep secure mode at or after {@code since}, most recent first. */
+    List<SecureModeKeeper> secureModeKeepers(Instant since) {
+        return db.read("reading which nodes keep secure mode", c -> {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT node, seen_at FROM secure_mode_keepers WHERE seen_at >= ? ORDER BY seen_at DESC")) {
+                Jdbc.setInstant(ps, 1, since);
+                List<SecureModeKeeper> keepers = new ArrayList<>();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        keepers.add(new SecureModeKeeper(rs.getString("node"), Jdbc.instant(rs, "seen_at")));
+                    }
+                }
+                return keepers;
+            }
+        });
+    }
+
     /** Adds counted uses; a token deleted meanwhile is skipped. Last use wins by time. */
     void addUsage(List<UsageAccumulator.Usage> usages) {
         db.transaction("recording token usage", c -> {

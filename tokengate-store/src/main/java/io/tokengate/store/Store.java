@@ -1,5 +1,6 @@
 package io.tokengate.store;
 
+import io.tokengate.core.TokengateException;
 import io.tokengate.core.audit.AuditDecision;
 import io.tokengate.core.audit.AuditEvent;
 import io.tokengate.core.audit.AuditKind;
@@ -14,6 +15,8 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -32,6 +35,9 @@ public final class Store implements AutoCloseable {
     private static final Duration RETENTION_PERIOD = Duration.ofHours(1);
     private static final Duration STRAYS_PERIOD = Duration.ofMinutes(1);
     private static final Duration SECURE_MODE_PERIOD = Duration.ofMinutes(1);
+    /** How long a node's word that it keeps secure mode counts: a late or failed run is no gap. */
+    private static final Duration KEEPER_HEARD_WITHIN = SECURE_MODE_PERIOD.multipliedBy(3);
+
     private static final Duration SCHEDULED_WORK_GRACE = Duration.ofSeconds(10);
 
     private final StoreConfig config;
@@ -50,6 +56,8 @@ public final class Store implements AutoCloseable {
     private final UpstreamCredentials upstreamCredentials;
     private final JdbcSessionStore sessions;
     private final ScheduledExecutorService scheduler;
+    /** This process among those with the same node name, for {@link #secureModeKeepers()}. */
+    private final String process = UUID.randomUUID().toString();
 
     private Store(StoreConfig config, Clock clock, Database db, KeyFile key) {
         this.config = config;
@@ -152,6 +160,9 @@ public final class Store implements AutoCloseable {
             spill.writeAll(auditLog);
         }
         boolean turnedOn = config.secureMode() && repository.recordSecureMode(clock.instant(), config.nodeId());
+        if (config.secureMode()) {
+            repository.keepingSecureMode(process, config.nodeId(), clock.instant());
+        }
         int erased = tokens.enforceSecureMode();
         if (config.secureMode()) {
             LOG.info("secure mode is on: {} stored token secrets erased", erased);
@@ -216,6 +227,14 @@ public final class Store implements AutoCloseable {
         if (listener != null) {
             listener.shareCounts(plane, failures);
         }
+    }
+
+    /**
+     * The nodes running with {@code token.secure.mode=true} now, as far as the database heard in
+     * the last few minutes: each would turn secure mode on again within a minute of its being left.
+     */
+    public List<SecureModeKeeper> secureModeKeepers() {
+        return repository.secureModeKeepers(clock.instant().minus(KEEPER_HEARD_WITHIN));
     }
 
     /**
@@ -354,6 +373,7 @@ public final class Store implements AutoCloseable {
      * @return whether this call turned it on again
      */
     boolean keepSecureMode() {
+        repository.keepingSecureMode(process, config.nodeId(), clock.instant());
         if (!repository.recordSecureMode(clock.instant(), config.nodeId())) {
             return false;
         }
@@ -452,6 +472,13 @@ public final class Store implements AutoCloseable {
     @Override
     public void close() {
         stopScheduledWork();
+        if (config.secureMode()) {
+            try {
+                repository.stoppedKeepingSecureMode(process);
+            } catch (TokengateException e) {
+                LOG.warn("could not say that this node stops keeping secure mode: {}", e.getMessage());
+            }
+        }
         try {
             auditWriter.close();
             usage.flush();

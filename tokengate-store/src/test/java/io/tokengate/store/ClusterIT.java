@@ -23,6 +23,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -60,13 +61,48 @@ class ClusterIT {
     }
 
     private Store node(String id, boolean secureMode) {
+        return node(id, secureMode, Clock.systemUTC());
+    }
+
+    private Store node(String id, boolean secureMode, Clock clock) {
         StoreConfig config = StoreConfig.builder(home) // one home: both nodes share the key file
                 .database(db.url(), null, null)
                 .pool(4, Duration.ofSeconds(1))
                 .nodeId(id)
                 .secureMode(secureMode)
                 .build();
-        return Store.open(config, Clock.systemUTC());
+        return Store.open(config, clock);
+    }
+
+    /**
+     * Leaving secure mode beside a running node set to it is undone within a minute, so the
+     * command asks first: the nodes running with token.secure.mode=true are known, by name, until
+     * they stop, and a node that stopped without saying so is forgotten within minutes.
+     */
+    @Test
+    void theNodesKeepingSecureModeAreKnownUntilTheyStop() {
+        assertThat(a.secureModeKeepers()).isEmpty();
+        try (Store secure = node("node-c", true)) {
+            assertThat(a.secureModeKeepers()).extracting(SecureModeKeeper::node).containsExactly("node-c");
+            try (Store command = node("node-c", true)) {
+                assertThat(a.secureModeKeepers()).hasSize(2);
+            }
+            assertThat(a.secureModeKeepers())
+                    .as("a command run on C's machine, under C's name, leaves C's word standing")
+                    .extracting(SecureModeKeeper::node)
+                    .containsExactly("node-c");
+            try (Store later = node("node-d", false, Clock.offset(Clock.systemUTC(), Duration.ofMinutes(4)))) {
+                assertThat(later.secureModeKeepers())
+                        .as("not heard from for four minutes: gone without saying so")
+                        .isEmpty();
+            }
+            assertThat(secure.keepSecureMode())
+                    .as("still in secure mode: nothing to turn on")
+                    .isFalse();
+            assertThat(a.secureModeKeepers()).singleElement().satisfies(k -> assertThat(k.seenAt())
+                    .isAfter(Instant.now().minusSeconds(30)));
+        }
+        assertThat(a.secureModeKeepers()).as("stopped, and said so").isEmpty();
     }
 
     /**

@@ -1256,7 +1256,7 @@ abstract class StoreContract {
     @Test
     void migrationsAreIdempotent() throws Exception {
         StoreConfig config = fixture.config(home).build();
-        assertThat(Store.migrate(config)).isEqualTo(10);
+        assertThat(Store.migrate(config)).isEqualTo(11);
         assertThat(Store.migrate(config)).isZero();
         Store store = open();
         store.close();

@@ -6,6 +6,7 @@ import io.tokengate.server.config.ConfigException;
 import io.tokengate.server.config.TokengateConfig;
 import io.tokengate.server.users.OperatorIdentity;
 import io.tokengate.store.Backups;
+import io.tokengate.store.SecureModeKeeper;
 import io.tokengate.store.Store;
 import io.tokengate.store.StoreUnavailableException;
 import java.io.PrintWriter;
@@ -16,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.function.Supplier;
+import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -155,7 +157,12 @@ final class DbCommand {
                         + " rotate a token to see its secret again."
             },
             exitCodeListHeading = "%nExit codes:%n",
-            exitCodeList = {"0:secure mode is off", "2:invalid configuration", "3:database error"},
+            exitCodeList = {
+                "0:secure mode is off",
+                "1:refused: a node running with token.secure.mode=true would turn it on again",
+                "2:invalid configuration",
+                "3:database error"
+            },
             mixinStandardHelpOptions = true)
     static final class LeaveSecureMode implements Callable<Integer> {
         @Spec
@@ -163,6 +170,13 @@ final class DbCommand {
 
         @Mixin
         private HomeOptions home;
+
+        @Option(
+                names = "--force",
+                description = "Leave it although a node running with token.secure.mode=true said so in the last"
+                        + " few minutes (it turns secure mode on again within a minute, unless it was stopped"
+                        + " without saying so).")
+        private boolean force;
 
         @Override
         public Integer call() {
@@ -177,6 +191,17 @@ final class DbCommand {
                             + "): set it to false here and on every node first, or secure mode stays on"));
                 }
                 try (Store store = AdminConnection.openOffline(config)) {
+                    List<SecureModeKeeper> keepers = store.secureModeKeepers();
+                    if (!keepers.isEmpty() && !force) {
+                        throw new Refused("secure mode stays on: "
+                                + keepers.stream()
+                                        .map(k -> "node " + k.node() + " (last heard at " + k.seenAt() + ")")
+                                        .collect(Collectors.joining(", "))
+                                + (keepers.size() == 1 ? " runs" : " run")
+                                + " with token.secure.mode=true, and would turn it on again within a minute. Set"
+                                + " token.secure.mode=false there and restart, or stop it, first; --force if it is"
+                                + " gone without saying so");
+                    }
                     return store.leaveSecureMode(
                                     OperatorIdentity.forCurrentUser().name())
                             ? "secure mode is off for the database; nodes started with token.secure.mode=false"
@@ -189,14 +214,26 @@ final class DbCommand {
         }
     }
 
+    /** What was asked is not done, for a reason the message gives: exit 1. */
+    private static final class Refused extends TokengateException {
+        private static final long serialVersionUID = 1L;
+
+        Refused(String message) {
+            super(message);
+        }
+    }
+
     /**
-     * Runs {@code work} on the home directory and prints what it says: exit 0; an invalid
-     * configuration, 2; any other failure, {@code failed}, with its message.
+     * Runs {@code work} on the home directory and prints what it says: exit 0; refused, 1; an
+     * invalid configuration, 2; any other failure, {@code failed}, with its message.
      */
     private static int onHome(CommandSpec spec, int failed, Supplier<String> work) {
         try {
             spec.commandLine().getOut().println(work.get());
             return 0;
+        } catch (Refused e) {
+            spec.commandLine().getErr().println("tokengate: " + e.getMessage());
+            return AdminCommand.REFUSED;
         } catch (ConfigException e) {
             spec.commandLine().getErr().println("tokengate: " + e.getMessage());
             return ServeCommand.CONFIG_INVALID;

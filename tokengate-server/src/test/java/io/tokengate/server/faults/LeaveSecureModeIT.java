@@ -1,0 +1,75 @@
+package io.tokengate.server.faults;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.tokengate.server.cli.Main;
+import io.tokengate.store.Store;
+import io.tokengate.store.StoreConfig;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/**
+ * {@code tokengate db leave-secure-mode} beside a node still running with {@code
+ * token.secure.mode=true}, which would turn it on again within a minute: refused, naming the node,
+ * unless forced.
+ */
+class LeaveSecureModeIT {
+    private record Result(int exit, String out, String err) {}
+
+    private static Result leave(Path home, String... more) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine command = Main.commandLine();
+        command.setOut(new PrintWriter(out, true));
+        command.setErr(new PrintWriter(err, true));
+        String[] args = new String[3 + more.length];
+        args[0] = "db";
+        args[1] = "leave-secure-mode";
+        args[2] = "--home=" + home;
+        System.arraycopy(more, 0, args, 3, more.length);
+        return new Result(command.execute(args), out.toString(), err.toString());
+    }
+
+    @Test
+    void leavingBesideARunningSecureNodeIsRefusedUnlessForced(@TempDir Path home) throws Exception {
+        try (ScratchDatabase db = ScratchDatabase.create("leave_")) {
+            Files.writeString(
+                    home.resolve("tokengate.properties"), "db.url=" + db.url() + "\ntoken.secure.mode=false\n");
+            StoreConfig secure = StoreConfig.builder(home)
+                    .database(db.url(), null, null)
+                    .pool(2, Duration.ofSeconds(2))
+                    .nodeId("node-c")
+                    .secureMode(true)
+                    .build();
+            try (Store nodeC = Store.open(secure, Clock.systemUTC())) {
+                Result refused = leave(home);
+                assertThat(refused.exit()).as(refused.err()).isEqualTo(1);
+                assertThat(refused.err())
+                        .startsWith("tokengate: secure mode stays on: node node-c (last heard at ")
+                        .contains("runs with token.secure.mode=true")
+                        .contains("--force");
+                assertThat(nodeC.tokens().secureMode()).as("nothing changed").isTrue();
+                assertThat(nodeC.secureModeKeepers()).hasSize(1);
+
+                Result forced = leave(home, "--force");
+                assertThat(forced.exit()).as(forced.err()).isZero();
+                assertThat(forced.out()).startsWith("secure mode is off for the database");
+            }
+            try (Store nodeC = Store.open(secure, Clock.systemUTC())) {
+                assertThat(nodeC.tokens().secureMode())
+                        .as("on again at its start")
+                        .isTrue();
+            }
+            Result after = leave(home);
+            assertThat(after.exit()).as("node C stopped, and said so").isZero();
+            assertThat(after.out()).startsWith("secure mode is off for the database");
+        }
+    }
+}
