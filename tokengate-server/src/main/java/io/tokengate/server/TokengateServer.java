@@ -132,6 +132,7 @@ public final class TokengateServer implements AutoCloseable {
                                                     jiraUsers,
                                                     usersChanged,
                                                     gateway.publicUrl(),
+                                                    gatewayHandler.loginFailures(),
                                                     clock))))));
             server.setHandler(new GracefulHandler(planes));
             server.setErrorHandler(new JsonErrorHandler(DATA, gatewayHandler::refusedBeforeHandling));

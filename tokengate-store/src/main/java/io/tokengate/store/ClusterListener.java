@@ -9,6 +9,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -35,9 +36,19 @@ import org.slf4j.LoggerFactory;
  * the others send. What could not be sent while the connection was down is sent once it is back;
  * what the others sent meanwhile is lost, so each node holds tokens to their rate and addresses to
  * their allowance on its own until then.
+ *
+ * <p>Third, counts to forget ({@link #forget}): a node asks every node, itself included, to forget
+ * what they counted under a key (an admin lifting the login throttle of an address). The request
+ * is a notification like the counts, committed before the asking node answers, and PostgreSQL
+ * hands every listener all notifications in one order: each node forgets the counts reported
+ * before the request and keeps those after it, so the nodes agree. A node that is not listening
+ * when it is sent (its connection lost) never hears of it: it keeps its count of the key until that
+ * runs out on its own, failing closed.
  */
 final class ClusterListener implements AutoCloseable {
     static final String CHANNEL = "tokengate_token_changed";
+    /** Requests to forget a count: {@code name key}, name one of {@link #COUNT_CHANNELS}. */
+    static final String FORGET_CHANNEL = "tokengate_count_forgotten";
     /**
      * The channels of {@link SharedCounts}, by name: rate-limit use, and what each plane counts of
      * failed logins.
@@ -127,6 +138,7 @@ final class ClusterListener implements AutoCloseable {
                 c.setNetworkTimeout(Runnable::run, STALE_MILLIS); // a silent network fails the ping
                 try (Statement s = c.createStatement()) {
                     s.execute("LISTEN " + CHANNEL);
+                    s.execute("LISTEN " + FORGET_CHANNEL);
                     for (String channel : COUNT_CHANNELS.values()) {
                         s.execute("LISTEN " + channel);
                     }
@@ -202,6 +214,8 @@ final class ClusterListener implements AutoCloseable {
                     for (PGNotification n : notifications) {
                         if (CHANNEL.equals(n.getName())) {
                             invalidate(n.getParameter());
+                        } else if (FORGET_CHANNEL.equals(n.getName())) {
+                            forgotten(n.getParameter()); // from this node too: every node in the same order
                         } else if (n.getPID() == self) {
                             continue; // what this node sent itself
                         } else {
@@ -229,6 +243,52 @@ final class ClusterListener implements AutoCloseable {
         SharedCounts shared = counts.get(channel);
         if (shared != null) {
             CountNotice.decode(payload).forEach(shared::addRemote);
+        }
+    }
+
+    /**
+     * Asks every node, this one included, to forget what they counted under {@code key} in each
+     * of the counts {@code names}; returns once the request is committed (one transaction for
+     * all), to reach them within {@value #POLL_MILLIS} ms.
+     *
+     * @throws IllegalArgumentException when a name is no counts' or {@code key} cannot be sent
+     * @throws StoreUnavailableException when the database does not answer; nobody was asked
+     */
+    void forget(List<String> names, String key) {
+        for (String name : names) {
+            if (!COUNT_CHANNELS.containsKey(name)) {
+                throw new IllegalArgumentException("no shared counts named '" + name + "': " + COUNT_CHANNELS.keySet());
+            }
+        }
+        if (!CountNotice.isKey(key)) {
+            throw new IllegalArgumentException("not a key of shared counts: '" + key + "'");
+        }
+        db.transaction("asking the cluster's nodes to forget a count", c -> {
+            try (PreparedStatement notify = c.prepareStatement("SELECT pg_notify(?, ?)")) {
+                for (String name : names) {
+                    notify.setString(1, FORGET_CHANNEL);
+                    notify.setString(2, name + " " + key);
+                    notify.execute();
+                }
+            }
+            return null;
+        });
+    }
+
+    /** Forgets what a request to forget names; one that cannot be read is ignored. */
+    private void forgotten(String payload) {
+        String[] fields = payload.split(" ");
+        String channel = fields.length == 2 ? COUNT_CHANNELS.get(fields[0]) : null;
+        if (channel == null || !CountNotice.isKey(fields[1])) {
+            return;
+        }
+        SharedCounts shared = counts.get(channel);
+        if (shared != null) {
+            shared.forget(fields[1]);
+        }
+        Map<String, Long> unsent = unsentCounts.get(channel);
+        if (unsent != null) {
+            unsent.remove(fields[1]); // counted before the request: forgotten like the rest
         }
     }
 

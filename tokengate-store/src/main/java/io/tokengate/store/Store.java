@@ -238,6 +238,23 @@ public final class Store implements AutoCloseable {
     }
 
     /**
+     * Lifts the login throttle of {@code address} on {@code planes} ({@code data}, {@code admin})
+     * on every node of this PostgreSQL database: each forgets the address's failed logins (see
+     * {@link SharedCounts#forget}) within a fraction of a second. The caller forgets them on this
+     * node itself, at once. With H2 there is one node and no other to tell.
+     *
+     * @return whether other nodes were told: false with H2
+     * @throws StoreUnavailableException when the database does not answer; no node was told
+     */
+    public boolean forgetLoginFailures(List<String> planes, String address) {
+        if (listener == null) {
+            return false;
+        }
+        listener.forget(planes, address);
+        return true;
+    }
+
+    /**
      * Turns secure mode off for the database ({@code tokengate db leave-secure-mode}), with an
      * audit record; nodes whose own {@code token.secure.mode} is true stay in it.
      *

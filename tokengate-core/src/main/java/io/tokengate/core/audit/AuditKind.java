@@ -19,7 +19,9 @@ public enum AuditKind {
     /** A local user's password was set by an admin, or changed by the user; never with the password. */
     USER_PASSWORD,
     /** A backup of the embedded database was taken. */
-    BACKUP;
+    BACKUP,
+    /** An admin lifted the login throttle of a client address (its failed logins forgotten). */
+    THROTTLE_LIFTED;
 
     public boolean isAdminAction() {
         return this != REQUEST;

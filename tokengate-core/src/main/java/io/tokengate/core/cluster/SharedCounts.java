@@ -17,5 +17,14 @@ public interface SharedCounts {
     /** Adds what another node counted under {@code key}. */
     void addRemote(String key, long count);
 
+    /**
+     * Forgets what was counted under {@code key}, here and by every node, as one of the nodes
+     * asked (an admin lifting the login throttle of an address). What this node counted and has
+     * not reported yet is forgotten too, so that every node forgets the same counts: those
+     * reported before the request to forget reached it. Counts that are never forgotten on
+     * request (rate-limit use) ignore it.
+     */
+    default void forget(String key) {}
+
     int MAX_KEY = 100;
 }

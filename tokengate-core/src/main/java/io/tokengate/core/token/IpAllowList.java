@@ -7,6 +7,7 @@ import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.stream.Collectors;
 
 /**
@@ -70,6 +71,15 @@ public final class IpAllowList {
             blocks.add(Block.parse(number, entry));
         }
         return new IpAllowList(blocks);
+    }
+
+    /**
+     * Why {@code text} is not one IP address literal (an IPv4 dotted quad, or an IPv6 address
+     * without a zone), as {@link #parse} says it of an entry; empty when it has the shape of one.
+     * Text with that shape is parsed by the JDK without DNS.
+     */
+    public static Optional<String> addressProblem(String text) {
+        return Optional.ofNullable(text.indexOf(':') >= 0 ? checkIpv6(text) : checkIpv4(text));
     }
 
     /** Whether a client at {@code address} may use the token. */

@@ -15,6 +15,7 @@ import io.tokengate.server.users.OperatorIdentity;
 import io.tokengate.store.Store;
 import io.tokengate.store.StoreHealth;
 import java.time.Clock;
+import java.time.Duration;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.io.Content;
@@ -47,6 +48,7 @@ public final class AdminHandler extends Handler.Abstract {
      *     follow it; else null
      * @param usersChanged drops what the data plane caches about users, after a change here
      * @param gatewayUrl the gateway's public URL, for code snippets
+     * @param dataThrottle the data plane's login throttle, which admins see and lift
      */
     public static AdminHandler create(
             TokengateConfig config,
@@ -55,8 +57,9 @@ public final class AdminHandler extends Handler.Abstract {
             JiraUserDirectory jiraUsers,
             Runnable usersChanged,
             String gatewayUrl,
+            LoginThrottle dataThrottle,
             Clock clock) {
-        return create(config, store, localUsers, usersChanged, gatewayUrl, clock, jiraUsers, null);
+        return create(config, store, localUsers, usersChanged, gatewayUrl, dataThrottle, clock, jiraUsers, null);
     }
 
     /**
@@ -70,7 +73,12 @@ public final class AdminHandler extends Handler.Abstract {
             String gatewayUrl,
             Clock clock,
             OperatorIdentity operator) {
-        return create(config, store, localUsers, () -> {}, gatewayUrl, clock, null, operator);
+        return create(config, store, localUsers, () -> {}, gatewayUrl, noDataPlane(clock), clock, null, operator);
+    }
+
+    /** Where no data plane runs (a command line offline): a throttle that never counts. */
+    private static LoginThrottle noDataPlane(Clock clock) {
+        return new LoginThrottle(0, Duration.ofSeconds(1), clock);
     }
 
     private static AdminHandler create(
@@ -79,10 +87,11 @@ public final class AdminHandler extends Handler.Abstract {
             LocalUsers localUsers,
             Runnable usersChanged,
             String gatewayUrl,
+            LoginThrottle dataThrottle,
             Clock clock,
             JiraUserDirectory jiraUsers,
             IdentitySource only) {
-        Wiring wiring = wire(config, store, localUsers, usersChanged, gatewayUrl, clock, jiraUsers, only);
+        Wiring wiring = wire(config, store, localUsers, usersChanged, gatewayUrl, dataThrottle, clock, jiraUsers, only);
         return new AdminHandler(
                 store, new ApiHandler(wiring.router(), wiring.authenticator(), config.trustedProxies()));
     }
@@ -90,7 +99,7 @@ public final class AdminHandler extends Handler.Abstract {
     /** Every route of the API, for tests that compare them with openapi.yaml. */
     static Router router(
             TokengateConfig config, Store store, LocalUsers localUsers, Runnable usersChanged, Clock clock) {
-        return wire(config, store, localUsers, usersChanged, "http://localhost", clock, null, null)
+        return wire(config, store, localUsers, usersChanged, "http://localhost", noDataPlane(clock), clock, null, null)
                 .router();
     }
 
@@ -102,6 +111,7 @@ public final class AdminHandler extends Handler.Abstract {
             LocalUsers localUsers,
             Runnable usersChanged,
             String gatewayUrl,
+            LoginThrottle dataThrottle,
             Clock clock,
             JiraUserDirectory jiraUsers,
             IdentitySource only) {
@@ -130,6 +140,7 @@ public final class AdminHandler extends Handler.Abstract {
         new AuditResource(store.auditLog()).routes(router);
         new SettingsResource(config, store.tokens()::secureMode).routes(router);
         new BackupResource(store, config.home(), audit).routes(router);
+        new ThrottleResource(dataThrottle, throttle, store, audit, clock).routes(router);
         boolean local = admin.identitySource() == AdminConfig.IdentitySource.LOCAL;
         Runnable localUsersChanged = () -> {
             identity.invalidateAll();

@@ -20,6 +20,8 @@ import org.eclipse.jetty.http.HttpCookie;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpURI;
 import org.eclipse.jetty.server.Request;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Who is calling the admin API, and whether the call may change anything.
@@ -40,6 +42,7 @@ import org.eclipse.jetty.server.Request;
  * is reached.
  */
 final class Authenticator {
+    private static final Logger LOG = LoggerFactory.getLogger(Authenticator.class);
     private static final Set<String> SAFE = Set.of("GET", "HEAD", "OPTIONS");
     private static final String NOT_SIGNED_IN =
             "Not signed in, or the session has ended: sign in (POST /api/v1/session)" + " or send Basic credentials.";
@@ -161,8 +164,16 @@ final class Authenticator {
         try {
             Optional<Principal> principal =
                     identity.authenticate(user, password).filter(accepts);
-            if (principal.isEmpty()) {
-                throttle.recordFailure(exchange.clientIp); // before the attempt ends: counted throughout
+            if (principal.isEmpty() && throttle.recordFailure(exchange.clientIp)) { // counted before it ends
+                LOG.warn(
+                        "{}: client address {} throttled after {} failed {}: 429 on the admin plane until {} s"
+                                + " after its last failure. To lift it: tokengate throttle lift {} --plane admin",
+                        exchange.requestId,
+                        exchange.clientIp,
+                        config.loginMaxFailures(),
+                        failures,
+                        config.loginWindow().toSeconds(),
+                        exchange.clientIp);
             }
             return principal;
         } finally {

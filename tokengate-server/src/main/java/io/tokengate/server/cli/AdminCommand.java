@@ -41,11 +41,19 @@ abstract class AdminCommand implements Callable<Integer> {
         return false;
     }
 
+    /**
+     * Why this command needs a running server ({@code --server}), for the message that refuses it
+     * offline; null when it works offline on the home too.
+     */
+    String needsAServer() {
+        return null;
+    }
+
     @Override
     public final Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        try (AdminConnection connected = connection.open(setsUpAHome())) {
+        try (AdminConnection connected = connection.open(setsUpAHome(), needsAServer())) {
             run(connected.api(), out);
             return 0;
         } catch (ApiClient.ApiException e) {

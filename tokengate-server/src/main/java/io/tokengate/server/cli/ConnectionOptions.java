@@ -56,11 +56,19 @@ final class ConnectionOptions {
      * @param setsUpAHome whether the command may be the first on a new home, and so create it
      *     offline ({@code user add}); any other finds nothing in a home that does not exist, and
      *     would leave an empty one behind, named by a mistyped {@code --home}
+     * @param needsAServer why the command works only on a running server; null when it works
+     *     offline too
      * @throws ConfigException when no server is named and the home does not exist
      */
-    AdminConnection open(boolean setsUpAHome) {
+    AdminConnection open(boolean setsUpAHome, String needsAServer) {
         URI target = server != null ? server : environmentServer();
         Path trusted = cacert != null ? cacert : environmentPath("TOKENGATE_CACERT");
+        if (target == null && needsAServer != null) {
+            throw new ParameterException(
+                    command.commandLine(),
+                    needsAServer + ": name its admin plane with --server URL (or TOKENGATE_SERVER),"
+                            + " e.g. --server http://127.0.0.1:8081");
+        }
         if (target == null) {
             if (cacert != null) {
                 throw new ParameterException(command.commandLine(), "--cacert is for an https --server");

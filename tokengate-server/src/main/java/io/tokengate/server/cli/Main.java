@@ -20,6 +20,7 @@ import picocli.CommandLine.Command;
             UserCommand.class,
             ConfigCommand.class,
             DbCommand.class,
+            ThrottleCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class Main implements Runnable {

@@ -44,7 +44,7 @@ public final class ClientAddress {
     }
 
     /** An IP literal, never resolved through DNS; empty for anything else. */
-    static Optional<InetAddress> parse(String literal) {
+    public static Optional<InetAddress> parse(String literal) {
         if (literal == null) {
             return Optional.empty();
         }

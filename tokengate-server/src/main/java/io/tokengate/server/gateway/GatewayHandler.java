@@ -2,7 +2,6 @@ package io.tokengate.server.gateway;
 
 import io.tokengate.core.audit.AuditDecision;
 import io.tokengate.core.audit.AuditSink;
-import io.tokengate.core.cluster.SharedCounts;
 import io.tokengate.core.limits.Decision;
 import io.tokengate.core.request.CanonicalPath;
 import io.tokengate.core.request.MalformedRequestException;
@@ -114,8 +113,11 @@ public final class GatewayHandler extends Handler.Wrapper {
         return rates;
     }
 
-    /** The failed logins per client address, for the nodes of a cluster to add up. */
-    public SharedCounts loginFailures() {
+    /**
+     * The failed logins per client address: for the nodes of a cluster to add up, and for admins
+     * to see and lift.
+     */
+    public LoginThrottle loginFailures() {
         return throttle;
     }
 
@@ -334,11 +336,13 @@ public final class GatewayHandler extends Handler.Wrapper {
             if (throttle.recordFailure(exchange.clientIp)) {
                 LOG.warn(
                         "{}: client address {} throttled after {} failed logins: 429 until {} s after its last"
-                                + " failure, except for tokens that worked from it since its first",
+                                + " failure, except for tokens that worked from it since its first."
+                                + " To lift it: tokengate throttle lift {} --plane data",
                         exchange.requestId,
                         exchange.clientIp,
                         config.loginMaxFailures(),
-                        config.loginWindow().toSeconds());
+                        config.loginWindow().toSeconds(),
+                        exchange.clientIp);
             }
             unauthorized(exchange, response, callback, failure.get());
             return;

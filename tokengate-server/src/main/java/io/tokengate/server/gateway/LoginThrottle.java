@@ -5,11 +5,16 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Ticker;
 import io.tokengate.core.Sha256;
 import io.tokengate.core.cluster.SharedCounts;
+import java.net.InetAddress;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -27,6 +32,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * revoked or rotated away fails on and on from a CI runner or a NAT address, and the other jobs
  * there, whose tokens work, must not be locked out with it; guesses, which never worked, stay
  * locked out.
+ *
+ * <p>An admin may lift the throttle of an address ({@link #forget}): its failures are forgotten,
+ * so its next login is checked as any other; in a cluster every node forgets them, as told through
+ * {@link SharedCounts#forget}. What worked from it stays vouched for.
  */
 public final class LoginThrottle implements SharedCounts {
     /** How long credentials stay vouched for after they last worked. */
@@ -175,6 +184,71 @@ public final class LoginThrottle implements SharedCounts {
         entry.count.accumulateAndGet(
                 (int) Math.min(count, maxFailures), (a, b) -> (int) Math.min((long) a + b, Integer.MAX_VALUE));
     }
+
+    /**
+     * The addresses with failed logins in their window now: throttled ones first, then by most
+     * failures. At most as many as the table holds (100 000).
+     */
+    public List<Failing> failing() {
+        if (maxFailures <= 0) {
+            return List.of();
+        }
+        Instant now = clock.instant();
+        List<Failing> failing = new ArrayList<>();
+        failures.asMap().forEach((ip, entry) -> {
+            Failing one = describe(ip, entry, now);
+            if (one.failures() > 0 && one.until().isAfter(now)) {
+                failing.add(one);
+            }
+        });
+        failing.sort(Comparator.comparing(Failing::throttled)
+                .reversed()
+                .thenComparing(Comparator.comparingInt(Failing::failures).reversed())
+                .thenComparing(Failing::address));
+        return failing;
+    }
+
+    private Failing describe(String ip, Failures entry, Instant now) {
+        int count = entry.count.get();
+        Instant until = entry.last.plus(window);
+        boolean throttled = count >= maxFailures && until.isAfter(now);
+        return new Failing(ip, count, throttled, entry.last, until);
+    }
+
+    /**
+     * Forgets the failed logins of {@code address}, however the address was written down (an IPv6
+     * address with or without brackets): its next login is checked as any other.
+     *
+     * @return what was counted of it; empty when nothing was
+     */
+    public Optional<Failing> forget(InetAddress address) {
+        String plain = address.getHostAddress();
+        Instant now = clock.instant();
+        Failing forgotten = null;
+        for (String key : List.of(plain, "[" + plain + "]")) {
+            Failures entry = failures.asMap().remove(key);
+            if (entry != null && forgotten == null) {
+                forgotten = describe(key, entry, now);
+            }
+        }
+        return Optional.ofNullable(forgotten).filter(f -> f.failures() > 0);
+    }
+
+    /** Forgets {@code key}, an address, as another node asked; anything else is ignored. */
+    @Override
+    public void forget(String key) {
+        ClientAddress.parse(key).ifPresent(this::forget);
+    }
+
+    /**
+     * One client address and its failed logins in the window.
+     *
+     * @param address as the throttle counts it (the client address of the requests)
+     * @param throttled whether it gets 429 now
+     * @param lastFailure when it last failed, as this node knows it
+     * @param until when its failures are forgotten, and so its throttle ends
+     */
+    public record Failing(String address, int failures, boolean throttled, Instant lastFailure, Instant until) {}
 
     private static final class Failures {
         final AtomicInteger count = new AtomicInteger();

@@ -505,7 +505,8 @@ function snippets(token) {
 // ---- Audit log -----------------------------------------------------------------------------
 
 const AUDIT_KINDS = ['REQUEST', 'TOKEN_CREATE', 'TOKEN_EDIT', 'TOKEN_ROTATE', 'TOKEN_REVEAL', 'TOKEN_REVOKE',
-  'TOKEN_DELETE', 'LOGIN', 'LOGIN_FAILED', 'SETTING_CHANGE', 'USER_ADD', 'USER_EDIT', 'USER_REMOVE', 'USER_PASSWORD', 'BACKUP'];
+  'TOKEN_DELETE', 'LOGIN', 'LOGIN_FAILED', 'SETTING_CHANGE', 'USER_ADD', 'USER_EDIT', 'USER_REMOVE', 'USER_PASSWORD', 'BACKUP',
+  'THROTTLE_LIFTED'];
 
 async function renderAudit(params) {
   const filters = {};
