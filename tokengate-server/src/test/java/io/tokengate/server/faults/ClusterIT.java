@@ -17,8 +17,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Two complete tokengate servers on one PostgreSQL database, sharing one key file: a revoke or an
  * edit made through node A's admin API takes effect on node B's data plane within one second,
- * although node B had the token cached; a token's rate limit counts its requests on both; and
- * failed logins on one throttle the client address on both.
+ * although node B had the token cached; a token's rate limit counts its requests on both;
+ * failed logins on one throttle the client address on both; and a throttle lifted through one is
+ * lifted on both.
  */
 class ClusterIT {
     private static final Duration PROMISE = Duration.ofSeconds(1);
@@ -121,6 +122,47 @@ class ClusterIT {
                     .as("node B, where this address has not failed once")
                     .isEqualTo(429);
             assertThat(throttled.headers().firstValue("Retry-After")).isPresent();
+        });
+    }
+
+    /**
+     * An admin lifts, through node B, the throttle that failures on node A caused: node A, which
+     * counted them itself, checks the address's next login again within a second, and so does B.
+     */
+    @Test
+    void aThrottleLiftedOnOneNodeIsLiftedOnTheOther(@TempDir Path homeA, @TempDir Path homeB) throws Exception {
+        onTwoNodes(homeA, homeB, (a, b) -> {
+            var created = JSON.readTree(admin(a, "POST", "/tokens", "{\"name\":\"ci job\",\"user\":\"alice\"}"));
+            String right = GatewayFixture.basic("alice", created.get("token").asText());
+            String revoked = GatewayFixture.basic("alice", "not-the-secret");
+            for (int i = 0; i < 3; i++) {
+                assertThat(a.get("/rest/api/2/issue/AAA-1", revoked).statusCode())
+                        .isEqualTo(401);
+            }
+            assertThat(a.get("/rest/api/2/issue/AAA-1", right).statusCode())
+                    .as("node A, where the address failed")
+                    .isEqualTo(429);
+            Thread.sleep(PROMISE.toMillis()); // node B hears of them; nothing here can tell when
+            assertThat(b.get("/rest/api/2/issue/AAA-1", right).statusCode())
+                    .as("node B, told of them")
+                    .isEqualTo(429);
+            var listed = JSON.readTree(admin(b, "GET", "/throttles?plane=data", null));
+            assertThat(listed.get("throttles"))
+                    .as("node B lists what node A counted")
+                    .anySatisfy(t -> assertThat(t.get("throttled").asBoolean()).isTrue());
+
+            var lifted = JSON.readTree(admin(b, "DELETE", "/throttles/127.0.0.1?plane=data", null));
+            long sent = System.nanoTime();
+            assertThat(lifted.get("cluster").asBoolean()).isTrue();
+            awaitStatus(a, "/rest/api/2/issue/AAA-1", right, 200);
+            assertThat(Duration.ofNanos(System.nanoTime() - sent))
+                    .as("lift seen by node A")
+                    .isLessThan(PROMISE);
+            assertThat(b.get("/rest/api/2/issue/AAA-1", right).statusCode()).isEqualTo(200);
+            assertThat(JSON.readTree(admin(a, "GET", "/throttles?plane=data", null))
+                            .get("throttles"))
+                    .as("node A has forgotten its own count")
+                    .isEmpty();
         });
     }
 
