@@ -6,10 +6,12 @@ import io.tokengate.core.TokengateException;
 import io.tokengate.server.config.ConfigException;
 import java.io.PrintWriter;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.Model.PositionalParamSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParseResult;
 import picocli.CommandLine.Spec;
@@ -67,9 +69,9 @@ abstract class AdminCommand implements Callable<Integer> {
             String field = e.body != null && e.body.hasNonNull("field")
                     ? e.body.get("field").asText()
                     : null;
-            String option = e.status == 400 && field != null ? optionGiven(field) : null;
-            if (option != null) {
-                err.println("tokengate: " + option + ": " + withoutField(e.getMessage(), field));
+            String argument = e.status == 400 && field != null ? argumentGiven(field) : null;
+            if (argument != null) {
+                err.println("tokengate: " + argument + ": " + withoutField(e.getMessage(), field));
                 return Main.USAGE;
             }
             err.println("tokengate: " + e.getMessage()
@@ -88,19 +90,25 @@ abstract class AdminCommand implements Callable<Integer> {
     }
 
     /**
-     * The option given on this command line that carried the API's {@code field}, by the API's
-     * naming: {@code allowedIps} came from {@code --allowed-ips}, {@code limits} from {@code
-     * --limits} or {@code --limits-file}; null when none did (a password read from standard input).
+     * The option or parameter given on this command line that carried the API's {@code field}, by
+     * the API's naming: {@code allowedIps} came from {@code --allowed-ips}, {@code limits} from
+     * {@code --limits} or {@code --limits-file}, {@code address} from the parameter {@code
+     * ADDRESS}; null when none did (a password read from standard input).
      */
-    private String optionGiven(String field) {
+    private String argumentGiven(String field) {
         String name = "--" + field.replaceAll("([a-z0-9])([A-Z])", "$1-$2").toLowerCase(Locale.ROOT);
         ParseResult given = spec.commandLine().getParseResult();
-        return spec.options().stream()
+        Optional<String> option = spec.options().stream()
                 .map(OptionSpec::longestName)
-                .filter(option -> option.equals(name) || option.equals(name + "-file"))
+                .filter(o -> o.equals(name) || o.equals(name + "-file"))
                 .filter(given::hasMatchedOption)
+                .findFirst();
+        return option.orElseGet(() -> spec.positionalParameters().stream()
+                .filter(p -> p.paramLabel().equalsIgnoreCase(field))
+                .filter(given::hasMatchedPositional)
+                .map(PositionalParamSpec::paramLabel)
                 .findFirst()
-                .orElse(null);
+                .orElse(null));
     }
 
     private static String withoutField(String message, String field) {

@@ -22,7 +22,7 @@ import picocli.CommandLine.Parameters;
             "See and lift login throttles (login.max.failures) on a running server, with --server:"
                     + " they are held in its memory, not in the home.",
             "Exit codes: 0 done (also when there was nothing to lift), 1 refused by tokengate (its message is"
-                    + " printed), 3 tokengate unreachable, 64 invalid command line (no --server)."
+                    + " printed), 3 tokengate unreachable, 64 invalid command line (no --server, or not an address)."
         },
         subcommands = {ThrottleCommand.ListThrottles.class, ThrottleCommand.Lift.class})
 final class ThrottleCommand {

@@ -435,6 +435,90 @@ class AdminCommandsIT {
         assertThat(negative.err()).isEqualTo("tokengate: --expires-within: DAYS must be from 0 to 36500, got -1\n");
     }
 
+    /**
+     * A CI runner's address throttled by one job's revoked token: {@code throttle list} shows it,
+     * {@code throttle lift} ends it (audited), and the other jobs there work again. Throttles are
+     * a running server's memory: offline, the commands say so.
+     */
+    @Test
+    void aThrottleIsListedAndLiftedOnARunningServer(@TempDir Path home) throws Exception {
+        try (GatewayFixture gw =
+                GatewayFixture.start(home, Map.of("login.max.failures", "3"), GatewayFixture.headerUpstream())) {
+            gw.server.localUsers().add("root", null, null, UserRole.ADMIN, "root-password-1".toCharArray());
+            Map<String, String> env = Map.of("TOKENGATE_ADMIN_PASSWORD", "root-password-1");
+            String server = gw.server.adminUri().toString();
+            String working = GatewayFixture.basic(
+                    "bob",
+                    gw.createToken(TokenSpec.bound("other job", "bob", "root"))
+                            .secret()
+                            .reveal());
+            for (int i = 0; i < 3; i++) {
+                assertThat(gw.get("/rest/api/2/issue/AAA-1", GatewayFixture.basic("bob", "revoked"))
+                                .statusCode())
+                        .isEqualTo(401);
+            }
+            assertThat(gw.get("/rest/api/2/issue/AAA-1", working).statusCode()).isEqualTo(429);
+
+            Result listed = run(env, null, "throttle", "list", "--server", server, "--login", "root");
+            assertThat(listed.exit()).as(listed.err()).isZero();
+            assertThat(listed.out())
+                    .startsWith("PLANE  ADDRESS")
+                    .containsPattern("data +127\\.0\\.0\\.1 +3 +yes, \\d+ s left +20");
+            assertThat(run(env, null, "throttle", "list", "--plane", "admin", "--server", server, "--login", "root")
+                            .out())
+                    .isEqualTo("no failed logins from any address now\n");
+
+            Result refused = run(env, null, "throttle", "lift", "ci-runner", "--server", server, "--login", "root");
+            assertThat(refused.exit()).as("a command-line mistake").isEqualTo(Main.USAGE);
+            assertThat(refused.err()).startsWith("tokengate: ADDRESS: 'ci-runner' is not an IP address");
+            assertThat(gw.get("/rest/api/2/issue/AAA-1", working).statusCode()).isEqualTo(429);
+
+            Result lifted = run(
+                    env,
+                    null,
+                    "throttle",
+                    "lift",
+                    "127.0.0.1",
+                    "--plane",
+                    "data",
+                    "--server",
+                    server,
+                    "--login",
+                    "root");
+            assertThat(lifted.exit()).as(lifted.err()).isZero();
+            assertThat(lifted.out())
+                    .isEqualTo("Lifted 127.0.0.1: data plane: 3 failed logins forgotten, throttle lifted."
+                            + " Its next login is checked as any other.\n");
+            assertThat(gw.get("/rest/api/2/issue/AAA-1", working).statusCode()).isEqualTo(200);
+            Result again = run(env, null, "throttle", "lift", "127.0.0.1", "--server", server, "--login", "root");
+            assertThat(again.exit()).as("nothing to lift is no failure").isZero();
+            assertThat(again.out()).contains("nothing to lift");
+
+            Result audit = run(
+                    env,
+                    null,
+                    "audit",
+                    "list",
+                    "--kind",
+                    "THROTTLE_LIFTED",
+                    "--server",
+                    server,
+                    "--login",
+                    "root",
+                    "--json");
+            assertThat(audit.json())
+                    .extracting(e ->
+                            e.get("decision").asText() + " " + e.get("actor").asText())
+                    .containsExactly("ALLOW root", "ALLOW root", "DENY root");
+
+            Result offline = offline(home, "throttle", "lift", "127.0.0.1");
+            assertThat(offline.exit()).isEqualTo(Main.USAGE);
+            assertThat(offline.err())
+                    .startsWith("tokengate: login throttles are held in a running server's memory, not in the home:"
+                            + " name its admin plane with --server URL");
+        }
+    }
+
     /** What a shell script gets wrong: one line saying what, the exit code for it, nothing changed. */
     @Test
     void badInputIsOneLineWithItsExitCodeAndChangesNothing(@TempDir Path home) throws Exception {
@@ -563,7 +647,7 @@ class AdminCommandsIT {
 
     @Test
     void everyCommandGroupHasHelpAndAVersion() throws Exception {
-        for (String group : List.of("db", "config", "token", "user", "audit")) {
+        for (String group : List.of("db", "config", "token", "user", "audit", "throttle")) {
             Result help = run(Map.of(), null, group, "--help");
             assertThat(help.exit()).as(group + " --help: " + help.err()).isZero();
             assertThat(help.out()).contains("Usage: tokengate " + group);
