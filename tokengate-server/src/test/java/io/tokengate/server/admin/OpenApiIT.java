@@ -118,6 +118,14 @@ class OpenApiIT {
         admin.post("/backups?keep=1", Map.of());
         admin.post("/backups?keep=0", Map.of());
         alice.post("/backups", Map.of());
+        admin.get("/throttles");
+        admin.get("/throttles?plane=admin&address=127.0.0.1");
+        admin.get("/throttles?plane=both");
+        alice.get("/throttles");
+        admin.delete("/throttles/192.0.2.1");
+        admin.delete("/throttles/%5B2001:db8::1%5D?plane=data");
+        admin.delete("/throttles/gateway.example.com");
+        alice.delete("/throttles/192.0.2.1");
 
         admin.get("/users");
         alice.get("/users");

@@ -142,6 +142,70 @@ class LoginThrottleTest {
     }
 
     @Test
+    void theFailingAddressesAreListedThrottledFirst() {
+        throttle.recordFailure("10.0.0.2");
+        clock.advance(Duration.ofMinutes(1));
+        for (int i = 0; i < 3; i++) {
+            throttle.recordFailure("10.0.0.1");
+        }
+        throttle.addRemote("[2001:db8:0:0:0:0:0:1]", 2);
+
+        assertThat(throttle.failing())
+                .extracting(f -> f.address() + " " + f.failures() + " " + f.throttled())
+                .containsExactly("10.0.0.1 3 true", "[2001:db8:0:0:0:0:0:1] 2 false", "10.0.0.2 1 false");
+        LoginThrottle.Failing first = throttle.failing().get(0);
+        assertThat(first.lastFailure()).isEqualTo(clock.instant());
+        assertThat(first.until()).isEqualTo(clock.instant().plus(Duration.ofMinutes(5)));
+
+        clock.advance(Duration.ofMinutes(4).plusSeconds(1));
+        assertThat(throttle.failing())
+                .as("10.0.0.2's window has passed")
+                .extracting(LoginThrottle.Failing::address)
+                .doesNotContain("10.0.0.2");
+    }
+
+    /** A lift: the address is checked again at once, what worked there stays vouched for. */
+    @Test
+    void aForgottenAddressIsCheckedAgainHoweverItIsWritten() throws Exception {
+        throttle.recordFailure("[2001:db8:0:0:0:0:0:1]");
+        throttle.succeeded("[2001:db8:0:0:0:0:0:1]", "Basic worked");
+        throttle.recordFailure("[2001:db8:0:0:0:0:0:1]");
+        throttle.recordFailure("[2001:db8:0:0:0:0:0:1]");
+        assertThat(throttle.blockedForSeconds("[2001:db8:0:0:0:0:0:1]")).isPositive();
+
+        assertThat(throttle.forget(java.net.InetAddress.getByName("2001:db8::1")))
+                .get()
+                .satisfies(f -> assertThat(f.failures()).isEqualTo(3))
+                .satisfies(f -> assertThat(f.throttled()).isTrue());
+        assertThat(throttle.blockedForSeconds("[2001:db8:0:0:0:0:0:1]")).isZero();
+        assertThat(throttle.failing()).isEmpty();
+        assertThat(throttle.drainLocal()).as("nothing left to report").isEmpty();
+        assertThat(throttle.vouchedFor("[2001:db8:0:0:0:0:0:1]", "Basic worked"))
+                .isTrue();
+        assertThat(throttle.forget(java.net.InetAddress.getByName("2001:db8::1")))
+                .as("nothing left")
+                .isEmpty();
+        assertThat(throttle.recordFailure("[2001:db8:0:0:0:0:0:1]"))
+                .as("counted afresh")
+                .isFalse();
+    }
+
+    @Test
+    void anotherNodeAsksToForgetAnAddress() {
+        for (int i = 0; i < 3; i++) {
+            throttle.recordFailure("10.0.0.1");
+        }
+        throttle.addRemote("10.0.0.2", 3);
+        throttle.forget("10.0.0.1");
+        throttle.forget("not an address");
+        assertThat(throttle.blockedForSeconds("10.0.0.1")).isZero();
+        assertThat(throttle.blockedForSeconds("10.0.0.2")).isPositive();
+        assertThat(throttle.drainLocal())
+                .as("what was not reported yet is forgotten too")
+                .isEmpty();
+    }
+
+    @Test
     void turnedOffItCountsNothingFromAnywhere() {
         LoginThrottle off = new LoginThrottle(0, Duration.ofMinutes(5), clock);
         off.recordFailure("10.0.0.1");
