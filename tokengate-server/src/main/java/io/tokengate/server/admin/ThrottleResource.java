@@ -18,6 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.eclipse.jetty.util.URIUtil;
 
 /**
  * {@code GET /api/v1/throttles} and {@code DELETE /api/v1/throttles/{address}} (admins): the
@@ -82,7 +83,7 @@ final class ThrottleResource {
         ex.requireAdmin("Lifting a login throttle");
         ex.allowQuery("plane");
         List<String> asked = planes(ex);
-        InetAddress address = address(ex.pathParam("address"));
+        InetAddress address = address(decoded(ex.pathParam("address")));
         String shown = address.getHostAddress();
         // The other nodes first: when they cannot be told (503), nothing has changed anywhere.
         boolean cluster = store.forgetLoginFailures(asked, shown);
@@ -144,6 +145,18 @@ final class ThrottleResource {
                     "'" + Quote.shorten(plane.get()) + "' is not a plane (expected data or admin; absent: both)");
         }
         return List.of(plane.get());
+    }
+
+    /**
+     * A path parameter percent-decoded: the request's path keeps encoded what may not stand in a
+     * path as it is, such as the brackets of {@code [2001:db8::7]}.
+     */
+    private static String decoded(String parameter) {
+        try {
+            return URIUtil.decodePath(parameter);
+        } catch (IllegalArgumentException e) {
+            return parameter; // not decodable: refused as it stands
+        }
     }
 
     /**

@@ -139,6 +139,14 @@ class ThrottleApiIT {
         assertThat(lifted.json().get("address").asText()).isEqualTo(runner);
         assertThat(lifted.json().get("forgotten").get(0).get("plane").asText()).isEqualTo("data");
         assertThat(call(runner, working).statusCode()).isEqualTo(200);
+
+        String other = "2001:db8:0:0:0:0:0:8";
+        throttle(other);
+        Reply encoded = AdminClient.basic(gw, contract, "root", "root-password")
+                .delete("/throttles/%5B2001%3Adb8%3A%3A8%5D"); // as the command line sends [2001:db8::8]
+        assertThat(encoded.status()).as(encoded.body()).isEqualTo(200);
+        assertThat(encoded.json().get("lifted").asBoolean()).as(encoded.body()).isTrue();
+        assertThat(call(other, working).statusCode()).isEqualTo(200);
     }
 
     @Test
