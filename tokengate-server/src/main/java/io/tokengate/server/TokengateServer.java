@@ -10,6 +10,7 @@ import io.tokengate.server.gateway.GatewayHandler;
 import io.tokengate.server.http.CredentialKeepingHttpConnectionFactory;
 import io.tokengate.server.http.JsonErrorHandler;
 import io.tokengate.server.http.KeystoreReloader;
+import io.tokengate.server.http.PlainHttpOnTlsPort;
 import io.tokengate.server.http.ServerThreadPool;
 import io.tokengate.server.metrics.Metrics;
 import io.tokengate.server.metrics.MetricsHandler;
@@ -89,14 +90,16 @@ public final class TokengateServer implements AutoCloseable {
                     config.gatewayHost(),
                     config.gatewayPort(),
                     true,
-                    config.gatewayTls().map(keystore -> tls(server, keystore, config.tlsCheck(), clock)));
+                    config.gatewayTls().map(keystore -> tls(server, keystore, config.tlsCheck(), clock)),
+                    "the data plane");
             ServerConnector admin = connector(
                     server,
                     ADMIN,
                     config.adminHost(),
                     config.adminPort(),
                     false,
-                    config.adminTls().map(keystore -> tls(server, keystore, config.tlsCheck(), clock)));
+                    config.adminTls().map(keystore -> tls(server, keystore, config.tlsCheck(), clock)),
+                    "the admin plane");
             listen(data, "the data plane", "gateway.port");
             listen(admin, "the admin plane", "admin.port");
             GatewayConfig gateway = config.gateway(uri(data).toString());
@@ -191,10 +194,11 @@ public final class TokengateServer implements AutoCloseable {
 
     /**
      * A connector speaking HTTP/1.1, over TLS when given: Jetty's defaults for protocols and cipher
-     * suites (TLS 1.2 and 1.3, no weak suites), and a request whose {@code Host} the certificate
-     * does not name is refused (400). Both planes' connections keep a request's credentials (the
-     * data plane audits a request Jetty's parser refuses under them): one connection class for
-     * both keeps the parser's calls into it as the JIT compiled them for one.
+     * suites (TLS 1.2 and 1.3, no weak suites); a request whose {@code Host} the certificate does
+     * not name is refused (400), and so is plain HTTP sent to the port
+     * ({@link PlainHttpOnTlsPort}). Both planes' connections keep a request's credentials (the data
+     * plane audits a request Jetty's parser refuses under them): one connection class for both keeps
+     * the parser's calls into it as the JIT compiled them for one.
      */
     private static ServerConnector connector(
             Server server,
@@ -202,7 +206,8 @@ public final class TokengateServer implements AutoCloseable {
             String host,
             int port,
             boolean dataPlane,
-            Optional<SslContextFactory.Server> tls) {
+            Optional<SslContextFactory.Server> tls,
+            String plane) {
         HttpConfiguration http = new HttpConfiguration();
         http.setSendServerVersion(false);
         http.setSendXPoweredBy(false);
@@ -218,11 +223,10 @@ public final class TokengateServer implements AutoCloseable {
         }
         ServerConnector connector;
         if (tls.isPresent()) {
+            PlainHttpOnTlsPort plainOrTls = new PlainHttpOnTlsPort(
+                    new SslConnectionFactory(tls.get(), HttpVersion.HTTP_1_1.asString()), http, plane);
             http.addCustomizer(new SecureRequestCustomizer());
-            connector = new ServerConnector(
-                    server,
-                    new SslConnectionFactory(tls.get(), HttpVersion.HTTP_1_1.asString()),
-                    new CredentialKeepingHttpConnectionFactory(http));
+            connector = new ServerConnector(server, plainOrTls, new CredentialKeepingHttpConnectionFactory(http));
         } else {
             connector = new ServerConnector(server, new CredentialKeepingHttpConnectionFactory(http));
         }
@@ -292,7 +296,7 @@ public final class TokengateServer implements AutoCloseable {
     }
 
     private static URI uri(ServerConnector connector) {
-        String scheme = connector.getConnectionFactory(SslConnectionFactory.class) == null ? "http" : "https";
+        String scheme = connector.getConnectionFactory(PlainHttpOnTlsPort.class) == null ? "http" : "https";
         return URI.create(
                 scheme + "://" + TokengateConfig.urlHost(connector.getHost()) + ":" + connector.getLocalPort());
     }

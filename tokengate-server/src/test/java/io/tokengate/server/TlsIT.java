@@ -2,6 +2,7 @@ package io.tokengate.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tokengate.core.audit.AuditDecision;
 import io.tokengate.core.token.TokenSpec;
@@ -15,6 +16,7 @@ import io.tokengate.server.config.TokengateConfig;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -200,13 +202,15 @@ class TlsIT {
                             HttpResponse.BodyHandlers.ofString());
             assertThat(live.statusCode()).isEqualTo(200);
             assertThat(served(admin.getPort())).isEqualTo(certificate(renewed));
-            String plain;
-            try {
-                plain = gw.rawAdmin("GET /health/live HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
-            } catch (IOException closed) {
-                plain = "";
-            }
-            assertThat(plain).doesNotStartWith("HTTP/1.1 200");
+            assertThat(plain(
+                            admin.getPort(),
+                            "GET /api/v1/tokens HTTP/1.1\r\nHost: localhost:" + admin.getPort()
+                                    + "\r\nAuthorization: Basic cm9vdDpzZWNyZXQ=\r\n\r\n"))
+                    .startsWith("HTTP/1.1 400 ")
+                    .containsIgnoringCase("\r\nConnection: close\r\n")
+                    .contains("\"message\":\"This port speaks HTTPS, not plain HTTP: use https://localhost:"
+                            + admin.getPort() + "/api/v1/tokens. The credentials of this request crossed the"
+                            + " network unencrypted: replace them (rotate the token, or change the password).\"");
         }
     }
 
@@ -241,18 +245,80 @@ class TlsIT {
     }
 
     @Test
-    void plainHttpToTheTlsPortIsNeverForwarded(@TempDir Path home) throws Exception {
+    void plainHttpToTheTlsPortIsAnsweredClearlyAuditedAndNeverForwarded(@TempDir Path home) throws Exception {
         try (GatewayFixture gw = GatewayFixture.start(home, tls(home, valid, PASSWORD), DemoJira.Options.defaults())) {
+            int port = gw.server.dataUri().getPort();
             String auth = gw.basic("alice", TokenSpec.bound("plain", "alice", "admin"));
-            String answer;
-            try {
-                answer = gw.raw("GET /rest/api/2/issue/AAA-1 HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: " + auth
-                        + "\r\n\r\n");
-            } catch (IOException closed) {
-                answer = "";
-            }
-            assertThat(answer).doesNotStartWith("HTTP/1.1 200");
+
+            String answer = plain(
+                    port,
+                    "GET /rest/api/2/issue/AAA-1?fields=summary HTTP/1.1\r\nHost: 127.0.0.1:" + port
+                            + "\r\nAuthorization: " + auth + "\r\n\r\n");
+
+            assertThat(answer)
+                    .as("a plain HTTP answer, and the connection closed after it")
+                    .startsWith("HTTP/1.1 400 ")
+                    .containsIgnoringCase("\r\nConnection: close\r\n")
+                    .containsIgnoringCase("\r\nContent-Type: application/json")
+                    .doesNotContainIgnoringCase("\r\nLocation:");
+            JsonNode body = new ObjectMapper().readTree(answer.substring(answer.indexOf("\r\n\r\n") + 4));
+            assertThat(body.path("status").asInt()).isEqualTo(400);
+            assertThat(body.path("message").asText())
+                    .isEqualTo("This port speaks HTTPS, not plain HTTP: use https://127.0.0.1:" + port
+                            + "/rest/api/2/issue/AAA-1. The credentials of this request crossed the network"
+                            + " unencrypted: replace them (rotate the token, or change the password).");
             assertThat(gw.jira.received()).isEmpty();
+            assertThat(gw.audited(body.path("requestId").asText()))
+                    .as("its credentials crossed the network: audited under them")
+                    .hasValueSatisfying(event -> {
+                        assertThat(event.decision()).isEqualTo(AuditDecision.DENY);
+                        assertThat(event.status()).isEqualTo(400);
+                        assertThat(event.basicUser()).isEqualTo("alice");
+                        assertThat(event.path()).isEqualTo("/rest/api/2/issue/AAA-1");
+                        assertThat(event.reason()).isEqualTo("refused before handling: plain HTTP to the HTTPS port");
+                    });
+
+            assertThat(plain(port, "HEAD / HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"))
+                    .as("no body for HEAD, and no word about credentials it did not send")
+                    .startsWith("HTTP/1.1 400 ")
+                    .endsWith("\r\n\r\n");
+            assertThat(plain(port, "\u0001\u0002 not HTTP at all\r\n\r\n"))
+                    .as("bytes that are neither TLS nor HTTP")
+                    .startsWith("HTTP/1.1 400 ")
+                    .contains("\"message\":\"This port speaks HTTPS, not plain HTTP: use an https:// URL.\"");
+
+            HttpResponse<String> https = client(valid)
+                    .send(
+                            HttpRequest.newBuilder(gw.url("/rest/api/2/issue/AAA-1"))
+                                    .header("Authorization", auth)
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString());
+            assertThat(https.statusCode()).as("HTTPS as before").isEqualTo(200);
+
+            String again = plain(
+                    port,
+                    "GET /rest/api/2/issue/AAA-1 HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\nAuthorization: " + auth
+                            + "\r\n\r\n");
+            String id = new ObjectMapper()
+                    .readTree(again.substring(again.indexOf("\r\n\r\n") + 4))
+                    .path("requestId")
+                    .asText();
+            assertThat(gw.audited(id))
+                    .as("a token the node has in memory is named in the record")
+                    .hasValueSatisfying(event -> assertThat(event.tokenName()).isEqualTo("plain"));
+        }
+    }
+
+    /**
+     * Sends {@code request} as plain HTTP to {@code port} and reads until the server closes the
+     * connection; without that close this fails on the read timeout.
+     */
+    private static String plain(int port, String request) throws IOException {
+        try (Socket socket = new Socket("127.0.0.1", port)) {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
+            socket.getOutputStream().flush();
+            return new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
         }
     }
 

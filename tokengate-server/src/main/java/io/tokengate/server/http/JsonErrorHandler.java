@@ -2,6 +2,8 @@ package io.tokengate.server.http;
 
 import java.util.Locale;
 import org.eclipse.jetty.http.HttpException;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpHeaderValue;
 import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
@@ -14,8 +16,9 @@ import org.slf4j.event.Level;
 /**
  * Jetty's error handler for both planes: the errors Jetty answers itself, before any tokengate
  * handler runs (a request its HTTP parser refuses: ambiguous framing, a request line or headers
- * too long, an unknown HTTP version; a {@code Host} the certificate does not name), get the same
- * JSON body as every other tokengate error, with a fresh request id, and are logged. Those of the
+ * too long, an unknown HTTP version; a {@code Host} the certificate does not name, plain HTTP to a
+ * TLS port: {@link TlsRefusal}), get the same JSON body as every other tokengate error, with a
+ * fresh request id, and are logged. Those of the
  * data plane go to {@link Refused} too, which audits the ones that present credentials: a request
  * refused after its headers were read has them, and one the parser refused part-way has those it
  * read before the fault ({@link CredentialKeepingHttpConnectionFactory}).
@@ -42,18 +45,30 @@ public final class JsonErrorHandler implements Request.Handler {
     public boolean handle(Request request, Response response, Callback callback) {
         int status = response.getStatus();
         String detail = request.getAttribute(ErrorHandler.ERROR_MESSAGE) instanceof String text ? text : null;
-        if (request.getAttribute(ErrorHandler.ERROR_EXCEPTION) instanceof HttpException failure) {
+        Object exception = request.getAttribute(ErrorHandler.ERROR_EXCEPTION);
+        if (exception instanceof HttpException failure) {
             status = failure.getCode();
             detail = detail == null ? failure.getReason() : detail;
         }
         if (status < 400) {
             status = HttpStatus.INTERNAL_SERVER_ERROR_500;
         }
+        String message = exception instanceof TlsRefusal refusal ? refusal.clientMessage() : message(status, detail);
+        if (PlainHttpOnTlsPort.carried(request)) {
+            // Whatever was wrong with it, the client is not speaking TLS to a TLS port: say so, and
+            // end the connection rather than read more plain HTTP on it.
+            if (!(exception instanceof TlsRefusal)) {
+                status = HttpStatus.BAD_REQUEST_400;
+                detail = PlainHttpOnTlsPort.REASON + (detail == null ? "" : " (" + detail + ")");
+                message = PlainHttpOnTlsPort.UNREADABLE;
+            }
+            response.getHeaders().put(HttpHeader.CONNECTION, HttpHeaderValue.CLOSE.asString());
+        }
         if (request.getAttribute(RequestIds.ATTRIBUTE) instanceof String handled) {
             // A handler's request that failed before its response was committed: the handler has
             // logged and audited it under this id; Jetty only answers for it.
             response.getHeaders().put("X-Request-Id", handled);
-            return answer(request, response, callback, status, detail, handled);
+            return answer(request, response, callback, status, message, handled);
         }
         String requestId = RequestIds.next();
         RequestIds.log(LOG, Level.INFO, requestId).log(
@@ -76,17 +91,17 @@ public final class JsonErrorHandler implements Request.Handler {
                         .log("{}: auditing a request refused before handling failed", requestId);
             }
         }
-        return answer(request, response, callback, status, detail, requestId);
+        return answer(request, response, callback, status, message, requestId);
     }
 
     private static boolean answer(
-            Request request, Response response, Callback callback, int status, String detail, String requestId) {
+            Request request, Response response, Callback callback, int status, String message, String requestId) {
         if (HttpStatus.hasNoBody(status) || "HEAD".equals(request.getMethod().toUpperCase(Locale.ROOT))) {
             response.setStatus(status);
             callback.succeeded();
             return true;
         }
-        ErrorResponse.send(response, callback, status, message(status, detail), requestId);
+        ErrorResponse.send(response, callback, status, message, requestId);
         return true;
     }
 
