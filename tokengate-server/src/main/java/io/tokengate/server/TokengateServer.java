@@ -7,6 +7,7 @@ import io.tokengate.server.config.TlsKeystore;
 import io.tokengate.server.config.TokengateConfig;
 import io.tokengate.server.gateway.GatewayConfig;
 import io.tokengate.server.gateway.GatewayHandler;
+import io.tokengate.server.http.CertificateHostCheck;
 import io.tokengate.server.http.CredentialKeepingHttpConnectionFactory;
 import io.tokengate.server.http.JsonErrorHandler;
 import io.tokengate.server.http.KeystoreReloader;
@@ -32,7 +33,6 @@ import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
-import org.eclipse.jetty.server.SecureRequestCustomizer;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.SslConnectionFactory;
@@ -182,32 +182,29 @@ public final class TokengateServer implements AutoCloseable {
     }
 
     /** TLS with {@code keystore}, read again every {@code check} for a renewed certificate. */
-    private static SslContextFactory.Server tls(Server server, TlsKeystore keystore, Duration check, Clock clock) {
+    private static Tls tls(Server server, TlsKeystore keystore, Duration check, Clock clock) {
         SslContextFactory.Server ssl = new SslContextFactory.Server();
         ssl.setKeyStore(keystore.keyStore());
         ssl.setKeyStorePassword(keystore.password());
         if (!check.isZero()) {
             server.addBean(new KeystoreReloader(ssl, keystore, server.getScheduler(), check, clock));
         }
-        return ssl;
+        return new Tls(ssl, keystore.setting());
     }
+
+    /** A port's TLS, and the setting that names its keystore ({@code gateway.tls.keystore}). */
+    private record Tls(SslContextFactory.Server context, String setting) {}
 
     /**
      * A connector speaking HTTP/1.1, over TLS when given: Jetty's defaults for protocols and cipher
      * suites (TLS 1.2 and 1.3, no weak suites); a request whose {@code Host} the certificate does
-     * not name is refused (400), and so is plain HTTP sent to the port
+     * not name is refused (400, {@link CertificateHostCheck}), and so is plain HTTP sent to the port
      * ({@link PlainHttpOnTlsPort}). Both planes' connections keep a request's credentials (the data
      * plane audits a request Jetty's parser refuses under them): one connection class for both keeps
      * the parser's calls into it as the JIT compiled them for one.
      */
     private static ServerConnector connector(
-            Server server,
-            String name,
-            String host,
-            int port,
-            boolean dataPlane,
-            Optional<SslContextFactory.Server> tls,
-            String plane) {
+            Server server, String name, String host, int port, boolean dataPlane, Optional<Tls> tls, String plane) {
         HttpConfiguration http = new HttpConfiguration();
         http.setSendServerVersion(false);
         http.setSendXPoweredBy(false);
@@ -224,8 +221,8 @@ public final class TokengateServer implements AutoCloseable {
         ServerConnector connector;
         if (tls.isPresent()) {
             PlainHttpOnTlsPort plainOrTls = new PlainHttpOnTlsPort(
-                    new SslConnectionFactory(tls.get(), HttpVersion.HTTP_1_1.asString()), http, plane);
-            http.addCustomizer(new SecureRequestCustomizer());
+                    new SslConnectionFactory(tls.get().context(), HttpVersion.HTTP_1_1.asString()), http, plane);
+            http.addCustomizer(new CertificateHostCheck(tls.get().setting()));
             connector = new ServerConnector(server, plainOrTls, new CredentialKeepingHttpConnectionFactory(http));
         } else {
             connector = new ServerConnector(server, new CredentialKeepingHttpConnectionFactory(http));

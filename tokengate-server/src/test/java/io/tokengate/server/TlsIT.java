@@ -218,18 +218,16 @@ class TlsIT {
     void aHostTheCertificateDoesNotNameIsRefused(@TempDir Path home) throws Exception {
         try (GatewayFixture gw = GatewayFixture.start(home, tls(home, valid, PASSWORD), DemoJira.Options.defaults())) {
             String auth = gw.basic("alice", TokenSpec.bound("fronted", "alice", "admin"));
-            String answer;
-            try (SSLSocket socket = (SSLSocket) trusting(valid)
-                    .getSocketFactory()
-                    .createSocket("127.0.0.1", gw.server.dataUri().getPort())) {
-                socket.setSoTimeout(10_000);
-                socket.getOutputStream()
-                        .write(("GET /rest/api/2/issue/AAA-1 HTTP/1.1\r\nHost: jira.example.com\r\nAuthorization: "
-                                        + auth + "\r\nConnection: close\r\n\r\n")
-                                .getBytes(StandardCharsets.ISO_8859_1));
-                answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
-            }
+            int port = gw.server.dataUri().getPort();
+            String answer = overTls(port, "jira.example.com", auth);
             assertThat(answer).startsWith("HTTP/1.1 400");
+            assertThat(answer)
+                    .as("what is wrong and what to do, not Jetty's bare 'Invalid SNI'")
+                    .contains("\"message\":\"The certificate of this port (gateway.tls.keystore) does not name"
+                            + " jira.example.com, the host this request is for; it names localhost, 127.0.0.1. Send"
+                            + " requests to a name it names, or have the certificate name jira.example.com (behind a"
+                            + " load balancer that connects with TLS: have it send a Host header the certificate"
+                            + " names).\"");
             assertThat(gw.jira.received()).isEmpty();
             Matcher id = Pattern.compile("(?im)^X-Request-Id: (\\S+)").matcher(answer);
             assertThat(id.find()).isTrue();
@@ -239,8 +237,31 @@ class TlsIT {
                         assertThat(event.decision()).isEqualTo(AuditDecision.DENY);
                         assertThat(event.status()).isEqualTo(400);
                         assertThat(event.basicUser()).isEqualTo("alice");
-                        assertThat(event.reason()).startsWith("refused before handling: ");
+                        assertThat(event.reason())
+                                .isEqualTo("refused before handling: the certificate (gateway.tls.keystore) does not"
+                                        + " name jira.example.com");
                     });
+
+            assertThat(overTls(port, "127.0.0.2:" + port, auth))
+                    .as("an address the certificate does not name")
+                    .startsWith("HTTP/1.1 400")
+                    .contains("does not name 127.0.0.2, the host this request is for; it names localhost, 127.0.0.1.");
+            assertThat(overTls(port, "127.0.0.1:" + port, auth))
+                    .as("one it names")
+                    .startsWith("HTTP/1.1 200");
+            assertThat(overTls(port, "LOCALHOST", auth)).startsWith("HTTP/1.1 200");
+        }
+    }
+
+    /** A request over TLS (verifying the certificate against 127.0.0.1) with the given {@code Host}. */
+    private static String overTls(int port, String host, String authorization) throws Exception {
+        try (SSLSocket socket = (SSLSocket) trusting(valid).getSocketFactory().createSocket("127.0.0.1", port)) {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream()
+                    .write(("GET /rest/api/2/issue/AAA-1 HTTP/1.1\r\nHost: " + host + "\r\nAuthorization: "
+                                    + authorization + "\r\nConnection: close\r\n\r\n")
+                            .getBytes(StandardCharsets.ISO_8859_1));
+            return new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
         }
     }
 

@@ -151,7 +151,7 @@ public final class TlsKeystore {
     public List<String> names() {
         List<String> names = new ArrayList<>();
         for (X509Certificate certificate : certificates) {
-            names.addAll(names(certificate));
+            names.addAll(namesOf(certificate));
         }
         return names;
     }
@@ -172,7 +172,11 @@ public final class TlsKeystore {
         return !label.isEmpty() && label.indexOf('.') < 0;
     }
 
-    private static List<String> names(X509Certificate certificate) {
+    /**
+     * The host names and addresses {@code certificate} is for: its subject alternative names, or
+     * its common name if it has none.
+     */
+    public static List<String> namesOf(X509Certificate certificate) {
         List<String> names = new ArrayList<>();
         try {
             Collection<List<?>> alternatives = certificate.getSubjectAlternativeNames();

@@ -5,7 +5,8 @@ import org.eclipse.jetty.http.HttpStatus;
 
 /**
  * A request a TLS port refuses before any handler sees it (400): plain HTTP sent to it ({@link
- * PlainHttpOnTlsPort}). {@link JsonErrorHandler} answers it with {@link #clientMessage()} in the
+ * PlainHttpOnTlsPort}), or over TLS but to a host its certificate does not name ({@link
+ * CertificateHostCheck}). {@link JsonErrorHandler} answers it with {@link #clientMessage()} in the
  * usual error body, and logs and audits it under {@link #getReason()}. Neither ever holds a secret.
  */
 public final class TlsRefusal extends BadMessageException {
