@@ -2,6 +2,10 @@ package io.tokengate.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tokengate.core.audit.AuditDecision;
@@ -13,6 +17,7 @@ import io.tokengate.server.config.ConfigProblems;
 import io.tokengate.server.config.EffectiveSetting;
 import io.tokengate.server.config.Key;
 import io.tokengate.server.config.TokengateConfig;
+import io.tokengate.server.http.PlainHttpOnTlsPort;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -45,6 +50,7 @@ import javax.net.ssl.X509TrustManager;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 
 /**
@@ -267,9 +273,14 @@ class TlsIT {
 
     @Test
     void plainHttpToTheTlsPortIsAnsweredClearlyAuditedAndNeverForwarded(@TempDir Path home) throws Exception {
+        ListAppender<ILoggingEvent> log = new ListAppender<>();
+        log.start();
+        Logger detector = (Logger) LoggerFactory.getLogger(PlainHttpOnTlsPort.class);
+        detector.addAppender(log);
         try (GatewayFixture gw = GatewayFixture.start(home, tls(home, valid, PASSWORD), DemoJira.Options.defaults())) {
             int port = gw.server.dataUri().getPort();
             String auth = gw.basic("alice", TokenSpec.bound("plain", "alice", "admin"));
+            long started = System.nanoTime();
 
             String answer = plain(
                     port,
@@ -327,6 +338,23 @@ class TlsIT {
             assertThat(gw.audited(id))
                     .as("a token the node has in memory is named in the record")
                     .hasValueSatisfying(event -> assertThat(event.tokenName()).isEqualTo("plain"));
+
+            List<ILoggingEvent> warnings = log.list.stream()
+                    .filter(event -> event.getLevel() == Level.WARN)
+                    .toList();
+            assertThat(warnings)
+                    .as("the operator is told, without credentials")
+                    .isNotEmpty()
+                    .allSatisfy(warning -> assertThat(warning.getFormattedMessage())
+                            .startsWith("plain HTTP from /127.0.0.1:")
+                            .contains("to the HTTPS port of the data plane: answered 400, use https://")
+                            .doesNotContain("tgk_")
+                            .doesNotContain(auth.substring("Basic ".length())));
+            if (System.nanoTime() - started < TimeUnit.SECONDS.toNanos(10)) {
+                assertThat(warnings).as("four connections, one warning in 10 s").hasSize(1);
+            }
+        } finally {
+            detector.detachAppender(log);
         }
     }
 
