@@ -67,13 +67,20 @@ public record TokengateConfig(
     /**
      * The URL restrictions match: {@code gateway.public.url}, or where the data plane listens,
      * {@code http(s)://HOST:PORT} of {@code gateway.host} and {@code gateway.port} ({@code
-     * localhost} when it listens on every address), as the server computes it once bound.
+     * localhost} when it listens on every address), as the server computes it once bound. It is
+     * {@code https://} whenever {@code gateway.tls.keystore} is set, also for the commands that
+     * work offline, which do not open the keystore: their code snippets and checks then show the
+     * URL the server will answer at.
      */
     public String publicUrlOrListening() {
         if (publicUrl.isPresent()) {
             return publicUrl.get();
         }
-        return (gatewayTls.isPresent() ? "https" : "http") + "://" + urlHost(gatewayHost) + ":" + gatewayPort;
+        boolean tls = gatewayTls.isPresent()
+                || settings.stream()
+                        .anyMatch(s -> s.key() == Key.GATEWAY_TLS_KEYSTORE
+                                && !s.value().isBlank());
+        return (tls ? "https" : "http") + "://" + urlHost(gatewayHost) + ":" + gatewayPort;
     }
 
     /**

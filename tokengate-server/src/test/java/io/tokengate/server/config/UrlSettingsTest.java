@@ -33,6 +33,17 @@ class UrlSettingsTest {
     }
 
     @Test
+    void withoutAPublicUrlTheUrlOfATlsGatewayIsHttpsOfflineToo() {
+        Map<String, String> tls = Map.of("gateway.tls.keystore", "tls/gateway.p12", "gateway.port", "8443");
+        assertThat(ConfigLoader.load(home, Map.of(), tls, false).publicUrlOrListening())
+                .as("offline commands do not open the keystore, but the server will speak HTTPS")
+                .isEqualTo("https://localhost:8443");
+        assertThat(ConfigLoader.load(home, Map.of(), Map.of("gateway.port", "8080"), false)
+                        .publicUrlOrListening())
+                .isEqualTo("http://localhost:8080");
+    }
+
+    @Test
     void aUrlThatDoesNotParseIsNamedWithoutItsUserInformation() {
         assertThat(ConfigProblems.of(home, Map.of("upstream.url", "https://svc:S3cret pw@jira.example.com")))
                 .singleElement()
