@@ -18,10 +18,11 @@ import org.slf4j.event.Level;
  * handler runs (a request its HTTP parser refuses: ambiguous framing, a request line or headers
  * too long, an unknown HTTP version; a {@code Host} the certificate does not name, plain HTTP to a
  * TLS port: {@link TlsRefusal}), get the same JSON body as every other tokengate error, with a
- * fresh request id, and are logged. Those of the
- * data plane go to {@link Refused} too, which audits the ones that present credentials: a request
- * refused after its headers were read has them, and one the parser refused part-way has those it
- * read before the fault ({@link CredentialKeepingHttpConnectionFactory}).
+ * fresh request id, and are logged. Those of the data plane go to {@link Refused} too, which
+ * audits the ones that present credentials: a request refused after its headers were read has
+ * them, and one the parser refused part-way has those it read before the fault ({@link
+ * CredentialKeepingHttpConnectionFactory}). Anything wrong with plain HTTP sent to a TLS port is
+ * answered as that, and ends the connection ({@link PlainHttpOnTlsPort}).
  */
 public final class JsonErrorHandler implements Request.Handler {
     private static final Logger LOG = LoggerFactory.getLogger(JsonErrorHandler.class);
