@@ -8,7 +8,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -237,6 +239,36 @@ public final class Database implements AutoCloseable {
             }
             throw new StoreException("cannot migrate the database (" + describe() + "): " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Refuses a database this process can only read: an embedded one whose files it may not write
+     * (H2 then opens them read-only, without a word), or a PostgreSQL standby. Either would let the
+     * gateway serve while every audit record and token change is refused.
+     *
+     * @throws StoreException naming what to do
+     */
+    void requireWritable() {
+        boolean readOnly = read("checking that the database can be written", c -> {
+            String sql = vendor == Vendor.H2 ? "SELECT READONLY()" : "SELECT current_setting('transaction_read_only')";
+            try (Statement s = c.createStatement();
+                    ResultSet rs = s.executeQuery(sql)) {
+                rs.next();
+                String answer = rs.getString(1);
+                return "true".equalsIgnoreCase(answer) || "on".equalsIgnoreCase(answer);
+            }
+        });
+        if (!readOnly) {
+            return;
+        }
+        throw new StoreException(
+                vendor == Vendor.H2
+                        ? "the embedded database (" + describe() + ") can only be read: its files are not writable"
+                                + " by this user (" + System.getProperty("user.name") + "). Make the home's data"
+                                + " directory and its files theirs (chown -R), then start again"
+                        : "the database (" + describe() + ") takes no writes (a standby, or"
+                                + " default_transaction_read_only): connect to the primary",
+                null);
     }
 
     /** Runs {@code work} in one transaction, committed when it returns, rolled back when it throws. */

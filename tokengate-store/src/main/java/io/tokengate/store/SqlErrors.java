@@ -19,7 +19,8 @@ final class SqlErrors {
             "90121", // database called at VM shutdown
             "90020", // database may be already in use
             "90135", // database is in exclusive mode
-            "90028" // IO exception
+            "90028", // IO exception
+            "90097" // database is read only: its files were made unwritable while it ran
             );
 
     private SqlErrors() {}
@@ -42,6 +43,7 @@ final class SqlErrors {
                 || state.startsWith("57") // operator intervention: shutdown, cannot connect now, cancel
                 || state.startsWith("40") // rollback: serialization failure, deadlock; retry
                 || state.equals("3D000") // database does not exist (dropped, or not created yet)
+                || state.equals("25006") // read-only transaction: a standby, until failover ends
                 || H2_UNAVAILABLE.contains(state);
     }
 

@@ -128,7 +128,11 @@ public final class Store implements AutoCloseable {
     static Store open(StoreConfig config, Clock clock, boolean writeKept) {
         Database db = Database.open(config);
         try {
-            db.migrate();
+            int migrated = db.migrate();
+            if (migrated > 0) {
+                LOG.info("database schema brought up to date: {} migrations applied", migrated);
+            }
+            db.requireWritable();
             if (!Files.exists(config.keyFilePath())) {
                 KeyCheck.requireFirstStart(db, config.keyFilePath());
             }
