@@ -70,6 +70,11 @@ public final class IpAllowList {
             }
             blocks.add(Block.parse(number, entry));
         }
+        if (blocks.isEmpty()) {
+            // Separators only: a list gone empty in a script, not a wish for any address.
+            throw new IpAllowListSyntaxException(
+                    "no address or CIDR block in '" + text.strip() + "' (give none at all for any address)");
+        }
         return new IpAllowList(blocks);
     }
 

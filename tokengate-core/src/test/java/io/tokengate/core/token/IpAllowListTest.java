@@ -20,6 +20,17 @@ class IpAllowListTest {
         assertThat(IpAllowList.any().toString()).isEmpty();
     }
 
+    /** Separators without an entry are a list gone empty in a script, never "any address". */
+    @Test
+    void separatorsAloneAreRefusedNotTakenForAny() {
+        for (String text : new String[] {",", " , ,", "\n,"}) {
+            assertThatThrownBy(() -> IpAllowList.parse(text))
+                    .as("'%s'", text)
+                    .isInstanceOf(IpAllowListSyntaxException.class)
+                    .hasMessageContaining("no address or CIDR block");
+        }
+    }
+
     @Test
     void matchesIpv4AndIpv6Blocks() throws Exception {
         IpAllowList list = IpAllowList.parse("10.0.0.0/8, 192.168.1.7\n2001:db8::/32  0.0.0.0/32");

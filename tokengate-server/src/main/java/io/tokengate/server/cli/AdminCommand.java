@@ -6,6 +6,7 @@ import io.tokengate.core.TokengateException;
 import io.tokengate.server.config.ConfigException;
 import java.io.PrintWriter;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Mixin;
@@ -89,6 +90,9 @@ abstract class AdminCommand implements Callable<Integer> {
         }
     }
 
+    /** The API fields whose option is not named after them: {@code --days N} sends {@code daysUntilExpiry}. */
+    private static final Map<String, String> OPTION_NOT_NAMED_AFTER_ITS_FIELD = Map.of("daysUntilExpiry", "--days");
+
     /**
      * The option or parameter given on this command line that carried the API's {@code field}, by
      * the API's naming: {@code allowedIps} came from {@code --allowed-ips}, {@code limits} from
@@ -96,7 +100,8 @@ abstract class AdminCommand implements Callable<Integer> {
      * ADDRESS}; null when none did (a password read from standard input).
      */
     private String argumentGiven(String field) {
-        String name = "--" + field.replaceAll("([a-z0-9])([A-Z])", "$1-$2").toLowerCase(Locale.ROOT);
+        String name = OPTION_NOT_NAMED_AFTER_ITS_FIELD.getOrDefault(
+                field, "--" + field.replaceAll("([a-z0-9])([A-Z])", "$1-$2").toLowerCase(Locale.ROOT));
         ParseResult given = spec.commandLine().getParseResult();
         Optional<String> option = spec.options().stream()
                 .map(OptionSpec::longestName)

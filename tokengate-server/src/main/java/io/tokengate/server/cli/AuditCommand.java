@@ -105,11 +105,14 @@ final class AuditCommand {
     }
 
     /**
-     * Who a record is about: the user a call went to Jira as, else the Basic user it named (a call
-     * refused before a token was found), else who acted on the admin plane.
+     * Whose a record is: of a call, the user it went to Jira as, else the Basic user it named (a
+     * call refused before a token was found); of anything else, who acted on the admin plane.
      */
     static String user(JsonNode event) {
-        for (String field : List.of("effectiveUser", "basicUser", "actor")) {
+        List<String> fields = "REQUEST".equals(event.path("kind").asText())
+                ? List.of("effectiveUser", "basicUser", "actor")
+                : List.of("actor", "basicUser", "effectiveUser");
+        for (String field : fields) {
             if (event.hasNonNull(field)) {
                 return event.get(field).asText();
             }

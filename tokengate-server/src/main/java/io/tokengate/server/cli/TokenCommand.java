@@ -3,6 +3,7 @@ package io.tokengate.server.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -83,14 +84,12 @@ final class TokenCommand {
         }
     }
 
-    static ArrayNode ips(String csv) {
-        ArrayNode array = ApiClient.JSON.createArrayNode();
-        for (String ip : csv.split(",")) {
-            if (!ip.isBlank()) {
-                array.add(ip.strip());
-            }
-        }
-        return array;
+    /**
+     * The addresses as typed, for the API to read: separators alone ({@code ","}) are a list gone
+     * empty, which it refuses, where dropping the blanks here would send "any address".
+     */
+    static TextNode ips(String csv) {
+        return TextNode.valueOf(csv);
     }
 
     @Command(
@@ -145,6 +144,11 @@ final class TokenCommand {
                 body.put("limits", limits.read());
             }
             if (allowedIps != null) {
+                if (allowedIps.isBlank()) {
+                    // A script's empty variable: leaving the option out says "any address" on purpose.
+                    throw new IllegalArgumentException(
+                            "--allowed-ips: empty; give addresses or CIDR blocks, or leave the option out for any address");
+                }
                 body.set("allowedIps", ips(allowedIps));
             }
             if (rateLimit != null) {

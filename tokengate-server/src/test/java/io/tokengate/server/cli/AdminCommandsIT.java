@@ -392,6 +392,10 @@ class AdminCommandsIT {
             assertThat(listed.out())
                     .as("a refused call's user is the Basic user it named")
                     .containsPattern("REQUEST +DENY +401 +mallory +GET /rest/api/2/issue/AAA-2");
+            assertThat(run(env, null, "audit", "list", "--server", server, "--login", "root", "--kind", "TOKEN_CREATE")
+                            .out())
+                    .as("an admin action's user is who acted, not whose token it made")
+                    .containsPattern("TOKEN_CREATE +ALLOW +201 +root ");
 
             Result wrong = run(
                     Map.of("TOKENGATE_ADMIN_PASSWORD", "nope"),
@@ -562,6 +566,17 @@ class AdminCommandsIT {
         assertThat(badAddress.exit()).isEqualTo(Main.USAGE);
         assertThat(badAddress.err())
                 .isEqualTo("tokengate: --allowed-ips: entry 1 '10.0.0.300': 300 is not an IPv4 octet (0-255)\n");
+        Result emptyAddresses = offline(home, "token", "create", "--name", "x", "--unbound", "--allowed-ips", "");
+        assertThat(emptyAddresses.exit())
+                .as("a script's empty variable is not 'any address'")
+                .isEqualTo(Main.USAGE);
+        assertThat(emptyAddresses.err()).startsWith("tokengate: --allowed-ips: empty;");
+        Result separators = offline(home, "token", "create", "--name", "x", "--unbound", "--allowed-ips", ",");
+        assertThat(separators.exit()).isEqualTo(Main.USAGE);
+        assertThat(separators.err()).startsWith("tokengate: --allowed-ips: no address or CIDR block in ','");
+        Result badDays = offline(home, "token", "create", "--name", "x", "--unbound", "--days", "-3");
+        assertThat(badDays.exit()).isEqualTo(Main.USAGE);
+        assertThat(badDays.err()).isEqualTo("tokengate: --days: must be from 1 to 36500, got -3\n");
         Path badLimits = Files.writeString(home.resolve("limits.txt"), "[pots].*\n");
         Result fromFile =
                 offline(home, "token", "create", "--name", "x", "--unbound", "--limits-file", badLimits.toString());
