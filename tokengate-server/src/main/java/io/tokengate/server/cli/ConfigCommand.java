@@ -11,6 +11,7 @@ import io.tokengate.server.config.TlsKeystore;
 import io.tokengate.server.config.TokengateConfig;
 import io.tokengate.server.users.ServiceAccountCheck;
 import io.tokengate.store.Database;
+import io.tokengate.store.DatabaseHeldException;
 import io.tokengate.store.KeyCheck;
 import io.tokengate.store.KeyFile;
 import io.tokengate.store.TokenInventory;
@@ -201,6 +202,12 @@ final class ConfigCommand {
                     KeyCheck.mismatch(db, config.store().keyFilePath()).ifPresent(problems::add);
                 }
                 checkTokens(db, warnings);
+            } catch (DatabaseHeldException e) {
+                // The server serving this home: checking a change to the settings before its
+                // restart is what config check is for, so this is not a problem of the settings.
+                warnings.add("database " + Database.embeddedDirectory(config.home()) + " not checked: the server"
+                        + " running on this home holds it (one process at a time); the settings were checked, and"
+                        + " a start checks the database");
             } catch (TokengateException e) {
                 problems.add("database: " + e.getMessage());
             }
