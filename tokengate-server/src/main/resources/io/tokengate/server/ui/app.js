@@ -194,6 +194,8 @@ function renderHeader() {
 async function renderTokens(params) {
   const filters = {};
   for (const key of ['status', 'user', 'name', 'expiresWithin', 'unusedFor']) filters[key] = params.get(key) || '';
+  // As on the command line, the days filters are about active tokens unless a status is chosen.
+  if (!filters.status && (filters.expiresWithin || filters.unusedFor)) filters.status = 'active';
   const status = el('select', { name: 'status' }, ['', 'active', 'expired', 'revoked'].map((s) =>
     el('option', { value: s, selected: s === filters.status }, s || 'any')));
   const user = el('input', { type: 'text', name: 'user', value: filters.user });
@@ -211,10 +213,8 @@ async function renderTokens(params) {
     el('div', {}, el('button', { type: 'submit' }, 'Filter')));
   form.addEventListener('submit', (event) => {
     event.preventDefault();
-    // As on the command line, the days filters are about active tokens unless a status is chosen.
-    const days = expiresWithin.value !== '' || unusedFor.value !== '';
     location.hash = '#/tokens' + query({
-      status: status.value || (days ? 'active' : ''),
+      status: status.value,
       user: user.value,
       name: name.value,
       expiresWithin: expiresWithin.value,
