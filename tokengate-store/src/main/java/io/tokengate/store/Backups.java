@@ -1,6 +1,7 @@
 package io.tokengate.store;
 
 import java.io.IOException;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
@@ -116,6 +117,9 @@ public final class Backups {
         // fails half-way (a full disk) leaves no file that looks like a good one.
         Path partial = file.resolveSibling("." + file.getFileName() + ".partial");
         try {
+            // H2 reports a file it cannot write as its own storage failing, which reads as "the
+            // database is unavailable": try the file first, so that the backup's trouble is named.
+            Files.delete(Files.createFile(partial));
             db.read("writing a backup", c -> {
                 try (var statement = c.createStatement()) {
                     statement.execute("BACKUP TO '" + partial.toString().replace("'", "''") + "'");
@@ -126,7 +130,11 @@ public final class Backups {
             Files.move(partial, file, StandardCopyOption.ATOMIC_MOVE);
             return new Backup(file, Files.size(file), now);
         } catch (IOException e) {
-            throw new StoreException("the backup " + file + " could not be completed: " + e.getMessage(), e);
+            throw new StoreException(
+                    "the backup " + file + " could not be written: "
+                            + (e instanceof AccessDeniedException ? "permission denied on " : "")
+                            + e.getMessage(),
+                    e);
         } finally {
             try {
                 Files.deleteIfExists(partial);
