@@ -11,6 +11,7 @@ import io.tokengate.core.token.RateExchange;
 import io.tokengate.core.token.TokenPolicy;
 import io.tokengate.core.token.TokenService;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -316,6 +317,11 @@ public final class Store implements AutoCloseable {
      */
     public Backups.Backup backup() {
         return Backups.write(db, config, clock);
+    }
+
+    /** Where a stop keeps the audit records the database did not take, under {@code home}. */
+    public static Path unwrittenAuditDirectory(Path home) {
+        return AuditSpill.directory(home);
     }
 
     public Database.Vendor vendor() {

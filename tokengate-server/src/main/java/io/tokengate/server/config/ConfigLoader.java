@@ -128,6 +128,7 @@ public final class ConfigLoader {
                 store(home),
                 admin(),
                 settings.effective());
+        problems.addAll(HomeAccess.problems(config));
         if (!problems.isEmpty()) {
             throw new ConfigException(problems);
         }
