@@ -2,6 +2,7 @@ package io.tokengate.server.cli;
 
 import io.tokengate.core.TokengateException;
 import io.tokengate.server.admin.AdminHandler;
+import io.tokengate.server.config.Key;
 import io.tokengate.server.config.TokengateConfig;
 import io.tokengate.server.users.LocalUsers;
 import io.tokengate.server.users.OperatorIdentity;
@@ -93,11 +94,24 @@ final class AdminConnection implements AutoCloseable {
         if (e instanceof DatabaseHeldException) {
             return new TokengateException(
                     "the database in " + config.home().toAbsolutePath()
-                            + " is held by a running tokengate server: talk to it with --server http://ADMIN_HOST:PORT,"
-                            + " or stop it first",
+                            + " is held by a running tokengate server: talk to it with --server " + adminUrl(config)
+                            + " --login USER, or stop it first",
                     e);
         }
         return e;
+    }
+
+    /** Where this home's server answers on the admin plane, as its settings say; a wildcard host is this machine. */
+    private static String adminUrl(TokengateConfig config) {
+        boolean tls = config.settings().stream()
+                .anyMatch(s -> s.key() == Key.ADMIN_TLS_KEYSTORE && !s.value().isBlank());
+        String host = config.adminHost();
+        if (host.isBlank() || host.equals("0.0.0.0") || host.equals("::") || host.equals("[::]")) {
+            host = "127.0.0.1";
+        } else if (host.indexOf(':') >= 0 && !host.startsWith("[")) {
+            host = "[" + host + "]";
+        }
+        return (tls ? "https://" : "http://") + host + ":" + config.adminPort();
     }
 
     ApiClient api() {

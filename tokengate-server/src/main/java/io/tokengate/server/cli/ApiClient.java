@@ -24,6 +24,8 @@ import javax.net.ssl.SSLHandshakeException;
  * answers become {@link ApiException}s carrying the API's message and field.
  */
 final class ApiClient {
+    private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
+    private static final Duration ANSWER_TIMEOUT = Duration.ofMinutes(5);
     static final ObjectMapper JSON = new ObjectMapper();
 
     private final URI base;
@@ -32,7 +34,7 @@ final class ApiClient {
 
     ApiClient(URI adminUrl, Optional<SSLContext> tls, String user, char[] password) {
         HttpClient.Builder http =
-                HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(10));
+                HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(CONNECT_TIMEOUT);
         tls.ifPresent(http::sslContext);
         this.http = http.build();
         String url = adminUrl.toString();
@@ -106,7 +108,7 @@ final class ApiClient {
     private <T> HttpResponse<T> exchange(String method, String path, JsonNode body, HttpResponse.BodyHandler<T> handler)
             throws IOException {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path))
-                .timeout(Duration.ofMinutes(5))
+                .timeout(ANSWER_TIMEOUT)
                 .header("Authorization", authorization)
                 .header("Accept", "application/json");
         if (body == null) {
@@ -130,7 +132,11 @@ final class ApiClient {
     }
 
     private ApiException unreachable(IOException e) {
-        String why = e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
+        String why = Unreachable.why(
+                e,
+                CONNECT_TIMEOUT,
+                ANSWER_TIMEOUT,
+                "if its certificate is not one the JVM trusts, name the certificate with --cacert FILE");
         return new ApiException(0, null, "cannot reach the admin API at " + base + ": " + why);
     }
 

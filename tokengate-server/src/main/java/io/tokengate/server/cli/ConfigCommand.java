@@ -2,7 +2,6 @@ package io.tokengate.server.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.tokengate.core.Causes;
 import io.tokengate.core.TokengateException;
 import io.tokengate.server.config.ConfigException;
 import io.tokengate.server.config.ConfigLoader;
@@ -17,15 +16,10 @@ import io.tokengate.store.KeyFile;
 import io.tokengate.store.TokenInventory;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.net.ConnectException;
 import java.net.URI;
-import java.net.UnknownHostException;
 import java.net.http.HttpClient;
-import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
-import java.nio.channels.UnresolvedAddressException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -42,7 +36,6 @@ import java.util.concurrent.Callable;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
-import javax.net.ssl.SSLException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -261,30 +254,13 @@ final class ConfigCommand {
         /** What Jira answers without credentials: its version and base URL. */
         private static final String SERVER_INFO = "/rest/api/2/serverInfo";
 
-        /**
-         * Why the JDK's client reached nothing, in words: its exceptions often have no message,
-         * and a host name that does not resolve is a {@code ConnectException} too, caused by it.
-         */
+        /** Why {@link #checkUpstream}'s client reached nothing, in words. */
         static String unreachable(IOException e) {
-            if (Causes.find(e, UnresolvedAddressException.class).isPresent()
-                    || Causes.find(e, UnknownHostException.class).isPresent()) {
-                return "its host name does not resolve";
-            }
-            if (Causes.find(e, HttpConnectTimeoutException.class).isPresent()) {
-                return "no connection within 5 s";
-            }
-            if (Causes.find(e, HttpTimeoutException.class).isPresent()) {
-                return "no answer within 10 s";
-            }
-            Optional<SSLException> tls = Causes.find(e, SSLException.class);
-            if (tls.isPresent()) {
-                return "TLS failed (" + tls.get().getMessage() + "); if Jira's certificate is not signed by a"
-                        + " public CA, set upstream.tls.ca";
-            }
-            if (Causes.find(e, ConnectException.class).isPresent()) {
-                return "connection refused";
-            }
-            return e.toString();
+            return Unreachable.why(
+                    e,
+                    Duration.ofSeconds(5),
+                    Duration.ofSeconds(10),
+                    "if Jira's certificate is not signed by a public CA, set upstream.tls.ca");
         }
 
         /** upstream.url is Jira's base URL: a request's path is appended to it, /rest/... included. */

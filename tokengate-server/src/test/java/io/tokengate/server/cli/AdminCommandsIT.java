@@ -335,7 +335,7 @@ class AdminCommandsIT {
             assertThat(held.exit()).isEqualTo(AdminCommand.UNAVAILABLE);
             assertThat(held.err())
                     .contains("held by a running tokengate server")
-                    .contains("--server");
+                    .containsPattern("talk to it with --server http://127\\.0\\.0\\.1:\\d+ --login USER");
             Result checked = run(
                     Map.of(), null, "config", "check", "--home", home.toString(), "--upstream", "http://127.0.0.1:9");
             assertThat(checked.out())
@@ -597,7 +597,19 @@ class AdminCommandsIT {
         assertThat(down.exit()).isEqualTo(AdminCommand.UNAVAILABLE);
         assertThat(down.err())
                 .startsWith("tokengate: cannot reach the admin API at")
+                .endsWith(": connection refused\n")
                 .doesNotContain("null");
+        Result nowhere = run(
+                Map.of("TOKENGATE_ADMIN_PASSWORD", "x"),
+                null,
+                "token",
+                "list",
+                "--server",
+                "http://nosuchhost.invalid:8081",
+                "--login",
+                "root");
+        assertThat(nowhere.exit()).isEqualTo(AdminCommand.UNAVAILABLE);
+        assertThat(nowhere.err()).endsWith(": its host name does not resolve\n");
     }
 
     /**
