@@ -2,6 +2,7 @@ package io.tokengate.server.cli;
 
 import io.tokengate.core.TokengateException;
 import io.tokengate.server.TokengateServer;
+import io.tokengate.server.config.AdminConfig;
 import io.tokengate.server.config.ConfigException;
 import io.tokengate.server.config.Settings;
 import io.tokengate.server.config.TokengateConfig;
@@ -44,8 +45,9 @@ final class ServeCommand implements Callable<Integer> {
     public Integer call() throws InterruptedException {
         Map<String, String> flags = serving.flags();
         TokengateServer server;
+        TokengateConfig config;
         try {
-            TokengateConfig config = home.load(flags, true);
+            config = home.load(flags, true);
             config.logDir().ifPresent(LogFiles::writeTo);
             Settings.unknownVariables(System.getenv()).forEach(warning -> LoggerFactory.getLogger(ServeCommand.class)
                     .warn("{}", warning));
@@ -56,6 +58,18 @@ final class ServeCommand implements Callable<Integer> {
         } catch (TokengateException e) {
             spec.commandLine().getErr().println("tokengate: could not start: " + e.getMessage());
             return START_FAILED;
+        }
+        if (config.admin().identitySource() == AdminConfig.IdentitySource.LOCAL
+                && server.localUsers().list().isEmpty()) {
+            // Nobody can sign in, so nobody can make one over the admin API: said before anyone tries.
+            LoggerFactory.getLogger(ServeCommand.class)
+                    .warn(
+                            "no users yet: nobody can sign in or create tokens. Add the first admin with 'tokengate"
+                                    + " user add NAME --admin --home {}'{}",
+                            config.home().toAbsolutePath(),
+                            config.store().dbUrl() == null
+                                    ? " after stopping this server (it holds the database)"
+                                    : "");
         }
         Runtime.getRuntime().addShutdownHook(new Thread(server::close, "tokengate-shutdown"));
         spec.commandLine()

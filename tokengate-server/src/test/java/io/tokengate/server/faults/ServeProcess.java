@@ -125,6 +125,7 @@ final class ServeProcess {
             for (String line = in.readLine(); line != null; line = in.readLine()) {
                 out.write(line);
                 out.newLine();
+                out.flush(); // a line seen in the queue is in the file
                 lines.add(line);
             }
         } catch (IOException e) {

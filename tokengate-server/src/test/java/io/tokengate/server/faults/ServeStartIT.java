@@ -67,6 +67,11 @@ class ServeStartIT {
         Path log = home.resolve("serve.log");
         ServeProcess serve = ServeProcess.start(ServeProcess.launcher(home, URI.create("http://127.0.0.1:9")), log);
         try {
+            assertThat(Files.readString(log, StandardCharsets.UTF_8))
+                    .as("a home without users: said, with the step, before anyone tries to sign in")
+                    .contains("no users yet: nobody can sign in or create tokens. Add the first admin with 'tokengate"
+                            + " user add NAME --admin --home " + home.toAbsolutePath()
+                            + "' after stopping this server");
             List<String> arguments = List.of(serve.process().info().arguments().orElseThrow());
             assertThat(arguments)
                     .as("the JVM's own arguments: the launcher execs it")
