@@ -152,6 +152,11 @@ final class ApiClient {
         return new ApiException(status, body, message);
     }
 
+    /** {@code text} percent-encoded as one part of a URL's path (a space as {@code %20}, never {@code +}). */
+    static String segment(String text) {
+        return URLEncoder.encode(text, StandardCharsets.UTF_8).replace("+", "%20");
+    }
+
     private static String query(Map<String, String> query) {
         StringJoiner joined = new StringJoiner("&", "?", "").setEmptyValue("");
         query.forEach((name, value) -> {

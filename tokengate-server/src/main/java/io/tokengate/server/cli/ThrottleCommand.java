@@ -2,8 +2,6 @@ package io.tokengate.server.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.PrintWriter;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import picocli.CommandLine.Command;
@@ -96,18 +94,14 @@ final class ThrottleCommand {
 
         @Override
         void run(ApiClient api, PrintWriter out) throws Exception {
-            String path = "/throttles/" + segment(address) + (plane == null ? "" : "?plane=" + segment(plane));
+            String path = "/throttles/" + ApiClient.segment(address)
+                    + (plane == null ? "" : "?plane=" + ApiClient.segment(plane));
             JsonNode lifted = api.delete(path);
             if (json) {
                 printJson(out, lifted);
             } else {
                 out.println(text(lifted, "message"));
             }
-        }
-
-        /** {@code text} percent-encoded for a URL (a space as {@code %20}, never {@code +}). */
-        private static String segment(String text) {
-            return URLEncoder.encode(text, StandardCharsets.UTF_8).replace("+", "%20");
         }
     }
 }

@@ -7,7 +7,6 @@ import java.io.Console;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.PrintWriter;
-import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.ArrayList;
@@ -210,7 +209,7 @@ final class UserCommand {
             if (role != null) {
                 body.put("role", role);
             }
-            JsonNode user = api.patch("/users/" + pathSegment(name), body);
+            JsonNode user = api.patch("/users/" + ApiClient.segment(name), body);
             if (json) {
                 printJson(out, user);
             } else {
@@ -224,10 +223,6 @@ final class UserCommand {
         List<String> names = new ArrayList<>();
         user.path("groups").forEach(group -> names.add(group.asText()));
         return names.isEmpty() ? "-" : String.join(",", names);
-    }
-
-    private static String pathSegment(String name) {
-        return URLEncoder.encode(name, StandardCharsets.UTF_8).replace("+", "%20");
     }
 
     @Command(
@@ -249,7 +244,7 @@ final class UserCommand {
         void run(ApiClient api, PrintWriter out) throws Exception {
             NewPassword password = newPassword(passwordStdin);
             ObjectNode body = ApiClient.JSON.createObjectNode().put("password", password.text());
-            api.put("/users/" + pathSegment(name) + "/password", body);
+            api.put("/users/" + ApiClient.segment(name) + "/password", body);
             if (json) {
                 printJson(out, ApiClient.JSON.createObjectNode().put("name", name));
             } else {
@@ -277,7 +272,8 @@ final class UserCommand {
 
         @Override
         void run(ApiClient api, PrintWriter out) throws Exception {
-            JsonNode removed = api.delete("/users/" + pathSegment(name) + (revokeTokens ? "?revokeTokens=true" : ""));
+            JsonNode removed =
+                    api.delete("/users/" + ApiClient.segment(name) + (revokeTokens ? "?revokeTokens=true" : ""));
             if (json) {
                 printJson(out, removed);
                 return;
@@ -313,7 +309,7 @@ final class UserCommand {
 
         @Override
         void run(ApiClient api, PrintWriter out) throws Exception {
-            JsonNode revoked = api.post("/users/" + pathSegment(name) + "/tokens/revoke", null);
+            JsonNode revoked = api.post("/users/" + ApiClient.segment(name) + "/tokens/revoke", null);
             if (json) {
                 printJson(out, revoked);
                 return;
