@@ -26,12 +26,8 @@ import picocli.CommandLine.Parameters;
 final class ThrottleCommand {
     static final String NEEDS_A_SERVER = "login throttles are held in a running server's memory, not in the home";
 
-    @Command(
-            name = "list",
-            mixinStandardHelpOptions = true,
-            description = "List the client addresses with failed logins now, throttled first, per plane"
-                    + " (data: tokens, admin: sign-ins). No credentials are shown.")
-    static final class ListThrottles extends AdminCommand {
+    /** What both subcommands share: a running server to ask, and the plane to ask about. */
+    abstract static class OnAServer extends AdminCommand {
         @Option(names = "--plane", description = "data or admin (default: both).")
         String plane;
 
@@ -39,7 +35,14 @@ final class ThrottleCommand {
         String needsAServer() {
             return NEEDS_A_SERVER;
         }
+    }
 
+    @Command(
+            name = "list",
+            mixinStandardHelpOptions = true,
+            description = "List the client addresses with failed logins now, throttled first, per plane"
+                    + " (data: tokens, admin: sign-ins). No credentials are shown.")
+    static final class ListThrottles extends OnAServer {
         @Override
         void run(ApiClient api, PrintWriter out) throws Exception {
             Map<String, String> query = new LinkedHashMap<>();
@@ -80,17 +83,9 @@ final class ThrottleCommand {
                         + " counted again). Audited as THROTTLE_LIFTED.",
                 "An address without failed logins is not an error: the command says there was nothing to lift."
             })
-    static final class Lift extends AdminCommand {
+    static final class Lift extends OnAServer {
         @Parameters(paramLabel = "ADDRESS", description = "The client's IP address, e.g. 10.0.0.7 or 2001:db8::7.")
         String address;
-
-        @Option(names = "--plane", description = "data or admin (default: both).")
-        String plane;
-
-        @Override
-        String needsAServer() {
-            return NEEDS_A_SERVER;
-        }
 
         @Override
         void run(ApiClient api, PrintWriter out) throws Exception {
