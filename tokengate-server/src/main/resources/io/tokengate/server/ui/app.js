@@ -771,8 +771,50 @@ async function renderSettings() {
         el('thead', {}, el('tr', {}, ['Key', 'Value', 'From', 'Meaning'].map((h) => el('th', {}, h)))),
         el('tbody', {}, settings.settings.map((s) => el('tr', {},
           el('td', { class: 'mono' }, s.key), el('td', { class: 'mono' }, s.value), el('td', {}, s.source), el('td', {}, s.description))))),
-      backupSection());
+      backupSection(), throttleSection());
   });
+}
+
+/**
+ * The client addresses with failed logins (login.max.failures), throttled first, and lifting one:
+ * its failed logins are forgotten on every node, as `tokengate throttle lift` does. A CI runner's
+ * address throttled by one job's revoked token otherwise refuses every job there until the window
+ * passes.
+ */
+function throttleSection() {
+  const slot = el('div', { id: 'throttle-outcome' });
+  const list = el('div', { id: 'throttles' });
+  const draw = async () => {
+    const listed = await api('GET', '/throttles');
+    if (listed.throttles.length === 0) {
+      list.replaceChildren(el('p', {}, 'No failed logins from any address now.'));
+      return;
+    }
+    const rows = listed.throttles.map((t) => el('tr', {},
+      el('td', {}, t.plane === 'data' ? 'data (tokens)' : 'admin (sign-ins)'),
+      el('td', { class: 'mono' }, t.address),
+      el('td', {}, String(t.failures)),
+      el('td', {}, t.throttled ? 'yes, ' + t.secondsLeft + ' s left' : 'no'),
+      el('td', {}, time(t.until)),
+      el('td', {}, el('button', { type: 'button', class: 'secondary', onclick: () => attempt(slot, async () => {
+        if (!confirm('Lift the throttle of ' + t.address + '? Its failed logins are forgotten on every node.')) return;
+        const lifted = await api('DELETE', '/throttles/' + encodeURIComponent(t.address) + query({ plane: t.plane }));
+        await draw();
+        slot.replaceChildren(el('div', { class: 'notice' }, lifted.message));
+      }) }, 'Lift'))));
+    list.replaceChildren(el('table', {},
+      el('thead', {}, el('tr', {}, ['Plane', 'Address', 'Failures', 'Throttled', 'Forgotten at', ''].map((h) => el('th', {}, h)))),
+      el('tbody', {}, rows)),
+    listed.omitted > 0 ? el('p', {}, '… and ' + listed.omitted + ' more addresses with fewer failures.') : null);
+  };
+  const refresh = el('button', { type: 'button', class: 'secondary', id: 'refresh-throttles',
+    onclick: () => attempt(slot, draw) }, 'Refresh');
+  const section = el('section', {}, el('h2', {}, 'Login throttles'),
+    el('p', {}, 'Addresses whose logins failed recently, on this node and the ones it hears from. '
+      + 'A throttled address gets 429 for its logins until its failures are forgotten, at the time shown, or lifted here.'),
+    list, slot, el('div', { class: 'actions' }, refresh));
+  attempt(slot, draw);
+  return section;
 }
 
 /** Takes a backup of the embedded database on the server, and says where it went. */

@@ -454,6 +454,54 @@ class WebUiIT {
                 .contains("tokengate.key");
     }
 
+    /**
+     * A CI runner's address is throttled by one job's dead token: the admin finds it on the
+     * settings page and lifts it, and the other jobs' tokens work again from there. Its own
+     * gateway, as it throttles an address (trusting 127.0.0.1 as a load balancer).
+     */
+    @Test
+    void anAdminSeesAThrottledAddressAndLiftsItOnTheSettingsPage(@TempDir Path throttleHome) throws Exception {
+        try (GatewayFixture throttled = GatewayFixture.start(
+                throttleHome,
+                Map.of("gateway.trusted.proxies", "127.0.0.1/32", "login.max.failures", "3"),
+                DemoJira.Options.defaults())) {
+            throttled.server.localUsers().add("root", null, null, UserRole.ADMIN, "root-password".toCharArray());
+            String runner = "198.51.100.7";
+            String dead = GatewayFixture.basic("admin", "tgk_not-a-token-at-all");
+            for (int i = 0; i < 3; i++) {
+                assertThat(fromRunner(throttled, runner, dead).statusCode()).isEqualTo(401);
+            }
+            String working = GatewayFixture.basic(
+                    "admin",
+                    throttled
+                            .createToken(TokenSpec.bound("nightly", "admin", "root"))
+                            .secret()
+                            .reveal());
+            assertThat(fromRunner(throttled, runner, working).statusCode()).isEqualTo(429);
+
+            signIn(throttled, "root", "root-password");
+            click(By.linkText("Settings"));
+            String listed = waitForText(By.id("throttles"), runner);
+            assertThat(listed).contains("data (tokens)").containsPattern(runner + " 3 yes, \\d+ s left");
+
+            click(By.xpath("//div[@id='throttles']//tr[td[text()='" + runner + "']]//button[text()='Lift']"));
+            wait.until(ExpectedConditions.alertIsPresent()).accept();
+            assertThat(waitForText(By.id("throttle-outcome"), "Lifted")).startsWith("Lifted " + runner);
+            assertThat(waitForText(By.id("throttles"), "No failed logins")).doesNotContain(runner);
+            assertThat(fromRunner(throttled, runner, working).statusCode())
+                    .as("the other jobs' calls")
+                    .isEqualTo(200);
+        }
+    }
+
+    private static HttpResponse<String> fromRunner(GatewayFixture at, String runner, String authorization)
+            throws Exception {
+        return at.send(HttpRequest.newBuilder(at.url("/rest/api/2/myself"))
+                .header("Authorization", authorization)
+                .header("X-Forwarded-For", runner)
+                .build());
+    }
+
     @Test
     void theTokenListShowsFiftyAtATimeAndMoreOnRequest() {
         gw.server.localUsers().add("erin", null, null, UserRole.USER, "erin-password".toCharArray());
