@@ -266,8 +266,8 @@ class ClusterIT {
 
         // B's listener dies and cannot reconnect; the pools keep the connections they have.
         db.admin("ALTER DATABASE " + db.name() + " ALLOW_CONNECTIONS false");
-        db.admin("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = '"
-                + b.listener().applicationName() + "'");
+        db.admin("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '" + db.name()
+                + "' AND application_name = '" + b.listener().applicationName() + "'");
         millisUntil(() -> !b.listener().isLive());
         assertThat(b.health().listener()).isEqualTo(StoreHealth.Listener.DOWN);
         assertThat(b.health().ready()).isFalse();
@@ -356,8 +356,8 @@ class ClusterIT {
         TokenId token = TokenId.generate(new SecureRandom());
 
         db.admin("ALTER DATABASE " + db.name() + " ALLOW_CONNECTIONS false");
-        db.admin("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = '"
-                + a.listener().applicationName() + "'");
+        db.admin("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '" + db.name()
+                + "' AND application_name = '" + a.listener().applicationName() + "'");
         millisUntil(() -> !a.listener().isLive());
         onA.local.add(new Use(token, FIVE_PER_MINUTE, 4));
 
