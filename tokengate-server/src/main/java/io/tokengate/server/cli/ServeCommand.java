@@ -7,6 +7,7 @@ import io.tokengate.server.config.ConfigException;
 import io.tokengate.server.config.Settings;
 import io.tokengate.server.config.TokengateConfig;
 import io.tokengate.server.logging.LogFiles;
+import io.tokengate.store.KeyFileException;
 import java.time.Clock;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -23,8 +24,9 @@ import picocli.CommandLine.Spec;
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
             "0:stopped cleanly (after SIGTERM or Ctrl-C, the JVM exits 143 or 130 instead)",
-            "2:invalid configuration (every problem is listed)",
-            "3:could not start (key file, database, port)",
+            "2:invalid configuration (every problem is listed), or a key file or log directory that cannot be used:"
+                    + " waits for an administrator",
+            "3:could not start (database, port): may work when tried again",
             "64:invalid command line"
         },
         mixinStandardHelpOptions = true)
@@ -48,12 +50,19 @@ final class ServeCommand implements Callable<Integer> {
         TokengateConfig config;
         try {
             config = home.load(flags, true);
+        } catch (ConfigException e) {
+            spec.commandLine().getErr().println("tokengate: " + e.getMessage());
+            return CONFIG_INVALID;
+        }
+        try {
             config.logDir().ifPresent(LogFiles::writeTo);
             Settings.unknownVariables(System.getenv()).forEach(warning -> LoggerFactory.getLogger(ServeCommand.class)
                     .warn("{}", warning));
             server = TokengateServer.start(config, Clock.systemUTC());
-        } catch (ConfigException e) {
-            spec.commandLine().getErr().println("tokengate: " + e.getMessage());
+        } catch (LogFiles.UnusableDirectory | KeyFileException e) {
+            // Trying again cannot help (a service manager restarting on failure would loop): the
+            // home needs an administrator, as an invalid configuration does.
+            spec.commandLine().getErr().println("tokengate: could not start: " + e.getMessage());
             return CONFIG_INVALID;
         } catch (TokengateException e) {
             spec.commandLine().getErr().println("tokengate: could not start: " + e.getMessage());

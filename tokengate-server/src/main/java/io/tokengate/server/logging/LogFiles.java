@@ -33,7 +33,7 @@ public final class LogFiles {
      * Starts writing to {@code dir}, creating it; a second call for the same process changes
      * nothing.
      *
-     * @throws TokengateException when the directory cannot be created or written
+     * @throws UnusableDirectory when the directory cannot be created or written
      */
     public static void writeTo(Path dir) {
         if (!(LoggerFactory.getILoggerFactory() instanceof LoggerContext context)) {
@@ -55,7 +55,7 @@ public final class LogFiles {
                 throw new IOException("not writable");
             }
         } catch (IOException e) {
-            throw new TokengateException("cannot write logs to " + dir + " (" + e.getMessage()
+            throw new UnusableDirectory("cannot write logs to " + dir + " (" + e.getMessage()
                     + "); set log.dir to another directory, or to none for standard error only");
         }
 
@@ -85,9 +85,18 @@ public final class LogFiles {
         appender.setRollingPolicy(rolling);
         appender.start();
         if (!appender.isStarted()) {
-            throw new TokengateException("cannot write logs to " + file
+            throw new UnusableDirectory("cannot write logs to " + file
                     + "; set log.dir to another directory, or to none for standard error only");
         }
         root.addAppender(appender);
+    }
+
+    /** The log directory or its file cannot be written: the setting or the directory needs changing. */
+    public static final class UnusableDirectory extends TokengateException {
+        private static final long serialVersionUID = 1L;
+
+        UnusableDirectory(String message) {
+            super(message);
+        }
     }
 }

@@ -3,10 +3,16 @@ package io.tokengate.server.faults;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
+import io.tokengate.core.token.TokenQuery;
+import io.tokengate.store.KeyFile;
+import io.tokengate.store.Store;
+import io.tokengate.store.StoreConfig;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -40,15 +46,39 @@ class ServeStartIT {
         }
     }
 
+    /**
+     * What a restart cannot mend exits 2, which the systemd unit does not restart on: it would
+     * otherwise fail every five seconds until an administrator came.
+     */
     @Test
     void aLogDirectoryThatCannotBeWrittenStopsTheStart(@TempDir Path home) throws Exception {
         Path taken = Files.writeString(home.resolve("not-a-directory"), "a file");
         Exit exit = serve(home, Map.of("TOKENGATE_LOG_DIR", taken.toString()));
-        assertThat(exit.code()).as(exit.err()).isEqualTo(3);
+        assertThat(exit.code()).as(exit.err()).isEqualTo(2);
         assertThat(exit.err())
                 .contains("tokengate: could not start: cannot write logs to " + taken)
                 .contains("set log.dir to another directory, or to none");
         assertThat(home.resolve("data")).as("no database was opened").doesNotExist();
+    }
+
+    /** A cluster node given no copy of the key file, or another one: exit 2, as for the log directory. */
+    @Test
+    void aKeyFileThatIsNotTheDatabasesStopsTheStart(@TempDir Path home) throws Exception {
+        try (Store firstStart =
+                Store.open(StoreConfig.builder(home).nodeId("first").build(), Clock.systemUTC())) {
+            assertThat(firstStart.tokens().list(TokenQuery.all()).tokens()).isEmpty();
+        }
+        Path key = home.resolve("tokengate.key");
+        Files.delete(key);
+
+        Exit missing = serve(home, Map.of());
+        assertThat(missing.code()).as(missing.err()).isEqualTo(2);
+        assertThat(missing.err()).contains("tokengate: could not start: The key file " + key.toAbsolutePath());
+
+        KeyFile.loadOrCreate(key, Clock.systemUTC(), new SecureRandom());
+        Exit another = serve(home, Map.of());
+        assertThat(another.code()).as(another.err()).isEqualTo(2);
+        assertThat(another.err()).contains("tokengate: could not start: The key file " + key);
     }
 
     @Test
