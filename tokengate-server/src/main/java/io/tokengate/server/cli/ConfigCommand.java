@@ -95,9 +95,14 @@ final class ConfigCommand {
             checkPropertiesFile(dir.resolve(ConfigLoader.FILE_NAME), warnings);
             warnings.addAll(Settings.unknownVariables(System.getenv()));
             if (config != null) {
-                boolean keyFileReadable = checkKeyFile(config, problems, warnings);
+                boolean keyFileReadable = checkKeyFile(config, problems);
+                boolean keyNeeded = !offline && checkDatabase(config, keyFileReadable, problems, warnings);
+                if (!Files.exists(config.store().keyFilePath()) && !keyNeeded) {
+                    warnings.add("key file " + config.store().keyFilePath()
+                            + " does not exist yet: it is created on first start;"
+                            + " in a cluster, copy one key file to every node instead");
+                }
                 if (!offline) {
-                    checkDatabase(config, keyFileReadable, problems, warnings);
                     checkUpstream(config, problems, warnings);
                 }
                 checkUpstreamPath(config, warnings);
@@ -161,11 +166,9 @@ final class ConfigCommand {
         }
 
         /** @return whether the key file is absent or reads well: then the database can be checked against it */
-        private static boolean checkKeyFile(TokengateConfig config, List<String> problems, List<String> warnings) {
+        private static boolean checkKeyFile(TokengateConfig config, List<String> problems) {
             Path key = config.store().keyFilePath();
             if (!Files.exists(key)) {
-                warnings.add("key file " + key + " does not exist yet: it is created on first start;"
-                        + " in a cluster, copy one key file to every node instead");
                 return true;
             }
             try {
@@ -181,18 +184,24 @@ final class ConfigCommand {
          * Whether the database answers, takes the key file a start would take (the same check,
          * without recording a key in a new database), and holds no tokens that would be refused.
          * An embedded database that does not exist yet is left for the first start to make.
+         *
+         * @return whether the database refused the key file, or needs the one that is missing
          */
-        private static void checkDatabase(
+        private static boolean checkDatabase(
                 TokengateConfig config, boolean keyFileReadable, List<String> problems, List<String> warnings) {
             if (config.store().dbUrl() == null && !Database.embeddedExists(config.home())) {
                 warnings.add("database " + Database.embeddedDirectory(config.home())
                         + " does not exist yet: it is created on first start");
-                return;
+                return false;
             }
+            boolean keyRefused = false;
             try (Database db = Database.open(config.store())) {
                 db.requireAnswer(Duration.ofSeconds(5));
                 if (keyFileReadable) {
-                    KeyCheck.mismatch(db, config.store().keyFilePath()).ifPresent(problems::add);
+                    Optional<String> mismatch =
+                            KeyCheck.mismatch(db, config.store().keyFilePath());
+                    mismatch.ifPresent(problems::add);
+                    keyRefused = mismatch.isPresent();
                 }
                 checkTokens(db, warnings);
             } catch (DatabaseHeldException e) {
@@ -204,6 +213,7 @@ final class ConfigCommand {
             } catch (TokengateException e) {
                 problems.add("database: " + e.getMessage());
             }
+            return keyRefused;
         }
 
         /** Tokens whose limits an earlier version saved and this one refuses: before anyone's calls fail. */

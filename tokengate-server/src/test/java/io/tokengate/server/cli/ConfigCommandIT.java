@@ -100,7 +100,10 @@ class ConfigCommandIT {
             Files.move(key, kept);
             out.getBuffer().setLength(0);
             assertThat(run("config", "check", "--home", home.toString())).isEqualTo(2);
-            assertThat(out.toString()).contains("does not exist, but this database");
+            assertThat(out.toString())
+                    .contains("does not exist, but this database")
+                    .as("no word of a key file the start would make")
+                    .doesNotContain("created on first start");
 
             Files.copy(other.resolve("tokengate.key"), key);
             out.getBuffer().setLength(0);
