@@ -48,6 +48,9 @@ public final class Store implements AutoCloseable {
     private final JdbcTokenRepository repository;
     private final TokenService tokens;
     private final CaffeineTokenCache cache;
+    /** What the nodes of a PostgreSQL cluster add up; null with H2. */
+    private final ClusterCounts counts;
+
     private final ClusterListener listener;
     private final UsageAccumulator usage;
     private final AuditWriter auditWriter;
@@ -70,7 +73,8 @@ public final class Store implements AutoCloseable {
         boolean cluster = db.vendor() == Database.Vendor.POSTGRESQL;
         ClusterListener[] listenerRef = new ClusterListener[1];
         this.cache = new CaffeineTokenCache(config.cacheTtl(), clock, () -> !cluster || listenerRef[0].isLive());
-        this.listener = cluster ? new ClusterListener(db, cache, config.nodeId()) : null;
+        this.counts = cluster ? new ClusterCounts(db) : null;
+        this.listener = cluster ? new ClusterListener(db, cache, counts, config.nodeId()) : null;
         listenerRef[0] = listener;
         this.usage = new UsageAccumulator(repository);
         this.tokens = new TokenService(
@@ -218,8 +222,8 @@ public final class Store implements AutoCloseable {
      * H2 there is one node and nothing to exchange.
      */
     public void shareRateLimits(RateExchange exchange) {
-        if (listener != null) {
-            listener.shareCounts("rates", new RateShare(exchange));
+        if (counts != null) {
+            counts.shareCounts("rates", new RateShare(exchange));
         }
     }
 
@@ -229,8 +233,8 @@ public final class Store implements AutoCloseable {
      * data} or {@code admin}. With H2 there is one node and nothing to share.
      */
     public void shareLoginFailures(String plane, SharedCounts failures) {
-        if (listener != null) {
-            listener.shareCounts(plane, failures);
+        if (counts != null) {
+            counts.shareCounts(plane, failures);
         }
     }
 
@@ -252,10 +256,10 @@ public final class Store implements AutoCloseable {
      * @throws StoreUnavailableException when the database does not answer; no node was told
      */
     public boolean forgetLoginFailures(List<String> planes, String address) {
-        if (listener == null) {
+        if (counts == null) {
             return false;
         }
-        listener.forget(planes, address);
+        counts.forget(planes, address);
         return true;
     }
 

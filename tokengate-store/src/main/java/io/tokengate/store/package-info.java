@@ -4,8 +4,9 @@
  * io.tokengate.store.StoreConfig, java.time.Clock)}, which checks the {@link
  * io.tokengate.store.KeyFile}, migrates the schema, and returns an {@code AutoCloseable} that
  * exposes the {@link io.tokengate.core.token.TokenService} (backed by a cache of verified tokens
- * that every node invalidates within a second through PostgreSQL LISTEN/NOTIFY, over which the
- * nodes also share rate-limit use: {@link io.tokengate.store.ClusterListener}), the {@link
+ * that every node invalidates within a second through PostgreSQL LISTEN/NOTIFY: {@link
+ * io.tokengate.store.ClusterListener}; over which the nodes also add up rate-limit use and failed
+ * logins: {@link io.tokengate.store.ClusterCounts}), the {@link
  * io.tokengate.store.AuditWriter} ({@link io.tokengate.core.audit.AuditSink}: bounded, batched,
  * back-pressured), the {@link io.tokengate.core.audit.AuditLog} (queries, exports, retention), the
  * {@link io.tokengate.store.JdbcUserStore}, the admin plane's sessions ({@link
