@@ -1,9 +1,5 @@
 package io.tokengate.store;
 
-import io.tokengate.core.TokengateException;
-import io.tokengate.core.audit.AuditDecision;
-import io.tokengate.core.audit.AuditEvent;
-import io.tokengate.core.audit.AuditKind;
 import io.tokengate.core.audit.AuditLog;
 import io.tokengate.core.audit.AuditSink;
 import io.tokengate.core.cluster.SharedCounts;
@@ -15,12 +11,8 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
-import java.util.UUID;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
+import java.util.OptionalInt;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,17 +21,16 @@ import org.slf4j.LoggerFactory;
  * and migrates the database, verifies that the key belongs to it, erases stored secrets in secure
  * mode, and starts the background work (cluster listener, usage writer, audit writer,
  * retention). {@link #close()} stops it all gracefully, flushing the audit queue.
+ *
+ * <p>It wires the parts and answers for them as one; the work is theirs: secure mode is {@link
+ * SecureModeKeeping}'s, the counts the nodes add up {@link ClusterCounts}', the audit log's
+ * retention {@link AuditUpkeep}'s, the periodic runs {@link ScheduledWork}'s.
  */
 public final class Store implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Store.class);
     private static final Duration USAGE_FLUSH = Duration.ofSeconds(1);
-    private static final Duration RETENTION_PERIOD = Duration.ofHours(1);
-    private static final Duration STRAYS_PERIOD = Duration.ofMinutes(1);
-    private static final Duration SECURE_MODE_PERIOD = Duration.ofMinutes(1);
-    /** How long a node's word that it keeps secure mode counts: a late or failed run is no gap. */
-    private static final Duration KEEPER_HEARD_WITHIN = SECURE_MODE_PERIOD.multipliedBy(3);
-
-    private static final Duration SCHEDULED_WORK_GRACE = Duration.ofSeconds(10);
+    /** When the first retention pass runs, after the start; then every hour. */
+    private static final Duration FIRST_RETENTION = Duration.ofMinutes(1);
 
     private final StoreConfig config;
     private final Clock clock;
@@ -59,9 +50,9 @@ public final class Store implements AutoCloseable {
     private final JdbcUserStore users;
     private final UpstreamCredentials upstreamCredentials;
     private final JdbcSessionStore sessions;
-    private final ScheduledExecutorService scheduler;
-    /** This process among those with the same node name, for {@link #secureModeKeepers()}. */
-    private final String process = UUID.randomUUID().toString();
+    private final SecureModeKeeping secureMode;
+    private final AuditUpkeep upkeep;
+    private final ScheduledWork scheduled;
 
     private Store(StoreConfig config, Clock clock, Database db, KeyFile key) {
         this.config = config;
@@ -100,11 +91,10 @@ public final class Store implements AutoCloseable {
         this.users = new JdbcUserStore(db, clock);
         this.upstreamCredentials = new UpstreamCredentials(users, key.cipher(random));
         this.sessions = new JdbcSessionStore(db);
-        this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "tokengate-store-" + config.nodeId());
-            t.setDaemon(true);
-            return t;
-        });
+        this.secureMode = new SecureModeKeeping(
+                new JdbcSecureMode(db), tokens, auditWriter, config.secureMode(), config.nodeId(), clock);
+        this.upkeep = new AuditUpkeep(auditLog, config.auditRetentionDays(), clock);
+        this.scheduled = new ScheduledWork(config.nodeId());
     }
 
     /**
@@ -168,23 +158,7 @@ public final class Store implements AutoCloseable {
         if (writeKept) {
             spill.writeAll(auditLog);
         }
-        boolean turnedOn = config.secureMode() && repository.recordSecureMode(clock.instant(), config.nodeId());
-        if (config.secureMode()) {
-            repository.keepingSecureMode(process, config.nodeId(), clock.instant());
-        }
-        int erased = tokens.enforceSecureMode();
-        if (config.secureMode()) {
-            LOG.info("secure mode is on: {} stored token secrets erased", erased);
-        } else {
-            repository
-                    .secureModeSince()
-                    .ifPresent(on -> LOG.warn(
-                            "this database is in secure mode since {} (node {} turned it on), and this node follows"
-                                    + " it although its token.secure.mode is false: secrets are shown once only."
-                                    + " To leave it, see 'tokengate db leave-secure-mode --help'",
-                            on.since(),
-                            on.node()));
-        }
+        OptionalInt turnedOn = secureMode.enforceAtStart();
         if (listener != null) {
             listener.start();
             if (!listener.awaitLive(config.connectionTimeout().multipliedBy(2))) {
@@ -192,26 +166,14 @@ public final class Store implements AutoCloseable {
             }
         }
         auditWriter.start();
-        if (turnedOn) {
-            auditWriter.record(settingChange(
-                    "node " + config.nodeId(),
-                    "secure mode turned on for the database (token.secure.mode): " + erased
-                            + " stored secrets erased"));
-        }
-        long usageMillis = USAGE_FLUSH.toMillis();
-        scheduler.scheduleWithFixedDelay(usage::flush, usageMillis, usageMillis, TimeUnit.MILLISECONDS);
+        turnedOn.ifPresent(secureMode::recordTurnedOn);
+        scheduled.every(USAGE_FLUSH, USAGE_FLUSH, usage::flush);
         if (config.auditRetentionDays() > 0) {
-            scheduler.scheduleWithFixedDelay(
-                    this::retentionQuietly, 60_000, RETENTION_PERIOD.toMillis(), TimeUnit.MILLISECONDS);
+            scheduled.every(FIRST_RETENTION, AuditUpkeep.RETENTION_PERIOD, upkeep::retentionQuietly);
         }
-        scheduler.scheduleWithFixedDelay(
-                this::adoptStraysQuietly, STRAYS_PERIOD.toMillis(), STRAYS_PERIOD.toMillis(), TimeUnit.MILLISECONDS);
+        scheduled.every(AuditUpkeep.STRAYS_PERIOD, AuditUpkeep.STRAYS_PERIOD, upkeep::adoptStraysQuietly);
         if (config.secureMode()) {
-            scheduler.scheduleWithFixedDelay(
-                    this::keepSecureModeQuietly,
-                    SECURE_MODE_PERIOD.toMillis(),
-                    SECURE_MODE_PERIOD.toMillis(),
-                    TimeUnit.MILLISECONDS);
+            scheduled.every(SecureModeKeeping.PERIOD, SecureModeKeeping.PERIOD, secureMode::keepQuietly);
         }
         LOG.info("token store open: {}, key id {}, node {}", db.describe(), key.keyId(), config.nodeId());
     }
@@ -243,7 +205,7 @@ public final class Store implements AutoCloseable {
      * the last few minutes: each would turn secure mode on again within a minute of its being left.
      */
     public List<SecureModeKeeper> secureModeKeepers() {
-        return repository.secureModeKeepers(clock.instant().minus(KEEPER_HEARD_WITHIN));
+        return secureMode.keepers();
     }
 
     /**
@@ -270,11 +232,7 @@ public final class Store implements AutoCloseable {
      * @return whether it was on
      */
     public boolean leaveSecureMode(String actor) {
-        boolean wasOn = repository.clearSecureMode();
-        if (wasOn) {
-            auditWriter.record(settingChange(actor, "secure mode turned off for the database"));
-        }
-        return wasOn;
+        return secureMode.leave(actor);
     }
 
     public TokenService tokens() {
@@ -377,90 +335,12 @@ public final class Store implements AutoCloseable {
      * @return how many records were deleted
      */
     public long runRetention() {
-        if (config.auditRetentionDays() == 0) {
-            return 0;
-        }
-        Instant cutoff = clock.instant().minus(Duration.ofDays(config.auditRetentionDays()));
-        long deleted = auditLog.deleteOlderThan(cutoff);
-        if (deleted > 0) {
-            LOG.info("audit retention: deleted {} records older than {}", deleted, cutoff);
-        }
-        return deleted;
+        return upkeep.runRetention();
     }
 
-    private void retentionQuietly() {
-        try {
-            runRetention();
-        } catch (RuntimeException e) {
-            LOG.warn("audit retention failed, will retry: {}", e.getMessage());
-        }
-    }
-
-    /**
-     * A node set to secure mode turns it on again for the database when someone left it ({@code db
-     * leave-secure-mode}) while this node ran: the cluster stays in secure mode while any of its
-     * nodes is set to it, and the secrets stored meanwhile are erased.
-     *
-     * @return whether this call turned it on again
-     */
+    /** See {@link SecureModeKeeping#keep()}; runs every minute by itself in secure mode. */
     boolean keepSecureMode() {
-        repository.keepingSecureMode(process, config.nodeId(), clock.instant());
-        if (!repository.recordSecureMode(clock.instant(), config.nodeId())) {
-            return false;
-        }
-        int erased = tokens.enforceSecureMode();
-        LOG.warn(
-                "secure mode was left for the database while this node runs with token.secure.mode=true: turned"
-                        + " on again, {} stored secrets erased; set token.secure.mode=false on every node before"
-                        + " leaving it",
-                erased);
-        AuditEvent event = settingChange(
-                "node " + config.nodeId(),
-                "secure mode turned on again for the database: this node runs with token.secure.mode=true; " + erased
-                        + " stored secrets erased");
-        try {
-            auditWriter.record(event);
-        } catch (StoreUnavailableException e) {
-            // Done already, and not done again at the next run: the log keeps the record.
-            LOG.error("unwritten audit record ({}): {}", e.getMessage(), event);
-        }
-        return true;
-    }
-
-    /** The record of a change to the store's settings that {@code actor} made, on this node, now. */
-    private AuditEvent settingChange(String actor, String what) {
-        return AuditEvent.builder(AuditKind.SETTING_CHANGE, clock.instant())
-                .node(config.nodeId())
-                .actor(actor)
-                .decision(AuditDecision.ALLOW, what)
-                .build();
-    }
-
-    private void keepSecureModeQuietly() {
-        try {
-            keepSecureMode();
-        } catch (RuntimeException e) {
-            LOG.warn("checking that the database is still in secure mode failed, will retry: {}", e.getMessage());
-        }
-    }
-
-    /**
-     * Makes records that a node of an older version wrote without spans visible to listings (see
-     * {@link JdbcAuditLog#adoptStrays()}); runs every minute. Finding any means a node was not
-     * upgraded: said loudly, since its records show up only a minute or two late.
-     */
-    private void adoptStraysQuietly() {
-        try {
-            long adopted = auditLog.adoptStrays();
-            if (adopted > 0) {
-                LOG.warn(
-                        "{} audit records from a node of an older version were not listed and now are;"
-                                + " upgrade every node (until then its records are listed a minute or two late)",
-                        adopted);
-            }
-        } catch (RuntimeException e) {
-            LOG.warn("listing the audit records of older nodes failed, will retry: {}", e.getMessage());
-        }
+        return secureMode.keep();
     }
 
     /** Writes the usage gathered so far; normally done every second. */
@@ -480,36 +360,11 @@ public final class Store implements AutoCloseable {
         return cache;
     }
 
-    /**
-     * Lets a running usage flush or retention pass finish instead of interrupting it: an interrupt
-     * during an H2 file write closes the database file (NIO closes an interrupted channel), and
-     * then the last usage counts and the audit records flushed after it would be lost on a
-     * graceful stop. Interrupts only what is still running after {@link #SCHEDULED_WORK_GRACE}.
-     */
-    private void stopScheduledWork() {
-        scheduler.shutdown();
-        try {
-            if (!scheduler.awaitTermination(SCHEDULED_WORK_GRACE.toMillis(), TimeUnit.MILLISECONDS)) {
-                LOG.warn("background store work still running after {}; interrupting it", SCHEDULED_WORK_GRACE);
-                scheduler.shutdownNow();
-            }
-        } catch (InterruptedException e) {
-            scheduler.shutdownNow();
-            Thread.currentThread().interrupt();
-        }
-    }
-
     /** Stops the background work, writes the audit queue and pending usage, closes the pool. */
     @Override
     public void close() {
-        stopScheduledWork();
-        if (config.secureMode()) {
-            try {
-                repository.stoppedKeepingSecureMode(process);
-            } catch (TokengateException e) {
-                LOG.warn("could not say that this node stops keeping secure mode: {}", e.getMessage());
-            }
-        }
+        scheduled.stop();
+        secureMode.stop();
         try {
             auditWriter.close();
             usage.flush();

@@ -1,0 +1,165 @@
+package io.tokengate.store;
+
+import io.tokengate.core.TokengateException;
+import io.tokengate.core.audit.AuditDecision;
+import io.tokengate.core.audit.AuditEvent;
+import io.tokengate.core.audit.AuditKind;
+import io.tokengate.core.audit.AuditSink;
+import io.tokengate.core.token.TokenService;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.OptionalInt;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What this node does about secure mode ({@code token.secure.mode}): at start, a node set to it
+ * turns it on for the database and erases the stored secrets, and a node that is not set to it
+ * follows a database in it, saying so; while it runs, a node set to it says every {@link #PERIOD}
+ * that it keeps secure mode, and turns it on again when someone left it ({@code tokengate db
+ * leave-secure-mode}); at a stop it says it no longer keeps it. The cluster thus stays in secure
+ * mode while any of its nodes is set to it. Every turn is an audit record ({@code SETTING_CHANGE}).
+ */
+final class SecureModeKeeping {
+    /** The store's: log settings that name it keep covering these messages. */
+    private static final Logger LOG = LoggerFactory.getLogger(Store.class);
+    /** How often a node set to secure mode says so, and turns it on again if it was left. */
+    static final Duration PERIOD = Duration.ofMinutes(1);
+    /** How long a node's word that it keeps secure mode counts: a late or failed run is no gap. */
+    private static final Duration KEEPER_HEARD_WITHIN = PERIOD.multipliedBy(3);
+
+    private final JdbcSecureMode table;
+    private final TokenService tokens;
+    private final AuditSink audit;
+    private final boolean secureMode;
+    private final String nodeId;
+    private final Clock clock;
+    /** This process among those with the same node name, for {@link #keepers()}. */
+    private final String process = UUID.randomUUID().toString();
+
+    SecureModeKeeping(
+            JdbcSecureMode table,
+            TokenService tokens,
+            AuditSink audit,
+            boolean secureMode,
+            String nodeId,
+            Clock clock) {
+        this.table = table;
+        this.tokens = tokens;
+        this.audit = audit;
+        this.secureMode = secureMode;
+        this.nodeId = nodeId;
+        this.clock = clock;
+    }
+
+    /**
+     * At start, before the audit writer runs: turns secure mode on for the database when this node
+     * is set to it, erases the stored secrets when the database is in it, and logs what it found.
+     *
+     * @return how many stored secrets were erased, when this call turned secure mode on: for {@link
+     *     #recordTurnedOn}, once the audit writer runs
+     */
+    OptionalInt enforceAtStart() {
+        boolean turnedOn = secureMode && table.turnOn(clock.instant(), nodeId);
+        if (secureMode) {
+            table.keeping(process, nodeId, clock.instant());
+        }
+        int erased = tokens.enforceSecureMode();
+        if (secureMode) {
+            LOG.info("secure mode is on: {} stored token secrets erased", erased);
+        } else {
+            table.current()
+                    .ifPresent(on -> LOG.warn(
+                            "this database is in secure mode since {} (node {} turned it on), and this node follows"
+                                    + " it although its token.secure.mode is false: secrets are shown once only."
+                                    + " To leave it, see 'tokengate db leave-secure-mode --help'",
+                            on.since(),
+                            on.node()));
+        }
+        return turnedOn ? OptionalInt.of(erased) : OptionalInt.empty();
+    }
+
+    /** Writes the audit record of {@link #enforceAtStart()} turning secure mode on. */
+    void recordTurnedOn(int erased) {
+        audit.record(settingChange(
+                "node " + nodeId,
+                "secure mode turned on for the database (token.secure.mode): " + erased + " stored secrets erased"));
+    }
+
+    /** See {@link Store#secureModeKeepers()}. */
+    List<SecureModeKeeper> keepers() {
+        return table.keepers(clock.instant().minus(KEEPER_HEARD_WITHIN));
+    }
+
+    /** See {@link Store#leaveSecureMode(String)}. */
+    boolean leave(String actor) {
+        boolean wasOn = table.turnOff();
+        if (wasOn) {
+            audit.record(settingChange(actor, "secure mode turned off for the database"));
+        }
+        return wasOn;
+    }
+
+    /**
+     * A node set to secure mode turns it on again for the database when someone left it ({@code db
+     * leave-secure-mode}) while this node ran: the cluster stays in secure mode while any of its
+     * nodes is set to it, and the secrets stored meanwhile are erased.
+     *
+     * @return whether this call turned it on again
+     */
+    boolean keep() {
+        table.keeping(process, nodeId, clock.instant());
+        if (!table.turnOn(clock.instant(), nodeId)) {
+            return false;
+        }
+        int erased = tokens.enforceSecureMode();
+        LOG.warn(
+                "secure mode was left for the database while this node runs with token.secure.mode=true: turned"
+                        + " on again, {} stored secrets erased; set token.secure.mode=false on every node before"
+                        + " leaving it",
+                erased);
+        AuditEvent event = settingChange(
+                "node " + nodeId,
+                "secure mode turned on again for the database: this node runs with token.secure.mode=true; " + erased
+                        + " stored secrets erased");
+        try {
+            audit.record(event);
+        } catch (StoreUnavailableException e) {
+            // Done already, and not done again at the next run: the log keeps the record.
+            LOG.error("unwritten audit record ({}): {}", e.getMessage(), event);
+        }
+        return true;
+    }
+
+    /** {@link #keep()} every {@link #PERIOD}; a failure is logged and retried at the next run. */
+    void keepQuietly() {
+        try {
+            keep();
+        } catch (RuntimeException e) {
+            LOG.warn("checking that the database is still in secure mode failed, will retry: {}", e.getMessage());
+        }
+    }
+
+    /** At a stop: this process keeps secure mode no longer; a failure is only logged. */
+    void stop() {
+        if (!secureMode) {
+            return;
+        }
+        try {
+            table.stoppedKeeping(process);
+        } catch (TokengateException e) {
+            LOG.warn("could not say that this node stops keeping secure mode: {}", e.getMessage());
+        }
+    }
+
+    /** The record of a change to the store's settings that {@code actor} made, on this node, now. */
+    private AuditEvent settingChange(String actor, String what) {
+        return AuditEvent.builder(AuditKind.SETTING_CHANGE, clock.instant())
+                .node(nodeId)
+                .actor(actor)
+                .decision(AuditDecision.ALLOW, what)
+                .build();
+    }
+}
