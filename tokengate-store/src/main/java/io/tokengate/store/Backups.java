@@ -30,7 +30,7 @@ import org.h2.tools.Restore;
  */
 public final class Backups {
     /** The database's file name in {@code HOME/data}, and in a backup. */
-    static final String DATABASE_FILE = Database.EMBEDDED_NAME + ".mv.db";
+    static final String DATABASE_FILE = EmbeddedH2.NAME + ".mv.db";
 
     /** A backup's file name: {@code tokengate-} and the UTC time it was taken. */
     private static final Pattern NAME = Pattern.compile("tokengate-\\d{8}T\\d{6}\\.\\d{3}Z\\.zip");
@@ -172,7 +172,7 @@ public final class Backups {
                     null);
         }
         requireBackup(zip);
-        Path data = Database.embeddedDirectory(config.home());
+        Path data = EmbeddedH2.directory(config.home());
         Optional<Path> aside = Optional.empty();
         if (Files.exists(data.resolve(DATABASE_FILE))) {
             if (!replace) {
@@ -188,7 +188,7 @@ public final class Backups {
         boolean homeCreated = !Files.exists(config.home());
         try {
             Files.createDirectories(data);
-            Restore.execute(zip.toString(), data.toString(), Database.EMBEDDED_NAME);
+            Restore.execute(zip.toString(), data.toString(), EmbeddedH2.NAME);
             try (Store restored = Store.open(config, clock, false)) { // kept audit records wait for the server
                 restored.sessions().deleteAll();
             }

@@ -1,34 +1,25 @@
 package io.tokengate.store;
 
-import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.tokengate.core.TokengateException;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Locale;
-import java.util.Properties;
 import java.util.function.Consumer;
 import javax.sql.DataSource;
-import org.flywaydb.core.Flyway;
-import org.flywaydb.core.api.FlywayException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The connection pool (HikariCP) and schema migrations (Flyway) of one database: an embedded H2
- * file database for a single node, or PostgreSQL for a cluster. The schema means the same on both;
- * each has its own migration scripts under {@code db/migration/h2} and {@code
- * db/migration/postgresql}, and those both read alike are written once, under {@code
- * db/migration/common}.
+ * The connection pool (HikariCP) of one database, an embedded H2 file database for a single node
+ * or PostgreSQL for a cluster, and how work runs on it: {@link #read} and {@link #transaction}.
+ * How it connects is {@link ConnectionSettings}', the embedded database's files {@link
+ * EmbeddedH2}'s, the schema {@link Migrations}'.
  *
  * <p>Every failure to reach the database surfaces as {@link StoreUnavailableException}: the first
  * after the configured connection timeout, and while the database stays away, at once (see {@link
@@ -86,22 +77,8 @@ public final class Database implements AutoCloseable {
         this.user = user;
         this.password = password;
         this.connectionTimeout = connectionTimeout;
-        HikariConfig config = new HikariConfig();
-        config.setPoolName(poolName);
-        config.setJdbcUrl(url);
-        if (user != null) {
-            config.setUsername(user);
-        }
-        if (password != null) {
-            config.setPassword(password);
-        }
-        config.setMaximumPoolSize(poolSize);
-        config.setConnectionTimeout(connectionTimeout.toMillis());
-        config.setValidationTimeout(Math.max(250, Math.min(connectionTimeout.toMillis(), 5000)));
-        // Start even when the database is down: every call fails with a clear message until it is up.
-        config.setInitializationFailTimeout(-1);
-        driverProperties(true).forEach((k, v) -> config.addDataSourceProperty((String) k, v));
-        this.pool = new HikariDataSource(config);
+        this.pool = new HikariDataSource(
+                ConnectionSettings.pool(vendor, url, user, password, poolSize, connectionTimeout, poolName));
     }
 
     /**
@@ -110,9 +87,9 @@ public final class Database implements AutoCloseable {
      */
     public static Database open(StoreConfig config) {
         if (config.dbUrl() == null) {
-            keepToOwner(embeddedDirectory(config.home()));
+            EmbeddedH2.keepToOwner(EmbeddedH2.directory(config.home()));
         }
-        String url = config.dbUrl() != null ? config.dbUrl() : embeddedUrl(config.home());
+        String url = config.dbUrl() != null ? config.dbUrl() : EmbeddedH2.url(config.home());
         return new Database(
                 url,
                 config.dbUser(),
@@ -123,21 +100,6 @@ public final class Database implements AutoCloseable {
     }
 
     /**
-     * Makes the embedded database's directory readable by the owner only, as the key file and the
-     * backups are: the files hold the audit log, password hashes and encrypted secrets, and H2
-     * creates them as the umask says (usually readable by every local user). A directory that
-     * cannot be made is left to H2, which names the problem when it opens.
-     */
-    private static void keepToOwner(Path directory) {
-        try {
-            Files.createDirectories(directory);
-            OwnerOnly.restrict(directory);
-        } catch (IOException | SecurityException e) {
-            // H2 reports it
-        }
-    }
-
-    /**
      * The earliest and the latest time the store takes in a query (the years 1 to 9999, which both
      * databases hold); a time outside them is the caller's mistake, not the database's.
      */
@@ -145,47 +107,19 @@ public final class Database implements AutoCloseable {
 
     public static final Instant LATEST_TIME = Instant.parse("9999-12-31T23:59:59.999999Z");
 
-    /** The embedded database's name in its directory: files {@code tokengate.mv.db} and so on. */
-    static final String EMBEDDED_NAME = "tokengate";
-
     /** Where the embedded database lives: {@code HOME/data}, absolute. */
     public static Path embeddedDirectory(Path home) {
-        return home.resolve("data").toAbsolutePath();
+        return EmbeddedH2.directory(home);
     }
 
-    /**
-     * The embedded database's URL, chosen for crashes and interrupts:
-     *
-     * <ul>
-     *   <li>{@code retry:} file system: a thread interrupted while H2 reads or writes its file
-     *       closes the file (NIO closes an interrupted channel), and without it the database stays
-     *       closed, every later call failing until a restart; {@code retry:} reopens the file and
-     *       retries. The files are the same as with {@code file:};
-     *   <li>{@code DB_CLOSE_ON_EXIT=FALSE}: H2 must not close itself from its own shutdown hook,
-     *       since the server's graceful stop, also a shutdown hook, still has to write the audit
-     *       queue;
-     *   <li>{@code WRITE_DELAY=0}: a commit reaches the file before it returns. With H2's default
-     *       of 500 ms a process killed right after a commit loses it, so an acknowledged revoke
-     *       could come back to life after a crash (measured: all commits of the last half second
-     *       lost). Commits are rare here (token changes, batched audit and usage writes);
-     *   <li>{@code MAX_COMPACT_TIME=0}: no chunk compaction while closing. H2 2.3's MVStore
-     *       corrupts a file ("Double mark", h2database issues 2752, 4083, 4123) when a database
-     *       recovered from a SIGKILL is later closed with compaction: CrashRecoveryIT failed 4 of
-     *       10 runs with it and 0 of 16 without. The file may grow somewhat instead;
-     *   <li>{@code CACHE_SIZE=1024}: a 1 MiB page cache instead of H2's 16 MiB. The audit writer's
-     *       copy-on-write pages live in that cache long enough to be promoted to the old
-     *       generation, where they die: with 16 MiB the server ran full collections of 50-85 ms
-     *       under load. Measured with {@code bench/ab.sh} (two runs, sides swapped): full-collection
-     *       time halved, p99 lower in every round (by 10-20 % at 64 connections, and at one
-     *       connection), throughput the same; audit queries on a 1.8 million record log took as
-     *       long (bench/README.md, "Session 7"). The tokens themselves are served from the token
-     *       cache, not from these pages.
-     * </ul>
-     */
+    /** The embedded database's URL; see {@link EmbeddedH2#url} for its settings. */
     public static String embeddedUrl(Path home) {
-        Path file = embeddedDirectory(home).resolve(EMBEDDED_NAME);
-        return "jdbc:h2:retry:" + file.toString().replace('\\', '/')
-                + ";DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=0;MAX_COMPACT_TIME=0;CACHE_SIZE=1024";
+        return EmbeddedH2.url(home);
+    }
+
+    /** Whether the embedded database of {@code home} has been made (by a first start). */
+    public static boolean embeddedExists(Path home) {
+        return EmbeddedH2.exists(home);
     }
 
     public Vendor vendor() {
@@ -212,63 +146,7 @@ public final class Database implements AutoCloseable {
 
     /** Brings the schema up to migration {@code version} ("latest": all); for upgrade tests. */
     int migrateTo(String version) {
-        try {
-            return Flyway.configure()
-                    .dataSource(pool)
-                    .locations(
-                            "classpath:db/migration/" + vendor.name().toLowerCase(Locale.ROOT),
-                            "classpath:db/migration/common")
-                    .failOnMissingLocations(true)
-                    .target(version)
-                    .load()
-                    .migrate()
-                    .migrationsExecuted;
-        } catch (FlywayException e) {
-            if (SqlErrors.heldByAnotherProcess(e) || embeddedFileHeldElsewhere()) {
-                throw SqlErrors.held(describe(), "migrating it", e);
-            }
-            Throwable cause = e;
-            while (cause != null) {
-                if (cause instanceof SQLException sql && SqlErrors.isUnavailable(sql)) {
-                    throw new StoreUnavailableException(
-                            "cannot migrate the database (" + describe() + "): it is unavailable: "
-                                    + SqlErrors.brief(connectionFailure(sql)),
-                            e);
-                }
-                cause = cause.getCause();
-            }
-            throw new StoreException("cannot migrate the database (" + describe() + "): " + e.getMessage(), e);
-        }
-    }
-
-    /**
-     * Refuses a database this process can only read: an embedded one whose files it may not write
-     * (H2 then opens them read-only, without a word), or a PostgreSQL standby. Either would let the
-     * gateway serve while every audit record and token change is refused.
-     *
-     * @throws StoreException naming what to do
-     */
-    void requireWritable() {
-        boolean readOnly = read("checking that the database can be written", c -> {
-            String sql = vendor == Vendor.H2 ? "SELECT READONLY()" : "SELECT current_setting('transaction_read_only')";
-            try (Statement s = c.createStatement();
-                    ResultSet rs = s.executeQuery(sql)) {
-                rs.next();
-                String answer = rs.getString(1);
-                return "true".equalsIgnoreCase(answer) || "on".equalsIgnoreCase(answer);
-            }
-        });
-        if (!readOnly) {
-            return;
-        }
-        throw new StoreException(
-                vendor == Vendor.H2
-                        ? "the embedded database (" + describe() + ") can only be read: its files are not writable"
-                                + " by this user (" + System.getProperty("user.name") + "). Make the home's data"
-                                + " directory and its files theirs (chown -R), then start again"
-                        : "the database (" + describe() + ") takes no writes (a standby, or"
-                                + " default_transaction_read_only): connect to the primary",
-                null);
+        return Migrations.apply(this, version);
     }
 
     /** Runs {@code work} in one transaction, committed when it returns, rolled back when it throws. */
@@ -408,7 +286,7 @@ public final class Database implements AutoCloseable {
      * its cause, is the reason an operator needs ("database ... does not exist", "Connection
      * refused"); the timeout itself says only that time ran out.
      */
-    private static SQLException connectionFailure(SQLException e) {
+    static SQLException connectionFailure(SQLException e) {
         return e.getCause() instanceof SQLException failure ? failure : e;
     }
 
@@ -420,20 +298,10 @@ public final class Database implements AutoCloseable {
         }
     }
 
-    /**
-     * Whether another process has the embedded database open: H2 says so when a connection is
-     * made, but the pool's timeout may not carry that first failure, so one connection is made
-     * outside the pool to hear it.
-     */
-    private boolean embeddedFileHeldElsewhere() {
-        if (vendor != Vendor.H2) {
-            return false;
-        }
-        try (Connection c = DriverManager.getConnection(url, driverProperties(false))) {
-            return false;
-        } catch (SQLException e) {
-            return SqlErrors.heldByAnotherProcess(e);
-        }
+    /** Whether another process has the embedded database open; see {@link EmbeddedH2#heldElsewhere}. */
+    boolean embeddedFileHeldElsewhere() {
+        return vendor == Vendor.H2
+                && EmbeddedH2.heldElsewhere(url, ConnectionSettings.driver(vendor, connectionTimeout, false));
     }
 
     private static boolean stillWorks(Connection c) {
@@ -465,11 +333,6 @@ public final class Database implements AutoCloseable {
         }
     }
 
-    /** Whether the embedded database of {@code home} has been made (by a first start). */
-    public static boolean embeddedExists(Path home) {
-        return Files.exists(embeddedDirectory(home).resolve(EMBEDDED_NAME + ".mv.db"));
-    }
-
     /** Whether the database answers within {@code timeout}. */
     public boolean ping(Duration timeout) {
         try (Connection c = pool.getConnection()) {
@@ -485,33 +348,8 @@ public final class Database implements AutoCloseable {
      * caller closes it.
      */
     Connection openDedicated(String applicationName) throws SQLException {
-        Properties properties = driverProperties(false);
-        if (user != null) {
-            properties.setProperty("user", user);
-        }
-        if (password != null) {
-            properties.setProperty("password", password);
-        }
-        if (vendor == Vendor.POSTGRESQL) {
-            properties.setProperty("ApplicationName", applicationName);
-        }
-        return DriverManager.getConnection(url, properties);
-    }
-
-    private Properties driverProperties(boolean pooled) {
-        Properties p = new Properties();
-        if (vendor == Vendor.POSTGRESQL) {
-            long connectSeconds = Math.max(1, (connectionTimeout.toMillis() + 999) / 1000);
-            p.setProperty("connectTimeout", Long.toString(connectSeconds));
-            p.setProperty("loginTimeout", Long.toString(connectSeconds));
-            p.setProperty("tcpKeepAlive", "true");
-            if (pooled) {
-                p.setProperty("ApplicationName", "tokengate");
-                p.setProperty("reWriteBatchedInserts", "true");
-                p.setProperty("socketTimeout", "60");
-            }
-        }
-        return p;
+        return DriverManager.getConnection(
+                url, ConnectionSettings.dedicated(vendor, connectionTimeout, user, password, applicationName));
     }
 
     static String redact(String url) {

@@ -127,7 +127,7 @@ public final class Store implements AutoCloseable {
             if (migrated > 0) {
                 LOG.info("database schema brought up to date: {} migrations applied", migrated);
             }
-            db.requireWritable();
+            WritableCheck.require(db);
             if (!Files.exists(config.keyFilePath())) {
                 KeyCheck.requireFirstStart(db, config.keyFilePath());
             }
