@@ -34,7 +34,7 @@ import org.slf4j.LoggerFactory;
  * Where audit records go when the database cannot take them before the writer stops: a graceful
  * stop during a database outage. They are written to a JSON Lines file under {@code
  * HOME/audit-unwritten} (the format of {@code audit export}, readable by the owner only), and
- * {@link #writeAll(JdbcAuditLog)} writes them to the audit log at the next start, each file once:
+ * {@link #writeAll(JdbcAuditInserts)} writes them to the audit log at the next start, each file once:
  * in the transaction that inserts a file's records, its digest goes into {@code audit_imports},
  * so a crash between that commit and the file's deletion, or a second node sharing the home, finds
  * it there and only deletes the file.
@@ -125,7 +125,7 @@ final class AuditSpill implements AuditWriter.Spill {
      * @return how many records were written
      * @throws StoreUnavailableException when the database is unreachable (the files stay)
      */
-    int writeAll(JdbcAuditLog log) {
+    int writeAll(JdbcAuditInserts log) {
         if (!Files.isDirectory(directory)) {
             return 0;
         }
@@ -155,7 +155,7 @@ final class AuditSpill implements AuditWriter.Spill {
         return written;
     }
 
-    private int writeOne(JdbcAuditLog log, Path file) {
+    private int writeOne(JdbcAuditInserts log, Path file) {
         byte[] bytes;
         List<AuditEvent> records;
         try {

@@ -80,7 +80,7 @@ public final class Store implements AutoCloseable {
         this.auditLog = new JdbcAuditLog(db);
         this.spill = new AuditSpill(AuditSpill.directory(config.home()), config.nodeId(), clock);
         this.auditWriter = new AuditWriter(
-                auditLog::insert,
+                auditLog.inserts()::insert,
                 config.auditQueueCapacity(),
                 config.auditBatchSize(),
                 config.auditFlushInterval(),
@@ -156,7 +156,7 @@ public final class Store implements AutoCloseable {
 
     private void start(boolean writeKept) {
         if (writeKept) {
-            spill.writeAll(auditLog);
+            spill.writeAll(auditLog.inserts());
         }
         OptionalInt turnedOn = secureMode.enforceAtStart();
         if (listener != null) {
