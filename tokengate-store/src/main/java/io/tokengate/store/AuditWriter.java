@@ -45,8 +45,8 @@ import org.slf4j.LoggerFactory;
  * record; reservations fail once the queue is full, and succeed again as soon as the backlog is
  * written. {@link #close()} refuses new reservations, waits for reserved slots to be submitted and
  * writes everything. After the close timeout it gives up on the database and hands what is left to
- * its {@link Spill} (a file the next start writes to the audit log); only when that fails too are
- * records lost, each then logged in full.
+ * {@link AuditLeftovers}: its {@link Spill} (a file the next start writes to the audit log); only
+ * when that fails too are records lost, each then logged in full.
  *
  * <p>On a crash, what is lost is what was not yet committed: the records of at most one flush
  * interval plus the batch being written, or the whole backlog while the database is down.
@@ -86,7 +86,7 @@ public final class AuditWriter implements AuditSink, AutoCloseable {
     private final Condition progress = lock.newCondition();
     private final RefusalSummary refusals = new RefusalSummary();
     private final String nodeId;
-    private final Spill spill;
+    private final AuditLeftovers leftovers;
     private final Thread thread;
     private volatile boolean closing;
     private volatile long giveUpAt;
@@ -95,7 +95,7 @@ public final class AuditWriter implements AuditSink, AutoCloseable {
     private volatile boolean failing;
     /** Whether the writer is writing the file of what the database did not take. */
     private volatile boolean spilling;
-    /** The batch being written, for {@link #close()} to name when the writer does not come back. */
+    /** The batch being written, for {@link #close()} to log when the writer does not come back. */
     private volatile List<AuditEvent> inFlight = List.of();
 
     AuditWriter(
@@ -115,7 +115,7 @@ public final class AuditWriter implements AuditSink, AutoCloseable {
         this.closeTimeout = closeTimeout;
         this.room = new Semaphore(capacity);
         this.nodeId = nodeId;
-        this.spill = Objects.requireNonNull(spill, "spill");
+        this.leftovers = new AuditLeftovers(Objects.requireNonNull(spill, "spill"));
         this.thread = new Thread(this::run, "tokengate-audit-writer-" + nodeId);
         this.thread.setDaemon(true);
     }
@@ -334,37 +334,15 @@ public final class AuditWriter implements AuditSink, AutoCloseable {
         }
     }
 
-    /**
-     * Hands the records the database did not take to the spill; when it fails, logs each in full,
-     * so that the log keeps what the audit log could not.
-     */
+    /** Hands the records the database did not take to {@link AuditLeftovers}, and counts them. */
     private void keepElsewhere(List<AuditEvent> left) {
         // The writer stops after an interrupt, and a file channel written by an interrupted
         // thread closes itself; the spill forces its file to disk through one.
         boolean interrupted = Thread.interrupted();
         spilling = Thread.currentThread() == thread;
         try {
-            Object where = spill.keep(left);
-            spilled.addAndGet(left.size());
-            LOG.error(
-                    "audit writer stopped with {} records unwritten (database unavailable: {}); they are kept in {}"
-                            + " and written to the audit log at the next start",
-                    left.size(),
-                    failureSoFar(),
-                    where);
-        } catch (IOException | RuntimeException e) {
-            dropped.addAndGet(left.size());
-            LOG.error(
-                    "audit writer stopped with {} records unwritten (database unavailable: {}) and cannot keep them"
-                            + " in a file ({}); each follows in full, so that the log keeps what the audit log could"
-                            + " not",
-                    left.size(),
-                    failureSoFar(),
-                    e.toString());
-            // Secrets are redacted in every AuditEvent already.
-            for (AuditEvent event : left) {
-                LOG.error("unwritten audit record: {}", event);
-            }
+            boolean kept = leftovers.keep(left, failureSoFar());
+            (kept ? spilled : dropped).addAndGet(left.size());
         } finally {
             spilling = false;
             if (interrupted) {
@@ -595,16 +573,7 @@ public final class AuditWriter implements AuditSink, AutoCloseable {
      */
     private void keepForAStuckWriter() {
         keepWhatIsLeft(new ArrayList<>());
-        List<AuditEvent> held = inFlight;
-        if (!held.isEmpty()) {
-            LOG.error(
-                    "the audit writer is still waiting for the database with {} records, which may or may not be"
-                            + " written when it answers; each follows in full",
-                    held.size());
-            for (AuditEvent event : held) {
-                LOG.error("audit record being written: {}", event);
-            }
-        }
+        AuditLeftovers.logInFlight(inFlight);
     }
 
     @Override
