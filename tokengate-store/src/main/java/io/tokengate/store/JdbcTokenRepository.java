@@ -24,6 +24,7 @@ import java.util.function.UnaryOperator;
 /**
  * Tokens in the {@code tokens} table, usage in {@code token_usage}. On PostgreSQL a trigger
  * notifies every node of each committed change (see the migration), so no method here needs to.
+ * Whether the database is in secure mode it asks {@link JdbcSecureMode}.
  */
 final class JdbcTokenRepository implements TokenRepository {
     private static final String SELECT = "SELECT t.id, t.name, t.bound_user, t.created_by, t.created_at,"
