@@ -62,6 +62,8 @@ public final class Store implements AutoCloseable {
         SecureRandom random = new SecureRandom();
         this.repository = new JdbcTokenRepository(db);
         boolean cluster = db.vendor() == Database.Vendor.POSTGRESQL;
+        // Cached tokens may be served always with the single-node H2 database; with PostgreSQL only
+        // while the listener would hear about changes made by other nodes.
         ClusterListener[] listenerRef = new ClusterListener[1];
         this.cache = new CaffeineTokenCache(config.cacheTtl(), clock, () -> !cluster || listenerRef[0].isLive());
         this.counts = cluster ? new ClusterCounts(db) : null;
@@ -95,14 +97,6 @@ public final class Store implements AutoCloseable {
                 new JdbcSecureMode(db), tokens, auditWriter, config.secureMode(), config.nodeId(), clock);
         this.upkeep = new AuditUpkeep(auditLog, config.auditRetentionDays(), clock);
         this.scheduled = new ScheduledWork(config.nodeId());
-    }
-
-    /**
-     * Whether cached tokens may be served: always with the single-node H2 database; with
-     * PostgreSQL only while the listener would hear about changes made by other nodes.
-     */
-    private boolean cacheTrusted() {
-        return listener == null || listener.isLive();
     }
 
     /**
