@@ -85,6 +85,10 @@ final class ThrottleResource {
         List<String> asked = planes(ex);
         InetAddress address = address(decoded(ex.pathParam("address")));
         String shown = address.getHostAddress();
+        // What this node counted, before it is told to forget it: its own listener may hear the
+        // request below, and forget, before this thread does.
+        Map<String, Optional<Failing>> counted = new LinkedHashMap<>();
+        asked.forEach(plane -> counted.put(plane, planes.get(plane).counted(address)));
         // The other nodes first: when they cannot be told (503), nothing has changed anywhere.
         boolean cluster = store.forgetLoginFailures(asked, shown);
         Instant now = clock.instant();
@@ -94,7 +98,7 @@ final class ThrottleResource {
         asked.forEach(json.putArray("planes")::add);
         ArrayNode forgotten = json.putArray("forgotten");
         for (String plane : asked) {
-            Optional<Failing> was = planes.get(plane).forget(address);
+            Optional<Failing> was = planes.get(plane).forget(address).or(() -> counted.get(plane));
             was.ifPresent(failing -> {
                 forgotten.add(entry(plane, failing, now));
                 notes.add(plane + " plane: " + failing.failures() + " failed logins forgotten"

@@ -222,16 +222,25 @@ public final class LoginThrottle implements SharedCounts {
      * @return what was counted of it; empty when nothing was
      */
     public Optional<Failing> forget(InetAddress address) {
+        return counted(address, true);
+    }
+
+    /** What is counted of {@code address} now, as {@link #forget} would find it, forgetting nothing. */
+    public Optional<Failing> counted(InetAddress address) {
+        return counted(address, false);
+    }
+
+    private Optional<Failing> counted(InetAddress address, boolean forget) {
         String plain = address.getHostAddress();
         Instant now = clock.instant();
-        Failing forgotten = null;
+        Failing found = null;
         for (String key : List.of(plain, "[" + plain + "]")) {
-            Failures entry = failures.asMap().remove(key);
-            if (entry != null && forgotten == null) {
-                forgotten = describe(key, entry, now);
+            Failures entry = forget ? failures.asMap().remove(key) : failures.getIfPresent(key);
+            if (entry != null && found == null) {
+                found = describe(key, entry, now);
             }
         }
-        return Optional.ofNullable(forgotten).filter(f -> f.failures() > 0);
+        return Optional.ofNullable(found).filter(f -> f.failures() > 0);
     }
 
     /** Forgets {@code key}, an address, as another node asked; anything else is ignored. */

@@ -154,6 +154,9 @@ class ClusterIT {
             var lifted = JSON.readTree(admin(b, "DELETE", "/throttles/127.0.0.1?plane=data", null));
             long sent = System.nanoTime();
             assertThat(lifted.get("cluster").asBoolean()).isTrue();
+            assertThat(lifted.get("lifted").asBoolean())
+                    .as("B counted what A told it, even when its own listener forgets it first: %s", lifted)
+                    .isTrue();
             awaitStatus(a, "/rest/api/2/issue/AAA-1", right, 200);
             assertThat(Duration.ofNanos(System.nanoTime() - sent))
                     .as("lift seen by node A")
