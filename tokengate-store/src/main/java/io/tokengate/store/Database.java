@@ -333,11 +333,29 @@ public final class Database implements AutoCloseable {
         }
     }
 
-    /** Whether the database answers within {@code timeout}. */
+    /**
+     * Whether the database answers ({@code /health/ready}). While it is known to be away, it is
+     * asked on a connection of its own within {@code timeout}, rather than by waiting the pool's
+     * connection timeout for each probe (a balancer's check would time out instead of hearing
+     * 503), nor skipped (a node out of rotation gets no request that could find it back); an
+     * answer ends the outage. Otherwise the pool is asked, as any call asks it.
+     */
     public boolean ping(Duration timeout) {
-        try (Connection c = pool.getConnection()) {
-            answered();
-            return c.isValid((int) Math.max(1, timeout.toSeconds()));
+        int seconds = (int) Math.max(1, timeout.toSeconds());
+        if (outages.current() != null) {
+            try (Connection c = DriverManager.getConnection(
+                    url, ConnectionSettings.dedicated(vendor, timeout, user, password, "tokengate-health"))) {
+                boolean valid = c.isValid(seconds);
+                if (valid) {
+                    answered();
+                }
+                return valid;
+            } catch (SQLException e) {
+                return false;
+            }
+        }
+        try (Connection c = connect("checking that the database answers")) {
+            return c.isValid(seconds);
         } catch (SQLException | TokengateException e) {
             return false;
         }

@@ -1,5 +1,6 @@
 package io.tokengate.server.admin;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tokengate.server.config.AdminConfig;
 import io.tokengate.server.config.TokengateConfig;
 import io.tokengate.server.gateway.LoginThrottle;
@@ -192,12 +193,27 @@ public final class AdminHandler extends Handler.Abstract {
                         response,
                         callback,
                         health.ready() ? HttpStatus.OK_200 : HttpStatus.SERVICE_UNAVAILABLE_503,
-                        "{\"status\":\"" + (health.ready() ? "UP" : "DOWN") + "\"}");
+                        readiness(health));
             }
             default -> ErrorResponse.send(
                     response, callback, HttpStatus.NOT_FOUND_404, "No such admin resource.", requestId);
         }
         return true;
+    }
+
+    /**
+     * Ready or not, and which of the conditions holds: for whoever is paged, without the
+     * database's address or any other detail (the log has those; no sign-in is asked here).
+     */
+    private static String readiness(StoreHealth health) {
+        ObjectNode json = Json.object();
+        json.put("status", health.ready() ? "UP" : "DOWN");
+        ObjectNode checks = json.putObject("checks");
+        checks.put("database", health.databaseReachable() ? "UP" : "DOWN");
+        checks.put("clusterListener", health.listener().name());
+        checks.put("auditQueue", health.auditFull() ? "FULL" : "UP");
+        checks.put("auditWrites", health.auditFailing() ? "FAILING" : "UP");
+        return json.toString();
     }
 
     private static void json(Response response, Callback callback, int status, String body) {

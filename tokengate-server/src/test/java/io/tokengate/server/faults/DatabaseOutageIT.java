@@ -170,10 +170,30 @@ class DatabaseOutageIT {
                         .filteredOn(wait -> wait.compareTo(connectionTimeout.dividedBy(2)) < 0)
                         .hasSizeGreaterThanOrEqualTo(23);
 
+                Instant probed = Instant.now();
+                String notReady = ready(gw);
+                assertThat(Duration.between(probed, Instant.now()))
+                        .as("a balancer's readiness probe is answered, not kept for the connection timeout")
+                        .isLessThan(connectionTimeout.dividedBy(2));
+                assertThat(notReady).startsWith("HTTP/1.1 503").contains("\"database\":\"DOWN\"");
+
                 proxy.restore();
+                long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+                String answer = ready(gw);
+                while (!answer.startsWith("HTTP/1.1 200") && System.nanoTime() < deadline) {
+                    answer = ready(gw); // probes alone, as for a node the balancer sends nothing
+                }
+                assertThat(answer)
+                        .as("ready again, found by its probes")
+                        .startsWith("HTTP/1.1 200")
+                        .contains("\"checks\":{\"database\":\"UP\",\"clusterListener\":\"LIVE\"");
                 await(gw, auth, status -> status == 200, Duration.ofSeconds(60));
             }
         }
+    }
+
+    private static String ready(GatewayFixture gw) throws Exception {
+        return gw.rawAdmin("GET /health/ready HTTP/1.1\r\nHost: admin\r\nConnection: close\r\n\r\n");
     }
 
     /**
