@@ -3,6 +3,7 @@ package io.tokengate.server.admin;
 import io.tokengate.core.audit.AuditKind;
 import io.tokengate.server.config.AdminConfig;
 import io.tokengate.server.gateway.LoginThrottle;
+import io.tokengate.server.http.RetryAfter;
 import io.tokengate.server.users.IdentitySource;
 import io.tokengate.server.users.Principal;
 import java.nio.ByteBuffer;
@@ -157,7 +158,7 @@ final class Authenticator {
         long blocked = throttle.beginAttempt(exchange.clientIp);
         if (blocked > 0) {
             throttled.run();
-            exchange.response.getHeaders().put(HttpHeader.RETRY_AFTER, blocked);
+            RetryAfter.set(exchange.response, blocked);
             throw new ApiError(
                     429, "Too many failed " + failures + " from this address; retry in " + blocked + " s.", null, null);
         }
