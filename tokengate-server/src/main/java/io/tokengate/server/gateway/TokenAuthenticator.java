@@ -100,11 +100,14 @@ final class TokenAuthenticator {
 
     /**
      * For a request refused before authentication (malformed, outside the endpoints, throttled):
-     * names in its audit record the token its credentials carry, when the cache holds it, so that
-     * what was tried with a token in use shows under that token, for its owner too. Authenticates
-     * nothing and never asks the database.
+     * parses its credentials for the audit record's Basic user, and names the token they carry
+     * when the cache holds it, so that what was tried with a token in use shows under that token,
+     * for its owner too. Authenticates nothing and never asks the database: anyone can make up
+     * well-formed secrets, and a refusal must cost no more than the throttle allows, nor wait on an
+     * outage.
      */
     void namePresented(Exchange exchange, String authorization) {
+        exchange.credentials(authorization);
         if (exchange.token != null || exchange.refusedToken != null) {
             return;
         }

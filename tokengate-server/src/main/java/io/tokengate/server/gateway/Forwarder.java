@@ -1,0 +1,76 @@
+package io.tokengate.server.gateway;
+
+import io.tokengate.core.audit.AuditDecision;
+import org.eclipse.jetty.http.HttpStatus;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+
+/**
+ * The last step of an allowed request: hands it to the {@link UpstreamProxy} with what the proxy
+ * needs to know ({@link UpstreamProxy.Target}: the exchange, and the user's own upstream
+ * credential when the identity needs one), counts the bytes both ways, and audits the request
+ * once its response has been streamed back, or has failed. From here on a refusal is possible
+ * only for want of that stored credential (403); everything else the upstream answers is the
+ * client's answer.
+ */
+final class Forwarder {
+    private final GatewayConfig config;
+    private final UserDirectory users;
+    private final UpstreamProxy proxy;
+    private final Refusals refusals;
+
+    Forwarder(GatewayConfig config, UserDirectory users, UpstreamProxy proxy, Refusals refusals) {
+        this.config = config;
+        this.users = users;
+        this.proxy = proxy;
+        this.refusals = refusals;
+    }
+
+    /** Forwards the request, allowed for {@code reason}, and audits how it ended. */
+    void forward(Exchange exchange, Request request, Response response, Callback callback, String reason) {
+        String credential = null;
+        if (config.identity().needsUserCredential()) {
+            credential = users.find(exchange.effectiveUser)
+                    .flatMap(UserDirectory.DirectoryUser::upstreamCredential)
+                    .orElse(null);
+            if (credential == null) {
+                refusals.refuse(
+                        exchange,
+                        response,
+                        callback,
+                        HttpStatus.FORBIDDEN_403,
+                        "No upstream credential is stored for user " + exchange.effectiveUser + ".",
+                        "no upstream credential for " + exchange.effectiveUser);
+                return;
+            }
+        }
+        exchange.counts = new CountingExchange();
+        Request counted = exchange.counts.request(request);
+        Response countedResponse = exchange.counts.response(request, response);
+        counted.setAttribute(UpstreamProxy.EXCHANGE, new UpstreamProxy.Target(exchange, credential));
+        exchange.upstreamStartNanos = System.nanoTime();
+        Callback audited = Callback.from(
+                () -> {
+                    exchange.audit(AuditDecision.ALLOW, response.getStatus(), reason);
+                    callback.succeeded();
+                },
+                failure -> {
+                    // Uncommitted, the response becomes Jetty's 500. Only the failure's kind is
+                    // recorded: its message may quote the upstream request.
+                    int status = response.isCommitted() ? response.getStatus() : HttpStatus.INTERNAL_SERVER_ERROR_500;
+                    exchange.audit(
+                            AuditDecision.ALLOW,
+                            status,
+                            reason + "; response failed: " + failure.getClass().getSimpleName());
+                    callback.failed(failure);
+                });
+        try {
+            if (!proxy.handle(counted, countedResponse, audited)) {
+                audited.failed(new IllegalStateException("upstream proxy did not handle the request"));
+            }
+        } catch (Exception e) {
+            audited.failed(e);
+        }
+    }
+}

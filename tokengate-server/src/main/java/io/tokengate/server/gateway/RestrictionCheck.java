@@ -1,0 +1,100 @@
+package io.tokengate.server.gateway;
+
+import io.tokengate.core.limits.Decision;
+import io.tokengate.core.request.CanonicalPath;
+import io.tokengate.core.request.QueryString;
+import io.tokengate.server.request.GatewayRequestView;
+import io.tokengate.server.request.JsonBody;
+import java.util.Optional;
+import org.eclipse.jetty.http.HttpStatus;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+
+/**
+ * Decides on an authenticated request by its token's restrictions, and hands an allowed one to
+ * the {@link Forwarder}. The body is read only when a rule under evaluation has a JSON condition,
+ * and then without blocking ({@link InspectedBody}): refused first if it cannot be inspected as
+ * the upstream will read it ({@link BodyRules}: 413, 415), then parsed once, and the exact bytes
+ * inspected are what is forwarded ({@link BufferedRequest}). Most requests never pay for a body:
+ * their rules decide on method, URL and query alone.
+ */
+final class RestrictionCheck {
+    private final GatewayConfig config;
+    private final Refusals refusals;
+    private final Forwarder forwarder;
+
+    RestrictionCheck(GatewayConfig config, Refusals refusals, Forwarder forwarder) {
+        this.config = config;
+        this.refusals = refusals;
+        this.forwarder = forwarder;
+    }
+
+    /** Decides on the request as canonicalized ({@code path}, {@code query}); forwards it if allowed. */
+    void decide(
+            Exchange exchange,
+            CanonicalPath path,
+            QueryString query,
+            Request request,
+            Response response,
+            Callback callback) {
+        var limits = exchange.token.limits();
+        GatewayRequestView withoutBody =
+                new GatewayRequestView(exchange.method, config.publicUrl(), path, query, () -> JsonBody.absent());
+        if (!limits.needsBody(withoutBody)) {
+            decided(exchange, limits.evaluate(withoutBody), request, response, callback);
+            return;
+        }
+        Optional<RequestScreen.Refusal> uninspectable = BodyRules.refuseUninspectable(request, config.bodyInspectMax());
+        if (uninspectable.isPresent()) {
+            refusals.refuse(exchange, response, callback, uninspectable.get());
+            return;
+        }
+        InspectedBody.read(request, config.bodyInspectMax(), new InspectedBody.Outcome() {
+            @Override
+            public void read(byte[] body) {
+                try {
+                    JsonBody json = JsonBody.parse(body);
+                    Decision decision = limits.evaluate(
+                            new GatewayRequestView(exchange.method, config.publicUrl(), path, query, () -> json));
+                    decided(exchange, decision, new BufferedRequest(request, body), response, callback);
+                } catch (RuntimeException e) {
+                    // Answered here: the body may arrive after the handler has returned.
+                    refusals.internalError(
+                            exchange, response, callback, e, "{}: unexpected failure after reading the body");
+                }
+            }
+
+            @Override
+            public void tooLarge() {
+                refusals.refuse(exchange, response, callback, BodyRules.tooLarge(config.bodyInspectMax()));
+            }
+
+            @Override
+            public void failed(Throwable failure) {
+                refusals.refuse(
+                        exchange,
+                        response,
+                        callback,
+                        HttpStatus.BAD_REQUEST_400,
+                        "The request body could not be read (" + BodyRules.describe(failure) + ").",
+                        "body could not be read: " + BodyRules.describe(failure));
+            }
+        });
+    }
+
+    private void decided(Exchange exchange, Decision decision, Request request, Response response, Callback callback) {
+        if (!decision.allowed()) {
+            refusals.refuse(
+                    exchange,
+                    response,
+                    callback,
+                    HttpStatus.FORBIDDEN_403,
+                    "The token's restrictions do not allow " + exchange.method + " " + exchange.path + ".",
+                    decision.reason());
+            return;
+        }
+        exchange.matchedRule = decision.rule().map(Object::toString).orElse(null);
+        forwarder.forward(exchange, request, response, callback, decision.reason());
+    }
+}
