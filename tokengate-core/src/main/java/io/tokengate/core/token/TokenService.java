@@ -1,22 +1,21 @@
 package io.tokengate.core.token;
 
-import io.tokengate.core.Unseen;
-import io.tokengate.core.limits.LimitsParser;
 import io.tokengate.core.limits.LimitsSyntaxException;
 import java.security.SecureRandom;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The token lifecycle: create, list, show, edit, rotate, revoke, delete, reveal, and {@link
  * #verify(TokenSecret)} for the request path. Secrets are kept only as digests (the lookup key)
  * and, in standard mode, as an encrypted copy bound to the token id.
+ *
+ * <p>This class decides what each operation may do (secure mode, revoked tokens, the cache
+ * invalidated after every change); {@link TokenFields} checks what a token's fields may hold, and
+ * {@link TokenLookup} finds the token for a secret on the request path.
  *
  * <p>Expected outcomes are values: an unknown id gives an empty {@code Optional} or {@code false}.
  * Invalid input throws {@link InvalidTokenSpecException}, {@link LimitsSyntaxException} or {@link
@@ -28,15 +27,10 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class TokenService {
     private static final System.Logger LOG = System.getLogger(TokenService.class.getName());
-    private static final Duration UNPARSABLE_LOG_INTERVAL = Duration.ofMinutes(10);
-    /** When each token whose stored limits no longer parse was last named in the log. */
-    private final Map<TokenId, Instant> unparsableLogged = new ConcurrentHashMap<>();
-
-    static final int MAX_NAME_LENGTH = 200;
-    static final int MAX_USER_LENGTH = 255;
 
     private final TokenRepository repository;
     private final TokenCache cache;
+    private final TokenLookup lookup;
     private final UsageSink usage;
     private final TokenDigester digester;
     private final SecretCipher cipher;
@@ -61,6 +55,7 @@ public final class TokenService {
         this.policy = Objects.requireNonNull(policy, "policy");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.random = Objects.requireNonNull(random, "random");
+        this.lookup = new TokenLookup(repository, cache, digester, clock);
     }
 
     public TokenPolicy policy() {
@@ -74,11 +69,11 @@ public final class TokenService {
     public CreatedToken create(TokenSpec spec) {
         Objects.requireNonNull(spec, "spec");
         Instant now = now();
-        String name = name(spec.name());
-        Optional<String> user = spec.boundUser().map(TokenService::user);
-        String createdBy = text("createdBy", spec.createdBy(), MAX_USER_LENGTH);
-        Instant expiresAt = expiry(spec.expiry(), now, now);
-        String limits = limits(spec.limits());
+        String name = TokenFields.name(spec.name());
+        Optional<String> user = spec.boundUser().map(TokenFields::user);
+        String createdBy = TokenFields.createdBy(spec.createdBy());
+        Instant expiresAt = TokenFields.expiry(spec.expiry(), now, now, policy);
+        String limits = TokenFields.limits(spec.limits());
         IpAllowList allowedIps = IpAllowList.parse(spec.allowedIps());
         Optional<RateLimit> rateLimit = RateLimit.parse(spec.rateLimit());
 
@@ -144,8 +139,8 @@ public final class TokenService {
         }
         Instant now = now();
         // Validated before the row is held, so that a long limits text does not hold it.
-        Optional<String> name = edit.name().map(TokenService::name);
-        Optional<String> limits = edit.limits().map(TokenService::limits);
+        Optional<String> name = edit.name().map(TokenFields::name);
+        Optional<String> limits = edit.limits().map(TokenFields::limits);
         Optional<IpAllowList> allowedIps = edit.allowedIps().map(IpAllowList::parse);
         Optional<Optional<RateLimit>> rateLimit = edit.rateLimit().map(RateLimit::parse);
         Optional<Token> changed = repository.updateEditable(id, current -> {
@@ -153,7 +148,7 @@ public final class TokenService {
                 throw new TokenStateException("token " + id + " is revoked; a revoked token cannot be edited");
             }
             Instant expiresAt = edit.expiry().isPresent()
-                    ? expiry(edit.expiry().get(), now, current.createdAt())
+                    ? TokenFields.expiry(edit.expiry().get(), now, current.createdAt(), policy)
                     : current.expiresAt();
             return current.withEditableFields(
                     name.orElse(current.name()),
@@ -236,8 +231,7 @@ public final class TokenService {
      * secret. Served from the cache when possible, so it usually costs one HMAC and no I/O.
      */
     public Optional<VerifiedToken> verify(TokenSecret secret) {
-        TokenDigest digest = digester.digest(secret);
-        return cache.get(digest, this::load).filter(this::active);
+        return lookup.verify(secret);
     }
 
     /**
@@ -246,11 +240,7 @@ public final class TokenService {
      * nothing: {@link #verify(TokenSecret)} decides.
      */
     public Optional<VerifiedToken> verifyFromMemory(TokenSecret secret) {
-        return cache.peek(digester.digest(secret)).filter(this::active);
-    }
-
-    private boolean active(VerifiedToken token) {
-        return token.token().status(clock) == TokenStatus.ACTIVE;
+        return lookup.verifyFromMemory(secret);
     }
 
     /**
@@ -259,12 +249,12 @@ public final class TokenService {
      * authenticate with it: {@link #verify(TokenSecret)} does that.
      */
     public Optional<Token> identify(TokenSecret secret) {
-        return cache.get(digester.digest(secret), this::load).map(VerifiedToken::token);
+        return lookup.identify(secret);
     }
 
     /** {@link #identify} if the cache can answer without the database; empty proves nothing. */
     public Optional<Token> identifyFromMemory(TokenSecret secret) {
-        return cache.peek(digester.digest(secret)).map(VerifiedToken::token);
+        return lookup.identifyFromMemory(secret);
     }
 
     /** Notes that a token authenticated a request; never blocks. */
@@ -289,112 +279,12 @@ public final class TokenService {
         return erased;
     }
 
-    private Optional<VerifiedToken> load(TokenDigest digest) {
-        return repository.findByDigest(digest).flatMap(token -> {
-            try {
-                return Optional.of(new VerifiedToken(token, LimitsParser.parse(token.limits())));
-            } catch (LimitsSyntaxException e) {
-                // Saved limits always parsed; if a newer parser disagrees, fail closed. Said once
-                // per token every ten minutes, not at each of its calls.
-                Instant now = clock.instant();
-                Instant last = unparsableLogged.get(token.id());
-                if (last == null || last.isBefore(now.minus(UNPARSABLE_LOG_INTERVAL))) {
-                    unparsableLogged.put(token.id(), now);
-                    LOG.log(
-                            System.Logger.Level.ERROR,
-                            "token {0} ({1}) is refused at every use: its stored limits no longer parse, so"
-                                    + " edit them, or in secure mode revoke it and make another ({2})",
-                            token.id(),
-                            token.name(),
-                            e.getMessage());
-                }
-                return Optional.empty();
-            }
-        });
-    }
-
     private byte[] sealed(TokenId id, TokenSecret secret) {
         return secureMode() ? null : cipher.seal(id, secret);
     }
 
     private Instant now() {
         return clock.instant().truncatedTo(ChronoUnit.MICROS);
-    }
-
-    /**
-     * The expiry asked for, checked: in the future, and within the lifetime cap counted from
-     * {@code createdAt} (now, for a new token).
-     */
-    private Instant expiry(Expiry expiry, Instant now, Instant createdAt) {
-        String field = expiry instanceof Expiry.InDays ? "daysUntilExpiry" : "expiresAt";
-        Instant at = expiry.resolve(now);
-        if (at != null && !at.isAfter(now)) {
-            throw new InvalidTokenSpecException(field, "expiry " + at + " is not in the future (now: " + now + ")");
-        }
-        int maxDays = policy.maxLifetimeDays();
-        if (maxDays > 0) {
-            Instant latest = createdAt.plus(Duration.ofDays(maxDays));
-            String since = createdAt.equals(now) ? "" : " for a token created " + createdAt;
-            if (at == null) {
-                throw new InvalidTokenSpecException(
-                        field,
-                        "a token that never expires is not allowed: token.max.lifetime.days = " + maxDays
-                                + " limits tokens to " + maxDays + " days (latest expiry" + since + ": " + latest
-                                + ")");
-            }
-            if (at.isAfter(latest)) {
-                throw new InvalidTokenSpecException(
-                        field,
-                        "expiry " + at + " is beyond the " + maxDays
-                                + "-day limit set by token.max.lifetime.days (latest expiry" + since + ": "
-                                + latest + ")");
-            }
-        }
-        return at;
-    }
-
-    /** The text as saved, once it is known to hold no secret and to parse. */
-    private static String limits(String text) {
-        refuseSecret("limits", text);
-        LimitsParser.parse(text);
-        return text;
-    }
-
-    private static String name(String name) {
-        return text("name", name, MAX_NAME_LENGTH);
-    }
-
-    private static String user(String user) {
-        String checked = text("user", user, MAX_USER_LENGTH);
-        if (checked.indexOf(':') >= 0) {
-            throw new InvalidTokenSpecException(
-                    "user", "'" + checked + "' contains ':', which a Basic user name cannot contain");
-        }
-        return checked;
-    }
-
-    private static String text(String field, String value, int maxLength) {
-        if (value == null || value.isBlank()) {
-            throw new InvalidTokenSpecException(field, "must not be blank");
-        }
-        String stripped = value.strip();
-        if (stripped.length() > maxLength) {
-            throw new InvalidTokenSpecException(
-                    field, "is " + stripped.length() + " characters long (at most " + maxLength + ")");
-        }
-        Optional<String> unseen = Unseen.find(stripped);
-        if (unseen.isPresent()) {
-            throw new InvalidTokenSpecException(field, "contains " + unseen.get());
-        }
-        refuseSecret(field, stripped);
-        return stripped;
-    }
-
-    /** Text that is shown in lists and on token pages, and may reach the audit log, holds no secret. */
-    private static void refuseSecret(String field, String text) {
-        if (SecretScanner.containsSecret(text)) {
-            throw new InvalidTokenSpecException(field, "contains a token secret; never put a secret here");
-        }
     }
 
     @Override
