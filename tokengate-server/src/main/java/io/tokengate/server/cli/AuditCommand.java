@@ -140,8 +140,9 @@ final class AuditCommand {
             query.put("format", format);
             if (output == null) {
                 out.flush();
-                api.download("/audit/export", query, System.out);
-                System.out.flush();
+                OutputStream stdout = Shell.of(spec).out();
+                api.download("/audit/export", query, stdout);
+                stdout.flush();
                 return;
             }
             // Into a file beside the target, moved over it only once the export is complete: a

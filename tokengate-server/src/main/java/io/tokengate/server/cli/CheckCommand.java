@@ -188,11 +188,11 @@ final class CheckCommand implements Callable<Integer> {
         return body.text != null ? body.text.getBytes(StandardCharsets.UTF_8) : readBytes(body.file);
     }
 
-    private static String read(Path file) throws IOException {
+    private String read(Path file) throws IOException {
         return new String(readBytes(file), StandardCharsets.UTF_8);
     }
 
-    private static byte[] readBytes(Path file) throws IOException {
-        return file.toString().equals("-") ? System.in.readAllBytes() : Files.readAllBytes(file);
+    private byte[] readBytes(Path file) throws IOException {
+        return file.toString().equals("-") ? Shell.of(spec).in().readAllBytes() : Files.readAllBytes(file);
     }
 }

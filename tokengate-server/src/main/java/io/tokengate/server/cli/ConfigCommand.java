@@ -82,18 +82,19 @@ final class ConfigCommand {
         public Integer call() throws IOException {
             List<String> problems = new ArrayList<>();
             List<String> warnings = new ArrayList<>();
-            Path dir = home.home();
+            Shell shell = Shell.of(spec);
+            Path dir = home.home(shell);
             if (!Files.isDirectory(dir)) {
                 warnings.add("home directory " + dir.toAbsolutePath() + " does not exist yet (created on first start)");
             }
             TokengateConfig config = null;
             try {
-                config = home.load(serving.flags(), true);
+                config = home.load(shell, serving.flags(), true);
             } catch (ConfigException e) {
                 problems.addAll(e.problems());
             }
             checkPropertiesFile(dir.resolve(ConfigLoader.FILE_NAME), warnings);
-            warnings.addAll(Settings.unknownVariables(System.getenv()));
+            warnings.addAll(Settings.unknownVariables(shell.environment()));
             if (config != null) {
                 boolean keyFileReadable = checkKeyFile(config, problems);
                 boolean keyNeeded = !offline && checkDatabase(config, keyFileReadable, problems, warnings);

@@ -61,8 +61,9 @@ final class ConnectionOptions {
      * @throws ConfigException when no server is named and the home does not exist
      */
     AdminConnection open(boolean setsUpAHome, String needsAServer) {
-        URI target = server != null ? server : environmentServer();
-        Path trusted = cacert != null ? cacert : environmentPath("TOKENGATE_CACERT");
+        Shell shell = Shell.of(command);
+        URI target = server != null ? server : environmentServer(shell);
+        Path trusted = cacert != null ? cacert : environmentPath(shell, "TOKENGATE_CACERT");
         if (target == null && needsAServer != null) {
             throw new ParameterException(
                     command.commandLine(),
@@ -73,17 +74,17 @@ final class ConnectionOptions {
             if (cacert != null) {
                 throw new ParameterException(command.commandLine(), "--cacert is for an https --server");
             }
-            Path dir = home.home();
+            Path dir = home.home(shell);
             if (!Files.isDirectory(dir)) {
                 if (!setsUpAHome) {
-                    throw home.missing(", or a running server with --server");
+                    throw home.missing(shell, ", or a running server with --server");
                 }
                 command.commandLine()
                         .getErr()
                         .println("tokengate: " + dir.toAbsolutePath()
                                 + " does not exist: making a new home there (its own key file and database)");
             }
-            return AdminConnection.local(home.load(Map.of(), false));
+            return AdminConnection.local(home.load(shell, Map.of(), false));
         }
         Optional<SSLContext> tls = Optional.empty();
         if (trusted != null) {
@@ -97,22 +98,22 @@ final class ConnectionOptions {
                 throw new ParameterException(command.commandLine(), e.getMessage());
             }
         }
-        String user = login != null ? login : env("TOKENGATE_ADMIN_USER", "admin");
-        return AdminConnection.remote(target, tls, user, password(user));
+        String user = login != null ? login : env(shell, "TOKENGATE_ADMIN_USER", "admin");
+        return AdminConnection.remote(target, tls, user, password(shell, user));
     }
 
-    private static Path environmentPath(String name) {
-        String value = System.getenv(name);
+    private static Path environmentPath(Shell shell, String name) {
+        String value = shell.variable(name);
         return value == null || value.isBlank() ? null : Path.of(value.strip());
     }
 
-    private static URI environmentServer() {
-        String value = System.getenv("TOKENGATE_SERVER");
+    private static URI environmentServer(Shell shell) {
+        String value = shell.variable("TOKENGATE_SERVER");
         return value == null || value.isBlank() ? null : URI.create(value.strip());
     }
 
-    private static char[] password(String user) {
-        String fromEnvironment = System.getenv("TOKENGATE_ADMIN_PASSWORD");
+    private static char[] password(Shell shell, String user) {
+        String fromEnvironment = shell.variable("TOKENGATE_ADMIN_PASSWORD");
         if (fromEnvironment != null && !fromEnvironment.isEmpty()) {
             return fromEnvironment.toCharArray();
         }
@@ -128,8 +129,8 @@ final class ConnectionOptions {
         return password;
     }
 
-    private static String env(String name, String fallback) {
-        String value = System.getenv(name);
+    private static String env(Shell shell, String name, String fallback) {
+        String value = shell.variable(name);
         return value == null || value.isBlank() ? fallback : value;
     }
 }

@@ -59,7 +59,7 @@ final class DbCommand {
         @Override
         public Integer call() {
             return onHome(spec, ServeCommand.START_FAILED, () -> {
-                TokengateConfig config = home.load(Map.of(), false);
+                TokengateConfig config = home.load(Shell.of(spec), Map.of(), false);
                 int applied;
                 try {
                     applied = Store.migrate(config.store());
@@ -135,7 +135,7 @@ final class DbCommand {
         @Override
         public Integer call() {
             return onHome(spec, AdminCommand.REFUSED, () -> {
-                TokengateConfig config = home.load(Map.of(), false);
+                TokengateConfig config = home.load(Shell.of(spec), Map.of(), false);
                 Backups.Restored restored = Backups.restore(config.store(), file, replace, Clock.systemUTC());
                 return "restored " + file + " into "
                         + restored.into()
@@ -181,10 +181,10 @@ final class DbCommand {
         @Override
         public Integer call() {
             return onHome(spec, ServeCommand.START_FAILED, () -> {
-                if (!Files.isDirectory(home.home())) {
-                    throw home.missing("");
+                if (!Files.isDirectory(home.home(Shell.of(spec)))) {
+                    throw home.missing(Shell.of(spec), "");
                 }
-                TokengateConfig config = home.load(Map.of(), false);
+                TokengateConfig config = home.load(Shell.of(spec), Map.of(), false);
                 if (config.secureMode()) {
                     throw new ConfigException(List.of("token.secure.mode is true for this home ("
                             + config.home().toAbsolutePath()

@@ -74,7 +74,7 @@ final class DemoCommand implements Callable<Integer> {
             flags.put("upstream.url", jira.baseUri().toString());
             flags.put("upstream.identity", "header");
             flags.put("upstream.identity.header", "X-Forwarded-User");
-            TokengateConfig config = ConfigLoader.load(home, System.getenv(), flags, true);
+            TokengateConfig config = ConfigLoader.load(home, Shell.of(spec).environment(), flags, true);
             if (config.store().dbUrl() != null) {
                 // The demo adds an admin with a printed password and tokens without limits, and
                 // audits none of it: never into a database other than its own.
@@ -112,7 +112,7 @@ final class DemoCommand implements Callable<Integer> {
 
         Optional<String> password;
         try {
-            password = ensureUsers(server.localUsers(), server.store().users());
+            password = ensureUsers(server.localUsers(), server.store().users(), Shell.of(spec));
         } catch (InvalidUserException e) {
             spec.commandLine()
                     .getErr()
@@ -150,8 +150,8 @@ final class DemoCommand implements Callable<Integer> {
      * Creates the admin user (password from {@code TOKENGATE_ADMIN_PASSWORD}, or generated) and the
      * seed page's {@code ansible} user. Returns the password when it was set now, to print it once.
      */
-    private static Optional<String> ensureUsers(LocalUsers users, JdbcUserStore store) {
-        String fromEnvironment = System.getenv("TOKENGATE_ADMIN_PASSWORD");
+    private static Optional<String> ensureUsers(LocalUsers users, JdbcUserStore store, Shell shell) {
+        String fromEnvironment = shell.variable("TOKENGATE_ADMIN_PASSWORD");
         boolean given = fromEnvironment != null && !fromEnvironment.isEmpty();
         Optional<String> shown = Optional.empty();
         if (users.find(ADMIN).isEmpty()) {

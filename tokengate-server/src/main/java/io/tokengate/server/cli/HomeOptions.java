@@ -26,11 +26,12 @@ final class HomeOptions {
     @Option(names = "--db-url", paramLabel = "JDBC_URL", description = "Database, e.g. jdbc:postgresql://host/db")
     String dbUrl;
 
-    Path home() {
+    /** The home directory: {@code --home}, else {@code TOKENGATE_HOME} in {@code shell}, else the default. */
+    Path home(Shell shell) {
         if (home != null) {
             return home;
         }
-        String env = System.getenv("TOKENGATE_HOME");
+        String env = shell.variable("TOKENGATE_HOME");
         return Path.of(env == null || env.isBlank() ? DEFAULT_HOME : env);
     }
 
@@ -38,8 +39,8 @@ final class HomeOptions {
      * The error of a command that found no home where it must not make one; {@code orElse} adds
      * what else it could be given.
      */
-    ConfigException missing(String orElse) {
-        return new ConfigException(List.of("home directory " + home().toAbsolutePath()
+    ConfigException missing(Shell shell, String orElse) {
+        return new ConfigException(List.of("home directory " + home(shell).toAbsolutePath()
                 + " does not exist: name a tokengate home with --home or TOKENGATE_HOME" + orElse));
     }
 
@@ -49,10 +50,10 @@ final class HomeOptions {
         return flags;
     }
 
-    /** {@code serving}: see {@link ConfigLoader#load}. */
-    TokengateConfig load(Map<String, String> moreFlags, boolean serving) {
+    /** The configuration of the home, with {@code shell}'s environment; {@code serving}: see {@link ConfigLoader#load}. */
+    TokengateConfig load(Shell shell, Map<String, String> moreFlags, boolean serving) {
         Map<String, String> flags = flags();
         flags.putAll(moreFlags);
-        return ConfigLoader.load(home(), System.getenv(), flags, serving);
+        return ConfigLoader.load(home(shell), shell.environment(), flags, serving);
     }
 }

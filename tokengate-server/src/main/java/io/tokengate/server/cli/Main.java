@@ -30,6 +30,13 @@ public final class Main implements Runnable {
     @CommandLine.Spec
     private CommandLine.Model.CommandSpec spec;
 
+    /** Where this command line's commands read their environment and input; see {@link Shell#of}. */
+    final Shell shell;
+
+    private Main(Shell shell) {
+        this.shell = shell;
+    }
+
     public static void main(String[] args) {
         quietUnlessServing(args);
         System.exit(commandLine().execute(args));
@@ -46,9 +53,19 @@ public final class Main implements Runnable {
         }
     }
 
-    /** The configured command line, for {@link #main} and for tests. */
+    /** The configured command line, in the process's own {@link Shell#system() shell}. */
     public static CommandLine commandLine() {
-        CommandLine commandLine = new CommandLine(new Main());
+        return commandLine(Shell.system());
+    }
+
+    /**
+     * The configured command line, its commands reading the environment and standard input of
+     * {@code shell} and streaming bytes to its standard output. Its text still goes to the writers
+     * of the command line ({@link CommandLine#setOut}, {@link CommandLine#setErr}); a test that
+     * reads both sets the first to write to {@code shell}'s output.
+     */
+    static CommandLine commandLine(Shell shell) {
+        CommandLine commandLine = new CommandLine(new Main(shell));
         versionEverywhere(commandLine, new Version());
         commandLine.setParameterExceptionHandler((e, args) -> {
             CommandLine cmd = e.getCommandLine();

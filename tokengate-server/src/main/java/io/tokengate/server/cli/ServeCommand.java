@@ -45,19 +45,21 @@ final class ServeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
+        Shell shell = Shell.of(spec);
         Map<String, String> flags = serving.flags();
         TokengateServer server;
         TokengateConfig config;
         try {
-            config = home.load(flags, true);
+            config = home.load(shell, flags, true);
         } catch (ConfigException e) {
             spec.commandLine().getErr().println("tokengate: " + e.getMessage());
             return CONFIG_INVALID;
         }
         try {
             config.logDir().ifPresent(LogFiles::writeTo);
-            Settings.unknownVariables(System.getenv()).forEach(warning -> LoggerFactory.getLogger(ServeCommand.class)
-                    .warn("{}", warning));
+            Settings.unknownVariables(shell.environment())
+                    .forEach(warning ->
+                            LoggerFactory.getLogger(ServeCommand.class).warn("{}", warning));
             server = TokengateServer.start(config, Clock.systemUTC());
         } catch (LogFiles.UnusableDirectory | KeyFileException e) {
             // Trying again cannot help (a service manager restarting on failure would loop): the

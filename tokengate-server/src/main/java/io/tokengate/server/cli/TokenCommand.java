@@ -50,11 +50,11 @@ final class TokenCommand {
                 description = "File with the restrictions ('-' for stdin).")
         Path file;
 
-        String read() throws IOException {
+        String read(Shell shell) throws IOException {
             if (text != null) {
                 return text;
             }
-            byte[] bytes = file.toString().equals("-") ? System.in.readAllBytes() : Files.readAllBytes(file);
+            byte[] bytes = file.toString().equals("-") ? shell.in().readAllBytes() : Files.readAllBytes(file);
             return new String(bytes, StandardCharsets.UTF_8);
         }
     }
@@ -141,7 +141,7 @@ final class TokenCommand {
             }
             expiry.apply(body);
             if (limits != null) {
-                body.put("limits", limits.read());
+                body.put("limits", limits.read(Shell.of(spec)));
             }
             if (allowedIps != null) {
                 if (allowedIps.isBlank()) {
@@ -287,7 +287,7 @@ final class TokenCommand {
             }
             expiry.apply(body);
             if (limits != null) {
-                body.put("limits", limits.read());
+                body.put("limits", limits.read(Shell.of(spec)));
             }
             if (allowedIps != null) {
                 body.set("allowedIps", ips(allowedIps));

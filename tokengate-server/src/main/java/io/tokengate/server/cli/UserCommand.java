@@ -76,7 +76,7 @@ final class UserCommand {
 
         @Override
         void run(ApiClient api, PrintWriter out) throws Exception {
-            NewPassword password = newPassword(passwordStdin);
+            NewPassword password = newPassword(passwordStdin, Shell.of(spec));
             ObjectNode body = ApiClient.JSON
                     .createObjectNode()
                     .put("name", name)
@@ -124,9 +124,9 @@ final class UserCommand {
      * A new password: the first line of standard input with {@code --password-stdin}, else asked
      * twice on the terminal, else (no terminal) generated, for the caller to print once.
      */
-    private static NewPassword newPassword(boolean fromStdin) throws IOException {
+    private static NewPassword newPassword(boolean fromStdin, Shell shell) throws IOException {
         if (fromStdin) {
-            String line = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();
+            String line = new BufferedReader(new InputStreamReader(shell.in(), StandardCharsets.UTF_8)).readLine();
             return new NewPassword(line == null ? "" : line, false);
         }
         Console console = System.console();
@@ -242,7 +242,7 @@ final class UserCommand {
 
         @Override
         void run(ApiClient api, PrintWriter out) throws Exception {
-            NewPassword password = newPassword(passwordStdin);
+            NewPassword password = newPassword(passwordStdin, Shell.of(spec));
             ObjectNode body = ApiClient.JSON.createObjectNode().put("password", password.text());
             api.put("/users/" + ApiClient.segment(name) + "/password", body);
             if (json) {
