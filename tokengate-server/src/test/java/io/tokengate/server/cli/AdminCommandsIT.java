@@ -9,8 +9,14 @@ import io.tokengate.core.token.TokenSpec;
 import io.tokengate.server.GatewayFixture;
 import io.tokengate.server.TestCertificates;
 import io.tokengate.store.UserRole;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.OutputStreamWriter;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,10 +29,18 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
 
 /**
- * {@code tokengate token|audit|user} from the runnable jar, as an administrator's shell runs
- * them: offline on a home directory, and against a running server with {@code --server}.
+ * {@code tokengate token|audit|user|db|config|throttle} as an administrator's shell runs them:
+ * offline on a home directory, and against a running server with {@code --server}.
+ *
+ * <p>Commands run in this JVM ({@link #run}), each in a {@link Shell} of its own, as {@link
+ * Main#main} runs them in the process's: the exit code is what {@code execute} returns. What only
+ * a process of its own shows runs the jar ({@link #process}): a home held by a server, which
+ * another process is refused (within one JVM, H2 would share the open database instead); {@code
+ * serve}, which sets up logging for the JVM; what a one-shot command logs to standard error; and
+ * the process's own environment, standard input and output reaching a command.
  */
 class AdminCommandsIT {
     private static final Path JAR = Path.of("target", "tokengate.jar");
@@ -39,7 +53,28 @@ class AdminCommandsIT {
         }
     }
 
-    private static Result run(Map<String, String> env, String stdin, String... args) throws Exception {
+    /**
+     * {@code tokengate ARGS} in this JVM, with {@code env} as its whole environment and {@code
+     * stdin} (null: nothing) as its standard input.
+     */
+    private static Result run(Map<String, String> env, String stdin, String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        StringWriter err = new StringWriter();
+        InputStream in = new ByteArrayInputStream(stdin == null ? new byte[0] : stdin.getBytes(StandardCharsets.UTF_8));
+        CommandLine command = Main.commandLine(new Shell(env, in, out));
+        PrintWriter text = new PrintWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), true);
+        command.setOut(text);
+        command.setErr(new PrintWriter(err, true));
+        int exit = command.execute(args);
+        text.flush();
+        return new Result(exit, out.toString(StandardCharsets.UTF_8), err.toString());
+    }
+
+    /**
+     * {@code java -jar target/tokengate.jar ARGS}, with no {@code TOKENGATE_} variables but those of
+     * {@code env}, and {@code stdin} (null: nothing) on its standard input.
+     */
+    private static Result process(Map<String, String> env, String stdin, String... args) throws Exception {
         List<String> command = new ArrayList<>(
                 List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", JAR.toString()));
         command.addAll(List.of(args));
@@ -241,7 +276,7 @@ class AdminCommandsIT {
 
     @Test
     void offlineOnAHomeDirectoryTheWholeLifecycleIsAuditedAndServedLater(@TempDir Path home) throws Exception {
-        Result admin = run(
+        Result admin = process(
                 Map.of(),
                 "first-admin-password\n",
                 "user",
@@ -319,7 +354,17 @@ class AdminCommandsIT {
                         "TOKEN_EDIT ALLOW " + OPERATOR,
                         "TOKEN_ROTATE ALLOW " + OPERATOR,
                         "TOKEN_REVOKE ALLOW " + OPERATOR);
-        Result csv = offline(home, "audit", "export", "--format", "csv", "--kind", "TOKEN_ROTATE");
+        Result csv = process(
+                Map.of(),
+                null,
+                "audit",
+                "export",
+                "--format",
+                "csv",
+                "--kind",
+                "TOKEN_ROTATE",
+                "--home",
+                home.toString());
         assertThat(csv.out().lines().toList()).hasSize(2).first().asString().startsWith("time,requestId,");
         assertThat(csv.out()).doesNotContain(secret).doesNotContain(firstSecret);
 
@@ -331,18 +376,18 @@ class AdminCommandsIT {
                             .statusCode())
                     .as("rotated away")
                     .isEqualTo(401);
-            Result held = offline(home, "token", "list");
+            Result held = process(Map.of(), null, "token", "list", "--home", home.toString());
             assertThat(held.exit()).isEqualTo(AdminCommand.UNAVAILABLE);
             assertThat(held.err())
                     .contains("held by a running tokengate server")
                     .containsPattern("talk to it with --server http://127\\.0\\.0\\.1:\\d+ --login USER");
-            Result checked = run(
+            Result checked = process(
                     Map.of(), null, "config", "check", "--home", home.toString(), "--upstream", "http://127.0.0.1:9");
             assertThat(checked.out())
                     .as("config check on a home a server holds checks the settings, before a restart")
                     .contains("not checked: the server running on this home holds it")
                     .doesNotContain("problem: database");
-            Result second = run(
+            Result second = process(
                     Map.of(),
                     null,
                     "serve",
@@ -619,7 +664,7 @@ class AdminCommandsIT {
     @Test
     void aPortInUseIsNamedWithItsSetting(@TempDir Path home) throws Exception {
         try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            Result serve = run(
+            Result serve = process(
                     Map.of(),
                     null,
                     "serve",
@@ -748,7 +793,7 @@ class AdminCommandsIT {
     @Test
     void aMisspeltEnvironmentVariableIsWarnedAboutWithTheNameItResembles(@TempDir Path home) throws Exception {
         Files.writeString(home.resolve("tokengate.properties"), "upstream.url=https://jira.example.com\n");
-        Result warned = run(
+        Result warned = process(
                 Map.of("TOKENGATE_DB_ULR", "jdbc:postgresql://db/tokengate", "TOKENGATE_HOME", home.toString()),
                 null,
                 "config",
@@ -894,7 +939,8 @@ class AdminCommandsIT {
                 restorable = kept.max(Comparator.naturalOrder()).orElseThrow();
             }
 
-            Result held = offline(home, "db", "restore", restorable.toString(), "--replace");
+            Result held = process(
+                    Map.of(), null, "db", "restore", restorable.toString(), "--replace", "--home", home.toString());
             assertThat(held.exit()).isEqualTo(AdminCommand.REFUSED);
             assertThat(held.err()).contains("stop the server first");
             assertThat(home)
