@@ -657,10 +657,6 @@ class AdminCommandsIT {
         assertThat(nowhere.err()).endsWith(": its host name does not resolve\n");
     }
 
-    /**
-     * A mistyped {@code --home} is said to be one, and left uncreated: listing an empty new home
-     * would say there are no tokens. Only {@code user add}, the first step of a setup, creates one.
-     */
     @Test
     void aPortInUseIsNamedWithItsSetting(@TempDir Path home) throws Exception {
         try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
@@ -684,6 +680,10 @@ class AdminCommandsIT {
         }
     }
 
+    /**
+     * A mistyped {@code --home} is said to be one, and left uncreated: listing an empty new home
+     * would say there are no tokens. Only {@code user add}, the first step of a setup, creates one.
+     */
     @Test
     void aHomeThatDoesNotExistIsNamedNotCreated(@TempDir Path parent) throws Exception {
         Path typo = parent.resolve("tokengate-hmoe");
