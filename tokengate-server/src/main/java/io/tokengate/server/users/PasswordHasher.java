@@ -44,6 +44,20 @@ public final class PasswordHasher {
                 + b64.encodeToString(derive(password, salt, iterations));
     }
 
+    /**
+     * A stored hash of this work factor that no password matches, its hash part random bytes rather
+     * than derived: verifying against it costs what verifying a user's password costs, and making
+     * it costs nothing, where hashing a password would cost as much again.
+     */
+    public String decoy() {
+        byte[] salt = new byte[SALT_BYTES];
+        byte[] hash = new byte[HASH_BITS / 8];
+        random.nextBytes(salt);
+        random.nextBytes(hash);
+        Base64.Encoder b64 = Base64.getEncoder().withoutPadding();
+        return PREFIX + "$" + iterations + "$" + b64.encodeToString(salt) + "$" + b64.encodeToString(hash);
+    }
+
     /** Whether {@code password} matches {@code stored}; false for anything malformed. */
     public boolean verify(char[] password, String stored) {
         if (stored == null) {

@@ -29,6 +29,19 @@ class PasswordHasherTest {
         assertThat(new PasswordHasher().toString()).contains("600000");
     }
 
+    /** What an unknown user's name is verified against: a well-formed hash, of the same work, of no password. */
+    @Test
+    void aDecoyHasTheWorkFactorAndMatchesNoPassword() {
+        String decoy = hasher.decoy();
+        String real = hasher.hash("pw".toCharArray());
+        assertThat(decoy).startsWith("pbkdf2-sha256$1000$").hasSameSizeAs(real).isNotEqualTo(hasher.decoy());
+        for (String password : new String[] {"", "pw", "decoy password"}) {
+            assertThat(hasher.verify(password.toCharArray(), decoy))
+                    .as(password)
+                    .isFalse();
+        }
+    }
+
     @Test
     void malformedHashesNeverVerify() {
         for (String stored : new String[] {
