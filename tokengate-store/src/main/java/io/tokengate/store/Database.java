@@ -83,11 +83,18 @@ public final class Database implements AutoCloseable {
 
     /**
      * Opens the pool. {@code url} null means the embedded H2 database in {@code home/data}.
-     * Connects lazily: a database that is down makes calls fail, not this method.
+     * Connects lazily: a database that is down makes calls fail, not this method; but an embedded
+     * database that another process holds is refused here, at once.
+     *
+     * @throws DatabaseHeldException when another process holds the embedded database
      */
     public static Database open(StoreConfig config) {
         if (config.dbUrl() == null) {
             EmbeddedH2.keepToOwner(EmbeddedH2.directory(config.home()));
+            if (EmbeddedH2.lockedElsewhere(
+                    config.home(), ConnectionSettings.driver(Vendor.H2, config.connectionTimeout(), false))) {
+                throw SqlErrors.held(Vendor.H2 + " " + redact(EmbeddedH2.url(config.home())), "opening it", null);
+            }
         }
         String url = config.dbUrl() != null ? config.dbUrl() : EmbeddedH2.url(config.home());
         return new Database(

@@ -1,8 +1,12 @@
 package io.tokengate.store;
 
 import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -22,6 +26,31 @@ final class EmbeddedH2 {
     /** Where the embedded database lives: {@code HOME/data}, absolute. */
     static Path directory(Path home) {
         return home.resolve("data").toAbsolutePath();
+    }
+
+    /**
+     * Whether another process has the embedded database of {@code home} open: H2 says so at the
+     * first connection, but the pool tries again for its whole connection timeout before it gives
+     * up, and a command on a home its server holds would wait that long to be told. H2 holds its
+     * file under an operating-system lock; H2 is asked only when another process has that lock.
+     */
+    static boolean lockedElsewhere(Path home, Properties driverProperties) {
+        Path file = directory(home).resolve(NAME + ".mv.db");
+        if (!Files.exists(file)) {
+            return false;
+        }
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            FileLock lock = channel.tryLock();
+            if (lock != null) {
+                lock.release();
+                return false;
+            }
+        } catch (OverlappingFileLockException e) {
+            return false; // this process has it open, and shares it
+        } catch (IOException e) {
+            return false; // the pool's first connection says what is wrong
+        }
+        return heldElsewhere(url(home), driverProperties);
     }
 
     /** Whether the embedded database of {@code home} has been made (by a first start). */

@@ -22,6 +22,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.KeyStore;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -382,7 +383,17 @@ class AdminCommandsIT {
                             .statusCode())
                     .as("rotated away")
                     .isEqualTo(401);
-            Result held = process(Map.of(), null, "token", "list", "--home", home.toString());
+            long asked = System.nanoTime();
+            Result held = process(
+                    Map.of("TOKENGATE_DB_CONNECTION_TIMEOUT_MS", "60000"),
+                    null,
+                    "token",
+                    "list",
+                    "--home",
+                    home.toString());
+            assertThat(Duration.ofNanos(System.nanoTime() - asked))
+                    .as("told at once, not after the connection timeout the pool would wait")
+                    .isLessThan(Duration.ofSeconds(30));
             assertThat(held.exit()).isEqualTo(AdminCommand.UNAVAILABLE);
             assertThat(held.err())
                     .contains("held by a running tokengate server")
