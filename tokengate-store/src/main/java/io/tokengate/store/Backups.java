@@ -225,16 +225,13 @@ public final class Backups {
 
     /** Opening the database fails while a server holds its file. */
     private static void requireNotServing(StoreConfig config) {
-        Database db = Database.open(config);
-        try {
+        try (Database db = Database.open(config)) {
             db.read("checking that no server holds the database", c -> null);
         } catch (StoreUnavailableException e) {
             throw new StoreException(
                     "the database in " + config.home().toAbsolutePath()
                             + " cannot be opened (a running server holds it?): stop the server first",
                     e);
-        } finally {
-            db.close();
         }
     }
 
