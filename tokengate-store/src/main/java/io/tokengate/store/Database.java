@@ -93,7 +93,7 @@ public final class Database implements AutoCloseable {
             EmbeddedH2.keepToOwner(EmbeddedH2.directory(config.home()));
             if (EmbeddedH2.lockedElsewhere(
                     config.home(), ConnectionSettings.driver(Vendor.H2, config.connectionTimeout(), false))) {
-                throw SqlErrors.held(Vendor.H2 + " " + redact(EmbeddedH2.url(config.home())), "opening it", null);
+                throw SqlErrors.held(describe(Vendor.H2, EmbeddedH2.url(config.home())), "opening it", null);
             }
         }
         String url = config.dbUrl() != null ? config.dbUrl() : EmbeddedH2.url(config.home());
@@ -135,6 +135,10 @@ public final class Database implements AutoCloseable {
 
     /** The URL without credentials, for messages. */
     public String describe() {
+        return describe(vendor, url);
+    }
+
+    private static String describe(Vendor vendor, String url) {
         return vendor + " " + redact(url);
     }
 
@@ -350,8 +354,7 @@ public final class Database implements AutoCloseable {
     public boolean ping(Duration timeout) {
         int seconds = (int) Math.max(1, timeout.toSeconds());
         if (outages.current() != null) {
-            try (Connection c = DriverManager.getConnection(
-                    url, ConnectionSettings.dedicated(vendor, timeout, user, password, "tokengate-health"))) {
+            try (Connection c = openDedicated("tokengate-health", timeout)) {
                 boolean valid = c.isValid(seconds);
                 if (valid) {
                     answered();
@@ -373,8 +376,13 @@ public final class Database implements AutoCloseable {
      * caller closes it.
      */
     Connection openDedicated(String applicationName) throws SQLException {
+        return openDedicated(applicationName, connectionTimeout);
+    }
+
+    /** {@link #openDedicated(String)}, had within {@code timeout}. */
+    private Connection openDedicated(String applicationName, Duration timeout) throws SQLException {
         return DriverManager.getConnection(
-                url, ConnectionSettings.dedicated(vendor, connectionTimeout, user, password, applicationName));
+                url, ConnectionSettings.dedicated(vendor, timeout, user, password, applicationName));
     }
 
     static String redact(String url) {
