@@ -9,6 +9,7 @@ import io.tokengate.server.gateway.GatewayConfig;
 import io.tokengate.server.gateway.GatewayHandler;
 import io.tokengate.server.http.CertificateHostCheck;
 import io.tokengate.server.http.CredentialKeepingHttpConnectionFactory;
+import io.tokengate.server.http.Draining;
 import io.tokengate.server.http.JsonErrorHandler;
 import io.tokengate.server.http.KeystoreReloader;
 import io.tokengate.server.http.PlainHttpOnTlsPort;
@@ -36,7 +37,6 @@ import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.SslConnectionFactory;
-import org.eclipse.jetty.server.handler.GracefulHandler;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.eclipse.jetty.util.thread.Invocable.InvocationType;
@@ -137,7 +137,7 @@ public final class TokengateServer implements AutoCloseable {
                                                     gateway.publicUrl(),
                                                     gatewayHandler.loginFailures(),
                                                     clock))))));
-            server.setHandler(new GracefulHandler(planes));
+            server.setHandler(new Draining(planes));
             server.setErrorHandler(new JsonErrorHandler(DATA, gatewayHandler::refusedBeforeHandling));
             server.setStopTimeout(DRAIN.toMillis());
             server.setStopAtShutdown(false);
