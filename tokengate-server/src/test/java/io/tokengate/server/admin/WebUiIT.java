@@ -109,8 +109,7 @@ class WebUiIT {
                 .doesNotContain("DENIED");
 
         click(By.id("create"));
-        WebElement secretField = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("secret")));
-        String secret = secretField.getAttribute("value");
+        String secret = createdSecret();
         assertThat(secret).startsWith("tgk_");
         click(By.id("close-dialog"));
 
@@ -176,7 +175,7 @@ class WebUiIT {
 
         click(By.id("unbound"));
         click(By.id("create"));
-        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("secret")));
+        assertThat(createdSecret()).startsWith("tgk_");
         click(By.id("close-dialog"));
         wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("show-snippet")));
         assertThat(browser.findElement(By.tagName("main")).getText()).doesNotContain("null");
@@ -645,6 +644,26 @@ class WebUiIT {
         WebElement input = wait.until(ExpectedConditions.visibilityOfElementLocated(target));
         input.clear();
         input.sendKeys(text);
+    }
+
+    /**
+     * The secret the dialog shows once the new-token form's request succeeds; fails at once with
+     * the form's error when the request fails instead (rather than waiting for a dialog that will
+     * not come).
+     */
+    private String createdSecret() {
+        WebElement shown = wait.until(driver -> {
+            List<WebElement> errors = driver.findElements(By.cssSelector("#new-token .error"));
+            if (!errors.isEmpty()) {
+                throw new AssertionError(
+                        "the token was not created: " + errors.get(0).getText());
+            }
+            return driver.findElements(By.id("secret")).stream()
+                    .filter(WebElement::isDisplayed)
+                    .findFirst()
+                    .orElse(null);
+        });
+        return shown.getAttribute("value");
     }
 
     /** The element's text once it contains {@code expected}. */
