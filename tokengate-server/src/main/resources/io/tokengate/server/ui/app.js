@@ -379,6 +379,7 @@ function revealOnce(secret, user, title) {
 }
 
 async function renderToken(id) {
+  const asked = location.hash;
   const slot = el('div');
   show(el('h1', {}, 'Token'), slot);
   let token;
@@ -388,6 +389,7 @@ async function renderToken(id) {
     slot.replaceChildren(errorBox(error));
     return;
   }
+  if (location.hash !== asked) return; // the user went on while the token was read
   const rows = [
     ['Name', token.name], ['Id', token.id], ['User', token.unbound ? '(unbound)' : token.user],
     ['Status', token.status], ['Created', time(token.createdAt) + ' by ' + token.createdBy],
@@ -759,10 +761,12 @@ function renderAccount() {
 // ---- Settings ------------------------------------------------------------------------------
 
 async function renderSettings() {
+  const asked = location.hash;
   const slot = el('div');
   show(el('h1', {}, 'Settings'), slot);
   await attempt(slot, async () => {
     const settings = await api('GET', '/settings');
+    if (location.hash !== asked) return; // the user went on while the settings were read
     show(el('h1', {}, 'Settings'),
       el('p', {}, 'Secure mode: ' + (settings.secureMode ? 'on' : 'off') + ' · identity source: ' + settings.identitySource
         + ' · longest token lifetime: ' + (settings.maxLifetimeDays ? settings.maxLifetimeDays + ' days' : 'unlimited')),

@@ -200,6 +200,39 @@ class WebUiIT {
                 .doesNotContain("DENIED");
     }
 
+    /**
+     * A page whose data is still on its way (a slow server) must not replace the page the user
+     * has since gone to: the token read arrives after a click on "New token", and the form stays.
+     */
+    @Test
+    void aSlowAnswerDoesNotReplaceThePageTheUserWentOnTo() {
+        CreatedToken token = gw.createToken(TokenSpec.bound("slow to read", "admin", "root"));
+        signIn("root", "root-password");
+        ((JavascriptExecutor) browser)
+                .executeScript(
+                        """
+                        const real = window.fetch;
+                        window.fetch = async (url, init) => {
+                          if (!String(url).startsWith('/api/v1/tokens/') || init.method !== 'GET') return real(url, init);
+                          await new Promise((wake) => setTimeout(wake, 1500));
+                          const answer = await real(url, init);
+                          const body = await answer.text();
+                          setTimeout(() => { window.slowAnswered = true; }, 300);
+                          return new Response(body, { status: answer.status, headers: answer.headers });
+                        };
+                        location.hash = '#/tokens/' + arguments[0];
+                        """,
+                        token.token().id().value());
+        click(By.linkText("New token"));
+        type(By.name("name"), "typed while the token was read");
+        wait.until(driver -> ((JavascriptExecutor) driver).executeScript("return window.slowAnswered === true"));
+        assertThat(browser.findElements(By.id("new-token")))
+                .as("the form is still shown")
+                .hasSize(1);
+        assertThat(browser.findElement(By.name("name")).getAttribute("value"))
+                .isEqualTo("typed while the token was read");
+    }
+
     @Test
     void editingTheRestrictionsChecksThemLiveAndChangesWhatTheGatewayAllows() throws Exception {
         CreatedToken token =
