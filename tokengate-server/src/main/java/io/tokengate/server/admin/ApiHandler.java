@@ -11,6 +11,7 @@ import io.tokengate.server.gateway.ClientAddress;
 import io.tokengate.server.gateway.RefusalWarning;
 import io.tokengate.server.http.ErrorResponse;
 import io.tokengate.server.http.RequestIds;
+import io.tokengate.server.http.RetryAfter;
 import io.tokengate.server.users.IdentityUnavailableException;
 import io.tokengate.server.users.InvalidUserException;
 import io.tokengate.store.StoreConflictException;
@@ -140,6 +141,10 @@ final class ApiHandler {
         }
         byte[] bytes = Json.bytes(body);
         response.setStatus(error.status());
+        if (error.status() == HttpStatus.SERVICE_UNAVAILABLE_503) {
+            // Every 503 here passes (a database, Jira, the audit queue, another node).
+            RetryAfter.set(response, RetryAfter.UNAVAILABLE_SECONDS);
+        }
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json;charset=utf-8");
         response.getHeaders().remove("Content-Disposition");
         response.getHeaders().put(HttpHeader.CONTENT_LENGTH, bytes.length);

@@ -29,9 +29,6 @@ final class Refusals {
     /** Logged under the handler's name: operators filter the data plane's log lines by it. */
     private static final Logger LOG = LoggerFactory.getLogger(GatewayHandler.class);
 
-    /** A state of the gateway's own that passes: clients that retry wait a second, not none. */
-    private static final long RETRY_UNAVAILABLE_SECONDS = 1;
-
     private final String challenge;
     private final String unauthorizedMessage;
     private final String notServedMessage;
@@ -174,7 +171,7 @@ final class Refusals {
                 response,
                 callback,
                 HttpStatus.SERVICE_UNAVAILABLE_503,
-                RETRY_UNAVAILABLE_SECONDS,
+                RetryAfter.UNAVAILABLE_SECONDS,
                 message,
                 warning.condition());
     }

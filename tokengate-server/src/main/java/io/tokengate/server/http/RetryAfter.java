@@ -10,6 +10,12 @@ import org.eclipse.jetty.server.Response;
  * ({@code curl --retry}, most HTTP libraries) wait that long instead of retrying at once.
  */
 public final class RetryAfter {
+    /**
+     * For a state of the gateway's own that passes (a database, Jira or the audit queue away or
+     * behind, a stopping node): clients that retry wait a second, not none.
+     */
+    public static final long UNAVAILABLE_SECONDS = 1;
+
     private static final long NANOS_PER_SECOND = 1_000_000_000L;
 
     private RetryAfter() {}

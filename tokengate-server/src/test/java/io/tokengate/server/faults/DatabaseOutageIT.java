@@ -90,6 +90,9 @@ class DatabaseOutageIT {
                                         .header("Authorization", GatewayFixture.basic("root", "root-password-1"))
                                         .build());
                         assertThat(listing.statusCode()).as(listing.body()).isEqualTo(503);
+                        assertThat(listing.headers().firstValue("Retry-After"))
+                                .as("admin scripts that retry wait a second too")
+                                .contains("1");
                     }
                 } finally {
                     apiLog.detachAppender(adminLog);
