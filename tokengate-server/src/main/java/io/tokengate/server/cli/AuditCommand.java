@@ -86,6 +86,10 @@ final class AuditCommand {
                 printJson(out, array);
                 return;
             }
+            if (events.isEmpty()) {
+                out.println("No audit records match.");
+                return;
+            }
             String format = "%-24s %-13s %-5s %-4s %-14s %-40s %s%n";
             out.printf(format, "TIME", "KIND", "DEC.", "HTTP", "USER", "REQUEST", "REASON");
             for (JsonNode e : events) {

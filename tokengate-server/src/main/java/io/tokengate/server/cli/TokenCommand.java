@@ -214,6 +214,9 @@ final class TokenCommand {
                 ArrayNode array = ApiClient.JSON.createArrayNode();
                 tokens.forEach(array::add);
                 printJson(out, array);
+            } else if (tokens.isEmpty()) {
+                boolean filtered = hygiene || user != null || status != null || name != null;
+                out.println(filtered ? "No tokens match." : "No tokens yet: 'tokengate token create' makes one.");
             } else {
                 TokenPrinter.table(out, tokens);
             }

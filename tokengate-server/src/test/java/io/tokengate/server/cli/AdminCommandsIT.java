@@ -497,8 +497,10 @@ class AdminCommandsIT {
         assertThat(soon.exit()).as(soon.err()).isZero();
         assertThat(soon.out()).contains("nightly").doesNotContain("release");
         assertThat(offline(home, "token", "list", "--unused-for", "1").out())
-                .as("made just now: not stale yet")
-                .doesNotContain("nightly");
+                .as("made just now: not stale yet; an empty table says so")
+                .isEqualTo("No tokens match.\n");
+        assertThat(offline(home, "audit", "list", "--kind", "TOKEN_REVOKE").out())
+                .isEqualTo("No audit records match.\n");
         Result negative = offline(home, "token", "list", "--expires-within", "-1");
         assertThat(negative.exit()).isEqualTo(Main.USAGE);
         assertThat(negative.err()).isEqualTo("tokengate: --expires-within: DAYS must be from 0 to 36500, got -1\n");
