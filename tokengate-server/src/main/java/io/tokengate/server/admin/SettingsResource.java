@@ -3,6 +3,7 @@ package io.tokengate.server.admin;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tokengate.server.config.EffectiveSetting;
+import io.tokengate.server.config.Key;
 import io.tokengate.server.config.TokengateConfig;
 import java.util.function.BooleanSupplier;
 
@@ -39,8 +40,24 @@ final class SettingsResource {
                     .put("value", setting.shownValue())
                     .put("source", setting.source())
                     .put("secret", setting.key().secret())
-                    .put("description", setting.key().description());
+                    .put("description", description(setting));
         }
         ex.send(200, json);
+    }
+
+    /**
+     * The key's description; for {@code token.secure.mode} set false on a database in secure mode,
+     * also that the database's mode is the one in force, so that the row does not read as the
+     * opposite of the page's "secure mode: on".
+     */
+    private String description(EffectiveSetting setting) {
+        String description = setting.key().description();
+        if (setting.key() == Key.TOKEN_SECURE_MODE
+                && !Boolean.parseBoolean(setting.value())
+                && secureMode.getAsBoolean()) {
+            return description + "; not in force: secure mode belongs to the database, which has it on"
+                    + " (leave it with 'tokengate db leave-secure-mode')";
+        }
+        return description;
     }
 }

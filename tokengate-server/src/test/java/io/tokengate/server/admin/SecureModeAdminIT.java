@@ -9,6 +9,7 @@ import io.tokengate.server.admin.AdminClient.Reply;
 import io.tokengate.store.UserRole;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -97,6 +98,31 @@ class SecureModeAdminIT {
         assertThat(gw.get("/rest/api/2/issue/AAA-1", GatewayFixture.basic("alice", secret))
                         .statusCode())
                 .isEqualTo(401);
+    }
+
+    /**
+     * A node started with {@code token.secure.mode=false} on a database in secure mode follows the
+     * database, and its settings view says why its own {@code false} is not in force.
+     */
+    @Test
+    void aNodeSetToStandardModeSaysTheDatabasesSecureModeIsInForce(@TempDir Path other) {
+        GatewayFixture.start(other, Map.of("token.secure.mode", "true"), GatewayFixture.headerUpstream())
+                .close();
+        try (GatewayFixture standard =
+                GatewayFixture.start(other, Map.of("token.secure.mode", "false"), GatewayFixture.headerUpstream())) {
+            standard.server.localUsers().add("root", null, null, UserRole.ADMIN, "root-password".toCharArray());
+            JsonNode settings = AdminClient.basic(standard, contract, "root", "root-password")
+                    .get("/settings")
+                    .json();
+            assertThat(settings.get("secureMode").asBoolean()).isTrue();
+            JsonNode row = StreamSupport.stream(settings.get("settings").spliterator(), false)
+                    .filter(s -> s.get("key").asText().equals("token.secure.mode"))
+                    .findFirst()
+                    .orElseThrow();
+            assertThat(row.get("value").asText()).isEqualTo("false");
+            assertThat(row.get("description").asText())
+                    .contains("not in force: secure mode belongs to the database, which has it on");
+        }
     }
 
     @Test
