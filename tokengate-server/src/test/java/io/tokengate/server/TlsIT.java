@@ -310,6 +310,10 @@ class TlsIT {
                         assertThat(event.reason()).isEqualTo("refused before handling: plain HTTP to the HTTPS port");
                     });
 
+            assertThat(plain(port, "GET /rest/api/2/myself HTTP/1.1\r\nHost: localhost\r\n\r\n"))
+                    .as("a Host without a port: the port reached, not plain HTTP's 80")
+                    .contains("\"message\":\"This port speaks HTTPS, not plain HTTP: use https://localhost:" + port
+                            + "/rest/api/2/myself.\"");
             assertThat(plain(port, "HEAD / HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"))
                     .as("no body for HEAD, and no word about credentials it did not send")
                     .startsWith("HTTP/1.1 400 ")

@@ -94,7 +94,11 @@ public final class PlainHttpOnTlsPort extends DetectorConnectionFactory {
     private static final class Refusal implements HttpConfiguration.Customizer {
         @Override
         public Request customize(Request request, HttpFields.Mutable responseHeaders) {
-            String https = "https://" + Request.getServerName(request) + ":" + Request.getServerPort(request)
+            // The port the client named, else the one it reached: a Host without a port stands for
+            // plain HTTP's 80, which is not where HTTPS is served.
+            int port =
+                    request.getHttpURI().getPort() > 0 ? request.getHttpURI().getPort() : Request.getLocalPort(request);
+            String https = "https://" + Request.getServerName(request) + ":" + port
                     + request.getHttpURI().getPath();
             String message = "This port speaks HTTPS, not plain HTTP: use " + https + ".";
             if (request.getHeaders().contains(HttpHeader.AUTHORIZATION)) {
