@@ -90,8 +90,8 @@ final class AuditCommand {
                 out.println("No audit records match.");
                 return;
             }
-            String format = "%-24s %-13s %-5s %-4s %-14s %-40s %s%n";
-            out.printf(format, "TIME", "KIND", "DEC.", "HTTP", "USER", "REQUEST", "REASON");
+            String format = "%-24s %-13s %-5s %-4s %-14s %-15s %-40s %s%n";
+            out.printf(format, "TIME", "KIND", "DEC.", "HTTP", "USER", "CLIENT", "REQUEST", "REASON");
             for (JsonNode e : events) {
                 String request =
                         e.hasNonNull("method") ? text(e, "method") + " " + text(e, "path") : text(e, "tokenName");
@@ -102,6 +102,7 @@ final class AuditCommand {
                         text(e, "decision"),
                         text(e, "status"),
                         TokenPrinter.cut(user(e), 14),
+                        TokenPrinter.cut(text(e, "clientIp"), 15),
                         TokenPrinter.cut(request, 40),
                         text(e, "reason"));
             }

@@ -455,8 +455,8 @@ class AdminCommandsIT {
             Result listed =
                     run(env, null, "audit", "list", "--server", server, "--login", "root", "--decision", "DENY");
             assertThat(listed.out())
-                    .as("a refused call's user is the Basic user it named")
-                    .containsPattern("REQUEST +DENY +401 +mallory +GET /rest/api/2/issue/AAA-2");
+                    .as("a refused call's user is the Basic user it named, and where it came from")
+                    .containsPattern("REQUEST +DENY +401 +mallory +127\\.0\\.0\\.1 +GET /rest/api/2/issue/AAA-2");
             assertThat(run(env, null, "audit", "list", "--server", server, "--login", "root", "--kind", "TOKEN_CREATE")
                             .out())
                     .as("an admin action's user is who acted, not whose token it made")
