@@ -465,6 +465,18 @@ public final class AuditWriter implements AuditSink, AutoCloseable {
         }
     }
 
+    /** Wakes the writer rather than waiting out its flush interval; see {@link AuditSink#awaitWritten}. */
+    @Override
+    public boolean awaitWritten(Duration timeout) {
+        LockSupport.unpark(thread);
+        try {
+            return flush(timeout);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
     /**
      * Whether records cannot be written now (the database refuses them for a while: down, disk
      * full): they wait in the queue, which the last write attempt failed to empty.

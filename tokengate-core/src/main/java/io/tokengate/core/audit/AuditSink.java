@@ -27,6 +27,16 @@ public interface AuditSink {
     void record(AuditEvent event);
 
     /**
+     * Waits until every record queued before this call is written to the audit log, at most {@code
+     * timeout}; the records stay queued when it passes. An admin action answers only after its
+     * record is written, so that a process killed right after answering (SIGKILL, OOM) has not
+     * lost the record of a token created, rotated, revealed or revoked.
+     *
+     * @return whether they were written in time
+     */
+    boolean awaitWritten(Duration timeout);
+
+    /**
      * Counts a request turned away because {@link #reserve} found no room, with the record it
      * would have had. Never waits, and holds a bounded summary whatever the number of requests.
      */

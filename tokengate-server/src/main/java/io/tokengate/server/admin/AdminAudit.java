@@ -7,9 +7,13 @@ import io.tokengate.core.audit.AuditSink;
 import io.tokengate.core.audit.AuditSlot;
 import io.tokengate.core.token.Token;
 import io.tokengate.core.token.TokenId;
+import io.tokengate.server.http.RequestIds;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.event.Level;
 
 /**
  * Audits admin actions without ever losing one: {@link #begin} reserves room in the audit queue
@@ -19,8 +23,18 @@ import java.util.Optional;
  * {@link ApiHandler} for any error). For admin actions, {@code effectiveUser} names the user the
  * action concerns (the token's owner, the user added or signing in), so that users find the
  * actions on their own tokens in their audit view; {@code actor} names who did it.
+ *
+ * <p>An allowed action is answered only once its record is written ({@link AuditSink#awaitWritten}),
+ * not within the writer's flush interval as a data-plane request is: a process killed right after
+ * answering must not leave a token created, rotated, shown or revoked without a record of who did
+ * it. A record the database has not taken within {@link #WRITTEN_WAIT} stays queued, and the
+ * answer goes out (the action is done); the log says so.
  */
 final class AdminAudit {
+    private static final Logger LOG = LoggerFactory.getLogger(AdminAudit.class);
+    /** How long an allowed action's answer waits for its record to be written. */
+    static final Duration WRITTEN_WAIT = Duration.ofSeconds(5);
+
     private final AuditSink sink;
     private final Duration reserveWait;
     private final String node;
@@ -65,18 +79,22 @@ final class AdminAudit {
                     .build());
             throw new ApiError(503, "The audit log is not keeping up; try again shortly.", null, null);
         }
-        return new Action(reserved.get(), event);
+        return new Action(reserved.get(), event, sink, exchange.requestId);
     }
 
     /** One reserved audit record: fill in what the action concerns, then allow or deny, once. */
     static final class Action {
         private final AuditSlot slot;
         private final AuditEvent.Builder event;
+        private final AuditSink sink;
+        private final String requestId;
         private boolean done;
 
-        private Action(AuditSlot slot, AuditEvent.Builder event) {
+        private Action(AuditSlot slot, AuditEvent.Builder event, AuditSink sink, String requestId) {
             this.slot = slot;
             this.event = event;
+            this.sink = sink;
+            this.requestId = requestId;
         }
 
         Action token(Token token) {
@@ -110,20 +128,29 @@ final class AdminAudit {
             return done;
         }
 
+        /** Records the action as done, and returns once the record is written (see the class comment). */
         void allow(int status, String note) {
-            submit(AuditDecision.ALLOW, status, note);
+            if (submit(AuditDecision.ALLOW, status, note) && !sink.awaitWritten(WRITTEN_WAIT)) {
+                RequestIds.log(LOG, Level.WARN, requestId).log(
+                        "{}: the audit record of this admin action is not written after {} s; answering, the record"
+                                + " still queued",
+                        requestId,
+                        WRITTEN_WAIT.toSeconds());
+            }
         }
 
         void deny(int status, String reason) {
             submit(AuditDecision.DENY, status, reason);
         }
 
-        private void submit(AuditDecision decision, int status, String reason) {
+        /** Whether this call submitted the record: false when it was already done. */
+        private boolean submit(AuditDecision decision, int status, String reason) {
             if (done) {
-                return;
+                return false;
             }
             done = true;
             slot.submit(event.decision(decision, reason).status(status).build());
+            return true;
         }
 
         /** Gives the room back when neither allow nor deny happened (a bug; the writer reports it). */
