@@ -3,14 +3,20 @@ package io.tokengate.server.faults;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tokengate.server.cli.Main;
+import io.tokengate.store.Database;
 import io.tokengate.store.Store;
 import io.tokengate.store.StoreConfig;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -18,7 +24,8 @@ import picocli.CommandLine;
 /**
  * {@code tokengate db leave-secure-mode} beside a node still running with {@code
  * token.secure.mode=true}, which would turn it on again within a minute: refused, naming the node,
- * unless forced.
+ * unless forced. With the embedded H2 database no node can be running beside the command, and a
+ * server killed in secure mode does not hold the command up.
  */
 class LeaveSecureModeIT {
     private record Result(int exit, String out, String err) {}
@@ -71,5 +78,26 @@ class LeaveSecureModeIT {
             assertThat(after.exit()).as("node C stopped, and said so").isZero();
             assertThat(after.out()).startsWith("secure mode is off for the database");
         }
+    }
+
+    @Test
+    void aServerKilledInSecureModeDoesNotHoldUpLeavingTheEmbeddedDatabase(@TempDir Path home) throws Exception {
+        Files.writeString(home.resolve("tokengate.properties"), "token.secure.mode=false\n");
+        StoreConfig secure =
+                StoreConfig.builder(home).nodeId("node-h2").secureMode(true).build();
+        try (Store server = Store.open(secure, Clock.systemUTC())) {
+            assertThat(server.tokens().secureMode()).isTrue();
+        }
+        // What a server killed (SIGKILL) a moment ago leaves: its word that it keeps secure mode.
+        try (Connection c = DriverManager.getConnection(Database.embeddedUrl(home));
+                PreparedStatement ps = c.prepareStatement(
+                        "INSERT INTO secure_mode_keepers (process, node, seen_at) VALUES ('killed', 'node-h2', ?)")) {
+            ps.setObject(1, OffsetDateTime.now(ZoneOffset.UTC));
+            assertThat(ps.executeUpdate()).isEqualTo(1);
+        }
+
+        Result left = leave(home);
+        assertThat(left.exit()).as(left.err()).isZero();
+        assertThat(left.out()).startsWith("secure mode is off for the database");
     }
 }
