@@ -53,8 +53,14 @@ public final class Backups {
      * @param from the backup
      * @param into the directory the database is now in ({@code HOME/data})
      * @param setAside where the database it replaced was moved, if there was one
+     * @param warnings what the restore undid about tokens: those revoked, rotated or deleted since
+     *     the backup work again (see {@link RestoredTokens})
      */
-    public record Restored(Path from, Path into, Optional<Path> setAside) {}
+    public record Restored(Path from, Path into, Optional<Path> setAside, List<String> warnings) {
+        public Restored {
+            warnings = List.copyOf(warnings);
+        }
+    }
 
     private Backups() {}
 
@@ -192,7 +198,6 @@ public final class Backups {
             try (Store restored = Store.open(config, clock, false)) { // kept audit records wait for the server
                 restored.sessions().deleteAll();
             }
-            return new Restored(zip, data, aside);
         } catch (IOException | RuntimeException e) {
             undo(data, aside, created, e);
             if (homeCreated) {
@@ -202,6 +207,9 @@ public final class Backups {
                     ? new StoreException("the backup was not restored: " + store.getMessage(), e)
                     : new StoreException("the backup was not restored: " + e.getMessage(), e);
         }
+        List<String> warnings =
+                aside.isPresent() ? RestoredTokens.compare(data, aside.get()) : List.of(RestoredTokens.unknown());
+        return new Restored(zip, data, aside, warnings);
     }
 
     /** Fails unless {@code zip} is a zip file holding a tokengate database. */

@@ -192,6 +192,51 @@ class BackupsIT {
     }
 
     @Test
+    void aRestoreNamesTheTokensItBringsBackAsTheyWereAtTheBackup() throws IOException {
+        CreatedToken kept;
+        CreatedToken revoked;
+        CreatedToken rotated;
+        CreatedToken deleted;
+        Backups.Backup backup;
+        try (Store store = Store.open(config(original), CLOCK)) {
+            kept = store.tokens().create(TokenSpec.bound("kept", "alice", "admin"));
+            revoked = store.tokens().create(TokenSpec.bound("revoked", "alice", "admin"));
+            rotated = store.tokens().create(TokenSpec.bound("rotated", "alice", "admin"));
+            deleted = store.tokens().create(TokenSpec.bound("deleted", "alice", "admin"));
+            backup = store.backup();
+            store.tokens().revoke(revoked.token().id());
+            store.tokens().rotate(rotated.token().id());
+            store.tokens().delete(deleted.token().id());
+            store.tokens().create(TokenSpec.bound("made later", "alice", "admin"));
+        }
+
+        Backups.Restored restored = Backups.restore(config(original), backup.file(), true, CLOCK);
+
+        assertThat(restored.warnings())
+                .containsExactly(
+                        "token " + revoked.token().id() + " (revoked) revoked since the backup, active again: revoke"
+                                + " it again",
+                        "token " + rotated.token().id() + " (rotated) rotated since the backup, working with the"
+                                + " secret of before the rotation (the newer one no longer): rotate it again",
+                        "token " + deleted.token().id() + " (deleted) deleted since the backup, active again: revoke or"
+                                + " delete it again",
+                        "1 token created since the backup is gone: its secret no longer works");
+        assertThat(String.join("\n", restored.warnings()))
+                .doesNotContain(kept.token().id().value());
+        try (Store store = Store.open(config(original), CLOCK)) {
+            assertThat(store.tokens().verify(revoked.secret()))
+                    .as("what the warning says")
+                    .isPresent();
+        }
+
+        copyKeyFile();
+        assertThat(Backups.restore(config(copy), backup.file(), false, CLOCK).warnings())
+                .as("nothing to compare with")
+                .containsExactly("tokens revoked, rotated or deleted since the backup work again with their secrets"
+                        + " of then; revoke or rotate those again");
+    }
+
+    @Test
     void aBackupDoesNotRestoreUnderAnotherKeyFileAndTheHomeStaysAsItWas() {
         Taken taken = backupWithOneToken();
         CreatedToken own;

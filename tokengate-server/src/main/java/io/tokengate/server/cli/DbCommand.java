@@ -141,7 +141,10 @@ final class DbCommand {
                         + restored.into()
                         + restored.setAside()
                                 .map(aside -> "; the database it replaced is in " + aside)
-                                .orElse("");
+                                .orElse("")
+                        + restored.warnings().stream()
+                                .map(warning -> "\nwarning: " + warning)
+                                .collect(Collectors.joining());
             });
         }
     }
