@@ -806,10 +806,11 @@ function throttleSection() {
         await draw();
         slot.replaceChildren(el('div', { class: 'notice' }, lifted.message));
       }) }, 'Lift'))));
+    // replaceChildren, unlike el, would show a null as the text "null".
     list.replaceChildren(el('table', {},
       el('thead', {}, el('tr', {}, ['Plane', 'Address', 'Failures', 'Throttled', 'Forgotten at', ''].map((h) => el('th', {}, h)))),
-      el('tbody', {}, rows)),
-    listed.omitted > 0 ? el('p', {}, '… and ' + listed.omitted + ' more addresses with fewer failures.') : null);
+      el('tbody', {}, rows)));
+    if (listed.omitted > 0) list.append(el('p', {}, '… and ' + listed.omitted + ' more addresses with fewer failures.'));
   };
   const refresh = el('button', { type: 'button', class: 'secondary', id: 'refresh-throttles',
     onclick: () => attempt(slot, draw) }, 'Refresh');

@@ -514,7 +514,10 @@ class WebUiIT {
             signIn(throttled, "root", "root-password");
             click(By.linkText("Settings"));
             String listed = waitForText(By.id("throttles"), runner);
-            assertThat(listed).contains("data (tokens)").containsPattern(runner + " 3 yes, \\d+ s left");
+            assertThat(listed)
+                    .contains("data (tokens)")
+                    .containsPattern(runner + " 3 yes, \\d+ s left")
+                    .doesNotContain("null");
 
             click(By.xpath("//div[@id='throttles']//tr[td[text()='" + runner + "']]//button[text()='Lift']"));
             wait.until(ExpectedConditions.alertIsPresent()).accept();
