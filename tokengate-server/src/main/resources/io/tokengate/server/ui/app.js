@@ -469,6 +469,11 @@ function snippets(token) {
   const tabs = el('div', { class: 'tabs' });
   const slot = el('div');
   const load = () => attempt(slot, async () => {
+    // What was shown is for the call asked before: gone, whether or not this one can be shown.
+    verdict.replaceChildren();
+    tabs.replaceChildren();
+    code.hidden = true;
+    code.textContent = '';
     const sample = { method: method.value, path: path.value };
     // Jira reads no body of a GET or DELETE, and neither do restrictions.
     if (body.value.trim() && ['POST', 'PUT', 'PATCH'].includes(method.value)) {

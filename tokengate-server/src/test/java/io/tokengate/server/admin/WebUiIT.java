@@ -233,6 +233,27 @@ class WebUiIT {
                 .isEqualTo("typed while the token was read");
     }
 
+    /**
+     * A snippet the server refuses to make takes away what was shown for the call asked before:
+     * its verdict and its code would otherwise read as the answer to this one.
+     */
+    @Test
+    void aSnippetThatCannotBeMadeLeavesNoVerdictOrCodeOfTheCallBefore() {
+        CreatedToken token = gw.createToken(TokenSpec.bound("snippet errors", "root", "root"));
+        signIn("root", "root-password");
+        browser.get(gw.server.adminUri() + "/#/tokens/" + token.token().id().value());
+        click(By.id("show-snippet"));
+        waitForText(By.id("snippet-check"), "Allowed");
+        waitForText(By.id("snippet"), "curl");
+
+        type(By.name("snippet-path"), "rest/api/2/myself");
+        click(By.id("show-snippet"));
+        waitForText(By.xpath("//div[h2='Code snippets']//div[@class='error']"), "must start with '/'");
+        assertThat(browser.findElement(By.id("snippet-check")).getText()).isEmpty();
+        assertThat(browser.findElement(By.id("snippet")).isDisplayed()).isFalse();
+        assertThat(browser.findElements(By.cssSelector(".tabs button"))).isEmpty();
+    }
+
     @Test
     void editingTheRestrictionsChecksThemLiveAndChangesWhatTheGatewayAllows() throws Exception {
         CreatedToken token =
