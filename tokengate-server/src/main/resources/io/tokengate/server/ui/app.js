@@ -73,13 +73,18 @@ function show(...nodes) {
   main.replaceChildren(...nodes.filter((node) => node !== null && node !== undefined && node !== false));
 }
 
-/** An error: its message, or, when it lists problems, a heading and each problem once. */
 // A decision's explanation opens with its verdict in capitals, for the command line; the page
 // shows the verdict already, in words.
 function withoutVerdict(explanation) {
   return String(explanation).replace(/^(ALLOWED|DENIED|REJECTED)( \(\d+\))?:?\s*/, '');
 }
 
+/** A check's explanation without its verdict, its lines (one per rule) kept apart as on the command line. */
+function explanation(answer) {
+  return el('span', { class: 'explanation' }, withoutVerdict(answer.explanation || answer.reason));
+}
+
+/** An error: its message, or, when it lists problems, a heading and each problem once. */
 function errorBox(error) {
   const problems = error.body && error.body.problems;
   if (!Array.isArray(problems) || problems.length === 0) {
@@ -267,10 +272,10 @@ function limitsEditor(initial) {
       const answer = await api('POST', '/check', {
         limits: limits.value, method: method.value, url: url.value, body: body.value === '' ? undefined : body.value,
       });
+      // The explanation names the rule that allowed the request, or each rule and where it failed.
       shown = el('div', { class: 'card' },
         el('span', { class: answer.allowed ? 'allowed' : 'denied' }, answer.allowed ? 'Allowed' : 'Denied'),
-        ' — ', withoutVerdict(answer.explanation || answer.reason),
-        answer.rule ? el('div', { class: 'mono' }, 'Rule ' + answer.rule.number + ' (line ' + answer.rule.line + '): ' + answer.rule.text) : null);
+        ' — ', explanation(answer));
     } catch (error) {
       shown = errorBox(error);
     }
@@ -287,6 +292,8 @@ function limitsEditor(initial) {
     }, 600);
   };
   for (const input of [limits, method, url, body]) input.addEventListener('input', later);
+  // A select need not send input events (Selenium's clicks send only change).
+  method.addEventListener('change', later);
   const node = el('div', {},
     field('Restrictions', limits),
     el('div', { class: 'card' },
@@ -498,8 +505,8 @@ function snippets(token) {
     if (token.rateLimit) terms.push('At most ' + token.rateLimit + '.');
     verdict.replaceChildren(el('p', {},
       el('span', { class: decision.allowed ? 'allowed' : 'denied' }, decision.allowed ? 'Allowed' : 'Denied'),
-      decision.allowed ? ' by the token\'s restrictions.' : ' by the token\'s restrictions: ' + withoutVerdict(decision.explanation || decision.reason),
-      ...terms.map((term) => ' ' + term)));
+      decision.allowed ? ' by the token\'s restrictions.' : [' by the token\'s restrictions: ', explanation(decision)]),
+    ...(terms.length ? [el('p', {}, terms.join(' '))] : []));
   });
   return el('div', { class: 'card' }, el('h2', {}, 'Code snippets'),
     el('div', { class: 'row' }, field('Method', method), el('div', {}, field('Path and query', path)),

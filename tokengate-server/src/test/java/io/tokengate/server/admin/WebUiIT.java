@@ -234,6 +234,31 @@ class WebUiIT {
     }
 
     /**
+     * The live check answers a change of method too (Selenium's choice of an option sends only a
+     * change event), names the rule that allows once, and keeps a denial's lines apart: one per
+     * rule, as on the command line, rather than run together into "no rule matches rule 1".
+     */
+    @Test
+    void theLiveCheckFollowsTheMethodAndExplainsADenialRuleByRule() {
+        signIn("root", "root-password");
+        click(By.linkText("New token"));
+        type(By.name("limits"), "[get].*/rest/api/2/issue/JRA.*\n.*/rest/api/2/filter");
+        type(By.name("sample-url"), "https://gw.example.com/rest/api/2/issue/JRA-1");
+        String allowed = waitForText(By.id("check-result"), "Allowed");
+        assertThat(allowed.split("issue/JRA\\.\\*", -1))
+                .as("the rule named once: %s", allowed)
+                .hasSize(2);
+
+        new Select(browser.findElement(By.name("sample-method"))).selectByValue("POST");
+        String denied = waitForText(By.id("check-result"), "Denied");
+        assertThat(denied)
+                .startsWith("Denied — no rule matches\n")
+                .contains("\n  rule 1 (line 1): [GET].*/rest/api/2/issue/JRA.*\n")
+                .contains("\n    failed at [GET]: method POST is not GET\n")
+                .contains("\n  rule 2 (line 2): ");
+    }
+
+    /**
      * A snippet the server refuses to make takes away what was shown for the call asked before:
      * its verdict and its code would otherwise read as the answer to this one.
      */
