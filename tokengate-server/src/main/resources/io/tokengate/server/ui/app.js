@@ -138,8 +138,9 @@ function field(label, input) {
   return el('div', {}, el('label', { for: input.id }, label), input);
 }
 
-function time(text) {
-  if (!text) return '—';
+/** An instant as the reader's locale writes it; none (a dash unless given) stands for no instant. */
+function time(text, none) {
+  if (!text) return none || '—';
   const date = new Date(text);
   return isNaN(date) ? text : date.toLocaleString();
 }
@@ -248,8 +249,8 @@ async function renderTokens(params) {
         el('td', { class: 'mono' }, token.id),
         el('td', {}, token.unbound ? '(unbound)' : token.user),
         el('td', { class: 'status-' + token.status }, token.status),
-        el('td', {}, time(token.expiresAt)),
-        el('td', {}, time(token.lastUsedAt)),
+        el('td', {}, time(token.expiresAt, 'never')),
+        el('td', {}, time(token.lastUsedAt, 'never')),
         el('td', {}, String(token.useCount))));
     }
   });
@@ -400,12 +401,13 @@ async function renderToken(id) {
   const rows = [
     ['Name', token.name], ['Id', token.id], ['User', token.unbound ? '(unbound)' : token.user],
     ['Status', token.status], ['Created', time(token.createdAt) + ' by ' + token.createdBy],
-    ['Expires', time(token.expiresAt)], ['Revoked', time(token.revokedAt)],
+    // As the command line says it: a token without an expiry never expires.
+    ['Expires', time(token.expiresAt, 'never')], token.revokedAt ? ['Revoked', time(token.revokedAt)] : null,
     ['Allowed client addresses', token.allowedIps.length ? token.allowedIps.join(', ') : 'any'],
     ['Rate limit', token.rateLimit || 'none'],
-    ['Last used', time(token.lastUsedAt) + (token.lastUsedIp ? ' from ' + token.lastUsedIp : '')],
+    ['Last used', time(token.lastUsedAt, 'never') + (token.lastUsedIp ? ' from ' + token.lastUsedIp : '')],
     ['Uses', String(token.useCount)], ['Secret ends with', token.hint],
-  ];
+  ].filter((row) => row !== null);
   const actions = el('div', { class: 'actions' });
   const action = (label, css, run) => el('button', { type: 'button', class: css, onclick: () => attempt(slot, run) }, label);
   if (token.status !== 'revoked') {

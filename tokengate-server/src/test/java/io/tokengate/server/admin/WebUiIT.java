@@ -179,6 +179,11 @@ class WebUiIT {
         click(By.id("close-dialog"));
         wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("show-snippet")));
         assertThat(browser.findElement(By.tagName("main")).getText()).doesNotContain("null");
+        assertThat(browser.findElement(By.id("token")).getText())
+                .as("in the command line's words")
+                .contains("Expires never")
+                .contains("Last used never")
+                .doesNotContain("Revoked");
 
         browser.findElement(By.cssSelector("select[name=snippet-method] option[value=POST]"))
                 .click();
