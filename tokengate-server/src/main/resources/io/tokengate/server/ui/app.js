@@ -851,6 +851,13 @@ function backupSection() {
 
 // ---- Routing -------------------------------------------------------------------------------
 
+/** An admin page a user reached by its address: no forms that the API would refuse. */
+function renderAdminsOnly(path) {
+  show(el('h1', {}, path === '/users' ? 'Users' : 'Settings'),
+    el('div', { class: 'error', role: 'alert' }, 'This page is for admins only; you are signed in as ' + state.me.name + ', a user.'),
+    el('p', {}, el('a', { href: '#/tokens' }, 'Your tokens')));
+}
+
 async function route() {
   if (!state.me) return;
   renderHeader();
@@ -861,6 +868,7 @@ async function route() {
   if (token) await renderToken(decodeURIComponent(token[1]));
   else if (path === '/new') renderNewToken();
   else if (path === '/audit') await renderAudit(params);
+  else if ((path === '/settings' || path === '/users') && state.me.role !== 'admin') renderAdminsOnly(path);
   else if (path === '/settings') await renderSettings();
   else if (path === '/users') await renderUsers();
   else if (path === '/me') renderAccount();

@@ -651,6 +651,15 @@ class WebUiIT {
         assertThat(browser.findElement(By.id("nav-settings")).isDisplayed()).isFalse();
         click(By.linkText("New token"));
         assertThat(browser.findElement(By.name("user")).getAttribute("value")).isEqualTo("alice");
+
+        for (String adminPage : List.of("#/users", "#/settings")) {
+            browser.get(gw.server.adminUri() + "/" + adminPage);
+            assertThat(waitForText(By.tagName("main"), "admins only"))
+                    .contains("This page is for admins only; you are signed in as alice, a user.");
+            assertThat(browser.findElements(By.cssSelector("main form")))
+                    .as("no form on %s that the API would refuse", adminPage)
+                    .isEmpty();
+        }
     }
 
     @Test
