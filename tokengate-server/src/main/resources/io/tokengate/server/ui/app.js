@@ -553,9 +553,10 @@ async function renderAudit(params) {
     el('a', { href: '/api/v1/audit/export' + query({ ...filters, format: 'csv' }) }, 'CSV'), ' · ',
     el('a', { href: '/api/v1/audit/export' + query({ ...filters, format: 'jsonl' }) }, 'JSON Lines'));
   show(el('h1', {}, 'Audit log'), form, slot, chart, exports,
-    el('table', { id: 'audit' },
+    // On a narrow screen the table scrolls sideways by itself; the page and its filters stay.
+    el('div', { class: 'wide' }, el('table', { id: 'audit' },
       el('thead', {}, el('tr', {}, ['Time', 'Kind', 'Decision', 'Status', 'User', 'Token', 'Request', 'Reason'].map((h) => el('th', {}, h)))),
-      rows),
+      rows)),
     el('div', { class: 'actions' }, more));
   const shown = [];
   await pageThrough(slot, more, (cursor) => api('GET', '/audit' + query({ ...filters, limit: 100, cursor })), (page) => {
@@ -588,7 +589,18 @@ function usageChart(events) {
   svg.setAttribute('role', 'img');
   const requests = events.filter((e) => e.kind === 'REQUEST');
   svg.setAttribute('aria-label', 'Requests per hour: ' + requests.length + ' shown');
-  if (requests.length === 0) return svg;
+  const shape = (name, attributes) => {
+    const node = document.createElementNS(svgNs, name);
+    for (const [k, v] of Object.entries(attributes)) node.setAttribute(k, String(v));
+    return node;
+  };
+  if (requests.length === 0) {
+    // An empty box would look like a chart that failed to draw.
+    const none = shape('text', { x: chartWidth / 2, y: 85, 'text-anchor': 'middle', class: 'empty' });
+    none.textContent = 'No requests through the gateway among the ' + events.length + ' records shown: the chart counts those only.';
+    svg.append(none);
+    return svg;
+  }
   const hour = 3600 * 1000;
   const buckets = new Map();
   for (const e of requests) {
@@ -607,11 +619,6 @@ function usageChart(events) {
   const count = (start) => (buckets.get(start) || { allow: 0, deny: 0 });
   const peak = Math.max(...starts.map((s) => count(s).allow + count(s).deny));
   const width = chartWidth / starts.length;
-  const shape = (name, attributes) => {
-    const node = document.createElementNS(svgNs, name);
-    for (const [k, v] of Object.entries(attributes)) node.setAttribute(k, String(v));
-    return node;
-  };
   starts.forEach((start, i) => {
     const bucket = count(start);
     const allowHeight = (bucket.allow / peak) * 130;
@@ -625,7 +632,8 @@ function usageChart(events) {
     svg.append(bar);
   });
   const label = shape('text', { x: 4, y: 155 });
-  label.textContent = 'Requests per hour over the ' + requests.length + ' records shown (green allowed, red denied); peak '
+  label.textContent = 'Requests per hour: the ' + requests.length + ' requests among the ' + events.length
+    + ' records shown (green allowed, red denied); peak '
     + peak + '; ' + new Date(starts[0]).toLocaleString() + ' to ' + new Date(newest + hour).toLocaleString();
   svg.append(label);
   return svg;

@@ -284,6 +284,31 @@ class WebUiIT {
         assertThat(browser.findElements(By.cssSelector(".tabs button"))).isEmpty();
     }
 
+    /**
+     * A record whose reason holds a long regex (a token's limits) or URL does not widen the audit
+     * table past the page, and a chart with no requests to count says so rather than stay blank.
+     */
+    @Test
+    void theAuditLogFitsThePageAndItsChartSaysWhenThereIsNothingToCount() {
+        String longRegex = ".*/rest/api/2/issue/(" + "ABCDEFGHIJ|".repeat(20) + "Z)-[0-9]+/comment/properties/.*";
+        AdminClient root = AdminClient.basic(gw, new OpenApiContract(), "root", "root-password");
+        String id = root.post("/tokens", Map.of("name", "long limits", "user", "root", "limits", longRegex))
+                .json()
+                .get("id")
+                .asText();
+        AdminApiIT.awaitEvents(root, "/audit?kind=TOKEN_CREATE&token=" + id, 1); // written off the request path
+        signIn("root", "root-password");
+        browser.get(gw.server.adminUri() + "/#/audit?kind=TOKEN_CREATE");
+        waitForText(By.id("audit"), "ABCDEFGHIJ");
+        assertThat(((JavascriptExecutor) browser)
+                        .executeScript("return document.getElementById('audit').offsetWidth"
+                                + " <= document.getElementById('main').clientWidth"))
+                .as("no sideways scrolling at 1280 pixels")
+                .isEqualTo(true);
+        assertThat(browser.findElement(By.cssSelector("svg.chart")).getText())
+                .startsWith("No requests through the gateway among the");
+    }
+
     @Test
     void editingTheRestrictionsChecksThemLiveAndChangesWhatTheGatewayAllows() throws Exception {
         CreatedToken token =
