@@ -356,10 +356,13 @@ function revealOnce(secret, user, title) {
   const backdrop = document.getElementById('dialog-backdrop');
   const input = el('input', { type: 'text', class: 'secret mono', readonly: true, value: secret, id: 'secret' });
   const copied = el('span');
+  // The page behind stays out of reach (Tab, clicks, screen readers) until the secret is dismissed.
+  const behind = [document.querySelector('header'), document.getElementById('main')];
   const close = () => {
     input.value = '';
     backdrop.hidden = true;
     backdrop.replaceChildren();
+    for (const node of behind) node.inert = false;
   };
   backdrop.replaceChildren(el('div', { class: 'dialog', role: 'dialog', 'aria-modal': 'true' },
     el('h1', {}, title),
@@ -383,6 +386,7 @@ function revealOnce(secret, user, title) {
       copied,
       el('button', { type: 'button', class: 'secondary', id: 'close-dialog', onclick: close }, 'I have copied it'))));
   backdrop.hidden = false;
+  for (const node of behind) node.inert = true;
   input.select();
 }
 

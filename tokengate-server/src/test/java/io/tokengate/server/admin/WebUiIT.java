@@ -27,12 +27,14 @@ import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.Alert;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.Keys;
 import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.interactions.Actions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
@@ -361,6 +363,14 @@ class WebUiIT {
         wait.until(ExpectedConditions.alertIsPresent()).accept();
         String after = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("secret")))
                 .getAttribute("value");
+        for (int i = 0; i < 6; i++) {
+            new Actions(browser).sendKeys(Keys.TAB).perform();
+            assertThat(((JavascriptExecutor) browser)
+                            .executeScript("const e = document.activeElement;"
+                                    + " return e === document.body || e.closest('.dialog') !== null"))
+                    .as("Tab stays in the dialog, out of the page behind it")
+                    .isEqualTo(true);
+        }
         click(By.id("close-dialog"));
         assertThat(browser.findElements(By.id("secret")))
                 .as("the dialog is gone with its secret")
