@@ -338,6 +338,7 @@ function renderNewToken() {
       if (user.value.trim()) {
         request.user = user.value.trim();
       } else if (!unbound.checked) {
+        user.focus(); // the field is at the top of the form, the message by the button
         throw new Error('Name the user the token is for, or tick "Unbound" if it is meant to run as any user.');
       }
       if (days.value) request.daysUntilExpiry = Number(days.value);
@@ -796,7 +797,8 @@ async function renderSettings() {
     show(el('h1', {}, 'Settings'),
       el('p', {}, 'Secure mode: ' + (settings.secureMode ? 'on' : 'off') + ' · identity source: ' + settings.identitySource
         + ' · longest token lifetime: ' + (settings.maxLifetimeDays ? settings.maxLifetimeDays + ' days' : 'unlimited')),
-      el('p', {}, 'Settings are changed in tokengate.properties, the environment or the command line; see `tokengate config`.'),
+      el('p', {}, 'Settings are changed in tokengate.properties, the environment or the command line, and take effect at the'
+        + ' next start; tokengate config check checks them first.'),
       el('table', { id: 'settings' },
         el('thead', {}, el('tr', {}, ['Key', 'Value', 'From', 'Meaning'].map((h) => el('th', {}, h)))),
         el('tbody', {}, settings.settings.map((s) => el('tr', {},
