@@ -465,11 +465,17 @@ async function renderToken(id) {
   show(el('h1', {}, token.name),
     el('table', { id: 'token' }, el('tbody', {}, rows.map(([k, v]) => el('tr', {}, el('th', {}, k), el('td', { class: k === 'Id' ? 'mono' : null }, v))))),
     actions, slot,
+    // Says why the page offers no edit, no snippets and no way to see the secret.
+    token.status !== 'revoked' && state.me.secureMode
+      ? el('p', { class: 'notice', id: 'secure-notice' }, 'Secure mode: the secret of this token cannot be shown again and its'
+        + ' settings cannot be changed. Rotate it for a new secret, or revoke it.')
+      : null,
     token.status === 'active' && !state.me.secureMode ? snippets(token) : null,
     // Secure mode refuses every edit (DESIGN §2), and a revoked token stays as it was.
     token.status !== 'revoked' && !state.me.secureMode
       ? edit
-      : el('div', {}, el('h2', {}, 'Restrictions'), el('pre', { id: 'limits' }, token.limits || '(no restrictions)')));
+      : el('div', {}, el('h2', {}, 'Restrictions'),
+        el('pre', { id: 'limits' }, token.limits || '(none: the token may call every supported endpoint)')));
 }
 
 /** Code that calls the gateway with the token, for a sample call (standard mode: it shows the secret). */

@@ -408,6 +408,9 @@ class WebUiIT {
             assertThat(browser.findElements(By.id("edit-token")))
                     .as("secure mode refuses edits")
                     .isEmpty();
+            assertThat(browser.findElement(By.id("secure-notice")).getText())
+                    .as("the page says why")
+                    .startsWith("Secure mode: the secret of this token cannot be shown again");
             assertThat(secure.get("/rest/api/2/myself", GatewayFixture.basic("admin", secret))
                             .statusCode())
                     .isEqualTo(200);
