@@ -1,11 +1,13 @@
 package io.tokengate.server.admin;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.eclipse.jetty.http.pathmap.UriTemplatePathSpec;
+import org.eclipse.jetty.util.URIUtil;
 
 /**
  * Maps method and path of an admin API request to its endpoint, with {@code {name}} path
@@ -48,7 +50,7 @@ final class Router {
                 continue;
             }
             if (route.method().equals(method)) {
-                return new Match(route, route.path().getPathParams(path));
+                return new Match(route, decoded(route.path().getPathParams(path)));
             }
             allowed.add(route.method());
         }
@@ -61,6 +63,17 @@ final class Router {
                 "Method " + method + " is not allowed on " + path + " (allowed: " + String.join(", ", allowed) + ").",
                 null,
                 null);
+    }
+
+    /**
+     * The parameters as their segments name them: Jetty's path in context is still percent-encoded
+     * ({@code ci%20deploy}). Jetty has already refused a path whose encoding is ambiguous ({@code
+     * %2F}, {@code %25}, {@code %5C}), so no decoded parameter holds a separator.
+     */
+    private static Map<String, String> decoded(Map<String, String> params) {
+        Map<String, String> decoded = new LinkedHashMap<>();
+        params.forEach((name, value) -> decoded.put(name, URIUtil.decodePath(value)));
+        return decoded;
     }
 
     List<Route> routes() {

@@ -34,6 +34,8 @@ public final class LocalUsers implements IdentitySource {
     public static final int MAX_GROUPS = 100;
 
     private static final int MAX_PASSWORD_LENGTH = 1024;
+    /** Characters a user name cannot hold: the server refuses them in a URL path, even percent-encoded. */
+    private static final char[] URL_PATH_UNSAFE = {'/', '\\', '%'};
 
     private final JdbcUserStore users;
     private final PasswordHasher hasher;
@@ -207,6 +209,20 @@ public final class LocalUsers implements IdentitySource {
         if (stripped.indexOf(':') >= 0) {
             throw new InvalidUserException(
                     "name", "'" + Quote.shorten(stripped) + "' contains ':', which a Basic user name cannot");
+        }
+        // A user is managed at /users/{name}: refused here what no URL path can carry there intact.
+        for (char c : URL_PATH_UNSAFE) {
+            if (stripped.indexOf(c) >= 0) {
+                throw new InvalidUserException(
+                        "name",
+                        "'" + Quote.shorten(stripped) + "' contains '" + c
+                                + "', which the admin API's URLs (/users/{name}) cannot carry");
+            }
+        }
+        if (stripped.equals(".") || stripped.equals("..")) {
+            throw new InvalidUserException(
+                    "name",
+                    "'" + stripped + "' cannot be a user name: the admin API's URLs (/users/{name}) read it as a step");
         }
         Optional<String> unseen = Unseen.find(stripped);
         if (unseen.isPresent()) {

@@ -7,8 +7,10 @@ import io.tokengate.server.GatewayFixture;
 import io.tokengate.server.admin.AdminClient.Reply;
 import io.tokengate.store.UserRole;
 import java.net.URI;
+import java.net.URLEncoder;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -21,6 +23,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** The admin API in standard mode, driven over HTTP as an admin script would, against openapi.yaml. */
 class AdminApiIT {
@@ -608,6 +612,41 @@ class AdminApiIT {
                 .map(e -> e.get("kind").asText())
                 .toList();
         assertThat(kinds).contains("USER_ADD", "USER_REMOVE");
+    }
+
+    /**
+     * A user is managed by name in the URL ({@code /users/{name}}): a name that no URL path can
+     * carry to the server intact is refused when added, not left unmanageable after.
+     */
+    @ParameterizedTest
+    @ValueSource(
+            strings = {
+                "ci/deploy",
+                "ci\\deploy",
+                "ci%deploy",
+                "ci;deploy",
+                "..",
+                ".",
+                "ci?deploy",
+                "ci#deploy",
+                "ci deploy",
+                "ci+deploy",
+                "cì"
+            })
+    void aUserNameIsEitherRefusedOrManageableByName(String name) {
+        Reply added = admin.post("/users", Map.of("name", name, "password", "long enough"));
+        if (added.status() == 400) {
+            assertThat(added.json().get("field").asText()).isEqualTo("name");
+            return;
+        }
+        assertThat(added.status()).as(added.body()).isEqualTo(201);
+        String path =
+                "/users/" + URLEncoder.encode(name, StandardCharsets.UTF_8).replace("+", "%20");
+        Reply patched = admin.patch(path, Map.of("role", "admin"));
+        assertThat(patched.status())
+                .as("managed by name after it was added: %s", patched.body())
+                .isEqualTo(200);
+        assertThat(admin.delete(path).status()).isEqualTo(200);
     }
 
     @Test
