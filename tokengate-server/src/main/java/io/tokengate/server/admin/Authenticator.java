@@ -5,6 +5,7 @@ import io.tokengate.server.config.AdminConfig;
 import io.tokengate.server.gateway.LoginThrottle;
 import io.tokengate.server.http.RetryAfter;
 import io.tokengate.server.users.IdentitySource;
+import io.tokengate.server.users.IdentityUnavailableException;
 import io.tokengate.server.users.Principal;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
@@ -99,11 +100,21 @@ final class Authenticator {
 
     /**
      * Checks a user name and password: the principal, or 401 (audited, counted against the client
-     * address), 429 when the address is throttled, 503 when the identity source is unreachable.
+     * address), 429 when the address is throttled, 503 when the identity source is unreachable
+     * (audited too, but not counted: the password may well be right).
      * Credentials checked lately are taken as they were, without a check under way to count: a
      * script that sends many calls at once is not throttled for them.
      */
     Principal signIn(ApiExchange exchange, String user, char[] password) {
+        try {
+            return check(exchange, user, password);
+        } catch (IdentityUnavailableException e) {
+            failedSignIn(exchange, user); // refused, 503: audited like any refused sign-in
+            throw e;
+        }
+    }
+
+    private Principal check(ApiExchange exchange, String user, char[] password) {
         if (throttle.blockedForSeconds(exchange.clientIp) == 0) {
             Optional<Principal> remembered = identity.remembered(user, password);
             if (remembered.isPresent()) {

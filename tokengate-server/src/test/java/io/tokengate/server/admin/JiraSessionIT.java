@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
+import io.tokengate.core.audit.AuditKind;
 import io.tokengate.demo.DemoJira;
 import io.tokengate.demo.DemoUser;
 import io.tokengate.demo.Identity;
@@ -58,6 +59,28 @@ class JiraSessionIT {
                     .as("not served with a role Jira may have taken back")
                     .isEqualTo(503);
             assertThat(refused.json().get("message").asText()).contains("Jira");
+        }
+    }
+
+    /** A sign-in Jira cannot check is refused (503) and audited as one, though not counted as a failure. */
+    @Test
+    void aSignInJiraCannotCheckIsRefusedAndAudited(@TempDir Path home) {
+        try (GatewayFixture gw = GatewayFixture.start(home, JIRA_MODE, GatewayFixture.headerUpstream())) {
+            gw.jira.close();
+
+            Reply session = AdminClient.anonymous(gw, new OpenApiContract())
+                    .post("/session", Map.of("user", "alice", "password", "alice"));
+            Reply script =
+                    AdminClient.basic(gw, new OpenApiContract(), "bob", "bob").get("/me");
+
+            for (Reply refused : new Reply[] {session, script}) {
+                assertThat(refused.status()).isEqualTo(503);
+                assertThat(gw.audited(refused.json().get("requestId").asText())).hasValueSatisfying(event -> {
+                    assertThat(event.kind()).isEqualTo(AuditKind.LOGIN_FAILED);
+                    assertThat(event.status()).isEqualTo(503);
+                    assertThat(event.reason()).contains("Jira");
+                });
+            }
         }
     }
 
