@@ -107,7 +107,7 @@ public final class CachedIdentity implements IdentitySource {
 
     /** The stamp of the account as stored now; empty when it may not sign in. */
     private String stamp(Principal user) {
-        return delegate.standing(user).map(Standing::credentialStamp).orElse("");
+        return delegate.credentialStamp(user);
     }
 
     @Override

@@ -44,6 +44,17 @@ public interface IdentitySource {
         return refresh(verified).map(principal -> new Standing(principal, ""));
     }
 
+    /**
+     * The stamp of {@code user}'s credentials as kept now (as {@link #standing} gives it), for a
+     * cache to tell whether they changed while it checked a password; {@code ""} when the user may
+     * not sign in, or when tokengate keeps no credentials of theirs.
+     *
+     * @throws IdentityUnavailableException when it cannot be told now
+     */
+    default String credentialStamp(Principal user) {
+        return standing(user).map(Standing::credentialStamp).orElse("");
+    }
+
     /** A user as it is now, and the stamp of the credentials it signs in with. */
     record Standing(Principal principal, String credentialStamp) {}
 

@@ -99,13 +99,14 @@ public final class JiraIdentity implements IdentitySource {
     }
 
     /**
-     * What Jira said at the check, unchanged: Jira keeps its users, not the database other nodes
-     * change, so a remembered check holds for its minute, as Jira's answers are kept for their
-     * 30 seconds.
+     * Nothing: Jira keeps the credentials, so a remembered check cannot be told stale by a stamp
+     * here, and a check is not the moment to ask Jira anything more. Who the user is now comes from
+     * {@link #standing}, the default: {@link #refresh}, as for a session, so a script signing in
+     * with Basic follows Jira within the same 30 seconds, not its remembered check's minute.
      */
     @Override
-    public Optional<Standing> standing(Principal verified) {
-        return Optional.of(new Standing(verified, ""));
+    public String credentialStamp(Principal user) {
+        return "";
     }
 
     @Override

@@ -47,6 +47,29 @@ class JiraSessionIT {
         }
     }
 
+    /**
+     * A script signing in with Basic has its password check remembered for {@code
+     * admin.credential.cache.seconds} (60), but who it is follows Jira's answers (30 s), as a
+     * session does: a Jira administrator Jira no longer makes one is not an admin here for the rest
+     * of that minute.
+     */
+    @Test
+    void aScriptSigningInWithBasicFollowsJiraAsASessionDoes(@TempDir Path home) {
+        try (GatewayFixture gw = GatewayFixture.start(home, JIRA_MODE, GatewayFixture.headerUpstream())) {
+            AdminClient script = AdminClient.basic(gw, new OpenApiContract(), "admin", "admin");
+            assertThat(script.get("/me").json().get("role").asText()).isEqualTo("admin");
+
+            gw.jira.putUser(new DemoUser("admin", "admin", "admin@example.com", "Administrator", false));
+
+            Reply me = script.get("/me");
+            assertThat(me.status()).isEqualTo(200);
+            assertThat(me.json().get("role").asText()).isEqualTo("user");
+            assertThat(script.post("/tokens", Map.of("name", "unbound")).status())
+                    .as("unbound tokens are for admins")
+                    .isEqualTo(403);
+        }
+    }
+
     @Test
     void aSessionRequestFailsWhileJiraCannotBeAsked(@TempDir Path home) {
         try (GatewayFixture gw = GatewayFixture.start(home, JIRA_MODE, GatewayFixture.headerUpstream())) {

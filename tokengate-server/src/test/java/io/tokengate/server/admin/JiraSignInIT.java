@@ -81,7 +81,12 @@ class JiraSignInIT {
             assertThat(bob.get("/tokens").status()).isEqualTo(200);
         }
         List<ReceivedRequest> asked = gw.jira.received();
-        assertThat(asked).as("no round trip to Jira per call").isEmpty();
+        assertThat(asked).as("the password is not checked again").noneMatch(r -> r.headers().stream()
+                .anyMatch(h -> h.name().equalsIgnoreCase("Authorization")));
+        assertThat(asked)
+                .as("who bob is now: asked at most once for the three calls, answers being kept 30 s")
+                .filteredOn(r -> r.rawPath().equals("/rest/api/2/myself"))
+                .hasSizeLessThanOrEqualTo(1);
     }
 
     @Test
