@@ -160,10 +160,15 @@ public final class AdminHandler extends Handler.Abstract {
                         userTokens)
                 .routes(router);
         new PasswordResource(localUsers, local, authenticator, sessions, audit, localUsersChanged).routes(router);
-        new CredentialResource(store.users(), store.upstreamCredentials(), audit, () -> {
-                    identity.invalidateAll();
-                    usersChanged.run();
-                })
+        new CredentialResource(
+                        store.users(),
+                        store.upstreamCredentials(),
+                        audit,
+                        () -> {
+                            identity.invalidateAll();
+                            usersChanged.run();
+                        },
+                        local ? null : jiraUsers)
                 .routes(router);
         new SessionResource(authenticator, sessions, audit).routes(router);
         new OpenApiResource().routes(router);

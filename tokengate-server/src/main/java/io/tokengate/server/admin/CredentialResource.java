@@ -2,11 +2,15 @@ package io.tokengate.server.admin;
 
 import io.tokengate.core.audit.AuditKind;
 import io.tokengate.server.admin.AdminAudit.Action;
+import io.tokengate.server.gateway.DirectoryUnavailableException;
+import io.tokengate.server.users.IdentityUnavailableException;
+import io.tokengate.server.users.JiraUserDirectory;
 import io.tokengate.store.JdbcUserStore;
 import io.tokengate.store.NewUser;
 import io.tokengate.store.UpstreamCredentials;
 import io.tokengate.store.UserRole;
 import java.util.Arrays;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -23,12 +27,24 @@ final class CredentialResource {
     private final UpstreamCredentials credentials;
     private final AdminAudit audit;
     private final Runnable usersChanged;
+    private final JiraUserDirectory jira;
 
-    CredentialResource(JdbcUserStore users, UpstreamCredentials credentials, AdminAudit audit, Runnable usersChanged) {
+    /**
+     * @param jira Jira's directory when {@code identity.source = jira}, else null: there, a
+     *     credential is stored only once Jira says it is the user's own, and so for any Jira user,
+     *     whether or not they ever signed in here
+     */
+    CredentialResource(
+            JdbcUserStore users,
+            UpstreamCredentials credentials,
+            AdminAudit audit,
+            Runnable usersChanged,
+            JiraUserDirectory jira) {
         this.users = users;
         this.credentials = credentials;
         this.audit = audit;
         this.usersChanged = usersChanged;
+        this.jira = jira;
     }
 
     void routes(Router router) {
@@ -54,7 +70,8 @@ final class CredentialResource {
         Action action = audit.begin(ex, AuditKind.SETTING_CHANGE).subject(user);
         char[] credential = ex.body(FIELDS).requiredText("credential").toCharArray();
         try {
-            if (users.find(user).isEmpty() && ex.principal().is(user)) {
+            boolean jiraUser = jira != null && jira.usesStoredCredentials() && checkWithJira(user, credential);
+            if (users.find(user).isEmpty() && (ex.principal().is(user) || jiraUser)) {
                 // A user known from Jira has no local row yet: make one that cannot sign in locally.
                 users.add(new NewUser(user, null, null, UserRole.USER, null));
             }
@@ -69,6 +86,34 @@ final class CredentialResource {
         usersChanged.run();
         action.allow(204, "upstream credential stored for " + user);
         ex.noContent();
+    }
+
+    /**
+     * Refuses (400) a credential Jira does not take, or takes as another user's; 503 when Jira
+     * cannot be asked.
+     *
+     * @return true: Jira knows {@code user}, by this very credential
+     */
+    private boolean checkWithJira(String user, char[] credential) {
+        Optional<String> owner;
+        try {
+            owner = jira.ownerOf(user, new String(credential));
+        } catch (DirectoryUnavailableException e) {
+            throw new IdentityUnavailableException(e.getMessage(), e);
+        }
+        if (owner.isEmpty()) {
+            throw ApiError.badRequest(
+                    "credential",
+                    "Jira does not accept this credential (/rest/api/2/myself refused it): store a current"
+                            + " personal access token of " + user + "'s.");
+        }
+        if (!owner.get().equalsIgnoreCase(user)) {
+            throw ApiError.badRequest(
+                    "credential",
+                    "This credential is " + owner.get() + "'s in Jira, not " + user + "'s: tokens bound to " + user
+                            + " would act in Jira as " + owner.get() + ". Store " + user + "'s own.");
+        }
+        return true;
     }
 
     private void clear(ApiExchange ex, String user) {

@@ -119,6 +119,34 @@ public final class JiraUserDirectory implements UserDirectory {
         return cache.get(name.toLowerCase(Locale.ROOT));
     }
 
+    /**
+     * Whose Jira account {@code credential} is, for a user about to store it ({@code
+     * upstream.identity = user-credential}): Jira is asked {@code /rest/api/2/myself} with it, as a
+     * forwarded request would send it. Stored unchecked, a credential of somebody else's would have
+     * Jira act as them on every request of {@code user}'s tokens, audited as {@code user}'s.
+     *
+     * @return the name Jira answered with; empty when Jira refuses the credential (401, 403)
+     * @throws DirectoryUnavailableException when Jira cannot be asked
+     */
+    public Optional<String> ownerOf(String user, String credential) {
+        HttpResponse<byte[]> myself = get("/rest/api/2/myself", user, credential);
+        if (myself.statusCode() == 401 || myself.statusCode() == 403) {
+            return Optional.empty();
+        }
+        String name = jira.okJson(myself, "/rest/api/2/myself").path("name").asText("");
+        if (name.isBlank()) {
+            throw new DirectoryUnavailableException(
+                    "Jira's /rest/api/2/myself answered without a user name; cannot tell whose the credential is",
+                    null);
+        }
+        return Optional.of(name);
+    }
+
+    /** Whether a user's tokens reach Jira with a credential the user stores ({@code user-credential}). */
+    public boolean usesStoredCredentials() {
+        return identity.needsUserCredential();
+    }
+
     /** Forgets every answer, after a change to local users on this node. */
     public void invalidate() {
         cache.invalidateAll();

@@ -76,6 +76,44 @@ class UserCredentialIT {
         }
     }
 
+    /**
+     * With {@code identity.source = jira}, Jira says whose a credential is before it is stored: one
+     * of somebody else's would have Jira act as them for the user's tokens, audited as the user's.
+     * Checked so, an admin may store one for a Jira user who never signed in here (a CI account).
+     */
+    @Test
+    void inJiraModeOnlyTheUsersOwnCredentialIsStored(@TempDir Path home) throws Exception {
+        DemoJira.Options upstream = DemoJira.Options.defaults()
+                .identity(Identity.userCredentials(Map.of(ALICE_PAT, "alice", BOB_PAT, "bob")));
+        Map<String, String> settings = Map.of("identity.source", "jira", "upstream.identity", "user-credential");
+        try (GatewayFixture gw = GatewayFixture.start(home, settings, upstream)) {
+            assertThat(putCredential(gw, "/me/upstream-credential", "bob", "bob", ALICE_PAT))
+                    .as("alice's, not bob's")
+                    .isEqualTo(400);
+            assertThat(putCredential(gw, "/me/upstream-credential", "bob", "bob", "pat-revoked-0123"))
+                    .as("refused by Jira")
+                    .isEqualTo(400);
+            assertThat(putCredential(gw, "/users/alice/upstream-credential", "admin", "admin", BOB_PAT))
+                    .isEqualTo(400);
+            assertThat(gw.server.store().users().find("bob"))
+                    .as("nothing stored")
+                    .isEmpty();
+
+            assertThat(putCredential(gw, "/users/alice/upstream-credential", "admin", "admin", ALICE_PAT))
+                    .as("alice never signed in here")
+                    .isEqualTo(204);
+            String alice = gw.createToken(TokenSpec.bound("alice's", "alice", "admin"))
+                    .secret()
+                    .reveal();
+            HttpResponse<String> asAlice = gw.get("/rest/api/2/myself", GatewayFixture.basic("alice", alice));
+            assertThat(asAlice.statusCode()).isEqualTo(200);
+            assertThat(asAlice.body()).contains("\"name\":\"alice\"");
+            assertThat(gw.auditEvents()).allSatisfy(e -> assertThat(String.valueOf(e))
+                    .doesNotContain(ALICE_PAT)
+                    .doesNotContain(BOB_PAT));
+        }
+    }
+
     private static int putCredential(GatewayFixture gw, String path, String user, String password, String credential)
             throws Exception {
         HttpRequest request = HttpRequest.newBuilder(URI.create(gw.server.adminUri() + "/api/v1" + path))
