@@ -258,8 +258,8 @@ final class ConfigCommand {
                 problems.add("upstream check interrupted");
                 return;
             }
-            ServiceAccountCheck.problem(upstream, config.upstreamTrust(), config.identity(), Duration.ofSeconds(10))
-                    .ifPresent(problems::add);
+            ServiceAccountCheck.check(upstream, config.upstreamTrust(), config.identity(), Duration.ofSeconds(10))
+                    .ifPresent(finding -> (finding.problem() ? problems : warnings).add(finding.message()));
         }
 
         /** What Jira answers without credentials: its version and base URL. */

@@ -19,35 +19,65 @@ import java.util.Optional;
  * that a refusal is the account's, not some user's.
  */
 public final class ServiceAccountCheck {
+    private static final String MYSELF = "/rest/api/2/myself";
+
     private ServiceAccountCheck() {}
 
     /**
-     * What is wrong with the service account, or empty when Jira accepts it, when {@code identity}
-     * has none, or when Jira cannot be asked (which the caller's reachability check reports).
+     * What {@code config check} says of the service account: a problem when Jira refuses it, a
+     * warning when Jira's answer neither takes nor refuses it (a 302 to a single-sign-on login page,
+     * a 500), nothing when Jira takes it, when {@code identity} has none, or when Jira cannot be
+     * asked (which the caller's reachability check reports).
      */
-    public static Optional<String> problem(
+    public static Optional<Finding> check(
             URI upstream, Optional<TrustedCertificates> trust, UpstreamIdentity identity, Duration timeout) {
         if (identity.ownAuthorization().isEmpty()) {
             return Optional.empty();
         }
-        return problem(
-                new JiraRest(
-                        upstream, trust, timeout, timeout, "to check the service account", IllegalStateException::new),
-                identity);
+        JiraRest jira = new JiraRest(
+                upstream, trust, timeout, timeout, "to check the service account", IllegalStateException::new);
+        return ask(jira, identity).flatMap(myself -> {
+            if (myself.statusCode() == 200) {
+                return Optional.empty();
+            }
+            return Optional.of(refusal(myself)
+                    .map(refused -> new Finding(true, refused))
+                    .orElseGet(() -> new Finding(
+                            false,
+                            "upstream.identity: Jira answered " + myself.statusCode() + " to " + MYSELF
+                                    + " as the service account, neither taking nor refusing it: cannot tell whether"
+                                    + " it takes upstream.service.user and upstream.service.password (or"
+                                    + " upstream.service.token); forwarded requests may get the same answer")));
+        });
     }
 
-    /** The same, through a client of Jira the caller already has. */
+    /** A finding of {@link #check}: a problem, or only a warning. */
+    public record Finding(boolean problem, String message) {}
+
+    /**
+     * What is wrong with the service account, or empty when Jira does not refuse it, when {@code
+     * identity} has none, or when Jira cannot be asked; through a client of Jira the caller already
+     * has.
+     */
     static Optional<String> problem(JiraRest jira, UpstreamIdentity identity) {
+        return ask(jira, identity).flatMap(ServiceAccountCheck::refusal);
+    }
+
+    /** Jira's answer to the account itself; empty when it has none or Jira cannot be asked. */
+    private static Optional<HttpResponse<byte[]>> ask(JiraRest jira, UpstreamIdentity identity) {
         Optional<String> authorization = identity.ownAuthorization();
         if (authorization.isEmpty()) {
             return Optional.empty();
         }
-        HttpResponse<byte[]> myself;
         try {
-            myself = jira.get("/rest/api/2/myself", Map.of("Authorization", authorization.get()));
+            return Optional.of(jira.get(MYSELF, Map.of("Authorization", authorization.get())));
         } catch (RuntimeException unreachable) { // the client's exception for "Jira cannot be asked"
             return Optional.empty();
         }
+    }
+
+    /** What a 401 or 403 says of the account; empty for any other answer. */
+    private static Optional<String> refusal(HttpResponse<byte[]> myself) {
         int status = myself.statusCode();
         if (status != 401 && status != 403) {
             return Optional.empty();
@@ -60,7 +90,7 @@ public final class ServiceAccountCheck {
                                 : ""))
                 .orElse("");
         return Optional.of("upstream.identity: Jira refuses the service account (" + status + " to "
-                + "/rest/api/2/myself" + reason + "): every forwarded request would be refused; check"
+                + MYSELF + reason + "): every forwarded request would be refused; check"
                 + " upstream.service.user and upstream.service.password, or upstream.service.token");
     }
 }

@@ -4,11 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpServer;
 import io.tokengate.demo.DemoJira;
 import io.tokengate.demo.Identity;
 import io.tokengate.store.Database;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -251,6 +253,47 @@ class ConfigCommandIT {
             assertThat(run("config", "check", "--home", home.toString()))
                     .as(out.toString())
                     .isZero();
+        }
+    }
+
+    /**
+     * A Jira behind single sign-on may answer an API call it does not take with a redirect to its
+     * login page, neither taking nor refusing the service account: a warning, not "OK" in silence.
+     */
+    @Test
+    void aServiceAccountJiraNeitherTakesNorRefusesIsAWarning(@TempDir Path home) throws Exception {
+        HttpServer sso = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        sso.createContext("/", exchange -> {
+            if (exchange.getRequestURI().getPath().equals("/rest/api/2/myself")) {
+                exchange.getResponseHeaders().add("Location", "/login.jsp");
+                exchange.sendResponseHeaders(302, -1);
+            } else {
+                exchange.sendResponseHeaders(200, -1);
+            }
+            exchange.close();
+        });
+        sso.start();
+        try {
+            Files.writeString(
+                    home.resolve("tokengate.properties"),
+                    "upstream.url=http://127.0.0.1:" + sso.getAddress().getPort() + "\n"
+                            + "upstream.identity=service-account\n"
+                            + "upstream.service.user=svc-tokengate\n"
+                            + "upstream.service.password=some-password-1\n");
+            Files.setPosixFilePermissions(
+                    home.resolve("tokengate.properties"), PosixFilePermissions.fromString("rw-------"));
+            assertThat(run("db", "migrate", "--home", home.toString())).isZero();
+            out.getBuffer().setLength(0);
+
+            assertThat(run("config", "check", "--home", home.toString(), "--json"))
+                    .isZero();
+            JsonNode checked = new ObjectMapper().readTree(out.toString());
+            assertThat(checked.get("warnings")).extracting(JsonNode::asText).anySatisfy(warning -> assertThat(warning)
+                    .startsWith("upstream.identity: Jira answered 302 to /rest/api/2/myself as the service"
+                            + " account, neither taking nor refusing it"));
+            assertThat(out.toString()).doesNotContain("some-password-1");
+        } finally {
+            sso.stop(0);
         }
     }
 }
