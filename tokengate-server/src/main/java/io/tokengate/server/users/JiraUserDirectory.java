@@ -86,11 +86,13 @@ public final class JiraUserDirectory implements UserDirectory {
     public JiraUserDirectory(UserDirectory local, GatewayConfig gateway, Duration ttl) {
         this.local = local;
         this.identity = gateway.identity();
+        // Bounded as a sign-in's check is, not by the upstream's idle timeout (a minute): a Jira
+        // that hangs holds each request that needs an answer that long, a run-as request twice.
         this.jira = new JiraRest(
                 gateway.upstream(),
                 gateway.upstreamTrust(),
                 gateway.connectTimeout(),
-                gateway.idleTimeout(),
+                gateway.connectTimeout(),
                 "to look up a user",
                 DirectoryUnavailableException::new);
         this.cache =

@@ -9,10 +9,14 @@ import io.tokengate.demo.Identity;
 import io.tokengate.demo.ReceivedRequest;
 import io.tokengate.server.GatewayFixture;
 import io.tokengate.store.UserRole;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -72,6 +76,27 @@ class JiraDirectoryIT {
             assertThat(gw.jira.received())
                     .as("the answer is remembered: nothing asked again")
                     .isEmpty();
+        }
+    }
+
+    /**
+     * A Jira that takes connections and never answers: a request that needs its word is refused
+     * (502) within the sign-in's bound, not held for the upstream's idle timeout of a minute.
+     */
+    @Test
+    void aJiraThatDoesNotAnswerIsGivenUpOnAsASignInIs(@TempDir Path home) throws Exception {
+        try (ServerSocket silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            Map<String, String> settings = new HashMap<>(JIRA_MODE);
+            settings.put("upstream.url", "http://127.0.0.1:" + silent.getLocalPort());
+            settings.put("upstream.connect.timeout.ms", "1000");
+            settings.put("upstream.idle.timeout.ms", "60000");
+            try (GatewayFixture gw = GatewayFixture.start(home, settings, GatewayFixture.headerUpstream())) {
+                long started = System.nanoTime();
+                HttpResponse<String> refused = runAs(gw, token(gw, "admin"), "bob");
+                Duration took = Duration.ofNanos(System.nanoTime() - started);
+                assertThat(refused.statusCode()).isEqualTo(502);
+                assertThat(took).as("well before the idle timeout").isLessThan(Duration.ofSeconds(20));
+            }
         }
     }
 
