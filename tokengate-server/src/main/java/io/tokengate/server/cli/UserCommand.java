@@ -166,6 +166,10 @@ final class UserCommand {
                 printJson(out, users.path("users"));
                 return;
             }
+            if (users.path("users").isEmpty()) {
+                out.println("No local users yet: 'tokengate user add' adds one.");
+                return;
+            }
             out.printf("%-24s %-6s %-32s %-24s %s%n", "NAME", "ROLE", "E-MAIL", "GROUPS", "DISPLAY NAME");
             for (JsonNode user : users.path("users")) {
                 out.printf(

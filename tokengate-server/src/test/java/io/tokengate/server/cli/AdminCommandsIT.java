@@ -108,6 +108,8 @@ class AdminCommandsIT {
 
     @Test
     void aUsersGroupsAreSetOnAddAndReplacedByEdit(@TempDir Path home) throws Exception {
+        assertThat(offline(home, "user", "list").out())
+                .isEqualTo("No local users yet: 'tokengate user add' adds one.\n");
         Result added = run(
                 Map.of(),
                 "ci-bot-password\n",
