@@ -4,10 +4,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tokengate.server.http.TrustedCertificates;
 import java.io.IOException;
+import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
@@ -23,6 +26,7 @@ final class JiraRest {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final String base;
+    private final Duration connectTimeout;
     private final Duration timeout;
     private final String purpose;
     private final BiFunction<String, Throwable, RuntimeException> unavailable;
@@ -44,6 +48,7 @@ final class JiraRest {
             BiFunction<String, Throwable, RuntimeException> unavailable) {
         String text = upstream.toString();
         this.base = text.endsWith("/") ? text.substring(0, text.length() - 1) : text;
+        this.connectTimeout = connectTimeout;
         this.timeout = timeout;
         this.purpose = purpose;
         this.unavailable = unavailable;
@@ -65,11 +70,26 @@ final class JiraRest {
         try {
             return http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
         } catch (IOException e) {
-            throw unavailable.apply("cannot reach Jira at " + base + " " + purpose + ": " + e, e);
+            throw unavailable.apply("cannot reach Jira at " + base + " " + purpose + ": " + why(e), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw unavailable.apply("interrupted while asking Jira " + purpose, e);
         }
+    }
+
+    /** Why no answer came, in words an admin reads in a 503's message and the audit log. */
+    private String why(IOException failure) {
+        if (failure instanceof HttpConnectTimeoutException) {
+            return "no connection within " + connectTimeout.toMillis() + " ms";
+        }
+        if (failure instanceof HttpTimeoutException) {
+            return "no answer within " + timeout.toMillis() + " ms";
+        }
+        if (failure instanceof ConnectException) {
+            return "connection refused";
+        }
+        String message = failure.getMessage();
+        return failure.getClass().getSimpleName() + (message == null ? "" : " (" + message + ")");
     }
 
     /** The JSON of a 200 answer to {@code what}; anything else is the caller's exception. */
