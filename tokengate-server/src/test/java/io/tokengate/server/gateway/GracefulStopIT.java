@@ -70,6 +70,14 @@ class GracefulStopIT {
                                 .build(),
                         HttpResponse.BodyHandlers.ofString());
                 awaitReceived(jira, "/rest/demo/1.0/slow");
+                // Used just before the stop: a stopping connector closes connections idle for a
+                // second, and a connection nginx keeps busy is never idle that long.
+                assertThat(exchange(
+                                        kept,
+                                        "GET /rest/api/2/myself HTTP/1.1\r\nHost: gw\r\nAuthorization: " + auth
+                                                + "\r\n\r\n")
+                                .status())
+                        .isEqualTo(200);
                 stopped = CompletableFuture.runAsync(gw.server::close);
                 awaitRefused(port);
 
