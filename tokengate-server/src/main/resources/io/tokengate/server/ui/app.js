@@ -566,7 +566,7 @@ async function renderAudit(params) {
   show(el('h1', {}, 'Audit log'), form, slot, chart, exports,
     // On a narrow screen the table scrolls sideways by itself; the page and its filters stay.
     el('div', { class: 'wide' }, el('table', { id: 'audit' },
-      el('thead', {}, el('tr', {}, ['Time', 'Kind', 'Decision', 'Status', 'User', 'Token', 'Request', 'Reason'].map((h) => el('th', {}, h)))),
+      el('thead', {}, el('tr', {}, ['Time', 'Kind', 'Decision', 'Status', 'User', 'Client', 'Token', 'Request', 'Reason'].map((h) => el('th', {}, h)))),
       rows)),
     el('div', { class: 'actions' }, more));
   const shown = [];
@@ -582,6 +582,7 @@ async function renderAudit(params) {
         el('td', { class: e.decision === 'DENY' ? 'denied' : e.decision === 'ALLOW' ? 'allowed' : null }, e.decision || ''),
         el('td', {}, e.status === null ? '' : String(e.status)),
         el('td', {}, user || ''),
+        el('td', { class: 'mono' }, e.clientIp || ''),
         el('td', { class: 'mono' }, e.tokenName ? e.tokenName + ' (' + e.tokenId + ')' : e.tokenId || ''),
         el('td', { class: 'mono' }, e.method ? e.method + ' ' + e.path + (e.query ? '?' + e.query : '') : ''),
         el('td', {}, e.reason || '')));

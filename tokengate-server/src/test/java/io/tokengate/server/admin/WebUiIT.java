@@ -146,7 +146,9 @@ class WebUiIT {
                 .contains("ALLOW")
                 .contains("DENY")
                 .contains("TOKEN_REVOKE")
-                .contains("root for admin");
+                .contains("root for admin")
+                .as("where each call came from")
+                .contains("127.0.0.1");
         assertThat(browser.findElement(By.cssSelector("svg.chart")).getAttribute("aria-label"))
                 .as("the usage chart counts the requests shown")
                 .isEqualTo("Requests per hour: 3 shown");
