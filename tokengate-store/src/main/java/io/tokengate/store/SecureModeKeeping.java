@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.OptionalInt;
 import java.util.UUID;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -93,11 +94,17 @@ final class SecureModeKeeping {
         return table.keepers(clock.instant().minus(KEEPER_HEARD_WITHIN));
     }
 
-    /** See {@link Store#leaveSecureMode(String)}. */
-    boolean leave(String actor) {
+    /** See {@link Store#leaveSecureMode(String, List)}. */
+    boolean leave(String actor, List<SecureModeKeeper> overridden) {
         boolean wasOn = table.turnOff();
         if (wasOn) {
-            audit.record(settingChange(actor, "secure mode turned off for the database"));
+            String forced = overridden.isEmpty()
+                    ? ""
+                    : ", forced over "
+                            + overridden.stream()
+                                    .map(k -> "node " + k.node() + " (last heard at " + k.seenAt() + ")")
+                                    .collect(Collectors.joining(", "));
+            audit.record(settingChange(actor, "secure mode turned off for the database" + forced));
         }
         return wasOn;
     }

@@ -229,7 +229,15 @@ public final class Store implements AutoCloseable {
      * @return whether it was on
      */
     public boolean leaveSecureMode(String actor) {
-        return secureMode.leave(actor);
+        return leaveSecureMode(actor, List.of());
+    }
+
+    /**
+     * As {@link #leaveSecureMode(String)}, forced over {@code overridden}: nodes that said lately
+     * that they keep secure mode, which the audit record names.
+     */
+    public boolean leaveSecureMode(String actor, List<SecureModeKeeper> overridden) {
+        return secureMode.leave(actor, overridden);
     }
 
     public TokenService tokens() {

@@ -206,7 +206,7 @@ final class DbCommand {
                                 + " gone without saying so");
                     }
                     return store.leaveSecureMode(
-                                    OperatorIdentity.forCurrentUser().name())
+                                    OperatorIdentity.forCurrentUser().name(), keepers)
                             ? "secure mode is off for the database; nodes started with token.secure.mode=false"
                                     + " store and show secrets again (those erased stay erased: rotate to see one)."
                                     + " A node still running with token.secure.mode=true turns it on again within a"

@@ -2,6 +2,9 @@ package io.tokengate.server.faults;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.tokengate.core.audit.AuditEvent;
+import io.tokengate.core.audit.AuditKind;
+import io.tokengate.core.audit.AuditQuery;
 import io.tokengate.server.cli.Main;
 import io.tokengate.store.Database;
 import io.tokengate.store.Store;
@@ -68,6 +71,14 @@ class LeaveSecureModeIT {
                 Result forced = leave(home, "--force");
                 assertThat(forced.exit()).as(forced.err()).isZero();
                 assertThat(forced.out()).startsWith("secure mode is off for the database");
+                assertThat(nodeC.auditLog()
+                                .query(AuditQuery.all().withKind(AuditKind.SETTING_CHANGE))
+                                .events())
+                        .extracting(AuditEvent::reason)
+                        .as("the record says whose word the command overrode")
+                        .anySatisfy(reason -> assertThat(reason)
+                                .startsWith("secure mode turned off for the database, forced over node node-c"
+                                        + " (last heard at "));
             }
             try (Store nodeC = Store.open(secure, Clock.systemUTC())) {
                 assertThat(nodeC.tokens().secureMode())
