@@ -31,6 +31,9 @@ class CanonicalPathTest {
                 "/a/%3Fq%23f | /a/?q#f | /a/%3Fq%23f",
                 "/a:b@c!$&'()*,= | /a:b@c!$&'()*,= | /a:b@c!$&'()*,=",
                 "/%7Euser/%7e | /~user/~ | /~user/~",
+                "/azAZ09/-._~+ | /azAZ09/-._~+ | /azAZ09/-._~+",
+                "/%61%7A%41%5A%30%39 | /azAZ09 | /azAZ09",
+                "/%60%5B%5D%7B%2B | /`[]{+ | /%60%5B%5D%7B+",
             })
     void decodesForMatchingAndReencodesTheSameSegmentsForForwarding(String raw, String decoded, String encoded) {
         CanonicalPath path = CanonicalPath.parse(raw);
@@ -77,6 +80,10 @@ class CanonicalPathTest {
                 "/rest/a#b | character '#' is not allowed in a path",
                 "/rest/a<b> | character '<' is not allowed in a path",
                 "/rest/jürgen | non-ASCII character in path (percent-encode it as UTF-8)",
+                "/rest/\u0080 | non-ASCII character in path (percent-encode it as UTF-8)",
+                "/rest/a`b | character '`' is not allowed in a path",
+                "/rest/a[b] | character '[' is not allowed in a path",
+                "/rest/%% | invalid percent-encoding in path at '%%'",
                 "rest/api | the request path must start with '/'",
                 "* | the request path must start with '/'",
                 "http://evil/rest | the request path must start with '/'",
@@ -85,6 +92,16 @@ class CanonicalPathTest {
         assertThatThrownBy(() -> CanonicalPath.parse(raw))
                 .isInstanceOf(MalformedRequestException.class)
                 .hasMessage(reason);
+    }
+
+    @Test
+    void pathsAreEqualWhenTheirCanonicalFormsAre() {
+        CanonicalPath path = CanonicalPath.parse("/rest//api/%61");
+        assertThat(path)
+                .isEqualTo(CanonicalPath.parse("/rest/api/a"))
+                .hasSameHashCodeAs(CanonicalPath.parse("/rest/api/a"));
+        assertThat(path).isNotEqualTo(CanonicalPath.parse("/rest/api/b")).isNotEqualTo("/rest/api/a");
+        assertThat(path).hasToString("/rest/api/a");
     }
 
     @ParameterizedTest

@@ -22,11 +22,26 @@ class JsonPathTest {
     void arrayIndexesAreCanonicalNonNegativeIntegers() {
         assertThat(JsonPath.arrayIndex("0")).isZero();
         assertThat(JsonPath.arrayIndex("17")).isEqualTo(17);
+        assertThat(JsonPath.arrayIndex("9")).isEqualTo(9);
+        assertThat(JsonPath.arrayIndex("999999999")).as("nine digits").isEqualTo(999_999_999);
+        assertThat(JsonPath.arrayIndex("1000000000")).as("ten digits").isEqualTo(-1);
+        assertThat(JsonPath.arrayIndex("1:")).isEqualTo(-1);
+        assertThat(JsonPath.arrayIndex("/")).isEqualTo(-1);
         assertThat(JsonPath.arrayIndex("007")).isEqualTo(-1);
         assertThat(JsonPath.arrayIndex("-1")).isEqualTo(-1);
         assertThat(JsonPath.arrayIndex("1e2")).isEqualTo(-1);
         assertThat(JsonPath.arrayIndex("")).isEqualTo(-1);
         assertThat(JsonPath.arrayIndex("99999999999")).isEqualTo(-1);
+    }
+
+    @Test
+    void pathsAreEqualWhenWrittenAlike() {
+        assertThat(JsonPath.parse("fields.key"))
+                .isEqualTo(JsonPath.parse("fields.key"))
+                .hasSameHashCodeAs(JsonPath.parse("fields.key"))
+                .as("the same node, written otherwise, is another path as written")
+                .isNotEqualTo(JsonPath.parse("/fields/key"))
+                .isNotEqualTo("fields.key");
     }
 
     @Test

@@ -52,10 +52,40 @@ class QueryStringTest {
     }
 
     @Test
+    void lettersDigitsAndUriPunctuationStayAsTheyAreBesideWhatIsEncoded() {
+        assertThat(QueryString.parse("q=\"azAZ09-\"").forwarded()).isEqualTo("q=%22azAZ09-%22");
+        assertThat(QueryString.parse("a=`").forwarded()).isEqualTo("a=%60");
+        assertThat(QueryString.parse("azAZ09-=[").forwarded()).isEqualTo("azAZ09-=%5B");
+    }
+
+    @Test
+    void aLeadingEqualsSignStartsTheValueOfTheEmptyName() {
+        QueryString query = QueryString.parse("=x&a=1");
+        assertThat(query.values("")).containsExactly("x");
+        assertThat(query.asMap().keySet()).containsExactly("", "a");
+    }
+
+    @Test
+    void aLonePlusIsASpaceAndALonePercentIsRefused() {
+        assertThat(QueryString.parse("a=+&b=%2B").values("a")).containsExactly(" ");
+        assertThat(QueryString.parse("a=+&b=%2B").values("b")).containsExactly("+");
+        assertThatThrownBy(() -> QueryString.parse("a=%")).hasMessage("invalid percent-encoding in query at '%'");
+    }
+
+    @Test
+    void theParametersCannotBeChangedOnceRead() {
+        QueryString query = QueryString.parse("a=1&a=2");
+        assertThatThrownBy(() -> query.values("a").add("3")).isInstanceOf(UnsupportedOperationException.class);
+        assertThatThrownBy(() -> query.asMap().put("b", List.of())).isInstanceOf(UnsupportedOperationException.class);
+        assertThat(query.values("a")).containsExactly("1", "2");
+    }
+
+    @Test
     void decodesNamesAndUtf8() {
         QueryString query = QueryString.parse("us%65r=j%C3%BCrgen&raw=jürgen");
         assertThat(query.values("user")).containsExactly("jürgen");
         assertThat(query.values("raw")).containsExactly("jürgen");
+        assertThat(QueryString.parse("c=\u0080\u07ff+x").values("c")).containsExactly("\u0080\u07ff x");
     }
 
     @Test
@@ -64,6 +94,10 @@ class QueryStringTest {
         assertThat(QueryString.parse("").asMap()).isEmpty();
         assertThat(QueryString.parse("&&&").asMap()).isEmpty();
         assertThat(QueryString.parse("").values("a")).isEqualTo(List.of());
+        assertThat(QueryString.empty().asMap()).isEmpty();
+        assertThat(QueryString.empty().raw()).isEmpty();
+        assertThat(QueryString.empty().forwarded()).isEmpty();
+        assertThat(QueryString.parse("a=1")).hasToString("a=1");
     }
 
     @Test

@@ -14,6 +14,7 @@ class QuoteTest {
         assertThat(Quote.shorten("/rest/api/2/issue/AAA-1")).isEqualTo("/rest/api/2/issue/AAA-1");
         assertThat(Quote.shorten("a\nb\u0000c\u007f\u0085")).isEqualTo("a\\u000ab\\u0000c\\u007f\\u0085");
         assertThat(Quote.shorten("x".repeat(64))).isEqualTo("x".repeat(64));
+        assertThat(Quote.shorten("a b\u0080\u00a0é")).isEqualTo("a b\\u0080\u00a0é");
     }
 
     @Test
@@ -24,6 +25,18 @@ class QuoteTest {
         assertThat(Quote.shorten("a".repeat(200)))
                 .as("one word longer than the limit")
                 .isEqualTo("…");
+    }
+
+    @Test
+    void wordsAreRunsOfAsciiLettersDigitsAndUnderscores() {
+        for (String wordChar : new String[] {"a", "z", "A", "Z", "0", "9", "_"}) {
+            assertThat(Quote.shorten("/".repeat(60) + wordChar.repeat(10)))
+                    .as("a word of '%s'", wordChar)
+                    .isEqualTo("/".repeat(60) + "…");
+        }
+        assertThat(Quote.shorten("/".repeat(60) + "`{[@:-".repeat(2)))
+                .as("punctuation is no word")
+                .isEqualTo("/".repeat(60) + "`{[@" + "…");
     }
 
     @Test
