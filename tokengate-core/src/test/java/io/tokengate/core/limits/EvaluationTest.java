@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import io.tokengate.core.request.JsonLookup;
+import io.tokengate.core.request.JsonPath;
+import io.tokengate.core.request.RequestView;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -174,6 +176,56 @@ class EvaluationTest {
         assertThat(decision.allowed()).isTrue();
         assertThat(decision.rule()).isEmpty();
         assertThat(decision.reason()).isEqualTo("allowed: the token has no limits");
+        assertThat(decision).hasToString("allowed: the token has no limits");
+        assertThat(decision.explain())
+                .isEqualTo("ALLOWED: the token has no limits, so every supported endpoint is allowed");
+        assertThat(Limits.none().isUnrestricted()).isTrue();
+        assertThat(LimitsParser.parse(".*").isUnrestricted()).isFalse();
+    }
+
+    @Test
+    void aRuleWithoutAMethodListAllowsEveryMethodEvenOnesTheLanguageDoesNotName() {
+        Limits limits = LimitsParser.parse("[GET].*/rest/api/2/issue/.*\n.*/rest/webdav/.*");
+        assertThat(limits.evaluate(Request.of("PROPFIND", "/rest/webdav/x")).reason())
+                .isEqualTo("allowed by rule 2 (line 2)");
+        assertThat(limits.evaluate(Request.of("PROPFIND", "/rest/api/2/issue/X-1"))
+                        .reason())
+                .startsWith("denied: rule 1 (line 1) method PROPFIND is not GET;");
+    }
+
+    /** Rules are found in bit sets of 64 per word: the rule named must be the one that matched. */
+    @Test
+    void theAllowingRuleIsNamedRightPastTheFirstSixtyFourRules() {
+        StringBuilder text = new StringBuilder();
+        for (int i = 1; i <= 150; i++) {
+            text.append("[GET].*/rest/api/2/project/P").append(i).append('\n');
+        }
+        Limits limits = LimitsParser.parse(text.toString());
+        for (int i : new int[] {1, 64, 65, 70, 128, 129, 150}) {
+            assertThat(limits.evaluate(Request.get("/rest/api/2/project/P" + i)).reason())
+                    .isEqualTo("allowed by rule " + i + " (line " + i + ")");
+        }
+        assertThat(limits.evaluate(Request.get("/rest/api/2/project/P151")).allowed())
+                .isFalse();
+        assertThat(limits.evaluate(Request.post("/rest/api/2/project/P70")).allowed())
+                .isFalse();
+    }
+
+    @Test
+    void aDenialSaysWhyEachConditionFailed() {
+        Limits limits = LimitsParser.parse(".*/f[QueryParam::a==1]\n.*/g[JsonData::b==1]");
+        assertThat(limits.evaluate(Request.get("/f")).failures().get(0).reason())
+                .isEqualTo("query parameter 'a' is absent");
+        assertThat(limits.evaluate(Request.post("/g").withJson(Map.of("b", "2")))
+                        .failures()
+                        .get(1)
+                        .reason())
+                .isEqualTo("JSON 'b': value '2' does not match '1'");
+        assertThat(limits.evaluate(Request.post("/g").withJson(Map.of()))
+                        .failures()
+                        .get(1)
+                        .reason())
+                .isEqualTo("JSON 'b': no such node in the body");
     }
 
     @Test
@@ -185,6 +237,38 @@ class EvaluationTest {
         assertThat(LimitsParser.parse(".*/f[QueryParam::a==1][JsonData::b==1]").needsBody(Request.post("/f?a=2")))
                 .as("a failing query condition makes the body irrelevant")
                 .isFalse();
+        assertThat(LimitsParser.parse(".*/f[QueryParam::a==1]").needsBody(Request.post("/f?a=1")))
+                .as("no rule has a JSON condition")
+                .isFalse();
+    }
+
+    @Test
+    void aRequestThatCannotSayItsUrlNeedsNoBodyAndIsDenied() {
+        Limits limits = LimitsParser.parse(".*/f[JsonData::b==1]");
+        RequestView broken = new RequestView() {
+            @Override
+            public String method() {
+                return "POST";
+            }
+
+            @Override
+            public String url() {
+                throw new IllegalStateException("no URL");
+            }
+
+            @Override
+            public List<String> queryValues(String name) {
+                return List.of();
+            }
+
+            @Override
+            public JsonLookup json(JsonPath path) {
+                return JsonLookup.found("1");
+            }
+        };
+        assertThat(limits.needsBody(broken)).isFalse();
+        assertThat(limits.evaluate(broken).reason())
+                .isEqualTo("denied: rule 1 (line 1) could not be evaluated (IllegalStateException)");
     }
 
     @Test

@@ -47,6 +47,10 @@ class LimitsParserTest {
                 ".*/x[QueryParam::n==] => .*/x[QueryParam::n==]",
                 ".*/x[JsonData::/a~1b/0==1] => .*/x[JsonData::/a~1b/0==1]",
                 ".*/x[JsonData::fields.project.key==(?i)jra] => .*/x[JsonData::fields.project.key==(?i)jra]",
+                ".*/a[::]b => .*/a[::]b",
+                ".*/a[](?=)]b[^](?=)]c => .*/a[](?=)]b[^](?=)]c",
+                ".*(a{1,50}){20} => .*(a{1,50}){20}",
+                ".*([(]{10}){100} => .*([(]{10}){100}",
             })
     void printsTheCanonicalForm(String input, String canonical) {
         Limits limits = LimitsParser.parse(input);
@@ -166,6 +170,18 @@ class LimitsParserTest {
             quoteCharacter = '"',
             value = {
                 ".*(a)\\1 | 6 | back-reference '\\1' is not supported",
+                ".*(a)(b)(c)(d)(e)(f)(g)(h)(i)\\9 | 30 | back-reference '\\9' is not supported",
+                ".*(?P<n>a)\\k<n> | 11 | named back-reference '\\k<…>' is not supported",
+                ".*[a](?=b) | 6 | look-ahead '(?=' is not supported",
+                ".*/x[QueryParam::a==1 | 5 | missing ']' to close [QueryParam::…]",
+                ".*/x[QueryParam::a==1]abcdefghijklmnopqrst | 23 | unexpected 'abcdefghijklmnopqrst' after",
+                "[GEZ].* | 2 | unknown HTTP method 'GEZ' (did you mean GET?)",
+                "[gez].* | 2 | unknown HTTP method 'gez' (did you mean GET?)",
+                ".*(a{100}[(]){100} | 14 | nested repetition counts multiply to more than 1000",
+                ".*(a{100}[^(]){100} | 15 | nested repetition counts multiply to more than 1000",
+                ".*(a{100}[](]){100} | 15 | nested repetition counts multiply to more than 1000",
+                ".*(a{100}[\\](]){100} | 16 | nested repetition counts multiply to more than 1000",
+                ".*(a{100}[[:alpha:](]){100} | 23 | nested repetition counts multiply to more than 1000",
                 ".*(?<!x)y | 3 | look-behind '(?<!' is not supported",
                 ".*(?>ab) | 3 | atomic group '(?>' is not supported",
                 ".*a++ | 4 | possessive quantifier '++' is not supported",
@@ -194,6 +210,46 @@ class LimitsParserTest {
         assertThat(error("x".repeat(LimitsParser.MAX_LENGTH + 1)).reason()).contains("at most");
         assertThat(error(".*" + "a".repeat(5000)).reason()).contains("at most 4096");
         assertThat(error(".*\n".repeat(LimitsParser.MAX_RULES + 1)).reason()).isEqualTo("more than 5000 rules (5001)");
+    }
+
+    @Test
+    void acceptsLimitsAndRegexesRightAtTheirBounds() {
+        String longest = "#" + "x".repeat(LimitsParser.MAX_LENGTH - 4) + "\n.*";
+        assertThat(longest).hasSize(LimitsParser.MAX_LENGTH);
+        assertThat(LimitsParser.parse(longest).rules()).hasSize(1);
+        assertThat(LimitsParser.parse(".*" + "a".repeat(4094)).rules()).hasSize(1);
+        assertThat(LimitsParser.parse(".*\n".repeat(LimitsParser.MAX_RULES)).rules())
+                .hasSize(LimitsParser.MAX_RULES);
+    }
+
+    @Test
+    void limitsAreEqualOnlyWhenEveryPartIs() {
+        String base = "[GET].*/a[QueryParam::q==1][JsonData::j==1]";
+        Limits limits = LimitsParser.parse(base);
+        assertThat(limits)
+                .isEqualTo(LimitsParser.parse("[get] .*/a [jsondata::j==1] [queryparam::q==1]"))
+                .hasSameHashCodeAs(LimitsParser.parse("[get] .*/a [jsondata::j==1] [queryparam::q==1]"))
+                .isNotEqualTo(base);
+        for (String other : new String[] {
+            "[POST].*/a[QueryParam::q==1][JsonData::j==1]",
+            ".*/a[QueryParam::q==1][JsonData::j==1]",
+            "[GET].*/b[QueryParam::q==1][JsonData::j==1]",
+            "[GET].*/a[QueryParam::r==1][JsonData::j==1]",
+            "[GET].*/a[QueryParam::q==2][JsonData::j==1]",
+            "[GET].*/a[QueryParam::q==1][JsonData::k==1]",
+            "[GET].*/a[QueryParam::q==1][JsonData::j==2]",
+            "[GET].*/a[QueryParam::q==1]",
+            base + "\n.*",
+        }) {
+            assertThat(LimitsParser.parse(other)).as(other).isNotEqualTo(limits);
+            assertThat(LimitsParser.parse(other).rules().get(0))
+                    .as(other)
+                    .isNotEqualTo(limits.rules().get(0).parts().get(0));
+        }
+        assertThat(Regex.compile("a"))
+                .isEqualTo(Regex.compile("a"))
+                .isNotEqualTo(Regex.compile("b"))
+                .isNotEqualTo("a");
     }
 
     @Test

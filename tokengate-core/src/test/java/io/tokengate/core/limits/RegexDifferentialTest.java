@@ -56,6 +56,37 @@ class RegexDifferentialTest {
                 .isGreaterThan(pairs / 5);
     }
 
+    /** '@' (64) and the non-ASCII symbol (128) sit at the edges of the DFA's two 64-bit words. */
+    @Test
+    void dfaAgreesWithRe2jAtTheEdgesOfItsSymbolSets() {
+        String[] regexes = {"@", "[@]", "[^@]", "[?-A]+", ".*@.*", "[^A-Z@]", "[\\x{0}-?]", "\\W", "[^a]"};
+        String[] inputs = {"@", "?", "A", "\u0000", "\u007f", "\u0080", "é", "😀", "a@b", "", "@@"};
+        for (String source : regexes) {
+            Regex regex = Regex.compile(source);
+            Pattern reference = Pattern.compile(source);
+            for (String input : inputs) {
+                assertThat(regex.matchesFully(input))
+                        .as("/%s/ on '%s'", source, escape(input))
+                        .isEqualTo(reference.matches(input));
+            }
+        }
+        assertThat(Regex.compile("[@]").dfa()).as("the DFA answers").isPresent();
+        assertThat(Regex.compile("[^@]").dfa()).isPresent();
+    }
+
+    @Test
+    void theEngineSwitchLeavesEveryRegexToRe2j() {
+        try {
+            System.setProperty(Regex.ENGINE_PROPERTY, "re2j");
+            Regex regex = Regex.compile(".*/issue/JRA-[0-9]+");
+            assertThat(regex.dfa()).isEmpty();
+            assertThat(regex.matchesFully("https://x/issue/JRA-1")).isTrue();
+        } finally {
+            System.clearProperty(Regex.ENGINE_PROPERTY);
+        }
+        assertThat(Regex.compile(".*/issue/JRA-[0-9]+").dfa()).isPresent();
+    }
+
     private static List<String> inputs(SplittableRandom random, RandomRegex.Sample sample) {
         List<String> inputs = new ArrayList<>();
         for (int i = 0; i < 8; i++) {
