@@ -46,6 +46,56 @@ class IpAllowListTest {
     }
 
     @Test
+    void prefixesThatSplitAByteMaskTheRightBits() throws Exception {
+        IpAllowList v4 = IpAllowList.parse("172.16.0.0/12");
+        assertThat(v4.allows(ip("172.16.0.0"))).isTrue();
+        assertThat(v4.allows(ip("172.31.255.255"))).isTrue();
+        assertThat(v4.allows(ip("172.32.0.0"))).isFalse();
+        assertThat(v4.allows(ip("172.15.255.255"))).isFalse();
+        IpAllowList v6 = IpAllowList.parse("2001:db8:8000::/33");
+        assertThat(v6.allows(ip("2001:db8:ffff::1"))).isTrue();
+        assertThat(v6.allows(ip("2001:db8:7fff::1"))).isFalse();
+    }
+
+    @Test
+    void acceptsEveryAddressCharacterAndTheLargestValues() throws Exception {
+        assertThat(IpAllowList.parse("255.255.255.255").allows(ip("255.255.255.255")))
+                .isTrue();
+        assertThat(IpAllowList.parse("fA09:90aF::/32").allows(ip("fa09:90af::1")))
+                .isTrue();
+        String longest = "1111:2222:3333:4444:5555:6666:255.255.255.255";
+        assertThat(longest).hasSize(45);
+        assertThat(IpAllowList.parse(longest).allows(ip(longest))).isTrue();
+    }
+
+    @Test
+    void acceptsListsRightAtTheirBounds() {
+        StringBuilder entries = new StringBuilder();
+        for (int i = 0; i < IpAllowList.MAX_ENTRIES; i++) {
+            entries.append("10.0.").append(i / 256).append('.').append(i % 256).append(' ');
+        }
+        assertThat(IpAllowList.parse(entries.toString()).entries()).hasSize(IpAllowList.MAX_ENTRIES);
+        assertThatThrownBy(() -> IpAllowList.parse(entries + "10.9.9.9"))
+                .hasMessage("more than 1000 allowed IP entries");
+        String longest = "10.0.0.1" + " ".repeat(IpAllowList.MAX_LENGTH - 8);
+        assertThat(IpAllowList.parse(longest).entries()).containsExactly("10.0.0.1");
+        assertThatThrownBy(() -> IpAllowList.parse(longest + " "))
+                .hasMessage("allowed IPs are 65537 characters long (at most 65536)");
+    }
+
+    @Test
+    void listsAreEqualWhenTheirBlocksAre() {
+        IpAllowList list = IpAllowList.parse("10.0.0.0/8");
+        assertThat(list.isAny()).isFalse();
+        assertThat(list)
+                .isEqualTo(IpAllowList.parse(" 10.0.0.0/8 ,"))
+                .hasSameHashCodeAs(IpAllowList.parse("10.0.0.0/8"))
+                .isNotEqualTo(IpAllowList.parse("11.0.0.0/8"))
+                .isNotEqualTo(IpAllowList.parse("10.0.0.0/9"))
+                .isNotEqualTo(IpAllowList.any());
+    }
+
+    @Test
     void zeroPrefixMatchesItsWholeFamily() throws Exception {
         IpAllowList v4 = IpAllowList.parse("0.0.0.0/0");
         assertThat(v4.allows(ip("8.8.8.8"))).isTrue();
@@ -70,6 +120,7 @@ class IpAllowListTest {
                 "2001:db8::/129|prefix length must be a number from 0 to 128",
                 "fe80::1%eth0|zone ids are not accepted",
                 "1::2::3|'::' may appear only once",
+                "::1::2|'::' may appear only once",
                 "::ffff:10.0.0.1|IPv4-mapped IPv6 address",
                 "2001:db8:g::1|unexpected character 'g'",
                 "1:2:3:4:5:6:7:8:9|not a valid IP address",
@@ -85,5 +136,9 @@ class IpAllowListTest {
         assertThat(IpAllowList.compress("2001:db8:0:0:0:0:0:0")).isEqualTo("2001:db8::");
         assertThat(IpAllowList.compress("0:0:0:0:0:0:0:1")).isEqualTo("::1");
         assertThat(IpAllowList.compress("1:2:3:4:5:6:7:8")).isEqualTo("1:2:3:4:5:6:7:8");
+        assertThat(IpAllowList.compress("1:0:0:1:1:0:0:1"))
+                .as("of two runs as long, the first")
+                .isEqualTo("1::1:1:0:0:1");
+        assertThat(IpAllowList.compress("1:0:0:0:1:0:0:1")).isEqualTo("1::1:0:0:1");
     }
 }

@@ -26,6 +26,8 @@ class RateLimitTest {
                 "10000/day      | 10000/day",
                 "1/d            | 1/day",
                 "1000000/s      | 1000000/s",
+                "9/s            | 9/s",
+                "1999/h         | 1999/h",
             })
     void readsEverySpellingAndWritesTheCanonicalOne(String text, String canonical) {
         RateLimit rate = RateLimit.parse(text).orElseThrow();

@@ -32,6 +32,12 @@ class SecretCipherTest {
     }
 
     @Test
+    void roundTripsAnEmptyValue() {
+        byte[] context = {1, 2, 3};
+        assertThat(cipher.open(context, cipher.seal(context, new byte[0]))).isEmpty();
+    }
+
+    @Test
     void detectsTamperingAndOtherKeys() {
         TokenId id = TokenId.generate(random);
         byte[] sealed = cipher.seal(id, TokenSecret.generate(random));

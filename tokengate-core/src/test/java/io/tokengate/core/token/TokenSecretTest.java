@@ -72,6 +72,21 @@ class TokenSecretTest {
     }
 
     @Test
+    void secretsAreEqualOnlyWhenTheirTextIs() {
+        TokenSecret secret = TokenSecret.generate(random);
+        assertThat(secret)
+                .isEqualTo(TokenSecret.parse(secret.reveal()).orElseThrow())
+                .isNotEqualTo(TokenSecret.generate(random))
+                .isNotEqualTo(secret.reveal());
+    }
+
+    @Test
+    void aChecksumOfZeroIsAllZeroDigits() {
+        assertThat(Base62.encode(0, 6)).isEqualTo("000000");
+        assertThat(Base62.encode(61, 2)).isEqualTo("0z");
+    }
+
+    @Test
     void digestsAreKeyedAndStable() {
         byte[] pepper = new byte[32];
         random.nextBytes(pepper);
