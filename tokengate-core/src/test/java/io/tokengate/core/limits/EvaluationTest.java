@@ -242,6 +242,38 @@ class EvaluationTest {
                 .isFalse();
     }
 
+    /** A view that answers differently each time it is asked is denied, never allowed on a second look. */
+    @Test
+    void aRequestThatChangesItsAnswersIsDenied() {
+        Limits limits = LimitsParser.parse("[GET].*/f");
+        RequestView fickle = new RequestView() {
+            private int asked;
+
+            @Override
+            public String method() {
+                return asked++ % 2 == 0 ? "GET" : "POST";
+            }
+
+            @Override
+            public String url() {
+                return Request.PUBLIC_URL + "/f";
+            }
+
+            @Override
+            public List<String> queryValues(String name) {
+                return List.of();
+            }
+
+            @Override
+            public JsonLookup json(JsonPath path) {
+                return JsonLookup.missing();
+            }
+        };
+        Decision decision = limits.evaluate(fickle);
+        assertThat(decision.allowed()).isFalse();
+        assertThat(decision.reason()).isEqualTo("denied: rule 1 (line 1) could not be evaluated consistently");
+    }
+
     @Test
     void aRequestThatCannotSayItsUrlNeedsNoBodyAndIsDenied() {
         Limits limits = LimitsParser.parse(".*/f[JsonData::b==1]");

@@ -51,6 +51,7 @@ class LimitsParserTest {
                 ".*/a[](?=)]b[^](?=)]c => .*/a[](?=)]b[^](?=)]c",
                 ".*(a{1,50}){20} => .*(a{1,50}){20}",
                 ".*([(]{10}){100} => .*([(]{10}){100}",
+                ".*[ab(?=]x => .*[ab(?=]x",
             })
     void printsTheCanonicalForm(String input, String canonical) {
         Limits limits = LimitsParser.parse(input);
@@ -178,6 +179,10 @@ class LimitsParserTest {
                 "[GEZ].* | 2 | unknown HTTP method 'GEZ' (did you mean GET?)",
                 "[gez].* | 2 | unknown HTTP method 'gez' (did you mean GET?)",
                 ".*(a{100}[(]){100} | 14 | nested repetition counts multiply to more than 1000",
+                ".*(a{100}[a(]){100} | 15 | nested repetition counts multiply to more than 1000",
+                ".*(a{100}[^](]){100} | 16 | nested repetition counts multiply to more than 1000",
+                ".*\\k | 3 | invalid regex",
+                "<.\\k | 3 | invalid regex",
                 ".*(a{100}[^(]){100} | 15 | nested repetition counts multiply to more than 1000",
                 ".*(a{100}[](]){100} | 15 | nested repetition counts multiply to more than 1000",
                 ".*(a{100}[\\](]){100} | 16 | nested repetition counts multiply to more than 1000",
