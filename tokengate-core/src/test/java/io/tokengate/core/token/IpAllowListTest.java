@@ -132,6 +132,19 @@ class IpAllowListTest {
     }
 
     @Test
+    void saysWhyOneAddressIsNotAnAddressLiteral() {
+        assertThat(IpAllowList.addressProblem("10.0.0.1")).isEmpty();
+        assertThat(IpAllowList.addressProblem("::1")).isEmpty();
+        assertThat(IpAllowList.addressProblem("jira.example.com"))
+                .hasValueSatisfying(p -> assertThat(p).startsWith("not an IP address"));
+        assertThat(IpAllowList.addressProblem("10.0.0.01"))
+                .contains("'01' has a leading zero (ambiguous: octal or decimal?)");
+        assertThat(IpAllowList.addressProblem("10.0.0.x")).contains("'x' is not an IPv4 octet (0-255)");
+        assertThat(IpAllowList.addressProblem("1::2::3")).contains("'::' may appear only once in an IPv6 address");
+        assertThat(IpAllowList.addressProblem("1:".repeat(23) + "1")).contains("too long for an IPv6 address");
+    }
+
+    @Test
     void compressesIpv6ForSuggestions() {
         assertThat(IpAllowList.compress("2001:db8:0:0:0:0:0:0")).isEqualTo("2001:db8::");
         assertThat(IpAllowList.compress("0:0:0:0:0:0:0:1")).isEqualTo("::1");

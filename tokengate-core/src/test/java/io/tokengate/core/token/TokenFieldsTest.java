@@ -35,6 +35,7 @@ class TokenFieldsTest {
         assertThat(TokenFields.user("alice@example.com")).isEqualTo("alice@example.com");
         assertThatThrownBy(() -> TokenFields.user("ci:bot"))
                 .hasMessage("user: 'ci:bot' contains ':', which a Basic user name cannot contain");
+        assertThatThrownBy(() -> TokenFields.user(":bot")).hasMessageContaining("contains ':'");
     }
 
     @Test
