@@ -30,6 +30,8 @@ final class SecureModeKeeping {
     static final Duration PERIOD = Duration.ofMinutes(1);
     /** How long a node's word that it keeps secure mode counts: a late or failed run is no gap. */
     private static final Duration KEEPER_HEARD_WITHIN = PERIOD.multipliedBy(3);
+    /** How long a turn's audit record is waited for before going on. */
+    private static final Duration WRITTEN_WAIT = Duration.ofSeconds(5);
 
     private final JdbcSecureMode table;
     private final TokenService tokens;
@@ -82,11 +84,26 @@ final class SecureModeKeeping {
         return turnedOn ? OptionalInt.of(erased) : OptionalInt.empty();
     }
 
-    /** Writes the audit record of {@link #enforceAtStart()} turning secure mode on. */
+    /**
+     * Writes the audit record of {@link #enforceAtStart()} turning secure mode on, and waits for it
+     * (as an admin action's answer does): a node killed just after its start must not leave the
+     * turn without a record.
+     */
     void recordTurnedOn(int erased) {
-        audit.record(settingChange(
+        recordNow(settingChange(
                 "node " + nodeId,
                 "secure mode turned on for the database (token.secure.mode): " + erased + " stored secrets erased"));
+    }
+
+    /** Records {@code event} and waits (at most {@link #WRITTEN_WAIT}) until it is written. */
+    private void recordNow(AuditEvent event) {
+        audit.record(event);
+        if (!audit.awaitWritten(WRITTEN_WAIT)) {
+            LOG.warn(
+                    "the audit record of a secure-mode turn is not written after {} s; it stays queued: {}",
+                    WRITTEN_WAIT.toSeconds(),
+                    event.reason());
+        }
     }
 
     /** See {@link Store#secureModeKeepers()}. */
@@ -104,7 +121,7 @@ final class SecureModeKeeping {
                             + overridden.stream()
                                     .map(k -> "node " + k.node() + " (last heard at " + k.seenAt() + ")")
                                     .collect(Collectors.joining(", "));
-            audit.record(settingChange(actor, "secure mode turned off for the database" + forced));
+            recordNow(settingChange(actor, "secure mode turned off for the database" + forced));
         }
         return wasOn;
     }
@@ -132,7 +149,7 @@ final class SecureModeKeeping {
                 "secure mode turned on again for the database: this node runs with token.secure.mode=true; " + erased
                         + " stored secrets erased");
         try {
-            audit.record(event);
+            recordNow(event);
         } catch (StoreUnavailableException e) {
             // Done already, and not done again at the next run: the log keeps the record.
             LOG.error("unwritten audit record ({}): {}", e.getMessage(), event);

@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.tokengate.core.TokengateException;
+import io.tokengate.core.audit.AuditEvent;
+import io.tokengate.core.audit.AuditKind;
+import io.tokengate.core.audit.AuditQuery;
 import io.tokengate.core.limits.LimitsSyntaxException;
 import io.tokengate.core.token.CreatedToken;
 import io.tokengate.core.token.Expiry;
@@ -342,6 +345,20 @@ class TokenServiceIT {
         assertThatThrownBy(() -> tokens.create(TokenSpec.bound("prod-read\u202eetirw", "alice", "admin")))
                 .isInstanceOf(InvalidTokenSpecException.class)
                 .hasMessageContaining("U+202E");
+    }
+
+    /**
+     * The record of secure mode turned on at start is written before the start goes on, not within
+     * the writer's flush interval (a minute here): a node killed just after starting keeps it.
+     */
+    @Test
+    void secureModeTurnedOnAtStartIsOnRecordBeforeTheStoreServes() {
+        Store secure = open(b -> b.secureMode(true).auditQueue(1000, 250, Duration.ofMinutes(1)));
+        assertThat(secure.auditLog()
+                        .query(AuditQuery.all().withKind(AuditKind.SETTING_CHANGE))
+                        .events())
+                .extracting(AuditEvent::reason)
+                .anySatisfy(reason -> assertThat(reason).startsWith("secure mode turned on for the database"));
     }
 
     @Test
