@@ -227,7 +227,11 @@ async function renderTokens(params) {
       unusedFor: unusedFor.value,
     });
   });
-  const daysFromNow = (days) => (days === '' ? '' : new Date(Date.now() + Number(days) * 86400000).toISOString());
+  // A hand-edited address may hold anything: what is no number of days the field could hold is no filter.
+  const daysFromNow = (days) => {
+    const n = Number(days);
+    return days === '' || !Number.isFinite(n) || Math.abs(n) > 36500 ? '' : new Date(Date.now() + n * 86400000).toISOString();
+  };
   const apiFilters = {
     status: filters.status, user: filters.user, name: filters.name,
     expiresBefore: daysFromNow(filters.expiresWithin), unusedSince: filters.unusedFor === '' ? '' : daysFromNow(-filters.unusedFor),
@@ -242,7 +246,10 @@ async function renderTokens(params) {
       rows),
     el('div', { class: 'actions' }, more));
   await pageThrough(slot, more, (cursor) => api('GET', '/tokens' + query({ ...apiFilters, limit: 50, cursor })), (page) => {
-    count.textContent = page.total + (page.total === 1 ? ' token' : ' tokens');
+    const filtered = Object.values(apiFilters).some((value) => value);
+    count.textContent = page.total === 0
+      ? (filtered ? 'No tokens match these filters.' : 'No tokens yet: New token makes one.')
+      : page.total + (page.total === 1 ? ' token' : ' tokens');
     for (const token of page.tokens) {
       rows.append(el('tr', {},
         el('td', {}, el('a', { href: '#/tokens/' + token.id }, token.name)),

@@ -210,6 +210,21 @@ class WebUiIT {
     }
 
     /**
+     * The token list from a hand-edited address: a filter that is no number of days is no filter
+     * (not a page left as it was), and a list that comes back empty says why.
+     */
+    @Test
+    void aTokenListFilteredByHandSaysWhatItFound() {
+        signIn("root", "root-password");
+        click(By.linkText("Settings"));
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("settings")));
+        ((JavascriptExecutor) browser).executeScript("location.hash = '#/tokens?unusedFor=abc&expiresWithin=1e12'");
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("tokens")));
+        ((JavascriptExecutor) browser).executeScript("location.hash = '#/tokens?name=no-token-is-named-like-this'");
+        assertThat(waitForText(By.cssSelector("main"), "No tokens")).contains("No tokens match these filters.");
+    }
+
+    /**
      * A page whose data is still on its way (a slow server) must not replace the page the user
      * has since gone to: the token read arrives after a click on "New token", and the form stays.
      */
