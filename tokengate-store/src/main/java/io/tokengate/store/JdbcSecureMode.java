@@ -2,6 +2,7 @@ package io.tokengate.store;
 
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,6 +15,9 @@ import java.util.Optional;
  * {@link SecureModeKeeping}'s; the token repository asks only whether it is on.
  */
 final class JdbcSecureMode {
+    /** How long after it was last heard a keeper's row is deleted. */
+    static final Duration FORGOTTEN_AFTER = Duration.ofHours(1);
+
     private final Database db;
 
     JdbcSecureMode(Database db) {
@@ -95,8 +99,14 @@ final class JdbcSecureMode {
                         insert.executeUpdate();
                     }
                 }
-                return null;
             }
+            // Rows of processes killed without saying they stop: long past counting (a keeper
+            // counts for minutes), kept an hour for nodes whose clocks run behind this one's.
+            try (PreparedStatement forget = c.prepareStatement("DELETE FROM secure_mode_keepers WHERE seen_at < ?")) {
+                Jdbc.setInstant(forget, 1, now.minus(FORGOTTEN_AFTER));
+                forget.executeUpdate();
+            }
+            return null;
         });
     }
 

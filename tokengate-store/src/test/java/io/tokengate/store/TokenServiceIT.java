@@ -361,6 +361,31 @@ class TokenServiceIT {
                 .anySatisfy(reason -> assertThat(reason).startsWith("secure mode turned on for the database"));
     }
 
+    /** A keeper's row left by a process killed long ago is deleted by the next node that keeps. */
+    @Test
+    void aKilledKeepersRowIsForgottenLongAfterItStoppedCounting() throws Exception {
+        reopen(open(b -> b));
+        try (Connection c = rawConnection();
+                PreparedStatement ps = c.prepareStatement(
+                        "INSERT INTO secure_mode_keepers (process, node, seen_at) VALUES ('killed', 'gone', ?)")) {
+            ps.setObject(
+                    1,
+                    java.time.OffsetDateTime.ofInstant(
+                            clock.instant().minus(Duration.ofHours(2)), java.time.ZoneOffset.UTC));
+            assertThat(ps.executeUpdate()).isEqualTo(1);
+        }
+        reopen(open(b -> b.secureMode(true)));
+        try (Connection c = rawConnection();
+                Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery("SELECT node FROM secure_mode_keepers")) {
+            List<String> nodes = new ArrayList<>();
+            while (rs.next()) {
+                nodes.add(rs.getString(1));
+            }
+            assertThat(nodes).doesNotContain("gone");
+        }
+    }
+
     @Test
     void secureModeRefusesRevealAndEditButRevokes() throws Exception {
         Store standard = open(b -> b);
