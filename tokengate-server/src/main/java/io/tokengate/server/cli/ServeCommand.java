@@ -82,7 +82,15 @@ final class ServeCommand implements Callable<Integer> {
                                     ? " after stopping this server (it holds the database)"
                                     : "");
         }
-        Runtime.getRuntime().addShutdownHook(new Thread(server::close, "tokengate-shutdown"));
+        RunMarker running = RunMarker.mark(config.home());
+        TokengateServer serving = server;
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            serving.close();
+                            running.clear();
+                        },
+                        "tokengate-shutdown"));
         spec.commandLine()
                 .getOut()
                 .println("tokengate: gateway on " + server.dataUri() + ", admin on " + server.adminUri()

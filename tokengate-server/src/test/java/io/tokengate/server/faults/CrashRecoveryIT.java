@@ -18,6 +18,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -122,10 +123,18 @@ class CrashRecoveryIT {
                 assertThat(get(second.url(), "admin", live.secret().reveal())).isEqualTo(200);
                 assertThat(get(second.url(), "admin", revoked.secret().reveal()))
                         .isEqualTo(401);
+                assertThat(Files.readString(logs.resolve("second.log")))
+                        .as("the restart says that the last run was killed, and what that may have cost")
+                        .contains("the last run on this home did not stop cleanly (pid "
+                                + first.process().pid() + ", started ")
+                        .contains("may be missing");
             } finally {
                 second.process().destroy();
                 assertThat(second.awaitExit(Duration.ofSeconds(30))).isTrue();
             }
+            assertThat(home.resolve("tokengate.running"))
+                    .as("a clean stop leaves nothing to report")
+                    .doesNotExist();
 
             try (Store store = openOffline(home)) {
                 assertThat(store.tokens().list(TokenQuery.all()).tokens())
