@@ -144,11 +144,12 @@ public final class TokengateServer implements AutoCloseable {
             server.start();
             TokengateServer started = new TokengateServer(server, store, data, admin, gateway, localUsers);
             LOG.info(
-                    "tokengate serving {} -> {} ({}), admin on {}, {} mode",
+                    "tokengate serving {} -> {} ({}), admin on {} (identity.source {}), {} mode",
                     started.dataUri(),
                     gateway.upstream(),
                     gateway.identity(),
                     started.adminUri(),
+                    config.admin().identitySource().label(),
                     store.tokens().secureMode() ? "secure" : "standard");
             return started;
         } catch (Exception e) {

@@ -165,7 +165,10 @@ class DemoCommandIT {
             messages.add(event.get("message").asText());
         }
         assertThat(messages)
-                .anySatisfy(m -> assertThat(m).startsWith("tokengate serving"))
+                .anySatisfy(m -> assertThat(m)
+                        .startsWith("tokengate serving")
+                        .as("who signs in, said at start")
+                        .contains("(identity.source local)"))
                 .anySatisfy(m -> assertThat(m).startsWith("token store closed"));
         assertThat(secrets).isNotEmpty();
         for (String secret : secrets) {
