@@ -88,9 +88,18 @@ final class EmbeddedH2 {
      * </ul>
      */
     static String url(Path home) {
-        Path file = directory(home).resolve(NAME);
-        return "jdbc:h2:retry:" + file.toString().replace('\\', '/')
+        return "jdbc:h2:retry:" + file(directory(home))
                 + ";DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=0;MAX_COMPACT_TIME=0;CACHE_SIZE=1024";
+    }
+
+    /** The embedded database in {@code directory} (a home's {@code data}, or one set aside), read only. */
+    static String readOnlyUrl(Path directory) {
+        return "jdbc:h2:file:" + file(directory) + ";ACCESS_MODE_DATA=r;IFEXISTS=TRUE";
+    }
+
+    /** The database's file name in {@code directory}, as H2's URLs take it (without extension). */
+    private static String file(Path directory) {
+        return directory.resolve(NAME).toString().replace('\\', '/');
     }
 
     /**

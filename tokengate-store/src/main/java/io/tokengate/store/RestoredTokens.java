@@ -105,11 +105,8 @@ final class RestoredTokens {
     }
 
     private static Map<String, State> read(Path directory) throws SQLException {
-        String url =
-                "jdbc:h2:file:" + directory.resolve(EmbeddedH2.NAME).toString().replace('\\', '/')
-                        + ";ACCESS_MODE_DATA=r;IFEXISTS=TRUE";
         Map<String, State> tokens = new LinkedHashMap<>();
-        try (Connection c = DriverManager.getConnection(url);
+        try (Connection c = DriverManager.getConnection(EmbeddedH2.readOnlyUrl(directory));
                 PreparedStatement ps = c.prepareStatement(
                         "SELECT id, name, revoked_at, secret_digest FROM tokens ORDER BY created_at, id");
                 ResultSet rs = ps.executeQuery()) {

@@ -119,7 +119,7 @@ final class SecureModeKeeping {
                     ? ""
                     : ", forced over "
                             + overridden.stream()
-                                    .map(k -> "node " + k.node() + " (last heard at " + k.seenAt() + ")")
+                                    .map(SecureModeKeeper::described)
                                     .collect(Collectors.joining(", "));
             recordNow(settingChange(actor, "secure mode turned off for the database" + forced));
         }

@@ -198,7 +198,7 @@ final class DbCommand {
                     if (!keepers.isEmpty() && !force) {
                         throw new Refused("secure mode stays on: "
                                 + keepers.stream()
-                                        .map(k -> "node " + k.node() + " (last heard at " + k.seenAt() + ")")
+                                        .map(SecureModeKeeper::described)
                                         .collect(Collectors.joining(", "))
                                 + (keepers.size() == 1 ? " runs" : " run")
                                 + " with token.secure.mode=true, and would turn it on again within a minute. Set"
