@@ -1,5 +1,10 @@
 package io.tokengate.store;
 
+import io.tokengate.core.audit.AuditDecision;
+import io.tokengate.core.audit.AuditEvent;
+import io.tokengate.core.audit.AuditKind;
+import io.tokengate.core.token.Token;
+import io.tokengate.core.token.TokenId;
 import java.io.IOException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -7,6 +12,7 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -53,8 +59,8 @@ public final class Backups {
      * @param from the backup
      * @param into the directory the database is now in ({@code HOME/data})
      * @param setAside where the database it replaced was moved, if there was one
-     * @param warnings what the restore undid about tokens: those revoked, rotated or deleted since
-     *     the backup work again (see {@link RestoredTokens})
+     * @param warnings what the restore did or undid about tokens: those revoked, rotated or deleted
+     *     since the backup restored revoked, or working again (see {@link RestoredTokens})
      */
     public record Restored(Path from, Path into, Optional<Path> setAside, List<String> warnings) {
         public Restored {
@@ -166,12 +172,16 @@ public final class Backups {
      * server may hold. A database already there is moved aside, never deleted, and only with
      * {@code replace}. The restored database is then opened once, which brings its schema up to
      * date and checks that it belongs to the home's key file, and the admin sessions of the
-     * backup's time are ended: whoever signs in again does so now. If the database does not
-     * belong to the key file, or cannot be opened, the home is left as it was.
+     * backup's time are ended: whoever signs in again does so now. A database replaced is
+     * compared with the restored one, and the tokens revoked, rotated or deleted since the backup
+     * are restored revoked, each with an audit record by {@code actor}, unless {@code revive} (see
+     * {@link RestoredTokens}). If the database does not belong to the key file, cannot be opened,
+     * or those tokens cannot be revoked, the home is left as it was.
      *
      * @throws StoreException saying what is wrong, with nothing changed
      */
-    public static Restored restore(StoreConfig config, Path zip, boolean replace, Clock clock) {
+    public static Restored restore(
+            StoreConfig config, Path zip, boolean replace, boolean revive, String actor, Clock clock) {
         if (config.dbUrl() != null) {
             throw new StoreException(
                     "db.url names another database: a backup is restored into the embedded one in HOME/data only",
@@ -192,12 +202,15 @@ public final class Backups {
         }
         boolean created = !Files.exists(data);
         boolean homeCreated = !Files.exists(config.home());
+        List<String> unknown = List.of(RestoredTokens.unknown());
+        List<String> warnings;
         try {
             Files.createDirectories(data);
             Restore.execute(zip.toString(), data.toString(), EmbeddedH2.NAME);
             try (Store restored = Store.open(config, clock, false)) { // kept audit records wait for the server
                 restored.sessions().deleteAll();
             }
+            warnings = aside.isPresent() ? undoneTokens(config, data, aside.get(), revive, actor, clock) : unknown;
         } catch (IOException | RuntimeException e) {
             undo(data, aside, created, e);
             if (homeCreated) {
@@ -207,9 +220,40 @@ public final class Backups {
                     ? new StoreException("the backup was not restored: " + store.getMessage(), e)
                     : new StoreException("the backup was not restored: " + e.getMessage(), e);
         }
-        List<String> warnings =
-                aside.isPresent() ? RestoredTokens.compare(data, aside.get()) : List.of(RestoredTokens.unknown());
         return new Restored(zip, data, aside, warnings);
+    }
+
+    /**
+     * Compares the restored database in {@code data} with the one it replaced, and unless {@code
+     * revive}, revokes the tokens that a restore would otherwise give back their access; what the
+     * operator is told.
+     */
+    private static List<String> undoneTokens(
+            StoreConfig config, Path data, Path replaced, boolean revive, String actor, Clock clock) {
+        RestoredTokens changes;
+        try {
+            changes = RestoredTokens.compare(data, replaced);
+        } catch (SQLException | RuntimeException e) {
+            return List.of("could not compare the restored tokens with those of the replaced database ("
+                    + e.getMessage() + "): " + RestoredTokens.unknown());
+        }
+        List<TokenId> revoke = revive ? List.of() : changes.toRevoke();
+        if (!revoke.isEmpty()) {
+            try (Store restored = Store.open(config, clock, false)) {
+                for (TokenId id : revoke) {
+                    Token token = restored.tokens().revoke(id).orElseThrow();
+                    restored.auditSink()
+                            .record(AuditEvent.builder(AuditKind.TOKEN_REVOKE, clock.instant())
+                                    .node(config.nodeId())
+                                    .actor(actor)
+                                    .token(id, token.name())
+                                    .effectiveUser(token.boundUser().orElse(null))
+                                    .decision(AuditDecision.ALLOW, changes.revokedBecause(id))
+                                    .build());
+                }
+            }
+        }
+        return changes.warnings(revive);
     }
 
     /** Fails unless {@code zip} is a zip file holding a tokengate database. */

@@ -2,12 +2,14 @@ package io.tokengate.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 
 import io.tokengate.core.audit.AuditDecision;
 import io.tokengate.core.audit.AuditEvent;
 import io.tokengate.core.audit.AuditKind;
 import io.tokengate.core.audit.AuditQuery;
 import io.tokengate.core.token.CreatedToken;
+import io.tokengate.core.token.TokenEdit;
 import io.tokengate.core.token.TokenSpec;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
@@ -33,6 +35,7 @@ import org.junit.jupiter.api.io.TempDir;
 class BackupsIT {
     private static final Clock CLOCK = Clock.systemUTC();
     private static final String SESSION = "5e".repeat(32);
+    private static final String OPERATOR = "cli/tester";
 
     @TempDir
     Path original;
@@ -86,7 +89,7 @@ class BackupsIT {
                 .isEqualTo("rwx------");
 
         copyKeyFile();
-        Backups.Restored restored = Backups.restore(config(copy), backup.file(), false, CLOCK);
+        Backups.Restored restored = Backups.restore(config(copy), backup.file(), false, false, OPERATOR, CLOCK);
         assertThat(restored.setAside()).isEmpty();
         try (Store store = Store.open(config(copy), CLOCK)) {
             assertThat(store.tokens().verify(taken.token().secret())).isPresent();
@@ -165,7 +168,7 @@ class BackupsIT {
             store.tokens().create(TokenSpec.bound("already here", "bob", "admin"));
         }
 
-        assertThatThrownBy(() -> Backups.restore(config(copy), taken.backup().file(), false, CLOCK))
+        assertThatThrownBy(() -> Backups.restore(config(copy), taken.backup().file(), false, false, OPERATOR, CLOCK))
                 .isInstanceOf(StoreException.class)
                 .hasMessageContaining("holds a database; --replace moves it aside");
         try (Store store = Store.open(config(copy), CLOCK)) {
@@ -176,12 +179,20 @@ class BackupsIT {
 
         // Records a stop kept in a file wait for the server, not for a restore that may be undone.
         Path kept = new AuditSpill(AuditSpill.directory(copy), "node-1", CLOCK).keep(List.of(AuditWriterIT.event(7)));
-        Backups.Restored restored = Backups.restore(config(copy), taken.backup().file(), true, CLOCK);
+        Backups.Restored restored = Backups.restore(config(copy), taken.backup().file(), true, false, OPERATOR, CLOCK);
         assertThat(restored.setAside()).hasValueSatisfying(aside -> {
             assertThat(aside.getFileName().toString()).startsWith("data-replaced-");
             assertThat(aside.resolve(Backups.DATABASE_FILE)).exists();
         });
         assertThat(kept).as("left by the restore").exists();
+        assertThat(restored.warnings())
+                .as("another home's database: no sign that the backup's token was deleted")
+                .containsExactly(
+                        "token " + taken.token().token().id() + " (backed up) not in the replaced database,"
+                                + " whose audit log does not say it was deleted since the backup: restored as at the backup"
+                                + " (expected if that database was another home's; if it was deleted, revoke or delete it"
+                                + " again)",
+                        "1 token created since the backup is gone: its secret no longer works");
         try (Store store = Store.open(config(copy), CLOCK)) {
             assertThat(store.tokens().verify(taken.token().secret())).isPresent();
             assertThat(store.auditLog().query(AuditQuery.all()).events())
@@ -191,46 +202,124 @@ class BackupsIT {
         assertThat(kept).as("written by the next start").doesNotExist();
     }
 
-    @Test
-    void aRestoreNamesTheTokensItBringsBackAsTheyWereAtTheBackup() throws IOException {
-        CreatedToken kept;
-        CreatedToken revoked;
-        CreatedToken rotated;
-        CreatedToken deleted;
-        Backups.Backup backup;
+    /** Tokens made before a backup, then changed each in one way; and the backup taken between. */
+    private record Changed(
+            CreatedToken kept,
+            CreatedToken revoked,
+            CreatedToken rotated,
+            CreatedToken deleted,
+            CreatedToken edited,
+            Backups.Backup backup) {}
+
+    private Changed tokensChangedSinceABackup() {
         try (Store store = Store.open(config(original), CLOCK)) {
-            kept = store.tokens().create(TokenSpec.bound("kept", "alice", "admin"));
-            revoked = store.tokens().create(TokenSpec.bound("revoked", "alice", "admin"));
-            rotated = store.tokens().create(TokenSpec.bound("rotated", "alice", "admin"));
-            deleted = store.tokens().create(TokenSpec.bound("deleted", "alice", "admin"));
-            backup = store.backup();
+            CreatedToken kept = store.tokens().create(TokenSpec.bound("kept", "alice", "admin"));
+            CreatedToken revoked = store.tokens().create(TokenSpec.bound("revoked", "alice", "admin"));
+            CreatedToken rotated = store.tokens().create(TokenSpec.bound("rotated", "alice", "admin"));
+            CreatedToken deleted = store.tokens().create(TokenSpec.bound("deleted", "alice", "admin"));
+            CreatedToken edited = store.tokens().create(TokenSpec.bound("edited", "alice", "admin"));
+            Backups.Backup backup = store.backup();
             store.tokens().revoke(revoked.token().id());
             store.tokens().rotate(rotated.token().id());
             store.tokens().delete(deleted.token().id());
+            store.auditSink() // as the admin API records a delete; the restore goes by it
+                    .record(AuditEvent.builder(AuditKind.TOKEN_DELETE, Instant.now())
+                            .token(deleted.token().id(), "deleted")
+                            .decision(AuditDecision.ALLOW, null)
+                            .build());
+            store.tokens().edit(edited.token().id(), TokenEdit.none().withLimits("GET /rest/api/2/myself"));
             store.tokens().create(TokenSpec.bound("made later", "alice", "admin"));
+            return new Changed(kept, revoked, rotated, deleted, edited, backup);
         }
+    }
 
-        Backups.Restored restored = Backups.restore(config(original), backup.file(), true, CLOCK);
+    @Test
+    void aRestoreRevokesTheTokensItWouldGiveBackTheirAccessAndAuditsEach() throws IOException {
+        Changed changed = tokensChangedSinceABackup();
+
+        Backups.Restored restored =
+                Backups.restore(config(original), changed.backup().file(), true, false, OPERATOR, CLOCK);
 
         assertThat(restored.warnings())
                 .containsExactly(
-                        "token " + revoked.token().id() + " (revoked) revoked since the backup, active again: revoke"
-                                + " it again",
-                        "token " + rotated.token().id() + " (rotated) rotated since the backup, working with the"
-                                + " secret of before the rotation (the newer one no longer): rotate it again",
-                        "token " + deleted.token().id() + " (deleted) deleted since the backup, active again: revoke or"
-                                + " delete it again",
+                        "token " + changed.revoked().token().id() + " (revoked) revoked since the backup, restored"
+                                + " revoked",
+                        "token " + changed.rotated().token().id() + " (rotated) rotated since the backup, restored"
+                                + " revoked (the secret of before the rotation no longer works, and the backup holds"
+                                + " no newer one): make a new token where one is still needed",
+                        "token " + changed.deleted().token().id() + " (deleted) deleted since the backup, restored"
+                                + " revoked: delete it again to remove it from the list",
+                        "token " + changed.edited().token().id() + " (edited) edited since the backup (limits,"
+                                + " allowed addresses, rate limit, expiry or bound user), restored as at the backup:"
+                                + " edit it again",
+                        "1 token created since the backup is gone: its secret no longer works");
+        try (Store store = Store.open(config(original), CLOCK)) {
+            for (CreatedToken gone : List.of(changed.revoked(), changed.rotated(), changed.deleted())) {
+                assertThat(store.tokens().verify(gone.secret()))
+                        .as(
+                                "%s: a secret that no longer worked before the restore",
+                                gone.token().name())
+                        .isEmpty();
+            }
+            assertThat(store.tokens().verify(changed.kept().secret())).isPresent();
+            assertThat(store.tokens().verify(changed.edited().secret())).isPresent();
+            assertThat(store.auditLog()
+                            .query(AuditQuery.all().withKind(AuditKind.TOKEN_REVOKE))
+                            .events())
+                    .extracting(AuditEvent::tokenId, AuditEvent::actor, AuditEvent::reason)
+                    .containsExactlyInAnyOrder(
+                            tuple(
+                                    changed.revoked().token().id(),
+                                    OPERATOR,
+                                    "db restore: revoked since the backup, so restored revoked"),
+                            tuple(
+                                    changed.rotated().token().id(),
+                                    OPERATOR,
+                                    "db restore: rotated since the backup, so restored revoked"),
+                            tuple(
+                                    changed.deleted().token().id(),
+                                    OPERATOR,
+                                    "db restore: deleted since the backup, so restored revoked"));
+        }
+    }
+
+    @Test
+    void aRestoreToldToReviveRestoresTheTokensAsTheyWereAndNamesThem() throws IOException {
+        Changed changed = tokensChangedSinceABackup();
+
+        Backups.Restored restored =
+                Backups.restore(config(original), changed.backup().file(), true, true, OPERATOR, CLOCK);
+
+        assertThat(restored.warnings())
+                .containsExactly(
+                        "token " + changed.revoked().token().id() + " (revoked) revoked since the backup, active again:"
+                                + " revoke it again",
+                        "token " + changed.rotated().token().id() + " (rotated) rotated since the backup, working with"
+                                + " the secret of before the rotation (the newer one no longer): rotate it again",
+                        "token " + changed.deleted().token().id() + " (deleted) deleted since the backup, active again:"
+                                + " revoke or delete it again",
+                        "token " + changed.edited().token().id() + " (edited) edited since the backup (limits,"
+                                + " allowed addresses, rate limit, expiry or bound user), restored as at the backup:"
+                                + " edit it again",
                         "1 token created since the backup is gone: its secret no longer works");
         assertThat(String.join("\n", restored.warnings()))
-                .doesNotContain(kept.token().id().value());
+                .doesNotContain(changed.kept().token().id().value());
         try (Store store = Store.open(config(original), CLOCK)) {
-            assertThat(store.tokens().verify(revoked.secret()))
-                    .as("what the warning says")
-                    .isPresent();
+            for (CreatedToken revived : List.of(changed.revoked(), changed.rotated(), changed.deleted())) {
+                assertThat(store.tokens().verify(revived.secret()))
+                        .as("%s: what the warning says", revived.token().name())
+                        .isPresent();
+            }
+            assertThat(store.auditLog()
+                            .query(AuditQuery.all().withKind(AuditKind.TOKEN_REVOKE))
+                            .events())
+                    .as("the revoke of before the backup is not in it; the restore revoked nothing")
+                    .isEmpty();
         }
 
         copyKeyFile();
-        assertThat(Backups.restore(config(copy), backup.file(), false, CLOCK).warnings())
+        assertThat(Backups.restore(config(copy), changed.backup().file(), false, false, OPERATOR, CLOCK)
+                        .warnings())
                 .as("nothing to compare with")
                 .containsExactly("tokens revoked, rotated or deleted since the backup work again with their secrets"
                         + " of then; revoke or rotate those again");
@@ -244,7 +333,7 @@ class BackupsIT {
             own = store.tokens().create(TokenSpec.bound("own", "bob", "admin"));
         }
 
-        assertThatThrownBy(() -> Backups.restore(config(copy), taken.backup().file(), true, CLOCK))
+        assertThatThrownBy(() -> Backups.restore(config(copy), taken.backup().file(), true, false, OPERATOR, CLOCK))
                 .isInstanceOf(StoreException.class)
                 .hasMessageStartingWith("the backup was not restored: ")
                 .hasMessageContaining("key");
@@ -269,7 +358,7 @@ class BackupsIT {
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
                 FileLock lock = channel.lock()) {
             assertThatThrownBy(() ->
-                            Backups.restore(config(original), taken.backup().file(), true, CLOCK))
+                            Backups.restore(config(original), taken.backup().file(), true, false, OPERATOR, CLOCK))
                     .isInstanceOf(StoreException.class)
                     .hasMessageContaining("stop the server first");
         }
@@ -283,7 +372,7 @@ class BackupsIT {
     @Test
     void onlyABackupIsRestored(@TempDir Path elsewhere) throws IOException {
         Path notZip = Files.writeString(elsewhere.resolve("notes.zip"), "not a zip");
-        assertThatThrownBy(() -> Backups.restore(config(copy), notZip, false, CLOCK))
+        assertThatThrownBy(() -> Backups.restore(config(copy), notZip, false, false, OPERATOR, CLOCK))
                 .isInstanceOf(StoreException.class)
                 .hasMessageContaining("cannot read " + notZip + " as a backup");
 
@@ -293,12 +382,13 @@ class BackupsIT {
             zip.write(new byte[] {1, 2, 3});
             zip.closeEntry();
         }
-        assertThatThrownBy(() -> Backups.restore(config(copy), otherZip, false, CLOCK))
+        assertThatThrownBy(() -> Backups.restore(config(copy), otherZip, false, false, OPERATOR, CLOCK))
                 .isInstanceOf(StoreException.class)
                 .hasMessageContaining("is not a tokengate backup");
         assertThat(copy.resolve("data")).doesNotExist();
 
-        assertThatThrownBy(() -> Backups.restore(config(copy), Path.of("backups/missing.zip"), false, CLOCK))
+        assertThatThrownBy(() ->
+                        Backups.restore(config(copy), Path.of("backups/missing.zip"), false, false, OPERATOR, CLOCK))
                 .isInstanceOf(StoreException.class)
                 .hasMessageContaining("no such file: ")
                 .hasMessageContaining("taken from the current directory");
@@ -309,7 +399,7 @@ class BackupsIT {
     void aFailedRestoreIntoANewHomeLeavesNoHome(@TempDir Path elsewhere) {
         Taken taken = backupWithOneToken();
         Path fresh = elsewhere.resolve("new-home");
-        assertThatThrownBy(() -> Backups.restore(config(fresh), taken.backup().file(), false, CLOCK))
+        assertThatThrownBy(() -> Backups.restore(config(fresh), taken.backup().file(), false, false, OPERATOR, CLOCK))
                 .isInstanceOf(StoreException.class)
                 .hasMessageContaining("key");
         assertThat(fresh).doesNotExist();

@@ -132,11 +132,23 @@ final class DbCommand {
         @Option(names = "--replace", description = "Move a database already in the home aside, and restore.")
         boolean replace;
 
+        @Option(
+                names = "--revive",
+                description = "With --replace: restore the tokens revoked, rotated or deleted since the backup as"
+                        + " they were then, working again (to undo a mistaken revoke). Without it they are restored"
+                        + " revoked, with an audit record each.")
+        boolean revive;
+
         @Override
         public Integer call() {
             return onHome(spec, AdminCommand.REFUSED, () -> {
+                if (revive && !replace) {
+                    throw new TokengateException(
+                            "--revive applies to the tokens of a database the restore replaces: use it with --replace");
+                }
                 TokengateConfig config = home.load(Shell.of(spec), Map.of(), false);
-                Backups.Restored restored = Backups.restore(config.store(), file, replace, Clock.systemUTC());
+                Backups.Restored restored = Backups.restore(
+                        config.store(), file, replace, revive, OperatorIdentity.currentUserName(), Clock.systemUTC());
                 return "restored " + file + " into "
                         + restored.into()
                         + restored.setAside()

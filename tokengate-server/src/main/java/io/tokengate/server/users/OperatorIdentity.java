@@ -27,10 +27,14 @@ public final class OperatorIdentity implements IdentitySource {
     public static OperatorIdentity forCurrentUser() {
         byte[] random = new byte[32];
         new SecureRandom().nextBytes(random);
-        String name = "cli/" + System.getProperty("user.name", "operator").replace(':', '_');
         byte[] password =
                 Base64.getUrlEncoder().withoutPadding().encodeToString(random).getBytes(StandardCharsets.US_ASCII);
-        return new OperatorIdentity(new Principal(name, UserRole.ADMIN, "operator"), password);
+        return new OperatorIdentity(new Principal(currentUserName(), UserRole.ADMIN, "operator"), password);
+    }
+
+    /** How the audit log names the operating-system user running a command over the home: {@code cli/NAME}. */
+    public static String currentUserName() {
+        return "cli/" + System.getProperty("user.name", "operator").replace(':', '_');
     }
 
     public String name() {

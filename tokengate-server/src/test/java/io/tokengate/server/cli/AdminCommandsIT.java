@@ -5,9 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tokengate.core.audit.AuditKind;
+import io.tokengate.core.token.CreatedToken;
 import io.tokengate.core.token.TokenSpec;
 import io.tokengate.server.GatewayFixture;
 import io.tokengate.server.TestCertificates;
+import io.tokengate.server.users.OperatorIdentity;
 import io.tokengate.store.UserRole;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -935,9 +937,11 @@ class AdminCommandsIT {
     void aBackupTakenWhileServingRestoresIntoAnotherHome(@TempDir Path home, @TempDir Path other, @TempDir Path bare)
             throws Exception {
         Path restorable;
+        CreatedToken revokedLater;
         try (GatewayFixture gw = GatewayFixture.start(home, Map.of(), GatewayFixture.headerUpstream())) {
             gw.server.localUsers().add("root", null, null, UserRole.ADMIN, "root-password-1".toCharArray());
             gw.createToken(TokenSpec.bound("kept in the backup", "alice", "root"));
+            revokedLater = gw.createToken(TokenSpec.bound("revoked later", "alice", "root"));
             Result written = backupOn(gw, "--json");
             assertThat(written.exit()).as(written.err()).isZero();
             Path backup = Path.of(written.json().get("file").asText());
@@ -962,6 +966,7 @@ class AdminCommandsIT {
             try (var kept = Files.list(backup.getParent())) {
                 restorable = kept.max(Comparator.naturalOrder()).orElseThrow();
             }
+            gw.server.store().tokens().revoke(revokedLater.token().id());
 
             Result held = process(
                     Map.of(), null, "db", "restore", restorable.toString(), "--replace", "--home", home.toString());
@@ -985,5 +990,26 @@ class AdminCommandsIT {
                         + other.resolve("data").toAbsolutePath())
                 .contains("\nwarning: tokens revoked, rotated or deleted since the backup work again");
         assertThat(offline(other, "token", "list").out()).contains("kept in the backup");
+
+        Result revivingNothing = offline(home, "db", "restore", restorable.toString(), "--revive");
+        assertThat(revivingNothing.exit()).isEqualTo(AdminCommand.REFUSED);
+        assertThat(revivingNothing.err()).contains("--revive applies to the tokens of a database the restore replaces");
+
+        String revoked = "token " + revokedLater.token().id() + " (revoked later) revoked since the backup, ";
+        Result inPlace = offline(home, "db", "restore", restorable.toString(), "--replace");
+        assertThat(inPlace.exit()).as(inPlace.err()).isZero();
+        assertThat(inPlace.out()).contains("\nwarning: " + revoked + "restored revoked");
+        assertThat(offline(home, "token", "list", "--status", "active").out())
+                .contains("kept in the backup")
+                .doesNotContain("revoked later");
+        assertThat(offline(home, "audit", "list", "--kind", "TOKEN_REVOKE").out())
+                .contains(OperatorIdentity.currentUserName())
+                .contains("revoked later")
+                .contains("db restore: revoked since the backup, so restored revoked");
+
+        Result revived = offline(home, "db", "restore", restorable.toString(), "--replace", "--revive");
+        assertThat(revived.exit()).as(revived.err()).isZero();
+        assertThat(revived.out()).contains("\nwarning: " + revoked + "active again: revoke it again");
+        assertThat(offline(home, "token", "list", "--status", "active").out()).contains("revoked later");
     }
 }
