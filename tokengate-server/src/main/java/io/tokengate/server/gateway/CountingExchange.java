@@ -2,6 +2,7 @@ package io.tokengate.server.gateway;
 
 import java.nio.ByteBuffer;
 import java.util.concurrent.atomic.AtomicLong;
+import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
@@ -9,13 +10,16 @@ import org.eclipse.jetty.util.Callback;
 
 /**
  * Counts the body bytes of a forwarded request and of its response, for the audit record, and
- * remembers whether reading the client's body failed (malformed chunks, a client gone mid-upload),
- * so that such a failure is answered as the client's fault, not the upstream's.
+ * remembers whether reading the client's body failed (malformed chunks, a client gone mid-upload)
+ * or had not ended yet, so that a failure or a timeout it causes is answered as the client's,
+ * not the upstream's.
  */
 final class CountingExchange {
     private final AtomicLong in = new AtomicLong();
     private final AtomicLong out = new AtomicLong();
     private volatile Throwable requestFailure;
+    /** Whether the client's request has a body (a length above 0, or chunks) whose end was not read yet. */
+    private volatile boolean requestBodyPending;
 
     long bytesIn() {
         return in.get();
@@ -30,7 +34,17 @@ final class CountingExchange {
         return requestFailure;
     }
 
+    /**
+     * Whether the client was still sending its request body: its end not read yet. A timeout
+     * then is the client's slowness (the upstream cannot answer a request it has not received
+     * whole), whether or not the timeout reached the body's reading first.
+     */
+    boolean requestBodyPending() {
+        return requestBodyPending;
+    }
+
     Request request(Request request) {
+        requestBodyPending = request.getLength() > 0 || request.getHeaders().contains(HttpHeader.TRANSFER_ENCODING);
         return new Request.Wrapper(request) {
             @Override
             public Content.Chunk read() {
@@ -40,6 +54,9 @@ final class CountingExchange {
                         requestFailure = chunk.getFailure();
                     } else {
                         in.addAndGet(chunk.remaining());
+                    }
+                    if (chunk.isLast()) {
+                        requestBodyPending = false;
                     }
                 }
                 return chunk;

@@ -238,8 +238,10 @@ final class UpstreamProxy extends ProxyHandler {
 
     /**
      * The exchange failed before or while the response streamed: if reading the client's body
-     * failed, that is the client's error (400); otherwise the upstream timed out (504) or could
-     * not be reached or broke the exchange (502). Once the response has begun, all that can be
+     * failed, that is the client's error (400), and so is a timeout while its body was still
+     * arriving (408: a slow upload, which the response timeout counts too; the timeout reaches the
+     * body's reading first or the exchange first, as it happens); otherwise the upstream
+     * timed out (504) or could not be reached or broke the exchange (502). Once the response has begun, all that can be
      * done is to close the client's connection, which Jetty does when the callback fails: the
      * client sees the body end short (a chunked body without its last chunk), never complete.
      */
@@ -264,7 +266,21 @@ final class UpstreamProxy extends ProxyHandler {
         }
         int status;
         String message;
-        if (clientFailure != null) {
+        boolean uploadTimedOut = clientFailure != null
+                ? isTimeout(clientFailure)
+                : isTimeout(failure) && exchange.counts != null && exchange.counts.requestBodyPending();
+        if (uploadTimedOut) {
+            status = HttpStatus.REQUEST_TIMEOUT_408;
+            String detail = overdue.orElseGet(() -> brief(failure));
+            long received = exchange.counts.bytesIn();
+            message = "The request body was still arriving when the upstream exchange timed out (" + detail + "; "
+                    + received + " bytes of it received): the upstream cannot answer a request it has not"
+                    + " received whole.";
+            exchange.failure = "request body still arriving at the upstream timeout: " + detail + ", " + received
+                    + " bytes received";
+            RequestIds.log(LOG, Level.INFO, exchange.requestId).log(
+                    "{}: {} ({})", exchange.requestId, exchange.failure, status);
+        } else if (clientFailure != null) {
             status = HttpStatus.BAD_REQUEST_400;
             message = "The request body could not be read (" + BodyRules.describe(clientFailure) + ").";
             exchange.failure = "request body could not be read: " + BodyRules.describe(clientFailure);

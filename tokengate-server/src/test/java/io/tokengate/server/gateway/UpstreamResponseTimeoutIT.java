@@ -122,6 +122,47 @@ class UpstreamResponseTimeoutIT {
                 .isInstanceOf(IOException.class);
     }
 
+    /**
+     * A client uploading slower than the limit: the upstream waits for the rest of the body, so the
+     * timeout is the client's, a 408 saying so, not a 504 blaming the upstream; with a length or
+     * with chunks.
+     */
+    @Test
+    void aBodyStillArrivingWhenTheLimitPassesIsTheClientsTimeoutNotTheUpstreams() throws Exception {
+        for (String framing : new String[] {
+            "Content-Length: 100\r\n\r\n{\"fields\":", "Transfer-Encoding: chunked\r\n\r\na\r\n{\"fields\":\r\n"
+        }) {
+            try (Socket socket = new Socket("127.0.0.1", gw.server.dataUri().getPort())) {
+                socket.setSoTimeout((int) PROMPT.toMillis() * 2);
+                OutputStream out = socket.getOutputStream();
+                out.write(("POST /rest/api/2/issue HTTP/1.1\r\nHost: gw\r\nAuthorization: " + auth
+                                + "\r\nContent-Type: application/json\r\n" + framing)
+                        .getBytes(StandardCharsets.ISO_8859_1));
+                out.flush();
+                long started = System.nanoTime();
+                String all = new String(readUntilCut(socket.getInputStream()), StandardCharsets.ISO_8859_1);
+                Duration took = elapsed(started);
+
+                assertThat(all).as(framing).startsWith("HTTP/1.1 408");
+                assertThat(all)
+                        .contains("The request body was still arriving when the upstream exchange timed out"
+                                + " (no complete response within 1000 ms; 10 bytes of it received)");
+                assertThat(took).isGreaterThanOrEqualTo(LIMIT).isLessThan(PROMPT);
+                String requestId = all.lines()
+                        .filter(l -> l.regionMatches(true, 0, "X-Request-Id:", 0, 13))
+                        .findFirst()
+                        .orElseThrow()
+                        .substring(13)
+                        .strip();
+                AuditEvent event = gw.audited(requestId).orElseThrow();
+                assertThat(event.status()).isEqualTo(408);
+                assertThat(event.reason())
+                        .contains("request body still arriving at the upstream timeout: no complete response within"
+                                + " 1000 ms, 10 bytes received");
+            }
+        }
+    }
+
     @Test
     void aTrickleThatEndsWithinTheLimitPassesWhole() throws Exception {
         HttpResponse<String> response = gw.get("/rest/demo/1.0/trickle?bytes=5&ms=" + TRICKLE_MS, auth);
