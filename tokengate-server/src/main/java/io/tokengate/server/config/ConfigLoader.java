@@ -212,8 +212,15 @@ public final class ConfigLoader {
                         (int) integer(Key.DB_POOL_SIZE, 1, 500),
                         Duration.ofMillis(integer(Key.DB_CONNECTION_TIMEOUT_MS, 250, 60_000)));
         settings.get(Key.DB_URL).ifPresent(url -> {
+            if (settings.source(Key.DB_URL).equals(Settings.COMMAND_LINE) && EffectiveSetting.carriesPassword(url)) {
+                problems.add("--db-url carries a password, which every user of this machine can read in its process"
+                        + " list: give it as db.password instead (in " + FILE_NAME + ", or TOKENGATE_DB_PASSWORD),"
+                        + " with db.user");
+                return;
+            }
             if (!url.startsWith("jdbc:postgresql:") && !url.startsWith("jdbc:h2:")) {
-                problems.add("db.url: '" + url + "' is neither jdbc:postgresql: nor jdbc:h2:");
+                problems.add("db.url: '" + EffectiveSetting.withoutCredentials(url)
+                        + "' is neither jdbc:postgresql: nor jdbc:h2:");
                 return; // not handed on, or the store would report it again in its own words
             }
             builder.database(

@@ -1,6 +1,7 @@
 package io.tokengate.server.config;
 
 import java.util.Objects;
+import java.util.regex.Pattern;
 
 /**
  * One setting as it is in force: its value (the default when not set) and where it came from.
@@ -8,6 +9,8 @@ import java.util.Objects;
  */
 public record EffectiveSetting(Key key, String value, String source) {
     public static final String MASK = "********";
+    private static final Pattern URL_USER_INFO = Pattern.compile("//[^/@\\s]*:[^/@\\s]*@");
+    private static final Pattern URL_PASSWORD = Pattern.compile("(?i)(?<=password=)[^&;]+");
 
     public EffectiveSetting {
         Objects.requireNonNull(key, "key");
@@ -23,8 +26,19 @@ public record EffectiveSetting(Key key, String value, String source) {
         if (key.secret() && !value.isEmpty()) {
             return MASK;
         }
-        return value.replaceAll("//[^/@\\s]*:[^/@\\s]*@", "//" + MASK + "@")
-                .replaceAll("(?i)(password=)[^&;]*", "$1" + MASK);
+        return withoutCredentials(value);
+    }
+
+    /** {@code value} with the credentials a URL may embed masked. */
+    static String withoutCredentials(String value) {
+        String withoutUserInfo = URL_USER_INFO.matcher(value).replaceAll("//" + MASK + "@");
+        return URL_PASSWORD.matcher(withoutUserInfo).replaceAll(MASK);
+    }
+
+    /** Whether {@code value}, a URL, embeds a password. */
+    static boolean carriesPassword(String value) {
+        return URL_USER_INFO.matcher(value).find()
+                || URL_PASSWORD.matcher(value).find();
     }
 
     @Override

@@ -20,6 +20,9 @@ import java.util.TreeSet;
  * ({@link #unknownVariables}).
  */
 public final class Settings {
+    /** The {@link #source} of a value given as a command-line flag. */
+    public static final String COMMAND_LINE = "command line";
+
     private final Map<String, String> values;
     private final Map<String, String> sources;
     private final List<String> problems;
@@ -62,7 +65,7 @@ public final class Settings {
         for (Map.Entry<String, String> entry : flags.entrySet()) {
             if (entry.getValue() != null) {
                 values.put(entry.getKey(), entry.getValue());
-                sources.put(entry.getKey(), "command line");
+                sources.put(entry.getKey(), COMMAND_LINE);
             }
         }
         return new Settings(values, sources, problems);
