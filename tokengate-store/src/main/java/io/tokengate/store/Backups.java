@@ -1,10 +1,5 @@
 package io.tokengate.store;
 
-import io.tokengate.core.audit.AuditDecision;
-import io.tokengate.core.audit.AuditEvent;
-import io.tokengate.core.audit.AuditKind;
-import io.tokengate.core.token.Token;
-import io.tokengate.core.token.TokenId;
 import java.io.IOException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -12,7 +7,6 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -210,7 +204,9 @@ public final class Backups {
             try (Store restored = Store.open(config, clock, false)) { // kept audit records wait for the server
                 restored.sessions().deleteAll();
             }
-            warnings = aside.isPresent() ? undoneTokens(config, data, aside.get(), revive, actor, clock) : unknown;
+            warnings = aside.isPresent()
+                    ? RestoredTokens.settle(config, data, aside.get(), revive, actor, clock)
+                    : unknown;
         } catch (IOException | RuntimeException e) {
             undo(data, aside, created, e);
             if (homeCreated) {
@@ -221,39 +217,6 @@ public final class Backups {
                     : new StoreException("the backup was not restored: " + e.getMessage(), e);
         }
         return new Restored(zip, data, aside, warnings);
-    }
-
-    /**
-     * Compares the restored database in {@code data} with the one it replaced, and unless {@code
-     * revive}, revokes the tokens that a restore would otherwise give back their access; what the
-     * operator is told.
-     */
-    private static List<String> undoneTokens(
-            StoreConfig config, Path data, Path replaced, boolean revive, String actor, Clock clock) {
-        RestoredTokens changes;
-        try {
-            changes = RestoredTokens.compare(data, replaced);
-        } catch (SQLException | RuntimeException e) {
-            return List.of("could not compare the restored tokens with those of the replaced database ("
-                    + e.getMessage() + "): " + RestoredTokens.unknown());
-        }
-        List<TokenId> revoke = revive ? List.of() : changes.toRevoke();
-        if (!revoke.isEmpty()) {
-            try (Store restored = Store.open(config, clock, false)) {
-                for (TokenId id : revoke) {
-                    Token token = restored.tokens().revoke(id).orElseThrow();
-                    restored.auditSink()
-                            .record(AuditEvent.builder(AuditKind.TOKEN_REVOKE, clock.instant())
-                                    .node(config.nodeId())
-                                    .actor(actor)
-                                    .token(id, token.name())
-                                    .effectiveUser(token.boundUser().orElse(null))
-                                    .decision(AuditDecision.ALLOW, changes.revokedBecause(id))
-                                    .build());
-                }
-            }
-        }
-        return changes.warnings(revive);
     }
 
     /** Fails unless {@code zip} is a zip file holding a tokengate database. */

@@ -1,5 +1,9 @@
 package io.tokengate.store;
 
+import io.tokengate.core.audit.AuditDecision;
+import io.tokengate.core.audit.AuditEvent;
+import io.tokengate.core.audit.AuditKind;
+import io.tokengate.core.token.Token;
 import io.tokengate.core.token.TokenId;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -7,6 +11,7 @@ import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -58,7 +63,7 @@ final class RestoredTokens {
      *
      * @throws SQLException when either cannot be read
      */
-    static RestoredTokens compare(Path restored, Path replaced) throws SQLException {
+    private static RestoredTokens compare(Path restored, Path replaced) throws SQLException {
         Map<String, State> now = read(restored);
         Map<String, State> before = read(replaced);
         Set<String> deletedSince = deletedSince(replaced, lastRecord(restored));
@@ -86,6 +91,40 @@ final class RestoredTokens {
             }
         }
         return changes;
+    }
+
+    /**
+     * Compares the restored database in {@code data} with the one it replaced, and unless {@code
+     * revive}, revokes the tokens that the restore would otherwise give back their access, each
+     * with an audit record by {@code actor}; returns what the operator is told. Throws what the
+     * store throws when they cannot be revoked, for the restore to be undone.
+     */
+    static List<String> settle(
+            StoreConfig config, Path data, Path replaced, boolean revive, String actor, Clock clock) {
+        RestoredTokens changes;
+        try {
+            changes = RestoredTokens.compare(data, replaced);
+        } catch (SQLException | RuntimeException e) {
+            return List.of("could not compare the restored tokens with those of the replaced database ("
+                    + e.getMessage() + "): " + unknown());
+        }
+        List<TokenId> revoke = revive ? List.of() : changes.toRevoke();
+        if (!revoke.isEmpty()) {
+            try (Store restored = Store.open(config, clock, false)) {
+                for (TokenId id : revoke) {
+                    Token token = restored.tokens().revoke(id).orElseThrow();
+                    restored.auditSink()
+                            .record(AuditEvent.builder(AuditKind.TOKEN_REVOKE, clock.instant())
+                                    .node(config.nodeId())
+                                    .actor(actor)
+                                    .token(id, token.name())
+                                    .effectiveUser(token.boundUser().orElse(null))
+                                    .decision(AuditDecision.ALLOW, changes.revokedBecause(id))
+                                    .build());
+                }
+            }
+        }
+        return changes.warnings(revive);
     }
 
     /** The tokens a restore revokes unless told to revive them: revoked, rotated or deleted since the backup. */
