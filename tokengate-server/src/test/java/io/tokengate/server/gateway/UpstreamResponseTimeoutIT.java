@@ -105,13 +105,7 @@ class UpstreamResponseTimeoutIT {
             assertThat(took)
                     .isGreaterThanOrEqualTo(LIMIT.minusMillis(TRICKLE_MS))
                     .isLessThan(PROMPT);
-            String requestId = all.lines()
-                    .filter(l -> l.regionMatches(true, 0, "X-Request-Id:", 0, 13))
-                    .findFirst()
-                    .orElseThrow()
-                    .substring(13)
-                    .strip();
-            AuditEvent event = gw.audited(requestId).orElseThrow();
+            AuditEvent event = gw.audited(requestId(all)).orElseThrow();
             assertThat(event.status()).isEqualTo(200);
             assertThat(event.reason())
                     .contains("failed during the response: upstream timeout: no complete response within 1000 ms");
@@ -148,13 +142,7 @@ class UpstreamResponseTimeoutIT {
                         .contains("The request body was still arriving when the upstream exchange timed out"
                                 + " (no complete response within 1000 ms; 10 bytes of it received)");
                 assertThat(took).isGreaterThanOrEqualTo(LIMIT).isLessThan(PROMPT);
-                String requestId = all.lines()
-                        .filter(l -> l.regionMatches(true, 0, "X-Request-Id:", 0, 13))
-                        .findFirst()
-                        .orElseThrow()
-                        .substring(13)
-                        .strip();
-                AuditEvent event = gw.audited(requestId).orElseThrow();
+                AuditEvent event = gw.audited(requestId(all)).orElseThrow();
                 assertThat(event.status()).isEqualTo(408);
                 assertThat(event.reason())
                         .contains("request body still arriving at the upstream timeout: no complete response within"
@@ -169,6 +157,16 @@ class UpstreamResponseTimeoutIT {
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(response.body()).isEqualTo("\u0000\u0001\u0002\u0003\u0004");
         assertThat(audited(response).reason()).doesNotContain("timeout");
+    }
+
+    /** The {@code X-Request-Id} of a raw response. */
+    private static String requestId(String response) {
+        return response.lines()
+                .filter(l -> l.regionMatches(true, 0, "X-Request-Id:", 0, 13))
+                .findFirst()
+                .orElseThrow()
+                .substring(13)
+                .strip();
     }
 
     /** Everything the gateway sends until it ends the connection, by a close or a reset. */
