@@ -19,7 +19,8 @@ import picocli.CommandLine.Spec;
 
 /**
  * Base of the administrative commands: connects ({@link ConnectionOptions}), runs, and maps
- * failures to exit codes: 1 the API refused (its message is printed), 2 invalid configuration, 3
+ * failures to exit codes: 1 the API refused (its message is printed), or the command did ({@link
+ * Refused}: passwords that differ at the prompt), 2 invalid configuration, 3
  * tokengate could not be reached or opened, 64 the API found a value given on the command line
  * invalid (named by its option, not by the API's field).
  */
@@ -81,6 +82,9 @@ abstract class AdminCommand implements Callable<Integer> {
         } catch (ConfigException e) {
             err.println("tokengate: " + e.getMessage());
             return CONFIG_INVALID;
+        } catch (Refused e) {
+            err.println("tokengate: " + e.getMessage());
+            return REFUSED;
         } catch (TokengateException e) {
             err.println("tokengate: " + e.getMessage());
             return UNAVAILABLE;

@@ -124,7 +124,7 @@ final class ConnectionOptions {
         }
         char[] password = console.readPassword("Password for %s: ", user);
         if (password == null) {
-            throw new TokengateException("no password given");
+            throw new Refused("no password given");
         }
         return password;
     }

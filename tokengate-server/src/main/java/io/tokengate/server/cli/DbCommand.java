@@ -229,15 +229,6 @@ final class DbCommand {
         }
     }
 
-    /** What was asked is not done, for a reason the message gives: exit 1. */
-    private static final class Refused extends TokengateException {
-        private static final long serialVersionUID = 1L;
-
-        Refused(String message) {
-            super(message);
-        }
-    }
-
     /**
      * Runs {@code work} on the home directory and prints what it says: exit 0; refused, 1; an
      * invalid configuration, 2; any other failure, {@code failed}, with its message.

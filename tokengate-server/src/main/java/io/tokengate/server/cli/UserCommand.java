@@ -142,7 +142,7 @@ final class UserCommand {
         char[] first = console.readPassword("New password: ");
         char[] second = console.readPassword("Again: ");
         if (first == null || !Arrays.equals(first, second)) {
-            throw new io.tokengate.core.TokengateException("the passwords differ");
+            throw new Refused("the passwords differ; nothing was changed");
         }
         return first;
     }

@@ -1,0 +1,135 @@
+package io.tokengate.server.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.tokengate.server.GatewayFixture;
+import io.tokengate.store.UserRole;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The password prompts an administrator meets at a terminal: the command runs in a real
+ * pseudo-terminal ({@code script}, from util-linux), so that {@link System#console()} is there and
+ * turns echo off, and the test types only once it has seen each prompt, as a person would. What
+ * is typed must never show on the terminal.
+ */
+class TerminalPromptsIT {
+    private static final Path JAR = Path.of("target", "tokengate.jar");
+    private static final Duration PROMPT_WAIT = Duration.ofSeconds(60);
+
+    @Test
+    void addingAUserAsksForTheAdminsPasswordAndTheNewOneTwiceWithoutEchoingThem(@TempDir Path home) throws Exception {
+        try (GatewayFixture gw = GatewayFixture.start(home, Map.of(), GatewayFixture.headerUpstream())) {
+            gw.server.localUsers().add("root", null, null, UserRole.ADMIN, "root-password-1".toCharArray());
+
+            Terminal terminal = Terminal.run(
+                    "user", "add", "bob", "--server", gw.server.adminUri().toString(), "--login", "root");
+            terminal.answer("Password for root: ", "root-password-1");
+            terminal.answer("New password: ", "bobs-password-1");
+            terminal.answer("Again: ", "bobs-password-1");
+            String shown = terminal.finish();
+
+            assertThat(terminal.exit()).as(shown).isZero();
+            assertThat(shown).contains("bob").doesNotContain("root-password-1").doesNotContain("bobs-password-1");
+            assertThat(gw.server.localUsers().authenticate("bob", "bobs-password-1".toCharArray()))
+                    .as("the password typed is the one set")
+                    .isPresent();
+        }
+    }
+
+    @Test
+    void twoDifferentPasswordsAddNoUser(@TempDir Path home) throws Exception {
+        try (GatewayFixture gw = GatewayFixture.start(home, Map.of(), GatewayFixture.headerUpstream())) {
+            gw.server.localUsers().add("root", null, null, UserRole.ADMIN, "root-password-1".toCharArray());
+
+            Terminal terminal = Terminal.run(
+                    "user", "add", "carol", "--server", gw.server.adminUri().toString(), "--login", "root");
+            terminal.answer("Password for root: ", "root-password-1");
+            terminal.answer("New password: ", "carols-password-1");
+            terminal.answer("Again: ", "carols-passwrod-1");
+            String shown = terminal.finish();
+
+            assertThat(terminal.exit()).as(shown).isEqualTo(AdminCommand.REFUSED);
+            assertThat(shown)
+                    .contains("the passwords differ; nothing was changed")
+                    .doesNotContain("carols-pass");
+            assertThat(gw.server.localUsers().authenticate("carol", "carols-password-1".toCharArray()))
+                    .isEmpty();
+        }
+    }
+
+    /** {@code tokengate ARGS} in a pseudo-terminal of its own, typed at. */
+    private static final class Terminal {
+        private final Process process;
+        private final InputStream screen;
+        private final OutputStream keyboard;
+        private final StringBuilder shown = new StringBuilder();
+
+        private Terminal(Process process) {
+            this.process = process;
+            this.screen = process.getInputStream();
+            this.keyboard = process.getOutputStream();
+        }
+
+        static Terminal run(String... args) throws IOException {
+            List<String> command = new ArrayList<>(List.of(
+                    Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-XX:TieredStopAtLevel=1",
+                    "-XX:+UseSerialGC",
+                    "-jar",
+                    JAR.toAbsolutePath().toString()));
+            command.addAll(List.of(args));
+            String line = command.stream().map(Terminal::quoted).collect(Collectors.joining(" "));
+            // -q: no start and end notes; -e: its exit status is the command's; -f: flushed as written.
+            ProcessBuilder builder = new ProcessBuilder("script", "-qefc", line, "/dev/null");
+            builder.environment().keySet().removeIf(k -> k.startsWith("TOKENGATE_"));
+            builder.redirectErrorStream(true);
+            return new Terminal(builder.start());
+        }
+
+        /** Waits until {@code prompt} shows, then types {@code typed} and Enter. */
+        void answer(String prompt, String typed) throws IOException {
+            long deadline = System.nanoTime() + PROMPT_WAIT.toNanos();
+            while (!shown.toString().endsWith(prompt)) {
+                if (System.nanoTime() > deadline) {
+                    throw new AssertionError("no prompt '" + prompt + "'; the terminal shows: " + shown);
+                }
+                int c = screen.read();
+                if (c < 0) {
+                    throw new AssertionError("ended before the prompt '" + prompt + "'; the terminal showed: " + shown);
+                }
+                shown.append((char) c);
+            }
+            keyboard.write((typed + "\r").getBytes(StandardCharsets.UTF_8));
+            keyboard.flush();
+        }
+
+        /** Everything the terminal showed, once the command has ended. */
+        String finish() throws Exception {
+            keyboard.close();
+            shown.append(new String(screen.readAllBytes(), StandardCharsets.UTF_8));
+            assertThat(process.waitFor(PROMPT_WAIT.toSeconds(), TimeUnit.SECONDS))
+                    .isTrue();
+            return shown.toString();
+        }
+
+        int exit() {
+            return process.exitValue();
+        }
+
+        private static String quoted(String arg) {
+            return "'" + arg.replace("'", "'\\''") + "'";
+        }
+    }
+}
