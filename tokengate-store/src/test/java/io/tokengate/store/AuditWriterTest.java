@@ -301,7 +301,7 @@ class AuditWriterTest {
     void whileTheDatabaseIsDownTheMemoryBoundRefusesReservationsBeforeTheCountDoes() throws Exception {
         AtomicBoolean down = new AtomicBoolean(true);
         Consumer<List<AuditEvent>> flaky = unavailableWhile(down);
-        long bound = 20 * AuditWriter.estimatedBytes(withLongPath(0));
+        long bound = 20 * AuditQueue.estimatedBytes(withLongPath(0));
         AuditWriter writer = new AuditWriter(
                 flaky, 1000, 100, Duration.ofMillis(10), Duration.ofSeconds(5), "test", bound, NO_SPILL);
         writer.start();
