@@ -6,28 +6,24 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Locale;
 import java.util.function.Consumer;
 import javax.sql.DataSource;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The connection pool (HikariCP) of one database, an embedded H2 file database for a single node
  * or PostgreSQL for a cluster, and how work runs on it: {@link #read} and {@link #transaction}.
  * How it connects is {@link ConnectionSettings}', the embedded database's files {@link
- * EmbeddedH2}'s, the schema {@link Migrations}'.
+ * EmbeddedH2}'s, the schema {@link Migrations}', how work runs on the pool and what its failures
+ * mean {@link PooledConnections}'; this class names the database and answers health checks.
  *
  * <p>Every failure to reach the database surfaces as {@link StoreUnavailableException}: the first
  * after the configured connection timeout, and while the database stays away, at once (see {@link
  * Outages}); the pool reconnects by itself when the database returns.
  */
 public final class Database implements AutoCloseable {
-    private static final Logger LOG = LoggerFactory.getLogger(Database.class);
-
     /**
      * H2's JVM-wide caches of recent values ({@code h2.objectCache}), which look every string
      * parameter up twice (hash and compare) so that equal values share memory. The audit writer
@@ -67,8 +63,7 @@ public final class Database implements AutoCloseable {
     private final String password;
     private final Duration connectionTimeout;
     private final HikariDataSource pool;
-    private final Outages outages = new Outages(Clock.systemUTC(), System::nanoTime);
-    private volatile Consumer<String> checkoutObserver;
+    private final PooledConnections connections;
 
     private Database(
             String url, String user, String password, int poolSize, Duration connectionTimeout, String poolName) {
@@ -79,6 +74,7 @@ public final class Database implements AutoCloseable {
         this.connectionTimeout = connectionTimeout;
         this.pool = new HikariDataSource(
                 ConnectionSettings.pool(vendor, url, user, password, poolSize, connectionTimeout, poolName));
+        this.connections = new PooledConnections(pool, describe(), connectionTimeout);
     }
 
     /**
@@ -162,17 +158,7 @@ public final class Database implements AutoCloseable {
 
     /** Runs {@code work} in one transaction, committed when it returns, rolled back when it throws. */
     <T> T transaction(String doing, SqlWork<T> work) {
-        return withConnection(doing, c -> {
-            c.setAutoCommit(false);
-            try {
-                T result = work.run(c);
-                c.commit();
-                return result;
-            } catch (SQLException | RuntimeException e) {
-                rollbackQuietly(c, e);
-                throw e;
-            }
-        });
+        return connections.transaction(doing, work);
     }
 
     /**
@@ -182,57 +168,7 @@ public final class Database implements AutoCloseable {
      * request its answer. A database that is really away fails the second try too.
      */
     <T> T read(String doing, SqlWork<T> work) {
-        boolean[] dropped = {false};
-        try {
-            return runOn(connect(doing), doing, work, dropped);
-        } catch (StoreUnavailableException e) {
-            if (!dropped[0]) {
-                throw e;
-            }
-            return withConnection(doing, work);
-        }
-    }
-
-    /** Runs {@code work} on a pooled connection; see {@link #runOn}. */
-    private <T> T withConnection(String doing, SqlWork<T> work) {
-        return runOn(connect(doing), doing, work, new boolean[1]);
-    }
-
-    /**
-     * Runs {@code work} on {@code c} and gives it back to the pool. A connection that failed
-     * because the database went away is evicted from the pool rather than returned to it, and, when
-     * it no longer works ({@code dropped[0]} is then set), so are the others, idle ones at once:
-     * the pool would otherwise keep handing out connections that can never work again (H2 reports
-     * a closed database with codes the pool does not know).
-     */
-    private <T> T runOn(Connection c, String doing, SqlWork<T> work, boolean[] dropped) {
-        boolean evicted = false;
-        try {
-            return work.run(c);
-        } catch (SQLException e) {
-            if (SqlErrors.isUnavailable(e)) {
-                // A deadlock, a cancelled query or a lock timeout counts as unavailable too, on a
-                // connection that still works: only a connection that no longer does says the
-                // database dropped it.
-                dropped[0] = !stillWorks(c);
-                pool.evictConnection(c);
-                evicted = true;
-                if (dropped[0]) {
-                    // What dropped it (a restart, a failover) dropped the idle ones too, which the
-                    // pool hands out unchecked when they were used within the last 500 ms.
-                    pool.getHikariPoolMXBean().softEvictConnections();
-                }
-            }
-            throw SqlErrors.translate(describe(), doing, e);
-        } finally {
-            if (!evicted) {
-                try {
-                    c.close();
-                } catch (SQLException e) {
-                    // returning a connection to the pool does not fail in a way the caller can act on
-                }
-            }
-        }
+        return connections.read(doing, work);
     }
 
     /**
@@ -240,73 +176,7 @@ public final class Database implements AutoCloseable {
      * checks it out: lets tests prove that a path does no database work.
      */
     void observeCheckouts(Consumer<String> observer) {
-        this.checkoutObserver = observer;
-    }
-
-    /**
-     * A pooled connection for {@code doing}. While the database is away, the call fails at once,
-     * but for one call a second that tries the database again.
-     */
-    private Connection connect(String doing) {
-        Consumer<String> observer = checkoutObserver;
-        if (observer != null) {
-            observer.accept(doing);
-        }
-        Outages.Outage outage = outages.current();
-        if (outage != null && !outages.mayTry(outage)) {
-            throw new StoreUnavailableException(
-                    "The token store (" + describe() + ") is unavailable while " + doing
-                            + ": the database has not answered since " + outage.since() + " ("
-                            + outage.reason() + "); it is tried again every second",
-                    null);
-        }
-        try {
-            Connection c = pool.getConnection();
-            answered();
-            return c;
-        } catch (SQLException e) {
-            // Whatever the reason (refused, timeout, authentication): no connection, no service.
-            if (SqlErrors.heldByAnotherProcess(e)) {
-                throw SqlErrors.held(describe(), doing, e);
-            }
-            String reason = SqlErrors.brief(connectionFailure(e));
-            // Only a database that refused a connection is away; a pool whose connections are all
-            // busy times out with no such failure, and its callers keep waiting their turn.
-            if (e.getCause() != null && outages.noConnection(reason)) {
-                LOG.warn(
-                        "The database {} gave no connection within {} ms ({}). Until it does, calls that need it"
-                                + " fail at once, and one a second tries it again.",
-                        describe(),
-                        connectionTimeout.toMillis(),
-                        reason);
-            }
-            throw new StoreUnavailableException(
-                    "The token store (" + describe() + ") is unavailable while " + doing
-                            + ": no database connection within " + connectionTimeout.toMillis() + " ms (" + reason
-                            + ")",
-                    e);
-        } finally {
-            if (outage != null) {
-                outages.tried(outage);
-            }
-        }
-    }
-
-    /**
-     * Why the pool gave no connection: the last failure to make one, which its timeout carries as
-     * its cause, is the reason an operator needs ("database ... does not exist", "Connection
-     * refused"); the timeout itself says only that time ran out.
-     */
-    static SQLException connectionFailure(SQLException e) {
-        return e.getCause() instanceof SQLException failure ? failure : e;
-    }
-
-    /** A connection was had: ends an outage under way. */
-    private void answered() {
-        Outages.Outage ended = outages.connected();
-        if (ended != null) {
-            LOG.info("The database {} answers again; it had not since {}.", describe(), ended.since());
-        }
+        connections.observeCheckouts(observer);
     }
 
     /** Whether another process has the embedded database open; see {@link EmbeddedH2#heldElsewhere}. */
@@ -315,30 +185,14 @@ public final class Database implements AutoCloseable {
                 && EmbeddedH2.heldElsewhere(url, ConnectionSettings.driver(vendor, connectionTimeout, false));
     }
 
-    private static boolean stillWorks(Connection c) {
-        try {
-            return !c.isClosed() && c.isValid(1);
-        } catch (SQLException e) {
-            return false;
-        }
-    }
-
-    private static void rollbackQuietly(Connection c, Exception failure) {
-        try {
-            c.rollback();
-        } catch (SQLException e) {
-            failure.addSuppressed(e);
-        }
-    }
-
     /**
      * Answers when the database does, within {@code timeout}.
      *
      * @throws StoreUnavailableException saying why not (held by another process, refused, timed out)
      */
     public void requireAnswer(Duration timeout) {
-        boolean valid =
-                withConnection("checking the connection", c -> c.isValid((int) Math.max(1, timeout.toSeconds())));
+        boolean valid = connections.withConnection(
+                "checking the connection", c -> c.isValid((int) Math.max(1, timeout.toSeconds())));
         if (!valid) {
             throw new StoreUnavailableException("the database " + describe() + " does not answer", null);
         }
@@ -353,18 +207,18 @@ public final class Database implements AutoCloseable {
      */
     public boolean ping(Duration timeout) {
         int seconds = (int) Math.max(1, timeout.toSeconds());
-        if (outages.current() != null) {
+        if (connections.away()) {
             try (Connection c = openDedicated("tokengate-health", timeout)) {
                 boolean valid = c.isValid(seconds);
                 if (valid) {
-                    answered();
+                    connections.answered();
                 }
                 return valid;
             } catch (SQLException e) {
                 return false;
             }
         }
-        try (Connection c = connect("checking that the database answers")) {
+        try (Connection c = connections.connect("checking that the database answers")) {
             return c.isValid(seconds);
         } catch (SQLException | TokengateException e) {
             return false;

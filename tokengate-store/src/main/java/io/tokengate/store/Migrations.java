@@ -43,7 +43,7 @@ final class Migrations {
                 if (cause instanceof SQLException sql && SqlErrors.isUnavailable(sql)) {
                     throw new StoreUnavailableException(
                             "cannot migrate the database (" + db.describe() + "): it is unavailable: "
-                                    + SqlErrors.brief(Database.connectionFailure(sql)),
+                                    + SqlErrors.brief(PooledConnections.connectionFailure(sql)),
                             e);
                 }
                 cause = cause.getCause();

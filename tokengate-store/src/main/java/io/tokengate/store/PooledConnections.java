@@ -1,0 +1,202 @@
+package io.tokengate.store;
+
+import com.zaxxer.hikari.HikariDataSource;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * How work runs on a {@link Database}'s pool: in a {@linkplain #transaction transaction}, or
+ * {@linkplain #read read-only} with one more try when the pool handed out a connection the
+ * database had dropped; and what the failures mean for the pool and for the callers.
+ *
+ * <p>A connection that failed because the database went away is evicted rather than returned, and
+ * when it no longer works, so are the idle ones. While the database is away ({@link Outages}) a
+ * checkout fails at once, but for one call a second that tries the database again; the first to
+ * get a connection ends the outage. Every such failure is a {@link StoreUnavailableException}
+ * that names the database and what the caller was {@code doing}.
+ */
+final class PooledConnections {
+    /** The database's: log settings that name it keep covering these messages. */
+    private static final Logger LOG = LoggerFactory.getLogger(Database.class);
+
+    private final HikariDataSource pool;
+    /** The database for messages, without credentials. */
+    private final String described;
+
+    private final Duration connectionTimeout;
+    private final Outages outages = new Outages(Clock.systemUTC(), System::nanoTime);
+    private volatile Consumer<String> checkoutObserver;
+
+    PooledConnections(HikariDataSource pool, String described, Duration connectionTimeout) {
+        this.pool = pool;
+        this.described = described;
+        this.connectionTimeout = connectionTimeout;
+    }
+
+    /** See {@link Database#transaction}. */
+    <T> T transaction(String doing, SqlWork<T> work) {
+        return withConnection(doing, c -> {
+            c.setAutoCommit(false);
+            try {
+                T result = work.run(c);
+                c.commit();
+                return result;
+            } catch (SQLException | RuntimeException e) {
+                rollbackQuietly(c, e);
+                throw e;
+            }
+        });
+    }
+
+    /** See {@link Database#read}. */
+    <T> T read(String doing, SqlWork<T> work) {
+        boolean[] dropped = {false};
+        try {
+            return runOn(connect(doing), doing, work, dropped);
+        } catch (StoreUnavailableException e) {
+            if (!dropped[0]) {
+                throw e;
+            }
+            return withConnection(doing, work);
+        }
+    }
+
+    /** Runs {@code work} on a pooled connection; see {@link #runOn}. */
+    <T> T withConnection(String doing, SqlWork<T> work) {
+        return runOn(connect(doing), doing, work, new boolean[1]);
+    }
+
+    /**
+     * Runs {@code work} on {@code c} and gives it back to the pool. A connection that failed
+     * because the database went away is evicted from the pool rather than returned to it, and, when
+     * it no longer works ({@code dropped[0]} is then set), so are the others, idle ones at once:
+     * the pool would otherwise keep handing out connections that can never work again (H2 reports
+     * a closed database with codes the pool does not know).
+     */
+    private <T> T runOn(Connection c, String doing, SqlWork<T> work, boolean[] dropped) {
+        boolean evicted = false;
+        try {
+            return work.run(c);
+        } catch (SQLException e) {
+            if (SqlErrors.isUnavailable(e)) {
+                // A deadlock, a cancelled query or a lock timeout counts as unavailable too, on a
+                // connection that still works: only a connection that no longer does says the
+                // database dropped it.
+                dropped[0] = !stillWorks(c);
+                pool.evictConnection(c);
+                evicted = true;
+                if (dropped[0]) {
+                    // What dropped it (a restart, a failover) dropped the idle ones too, which the
+                    // pool hands out unchecked when they were used within the last 500 ms.
+                    pool.getHikariPoolMXBean().softEvictConnections();
+                }
+            }
+            throw SqlErrors.translate(described, doing, e);
+        } finally {
+            if (!evicted) {
+                try {
+                    c.close();
+                } catch (SQLException e) {
+                    // returning a connection to the pool does not fail in a way the caller can act on
+                }
+            }
+        }
+    }
+
+    /** See {@link Database#observeCheckouts}. */
+    void observeCheckouts(Consumer<String> observer) {
+        this.checkoutObserver = observer;
+    }
+
+    /**
+     * A pooled connection for {@code doing}. While the database is away, the call fails at once,
+     * but for one call a second that tries the database again.
+     */
+    Connection connect(String doing) {
+        Consumer<String> observer = checkoutObserver;
+        if (observer != null) {
+            observer.accept(doing);
+        }
+        Outages.Outage outage = outages.current();
+        if (outage != null && !outages.mayTry(outage)) {
+            throw new StoreUnavailableException(
+                    "The token store (" + described + ") is unavailable while " + doing
+                            + ": the database has not answered since " + outage.since() + " ("
+                            + outage.reason() + "); it is tried again every second",
+                    null);
+        }
+        try {
+            Connection c = pool.getConnection();
+            answered();
+            return c;
+        } catch (SQLException e) {
+            // Whatever the reason (refused, timeout, authentication): no connection, no service.
+            if (SqlErrors.heldByAnotherProcess(e)) {
+                throw SqlErrors.held(described, doing, e);
+            }
+            String reason = SqlErrors.brief(connectionFailure(e));
+            // Only a database that refused a connection is away; a pool whose connections are all
+            // busy times out with no such failure, and its callers keep waiting their turn.
+            if (e.getCause() != null && outages.noConnection(reason)) {
+                LOG.warn(
+                        "The database {} gave no connection within {} ms ({}). Until it does, calls that need it"
+                                + " fail at once, and one a second tries it again.",
+                        described,
+                        connectionTimeout.toMillis(),
+                        reason);
+            }
+            throw new StoreUnavailableException(
+                    "The token store (" + described + ") is unavailable while " + doing
+                            + ": no database connection within " + connectionTimeout.toMillis() + " ms (" + reason
+                            + ")",
+                    e);
+        } finally {
+            if (outage != null) {
+                outages.tried(outage);
+            }
+        }
+    }
+
+    /**
+     * Why the pool gave no connection: the last failure to make one, which its timeout carries as
+     * its cause, is the reason an operator needs ("database ... does not exist", "Connection
+     * refused"); the timeout itself says only that time ran out.
+     */
+    static SQLException connectionFailure(SQLException e) {
+        return e.getCause() instanceof SQLException failure ? failure : e;
+    }
+
+    /** Whether the database is known to be away: an outage is under way. */
+    boolean away() {
+        return outages.current() != null;
+    }
+
+    /** A connection was had: ends an outage under way. */
+    void answered() {
+        Outages.Outage ended = outages.connected();
+        if (ended != null) {
+            LOG.info("The database {} answers again; it had not since {}.", described, ended.since());
+        }
+    }
+
+    private static boolean stillWorks(Connection c) {
+        try {
+            return !c.isClosed() && c.isValid(1);
+        } catch (SQLException e) {
+            return false;
+        }
+    }
+
+    private static void rollbackQuietly(Connection c, Exception failure) {
+        try {
+            c.rollback();
+        } catch (SQLException e) {
+            failure.addSuppressed(e);
+        }
+    }
+}
