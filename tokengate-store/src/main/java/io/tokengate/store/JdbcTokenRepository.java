@@ -1,36 +1,28 @@
 package io.tokengate.store;
 
-import io.tokengate.core.token.IpAllowList;
 import io.tokengate.core.token.RateLimit;
 import io.tokengate.core.token.Token;
-import io.tokengate.core.token.TokenCursor;
 import io.tokengate.core.token.TokenDigest;
 import io.tokengate.core.token.TokenId;
 import io.tokengate.core.token.TokenPage;
 import io.tokengate.core.token.TokenQuery;
 import io.tokengate.core.token.TokenRepository;
-import io.tokengate.core.token.TokenStatus;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.function.UnaryOperator;
 
 /**
  * Tokens in the {@code tokens} table, usage in {@code token_usage}. On PostgreSQL a trigger
  * notifies every node of each committed change (see the migration), so no method here needs to.
- * Whether the database is in secure mode it asks {@link JdbcSecureMode}.
+ * Whether the database is in secure mode it asks {@link JdbcSecureMode}; how a token row reads is
+ * {@link TokenRows}', and pages of tokens are {@link JdbcTokenListing}'s.
  */
 final class JdbcTokenRepository implements TokenRepository {
-    private static final String SELECT = "SELECT t.id, t.name, t.bound_user, t.created_by, t.created_at,"
-            + " t.expires_at, t.limits_text, t.allowed_ips, t.rate_limit, t.revoked_at, t.secret_hint, u.last_used_at,"
-            + " u.last_used_ip, u.use_count FROM tokens t LEFT JOIN token_usage u ON u.token_id = t.id";
-
     private final Database db;
     private final JdbcSecureMode secureMode;
 
@@ -72,87 +64,19 @@ final class JdbcTokenRepository implements TokenRepository {
 
     @Override
     public Optional<Token> findById(TokenId id) {
-        return db.read("reading token " + id, c -> one(c, SELECT + " WHERE t.id = ?", id.value()));
+        return db.read("reading token " + id, c -> TokenRows.one(c, TokenRows.SELECT + " WHERE t.id = ?", id.value()));
     }
 
     @Override
     public Optional<Token> findByDigest(TokenDigest digest) {
-        return db.read("looking up a token", c -> one(c, SELECT + " WHERE t.secret_digest = ?", digest.hex()));
+        return db.read(
+                "looking up a token",
+                c -> TokenRows.one(c, TokenRows.SELECT + " WHERE t.secret_digest = ?", digest.hex()));
     }
 
     @Override
     public TokenPage list(TokenQuery query, Instant now) {
-        StringBuilder where = new StringBuilder(" WHERE 1 = 1");
-        List<Object> args = new ArrayList<>();
-        query.boundUser().ifPresent(user -> {
-            where.append(" AND t.bound_user_key = ?");
-            args.add(key(user));
-        });
-        query.nameContains().ifPresent(text -> {
-            where.append(" AND LOWER(t.name) LIKE ? ESCAPE '!'");
-            args.add(Jdbc.containsPattern(text.toLowerCase(Locale.ROOT)));
-        });
-        query.expiresBefore().ifPresent(instant -> {
-            where.append(" AND t.expires_at < ?");
-            args.add(instant);
-        });
-        query.unusedSince().ifPresent(instant -> {
-            // Never used counts from creation: a token made yesterday and not used yet is not stale.
-            where.append(" AND t.created_at < ? AND NOT EXISTS (SELECT 1 FROM token_usage n"
-                    + " WHERE n.token_id = t.id AND n.last_used_at >= ?)");
-            args.add(instant);
-            args.add(instant);
-        });
-        query.status().ifPresent(status -> {
-            where.append(
-                    switch (status) {
-                        case ACTIVE -> " AND t.revoked_at IS NULL AND (t.expires_at IS NULL OR t.expires_at > ?)";
-                        case EXPIRED -> " AND t.revoked_at IS NULL AND t.expires_at <= ?";
-                        case REVOKED -> " AND t.revoked_at IS NOT NULL";
-                    });
-            if (status != TokenStatus.REVOKED) {
-                args.add(now);
-            }
-        });
-        // A page after a cursor holds the tokens older than it in the order (created_at, id), which
-        // the index tokens_created walks; one scan counts them and all the matching tokens, so the
-        // page's offset is the difference.
-        Optional<TokenCursor> cursor = query.after();
-        String afterCursor = "(t.created_at < ? OR (t.created_at = ? AND t.id < ?))";
-        List<Object> afterArgs = cursor.<List<Object>>map(
-                        at -> List.of(at.createdAt(), at.createdAt(), at.id().value()))
-                .orElse(List.of());
-        return db.read("listing tokens", c -> {
-            long total;
-            long following;
-            try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(*), "
-                    + (cursor.isPresent() ? "COUNT(CASE WHEN " + afterCursor + " THEN 1 END)" : "0") + " FROM tokens t"
-                    + where)) {
-                Jdbc.bind(ps, Jdbc.concat(afterArgs, args));
-                try (ResultSet rs = ps.executeQuery()) {
-                    rs.next();
-                    total = rs.getLong(1);
-                    following = rs.getLong(2);
-                }
-            }
-            List<Token> tokens = new ArrayList<>();
-            try (PreparedStatement ps =
-                    c.prepareStatement(SELECT + where + (cursor.isPresent() ? " AND " + afterCursor : "")
-                            + " ORDER BY t.created_at DESC, t.id DESC OFFSET ? ROWS FETCH NEXT ? ROWS ONLY")) {
-                int next = Jdbc.bind(ps, Jdbc.concat(args, afterArgs));
-                ps.setInt(next, query.offset());
-                ps.setInt(next + 1, query.limit() + 1);
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        tokens.add(token(rs));
-                    }
-                }
-            }
-            boolean more = tokens.size() > query.limit();
-            long offset = cursor.isPresent() ? total - following : query.offset();
-            return new TokenPage(
-                    more ? tokens.subList(0, query.limit()) : tokens, (int) offset, query.limit(), total, more);
-        });
+        return JdbcTokenListing.list(db, query, now);
     }
 
     @Override
@@ -169,7 +93,7 @@ final class JdbcTokenRepository implements TokenRepository {
                     }
                 }
             }
-            Optional<Token> current = one(c, SELECT + " WHERE t.id = ?", id.value());
+            Optional<Token> current = TokenRows.one(c, TokenRows.SELECT + " WHERE t.id = ?", id.value());
             if (current.isEmpty()) {
                 return current;
             }
@@ -286,33 +210,6 @@ final class JdbcTokenRepository implements TokenRepository {
                 return rs.next();
             }
         }
-    }
-
-    private static Optional<Token> one(Connection c, String sql, String arg) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
-            ps.setString(1, arg);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? Optional.of(token(rs)) : Optional.empty();
-            }
-        }
-    }
-
-    private static Token token(ResultSet rs) throws SQLException {
-        return new Token(
-                new TokenId(rs.getString("id")),
-                rs.getString("name"),
-                Optional.ofNullable(rs.getString("bound_user")),
-                rs.getString("created_by"),
-                Jdbc.instant(rs, "created_at"),
-                Jdbc.instant(rs, "expires_at"),
-                rs.getString("limits_text"),
-                IpAllowList.parse(rs.getString("allowed_ips")),
-                RateLimit.parse(rs.getString("rate_limit")),
-                Jdbc.instant(rs, "revoked_at"),
-                Jdbc.instant(rs, "last_used_at"),
-                rs.getString("last_used_ip"),
-                rs.getLong("use_count"),
-                rs.getString("secret_hint"));
     }
 
     private static String rateLimit(Token token) {
