@@ -7,14 +7,14 @@ import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BooleanSupplier;
 
 /**
- * The audit writer's progress signal: the writer {@linkplain #signal() signals} when it has
- * settled a batch, stopped, or been told to close, and whoever waits for that looks again. A
+ * The audit writer's progress signal, {@linkplain #signal() given} when the writer thread has
+ * settled a batch or stopped, and when a close begins; whoever waits for that looks again. A
  * reservation waits here for the memory bound, a flush for its records, and the writer itself
  * between retries, so that a close wakes it at once.
  *
- * <p>Conditions are checked under the lock the signal takes, so no signal is missed; waiters look
- * again at least every {@value #POLL_MILLIS} ms all the same, as state changes that are not
- * signalled (a thread that died, a slot that was submitted) end some waits too.
+ * <p>{@link #awaitUntil} checks its conditions under the lock the signal takes, so no signal is
+ * missed, and looks again at least every {@value #POLL_MILLIS} ms all the same: state changes that
+ * are not signalled (a thread that died, a slot that was submitted) end some waits too.
  */
 final class AuditProgress {
     private static final long POLL_MILLIS = 100;
