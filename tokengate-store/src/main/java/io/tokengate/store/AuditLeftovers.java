@@ -10,7 +10,7 @@ import org.slf4j.LoggerFactory;
  * Where the records go that the database has not taken when the {@link AuditWriter} stops: to its
  * {@link AuditWriter.Spill} (a file the next start writes to the audit log), or, when that fails,
  * to the log, each in full, so that the log keeps what the audit log could not. Secrets are
- * redacted in every {@link AuditEvent} already. The writer counts what was kept and what was lost.
+ * redacted in every {@link AuditEvent} already. The writer's loop ({@link AuditWriterLoop}) counts what was kept and what was lost.
  */
 final class AuditLeftovers {
     /** The writer's: log settings that name it keep covering these messages. */
