@@ -21,7 +21,12 @@ public enum AuditKind {
     /** A backup of the embedded database was taken. */
     BACKUP,
     /** An admin lifted the login throttle of a client address (its failed logins forgotten). */
-    THROTTLE_LIFTED;
+    THROTTLE_LIFTED,
+    /**
+     * A session tokengate ended, not its user: the identity source no longer vouches for the user
+     * (Jira no longer knows them, say); the reason says why.
+     */
+    SESSION_ENDED;
 
     public boolean isAdminAction() {
         return this != REQUEST;

@@ -35,6 +35,7 @@ final class ApiExchange {
     private Map<String, String> pathParams = Map.of();
     private Principal principal;
     private String sessionCookie;
+    private String confinedBecause;
     private AdminAudit.Action action;
     private Fields query;
 
@@ -70,6 +71,16 @@ final class ApiExchange {
     /** The signed-in user; only routes that need no sign-in see null. */
     Principal principal() {
         return principal;
+    }
+
+    /** Why the caller's session is confined to their account page ({@code Renewal#confined}). */
+    void confinedBecause(String problem) {
+        this.confinedBecause = problem;
+    }
+
+    /** Why the caller's session is confined to their account page; empty when it is not. */
+    Optional<String> confinedBecause() {
+        return Optional.ofNullable(confinedBecause);
     }
 
     /** The session cookie the request was authenticated with; empty for Basic. */

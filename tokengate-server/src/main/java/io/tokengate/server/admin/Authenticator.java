@@ -7,6 +7,7 @@ import io.tokengate.server.http.RetryAfter;
 import io.tokengate.server.users.IdentitySource;
 import io.tokengate.server.users.IdentityUnavailableException;
 import io.tokengate.server.users.Principal;
+import io.tokengate.server.users.Renewal;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -46,6 +47,16 @@ import org.slf4j.LoggerFactory;
 final class Authenticator {
     private static final Logger LOG = LoggerFactory.getLogger(Authenticator.class);
     private static final Set<String> SAFE = Set.of("GET", "HEAD", "OPTIONS");
+    /**
+     * What a confined session ({@link Renewal#confined}) may still call: its user's account page,
+     * where a new upstream credential is stored, and signing out.
+     */
+    private static final Set<String> CONFINED_ROUTES = Set.of(
+            "GET /api/v1/me",
+            "PUT /api/v1/me/upstream-credential",
+            "DELETE /api/v1/me/upstream-credential",
+            "DELETE /api/v1/session");
+
     private static final String NOT_SIGNED_IN =
             "Not signed in, or the session has ended: sign in (POST /api/v1/session)" + " or send Basic credentials.";
 
@@ -82,11 +93,21 @@ final class Authenticator {
         String cookie = sessionCookie(exchange.request).orElseThrow(() -> unauthorized(exchange, NOT_SIGNED_IN));
         Sessions.Active session = sessions.find(cookie).orElseThrow(() -> unauthorized(exchange, NOT_SIGNED_IN));
         Principal principal = session.principal();
-        Optional<Principal> current =
-                principal.source().equals(identity.label()) ? identity.refresh(principal) : Optional.empty();
-        if (current.isEmpty()) {
+        Renewal renewal = principal.source().equals(identity.label())
+                ? identity.renew(principal)
+                : Renewal.ended("User " + principal.name() + " signed in with " + principal.source()
+                        + " credentials, but identity.source is now " + identity.label());
+        if (renewal.ended()) {
+            String why = renewal.problem().orElseThrow() + "; the session has ended.";
+            // Audited like a sign-in: an end the user did not ask for shows who lost access, and why.
+            audit.begin(exchange, AuditKind.SESSION_ENDED)
+                    .actor(principal.name())
+                    .subject(principal.name());
             sessions.end(cookie);
-            throw unauthorized(exchange, "User " + principal.name() + " may no longer sign in; the session has ended.");
+            throw unauthorized(exchange, why);
+        }
+        if (renewal.confined() && !CONFINED_ROUTES.contains(exchange.method() + " " + exchange.path())) {
+            throw ApiError.forbidden(null, renewal.problem().orElseThrow() + ".");
         }
         if (!SAFE.contains(exchange.method())
                 && !Sessions.csrfMatches(cookie, exchange.request.getHeaders().get(Sessions.CSRF_HEADER))) {
@@ -95,7 +116,8 @@ final class Authenticator {
                     "Missing or wrong " + Sessions.CSRF_HEADER + " header: a signed-in browser must send the csrfToken"
                             + " it got at sign-in (or from GET /api/v1/me) with every request that changes something.");
         }
-        exchange.principal(current.get(), cookie);
+        exchange.principal(renewal.principal().orElseThrow(), cookie);
+        renewal.problem().ifPresent(exchange::confinedBecause);
     }
 
     /**

@@ -78,6 +78,7 @@ final class UserResource {
         json.put("secureMode", secureMode.getAsBoolean());
         json.put("gatewayUrl", gatewayUrl);
         json.put("csrfToken", ex.sessionCookie().map(Sessions::csrfToken).orElse(null));
+        ex.confinedBecause().ifPresent(why -> json.put("confinedBecause", why + "."));
         ex.send(200, json);
     }
 

@@ -180,8 +180,13 @@ final class TokenAuthenticator {
                 .orElse(false);
         if (!permitted) {
             // The user asked for is named, so that the audit record keeps both, refused as allowed.
-            return Optional.of("User " + user + " may not run requests as another user (contextUser: "
-                    + Quote.shorten(target) + ").");
+            // When Jira does not know the token's user (or cannot say), that is the cause, not a
+            // missing right: the message says so rather than blame the user's groups.
+            String asked = "(contextUser: " + Quote.shorten(target) + ")";
+            return Optional.of(users.whyUnknown(user)
+                    .map(why -> "Cannot run as another user " + asked + " for " + user
+                            + ", whose right to cannot be told: " + why + ".")
+                    .orElse("User " + user + " may not run requests as another user " + asked + "."));
         }
         exchange.runBy = user;
         exchange.effectiveUser = target;

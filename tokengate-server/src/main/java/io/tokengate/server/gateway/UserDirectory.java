@@ -17,6 +17,15 @@ import java.util.stream.Collectors;
 public interface UserDirectory {
     Optional<DirectoryUser> find(String nameOrEmail);
 
+    /**
+     * Why the source of users behind this directory (Jira) does not know {@code name}, or cannot
+     * tell, in words for a refusal's reason; empty when it knows them, or when this directory has
+     * no such source (local users: not found is all there is to say).
+     */
+    default Optional<String> whyUnknown(String name) {
+        return Optional.empty();
+    }
+
     /** A directory that knows nobody: only token names and admins by token are recognised. */
     static UserDirectory empty() {
         return name -> Optional.empty();

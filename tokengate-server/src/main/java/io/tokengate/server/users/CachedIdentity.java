@@ -116,6 +116,11 @@ public final class CachedIdentity implements IdentitySource {
     }
 
     @Override
+    public Renewal renew(Principal signedIn) {
+        return delegate.renew(signedIn);
+    }
+
+    @Override
     public String label() {
         return delegate.label();
     }

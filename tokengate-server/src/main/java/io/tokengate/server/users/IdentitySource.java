@@ -33,6 +33,19 @@ public interface IdentitySource {
     Optional<Principal> refresh(Principal signedIn);
 
     /**
+     * {@link #refresh}, for a session, with why it ends when it does; by default, because the user
+     * may no longer sign in. A source may confine a session rather than end it ({@link
+     * Renewal#confined}).
+     *
+     * @throws IdentityUnavailableException when it cannot be told now
+     */
+    default Renewal renew(Principal signedIn) {
+        return refresh(signedIn)
+                .map(Renewal::active)
+                .orElseGet(() -> Renewal.ended("User " + signedIn.name() + " may no longer sign in"));
+    }
+
+    /**
      * For a cache of verified credentials: {@code user} as it is now (the principal, from {@link
      * #refresh}), with a stamp that changes whenever the account's credentials do (the same name
      * given to a new account, a new password); empty when the user may no longer sign in. The

@@ -69,32 +69,60 @@ public final class JiraIdentity implements IdentitySource {
     }
 
     /**
-     * Whether a signed-in user still is what Jira said at sign-in. The password is gone by then, so
-     * Jira is asked as the data plane asks it, as the user through {@code upstream.identity}
-     * ({@link JiraUserDirectory}, answers kept 30 s): an administrator Jira no longer makes one
-     * goes on as a user, and a user Jira no longer answers for (deactivated, deleted) is signed
-     * out. Where Jira cannot be asked as the user ({@code upstream.identity} cannot name them, or
-     * needs an upstream credential they have not stored), the session keeps its sign-in's role.
+     * Whether a signed-in user still is what Jira said at sign-in, for a script's remembered check
+     * ({@link #standing}) as for a session ({@link #renew}): empty unless the session is in force
+     * in full, so a script whose stored credential Jira refuses has its password checked by Jira at
+     * each call, and gets the role Jira gives with it.
+     */
+    @Override
+    public Optional<Principal> refresh(Principal signedIn) {
+        Renewal renewal = renew(signedIn);
+        return renewal.confined() ? Optional.empty() : renewal.principal();
+    }
+
+    /**
+     * The password is gone by then, so Jira is asked as the data plane asks it, as the user through
+     * {@code upstream.identity} ({@link JiraUserDirectory}, answers kept 30 s): an administrator
+     * Jira no longer makes one goes on as a user, and a user Jira no longer answers for
+     * (deactivated, deleted) is signed out, as is everybody while Jira refuses the service account
+     * (the reason says which). Where Jira cannot be asked as the user ({@code upstream.identity}
+     * cannot name them, or needs an upstream credential they have not stored), the session keeps
+     * its sign-in's role.
+     *
+     * <p>A user whose stored upstream credential Jira refuses (expired, revoked) cannot be asked
+     * about either, but would be locked out of the one page that mends it. Their session is
+     * confined instead: a plain user's, whatever the sign-in said, good only for their account page
+     * (where they store a new credential, which Jira checks). Jira checked their password at
+     * sign-in; nothing that needs Jira's word about them now (role, run-as) is taken from it.
      *
      * @throws IdentityUnavailableException when Jira cannot be reached: the request fails rather
      *     than go on with a role Jira may have taken back
      */
     @Override
-    public Optional<Principal> refresh(Principal signedIn) {
+    public Renewal renew(Principal signedIn) {
         if (directory == null) {
-            return Optional.of(signedIn);
+            return Renewal.active(signedIn);
         }
-        JiraUserDirectory.Standing standing;
+        JiraUserDirectory.Verdict verdict;
         try {
-            standing = directory.standing(signedIn.name());
+            verdict = directory.verdict(signedIn.name());
         } catch (DirectoryUnavailableException e) {
             throw new IdentityUnavailableException(e.getMessage(), e);
         }
-        return switch (standing) {
-            case NOT_ASKED -> Optional.of(signedIn);
-            case UNKNOWN -> Optional.empty();
-            case USER -> Optional.of(new Principal(signedIn.name(), UserRole.USER, SOURCE));
-            case ADMINISTRATOR -> Optional.of(new Principal(signedIn.name(), UserRole.ADMIN, SOURCE));
+        String name = signedIn.name();
+        String why = verdict.why().orElse("Jira does not know " + name);
+        return switch (verdict.standing()) {
+            case NOT_ASKED -> Renewal.active(signedIn);
+            case USER -> Renewal.active(new Principal(name, UserRole.USER, SOURCE));
+            case ADMINISTRATOR -> Renewal.active(new Principal(name, UserRole.ADMIN, SOURCE));
+            case UNKNOWN -> Renewal.ended("User " + name + " may no longer sign in (" + why + ")");
+            case SERVICE_ACCOUNT_REFUSED -> Renewal.ended(
+                    "Jira cannot be asked whether " + name + " may still sign in. " + why);
+            case CREDENTIAL_REFUSED -> Renewal.confined(
+                    new Principal(name, UserRole.USER, SOURCE),
+                    why + ". Store a current one on your account page (PUT /api/v1/me/upstream-credential):"
+                            + " until then only that page is open to " + name + ", as Jira cannot say what "
+                            + name + " may do");
         };
     }
 

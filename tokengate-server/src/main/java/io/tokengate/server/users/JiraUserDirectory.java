@@ -57,6 +57,9 @@ public final class JiraUserDirectory implements UserDirectory {
     private final UserDirectory local;
     private final UpstreamIdentity identity;
     private final AtomicLong accountCheckedAt = new AtomicLong(NEVER);
+    /** What the last check of the service account found wrong; empty when nothing, or not checked yet. */
+    private volatile Optional<String> accountProblem = Optional.empty();
+
     private final JiraRest jira;
     private final LoadingCache<String, Answer> cache;
 
@@ -69,14 +72,40 @@ public final class JiraUserDirectory implements UserDirectory {
         NOT_ASKED,
         /** Jira refused to answer as the user (401, 403, 404), or answered for somebody else. */
         UNKNOWN,
+        /**
+         * Jira refuses the upstream credential the user stored ({@code user-credential}: 401 or 403
+         * to it), an expired or revoked personal access token, say: nothing can be told of the user
+         * until they store one Jira takes.
+         */
+        CREDENTIAL_REFUSED,
+        /**
+         * Jira refuses the service account itself ({@code service-account}), so it cannot be asked
+         * about anybody: nothing can be told of the user.
+         */
+        SERVICE_ACCOUNT_REFUSED,
         /** A Jira user without the {@code ADMINISTER} permission. */
         USER,
         /** A Jira administrator. */
         ADMINISTRATOR
     }
 
+    /**
+     * What Jira says of a user, and, unless it knows them ({@link Standing#USER}, {@link
+     * Standing#ADMINISTRATOR}), why not, in words for a refusal's message and the audit log.
+     */
+    public record Verdict(Standing standing, Optional<String> why) {
+        /** Whether Jira answered for the user: they are a user or an administrator there. */
+        public boolean known() {
+            return standing == Standing.USER || standing == Standing.ADMINISTRATOR;
+        }
+    }
+
     /** One lookup: what Jira said, and the user as the data plane sees them (merged with the local row). */
-    private record Answer(Standing standing, Optional<DirectoryUser> user) {}
+    private record Answer(Verdict verdict, Optional<DirectoryUser> user) {
+        Answer(Standing standing, String why, Optional<DirectoryUser> user) {
+            this(new Verdict(standing, Optional.ofNullable(why)), user);
+        }
+    }
 
     /**
      * @param local the local users, for what tokengate keeps of a Jira user
@@ -114,7 +143,22 @@ public final class JiraUserDirectory implements UserDirectory {
      * @throws DirectoryUnavailableException when Jira cannot be asked
      */
     public Standing standing(String name) {
-        return answer(name).standing();
+        return verdict(name).standing();
+    }
+
+    /**
+     * {@link #standing}, with why Jira does not know {@code name} when it does not.
+     *
+     * @throws DirectoryUnavailableException when Jira cannot be asked
+     */
+    public Verdict verdict(String name) {
+        return answer(name).verdict();
+    }
+
+    @Override
+    public Optional<String> whyUnknown(String name) {
+        Verdict verdict = verdict(name);
+        return verdict.known() ? Optional.empty() : verdict.why();
     }
 
     private Answer answer(String name) {
@@ -157,17 +201,42 @@ public final class JiraUserDirectory implements UserDirectory {
     private Answer load(String name) {
         Optional<DirectoryUser> stored = local.find(name);
         String credential = stored.flatMap(DirectoryUser::upstreamCredential).orElse(null);
-        if (identity.needsUserCredential()
-                ? credential == null
-                : identity.cannotName(name).isPresent()) {
-            return new Answer(Standing.NOT_ASKED, stored);
+        if (identity.needsUserCredential() && credential == null) {
+            return new Answer(
+                    Standing.NOT_ASKED,
+                    "Jira cannot be asked about " + name + ", who has stored no upstream credential"
+                            + " (upstream.identity = user-credential)",
+                    stored);
+        }
+        Optional<String> unnameable = identity.needsUserCredential() ? Optional.empty() : identity.cannotName(name);
+        if (unnameable.isPresent()) {
+            return new Answer(
+                    Standing.NOT_ASKED,
+                    "Jira cannot be asked about " + name + ": " + unnameable.get() + ", which upstream.identity = "
+                            + identity + " cannot pass to Jira",
+                    stored);
         }
         HttpResponse<byte[]> myself = get("/rest/api/2/myself?expand=groups", name, credential);
-        if (myself.statusCode() == 401 || myself.statusCode() == 403 || myself.statusCode() == 404) {
-            if (myself.statusCode() == 401 && identity.ownAuthorization().isPresent()) {
-                checkServiceAccount();
+        int status = myself.statusCode();
+        if (status == 401 || status == 403 || status == 404) {
+            if (credential != null && status != 404) {
+                return new Answer(
+                        Standing.CREDENTIAL_REFUSED,
+                        "Jira refuses the upstream credential stored for " + name + " (" + status
+                                + " to /rest/api/2/myself): expired or revoked in Jira, it must be replaced",
+                        stored);
             }
-            return new Answer(Standing.UNKNOWN, stored);
+            if (status == 401 && identity.ownAuthorization().isPresent()) {
+                Optional<String> problem = checkServiceAccount();
+                if (problem.isPresent()) {
+                    return new Answer(Standing.SERVICE_ACCOUNT_REFUSED, problem.get(), stored);
+                }
+            }
+            return new Answer(
+                    Standing.UNKNOWN,
+                    "Jira does not know " + name + ": it refused to answer as them (" + status
+                            + " to /rest/api/2/myself, asked through upstream.identity = " + identity + ")",
+                    stored);
         }
         JsonNode profile = jira.okJson(myself, "/rest/api/2/myself");
         String answered = profile.path("name").asText("");
@@ -179,7 +248,10 @@ public final class JiraUserDirectory implements UserDirectory {
                     name,
                     identity,
                     name);
-            return new Answer(Standing.UNKNOWN, stored);
+            return new Answer(
+                    Standing.UNKNOWN,
+                    "Jira does not know " + name + ": asked as them, it answered for '" + answered + "' instead",
+                    stored);
         }
         boolean admin = jira.okJson(
                         get("/rest/api/2/mypermissions?permissions=ADMINISTER", name, credential),
@@ -199,6 +271,7 @@ public final class JiraUserDirectory implements UserDirectory {
         String email = profile.path("emailAddress").asText("");
         return new Answer(
                 admin ? Standing.ADMINISTRATOR : Standing.USER,
+                null,
                 Optional.of(new DirectoryUser(
                         answered,
                         email.isEmpty() ? stored.map(DirectoryUser::email).orElse(null) : email,
@@ -207,19 +280,24 @@ public final class JiraUserDirectory implements UserDirectory {
                         Optional.ofNullable(credential))));
     }
 
-    /** Whether Jira refuses the service account itself; asked at most once a minute, a refusal logged. */
-    private void checkServiceAccount() {
+    /**
+     * What is wrong with the service account, as Jira said at its last check: asked at most once a
+     * minute (in between, the last answer stands), a refusal logged.
+     */
+    private Optional<String> checkServiceAccount() {
         long now = System.nanoTime();
         long last = accountCheckedAt.get();
         if ((last != NEVER && now - last < ACCOUNT_CHECK_INTERVAL_NANOS)
                 || !accountCheckedAt.compareAndSet(last, now)) {
-            return;
+            return accountProblem;
         }
-        ServiceAccountCheck.problem(jira, identity)
-                .ifPresent(problem -> LOG.warn(
-                        "{}. Until Jira accepts it, no Jira user is known here: sessions of identity.source = jira"
-                                + " end, and run-as and e-mail matching are refused",
-                        problem));
+        Optional<String> problem = ServiceAccountCheck.problem(jira, identity);
+        accountProblem = problem;
+        problem.ifPresent(p -> LOG.warn(
+                "{}. Until Jira accepts it, no Jira user is known here: sessions of identity.source = jira"
+                        + " end, and run-as and e-mail matching are refused",
+                p));
+        return problem;
     }
 
     /** {@code GET path}, as {@code user}: named to Jira as a forwarded request names them. */

@@ -540,7 +540,7 @@ function snippets(token) {
 
 const AUDIT_KINDS = ['REQUEST', 'TOKEN_CREATE', 'TOKEN_EDIT', 'TOKEN_ROTATE', 'TOKEN_REVEAL', 'TOKEN_REVOKE',
   'TOKEN_DELETE', 'LOGIN', 'LOGIN_FAILED', 'SETTING_CHANGE', 'USER_ADD', 'USER_EDIT', 'USER_REMOVE', 'USER_PASSWORD', 'BACKUP',
-  'THROTTLE_LIFTED'];
+  'THROTTLE_LIFTED', 'SESSION_ENDED'];
 
 async function renderAudit(params) {
   const filters = {};
@@ -790,10 +790,20 @@ function renderAccount() {
     attempt(slot, async () => {
       await api('PUT', '/me/upstream-credential', { credential: credential.value });
       credential.value = '';
+      if (state.me.confinedBecause) {
+        // Jira takes the new credential: the session is no longer confined to this page.
+        state.me = await api('GET', '/me');
+        await route();
+        return;
+      }
       slot.replaceChildren(el('div', { class: 'notice' }, 'Stored.'));
     });
   });
-  show(el('h1', {}, state.me.name),
+  // A session whose stored credential Jira refuses may use this page only, until a new one is stored.
+  const confined = state.me.confinedBecause
+    ? el('div', { class: 'error', role: 'alert', id: 'confined' }, state.me.confinedBecause)
+    : null;
+  show(el('h1', {}, state.me.name), confined,
     el('p', {}, 'Role: ' + state.me.role + ' · signed in with ' + state.me.source + ' credentials'
       + (state.me.secureMode ? ' · secure mode: secrets are shown once' : '')),
     passwordForm, form);
@@ -893,7 +903,8 @@ async function route() {
   const [path, search] = hash.substring(1).split('?');
   const params = new URLSearchParams(search || '');
   const token = path.match(/^\/tokens\/([^/]+)$/);
-  if (token) await renderToken(decodeURIComponent(token[1]));
+  if (state.me.confinedBecause) renderAccount(); // the one page such a session may use
+  else if (token) await renderToken(decodeURIComponent(token[1]));
   else if (path === '/new') renderNewToken();
   else if (path === '/audit') await renderAudit(params);
   else if ((path === '/settings' || path === '/users') && state.me.role !== 'admin') renderAdminsOnly(path);

@@ -108,33 +108,105 @@ class JiraSessionIT {
     }
 
     /**
-     * In {@code user-credential} mode Jira is asked with the user's stored credential: one Jira no
-     * longer accepts ends the session; without one Jira cannot be asked, and the session keeps the
-     * role of its sign-in.
+     * In {@code user-credential} mode Jira is asked with the user's stored credential. One Jira no
+     * longer accepts (an expired personal access token) cannot tell tokengate what the user may do,
+     * but must not lock them out of the page where they replace it: the session is confined to the
+     * account page, as a plain user, until they store one Jira takes. Without a credential Jira
+     * cannot be asked, and the session keeps the role of its sign-in.
      */
     @Test
-    void aUserJiraNoLongerAnswersForIsSignedOut(@TempDir Path home) {
-        DemoJira.Options upstream =
-                DemoJira.Options.defaults().identity(Identity.userCredentials(Map.of("pat-bob", "bob")));
+    void aUserWhoseStoredCredentialJiraRefusesMayOnlyReplaceIt(@TempDir Path home) {
+        DemoJira.Options upstream = DemoJira.Options.defaults()
+                .identity(Identity.userCredentials(Map.of("pat-bob", "bob", "pat-admin", "admin")));
         Map<String, String> settings = Map.of("identity.source", "jira", "upstream.identity", "user-credential");
         try (GatewayFixture gw = GatewayFixture.start(home, settings, upstream)) {
             gw.server.localUsers().add("bob", null, null, UserRole.USER, "unused-password-1".toCharArray());
-            gw.server.store().upstreamCredentials().set("bob", "pat-revoked".toCharArray());
+            gw.server.store().upstreamCredentials().set("bob", "pat-expired".toCharArray());
+            gw.server.localUsers().add("admin", null, null, UserRole.USER, "unused-password-1".toCharArray());
             OpenApiContract contract = new OpenApiContract();
             AdminClient bob = AdminClient.anonymous(gw, contract).signIn("bob", "bob");
             AdminClient admin = AdminClient.anonymous(gw, contract).signIn("admin", "admin");
 
-            Reply ended = bob.get("/me");
-            assertThat(ended.status()).isEqualTo(401);
-            assertThat(ended.json().get("message").asText())
-                    .isEqualTo("User bob may no longer sign in; the session has ended.");
-            assertThat(bob.get("/me").status()).as("for good").isEqualTo(401);
+            Reply me = bob.get("/me");
+            assertThat(me.status()).as("still signed in, to mend it").isEqualTo(200);
+            assertThat(me.json().get("role").asText()).isEqualTo("user");
+            assertThat(me.json().get("confinedBecause").asText())
+                    .startsWith("Jira refuses the upstream credential stored for bob (401 to /rest/api/2/myself)")
+                    .contains("Store a current one on your account page");
+            Reply tokens = bob.get("/tokens");
+            assertThat(tokens.status()).as("nothing but the account page").isEqualTo(403);
+            assertThat(tokens.json().get("message").asText()).startsWith("Jira refuses the upstream credential");
+            assertThat(bob.post("/tokens", Map.of("name", "own", "user", "bob")).status())
+                    .isEqualTo(403);
+
+            assertThat(bob.send("PUT", "/me/upstream-credential", Map.of("credential", "pat-bob"))
+                            .status())
+                    .isEqualTo(204);
+            Reply mended = bob.get("/me");
+            assertThat(mended.json().has("confinedBecause")).isFalse();
+            assertThat(bob.get("/tokens").status()).isEqualTo(200);
 
             Reply kept = admin.get("/me");
             assertThat(kept.status())
                     .as("no credential stored: Jira cannot be asked as admin")
                     .isEqualTo(200);
             assertThat(kept.json().get("role").asText()).isEqualTo("admin");
+        }
+    }
+
+    /**
+     * A Jira administrator whose stored credential Jira refuses gains nothing from the sign-in's
+     * answer: the confined session is a plain user's, whatever Jira said at sign-in.
+     */
+    @Test
+    void anAdministratorWhoseStoredCredentialJiraRefusesIsNoAdminHere(@TempDir Path home) {
+        DemoJira.Options upstream =
+                DemoJira.Options.defaults().identity(Identity.userCredentials(Map.of("pat-admin", "admin")));
+        Map<String, String> settings = Map.of("identity.source", "jira", "upstream.identity", "user-credential");
+        try (GatewayFixture gw = GatewayFixture.start(home, settings, upstream)) {
+            gw.server.localUsers().add("admin", null, null, UserRole.USER, "unused-password-1".toCharArray());
+            gw.server.store().upstreamCredentials().set("admin", "pat-revoked".toCharArray());
+            AdminClient admin = AdminClient.anonymous(gw, new OpenApiContract()).signIn("admin", "admin");
+
+            Reply me = admin.get("/me");
+            assertThat(me.status()).isEqualTo(200);
+            assertThat(me.json().get("role").asText()).isEqualTo("user");
+            assertThat(admin.get("/users").status()).isEqualTo(403);
+            assertThat(admin.get("/settings").status()).isEqualTo(403);
+            assertThat(admin.send("PUT", "/users/bob/upstream-credential", Map.of("credential", "pat-admin"))
+                            .status())
+                    .isEqualTo(403);
+        }
+    }
+
+    /**
+     * A session Jira ends is audited as SESSION_ENDED, with the reason its user is told. Here Jira,
+     * asked with alice's stored credential, answers for somebody else (admin's token, pasted by
+     * mistake): alice counts as unknown to Jira.
+     */
+    @Test
+    void aSessionJiraEndsIsAuditedWithItsReason(@TempDir Path home) {
+        DemoJira.Options upstream =
+                DemoJira.Options.defaults().identity(Identity.userCredentials(Map.of("pat-admin", "admin")));
+        Map<String, String> settings = Map.of("identity.source", "jira", "upstream.identity", "user-credential");
+        try (GatewayFixture gw = GatewayFixture.start(home, settings, upstream)) {
+            gw.server.localUsers().add("alice", null, null, UserRole.USER, "unused-password-1".toCharArray());
+            gw.server.store().upstreamCredentials().set("alice", "pat-admin".toCharArray());
+            AdminClient alice = AdminClient.anonymous(gw, new OpenApiContract()).signIn("alice", "alice");
+
+            Reply ended = alice.get("/me");
+            assertThat(ended.status()).isEqualTo(401);
+            String message = ended.json().get("message").asText();
+            assertThat(message)
+                    .isEqualTo("User alice may no longer sign in (Jira does not know alice: asked as them, it answered"
+                            + " for 'admin' instead); the session has ended.");
+            assertThat(gw.audited(ended.json().get("requestId").asText())).hasValueSatisfying(event -> {
+                assertThat(event.kind()).isEqualTo(AuditKind.SESSION_ENDED);
+                assertThat(event.actor()).isEqualTo("alice");
+                assertThat(event.status()).isEqualTo(401);
+                assertThat(event.reason()).isEqualTo(message);
+            });
+            assertThat(alice.get("/me").status()).as("for good").isEqualTo(401);
         }
     }
 
@@ -160,8 +232,16 @@ class JiraSessionIT {
             AdminClient admin = AdminClient.anonymous(gw, contract).signIn("admin", "admin");
             AdminClient bob = AdminClient.anonymous(gw, contract).signIn("bob", "bob");
 
+            Reply ended = bob.get("/me");
+            assertThat(ended.status()).isEqualTo(401);
+            assertThat(ended.json().get("message").asText())
+                    .as("the cause is the service account, not bob")
+                    .startsWith("Jira cannot be asked whether bob may still sign in. upstream.identity: Jira refuses"
+                            + " the service account (401 to /rest/api/2/myself)")
+                    .doesNotContain("may no longer sign in");
+            assertThat(gw.audited(ended.json().get("requestId").asText()))
+                    .hasValueSatisfying(event -> assertThat(event.kind()).isEqualTo(AuditKind.SESSION_ENDED));
             assertThat(admin.get("/me").status()).isEqualTo(401);
-            assertThat(bob.get("/me").status()).isEqualTo(401);
 
             assertThat(log.list)
                     .as("one warning for both users within the minute")

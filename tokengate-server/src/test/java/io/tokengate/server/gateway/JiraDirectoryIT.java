@@ -158,7 +158,10 @@ class JiraDirectoryIT {
                     .isEqualTo(403);
             assertThat(gw.audited(refused.headers().firstValue("X-Request-Id").orElseThrow()))
                     .hasValueSatisfying(e -> assertThat(e.reason())
-                            .isEqualTo("User alice may not run requests as another user (contextUser: ansible)."));
+                            .as("the cause named: Jira does not know alice, not a right she lacks")
+                            .isEqualTo("Cannot run as another user (contextUser: ansible) for alice, whose right to"
+                                    + " cannot be told: Jira does not know alice: asked as them, it answered for"
+                                    + " 'admin' instead."));
         }
     }
 }
