@@ -182,11 +182,10 @@ final class TokenAuthenticator {
             // The user asked for is named, so that the audit record keeps both, refused as allowed.
             // When Jira does not know the token's user (or cannot say), that is the cause, not a
             // missing right: the message says so rather than blame the user's groups.
-            String asked = "(contextUser: " + Quote.shorten(target) + ")";
+            String asked = "as another user (contextUser: " + Quote.shorten(target) + ")";
             return Optional.of(users.whyUnknown(user)
-                    .map(why -> "Cannot run as another user " + asked + " for " + user
-                            + ", whose right to cannot be told: " + why + ".")
-                    .orElse("User " + user + " may not run requests as another user " + asked + "."));
+                    .map(why -> "Cannot tell whether " + user + " may run requests " + asked + ": " + why + ".")
+                    .orElse("User " + user + " may not run requests " + asked + "."));
         }
         exchange.runBy = user;
         exchange.effectiveUser = target;

@@ -159,9 +159,9 @@ class JiraDirectoryIT {
             assertThat(gw.audited(refused.headers().firstValue("X-Request-Id").orElseThrow()))
                     .hasValueSatisfying(e -> assertThat(e.reason())
                             .as("the cause named: Jira does not know alice, not a right she lacks")
-                            .isEqualTo("Cannot run as another user (contextUser: ansible) for alice, whose right to"
-                                    + " cannot be told: Jira does not know alice: asked as them, it answered for"
-                                    + " 'admin' instead."));
+                            .isEqualTo("Cannot tell whether alice may run requests as another user (contextUser:"
+                                    + " ansible): Jira does not know alice: asked as them, it answered for 'admin'"
+                                    + " instead."));
         }
     }
 }
