@@ -151,6 +151,16 @@ public final class DemoJira implements AutoCloseable {
     }
 
     /**
+     * Deletes the user {@code name} while the demo serves, as an administrator deletes one in Jira:
+     * from then on, requests that name them (by name or e-mail, in any identity mode, or by
+     * password) are refused with 401, though names the directory never had are still accepted.
+     * {@link #putUser} brings them back.
+     */
+    public void removeUser(String name) {
+        directory.remove(name);
+    }
+
+    /**
      * The content of a demo attachment of {@code size} bytes, as {@code GET
      * /rest/api/2/attachment/content/{id}?size=BYTES} serves it: the byte at offset {@code i} is
      * {@code i % 251}. Generated on the fly, so tests can compare any size without a copy.

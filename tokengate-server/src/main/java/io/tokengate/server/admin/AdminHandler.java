@@ -66,15 +66,19 @@ public final class AdminHandler extends Handler.Abstract {
     /**
      * The admin plane for a command line working offline on a home directory: the same API, whose
      * only identity is {@code operator}.
+     *
+     * @param jiraUsers what Jira says of users, when {@code identity.source = jira} (a token is
+     *     bound only to a user Jira knows, offline too); else null
      */
     public static AdminHandler forOperator(
             TokengateConfig config,
             Store store,
             LocalUsers localUsers,
+            JiraUserDirectory jiraUsers,
             String gatewayUrl,
             Clock clock,
             OperatorIdentity operator) {
-        return create(config, store, localUsers, () -> {}, gatewayUrl, noDataPlane(clock), clock, null, operator);
+        return create(config, store, localUsers, () -> {}, gatewayUrl, noDataPlane(clock), clock, jiraUsers, operator);
     }
 
     /** Where no data plane runs (a command line offline): a throttle that never counts. */
@@ -134,7 +138,9 @@ public final class AdminHandler extends Handler.Abstract {
         store.shareLoginFailures("admin", throttle);
         Authenticator authenticator = new Authenticator(identity, sessions, throttle, audit, admin);
         Router router = new Router();
-        TokenResource tokens = new TokenResource(store.tokens(), config.identity(), audit, clock);
+        boolean local = admin.identitySource() == AdminConfig.IdentitySource.LOCAL;
+        TokenResource tokens = new TokenResource(
+                store.tokens(), config.identity(), new JiraBinding(local ? null : jiraUsers), audit, clock);
         tokens.routes(router);
         new SnippetResource(tokens, store.tokens(), audit, gatewayUrl).routes(router);
         new CheckResource(tokens, config.endpoints(), config.excludedEndpoints(), gatewayUrl).routes(router);
@@ -142,7 +148,6 @@ public final class AdminHandler extends Handler.Abstract {
         new SettingsResource(config, store.tokens()::secureMode).routes(router);
         new BackupResource(store, config.home(), audit).routes(router);
         new ThrottleResource(dataThrottle, throttle, store, audit, clock).routes(router);
-        boolean local = admin.identitySource() == AdminConfig.IdentitySource.LOCAL;
         Runnable localUsersChanged = () -> {
             identity.invalidateAll();
             usersChanged.run();

@@ -116,7 +116,9 @@ final class ApiHandler {
             ex.callback.failed(failure);
             return;
         }
-        if (failure instanceof StoreUnavailableException || failure instanceof IdentityUnavailableException) {
+        if (failure instanceof StoreUnavailableException
+                || failure instanceof IdentityUnavailableException
+                || (failure instanceof ApiError && error.status() == HttpStatus.SERVICE_UNAVAILABLE_503)) {
             dependencyAway.refused(ex.requestId, ex.method() + " " + ex.path() + ": " + failure.getMessage());
         } else if (error.status() >= 500) {
             RequestIds.log(LOG, Level.ERROR, ex.requestId)

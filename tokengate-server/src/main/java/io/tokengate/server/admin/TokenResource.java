@@ -44,13 +44,18 @@ final class TokenResource {
 
     private final TokenService tokens;
     private final UpstreamIdentity identity;
+    private final JiraBinding binding;
     private final AdminAudit audit;
     private final Clock clock;
 
-    /** {@code identity}: how the gateway names a token's user to Jira, which some names cannot pass. */
-    TokenResource(TokenService tokens, UpstreamIdentity identity, AdminAudit audit, Clock clock) {
+    /**
+     * @param identity how the gateway names a token's user to Jira, which some names cannot pass
+     * @param binding whether Jira knows a user a token is bound to
+     */
+    TokenResource(TokenService tokens, UpstreamIdentity identity, JiraBinding binding, AdminAudit audit, Clock clock) {
         this.tokens = tokens;
         this.identity = identity;
+        this.binding = binding;
         this.audit = audit;
         this.clock = clock;
     }
@@ -88,6 +93,7 @@ final class TokenResource {
                         unnameable.get() + ", which upstream.identity = " + identity
                                 + " cannot pass to Jira unambiguously: every call of the token would be refused");
             }
+            binding.requireKnown(user.get());
         }
         TokenSpec spec = new TokenSpec(
                 body.requiredText("name"),

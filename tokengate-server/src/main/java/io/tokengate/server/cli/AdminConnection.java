@@ -2,16 +2,20 @@ package io.tokengate.server.cli;
 
 import io.tokengate.core.TokengateException;
 import io.tokengate.server.admin.AdminHandler;
+import io.tokengate.server.config.AdminConfig;
 import io.tokengate.server.config.Key;
 import io.tokengate.server.config.TokengateConfig;
+import io.tokengate.server.users.JiraUserDirectory;
 import io.tokengate.server.users.LocalUsers;
 import io.tokengate.server.users.OperatorIdentity;
 import io.tokengate.server.users.PasswordHasher;
+import io.tokengate.server.users.StoreUserDirectory;
 import io.tokengate.store.DatabaseHeldException;
 import io.tokengate.store.Store;
 import io.tokengate.store.StoreUnavailableException;
 import java.net.URI;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import javax.net.ssl.SSLContext;
@@ -60,6 +64,7 @@ final class AdminConnection implements AutoCloseable {
                     config,
                     store,
                     new LocalUsers(store.users(), new PasswordHasher()),
+                    jiraUsers(config, store, gatewayUrl),
                     gatewayUrl,
                     Clock.systemUTC(),
                     operator));
@@ -74,6 +79,22 @@ final class AdminConnection implements AutoCloseable {
                     ? t
                     : new TokengateException("cannot serve the admin API locally", e);
         }
+    }
+
+    /**
+     * Jira's directory when users come from Jira, as a server has it: offline commands ask Jira
+     * too, before they bind a token to a user. Null for local users.
+     */
+    private static JiraUserDirectory jiraUsers(TokengateConfig config, Store store, String gatewayUrl) {
+        if (config.admin().identitySource() != AdminConfig.IdentitySource.JIRA
+                || config.upstream().isEmpty()) {
+            return null;
+        }
+        Duration ttl = Duration.ofSeconds(30);
+        return new JiraUserDirectory(
+                new StoreUserDirectory(store.users(), store.upstreamCredentials(), ttl),
+                config.gateway(gatewayUrl),
+                ttl);
     }
 
     /**
