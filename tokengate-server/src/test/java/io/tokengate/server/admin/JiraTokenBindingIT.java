@@ -13,7 +13,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code identity.source = jira}: a token is bound only to a user Jira knows (400 naming the user
- * otherwise, 503 while Jira cannot be asked).
+ * otherwise, 503 while Jira cannot be asked), and passwords are Jira's, which a plain user is told
+ * as an admin is.
  */
 class JiraTokenBindingIT {
     private static final Map<String, String> JIRA_MODE = Map.of("identity.source", "jira");
@@ -58,6 +59,18 @@ class JiraTokenBindingIT {
             assertThat(refused.header("Retry-After")).isPresent();
             assertThat(refused.json().get("message").asText())
                     .startsWith("Cannot ask Jira whether it knows alice (cannot reach Jira at");
+        }
+    }
+
+    @Test
+    void aPlainUserSettingAPasswordIsToldJiraKeepsThem(@TempDir Path home) {
+        try (GatewayFixture gw = GatewayFixture.start(home, JIRA_MODE, GatewayFixture.headerUpstream())) {
+            AdminClient bob = AdminClient.basic(gw, new OpenApiContract(), "bob", "bob");
+
+            Reply refused = bob.send("PUT", "/users/bob/password", Map.of("password", "new-password-1"));
+            assertThat(refused.status()).isEqualTo(409);
+            assertThat(refused.json().get("message").asText())
+                    .startsWith("Users come from Jira (identity.source = jira): passwords are Jira's");
         }
     }
 }
