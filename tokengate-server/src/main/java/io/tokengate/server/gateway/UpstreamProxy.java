@@ -1,6 +1,7 @@
 package io.tokengate.server.gateway;
 
 import io.tokengate.server.http.ErrorResponse;
+import io.tokengate.server.http.NoAnswer;
 import io.tokengate.server.http.RequestIds;
 import java.net.URI;
 import java.util.Optional;
@@ -142,14 +143,33 @@ final class UpstreamProxy extends ProxyHandler {
         client.setMaxResponseHeadersSize(GatewayConfig.MAX_RESPONSE_HEAD);
     }
 
-    /** Where a message starts dumping a Jetty object ({@code HttpConnectionOverHTTP@5a1b…{…}}). */
-    private static final Pattern OBJECT_DUMP = Pattern.compile("[A-Za-z$]+@[0-9a-f]{4,}");
+    /**
+     * Where a message starts dumping a Jetty object ({@code HttpConnectionOverHTTP@5a1b…{…}}),
+     * with the package Jetty abbreviates in front ({@code oejcti.HttpConnectionOverHTTP@5a1b}).
+     */
+    private static final Pattern OBJECT_DUMP = Pattern.compile("(?:[a-z]+\\.)*[A-Za-z$]+@[0-9a-f]{4,}");
 
     /**
-     * A failure in a few words for the audit record and the log: its kind and its message, cut
+     * A failure in a few words for the audit record and the log: a connection Jira closed or
+     * refused as the user lookups say it ({@link NoAnswer}); else its kind and its message, cut
      * where Jetty starts describing its connection objects (a thousand characters of them).
      */
     static String brief(Throwable failure) {
+        if (NoAnswer.closed(failure)) {
+            return NoAnswer.CLOSED;
+        }
+        if (NoAnswer.refused(failure)) {
+            return NoAnswer.REFUSED;
+        }
+        return described(failure);
+    }
+
+    /** {@link #brief}, for a failure while the response was being passed on, its head sent. */
+    static String briefDuringResponse(Throwable failure) {
+        return NoAnswer.closed(failure) ? "Jira closed the connection before the response's end" : brief(failure);
+    }
+
+    private static String described(Throwable failure) {
         String kind = failure.getClass().getSimpleName();
         String message = failure.getMessage();
         if (message == null || message.isBlank()) {
@@ -257,7 +277,8 @@ final class UpstreamProxy extends ProxyHandler {
         Throwable clientFailure = exchange.counts == null ? null : exchange.counts.requestFailure();
         Optional<String> overdue = overdue(exchange, failure);
         if (proxyToClient.isCommitted()) {
-            String why = overdue.map(detail -> "upstream timeout: " + detail).orElseGet(() -> brief(failure));
+            String why =
+                    overdue.map(detail -> "upstream timeout: " + detail).orElseGet(() -> briefDuringResponse(failure));
             exchange.failure = "failed during the response: " + why;
             RequestIds.log(LOG, Level.INFO, exchange.requestId).log(
                     "{}: upstream failed during the response: {}", exchange.requestId, why);

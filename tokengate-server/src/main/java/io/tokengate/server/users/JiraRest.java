@@ -2,9 +2,9 @@ package io.tokengate.server.users;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.tokengate.server.http.NoAnswer;
 import io.tokengate.server.http.TrustedCertificates;
 import java.io.IOException;
-import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpConnectTimeoutException;
@@ -85,8 +85,11 @@ final class JiraRest {
         if (failure instanceof HttpTimeoutException) {
             return "no answer within " + timeout.toMillis() + " ms";
         }
-        if (failure instanceof ConnectException) {
-            return "connection refused";
+        if (NoAnswer.refused(failure)) {
+            return NoAnswer.REFUSED;
+        }
+        if (NoAnswer.closed(failure)) {
+            return NoAnswer.CLOSED;
         }
         String message = failure.getMessage();
         return failure.getClass().getSimpleName() + (message == null ? "" : " (" + message + ")");
