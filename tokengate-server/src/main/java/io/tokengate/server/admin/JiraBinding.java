@@ -2,7 +2,7 @@ package io.tokengate.server.admin;
 
 import io.tokengate.server.gateway.DirectoryUnavailableException;
 import io.tokengate.server.users.JiraUserDirectory;
-import io.tokengate.server.users.JiraUserDirectory.Verdict;
+import io.tokengate.server.users.JiraVerdict;
 
 /**
  * With {@code identity.source = jira}, a token is bound only to a user Jira knows: one bound to a
@@ -30,7 +30,7 @@ final class JiraBinding {
         if (jira == null) {
             return;
         }
-        Verdict verdict;
+        JiraVerdict verdict;
         try {
             verdict = jira.verdict(user);
         } catch (DirectoryUnavailableException e) {

@@ -103,7 +103,7 @@ public final class JiraIdentity implements IdentitySource {
         if (directory == null) {
             return Renewal.active(signedIn);
         }
-        JiraUserDirectory.Verdict verdict;
+        JiraVerdict verdict;
         try {
             verdict = directory.verdict(signedIn.name());
         } catch (DirectoryUnavailableException e) {

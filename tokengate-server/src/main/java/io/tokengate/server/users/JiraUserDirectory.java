@@ -7,6 +7,7 @@ import io.tokengate.server.gateway.DirectoryUnavailableException;
 import io.tokengate.server.gateway.GatewayConfig;
 import io.tokengate.server.gateway.UpstreamIdentity;
 import io.tokengate.server.gateway.UserDirectory;
+import io.tokengate.server.users.JiraVerdict.Standing;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.HashSet;
@@ -43,7 +44,7 @@ import org.slf4j.LoggerFactory;
  * an answer counts as not found, and is logged.
  *
  * <p>The admin plane asks the same answers whether a signed-in Jira user still is who they were
- * ({@link #standing}), so that a session follows Jira within {@code ttl}.
+ * ({@link #verdict}), so that a session follows Jira within {@code ttl}.
  *
  * <p>When Jira refuses to answer as a user through a service account (401), it may be refusing
  * the account itself, which makes every user unknown. Then the account is checked on its own
@@ -63,47 +64,10 @@ public final class JiraUserDirectory implements UserDirectory {
     private final JiraRest jira;
     private final LoadingCache<String, Answer> cache;
 
-    /** What Jira says of a user, asked as them. */
-    public enum Standing {
-        /**
-         * Jira cannot be asked as this user: {@code upstream.identity} cannot name them, or needs an
-         * upstream credential they have not stored.
-         */
-        NOT_ASKED,
-        /** Jira refused to answer as the user (401, 403, 404), or answered for somebody else. */
-        UNKNOWN,
-        /**
-         * Jira refuses the upstream credential the user stored ({@code user-credential}: 401 or 403
-         * to it), an expired or revoked personal access token, say: nothing can be told of the user
-         * until they store one Jira takes.
-         */
-        CREDENTIAL_REFUSED,
-        /**
-         * Jira refuses the service account itself ({@code service-account}), so it cannot be asked
-         * about anybody: nothing can be told of the user.
-         */
-        SERVICE_ACCOUNT_REFUSED,
-        /** A Jira user without the {@code ADMINISTER} permission. */
-        USER,
-        /** A Jira administrator. */
-        ADMINISTRATOR
-    }
-
-    /**
-     * What Jira says of a user, and, unless it knows them ({@link Standing#USER}, {@link
-     * Standing#ADMINISTRATOR}), why not, in words for a refusal's message and the audit log.
-     */
-    public record Verdict(Standing standing, Optional<String> why) {
-        /** Whether Jira answered for the user: they are a user or an administrator there. */
-        public boolean known() {
-            return standing == Standing.USER || standing == Standing.ADMINISTRATOR;
-        }
-    }
-
     /** One lookup: what Jira said, and the user as the data plane sees them (merged with the local row). */
-    private record Answer(Verdict verdict, Optional<DirectoryUser> user) {
+    private record Answer(JiraVerdict verdict, Optional<DirectoryUser> user) {
         Answer(Standing standing, String why, Optional<DirectoryUser> user) {
-            this(new Verdict(standing, Optional.ofNullable(why)), user);
+            this(new JiraVerdict(standing, Optional.ofNullable(why)), user);
         }
     }
 
@@ -137,27 +101,18 @@ public final class JiraUserDirectory implements UserDirectory {
     }
 
     /**
-     * What Jira says of {@code name} now (or within {@code ttl}); only Jira's own word, whatever
-     * the user's local row says.
+     * What Jira says of {@code name} now (or within {@code ttl}), and why it does not know them
+     * when it does not; only Jira's own word, whatever the user's local row says.
      *
      * @throws DirectoryUnavailableException when Jira cannot be asked
      */
-    public Standing standing(String name) {
-        return verdict(name).standing();
-    }
-
-    /**
-     * {@link #standing}, with why Jira does not know {@code name} when it does not.
-     *
-     * @throws DirectoryUnavailableException when Jira cannot be asked
-     */
-    public Verdict verdict(String name) {
+    public JiraVerdict verdict(String name) {
         return answer(name).verdict();
     }
 
     @Override
     public Optional<String> whyUnknown(String name) {
-        Verdict verdict = verdict(name);
+        JiraVerdict verdict = verdict(name);
         return verdict.known() ? Optional.empty() : verdict.why();
     }
 
