@@ -578,6 +578,39 @@ class WebUiIT {
         }
     }
 
+    /**
+     * {@code identity.source = jira}, {@code user-credential}: a user whose stored Jira token Jira
+     * no longer takes signs in with their Jira password and lands on their account page, which
+     * says why, whatever page they asked for; once they store a token Jira takes, the rest is back.
+     */
+    @Test
+    void aUserWhoseJiraTokenExpiredSignsInToTheAccountPageAndReplacesIt(@TempDir Path jiraHome) {
+        DemoJira.Options upstream =
+                DemoJira.Options.defaults().identity(Identity.userCredentials(Map.of("pat-bob-new", "bob")));
+        try (GatewayFixture jira = GatewayFixture.start(
+                jiraHome, Map.of("identity.source", "jira", "upstream.identity", "user-credential"), upstream)) {
+            jira.server.localUsers().add("bob", null, null, UserRole.USER, "unused-password-1".toCharArray());
+            jira.server.store().upstreamCredentials().set("bob", "pat-bob-expired".toCharArray());
+
+            signIn(jira, "bob", "bob");
+            String notice = waitForText(By.id("confined"), "Jira refuses the upstream credential stored for bob");
+            assertThat(notice).contains("Store a current one on your account page");
+            browser.get(jira.server.adminUri() + "/#/tokens");
+            browser.navigate().refresh();
+            wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("confined")));
+            assertThat(browser.findElement(By.cssSelector("main h1")).getText())
+                    .as("the account page, not the token list asked for")
+                    .isEqualTo("bob");
+
+            type(By.name("upstream-credential"), "pat-bob-new");
+            click(By.id("store-credential"));
+            wait.until(ExpectedConditions.invisibilityOfElementLocated(By.id("confined")));
+            click(By.id("account"));
+            wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("upstream-credential")));
+            assertThat(browser.findElements(By.id("confined"))).isEmpty();
+        }
+    }
+
     @Test
     void anAdminSeesTheSettingsInForce() {
         signIn("root", "root-password");
