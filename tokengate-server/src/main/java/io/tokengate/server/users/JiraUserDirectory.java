@@ -250,7 +250,7 @@ public final class JiraUserDirectory implements UserDirectory {
         accountProblem = problem;
         problem.ifPresent(p -> LOG.warn(
                 "{}. Until Jira accepts it, no Jira user is known here: sessions of identity.source = jira"
-                        + " end, and run-as and e-mail matching are refused",
+                        + " end, run-as and e-mail matching are refused, and no token is bound to a user (503)",
                 p));
         return problem;
     }
