@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tokengate.core.audit.AuditDecision;
 import io.tokengate.core.audit.AuditKind;
+import io.tokengate.demo.DemoJira;
+import io.tokengate.demo.Identity;
 import io.tokengate.server.GatewayFixture;
 import io.tokengate.server.admin.AdminClient.Reply;
 import java.nio.file.Path;
@@ -59,6 +61,29 @@ class JiraTokenBindingIT {
             assertThat(refused.header("Retry-After")).isPresent();
             assertThat(refused.json().get("message").asText())
                     .startsWith("Cannot ask Jira whether it knows alice (cannot reach Jira at");
+        }
+    }
+
+    /** A service account Jira refuses leaves Jira unable to say who it knows: nothing is bound meanwhile. */
+    @Test
+    void whileJiraRefusesTheServiceAccountNoTokenIsBound(@TempDir Path home) {
+        DemoJira.Options upstream =
+                DemoJira.Options.defaults().identity(Identity.serviceAccount("svc-tokengate", "right-password-1"));
+        Map<String, String> settings = Map.of(
+                "identity.source", "jira",
+                "upstream.identity", "service-account",
+                "upstream.service.user", "svc-tokengate",
+                "upstream.service.password", "wrong-password-1");
+        try (GatewayFixture gw = GatewayFixture.start(home, settings, upstream)) {
+            AdminClient admin = AdminClient.basic(gw, new OpenApiContract(), "admin", "admin");
+
+            Reply refused = admin.post("/tokens", Map.of("name", "for alice", "user", "alice"));
+            assertThat(refused.status()).isEqualTo(503);
+            assertThat(refused.header("Retry-After")).isPresent();
+            assertThat(refused.json().get("message").asText())
+                    .startsWith("Cannot ask Jira whether it knows alice (upstream.identity: Jira refuses the service"
+                            + " account (401 to /rest/api/2/myself)")
+                    .doesNotContain("wrong-password-1");
         }
     }
 
