@@ -36,6 +36,13 @@ final class AuditBatchWriter {
     private final AtomicLong written = new AtomicLong();
     private final AtomicLong dropped = new AtomicLong();
     private final AtomicLong writeFailures = new AtomicLong();
+    /**
+     * Failed writes since the database last took a batch: the first of each outage is logged, then
+     * every 20th. Counted per outage, not over the process's life, so that a second outage is not
+     * left unlogged because the first ended between two logged failures. The writer thread's own.
+     */
+    private long failuresThisOutage;
+
     private volatile String lastFailure;
     /** Whether the last attempt to write a batch failed for want of the database: records wait. */
     private volatile boolean failing;
@@ -91,6 +98,7 @@ final class AuditBatchWriter {
                 insert.accept(batch);
                 written.addAndGet(batch.size());
                 failing = false;
+                failuresThisOutage = 0;
                 if (backoff != MIN_BACKOFF) {
                     LOG.info("audit writer recovered: the database accepts records again");
                 }
@@ -98,7 +106,8 @@ final class AuditBatchWriter {
             } catch (StoreUnavailableException e) {
                 lastFailure = e.getMessage();
                 failing = true;
-                if (writeFailures.getAndIncrement() % 20 == 0) {
+                writeFailures.incrementAndGet();
+                if (failuresThisOutage++ % 20 == 0) {
                     LOG.warn(
                             "cannot write audit records, keeping {} queued and retrying: {}",
                             queue.queued(),

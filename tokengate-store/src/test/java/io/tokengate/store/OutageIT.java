@@ -3,6 +3,9 @@ package io.tokengate.store;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import io.tokengate.core.audit.AuditEvent;
 import io.tokengate.core.audit.AuditQuery;
 import io.tokengate.core.token.CreatedToken;
@@ -18,11 +21,13 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.h2.tools.Server;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
 
 /**
  * A database outage: every store call fails promptly with {@link StoreUnavailableException}, and
@@ -64,6 +69,11 @@ class OutageIT {
     @Test
     void h2ServerOutageAcrossAStop() throws Exception {
         onH2Server(this::keepsWhatItCouldNotWriteForTheNextStart);
+    }
+
+    @Test
+    void postgresOutagesAreEachLoggedByTheAuditWriter() throws Exception {
+        onPostgres(this::logsEachOutageOfTheAuditWriter);
     }
 
     private void onPostgres(Scenario scenario) throws Exception {
@@ -217,6 +227,55 @@ class OutageIT {
                 .as("a file a crash cut short is not taken for a whole one")
                 .exists();
         assertThat(empty).exists();
+    }
+
+    /**
+     * The audit writer says when it starts failing, in every outage: a second outage of the same
+     * process is logged too, not only its recovery (the warning once counted failures over the
+     * process's life, and an outage that began between two logged failures went unmentioned).
+     */
+    private void logsEachOutageOfTheAuditWriter(StoreConfig config, Outage outage) throws Exception {
+        ListAppender<ILoggingEvent> log = new ListAppender<>();
+        log.start();
+        Logger writerLog = (Logger) LoggerFactory.getLogger(AuditWriter.class);
+        writerLog.addAppender(log);
+        try (Store store = Store.open(config, Clock.systemUTC())) {
+            AuditWriter writer = store.audit();
+            for (int round = 1; round <= 2; round++) {
+                outage.begin();
+                long failuresBefore = writer.writeFailures();
+                writer.reserve(Duration.ZERO)
+                        .orElseThrow()
+                        .submit(AuditWriterIT.event(round).toBuilder()
+                                .requestId("outage-" + round)
+                                .build());
+                // Three failed writes: the next outage's first failure is then not a multiple of
+                // 20 of the process's failures, which the old count needed to log it.
+                awaitTrue(() -> writer.writeFailures() >= failuresBefore + 3, "three failed writes in outage " + round);
+                outage.end();
+                assertThat(writer.flush(Duration.ofSeconds(15)))
+                        .as("the record of outage %d written once the database is back", round)
+                        .isTrue();
+            }
+        } finally {
+            writerLog.detachAppender(log);
+        }
+        List<String> messages =
+                log.list.stream().map(ILoggingEvent::getFormattedMessage).toList();
+        assertThat(messages.stream().filter(m -> m.startsWith("cannot write audit records")))
+                .as("one warning as each outage begins: %s", messages)
+                .hasSize(2);
+        assertThat(messages.stream().filter(m -> m.startsWith("audit writer recovered")))
+                .as("and one as each ends: %s", messages)
+                .hasSize(2);
+    }
+
+    private static void awaitTrue(BooleanSupplier condition, String what) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (!condition.getAsBoolean()) {
+            assertThat(System.nanoTime()).as("waited 20 s for %s", what).isLessThan(deadline);
+            Thread.sleep(20);
+        }
     }
 
     private static List<String> requestIds(Store store) {
