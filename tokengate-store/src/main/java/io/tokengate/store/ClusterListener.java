@@ -49,6 +49,7 @@ final class ClusterListener implements AutoCloseable {
     private final TokenCache cache;
     private final ClusterCounts counts;
     private final String applicationName;
+    private final Runnable reconnected;
     private final Thread thread;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition stopped = lock.newCondition(); // signalled on stop and on connect
@@ -58,8 +59,13 @@ final class ClusterListener implements AutoCloseable {
     private volatile Connection connection;
     private volatile String lastProblem = "not connected yet";
 
-    ClusterListener(Database db, TokenCache cache, ClusterCounts counts, String nodeId) {
+    /**
+     * @param reconnected run on this listener's thread each time it is live again after losing its
+     *     session (not at the first connect): the database answers again; it must not block
+     */
+    ClusterListener(Database db, TokenCache cache, ClusterCounts counts, String nodeId, Runnable reconnected) {
         this.db = db;
+        this.reconnected = reconnected;
         this.cache = cache;
         this.counts = counts;
         this.applicationName = "tokengate-listener-" + nodeId;
@@ -106,6 +112,7 @@ final class ClusterListener implements AutoCloseable {
                 signal();
                 if (backoff != MIN_BACKOFF) {
                     LOG.info("token cache listener reconnected; cache flushed and trusted again");
+                    reconnected.run();
                 }
                 backoff = MIN_BACKOFF;
                 listen(c);

@@ -2,6 +2,7 @@ package io.tokengate.store;
 
 import java.time.Duration;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -30,6 +31,20 @@ final class ScheduledWork {
     /** Runs {@code task} first after {@code initialDelay}, then {@code period} after each run ends. */
     void every(Duration initialDelay, Duration period, Runnable task) {
         scheduler.scheduleWithFixedDelay(task, initialDelay.toMillis(), period.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** Runs {@code task} as soon as the thread is free; nothing once stopped. */
+    void now(Runnable task) {
+        after(Duration.ZERO, task);
+    }
+
+    /** Runs {@code task} once after {@code delay}; nothing once stopped. */
+    void after(Duration delay, Runnable task) {
+        try {
+            scheduler.schedule(task, delay.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) {
+            // stopping: the store closes, and what the task would do no longer matters
+        }
     }
 
     /**

@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.OptionalInt;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,6 +31,8 @@ final class SecureModeKeeping {
     static final Duration PERIOD = Duration.ofMinutes(1);
     /** How long a node's word that it keeps secure mode counts: a late or failed run is no gap. */
     private static final Duration KEEPER_HEARD_WITHIN = PERIOD.multipliedBy(3);
+    /** How soon a failed {@link #keep()} is tried again. */
+    static final Duration RETRY = Duration.ofSeconds(1);
     /** How long a turn's audit record is waited for before going on. */
     private static final Duration WRITTEN_WAIT = Duration.ofSeconds(5);
 
@@ -41,6 +44,10 @@ final class SecureModeKeeping {
     private final Clock clock;
     /** This process among those with the same node name, for {@link #keepers()}. */
     private final String process = UUID.randomUUID().toString();
+    /** Whether the last {@link #keepOrRetry} failed; read and written on the store's work thread. */
+    private volatile boolean failing;
+    /** Whether a retry of {@link #keepOrRetry} is scheduled: one at a time. */
+    private final AtomicBoolean retryPending = new AtomicBoolean();
 
     SecureModeKeeping(
             JdbcSecureMode table,
@@ -157,12 +164,46 @@ final class SecureModeKeeping {
         return true;
     }
 
-    /** {@link #keep()} every {@link #PERIOD}; a failure is logged and retried at the next run. */
-    void keepQuietly() {
+    /**
+     * {@link #keep()} now, on {@code work}'s thread, and again every {@link #RETRY} until it
+     * succeeds while the database is unavailable. Run every {@link #PERIOD} and whenever the cluster listener reconnects: a node
+     * that could not say it keeps secure mode through an outage longer than {@link
+     * #KEEPER_HEARD_WITHIN} (a database restart, a partition) would otherwise be missing from
+     * {@link #keepers()} for up to a minute after the database answers again, and {@code db
+     * leave-secure-mode} would then leave secure mode with no refusal, to have it turned on again
+     * by this node. The first failure of a streak is logged, and its end.
+     */
+    void keepSoon(ScheduledWork work) {
+        work.now(() -> keepOrRetry(work));
+    }
+
+    /** See {@link #keepSoon}; the periodic run. */
+    void keepOrRetry(ScheduledWork work) {
         try {
             keep();
+            if (failing) {
+                failing = false;
+                LOG.info("this node says again that it keeps secure mode; the database answers again");
+            }
+        } catch (StoreUnavailableException e) {
+            if (!failing) {
+                failing = true;
+                LOG.warn(
+                        "checking that the database is still in secure mode failed, will retry every {} s: {}",
+                        RETRY.toSeconds(),
+                        e.getMessage());
+            }
+            if (retryPending.compareAndSet(false, true)) {
+                work.after(RETRY, () -> {
+                    retryPending.set(false);
+                    keepOrRetry(work);
+                });
+            }
         } catch (RuntimeException e) {
-            LOG.warn("checking that the database is still in secure mode failed, will retry: {}", e.getMessage());
+            // The database answers but refuses: trying again at once would not help.
+            LOG.warn(
+                    "checking that the database is still in secure mode failed, will retry in a minute: {}",
+                    e.getMessage());
         }
     }
 

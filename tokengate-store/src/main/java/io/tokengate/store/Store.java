@@ -67,7 +67,9 @@ public final class Store implements AutoCloseable {
         ClusterListener[] listenerRef = new ClusterListener[1];
         this.cache = new CaffeineTokenCache(config.cacheTtl(), clock, () -> !cluster || listenerRef[0].isLive());
         this.counts = cluster ? new ClusterCounts(db) : null;
-        this.listener = cluster ? new ClusterListener(db, cache, counts, config.nodeId()) : null;
+        // Reconnected after an outage, a node in secure mode says so at once (see keepSoon).
+        Runnable reconnected = config.secureMode() ? this::keepSecureModeSoon : () -> {};
+        this.listener = cluster ? new ClusterListener(db, cache, counts, config.nodeId(), reconnected) : null;
         listenerRef[0] = listener;
         this.usage = new UsageAccumulator(repository);
         this.tokens = new TokenService(
@@ -167,7 +169,8 @@ public final class Store implements AutoCloseable {
         }
         scheduled.every(AuditUpkeep.STRAYS_PERIOD, AuditUpkeep.STRAYS_PERIOD, upkeep::adoptStraysQuietly);
         if (config.secureMode()) {
-            scheduled.every(SecureModeKeeping.PERIOD, SecureModeKeeping.PERIOD, secureMode::keepQuietly);
+            scheduled.every(
+                    SecureModeKeeping.PERIOD, SecureModeKeeping.PERIOD, () -> secureMode.keepOrRetry(scheduled));
         }
         LOG.info("token store open: {}, key id {}, node {}", db.describe(), key.keyId(), config.nodeId());
     }
@@ -351,6 +354,11 @@ public final class Store implements AutoCloseable {
     /** Writes the usage gathered so far; normally done every second. */
     void flushUsage() {
         usage.flush();
+    }
+
+    /** On the cluster listener's reconnecting: see {@link SecureModeKeeping#keepSoon}. */
+    private void keepSecureModeSoon() {
+        secureMode.keepSoon(scheduled);
     }
 
     Database database() {

@@ -24,6 +24,7 @@ import java.sql.ResultSet;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -103,6 +104,40 @@ class ClusterIT {
                     .isAfter(Instant.now().minusSeconds(30)));
         }
         assertThat(a.secureModeKeepers()).as("stopped, and said so").isEmpty();
+    }
+
+    /**
+     * A node in secure mode that could not say so through an outage longer than a keeper's word
+     * counts (three minutes: a PostgreSQL restart, a partition) says so again as soon as the
+     * database answers. Before, it waited for its next periodic run, up to a minute, and {@code db
+     * leave-secure-mode} run meanwhile found no keeper and left secure mode beside it (a cluster
+     * review saw it do so after a restart of PostgreSQL with {@code -m immediate}).
+     */
+    @Test
+    void aNodeKeepingSecureModeSaysSoAgainAsSoonAsTheDatabaseAnswers() throws Exception {
+        MutableClock clock = new MutableClock(Instant.now().truncatedTo(ChronoUnit.MILLIS));
+        try (Store secure = node("node-c", true, clock)) {
+            assertThat(secure.secureModeKeepers())
+                    .extracting(SecureModeKeeper::node)
+                    .containsExactly("node-c");
+
+            db.makeUnavailable();
+            millisUntil(() -> !secure.listener().isLive());
+            clock.advance(Duration.ofMinutes(4));
+            db.makeAvailable();
+
+            long millis = millisUntil(() -> {
+                try {
+                    return !secure.secureModeKeepers().isEmpty();
+                } catch (StoreUnavailableException e) {
+                    return false; // the pool has not found the database back yet
+                }
+            });
+            assertThat(secure.secureModeKeepers())
+                    .as("heard after the outage, %d ms after the database was back", millis)
+                    .singleElement()
+                    .satisfies(k -> assertThat(k.seenAt()).isAfterOrEqualTo(clock.instant()));
+        }
     }
 
     /**
