@@ -74,7 +74,13 @@ public final class Database implements AutoCloseable {
         this.connectionTimeout = connectionTimeout;
         this.pool = new HikariDataSource(
                 ConnectionSettings.pool(vendor, url, user, password, poolSize, connectionTimeout, poolName));
-        this.connections = new PooledConnections(pool, describe(), connectionTimeout);
+        this.connections = new PooledConnections(
+                pool,
+                describe(),
+                connectionTimeout,
+                vendor == Vendor.POSTGRESQL
+                        ? timeout -> openDedicated("tokengate-probe", timeout).close()
+                        : null);
     }
 
     /**

@@ -29,13 +29,26 @@ final class PooledConnections {
     private final String described;
 
     private final Duration connectionTimeout;
+    /** A connection of its own, opened and closed within a time; null: the pool is asked only. */
+    private final Probe probe;
+
     private final Outages outages = new Outages(Clock.systemUTC(), System::nanoTime);
     private volatile Consumer<String> checkoutObserver;
 
-    PooledConnections(HikariDataSource pool, String described, Duration connectionTimeout) {
+    /** Longest wait of the {@link Probe}: PostgreSQL's connect timeout counts whole seconds. */
+    static final Duration PROBE_TIMEOUT = Duration.ofSeconds(1);
+
+    /** Opens and closes a connection outside the pool, within {@code timeout}. */
+    @FunctionalInterface
+    interface Probe {
+        void connect(Duration timeout) throws SQLException;
+    }
+
+    PooledConnections(HikariDataSource pool, String described, Duration connectionTimeout, Probe probe) {
         this.pool = pool;
         this.described = described;
         this.connectionTimeout = connectionTimeout;
+        this.probe = probe;
     }
 
     /** See {@link Database#transaction}. */
@@ -131,6 +144,9 @@ final class PooledConnections {
                     null);
         }
         try {
+            if (outage != null) {
+                probe(outage, doing);
+            }
             Connection c = pool.getConnection();
             answered();
             return c;
@@ -159,6 +175,33 @@ final class PooledConnections {
             if (outage != null) {
                 outages.tried(outage);
             }
+        }
+    }
+
+    /**
+     * During an outage, the one call a second that tries the database again first asks the {@link
+     * Probe} for a connection of its own, within {@link #PROBE_TIMEOUT}: the pool would wait its
+     * whole connection timeout for a database that still refuses (its connection maker keeps
+     * retrying until then), holding a request, and so a server thread, for seconds each time. A
+     * refusal fails the call at once; an answer lets it ask the pool. Without a probe (H2: a second
+     * embedded connection would open the file anew), the pool is asked only.
+     *
+     * @throws StoreUnavailableException when the database still does not answer
+     */
+    private void probe(Outages.Outage outage, String doing) {
+        if (probe == null) {
+            return;
+        }
+        Duration timeout = connectionTimeout.compareTo(PROBE_TIMEOUT) < 0 ? connectionTimeout : PROBE_TIMEOUT;
+        try {
+            probe.connect(timeout); // it answers: ask the pool
+        } catch (SQLException e) {
+            outages.noConnection(SqlErrors.brief(e));
+            throw new StoreUnavailableException(
+                    "The token store (" + described + ") is unavailable while " + doing
+                            + ": the database has not answered since " + outage.since() + " ("
+                            + outage.reason() + "); it is tried again every second",
+                    e);
         }
     }
 

@@ -2,6 +2,7 @@ package io.tokengate.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -111,6 +112,56 @@ class DatabaseUnreachableIT {
                 }
             } finally {
                 callers.shutdownNow();
+                postgres.makeAvailable();
+            }
+        }
+    }
+
+    /**
+     * The one call a second that tries an away PostgreSQL again fails as soon as the database
+     * refuses, not after the pool's whole connection timeout: before, during a PostgreSQL restart a
+     * cluster review saw one request a second on every node held for the timeout (5 s) before its
+     * 503, a cached token's too.
+     */
+    @Test
+    void theCallThatTriesAnAwayDatabaseAgainDoesNotWaitTheTimeout() throws Exception {
+        try (PostgresTestDatabase postgres = PostgresTestDatabase.create()) {
+            StoreConfig config = StoreConfig.builder(home)
+                    .database(postgres.url(), null, null)
+                    .pool(2, Duration.ofSeconds(3))
+                    .build();
+            try (Database db = Database.open(config)) {
+                assertThat(answers(db)).isTrue();
+                postgres.makeUnavailable();
+                assertThat(firstFailure(db)).contains("no database connection within 3000 ms");
+
+                for (int attempt = 0; attempt < 3; attempt++) {
+                    Thread.sleep(Outages.RETRY_SPACING.toMillis() + 100); // this call is the one that tries
+                    long start = System.nanoTime();
+                    Throwable thrown = catchThrowable(() -> db.read("looking up a token", c -> null));
+                    assertThat(Duration.ofNanos(System.nanoTime() - start))
+                            .as("the try fails once the database refuses, long before the pool's 3 s")
+                            .isLessThan(Duration.ofMillis(1500));
+                    assertThat(thrown)
+                            .isInstanceOf(StoreUnavailableException.class)
+                            .hasMessageContaining("is not currently accepting connections")
+                            .hasMessageEndingWith("it is tried again every second");
+                }
+
+                postgres.makeAvailable();
+                long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+                while (true) {
+                    try {
+                        assertThat(answers(db)).isTrue();
+                        break;
+                    } catch (StoreUnavailableException e) {
+                        assertThat(System.nanoTime())
+                                .as("the database was not found back: %s", e.getMessage())
+                                .isLessThan(deadline);
+                        Thread.sleep(100);
+                    }
+                }
+            } finally {
                 postgres.makeAvailable();
             }
         }
