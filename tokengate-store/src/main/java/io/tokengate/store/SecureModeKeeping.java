@@ -44,7 +44,7 @@ final class SecureModeKeeping {
     private final Clock clock;
     /** This process among those with the same node name, for {@link #keepers()}. */
     private final String process = UUID.randomUUID().toString();
-    /** Whether the last {@link #keepOrRetry} failed; read and written on the store's work thread. */
+    /** Whether a periodic run's failure was logged, and the streak has not ended yet. */
     private volatile boolean failing;
     /** Whether a retry of {@link #keepOrRetry} is scheduled: one at a time. */
     private final AtomicBoolean retryPending = new AtomicBoolean();
@@ -165,20 +165,25 @@ final class SecureModeKeeping {
     }
 
     /**
-     * {@link #keep()} now, on {@code work}'s thread, and again every {@link #RETRY} until it
-     * succeeds while the database is unavailable. Run every {@link #PERIOD} and whenever the cluster listener reconnects: a node
-     * that could not say it keeps secure mode through an outage longer than {@link
-     * #KEEPER_HEARD_WITHIN} (a database restart, a partition) would otherwise be missing from
-     * {@link #keepers()} for up to a minute after the database answers again, and {@code db
-     * leave-secure-mode} would then leave secure mode with no refusal, to have it turned on again
-     * by this node. The first failure of a streak is logged, and its end.
+     * {@link #keep()} now, on {@code work}'s thread, and again every {@link #RETRY} while the
+     * database is unavailable, until it succeeds. Run whenever the cluster listener reconnects,
+     * besides every {@link #PERIOD}: a node that could not say it keeps secure mode through an
+     * outage longer than {@link #KEEPER_HEARD_WITHIN} (a database restart, a partition) would
+     * otherwise be missing from {@link #keepers()} for up to a minute after the database answers
+     * again, and {@code db leave-secure-mode} would then leave secure mode with no refusal, to have
+     * it turned on again by this node. Only a periodic run's failure is logged (the pool may find
+     * the database back a few seconds after the listener), and then the end of the streak.
      */
     void keepSoon(ScheduledWork work) {
-        work.now(() -> keepOrRetry(work));
+        work.now(() -> keepOrRetry(work, false));
     }
 
-    /** See {@link #keepSoon}; the periodic run. */
+    /** The periodic run; see {@link #keepSoon}. */
     void keepOrRetry(ScheduledWork work) {
+        keepOrRetry(work, true);
+    }
+
+    private void keepOrRetry(ScheduledWork work, boolean periodic) {
         try {
             keep();
             if (failing) {
@@ -186,7 +191,7 @@ final class SecureModeKeeping {
                 LOG.info("this node says again that it keeps secure mode; the database answers again");
             }
         } catch (StoreUnavailableException e) {
-            if (!failing) {
+            if (periodic && !failing) {
                 failing = true;
                 LOG.warn(
                         "checking that the database is still in secure mode failed, will retry every {} s: {}",
@@ -196,7 +201,7 @@ final class SecureModeKeeping {
             if (retryPending.compareAndSet(false, true)) {
                 work.after(RETRY, () -> {
                     retryPending.set(false);
-                    keepOrRetry(work);
+                    keepOrRetry(work, false);
                 });
             }
         } catch (RuntimeException e) {
