@@ -33,6 +33,10 @@ final class UsageAccumulator implements UsageSink {
 
     private final ConcurrentHashMap<TokenId, Usage> pending = new ConcurrentHashMap<>();
     private final JdbcTokenRepository repository;
+    /**
+     * Failed writes since the database last took one: the first of each outage is logged, then
+     * every 60th (a minute of flushes). Counted per outage, so that a second outage is logged too.
+     */
     private final AtomicLong failures = new AtomicLong();
 
     UsageAccumulator(JdbcTokenRepository repository) {
@@ -58,6 +62,9 @@ final class UsageAccumulator implements UsageSink {
         }
         try {
             repository.addUsage(batch);
+            if (failures.getAndSet(0) > 0) {
+                LOG.info("token usage recorded again: the database accepts it");
+            }
             return batch.size();
         } catch (RuntimeException e) {
             batch.forEach(usage -> pending.merge(usage.id(), usage, Usage::plus));

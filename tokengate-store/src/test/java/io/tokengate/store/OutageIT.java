@@ -9,6 +9,7 @@ import ch.qos.logback.core.read.ListAppender;
 import io.tokengate.core.audit.AuditEvent;
 import io.tokengate.core.audit.AuditQuery;
 import io.tokengate.core.token.CreatedToken;
+import io.tokengate.core.token.TokenId;
 import io.tokengate.core.token.TokenQuery;
 import io.tokengate.core.token.TokenSecret;
 import io.tokengate.core.token.TokenSpec;
@@ -19,6 +20,7 @@ import java.security.SecureRandom;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BooleanSupplier;
@@ -74,6 +76,11 @@ class OutageIT {
     @Test
     void postgresOutagesAreEachLoggedByTheAuditWriter() throws Exception {
         onPostgres(this::logsEachOutageOfTheAuditWriter);
+    }
+
+    @Test
+    void postgresOutagesAreEachLoggedByTheUsageWriter() throws Exception {
+        onPostgres(this::logsEachOutageOfTheUsageWriter);
     }
 
     private void onPostgres(Scenario scenario) throws Exception {
@@ -266,6 +273,45 @@ class OutageIT {
                 .as("one warning as each outage begins: %s", messages)
                 .hasSize(2);
         assertThat(messages.stream().filter(m -> m.startsWith("audit writer recovered")))
+                .as("and one as each ends: %s", messages)
+                .hasSize(2);
+    }
+
+    /** Token use counts, gathered and written once a second, as the store does: each outage said once, and its end. */
+    private void logsEachOutageOfTheUsageWriter(StoreConfig config, Outage outage) throws Exception {
+        TokenId id;
+        try (Store store = Store.open(config, Clock.systemUTC())) {
+            id = store.tokens()
+                    .create(TokenSpec.bound("counted", "alice", "admin"))
+                    .token()
+                    .id();
+        }
+        ListAppender<ILoggingEvent> log = new ListAppender<>();
+        log.start();
+        Logger usageLog = (Logger) LoggerFactory.getLogger(UsageAccumulator.class);
+        usageLog.addAppender(log);
+        try (Database db = Database.open(config)) {
+            UsageAccumulator usage = new UsageAccumulator(new JdbcTokenRepository(db));
+            for (int round = 1; round <= 2; round++) {
+                outage.begin();
+                for (int flush = 0; flush < 3; flush++) { // not a multiple of 60 apart, as the old count needed
+                    usage.recordUse(id, Instant.now(), "192.0.2.1");
+                    assertThat(usage.flush())
+                            .as("nothing written during outage %d", round)
+                            .isZero();
+                }
+                outage.end();
+                awaitTrue(() -> usage.flush() > 0 || usage.pendingTokens() == 0, "usage written after outage " + round);
+            }
+        } finally {
+            usageLog.detachAppender(log);
+        }
+        List<String> messages =
+                log.list.stream().map(ILoggingEvent::getFormattedMessage).toList();
+        assertThat(messages.stream().filter(m -> m.startsWith("cannot record token usage")))
+                .as("one warning as each outage begins: %s", messages)
+                .hasSize(2);
+        assertThat(messages.stream().filter(m -> m.startsWith("token usage recorded again")))
                 .as("and one as each ends: %s", messages)
                 .hasSize(2);
     }
