@@ -11,13 +11,59 @@ import java.util.Optional;
  * edit alike: names and users of bounded length, stripped, with no invisible characters and no
  * token secret (they are shown in lists and may reach the audit log); limits that parse; an expiry
  * in the future and within {@code token.max.lifetime.days}. A failure is an {@link
- * InvalidTokenSpecException} naming the field as the API spells it.
+ * InvalidTokenSpecException} naming the field as the API spells it; {@code checked} checks every
+ * field of a new or edited token and reports all the fields at fault at once (an {@link
+ * InvalidTokenFieldsException} when there are several).
  */
 final class TokenFields {
     static final int MAX_NAME_LENGTH = 200;
     static final int MAX_USER_LENGTH = 255;
 
     private TokenFields() {}
+
+    /** A new token's fields, checked: every field's problem is found before any is reported. */
+    static New checked(TokenSpec spec, Instant now, TokenPolicy policy) {
+        FieldChecks checks = new FieldChecks();
+        String name = checks.check(() -> name(spec.name()));
+        Optional<String> user = checks.check(() -> spec.boundUser().map(TokenFields::user));
+        String createdBy = checks.check(() -> createdBy(spec.createdBy()));
+        Instant expiresAt = checks.check(() -> expiry(spec.expiry(), now, now, policy));
+        String limits = checks.check(() -> limits(spec.limits()));
+        IpAllowList allowedIps = checks.check(() -> IpAllowList.parse(spec.allowedIps()));
+        Optional<RateLimit> rateLimit = checks.check(() -> RateLimit.parse(spec.rateLimit()));
+        checks.throwIfAny();
+        return new New(name, user, createdBy, expiresAt, limits, allowedIps, rateLimit);
+    }
+
+    /** {@code expiresAt} null: never. */
+    record New(
+            String name,
+            Optional<String> user,
+            String createdBy,
+            Instant expiresAt,
+            String limits,
+            IpAllowList allowedIps,
+            Optional<RateLimit> rateLimit) {}
+
+    /** The edited fields that need no token to check; each problem is kept in {@code checks}. */
+    static Edited checked(TokenEdit edit, FieldChecks checks) {
+        return new Edited(
+                or(checks.check(() -> edit.name().map(TokenFields::name))),
+                or(checks.check(() -> edit.limits().map(TokenFields::limits))),
+                or(checks.check(() -> edit.allowedIps().map(IpAllowList::parse))),
+                or(checks.check(() -> edit.rateLimit().map(RateLimit::parse))));
+    }
+
+    /** A field that failed its check (null) is left as it was, for the edit is refused anyway. */
+    private static <T> Optional<T> or(Optional<T> checked) {
+        return checked == null ? Optional.empty() : checked;
+    }
+
+    record Edited(
+            Optional<String> name,
+            Optional<String> limits,
+            Optional<IpAllowList> allowedIps,
+            Optional<Optional<RateLimit>> rateLimit) {}
 
     /**
      * The expiry asked for, checked: in the future, and within the lifetime cap counted from

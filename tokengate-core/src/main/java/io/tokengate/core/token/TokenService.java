@@ -69,26 +69,20 @@ public final class TokenService {
     public CreatedToken create(TokenSpec spec) {
         Objects.requireNonNull(spec, "spec");
         Instant now = now();
-        String name = TokenFields.name(spec.name());
-        Optional<String> user = spec.boundUser().map(TokenFields::user);
-        String createdBy = TokenFields.createdBy(spec.createdBy());
-        Instant expiresAt = TokenFields.expiry(spec.expiry(), now, now, policy);
-        String limits = TokenFields.limits(spec.limits());
-        IpAllowList allowedIps = IpAllowList.parse(spec.allowedIps());
-        Optional<RateLimit> rateLimit = RateLimit.parse(spec.rateLimit());
+        TokenFields.New fields = TokenFields.checked(spec, now, policy);
 
         TokenId id = TokenId.generate(random);
         TokenSecret secret = TokenSecret.generate(random);
         Token token = new Token(
                 id,
-                name,
-                user,
-                createdBy,
+                fields.name(),
+                fields.user(),
+                fields.createdBy(),
                 now,
-                expiresAt,
-                limits,
-                allowedIps,
-                rateLimit,
+                fields.expiresAt(),
+                fields.limits(),
+                fields.allowedIps(),
+                fields.rateLimit(),
                 null,
                 null,
                 null,
@@ -97,6 +91,18 @@ public final class TokenService {
         repository.insert(token, digester.digest(secret), sealed(id, secret));
         cache.invalidate(id); // a negative entry must not hide the new token
         return new CreatedToken(token, secret);
+    }
+
+    /**
+     * Checks a token to create as {@link #create} does, and stores nothing: for a caller that found
+     * problems of its own in the same request (a field it could not read) and reports them together
+     * with these.
+     *
+     * @throws InvalidTokenFieldsException when several fields are wrong; one wrong field throws its
+     *     own exception, as {@link #create} does
+     */
+    public void check(TokenSpec spec) {
+        TokenFields.checked(Objects.requireNonNull(spec, "spec"), now(), policy);
     }
 
     public TokenPage list(TokenQuery query) {
@@ -138,27 +144,46 @@ public final class TokenService {
             return repository.findById(id);
         }
         Instant now = now();
-        // Validated before the row is held, so that a long limits text does not hold it.
-        Optional<String> name = edit.name().map(TokenFields::name);
-        Optional<String> limits = edit.limits().map(TokenFields::limits);
-        Optional<IpAllowList> allowedIps = edit.allowedIps().map(IpAllowList::parse);
-        Optional<Optional<RateLimit>> rateLimit = edit.rateLimit().map(RateLimit::parse);
+        // Validated before the row is held, so that a long limits text does not hold it; the
+        // expiry, which counts from the token's creation, is checked with the row, and the
+        // problems of all fields are reported together.
+        FieldChecks checks = new FieldChecks();
+        TokenFields.Edited fields = TokenFields.checked(edit, checks);
+        if (edit.expiry().isEmpty()) {
+            checks.throwIfAny();
+        }
         Optional<Token> changed = repository.updateEditable(id, current -> {
             if (current.revokedAt() != null) {
                 throw new TokenStateException("token " + id + " is revoked; a revoked token cannot be edited");
             }
+            FieldChecks withExpiry = new FieldChecks(checks); // this function may run again
             Instant expiresAt = edit.expiry().isPresent()
-                    ? TokenFields.expiry(edit.expiry().get(), now, current.createdAt(), policy)
+                    ? withExpiry.check(() -> TokenFields.expiry(edit.expiry().get(), now, current.createdAt(), policy))
                     : current.expiresAt();
+            withExpiry.throwIfAny();
             return current.withEditableFields(
-                    name.orElse(current.name()),
-                    limits.orElse(current.limits()),
+                    fields.name().orElse(current.name()),
+                    fields.limits().orElse(current.limits()),
                     expiresAt,
-                    allowedIps.orElse(current.allowedIps()),
-                    rateLimit.orElse(current.rateLimit()));
+                    fields.allowedIps().orElse(current.allowedIps()),
+                    fields.rateLimit().orElse(current.rateLimit()));
         });
         cache.invalidate(id);
         return changed.isEmpty() ? Optional.empty() : repository.findById(id);
+    }
+
+    /**
+     * Checks an edit's name, limits, allowed IPs and rate limit as {@link #edit} does, and changes
+     * nothing: for a caller that found problems of its own in the same request. The expiry is not
+     * checked here, since it counts from the token's creation.
+     *
+     * @throws InvalidTokenFieldsException when several fields are wrong; one wrong field throws its
+     *     own exception
+     */
+    public void check(TokenEdit edit) {
+        FieldChecks checks = new FieldChecks();
+        TokenFields.checked(Objects.requireNonNull(edit, "edit"), checks);
+        checks.throwIfAny();
     }
 
     /**

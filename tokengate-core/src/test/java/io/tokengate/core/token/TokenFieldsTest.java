@@ -7,6 +7,7 @@ import io.tokengate.core.limits.LimitsSyntaxException;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -28,6 +29,46 @@ class TokenFieldsTest {
                 .hasMessage("user: is 256 characters long (at most 255)");
         assertThatThrownBy(() -> TokenFields.createdBy(" ")).hasMessage("createdBy: must not be blank");
         assertThatThrownBy(() -> TokenFields.name(null)).hasMessage("name: must not be blank");
+    }
+
+    /** A form with several wrong fields is corrected in one go: each field's problem comes back. */
+    @Test
+    void everyWrongFieldOfANewOrEditedTokenIsReportedAtOnce() {
+        TokenSpec spec = TokenSpec.bound("n".repeat(201), "alice", "root")
+                .withExpiry(Expiry.inDays(40))
+                .withLimits("[get].*/rest/(")
+                .withRateLimit("lots");
+        TokenPolicy capped = new TokenPolicy(false, 30);
+        assertThatThrownBy(() -> TokenFields.checked(spec, NOW, capped))
+                .isInstanceOfSatisfying(InvalidTokenFieldsException.class, e -> assertThat(e.problems())
+                        .extracting(Throwable::getMessage)
+                        .satisfiesExactly(
+                                name -> assertThat(name).startsWith("name: is 201 characters"),
+                                expiry -> assertThat(expiry).startsWith("daysUntilExpiry: expiry "),
+                                limits -> assertThat(limits).startsWith("line 1, column "),
+                                rate -> assertThat(rate).startsWith("rateLimit: ")))
+                .hasMessageStartingWith("name: is 201 characters long (at most 200); daysUntilExpiry: ");
+        assertThatThrownBy(() -> TokenFields.checked(spec.withRateLimit(""), NOW, TokenPolicy.standard()))
+                .as("one field at fault fails as it always did")
+                .isInstanceOf(InvalidTokenFieldsException.class)
+                .hasMessageNotContaining("daysUntilExpiry");
+        assertThatThrownBy(
+                        () -> TokenFields.checked(spec.withLimits("").withRateLimit(""), NOW, TokenPolicy.standard()))
+                .isExactlyInstanceOf(InvalidTokenSpecException.class)
+                .hasMessageStartingWith("name: ");
+
+        FieldChecks checks = new FieldChecks();
+        TokenFields.checked(
+                new TokenEdit(
+                        Optional.of(" "),
+                        Optional.of("("),
+                        Optional.empty(),
+                        Optional.of("10.0.0.300"),
+                        Optional.empty()),
+                checks);
+        assertThatThrownBy(checks::throwIfAny)
+                .isInstanceOfSatisfying(InvalidTokenFieldsException.class, e -> assertThat(e.problems())
+                        .hasSize(3));
     }
 
     @Test

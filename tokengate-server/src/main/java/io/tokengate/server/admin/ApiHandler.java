@@ -1,8 +1,10 @@
 package io.tokengate.server.admin;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tokengate.core.Causes;
 import io.tokengate.core.limits.LimitsSyntaxException;
+import io.tokengate.core.token.InvalidTokenFieldsException;
 import io.tokengate.core.token.InvalidTokenSpecException;
 import io.tokengate.core.token.IpAllowList;
 import io.tokengate.core.token.IpAllowListSyntaxException;
@@ -73,9 +75,14 @@ final class ApiHandler {
         }
     }
 
-    private static ApiError toError(Throwable failure) {
+    /** The error response a failure makes; a failure that is not a request's fault is a 500. */
+    static ApiError toError(Throwable failure) {
         if (failure instanceof ApiError api) {
             return api;
+        }
+        if (failure instanceof InvalidTokenFieldsException fields) {
+            return ApiError.ofFields(
+                    fields.problems().stream().map(ApiHandler::toError).toList());
         }
         if (failure instanceof LimitsSyntaxException limits) {
             return CheckResource.limitsError(limits, "limits");
@@ -140,6 +147,15 @@ final class ApiHandler {
         }
         if (error.problems() != null) {
             body.set("problems", error.problems());
+        }
+        if (!error.fields().isEmpty()) {
+            ArrayNode errors = body.putArray("errors");
+            for (ApiError field : error.fields()) {
+                ObjectNode item = errors.addObject().put("field", field.field()).put("message", field.reason());
+                if (field.problems() != null) {
+                    item.set("problems", field.problems());
+                }
+            }
         }
         byte[] bytes = Json.bytes(body);
         response.setStatus(error.status());

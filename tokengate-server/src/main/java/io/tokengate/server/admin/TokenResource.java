@@ -37,8 +37,11 @@ import java.util.Set;
  * attempts included.
  */
 final class TokenResource {
-    private static final Set<String> CREATE_FIELDS =
-            Set.of("name", "user", "expiresAt", "daysUntilExpiry", "limits", "allowedIps", "rateLimit");
+    /** The fields of a token, in the order of the forms that edit them. */
+    private static final List<String> FIELD_ORDER =
+            List.of("name", "user", "expiresAt", "daysUntilExpiry", "allowedIps", "rateLimit", "limits");
+
+    private static final Set<String> CREATE_FIELDS = Set.copyOf(FIELD_ORDER);
     private static final Set<String> EDIT_FIELDS =
             Set.of("name", "expiresAt", "daysUntilExpiry", "limits", "allowedIps", "rateLimit");
 
@@ -84,25 +87,35 @@ final class TokenResource {
         if (user.isPresent() && !me.admin() && !me.is(user.get())) {
             throw ApiError.forbidden("user", "user: only admins create tokens for other users");
         }
+        // Every field at fault is reported at once: each is read on its own, with a stand-in that
+        // passes when it cannot be, and the token's own checks run on the rest.
+        FieldErrors errors = new FieldErrors(FIELD_ORDER);
+        String name = errors.read(() -> body.requiredText("name"), "");
         if (user.isPresent()) {
             // Refused now rather than at every call the token makes.
             Optional<String> unnameable = identity.cannotName(user.get());
             if (unnameable.isPresent()) {
-                throw ApiError.badRequest(
-                        "user",
-                        unnameable.get() + ", which upstream.identity = " + identity
-                                + " cannot pass to Jira unambiguously: every call of the token would be refused");
+                errors.check(() -> {
+                    throw ApiError.badRequest(
+                            "user",
+                            unnameable.get() + ", which upstream.identity = " + identity
+                                    + " cannot pass to Jira unambiguously: every call of the token would be refused");
+                });
             }
             binding.requireKnown(user.get());
         }
         TokenSpec spec = new TokenSpec(
-                body.requiredText("name"),
+                name,
                 user,
                 me.name(),
-                expiry(body).orElse(Expiry.never()),
-                body.text("limits").orElse(""),
-                body.list("allowedIps").orElse(""),
-                body.text("rateLimit").orElse(""));
+                errors.read(() -> expiry(body).orElse(Expiry.never()), Expiry.inDays(1)),
+                errors.read(() -> body.text("limits").orElse(""), ""),
+                errors.read(() -> body.list("allowedIps").orElse(""), ""),
+                errors.read(() -> body.text("rateLimit").orElse(""), ""));
+        if (!errors.isEmpty()) {
+            errors.check(() -> tokens.check(spec));
+            errors.throwIfAny();
+        }
         CreatedToken created = tokens.create(spec);
         action.token(created.token())
                 .allow(201, "created " + describe(created.token()) + "; " + terms(created.token()));
@@ -159,14 +172,33 @@ final class TokenResource {
         Token token = visible(ex);
         action.token(token);
         BodyFields body = ex.body(EDIT_FIELDS);
+        FieldErrors errors = new FieldErrors(FIELD_ORDER); // as at creation: every field at fault at once
         TokenEdit edit = new TokenEdit(
-                body.text("name"),
-                body.has("limits") ? Optional.of(body.text("limits").orElse("")) : Optional.empty(),
-                body.has("expiresAt") || body.has("daysUntilExpiry")
-                        ? Optional.of(expiry(body).orElse(Expiry.never()))
-                        : Optional.empty(),
-                body.has("allowedIps") ? Optional.of(body.list("allowedIps").orElse("")) : Optional.empty(),
-                body.has("rateLimit") ? Optional.of(body.text("rateLimit").orElse("")) : Optional.empty());
+                errors.read(() -> body.text("name"), Optional.empty()),
+                errors.read(
+                        () -> body.has("limits")
+                                ? Optional.of(body.text("limits").orElse(""))
+                                : Optional.empty(),
+                        Optional.empty()),
+                errors.read(
+                        () -> body.has("expiresAt") || body.has("daysUntilExpiry")
+                                ? Optional.of(expiry(body).orElse(Expiry.never()))
+                                : Optional.empty(),
+                        Optional.empty()),
+                errors.read(
+                        () -> body.has("allowedIps")
+                                ? Optional.of(body.list("allowedIps").orElse(""))
+                                : Optional.empty(),
+                        Optional.empty()),
+                errors.read(
+                        () -> body.has("rateLimit")
+                                ? Optional.of(body.text("rateLimit").orElse(""))
+                                : Optional.empty(),
+                        Optional.empty()));
+        if (!errors.isEmpty()) {
+            errors.check(() -> tokens.check(edit));
+            errors.throwIfAny();
+        }
         Token changed = tokens.edit(token.id(), edit)
                 .orElseThrow(() -> noSuchToken(token.id().value()));
         action.token(changed).allow(200, "edited " + changedFields(edit) + "; now " + terms(changed));

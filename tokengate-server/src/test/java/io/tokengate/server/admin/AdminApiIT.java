@@ -737,6 +737,57 @@ class AdminApiIT {
         assertThat(yaml.body()).startsWith("openapi: 3.1.0");
     }
 
+    /**
+     * A form with several wrong fields learns of them all in one answer, for the fields the API
+     * reads itself (a number of days out of range) and those the token's checks find alike; a
+     * client that reads only message and field still sees them, the first field first.
+     */
+    @Test
+    void everyWrongFieldOfATokenIsNamedInOneAnswer() {
+        Map<String, Object> wrong = new java.util.LinkedHashMap<>();
+        wrong.put("name", "n".repeat(201));
+        wrong.put("user", "alice");
+        wrong.put("daysUntilExpiry", 40000);
+        wrong.put("limits", "[get].*/rest/(");
+        wrong.put("allowedIps", "10.0.0.300");
+        wrong.put("rateLimit", "lots");
+        Reply created = admin.post("/tokens", wrong);
+        assertThat(created.status()).isEqualTo(400);
+        JsonNode errors = created.json().get("errors");
+        assertThat(errors.findValuesAsText("field"))
+                .as("in the order of the form")
+                .containsExactly("name", "daysUntilExpiry", "allowedIps", "rateLimit", "limits");
+        assertThat(errors.get(0).get("message").asText()).isEqualTo("is 201 characters long (at most 200)");
+        assertThat(errors.get(1).get("message").asText()).isEqualTo("must be from 1 to 36500, got 40000");
+        assertThat(errors.get(4).get("problems").get(0).get("line").asInt()).isEqualTo(1);
+        assertThat(created.json().get("field").asText()).isEqualTo("name");
+        assertThat(created.json().get("message").asText())
+                .startsWith("name: is 201 characters long (at most 200); daysUntilExpiry: must be from 1 to 36500")
+                .contains("; allowedIps: ")
+                .contains("; rateLimit: ")
+                .contains("; limits: line 1, column ");
+        assertThat(admin.get("/tokens?name=" + "n".repeat(20))
+                        .json()
+                        .get("total")
+                        .asInt())
+                .as("nothing created")
+                .isZero();
+
+        String id = admin.post("/tokens", Map.of("name", "edited badly", "user", "alice"))
+                .json()
+                .get("id")
+                .asText();
+        Reply edited = admin.patch("/tokens/" + id, Map.of("name", " ", "daysUntilExpiry", 0, "rateLimit", "lots"));
+        assertThat(edited.status()).isEqualTo(400);
+        assertThat(edited.json().get("errors").findValuesAsText("field"))
+                .containsExactly("name", "daysUntilExpiry", "rateLimit");
+        Reply one = admin.post("/tokens", Map.of("name", " "));
+        assertThat(one.json().get("errors").findValuesAsText("message"))
+                .as("one field: its error alone, as always")
+                .containsExactly("must not be blank");
+        assertThat(one.json().get("message").asText()).isEqualTo("name: must not be blank");
+    }
+
     static void assertField(Reply reply, String field, String messagePart) {
         assertThat(reply.status()).as(reply.toString()).isEqualTo(400);
         assertThat(reply.json().get("field").asText()).as(reply.toString()).isEqualTo(field);
