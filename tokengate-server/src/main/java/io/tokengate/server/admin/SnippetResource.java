@@ -59,7 +59,9 @@ final class SnippetResource {
                     ex.query("body").orElse(null),
                     ex.query("contentType").orElse(null));
         } catch (InvalidSnippetRequestException e) {
-            throw ApiError.badRequest(e.field(), e.getMessage());
+            // Named as the caller wrote it, once: the query parameter, not SnippetRequest's field.
+            String field = e.field().equals("pathAndQuery") ? "path" : e.field();
+            throw ApiError.badRequest(field, e.reason());
         }
         SnippetSet set = Snippets.generate(request);
         ObjectNode json = Json.object();

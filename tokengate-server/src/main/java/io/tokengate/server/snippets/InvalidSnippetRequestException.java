@@ -8,10 +8,12 @@ package io.tokengate.server.snippets;
 public final class InvalidSnippetRequestException extends IllegalArgumentException {
     private static final long serialVersionUID = 1L;
     private final String field;
+    private final String reason;
 
     InvalidSnippetRequestException(String field, String message) {
         super(field + ": " + message);
         this.field = field;
+        this.reason = message;
     }
 
     /**
@@ -20,5 +22,10 @@ public final class InvalidSnippetRequestException extends IllegalArgumentExcepti
      */
     public String field() {
         return field;
+    }
+
+    /** What is wrong with the field, without its name (which the message starts with). */
+    public String reason() {
+        return reason;
     }
 }

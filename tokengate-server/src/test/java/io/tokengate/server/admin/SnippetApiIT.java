@@ -83,6 +83,16 @@ class SnippetApiIT {
         assertThat(admin.get("/tokens/" + id + "/snippets?method=GET&body=x").status())
                 .isEqualTo(400);
         assertThat(admin.get("/tokens/" + id + "/snippets").status()).isEqualTo(200);
+        AdminApiIT.assertField(
+                admin.get("/tokens/" + id + "/snippets?path=rest/api/2/myself"),
+                "path",
+                "'rest/api/2/myself' must start with '/'");
+        assertThat(admin.get("/tokens/" + id + "/snippets?path=rest/api/2/myself")
+                        .json()
+                        .get("message")
+                        .asText())
+                .as("the field named once, as the query names it")
+                .isEqualTo("path: 'rest/api/2/myself' must start with '/', e.g. /rest/api/2/issue/AAA-1");
         assertThat(gw.auditEvents()).anySatisfy(e -> {
             assertThat(e.kind()).isEqualTo(io.tokengate.core.audit.AuditKind.TOKEN_REVEAL);
             assertThat(e.tokenId().value()).isEqualTo(id);
