@@ -159,6 +159,7 @@ public final class AdminHandler extends Handler.Abstract {
                         local,
                         store.tokens()::secureMode,
                         gatewayUrl,
+                        config.identity().mode(),
                         sessions,
                         audit,
                         localUsersChanged,

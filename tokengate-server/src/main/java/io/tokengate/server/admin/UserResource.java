@@ -31,6 +31,7 @@ final class UserResource {
     private final boolean local;
     private final BooleanSupplier secureMode;
     private final String gatewayUrl;
+    private final String upstreamIdentity;
     private final Sessions sessions;
     private final AdminAudit audit;
     private final Runnable usersChanged;
@@ -38,6 +39,8 @@ final class UserResource {
 
     /**
      * @param local whether local users sign in ({@code identity.source = local})
+     * @param upstreamIdentity {@code upstream.identity}'s mode, which says whether a user's own
+     *     upstream credential is used at all
      * @param usersChanged drops what this node caches about users
      * @param tokens the tokens bound to a user, counted or revoked with them
      */
@@ -46,6 +49,7 @@ final class UserResource {
             boolean local,
             BooleanSupplier secureMode,
             String gatewayUrl,
+            String upstreamIdentity,
             Sessions sessions,
             AdminAudit audit,
             Runnable usersChanged,
@@ -54,6 +58,7 @@ final class UserResource {
         this.local = local;
         this.secureMode = secureMode;
         this.gatewayUrl = gatewayUrl;
+        this.upstreamIdentity = upstreamIdentity;
         this.sessions = sessions;
         this.audit = audit;
         this.usersChanged = usersChanged;
@@ -77,6 +82,7 @@ final class UserResource {
         json.put("source", me.source());
         json.put("secureMode", secureMode.getAsBoolean());
         json.put("gatewayUrl", gatewayUrl);
+        json.put("upstreamIdentity", upstreamIdentity);
         json.put("csrfToken", ex.sessionCookie().map(Sessions::csrfToken).orElse(null));
         ex.confinedBecause().ifPresent(why -> json.put("confinedBecause", why + "."));
         ex.send(200, json);

@@ -48,6 +48,9 @@ public abstract sealed class UpstreamIdentity {
     /** Header names the client may not send upstream, normalized by {@link #normalize}. */
     abstract boolean isReserved(String normalizedName);
 
+    /** The mode as {@code upstream.identity} spells it: header, service-account or user-credential. */
+    public abstract String mode();
+
     /**
      * Adds the upstream credential and the effective user to a forwarded request.
      *
@@ -110,6 +113,11 @@ public abstract sealed class UpstreamIdentity {
         }
 
         @Override
+        public String mode() {
+            return "header";
+        }
+
+        @Override
         boolean isReserved(String normalizedName) {
             return normalizedName.equals(normalized);
         }
@@ -135,6 +143,11 @@ public abstract sealed class UpstreamIdentity {
         }
 
         @Override
+        public String mode() {
+            return "service-account";
+        }
+
+        @Override
         boolean isReserved(String normalizedName) {
             return false;
         }
@@ -157,6 +170,11 @@ public abstract sealed class UpstreamIdentity {
     }
 
     static final class UserCredential extends UpstreamIdentity {
+        @Override
+        public String mode() {
+            return "user-credential";
+        }
+
         @Override
         boolean isReserved(String normalizedName) {
             return false;

@@ -581,6 +581,9 @@ class AdminApiIT {
         assertThat(added.body()).doesNotContain("erin-password");
         AdminClient erin = AdminClient.basic(gw, contract, "erin", "erin-password");
         assertThat(erin.get("/me").json().get("role").asText()).isEqualTo("user");
+        assertThat(erin.get("/me").json().get("upstreamIdentity").asText())
+                .as("upstream.identity, which says whether a user's own upstream credential is used")
+                .isEqualTo("header");
         assertThat(admin.get("/users").json().get("users").toString()).contains("\"erin\"");
 
         assertField(admin.post("/users", Map.of("name", "frank", "password", "short")), "password", "at least 8");

@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 class OpenApiContractTest {
     private final OpenApiContract contract = new OpenApiContract();
     private static final String ME = "{\"name\":\"a\",\"role\":\"admin\",\"source\":\"local\",\"secureMode\":false,"
-            + "\"gatewayUrl\":\"https://gw.example.com\",\"csrfToken\":null}";
+            + "\"gatewayUrl\":\"https://gw.example.com\",\"upstreamIdentity\":\"header\",\"csrfToken\":null}";
 
     @Test
     void acceptsADocumentedResponse() {
