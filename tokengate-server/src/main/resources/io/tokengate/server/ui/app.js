@@ -84,16 +84,28 @@ function explanation(answer) {
   return el('span', { class: 'explanation' }, withoutVerdict(answer.explanation || answer.reason));
 }
 
-/** An error: its message, or, when it lists problems, a heading and each problem once. */
-function errorBox(error) {
+/**
+ * An error: its message, or, when it names the fields at fault (errors), each field by the label
+ * the form gives it (labels: API field name to label) with what is wrong, and a field's problems
+ * (limits, by line) each once.
+ */
+function errorBox(error, labels) {
+  const named = (field) => (labels && labels[field]) || field;
+  const errors = error.body && Array.isArray(error.body.errors) ? error.body.errors : [];
+  const problemList = (problems) => el('ul', {}, problems.map((p) => el('li', {}, describeProblem(p))));
+  if (errors.length > 1) {
+    return el('div', { class: 'error', role: 'alert' }, errors.length + ' fields need a change:',
+      el('ul', {}, errors.map((e) => el('li', {}, named(e.field) + ': ', e.message,
+        Array.isArray(e.problems) && e.problems.length > 1 ? problemList(e.problems) : null))));
+  }
   const problems = error.body && error.body.problems;
   if (!Array.isArray(problems) || problems.length === 0) {
-    return el('div', { class: 'error', role: 'alert' }, error.message);
+    const message = errors.length === 1 ? named(errors[0].field) + ': ' + errors[0].message : error.message;
+    return el('div', { class: 'error', role: 'alert' }, message);
   }
-  const what = error.body.field ? error.body.field + ': ' : '';
+  const what = error.body.field ? named(error.body.field) + ': ' : '';
   return el('div', { class: 'error', role: 'alert' },
-    what + problems.length + (problems.length === 1 ? ' problem' : ' problems'),
-    el('ul', {}, problems.map((p) => el('li', {}, describeProblem(p)))));
+    what + problems.length + (problems.length === 1 ? ' problem' : ' problems'), problemList(problems));
 }
 
 function describeProblem(problem) {
@@ -102,15 +114,55 @@ function describeProblem(problem) {
   return where + (problem.reason || problem.message || JSON.stringify(problem));
 }
 
-/** Runs an action from a button or form, showing its failure in slot. */
-async function attempt(slot, action) {
+/**
+ * The fields of a form that an API error may name: [input, label] by API field name. mark(error)
+ * marks each field at fault (aria-invalid, and what is wrong beneath it); clear() takes the marks
+ * away again.
+ */
+function formFields(fieldsByName) {
+  const labels = {};
+  for (const [name, [, label]] of Object.entries(fieldsByName)) labels[name] = label;
+  const marks = [];
+  const clear = () => {
+    for (const [input, note, describedBy] of marks.splice(0)) {
+      input.removeAttribute('aria-invalid');
+      if (describedBy === null) input.removeAttribute('aria-describedby');
+      else input.setAttribute('aria-describedby', describedBy);
+      note.remove();
+    }
+  };
+  const mark = (error) => {
+    clear();
+    const errors = error.body && Array.isArray(error.body.errors) ? error.body.errors : [];
+    for (const e of errors) {
+      const known = fieldsByName[e.field];
+      if (!known || known[0].hasAttribute('aria-invalid')) continue;
+      const input = known[0];
+      const note = el('div', { class: 'field-error', id: input.id + '-error' }, e.message);
+      const describedBy = input.getAttribute('aria-describedby');
+      input.setAttribute('aria-invalid', 'true');
+      input.setAttribute('aria-describedby', describedBy ? describedBy + ' ' + note.id : note.id);
+      input.after(note);
+      marks.push([input, note, describedBy]);
+    }
+  };
+  return { labels, mark, clear };
+}
+
+/**
+ * Runs an action from a button or form, showing its failure in slot; fields (formFields), if
+ * given, names the form's fields by their labels and marks those at fault.
+ */
+async function attempt(slot, action, fields) {
   slot.replaceChildren();
+  if (fields) fields.clear();
   try {
     await action();
   } catch (error) {
     // A session that ended has already put the sign-in form in place of the slot's page.
     if (!slot.isConnected) return;
-    slot.replaceChildren(errorBox(error));
+    slot.replaceChildren(errorBox(error, fields && fields.labels));
+    if (fields) fields.mark(error);
   }
 }
 
@@ -285,7 +337,7 @@ function limitsEditor(initial) {
         el('span', { class: answer.allowed ? 'allowed' : 'denied' }, answer.allowed ? 'Allowed' : 'Denied'),
         ' — ', explanation(answer));
     } catch (error) {
-      shown = errorBox(error);
+      shown = errorBox(error, { limits: 'Restrictions' });
     }
     // Only the newest check's answer is shown: an older one may arrive after it.
     if (mine === checks && result.isConnected) result.replaceChildren(shown);
@@ -310,7 +362,7 @@ function limitsEditor(initial) {
       field('Body', body),
       el('div', { class: 'actions' }, button),
       result));
-  return { node, value: () => limits.value };
+  return { node, input: limits, value: () => limits.value };
 }
 
 function renderNewToken() {
@@ -327,7 +379,12 @@ function renderNewToken() {
   const ips = el('input', { type: 'text', name: 'allowed-ips', placeholder: 'any address; e.g. 10.0.0.0/8, 192.168.1.7' });
   const rate = el('input', { type: 'text', name: 'rate-limit', placeholder: 'none; e.g. 100/min (s, min, h, day)' });
   const editor = limitsEditor('');
-  const slot = el('div');
+  const slot = el('div', { id: 'create-result' });
+  // The form's labels, for the API's field names in its errors.
+  const fields = formFields({
+    name: [name, 'Name'], user: [user, 'Bound user'], daysUntilExpiry: [days, 'Expires after days'],
+    allowedIps: [ips, 'Allowed client addresses'], rateLimit: [rate, 'Rate limit'], limits: [editor.input, 'Restrictions'],
+  });
   const form = el('form', { class: 'card', id: 'new-token' },
     el('h1', {}, 'New token'),
     field('Name', name),
@@ -346,7 +403,10 @@ function renderNewToken() {
         request.user = user.value.trim();
       } else if (!unbound.checked) {
         user.focus(); // the field is at the top of the form, the message by the button
-        throw new Error('Name the user the token is for, or tick "Unbound" if it is meant to run as any user.');
+        throw new ApiError(400, {
+          message: 'Name the user the token is for, or tick "Unbound" if it is meant to run as any user.',
+          errors: [{ field: 'user', message: 'Name the user the token is for, or tick "Unbound" if it is meant to run as any user.' }],
+        });
       }
       if (days.value) request.daysUntilExpiry = Number(days.value);
       if (ips.value.trim()) request.allowedIps = ips.value;
@@ -354,7 +414,7 @@ function renderNewToken() {
       const created = await api('POST', '/tokens', request);
       location.hash = '#/tokens/' + created.id;
       revealOnce(created.token, created.user, 'Token created');
-    });
+    }, fields);
   });
   show(form);
 }
@@ -454,6 +514,10 @@ async function renderToken(id) {
   const rate = el('input', { type: 'text', name: 'rate-limit', value: token.rateLimit || '', placeholder: 'none; e.g. 100/min' });
   const days = el('input', { type: 'number', name: 'days', min: 1, placeholder: 'unchanged' });
   const edited = el('div', { id: 'edit-result' });
+  const editFields = formFields({
+    name: [name, 'Name'], allowedIps: [ips, 'Allowed client addresses'], daysUntilExpiry: [days, 'Expire after days from now'],
+    rateLimit: [rate, 'Rate limit'], limits: [editor.input, 'Restrictions'],
+  });
   const edit = el('form', { class: 'card', id: 'edit-token' }, el('h2', {}, 'Edit'), field('Name', name),
     el('div', { class: 'row' }, field('Allowed client addresses', ips), field('Expire after days from now', days)),
     field('Rate limit', rate),
@@ -466,7 +530,7 @@ async function renderToken(id) {
       if (days.value) change.daysUntilExpiry = Number(days.value);
       await api('PATCH', '/tokens/' + token.id, change);
       await renderToken(token.id);
-    });
+    }, editFields);
   });
 
   show(el('h1', {}, token.name),
@@ -495,6 +559,11 @@ function snippets(token) {
   const verdict = el('div', { id: 'snippet-check' });
   const tabs = el('div', { class: 'tabs' });
   const slot = el('div');
+  // The form's labels, for the API's names of its fields (the query parameters) in its errors.
+  const fields = formFields({
+    method: [method, 'Method'], path: [path, 'Path and query'], body: [body, 'Body'], contentType: [body, 'Body'],
+    user: [user, 'Run as user'],
+  });
   const load = () => attempt(slot, async () => {
     // What was shown is for the call asked before: gone, whether or not this one can be shown.
     verdict.replaceChildren();
@@ -527,7 +596,7 @@ function snippets(token) {
       el('span', { class: decision.allowed ? 'allowed' : 'denied' }, decision.allowed ? 'Allowed' : 'Denied'),
       decision.allowed ? ' by the token\'s restrictions.' : [' by the token\'s restrictions: ', explanation(decision)]),
     ...(terms.length ? [el('p', {}, terms.join(' '))] : []));
-  });
+  }, fields);
   return el('div', { class: 'card' }, el('h2', {}, 'Code snippets'),
     el('div', { class: 'row' }, field('Method', method), el('div', {}, field('Path and query', path)),
       token.unbound ? field('Run as user', user) : null),

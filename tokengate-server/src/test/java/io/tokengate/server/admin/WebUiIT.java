@@ -155,6 +155,57 @@ class WebUiIT {
     }
 
     /**
+     * A form with several wrong fields says what is wrong with each at once, by the form's labels
+     * rather than the API's field names, and marks each field; corrected, the token is made.
+     */
+    @Test
+    void aTokenFormWithSeveralWrongFieldsMarksEachByItsLabel() {
+        signIn("root", "root-password");
+        click(By.linkText("New token"));
+        type(By.name("name"), "n".repeat(201));
+        type(By.name("user"), "admin");
+        type(By.name("days"), "40000");
+        type(By.name("rate-limit"), "lots");
+        type(By.name("limits"), "[get].*/rest/(");
+        click(By.id("create"));
+        String shown = waitForText(By.id("create-result"), "fields need a change");
+        assertThat(shown)
+                .startsWith("4 fields need a change:")
+                .contains("Name: is 201 characters long (at most 200)")
+                .contains("Expires after days: must be from 1 to 36500, got 40000")
+                .contains("Rate limit: ")
+                .contains("Restrictions: line 1, column ")
+                .doesNotContain("daysUntilExpiry")
+                .doesNotContain("rateLimit");
+        for (String wrong : List.of("name", "days", "rate-limit", "limits")) {
+            WebElement input = browser.findElement(By.name(wrong));
+            assertThat(input.getAttribute("aria-invalid")).as(wrong).isEqualTo("true");
+            assertThat(browser.findElement(By.id(input.getAttribute("aria-describedby")))
+                            .getText())
+                    .as("what is wrong, beneath %s", wrong)
+                    .isNotBlank();
+        }
+        WebElement days = browser.findElement(By.name("days"));
+        assertThat(browser.findElement(By.id(days.getAttribute("aria-describedby")))
+                        .getText())
+                .isEqualTo("must be from 1 to 36500, got 40000");
+        for (String right : List.of("user", "allowed-ips")) {
+            assertThat(browser.findElement(By.name(right)).getAttribute("aria-invalid"))
+                    .as(right)
+                    .isNull();
+        }
+
+        type(By.name("name"), "corrected");
+        type(By.name("days"), "30");
+        type(By.name("rate-limit"), "10/min");
+        type(By.name("limits"), "[get].*/rest/.*");
+        waitForText(By.id("check-result"), "Allowed"); // the live check of the wrong limits is gone
+        click(By.id("create"));
+        assertThat(createdSecret()).startsWith("tgk_");
+        assertThat(browser.findElements(By.cssSelector("[aria-invalid]"))).isEmpty();
+    }
+
+    /**
      * An admin makes an unbound token only on purpose; its page shows no stray text; its snippets
      * carry a body and a user, and say whether the token's restrictions allow the call; the sample
      * URL is the gateway's, which restrictions match, not the admin page's.
@@ -297,7 +348,11 @@ class WebUiIT {
 
         type(By.name("snippet-path"), "rest/api/2/myself");
         click(By.id("show-snippet"));
-        waitForText(By.xpath("//div[h2='Code snippets']//div[@class='error']"), "must start with '/'");
+        assertThat(waitForText(By.xpath("//div[h2='Code snippets']//div[@class='error']"), "must start with '/'"))
+                .as("the field named once, by its label")
+                .isEqualTo("Path and query: 'rest/api/2/myself' must start with '/', e.g. /rest/api/2/issue/AAA-1");
+        assertThat(browser.findElement(By.name("snippet-path")).getAttribute("aria-invalid"))
+                .isEqualTo("true");
         assertThat(browser.findElement(By.id("snippet-check")).getText()).isEmpty();
         assertThat(browser.findElement(By.id("snippet")).isDisplayed()).isFalse();
         assertThat(browser.findElements(By.cssSelector(".tabs button"))).isEmpty();
