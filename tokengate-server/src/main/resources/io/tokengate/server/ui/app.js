@@ -87,21 +87,21 @@ function explanation(answer) {
 /**
  * An error: its message, or, when it names the fields at fault (errors), each field by the label
  * the form gives it (labels: API field name to label) with what is wrong, and a field's problems
- * (limits, by line) each once.
+ * (limits, by line) each once. Times in it read as the reader's locale writes them.
  */
 function errorBox(error, labels) {
   const named = (field) => (labels && labels[field]) || field;
   const errors = error.body && Array.isArray(error.body.errors) ? error.body.errors : [];
-  const problemList = (problems) => el('ul', {}, problems.map((p) => el('li', {}, describeProblem(p))));
+  const problemList = (problems) => el('ul', {}, problems.map((p) => el('li', {}, readable(describeProblem(p)))));
   if (errors.length > 1) {
     return el('div', { class: 'error', role: 'alert' }, errors.length + ' fields need a change:',
-      el('ul', {}, errors.map((e) => el('li', {}, named(e.field) + ': ', e.message,
+      el('ul', {}, errors.map((e) => el('li', {}, named(e.field) + ': ', readable(e.message),
         Array.isArray(e.problems) && e.problems.length > 1 ? problemList(e.problems) : null))));
   }
   const problems = error.body && error.body.problems;
   if (!Array.isArray(problems) || problems.length === 0) {
     const message = errors.length === 1 ? named(errors[0].field) + ': ' + errors[0].message : error.message;
-    return el('div', { class: 'error', role: 'alert' }, message);
+    return el('div', { class: 'error', role: 'alert' }, readable(message));
   }
   const what = error.body.field ? named(error.body.field) + ': ' : '';
   return el('div', { class: 'error', role: 'alert' },
@@ -138,7 +138,7 @@ function formFields(fieldsByName) {
       const known = fieldsByName[e.field];
       if (!known || known[0].hasAttribute('aria-invalid')) continue;
       const input = known[0];
-      const note = el('div', { class: 'field-error', id: input.id + '-error' }, e.message);
+      const note = el('div', { class: 'field-error', id: input.id + '-error' }, readable(e.message));
       const describedBy = input.getAttribute('aria-describedby');
       input.setAttribute('aria-invalid', 'true');
       input.setAttribute('aria-describedby', describedBy ? describedBy + ' ' + note.id : note.id);
@@ -190,11 +190,35 @@ function field(label, input) {
   return el('div', {}, el('label', { for: input.id }, label), input);
 }
 
-/** An instant as the reader's locale writes it; none (a dash unless given) stands for no instant. */
+/** An instant as the reader's locale writes it, with seconds: "1 Dec 2026, 14:03:27". */
+function local(date) {
+  return date.toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'medium' });
+}
+
+/**
+ * An instant (ISO-8601 text from the API) as the reader's locale writes it, the exact ISO time
+ * in its tooltip; none (a dash unless given) stands for no instant.
+ */
 function time(text, none) {
   if (!text) return none || '—';
   const date = new Date(text);
-  return isNaN(date) ? text : date.toLocaleString();
+  return isNaN(date) ? text : el('time', { datetime: text, title: text }, local(date));
+}
+
+// An ISO-8601 instant inside a message: 2026-12-01T02:03:27Z, with fractions or an offset.
+const ISO_INSTANT = /\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:\d{2})/g;
+
+/** A message for people, its ISO instants written as times (see time), the rest as text. */
+function readable(message) {
+  const text = String(message);
+  const parts = [];
+  let at = 0;
+  for (const match of text.matchAll(ISO_INSTANT)) {
+    parts.push(text.substring(at, match.index), time(match[0]));
+    at = match.index + match[0].length;
+  }
+  parts.push(text.substring(at));
+  return parts.filter((part) => part !== '');
 }
 
 // ---- Signing in ----------------------------------------------------------------------------
@@ -472,12 +496,12 @@ async function renderToken(id) {
   if (location.hash !== asked) return; // the user went on while the token was read
   const rows = [
     ['Name', token.name], ['Id', token.id], ['User', token.unbound ? '(unbound)' : token.user],
-    ['Status', token.status], ['Created', time(token.createdAt) + ' by ' + token.createdBy],
+    ['Status', token.status], ['Created', [time(token.createdAt), ' by ' + token.createdBy]],
     // As the command line says it: a token without an expiry never expires.
     ['Expires', time(token.expiresAt, 'never')], token.revokedAt ? ['Revoked', time(token.revokedAt)] : null,
     ['Allowed client addresses', token.allowedIps.length ? token.allowedIps.join(', ') : 'any'],
     ['Rate limit', token.rateLimit || 'none'],
-    ['Last used', time(token.lastUsedAt, 'never') + (token.lastUsedIp ? ' from ' + token.lastUsedIp : '')],
+    ['Last used', [time(token.lastUsedAt, 'never'), token.lastUsedIp ? ' from ' + token.lastUsedIp : null]],
     ['Uses', String(token.useCount)], ['Secret ends with', token.hint],
   ].filter((row) => row !== null);
   const actions = el('div', { class: 'actions' });
@@ -661,7 +685,7 @@ async function renderAudit(params) {
         el('td', { class: 'mono' }, e.clientIp || ''),
         el('td', { class: 'mono' }, e.tokenName ? e.tokenName + ' (' + e.tokenId + ')' : e.tokenId || ''),
         el('td', { class: 'mono' }, e.method ? e.method + ' ' + e.path + (e.query ? '?' + e.query : '') : ''),
-        el('td', {}, e.reason || '')));
+        el('td', {}, readable(e.reason || ''))));
     }
     chart.replaceChildren(usageChart(shown));
   });
@@ -715,14 +739,14 @@ function usageChart(events) {
     bar.append(shape('rect', { class: 'allow', x: i * width + 1, y: 140 - allowHeight, width: width - 2, height: allowHeight }));
     bar.append(shape('rect', { class: 'deny', x: i * width + 1, y: 140 - allowHeight - denyHeight, width: width - 2, height: denyHeight }));
     const title = shape('title', {});
-    title.textContent = new Date(start).toLocaleString() + ': ' + bucket.allow + ' allowed, ' + bucket.deny + ' denied';
+    title.textContent = local(new Date(start)) + ': ' + bucket.allow + ' allowed, ' + bucket.deny + ' denied';
     bar.append(title);
     svg.append(bar);
   });
   const label = shape('text', { x: 4, y: 155 });
   label.textContent = 'Requests per hour: the ' + requests.length + ' requests among the ' + events.length
     + ' records shown (green allowed, red denied); peak '
-    + peak + '; ' + new Date(starts[0]).toLocaleString() + ' to ' + new Date(newest + hour).toLocaleString();
+    + peak + '; ' + local(new Date(starts[0])) + ' to ' + local(new Date(newest + hour));
   svg.append(label);
   return svg;
 }
@@ -774,7 +798,7 @@ async function renderUsers(notice) {
       passwordSet.replaceChildren(el('div', { class: 'notice' }, 'Password of ' + passwordUser.value + ' set; their sessions ended.'));
     });
   });
-  show(el('h1', {}, 'Users'), notice ? el('div', { class: 'notice', id: 'users-notice' }, notice) : null, slot,
+  show(el('h1', {}, 'Users'), notice ? el('div', { class: 'notice', id: 'users-notice' }, readable(notice)) : null, slot,
     el('table', { id: 'users' },
       el('thead', {}, el('tr', {}, ['Name', 'Role', 'Groups', 'Email', 'Added', ''].map((h) => el('th', {}, h)))),
       rows),
@@ -925,7 +949,7 @@ function throttleSection() {
         if (!confirm('Lift the throttle of ' + t.address + '? Its failed logins are forgotten on every node.')) return;
         const lifted = await api('DELETE', '/throttles/' + encodeURIComponent(t.address) + query({ plane: t.plane }));
         await draw();
-        slot.replaceChildren(el('div', { class: 'notice' }, lifted.message));
+        slot.replaceChildren(el('div', { class: 'notice' }, readable(lifted.message)));
       }) }, 'Lift'))));
     // replaceChildren, unlike el, would show a null as the text "null".
     list.replaceChildren(el('table', {},

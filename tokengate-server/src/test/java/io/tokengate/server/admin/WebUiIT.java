@@ -3,6 +3,7 @@ package io.tokengate.server.admin;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.tokengate.core.token.CreatedToken;
 import io.tokengate.core.token.Expiry;
 import io.tokengate.core.token.TokenSpec;
@@ -47,6 +48,8 @@ class WebUiIT {
     private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
     private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
     private static final String HOSTILE_NAME = "<img src=x onerror=\"window.pwned=1\">nightly";
+    /** An ISO-8601 time as the API writes it: 2026-12-01T02:03:27Z. */
+    private static final String ISO_TIME = "\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}";
 
     @TempDir
     static Path home;
@@ -203,6 +206,33 @@ class WebUiIT {
         click(By.id("create"));
         assertThat(createdSecret()).startsWith("tgk_");
         assertThat(browser.findElements(By.cssSelector("[aria-invalid]"))).isEmpty();
+    }
+
+    /**
+     * Times read as the reader's locale writes them, on token pages and inside the audit log's
+     * reasons alike, with the exact ISO time in a tooltip.
+     */
+    @Test
+    void timesReadAsTheLocaleWritesThemWithTheExactTimeInATooltip() {
+        AdminClient root = AdminClient.basic(gw, new OpenApiContract(), "root", "root-password");
+        JsonNode created = root.post("/tokens", Map.of("name", "dated", "user", "root", "daysUntilExpiry", 30))
+                .json();
+        String id = created.get("id").asText();
+        String expiresAt = created.get("expiresAt").asText();
+        AdminApiIT.awaitEvents(root, "/audit?kind=TOKEN_CREATE&token=" + id, 1); // written off the request path
+        signIn("root", "root-password");
+        browser.get(gw.server.adminUri() + "/#/tokens/" + id);
+        WebElement expires =
+                wait.until(ExpectedConditions.visibilityOfElementLocated(By.xpath("//tr[th='Expires']/td/time")));
+        assertThat(expires.getAttribute("title")).isEqualTo(expiresAt);
+        assertThat(expires.getText()).isNotBlank().doesNotContainPattern(ISO_TIME);
+        assertThat(browser.findElement(By.id("token")).getText()).doesNotContainPattern(ISO_TIME);
+
+        browser.get(gw.server.adminUri() + "/#/audit?kind=TOKEN_CREATE&token=" + id);
+        String audit = waitForText(By.id("audit"), "created token bound to root; expires ");
+        assertThat(audit).doesNotContainPattern(ISO_TIME);
+        WebElement inReason = browser.findElement(By.xpath("//table[@id='audit']//td[last()]/time"));
+        assertThat(inReason.getAttribute("title")).startsWith(expiresAt.substring(0, 16));
     }
 
     /**
