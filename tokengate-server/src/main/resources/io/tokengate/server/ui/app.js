@@ -391,7 +391,8 @@ function limitsEditor(initial) {
 
 function renderNewToken() {
   const name = el('input', { type: 'text', name: 'name', required: true });
-  const user = el('input', { type: 'text', name: 'user', value: state.me.role === 'admin' ? '' : state.me.name, readonly: state.me.role !== 'admin' });
+  const user = el('input', { type: 'text', name: 'user', value: state.me.role === 'admin' ? '' : state.me.name,
+    readonly: state.me.role !== 'admin', 'aria-describedby': state.me.role === 'admin' ? null : 'user-hint' });
   // An unbound token runs as whichever user its caller names, administrators included: only on purpose.
   const unbound = el('input', { type: 'checkbox', name: 'unbound', id: 'unbound' });
   const unboundField = el('div', { class: 'warning' }, unbound,
@@ -413,7 +414,8 @@ function renderNewToken() {
     el('h1', {}, 'New token'),
     field('Name', name),
     field('Bound user', user),
-    state.me.role === 'admin' ? unboundField : null,
+    // A user's tokens are theirs: the field says so rather than look like one to type in.
+    state.me.role === 'admin' ? unboundField : el('p', { class: 'hint', id: 'user-hint' }, 'Your tokens are bound to you; an admin makes tokens for other users.'),
     el('div', { class: 'row' }, field('Expires after days', days), field('Allowed client addresses', ips)),
     field('Rate limit', rate),
     editor.node,

@@ -823,7 +823,15 @@ class WebUiIT {
         assertThat(tokens).contains("alice's sync").doesNotContain("someone else's");
         assertThat(browser.findElement(By.id("nav-settings")).isDisplayed()).isFalse();
         click(By.linkText("New token"));
-        assertThat(browser.findElement(By.name("user")).getAttribute("value")).isEqualTo("alice");
+        WebElement bound = browser.findElement(By.name("user"));
+        assertThat(bound.getAttribute("value")).isEqualTo("alice");
+        assertThat(bound.getAttribute("readonly")).isNotNull();
+        assertThat(bound.getCssValue("background-color"))
+                .as("the read-only field does not look like one to type in")
+                .isNotEqualTo(browser.findElement(By.name("name")).getCssValue("background-color"));
+        assertThat(browser.findElement(By.id(bound.getAttribute("aria-describedby")))
+                        .getText())
+                .isEqualTo("Your tokens are bound to you; an admin makes tokens for other users.");
 
         for (String adminPage : List.of("#/users", "#/settings")) {
             browser.get(gw.server.adminUri() + "/" + adminPage);
