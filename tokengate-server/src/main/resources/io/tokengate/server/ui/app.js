@@ -843,8 +843,8 @@ async function renderUsers(notice) {
 
 /**
  * Who is signed in, their own password (local users: given the current one; their other sessions
- * end), and their own upstream credential: with upstream.identity = user-credential, the gateway
- * sends it upstream (as a Bearer token) for their tokens' calls.
+ * end), and how their tokens' calls reach Jira: with their own upstream credential where the
+ * gateway uses one (a form to store it), else a line that says how.
  */
 function renderAccount() {
   let passwordForm = null;
@@ -866,11 +866,33 @@ function renderAccount() {
       });
     });
   }
+  // A session whose stored credential Jira refuses may use this page only, until a new one is stored.
+  const confined = state.me.confinedBecause
+    ? el('div', { class: 'error', role: 'alert', id: 'confined' }, state.me.confinedBecause)
+    : null;
+  show(el('h1', {}, state.me.name), confined,
+    el('p', {}, 'Role: ' + state.me.role + ' · signed in with ' + state.me.source + ' credentials'
+      + (state.me.secureMode ? ' · secure mode: secrets are shown once' : '')),
+    passwordForm,
+    state.me.upstreamIdentity === 'user-credential' ? upstreamCredentialForm() : el('section', { class: 'card', id: 'upstream-identity' },
+      el('h2', {}, 'How your tokens call Jira'),
+      el('p', {}, state.me.upstreamIdentity === 'header'
+        ? 'The gateway forwards each call as you, naming you in a header that Jira trusts (upstream.identity = header). '
+          + 'No credential of yours is needed.'
+        : 'The gateway forwards each call with its own service account, on your behalf (upstream.identity = service-account). '
+          + 'No credential of yours is needed.')));
+}
+
+/**
+ * The caller's own upstream credential, for upstream.identity = user-credential only: the gateway
+ * then sends it upstream (as a Bearer token) for their tokens' calls.
+ */
+function upstreamCredentialForm() {
   const credential = el('input', { type: 'password', name: 'upstream-credential', autocomplete: 'off' });
   const slot = el('div');
   const form = el('form', { class: 'card', id: 'upstream-credential' },
     el('h2', {}, 'Your upstream credential'),
-    el('p', {}, 'When the gateway calls Jira with each user\'s own credential (upstream.identity = user-credential), '
+    el('p', {}, 'The gateway calls Jira with each user\'s own credential (upstream.identity = user-credential): '
       + 'it uses this one for your tokens, for example a Jira personal access token. It is stored sealed and never shown again.'),
     field('Credential', credential),
     slot,
@@ -894,14 +916,7 @@ function renderAccount() {
       slot.replaceChildren(el('div', { class: 'notice' }, 'Stored.'));
     });
   });
-  // A session whose stored credential Jira refuses may use this page only, until a new one is stored.
-  const confined = state.me.confinedBecause
-    ? el('div', { class: 'error', role: 'alert', id: 'confined' }, state.me.confinedBecause)
-    : null;
-  show(el('h1', {}, state.me.name), confined,
-    el('p', {}, 'Role: ' + state.me.role + ' · signed in with ' + state.me.source + ' credentials'
-      + (state.me.secureMode ? ' · secure mode: secrets are shown once' : '')),
-    passwordForm, form);
+  return form;
 }
 
 // ---- Settings ------------------------------------------------------------------------------

@@ -236,6 +236,23 @@ class WebUiIT {
     }
 
     /**
+     * The account page offers to store an upstream credential only where the gateway uses one
+     * (upstream.identity = user-credential, below); here it forwards as the user by a header.
+     */
+    @Test
+    void theAccountPageSaysHowCallsReachJiraWhereNoCredentialOfTheUsersIsUsed() {
+        AdminClient alice = AdminClient.basic(gw, new OpenApiContract(), "alice", "alice-password");
+        assertThat(alice.get("/me").json().get("upstreamIdentity").asText()).isEqualTo("header");
+        signIn("alice", "alice-password");
+        click(By.id("account"));
+        assertThat(waitForText(By.id("upstream-identity"), "header"))
+                .contains("The gateway forwards each call as you, naming you in a header")
+                .contains("No credential of yours is needed.");
+        assertThat(browser.findElements(By.id("upstream-credential"))).isEmpty();
+        assertThat(browser.findElements(By.name("upstream-credential"))).isEmpty();
+    }
+
+    /**
      * An admin makes an unbound token only on purpose; its page shows no stray text; its snippets
      * carry a body and a user, and say whether the token's restrictions allow the call; the sample
      * URL is the gateway's, which restrictions match, not the admin page's.
