@@ -689,17 +689,21 @@ async function renderAudit(params) {
         el('td', { class: 'mono' }, e.method ? e.method + ' ' + e.path + (e.query ? '?' + e.query : '') : ''),
         el('td', {}, readable(e.reason || ''))));
     }
-    chart.replaceChildren(usageChart(shown));
+    chart.replaceChildren(usageChart(shown, chart.clientWidth));
   });
 }
 
-/** Requests allowed and denied per hour over the records shown, as stacked bars. */
-function usageChart(events) {
+/**
+ * Requests allowed and denied per hour over the records shown, as stacked bars, drawn for a place
+ * the given number of pixels wide.
+ */
+function usageChart(events, pixels) {
   const svgNs = 'http://www.w3.org/2000/svg';
   const svg = document.createElementNS(svgNs, 'svg');
   svg.setAttribute('class', 'chart');
-  const chartWidth = 1150; // about the page's width, so that text keeps its size
-  svg.setAttribute('viewBox', '0 0 ' + chartWidth + ' 160');
+  // As wide as its place, so that its text keeps its size on a narrow screen too.
+  const chartWidth = Math.max(360, Math.round(pixels || 1150));
+  svg.setAttribute('viewBox', '0 0 ' + chartWidth + ' 190');
   svg.setAttribute('role', 'img');
   const requests = events.filter((e) => e.kind === 'REQUEST');
   svg.setAttribute('aria-label', 'Requests per hour: ' + requests.length + ' shown');
@@ -710,7 +714,7 @@ function usageChart(events) {
   };
   if (requests.length === 0) {
     // An empty box would look like a chart that failed to draw.
-    const none = shape('text', { x: chartWidth / 2, y: 85, 'text-anchor': 'middle', class: 'empty' });
+    const none = shape('text', { x: chartWidth / 2, y: 95, 'text-anchor': 'middle', class: 'empty' });
     none.textContent = 'No requests through the gateway among the ' + events.length + ' records shown: the chart counts those only.';
     svg.append(none);
     return svg;
@@ -733,6 +737,7 @@ function usageChart(events) {
   const count = (start) => (buckets.get(start) || { allow: 0, deny: 0 });
   const peak = Math.max(...starts.map((s) => count(s).allow + count(s).deny));
   const width = chartWidth / starts.length;
+  const labelEvery = starts.length <= 24 ? 3 : 6;
   starts.forEach((start, i) => {
     const bucket = count(start);
     const allowHeight = (bucket.allow / peak) * 130;
@@ -744,12 +749,28 @@ function usageChart(events) {
     title.textContent = local(new Date(start)) + ': ' + bucket.allow + ' allowed, ' + bucket.deny + ' denied';
     bar.append(title);
     svg.append(bar);
+    // The time axis: an hour label every few bars, counted back from the newest so that it has
+    // one; midnight names its day instead.
+    if ((starts.length - 1 - i) % labelEvery === 0) {
+      const at = new Date(start);
+      // The newest hour's label ends at the chart's edge rather than run past it.
+      const last = i === starts.length - 1;
+      const tick = shape('text', {
+        x: last ? chartWidth - 2 : i * width + width / 2, y: 153, 'text-anchor': last ? 'end' : 'middle', class: 'hour',
+      });
+      tick.textContent = at.getHours() === 0
+        ? at.toLocaleDateString(undefined, { day: 'numeric', month: 'short' })
+        : at.toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' });
+      svg.append(tick);
+    }
   });
-  const label = shape('text', { x: 4, y: 155 });
+  // Two lines, which fit a narrow screen too.
+  const label = shape('text', { x: 4, y: 170 });
   label.textContent = 'Requests per hour: the ' + requests.length + ' requests among the ' + events.length
-    + ' records shown (green allowed, red denied); peak '
-    + peak + '; ' + local(new Date(starts[0])) + ' to ' + local(new Date(newest + hour));
-  svg.append(label);
+    + ' records shown (green allowed, red denied); peak ' + peak + ';';
+  const span = shape('text', { x: 4, y: 184 });
+  span.textContent = local(new Date(starts[0])) + ' to ' + local(new Date(newest + hour));
+  svg.append(label, span);
   return svg;
 }
 

@@ -155,6 +155,24 @@ class WebUiIT {
         assertThat(browser.findElement(By.cssSelector("svg.chart")).getAttribute("aria-label"))
                 .as("the usage chart counts the requests shown")
                 .isEqualTo("Requests per hour: 3 shown");
+        List<WebElement> hours = browser.findElements(By.cssSelector("svg.chart text.hour"));
+        assertThat(hours)
+                .as("the time axis names every third of its 24 hours")
+                .hasSize(8)
+                .allSatisfy(hour -> assertThat(hour.getText()).isNotBlank());
+        assertThat(
+                        ((JavascriptExecutor) browser)
+                                .executeScript(
+                                        """
+                                const bars = document.querySelectorAll('svg.chart g rect.allow');
+                                const last = bars[bars.length - 1];
+                                const tick = [...document.querySelectorAll('svg.chart text.hour')].pop();
+                                const x = Number(tick.getAttribute('x'));
+                                return x > Number(last.getAttribute('x'))
+                                    && x <= Number(last.getAttribute('x')) + Number(last.getAttribute('width')) + 2;
+                                """))
+                .as("the newest hour is labelled, under its bar")
+                .isEqualTo(true);
     }
 
     /**
