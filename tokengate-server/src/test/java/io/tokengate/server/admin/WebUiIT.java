@@ -128,9 +128,11 @@ class WebUiIT {
         assertThat(post.statusCode()).as("the restrictions made in the UI hold").isEqualTo(403);
 
         browser.navigate().refresh();
-        WebElement title = wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("main h1")));
-        assertThat(title.getText()).as("a name is shown as text").isEqualTo(HOSTILE_NAME);
-        assertThat(browser.findElement(By.id("token")).getText()).contains("Rate limit 100/min");
+        // The page draws a heading of its own first, and the token's once it is read.
+        assertThat(waitForText(By.cssSelector("main h1"), HOSTILE_NAME))
+                .as("a name is shown as text")
+                .isEqualTo(HOSTILE_NAME);
+        assertThat(waitForText(By.id("token"), "Rate limit")).contains("Rate limit 100/min");
         assertThat(browser.findElements(By.cssSelector("main img"))).isEmpty();
         assertThat(((JavascriptExecutor) browser).executeScript("return window.pwned === undefined"))
                 .isEqualTo(true);
@@ -979,8 +981,9 @@ class WebUiIT {
     }
 
     /** The element's text once it contains {@code expected}. */
+    /** The text of {@code target} once it contains {@code expected}, through the page's redrawing it. */
     private String waitForText(By target, String expected) {
-        return wait.until(driver -> {
+        return wait.ignoring(StaleElementReferenceException.class).until(driver -> {
             String text = driver.findElement(target).getText();
             return text.contains(expected) ? text : null;
         });
