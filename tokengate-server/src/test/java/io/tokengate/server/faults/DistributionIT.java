@@ -2,6 +2,7 @@ package io.tokengate.server.faults;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.tokengate.demo.DemoJira;
 import io.tokengate.server.GatewayFixture;
@@ -13,8 +14,12 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -37,12 +42,19 @@ class DistributionIT {
 
     /** Runs a command that must end within a minute, with no input. */
     private static Run run(Path dir, String... command) throws IOException, InterruptedException {
+        return run(dir, Map.of(), command);
+    }
+
+    /** Runs a command that must end within a minute, with no input, with these environment variables. */
+    private static Run run(Path dir, Map<String, String> environment, String... command)
+            throws IOException, InterruptedException {
         Path output = Files.createTempFile(dir, "run", ".out");
         ProcessBuilder builder = new ProcessBuilder(command)
                 .directory(dir.toFile())
                 .redirectErrorStream(true)
                 .redirectOutput(output.toFile());
         withoutTokengateEnvironment(builder);
+        builder.environment().putAll(environment);
         Process process = builder.start();
         process.getOutputStream().close();
         if (!process.waitFor(60, TimeUnit.SECONDS)) {
@@ -136,6 +148,100 @@ class DistributionIT {
                     .isEqualTo(143);
             assertThat(home.resolve("logs/tokengate.log")).isNotEmptyFile();
         }
+    }
+
+    /**
+     * What only an administrator can mend makes the launcher exit with a status the unit does not
+     * restart on: a service restarted every five seconds forever says the same thing to the
+     * journal each time, and never gets better. Under systemd 252 a mistyped option in
+     * TOKENGATE_JAVA_OPTS (the JVM's exit 1) and a JAVA_HOME without Java (127) were restarted so.
+     */
+    @Test
+    void whatOnlyAnAdministratorMendsIsNotRestarted(@TempDir Path dir) throws Exception {
+        Path installed = unpack(dir);
+        String launcher = installed.resolve("bin/tokengate").toString();
+        Path home = Files.createDirectory(dir.resolve("home"));
+        Files.writeString(home.resolve("tokengate.properties"), "upstream.url=http://127.0.0.1:9\n");
+        Set<Integer> notRestarted = restartPreventExitStatus(installed.resolve("systemd/tokengate.service"));
+
+        Run mistyped = run(
+                dir,
+                Map.of("TOKENGATE_JAVA_OPTS", "-Xmx128m -XX:+UseParalelGC"),
+                launcher,
+                "serve",
+                "--home",
+                home.toString());
+        assertThat(mistyped.output())
+                .as("the JVM's own word, and which setting it refused")
+                .contains("Unrecognized VM option 'UseParalelGC'")
+                .contains("the JVM refuses TOKENGATE_JAVA_OPTS (-Xmx128m -XX:+UseParalelGC)");
+        assertThat(mistyped.code()).as(mistyped.output()).isEqualTo(2).isIn(notRestarted);
+
+        Run noJava = run(
+                dir,
+                Map.of("JAVA_HOME", dir.resolve("no-jdk").toString()),
+                launcher,
+                "serve",
+                "--home",
+                home.toString());
+        assertThat(noJava.output()).contains("no Java at " + dir.resolve("no-jdk/bin/java"));
+        assertThat(noJava.code()).as(noJava.output()).isEqualTo(127).isIn(notRestarted);
+
+        Files.writeString(home.resolve("tokengate.properties"), "gateway.port=80800x\n", StandardOpenOption.APPEND);
+        Run invalid = run(dir, launcher, "serve", "--home", home.toString());
+        assertThat(invalid.output()).contains("invalid configuration");
+        assertThat(invalid.code()).as(invalid.output()).isEqualTo(2).isIn(notRestarted);
+    }
+
+    /**
+     * The unit as shipped parses without a warning under the systemd of the machine (an unknown
+     * or misspelt setting is only a warning to systemd, which then runs the service without it),
+     * and keeps its hardening: {@code systemd-analyze security} rates it 3.0 ("OK") at most.
+     * Booted under systemd 252 (systemd-nspawn, Debian bookworm), it served, stopped cleanly and
+     * wrote only to its home and a private /tmp; this test keeps what can be checked without a
+     * boot.
+     */
+    @Test
+    void theUnitPassesSystemdAnalyze(@TempDir Path dir) throws Exception {
+        assumeTrue(
+                Files.isExecutable(Path.of("/usr/bin/systemd-analyze")),
+                "needs systemd-analyze (Debian's systemd: .ci/setup installs it)");
+        Path installed = unpack(dir);
+        String shipped = Files.readString(installed.resolve("systemd/tokengate.service"));
+        assertThat(shipped).contains("ExecStart=/opt/tokengate/bin/tokengate serve");
+        // verify checks that ExecStart is executable: point it at the unpacked launcher.
+        Path unit = dir.resolve("tokengate.service");
+        Files.writeString(unit, shipped.replace("/opt/tokengate/", installed.toRealPath() + "/"));
+
+        Run verify = run(dir, "systemd-analyze", "verify", "--man=no", unit.toString());
+        assertThat(verify.output()).as("systemd's warnings about the unit").isEmpty();
+        assertThat(verify.code()).isZero();
+
+        Run security = run(dir, "systemd-analyze", "security", "--offline=yes", "--threshold=30", unit.toString());
+        assertThat(security.code())
+                .as("exposure at most 3.0:%n%s", security.output())
+                .isZero();
+    }
+
+    private static Path unpack(Path dir) throws IOException, InterruptedException {
+        assertThat(ARCHIVE).as("the archive the package phase built").isRegularFile();
+        Run unpack = run(dir, "tar", "--no-same-owner", "-xzf", ARCHIVE.toString());
+        assertThat(unpack.code()).as(unpack.output()).isZero();
+        return dir.resolve("tokengate-" + VERSION);
+    }
+
+    /** The exit statuses of {@code RestartPreventExitStatus=} in a unit file. */
+    private static Set<Integer> restartPreventExitStatus(Path unit) throws IOException {
+        Set<Integer> statuses = new HashSet<>();
+        for (String line : Files.readAllLines(unit)) {
+            if (line.startsWith("RestartPreventExitStatus=")) {
+                for (String status :
+                        line.substring(line.indexOf('=') + 1).trim().split("\\s+")) {
+                    statuses.add(Integer.parseInt(status));
+                }
+            }
+        }
+        return statuses;
     }
 
     private static int get(URI uri, String authorization) throws IOException, InterruptedException {
