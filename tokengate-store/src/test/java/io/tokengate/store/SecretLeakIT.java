@@ -118,6 +118,18 @@ class SecretLeakIT {
                     store.tokens().edit(rotated.token().id(), TokenEdit.none().withName(secret)))));
             seen.add(message(catchThrowable(() ->
                     store.tokens().create(TokenSpec.bound("ci", secret, "admin").withAllowedIps(secret)))));
+            // Each field alone, and several at once: every field's message quotes what it refuses.
+            seen.add(message(catchThrowable(() -> store.tokens()
+                    .create(TokenSpec.bound("ci", "alice", "admin").withAllowedIps(secret)))));
+            seen.add(message(catchThrowable(() -> store.tokens()
+                    .create(TokenSpec.bound("ci", "alice", "admin").withLimits("[get] " + secret + "(")))));
+            seen.add(message(catchThrowable(() -> store.tokens()
+                    .create(TokenSpec.bound("ci", "alice", "admin").withRateLimit(secret)))));
+            seen.add(message(catchThrowable(() -> store.tokens()
+                    .create(TokenSpec.bound(secret, secret, "admin")
+                            .withLimits(secret + " x")
+                            .withAllowedIps("10.0.0.1 " + secret)
+                            .withRateLimit(secret)))));
 
             store.tokens().revoke(rotated.token().id());
             seen.add(store.tokens().show(rotated.token().id()).orElseThrow().toString());

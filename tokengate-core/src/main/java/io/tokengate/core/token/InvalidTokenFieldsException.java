@@ -8,14 +8,15 @@ import java.util.stream.Collectors;
  * InvalidTokenSpecException}, {@link io.tokengate.core.limits.LimitsSyntaxException} or {@link
  * IpAllowListSyntaxException}), in the order of the fields, so that a form is corrected in one go
  * rather than one field per attempt. One field alone fails with its own exception, as before.
- * The message is the fields' messages, each starting with its field, joined by "; ".
+ * The message is the fields' messages, each starting with its field, joined by "; ", with any
+ * token secret in them quoted as its hint.
  */
 public final class InvalidTokenFieldsException extends IllegalArgumentException {
     private static final long serialVersionUID = 1L;
     private final transient List<IllegalArgumentException> problems;
 
     InvalidTokenFieldsException(List<IllegalArgumentException> problems) {
-        super(problems.stream().map(Throwable::getMessage).collect(Collectors.joining("; ")));
+        super(SecretScanner.redact(problems.stream().map(Throwable::getMessage).collect(Collectors.joining("; "))));
         if (problems.size() < 2) {
             throw new IllegalArgumentException("several fields need at least two problems, got " + problems.size());
         }

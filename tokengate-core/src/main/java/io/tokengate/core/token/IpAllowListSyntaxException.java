@@ -2,7 +2,7 @@ package io.tokengate.core.token;
 
 /**
  * Allowed-IP text that does not parse. The message reads like {@code entry 2 '10.0.0.300': 300 is
- * not an IPv4 octet (0-255)}.
+ * not an IPv4 octet (0-255)}; a token secret pasted into the field is quoted as its hint.
  */
 public final class IpAllowListSyntaxException extends IllegalArgumentException {
     private static final long serialVersionUID = 1L;
@@ -10,13 +10,13 @@ public final class IpAllowListSyntaxException extends IllegalArgumentException {
     private final String reason;
 
     IpAllowListSyntaxException(int entry, String text, String reason) {
-        super("entry " + entry + " '" + text + "': " + reason);
+        super(SecretScanner.redact("entry " + entry + " '" + text + "': " + reason));
         this.entry = entry;
         this.reason = reason;
     }
 
     IpAllowListSyntaxException(String reason) {
-        super(reason);
+        super(SecretScanner.redact(reason));
         this.entry = 0;
         this.reason = reason;
     }
