@@ -88,7 +88,7 @@ public class TokenVerifyBenchmark {
     @TearDown(Level.Trial)
     public void checkAndClose() throws Exception {
         try {
-            StoreMetrics metrics = store.metrics();
+            StoreMetrics metrics = store.status().metrics();
             if (cache.equals("hit") && metrics.cacheMisses() > 1) {
                 throw new IllegalStateException("a cache-hit run missed the cache " + metrics.cacheMisses() + " times");
             }

@@ -118,8 +118,8 @@ public final class TokengateServer implements AutoCloseable {
             Metrics metrics = new Metrics(store);
             GatewayHandler gatewayHandler = new GatewayHandler(
                     gateway, store.tokens(), store.auditSink(), jiraUsers == null ? users : jiraUsers, metrics, clock);
-            store.shareRateLimits(gatewayHandler.rateExchange());
-            store.shareLoginFailures("data", gatewayHandler.loginFailures());
+            store.cluster().shareRateLimits(gatewayHandler.rateExchange());
+            store.cluster().shareLoginFailures("data", gatewayHandler.loginFailures());
             Handler.Sequence planes = new Handler.Sequence(
                     new OnConnector(DATA, gatewayHandler),
                     new OnConnector(

@@ -23,8 +23,11 @@ import org.slf4j.LoggerFactory;
  * that it keeps secure mode, and turns it on again when someone left it ({@code tokengate db
  * leave-secure-mode}); at a stop it says it no longer keeps it. The cluster thus stays in secure
  * mode while any of its nodes is set to it. Every turn is an audit record ({@code SETTING_CHANGE}).
+ *
+ * <p>The store's {@link Store#secureMode()}: an operator asks it who keeps secure mode and leaves
+ * it; the rest is the store's own doing.
  */
-final class SecureModeKeeping {
+public final class SecureModeKeeping {
     /** The store's: log settings that name it keep covering these messages. */
     private static final Logger LOG = LoggerFactory.getLogger(Store.class);
     /** How often a node set to secure mode says so, and turns it on again if it was left. */
@@ -40,6 +43,9 @@ final class SecureModeKeeping {
     private final TokenService tokens;
     private final AuditSink audit;
     private final boolean secureMode;
+    /** The embedded H2 database: locked by this process, so no other node keeps anything. */
+    private final boolean embedded;
+
     private final String nodeId;
     private final Clock clock;
     /** This process among those with the same node name, for {@link #keepers()}. */
@@ -54,12 +60,14 @@ final class SecureModeKeeping {
             TokenService tokens,
             AuditSink audit,
             boolean secureMode,
+            boolean embedded,
             String nodeId,
             Clock clock) {
         this.table = table;
         this.tokens = tokens;
         this.audit = audit;
         this.secureMode = secureMode;
+        this.embedded = embedded;
         this.nodeId = nodeId;
         this.clock = clock;
     }
@@ -113,13 +121,32 @@ final class SecureModeKeeping {
         }
     }
 
-    /** See {@link Store#secureModeKeepers()}. */
-    List<SecureModeKeeper> keepers() {
-        return table.keepers(clock.instant().minus(KEEPER_HEARD_WITHIN));
+    /**
+     * The nodes running with {@code token.secure.mode=true} now, as far as the database heard in
+     * the last few minutes: each would turn secure mode on again within a minute of its being left.
+     * None with the embedded H2 database: H2 locks its file, so while this store has it open no
+     * other process runs on it, and any it heard from stopped without saying so (SIGKILL, OOM, a
+     * power cut), keeping nothing.
+     */
+    public List<SecureModeKeeper> keepers() {
+        return embedded ? List.of() : table.keepers(clock.instant().minus(KEEPER_HEARD_WITHIN));
     }
 
-    /** See {@link Store#leaveSecureMode(String, List)}. */
-    boolean leave(String actor, List<SecureModeKeeper> overridden) {
+    /**
+     * Turns secure mode off for the database ({@code tokengate db leave-secure-mode}), with an
+     * audit record; nodes whose own {@code token.secure.mode} is true stay in it.
+     *
+     * @return whether it was on
+     */
+    public boolean leave(String actor) {
+        return leave(actor, List.of());
+    }
+
+    /**
+     * As {@link #leave(String)}, forced over {@code overridden}: nodes that said lately that they
+     * keep secure mode, which the audit record names.
+     */
+    public boolean leave(String actor, List<SecureModeKeeper> overridden) {
         boolean wasOn = table.turnOff();
         if (wasOn) {
             String forced = overridden.isEmpty()

@@ -2,8 +2,6 @@ package io.tokengate.store;
 
 import io.tokengate.core.audit.AuditLog;
 import io.tokengate.core.audit.AuditSink;
-import io.tokengate.core.cluster.SharedCounts;
-import io.tokengate.core.token.RateExchange;
 import io.tokengate.core.token.TokenPolicy;
 import io.tokengate.core.token.TokenService;
 import java.nio.file.Files;
@@ -11,7 +9,6 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.List;
 import java.util.OptionalInt;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,8 +20,9 @@ import org.slf4j.LoggerFactory;
  * retention). {@link #close()} stops it all gracefully, flushing the audit queue.
  *
  * <p>It wires the parts and answers for them as one; the work is theirs: secure mode is {@link
- * SecureModeKeeping}'s, the counts the nodes add up {@link ClusterCounts}', the audit log's
- * retention {@link AuditUpkeep}'s, the periodic runs {@link ScheduledWork}'s.
+ * SecureModeKeeping}'s, the counts the nodes add up {@link ClusterCounts}' (shared through {@link
+ * ClusterSharing}), health and counters {@link StoreStatus}', the audit log's retention {@link
+ * AuditUpkeep}'s, the periodic runs {@link ScheduledWork}'s.
  */
 public final class Store implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Store.class);
@@ -39,8 +37,7 @@ public final class Store implements AutoCloseable {
     private final JdbcTokenRepository repository;
     private final TokenService tokens;
     private final CaffeineTokenCache cache;
-    /** What the nodes of a PostgreSQL cluster add up; null with H2. */
-    private final ClusterCounts counts;
+    private final ClusterSharing cluster;
 
     private final ClusterListener listener;
     private final UsageAccumulator usage;
@@ -51,6 +48,7 @@ public final class Store implements AutoCloseable {
     private final UpstreamCredentials upstreamCredentials;
     private final JdbcSessionStore sessions;
     private final SecureModeKeeping secureMode;
+    private final StoreStatus status;
     private final AuditUpkeep upkeep;
     private final ScheduledWork scheduled;
 
@@ -66,7 +64,9 @@ public final class Store implements AutoCloseable {
         // while the listener would hear about changes made by other nodes.
         ClusterListener[] listenerRef = new ClusterListener[1];
         this.cache = new CaffeineTokenCache(config.cacheTtl(), clock, () -> !cluster || listenerRef[0].isLive());
-        this.counts = cluster ? new ClusterCounts(db) : null;
+        // What the nodes of a PostgreSQL cluster add up; null with H2.
+        ClusterCounts counts = cluster ? new ClusterCounts(db) : null;
+        this.cluster = new ClusterSharing(counts);
         // Reconnected after an outage, a node in secure mode says so at once (see keepSoon).
         Runnable reconnected = config.secureMode() ? this::keepSecureModeSoon : () -> {};
         this.listener = cluster ? new ClusterListener(db, cache, counts, config.nodeId(), reconnected) : null;
@@ -96,7 +96,14 @@ public final class Store implements AutoCloseable {
         this.upstreamCredentials = new UpstreamCredentials(users, key.cipher(random));
         this.sessions = new JdbcSessionStore(db);
         this.secureMode = new SecureModeKeeping(
-                new JdbcSecureMode(db), tokens, auditWriter, config.secureMode(), config.nodeId(), clock);
+                new JdbcSecureMode(db),
+                tokens,
+                auditWriter,
+                config.secureMode(),
+                config.dbUrl() == null,
+                config.nodeId(),
+                clock);
+        this.status = new StoreStatus(db, listener, auditWriter, cache, usage);
         this.upkeep = new AuditUpkeep(auditLog, config.auditRetentionDays(), clock);
         this.scheduled = new ScheduledWork(config.nodeId());
     }
@@ -175,72 +182,19 @@ public final class Store implements AutoCloseable {
         LOG.info("token store open: {}, key id {}, node {}", db.describe(), key.keyId(), config.nodeId());
     }
 
-    /**
-     * Holds rate-limited tokens to their rate across the cluster: the nodes on this PostgreSQL
-     * database tell each other what {@code exchange} let through (see {@link RateExchange}). With
-     * H2 there is one node and nothing to exchange.
-     */
-    public void shareRateLimits(RateExchange exchange) {
-        if (counts != null) {
-            counts.shareCounts("rates", new RateShare(exchange));
-        }
+    /** What this node shares with the other nodes on a PostgreSQL database; nothing with H2. */
+    public ClusterSharing cluster() {
+        return cluster;
     }
 
-    /**
-     * Adds up {@code failures} with the other nodes on this PostgreSQL database, so that a client
-     * address is throttled for the failed logins it made on any of them. {@code plane} is {@code
-     * data} or {@code admin}. With H2 there is one node and nothing to share.
-     */
-    public void shareLoginFailures(String plane, SharedCounts failures) {
-        if (counts != null) {
-            counts.shareCounts(plane, failures);
-        }
+    /** Who keeps secure mode for the database, and leaving it. */
+    public SecureModeKeeping secureMode() {
+        return secureMode;
     }
 
-    /**
-     * The nodes running with {@code token.secure.mode=true} now, as far as the database heard in
-     * the last few minutes: each would turn secure mode on again within a minute of its being left.
-     * None with the embedded H2 database: H2 locks its file, so while this store has it open no
-     * other process runs on it, and any it heard from stopped without saying so (SIGKILL, OOM, a
-     * power cut), keeping nothing.
-     */
-    public List<SecureModeKeeper> secureModeKeepers() {
-        return config.dbUrl() == null ? List.of() : secureMode.keepers();
-    }
-
-    /**
-     * Lifts the login throttle of {@code address} on {@code planes} ({@code data}, {@code admin})
-     * on every node of this PostgreSQL database: each forgets the address's failed logins (see
-     * {@link SharedCounts#forget}) within a fraction of a second. The caller forgets them on this
-     * node itself, at once. With H2 there is one node and no other to tell.
-     *
-     * @return whether other nodes were told: false with H2
-     * @throws StoreUnavailableException when the database does not answer; no node was told
-     */
-    public boolean forgetLoginFailures(List<String> planes, String address) {
-        if (counts == null) {
-            return false;
-        }
-        counts.forget(planes, address);
-        return true;
-    }
-
-    /**
-     * Turns secure mode off for the database ({@code tokengate db leave-secure-mode}), with an
-     * audit record; nodes whose own {@code token.secure.mode} is true stay in it.
-     *
-     * @return whether it was on
-     */
-    public boolean leaveSecureMode(String actor) {
-        return leaveSecureMode(actor, List.of());
-    }
-
-    /**
-     * As {@link #leaveSecureMode(String)}, forced over {@code overridden}: nodes that said lately
-     * that they keep secure mode, which the audit record names.
-     */
-    public boolean leaveSecureMode(String actor, List<SecureModeKeeper> overridden) {
-        return secureMode.leave(actor, overridden);
+    /** The store's health and counters, for {@code /health/ready} and {@code /metrics}. */
+    public StoreStatus status() {
+        return status;
     }
 
     public TokenService tokens() {
@@ -298,44 +252,6 @@ public final class Store implements AutoCloseable {
         return db.vendor();
     }
 
-    /** Pings the database (up to 1 s); for {@code /health/ready}, never for the request path. */
-    public StoreHealth health() {
-        boolean reachable = db.ping(Duration.ofSeconds(1));
-        StoreHealth.Listener state = listener == null
-                ? StoreHealth.Listener.NOT_NEEDED
-                : listener.isLive() ? StoreHealth.Listener.LIVE : StoreHealth.Listener.DOWN;
-        StringBuilder problem = new StringBuilder();
-        if (!reachable) {
-            problem.append("database unreachable (").append(db.describe()).append("); ");
-        }
-        if (state == StoreHealth.Listener.DOWN) {
-            problem.append(listener.problem()).append(" (token cache bypassed); ");
-        }
-        boolean auditFull = auditWriter.full();
-        if (auditFull) {
-            problem.append("audit queue full; ");
-        }
-        boolean auditFailing = auditWriter.failing();
-        if (auditFailing) {
-            problem.append("audit records cannot be written; ");
-        }
-        return new StoreHealth(reachable, state, problem.toString().replaceAll("; $", ""), auditFull, auditFailing);
-    }
-
-    public StoreMetrics metrics() {
-        return new StoreMetrics(
-                cache.hits(),
-                cache.misses(),
-                cache.bypassed(),
-                cache.size(),
-                auditWriter.queued(),
-                auditWriter.capacity(),
-                auditWriter.written(),
-                auditWriter.writeFailures(),
-                auditWriter.dropped(),
-                usage.pendingTokens());
-    }
-
     /**
      * Deletes audit records older than {@code audit.retention.days} (nothing when it is 0). Runs
      * hourly by itself.
@@ -344,11 +260,6 @@ public final class Store implements AutoCloseable {
      */
     public long runRetention() {
         return upkeep.runRetention();
-    }
-
-    /** See {@link SecureModeKeeping#keep()}; runs every minute by itself in secure mode. */
-    boolean keepSecureMode() {
-        return secureMode.keep();
     }
 
     /** Writes the usage gathered so far; normally done every second. */

@@ -195,7 +195,7 @@ class AuditWriterIT {
                 }
                 assertThat(accepted).isEqualTo(500);
                 assertThat(store.audit().queued()).isEqualTo(500);
-                assertThat(store.health().ready()).isFalse();
+                assertThat(store.status().health().ready()).isFalse();
                 assertThatThrownBy(() -> store.tokens().list(io.tokengate.core.token.TokenQuery.all()))
                         .isInstanceOf(StoreUnavailableException.class);
 

@@ -82,28 +82,30 @@ class ClusterIT {
      */
     @Test
     void theNodesKeepingSecureModeAreKnownUntilTheyStop() {
-        assertThat(a.secureModeKeepers()).isEmpty();
+        assertThat(a.secureMode().keepers()).isEmpty();
         try (Store secure = node("node-c", true)) {
-            assertThat(a.secureModeKeepers()).extracting(SecureModeKeeper::node).containsExactly("node-c");
+            assertThat(a.secureMode().keepers())
+                    .extracting(SecureModeKeeper::node)
+                    .containsExactly("node-c");
             try (Store command = node("node-c", true)) {
-                assertThat(a.secureModeKeepers()).hasSize(2);
+                assertThat(a.secureMode().keepers()).hasSize(2);
             }
-            assertThat(a.secureModeKeepers())
+            assertThat(a.secureMode().keepers())
                     .as("a command run on C's machine, under C's name, leaves C's word standing")
                     .extracting(SecureModeKeeper::node)
                     .containsExactly("node-c");
             try (Store later = node("node-d", false, Clock.offset(Clock.systemUTC(), Duration.ofMinutes(4)))) {
-                assertThat(later.secureModeKeepers())
+                assertThat(later.secureMode().keepers())
                         .as("not heard from for four minutes: gone without saying so")
                         .isEmpty();
             }
-            assertThat(secure.keepSecureMode())
+            assertThat(secure.secureMode().keep())
                     .as("still in secure mode: nothing to turn on")
                     .isFalse();
-            assertThat(a.secureModeKeepers()).singleElement().satisfies(k -> assertThat(k.seenAt())
+            assertThat(a.secureMode().keepers()).singleElement().satisfies(k -> assertThat(k.seenAt())
                     .isAfter(Instant.now().minusSeconds(30)));
         }
-        assertThat(a.secureModeKeepers()).as("stopped, and said so").isEmpty();
+        assertThat(a.secureMode().keepers()).as("stopped, and said so").isEmpty();
     }
 
     /**
@@ -180,7 +182,7 @@ class ClusterIT {
             assertThat(b.tokens().secureMode())
                     .as("a standard node started later follows")
                     .isTrue();
-            assertThat(b.leaveSecureMode("ops")).isTrue();
+            assertThat(b.secureMode().leave("ops")).isTrue();
             assertThat(secure.tokens().secureMode())
                     .as("its own setting keeps C in it")
                     .isTrue();
@@ -195,13 +197,13 @@ class ClusterIT {
                     .isInstanceOf(TokenStateException.class);
 
             // C, still set to secure mode, turns it on again (every minute, here at once).
-            assertThat(secure.keepSecureMode()).isTrue();
+            assertThat(secure.secureMode().keep()).isTrue();
             assertThat(a.tokens().secureMode()).isTrue();
             assertThatThrownBy(() -> a.tokens().reveal(after.token().id())).isInstanceOf(SecureModeException.class);
             assertThat(sealedCopy(after))
                     .as("what was stored meanwhile is erased")
                     .isNull();
-            assertThat(secure.keepSecureMode()).as("once").isFalse();
+            assertThat(secure.secureMode().keep()).as("once").isFalse();
         }
     }
 
@@ -304,9 +306,9 @@ class ClusterIT {
         db.admin("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '" + db.name()
                 + "' AND application_name = '" + b.listener().applicationName() + "'");
         millisUntil(() -> !b.listener().isLive());
-        assertThat(b.health().listener()).isEqualTo(StoreHealth.Listener.DOWN);
-        assertThat(b.health().ready()).isFalse();
-        assertThat(b.health().problem()).contains("cache listener");
+        assertThat(b.status().health().listener()).isEqualTo(StoreHealth.Listener.DOWN);
+        assertThat(b.status().health().ready()).isFalse();
+        assertThat(b.status().health().problem()).contains("cache listener");
 
         a.tokens().revoke(created.token().id()); // B cannot hear about this
         long bypassed = b.cache().bypassed();
@@ -317,7 +319,7 @@ class ClusterIT {
 
         db.makeAvailable();
         millisUntil(() -> b.listener().isLive());
-        assertThat(b.health().ready()).isTrue();
+        assertThat(b.status().health().ready()).isTrue();
 
         CreatedToken next = a.tokens().create(TokenSpec.bound("next", "alice", "alice"));
         cacheOnB(next.secret());
@@ -352,8 +354,8 @@ class ClusterIT {
     void whatOneNodeLetThroughIsChargedOnTheOthersOnly() {
         Ledger onA = new Ledger();
         Ledger onB = new Ledger();
-        a.shareRateLimits(onA);
-        b.shareRateLimits(onB);
+        a.cluster().shareRateLimits(onA);
+        b.cluster().shareRateLimits(onB);
         TokenId token = TokenId.generate(new SecureRandom());
 
         onA.local.add(new Use(token, FIVE_PER_MINUTE, 3));
@@ -370,8 +372,8 @@ class ClusterIT {
     void manyTokensAreSplitOverNotificationsAndAllArrive() {
         Ledger onA = new Ledger();
         Ledger onB = new Ledger();
-        a.shareRateLimits(onA);
-        b.shareRateLimits(onB);
+        a.cluster().shareRateLimits(onA);
+        b.cluster().shareRateLimits(onB);
         SecureRandom random = new SecureRandom();
         List<Use> uses = new ArrayList<>();
         for (int i = 1; i <= 1000; i++) { // about 30 KB: four notifications at least
@@ -386,8 +388,8 @@ class ClusterIT {
     void usesMadeWhileCutOffAreSentOnceTheListenerIsBack() throws Exception {
         Ledger onA = new Ledger();
         Ledger onB = new Ledger();
-        a.shareRateLimits(onA);
-        b.shareRateLimits(onB);
+        a.cluster().shareRateLimits(onA);
+        b.cluster().shareRateLimits(onB);
         TokenId token = TokenId.generate(new SecureRandom());
 
         db.admin("ALTER DATABASE " + db.name() + " ALLOW_CONNECTIONS false");
@@ -430,9 +432,9 @@ class ClusterIT {
         Tally dataOnA = new Tally();
         Tally dataOnB = new Tally();
         Tally adminOnB = new Tally();
-        a.shareLoginFailures("data", dataOnA);
-        b.shareLoginFailures("data", dataOnB);
-        b.shareLoginFailures("admin", adminOnB);
+        a.cluster().shareLoginFailures("data", dataOnA);
+        b.cluster().shareLoginFailures("data", dataOnB);
+        b.cluster().shareLoginFailures("admin", adminOnB);
 
         dataOnA.local.put("10.0.0.1", 3L);
         dataOnA.local.put("2001:db8::7", 1L);

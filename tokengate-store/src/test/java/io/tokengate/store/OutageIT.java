@@ -147,7 +147,7 @@ class OutageIT {
             failsPromptly(() -> store.tokens().create(TokenSpec.bound("during", "alice", "alice")));
             failsPromptly(() -> store.tokens().revoke(known.token().id()));
             failsPromptly(() -> store.users().list());
-            assertThat(store.health().databaseReachable()).isFalse();
+            assertThat(store.status().health().databaseReachable()).isFalse();
 
             outage.end();
             long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
@@ -165,7 +165,7 @@ class OutageIT {
             CreatedToken after = store.tokens().create(TokenSpec.bound("after", "alice", "alice"));
             assertThat(store.tokens().verify(after.secret())).isPresent();
             assertThat(store.tokens().revoke(known.token().id())).isPresent();
-            while (!store.health().ready()) { // the cache listener reconnects with backoff
+            while (!store.status().health().ready()) { // the cache listener reconnects with backoff
                 assertThat(System.nanoTime()).as("store not ready again").isLessThan(deadline);
             }
         }

@@ -54,10 +54,10 @@ class PostgresStoreIT extends StoreContract {
                     + " FOR EACH STATEMENT EXECUTE FUNCTION refuse_audit()");
         }
         store.audit().reserve(Duration.ofSeconds(1)).orElseThrow().submit(AuditWriterIT.event(1));
-        assertThat(waitFor(() -> store.health().auditFailing()))
+        assertThat(waitFor(() -> store.status().health().auditFailing()))
                 .as("the writer fails")
                 .isTrue();
-        StoreHealth failing = store.health();
+        StoreHealth failing = store.status().health();
         assertThat(failing.databaseReachable()).isTrue();
         assertThat(failing.ready()).isFalse();
         assertThat(failing.problem()).contains("audit records cannot be written");
@@ -66,7 +66,7 @@ class PostgresStoreIT extends StoreContract {
                 Statement s = c.createStatement()) {
             s.execute("DROP TRIGGER refuse_audit ON audit_events");
         }
-        assertThat(waitFor(() -> store.health().ready()))
+        assertThat(waitFor(() -> store.status().health().ready()))
                 .as("ready once written")
                 .isTrue();
         assertThat(store.auditLog().query(AuditQuery.all()).events())
@@ -88,6 +88,6 @@ class PostgresStoreIT extends StoreContract {
     @Test
     void listensForTokenChanges() {
         Store store = open();
-        assertThat(store.health().listener()).isIn(StoreHealth.Listener.LIVE, StoreHealth.Listener.DOWN);
+        assertThat(store.status().health().listener()).isIn(StoreHealth.Listener.LIVE, StoreHealth.Listener.DOWN);
     }
 }

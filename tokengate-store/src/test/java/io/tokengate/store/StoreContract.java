@@ -1273,7 +1273,7 @@ abstract class StoreContract {
     @Test
     void healthIsReady() {
         Store store = open();
-        StoreHealth health = store.health();
+        StoreHealth health = store.status().health();
         assertThat(health.databaseReachable()).isTrue();
         assertThat(health.ready()).as(health.problem()).isTrue();
     }

@@ -427,7 +427,7 @@ class TokenServiceIT {
                 .isTrue();
         assertThatThrownBy(() -> standardAgain.tokens().reveal(kept.token().id()))
                 .isInstanceOf(SecureModeException.class);
-        assertThat(standardAgain.leaveSecureMode("ops")).isTrue();
+        assertThat(standardAgain.secureMode().leave("ops")).isTrue();
         TokenService backToStandard = standardAgain.tokens();
         assertThatThrownBy(() -> backToStandard.reveal(rotated.token().id()).orElseThrow())
                 .isInstanceOf(java.util.NoSuchElementException.class);

@@ -135,7 +135,7 @@ public final class AdminHandler extends Handler.Abstract {
                 store.auditSink(), config.auditReserveWait(), config.store().nodeId(), clock);
         Sessions sessions = new Sessions(store.sessions(), admin, clock);
         LoginThrottle throttle = new LoginThrottle(admin.loginMaxFailures(), admin.loginWindow(), clock);
-        store.shareLoginFailures("admin", throttle);
+        store.cluster().shareLoginFailures("admin", throttle);
         Authenticator authenticator = new Authenticator(identity, sessions, throttle, audit, admin);
         Router router = new Router();
         boolean local = admin.identitySource() == AdminConfig.IdentitySource.LOCAL;
@@ -199,7 +199,7 @@ public final class AdminHandler extends Handler.Abstract {
         switch (path) {
             case "/health/live" -> json(response, callback, HttpStatus.OK_200, "{\"status\":\"UP\"}");
             case "/health/ready" -> {
-                StoreHealth health = store.health();
+                StoreHealth health = store.status().health();
                 json(
                         response,
                         callback,

@@ -24,7 +24,7 @@ import org.eclipse.jetty.util.URIUtil;
  * {@code GET /api/v1/throttles} and {@code DELETE /api/v1/throttles/{address}} (admins): the
  * client addresses with failed logins now, per plane ({@code data}: tokens, {@code admin}:
  * sign-ins), and lifting an address's throttle, so that its next login is checked as any other.
- * A lift is told to every node of a cluster ({@link Store#forgetLoginFailures}) before this node
+ * A lift is told to every node of a cluster ({@link Store#cluster()}) before this node
  * forgets, and is audited as {@code THROTTLE_LIFTED}. An address without failures answers 200 all
  * the same, {@code "lifted": false}: a script may lift what it finds, or what it was told of, and
  * have done what it meant either way. Nothing here names a credential.
@@ -90,7 +90,7 @@ final class ThrottleResource {
         Map<String, Optional<Failing>> counted = new LinkedHashMap<>();
         asked.forEach(plane -> counted.put(plane, planes.get(plane).counted(address)));
         // The other nodes first: when they cannot be told (503), nothing has changed anywhere.
-        boolean cluster = store.forgetLoginFailures(asked, shown);
+        boolean cluster = store.cluster().forgetLoginFailures(asked, shown);
         Instant now = clock.instant();
         List<String> notes = new ArrayList<>();
         ObjectNode json = Json.object();

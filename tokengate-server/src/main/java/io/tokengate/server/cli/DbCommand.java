@@ -206,7 +206,7 @@ final class DbCommand {
                             + "): set it to false here and on every node first, or secure mode stays on"));
                 }
                 try (Store store = AdminConnection.openOffline(config)) {
-                    List<SecureModeKeeper> keepers = store.secureModeKeepers();
+                    List<SecureModeKeeper> keepers = store.secureMode().keepers();
                     if (!keepers.isEmpty() && !force) {
                         throw new Refused("secure mode stays on: "
                                 + keepers.stream()
@@ -217,8 +217,8 @@ final class DbCommand {
                                 + " token.secure.mode=false there and restart, or stop it, first; --force if it is"
                                 + " gone without saying so");
                     }
-                    return store.leaveSecureMode(
-                                    OperatorIdentity.forCurrentUser().name(), keepers)
+                    return store.secureMode()
+                                    .leave(OperatorIdentity.forCurrentUser().name(), keepers)
                             ? "secure mode is off for the database; nodes started with token.secure.mode=false"
                                     + " store and show secrets again (those erased stay erased: rotate to see one)."
                                     + " A node still running with token.secure.mode=true turns it on again within a"

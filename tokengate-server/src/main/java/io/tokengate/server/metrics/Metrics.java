@@ -62,15 +62,15 @@ public final class Metrics implements RequestObserver {
         FunctionCounter.builder("tokengate.audit.write.failures", store.audit(), w -> w.writeFailures())
                 .description("Attempts to write a batch of audit records that failed (they are retried)")
                 .register(registry);
-        FunctionCounter.builder(
-                        "tokengate.token.cache.hits", store, s -> s.metrics().cacheHits())
+        FunctionCounter.builder("tokengate.token.cache.hits", store.status(), s -> s.metrics()
+                        .cacheHits())
                 .description("Token lookups answered from memory")
                 .register(registry);
-        FunctionCounter.builder(
-                        "tokengate.token.cache.misses", store, s -> s.metrics().cacheMisses())
+        FunctionCounter.builder("tokengate.token.cache.misses", store.status(), s -> s.metrics()
+                        .cacheMisses())
                 .description("Token lookups that read the database")
                 .register(registry);
-        FunctionCounter.builder("tokengate.token.cache.bypassed", store, s -> s.metrics()
+        FunctionCounter.builder("tokengate.token.cache.bypassed", store.status(), s -> s.metrics()
                         .cacheBypassed())
                 .description("Token lookups that skipped the cache because cluster invalidation was down")
                 .register(registry);

@@ -66,7 +66,7 @@ class LeaveSecureModeIT {
                         .contains("runs with token.secure.mode=true")
                         .contains("--force");
                 assertThat(nodeC.tokens().secureMode()).as("nothing changed").isTrue();
-                assertThat(nodeC.secureModeKeepers()).hasSize(1);
+                assertThat(nodeC.secureMode().keepers()).hasSize(1);
 
                 Result forced = leave(home, "--force");
                 assertThat(forced.exit()).as(forced.err()).isZero();
