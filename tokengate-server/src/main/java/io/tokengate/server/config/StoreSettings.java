@@ -1,0 +1,65 @@
+package io.tokengate.server.config;
+
+import io.tokengate.store.StoreConfig;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * The store's settings ({@code token.*}, {@code audit.*}, {@code db.*}, {@code node.id}, {@code
+ * key.file}) as a {@link StoreConfig}. A database URL is refused here when it is of another kind, or
+ * carries a password on the command line; the store's own checks of the rest are reported with the
+ * other problems.
+ */
+final class StoreSettings {
+    private StoreSettings() {}
+
+    static StoreConfig read(ConfigValues values, Path home) {
+        StoreConfig.Builder builder = StoreConfig.builder(home)
+                .secureMode(values.bool(Key.TOKEN_SECURE_MODE))
+                .maxLifetimeDays((int) values.integer(Key.TOKEN_MAX_LIFETIME_DAYS, 0, 36_500))
+                .cacheTtl(Duration.ofSeconds(values.integer(Key.TOKEN_CACHE_TTL_SECONDS, 1, 3600)))
+                .auditQueue(
+                        (int) values.integer(Key.AUDIT_QUEUE_CAPACITY, 16, 10_000_000),
+                        (int) values.integer(Key.AUDIT_BATCH_SIZE, 1, 100_000),
+                        Duration.ofMillis(values.integer(Key.AUDIT_FLUSH_INTERVAL_MS, 1, 60_000)))
+                .auditRetentionDays((int) values.integer(Key.AUDIT_RETENTION_DAYS, 0, 36_500))
+                .nodeId(values.get(Key.NODE_ID).orElseGet(StoreSettings::hostName))
+                .pool(
+                        (int) values.integer(Key.DB_POOL_SIZE, 1, 500),
+                        Duration.ofMillis(values.integer(Key.DB_CONNECTION_TIMEOUT_MS, 250, 60_000)));
+        values.get(Key.DB_URL).ifPresent(url -> {
+            if (values.source(Key.DB_URL).equals(Settings.COMMAND_LINE) && EffectiveSetting.carriesPassword(url)) {
+                values.problem("--db-url carries a password, which every user of this machine can read in its"
+                        + " process list: give it as db.password instead (in " + ConfigLoader.FILE_NAME
+                        + ", or TOKENGATE_DB_PASSWORD), with db.user");
+                return;
+            }
+            if (!url.startsWith("jdbc:postgresql:") && !url.startsWith("jdbc:h2:")) {
+                values.problem("db.url: '" + EffectiveSetting.withoutCredentials(url)
+                        + "' is neither jdbc:postgresql: nor jdbc:h2:");
+                return; // not handed on, or the store would report it again in its own words
+            }
+            builder.database(
+                    url,
+                    values.get(Key.DB_USER).orElse(null),
+                    values.get(Key.DB_PASSWORD).orElse(null));
+        });
+        values.get(Key.KEY_FILE).ifPresent(path -> builder.keyFile(home.resolve(path)));
+        try {
+            return builder.build();
+        } catch (IllegalArgumentException e) {
+            values.problem(e.getMessage());
+            return StoreConfig.builder(home).build();
+        }
+    }
+
+    private static String hostName() {
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (UnknownHostException e) {
+            return "node";
+        }
+    }
+}
