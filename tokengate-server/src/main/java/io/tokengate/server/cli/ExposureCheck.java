@@ -1,0 +1,93 @@
+package io.tokengate.server.cli;
+
+import io.tokengate.server.config.TlsKeystore;
+import io.tokengate.server.config.TokengateConfig;
+import java.net.URI;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * {@code config check}'s look at how the two planes meet their clients: the gateway's public URL
+ * and whether tokens would cross the network in clear text, an admin plane reachable from the
+ * network and the names it answers to, and each plane's certificate (the host it names, when it
+ * expires).
+ */
+final class ExposureCheck {
+    /** A certificate expiring this soon is worth a warning. */
+    private static final Duration CERTIFICATE_NOTICE = Duration.ofDays(30);
+
+    private ExposureCheck() {}
+
+    static void check(TokengateConfig config, List<String> warnings) {
+        if (config.publicUrl().isEmpty()) {
+            warnings.add("gateway.public.url is not set: restrictions will match " + config.publicUrlOrListening()
+                    + "/…; set it to the URL clients use");
+        } else if (config.gatewayTls().isEmpty()
+                && config.publicUrl().get().startsWith("http://")
+                && !config.publicUrl().get().contains("localhost")
+                && !config.publicUrl().get().contains("127.0.0.1")) {
+            warnings.add("gateway.public.url is plain http: tokens would cross the network in clear text;"
+                    + " put a TLS terminator in front and use https, or set gateway.tls.keystore");
+        }
+        checkTls(
+                config.gatewayTls(),
+                "gateway.public.url",
+                config.publicUrl().map(URI::create),
+                "restrictions match the URLs clients use",
+                warnings);
+        if (!config.adminHost().equals("127.0.0.1")
+                && !config.adminHost().equals("localhost")
+                && !config.adminHost().equals("::1")) {
+            warnings.add("admin.host is " + config.adminHost() + ": the admin plane is reachable from the network"
+                    + (config.adminTls().isPresent()
+                            ? ""
+                            : "; passwords cross it in clear text unless TLS ends in front of it or"
+                                    + " admin.tls.keystore is set"));
+            warnings.add("the admin plane answers only to " + config.admin().describeNames()
+                    + ": reaching it by another name, or through a proxy that passes a Host of its own"
+                    + " (nginx's proxy_pass http://NAME), needs that name in admin.allowed.hosts");
+        }
+        checkTls(
+                config.adminTls(),
+                "admin.public.url",
+                config.admin().publicUrl(),
+                "the session cookie is Secure only then",
+                warnings);
+    }
+
+    /**
+     * What a client would make of a plane's certificate, when it has one: whether {@code
+     * publicUrl} (if set) is {@code https://} and the certificate names its host, and how soon
+     * the certificate expires.
+     *
+     * @param why why the URL should be {@code https://}
+     */
+    private static void checkTls(
+            Optional<TlsKeystore> keystore,
+            String urlSetting,
+            Optional<URI> publicUrl,
+            String why,
+            List<String> warnings) {
+        if (keystore.isEmpty()) {
+            return;
+        }
+        TlsKeystore tls = keystore.get();
+        publicUrl.ifPresent(url -> {
+            if (!"https".equals(url.getScheme())) {
+                warnings.add(tls.setting() + " is set but " + urlSetting + " is " + url + ": " + why
+                        + ", so make it https://…");
+            } else if (!tls.names(url.getHost())) {
+                warnings.add("the certificate in " + tls.setting() + " does not name " + url.getHost()
+                        + " (it names " + String.join(", ", tls.names()) + "): clients will refuse it, and"
+                        + " requests naming that host get 400");
+            }
+        });
+        Instant expires = tls.expires();
+        if (expires.isBefore(Instant.now().plus(CERTIFICATE_NOTICE))) {
+            warnings.add("the certificate in " + tls.setting() + " expires " + expires
+                    + ": renew it (the new one is served without a restart)");
+        }
+    }
+}
