@@ -4,10 +4,7 @@ import io.tokengate.core.DidYouMean;
 import io.tokengate.core.Unseen;
 import io.tokengate.core.request.JsonPath;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 
@@ -84,7 +81,8 @@ public final class LimitsParser {
             try {
                 new LimitsParser(line, i + 1).parseLine(rules.size() + 1).ifPresent(rules::add);
             } catch (Problem p) {
-                problems.add(new LimitsProblem(i + 1, p.column, p.getMessage()));
+                int column = line.codePointCount(0, Math.min(p.index, line.length())) + 1;
+                problems.add(new LimitsProblem(i + 1, column, p.getMessage()));
             }
         }
         if (rules.size() > MAX_RULES) {
@@ -140,7 +138,7 @@ public final class LimitsParser {
         if (line.charAt(pos) == '[') {
             int close = line.indexOf(']', pos);
             if (close > pos) {
-                Set<String> methods = methodList(pos + 1, close);
+                Set<String> methods = MethodList.read(line, pos + 1, close);
                 if (methods != null) {
                     parts.add(new MethodCondition(methods));
                     pos = close + 1;
@@ -238,58 +236,6 @@ public final class LimitsParser {
         }
     }
 
-    /**
-     * The methods in {@code line[from, to)}, or null when the bracket is not a method list and so
-     * belongs to the URL regex. A list of words with an unknown one is a mistake, not a regex; so
-     * are one word of three letters or more that is no method (the original product's template
-     * reads {@code [method].*}, which as a character class would match the {@code h} of {@code
-     * http} and allow every method), and method names separated by spaces.
-     */
-    private Set<String> methodList(int from, int to) {
-        String content = line.substring(from, to);
-        String[] words = content.strip().split("\\s+");
-        if (words.length > 1 && Arrays.stream(words).allMatch(MethodCondition::isKnown)) {
-            throw new Problem(
-                    from + content.indexOf(words[1]),
-                    "HTTP methods are separated by ',' or '|', as in [" + String.join("|", words) + "]");
-        }
-        String[] names = content.split("[,|]", -1);
-        Set<String> methods = new LinkedHashSet<>();
-        String unknown = null;
-        for (String name : names) {
-            String word = name.strip();
-            if (word.isEmpty() || !word.chars().allMatch(c -> (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'))) {
-                return null;
-            }
-            if (MethodCondition.isKnown(word)) {
-                methods.add(word.toUpperCase(Locale.ROOT));
-            } else if (unknown == null) {
-                unknown = word;
-            }
-        }
-        if (unknown == null) {
-            return methods;
-        }
-        Optional<String> suggestion = DidYouMean.closest(unknown, MethodCondition.KNOWN);
-        if (names.length == 1 && suggestion.isEmpty() && unknown.length() >= 3) {
-            throw new Problem(
-                    from,
-                    "'[" + unknown + "]' is not an HTTP method: write the methods the token may use, as in [GET] or"
-                            + " [GET|POST], or no bracket for any method (a URL regex that starts with a"
-                            + " character class is written in a group: ([" + unknown + "]))");
-        }
-        if (names.length > 1 || suggestion.isPresent()) {
-            throw new Problem(
-                    from + content.indexOf(unknown),
-                    "unknown HTTP method '" + unknown + "' ("
-                            + suggestion
-                                    .map(s -> "did you mean " + s + "?")
-                                    .orElse("expected one of " + String.join(", ", MethodCondition.KNOWN))
-                            + ")");
-        }
-        return null;
-    }
-
     /** Index of the first {@code [QueryParam::} or {@code [JsonData::} at or after {@code from}, else {@code end}. */
     private int firstCondition(int from, int end) {
         for (int i = from; i < end; i++) {
@@ -366,14 +312,17 @@ public final class LimitsParser {
         return line.substring(from, Math.min(end, from + 20)) + (end - from > 20 ? "…" : "");
     }
 
-    /** A problem on the current line; {@code index} is 0-based and becomes a 1-based column. */
-    private final class Problem extends RuntimeException {
+    /**
+     * A problem on the line being parsed, at {@code index} (0-based, in chars); {@link #parse}
+     * turns it into a 1-based column of code points.
+     */
+    static final class Problem extends RuntimeException {
         private static final long serialVersionUID = 1L;
-        final int column;
+        final int index;
 
         Problem(int index, String reason) {
             super(reason, null, false, false);
-            this.column = line.codePointCount(0, Math.min(index, line.length())) + 1;
+            this.index = index;
         }
     }
 }

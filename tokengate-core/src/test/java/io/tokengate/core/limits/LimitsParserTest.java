@@ -86,6 +86,12 @@ class LimitsParserTest {
     }
 
     @Test
+    void aColumnCountsCharactersAsAnEditorShowsThemNotUtf16Units() {
+        assertThat(error(".*/\uD83D\uDE00/[Header::x==y]").getMessage())
+                .isEqualTo("line 1, column 7: unknown condition 'Header' (expected QueryParam or JsonData)");
+    }
+
+    @Test
     void aMisspeltConditionInsideTheUrlRegexIsReportedNotTakenAsACharacterClass() {
         LimitsSyntaxException e = error(".*/filter/user/.*[QueryParams::permissions==true]");
         assertThat(e.getMessage())
