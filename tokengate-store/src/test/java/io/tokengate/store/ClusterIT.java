@@ -119,7 +119,7 @@ class ClusterIT {
     void aNodeKeepingSecureModeSaysSoAgainAsSoonAsTheDatabaseAnswers() throws Exception {
         MutableClock clock = new MutableClock(Instant.now().truncatedTo(ChronoUnit.MILLIS));
         try (Store secure = node("node-c", true, clock)) {
-            assertThat(secure.secureModeKeepers())
+            assertThat(secure.secureMode().keepers())
                     .extracting(SecureModeKeeper::node)
                     .containsExactly("node-c");
 
@@ -130,12 +130,12 @@ class ClusterIT {
 
             long millis = millisUntil(() -> {
                 try {
-                    return !secure.secureModeKeepers().isEmpty();
+                    return !secure.secureMode().keepers().isEmpty();
                 } catch (StoreUnavailableException e) {
                     return false; // the pool has not found the database back yet
                 }
             });
-            assertThat(secure.secureModeKeepers())
+            assertThat(secure.secureMode().keepers())
                     .as("heard after the outage, %d ms after the database was back", millis)
                     .singleElement()
                     .satisfies(k -> assertThat(k.seenAt()).isAfterOrEqualTo(clock.instant()));
