@@ -8,6 +8,7 @@ import io.tokengate.core.token.InvalidTokenFieldsException;
 import io.tokengate.core.token.InvalidTokenSpecException;
 import io.tokengate.core.token.IpAllowList;
 import io.tokengate.core.token.IpAllowListSyntaxException;
+import io.tokengate.core.token.SecretScanner;
 import io.tokengate.core.token.TokenStateException;
 import io.tokengate.server.gateway.ClientAddress;
 import io.tokengate.server.gateway.RefusalWarning;
@@ -20,6 +21,7 @@ import io.tokengate.store.StoreConflictException;
 import io.tokengate.store.StoreUnavailableException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.server.Request;
@@ -157,7 +159,10 @@ final class ApiHandler {
                 }
             }
         }
-        byte[] bytes = Json.bytes(body);
+        // An error quotes what it refuses; a token secret pasted into the wrong field goes back as
+        // its hint, whichever message quotes it.
+        byte[] bytes = SecretScanner.redact(new String(Json.bytes(body), StandardCharsets.UTF_8))
+                .getBytes(StandardCharsets.UTF_8);
         response.setStatus(error.status());
         if (error.status() == HttpStatus.SERVICE_UNAVAILABLE_503) {
             // Every 503 here passes (a database, Jira, the audit queue, another node).

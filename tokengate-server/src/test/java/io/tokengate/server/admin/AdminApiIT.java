@@ -791,6 +791,25 @@ class AdminApiIT {
         assertThat(one.json().get("message").asText()).isEqualTo("name: must not be blank");
     }
 
+    /** A secret pasted into the wrong field of a form is never sent back whole, alone or with others. */
+    @Test
+    void aSecretInAWrongFieldIsNotEchoedInTheError() {
+        String secret = admin.post("/tokens", Map.of("name", "pasted about"))
+                .json()
+                .get("token")
+                .asText();
+        String hidden = secret.substring(4, 30);
+        for (Map<String, Object> wrong : List.<Map<String, Object>>of(
+                Map.of("name", "x", "allowedIps", secret),
+                Map.of("name", "x", "rateLimit", secret),
+                Map.of("name", "x", "limits", secret + " ("),
+                Map.of("name", secret, "user", secret, "allowedIps", "10.0.0.1 " + secret, "rateLimit", secret))) {
+            Reply refused = admin.post("/tokens", wrong);
+            assertThat(refused.status()).as(wrong.keySet().toString()).isEqualTo(400);
+            assertThat(refused.body()).as(wrong.keySet().toString()).doesNotContain(hidden);
+        }
+    }
+
     static void assertField(Reply reply, String field, String messagePart) {
         assertThat(reply.status()).as(reply.toString()).isEqualTo(400);
         assertThat(reply.json().get("field").asText()).as(reply.toString()).isEqualTo(field);
