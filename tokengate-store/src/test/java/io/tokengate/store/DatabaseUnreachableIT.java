@@ -95,18 +95,7 @@ class DatabaseUnreachableIT {
                                 .endsWith("it is tried again every second"));
 
                 postgres.makeAvailable();
-                long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-                while (true) {
-                    try {
-                        assertThat(answers(db)).isTrue();
-                        break;
-                    } catch (StoreUnavailableException e) {
-                        assertThat(System.nanoTime())
-                                .as("the database was not tried again: %s", e.getMessage())
-                                .isLessThan(deadline);
-                        Thread.sleep(100);
-                    }
-                }
+                awaitAnswering(db, "the database was not tried again");
                 for (int i = 0; i < 5; i++) {
                     assertThat(answers(db)).as("the outage is over").isTrue();
                 }
@@ -149,18 +138,7 @@ class DatabaseUnreachableIT {
                 }
 
                 postgres.makeAvailable();
-                long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-                while (true) {
-                    try {
-                        assertThat(answers(db)).isTrue();
-                        break;
-                    } catch (StoreUnavailableException e) {
-                        assertThat(System.nanoTime())
-                                .as("the database was not found back: %s", e.getMessage())
-                                .isLessThan(deadline);
-                        Thread.sleep(100);
-                    }
-                }
+                awaitAnswering(db, "the database was not found back");
             } finally {
                 postgres.makeAvailable();
             }
@@ -220,6 +198,22 @@ class DatabaseUnreachableIT {
             }
             assertThat(System.nanoTime()).as("the database stays available").isLessThan(deadline);
             Thread.sleep(50);
+        }
+    }
+
+    /** Waits, 30 s at most, until {@code db} answers again; fails saying {@code notYet} otherwise. */
+    private static void awaitAnswering(Database db, String notYet) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (true) {
+            try {
+                assertThat(answers(db)).isTrue();
+                return;
+            } catch (StoreUnavailableException e) {
+                assertThat(System.nanoTime())
+                        .as("%s: %s", notYet, e.getMessage())
+                        .isLessThan(deadline);
+                Thread.sleep(100);
+            }
         }
     }
 

@@ -31,13 +31,7 @@ class TerminalPromptsIT {
     @Test
     void addingAUserAsksForTheAdminsPasswordAndTheNewOneTwiceWithoutEchoingThem(@TempDir Path home) throws Exception {
         try (GatewayFixture gw = GatewayFixture.start(home, Map.of(), GatewayFixture.headerUpstream())) {
-            gw.server.localUsers().add("root", null, null, UserRole.ADMIN, "root-password-1".toCharArray());
-
-            Terminal terminal = Terminal.run(
-                    "user", "add", "bob", "--server", gw.server.adminUri().toString(), "--login", "root");
-            terminal.answer("Password for root: ", "root-password-1");
-            terminal.answer("New password: ", "bobs-password-1");
-            terminal.answer("Again: ", "bobs-password-1");
+            Terminal terminal = addUser(gw, "bob", "bobs-password-1", "bobs-password-1");
             String shown = terminal.finish();
 
             assertThat(terminal.exit()).as(shown).isZero();
@@ -51,13 +45,7 @@ class TerminalPromptsIT {
     @Test
     void twoDifferentPasswordsAddNoUser(@TempDir Path home) throws Exception {
         try (GatewayFixture gw = GatewayFixture.start(home, Map.of(), GatewayFixture.headerUpstream())) {
-            gw.server.localUsers().add("root", null, null, UserRole.ADMIN, "root-password-1".toCharArray());
-
-            Terminal terminal = Terminal.run(
-                    "user", "add", "carol", "--server", gw.server.adminUri().toString(), "--login", "root");
-            terminal.answer("Password for root: ", "root-password-1");
-            terminal.answer("New password: ", "carols-password-1");
-            terminal.answer("Again: ", "carols-passwrod-1");
+            Terminal terminal = addUser(gw, "carol", "carols-password-1", "carols-passwrod-1");
             String shown = terminal.finish();
 
             assertThat(terminal.exit()).as(shown).isEqualTo(AdminCommand.REFUSED);
@@ -67,6 +55,20 @@ class TerminalPromptsIT {
             assertThat(gw.server.localUsers().authenticate("carol", "carols-password-1".toCharArray()))
                     .isEmpty();
         }
+    }
+
+    /**
+     * {@code tokengate user add NAME} against {@code gw}'s admin plane as its admin root, typing
+     * root's password, then {@code password} and {@code again} at the prompts for the new one.
+     */
+    private static Terminal addUser(GatewayFixture gw, String name, String password, String again) throws IOException {
+        gw.server.localUsers().add("root", null, null, UserRole.ADMIN, "root-password-1".toCharArray());
+        Terminal terminal = Terminal.run(
+                "user", "add", name, "--server", gw.server.adminUri().toString(), "--login", "root");
+        terminal.answer("Password for root: ", "root-password-1");
+        terminal.answer("New password: ", password);
+        terminal.answer("Again: ", again);
+        return terminal;
     }
 
     /** {@code tokengate ARGS} in a pseudo-terminal of its own, typed at. */
