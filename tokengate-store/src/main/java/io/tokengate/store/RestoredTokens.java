@@ -19,7 +19,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.stream.Stream;
 
 /**
  * What a restore would undo about tokens: a backup holds each token as it was when it was taken,
@@ -64,9 +63,18 @@ final class RestoredTokens {
      * @throws SQLException when either cannot be read
      */
     private static RestoredTokens compare(Path restored, Path replaced) throws SQLException {
-        Map<String, State> now = read(restored);
-        Map<String, State> before = read(replaced);
-        Set<String> deletedSince = deletedSince(replaced, lastRecord(restored));
+        Map<String, State> now;
+        long lastRecord;
+        try (Connection c = DriverManager.getConnection(EmbeddedH2.readOnlyUrl(restored))) {
+            now = tokens(c);
+            lastRecord = lastRecord(c);
+        }
+        Map<String, State> before;
+        Set<String> deletedSince;
+        try (Connection c = DriverManager.getConnection(EmbeddedH2.readOnlyUrl(replaced))) {
+            before = tokens(c);
+            deletedSince = deletedSince(c, lastRecord);
+        }
         RestoredTokens changes = new RestoredTokens();
         for (Map.Entry<String, State> entry : now.entrySet()) {
             State restoredState = entry.getValue();
@@ -108,10 +116,11 @@ final class RestoredTokens {
             return List.of("could not compare the restored tokens with those of the replaced database ("
                     + e.getMessage() + "): " + unknown());
         }
-        List<TokenId> revoke = revive ? List.of() : changes.toRevoke();
+        Map<TokenId, String> revoke = revive ? Map.of() : changes.toRevoke();
         if (!revoke.isEmpty()) {
             try (Store restored = Store.open(config, clock, false)) {
-                for (TokenId id : revoke) {
+                for (Map.Entry<TokenId, String> revoked : revoke.entrySet()) {
+                    TokenId id = revoked.getKey();
                     Token token = restored.tokens().revoke(id).orElseThrow();
                     restored.auditSink()
                             .record(AuditEvent.builder(AuditKind.TOKEN_REVOKE, clock.instant())
@@ -119,7 +128,7 @@ final class RestoredTokens {
                                     .actor(actor)
                                     .token(id, token.name())
                                     .effectiveUser(token.boundUser().orElse(null))
-                                    .decision(AuditDecision.ALLOW, changes.revokedBecause(id))
+                                    .decision(AuditDecision.ALLOW, revoked.getValue())
                                     .build());
                 }
             }
@@ -127,20 +136,21 @@ final class RestoredTokens {
         return changes.warnings(revive);
     }
 
-    /** The tokens a restore revokes unless told to revive them: revoked, rotated or deleted since the backup. */
-    List<TokenId> toRevoke() {
-        return Stream.of(revoked, rotated, deleted)
-                .flatMap(List::stream)
-                .map(token -> new TokenId(token.id()))
-                .toList();
-    }
-
-    /** Why a token of {@link #toRevoke()} was revoked, for its audit record. */
-    String revokedBecause(TokenId id) {
-        String why = rotated.stream().anyMatch(token -> token.id().equals(id.value()))
-                ? "rotated"
-                : revoked.stream().anyMatch(token -> token.id().equals(id.value())) ? "revoked" : "deleted";
-        return "db restore: " + why + " since the backup, so restored revoked";
+    /**
+     * The tokens a restore revokes unless told to revive them, revoked, rotated or deleted since
+     * the backup, each with why, for its audit record.
+     */
+    Map<TokenId, String> toRevoke() {
+        Map<TokenId, String> revoke = new LinkedHashMap<>();
+        for (Map.Entry<String, List<Named>> kind :
+                List.of(Map.entry("revoked", revoked), Map.entry("rotated", rotated), Map.entry("deleted", deleted))) {
+            for (Named token : kind.getValue()) {
+                revoke.put(
+                        new TokenId(token.id()),
+                        "db restore: " + kind.getKey() + " since the backup, so restored revoked");
+            }
+        }
+        return revoke;
     }
 
     /**
@@ -209,9 +219,8 @@ final class RestoredTokens {
     }
 
     /** The id of the restored database's newest audit record: the replaced one's later records are since the backup. */
-    private static long lastRecord(Path directory) throws SQLException {
-        try (Connection c = DriverManager.getConnection(EmbeddedH2.readOnlyUrl(directory));
-                PreparedStatement ps = c.prepareStatement("SELECT COALESCE(MAX(id), 0) FROM audit_events");
+    private static long lastRecord(Connection c) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT COALESCE(MAX(id), 0) FROM audit_events");
                 ResultSet rs = ps.executeQuery()) {
             rs.next();
             return rs.getLong(1);
@@ -219,15 +228,14 @@ final class RestoredTokens {
     }
 
     /**
-     * The tokens whose deletion the audit log in {@code directory} records after its record {@code
+     * The tokens whose deletion the audit log {@code c} reads records after its record {@code
      * after}: deleted since the backup, when both databases are one home's (ids then continue); in
      * another home's database, tokens the backup does not hold.
      */
-    private static Set<String> deletedSince(Path directory, long after) throws SQLException {
+    private static Set<String> deletedSince(Connection c, long after) throws SQLException {
         Set<String> deleted = new HashSet<>();
-        try (Connection c = DriverManager.getConnection(EmbeddedH2.readOnlyUrl(directory));
-                PreparedStatement ps = c.prepareStatement("SELECT DISTINCT token_id FROM audit_events"
-                        + " WHERE id > ? AND kind = 'TOKEN_DELETE' AND decision = 'ALLOW' AND token_id IS NOT NULL")) {
+        try (PreparedStatement ps = c.prepareStatement("SELECT DISTINCT token_id FROM audit_events"
+                + " WHERE id > ? AND kind = 'TOKEN_DELETE' AND decision = 'ALLOW' AND token_id IS NOT NULL")) {
             ps.setLong(1, after);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
@@ -238,10 +246,10 @@ final class RestoredTokens {
         return deleted;
     }
 
-    private static Map<String, State> read(Path directory) throws SQLException {
+    /** Every token of the database {@code c} reads, by id. */
+    private static Map<String, State> tokens(Connection c) throws SQLException {
         Map<String, State> tokens = new LinkedHashMap<>();
-        try (Connection c = DriverManager.getConnection(EmbeddedH2.readOnlyUrl(directory));
-                PreparedStatement ps = c.prepareStatement("SELECT id, name, revoked_at, secret_digest, limits_text,"
+        try (PreparedStatement ps = c.prepareStatement("SELECT id, name, revoked_at, secret_digest, limits_text,"
                         + " allowed_ips, rate_limit, expires_at, bound_user FROM tokens ORDER BY created_at, id");
                 ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
