@@ -105,7 +105,10 @@ final class RestoredTokens {
      * Compares the restored database in {@code data} with the one it replaced, and unless {@code
      * revive}, revokes the tokens that the restore would otherwise give back their access, each
      * with an audit record by {@code actor}; returns what the operator is told. Throws what the
-     * store throws when they cannot be revoked, for the restore to be undone.
+     * store throws when they cannot be revoked, for the restore to be undone, and a {@link
+     * StoreException} when the replaced database cannot be read, unless {@code revive}: which
+     * tokens the restore would give their access back cannot then be told, and a restore fails
+     * closed (a corrupt database is a usual reason to restore, so the message names the way on).
      */
     static List<String> settle(
             StoreConfig config, Path data, Path replaced, boolean revive, String actor, Clock clock) {
@@ -113,6 +116,14 @@ final class RestoredTokens {
         try {
             changes = RestoredTokens.compare(data, replaced);
         } catch (SQLException | RuntimeException e) {
+            if (!revive) {
+                throw new StoreException(
+                        "the database it replaces cannot be read (" + e.getMessage() + "), so the tokens revoked,"
+                                + " rotated or deleted since the backup cannot be told, and restored they would"
+                                + " work again with their secrets of then. --revive restores it anyway; then revoke"
+                                + " or rotate those again",
+                        e);
+            }
             return List.of("could not compare the restored tokens with those of the replaced database ("
                     + e.getMessage() + "): " + unknown());
         }

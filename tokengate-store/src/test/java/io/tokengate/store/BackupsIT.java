@@ -325,6 +325,42 @@ class BackupsIT {
                         + " of then; revoke or rotate those again");
     }
 
+    /**
+     * A database that cannot be read cannot say which tokens were revoked since the backup: the
+     * restore fails closed, and goes on only when told to revive them.
+     */
+    @Test
+    void aRestoreOverADatabaseThatCannotBeReadRevivesNothingUnlessTold() throws IOException {
+        Changed changed = tokensChangedSinceABackup();
+        Path database = EmbeddedH2.directory(original).resolve(Backups.DATABASE_FILE);
+        byte[] corrupt = "not an H2 database ".repeat(1000).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        Files.write(database, corrupt);
+
+        assertThatThrownBy(
+                        () -> Backups.restore(config(original), changed.backup().file(), true, false, OPERATOR, CLOCK))
+                .isInstanceOf(StoreException.class)
+                .hasMessageStartingWith("the backup was not restored: the database it replaces cannot be read (")
+                .hasMessageEndingWith("so the tokens revoked, rotated or deleted since the backup cannot be told, and"
+                        + " restored they would work again with their secrets of then. --revive restores it anyway;"
+                        + " then revoke or rotate those again");
+        assertThat(Files.readAllBytes(database)).as("the home as it was").isEqualTo(corrupt);
+        assertThat(original)
+                .isDirectoryNotContaining(p -> p.getFileName().toString().startsWith("data-replaced-"));
+
+        Backups.Restored revived =
+                Backups.restore(config(original), changed.backup().file(), true, true, OPERATOR, CLOCK);
+        assertThat(revived.warnings())
+                .singleElement(org.assertj.core.api.InstanceOfAssertFactories.STRING)
+                .startsWith("could not compare the restored tokens with those of the replaced database (")
+                .endsWith("tokens revoked, rotated or deleted since the backup work again with their secrets of then;"
+                        + " revoke or rotate those again");
+        try (Store store = Store.open(config(original), CLOCK)) {
+            assertThat(store.tokens().verify(changed.revoked().secret()))
+                    .as("what the warning says")
+                    .isPresent();
+        }
+    }
+
     @Test
     void aBackupDoesNotRestoreUnderAnotherKeyFileAndTheHomeStaysAsItWas() {
         Taken taken = backupWithOneToken();

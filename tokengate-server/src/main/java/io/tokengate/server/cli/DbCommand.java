@@ -136,7 +136,8 @@ final class DbCommand {
                 names = "--revive",
                 description = "With --replace: restore the tokens revoked, rotated or deleted since the backup as"
                         + " they were then, working again (to undo a mistaken revoke). Without it they are restored"
-                        + " revoked, with an audit record each.")
+                        + " revoked, with an audit record each; and a database that cannot be read is not replaced,"
+                        + " since they cannot be told.")
         boolean revive;
 
         @Override
