@@ -5,6 +5,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.tokengate.core.TokengateException;
 import io.tokengate.server.config.ConfigException;
 import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -71,9 +74,9 @@ abstract class AdminCommand implements Callable<Integer> {
             String field = e.body != null && e.body.hasNonNull("field")
                     ? e.body.get("field").asText()
                     : null;
-            String argument = e.status == 400 && field != null ? argumentGiven(field) : null;
-            if (argument != null) {
-                err.println("tokengate: " + argument + ": " + withoutField(e.getMessage(), field));
+            List<String> byArgument = e.status == 400 && field != null ? byArgument(e, field) : null;
+            if (byArgument != null) {
+                byArgument.forEach(line -> err.println("tokengate: " + line));
                 return Main.USAGE;
             }
             err.println("tokengate: " + e.getMessage()
@@ -92,6 +95,32 @@ abstract class AdminCommand implements Callable<Integer> {
             out.flush();
             err.flush();
         }
+    }
+
+    /**
+     * Each of the 400's wrong fields as the argument that carried it would name it, a line each
+     * ({@code --days: must be …}); null unless every one was carried by an argument given here.
+     */
+    private List<String> byArgument(ApiClient.ApiException e, String field) {
+        JsonNode errors = e.body.path("errors");
+        Map<String, String> reasons = new LinkedHashMap<>();
+        if (errors.isArray() && !errors.isEmpty()) {
+            errors.forEach(error -> reasons.put(
+                    error.path("field").asText(),
+                    withoutField(
+                            error.path("message").asText(), error.path("field").asText())));
+        } else {
+            reasons.put(field, withoutField(e.getMessage(), field));
+        }
+        List<String> lines = new ArrayList<>();
+        for (Map.Entry<String, String> reason : reasons.entrySet()) {
+            String argument = argumentGiven(reason.getKey());
+            if (argument == null) {
+                return null;
+            }
+            lines.add(argument + ": " + reason.getValue());
+        }
+        return lines;
     }
 
     /** The API fields whose option is not named after them: {@code --days N} sends {@code daysUntilExpiry}. */

@@ -654,6 +654,26 @@ class AdminCommandsIT {
                 offline(home, "token", "create", "--name", "x", "--unbound", "--limits-file", badLimits.toString());
         assertThat(fromFile.exit()).isEqualTo(Main.USAGE);
         assertThat(fromFile.err()).startsWith("tokengate: --limits-file: line 1, column 2: unknown HTTP method");
+        Result several = offline(
+                home,
+                "token",
+                "create",
+                "--name",
+                "x",
+                "--unbound",
+                "--days",
+                "-3",
+                "--allowed-ips",
+                "10.0.0.300",
+                "--limits-file",
+                badLimits.toString());
+        assertThat(several.exit()).isEqualTo(Main.USAGE);
+        assertThat(several.err())
+                .as("every wrong option at once, each named as it was given")
+                .isEqualTo(
+                        "tokengate: --days: must be from 1 to 36500, got -3\n"
+                                + "tokengate: --allowed-ips: entry 1 '10.0.0.300': 300 is not an IPv4 octet (0-255)\n"
+                                + "tokengate: --limits-file: line 1, column 2: unknown HTTP method 'pots' (did you mean POST?)\n");
         assertThat(offline(home, "token", "list", "--json").json()).isEmpty();
 
         Result down = run(
