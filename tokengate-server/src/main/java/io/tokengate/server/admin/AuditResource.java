@@ -119,9 +119,8 @@ final class AuditResource {
         if (kind.isPresent()) {
             query = query.withKind(parse(AuditKind.class, "kind", kind.get()));
         }
-        Instant from =
-                ex.query("from").map(t -> TokenResource.instant("from", t)).orElse(null);
-        Instant to = ex.query("to").map(t -> TokenResource.instant("to", t)).orElse(null);
+        Instant from = ex.query("from").map(t -> ApiTime.instant("from", t)).orElse(null);
+        Instant to = ex.query("to").map(t -> ApiTime.instant("to", t)).orElse(null);
         if (from != null || to != null) {
             query = query.between(from, to);
         }

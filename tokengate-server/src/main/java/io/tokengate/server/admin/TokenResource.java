@@ -6,27 +6,16 @@ import io.tokengate.core.audit.AuditKind;
 import io.tokengate.core.token.CreatedToken;
 import io.tokengate.core.token.Expiry;
 import io.tokengate.core.token.Token;
-import io.tokengate.core.token.TokenCursor;
 import io.tokengate.core.token.TokenEdit;
 import io.tokengate.core.token.TokenId;
 import io.tokengate.core.token.TokenPage;
-import io.tokengate.core.token.TokenQuery;
 import io.tokengate.core.token.TokenSecret;
 import io.tokengate.core.token.TokenService;
 import io.tokengate.core.token.TokenSpec;
-import io.tokengate.core.token.TokenStatus;
 import io.tokengate.server.gateway.UpstreamIdentity;
 import io.tokengate.server.users.Principal;
-import io.tokengate.store.Database;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
-import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.format.DateTimeParseException;
-import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 
@@ -118,7 +107,10 @@ final class TokenResource {
         }
         CreatedToken created = tokens.create(spec);
         action.token(created.token())
-                .allow(201, "created " + describe(created.token()) + "; " + terms(created.token()));
+                .allow(
+                        201,
+                        "created " + TokenAuditText.describe(created.token()) + "; "
+                                + TokenAuditText.terms(created.token()));
         ex.response
                 .getHeaders()
                 .put("Location", "/api/v1/tokens/" + created.token().id());
@@ -126,40 +118,14 @@ final class TokenResource {
     }
 
     private void list(ApiExchange ex) {
-        ex.allowQuery("user", "status", "name", "expiresBefore", "unusedSince", "limit", "offset", "cursor");
-        Principal me = ex.principal();
-        Optional<String> user = ex.query("user");
-        if (!me.admin()) {
-            if (user.isPresent() && !me.is(user.get())) {
-                throw ApiError.forbidden("user", "user: users list only their own tokens");
-            }
-            user = Optional.of(me.name());
-        }
-        Optional<TokenStatus> status = ex.query("status").map(TokenResource::status);
-        int limit = ex.intQuery("limit", 1, TokenQuery.MAX_LIMIT).orElse(TokenQuery.DEFAULT_LIMIT);
-        Optional<Integer> offset = ex.intQuery("offset", 0, Integer.MAX_VALUE);
-        Optional<TokenCursor> cursor = ex.query("cursor").map(TokenResource::decodeCursor);
-        if (offset.isPresent() && cursor.isPresent()) {
-            throw ApiError.badRequest("cursor", "give cursor or offset, not both");
-        }
-        TokenQuery filters = new TokenQuery(
-                user,
-                status,
-                ex.query("name"),
-                ex.query("expiresBefore").map(t -> instant("expiresBefore", t)),
-                ex.query("unusedSince").map(t -> instant("unusedSince", t)),
-                Optional.empty(),
-                0,
-                TokenQuery.DEFAULT_LIMIT);
-        TokenPage page = tokens.list(
-                cursor.isPresent() ? filters.pageAfter(cursor.get(), limit) : filters.page(offset.orElse(0), limit));
+        TokenPage page = tokens.list(TokenListQuery.parse(ex));
         ObjectNode json = Json.object();
         ArrayNode items = json.putArray("tokens");
         page.tokens().forEach(t -> items.add(TokenJson.of(t, clock)));
         json.put("total", page.total());
         json.put("offset", page.offset());
         json.put("limit", page.limit());
-        json.put("nextCursor", page.next().map(TokenResource::encodeCursor).orElse(null));
+        json.put("nextCursor", page.next().map(TokenListQuery::encodeCursor).orElse(null));
         ex.send(200, json);
     }
 
@@ -201,7 +167,8 @@ final class TokenResource {
         }
         Token changed = tokens.edit(token.id(), edit)
                 .orElseThrow(() -> noSuchToken(token.id().value()));
-        action.token(changed).allow(200, "edited " + changedFields(edit) + "; now " + terms(changed));
+        action.token(changed)
+                .allow(200, "edited " + TokenAuditText.changedFields(edit) + "; now " + TokenAuditText.terms(changed));
         ex.send(200, TokenJson.of(changed, clock));
     }
 
@@ -212,7 +179,7 @@ final class TokenResource {
         if (!tokens.delete(token.id())) {
             throw noSuchToken(token.id().value());
         }
-        action.allow(204, "deleted " + describe(token) + "; " + terms(token));
+        action.allow(204, "deleted " + TokenAuditText.describe(token) + "; " + TokenAuditText.terms(token));
         ex.noContent();
     }
 
@@ -296,82 +263,8 @@ final class TokenResource {
             if (text.isEmpty()) {
                 return Optional.of(Expiry.never());
             }
-            return Optional.of(Expiry.at(instant("expiresAt", text.get())));
+            return Optional.of(Expiry.at(ApiTime.instant("expiresAt", text.get())));
         }
         return Optional.empty();
-    }
-
-    /** An ISO-8601 date and time with offset, in the years 1 to 9999 (what databases store); 400 otherwise. */
-    static Instant instant(String field, String text) {
-        Instant instant;
-        try {
-            instant = OffsetDateTime.parse(text.strip()).toInstant();
-        } catch (DateTimeParseException e) {
-            throw ApiError.badRequest(
-                    field, "'" + text + "' is not an ISO-8601 date and time with offset, like 2027-01-31T12:00:00Z");
-        }
-        if (instant.isBefore(Database.EARLIEST_TIME) || instant.isAfter(Database.LATEST_TIME)) {
-            throw ApiError.badRequest(field, "'" + text + "' is outside the years 1 to 9999");
-        }
-        return instant;
-    }
-
-    private static TokenStatus status(String text) {
-        try {
-            return TokenStatus.valueOf(text.toUpperCase(Locale.ROOT));
-        } catch (IllegalArgumentException e) {
-            throw ApiError.badRequest("status", "'" + text + "' is not a status (expected active, expired, revoked)");
-        }
-    }
-
-    /** An opaque cursor: {@code after:<created at>/<token id>}, base64url. */
-    static String encodeCursor(TokenCursor cursor) {
-        return Base64.getUrlEncoder()
-                .withoutPadding()
-                .encodeToString(
-                        ("after:" + cursor.createdAt() + "/" + cursor.id().value())
-                                .getBytes(StandardCharsets.US_ASCII));
-    }
-
-    static TokenCursor decodeCursor(String cursor) {
-        try {
-            String text = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.US_ASCII);
-            int slash = text.indexOf('/');
-            if (text.startsWith("after:") && slash > 0) {
-                return new TokenCursor(
-                        Instant.parse(text.substring("after:".length(), slash)),
-                        new TokenId(text.substring(slash + 1)));
-            }
-        } catch (IllegalArgumentException | DateTimeParseException e) {
-            // falls through to the error below
-        }
-        throw ApiError.badRequest("cursor", "not a cursor from a previous page's nextCursor");
-    }
-
-    private static String describe(Token token) {
-        return token.isBound() ? "token bound to " + token.boundUser().get() : "unbound token";
-    }
-
-    /**
-     * What a token may do, for the audit records of its creation, its edits and its deletion, so
-     * that the log keeps it once the token is gone: its limits last, since the reason has room
-     * for about a thousand characters.
-     */
-    private static String terms(Token token) {
-        String limits = token.limits().strip();
-        return "expires " + (token.expiresAt() == null ? "never" : token.expiresAt())
-                + "; allowed IPs " + (token.allowedIps().isAny() ? "any" : token.allowedIps())
-                + "; rate limit " + token.rateLimit().map(Object::toString).orElse("none")
-                + "; limits " + (limits.isEmpty() ? "none (any request)" : limits.replaceAll("\\s*\\R\\s*", " | "));
-    }
-
-    private static String changedFields(TokenEdit edit) {
-        List<String> fields = new ArrayList<>();
-        edit.name().ifPresent(n -> fields.add("name"));
-        edit.limits().ifPresent(l -> fields.add("limits"));
-        edit.expiry().ifPresent(e -> fields.add("expiry"));
-        edit.allowedIps().ifPresent(a -> fields.add("allowedIps"));
-        edit.rateLimit().ifPresent(r -> fields.add("rateLimit"));
-        return fields.isEmpty() ? "nothing" : String.join(", ", fields);
     }
 }
