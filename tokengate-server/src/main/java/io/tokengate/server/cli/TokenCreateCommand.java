@@ -1,0 +1,77 @@
+package io.tokengate.server.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.PrintWriter;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code tokengate token create}. */
+@Command(name = "create", description = "Create a token and print its secret once.", mixinStandardHelpOptions = true)
+final class TokenCreateCommand extends AdminCommand {
+    @Option(names = "--name", required = true, description = "What the token is for.")
+    String name;
+
+    @ArgGroup(multiplicity = "1")
+    Binding binding;
+
+    static final class Binding {
+        @Option(names = "--user", paramLabel = "USER", description = "The user the token is bound to.")
+        String user;
+
+        @Option(names = "--unbound", description = "Any Basic user name may present it (admins only).")
+        boolean unbound;
+    }
+
+    @ArgGroup
+    TokenFieldOptions.ExpiryOption expiry = new TokenFieldOptions.ExpiryOption();
+
+    @ArgGroup
+    TokenFieldOptions.LimitsOption limits;
+
+    @Option(names = "--allowed-ips", paramLabel = "CIDRS", description = "Comma-separated client addresses or ranges.")
+    String allowedIps;
+
+    @Option(
+            names = "--rate-limit",
+            paramLabel = "RATE",
+            description = "Requests per period, e.g. 100/min (units s, min, h, day); beyond it 429.")
+    String rateLimit;
+
+    @Override
+    void run(ApiClient api, PrintWriter out) throws Exception {
+        ObjectNode body = ApiClient.JSON.createObjectNode().put("name", name);
+        if (binding.user != null) {
+            body.put("user", binding.user);
+        }
+        if (expiry.never) {
+            throw new picocli.CommandLine.ParameterException(
+                    spec.commandLine(), "--no-expiry is for edit: a new token never expires unless told");
+        }
+        expiry.apply(body);
+        if (limits != null) {
+            body.put("limits", limits.read(Shell.of(spec)));
+        }
+        if (allowedIps != null) {
+            if (allowedIps.isBlank()) {
+                // A script's empty variable: leaving the option out says "any address" on purpose.
+                throw new IllegalArgumentException(
+                        "--allowed-ips: empty; give addresses or CIDR blocks, or leave the option out for any address");
+            }
+            body.set("allowedIps", TokenFieldOptions.ips(allowedIps));
+        }
+        if (rateLimit != null) {
+            body.put("rateLimit", rateLimit);
+        }
+        // Asked before the token exists: a failure after it would lose a secret shown only once.
+        boolean secureMode = !json && TokenPrinter.secureMode(api);
+        JsonNode created = api.post("/tokens", body);
+        if (json) {
+            printJson(out, created);
+            return;
+        }
+        TokenPrinter.details(out, created);
+        TokenPrinter.secret(out, created, secureMode);
+    }
+}

@@ -1,0 +1,67 @@
+package io.tokengate.server.cli;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import picocli.CommandLine.Option;
+
+/** The options {@code token create} and {@code token edit} share, and how they reach the API's body. */
+final class TokenFieldOptions {
+    private TokenFieldOptions() {}
+
+    /** Limits given as text or read from a file ('-' for stdin). */
+    static final class LimitsOption {
+        @Option(names = "--limits", paramLabel = "TEXT", description = "Restrictions, one rule per line.")
+        String text;
+
+        @Option(
+                names = "--limits-file",
+                paramLabel = "FILE",
+                description = "File with the restrictions ('-' for stdin).")
+        Path file;
+
+        String read(Shell shell) throws IOException {
+            if (text != null) {
+                return text;
+            }
+            byte[] bytes = file.toString().equals("-") ? shell.in().readAllBytes() : Files.readAllBytes(file);
+            return new String(bytes, StandardCharsets.UTF_8);
+        }
+    }
+
+    /** Expiry as a date or a number of days. */
+    static final class ExpiryOption {
+        @Option(
+                names = "--expires-at",
+                paramLabel = "ISO-8601",
+                description = "Expiry instant, e.g. 2027-01-31T00:00:00Z.")
+        String at;
+
+        @Option(names = "--days", paramLabel = "N", description = "Expire N days from now.")
+        Integer days;
+
+        @Option(names = "--no-expiry", description = "Never expire (edit only).")
+        boolean never;
+
+        void apply(ObjectNode body) {
+            if (at != null) {
+                body.put("expiresAt", at);
+            } else if (days != null) {
+                body.put("daysUntilExpiry", days);
+            } else if (never) {
+                body.putNull("expiresAt");
+            }
+        }
+    }
+
+    /**
+     * The addresses as typed, for the API to read: separators alone ({@code ","}) are a list gone
+     * empty, which it refuses, where dropping the blanks here would send "any address".
+     */
+    static TextNode ips(String csv) {
+        return TextNode.valueOf(csv);
+    }
+}
