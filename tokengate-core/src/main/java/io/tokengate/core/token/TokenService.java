@@ -14,8 +14,9 @@ import java.util.Optional;
  * and, in standard mode, as an encrypted copy bound to the token id.
  *
  * <p>This class decides what each operation may do (secure mode, revoked tokens, the cache
- * invalidated after every change); {@link TokenFields} checks what a token's fields may hold, and
- * {@link TokenLookup} finds the token for a secret on the request path.
+ * invalidated after every change); {@link TokenFields} checks what a token's fields may hold,
+ * {@link TokenSecrets} keeps the secrets' digests and encrypted copies, and {@link TokenLookup}
+ * finds the token for a secret on the request path.
  *
  * <p>Expected outcomes are values: an unknown id gives an empty {@code Optional} or {@code false}.
  * Invalid input throws {@link InvalidTokenSpecException}, {@link LimitsSyntaxException} or {@link
@@ -26,14 +27,11 @@ import java.util.Optional;
  * <p>Thread-safe.
  */
 public final class TokenService {
-    private static final System.Logger LOG = System.getLogger(TokenService.class.getName());
-
     private final TokenRepository repository;
     private final TokenCache cache;
     private final TokenLookup lookup;
+    private final TokenSecrets secrets;
     private final UsageSink usage;
-    private final TokenDigester digester;
-    private final SecretCipher cipher;
     private final TokenPolicy policy;
     private final Clock clock;
     private final SecureRandom random;
@@ -50,12 +48,13 @@ public final class TokenService {
         this.repository = Objects.requireNonNull(repository, "repository");
         this.cache = Objects.requireNonNull(cache, "cache");
         this.usage = Objects.requireNonNull(usage, "usage");
-        this.digester = Objects.requireNonNull(digester, "digester");
-        this.cipher = Objects.requireNonNull(cipher, "cipher");
+        Objects.requireNonNull(digester, "digester");
+        Objects.requireNonNull(cipher, "cipher");
         this.policy = Objects.requireNonNull(policy, "policy");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.random = Objects.requireNonNull(random, "random");
         this.lookup = new TokenLookup(repository, cache, digester, clock);
+        this.secrets = new TokenSecrets(repository, cache, digester, cipher, policy, random);
     }
 
     public TokenPolicy policy() {
@@ -88,7 +87,7 @@ public final class TokenService {
                 null,
                 0,
                 secret.hint());
-        repository.insert(token, digester.digest(secret), sealed(id, secret));
+        secrets.insert(token, secret);
         cache.invalidate(id); // a negative entry must not hide the new token
         return new CreatedToken(token, secret);
     }
@@ -115,7 +114,7 @@ public final class TokenService {
      * so a node follows another that turned it on while it was running.
      */
     public boolean secureMode() {
-        return policy.secureMode() || repository.secureModeRecorded();
+        return secrets.secureMode();
     }
 
     /** {@code token.max.lifetime.days}: the longest a token may live, counted from its creation; 0 for no cap. */
@@ -193,23 +192,7 @@ public final class TokenService {
      * @throws TokenStateException when the token is revoked
      */
     public Optional<CreatedToken> rotate(TokenId id) {
-        Optional<Token> found = repository.findById(id);
-        if (found.isEmpty()) {
-            return Optional.empty();
-        }
-        if (found.get().revokedAt() != null) {
-            throw new TokenStateException("token " + id + " is revoked; a revoked token cannot be rotated");
-        }
-        TokenSecret secret = TokenSecret.generate(random);
-        boolean replaced = repository.replaceSecret(id, digester.digest(secret), sealed(id, secret), secret.hint());
-        cache.invalidate(id);
-        if (!replaced) { // gone, or revoked since it was read
-            if (repository.findById(id).isPresent()) {
-                throw new TokenStateException("token " + id + " is revoked; a revoked token cannot be rotated");
-            }
-            return Optional.empty();
-        }
-        return repository.findById(id).map(token -> new CreatedToken(token, secret));
+        return secrets.rotate(id);
     }
 
     /** Revokes the token for good, on every node; revoking a revoked token changes nothing. */
@@ -233,22 +216,7 @@ public final class TokenService {
      *     when no copy is stored (the secret was made in secure mode)
      */
     public Optional<TokenSecret> reveal(TokenId id) {
-        if (secureMode()) {
-            throw new SecureModeException("Viewing the secret of token " + id);
-        }
-        Optional<Token> found = repository.findById(id);
-        if (found.isEmpty()) {
-            return Optional.empty();
-        }
-        if (found.get().revokedAt() != null) {
-            throw new TokenStateException("token " + id + " is revoked; its secret is not shown");
-        }
-        byte[] sealed = repository
-                .sealedSecret(id)
-                .orElseThrow(() -> new TokenStateException("the secret of token " + id
-                        + " is not stored (secure mode erased it, or it was made while secure mode was on); rotate the"
-                        + " token to get a new secret"));
-        return Optional.of(cipher.open(id, sealed));
+        return secrets.reveal(id);
     }
 
     /**
@@ -294,18 +262,7 @@ public final class TokenService {
      * @return how many copies were erased
      */
     public int enforceSecureMode() {
-        if (!secureMode()) {
-            return 0;
-        }
-        int erased = repository.eraseSealedSecrets();
-        if (erased > 0) {
-            LOG.log(System.Logger.Level.INFO, "secure mode: erased {0} stored token secrets", erased);
-        }
-        return erased;
-    }
-
-    private byte[] sealed(TokenId id, TokenSecret secret) {
-        return secureMode() ? null : cipher.seal(id, secret);
+        return secrets.enforceSecureMode();
     }
 
     private Instant now() {

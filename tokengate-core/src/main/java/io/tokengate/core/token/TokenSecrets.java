@@ -1,0 +1,105 @@
+package io.tokengate.core.token;
+
+import java.security.SecureRandom;
+import java.util.Optional;
+
+/**
+ * The secrets' half of {@link TokenService}: what is stored of a secret (its digest, the lookup
+ * key, and in standard mode a copy encrypted under the token's id), whether secure mode keeps that
+ * copy, and the operations that give a token a new secret or show its secret again.
+ *
+ * <p>Thread-safe.
+ */
+final class TokenSecrets {
+    /** Logged under the service's name, as it always was: operators filter on it. */
+    private static final System.Logger LOG = System.getLogger(TokenService.class.getName());
+
+    private final TokenRepository repository;
+    private final TokenCache cache;
+    private final TokenDigester digester;
+    private final SecretCipher cipher;
+    private final TokenPolicy policy;
+    private final SecureRandom random;
+
+    TokenSecrets(
+            TokenRepository repository,
+            TokenCache cache,
+            TokenDigester digester,
+            SecretCipher cipher,
+            TokenPolicy policy,
+            SecureRandom random) {
+        this.repository = repository;
+        this.cache = cache;
+        this.digester = digester;
+        this.cipher = cipher;
+        this.policy = policy;
+        this.random = random;
+    }
+
+    /** {@link TokenService#secureMode()}: this node's setting, or the database's. */
+    boolean secureMode() {
+        return policy.secureMode() || repository.secureModeRecorded();
+    }
+
+    /** Stores a new token with its secret's digest and, in standard mode, its encrypted copy. */
+    void insert(Token token, TokenSecret secret) {
+        repository.insert(token, digester.digest(secret), sealed(token.id(), secret));
+    }
+
+    /** {@link TokenService#rotate}. */
+    Optional<CreatedToken> rotate(TokenId id) {
+        Optional<Token> found = repository.findById(id);
+        if (found.isEmpty()) {
+            return Optional.empty();
+        }
+        if (found.get().revokedAt() != null) {
+            throw new TokenStateException("token " + id + " is revoked; a revoked token cannot be rotated");
+        }
+        TokenSecret secret = TokenSecret.generate(random);
+        boolean replaced = repository.replaceSecret(id, digester.digest(secret), sealed(id, secret), secret.hint());
+        cache.invalidate(id);
+        if (!replaced) { // gone, or revoked since it was read
+            if (repository.findById(id).isPresent()) {
+                throw new TokenStateException("token " + id + " is revoked; a revoked token cannot be rotated");
+            }
+            return Optional.empty();
+        }
+        return repository.findById(id).map(token -> new CreatedToken(token, secret));
+    }
+
+    /** {@link TokenService#reveal}. */
+    Optional<TokenSecret> reveal(TokenId id) {
+        if (secureMode()) {
+            throw new SecureModeException("Viewing the secret of token " + id);
+        }
+        Optional<Token> found = repository.findById(id);
+        if (found.isEmpty()) {
+            return Optional.empty();
+        }
+        if (found.get().revokedAt() != null) {
+            throw new TokenStateException("token " + id + " is revoked; its secret is not shown");
+        }
+        byte[] sealed = repository
+                .sealedSecret(id)
+                .orElseThrow(() -> new TokenStateException("the secret of token " + id
+                        + " is not stored (secure mode erased it, or it was made while secure mode was on); rotate the"
+                        + " token to get a new secret"));
+        return Optional.of(cipher.open(id, sealed));
+    }
+
+    /** {@link TokenService#enforceSecureMode()}. */
+    int enforceSecureMode() {
+        if (!secureMode()) {
+            return 0;
+        }
+        int erased = repository.eraseSealedSecrets();
+        if (erased > 0) {
+            LOG.log(System.Logger.Level.INFO, "secure mode: erased {0} stored token secrets", erased);
+        }
+        return erased;
+    }
+
+    private byte[] sealed(TokenId id, TokenSecret secret) {
+        return secureMode() ? null : cipher.seal(id, secret);
+    }
+}
