@@ -1,8 +1,6 @@
 package io.tokengate.demo;
 
-import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.security.KeyStore;
 import java.time.Clock;
@@ -14,15 +12,6 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
-import org.eclipse.jetty.http.HttpVersion;
-import org.eclipse.jetty.http.UriCompliance;
-import org.eclipse.jetty.server.HttpConfiguration;
-import org.eclipse.jetty.server.HttpConnectionFactory;
-import org.eclipse.jetty.server.Server;
-import org.eclipse.jetty.server.ServerConnector;
-import org.eclipse.jetty.server.SslConnectionFactory;
-import org.eclipse.jetty.util.ssl.SslContextFactory;
-import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 /**
  * A running demo Jira: an in-memory, Jira-like REST server on 127.0.0.1, for {@code ./tokengate
@@ -58,14 +47,12 @@ public final class DemoJira implements AutoCloseable {
     /** How many requests {@link #received()} keeps. */
     public static final int RECEIVED_CAPACITY = 1000;
 
-    private final Server server;
-    private final URI baseUri;
+    private final DemoServer server;
     private final RequestLog log;
     private final Directory directory;
 
-    private DemoJira(Server server, URI baseUri, RequestLog log, Directory directory) {
+    private DemoJira(DemoServer server, RequestLog log, Directory directory) {
         this.server = server;
-        this.baseUri = baseUri;
         this.log = log;
         this.directory = directory;
     }
@@ -76,60 +63,14 @@ public final class DemoJira implements AutoCloseable {
         RequestLog log = new RequestLog(RECEIVED_CAPACITY);
         Recorder recorder = new Recorder(options.identity(), directory, options.clock(), log);
         Router router = Routes.create(SeedData.create(), directory, options.clock(), options.faultEndpoints());
-
-        QueuedThreadPool threads = new QueuedThreadPool(32, 2);
-        threads.setName("demo-jira");
-        Server server = new Server(threads);
-        HttpConfiguration http = new HttpConfiguration();
-        http.setSendServerVersion(false);
-        http.setUriCompliance(UriCompliance.UNSAFE);
-        // room for the fault endpoint's large headers, which the gateway must refuse itself
-        http.setMaxResponseHeaderSize(2 * FaultEndpoints.MAX_HEADER_BYTES);
-        ServerConnector connector;
-        if (options.tls().isPresent()) {
-            SslContextFactory.Server ssl = new SslContextFactory.Server();
-            ssl.setKeyStore(options.tls().get().keyStore());
-            ssl.setKeyStorePassword(options.tls().get().password());
-            connector = new ServerConnector(
-                    server,
-                    1,
-                    1,
-                    new SslConnectionFactory(ssl, HttpVersion.HTTP_1_1.asString()),
-                    new HttpConnectionFactory(http));
-        } else {
-            connector = new ServerConnector(server, 1, 1, new HttpConnectionFactory(http));
-        }
-        connector.setHost("127.0.0.1");
-        connector.setPort(options.port());
-        server.addConnector(connector);
-        server.setHandler(new DemoHandler(options, directory, recorder, router));
-        server.setErrorHandler(new RefusedRequestHandler(recorder));
-        try {
-            server.start();
-        } catch (IOException e) {
-            stopQuietly(server);
-            throw new UncheckedIOException("cannot start the demo Jira on 127.0.0.1:" + options.port(), e);
-        } catch (Exception e) {
-            stopQuietly(server);
-            throw new IllegalStateException("cannot start the demo Jira on 127.0.0.1:" + options.port(), e);
-        }
-        URI base = URI.create((options.tls().isPresent() ? "https" : "http") + "://127.0.0.1:"
-                + connector.getLocalPort()
-                + options.contextPath());
-        return new DemoJira(server, base, log, directory);
-    }
-
-    private static void stopQuietly(Server server) {
-        try {
-            server.stop();
-        } catch (Exception ignored) {
-            // already failing to start; the start failure is the one to report
-        }
+        DemoServer server = DemoServer.start(
+                options, new DemoHandler(options, directory, recorder, router), new RefusedRequestHandler(recorder));
+        return new DemoJira(server, log, directory);
     }
 
     /** {@code http://127.0.0.1:PORT} and the context path, without a trailing slash. */
     public URI baseUri() {
-        return baseUri;
+        return server.baseUri();
     }
 
     /** The last {@value #RECEIVED_CAPACITY} requests that reached the demo, oldest first. */
@@ -175,16 +116,12 @@ public final class DemoJira implements AutoCloseable {
     /** Stops the server, closing every connection, including stalled ones. */
     @Override
     public void close() {
-        try {
-            server.stop();
-        } catch (Exception e) {
-            throw new IllegalStateException("cannot stop the demo Jira at " + baseUri, e);
-        }
+        server.stop();
     }
 
     @Override
     public String toString() {
-        return "DemoJira[" + baseUri + "]";
+        return "DemoJira[" + server.baseUri() + "]";
     }
 
     /**
