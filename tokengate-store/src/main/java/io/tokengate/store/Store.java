@@ -21,14 +21,12 @@ import org.slf4j.LoggerFactory;
  *
  * <p>It wires the parts and answers for them as one; the work is theirs: secure mode is {@link
  * SecureModeKeeping}'s, the counts the nodes add up {@link ClusterCounts}' (shared through {@link
- * ClusterSharing}), health and counters {@link StoreStatus}', the audit log's retention {@link
- * AuditUpkeep}'s, the periodic runs {@link ScheduledWork}'s.
+ * ClusterSharing}), health and counters {@link StoreStatus}', the audit log, its writer and upkeep
+ * {@link StoreAudit}'s, the periodic runs {@link ScheduledWork}'s.
  */
 public final class Store implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Store.class);
     private static final Duration USAGE_FLUSH = Duration.ofSeconds(1);
-    /** When the first retention pass runs, after the start; then every hour. */
-    private static final Duration FIRST_RETENTION = Duration.ofMinutes(1);
 
     private final StoreConfig config;
     private final Clock clock;
@@ -41,15 +39,12 @@ public final class Store implements AutoCloseable {
 
     private final ClusterListener listener;
     private final UsageAccumulator usage;
-    private final AuditWriter auditWriter;
-    private final JdbcAuditLog auditLog;
-    private final AuditSpill spill;
+    private final StoreAudit audit;
     private final JdbcUserStore users;
     private final UpstreamCredentials upstreamCredentials;
     private final JdbcSessionStore sessions;
     private final SecureModeKeeping secureMode;
     private final StoreStatus status;
-    private final AuditUpkeep upkeep;
     private final ScheduledWork scheduled;
 
     private Store(StoreConfig config, Clock clock, Database db, KeyFile key) {
@@ -81,30 +76,19 @@ public final class Store implements AutoCloseable {
                 new TokenPolicy(config.secureMode(), config.maxLifetimeDays()),
                 clock,
                 random);
-        this.auditLog = new JdbcAuditLog(db);
-        this.spill = new AuditSpill(AuditSpill.directory(config.home()), config.nodeId(), clock);
-        this.auditWriter = new AuditWriter(
-                auditLog.inserts()::insert,
-                config.auditQueueCapacity(),
-                config.auditBatchSize(),
-                config.auditFlushInterval(),
-                config.auditCloseTimeout(),
-                config.nodeId(),
-                Runtime.getRuntime().maxMemory() / 4,
-                spill);
+        this.audit = new StoreAudit(db, config, clock);
         this.users = new JdbcUserStore(db, clock);
         this.upstreamCredentials = new UpstreamCredentials(users, key.cipher(random));
         this.sessions = new JdbcSessionStore(db);
         this.secureMode = new SecureModeKeeping(
                 new JdbcSecureMode(db),
                 tokens,
-                auditWriter,
+                audit.writer(),
                 config.secureMode(),
                 config.dbUrl() == null,
                 config.nodeId(),
                 clock);
-        this.status = new StoreStatus(db, listener, auditWriter, cache, usage);
-        this.upkeep = new AuditUpkeep(auditLog, config.auditRetentionDays(), clock);
+        this.status = new StoreStatus(db, listener, audit.writer(), cache, usage);
         this.scheduled = new ScheduledWork(config.nodeId());
     }
 
@@ -159,7 +143,7 @@ public final class Store implements AutoCloseable {
 
     private void start(boolean writeKept) {
         if (writeKept) {
-            spill.writeAll(auditLog.inserts());
+            audit.writeKept();
         }
         OptionalInt turnedOn = secureMode.enforceAtStart();
         if (listener != null) {
@@ -168,13 +152,10 @@ public final class Store implements AutoCloseable {
                 LOG.warn("token cache listener not connected yet; verifying tokens without the cache until it is");
             }
         }
-        auditWriter.start();
+        audit.writer().start();
         turnedOn.ifPresent(secureMode::recordTurnedOn);
         scheduled.every(USAGE_FLUSH, USAGE_FLUSH, usage::flush);
-        if (config.auditRetentionDays() > 0) {
-            scheduled.every(FIRST_RETENTION, AuditUpkeep.RETENTION_PERIOD, upkeep::retentionQuietly);
-        }
-        scheduled.every(AuditUpkeep.STRAYS_PERIOD, AuditUpkeep.STRAYS_PERIOD, upkeep::adoptStraysQuietly);
+        audit.scheduleUpkeep(scheduled);
         if (config.secureMode()) {
             scheduled.every(
                     SecureModeKeeping.PERIOD, SecureModeKeeping.PERIOD, () -> secureMode.keepOrRetry(scheduled));
@@ -203,16 +184,16 @@ public final class Store implements AutoCloseable {
 
     /** Where audit records go; also gives queue metrics and {@link AuditWriter#flush(Duration)}. */
     public AuditWriter audit() {
-        return auditWriter;
+        return audit.writer();
     }
 
     /** The audit sink port, for code that only writes. */
     public AuditSink auditSink() {
-        return auditWriter;
+        return audit.writer();
     }
 
     public AuditLog auditLog() {
-        return auditLog;
+        return audit.log();
     }
 
     public JdbcUserStore users() {
@@ -259,7 +240,7 @@ public final class Store implements AutoCloseable {
      * @return how many records were deleted
      */
     public long runRetention() {
-        return upkeep.runRetention();
+        return audit.runRetention();
     }
 
     /** Writes the usage gathered so far; normally done every second. */
@@ -290,7 +271,7 @@ public final class Store implements AutoCloseable {
         scheduled.stop();
         secureMode.stop();
         try {
-            auditWriter.close();
+            audit.writer().close();
             usage.flush();
         } finally {
             if (listener != null) {
