@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import io.tokengate.demo.DemoJira;
 import io.tokengate.server.GatewayFixture;
 import java.io.IOException;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -191,6 +192,105 @@ class DistributionIT {
         Run invalid = run(dir, launcher, "serve", "--home", home.toString());
         assertThat(invalid.output()).contains("invalid configuration");
         assertThat(invalid.code()).as(invalid.output()).isEqualTo(2).isIn(notRestarted);
+    }
+
+    /**
+     * {@code systemctl start tokengate} returns, and units ordered after it start, only once
+     * tokengate serves: the unit's {@code ExecStartPost} waits until then. Run here as systemd runs
+     * it (its {@code $MAINPID} the JVM's pid, the launcher execs it), it ends only once a request
+     * through the gateway is answered, which under systemd 252 came 4-5 s after "Started"
+     * without it; for a start that fails, it fails at once rather than waiting for the timeout.
+     */
+    @Test
+    void theUnitSaysStartedOnlyOnceTheGatewayServes(@TempDir Path dir) throws Exception {
+        Path installed = unpack(dir);
+        String launcher = installed.resolve("bin/tokengate").toString();
+        List<String> startPost = execStartPost(installed.resolve("systemd/tokengate.service"));
+        try (DemoJira jira = DemoJira.start(GatewayFixture.headerUpstream())) {
+            Path home = Files.createDirectory(dir.resolve("home"));
+            int port = freePort();
+            int adminPort = freePort();
+            Files.writeString(
+                    home.resolve("tokengate.properties"),
+                    "upstream.url=" + jira.baseUri() + "\ngateway.host=127.0.0.1\ngateway.port=" + port
+                            + "\nadmin.port=" + adminPort + "\n");
+            Run created = run(
+                    dir,
+                    launcher,
+                    "token",
+                    "create",
+                    "--name",
+                    "dist",
+                    "--user",
+                    "admin",
+                    "--json",
+                    "--home",
+                    home.toString());
+            Matcher secret = SECRET.matcher(created.output());
+            assertThat(secret.find()).as(created.output()).isTrue();
+
+            Process server = startAsTheUnit(dir, launcher, home);
+            try {
+                Run started = run(
+                        dir,
+                        Map.of("MAINPID", Long.toString(server.pid()), "TOKENGATE_HOME", home.toString()),
+                        startPost.toArray(String[]::new));
+                assertThat(started.code()).as(started.output()).isZero();
+                assertThat(get(
+                                URI.create("http://127.0.0.1:" + port + "/rest/api/2/issue/AAA-1"),
+                                GatewayFixture.basic("admin", secret.group(1))))
+                        .as("a request through the gateway, as soon as the start is done")
+                        .isEqualTo(200);
+            } finally {
+                server.destroy();
+                assertThat(server.waitFor(30, TimeUnit.SECONDS))
+                        .as("stopped on SIGTERM")
+                        .isTrue();
+            }
+
+            Files.writeString(home.resolve("tokengate.properties"), "gateway.port=80800x\n", StandardOpenOption.APPEND);
+            Process invalid = startAsTheUnit(dir, launcher, home);
+            Run failed = run(
+                    dir,
+                    Map.of("MAINPID", Long.toString(invalid.pid()), "TOKENGATE_HOME", home.toString()),
+                    startPost.toArray(String[]::new));
+            assertThat(invalid.waitFor(30, TimeUnit.SECONDS)).isTrue();
+            assertThat(invalid.exitValue()).isEqualTo(2);
+            assertThat(failed.code())
+                    .as("a start that ended in an invalid configuration fails")
+                    .isNotZero();
+        }
+    }
+
+    /** {@code serve} as the unit starts it: the home from TOKENGATE_HOME, no input. */
+    private static Process startAsTheUnit(Path dir, String launcher, Path home) throws IOException {
+        ProcessBuilder serve = new ProcessBuilder(launcher, "serve")
+                .directory(home.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(Files.createTempFile(dir, "serve", ".out").toFile());
+        withoutTokengateEnvironment(serve);
+        serve.environment().put("TOKENGATE_HOME", home.toString());
+        Process process = serve.start();
+        process.getOutputStream().close();
+        return process;
+    }
+
+    /** The command of the unit's {@code ExecStartPost=}: a shell and its script. */
+    private static List<String> execStartPost(Path unit) throws IOException {
+        Pattern shell = Pattern.compile("^ExecStartPost=(/\\S+) -c '([^']+)'$");
+        for (String line : Files.readAllLines(unit)) {
+            Matcher m = shell.matcher(line);
+            if (m.matches()) {
+                return List.of(m.group(1), "-c", m.group(2));
+            }
+        }
+        throw new AssertionError("no ExecStartPost=SHELL -c '...' in " + unit);
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
     }
 
     /**
