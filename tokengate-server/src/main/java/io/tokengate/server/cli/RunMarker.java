@@ -13,7 +13,9 @@ import org.slf4j.LoggerFactory;
  * A file in the home ({@value #NAME}) for as long as a server runs on it: written once the server
  * serves, deleted when it has stopped cleanly. One found at start names a run that did not stop so
  * (killed, out of memory, the machine gone), which the log then says, with what that may have cost:
- * nothing else would tell an administrator looking at a restart why records are missing.
+ * nothing else would tell an administrator looking at a restart why records are missing. Its
+ * first line starts {@code pid PID,}: the systemd unit's {@code ExecStartPost} waits for that
+ * line with its main pid to count the service started (DistributionIT runs it).
  */
 final class RunMarker {
     static final String NAME = "tokengate.running";
