@@ -296,7 +296,8 @@ class DistributionIT {
     /**
      * The unit as shipped parses without a warning under the systemd of the machine (an unknown
      * or misspelt setting is only a warning to systemd, which then runs the service without it),
-     * and keeps its hardening: {@code systemd-analyze security} rates it 3.0 ("OK") at most.
+     * and keeps its hardening: {@code systemd-analyze security} rates it 2.0 at most (1.7 under
+     * systemd 252 offline; 3.0 without its system call filter).
      * Booted under systemd 252 (systemd-nspawn, Debian bookworm), it served, stopped cleanly and
      * wrote only to its home and a private /tmp; this test keeps what can be checked without a
      * boot.
@@ -317,9 +318,9 @@ class DistributionIT {
         assertThat(verify.output()).as("systemd's warnings about the unit").isEmpty();
         assertThat(verify.code()).isZero();
 
-        Run security = run(dir, "systemd-analyze", "security", "--offline=yes", "--threshold=30", unit.toString());
+        Run security = run(dir, "systemd-analyze", "security", "--offline=yes", "--threshold=20", unit.toString());
         assertThat(security.code())
-                .as("exposure at most 3.0:%n%s", security.output())
+                .as("exposure at most 2.0:%n%s", security.output())
                 .isZero();
     }
 
