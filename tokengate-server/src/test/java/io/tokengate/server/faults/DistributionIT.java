@@ -16,7 +16,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileTime;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -24,6 +26,7 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -229,7 +232,7 @@ class DistributionIT {
             Matcher secret = SECRET.matcher(created.output());
             assertThat(secret.find()).as(created.output()).isTrue();
 
-            Process server = startAsTheUnit(dir, launcher, home);
+            Process server = startAsTheUnit(dir, home, launcher, "serve");
             try {
                 Run started = run(
                         dir,
@@ -249,7 +252,7 @@ class DistributionIT {
             }
 
             Files.writeString(home.resolve("tokengate.properties"), "gateway.port=80800x\n", StandardOpenOption.APPEND);
-            Process invalid = startAsTheUnit(dir, launcher, home);
+            Process invalid = startAsTheUnit(dir, home, launcher, "serve");
             Run failed = run(
                     dir,
                     Map.of("MAINPID", Long.toString(invalid.pid()), "TOKENGATE_HOME", home.toString()),
@@ -262,9 +265,60 @@ class DistributionIT {
         }
     }
 
-    /** {@code serve} as the unit starts it: the home from TOKENGATE_HOME, no input. */
-    private static Process startAsTheUnit(Path dir, String launcher, Path home) throws IOException {
-        ProcessBuilder serve = new ProcessBuilder(launcher, "serve")
+    /**
+     * A JVM that crashes writes its report ({@code hs_err_pidPID.log}) to HOME/logs, not to its
+     * working directory, the home under the unit, where they piled up beside the database; and
+     * serve keeps only the newest 10 there, as a service that crashes at every restart would write
+     * one every 5 s.
+     */
+    @Test
+    void aCrashReportGoesToTheLogsAndOnlyTheNewestAreKept(@TempDir Path dir) throws Exception {
+        Path installed = unpack(dir);
+        Path home = Files.createDirectory(dir.resolve("home"));
+        Files.writeString(
+                home.resolve("tokengate.properties"),
+                "upstream.url=http://127.0.0.1:9\ngateway.host=127.0.0.1\ngateway.port=0\nadmin.port=0\n");
+        Path logs = Files.createDirectory(home.resolve("logs"));
+        for (int i = 1; i <= 12; i++) {
+            Path old = Files.writeString(logs.resolve("hs_err_pid" + i + ".log"), "an earlier crash\n");
+            Files.setLastModifiedTime(old, FileTime.from(Instant.now().minus(Duration.ofDays(13 - i))));
+        }
+
+        // As the unit starts it; no core file for the crash to come.
+        Process server = startAsTheUnit(
+                dir, home, "/bin/sh", "-c", "ulimit -c 0; exec " + installed.resolve("bin/tokengate") + " serve");
+        Run started = run(
+                dir,
+                Map.of("MAINPID", Long.toString(server.pid()), "TOKENGATE_HOME", home.toString()),
+                execStartPost(installed.resolve("systemd/tokengate.service")).toArray(String[]::new));
+        assertThat(started.code()).as(started.output()).isZero();
+        new ProcessBuilder("kill", "-SEGV", Long.toString(server.pid()))
+                .inheritIO()
+                .start()
+                .waitFor();
+        assertThat(server.waitFor(60, TimeUnit.SECONDS)).as("crashed").isTrue();
+
+        assertThat(logs.resolve("hs_err_pid" + server.pid() + ".log"))
+                .content()
+                .contains("A fatal error has been detected by the Java Runtime Environment");
+        try (Stream<Path> files = Files.list(home)) {
+            assertThat(files.map(file -> file.getFileName().toString()))
+                    .as("the home")
+                    .noneMatch(name -> name.startsWith("hs_err"));
+        }
+        try (Stream<Path> files = Files.list(logs)) {
+            assertThat(files.map(file -> file.getFileName().toString()))
+                    .as("the newest 10 before the start, and this one")
+                    .filteredOn(name -> name.startsWith("hs_err"))
+                    .hasSize(11)
+                    .doesNotContain("hs_err_pid1.log", "hs_err_pid2.log")
+                    .contains("hs_err_pid3.log", "hs_err_pid12.log");
+        }
+    }
+
+    /** {@code command} (serve) as the unit starts it: in the home, the home from TOKENGATE_HOME, no input. */
+    private static Process startAsTheUnit(Path dir, Path home, String... command) throws IOException {
+        ProcessBuilder serve = new ProcessBuilder(command)
                 .directory(home.toFile())
                 .redirectErrorStream(true)
                 .redirectOutput(Files.createTempFile(dir, "serve", ".out").toFile());
