@@ -91,10 +91,12 @@ final class ServeCommand implements Callable<Integer> {
                             running.clear();
                         },
                         "tokengate-shutdown"));
+        // Ctrl-C stops a server run at a terminal; under a service manager (systemd's journal, a
+        // pipe, /dev/null) there is none to press it at.
         spec.commandLine()
                 .getOut()
                 .println("tokengate: gateway on " + server.dataUri() + ", admin on " + server.adminUri()
-                        + " (Ctrl-C to stop)");
+                        + (System.console() != null ? " (Ctrl-C to stop)" : ""));
         spec.commandLine().getOut().flush();
         server.join();
         return 0;

@@ -14,12 +14,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The password prompts an administrator meets at a terminal: the command runs in a real
+ * What an administrator meets at a terminal, password prompts above all: the command runs in a real
  * pseudo-terminal ({@code script}, from util-linux), so that {@link System#console()} is there and
  * turns echo off, and the test types only once it has seen each prompt, as a person would. What
  * is typed must never show on the terminal.
@@ -58,6 +59,31 @@ class TerminalPromptsIT {
     }
 
     /**
+     * At a terminal, serve says that Ctrl-C stops it, and it does: a clean stop, the JVM's exit
+     * 130. (Where there is no terminal, as under systemd, it does not say so: JournalStreamIT.)
+     */
+    @Test
+    void serveAtATerminalSaysCtrlCStopsIt(@TempDir Path home) throws Exception {
+        try (Terminal terminal = Terminal.run(
+                "serve",
+                "--home",
+                home.toString(),
+                "--port",
+                "0",
+                "--admin-port",
+                "0",
+                "--upstream",
+                "http://127.0.0.1:9")) {
+            terminal.await(" (Ctrl-C to stop)");
+            terminal.type("\u0003");
+            String shown = terminal.finish();
+
+            assertThat(terminal.exit()).as(shown).isEqualTo(130);
+            assertThat(shown).contains("token store closed");
+        }
+    }
+
+    /**
      * {@code tokengate user add NAME} against {@code gw}'s admin plane as its admin root, typing
      * root's password, then {@code password} and {@code again} at the prompts for the new one.
      */
@@ -72,7 +98,7 @@ class TerminalPromptsIT {
     }
 
     /** {@code tokengate ARGS} in a pseudo-terminal of its own, typed at. */
-    private static final class Terminal {
+    private static final class Terminal implements AutoCloseable {
         private final Process process;
         private final InputStream screen;
         private final OutputStream keyboard;
@@ -102,18 +128,32 @@ class TerminalPromptsIT {
 
         /** Waits until {@code prompt} shows, then types {@code typed} and Enter. */
         void answer(String prompt, String typed) throws IOException {
+            await(prompt);
+            type(typed + "\r");
+        }
+
+        /**
+         * Waits until what the terminal shows ends with {@code prompt}; reads only what is there, so
+         * that a command that waits without showing it fails at the deadline rather than hangs.
+         */
+        void await(String prompt) throws IOException {
             long deadline = System.nanoTime() + PROMPT_WAIT.toNanos();
             while (!shown.toString().endsWith(prompt)) {
                 if (System.nanoTime() > deadline) {
                     throw new AssertionError("no prompt '" + prompt + "'; the terminal shows: " + shown);
                 }
-                int c = screen.read();
-                if (c < 0) {
+                if (screen.available() > 0) {
+                    shown.append((char) screen.read());
+                } else if (!process.isAlive()) {
                     throw new AssertionError("ended before the prompt '" + prompt + "'; the terminal showed: " + shown);
+                } else {
+                    LockSupport.parkNanos(Duration.ofMillis(20).toNanos()); // poll interval
                 }
-                shown.append((char) c);
             }
-            keyboard.write((typed + "\r").getBytes(StandardCharsets.UTF_8));
+        }
+
+        void type(String keys) throws IOException {
+            keyboard.write(keys.getBytes(StandardCharsets.UTF_8));
             keyboard.flush();
         }
 
@@ -128,6 +168,13 @@ class TerminalPromptsIT {
 
         int exit() {
             return process.exitValue();
+        }
+
+        /** Ends the command if it still runs (a test that failed): no server outlives its test. */
+        @Override
+        public void close() {
+            process.descendants().forEach(ProcessHandle::destroyForcibly);
+            process.destroyForcibly();
         }
 
         private static String quoted(String arg) {

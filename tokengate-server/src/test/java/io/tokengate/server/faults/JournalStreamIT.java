@@ -18,7 +18,8 @@ import org.junit.jupiter.api.io.TempDir;
  * JOURNAL_STREAM}: each text log line then starts with its level's syslog priority ({@code <4>} for
  * a warning), which the journal takes as the entry's priority, so that {@code journalctl -u
  * tokengate -p warning} finds the warnings (under systemd 252 every line was "info"), and without
- * the time, which the journal adds. Anywhere else a line starts with the time, as before.
+ * the time, which the journal adds. Anywhere else a line starts with the time, as before. With no
+ * terminal, serve does not say that Ctrl-C stops it.
  */
 class JournalStreamIT {
     @Test
@@ -39,6 +40,11 @@ class JournalStreamIT {
                 .noneMatch(line -> line.matches("^\\d{4}-\\d{2}-\\d{2}T.*"))
                 .anyMatch(line -> line.startsWith("<6>INFO  [main] io.tokengate.store.Store - token store open"))
                 .anyMatch(line -> line.startsWith("<4>WARN ") && line.contains("did not stop cleanly"));
+        assertThat(lines)
+                .as("no terminal to press Ctrl-C at")
+                .filteredOn(line -> line.startsWith("tokengate: gateway on "))
+                .hasSize(2)
+                .noneMatch(line -> line.contains("Ctrl-C"));
     }
 
     @Test

@@ -25,7 +25,7 @@ import java.util.regex.Pattern;
 final class ServeProcess {
     private static final Path JAR = Path.of("target", "tokengate.jar");
     private static final Path LAUNCHER = Path.of("..", "tokengate");
-    private static final Pattern LISTENING = Pattern.compile("gateway on (http://\\S+), admin on (http://\\S+) ");
+    private static final Pattern LISTENING = Pattern.compile("gateway on (http://\\S+), admin on (http://\\S+)");
     private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
 
     private final Process process;
