@@ -15,7 +15,7 @@ import org.slf4j.LoggerFactory;
  * (killed, out of memory, the machine gone), which the log then says, with what that may have cost:
  * nothing else would tell an administrator looking at a restart why records are missing. Its
  * first line starts {@code pid PID,}: the systemd unit's {@code ExecStartPost} waits for that
- * line with its main pid to count the service started (DistributionIT runs it).
+ * line with its main pid to count the service started (SystemdUnitIT runs it).
  */
 final class RunMarker {
     static final String NAME = "tokengate.running";
