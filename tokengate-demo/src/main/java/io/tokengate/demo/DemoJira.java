@@ -27,7 +27,7 @@ import java.util.regex.Pattern;
  *
  * <p>It serves, as JSON under the context path: {@code GET /rest/api/2/issue/{key}}, {@code POST
  * /rest/api/2/issue/{key}/comment}, {@code POST /rest/api/2/filter}, {@code GET
- * /rest/api/2/issuetype}, {@code GET /rest/api/2/myself}, {@code GET
+ * /rest/api/2/issuetype}, {@code GET /rest/api/2/myself}, {@code GET /rest/api/2/user}, {@code GET
  * /rest/api/2/mypermissions}, {@code GET /rest/api/2/search}, {@code GET
  * /rest/extender/1.0/filter/user/{name}}, {@code GET /rest/extender/1.0/worklog/user/{name}}; the
  * octet stream {@code GET /rest/api/2/attachment/content/{id}?size=BYTES} (see {@link
@@ -99,6 +99,17 @@ public final class DemoJira implements AutoCloseable {
      */
     public void removeUser(String name) {
         directory.remove(name);
+    }
+
+    /**
+     * Deactivates the user {@code name} while the demo serves, as an administrator does in Jira:
+     * from then on, requests that name them (in any identity mode, by password or by personal
+     * access token) are refused with 401, as for a deleted user, but {@code GET
+     * /rest/api/2/user?username=NAME} still shows them, with {@code "active": false}. {@link
+     * #putUser} activates them again.
+     */
+    public void deactivateUser(String name) {
+        directory.deactivate(name);
     }
 
     /**

@@ -14,6 +14,8 @@ import org.eclipse.jetty.http.HttpFields;
 final class Directory {
     private final Map<String, DemoUser> byNameOrEmail = new ConcurrentHashMap<>();
     private final Set<String> removed = ConcurrentHashMap.newKeySet();
+    /** Names (lower case) of users deactivated: still in the directory, but refused at sign-in. */
+    private final Set<String> deactivated = ConcurrentHashMap.newKeySet();
 
     Directory(List<DemoUser> users) {
         users.forEach(this::put);
@@ -23,6 +25,7 @@ final class Directory {
     void put(DemoUser user) {
         removed.remove(user.name().toLowerCase(Locale.ROOT));
         removed.remove(user.email().toLowerCase(Locale.ROOT));
+        deactivated.remove(user.name().toLowerCase(Locale.ROOT));
         byNameOrEmail.put(user.name().toLowerCase(Locale.ROOT), user);
         byNameOrEmail.put(user.email().toLowerCase(Locale.ROOT), user);
     }
@@ -43,6 +46,33 @@ final class Directory {
     /** Whether {@code nameOrEmail} was {@link #remove}d (and not put back). */
     boolean removed(String nameOrEmail) {
         return removed.contains(nameOrEmail.toLowerCase(Locale.ROOT));
+    }
+
+    /**
+     * Deactivates the user {@code name}, as Jira does: they stay in the directory, and {@code GET
+     * /rest/api/2/user} shows them with {@code "active": false}, but no request may act as them.
+     * A name the directory lacks is added as a plain user first, since this directory takes any
+     * name for a user. {@link #put} activates them again.
+     */
+    void deactivate(String name) {
+        DemoUser user = find(name).orElseGet(() -> {
+            Person plain = Person.unknown(name);
+            return new DemoUser(plain.name(), "unused-" + plain.name(), plain.email(), plain.displayName(), false);
+        });
+        put(user);
+        deactivated.add(user.name().toLowerCase(Locale.ROOT));
+    }
+
+    /** Whether the user {@code nameOrEmail} names is deactivated. */
+    boolean deactivated(String nameOrEmail) {
+        return find(nameOrEmail)
+                .map(user -> deactivated.contains(user.name().toLowerCase(Locale.ROOT)))
+                .orElse(false);
+    }
+
+    /** Whether no request may act as {@code nameOrEmail}: deleted or deactivated. */
+    boolean refused(String nameOrEmail) {
+        return removed(nameOrEmail) || deactivated(nameOrEmail);
     }
 
     /** The user named by the request's Basic credentials, if name (or e-mail) and password match. */

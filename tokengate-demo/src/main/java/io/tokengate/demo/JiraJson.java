@@ -53,7 +53,7 @@ final class JiraJson {
         node.put("key", person.name());
         node.put("emailAddress", person.email());
         node.put("displayName", person.displayName());
-        node.put("active", true);
+        node.put("active", !directory.deactivated(person.name()));
         node.put("timeZone", "UTC");
         return node;
     }

@@ -56,7 +56,7 @@ final class Recorder {
     private Optional<String> identify(HttpFields headers) {
         return identity.authenticate(headers)
                 .or(() -> directory.authenticate(headers))
-                .filter(name -> !directory.removed(name))
+                .filter(name -> !directory.refused(name))
                 .map(name -> directory.person(name).name());
     }
 }

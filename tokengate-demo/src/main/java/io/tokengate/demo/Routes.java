@@ -17,6 +17,7 @@ final class Routes {
                 .add("GET", "rest/api/2/issuetype", issues::issueTypes)
                 .add("POST", "rest/api/2/filter", filters::create)
                 .add("GET", "rest/api/2/myself", users::myself)
+                .add("GET", "rest/api/2/user", users::user)
                 .add("GET", "rest/api/2/mypermissions", users::myPermissions)
                 .add("GET", "rest/api/2/attachment/content/*", new AttachmentEndpoint())
                 .add("*", "rest/api/2/echo/**", new EchoEndpoint())

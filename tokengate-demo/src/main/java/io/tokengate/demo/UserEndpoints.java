@@ -7,6 +7,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -41,6 +42,24 @@ final class UserEndpoints {
                 .anyMatch(e -> e.strip().equalsIgnoreCase("groups"));
         JiraJson json = exchange.json();
         exchange.respond(200, groups ? json.userWithGroups(exchange.user()) : json.user(exchange.user()));
+    }
+
+    /**
+     * {@code GET /rest/api/2/user?username=NAME}: the user, {@code "active": false} when
+     * deactivated; 404 with Jira's message for a deleted one (any other name is a plain user, as
+     * everywhere in this demo); 400 without {@code username} (or its successor {@code key}).
+     */
+    void user(Exchange exchange) {
+        Optional<String> name = exchange.query("username").or(() -> exchange.query("key"));
+        if (name.isEmpty() || name.get().isBlank()) {
+            exchange.fail(400, "The username query parameter was not provided");
+            return;
+        }
+        if (directory.removed(name.get())) {
+            exchange.fail(404, "The user named '" + name.get() + "' does not exist");
+            return;
+        }
+        exchange.respond(200, exchange.json().user(name.get()));
     }
 
     /**

@@ -144,6 +144,47 @@ class IdentityIT {
         }
     }
 
+    /**
+     * A deactivated user, as in Jira: refused in every mode (header, contextUser, personal access
+     * token, password) with the same 401 as a deleted one, but {@code /rest/api/2/user} still
+     * shows them, inactive; a deleted user is 404 there. {@code putUser} activates them again.
+     */
+    @Test
+    void aDeactivatedUserIsRefusedEverywhereButStillShownInactive() {
+        String svc = basic("svc", "pw");
+        try (DemoJira jira =
+                        DemoJira.start(DemoJira.Options.defaults().identity(Identity.serviceAccount("svc", "pw")));
+                DemoJira pats = start(Identity.userCredentials(Map.of("pat-bob", "bob")))) {
+            Http http = new Http(jira.baseUri());
+            jira.deactivateUser("bob");
+            pats.deactivateUser("bob");
+            jira.removeUser("alice");
+
+            assertUnauthorized(http.get(MYSELF, "Authorization", svc, "contextUser", "bob"));
+            assertUnauthorized(http.get(MYSELF, "Authorization", svc, "contextUser", "bob@example.com"));
+            assertUnauthorized(http.get(MYSELF, "Authorization", basic("bob", "bob")));
+            assertUnauthorized(new Http(pats.baseUri()).get(MYSELF, "Authorization", "Bearer pat-bob"));
+
+            HttpResponse<String> bob = http.get("/rest/api/2/user?username=bob", "Authorization", svc);
+            assertThat(bob.statusCode()).isEqualTo(200);
+            assertThat(json(bob).path("name").asText()).isEqualTo("bob");
+            assertThat(json(bob).path("active").asBoolean(true)).isFalse();
+            assertThat(json(http.get("/rest/api/2/user?username=admin", "Authorization", svc))
+                            .path("active")
+                            .asBoolean(false))
+                    .isTrue();
+            HttpResponse<String> alice = http.get("/rest/api/2/user?username=alice", "Authorization", svc);
+            assertThat(alice.statusCode()).isEqualTo(404);
+            assertThat(alice.body())
+                    .isEqualTo("{\"errorMessages\":[\"The user named 'alice' does not exist\"],\"errors\":{}}");
+            assertUnauthorized(http.get("/rest/api/2/user?username=bob"));
+
+            jira.putUser(new DemoUser("bob", "bob", "bob@example.com", "Bob Builder", false));
+            assertThat(user(http.get(MYSELF, "Authorization", svc, "contextUser", "bob")))
+                    .isEqualTo("bob");
+        }
+    }
+
     @Test
     void unauthenticatedRequestsOutsideRestAreStill404() {
         try (DemoJira jira = start(Identity.header(Identity.DEFAULT_HEADER))) {
