@@ -88,7 +88,7 @@ public final class TokengateServer implements AutoCloseable {
             StoreUserDirectory users =
                     new StoreUserDirectory(store.users(), store.upstreamCredentials(), USER_DIRECTORY_TTL);
             JiraUserDirectory jiraUsers = config.admin().identitySource() == AdminConfig.IdentitySource.JIRA
-                    ? new JiraUserDirectory(users, gateway, USER_DIRECTORY_TTL)
+                    ? new JiraUserDirectory(users, gateway, USER_DIRECTORY_TTL, clock)
                     : null;
             Runnable usersChanged = () -> {
                 users.invalidate();

@@ -1,8 +1,10 @@
 package io.tokengate.server.admin;
 
 import io.tokengate.server.gateway.DirectoryUnavailableException;
+import io.tokengate.server.gateway.UserGone;
 import io.tokengate.server.users.JiraUserDirectory;
 import io.tokengate.server.users.JiraVerdict;
+import java.util.Optional;
 
 /**
  * With {@code identity.source = jira}, a token is bound only to a user Jira knows: one bound to a
@@ -40,11 +42,19 @@ final class JiraBinding {
             case USER, ADMINISTRATOR, NOT_ASKED, CREDENTIAL_REFUSED -> {}
             case SERVICE_ACCOUNT_REFUSED -> throw unavailable(
                     user, verdict.why().orElse("it refuses the service account"));
-            case UNKNOWN -> throw ApiError.badRequest(
+            case UNKNOWN, DEACTIVATED, NO_SUCH_USER -> throw ApiError.badRequest(
                     "user",
                     verdict.why().orElse("Jira does not know " + user) + "; a token bound to " + user
                             + " would be refused at every call. Give the user's Jira user name (not the display name).");
         }
+    }
+
+    /**
+     * What Jira last said (within a day) of {@code user} no longer acting there, for token listings;
+     * never asks Jira: empty when nothing was learnt, and with local users.
+     */
+    Optional<UserGone> lastGone(String user) {
+        return jira == null ? Optional.empty() : jira.lastGone(user);
     }
 
     private static ApiError unavailable(String user, String why) {

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tokengate.core.token.CreatedToken;
 import io.tokengate.core.token.Token;
+import io.tokengate.core.token.TokenStatus;
+import io.tokengate.server.gateway.UserGone;
 import java.time.Clock;
 import java.util.Locale;
 
@@ -30,6 +32,26 @@ final class TokenJson {
         json.put("lastUsedIp", token.lastUsedIp());
         json.put("useCount", token.useCount());
         json.put("hint", token.hint());
+        return json;
+    }
+
+    /**
+     * {@link #of}, and for an active token bound to a user Jira no longer lets act, as the gateway
+     * learnt it from an answer it had anyway, {@code userGone}: {@code why}, {@code confirmed}
+     * (Jira said so itself: deactivated, deleted) and {@code learntAt}, with the {@code remedy}.
+     * Absent when nothing is known: nothing is guessed, and Jira is not asked per token.
+     */
+    static ObjectNode of(Token token, Clock clock, JiraBinding jira) {
+        ObjectNode json = of(token, clock);
+        if (token.status(clock) == TokenStatus.ACTIVE) {
+            token.boundUser().flatMap(jira::lastGone).ifPresent(gone -> {
+                ObjectNode flag = json.putObject("userGone");
+                flag.put("why", gone.why());
+                flag.put("confirmed", gone.confirmed());
+                flag.set("learntAt", Json.instant(gone.learntAt()));
+                flag.put("remedy", UserGone.remedy(token.boundUser().orElseThrow()));
+            });
+        }
         return json;
     }
 

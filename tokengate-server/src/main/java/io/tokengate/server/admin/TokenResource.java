@@ -121,7 +121,7 @@ final class TokenResource {
         TokenPage page = tokens.list(TokenListQuery.parse(ex));
         ObjectNode json = Json.object();
         ArrayNode items = json.putArray("tokens");
-        page.tokens().forEach(t -> items.add(TokenJson.of(t, clock)));
+        page.tokens().forEach(t -> items.add(TokenJson.of(t, clock, binding)));
         json.put("total", page.total());
         json.put("offset", page.offset());
         json.put("limit", page.limit());
@@ -130,7 +130,7 @@ final class TokenResource {
     }
 
     private void show(ApiExchange ex) {
-        ex.send(200, TokenJson.of(visible(ex), clock));
+        ex.send(200, TokenJson.of(visible(ex), clock, binding));
     }
 
     private void edit(ApiExchange ex) {

@@ -94,7 +94,8 @@ final class AdminConnection implements AutoCloseable {
         return new JiraUserDirectory(
                 new StoreUserDirectory(store.users(), store.upstreamCredentials(), ttl),
                 config.gateway(gatewayUrl),
-                ttl);
+                ttl,
+                Clock.systemUTC());
     }
 
     /**

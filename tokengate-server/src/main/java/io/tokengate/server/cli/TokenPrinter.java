@@ -31,6 +31,7 @@ final class TokenPrinter {
                 + AdminCommand.text(token, "lastUsedIp") + " ("
                 + token.path("useCount").asLong() + " uses)");
         out.println("secret hint  " + AdminCommand.text(token, "hint"));
+        userGone(out, token, "user gone   ");
         String limits = token.path("limits").asText("");
         out.println("limits       " + (limits.isBlank() ? "(none: every supported endpoint)" : ""));
         if (!limits.isBlank()) {
@@ -65,6 +66,21 @@ final class TokenPrinter {
                     AdminCommand.text(token, "status"),
                     token.path("expiresAt").isNull() ? "never" : cut(AdminCommand.text(token, "expiresAt"), 20),
                     AdminCommand.text(token, "lastUsedAt"));
+        }
+        for (JsonNode token : tokens) {
+            userGone(out, token, AdminCommand.text(token, "id") + ": ");
+        }
+    }
+
+    /**
+     * What the server learnt of the token's user being gone from Jira, when it learnt anything
+     * ({@code userGone}): with the remedy, since the token would act for whoever gets the name next.
+     */
+    private static void userGone(PrintWriter out, JsonNode token, String prefix) {
+        JsonNode gone = token.path("userGone");
+        if (gone.isObject()) {
+            out.println("! " + prefix + AdminCommand.text(gone, "why") + " (as of "
+                    + AdminCommand.text(gone, "learntAt") + "); " + AdminCommand.text(gone, "remedy"));
         }
     }
 

@@ -138,6 +138,26 @@ public final class ConfigLoader {
         return config;
     }
 
+    /**
+     * {@code user-credential}, with the service account's settings, if given, as an account that
+     * only looks users up (to tell a deactivated user from an expired credential).
+     */
+    private UpstreamIdentity userCredential() {
+        Optional<String> token = settings.get(Key.UPSTREAM_SERVICE_TOKEN);
+        Optional<String> user = settings.get(Key.UPSTREAM_SERVICE_USER);
+        Optional<String> password = settings.get(Key.UPSTREAM_SERVICE_PASSWORD);
+        if (token.isPresent()) {
+            return UpstreamIdentity.userCredentialWithLookupBearer(token.get());
+        }
+        if (user.isPresent() != password.isPresent()) {
+            problems.add("upstream.identity=user-credential looks users up in Jira with upstream.service.user and"
+                    + " upstream.service.password together (or upstream.service.token), not one alone");
+        }
+        return user.isPresent() && password.isPresent()
+                ? UpstreamIdentity.userCredentialWithLookup(user.get(), password.get())
+                : UpstreamIdentity.userCredential();
+    }
+
     private UpstreamIdentity identity() {
         String mode = values.value(Key.UPSTREAM_IDENTITY).toLowerCase(Locale.ROOT);
         switch (mode) {
@@ -162,7 +182,7 @@ public final class ConfigLoader {
                 }
                 return UpstreamIdentity.serviceAccountBasic(user.get(), password.get());
             case "user-credential":
-                return UpstreamIdentity.userCredential();
+                return userCredential();
             default:
                 problems.add("upstream.identity: unknown mode '" + mode + "' (expected header, service-account,"
                         + " user-credential)");

@@ -66,9 +66,15 @@ public enum Key {
     UPSTREAM_IDENTITY("upstream.identity", "header", "header | service-account | user-credential"),
     UPSTREAM_IDENTITY_HEADER(
             "upstream.identity.header", "X-Forwarded-User", "header naming the effective user (identity 'header')"),
-    UPSTREAM_SERVICE_USER("upstream.service.user", "", "service account user (identity 'service-account')"),
+    UPSTREAM_SERVICE_USER(
+            "upstream.service.user",
+            "",
+            "service account user (identity 'service-account'; with 'user-credential', to look users up only)"),
     UPSTREAM_SERVICE_PASSWORD(
-            "upstream.service.password", "", "service account password (identity 'service-account')", true),
+            "upstream.service.password",
+            "",
+            "service account password (identity 'service-account', or 'user-credential' lookups)",
+            true),
     UPSTREAM_SERVICE_TOKEN(
             "upstream.service.token", "", "service account Bearer token, instead of user and password", true),
     UPSTREAM_CONNECT_TIMEOUT_MS("upstream.connect.timeout.ms", "5000", "upstream connect timeout"),

@@ -83,6 +83,12 @@ final class CallerCheck {
         }
         throttle.succeeded(exchange.clientIp, authorization);
         tokens.recordUse(exchange.token.id(), exchange.clientIp);
+        Optional<String> gone = authenticator.boundUserGone(exchange);
+        if (gone.isPresent()) {
+            // Not a failed login: the secret was right, so no guess to throttle.
+            refusals.unauthorized(exchange, response, callback, gone.get());
+            return false;
+        }
         if (!authenticator.clientAllowed(exchange)) {
             refusals.refuse(
                     exchange,

@@ -1,6 +1,7 @@
 package io.tokengate.server.gateway;
 
 import io.tokengate.core.audit.AuditDecision;
+import java.util.Optional;
 import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
@@ -52,7 +53,11 @@ final class Forwarder {
         exchange.upstreamStartNanos = System.nanoTime();
         Callback audited = Callback.from(
                 () -> {
-                    exchange.audit(AuditDecision.ALLOW, response.getStatus(), reason);
+                    int status = response.getStatus();
+                    exchange.audit(
+                            AuditDecision.ALLOW,
+                            status,
+                            status == HttpStatus.UNAUTHORIZED_401 ? reason + upstreamRefused(exchange) : reason);
                     callback.succeeded();
                 },
                 failure -> {
@@ -72,5 +77,39 @@ final class Forwarder {
         } catch (Exception e) {
             audited.failed(e);
         }
+    }
+
+    /**
+     * For the audit record of a call Jira answered 401: when it ran as the user a token is bound
+     * to, the likely cause and the remedy. Jira refuses a user it deleted or deactivated as it
+     * refuses a wrong credential, and the token would act again for whoever is given the name
+     * later. The cause is Jira's own word when a fresh answer about the user is at hand; else what
+     * the identity mode makes likely, and Jira is asked in the background, so that the next call
+     * (refused here if Jira says the user is gone) and token listings know.
+     */
+    private String upstreamRefused(Exchange exchange) {
+        Optional<String> bound = exchange.token == null || exchange.runBy != null
+                ? Optional.empty()
+                : exchange.token.token().boundUser();
+        if (bound.isEmpty()) {
+            return "";
+        }
+        String user = bound.get();
+        users.learnAbout(user);
+        String cause = users.refusedNow(user).orElseGet(() -> likelyCause(user));
+        return "; Jira refused the call as " + user + " (401): " + cause + "; " + UserGone.remedy(user);
+    }
+
+    private String likelyCause(String user) {
+        UpstreamIdentity identity = config.identity();
+        if (identity.needsUserCredential()) {
+            return "the upstream credential stored for " + user + " expired or was revoked in Jira (" + user
+                    + " stores a new one on their account page), or Jira deleted or deactivated " + user;
+        }
+        if (identity.ownAuthorization().isPresent()) {
+            return "Jira deleted or deactivated " + user + ", or refuses the service account"
+                    + " (tokengate config check tells)";
+        }
+        return "Jira deleted or deactivated " + user + ", most likely";
     }
 }

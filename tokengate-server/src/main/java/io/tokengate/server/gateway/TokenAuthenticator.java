@@ -156,6 +156,25 @@ final class TokenAuthenticator {
                 .orElse(false);
     }
 
+    /**
+     * Why the gateway refuses an authenticated token itself: Jira said, in an answer still fresh,
+     * that it deactivated or deleted the user the token is bound to. Only Jira's own word counts,
+     * never its refusal to act as them (a misconfiguration, or a Jira outage, looks the same and
+     * must not lock everybody out), and nothing is asked here: the answer is one the gateway had
+     * anyway ({@link UserDirectory#goneNow}). Empty when the token may go on.
+     */
+    Optional<String> boundUserGone(Exchange exchange) {
+        Optional<String> bound = exchange.token.token().boundUser();
+        if (bound.isEmpty()) {
+            return Optional.empty();
+        }
+        String user = bound.get();
+        return users.goneNow(user)
+                .filter(UserGone::confirmed)
+                .map(gone -> "token bound to " + user + ", whom Jira no longer lets act: " + gone.why() + ", said at "
+                        + gone.learntAt() + "; " + UserGone.remedy(user));
+    }
+
     boolean clientAllowed(Exchange exchange) {
         if (exchange.token.token().allowedIps().isAny()) {
             return true;

@@ -32,9 +32,11 @@ public abstract sealed class UpstreamIdentity {
     }
 
     public static UpstreamIdentity serviceAccountBasic(String user, String password) {
-        String value =
-                "Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
-        return new ServiceAccount(value, user);
+        return new ServiceAccount(basic(user, password), user);
+    }
+
+    private static String basic(String user, String password) {
+        return "Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
     }
 
     public static UpstreamIdentity serviceAccountBearer(String token) {
@@ -42,7 +44,20 @@ public abstract sealed class UpstreamIdentity {
     }
 
     public static UpstreamIdentity userCredential() {
-        return new UserCredential();
+        return new UserCredential(null, null);
+    }
+
+    /**
+     * {@code user-credential}, with an account that only looks users up in Jira ({@link
+     * #lookupAuthorization}), never forwards: Basic with {@code user} and {@code password}.
+     */
+    public static UpstreamIdentity userCredentialWithLookup(String user, String password) {
+        return new UserCredential(basic(user, password), user);
+    }
+
+    /** {@link #userCredentialWithLookup}, the account authenticating with a Bearer token. */
+    public static UpstreamIdentity userCredentialWithLookupBearer(String token) {
+        return new UserCredential("Bearer " + token, "bearer");
     }
 
     /** Header names the client may not send upstream, normalized by {@link #normalize}. */
@@ -93,6 +108,17 @@ public abstract sealed class UpstreamIdentity {
      */
     public Optional<String> ownAuthorization() {
         return Optional.empty();
+    }
+
+    /**
+     * The {@code Authorization} value of an account Jira lets look users up ({@code GET
+     * /rest/api/2/user?username=}), which tells a deactivated or deleted user from a credential
+     * Jira refuses: the service account, or in {@code user-credential} mode one configured for
+     * that alone. Empty in {@code header} mode, where the gateway has no account of its own. A
+     * secret: never for a message or a log.
+     */
+    public Optional<String> lookupAuthorization() {
+        return ownAuthorization();
     }
 
     /** Header names compared case-insensitively, with '_' as '-' (some servers treat them alike). */
@@ -170,6 +196,21 @@ public abstract sealed class UpstreamIdentity {
     }
 
     static final class UserCredential extends UpstreamIdentity {
+        /** The lookup account's Authorization value; null without one. */
+        private final String lookup;
+        /** The lookup account as {@link #toString()} names it; null without one. */
+        private final String lookupUser;
+
+        UserCredential(String lookup, String lookupUser) {
+            this.lookup = lookup;
+            this.lookupUser = lookupUser;
+        }
+
+        @Override
+        public Optional<String> lookupAuthorization() {
+            return Optional.ofNullable(lookup);
+        }
+
         @Override
         public String mode() {
             return "user-credential";
@@ -198,7 +239,7 @@ public abstract sealed class UpstreamIdentity {
 
         @Override
         public String toString() {
-            return "user-credential";
+            return lookupUser == null ? "user-credential" : "user-credential(lookup " + lookupUser + ")";
         }
     }
 }

@@ -26,6 +26,31 @@ public interface UserDirectory {
         return Optional.empty();
     }
 
+    /**
+     * Whether the last answer of the source of users (Jira), still fresh, says {@code name} can no
+     * longer act there ({@link UserGone}); never asks, never blocks. Empty when no fresh answer is
+     * at hand, or it says otherwise, and for directories without such a source.
+     */
+    default Optional<UserGone> goneNow(String name) {
+        return Optional.empty();
+    }
+
+    /**
+     * Why the last fresh answer of the source of users refused {@code name}, for whatever cause (the
+     * user gone, their stored credential refused, the service account refused); never asks, never
+     * blocks. Empty when no fresh answer is at hand or it knows them.
+     */
+    default Optional<String> refusedNow(String name) {
+        return Optional.empty();
+    }
+
+    /**
+     * Has the source of users asked about {@code name} in the background, unless a fresh answer is
+     * at hand: after the upstream refused a call made as them, so that the next request, and token
+     * listings, learn why. Never blocks; does nothing for directories without such a source.
+     */
+    default void learnAbout(String name) {}
+
     /** A directory that knows nobody: only token names and admins by token are recognised. */
     static UserDirectory empty() {
         return name -> Optional.empty();

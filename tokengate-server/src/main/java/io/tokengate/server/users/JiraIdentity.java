@@ -85,7 +85,8 @@ public final class JiraIdentity implements IdentitySource {
      * {@code upstream.identity} ({@link JiraUserDirectory}, answers kept 30 s): an administrator
      * Jira no longer makes one goes on as a user, and a user Jira no longer answers for
      * (deactivated, deleted) is signed out, as is everybody while Jira refuses the service account
-     * (the reason says which). Where Jira cannot be asked as the user ({@code upstream.identity}
+     * (the reason says which). So is a confined session (below) whose user Jira, asked by a lookup
+     * account, says it has deactivated or deleted: their credential is not merely expired. Where Jira cannot be asked as the user ({@code upstream.identity}
      * cannot name them, or needs an upstream credential they have not stored), the session keeps
      * its sign-in's role.
      *
@@ -115,7 +116,8 @@ public final class JiraIdentity implements IdentitySource {
             case NOT_ASKED -> Renewal.active(signedIn);
             case USER -> Renewal.active(new Principal(name, UserRole.USER, SOURCE));
             case ADMINISTRATOR -> Renewal.active(new Principal(name, UserRole.ADMIN, SOURCE));
-            case UNKNOWN -> Renewal.ended("User " + name + " may no longer sign in (" + why + ")");
+            case UNKNOWN, DEACTIVATED, NO_SUCH_USER -> Renewal.ended(
+                    "User " + name + " may no longer sign in (" + why + ")");
             case SERVICE_ACCOUNT_REFUSED -> Renewal.ended(
                     "Jira cannot be asked whether " + name + " may still sign in. " + why);
             case CREDENTIAL_REFUSED -> Renewal.confined(

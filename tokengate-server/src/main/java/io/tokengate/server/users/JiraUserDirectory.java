@@ -1,14 +1,17 @@
 package io.tokengate.server.users;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.LoadingCache;
 import io.tokengate.server.gateway.DirectoryUnavailableException;
 import io.tokengate.server.gateway.GatewayConfig;
 import io.tokengate.server.gateway.UpstreamIdentity;
 import io.tokengate.server.gateway.UserDirectory;
+import io.tokengate.server.gateway.UserGone;
 import io.tokengate.server.users.JiraVerdict.Standing;
 import java.net.http.HttpResponse;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -16,6 +19,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.eclipse.jetty.http.HttpField;
@@ -46,6 +50,13 @@ import org.slf4j.LoggerFactory;
  * <p>The admin plane asks the same answers whether a signed-in Jira user still is who they were
  * ({@link #verdict}), so that a session follows Jira within {@code ttl}.
  *
+ * <p>When Jira refuses to answer as a user, and the gateway has an account that may look users up
+ * ({@link UpstreamIdentity#lookupAuthorization}), Jira is asked about them ({@link JiraUserLookup}):
+ * a user it deactivated or deleted is said so, apart from a credential it refuses. What it said of
+ * users it no longer lets act is kept for the data plane and token listings ({@link #goneNow},
+ * {@link #lastGone}), and a refused forwarded call may have it asked in the background ({@link
+ * #learnAbout}).
+ *
  * <p>When Jira refuses to answer as a user through a service account (401), it may be refusing
  * the account itself, which makes every user unknown. Then the account is checked on its own
  * ({@link ServiceAccountCheck}, at most once a minute) and a refusal is logged as a warning.
@@ -63,6 +74,11 @@ public final class JiraUserDirectory implements UserDirectory {
 
     private final JiraRest jira;
     private final LoadingCache<String, Answer> cache;
+    private final GoneUsers gone;
+    /** Users whose answer {@link #learnAbout} had asked again lately, so as not to ask once per refused call. */
+    private final Cache<String, Boolean> reasked;
+
+    private final Executor background;
 
     /** One lookup: what Jira said, and the user as the data plane sees them (merged with the local row). */
     private record Answer(JiraVerdict verdict, Optional<DirectoryUser> user) {
@@ -76,8 +92,9 @@ public final class JiraUserDirectory implements UserDirectory {
      * @param gateway the upstream, how to name a user to it, and its timeouts
      * @param ttl how long an answer is kept
      */
-    public JiraUserDirectory(UserDirectory local, GatewayConfig gateway, Duration ttl) {
+    public JiraUserDirectory(UserDirectory local, GatewayConfig gateway, Duration ttl, Clock clock) {
         this.local = local;
+        this.gone = new GoneUsers(ttl, clock);
         this.identity = gateway.identity();
         // Bounded as a sign-in's check is, not by the upstream's idle timeout (a minute): a Jira
         // that hangs holds each request that needs an answer that long, a run-as request twice.
@@ -88,8 +105,17 @@ public final class JiraUserDirectory implements UserDirectory {
                 gateway.connectTimeout(),
                 "to look up a user",
                 DirectoryUnavailableException::new);
-        this.cache =
-                Caffeine.newBuilder().maximumSize(10_000).expireAfterWrite(ttl).build(this::load);
+        this.cache = Caffeine.newBuilder()
+                .maximumSize(10_000)
+                .expireAfterWrite(ttl)
+                .build(name -> {
+                    Answer answer = load(name);
+                    gone.learn(name, answer.verdict());
+                    return answer;
+                });
+        this.background = GoneUsers.backgroundLookups();
+        this.reasked =
+                Caffeine.newBuilder().maximumSize(10_000).expireAfterWrite(ttl).build();
     }
 
     /**
@@ -114,6 +140,53 @@ public final class JiraUserDirectory implements UserDirectory {
     public Optional<String> whyUnknown(String name) {
         JiraVerdict verdict = verdict(name);
         return verdict.known() ? Optional.empty() : verdict.why();
+    }
+
+    @Override
+    public Optional<UserGone> goneNow(String name) {
+        return gone.now(name);
+    }
+
+    @Override
+    public Optional<String> refusedNow(String name) {
+        Answer answer = cache.getIfPresent(name.toLowerCase(Locale.ROOT));
+        if (answer == null || answer.verdict().known() || answer.verdict().standing() == Standing.NOT_ASKED) {
+            return Optional.empty();
+        }
+        return answer.verdict().why();
+    }
+
+    /**
+     * Asks in the background unless a fresh answer already says Jira refuses {@code name}. A fresh
+     * answer that knows them is asked again (Jira refusing a call as them says it is stale), at
+     * most once per answers' lifetime, so a burst of refused calls makes one request to Jira.
+     */
+    @Override
+    public void learnAbout(String name) {
+        String key = name.toLowerCase(Locale.ROOT);
+        Answer answer = cache.getIfPresent(key);
+        if (answer != null && (!answer.verdict().known() || reasked.asMap().putIfAbsent(key, Boolean.TRUE) != null)) {
+            return;
+        }
+        background.execute(() -> {
+            try {
+                if (answer != null) {
+                    cache.invalidate(key);
+                }
+                cache.get(key);
+            } catch (DirectoryUnavailableException e) {
+                LOG.debug("could not ask Jira about {} after it refused a call as them: {}", name, e.getMessage());
+            }
+        });
+    }
+
+    /**
+     * What Jira last said of {@code name} being gone (refused, deactivated, deleted), however long
+     * ago within a day, for token listings: never asks Jira. Empty when nothing is known, or when a
+     * later answer knew them.
+     */
+    public Optional<UserGone> lastGone(String name) {
+        return gone.last(name);
     }
 
     private Answer answer(String name) {
@@ -174,6 +247,11 @@ public final class JiraUserDirectory implements UserDirectory {
         HttpResponse<byte[]> myself = get("/rest/api/2/myself?expand=groups", name, credential);
         int status = myself.statusCode();
         if (status == 401 || status == 403 || status == 404) {
+            Optional<JiraVerdict> said = identity.lookupAuthorization()
+                    .flatMap(authorization -> JiraUserLookup.gone(jira, authorization, name));
+            if (said.isPresent()) {
+                return new Answer(said.get(), stored);
+            }
             if (credential != null && status != 404) {
                 return new Answer(
                         Standing.CREDENTIAL_REFUSED,

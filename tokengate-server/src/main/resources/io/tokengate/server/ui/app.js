@@ -330,13 +330,24 @@ async function renderTokens(params) {
       rows.append(el('tr', {},
         el('td', {}, el('a', { href: '#/tokens/' + token.id }, token.name)),
         el('td', { class: 'mono' }, token.id),
-        el('td', {}, token.unbound ? '(unbound)' : token.user),
+        el('td', {}, token.unbound ? '(unbound)' : token.user, userGone(token)),
         el('td', { class: 'status-' + token.status }, token.status),
         el('td', {}, time(token.expiresAt, 'never')),
         el('td', {}, time(token.lastUsedAt, 'never')),
         el('td', {}, String(token.useCount))));
     }
   });
+}
+
+/**
+ * What the gateway learnt of a token's user being gone from Jira (userGone), as a warning under the
+ * user's name with the remedy; nothing when it learnt nothing.
+ */
+function userGone(token) {
+  if (!token.userGone) return null;
+  const gone = token.userGone;
+  return el('div', { class: 'warning user-gone', title: 'as of ' + gone.learntAt },
+    gone.why + ' (' + time(gone.learntAt) + '); ' + gone.remedy);
 }
 
 /** The restrictions editor: a limits text, and a sample request checked against it live. */
@@ -497,7 +508,7 @@ async function renderToken(id) {
   }
   if (location.hash !== asked) return; // the user went on while the token was read
   const rows = [
-    ['Name', token.name], ['Id', token.id], ['User', token.unbound ? '(unbound)' : token.user],
+    ['Name', token.name], ['Id', token.id], ['User', token.unbound ? '(unbound)' : [token.user, userGone(token)]],
     ['Status', token.status], ['Created', [time(token.createdAt), ' by ' + token.createdBy]],
     // As the command line says it: a token without an expiry never expires.
     ['Expires', time(token.expiresAt, 'never')], token.revokedAt ? ['Revoked', time(token.revokedAt)] : null,

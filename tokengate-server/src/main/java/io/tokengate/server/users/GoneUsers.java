@@ -1,0 +1,79 @@
+package io.tokengate.server.users;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import io.tokengate.server.gateway.UserGone;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * What Jira's answers about users said of those it no longer lets act ({@link UserGone}), kept
+ * apart from the answers themselves: fresh (within the answers' lifetime) for the data plane to
+ * refuse on, and for a day for token listings to flag, with the time Jira said so. A later answer
+ * that knows the user forgets it; an answer that cannot tell (Jira refusing the service account or
+ * the user's stored credential, or not asked) leaves it as it was. In memory, per node.
+ */
+final class GoneUsers {
+    /** How long a listing flags a user after Jira last said they are gone. */
+    static final Duration KEPT = Duration.ofDays(1);
+
+    private final Duration fresh;
+    private final Clock clock;
+    private final Cache<String, UserGone> said =
+            Caffeine.newBuilder().maximumSize(10_000).expireAfterWrite(KEPT).build();
+
+    GoneUsers(Duration fresh, Clock clock) {
+        this.fresh = fresh;
+        this.clock = clock;
+    }
+
+    /** Takes in what Jira just said of {@code name}. */
+    void learn(String name, JiraVerdict verdict) {
+        String key = name.toLowerCase(Locale.ROOT);
+        switch (verdict.standing()) {
+            case UNKNOWN, DEACTIVATED, NO_SUCH_USER -> said.put(
+                    key,
+                    new UserGone(verdict.why().orElse("Jira does not know " + name), verdict.gone(), clock.instant()));
+            case USER, ADMINISTRATOR -> said.invalidate(key);
+            case NOT_ASKED, CREDENTIAL_REFUSED, SERVICE_ACCOUNT_REFUSED -> {}
+        }
+    }
+
+    /** What Jira said within the answers' lifetime. */
+    Optional<UserGone> now(String name) {
+        return last(name).filter(g -> g.learntAt().plus(fresh).isAfter(clock.instant()));
+    }
+
+    /** What Jira said last, within {@link #KEPT}. */
+    Optional<UserGone> last(String name) {
+        return Optional.ofNullable(said.getIfPresent(name.toLowerCase(Locale.ROOT)));
+    }
+
+    /**
+     * One thread, started when needed and gone when idle, for lookups nobody waits for; beyond a
+     * short queue, further ones are dropped (a later refusal asks again), so a burst of refused
+     * calls cannot pile up requests to Jira.
+     */
+    static Executor backgroundLookups() {
+        ThreadPoolExecutor executor = new ThreadPoolExecutor(
+                1,
+                1,
+                30,
+                TimeUnit.SECONDS,
+                new ArrayBlockingQueue<>(64),
+                runnable -> {
+                    Thread thread = new Thread(runnable, "jira-user-lookup");
+                    thread.setDaemon(true);
+                    return thread;
+                },
+                new ThreadPoolExecutor.DiscardPolicy());
+        executor.allowCoreThreadTimeOut(true);
+        return executor;
+    }
+}
