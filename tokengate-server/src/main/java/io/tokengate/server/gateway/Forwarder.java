@@ -54,6 +54,9 @@ final class Forwarder {
         Callback audited = Callback.from(
                 () -> {
                     int status = response.getStatus();
+                    if (status < 400) {
+                        boundUser(exchange).ifPresent(users::upstreamAccepted);
+                    }
                     exchange.audit(
                             AuditDecision.ALLOW,
                             status,
@@ -88,9 +91,7 @@ final class Forwarder {
      * (refused here if Jira says the user is gone) and token listings know.
      */
     private String upstreamRefused(Exchange exchange) {
-        Optional<String> bound = exchange.token == null || exchange.runBy != null
-                ? Optional.empty()
-                : exchange.token.token().boundUser();
+        Optional<String> bound = boundUser(exchange);
         if (bound.isEmpty()) {
             return "";
         }
@@ -98,6 +99,13 @@ final class Forwarder {
         users.learnAbout(user);
         String cause = users.refusedNow(user).orElseGet(() -> likelyCause(user));
         return "; Jira refused the call as " + user + " (401): " + cause + "; " + UserGone.remedy(user);
+    }
+
+    /** The user the token is bound to, when the call ran as them (not as another, by run-as). */
+    private static Optional<String> boundUser(Exchange exchange) {
+        return exchange.token == null || exchange.runBy != null
+                ? Optional.empty()
+                : exchange.token.token().boundUser();
     }
 
     private String likelyCause(String user) {

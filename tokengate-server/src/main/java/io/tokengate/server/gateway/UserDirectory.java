@@ -51,6 +51,12 @@ public interface UserDirectory {
      */
     default void learnAbout(String name) {}
 
+    /**
+     * The upstream took a call made as {@code name}: whatever was learnt of them being gone no
+     * longer holds (activated again, or the name given to somebody new). Never blocks.
+     */
+    default void upstreamAccepted(String name) {}
+
     /** A directory that knows nobody: only token names and admins by token are recognised. */
     static UserDirectory empty() {
         return name -> Optional.empty();

@@ -45,6 +45,14 @@ final class GoneUsers {
         }
     }
 
+    /** Forgets what Jira said of {@code name}: it took a call as them since. */
+    void forget(String name) {
+        String key = name.toLowerCase(Locale.ROOT);
+        if (said.getIfPresent(key) != null) {
+            said.invalidate(key);
+        }
+    }
+
     /** What Jira said within the answers' lifetime. */
     Optional<UserGone> now(String name) {
         return last(name).filter(g -> g.learntAt().plus(fresh).isAfter(clock.instant()));

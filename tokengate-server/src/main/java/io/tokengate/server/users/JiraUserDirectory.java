@@ -180,6 +180,11 @@ public final class JiraUserDirectory implements UserDirectory {
         });
     }
 
+    @Override
+    public void upstreamAccepted(String name) {
+        gone.forget(name);
+    }
+
     /**
      * What Jira last said of {@code name} being gone (refused, deactivated, deleted), however long
      * ago within a day, for token listings: never asks Jira. Empty when nothing is known, or when a

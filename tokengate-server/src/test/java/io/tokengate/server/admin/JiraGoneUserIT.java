@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.tokengate.core.audit.AuditEvent;
 import io.tokengate.core.audit.AuditKind;
 import io.tokengate.demo.DemoJira;
+import io.tokengate.demo.DemoUser;
 import io.tokengate.demo.Identity;
 import io.tokengate.demo.ReceivedRequest;
 import io.tokengate.server.GatewayFixture;
@@ -116,7 +117,7 @@ class JiraGoneUserIT {
      * In {@code header} mode the gateway has no account to ask Jira about users with: Jira's
      * refusal to act as bob is all it learns, which a misconfigured identity header would cause
      * too. The token is flagged, unconfirmed, but its calls are still forwarded for Jira to refuse:
-     * no lock-out on a refusal alone.
+     * no lock-out on a refusal alone. Once Jira takes a call as bob again, the flag is gone.
      */
     @Test
     void aRefusalAloneIsFlaggedButDoesNotLockOut(@TempDir Path home) throws Exception {
@@ -144,6 +145,12 @@ class JiraGoneUserIT {
                     .as("the directory's own words, now that it has them")
                     .contains("; Jira refused the call as bob (401): Jira does not know bob: it refused to answer as"
                             + " them");
+
+            gw.jira.putUser(new DemoUser("bob", "bob", "bob@example.com", "Bob Builder", false));
+            assertThat(gw.get(ISSUE, bob).statusCode()).isEqualTo(200);
+            assertThat(tokenOf(admin, "bob").orElseThrow().has("userGone"))
+                    .as("a call Jira took as bob: the flag no longer holds")
+                    .isFalse();
         }
     }
 
