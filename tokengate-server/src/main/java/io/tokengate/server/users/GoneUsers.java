@@ -7,10 +7,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.Executor;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 
 /**
  * What Jira's answers about users said of those it no longer lets act ({@link UserGone}), kept
@@ -61,27 +57,5 @@ final class GoneUsers {
     /** What Jira said last, within {@link #KEPT}. */
     Optional<UserGone> last(String name) {
         return Optional.ofNullable(said.getIfPresent(name.toLowerCase(Locale.ROOT)));
-    }
-
-    /**
-     * One thread, started when needed and gone when idle, for lookups nobody waits for; beyond a
-     * short queue, further ones are dropped (a later refusal asks again), so a burst of refused
-     * calls cannot pile up requests to Jira.
-     */
-    static Executor backgroundLookups() {
-        ThreadPoolExecutor executor = new ThreadPoolExecutor(
-                1,
-                1,
-                30,
-                TimeUnit.SECONDS,
-                new ArrayBlockingQueue<>(64),
-                runnable -> {
-                    Thread thread = new Thread(runnable, "jira-user-lookup");
-                    thread.setDaemon(true);
-                    return thread;
-                },
-                new ThreadPoolExecutor.DiscardPolicy());
-        executor.allowCoreThreadTimeOut(true);
-        return executor;
     }
 }

@@ -1,7 +1,6 @@
 package io.tokengate.server.users;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.LoadingCache;
 import io.tokengate.server.gateway.DirectoryUnavailableException;
@@ -19,9 +18,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.Executor;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpFields;
 import org.slf4j.Logger;
@@ -59,26 +55,19 @@ import org.slf4j.LoggerFactory;
  *
  * <p>When Jira refuses to answer as a user through a service account (401), it may be refusing
  * the account itself, which makes every user unknown. Then the account is checked on its own
- * ({@link ServiceAccountCheck}, at most once a minute) and a refusal is logged as a warning.
+ * ({@link ServiceAccountWatch}, at most once a minute) and a refusal is logged as a warning.
  */
 public final class JiraUserDirectory implements UserDirectory {
     private static final Logger LOG = LoggerFactory.getLogger(JiraUserDirectory.class);
-    private static final long ACCOUNT_CHECK_INTERVAL_NANOS = TimeUnit.MINUTES.toNanos(1);
-    private static final long NEVER = Long.MIN_VALUE;
 
     private final UserDirectory local;
     private final UpstreamIdentity identity;
-    private final AtomicLong accountCheckedAt = new AtomicLong(NEVER);
-    /** What the last check of the service account found wrong; empty when nothing, or not checked yet. */
-    private volatile Optional<String> accountProblem = Optional.empty();
+    private final ServiceAccountWatch account = new ServiceAccountWatch();
 
     private final JiraRest jira;
     private final LoadingCache<String, Answer> cache;
     private final GoneUsers gone;
-    /** Users whose answer {@link #learnAbout} had asked again lately, so as not to ask once per refused call. */
-    private final Cache<String, Boolean> reasked;
-
-    private final Executor background;
+    private final RefusalFollowUp followUp;
 
     /** One lookup: what Jira said, and the user as the data plane sees them (merged with the local row). */
     private record Answer(JiraVerdict verdict, Optional<DirectoryUser> user) {
@@ -113,9 +102,7 @@ public final class JiraUserDirectory implements UserDirectory {
                     gone.learn(name, answer.verdict());
                     return answer;
                 });
-        this.background = GoneUsers.backgroundLookups();
-        this.reasked =
-                Caffeine.newBuilder().maximumSize(10_000).expireAfterWrite(ttl).build();
+        this.followUp = new RefusalFollowUp(ttl);
     }
 
     /**
@@ -156,27 +143,14 @@ public final class JiraUserDirectory implements UserDirectory {
         return answer.verdict().why();
     }
 
-    /**
-     * Asks in the background unless a fresh answer already says Jira refuses {@code name}. A fresh
-     * answer that knows them is asked again (Jira refusing a call as them says it is stale), at
-     * most once per answers' lifetime, so a burst of refused calls makes one request to Jira.
-     */
+    /** Asks in the background, unless a fresh answer at hand already says why ({@link RefusalFollowUp}). */
     @Override
     public void learnAbout(String name) {
         String key = name.toLowerCase(Locale.ROOT);
-        Answer answer = cache.getIfPresent(key);
-        if (answer != null && (!answer.verdict().known() || reasked.asMap().putIfAbsent(key, Boolean.TRUE) != null)) {
-            return;
-        }
-        background.execute(() -> {
-            try {
-                if (answer != null) {
-                    cache.invalidate(key);
-                }
-                cache.get(key);
-            } catch (DirectoryUnavailableException e) {
-                LOG.debug("could not ask Jira about {} after it refused a call as them: {}", name, e.getMessage());
-            }
+        Answer fresh = cache.getIfPresent(key);
+        followUp.after(key, fresh == null ? null : fresh.verdict(), () -> {
+            cache.invalidate(key);
+            cache.get(key);
         });
     }
 
@@ -265,7 +239,7 @@ public final class JiraUserDirectory implements UserDirectory {
                         stored);
             }
             if (status == 401 && identity.ownAuthorization().isPresent()) {
-                Optional<String> problem = checkServiceAccount();
+                Optional<String> problem = account.problem(jira, identity);
                 if (problem.isPresent()) {
                     return new Answer(Standing.SERVICE_ACCOUNT_REFUSED, problem.get(), stored);
                 }
@@ -316,26 +290,6 @@ public final class JiraUserDirectory implements UserDirectory {
                         admin || stored.map(DirectoryUser::admin).orElse(false),
                         groups,
                         Optional.ofNullable(credential))));
-    }
-
-    /**
-     * What is wrong with the service account, as Jira said at its last check: asked at most once a
-     * minute (in between, the last answer stands), a refusal logged.
-     */
-    private Optional<String> checkServiceAccount() {
-        long now = System.nanoTime();
-        long last = accountCheckedAt.get();
-        if ((last != NEVER && now - last < ACCOUNT_CHECK_INTERVAL_NANOS)
-                || !accountCheckedAt.compareAndSet(last, now)) {
-            return accountProblem;
-        }
-        Optional<String> problem = ServiceAccountCheck.problem(jira, identity);
-        accountProblem = problem;
-        problem.ifPresent(p -> LOG.warn(
-                "{}. Until Jira accepts it, no Jira user is known here: sessions of identity.source = jira"
-                        + " end, run-as and e-mail matching are refused, and no token is bound to a user (503)",
-                p));
-        return problem;
     }
 
     /** {@code GET path}, as {@code user}: named to Jira as a forwarded request names them. */

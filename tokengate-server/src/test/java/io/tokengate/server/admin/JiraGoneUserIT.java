@@ -147,7 +147,9 @@ class JiraGoneUserIT {
                             + " them");
 
             gw.jira.putUser(new DemoUser("bob", "bob", "bob@example.com", "Bob Builder", false));
-            assertThat(gw.get(ISSUE, bob).statusCode()).isEqualTo(200);
+            HttpResponse<String> taken = gw.get(ISSUE, bob);
+            assertThat(taken.statusCode()).isEqualTo(200);
+            audited(gw, taken); // the call is done with once audited, which may be just after its answer
             assertThat(tokenOf(admin, "bob").orElseThrow().has("userGone"))
                     .as("a call Jira took as bob: the flag no longer holds")
                     .isFalse();
