@@ -19,6 +19,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -730,6 +731,46 @@ class WebUiIT {
             click(By.id("account"));
             wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("upstream-credential")));
             assertThat(browser.findElements(By.id("confined"))).isEmpty();
+        }
+    }
+
+    /**
+     * {@code identity.source = jira}: a token whose user Jira deactivated, as the gateway learnt it
+     * after Jira refused one of its calls, is flagged in the token list under its user, with the
+     * remedy; a token nothing was learnt of is not.
+     */
+    @Test
+    void aTokenWhoseUserJiraDeactivatedIsFlaggedInTheList(@TempDir Path jiraHome) throws Exception {
+        DemoJira.Options upstream = DemoJira.Options.defaults().identity(Identity.serviceAccount("svc", "svc-pw-1"));
+        try (GatewayFixture jira = GatewayFixture.start(
+                jiraHome,
+                Map.of(
+                        "identity.source", "jira",
+                        "upstream.identity", "service-account",
+                        "upstream.service.user", "svc",
+                        "upstream.service.password", "svc-pw-1"),
+                upstream)) {
+            CreatedToken bobs = jira.createToken(TokenSpec.bound("bob's nightly", "bob", "admin"));
+            jira.createToken(TokenSpec.bound("alice's nightly", "alice", "admin"));
+            jira.jira.deactivateUser("bob");
+            assertThat(jira.get(
+                                    "/rest/api/2/myself",
+                                    GatewayFixture.basic("bob", bobs.secret().reveal()))
+                            .statusCode())
+                    .isEqualTo(401);
+            AdminClient admin = AdminClient.basic(jira, new OpenApiContract(), "admin", "admin");
+            long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+            while (!admin.get("/tokens").body().contains("userGone") && System.nanoTime() < deadline) {
+                LockSupport.parkNanos(Duration.ofMillis(50).toNanos()); // the gateway learns it in the background
+            }
+
+            signIn(jira, "admin", "admin");
+            browser.get(jira.server.adminUri() + "/#/tokens");
+            String flag = waitForText(By.cssSelector("#tokens .user-gone"), "Jira has deactivated bob");
+            assertThat(flag).contains("tokengate user revoke-tokens bob");
+            assertThat(browser.findElements(By.cssSelector("#tokens .user-gone")))
+                    .as("alice's token: nothing learnt, nothing shown")
+                    .hasSize(1);
         }
     }
 
