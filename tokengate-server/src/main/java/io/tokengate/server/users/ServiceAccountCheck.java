@@ -24,23 +24,26 @@ public final class ServiceAccountCheck {
     private ServiceAccountCheck() {}
 
     /**
-     * What {@code config check} says of the service account: a problem when Jira refuses it, a
+     * What {@code config check} says of the service account (or the account that only looks users
+     * up, in {@code user-credential} mode): a problem when Jira refuses it, a
      * warning when Jira's answer neither takes nor refuses it (a 302 to a single-sign-on login page,
      * a 500), nothing when Jira takes it, when {@code identity} has none, or when Jira cannot be
      * asked (which the caller's reachability check reports).
      */
     public static Optional<Finding> check(
             URI upstream, Optional<TrustedCertificates> trust, UpstreamIdentity identity, Duration timeout) {
-        if (identity.ownAuthorization().isEmpty()) {
+        Optional<String> account = identity.lookupAuthorization();
+        if (account.isEmpty()) {
             return Optional.empty();
         }
         JiraRest jira = new JiraRest(
                 upstream, trust, timeout, timeout, "to check the service account", IllegalStateException::new);
-        return ask(jira, identity).flatMap(myself -> {
+        boolean forwards = identity.ownAuthorization().isPresent();
+        return ask(jira, account.get()).flatMap(myself -> {
             if (myself.statusCode() == 200) {
                 return Optional.empty();
             }
-            return Optional.of(refusal(myself)
+            return Optional.of((forwards ? refusal(myself) : lookupRefusal(myself))
                     .map(refused -> new Finding(true, refused))
                     .orElseGet(() -> new Finding(
                             false,
@@ -60,20 +63,33 @@ public final class ServiceAccountCheck {
      * has.
      */
     static Optional<String> problem(JiraRest jira, UpstreamIdentity identity) {
-        return ask(jira, identity).flatMap(ServiceAccountCheck::refusal);
+        return identity.ownAuthorization()
+                .flatMap(authorization -> ask(jira, authorization))
+                .flatMap(ServiceAccountCheck::refusal);
     }
 
-    /** Jira's answer to the account itself; empty when it has none or Jira cannot be asked. */
-    private static Optional<HttpResponse<byte[]>> ask(JiraRest jira, UpstreamIdentity identity) {
-        Optional<String> authorization = identity.ownAuthorization();
-        if (authorization.isEmpty()) {
-            return Optional.empty();
-        }
+    /** Jira's answer to the account itself; empty when Jira cannot be asked. */
+    private static Optional<HttpResponse<byte[]>> ask(JiraRest jira, String authorization) {
         try {
-            return Optional.of(jira.get(MYSELF, Map.of("Authorization", authorization.get())));
+            return Optional.of(jira.get(MYSELF, Map.of("Authorization", authorization)));
         } catch (RuntimeException unreachable) { // the client's exception for "Jira cannot be asked"
             return Optional.empty();
         }
+    }
+
+    /**
+     * What a 401 or 403 says of the account that only looks users up ({@code user-credential}):
+     * forwarding goes on, but Jira's deactivated and deleted users cannot be told from credentials
+     * it refuses.
+     */
+    private static Optional<String> lookupRefusal(HttpResponse<byte[]> myself) {
+        int status = myself.statusCode();
+        if (status != 401 && status != 403) {
+            return Optional.empty();
+        }
+        return Optional.of("upstream.service.*: Jira refuses the account that looks users up (" + status + " to "
+                + MYSELF + "): users Jira deactivated or deleted cannot be told from credentials it refuses; check"
+                + " upstream.service.user and upstream.service.password, or upstream.service.token, or remove them");
     }
 
     /** What a 401 or 403 says of the account; empty for any other answer. */

@@ -110,6 +110,12 @@ class JiraGoneUserIT {
                     .extracting(ReceivedRequest::rawPath)
                     .doesNotContain(ISSUE);
             assertThat(gw.get(ISSUE, alice).statusCode()).isEqualTo(200);
+
+            Reply another = admin.post("/tokens", Map.of("name", "bob's next", "user", "bob"));
+            assertThat(another.status()).isEqualTo(400);
+            assertThat(another.json().get("message").asText())
+                    .startsWith("user: Jira has deactivated bob (/rest/api/2/user shows them inactive); a token bound"
+                            + " to bob would be refused at every call");
         }
     }
 

@@ -257,6 +257,49 @@ class ConfigCommandIT {
     }
 
     /**
+     * {@code user-credential} with an account that only looks users up: one Jira refuses is a
+     * problem that says what it costs (deactivated users not told from refused credentials); half
+     * of one (a user without a password) is refused as it is read.
+     */
+    @Test
+    void aLookupAccountJiraRefusesIsAProblemNamedWithoutItsPassword(@TempDir Path home) throws Exception {
+        try (DemoJira jira = DemoJira.start(DemoJira.Options.defaults())) {
+            String settings = "upstream.url=" + jira.baseUri() + "\n"
+                    + "upstream.identity=user-credential\n"
+                    + "upstream.service.user=admin\n";
+            Files.writeString(
+                    home.resolve("tokengate.properties"), settings + "upstream.service.password=wrong-pw-1\n");
+            Files.setPosixFilePermissions(
+                    home.resolve("tokengate.properties"), PosixFilePermissions.fromString("rw-------"));
+            assertThat(run("db", "migrate", "--home", home.toString())).isZero();
+            out.getBuffer().setLength(0);
+
+            assertThat(run("config", "check", "--home", home.toString(), "--json"))
+                    .isEqualTo(2);
+            assertThat(new ObjectMapper().readTree(out.toString()).get("problems"))
+                    .extracting(JsonNode::asText)
+                    .containsExactly("upstream.service.*: Jira refuses the account that looks users up (401 to"
+                            + " /rest/api/2/myself): users Jira deactivated or deleted cannot be told from credentials"
+                            + " it refuses; check upstream.service.user and upstream.service.password, or"
+                            + " upstream.service.token, or remove them");
+            assertThat(out.toString()).doesNotContain("wrong-pw-1");
+
+            Files.writeString(home.resolve("tokengate.properties"), settings + "upstream.service.password=admin\n");
+            out.getBuffer().setLength(0);
+            assertThat(run("config", "check", "--home", home.toString()))
+                    .as(out.toString())
+                    .isZero();
+
+            Files.writeString(home.resolve("tokengate.properties"), settings);
+            out.getBuffer().setLength(0);
+            assertThat(run("config", "check", "--home", home.toString())).isEqualTo(2);
+            assertThat(out.toString())
+                    .contains("upstream.identity=user-credential looks users up in Jira with upstream.service.user and"
+                            + " upstream.service.password together");
+        }
+    }
+
+    /**
      * A Jira behind single sign-on may answer an API call it does not take with a redirect to its
      * login page, neither taking nor refusing the service account: a warning, not "OK" in silence.
      */
