@@ -15,7 +15,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Who is calling, and whether they may call now, for a request that presents credentials and
  * has passed the screen: failed-login throttling per client address (429), the token (one 401
- * for every reason, counted as a failed login), the token's allowed client addresses (403),
+ * for every reason, counted as a failed login), a token whose user Jira said it deactivated or
+ * deleted (401 too, not counted: the secret was right), the token's allowed client addresses (403),
  * {@code contextUser} run-as (403), an effective user the upstream can be told unambiguously
  * (400, 403), and the token's rate limit ({@link TokenRateLimiter}: 429). The order is the
  * contract: a throttled address learns nothing about a token, and a request refused for its

@@ -37,7 +37,8 @@ import org.eclipse.jetty.util.thread.Invocable.InvocationType;
  *   <li>outside {@code gateway.endpoints}: 404, never forwarded;
  *   <li>no credentials: 401 (not audited: nobody to attribute it to);
  *   <li>failed-login throttling per client address: 429;
- *   <li>the token: missing, malformed, unknown, expired, revoked, wrong user: one 401 for all;
+ *   <li>the token: missing, malformed, unknown, expired, revoked, wrong user, or bound to a user
+ *       Jira said it deactivated or deleted: one 401 for all;
  *   <li>the token's allowed client addresses: 403;
  *   <li>{@code contextUser} run-as, for admins and {@code runas.groups}: 403;
  *   <li>the token's rate limit, if it has one ({@link TokenRateLimiter}): 429 with {@code
