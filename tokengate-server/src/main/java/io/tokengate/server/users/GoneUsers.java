@@ -43,6 +43,9 @@ final class GoneUsers {
 
     /** Forgets what Jira said of {@code name}: it took a call as them since. */
     void forget(String name) {
+        if (said.estimatedSize() == 0) {
+            return; // the usual case, on every call Jira takes: nothing to forget, nothing to allocate
+        }
         String key = name.toLowerCase(Locale.ROOT);
         if (said.getIfPresent(key) != null) {
             said.invalidate(key);
@@ -51,6 +54,9 @@ final class GoneUsers {
 
     /** What Jira said within the answers' lifetime. */
     Optional<UserGone> now(String name) {
+        if (said.estimatedSize() == 0) {
+            return Optional.empty(); // the usual case, on every request of a bound token
+        }
         return last(name).filter(g -> g.learntAt().plus(fresh).isAfter(clock.instant()));
     }
 
