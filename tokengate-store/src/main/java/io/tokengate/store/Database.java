@@ -245,9 +245,14 @@ public final class Database implements AutoCloseable {
                 url, ConnectionSettings.dedicated(vendor, timeout, user, password, applicationName));
     }
 
+    /**
+     * {@code url} without what may hold credentials: its query ({@code password=}, {@code
+     * sslpassword=}), H2's {@code ;PASSWORD=} and a {@code //USER:PASSWORD@} before the host, which
+     * the PostgreSQL driver does not read but an administrator may still write.
+     */
     static String redact(String url) {
         String withoutQuery = url.replaceAll("\\?.*$", "");
-        return withoutQuery.replaceAll("(?i);(password|user)=[^;]*", "");
+        return withoutQuery.replaceAll("(?i);(password|user)=[^;]*", "").replaceFirst("^([A-Za-z0-9:]+://).*@", "$1");
     }
 
     @Override

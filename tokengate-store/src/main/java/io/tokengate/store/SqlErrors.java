@@ -95,12 +95,14 @@ final class SqlErrors {
 
     /**
      * The driver's message, cut short: drivers echo whole statements with their values (a batch of
-     * audit rows, say), which belongs neither in a log line nor in an HTTP error.
+     * audit rows, say), which belongs neither in a log line nor in an HTTP error. A failure to set
+     * up TLS is said in the words of {@code db.url} ({@link TlsFailures}).
      */
     static String brief(SQLException e) {
         String message = String.valueOf(e.getMessage());
         int newline = message.indexOf('\n');
         String firstLine = newline < 0 ? message : message.substring(0, newline);
-        return firstLine.length() <= 240 ? firstLine : firstLine.substring(0, 239) + "…";
+        String cut = firstLine.length() <= 240 ? firstLine : firstLine.substring(0, 239) + "…";
+        return TlsFailures.explain(e, cut).orElse(cut);
     }
 }

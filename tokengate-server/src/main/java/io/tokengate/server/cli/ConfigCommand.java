@@ -6,6 +6,7 @@ import io.tokengate.server.config.ConfigException;
 import io.tokengate.server.config.ConfigLoader;
 import io.tokengate.server.config.Settings;
 import io.tokengate.server.config.TokengateConfig;
+import io.tokengate.store.PostgresUrl;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -76,6 +77,7 @@ final class ConfigCommand {
             warnings.addAll(Settings.unknownVariables(shell.environment()));
             if (config != null) {
                 boolean keyFileReadable = DatabaseCheck.checkKeyFile(config, problems);
+                PostgresUrl.unverified(config.store().dbUrl()).ifPresent(warnings::add);
                 boolean keyNeeded =
                         !offline && DatabaseCheck.checkDatabase(config, keyFileReadable, problems, warnings);
                 if (!Files.exists(config.store().keyFilePath()) && !keyNeeded) {

@@ -8,6 +8,7 @@ import io.tokengate.server.config.Settings;
 import io.tokengate.server.config.TokengateConfig;
 import io.tokengate.server.logging.LogFiles;
 import io.tokengate.store.KeyFileException;
+import io.tokengate.store.PostgresUrl;
 import java.time.Clock;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -59,6 +60,9 @@ final class ServeCommand implements Callable<Integer> {
             config.logDir().ifPresent(LogFiles::writeTo);
             Settings.unknownVariables(shell.environment())
                     .forEach(warning ->
+                            LoggerFactory.getLogger(ServeCommand.class).warn("{}", warning));
+            PostgresUrl.unverified(config.store().dbUrl())
+                    .ifPresent(warning ->
                             LoggerFactory.getLogger(ServeCommand.class).warn("{}", warning));
             server = TokengateServer.start(config, Clock.systemUTC());
         } catch (LogFiles.UnusableDirectory | KeyFileException e) {

@@ -1,16 +1,19 @@
 package io.tokengate.server.config;
 
+import io.tokengate.store.PostgresUrl;
 import io.tokengate.store.StoreConfig;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 
 /**
  * The store's settings ({@code token.*}, {@code audit.*}, {@code db.*}, {@code node.id}, {@code
  * key.file}) as a {@link StoreConfig}. A database URL is refused here when it is of another kind, or
- * carries a password on the command line; the store's own checks of the rest are reported with the
- * other problems.
+ * carries a password on the command line, or (PostgreSQL) names TLS files that cannot be read or
+ * settings the driver does not take ({@link PostgresUrl}); a relative file in it is under the home.
+ * The store's own checks of the rest are reported with the other problems.
  */
 final class StoreSettings {
     private StoreSettings() {}
@@ -41,8 +44,17 @@ final class StoreSettings {
                         + "' is neither jdbc:postgresql: nor jdbc:h2:");
                 return; // not handed on, or the store would report it again in its own words
             }
+            String resolved = url;
+            if (PostgresUrl.isPostgres(url)) {
+                resolved = PostgresUrl.withFilesUnder(url, home);
+                List<String> problems = PostgresUrl.problems(resolved);
+                if (!problems.isEmpty()) {
+                    problems.forEach(values::problem);
+                    return; // a start would only fail to connect, again and again, saying less
+                }
+            }
             builder.database(
-                    url,
+                    resolved,
                     values.get(Key.DB_USER).orElse(null),
                     values.get(Key.DB_PASSWORD).orElse(null));
         });
