@@ -182,6 +182,25 @@ class ConfigCommandIT {
                 .doesNotContain("runas.groups on lines");
     }
 
+    /**
+     * pgjdbc's default, sslmode=prefer, takes any certificate and speaks plain text to a database
+     * that offers no TLS: across the network, db.password and the token store are open to whoever
+     * is on the path.
+     */
+    @Test
+    void aDatabaseAcrossTheNetworkWithoutVerifiedTlsIsAWarning(@TempDir Path home) throws Exception {
+        Files.writeString(
+                home.resolve("tokengate.properties"),
+                "upstream.url=http://127.0.0.1:9\ndb.url=jdbc:postgresql://db.example.com:5432/tokengate\n");
+        assertThat(run("config", "check", "--home", home.toString(), "--offline"))
+                .isZero();
+        assertThat(out.toString())
+                .contains("warning: db.url: the database on db.example.com is reached over the network and"
+                        + " sslmode=prefer (the driver's default) falls back to plain text where the server allows it,"
+                        + " and checks no certificate: whoever is on the path can read db.password and the token store"
+                        + " or pose as the database; use sslmode=verify-full&sslrootcert=CA.pem");
+    }
+
     @Test
     void anUnreachableUpstreamIsAProblemThatSaysWhy(@TempDir Path home) throws Exception {
         Files.writeString(home.resolve("tokengate.properties"), "upstream.url=http://127.0.0.1:9\n");
