@@ -2,6 +2,7 @@ package io.tokengate.server.cli;
 
 import java.io.IOException;
 import java.nio.file.NoSuchFileException;
+import org.slf4j.bridge.SLF4JBridgeHandler;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -53,6 +54,18 @@ public final class Main implements Runnable {
         }
     }
 
+    /**
+     * Sends what libraries log through java.util.logging (the PostgreSQL driver: a certificate
+     * that does not name the host, say) to SLF4J, so that it reaches the JSON log with the rest,
+     * rather than standard error in java.util.logging's own two-line format. Once per process.
+     */
+    private static synchronized void routeJavaUtilLogging() {
+        if (!SLF4JBridgeHandler.isInstalled()) {
+            SLF4JBridgeHandler.removeHandlersForRootLogger();
+            SLF4JBridgeHandler.install();
+        }
+    }
+
     /** The configured command line, in the process's own {@link Shell#system() shell}. */
     public static CommandLine commandLine() {
         return commandLine(Shell.system());
@@ -65,6 +78,7 @@ public final class Main implements Runnable {
      * reads both sets the first to write to {@code shell}'s output.
      */
     static CommandLine commandLine(Shell shell) {
+        routeJavaUtilLogging();
         CommandLine commandLine = new CommandLine(new Main(shell));
         versionEverywhere(commandLine, new Version());
         commandLine.setParameterExceptionHandler((e, args) -> {
