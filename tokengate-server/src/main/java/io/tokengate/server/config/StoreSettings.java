@@ -16,6 +16,9 @@ import java.util.List;
  * The store's own checks of the rest are reported with the other problems.
  */
 final class StoreSettings {
+    /** A {@code sslpassword=} parameter: the password of the client key ({@code sslkey}). */
+    private static final String SSL_PASSWORD = "(?i)[?&]sslpassword=[^&]*";
+
     private StoreSettings() {}
 
     static StoreConfig read(ConfigValues values, Path home) {
@@ -33,10 +36,18 @@ final class StoreSettings {
                         (int) values.integer(Key.DB_POOL_SIZE, 1, 500),
                         Duration.ofMillis(values.integer(Key.DB_CONNECTION_TIMEOUT_MS, 250, 60_000)));
         values.get(Key.DB_URL).ifPresent(url -> {
-            if (values.source(Key.DB_URL).equals(Settings.COMMAND_LINE) && EffectiveSetting.carriesPassword(url)) {
+            boolean onCommandLine = values.source(Key.DB_URL).equals(Settings.COMMAND_LINE);
+            if (onCommandLine && EffectiveSetting.carriesPassword(url.replaceAll(SSL_PASSWORD, ""))) {
                 values.problem("--db-url carries a password, which every user of this machine can read in its"
                         + " process list: give it as db.password instead (in " + ConfigLoader.FILE_NAME
                         + ", or TOKENGATE_DB_PASSWORD), with db.user");
+                return;
+            }
+            if (onCommandLine && url.matches(".*" + SSL_PASSWORD + ".*")) {
+                // The client key's password has no setting of its own: the URL holds it, out of sight.
+                values.problem("--db-url carries sslpassword (the client key's), which every user of this machine"
+                        + " can read in its process list: set db.url in " + ConfigLoader.FILE_NAME
+                        + " (or TOKENGATE_DB_URL) instead");
                 return;
             }
             if (!url.startsWith("jdbc:postgresql:") && !url.startsWith("jdbc:h2:")) {

@@ -46,6 +46,20 @@ class DbUrlTlsTest {
     }
 
     @Test
+    void aClientKeysPasswordOnTheCommandLineIsSentToTheSettingsFile() {
+        List<String> problems = ConfigProblems.of(
+                home,
+                Map.of(
+                        "db.url",
+                        "jdbc:postgresql://db.example.com/tg?sslmode=verify-full&sslkey=/etc/k.pk8&sslpassword="
+                                + SECRET));
+        assertThat(problems)
+                .containsExactly("--db-url carries sslpassword (the client key's), which every user of this machine"
+                        + " can read in its process list: set db.url in tokengate.properties (or TOKENGATE_DB_URL)"
+                        + " instead");
+    }
+
+    @Test
     void aPasswordBeforeTheHostIsRefusedWithoutBeingRepeated() throws Exception {
         Files.writeString(
                 home.resolve("tokengate.properties"),
