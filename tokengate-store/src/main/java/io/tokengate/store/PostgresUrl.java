@@ -152,7 +152,10 @@ public final class PostgresUrl {
                         + (properties.getProperty("sslmode") == null ? " (the driver's default)" : "")
                         + (mode.requireEncryption()
                                 ? " encrypts but does not check whose certificate it gets"
-                                : " falls back to plain text where the server allows it, and checks no certificate");
+                                : " falls back to plain text where the server allows it, and checks no certificate")
+                        + (properties.getProperty("sslrootcert") != null
+                                ? " (sslrootcert is read with verify-ca or verify-full only)"
+                                : "");
         return Optional.of("db.url: the database on " + String.join(", ", remote) + " is reached over the network"
                 + " and " + what + ": whoever is on the path can read db.password and the token store or pose as"
                 + " the database; use sslmode=verify-full&sslrootcert=CA.pem (the PEM file of the CA that signed"

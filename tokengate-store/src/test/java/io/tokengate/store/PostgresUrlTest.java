@@ -78,6 +78,12 @@ class PostgresUrlTest {
                 .hasValueSatisfying(w -> assertThat(w)
                         .startsWith("db.url: the database on 10.0.0.5, db2.example.com is reached over the network"
                                 + " and sslmode=require encrypts but does not check whose certificate it gets"));
+        assertThat(PostgresUrl.unverified("jdbc:postgresql://db.example.com/tg?sslrootcert=/etc/ca.pem"))
+                .as("a CA file does not make the driver check the certificate")
+                .hasValueSatisfying(w -> assertThat(w)
+                        .contains("sslmode=prefer (the driver's default) falls back to plain text where the server"
+                                + " allows it, and checks no certificate (sslrootcert is read with verify-ca or"
+                                + " verify-full only)"));
         assertThat(PostgresUrl.unverified("jdbc:postgresql://db.example.com/tg?sslmode=verify-full"
                         + "&sslfactory=org.postgresql.ssl.NonValidatingFactory"))
                 .hasValueSatisfying(w -> assertThat(w).contains("NonValidatingFactory trusts any certificate"));
