@@ -188,7 +188,7 @@ public final class PostgresUrl {
         if (name.equalsIgnoreCase("localhost")) {
             return true;
         }
-        if (!name.matches("[0-9.]+|[0-9A-Fa-f:]+")) {
+        if (!name.matches("[0-9.]+|[0-9A-Fa-f.]*:[0-9A-Fa-f:.]*")) {
             return false; // a name: never looked up here, so never taken for loopback
         }
         try {
