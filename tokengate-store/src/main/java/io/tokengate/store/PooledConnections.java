@@ -19,6 +19,11 @@ import org.slf4j.LoggerFactory;
  * checkout fails at once, but for one call a second that tries the database again; the first to
  * get a connection ends the outage. Every such failure is a {@link StoreUnavailableException}
  * that names the database and what the caller was {@code doing}.
+ *
+ * <p>During an outage the pool makes no connections of its own ({@linkplain #fitPoolToOutage its
+ * minimum idle} is 0): its connection maker would keep retrying with a back-off of up to 5 s, and
+ * the first call after the database returns would wait for it to wake. The one call a second that
+ * tries the database again finds it back, and the maker, started for that call, connects at once.
  */
 final class PooledConnections {
     /** The database's: log settings that name it keep covering these messages. */
@@ -29,6 +34,8 @@ final class PooledConnections {
     private final String described;
 
     private final Duration connectionTimeout;
+    /** The pool's minimum idle connections while the database answers. */
+    private final int minimumIdle;
     /** A connection of its own, opened and closed within a time; null: the pool is asked only. */
     private final Probe probe;
 
@@ -49,6 +56,7 @@ final class PooledConnections {
         this.described = described;
         this.connectionTimeout = connectionTimeout;
         this.probe = probe;
+        this.minimumIdle = pool.getMinimumIdle();
     }
 
     /** See {@link Database#transaction}. */
@@ -159,6 +167,7 @@ final class PooledConnections {
             // Only a database that refused a connection is away; a pool whose connections are all
             // busy times out with no such failure, and its callers keep waiting their turn.
             if (e.getCause() != null && outages.noConnection(reason)) {
+                fitPoolToOutage();
                 LOG.warn(
                         "The database {} gave no connection within {} ms ({}). Until it does, calls that need it"
                                 + " fail at once, and one a second tries it again.",
@@ -223,8 +232,18 @@ final class PooledConnections {
     void answered() {
         Outages.Outage ended = outages.connected();
         if (ended != null) {
+            fitPoolToOutage();
             LOG.info("The database {} answers again; it had not since {}.", described, ended.since());
         }
+    }
+
+    /**
+     * Keeps the pool from making connections of its own while the database is away, and lets it
+     * fill up again once it answers. Reads the state rather than being told it, so that an outage
+     * that begins and ends at once leaves the pool as the last of them says.
+     */
+    private synchronized void fitPoolToOutage() {
+        pool.getHikariConfigMXBean().setMinimumIdle(away() ? 0 : minimumIdle);
     }
 
     private static boolean stillWorks(Connection c) {
