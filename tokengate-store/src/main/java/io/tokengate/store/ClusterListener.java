@@ -42,7 +42,8 @@ final class ClusterListener implements AutoCloseable {
 
     static final int STALE_MILLIS = 900;
     private static final Logger LOG = LoggerFactory.getLogger(ClusterListener.class);
-    private static final Duration MIN_BACKOFF = Duration.ofMillis(50);
+    private static final long MIN_BACKOFF_MILLIS = 50;
+    private static final Duration MIN_BACKOFF = Duration.ofMillis(MIN_BACKOFF_MILLIS);
     private static final Duration MAX_BACKOFF = Duration.ofSeconds(2);
 
     private final Database db;
@@ -96,7 +97,7 @@ final class ClusterListener implements AutoCloseable {
     private void run() {
         Duration backoff = MIN_BACKOFF;
         while (running) {
-            try (Connection c = db.openDedicated(applicationName)) {
+            try (Connection c = connect()) {
                 connection = c;
                 c.setNetworkTimeout(Runnable::run, STALE_MILLIS); // a silent network fails the ping
                 try (Statement s = c.createStatement()) {
@@ -133,6 +134,21 @@ final class ClusterListener implements AutoCloseable {
             cache.invalidateAll();
             pause(backoff);
             backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);
+        }
+    }
+
+    /**
+     * Opens the listener's session. The listener is the first on the node to lose its session when
+     * the database stops, and tries again within {@value #MIN_BACKOFF_MILLIS} ms: a database that
+     * then refuses it is away for the whole node at once, rather than when a request has waited
+     * the connection timeout for it.
+     */
+    private Connection connect() throws SQLException {
+        try {
+            return db.openDedicated(applicationName);
+        } catch (SQLException e) {
+            db.foundAway("the cluster listener's connection", e);
+            throw e;
         }
     }
 

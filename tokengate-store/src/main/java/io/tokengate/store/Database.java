@@ -232,6 +232,15 @@ public final class Database implements AutoCloseable {
     }
 
     /**
+     * {@code who}, a part of this node with a connection of its own, could not open it because of
+     * {@code e}: when that says the database is away, calls that need it fail at once from now on,
+     * and so do those waiting for a connection (see {@link PooledConnections#foundAway}).
+     */
+    void foundAway(String who, SQLException e) {
+        connections.foundAway(who, e);
+    }
+
+    /**
      * A connection outside the pool, for a long-lived session such as the cache listener. The
      * caller closes it.
      */

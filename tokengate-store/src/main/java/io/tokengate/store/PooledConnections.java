@@ -20,10 +20,12 @@ import org.slf4j.LoggerFactory;
  * get a connection ends the outage. Every such failure is a {@link StoreUnavailableException}
  * that names the database and what the caller was {@code doing}.
  *
- * <p>During an outage the pool makes no connections of its own ({@linkplain #fitPoolToOutage its
- * minimum idle} is 0): its connection maker would keep retrying with a back-off of up to 5 s, and
- * the first call after the database returns would wait for it to wake. The one call a second that
- * tries the database again finds it back, and the maker, started for that call, connects at once.
+ * <p>An outage also begins when another part of the node finds the database away ({@link
+ * #foundAway}: the cluster listener, whose connection it refused): callers then waiting for a
+ * connection get their failure within {@link PoolCheckout#SLICE}, not after the connection
+ * timeout. During an outage the pool makes no connections of its own ({@link
+ * PoolCheckout#holdWhile}), so that the first call after the database's return is not kept
+ * waiting for a connection maker asleep in its back-off.
  */
 final class PooledConnections {
     /** The database's: log settings that name it keep covering these messages. */
@@ -34,8 +36,7 @@ final class PooledConnections {
     private final String described;
 
     private final Duration connectionTimeout;
-    /** The pool's minimum idle connections while the database answers. */
-    private final int minimumIdle;
+    private final PoolCheckout checkout;
     /** A connection of its own, opened and closed within a time; null: the pool is asked only. */
     private final Probe probe;
 
@@ -56,7 +57,7 @@ final class PooledConnections {
         this.described = described;
         this.connectionTimeout = connectionTimeout;
         this.probe = probe;
-        this.minimumIdle = pool.getMinimumIdle();
+        this.checkout = new PoolCheckout(pool, connectionTimeout);
     }
 
     /** See {@link Database#transaction}. */
@@ -145,17 +146,16 @@ final class PooledConnections {
         }
         Outages.Outage outage = outages.current();
         if (outage != null && !outages.mayTry(outage)) {
-            throw new StoreUnavailableException(
-                    "The token store (" + described + ") is unavailable while " + doing
-                            + ": the database has not answered since " + outage.since() + " ("
-                            + outage.reason() + "); it is tried again every second",
-                    null);
+            throw away(doing, outage, null);
         }
         try {
             if (outage != null) {
                 probe(outage, doing);
             }
-            Connection c = pool.getConnection();
+            // A caller that tries the database again waits the whole timeout; any other stops
+            // waiting once an outage is under way.
+            Connection c = checkout.await(() -> outage == null && away())
+                    .orElseThrow(() -> away(doing, outages.current(), null));
             answered();
             return c;
         } catch (SQLException e) {
@@ -167,7 +167,7 @@ final class PooledConnections {
             // Only a database that refused a connection is away; a pool whose connections are all
             // busy times out with no such failure, and its callers keep waiting their turn.
             if (e.getCause() != null && outages.noConnection(reason)) {
-                fitPoolToOutage();
+                holdPool();
                 LOG.warn(
                         "The database {} gave no connection within {} ms ({}). Until it does, calls that need it"
                                 + " fail at once, and one a second tries it again.",
@@ -206,11 +206,38 @@ final class PooledConnections {
             probe.connect(timeout); // it answers: ask the pool
         } catch (SQLException e) {
             outages.noConnection(SqlErrors.brief(e));
-            throw new StoreUnavailableException(
-                    "The token store (" + described + ") is unavailable while " + doing
-                            + ": the database has not answered since " + outage.since() + " ("
-                            + outage.reason() + "); it is tried again every second",
-                    e);
+            throw away(doing, outage, e);
+        }
+    }
+
+    /** The failure of a call turned away while {@code doing}, during {@code outage}. */
+    private StoreUnavailableException away(String doing, Outages.Outage outage, SQLException cause) {
+        // The outage may have ended since it turned the caller away: it is still the reason.
+        String since = outage == null ? "just now" : "since " + outage.since() + " (" + outage.reason() + ")";
+        return new StoreUnavailableException(
+                "The token store (" + described + ") is unavailable while " + doing + ": the database has not answered "
+                        + since + "; it is tried again every second",
+                cause);
+    }
+
+    /**
+     * {@code who} found the database away: a connection of its own was refused, or not answered,
+     * for a reason that says the database is away ({@link SqlErrors#saysAway}). Begins an outage at
+     * once, rather than when a call has waited the connection timeout for it.
+     */
+    void foundAway(String who, SQLException e) {
+        if (!SqlErrors.saysAway(e)) {
+            return;
+        }
+        String reason = SqlErrors.brief(e);
+        if (outages.noConnection(reason)) {
+            holdPool();
+            LOG.warn(
+                    "The database {} refused {} ({}). Until it answers, calls that need it fail at once, and one a"
+                            + " second tries it again.",
+                    described,
+                    who,
+                    reason);
         }
     }
 
@@ -232,18 +259,18 @@ final class PooledConnections {
     void answered() {
         Outages.Outage ended = outages.connected();
         if (ended != null) {
-            fitPoolToOutage();
+            holdPool();
             LOG.info("The database {} answers again; it had not since {}.", described, ended.since());
         }
     }
 
     /**
-     * Keeps the pool from making connections of its own while the database is away, and lets it
-     * fill up again once it answers. Reads the state rather than being told it, so that an outage
-     * that begins and ends at once leaves the pool as the last of them says.
+     * Holds the pool while the database is away ({@link PoolCheckout#holdWhile}). Reads the state
+     * rather than being told it, so that an outage that begins and ends at once leaves the pool as
+     * the last of them says.
      */
-    private synchronized void fitPoolToOutage() {
-        pool.getHikariConfigMXBean().setMinimumIdle(away() ? 0 : minimumIdle);
+    private synchronized void holdPool() {
+        checkout.holdWhile(away());
     }
 
     private static boolean stillWorks(Connection c) {

@@ -58,6 +58,18 @@ final class SqlErrors {
         return Causes.any(e, t -> t instanceof java.io.IOException || t instanceof MVStoreException);
     }
 
+    /**
+     * Whether a failure to connect says the database is away: it refused the connection or did not
+     * answer (class 08), or is shutting down or starting up (57P01-57P03); not that it turned this
+     * one connection away (too many connections, a wrong password), while the pool's connections
+     * may still work.
+     */
+    static boolean saysAway(SQLException e) {
+        String state = e.getSQLState();
+        return state != null
+                && (state.startsWith("08") || Set.of("57P01", "57P02", "57P03").contains(state));
+    }
+
     /** What to say when {@link #heldByAnotherProcess}. */
     static DatabaseHeldException held(String database, String doing, Throwable e) {
         return new DatabaseHeldException(

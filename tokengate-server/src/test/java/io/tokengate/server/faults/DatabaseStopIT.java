@@ -11,6 +11,12 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.IntPredicate;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -69,6 +75,81 @@ class DatabaseStopIT {
                     .as("time from the database accepting connections to the first 200 (tried once a second)")
                     .allSatisfy(wait -> assertThat(wait).isLessThan(Duration.ofMillis(2500)));
         }
+    }
+
+    /**
+     * Requests under way as the database stops get their 503 (with {@code Retry-After}) promptly,
+     * not after the connection timeout (10 s here): the cluster listener loses its session at once,
+     * finds the database refusing the next, and so the node knows it away within milliseconds;
+     * requests already waiting for a connection then stop waiting. Four clients keep sending
+     * through the stop.
+     */
+    @Test
+    void requestsUnderWayWhenTheDatabaseStopsGet503Promptly(@TempDir Path home) throws Exception {
+        Duration connectionTimeout = Duration.ofSeconds(10);
+        try (StoppablePostgres postgres = StoppablePostgres.start();
+                GatewayFixture gw = GatewayFixture.start(
+                        home,
+                        Map.of(
+                                "db.url",
+                                postgres.url(),
+                                "db.user",
+                                "postgres",
+                                "db.connection.timeout.ms",
+                                Long.toString(connectionTimeout.toMillis())),
+                        GatewayFixture.headerUpstream())) {
+            String auth = gw.basic("admin", TokenSpec.bound("stopping", "admin", "test"));
+            assertThat(gw.get(PATH, auth).statusCode()).isEqualTo(200);
+            AtomicLong sendUntil = new AtomicLong(Long.MAX_VALUE);
+            ExecutorService clients = Executors.newFixedThreadPool(4);
+            try {
+                List<Future<List<Answer>>> sending = new ArrayList<>();
+                for (int i = 0; i < 4; i++) {
+                    sending.add(clients.submit(() -> keepSending(gw, auth, sendUntil)));
+                }
+                Thread.sleep(200); // requests are being served
+                postgres.stop("fast");
+                sendUntil.set(System.nanoTime() + Duration.ofSeconds(3).toNanos());
+                List<Answer> answers = new ArrayList<>();
+                for (Future<List<Answer>> client : sending) {
+                    answers.addAll(client.get(60, TimeUnit.SECONDS));
+                }
+                List<Answer> refused =
+                        answers.stream().filter(a -> a.status() == 503).toList();
+                LOG.info(
+                        "{} answers through the stop, {} of them 503; the slowest 503 took {}",
+                        answers.size(),
+                        refused.size(),
+                        refused.stream().map(Answer::took).max(Duration::compareTo));
+                assertThat(answers).extracting(Answer::status).containsOnly(200, 503);
+                assertThat(refused).isNotEmpty().allSatisfy(answer -> {
+                    assertThat(answer.retryAfter()).contains("1");
+                    assertThat(answer.took())
+                            .as("answered well before the connection timeout")
+                            .isLessThan(connectionTimeout.dividedBy(2));
+                });
+            } finally {
+                clients.shutdownNow();
+            }
+        }
+    }
+
+    /** What a client heard: the status, its {@code Retry-After}, and how long it waited. */
+    private record Answer(int status, Optional<String> retryAfter, Duration took) {}
+
+    /** Sends requests one after another, at {@link #PACE}, until {@code until} (a nanoTime). */
+    private static List<Answer> keepSending(GatewayFixture gw, String auth, AtomicLong until) throws Exception {
+        List<Answer> answers = new ArrayList<>();
+        while (System.nanoTime() - until.get() < 0) {
+            long sent = System.nanoTime();
+            HttpResponse<String> response = gw.get(PATH, auth);
+            answers.add(new Answer(
+                    response.statusCode(),
+                    response.headers().firstValue("Retry-After"),
+                    Duration.ofNanos(System.nanoTime() - sent)));
+            Thread.sleep(PACE.toMillis());
+        }
+        return answers;
     }
 
     private static HttpResponse<String> await(GatewayFixture gw, String auth, IntPredicate status, Duration timeout)
