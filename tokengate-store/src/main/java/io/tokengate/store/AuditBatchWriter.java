@@ -29,6 +29,16 @@ final class AuditBatchWriter {
     private static final Duration MIN_BACKOFF = Duration.ofMillis(MIN_BACKOFF_MILLIS);
     private static final Duration MAX_BACKOFF = Duration.ofSeconds(5);
 
+    /**
+     * How long (s) one attempt to write a batch may go unanswered before the writer counts as {@link
+     * #stalled()}. A batch takes milliseconds; a database that took the statement and then fell
+     * silent (a network cut without a reset) holds it for the driver's socket timeout, 60 s, and
+     * meanwhile nothing is written, though no attempt has failed.
+     */
+    static final long STALLED_SECONDS = 5;
+
+    private static final Duration STALLED_AFTER = Duration.ofSeconds(STALLED_SECONDS);
+
     private final Consumer<List<AuditEvent>> insert;
     private final AuditQueue queue;
     private final AuditProgress progress;
@@ -48,6 +58,10 @@ final class AuditBatchWriter {
     private volatile boolean failing;
     /** The batch being written, for a close to log when the writer does not come back. */
     private volatile List<AuditEvent> inFlight = List.of();
+    /** Whether an attempt to write is under way, since {@link #attemptStarted} (a nanoTime). */
+    private volatile boolean attempting;
+
+    private volatile long attemptStarted;
 
     private volatile boolean givingUp;
     private volatile long giveUpAt;
@@ -95,7 +109,7 @@ final class AuditBatchWriter {
         Duration backoff = MIN_BACKOFF;
         while (true) {
             try {
-                insert.accept(batch);
+                attempt(batch);
                 written.addAndGet(batch.size());
                 failing = false;
                 failuresThisOutage = 0;
@@ -135,6 +149,25 @@ final class AuditBatchWriter {
                 return;
             }
         }
+    }
+
+    /** One attempt to insert {@code batch}, which {@link #stalled()} watches. */
+    private void attempt(List<AuditEvent> batch) {
+        attemptStarted = System.nanoTime();
+        attempting = true; // after the start: a reader that sees it sees the start
+        try {
+            insert.accept(batch);
+        } finally {
+            attempting = false;
+        }
+    }
+
+    /**
+     * Whether an attempt to write has gone unanswered for longer than {@value #STALLED_SECONDS} s:
+     * records are not being written, though none has failed yet.
+     */
+    boolean stalled() {
+        return attempting && System.nanoTime() - attemptStarted > STALLED_AFTER.toNanos();
     }
 
     private static Duration min(Duration a, Duration b) {

@@ -150,11 +150,21 @@ public final class AuditWriter implements AuditSink, AutoCloseable {
     }
 
     /**
-     * Whether records cannot be written now (the database refuses them for a while: down, disk
-     * full): they wait in the queue, which the last write attempt failed to empty.
+     * Whether records cannot be written now: the database refuses them for a while (down, disk
+     * full), so they wait in the queue, which the last write attempt failed to empty; or the
+     * attempt under way has had no answer for a while ({@link #stalled()}).
      */
     public boolean failing() {
-        return batches.failing();
+        return batches.failing() || batches.stalled();
+    }
+
+    /**
+     * Whether the write under way has had no answer for longer than {@value
+     * AuditBatchWriter#STALLED_SECONDS} s: a database that fell silent holds it for the driver's
+     * socket timeout. Nothing is lost: the batch is written when the answer comes, or retried.
+     */
+    public boolean stalled() {
+        return batches.stalled();
     }
 
     /** Whether a reservation would have to wait: the count or the memory bound is reached. */

@@ -9,7 +9,8 @@ package io.tokengate.store;
  * @param problem what is wrong, for humans; empty when ready
  * @param auditFull no room for another audit record: the queue's count or memory bound is reached
  * @param auditFailing audit records cannot be written now (a full disk, say, while a ping still
- *     answers): they wait in memory, and the queue fills
+ *     answers; or a write that has had no answer for seconds, on a network fallen silent): they
+ *     wait in memory, and the queue fills
  */
 public record StoreHealth(
         boolean databaseReachable, Listener listener, String problem, boolean auditFull, boolean auditFailing) {

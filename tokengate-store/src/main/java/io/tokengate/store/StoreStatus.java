@@ -48,7 +48,10 @@ public final class StoreStatus {
         }
         boolean auditFailing = auditWriter.failing();
         if (auditFailing) {
-            problem.append("audit records cannot be written; ");
+            problem.append(
+                    auditWriter.stalled()
+                            ? "an audit write has had no answer for over " + AuditBatchWriter.STALLED_SECONDS + " s; "
+                            : "audit records cannot be written; ");
         }
         return new StoreHealth(reachable, state, problem.toString().replaceAll("; $", ""), auditFull, auditFailing);
     }

@@ -26,7 +26,8 @@ import org.slf4j.LoggerFactory;
 /**
  * A cluster node's PostgreSQL really stops ({@code pg_ctl stop}) and starts again, under a running
  * gateway: the node turns requests away with 503 promptly, and serves again soon after the
- * database is back.
+ * database is back. Or the network to it falls silent: the node says it is not ready, for its audit
+ * records too, and loses none of them.
  */
 class DatabaseStopIT {
     private static final Logger LOG = LoggerFactory.getLogger(DatabaseStopIT.class);
@@ -134,8 +135,79 @@ class DatabaseStopIT {
         }
     }
 
-    /** What a client heard: the status, its {@code Retry-After}, and how long it waited. */
-    private record Answer(int status, Optional<String> retryAfter, Duration took) {}
+    /**
+     * An audit write that hangs on a network fallen silent (a proxy frozen: no reset, no answer,
+     * for the driver's 60 s socket timeout) makes the node not ready for that too: {@code
+     * auditWrites} is no longer UP once the write has had no answer for 5 s, though it has not
+     * failed. Once the network answers again, every record is written: nothing was lost.
+     */
+    @Test
+    void anAuditWriteHangingOnASilentNetworkMakesTheNodeNotReady(@TempDir Path home) throws Exception {
+        try (StoppablePostgres postgres = StoppablePostgres.start();
+                TcpProxy proxy = new TcpProxy("127.0.0.1", postgres.port());
+                GatewayFixture gw = GatewayFixture.start(
+                        home,
+                        Map.of(
+                                "db.url",
+                                "jdbc:postgresql://127.0.0.1:" + proxy.port() + "/postgres",
+                                "db.user",
+                                "postgres"),
+                        GatewayFixture.headerUpstream())) {
+            String auth = gw.basic("admin", TokenSpec.bound("silent", "admin", "test"));
+            assertThat(gw.get(PATH, auth).statusCode()).isEqualTo(200);
+            assertThat(ready(gw)).startsWith("HTTP/1.1 200");
+            // A client keeps sending through the freeze: the audit writer writes every 20 ms, on a
+            // connection it used a moment ago, which the pool hands out unchecked, and the write
+            // after the freeze (or the one under way) hangs. Cached, the token is served until the
+            // listener has missed its pings; refused after that, audited either way.
+            AtomicLong sendUntil = new AtomicLong(Long.MAX_VALUE);
+            ExecutorService client = Executors.newSingleThreadExecutor();
+            List<Answer> answers;
+            try {
+                Future<List<Answer>> sending = client.submit(() -> keepSending(gw, auth, sendUntil));
+                Thread.sleep(300);
+                proxy.freeze();
+                sendUntil.set(System.nanoTime() + Duration.ofMillis(300).toNanos());
+                answers = sending.get(60, TimeUnit.SECONDS);
+            } finally {
+                client.shutdownNow();
+            }
+            assertThat(answers).extracting(Answer::status).isSubsetOf(200, 503);
+
+            long deadline = System.nanoTime() + Duration.ofSeconds(40).toNanos();
+            String health = ready(gw);
+            while (health.contains("\"auditWrites\":\"UP\"") && System.nanoTime() < deadline) {
+                health = ready(gw);
+            }
+            assertThat(health)
+                    .as("well before the driver's 60 s socket timeout ends the write")
+                    .startsWith("HTTP/1.1 503")
+                    .contains("\"auditWrites\":\"FAILING\"");
+
+            proxy.thaw();
+            deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (!health.startsWith("HTTP/1.1 200") && System.nanoTime() < deadline) {
+                health = ready(gw);
+            }
+            assertThat(health).startsWith("HTTP/1.1 200");
+            for (Answer answer : answers) {
+                assertThat(gw.audited(answer.requestId()))
+                        .as("request %s is audited", answer.requestId())
+                        .isPresent();
+            }
+        }
+    }
+
+    private static String ready(GatewayFixture gw) throws Exception {
+        return gw.rawAdmin("GET /health/ready HTTP/1.1\r\nHost: admin\r\nConnection: close\r\n\r\n");
+    }
+
+    private static String requestId(HttpResponse<String> response) {
+        return response.headers().firstValue("X-Request-Id").orElseThrow();
+    }
+
+    /** What a client heard: the status, its {@code Retry-After} and request id, and how long it waited. */
+    private record Answer(int status, Optional<String> retryAfter, String requestId, Duration took) {}
 
     /** Sends requests one after another, at {@link #PACE}, until {@code until} (a nanoTime). */
     private static List<Answer> keepSending(GatewayFixture gw, String auth, AtomicLong until) throws Exception {
@@ -146,6 +218,7 @@ class DatabaseStopIT {
             answers.add(new Answer(
                     response.statusCode(),
                     response.headers().firstValue("Retry-After"),
+                    requestId(response),
                     Duration.ofNanos(System.nanoTime() - sent)));
             Thread.sleep(PACE.toMillis());
         }

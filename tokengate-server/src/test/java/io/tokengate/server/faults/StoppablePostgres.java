@@ -60,6 +60,10 @@ final class StoppablePostgres implements AutoCloseable {
         }
     }
 
+    int port() {
+        return port;
+    }
+
     /** A JDBC URL of its database {@code postgres}, without the user. */
     String url() {
         return "jdbc:postgresql://127.0.0.1:" + port + "/postgres";

@@ -12,7 +12,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * A TCP forwarder on a fixed loopback port that a test can cut (every connection dropped, new
- * ones refused) and restore: the network between tokengate and its database going away.
+ * ones refused) and restore: the network between tokengate and its database going away. Or freeze
+ * (every connection kept open, nothing forwarded, as by a router that drops packets or a proxy
+ * stopped with SIGSTOP) and thaw, when what was held goes on.
  */
 final class TcpProxy implements AutoCloseable {
     private final int port;
@@ -20,6 +22,8 @@ final class TcpProxy implements AutoCloseable {
     private final int targetPort;
     private final List<Socket> open = new CopyOnWriteArrayList<>();
     private volatile ServerSocket server;
+    private final Object thawed = new Object();
+    private boolean frozen;
 
     TcpProxy(String targetHost, int targetPort) throws IOException {
         this.targetHost = targetHost;
@@ -54,6 +58,29 @@ final class TcpProxy implements AutoCloseable {
         open.clear();
     }
 
+    /** Forwards nothing more, in either direction, until {@link #thaw()}; connections stay open. */
+    void freeze() {
+        synchronized (thawed) {
+            frozen = true;
+        }
+    }
+
+    /** Forwards again, first what arrived while frozen. */
+    void thaw() {
+        synchronized (thawed) {
+            frozen = false;
+            thawed.notifyAll();
+        }
+    }
+
+    private void awaitThaw() throws InterruptedException {
+        synchronized (thawed) {
+            while (frozen) {
+                thawed.wait();
+            }
+        }
+    }
+
     private void accept(ServerSocket socket) {
         while (!socket.isClosed()) {
             try {
@@ -74,9 +101,14 @@ final class TcpProxy implements AutoCloseable {
                 () -> {
                     try (InputStream in = from.getInputStream();
                             OutputStream out = to.getOutputStream()) {
-                        in.transferTo(out);
-                    } catch (IOException e) {
-                        // one side went away
+                        byte[] buffer = new byte[8192];
+                        for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
+                            awaitThaw();
+                            out.write(buffer, 0, n);
+                            out.flush();
+                        }
+                    } catch (IOException | InterruptedException e) {
+                        // one side went away, or the test ended
                     } finally {
                         closeQuietly(from);
                         closeQuietly(to);
