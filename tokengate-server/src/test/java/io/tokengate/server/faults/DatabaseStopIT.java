@@ -1,5 +1,6 @@
 package io.tokengate.server.faults;
 
+import static java.time.Duration.ofMillis;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
@@ -39,7 +40,7 @@ class DatabaseStopIT {
      * Once the database accepts connections again, the node serves within about a second (it tries
      * the database once a second), not a pool's back-off later: HikariCP's connection maker, kept
      * retrying through the outage, sleeps up to 5 s between tries, and the first request waited for
-     * it to wake. Three outages, each long enough for the maker to reach its longest sleeps, and each
+     * it to wake. Four outages, each long enough for the maker to reach its longest sleeps, and each
      * a different length, so that the database returns at a different point of them.
      */
     @Test
@@ -53,8 +54,8 @@ class DatabaseStopIT {
             assertThat(gw.get(PATH, auth).statusCode()).isEqualTo(200);
             List<Duration> fromStart = new ArrayList<>();
             List<Duration> fromReady = new ArrayList<>();
-            for (Duration outage :
-                    List.of(Duration.ofMillis(10_500), Duration.ofMillis(12_000), Duration.ofMillis(13_500))) {
+            // A quarter of the maker's longest sleep apart: one returns early in such a sleep.
+            for (Duration outage : List.of(ofMillis(10_500), ofMillis(11_750), ofMillis(13_000), ofMillis(14_250))) {
                 postgres.stop("fast");
                 long stopped = System.nanoTime();
                 HttpResponse<String> refused = await(gw, auth, status -> status == 503, Duration.ofSeconds(30));
