@@ -47,4 +47,22 @@ class SqlErrorsTest {
         assertThat(SqlErrors.isUnavailable(tooLong)).isFalse();
         assertThat(SqlErrors.isUnavailable(duplicate)).isFalse();
     }
+
+    /**
+     * A connection of its own that the database refuses makes the whole node take it as away
+     * only when the refusal says so: not when the database turns that one connection away (too
+     * many clients, a wrong password) while the pool's connections still work.
+     */
+    @Test
+    void aRefusedConnectionSaysTheDatabaseIsAwayOnlyWhenItIs() {
+        assertThat(SqlErrors.saysAway(new SQLException("Connection to 127.0.0.1:5432 refused", "08001")))
+                .isTrue();
+        assertThat(SqlErrors.saysAway(new SQLException("the database system is shutting down", "57P03")))
+                .isTrue();
+        assertThat(SqlErrors.saysAway(new SQLException("sorry, too many clients already", "53300")))
+                .isFalse();
+        assertThat(SqlErrors.saysAway(new SQLException("password authentication failed", "28P01")))
+                .isFalse();
+        assertThat(SqlErrors.saysAway(new SQLException("no state"))).isFalse();
+    }
 }
