@@ -16,8 +16,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A connection that failed because the database went away is evicted rather than returned, and
  * when it no longer works, so are the idle ones. While the database is away ({@link Outages}) a
- * checkout fails at once, but for one call a second that tries the database again; the first to
- * get a connection ends the outage. Every such failure is a {@link StoreUnavailableException}
+ * checkout fails at once, but for one call a second that tries the database again; the first of
+ * those to get a connection ends the outage. Every such failure is a {@link StoreUnavailableException}
  * that names the database and what the caller was {@code doing}.
  *
  * <p>An outage also begins when another part of the node finds the database away ({@link
@@ -156,7 +156,11 @@ final class PooledConnections {
             // waiting once an outage is under way.
             Connection c = checkout.await(() -> outage == null && away())
                     .orElseThrow(() -> away(doing, outages.current(), null));
-            answered();
+            if (outage != null) {
+                // Only the caller that tried the database again ends its outage: another may have
+                // been handed a pooled connection that the database, gone since, has yet to drop.
+                answered();
+            }
             return c;
         } catch (SQLException e) {
             // Whatever the reason (refused, timeout, authentication): no connection, no service.
