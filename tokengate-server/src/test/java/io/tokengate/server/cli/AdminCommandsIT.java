@@ -19,6 +19,7 @@ import java.io.OutputStream;
 import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -434,7 +435,6 @@ class AdminCommandsIT {
 
             createsAWorkingToken(gw, env, "remote", "--server", server, "--login", "root");
 
-            gw.auditEvents(); // flushes: records are written off the request path, and these calls are quick
             Result audit = run(
                     env,
                     null,
@@ -452,10 +452,10 @@ class AdminCommandsIT {
             assertThat(audit.json())
                     .anySatisfy(e -> assertThat(e.get("path").asText()).isEqualTo("/rest/api/2/issue/AAA-1"));
 
-            assertThat(gw.get("/rest/api/2/issue/AAA-2", GatewayFixture.basic("mallory", "tgk_wrong"))
-                            .statusCode())
-                    .isEqualTo(401);
-            gw.auditEvents();
+            HttpResponse<String> refused =
+                    gw.get("/rest/api/2/issue/AAA-2", GatewayFixture.basic("mallory", "tgk_wrong"));
+            assertThat(refused.statusCode()).isEqualTo(401);
+            assertAudited(gw, refused);
             Result listed =
                     run(env, null, "audit", "list", "--server", server, "--login", "root", "--decision", "DENY");
             assertThat(listed.out())
@@ -934,9 +934,18 @@ class AdminCommandsIT {
         Result created = run(env, null, args.toArray(String[]::new));
         assertThat(created.exit()).as(created.err()).isZero();
         String secret = created.json().get("token").asText();
-        assertThat(gw.get("/rest/api/2/issue/AAA-1", GatewayFixture.basic("bob", secret))
-                        .statusCode())
-                .isEqualTo(200);
+        HttpResponse<String> used = gw.get("/rest/api/2/issue/AAA-1", GatewayFixture.basic("bob", secret));
+        assertThat(used.statusCode()).isEqualTo(200);
+        assertAudited(gw, used);
+    }
+
+    /**
+     * Waits for the audit record of {@code answered}: it is written when the request completes,
+     * which may be just after the client has its answer, so a flush alone can miss it.
+     */
+    private static void assertAudited(GatewayFixture gw, HttpResponse<String> answered) {
+        String requestId = answered.headers().firstValue("X-Request-Id").orElseThrow();
+        assertThat(gw.audited(requestId)).as("the audit record of " + requestId).isPresent();
     }
 
     /** {@code db backup --server … --login root}, and {@code more} options. */
