@@ -231,7 +231,9 @@ public final class JiraUserDirectory implements UserDirectory {
             if (said.isPresent()) {
                 return new Answer(said.get(), stored);
             }
-            if (credential != null && status != 404) {
+            // Only user-credential mode asks with the stored credential; one left from a time
+            // in that mode is not what another mode's refusal is about.
+            if (identity.needsUserCredential() && credential != null && status != 404) {
                 return new Answer(
                         Standing.CREDENTIAL_REFUSED,
                         "Jira refuses the upstream credential stored for " + name + " (" + status

@@ -228,6 +228,11 @@ class JiraSessionIT {
         Logger directoryLog = (Logger) LoggerFactory.getLogger(JiraUserDirectory.class);
         directoryLog.addAppender(log);
         try (GatewayFixture gw = GatewayFixture.start(home, settings, upstream)) {
+            // Left from a time in user-credential mode: this mode never sends it, so it is not
+            // what Jira refuses.
+            gw.server.localUsers().add("bob", null, null, UserRole.USER, "unused-password-1".toCharArray());
+            assertThat(gw.server.store().upstreamCredentials().set("bob", "pat-of-another-mode".toCharArray()))
+                    .isTrue();
             OpenApiContract contract = new OpenApiContract();
             AdminClient admin = AdminClient.anonymous(gw, contract).signIn("admin", "admin");
             AdminClient bob = AdminClient.anonymous(gw, contract).signIn("bob", "bob");
