@@ -1,16 +1,12 @@
 package io.tokengate.store;
 
 import java.io.IOException;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
-import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -194,7 +190,7 @@ public final class Backups {
                         data + " holds a database; --replace moves it aside (it is kept) and restores the backup",
                         null);
             }
-            requireNotServing(config, data.resolve(DATABASE_FILE));
+            requireNotServing(config);
             aside = Optional.of(data.resolveSibling("data-replaced-" + STAMP.format(clock.instant())));
             move(data, aside.get());
         }
@@ -244,24 +240,19 @@ public final class Backups {
 
     /** Opening the database fails while a server holds its file. */
     /**
-     * Fails when another process, a running server say, holds the database file: H2 locks it for
-     * as long as it is open. Only the lock is tried: opening the database instead took one that
-     * cannot be read (a corrupt file, a usual reason to restore) for one a server holds.
+     * Fails when another process, a running server say, holds the database: H2 says so when asked
+     * for a connection ({@link EmbeddedH2#heldElsewhere}). Opening the whole store instead took a
+     * database that cannot be read (a corrupt file, a usual reason to restore) for one a server
+     * holds.
      */
-    private static void requireNotServing(StoreConfig config, Path file) {
-        StoreException held = new StoreException(
-                "the database in " + config.home().toAbsolutePath()
-                        + " is held by another process (a running server?): stop the server first",
-                null);
-        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
-                FileLock lock = channel.tryLock()) {
-            if (lock == null) {
-                throw held;
-            }
-        } catch (OverlappingFileLockException e) { // held within this process
-            throw held;
-        } catch (IOException e) {
-            throw new StoreException("cannot open " + file + " to replace it: " + e.getMessage(), e);
+    private static void requireNotServing(StoreConfig config) {
+        if (EmbeddedH2.heldElsewhere(
+                EmbeddedH2.url(config.home()),
+                ConnectionSettings.driver(Database.Vendor.H2, config.connectionTimeout(), false))) {
+            throw new StoreException(
+                    "the database in " + config.home().toAbsolutePath()
+                            + " is held by another process (a running server?): stop the server first",
+                    null);
         }
     }
 
