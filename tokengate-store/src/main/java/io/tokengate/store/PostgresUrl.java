@@ -13,7 +13,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Properties;
-import java.util.Set;
 import java.util.regex.Pattern;
 import org.postgresql.Driver;
 import org.postgresql.jdbc.SslMode;
@@ -28,7 +27,7 @@ import org.postgresql.util.PSQLException;
  */
 public final class PostgresUrl {
     /** The URL parameters that name files: read by the driver, resolved against the home here. */
-    private static final Set<String> FILE_PARAMETERS = Set.of("sslrootcert", "sslcert", "sslkey");
+    private static final List<String> FILE_PARAMETERS = List.of("sslrootcert", "sslcert", "sslkey");
 
     /** {@code //user:password@host}, which the driver does not read (it takes it for a host name). */
     private static final Pattern USER_INFO = Pattern.compile("(?i)^jdbc:postgresql://[^?]*@");
@@ -99,7 +98,7 @@ public final class PostgresUrl {
                     + " is none of disable, allow, prefer, require, verify-ca, verify-full");
             return problems;
         }
-        for (String parameter : List.of("sslrootcert", "sslcert", "sslkey")) {
+        for (String parameter : FILE_PARAMETERS) {
             String file = properties.getProperty(parameter);
             if (file != null) {
                 unreadable(file).ifPresent(why -> problems.add("db.url: " + parameter + " " + file + " " + why));
