@@ -8,6 +8,7 @@ import com.sun.net.httpserver.HttpServer;
 import io.tokengate.demo.DemoJira;
 import io.tokengate.demo.Identity;
 import io.tokengate.store.Database;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.InetSocketAddress;
@@ -29,6 +30,15 @@ class ConfigCommandIT {
         commandLine.setOut(new PrintWriter(out));
         commandLine.setErr(new PrintWriter(new StringWriter()));
         return commandLine.execute(args);
+    }
+
+    /** A home with {@code settings}, readable by its owner only, and its database made; no output yet. */
+    private void migratedWith(Path home, String settings) throws IOException {
+        Files.writeString(home.resolve("tokengate.properties"), settings);
+        Files.setPosixFilePermissions(
+                home.resolve("tokengate.properties"), PosixFilePermissions.fromString("rw-------"));
+        assertThat(run("db", "migrate", "--home", home.toString())).isZero();
+        out.getBuffer().setLength(0);
     }
 
     @Test
@@ -249,12 +259,7 @@ class ConfigCommandIT {
             String settings = "upstream.url=" + jira.baseUri() + "\n"
                     + "upstream.identity=service-account\n"
                     + "upstream.service.user=svc-tokengate\n";
-            Files.writeString(
-                    home.resolve("tokengate.properties"), settings + "upstream.service.password=wrong-password-1\n");
-            Files.setPosixFilePermissions(
-                    home.resolve("tokengate.properties"), PosixFilePermissions.fromString("rw-------"));
-            assertThat(run("db", "migrate", "--home", home.toString())).isZero();
-            out.getBuffer().setLength(0);
+            migratedWith(home, settings + "upstream.service.password=wrong-password-1\n");
 
             assertThat(run("config", "check", "--home", home.toString(), "--json"))
                     .isEqualTo(2);
@@ -286,12 +291,7 @@ class ConfigCommandIT {
             String settings = "upstream.url=" + jira.baseUri() + "\n"
                     + "upstream.identity=user-credential\n"
                     + "upstream.service.user=admin\n";
-            Files.writeString(
-                    home.resolve("tokengate.properties"), settings + "upstream.service.password=wrong-pw-1\n");
-            Files.setPosixFilePermissions(
-                    home.resolve("tokengate.properties"), PosixFilePermissions.fromString("rw-------"));
-            assertThat(run("db", "migrate", "--home", home.toString())).isZero();
-            out.getBuffer().setLength(0);
+            migratedWith(home, settings + "upstream.service.password=wrong-pw-1\n");
 
             assertThat(run("config", "check", "--home", home.toString(), "--json"))
                     .isEqualTo(2);
@@ -336,16 +336,12 @@ class ConfigCommandIT {
         });
         sso.start();
         try {
-            Files.writeString(
-                    home.resolve("tokengate.properties"),
+            migratedWith(
+                    home,
                     "upstream.url=http://127.0.0.1:" + sso.getAddress().getPort() + "\n"
                             + "upstream.identity=service-account\n"
                             + "upstream.service.user=svc-tokengate\n"
                             + "upstream.service.password=some-password-1\n");
-            Files.setPosixFilePermissions(
-                    home.resolve("tokengate.properties"), PosixFilePermissions.fromString("rw-------"));
-            assertThat(run("db", "migrate", "--home", home.toString())).isZero();
-            out.getBuffer().setLength(0);
 
             assertThat(run("config", "check", "--home", home.toString(), "--json"))
                     .isZero();
