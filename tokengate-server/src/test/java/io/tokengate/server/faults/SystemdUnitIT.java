@@ -27,6 +27,8 @@ import java.util.regex.Matcher;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The archive's systemd unit ({@code systemd/tokengate.service}), checked as far as that goes
@@ -106,10 +108,13 @@ class SystemdUnitIT {
      * A JVM that crashes writes its report ({@code hs_err_pidPID.log}) to HOME/logs, not to its
      * working directory, the home under the unit, where they piled up beside the database; and
      * serve keeps only the newest 10 there, as a service that crashes at every restart would write
-     * one every 5 s.
+     * one every 5 s. So too when an administrator gives JVM options of their own, which replace the
+     * launcher's (they dropped this one with the rest).
      */
-    @Test
-    void aCrashReportGoesToTheLogsAndOnlyTheNewestAreKept(@TempDir Path dir) throws Exception {
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"the launcher's JVM options", "TOKENGATE_JAVA_OPTS='-XX:+UseSerialGC -Xmx96m'"})
+    void aCrashReportGoesToTheLogsAndOnlyTheNewestAreKept(String javaOptions, @TempDir Path dir) throws Exception {
+        String environment = javaOptions.startsWith("TOKENGATE_JAVA_OPTS=") ? "export " + javaOptions + "; " : "";
         Path installed = unpack(dir);
         Path home = Files.createDirectory(dir.resolve("home"));
         Files.writeString(
@@ -123,7 +128,11 @@ class SystemdUnitIT {
 
         // As the unit starts it; no core file for the crash to come.
         Process server = startAsTheUnit(
-                dir, home, "/bin/sh", "-c", "ulimit -c 0; exec " + installed.resolve("bin/tokengate") + " serve");
+                dir,
+                home,
+                "/bin/sh",
+                "-c",
+                "ulimit -c 0; " + environment + "exec " + installed.resolve("bin/tokengate") + " serve");
         Run started = run(
                 dir,
                 Map.of("MAINPID", Long.toString(server.pid()), "TOKENGATE_HOME", home.toString()),
