@@ -9,6 +9,7 @@ import io.tokengate.server.config.ConfigLoader;
 import io.tokengate.server.config.EffectiveSetting;
 import io.tokengate.server.config.Key;
 import io.tokengate.server.config.TokengateConfig;
+import io.tokengate.server.logging.CrashReports;
 import io.tokengate.server.logging.LogFiles;
 import io.tokengate.server.users.InvalidUserException;
 import io.tokengate.server.users.LocalUsers;
@@ -92,6 +93,7 @@ final class DemoCommand implements Callable<Integer> {
                 return ServeCommand.CONFIG_INVALID;
             }
             config.logDir().ifPresent(LogFiles::writeTo);
+            CrashReports.prune();
             server = TokengateServer.start(config, Clock.systemUTC());
         } catch (ConfigException e) {
             jira.close();

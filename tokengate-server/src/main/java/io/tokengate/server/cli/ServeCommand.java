@@ -6,6 +6,7 @@ import io.tokengate.server.config.AdminConfig;
 import io.tokengate.server.config.ConfigException;
 import io.tokengate.server.config.Settings;
 import io.tokengate.server.config.TokengateConfig;
+import io.tokengate.server.logging.CrashReports;
 import io.tokengate.server.logging.LogFiles;
 import io.tokengate.store.KeyFileException;
 import io.tokengate.store.PostgresUrl;
@@ -58,6 +59,7 @@ final class ServeCommand implements Callable<Integer> {
         }
         try {
             config.logDir().ifPresent(LogFiles::writeTo);
+            CrashReports.prune();
             Settings.unknownVariables(shell.environment())
                     .forEach(warning ->
                             LoggerFactory.getLogger(ServeCommand.class).warn("{}", warning));

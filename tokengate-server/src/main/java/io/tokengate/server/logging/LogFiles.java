@@ -10,31 +10,22 @@ import ch.qos.logback.core.util.FileSize;
 import io.tokengate.core.TokengateException;
 import io.tokengate.store.OwnerOnly;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
-import java.util.List;
-import java.util.regex.Pattern;
-import java.util.stream.Stream;
 import org.slf4j.LoggerFactory;
 
 /**
  * Writes every log event, from now on, as JSON Lines to {@code DIR/tokengate.log} as well as to
  * standard error: a file a day ({@code tokengate.YYYY-MM-DD.N.log.gz} once rolled, a new one past
  * {@value #MAX_FILE_SIZE}), kept {@value #MAX_DAYS} days and at most {@value #TOTAL_SIZE_CAP} in all.
- * The JVM's crash reports ({@code hs_err_pidPID.log}), which the launcher sends to HOME/logs, are
- * kept too: the newest {@value #KEPT_CRASH_REPORTS}.
  */
 public final class LogFiles {
     static final String FILE = "tokengate.log";
     static final String MAX_FILE_SIZE = "100MB";
     static final int MAX_DAYS = 14;
     static final String TOTAL_SIZE_CAP = "2GB";
-    static final int KEPT_CRASH_REPORTS = 10;
     private static final String APPENDER = "tokengate-json-file";
-    private static final Pattern CRASH_REPORT = Pattern.compile("hs_err_pid\\d+\\.log");
 
     private LogFiles() {}
 
@@ -98,35 +89,6 @@ public final class LogFiles {
                     + "; set log.dir to another directory, or to none for standard error only");
         }
         root.addAppender(appender);
-        pruneCrashReports(dir);
-    }
-
-    /**
-     * Deletes all but the newest {@value #KEPT_CRASH_REPORTS} crash reports in {@code dir}: a service
-     * that crashes at every restart (every 5 s under the systemd unit) would write one each time.
-     * One that cannot be listed or deleted costs a warning, never the start.
-     */
-    static void pruneCrashReports(Path dir) {
-        List<Path> reports;
-        try (Stream<Path> files = Files.list(dir)) {
-            reports = files.filter(file ->
-                            CRASH_REPORT.matcher(file.getFileName().toString()).matches())
-                    .sorted(Comparator.comparingLong(
-                                    (Path file) -> file.toFile().lastModified())
-                            .reversed())
-                    .toList();
-        } catch (IOException | UncheckedIOException e) {
-            LoggerFactory.getLogger(LogFiles.class).warn("cannot list the crash reports in {}: {}", dir, e.toString());
-            return;
-        }
-        for (Path old : reports.subList(Math.min(KEPT_CRASH_REPORTS, reports.size()), reports.size())) {
-            try {
-                Files.deleteIfExists(old);
-            } catch (IOException e) {
-                LoggerFactory.getLogger(LogFiles.class)
-                        .warn("cannot delete the old crash report {}: {}", old, e.toString());
-            }
-        }
     }
 
     /** The log directory or its file cannot be written: the setting or the directory needs changing. */

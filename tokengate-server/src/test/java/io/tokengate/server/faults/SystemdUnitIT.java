@@ -109,17 +109,25 @@ class SystemdUnitIT {
      * working directory, the home under the unit, where they piled up beside the database; and
      * serve keeps only the newest 10 there, as a service that crashes at every restart would write
      * one every 5 s. So too when an administrator gives JVM options of their own, which replace the
-     * launcher's (they dropped this one with the rest).
+     * launcher's (they dropped this one with the rest), or sends the log elsewhere (the old reports
+     * were looked for there).
      */
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"the launcher's JVM options", "TOKENGATE_JAVA_OPTS='-XX:+UseSerialGC -Xmx96m'"})
-    void aCrashReportGoesToTheLogsAndOnlyTheNewestAreKept(String javaOptions, @TempDir Path dir) throws Exception {
-        String environment = javaOptions.startsWith("TOKENGATE_JAVA_OPTS=") ? "export " + javaOptions + "; " : "";
+    @ValueSource(
+            strings = {
+                "the launcher's JVM options",
+                "TOKENGATE_JAVA_OPTS='-XX:+UseSerialGC -Xmx96m'",
+                "log.dir=elsewhere",
+                "log.dir=none"
+            })
+    void aCrashReportGoesToTheLogsAndOnlyTheNewestAreKept(String setting, @TempDir Path dir) throws Exception {
+        String environment = setting.startsWith("TOKENGATE_JAVA_OPTS=") ? "export " + setting + "; " : "";
+        String logDir = setting.startsWith("log.dir=") ? setting + "\n" : "";
         Path installed = unpack(dir);
         Path home = Files.createDirectory(dir.resolve("home"));
         Files.writeString(
                 home.resolve("tokengate.properties"),
-                "upstream.url=http://127.0.0.1:9\ngateway.host=127.0.0.1\ngateway.port=0\nadmin.port=0\n");
+                "upstream.url=http://127.0.0.1:9\ngateway.host=127.0.0.1\ngateway.port=0\nadmin.port=0\n" + logDir);
         Path logs = Files.createDirectory(home.resolve("logs"));
         for (int i = 1; i <= 12; i++) {
             Path old = Files.writeString(logs.resolve("hs_err_pid" + i + ".log"), "an earlier crash\n");
