@@ -43,7 +43,9 @@ final class PoolCheckout {
      * every {@link #SLICE}).
      *
      * @throws SQLException as the pool's own wait: its timeout (whose cause is the last failure to
-     *     make a connection), or a pool that is closed
+     *     make a connection), or a pool that is closed; before the timeout, the timeout of a slice
+     *     whose last failure to make a connection is one that trying again does not mend ({@link
+     *     SqlErrors#isPermanentTlsFailure}): waiting out the timeout would only delay the same answer
      */
     Optional<Connection> await(BooleanSupplier giveUp) throws SQLException {
         if (pool.isClosed()) {
@@ -55,7 +57,7 @@ final class PoolCheckout {
             try {
                 return Optional.of(hikari.getConnection(Math.max(1, Math.min(SLICE.toMillis(), left))));
             } catch (SQLTransientConnectionException e) {
-                if (deadline - System.nanoTime() <= 0) {
+                if (deadline - System.nanoTime() <= 0 || SqlErrors.isPermanentTlsFailure(e.getCause())) {
                     throw e;
                 }
                 if (giveUp.getAsBoolean()) {

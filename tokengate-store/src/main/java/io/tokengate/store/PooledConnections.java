@@ -168,22 +168,21 @@ final class PooledConnections {
                 throw SqlErrors.held(described, doing, e);
             }
             String reason = SqlErrors.brief(connectionFailure(e));
+            String why = SqlErrors.isPermanentTlsFailure(e.getCause())
+                    ? "no database connection, and trying again will not give one: " + reason
+                    : "no database connection within " + connectionTimeout.toMillis() + " ms (" + reason + ")";
             // Only a database that refused a connection is away; a pool whose connections are all
             // busy times out with no such failure, and its callers keep waiting their turn.
             if (e.getCause() != null && outages.noConnection(reason)) {
                 holdPool();
                 LOG.warn(
-                        "The database {} gave no connection within {} ms ({}). Until it does, calls that need it"
-                                + " fail at once, and one a second tries it again.",
+                        "The database {} gave {}. Until it does, calls that need it fail at once, and one a second"
+                                + " tries it again.",
                         described,
-                        connectionTimeout.toMillis(),
-                        reason);
+                        why);
             }
             throw new StoreUnavailableException(
-                    "The token store (" + described + ") is unavailable while " + doing
-                            + ": no database connection within " + connectionTimeout.toMillis() + " ms (" + reason
-                            + ")",
-                    e);
+                    "The token store (" + described + ") is unavailable while " + doing + ": " + why, e);
         } finally {
             if (outage != null) {
                 outages.tried(outage);

@@ -111,10 +111,25 @@ final class SqlErrors {
      * up TLS is said in the words of {@code db.url} ({@link TlsFailures}).
      */
     static String brief(SQLException e) {
+        String cut = cut(e);
+        return TlsFailures.explain(e, cut).orElse(cut);
+    }
+
+    /**
+     * Whether {@code e}, a failure to connect, is one that trying again does not mend: TLS as
+     * {@code db.url} sets it up and as the database offers it do not agree (a certificate of
+     * another CA, or expired, a host it does not name, a database that takes TLS only). Only a
+     * change to {@code db.url} or to the database's certificate does.
+     */
+    static boolean isPermanentTlsFailure(Throwable e) {
+        return e instanceof SQLException sql
+                && TlsFailures.explain(sql, cut(sql)).isPresent();
+    }
+
+    private static String cut(SQLException e) {
         String message = String.valueOf(e.getMessage());
         int newline = message.indexOf('\n');
         String firstLine = newline < 0 ? message : message.substring(0, newline);
-        String cut = firstLine.length() <= 240 ? firstLine : firstLine.substring(0, 239) + "…";
-        return TlsFailures.explain(e, cut).orElse(cut);
+        return firstLine.length() <= 240 ? firstLine : firstLine.substring(0, 239) + "…";
     }
 }

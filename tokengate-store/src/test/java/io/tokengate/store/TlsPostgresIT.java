@@ -98,6 +98,31 @@ class TlsPostgresIT {
                         + " sslmode=verify-ca to check the CA only");
     }
 
+    @Test
+    void aTlsFailureThatRetryingCannotMendIsSaidWithoutWaitingTheConnectionTimeout() {
+        Duration connectionTimeout = Duration.ofSeconds(30);
+        StoreConfig config = StoreConfig.builder(home)
+                .database(
+                        postgres.url("localhost", "sslmode=verify-full&sslrootcert=" + postgres.otherCa()),
+                        TlsPostgres.USER,
+                        TlsPostgres.PASSWORD)
+                .pool(2, connectionTimeout)
+                .build();
+        long start = System.nanoTime();
+        Throwable thrown;
+        try (Database db = Database.open(config)) {
+            thrown = catchThrowable(() -> db.requireAnswer(Duration.ofSeconds(5))); // as config check asks
+        }
+        assertThat(Duration.ofNanos(System.nanoTime() - start))
+                .as("config check waited the whole connection timeout for a certificate of another CA")
+                .isLessThan(connectionTimeout.dividedBy(2));
+        assertThat(thrown)
+                .isInstanceOf(StoreUnavailableException.class)
+                .hasMessageContaining("no database connection, and trying again will not give one: the database's"
+                        + " TLS certificate is not signed by the CA that db.url trusts")
+                .hasMessageNotContaining(TlsPostgres.PASSWORD);
+    }
+
     /** What a store on {@code url} says when it cannot connect: every message of the chain. */
     private String failure(String url) {
         StoreConfig config = StoreConfig.builder(home)
