@@ -7,6 +7,8 @@ import io.tokengate.core.token.TokenQuery;
 import io.tokengate.store.KeyFile;
 import io.tokengate.store.Store;
 import io.tokengate.store.StoreConfig;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -17,6 +19,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -79,6 +83,39 @@ class ServeStartIT {
         Exit another = serve(home, Map.of());
         assertThat(another.code()).as(another.err()).isEqualTo(2);
         assertThat(another.err()).contains("tokengate: could not start: The key file " + key);
+    }
+
+    /**
+     * The twin of config check's warning (ConfigCommandIT): a database reached across the network
+     * without a verified certificate is said in the log of every start, where a service manager
+     * keeps it. The address is one of TEST-NET's, which nothing answers: the start fails after.
+     */
+    @Test
+    void aDatabaseAcrossTheNetworkWithoutVerifiedTlsIsAWarningInTheLog(@TempDir Path home) throws Exception {
+        Exit exit = serve(
+                home,
+                Map.of(
+                        "TOKENGATE_DB_URL", "jdbc:postgresql://192.0.2.10:5432/tokengate?sslmode=require",
+                        "TOKENGATE_DB_CONNECTION_TIMEOUT_MS", "1000"));
+        String log;
+        try (Stream<Path> files = Files.list(home.resolve("logs"))) {
+            log = files.map(ServeStartIT::read).collect(Collectors.joining());
+        }
+        assertThat(log)
+                .as("the log files (%s)", exit.err())
+                .contains("db.url: the database on 192.0.2.10 is reached over the network and sslmode=require"
+                        + " encrypts but does not check whose certificate it gets: whoever is on the path can read"
+                        + " db.password and the token store or pose as the database; use"
+                        + " sslmode=verify-full&sslrootcert=CA.pem")
+                .contains("\"level\":\"WARN\"");
+    }
+
+    private static String read(Path file) {
+        try {
+            return Files.readString(file, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     @Test
