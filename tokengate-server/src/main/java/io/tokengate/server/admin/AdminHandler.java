@@ -139,11 +139,17 @@ public final class AdminHandler extends Handler.Abstract {
         Authenticator authenticator = new Authenticator(identity, sessions, throttle, audit, admin);
         Router router = new Router();
         boolean local = admin.identitySource() == AdminConfig.IdentitySource.LOCAL;
-        TokenResource tokens = new TokenResource(
-                store.tokens(), config.identity(), new JiraBinding(local ? null : jiraUsers), audit, clock);
-        tokens.routes(router);
-        new SnippetResource(tokens, store.tokens(), audit, gatewayUrl).routes(router);
-        new CheckResource(tokens, config.endpoints(), config.excludedEndpoints(), gatewayUrl).routes(router);
+        VisibleTokens visible = new VisibleTokens(store.tokens());
+        new TokenResource(
+                        store.tokens(),
+                        visible,
+                        config.identity(),
+                        new JiraBinding(local ? null : jiraUsers),
+                        audit,
+                        clock)
+                .routes(router);
+        new SnippetResource(visible, store.tokens(), audit, gatewayUrl).routes(router);
+        new CheckResource(visible, config.endpoints(), config.excludedEndpoints(), gatewayUrl).routes(router);
         new AuditResource(store.auditLog()).routes(router);
         new SettingsResource(config, store.tokens()::secureMode).routes(router);
         new BackupResource(store, config.home(), audit).routes(router);

@@ -29,7 +29,7 @@ import java.util.Set;
 final class CheckResource {
     private static final Set<String> FIELDS = Set.of("limits", "tokenId", "method", "url", "body");
 
-    private final TokenResource tokens;
+    private final VisibleTokens tokens;
 
     private final List<String> endpoints;
     private final List<String> excludedEndpoints;
@@ -43,7 +43,7 @@ final class CheckResource {
      * honours too, for paths under {@code publicUrl} (which a proxy in front may serve under a
      * path of its own, such as {@code https://host/gateway}).
      */
-    CheckResource(TokenResource tokens, List<String> endpoints, List<String> excludedEndpoints, String publicUrl) {
+    CheckResource(VisibleTokens tokens, List<String> endpoints, List<String> excludedEndpoints, String publicUrl) {
         this.endpoints = List.copyOf(endpoints);
         this.excludedEndpoints = List.copyOf(excludedEndpoints);
         this.publicUrl = publicUrl;

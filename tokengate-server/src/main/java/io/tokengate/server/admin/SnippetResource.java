@@ -22,13 +22,13 @@ import java.util.Map;
 final class SnippetResource {
     private static final String DEFAULT_PATH = "/rest/api/2/myself";
 
-    private final TokenResource tokenResource;
+    private final VisibleTokens visible;
     private final TokenService tokens;
     private final AdminAudit audit;
     private final String publicUrl;
 
-    SnippetResource(TokenResource tokenResource, TokenService tokens, AdminAudit audit, String publicUrl) {
-        this.tokenResource = tokenResource;
+    SnippetResource(VisibleTokens visible, TokenService tokens, AdminAudit audit, String publicUrl) {
+        this.visible = visible;
         this.tokens = tokens;
         this.audit = audit;
         this.publicUrl = publicUrl;
@@ -41,7 +41,7 @@ final class SnippetResource {
     private void snippets(ApiExchange ex) {
         ex.allowQuery("method", "path", "body", "contentType", "user");
         AdminAudit.Action action = audit.begin(ex, AuditKind.TOKEN_REVEAL);
-        Token token = tokenResource.visible(ex);
+        Token token = visible.visible(ex);
         action.token(token);
         String user = token.boundUser()
                 .orElseGet(() -> ex.query("user").orElse(ex.principal().name()));

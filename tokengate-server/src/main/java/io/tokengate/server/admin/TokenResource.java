@@ -7,7 +7,6 @@ import io.tokengate.core.token.CreatedToken;
 import io.tokengate.core.token.Expiry;
 import io.tokengate.core.token.Token;
 import io.tokengate.core.token.TokenEdit;
-import io.tokengate.core.token.TokenId;
 import io.tokengate.core.token.TokenPage;
 import io.tokengate.core.token.TokenSecret;
 import io.tokengate.core.token.TokenService;
@@ -35,6 +34,7 @@ final class TokenResource {
             Set.of("name", "expiresAt", "daysUntilExpiry", "limits", "allowedIps", "rateLimit");
 
     private final TokenService tokens;
+    private final VisibleTokens visible;
     private final UpstreamIdentity identity;
     private final JiraBinding binding;
     private final AdminAudit audit;
@@ -44,8 +44,15 @@ final class TokenResource {
      * @param identity how the gateway names a token's user to Jira, which some names cannot pass
      * @param binding whether Jira knows a user a token is bound to
      */
-    TokenResource(TokenService tokens, UpstreamIdentity identity, JiraBinding binding, AdminAudit audit, Clock clock) {
+    TokenResource(
+            TokenService tokens,
+            VisibleTokens visible,
+            UpstreamIdentity identity,
+            JiraBinding binding,
+            AdminAudit audit,
+            Clock clock) {
         this.tokens = tokens;
+        this.visible = visible;
         this.identity = identity;
         this.binding = binding;
         this.audit = audit;
@@ -130,12 +137,12 @@ final class TokenResource {
     }
 
     private void show(ApiExchange ex) {
-        ex.send(200, TokenJson.of(visible(ex), clock, binding));
+        ex.send(200, TokenJson.of(visible.visible(ex), clock, binding));
     }
 
     private void edit(ApiExchange ex) {
         AdminAudit.Action action = audit.begin(ex, AuditKind.TOKEN_EDIT);
-        Token token = visible(ex);
+        Token token = visible.visible(ex);
         action.token(token);
         BodyFields body = ex.body(EDIT_FIELDS);
         FieldErrors errors = new FieldErrors(FIELD_ORDER); // as at creation: every field at fault at once
@@ -166,7 +173,7 @@ final class TokenResource {
             errors.throwIfAny();
         }
         Token changed = tokens.edit(token.id(), edit)
-                .orElseThrow(() -> noSuchToken(token.id().value()));
+                .orElseThrow(() -> VisibleTokens.noSuchToken(token.id().value()));
         action.token(changed)
                 .allow(200, "edited " + TokenAuditText.changedFields(edit) + "; now " + TokenAuditText.terms(changed));
         ex.send(200, TokenJson.of(changed, clock));
@@ -174,10 +181,10 @@ final class TokenResource {
 
     private void delete(ApiExchange ex) {
         AdminAudit.Action action = audit.begin(ex, AuditKind.TOKEN_DELETE);
-        Token token = visible(ex);
+        Token token = visible.visible(ex);
         action.token(token);
         if (!tokens.delete(token.id())) {
-            throw noSuchToken(token.id().value());
+            throw VisibleTokens.noSuchToken(token.id().value());
         }
         action.allow(204, "deleted " + TokenAuditText.describe(token) + "; " + TokenAuditText.terms(token));
         ex.noContent();
@@ -185,61 +192,35 @@ final class TokenResource {
 
     private void revoke(ApiExchange ex) {
         AdminAudit.Action action = audit.begin(ex, AuditKind.TOKEN_REVOKE);
-        Token token = visible(ex);
+        Token token = visible.visible(ex);
         action.token(token);
         Token revoked = tokens.revoke(token.id())
-                .orElseThrow(() -> noSuchToken(token.id().value()));
+                .orElseThrow(() -> VisibleTokens.noSuchToken(token.id().value()));
         action.allow(200, token.revokedAt() == null ? "revoked" : "already revoked");
         ex.send(200, TokenJson.of(revoked, clock));
     }
 
     private void rotate(ApiExchange ex) {
         AdminAudit.Action action = audit.begin(ex, AuditKind.TOKEN_ROTATE);
-        Token token = visible(ex);
+        Token token = visible.visible(ex);
         action.token(token);
         CreatedToken rotated = tokens.rotate(token.id())
-                .orElseThrow(() -> noSuchToken(token.id().value()));
+                .orElseThrow(() -> VisibleTokens.noSuchToken(token.id().value()));
         action.allow(200, "rotated: new secret " + rotated.token().hint() + ", old secret " + token.hint() + " dead");
         ex.send(200, TokenJson.withSecret(rotated, clock));
     }
 
     private void secret(ApiExchange ex) {
         AdminAudit.Action action = audit.begin(ex, AuditKind.TOKEN_REVEAL);
-        Token token = visible(ex);
+        Token token = visible.visible(ex);
         action.token(token);
         TokenSecret secret = tokens.reveal(token.id())
-                .orElseThrow(() -> noSuchToken(token.id().value()));
+                .orElseThrow(() -> VisibleTokens.noSuchToken(token.id().value()));
         action.allow(200, "secret shown");
         ObjectNode json = Json.object();
         json.put("id", token.id().value());
         json.put("token", secret.reveal());
         ex.send(200, json);
-    }
-
-    /** The token in the path, if the caller may see it; 404 alike for unknown and not theirs. */
-    Token visible(ApiExchange ex) {
-        return visible(ex, ex.pathParam("id"));
-    }
-
-    Token visible(ApiExchange ex, String idText) {
-        if (!TokenId.isWellFormed(idText)) {
-            throw noSuchToken(idText);
-        }
-        TokenId id = new TokenId(idText);
-        // A refused attempt is audited with the id tried, for admins; the user filter of the
-        // caller's own audit view does not match it, so it confirms nothing to the caller.
-        ex.action().ifPresent(action -> action.tokenId(id));
-        Optional<Token> token = tokens.show(id);
-        Principal me = ex.principal();
-        if (token.isEmpty()
-                || (!me.admin() && !token.get().boundUser().map(me::is).orElse(false))) {
-            throw noSuchToken(idText);
-        }
-        return token.get();
-    }
-
-    private static ApiError noSuchToken(String id) {
-        return ApiError.notFound("No token " + (id == null ? "" : TokenId.quote(id)) + ".");
     }
 
     /** expiresAt (ISO-8601, or null for never) or daysUntilExpiry; empty when neither is given. */
