@@ -155,15 +155,7 @@ class DatabaseUnreachableIT {
             CountDownLatch release = new CountDownLatch(1);
             List<Future<Boolean>> held = new ArrayList<>();
             for (int i = 0; i < 2; i++) {
-                held.add(holders.submit(() -> db.read("holding a connection", c -> {
-                    holding.countDown();
-                    try {
-                        return release.await(30, TimeUnit.SECONDS);
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                        return false;
-                    }
-                })));
+                held.add(holders.submit(() -> hold(db, holding, release)));
             }
             assertThat(holding.await(30, TimeUnit.SECONDS)).isTrue();
 
@@ -181,6 +173,39 @@ class DatabaseUnreachableIT {
             assertThat(answers(db)).isTrue();
         } finally {
             holders.shutdownNow();
+        }
+    }
+
+    /**
+     * Holds a pooled connection of {@code db} until {@code release}, counting {@code holding} down
+     * once it has it. The pool makes its first connections only when asked, and the first creates
+     * the embedded database: on a busy machine that takes longer than the pool's 500 ms, and the
+     * holder is turned away as any caller would be. It asks again then, 30 s at most: what the test
+     * is about begins once both connections are held.
+     */
+    private static boolean hold(Database db, CountDownLatch holding, CountDownLatch release)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (true) {
+            try {
+                return db.read("holding a connection", c -> {
+                    holding.countDown();
+                    try {
+                        return release.await(30, TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        return false;
+                    }
+                });
+            } catch (StoreUnavailableException e) {
+                assertThat(e.getMessage())
+                        .as("the pool was still making its first connections, not finding the database away")
+                        .contains("no database connection within 500 ms");
+                assertThat(System.nanoTime())
+                        .as("no connection to hold within 30 s: %s", e.getMessage())
+                        .isLessThan(deadline);
+                Thread.sleep(50);
+            }
         }
     }
 
