@@ -37,7 +37,12 @@ import org.eclipse.jetty.server.Request;
  *       two alike and would see framing or identity the gateway did not;
  *   <li>more than one {@code Authorization}, {@code contextUser} or {@code Content-Type}: 400;
  *   <li>{@code Transfer-Encoding} other than exactly {@code chunked}, or in an HTTP/1.0 request:
- *       400.
+ *       400;
+ *   <li>a body on a {@code GET} or {@code HEAD} (a {@code Content-Length} above 0, or any {@code
+ *       Transfer-Encoding}): 400. It has no meaning (RFC 9110 9.3.1), Jira ignores it, and a
+ *       server between the gateway and Jira that ignores it as well reads it as the next request on
+ *       the gateway's pooled connection (a CL.0 desync): a request the gateway never decided on,
+ *       whose head it never screened, answered to whoever sends the next one there.
  * </ul>
  *
  * Header names are compared case-insensitively with {@code _} read as {@code -} ({@link
@@ -165,7 +170,27 @@ final class RequestScreen {
         if (contentTypes > 1) {
             return malformed("more than one Content-Type header");
         }
-        return transferEncoding(request);
+        Optional<Refusal> framing = transferEncoding(request);
+        return framing.isPresent() ? framing : bodyWithoutMeaning(request, method);
+    }
+
+    /** A body on a method whose requests carry none; see the class comment. */
+    private static Optional<Refusal> bodyWithoutMeaning(Request request, String method) {
+        if (!method.equals("GET") && !method.equals("HEAD")) {
+            return Optional.empty();
+        }
+        boolean chunked = request.getHeaders().contains(HttpHeader.TRANSFER_ENCODING);
+        long length = request.getHeaders().getLongField(HttpHeader.CONTENT_LENGTH);
+        if (!chunked && length <= 0) {
+            return Optional.empty();
+        }
+        String body = chunked ? "a chunked body" : "a body of " + length + " bytes";
+        return refuse(
+                HttpStatus.BAD_REQUEST_400,
+                "Malformed request: a " + method + " request carries no body, and this one has " + body
+                        + ". Jira ignores it; send parameters in the query string, or use the method"
+                        + " that takes a body (POST /rest/api/2/search for a JQL search).",
+                "malformed: " + body + " on a " + method + " request (request smuggling risk)");
     }
 
     /**
