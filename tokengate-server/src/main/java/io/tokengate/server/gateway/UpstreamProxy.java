@@ -22,7 +22,8 @@ import org.eclipse.jetty.util.thread.Invocable.InvocationType;
  * contextUser}, any copy of the identity header and any forwarding headers it made up, plus the
  * upstream identity, {@code X-Forwarded-For/-Proto/-Host} and {@code X-Request-Id}. Responses are
  * streamed, never buffered; {@code Set-Cookie} from the upstream is dropped, since an upstream
- * session belongs to the gateway's identity, not to the client. Two timeouts bound an exchange:
+ * session belongs to the gateway's identity, not to the client, and so are the headers the
+ * upstream's {@code Connection} header names. Two timeouts bound an exchange:
  * the idle timeout, the longest silence, and the response timeout, the longest whole exchange,
  * however steadily its bytes come. What a failed exchange becomes is {@link UpstreamFailures}'.
  */
@@ -197,6 +198,34 @@ final class UpstreamProxy extends ProxyHandler {
             return null; // ours is already on the response
         }
         return super.filterServerToProxyResponseField(field);
+    }
+
+    /**
+     * Jetty's listener, which copies the upstream's response head to the client without its
+     * hop-by-hop headers, but keeps those the upstream's {@code Connection} header names: they
+     * are meant for the gateway alone (RFC 9110 7.6.1), so they are dropped too, except the
+     * gateway's own {@code X-Request-Id} and the framing Jetty sets itself.
+     */
+    @Override
+    protected org.eclipse.jetty.client.Response.CompleteListener newServerToProxyResponseListener(
+            Request clientToProxy,
+            org.eclipse.jetty.client.Request proxyToServer,
+            Response proxyToClient,
+            Callback callback) {
+        return new ProxyResponseListener(clientToProxy, proxyToServer, proxyToClient, callback) {
+            @Override
+            public void onHeaders(org.eclipse.jetty.client.Response serverToProxy) {
+                super.onHeaders(serverToProxy);
+                for (String name : serverToProxy.getHeaders().getCSV(HttpHeader.CONNECTION, false)) {
+                    String listed = name.strip();
+                    if (!listed.equalsIgnoreCase(REQUEST_ID)
+                            && !listed.equalsIgnoreCase(HttpHeader.CONTENT_LENGTH.asString())
+                            && !listed.equalsIgnoreCase(HttpHeader.TRANSFER_ENCODING.asString())) {
+                        proxyToClient.getHeaders().remove(listed);
+                    }
+                }
+            }
+        };
     }
 
     /** See {@link UpstreamFailures#answer}. */

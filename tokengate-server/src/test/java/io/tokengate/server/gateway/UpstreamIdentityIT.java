@@ -136,7 +136,8 @@ class UpstreamIdentityIT {
 
     /**
      * An upstream that sets cookies and names the user in a custom header: the cookies (a session
-     * of the gateway's identity upstream) and its own request id never reach the client, and the client can neither set
+     * of the gateway's identity upstream), the headers its {@code Connection} header names (meant for
+     * the gateway only) and its own request id never reach the client, and the client can neither set
      * the custom identity header nor any spelling of it.
      */
     @Test
@@ -150,6 +151,9 @@ class UpstreamIdentityIT {
             exchange.getResponseHeaders().add("Set-Cookie", "atlassian.xsrf.token=abc; Path=/");
             exchange.getResponseHeaders().add("Set-Cookie2", "legacy=1");
             exchange.getResponseHeaders().add("X-Upstream", "yes");
+            // hop-by-hop by the upstream's word (RFC 9110 7.6.1): for the gateway, not the client
+            exchange.getResponseHeaders().add("Connection", "X-Upstream-Hop, X-Request-Id");
+            exchange.getResponseHeaders().add("X-Upstream-Hop", "between upstream and gateway");
             exchange.getResponseHeaders().add("x-request-id", "upstream-1"); // sent as X-request-id
             exchange.getResponseHeaders().add("Content-Type", "application/json");
             exchange.sendResponseHeaders(200, body.length);
@@ -172,6 +176,9 @@ class UpstreamIdentityIT {
             assertThat(response.headers().allValues("Set-Cookie")).isEmpty();
             assertThat(response.headers().allValues("Set-Cookie2")).isEmpty();
             assertThat(response.headers().firstValue("X-Upstream")).contains("yes");
+            assertThat(response.headers().firstValue("X-Upstream-Hop"))
+                    .as("named in the upstream's Connection header")
+                    .isEmpty();
             assertThat(response.headers().allValues("X-Request-Id"))
                     .as("the gateway's request id only, never the upstream's")
                     .hasSize(1)
