@@ -4,9 +4,11 @@ import java.net.URI;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.jetty.client.HttpClient;
+import org.eclipse.jetty.client.HttpResponseException;
 import org.eclipse.jetty.client.transport.HttpClientTransportOverHTTP;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.http.HttpURI;
 import org.eclipse.jetty.io.ClientConnector;
 import org.eclipse.jetty.proxy.ProxyHandler;
@@ -204,7 +206,10 @@ final class UpstreamProxy extends ProxyHandler {
      * Jetty's listener, which copies the upstream's response head to the client without its
      * hop-by-hop headers, but keeps those the upstream's {@code Connection} header names: they
      * are meant for the gateway alone (RFC 9110 7.6.1), so they are dropped too, except the
-     * gateway's own {@code X-Request-Id} and the framing Jetty sets itself.
+     * gateway's own {@code X-Request-Id} and the framing Jetty sets itself. A {@code 101
+     * Switching Protocols} is a bad response (502): the gateway never forwards {@code Upgrade}, and
+     * passed on, it told the client its connection had switched protocols while the gateway went
+     * on reading it as HTTP.
      */
     @Override
     protected org.eclipse.jetty.client.Response.CompleteListener newServerToProxyResponseListener(
@@ -213,6 +218,16 @@ final class UpstreamProxy extends ProxyHandler {
             Response proxyToClient,
             Callback callback) {
         return new ProxyResponseListener(clientToProxy, proxyToServer, proxyToClient, callback) {
+            @Override
+            public void onBegin(org.eclipse.jetty.client.Response serverToProxy) {
+                if (serverToProxy.getStatus() == HttpStatus.SWITCHING_PROTOCOLS_101) {
+                    serverToProxy.abort(new HttpResponseException(
+                            "Jira switched protocols (101) on a request that asked for no upgrade", serverToProxy));
+                    return;
+                }
+                super.onBegin(serverToProxy);
+            }
+
             @Override
             public void onHeaders(org.eclipse.jetty.client.Response serverToProxy) {
                 super.onHeaders(serverToProxy);
