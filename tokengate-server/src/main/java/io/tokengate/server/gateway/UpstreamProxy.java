@@ -209,7 +209,8 @@ final class UpstreamProxy extends ProxyHandler {
      * gateway's own {@code X-Request-Id} and the framing Jetty sets itself. A {@code 101
      * Switching Protocols} is a bad response (502): the gateway never forwards {@code Upgrade}, and
      * passed on, it told the client its connection had switched protocols while the gateway went
-     * on reading it as HTTP.
+     * on reading it as HTTP. A {@code 204} goes on without the {@code Content-Length} it should
+     * not have.
      */
     @Override
     protected org.eclipse.jetty.client.Response.CompleteListener newServerToProxyResponseListener(
@@ -231,6 +232,11 @@ final class UpstreamProxy extends ProxyHandler {
             @Override
             public void onHeaders(org.eclipse.jetty.client.Response serverToProxy) {
                 super.onHeaders(serverToProxy);
+                if (serverToProxy.getStatus() == HttpStatus.NO_CONTENT_204) {
+                    // never has a body (RFC 9110 15.3.5); Jetty reads none, so a length it
+                    // passed on would fail the answer as a 500 for a body that never comes
+                    proxyToClient.getHeaders().remove(HttpHeader.CONTENT_LENGTH);
+                }
                 for (String name : serverToProxy.getHeaders().getCSV(HttpHeader.CONNECTION, false)) {
                     String listed = name.strip();
                     if (!listed.equalsIgnoreCase(REQUEST_ID)

@@ -20,18 +20,24 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * An upstream that answers {@code 101 Switching Protocols} to a request that asked for no upgrade
- * (the gateway never forwards {@code Upgrade}): the client must not be told its connection
- * switched protocols while the gateway goes on reading it as HTTP.
+ * Upstream response heads the gateway must not pass on as they are. A {@code 101 Switching
+ * Protocols} to a request that asked for no upgrade (the gateway never forwards {@code Upgrade}):
+ * the client must not be told its connection switched protocols while the gateway goes on reading
+ * it as HTTP. A {@code 204 No Content} with a {@code Content-Length}, which such a response never
+ * has (RFC 9110 8.6): the client gets the 204, not a 500 for a body that never comes.
  */
-class UpstreamSwitchIT {
+class UpstreamResponseHeadIT {
     @TempDir
     Path home;
 
     @Test
     void anUnaskedSwitchOfProtocolsIsABadGateway() throws Exception {
         try (ServerSocket upstream = new ServerSocket(0, 10, InetAddress.getLoopbackAddress())) {
-            Thread server = new Thread(() -> answerSwitching(upstream), "switching upstream");
+            Thread server = new Thread(
+                    () -> answer(
+                            upstream,
+                            "HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n\r\nraw"),
+                    "switching upstream");
             server.setDaemon(true);
             server.start();
             try (GatewayFixture gw = GatewayFixture.start(
@@ -51,14 +57,39 @@ class UpstreamSwitchIT {
         }
     }
 
-    private static void answerSwitching(ServerSocket upstream) {
+    @Test
+    void aNoContentAnswerWithALengthIsPassedOnWithout() throws Exception {
+        try (ServerSocket upstream = new ServerSocket(0, 10, InetAddress.getLoopbackAddress())) {
+            Thread server = new Thread(
+                    () -> answer(upstream, "HTTP/1.1 204 No Content\r\nContent-Length: 5\r\n\r\nHELLO"),
+                    "no-content upstream");
+            server.setDaemon(true);
+            server.start();
+            try (GatewayFixture gw = GatewayFixture.start(
+                    home,
+                    Map.of("upstream.url", "http://127.0.0.1:" + upstream.getLocalPort()),
+                    GatewayFixture.headerUpstream())) {
+                gw.addUser("admin", "admin@example.com", UserRole.ADMIN);
+                String auth = gw.basic("admin", TokenSpec.bound("any", "admin", "admin"));
+                String raw = gw.raw("DELETE /rest/api/2/issue/AAA-1 HTTP/1.1\r\nHost: gw\r\n" + "Authorization: " + auth
+                        + "\r\nConnection: close\r\n\r\n");
+                RawResponse response = RawResponse.parse(raw.replace("Content-Length: 5\r\n", ""));
+                assertThat(response.status()).as(raw).isEqualTo(204);
+                assertThat(response.header("Content-Length")).as(raw).isEmpty();
+                assertThat(raw).as("nothing after the head").endsWith("\r\n\r\n");
+                assertThat(gw.audited(response.header("X-Request-Id").orElseThrow())
+                                .orElseThrow()
+                                .status())
+                        .isEqualTo(204);
+            }
+        }
+    }
+
+    private static void answer(ServerSocket upstream, String response) {
         while (!upstream.isClosed()) {
             try (Socket socket = upstream.accept()) {
                 readHead(socket.getInputStream());
-                socket.getOutputStream()
-                        .write(
-                                "HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n\r\nraw"
-                                        .getBytes(StandardCharsets.ISO_8859_1));
+                socket.getOutputStream().write(response.getBytes(StandardCharsets.ISO_8859_1));
                 socket.getOutputStream().flush();
                 readHead(socket.getInputStream()); // until the gateway closes
             } catch (IOException e) {
