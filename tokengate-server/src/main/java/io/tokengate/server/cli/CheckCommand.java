@@ -11,13 +11,17 @@ import io.tokengate.core.limits.LimitsSyntaxException;
 import io.tokengate.core.limits.Rule;
 import io.tokengate.core.limits.RuleFailure;
 import io.tokengate.core.request.MalformedRequestException;
+import io.tokengate.server.config.Key;
+import io.tokengate.server.gateway.GatewayConfig;
 import io.tokengate.server.request.GatewayRequestView;
+import io.tokengate.server.request.RefusedMethods;
 import io.tokengate.server.request.SampleRequest;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -38,7 +42,8 @@ import picocli.CommandLine.Spec;
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
             "0:allowed",
-            "1:denied (including a request the gateway would refuse as malformed)",
+            "1:denied (including a request the gateway would refuse before any limits: malformed, a method"
+                    + " it never forwards, a path it does not serve by default)",
             "2:the limits do not parse",
             "64:invalid command line",
         },
@@ -47,6 +52,16 @@ final class CheckCommand implements Callable<Integer> {
     static final int ALLOWED = 0;
     static final int DENIED = 1;
     static final int LIMITS_INVALID = 2;
+
+    /**
+     * What a gateway serves by default: offline, the check knows no settings, and a request
+     * outside these is a 404 however its limits read.
+     */
+    private static final List<String> ENDPOINTS =
+            List.of(Key.GATEWAY_ENDPOINTS.defaultValue().split(","));
+
+    private static final List<String> EXCLUDED_ENDPOINTS =
+            List.of(Key.GATEWAY_ENDPOINTS_EXCLUDED.defaultValue().split(","));
 
     @Spec
     private CommandSpec spec;
@@ -100,14 +115,27 @@ final class CheckCommand implements Callable<Integer> {
         } catch (LimitsSyntaxException e) {
             return limitsInvalid(e);
         }
+        if (RefusedMethods.refuses(method)) {
+            // The gateway's first look, before the path: a TRACE to a malformed path is a 405 too.
+            return rejected(out, 405, RefusedMethods.why(method));
+        }
         GatewayRequestView request;
         try {
             request = SampleRequest.of(method, url, bodyBytes());
         } catch (MalformedRequestException e) {
-            return rejected(out, e.getMessage());
+            return rejected(out, 400, e.getMessage());
         } catch (IllegalArgumentException e) {
             spec.commandLine().getErr().println("tokengate check: " + e.getMessage());
             return Main.USAGE;
+        }
+        if (!GatewayConfig.serves(ENDPOINTS, EXCLUDED_ENDPOINTS, request.path())) {
+            return rejected(
+                    out,
+                    404,
+                    "by default it serves " + String.join(", ", ENDPOINTS) + " except "
+                            + String.join(", ", EXCLUDED_ENDPOINTS)
+                            + ", whatever a token's limits say (a gateway with other gateway.endpoints:"
+                            + " ask its POST /api/v1/check)");
         }
         Decision decision = parsed.evaluate(request);
         if (json) {
@@ -144,14 +172,15 @@ final class CheckCommand implements Callable<Integer> {
         return LIMITS_INVALID;
     }
 
-    private int rejected(PrintWriter out, String reason) throws IOException {
+    private int rejected(PrintWriter out, int status, String reason) throws IOException {
         if (json) {
             out.println(mapper.writeValueAsString(mapper.createObjectNode()
                     .put("allowed", false)
-                    .put("status", 400)
+                    .put("status", status)
                     .put("reason", "the gateway refuses this request: " + reason)));
         } else {
-            out.println("REJECTED (400): the gateway refuses this request before any limits apply: " + reason);
+            out.println(
+                    "REJECTED (" + status + "): the gateway refuses this request before any limits apply: " + reason);
         }
         out.flush();
         return DENIED;

@@ -3,6 +3,7 @@ package io.tokengate.server.gateway;
 import io.tokengate.core.request.QueryString;
 import io.tokengate.core.token.SecretScanner;
 import io.tokengate.server.request.MethodOverride;
+import io.tokengate.server.request.RefusedMethods;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -50,10 +51,8 @@ import org.eclipse.jetty.server.Request;
  * framing (Content-Length with Transfer-Encoding, repeated Content-Length, obs-fold, bare LF).
  */
 final class RequestScreen {
-    /** Methods the gateway answers 405 to; {@link #ALLOW} lists what it does forward. */
-    private static final Set<String> REFUSED_METHODS = Set.of("CONNECT", "TRACE", "TRACK");
-
-    static final String ALLOW = "GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS";
+    /** What the gateway does forward; {@link RefusedMethods} what it answers 405 to. */
+    static final String ALLOW = RefusedMethods.ALLOW;
 
     private static final Set<String> METHOD_OVERRIDES =
             Set.of("x-http-method-override", "x-http-method", "x-method-override");
@@ -98,7 +97,7 @@ final class RequestScreen {
 
     /** {@code method}: the request's, in upper case, as the exchange holds it. */
     Optional<Refusal> screen(Request request, String method) {
-        if (REFUSED_METHODS.contains(method)) {
+        if (RefusedMethods.refuses(method)) {
             return refuse(
                     HttpStatus.METHOD_NOT_ALLOWED_405,
                     "Method " + method + " is not supported by tokengate (use " + ALLOW + ").",

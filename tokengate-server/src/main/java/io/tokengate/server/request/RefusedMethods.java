@@ -1,0 +1,29 @@
+package io.tokengate.server.request;
+
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * Methods the data plane answers 405 to before it looks at anything else ({@code CONNECT}, {@code
+ * TRACE}, {@code TRACK}: a tunnel, or an echo of the request that would show the client the
+ * upstream credential the gateway adds), whatever a token's limits say. Dry runs answer the same,
+ * so that {@code tokengate check} never calls allowed what the gateway refuses.
+ */
+public final class RefusedMethods {
+    /** What the gateway does forward, for the {@code Allow} header and messages. */
+    public static final String ALLOW = "GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS";
+
+    private static final Set<String> REFUSED = Set.of("CONNECT", "TRACE", "TRACK");
+
+    private RefusedMethods() {}
+
+    /** Whether the gateway refuses {@code method} (any case, as it decides in upper case). */
+    public static boolean refuses(String method) {
+        return REFUSED.contains(method.toUpperCase(Locale.ROOT));
+    }
+
+    /** Why, in the words of a dry run's rejection. */
+    public static String why(String method) {
+        return "method " + method.toUpperCase(Locale.ROOT) + " is never forwarded (only " + ALLOW + ")";
+    }
+}
