@@ -14,7 +14,7 @@ import io.tokengate.core.request.CanonicalPath;
 import io.tokengate.core.request.MalformedRequestException;
 import io.tokengate.server.gateway.GatewayConfig;
 import io.tokengate.server.request.GatewayRequestView;
-import io.tokengate.server.request.RefusedMethods;
+import io.tokengate.server.request.RefusedMethodException;
 import io.tokengate.server.request.SampleRequest;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -69,14 +69,12 @@ final class CheckResource {
         Limits limits = parse(text, tokenId.isPresent() ? "tokenId" : "limits");
         String method = body.text("method").orElse("GET").strip();
         String url = body.requiredText("url").strip();
-        if (RefusedMethods.refuses(method)) {
-            // The gateway's first look, before the path: a TRACE to a malformed path is a 405 too.
-            ex.send(200, rejected(405, RefusedMethods.why(method)));
-            return;
-        }
         GatewayRequestView request;
         try {
-            request = SampleRequest.of(method, url, sampleBody(body));
+            request = SampleRequest.screened(method, url, sampleBody(body));
+        } catch (RefusedMethodException e) {
+            ex.send(200, rejected(405, e.getMessage()));
+            return;
         } catch (MalformedRequestException e) {
             ex.send(200, rejected(400, e.getMessage()));
             return;

@@ -14,7 +14,7 @@ import io.tokengate.core.request.MalformedRequestException;
 import io.tokengate.server.config.Key;
 import io.tokengate.server.gateway.GatewayConfig;
 import io.tokengate.server.request.GatewayRequestView;
-import io.tokengate.server.request.RefusedMethods;
+import io.tokengate.server.request.RefusedMethodException;
 import io.tokengate.server.request.SampleRequest;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -115,13 +115,11 @@ final class CheckCommand implements Callable<Integer> {
         } catch (LimitsSyntaxException e) {
             return limitsInvalid(e);
         }
-        if (RefusedMethods.refuses(method)) {
-            // The gateway's first look, before the path: a TRACE to a malformed path is a 405 too.
-            return rejected(out, 405, RefusedMethods.why(method));
-        }
         GatewayRequestView request;
         try {
-            request = SampleRequest.of(method, url, bodyBytes());
+            request = SampleRequest.screened(method, url, bodyBytes());
+        } catch (RefusedMethodException e) {
+            return rejected(out, 405, e.getMessage());
         } catch (MalformedRequestException e) {
             return rejected(out, 400, e.getMessage());
         } catch (IllegalArgumentException e) {

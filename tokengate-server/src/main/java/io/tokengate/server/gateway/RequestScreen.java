@@ -1,11 +1,9 @@
 package io.tokengate.server.gateway;
 
 import io.tokengate.core.request.QueryString;
-import io.tokengate.core.token.SecretScanner;
 import io.tokengate.server.request.MethodOverride;
 import io.tokengate.server.request.RefusedMethods;
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
+import io.tokengate.server.request.TargetSecrets;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -116,7 +114,7 @@ final class RequestScreen {
             // upstream would see what the client sent; percent-encoded ones are refused later.
             return malformed("bytes that are not UTF-8 in the request target");
         }
-        if (containsSecret(target)) {
+        if (TargetSecrets.in(target)) {
             return refuse(
                     HttpStatus.BAD_REQUEST_400,
                     "A tokengate token in the URL is written to every access log it passes, Jira's included:"
@@ -202,22 +200,6 @@ final class RequestScreen {
                         HttpStatus.BAD_REQUEST_400,
                         "Method-override parameters are not accepted (" + name + ").",
                         "method override parameter " + name));
-    }
-
-    /** A secret in the target, as sent or percent-decoded; a secret scanner would find either. */
-    private static boolean containsSecret(String target) {
-        if (target == null) {
-            return false;
-        }
-        if (SecretScanner.containsSecret(target)) {
-            return true;
-        }
-        try {
-            return target.indexOf('%') >= 0
-                    && SecretScanner.containsSecret(URLDecoder.decode(target, StandardCharsets.UTF_8));
-        } catch (IllegalArgumentException e) {
-            return false; // invalid escapes are refused later, with their own reason
-        }
     }
 
     private static Optional<Refusal> transferEncoding(Request request) {

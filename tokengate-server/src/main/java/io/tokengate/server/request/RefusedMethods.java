@@ -2,6 +2,7 @@ package io.tokengate.server.request;
 
 import java.util.Locale;
 import java.util.Set;
+import org.eclipse.jetty.util.URIUtil;
 
 /**
  * Methods the data plane answers 405 to before it looks at anything else ({@code CONNECT}, {@code
@@ -20,6 +21,15 @@ public final class RefusedMethods {
     /** Whether the gateway refuses {@code method} (any case, as it decides in upper case). */
     public static boolean refuses(String method) {
         return REFUSED.contains(method.toUpperCase(Locale.ROOT));
+    }
+
+    /**
+     * Whether Jetty's parser answers 400 to a request with {@code rawPath} before the gateway sees
+     * its method: a NUL ({@code %00}) or dot segments that climb above the root. Dry runs
+     * answer 400 for those, as for any malformed path, whatever the method.
+     */
+    public static boolean unparsable(String rawPath) {
+        return rawPath.toLowerCase(Locale.ROOT).contains("%00") || URIUtil.canonicalPath(rawPath) == null;
     }
 
     /** Why, in the words of a dry run's rejection. */

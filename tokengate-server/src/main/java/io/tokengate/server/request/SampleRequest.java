@@ -21,6 +21,18 @@ public final class SampleRequest {
      * @throws IllegalArgumentException when {@code url} is not an absolute http(s) URL
      */
     public static GatewayRequestView of(String method, String url, byte[] body) {
+        return of(method, url, body, false);
+    }
+
+    /**
+     * {@link #of(String, String, byte[])}, refusing with {@link RefusedMethodException} a method
+     * the gateway never forwards, where the gateway would: after the request target parses.
+     */
+    public static GatewayRequestView screened(String method, String url, byte[] body) {
+        return of(method, url, body, true);
+    }
+
+    private static GatewayRequestView of(String method, String url, byte[] body, boolean screenMethod) {
         if (!method.matches("[A-Za-z]+")) {
             throw new IllegalArgumentException("invalid HTTP method '" + method + "'");
         }
@@ -38,6 +50,18 @@ public final class SampleRequest {
         }
         String rest = pathStart < 0 ? "/" : target.substring(pathStart);
         int q = rest.indexOf('?');
+        if (screenMethod && RefusedMethods.refuses(method)) {
+            if (RefusedMethods.unparsable(
+                    rest.substring(0, rest.indexOf('?') < 0 ? rest.length() : rest.indexOf('?')))) {
+                throw new MalformedRequestException("a request target the server cannot parse");
+            }
+            throw new RefusedMethodException(RefusedMethods.why(method));
+        }
+        if (TargetSecrets.in(rest)) {
+            // The gateway's look at the target, before its path: refused however malformed that is.
+            throw new MalformedRequestException("a tokengate token in the URL is written to every access log it"
+                    + " passes: send it only in the Authorization header, and rotate the one in this URL");
+        }
         String rawPath = q < 0 ? rest : rest.substring(0, q);
         String rawQuery = q < 0 ? null : rest.substring(q + 1);
         CanonicalPath path = CanonicalPath.parse(rawPath.isEmpty() ? "/" : rawPath);

@@ -1,8 +1,12 @@
 package io.tokengate.server.admin;
 
+import io.tokengate.core.token.SecretScanner;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Random limits and requests for {@link CheckDifferentialIT}, built from pieces that exercise what
@@ -16,7 +20,7 @@ final class CheckCases {
     record Request(String method, String target, String body) {
         @Override
         public String toString() {
-            return method + " " + target + (body == null ? "" : " body " + body);
+            return SecretScanner.redact(method + " " + target + (body == null ? "" : " body " + body));
         }
     }
 
@@ -219,20 +223,51 @@ final class CheckCases {
         return String.join("\n", lines);
     }
 
-    Request request() {
+    /**
+     * A request for {@code limits}: its query parameters and body fields are, more often than
+     * chance would have it, those the limits' conditions name, so that conditions are met and
+     * missed by a hair (a {@code +}, an escape, a second value, a string for a boolean).
+     */
+    Request request(String limits) {
         int odd = random.nextInt(40);
         String method = odd == 0 ? "get" : odd == 1 ? "TRACE" : pick(METHODS);
         StringBuilder target = new StringBuilder(path());
+        List<String> named = named(QUERY_NAME, limits);
         if (random.nextInt(3) != 0) {
             int parts = 1 + random.nextInt(3);
             target.append('?');
             for (int i = 0; i < parts; i++) {
-                target.append(i == 0 ? "" : "&").append(pick(QUERY_PARTS));
+                target.append(i == 0 ? "" : "&").append(pickNamed(QUERY_PARTS, named, "="));
             }
         }
         boolean bodyMethod = method.equals("POST") || method.equals("PUT") || method.equals("PATCH");
-        String body = bodyMethod && random.nextInt(6) != 0 || random.nextInt(10) == 0 ? pick(BODIES) : null;
+        String body = bodyMethod && random.nextInt(6) != 0 || random.nextInt(10) == 0
+                ? pickNamed(BODIES, named(JSON_NAME, limits), "\"")
+                : null;
         return new Request(method, target.toString(), body);
+    }
+
+    private static final Pattern QUERY_NAME = Pattern.compile("QueryParam::(\\w+)==");
+    private static final Pattern JSON_NAME = Pattern.compile("JsonData::/?(\\w+)");
+
+    private static List<String> named(Pattern pattern, String limits) {
+        List<String> names = new ArrayList<>();
+        Matcher m = pattern.matcher(limits);
+        while (m.find()) {
+            names.add(m.group(1));
+        }
+        return names;
+    }
+
+    /** Mostly one of {@code options} that mentions one of {@code names} (followed by {@code after}), when any does. */
+    private String pickNamed(String[] options, List<String> names, String after) {
+        if (names.isEmpty() || random.nextInt(3) == 0) {
+            return pick(options);
+        }
+        String name = pick(names);
+        List<String> fitting =
+                Arrays.stream(options).filter(o -> o.contains(name + after)).toList();
+        return fitting.isEmpty() ? pick(options) : pick(fitting);
     }
 
     /** A realistic path, mostly with one or two segments replaced or added from {@link #ODD_SEGMENTS}. */

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.tokengate.core.audit.AuditEvent;
+import io.tokengate.core.token.TokenSecret;
 import io.tokengate.server.GatewayFixture;
 import io.tokengate.server.admin.AdminClient.Reply;
 import io.tokengate.server.cli.Main;
@@ -16,6 +17,7 @@ import java.io.StringWriter;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -45,6 +47,9 @@ class CheckDifferentialIT {
     private static final String PUBLIC_URL = "http://gw.example.test";
     private static final String ADMIN = "root";
     private static final String ADMIN_PASSWORD = "root-password-1";
+    /** A secret of no token: the gateway refuses any in a URL, its own or another's. */
+    private static final String SECRET =
+            TokenSecret.generate(new SecureRandom()).reveal();
 
     @TempDir
     static Path home;
@@ -78,7 +83,7 @@ class CheckDifferentialIT {
             String limits = cases.limits();
             List<CheckCases.Request> requests = new ArrayList<>();
             for (int r = 0; r < REQUESTS_PER_LIMITS; r++) {
-                requests.add(cases.request());
+                requests.add(cases.request(limits));
             }
             // Every 25th request goes to the command line too: it starts no JVM, but is not free.
             Set<Integer> viaCli = new HashSet<>();
@@ -112,7 +117,8 @@ class CheckDifferentialIT {
      * Disagreements found by the generated cases, kept: the gateway refuses TRACE with 405 before
      * it looks at the path or the limits (the dry runs called it allowed, or a 400 where the path
      * was malformed), and serves nothing outside {@code gateway.endpoints} (the command line,
-     * which has no settings, called such requests allowed or denied by the limits).
+     * which has no settings, called such requests allowed or denied by the limits); and refuses
+     * with 400 a request whose URL holds a token secret (the dry runs judged it by the limits).
      */
     @Test
     void requestsRefusedBeforeAnyLimitsAreRefusedByTheDryRunsToo() throws Exception {
@@ -120,11 +126,16 @@ class CheckDifferentialIT {
                 new CheckCases.Request("TRACE", "/rest/api/2/issue/JRA-1", null),
                 new CheckCases.Request("TRACE", "/rest/api/%2E%2E/issue/AAA-1", null),
                 new CheckCases.Request("TRACK", "/rest/api/2/issue/JRA-1", null),
+                new CheckCases.Request("TRACE", "/rest/api/2/issue/%00", null),
+                new CheckCases.Request("TRACE", "/rest/../../x", null),
+                new CheckCases.Request("TRACE", "/rest/%2e%2e/%2e%2e/x", null),
                 new CheckCases.Request("GET", "/rest/pat/latest/tokens", null),
                 new CheckCases.Request("POST", "/rest/pat/latest/tokens", "{\"name\":\"x\"}"),
                 new CheckCases.Request("GET", "/other/x", null),
+                new CheckCases.Request("GET", "/rest/api/2/issue/JRA-1?token=" + SECRET, null),
+                new CheckCases.Request("GET", "/rest/api/2/issue/JRA-1?token=" + SECRET.replace("_", "%5F"), null),
                 new CheckCases.Request("GET", "/rest/api/2/issue/JRA-1", null));
-        Set<Integer> all = Set.of(0, 1, 2, 3, 4, 5, 6);
+        Set<Integer> all = Set.of(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11);
         List<String> disagreements = new ArrayList<>();
         for (String limits : List.of("", ".*", "[TRACE|GET|POST].*")) {
             for (Verdict verdict : compare("limits '" + limits + "'", limits, requests, all)) {
