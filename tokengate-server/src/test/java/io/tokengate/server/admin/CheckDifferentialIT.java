@@ -134,10 +134,17 @@ class CheckDifferentialIT {
                 new CheckCases.Request("GET", "/other/x", null),
                 new CheckCases.Request("GET", "/rest/api/2/issue/JRA-1?token=" + SECRET, null),
                 new CheckCases.Request("GET", "/rest/api/2/issue/JRA-1?token=" + SECRET.replace("_", "%5F"), null),
-                new CheckCases.Request("GET", "/rest/api/2/issue/JRA-1", null));
-        Set<Integer> all = Set.of(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11);
+                new CheckCases.Request("GET", "/rest/api/2/issue/JRA-1", null),
+                new CheckCases.Request("POST", "/rest/api/2/filter", "{\"editable\":false,\"favourite\":false}"),
+                new CheckCases.Request("POST", "/rest/api/2/filter", "{\"editable\":false,\"favourite\":true}"));
+        Set<Integer> all = Set.of(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13);
         List<String> disagreements = new ArrayList<>();
-        for (String limits : List.of("", ".*", "[TRACE|GET|POST].*")) {
+        for (String limits : List.of(
+                "",
+                ".*",
+                "[TRACE|GET|POST].*",
+                // and one the body decides, as a control that the dry runs read the body at all
+                ".*/rest/api/2/filter[JsonData::editable==false][JsonData::favourite==false]")) {
             for (Verdict verdict : compare("limits '" + limits + "'", limits, requests, all)) {
                 verdict.disagreement().ifPresent(disagreements::add);
             }
