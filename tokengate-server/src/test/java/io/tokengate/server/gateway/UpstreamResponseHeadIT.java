@@ -16,6 +16,9 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -30,39 +33,37 @@ class UpstreamResponseHeadIT {
     @TempDir
     Path home;
 
+    /** The audit record of the last request {@link #throughGateway} sent. */
+    private Optional<AuditEvent> audited = Optional.empty();
+
     @Test
     void anUnaskedSwitchOfProtocolsIsABadGateway() throws Exception {
-        try (ServerSocket upstream = new ServerSocket(0, 10, InetAddress.getLoopbackAddress())) {
-            Thread server = new Thread(
-                    () -> answer(
-                            upstream,
-                            "HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n\r\nraw"),
-                    "switching upstream");
-            server.setDaemon(true);
-            server.start();
-            try (GatewayFixture gw = GatewayFixture.start(
-                    home,
-                    Map.of("upstream.url", "http://127.0.0.1:" + upstream.getLocalPort()),
-                    GatewayFixture.headerUpstream())) {
-                gw.addUser("admin", "admin@example.com", UserRole.ADMIN);
-                String auth = gw.basic("admin", TokenSpec.bound("any", "admin", "admin"));
-                RawResponse response = RawResponse.parse(gw.raw("GET /rest/api/2/myself HTTP/1.1\r\nHost: gw\r\n"
-                        + "Authorization: " + auth + "\r\nConnection: close\r\n\r\n"));
-                assertThat(response.status()).as(response.toString()).isEqualTo(502);
-                AuditEvent event = gw.audited(response.header("X-Request-Id").orElseThrow())
-                        .orElseThrow();
-                assertThat(event.status()).isEqualTo(502);
-                assertThat(event.reason()).contains("switched protocols");
-            }
-        }
+        String raw = throughGateway(
+                "HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n\r\nraw",
+                "GET /rest/api/2/myself");
+        RawResponse response = RawResponse.parse(raw);
+        assertThat(response.status()).as(raw).isEqualTo(502);
+        AuditEvent event = audited.orElseThrow();
+        assertThat(event.status()).isEqualTo(502);
+        assertThat(event.reason()).contains("switched protocols");
     }
 
     @Test
     void aNoContentAnswerWithALengthIsPassedOnWithout() throws Exception {
+        String raw = throughGateway(
+                "HTTP/1.1 204 No Content\r\nContent-Length: 5\r\n\r\nHELLO", "DELETE /rest/api/2/issue/AAA-1");
+        assertThat(raw).as(raw).startsWith("HTTP/1.1 204 ").doesNotContainIgnoringCase("Content-Length");
+        assertThat(raw).as("nothing after the head").endsWith("\r\n\r\n");
+        assertThat(audited.orElseThrow().status()).isEqualTo(204);
+    }
+
+    /**
+     * Sends {@code requestLine} through a gateway whose upstream answers every request with the
+     * bytes {@code upstreamAnswer}, and returns what the client got, to the connection's close.
+     */
+    private String throughGateway(String upstreamAnswer, String requestLine) throws Exception {
         try (ServerSocket upstream = new ServerSocket(0, 10, InetAddress.getLoopbackAddress())) {
-            Thread server = new Thread(
-                    () -> answer(upstream, "HTTP/1.1 204 No Content\r\nContent-Length: 5\r\n\r\nHELLO"),
-                    "no-content upstream");
+            Thread server = new Thread(() -> answer(upstream, upstreamAnswer), "raw upstream");
             server.setDaemon(true);
             server.start();
             try (GatewayFixture gw = GatewayFixture.start(
@@ -71,16 +72,12 @@ class UpstreamResponseHeadIT {
                     GatewayFixture.headerUpstream())) {
                 gw.addUser("admin", "admin@example.com", UserRole.ADMIN);
                 String auth = gw.basic("admin", TokenSpec.bound("any", "admin", "admin"));
-                String raw = gw.raw("DELETE /rest/api/2/issue/AAA-1 HTTP/1.1\r\nHost: gw\r\n" + "Authorization: " + auth
+                String raw = gw.raw(requestLine + " HTTP/1.1\r\nHost: gw\r\nAuthorization: " + auth
                         + "\r\nConnection: close\r\n\r\n");
-                RawResponse response = RawResponse.parse(raw.replace("Content-Length: 5\r\n", ""));
-                assertThat(response.status()).as(raw).isEqualTo(204);
-                assertThat(response.header("Content-Length")).as(raw).isEmpty();
-                assertThat(raw).as("nothing after the head").endsWith("\r\n\r\n");
-                assertThat(gw.audited(response.header("X-Request-Id").orElseThrow())
-                                .orElseThrow()
-                                .status())
-                        .isEqualTo(204);
+                Matcher id = Pattern.compile("(?im)^X-Request-Id: *(\\S+)").matcher(raw);
+                assertThat(id.find()).as(raw).isTrue();
+                audited = gw.audited(id.group(1));
+                return raw;
             }
         }
     }
