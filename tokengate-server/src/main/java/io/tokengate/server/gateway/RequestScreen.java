@@ -1,6 +1,7 @@
 package io.tokengate.server.gateway;
 
 import io.tokengate.core.request.QueryString;
+import io.tokengate.server.request.BodilessMethods;
 import io.tokengate.server.request.MethodOverride;
 import io.tokengate.server.request.RefusedMethods;
 import io.tokengate.server.request.TargetSecrets;
@@ -173,7 +174,7 @@ final class RequestScreen {
 
     /** A body on a method whose requests carry none; see the class comment. */
     private static Optional<Refusal> bodyWithoutMeaning(Request request, String method) {
-        if (!method.equals("GET") && !method.equals("HEAD")) {
+        if (!BodilessMethods.takeNoBody(method)) {
             return Optional.empty();
         }
         boolean chunked = request.getHeaders().contains(HttpHeader.TRANSFER_ENCODING);
@@ -184,9 +185,7 @@ final class RequestScreen {
         String body = chunked ? "a chunked body" : "a body of " + length + " bytes";
         return refuse(
                 HttpStatus.BAD_REQUEST_400,
-                "Malformed request: a " + method + " request carries no body, and this one has " + body
-                        + ". Jira ignores it; send parameters in the query string, or use the method"
-                        + " that takes a body (POST /rest/api/2/search for a JQL search).",
+                "Malformed request: " + BodilessMethods.why(method, body),
                 "malformed: " + body + " on a " + method + " request (request smuggling risk)");
     }
 

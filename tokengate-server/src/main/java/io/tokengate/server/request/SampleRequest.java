@@ -57,6 +57,9 @@ public final class SampleRequest {
             }
             throw new RefusedMethodException(RefusedMethods.why(method));
         }
+        if (screenMethod && body != null && body.length > 0 && BodilessMethods.takeNoBody(method)) {
+            throw new MalformedRequestException(BodilessMethods.why(method, "a body of " + body.length + " bytes"));
+        }
         if (TargetSecrets.in(rest)) {
             // The gateway's look at the target, before its path: refused however malformed that is.
             throw new MalformedRequestException("a tokengate token in the URL is written to every access log it"
