@@ -208,9 +208,28 @@ function time(text, none) {
 // An ISO-8601 instant inside a message: 2026-12-01T02:03:27Z, with fractions or an offset.
 const ISO_INSTANT = /\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:\d{2})/g;
 
-/** A message for people, its ISO instants written as times (see time), the rest as text. */
+// What a message quotes: a request's values, a rule's regex ('...'). Quoted text is shown as sent.
+const QUOTED = /'[^']*'/g;
+
+/**
+ * A message for people, its ISO instants written as times (see time), the rest as text. An
+ * instant inside quotes is a value someone sent or wrote (a query parameter, a regex), not a time
+ * of the gateway's, and stays exactly as it was written.
+ */
 function readable(message) {
   const text = String(message);
+  const parts = [];
+  let at = 0;
+  for (const quote of text.matchAll(QUOTED)) {
+    parts.push(...withTimes(text.substring(at, quote.index)), quote[0]);
+    at = quote.index + quote[0].length;
+  }
+  parts.push(...withTimes(text.substring(at)));
+  return parts.filter((part) => part !== '');
+}
+
+/** Unquoted text, its ISO instants as times. */
+function withTimes(text) {
   const parts = [];
   let at = 0;
   for (const match of text.matchAll(ISO_INSTANT)) {
@@ -218,7 +237,7 @@ function readable(message) {
     at = match.index + match[0].length;
   }
   parts.push(text.substring(at));
-  return parts.filter((part) => part !== '');
+  return parts;
 }
 
 // ---- Signing in ----------------------------------------------------------------------------

@@ -257,6 +257,31 @@ class WebUiIT {
     }
 
     /**
+     * A time someone sent (a query parameter's value, quoted in the reason) is not the gateway's
+     * own: the audit log shows it exactly as sent, not as a local time that would read as when
+     * something happened.
+     */
+    @Test
+    void aTimeSentInARequestIsShownAsSentInTheAuditLog() throws Exception {
+        CreatedToken token = gw.createToken(TokenSpec.bound("dated search", "admin", "root")
+                .withLimits("[get].*/rest/api/2/search[QueryParam::updatedSince==2027-.*]"));
+        String sent = "2026-12-01T02:03:27Z";
+        HttpResponse<String> refused = gw.get(
+                "/rest/api/2/search?updatedSince=" + sent,
+                GatewayFixture.basic("admin", token.secret().reveal()));
+        assertThat(refused.statusCode()).isEqualTo(403);
+        String id = token.token().id().value();
+        AdminClient root = AdminClient.basic(gw, new OpenApiContract(), "root", "root-password");
+        AdminApiIT.awaitEvents(root, "/audit?decision=DENY&token=" + id, 1); // written off the request path
+        signIn("root", "root-password");
+        browser.get(gw.server.adminUri() + "/#/audit?decision=DENY&token=" + id);
+        assertThat(waitForText(By.id("audit"), "updatedSince")).contains("'" + sent + "'");
+        assertThat(browser.findElements(By.xpath("//table[@id='audit']//td[last()]/time")))
+                .as("no time drawn from the sent value")
+                .isEmpty();
+    }
+
+    /**
      * The account page offers to store an upstream credential only where the gateway uses one
      * (upstream.identity = user-credential, below); here it forwards as the user by a header.
      */
