@@ -13,7 +13,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
@@ -111,7 +110,12 @@ class TerminalPromptsIT {
         }
 
         static Terminal run(String... args) throws IOException {
+            // A process started in the background of a shell without job control (a CI script's
+            // "cmd &") inherits SIGINT ignored, and the JVM then keeps it ignored: Ctrl-C would
+            // do nothing. A user's terminal never starts tokengate so; env gives it the default.
             List<String> command = new ArrayList<>(List.of(
+                    "env",
+                    "--default-signal=INT",
                     Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                     "-XX:TieredStopAtLevel=1",
                     "-XX:+UseSerialGC",
@@ -157,13 +161,29 @@ class TerminalPromptsIT {
             keyboard.flush();
         }
 
-        /** Everything the terminal showed, once the command has ended. */
+        /**
+         * Everything the terminal showed, once the command has ended; a command that does not end
+         * fails the test at the deadline rather than hangs it.
+         */
         String finish() throws Exception {
             keyboard.close();
+            long deadline = System.nanoTime() + PROMPT_WAIT.toNanos();
+            while (process.isAlive()) {
+                if (System.nanoTime() > deadline) {
+                    throw new AssertionError("still running after its end; the terminal shows: " + shown);
+                }
+                drain();
+                LockSupport.parkNanos(Duration.ofMillis(20).toNanos()); // poll interval
+            }
             shown.append(new String(screen.readAllBytes(), StandardCharsets.UTF_8));
-            assertThat(process.waitFor(PROMPT_WAIT.toSeconds(), TimeUnit.SECONDS))
-                    .isTrue();
             return shown.toString();
+        }
+
+        private void drain() throws IOException {
+            int ready = screen.available();
+            if (ready > 0) {
+                shown.append(new String(screen.readNBytes(ready), StandardCharsets.UTF_8));
+            }
         }
 
         int exit() {
