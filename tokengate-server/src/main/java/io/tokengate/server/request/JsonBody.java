@@ -22,9 +22,10 @@ import java.util.Map;
  * A request body read as JSON for {@code [JsonData::…]} conditions, parsed once and strictly: UTF-8
  * only (no byte-order mark, no UTF-16 or UTF-32 guessed from the bytes), one JSON value and nothing
  * after it, no comments or other extensions, no duplicate key anywhere
- * (two parsers may keep different copies of a duplicate, so it never matches), and bounded
- * nesting. A node matches as its text: a string's value, the JSON text of a number exactly as
- * written, {@code true}/{@code false}/{@code null}, or the compact JSON of an object or array.
+ * (two parsers may keep different copies of a duplicate, so it never matches), no key holding
+ * U+0000 (see {@link #read}), and bounded nesting. A node matches as its text: a string's value,
+ * the JSON text of a number exactly as written, {@code true}/{@code false}/{@code null}, or the
+ * compact JSON of an object or array.
  */
 public final class JsonBody {
     /** Deepest nesting accepted; deeper bodies are not inspected and so match nothing. */
@@ -79,6 +80,11 @@ public final class JsonBody {
                     : new JsonBody(root, null);
         } catch (DuplicateKey e) {
             return new JsonBody(null, "the body has a duplicate key '" + e.getMessage() + "'");
+        } catch (KeyWithNul e) {
+            return new JsonBody(
+                    null,
+                    "the body has a key with a NUL character '" + e.getMessage()
+                            + "', which Jira may read as another key");
         } catch (IOException | RuntimeException e) {
             return new JsonBody(null, "the body is not JSON");
         }
@@ -119,12 +125,21 @@ public final class JsonBody {
         return unusable == null;
     }
 
+    /**
+     * A key holding U+0000 is refused: Jackson 1.9, which Jira's REST layer reads bodies with,
+     * packs a key's UTF-8 bytes into 32-bit words without their length, so a zero byte at the
+     * front of the last word vanishes and {@code "summ\u0000ary"} is read as {@code "summary"},
+     * a second copy of a key this gateway saw once.
+     */
     private static Object read(JsonParser parser, JsonToken token) throws IOException {
         switch (token) {
             case START_OBJECT:
                 JsonObject object = new JsonObject();
                 for (JsonToken t = parser.nextToken(); t != JsonToken.END_OBJECT; t = parser.nextToken()) {
                     String name = parser.currentName();
+                    if (name.indexOf('\u0000') >= 0) {
+                        throw new KeyWithNul(name);
+                    }
                     Object value = read(parser, parser.nextToken());
                     if (object.members.putIfAbsent(name, value) != null) {
                         throw new DuplicateKey(name);
@@ -203,6 +218,14 @@ public final class JsonBody {
         private static final long serialVersionUID = 1L;
 
         DuplicateKey(String key) {
+            super(Quote.shorten(key), null, false, false);
+        }
+    }
+
+    private static final class KeyWithNul extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        KeyWithNul(String key) {
             super(Quote.shorten(key), null, false, false);
         }
     }

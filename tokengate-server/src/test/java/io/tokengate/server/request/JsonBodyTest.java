@@ -86,6 +86,10 @@ class JsonBodyTest {
                 "`{\"a\":{\"b\":1,\"b\":1}}` => the body has a duplicate key 'b'",
                 "`[{\"x\":1},{\"y\":2,\"y\":3}]` => the body has a duplicate key 'y'",
                 "`{\"editable\":false}{\"editable\":true}` => the body is not JSON (content after the value)",
+                "`{\"editable\":false,\"edit\\u0000able\":true}` => the body has a key with a NUL character"
+                        + " 'edit\\u0000able', which Jira may read as another key",
+                "`{\"a\":{\"\\u0000\":1}}` => the body has a key with a NUL character '\\u0000', which Jira may"
+                        + " read as another key",
                 "`{\"editable\":false} x` => the body is not JSON (content after the value)",
                 "`{\"editable\":false` => the body is not JSON",
                 "`{'editable':false}` => the body is not JSON",
