@@ -80,6 +80,8 @@ public final class JsonBody {
                     : new JsonBody(root, null);
         } catch (DuplicateKey e) {
             return new JsonBody(null, "the body has a duplicate key '" + e.getMessage() + "'");
+        } catch (NumberOutOfRange e) {
+            return new JsonBody(null, "the body has a number '" + e.getMessage() + "' that Jira reads as infinity");
         } catch (KeyWithNul e) {
             return new JsonBody(
                     null,
@@ -129,7 +131,8 @@ public final class JsonBody {
      * A key holding U+0000 is refused: Jackson 1.9, which Jira's REST layer reads bodies with,
      * packs a key's UTF-8 bytes into 32-bit words without their length, so a zero byte at the
      * front of the last word vanishes and {@code "summ\u0000ary"} is read as {@code "summary"},
-     * a second copy of a key this gateway saw once.
+     * a second copy of a key this gateway saw once. A fraction or exponent too large for a
+     * {@code double} is refused too: Jackson reads it as infinity, a value its text does not say.
      */
     private static Object read(JsonParser parser, JsonToken token) throws IOException {
         switch (token) {
@@ -154,8 +157,12 @@ public final class JsonBody {
                 return array;
             case VALUE_STRING:
                 return new JsonString(parser.getText());
-            case VALUE_NUMBER_INT:
             case VALUE_NUMBER_FLOAT:
+                if (Double.isInfinite(parser.getDoubleValue())) {
+                    throw new NumberOutOfRange(parser.getText());
+                }
+                return new JsonLiteral(parser.getText());
+            case VALUE_NUMBER_INT:
             case VALUE_TRUE:
             case VALUE_FALSE:
             case VALUE_NULL:
@@ -219,6 +226,14 @@ public final class JsonBody {
 
         DuplicateKey(String key) {
             super(Quote.shorten(key), null, false, false);
+        }
+    }
+
+    private static final class NumberOutOfRange extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        NumberOutOfRange(String text) {
+            super(Quote.shorten(text), null, false, false);
         }
     }
 

@@ -90,6 +90,8 @@ class JsonBodyTest {
                         + " 'edit\\u0000able', which Jira may read as another key",
                 "`{\"a\":{\"\\u0000\":1}}` => the body has a key with a NUL character '\\u0000', which Jira may"
                         + " read as another key",
+                "`{\"a\":1e400}` => the body has a number '1e400' that Jira reads as infinity",
+                "`{\"a\":[-1.5E+309]}` => the body has a number '-1.5E+309' that Jira reads as infinity",
                 "`{\"editable\":false} x` => the body is not JSON (content after the value)",
                 "`{\"editable\":false` => the body is not JSON",
                 "`{'editable':false}` => the body is not JSON",
