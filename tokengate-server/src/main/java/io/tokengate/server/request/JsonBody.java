@@ -81,7 +81,8 @@ public final class JsonBody {
         } catch (DuplicateKey e) {
             return new JsonBody(null, "the body has a duplicate key '" + e.getMessage() + "'");
         } catch (NumberOutOfRange e) {
-            return new JsonBody(null, "the body has a number '" + e.getMessage() + "' that Jira reads as infinity");
+            return new JsonBody(
+                    null, "the body has a number '" + e.getMessage() + "' that Jira reads as infinity or 0");
         } catch (KeyWithNul e) {
             return new JsonBody(
                     null,
@@ -131,8 +132,9 @@ public final class JsonBody {
      * A key holding U+0000 is refused: Jackson 1.9, which Jira's REST layer reads bodies with,
      * packs a key's UTF-8 bytes into 32-bit words without their length, so a zero byte at the
      * front of the last word vanishes and {@code "summ\u0000ary"} is read as {@code "summary"},
-     * a second copy of a key this gateway saw once. A fraction or exponent too large for a
-     * {@code double} is refused too: Jackson reads it as infinity, a value its text does not say.
+     * a second copy of a key this gateway saw once. A number whose magnitude a {@code double}
+     * cannot hold is refused too ({@link #fitsADouble}): Jira would act on infinity or zero, a
+     * value its text does not say.
      */
     private static Object read(JsonParser parser, JsonToken token) throws IOException {
         switch (token) {
@@ -157,12 +159,12 @@ public final class JsonBody {
                 return array;
             case VALUE_STRING:
                 return new JsonString(parser.getText());
+            case VALUE_NUMBER_INT:
             case VALUE_NUMBER_FLOAT:
-                if (Double.isInfinite(parser.getDoubleValue())) {
+                if (!fitsADouble(parser.getText(), parser.getDoubleValue())) {
                     throw new NumberOutOfRange(parser.getText());
                 }
                 return new JsonLiteral(parser.getText());
-            case VALUE_NUMBER_INT:
             case VALUE_TRUE:
             case VALUE_FALSE:
             case VALUE_NULL:
@@ -170,6 +172,30 @@ public final class JsonBody {
             default:
                 throw new IOException("unexpected token " + token);
         }
+    }
+
+    /**
+     * Whether a number's text keeps its magnitude as a {@code double}, the type Jackson reads an
+     * untyped fraction, and any number bound to a {@code double}, as: beyond about 1.8e308 it
+     * becomes infinity, below about 4.9e-324 zero.
+     */
+    private static boolean fitsADouble(String text, double value) {
+        if (Double.isInfinite(value)) {
+            return false;
+        }
+        if (value != 0) {
+            return true;
+        }
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c == 'e' || c == 'E') {
+                return true;
+            }
+            if (c >= '1' && c <= '9') {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** The text a node matches as. */

@@ -410,6 +410,22 @@ class JsonBodyDifferentialTest {
                     id,
                     "[-+0-9.eE]+"));
         }
+        // Magnitudes a double cannot hold, under limits that say what they want in digits alone.
+        cases.add(Case.of(
+                "number-underflow.positive-fraction",
+                "{\"fields\":{\"priority\":{\"id\":0." + "0".repeat(400) + "1}}}",
+                id,
+                "0\\.0*[1-9][0-9]*"));
+        cases.add(Case.of(
+                "number-overflow.decimal",
+                "{\"fields\":{\"priority\":{\"id\":1" + "0".repeat(400) + ".5}}}",
+                id,
+                "[0-9]+\\.[0-9]+"));
+        cases.add(Case.of(
+                "number-underflow.negative-exponent",
+                "{\"fields\":{\"priority\":{\"id\":5e-400}}}",
+                id,
+                "[1-9]e-[0-9]+"));
         // Literals and types.
         cases.add(Case.of("literal.true", "{\"editable\":true}", "editable", "false"));
         cases.add(Case.of("literal.false-string", "{\"editable\":\"false\"}", "editable", "false"));

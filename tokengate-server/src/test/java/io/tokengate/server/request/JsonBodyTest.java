@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.tokengate.core.request.JsonLookup;
 import io.tokengate.core.request.JsonPath;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -90,8 +91,9 @@ class JsonBodyTest {
                         + " 'edit\\u0000able', which Jira may read as another key",
                 "`{\"a\":{\"\\u0000\":1}}` => the body has a key with a NUL character '\\u0000', which Jira may"
                         + " read as another key",
-                "`{\"a\":1e400}` => the body has a number '1e400' that Jira reads as infinity",
-                "`{\"a\":[-1.5E+309]}` => the body has a number '-1.5E+309' that Jira reads as infinity",
+                "`{\"a\":1e400}` => the body has a number '1e400' that Jira reads as infinity or 0",
+                "`{\"a\":[-1.5E+309]}` => the body has a number '-1.5E+309' that Jira reads as infinity or 0",
+                "`{\"a\":1e-400}` => the body has a number '1e-400' that Jira reads as infinity or 0",
                 "`{\"editable\":false} x` => the body is not JSON (content after the value)",
                 "`{\"editable\":false` => the body is not JSON",
                 "`{'editable':false}` => the body is not JSON",
@@ -106,6 +108,19 @@ class JsonBodyTest {
         assertThat(lookup(body, "editable")).isEqualTo(JsonLookup.unusable(reason));
         assertThat(JsonBody.parse(body.getBytes(StandardCharsets.UTF_8)).isJson())
                 .isFalse();
+    }
+
+    @Test
+    void numbersWhoseMagnitudeADoubleCannotHoldMatchNothing() {
+        for (String number : List.of("1" + "0".repeat(400), "-0." + "0".repeat(400) + "1", "1e400", "-2e-400")) {
+            assertThat(lookup("{\"a\":" + number + "}", "a"))
+                    .as(number)
+                    .isInstanceOfSatisfying(JsonLookup.Unusable.class, unusable -> assertThat(unusable.reason())
+                            .endsWith("that Jira reads as infinity or 0"));
+        }
+        for (String number : List.of("0.0e-400", "-0", "4.9e-324", "1.7976931348623157e308", "0." + "0".repeat(300))) {
+            assertThat(lookup("{\"a\":" + number + "}", "a")).as(number).isEqualTo(JsonLookup.found(number));
+        }
     }
 
     @Test
