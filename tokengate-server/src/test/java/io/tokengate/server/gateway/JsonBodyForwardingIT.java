@@ -80,6 +80,18 @@ class JsonBodyForwardingIT {
                         "{\"fields\":{\"project\":{\"key\":\"JRA\"},\"a\":1.0e2,\"b\":-0,\"c\":1e308}}"));
     }
 
+    /** What the audit record of each refused request says, in part. */
+    private static final Map<String, String> REFUSED_BECAUSE = Map.of(
+            "utf16-declared", "charset UTF-16 cannot be inspected",
+            "utf16-text-plain", "charset utf-16le cannot be inspected",
+            "utf16-bytes", "not JSON",
+            "utf16-bytes-no-content-type", "not UTF-8",
+            "bom", "not JSON",
+            "nul-key", "key with a NUL character",
+            "nul-key-no-content-type", "key with a NUL character",
+            "infinite-number", "reads as infinity or 0",
+            "second-document", "content after the value");
+
     static Stream<Sent> refused() {
         return Stream.of(
                 Sent.of("utf16-declared", "application/json; charset=UTF-16", ALLOWED),
@@ -130,6 +142,7 @@ class JsonBodyForwardingIT {
         AuditEvent audited =
                 gw.audited(response.header("X-Request-Id").orElseThrow()).orElseThrow();
         assertThat(audited.status()).isEqualTo(response.status());
+        assertThat(audited.reason()).as("the audited reason").contains(REFUSED_BECAUSE.get(sent.name));
     }
 
     private static RawResponse send(Sent sent) throws Exception {
