@@ -135,6 +135,62 @@ class JsonBodyDifferentialTest {
         }
     }
 
+    /** The seed's filter, bound as Jira binds a bean: Jackson 1.9 coerces strings, numbers and arrays. */
+    public static final class FilterBean {
+        public String name;
+        public Boolean favourite;
+        public boolean editable;
+    }
+
+    static Stream<String> filterValues() {
+        return Stream.of(
+                "false",
+                "\"false\"",
+                "0",
+                "\"0\"",
+                "0.0",
+                "\"\"",
+                "\" false\"",
+                "\"FALSE\"",
+                "\"False\"",
+                "[false]",
+                "null",
+                "\"null\"",
+                "true",
+                "\"true\"",
+                "1",
+                "-0",
+                "\"\\u0066alse\"",
+                "{}",
+                "[]",
+                "\"f\"",
+                "\"no\"");
+    }
+
+    @ParameterizedTest
+    @MethodSource("filterValues")
+    void aFilterTheSeedLimitAllowsIsNeitherFavouriteNorEditableAsJiraBindsIt(String value) throws Exception {
+        String limit = ".*/rest/api/2/filter[JsonData::editable==false][JsonData::favourite==false]";
+        for (String body : List.of(
+                "{\"name\":\"x\",\"favourite\":" + value + ",\"editable\":false}",
+                "{\"name\":\"x\",\"favourite\":false,\"editable\":" + value + "}")) {
+            byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+            if (!LimitsParser.parse(limit)
+                    .evaluate(SampleRequest.of("POST", "https://gw.example.com/rest/api/2/filter", bytes))
+                    .allowed()) {
+                continue;
+            }
+            FilterBean bound;
+            try {
+                bound = JACKSON_1.readValue(new ByteArrayInputStream(bytes), FilterBean.class);
+            } catch (Exception e) {
+                continue;
+            }
+            assertThat(bound.favourite).as(body).isFalse();
+            assertThat(bound.editable).as(body).isFalse();
+        }
+    }
+
     @Test
     void theCorpusHoldsCasesTheGatewayAllowsAndCasesItRefuses() {
         long allowed = corpus().filter(
