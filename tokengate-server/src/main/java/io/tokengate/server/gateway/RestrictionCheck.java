@@ -17,7 +17,9 @@ import org.eclipse.jetty.util.Callback;
  * and then without blocking ({@link InspectedBody}): refused first if it cannot be inspected as
  * the upstream will read it ({@link BodyRules}: 413, 415), then parsed once, and the exact bytes
  * inspected are what is forwarded ({@link BufferedRequest}). Most requests never pay for a body:
- * their rules decide on method, URL and query alone.
+ * their rules decide on method, URL and query alone. A request allowed by a rule that judges
+ * query parameters is refused if it carries a form body ({@link FormParameters}), whose
+ * parameters Jira reads with the query's.
  */
 final class RestrictionCheck {
     private final GatewayConfig config;
@@ -92,6 +94,12 @@ final class RestrictionCheck {
                     HttpStatus.FORBIDDEN_403,
                     "The token's restrictions do not allow " + exchange.method + " " + exchange.path + ".",
                     decision.reason());
+            return;
+        }
+        Optional<RequestScreen.Refusal> formBody =
+                decision.rule().flatMap(allowing -> FormParameters.refusal(allowing, request));
+        if (formBody.isPresent()) {
+            refusals.refuse(exchange, response, callback, formBody.get());
             return;
         }
         exchange.matchedRule = decision.rule().map(Object::toString).orElse(null);

@@ -1,0 +1,63 @@
+package io.tokengate.server.gateway;
+
+import io.tokengate.core.limits.QueryParamCondition;
+import io.tokengate.core.limits.Rule;
+import java.util.Locale;
+import java.util.Optional;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpStatus;
+import org.eclipse.jetty.server.Request;
+
+/**
+ * A form body under a rule that judges query parameters: refused (400), since the gateway and
+ * Jira would read the request's parameters differently.
+ *
+ * <p>Jira's servlet container, Tomcat, reads the parameters of an {@code
+ * application/x-www-form-urlencoded} body (whatever the case of the media type, and those of a
+ * {@code multipart/form-data} body where the servlet or context allows it) into the same
+ * parameters as the query's: for {@code POST ...?permissions=true} with the body {@code
+ * permissions=false}, {@code getParameterValues("permissions")} is {@code [true, false]}. A
+ * {@code [QueryParam::...]} condition judges the query alone, so the body's values would reach
+ * whatever in Jira reads parameters through the servlet API without anybody having checked them.
+ * A rule without such a condition allows a request whatever its parameters, and a form body under
+ * it is forwarded; so is one in a request refused for another reason first.
+ */
+final class FormParameters {
+    private FormParameters() {}
+
+    /** The refusal when {@code allowing}, the rule that allowed the request, judges parameters a form body would add to. */
+    static Optional<RequestScreen.Refusal> refusal(Rule allowing, Request request) {
+        if (!judgesQueryParameters(allowing) || !hasBody(request)) {
+            return Optional.empty();
+        }
+        String contentType = request.getHeaders().get(HttpHeader.CONTENT_TYPE);
+        if (contentType == null || !isForm(contentType)) {
+            return Optional.empty();
+        }
+        return Optional.of(new RequestScreen.Refusal(
+                HttpStatus.BAD_REQUEST_400,
+                "The token's restrictions judge query parameters, and Jira reads the parameters of a form body"
+                        + " (" + contentType.strip() + ") together with the query's: send them in the query"
+                        + " string only.",
+                "form body (" + contentType.strip() + ") beside the query parameters rule " + allowing.number()
+                        + " judges: the upstream reads its parameters with the query's"));
+    }
+
+    private static boolean judgesQueryParameters(Rule rule) {
+        return rule.parts().stream().anyMatch(QueryParamCondition.class::isInstance);
+    }
+
+    private static boolean hasBody(Request request) {
+        return request.getLength() > 0 || request.getHeaders().contains(HttpHeader.TRANSFER_ENCODING);
+    }
+
+    /**
+     * Media types whose bodies a servlet container reads as parameters, in any case and wherever
+     * they stand in the value: a value that only a lenient reader splits (a list, stray
+     * whitespace) is refused rather than guessed at.
+     */
+    private static boolean isForm(String contentType) {
+        String lower = contentType.toLowerCase(Locale.ROOT);
+        return lower.contains("x-www-form-urlencoded") || lower.contains("multipart/form-data");
+    }
+}
