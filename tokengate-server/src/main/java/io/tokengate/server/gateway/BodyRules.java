@@ -58,7 +58,7 @@ final class BodyRules {
      * takes the last of two, or the second field, must find UTF-8 there too. A value that does not
      * split cleanly (a quoted {@code ;}) yields a charset that is not UTF-8, and so a refusal.
      */
-    private static List<String> declaredCharsets(Request request) {
+    static List<String> declaredCharsets(Request request) {
         List<String> charsets = new ArrayList<>();
         for (String contentType : request.getHeaders().getValuesList(HttpHeader.CONTENT_TYPE)) {
             String[] parts = contentType.split(";", -1);
@@ -80,7 +80,7 @@ final class BodyRules {
                 : value;
     }
 
-    private static boolean isUtf8(String charset) {
+    static boolean isUtf8(String charset) {
         String name = charset.strip().toLowerCase(Locale.ROOT);
         return name.equals("utf-8") || name.equals("utf8");
     }

@@ -43,7 +43,7 @@ final class FormParameters {
                         + " judges: the upstream reads its parameters with the query's"));
     }
 
-    private static boolean judgesQueryParameters(Rule rule) {
+    static boolean judgesQueryParameters(Rule rule) {
         return rule.parts().stream().anyMatch(QueryParamCondition.class::isInstance);
     }
 

@@ -19,7 +19,8 @@ import org.eclipse.jetty.util.Callback;
  * inspected are what is forwarded ({@link BufferedRequest}). Most requests never pay for a body:
  * their rules decide on method, URL and query alone. A request allowed by a rule that judges
  * query parameters is refused if it carries a form body ({@link FormParameters}), whose
- * parameters Jira reads with the query's.
+ * parameters Jira reads with the query's, or declares a charset Jira could decode the query in
+ * ({@link QueryCharset}).
  */
 final class RestrictionCheck {
     private final GatewayConfig config;
@@ -96,10 +97,11 @@ final class RestrictionCheck {
                     decision.reason());
             return;
         }
-        Optional<RequestScreen.Refusal> formBody =
-                decision.rule().flatMap(allowing -> FormParameters.refusal(allowing, request));
-        if (formBody.isPresent()) {
-            refusals.refuse(exchange, response, callback, formBody.get());
+        Optional<RequestScreen.Refusal> otherParameters = decision.rule()
+                .flatMap(allowing ->
+                        FormParameters.refusal(allowing, request).or(() -> QueryCharset.refusal(allowing, request)));
+        if (otherParameters.isPresent()) {
+            refusals.refuse(exchange, response, callback, otherParameters.get());
             return;
         }
         exchange.matchedRule = decision.rule().map(Object::toString).orElse(null);

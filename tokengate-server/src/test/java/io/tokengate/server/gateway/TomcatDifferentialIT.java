@@ -188,6 +188,44 @@ class TomcatDifferentialIT {
         assertThat(event.reason()).contains("form body", "rule 1");
     }
 
+    /**
+     * Tomcat, with {@code useBodyEncodingForURI} as Jira's connector sets it, decodes the query in
+     * the charset the Content-Type names, even on a GET without a body, unless the application
+     * sets another first: in UTF-16 the name the gateway reads as {@code \0p\0e\0r...} is {@code
+     * permissions}. Jira's encoding filter sets UTF-8, but only once it runs: anything before it
+     * that reads a parameter fixes Tomcat's reading. The gateway refuses such a charset under a
+     * rule that judges query parameters.
+     */
+    @Test
+    void aQueryIsNeverReadInAnotherCharsetThanTheGatewayRead(@TempDir Path bareHome, @TempDir Path bareBase)
+            throws Exception {
+        String forged = "%00p%00e%00r%00m%00i%00s%00s%00i%00o%00n%00s=%00f%00a%00l%00s%00e";
+        try (TomcatEcho bare = TomcatEcho.start(bareBase, false);
+                GatewayFixture gateway = GatewayFixture.start(
+                        bareHome,
+                        Map.of("upstream.url", bare.baseUri().toString(), "login.max.failures", "0"),
+                        GatewayFixture.headerUpstream())) {
+            gateway.addUser("admin", "admin@example.com", UserRole.ADMIN);
+            String auth = gateway.basic("admin", TOKENS.get("permissions"));
+            for (String charset : List.of("UTF-16BE", "utf-16", "ISO-8859-1", "\"UTF-16BE\"")) {
+                String request = "GET " + FILTERS + "?" + forged + "&permissions=true HTTP/1.1\r\n"
+                        + "Host: gw.example.com\r\nAuthorization: " + auth + "\r\n"
+                        + "Content-Type: text/plain; charset=" + charset + "\r\nConnection: close\r\n\r\n";
+                RawResponse response = RawResponse.parse(gateway.raw(request));
+                assertThat(bare.drain()).as(charset + ": " + response.body()).isEmpty();
+                assertThat(response.status()).as(charset).isEqualTo(400);
+                assertThat(response.body()).as(charset).contains("charset");
+            }
+            String utf8 = "GET " + FILTERS + "?permissions=true HTTP/1.1\r\nHost: gw.example.com\r\nAuthorization: "
+                    + auth + "\r\nContent-Type: text/plain; charset=UTF-8\r\nConnection: close\r\n\r\n";
+            assertThat(RawResponse.parse(gateway.raw(utf8)).status()).isEqualTo(200);
+            assertThat(bare.drain())
+                    .singleElement()
+                    .extracting(TomcatEcho.Seen::parameters)
+                    .isEqualTo(Map.of("permissions", List.of("true")));
+        }
+    }
+
     /** A rule that allows whatever the parameters does not care where they come from. */
     @Test
     void aFormBodyUnderARuleWithoutQueryConditionsIsForwarded() throws Exception {

@@ -62,6 +62,14 @@ final class TomcatEcho implements AutoCloseable {
     }
 
     static TomcatEcho start(Path baseDir) throws LifecycleException {
+        return start(baseDir, true);
+    }
+
+    /**
+     * @param jiraEncoding whether the web application sets the request encoding to UTF-8 first, as
+     *     Jira's does; without it, Tomcat decodes the query in the charset the Content-Type names
+     */
+    static TomcatEcho start(Path baseDir, boolean jiraEncoding) throws LifecycleException {
         Tomcat tomcat = new Tomcat();
         tomcat.setBaseDir(baseDir.toString());
         Connector connector = new Connector("HTTP/1.1");
@@ -78,6 +86,16 @@ final class TomcatEcho implements AutoCloseable {
 
         TomcatEcho echo = new TomcatEcho(tomcat);
         Context context = tomcat.addContext("", baseDir.toString());
+        if (jiraEncoding) {
+            addUtf8Filter(context);
+        }
+        Tomcat.addServlet(context, "rest", echo.new Servlet());
+        context.addServletMappingDecoded("/rest/*", "rest");
+        tomcat.start();
+        return echo;
+    }
+
+    private static void addUtf8Filter(Context context) {
         FilterDef encoding = new FilterDef();
         encoding.setFilterName("encoding");
         encoding.setFilter((Filter) (request, response, chain) -> {
@@ -89,10 +107,6 @@ final class TomcatEcho implements AutoCloseable {
         everything.setFilterName("encoding");
         everything.addURLPatternDecoded("/*");
         context.addFilterMap(everything);
-        Tomcat.addServlet(context, "rest", echo.new Servlet());
-        context.addServletMappingDecoded("/rest/*", "rest");
-        tomcat.start();
-        return echo;
     }
 
     URI baseUri() {

@@ -1,0 +1,41 @@
+package io.tokengate.server.gateway;
+
+import io.tokengate.core.limits.Rule;
+import java.util.Optional;
+import org.eclipse.jetty.http.HttpStatus;
+import org.eclipse.jetty.server.Request;
+
+/**
+ * A charset other than UTF-8 in the Content-Type of a request allowed by a rule that judges query
+ * parameters: refused (400), since Jira's servlet container could decode the query in it.
+ *
+ * <p>Jira's Tomcat connector sets {@code useBodyEncodingForURI="true"}: the query is decoded in
+ * the request's character encoding, which is the charset its Content-Type names (on any method,
+ * with or without a body) until the application sets another. Jira's encoding filter sets UTF-8,
+ * but only when it runs; whatever reads a parameter before it fixes Tomcat's reading for the rest
+ * of the request. In UTF-16 the query name the gateway reads as {@code \0p\0e\0r...} is {@code
+ * permissions}, and the values of the real one are no longer {@code true}. The gateway reads the
+ * query as UTF-8 only, so only UTF-8 may be declared where a rule's decision rests on the query.
+ */
+final class QueryCharset {
+    private QueryCharset() {}
+
+    /** The refusal when {@code allowing}, the rule that allowed the request, judges query parameters and the request declares another charset than UTF-8. */
+    static Optional<RequestScreen.Refusal> refusal(Rule allowing, Request request) {
+        if (!FormParameters.judgesQueryParameters(allowing)) {
+            return Optional.empty();
+        }
+        for (String charset : BodyRules.declaredCharsets(request)) {
+            if (!BodyRules.isUtf8(charset)) {
+                return Optional.of(new RequestScreen.Refusal(
+                        HttpStatus.BAD_REQUEST_400,
+                        "The token's restrictions judge query parameters, read as UTF-8, and the request declares"
+                                + " charset " + charset + ", in which Jira may decode the query: declare UTF-8 or"
+                                + " no charset.",
+                        "charset " + charset + " declared beside the query parameters rule " + allowing.number()
+                                + " judges: the upstream may decode the query in it"));
+            }
+        }
+        return Optional.empty();
+    }
+}
