@@ -19,8 +19,9 @@ import org.eclipse.jetty.util.Callback;
  * inspected are what is forwarded ({@link BufferedRequest}). Most requests never pay for a body:
  * their rules decide on method, URL and query alone. A request allowed by a rule that judges
  * query parameters is refused if it carries a form body ({@link FormParameters}), whose
- * parameters Jira reads with the query's, or declares a charset Jira could decode the query in
- * ({@link QueryCharset}).
+ * parameters Jira reads with the query's, declares a charset Jira could decode the query in
+ * ({@link QueryCharset}), or has more query parameters than Jira reads ({@link
+ * QueryParameterCount}).
  */
 final class RestrictionCheck {
     private final GatewayConfig config;
@@ -98,8 +99,9 @@ final class RestrictionCheck {
             return;
         }
         Optional<RequestScreen.Refusal> otherParameters = decision.rule()
-                .flatMap(allowing ->
-                        FormParameters.refusal(allowing, request).or(() -> QueryCharset.refusal(allowing, request)));
+                .flatMap(allowing -> FormParameters.refusal(allowing, request)
+                        .or(() -> QueryCharset.refusal(allowing, request))
+                        .or(() -> QueryParameterCount.refusal(allowing, exchange.query)));
         if (otherParameters.isPresent()) {
             refusals.refuse(exchange, response, callback, otherParameters.get());
             return;

@@ -30,7 +30,8 @@ import org.apache.tomcat.util.descriptor.web.FilterMap;
  * <p>The connector has the attributes of the HTTP connector in Jira's {@code conf/server.xml}:
  * {@code relaxedPathChars="[]|"}, {@code relaxedQueryChars="[]|{}^\`"<>"}, {@code
  * maxHttpHeaderSize="8192"}, {@code useBodyEncodingForURI="true"}, {@code enableLookups="false"},
- * URIs in UTF-8 (Tomcat's default). The web application maps REST as Jira's {@code web.xml} does
+ * URIs in UTF-8 (Tomcat's default), and {@code maxParameterCount} at 1000, as current Tomcat
+ * releases have it. The web application maps REST as Jira's {@code web.xml} does
  * ({@code /rest/*}) behind a filter that, like Jira's {@code JiraEncodingFilter} (first in its
  * chain), sets the request encoding to UTF-8 before anything reads a parameter: with {@code
  * useBodyEncodingForURI} that encoding decodes the query as well as a form body.
@@ -81,6 +82,9 @@ final class TomcatEcho implements AutoCloseable {
         connector.setURIEncoding("UTF-8");
         connector.setUseBodyEncodingForURI(true);
         connector.setEnableLookups(false);
+        // The default of current Tomcat releases (11.0.27: 1000); 9.0.98's is 10000, more than a
+        // request line of maxHttpHeaderSize can carry.
+        connector.setMaxParameterCount(1000);
         tomcat.getService().addConnector(connector);
         tomcat.setConnector(connector);
 
