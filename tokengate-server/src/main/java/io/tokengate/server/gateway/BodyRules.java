@@ -1,5 +1,6 @@
 package io.tokengate.server.gateway;
 
+import io.tokengate.core.request.Quote;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -36,8 +37,8 @@ final class BodyRules {
                 return Optional.of(new RequestScreen.Refusal(
                         HttpStatus.UNSUPPORTED_MEDIA_TYPE_415,
                         "The token's restrictions inspect the request body as UTF-8 JSON; it declares charset "
-                                + charset + ".",
-                        "body in charset " + charset + " cannot be inspected"));
+                                + Quote.shorten(charset) + ".",
+                        "body in charset " + Quote.shorten(charset) + " cannot be inspected"));
             }
         }
         if (request.getLength() > max) {

@@ -2,6 +2,7 @@ package io.tokengate.server.gateway;
 
 import io.tokengate.core.limits.QueryParamCondition;
 import io.tokengate.core.limits.Rule;
+import io.tokengate.core.request.Quote;
 import java.util.Locale;
 import java.util.Optional;
 import org.eclipse.jetty.http.HttpHeader;
@@ -34,12 +35,13 @@ final class FormParameters {
         if (contentType == null || !isForm(contentType)) {
             return Optional.empty();
         }
+        String quoted = Quote.shorten(contentType.strip()); // the client's words: short, unprintables escaped
         return Optional.of(new RequestScreen.Refusal(
                 HttpStatus.BAD_REQUEST_400,
                 "The token's restrictions judge query parameters, and Jira reads the parameters of a form body"
-                        + " (" + contentType.strip() + ") together with the query's: send them in the query"
+                        + " (" + quoted + ") together with the query's: send them in the query"
                         + " string only.",
-                "form body (" + contentType.strip() + ") beside the query parameters rule " + allowing.number()
+                "form body (" + quoted + ") beside the query parameters rule " + allowing.number()
                         + " judges: the upstream reads its parameters with the query's"));
     }
 

@@ -1,6 +1,7 @@
 package io.tokengate.server.gateway;
 
 import io.tokengate.core.limits.Rule;
+import io.tokengate.core.request.Quote;
 import java.util.Optional;
 import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.server.Request;
@@ -27,12 +28,13 @@ final class QueryCharset {
         }
         for (String charset : BodyRules.declaredCharsets(request)) {
             if (!BodyRules.isUtf8(charset)) {
+                String quoted = Quote.shorten(charset); // the client's words: short, unprintables escaped
                 return Optional.of(new RequestScreen.Refusal(
                         HttpStatus.BAD_REQUEST_400,
                         "The token's restrictions judge query parameters, read as UTF-8, and the request declares"
-                                + " charset " + charset + ", in which Jira may decode the query: declare UTF-8 or"
+                                + " charset " + quoted + ", in which Jira may decode the query: declare UTF-8 or"
                                 + " no charset.",
-                        "charset " + charset + " declared beside the query parameters rule " + allowing.number()
+                        "charset " + quoted + " declared beside the query parameters rule " + allowing.number()
                                 + " judges: the upstream may decode the query in it"));
             }
         }

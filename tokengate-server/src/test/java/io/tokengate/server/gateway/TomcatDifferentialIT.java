@@ -188,6 +188,24 @@ class TomcatDifferentialIT {
         assertThat(event.reason()).contains("form body", "rule 1");
     }
 
+    /** The refusal names the client's Content-Type as a quote: short, whatever was sent. */
+    @Test
+    void aLongFormContentTypeIsQuotedShortInTheRefusal() throws Exception {
+        String padding = "p".repeat(3000);
+        Case formBody = new Case(
+                "form",
+                "permissions",
+                "POST " + FILTERS + "?permissions=true HTTP/1.1",
+                List.of("Content-Type: application/x-www-form-urlencoded; x=" + padding),
+                "permissions=false");
+        RawResponse response = RawResponse.parse(gw.raw(formBody.render()));
+        assertThat(response.status()).as(response.body()).isEqualTo(400);
+        assertThat(response.body())
+                .contains("form body (application/x-www-form-urlencoded; x=")
+                .doesNotContain("p".repeat(10));
+        assertThat(tomcat.drain()).isEmpty();
+    }
+
     /**
      * Tomcat, with {@code useBodyEncodingForURI} as Jira's connector sets it, decodes the query in
      * the charset the Content-Type names, even on a GET without a body, unless the application
