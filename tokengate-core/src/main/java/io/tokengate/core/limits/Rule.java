@@ -15,6 +15,7 @@ public final class Rule {
     private final List<Condition> parts;
     private final UrlCondition url;
     private final boolean needsBody;
+    private final boolean judgesQuery;
     private final String text;
 
     /** {@code parts} hold exactly one {@link UrlCondition}. */
@@ -24,6 +25,7 @@ public final class Rule {
         this.parts = List.copyOf(parts);
         this.url = onlyUrl(parts);
         this.needsBody = parts.stream().anyMatch(Condition::needsBody);
+        this.judgesQuery = parts.stream().anyMatch(QueryParamCondition.class::isInstance);
         this.text = canonical(this.parts);
     }
 
@@ -54,6 +56,11 @@ public final class Rule {
 
     public boolean needsBody() {
         return needsBody;
+    }
+
+    /** Whether a {@code [QueryParam::…]} condition is among the parts. */
+    public boolean judgesQueryParameters() {
+        return judgesQuery;
     }
 
     UrlCondition url() {

@@ -1,6 +1,5 @@
 package io.tokengate.server.gateway;
 
-import io.tokengate.core.limits.QueryParamCondition;
 import io.tokengate.core.limits.Rule;
 import io.tokengate.core.request.Quote;
 import java.util.Locale;
@@ -28,7 +27,7 @@ final class FormParameters {
 
     /** The refusal when {@code allowing}, the rule that allowed the request, judges parameters a form body would add to. */
     static Optional<RequestScreen.Refusal> refusal(Rule allowing, Request request) {
-        if (!judgesQueryParameters(allowing) || !hasBody(request)) {
+        if (!allowing.judgesQueryParameters() || !hasBody(request)) {
             return Optional.empty();
         }
         String contentType = request.getHeaders().get(HttpHeader.CONTENT_TYPE);
@@ -43,10 +42,6 @@ final class FormParameters {
                         + " string only.",
                 "form body (" + quoted + ") beside the query parameters rule " + allowing.number()
                         + " judges: the upstream reads its parameters with the query's"));
-    }
-
-    static boolean judgesQueryParameters(Rule rule) {
-        return rule.parts().stream().anyMatch(QueryParamCondition.class::isInstance);
     }
 
     private static boolean hasBody(Request request) {

@@ -23,7 +23,7 @@ final class QueryCharset {
 
     /** The refusal when {@code allowing}, the rule that allowed the request, judges query parameters and the request declares another charset than UTF-8. */
     static Optional<RequestScreen.Refusal> refusal(Rule allowing, Request request) {
-        if (!FormParameters.judgesQueryParameters(allowing)) {
+        if (!allowing.judgesQueryParameters()) {
             return Optional.empty();
         }
         for (String charset : BodyRules.declaredCharsets(request)) {

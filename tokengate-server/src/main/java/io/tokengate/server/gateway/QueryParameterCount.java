@@ -22,7 +22,7 @@ final class QueryParameterCount {
 
     /** The refusal when {@code allowing} judges query parameters and {@code rawQuery} (null: none) has too many. */
     static Optional<RequestScreen.Refusal> refusal(Rule allowing, String rawQuery) {
-        if (rawQuery == null || !FormParameters.judgesQueryParameters(allowing)) {
+        if (rawQuery == null || !allowing.judgesQueryParameters()) {
             return Optional.empty();
         }
         int segments = 1;

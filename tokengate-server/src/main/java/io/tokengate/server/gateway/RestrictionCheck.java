@@ -1,6 +1,7 @@
 package io.tokengate.server.gateway;
 
 import io.tokengate.core.limits.Decision;
+import io.tokengate.core.limits.Rule;
 import io.tokengate.core.request.CanonicalPath;
 import io.tokengate.core.request.QueryString;
 import io.tokengate.server.request.GatewayRequestView;
@@ -98,13 +99,15 @@ final class RestrictionCheck {
                     decision.reason());
             return;
         }
-        Optional<RequestScreen.Refusal> otherParameters = decision.rule()
-                .flatMap(allowing -> FormParameters.refusal(allowing, request)
-                        .or(() -> QueryCharset.refusal(allowing, request))
-                        .or(() -> QueryParameterCount.refusal(allowing, exchange.query)));
-        if (otherParameters.isPresent()) {
-            refusals.refuse(exchange, response, callback, otherParameters.get());
-            return;
+        Rule allowing = decision.rule().orElse(null);
+        if (allowing != null && allowing.judgesQueryParameters()) { // else no parameter Jira reads matters
+            Optional<RequestScreen.Refusal> otherParameters = FormParameters.refusal(allowing, request)
+                    .or(() -> QueryCharset.refusal(allowing, request))
+                    .or(() -> QueryParameterCount.refusal(allowing, exchange.query));
+            if (otherParameters.isPresent()) {
+                refusals.refuse(exchange, response, callback, otherParameters.get());
+                return;
+            }
         }
         exchange.matchedRule = decision.rule().map(Object::toString).orElse(null);
         forwarder.forward(exchange, request, response, callback, decision.reason());
