@@ -25,9 +25,9 @@ import org.eclipse.jetty.server.Request;
 final class FormParameters {
     private FormParameters() {}
 
-    /** The refusal when {@code allowing}, the rule that allowed the request, judges parameters a form body would add to. */
+    /** The refusal when the request carries a form body; {@code allowing} judges query parameters. */
     static Optional<RequestScreen.Refusal> refusal(Rule allowing, Request request) {
-        if (!allowing.judgesQueryParameters() || !hasBody(request)) {
+        if (!hasBody(request)) {
             return Optional.empty();
         }
         String contentType = request.getHeaders().get(HttpHeader.CONTENT_TYPE);

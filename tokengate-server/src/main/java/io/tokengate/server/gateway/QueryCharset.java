@@ -21,11 +21,8 @@ import org.eclipse.jetty.server.Request;
 final class QueryCharset {
     private QueryCharset() {}
 
-    /** The refusal when {@code allowing}, the rule that allowed the request, judges query parameters and the request declares another charset than UTF-8. */
+    /** The refusal when the request declares another charset than UTF-8; {@code allowing} judges query parameters. */
     static Optional<RequestScreen.Refusal> refusal(Rule allowing, Request request) {
-        if (!allowing.judgesQueryParameters()) {
-            return Optional.empty();
-        }
         for (String charset : BodyRules.declaredCharsets(request)) {
             if (!BodyRules.isUtf8(charset)) {
                 String quoted = Quote.shorten(charset); // the client's words: short, unprintables escaped

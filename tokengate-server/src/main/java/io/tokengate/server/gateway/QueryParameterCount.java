@@ -20,9 +20,9 @@ final class QueryParameterCount {
 
     private QueryParameterCount() {}
 
-    /** The refusal when {@code allowing} judges query parameters and {@code rawQuery} (null: none) has too many. */
+    /** The refusal when {@code rawQuery} (null: none) has too many; {@code allowing} judges query parameters. */
     static Optional<RequestScreen.Refusal> refusal(Rule allowing, String rawQuery) {
-        if (rawQuery == null || !allowing.judgesQueryParameters()) {
+        if (rawQuery == null) {
             return Optional.empty();
         }
         int segments = 1;

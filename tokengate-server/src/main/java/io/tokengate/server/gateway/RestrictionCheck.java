@@ -100,7 +100,9 @@ final class RestrictionCheck {
             return;
         }
         Rule allowing = decision.rule().orElse(null);
-        if (allowing != null && allowing.judgesQueryParameters()) { // else no parameter Jira reads matters
+        // Only a rule that judges query parameters cares how Jira reads them; under others the
+        // three checks (which take that as given) are skipped, allocation and all.
+        if (allowing != null && allowing.judgesQueryParameters()) {
             Optional<RequestScreen.Refusal> otherParameters = FormParameters.refusal(allowing, request)
                     .or(() -> QueryCharset.refusal(allowing, request))
                     .or(() -> QueryParameterCount.refusal(allowing, exchange.query));
