@@ -97,6 +97,8 @@ public final class ConfigLoader {
                 values.value(Key.GATEWAY_ENDPOINTS_EXCLUDED).equalsIgnoreCase("none")
                         ? List.of()
                         : values.pathPrefixes(Key.GATEWAY_ENDPOINTS_EXCLUDED, "/rest/pat/");
+        int bodyInspectMax = (int) values.integer(Key.BODY_INSPECT_MAX, 1, Integer.MAX_VALUE - 16);
+        long bodyInspectMemory = bodyInspectMemory(bodyInspectMax);
         TokengateConfig config = new TokengateConfig(
                 home,
                 HomeFiles.logDir(values, home),
@@ -121,7 +123,8 @@ public final class ConfigLoader {
                 schemes.contains("basic"),
                 schemes.contains("bearer"),
                 values.list(Key.RUNAS_GROUPS, Function.identity()),
-                (int) values.integer(Key.BODY_INSPECT_MAX, 1, Integer.MAX_VALUE - 16),
+                bodyInspectMax,
+                bodyInspectMemory,
                 (int) values.integer(Key.LOGIN_MAX_FAILURES, 0, 1_000_000),
                 Duration.ofSeconds(values.integer(Key.LOGIN_WINDOW_SECONDS, 1, 86_400)),
                 Duration.ofMillis(values.integer(Key.UPSTREAM_CONNECT_TIMEOUT_MS, 1, 600_000)),
@@ -136,6 +139,26 @@ public final class ConfigLoader {
             throw new ConfigException(problems);
         }
         return config;
+    }
+
+    /**
+     * {@code body.inspect.memory}, or an eighth of this JVM's heap (0); never less than {@code
+     * body.inspect.max}, or a body the gateway reads would find no room however idle it was.
+     */
+    private long bodyInspectMemory(int bodyInspectMax) {
+        long configured = values.integer(Key.BODY_INSPECT_MEMORY, 0, Long.MAX_VALUE);
+        long memory = configured == 0 ? Runtime.getRuntime().maxMemory() / 8 : configured;
+        if (memory >= bodyInspectMax) {
+            return memory;
+        }
+        problems.add(
+                configured == 0
+                        ? "body.inspect.max (" + bodyInspectMax + ") is more than an eighth of the heap (" + memory
+                                + " bytes), which body.inspect.memory leaves to request bodies: give the JVM more heap"
+                                + " (TOKENGATE_JAVA_OPTS=-Xmx...) or set body.inspect.memory"
+                        : "body.inspect.memory (" + memory + ") is less than body.inspect.max (" + bodyInspectMax
+                                + "): no body that large could be read");
+        return bodyInspectMax;
     }
 
     /**

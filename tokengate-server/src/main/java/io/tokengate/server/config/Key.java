@@ -87,6 +87,11 @@ public enum Key {
     AUTH_SCHEMES("auth.schemes", "basic,bearer", "accepted schemes: basic, bearer"),
     RUNAS_GROUPS("runas.groups", "", "groups (besides admins) whose members may use contextUser"),
     BODY_INSPECT_MAX("body.inspect.max", "1048576", "largest body read for JSON restrictions, in bytes"),
+    BODY_INSPECT_MEMORY(
+            "body.inspect.memory",
+            "0",
+            "most bytes of request bodies held at once for JSON restrictions, all requests together;"
+                    + " past it 503 (0 = an eighth of the heap)"),
     LOGIN_MAX_FAILURES("login.max.failures", "10", "failed logins per client address before 429 (0 = off)"),
     LOGIN_WINDOW_SECONDS("login.window.seconds", "300", "window of login.max.failures"),
     TOKEN_SECURE_MODE("token.secure.mode", "false", "secrets shown once only; read at start-up"),

@@ -23,6 +23,8 @@ import java.util.Set;
  * @param acceptBasic whether {@code Authorization: Basic USER:TOKEN} is accepted
  * @param acceptBearer whether {@code Authorization: Bearer TOKEN} is accepted (bound tokens only)
  * @param bodyInspectMax largest body read for JSON conditions; larger bodies get 413
+ * @param bodyInspectMemory most bytes of bodies held for JSON conditions, all requests together
+ *     ({@link InspectionMemory}); at least {@code bodyInspectMax}
  * @param idleTimeout longest silence from the upstream, before or during a response
  * @param responseTimeout longest one upstream exchange may take, from sending the request to the
  *     end of the response, however steadily bytes come; zero for no limit
@@ -42,6 +44,7 @@ public record GatewayConfig(
         boolean acceptBasic,
         boolean acceptBearer,
         int bodyInspectMax,
+        long bodyInspectMemory,
         Duration connectTimeout,
         Duration idleTimeout,
         Duration responseTimeout,
@@ -71,6 +74,10 @@ public record GatewayConfig(
         Objects.requireNonNull(upstream, "upstream");
         Objects.requireNonNull(upstreamTrust, "upstreamTrust");
         Objects.requireNonNull(identity, "identity");
+        if (bodyInspectMemory < bodyInspectMax) {
+            throw new IllegalArgumentException(
+                    "bodyInspectMemory " + bodyInspectMemory + " is less than bodyInspectMax " + bodyInspectMax);
+        }
         if (responseTimeout.isNegative()) {
             throw new IllegalArgumentException("responseTimeout must not be negative: " + responseTimeout);
         }

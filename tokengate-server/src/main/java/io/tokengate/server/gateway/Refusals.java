@@ -22,7 +22,7 @@ import org.slf4j.event.Level;
  * writing a second response.
  *
  * <p>Refusals for a state that passes (the store, the audit log or the worker pool not keeping
- * up) carry {@code Retry-After} and are logged as a {@link RefusalWarning}, at most one line per
+ * up, the memory for request bodies in use) carry {@code Retry-After} and are logged as a {@link RefusalWarning}, at most one line per
  * interval, however many requests the state turns away.
  */
 final class Refusals {
@@ -35,6 +35,7 @@ final class Refusals {
     private final RefusalWarning noWorker;
     private final RefusalWarning storeUnavailable;
     private final RefusalWarning auditQueueFull;
+    private final RefusalWarning inspectionFull;
     private final RefusalWarning directoryUnavailable;
 
     Refusals(GatewayConfig config) {
@@ -49,6 +50,8 @@ final class Refusals {
         this.noWorker = new RefusalWarning(LOG, HttpStatus.SERVICE_UNAVAILABLE_503, "no worker thread free");
         this.storeUnavailable = new RefusalWarning(LOG, HttpStatus.SERVICE_UNAVAILABLE_503, "store unavailable");
         this.auditQueueFull = new RefusalWarning(LOG, HttpStatus.SERVICE_UNAVAILABLE_503, "audit queue full");
+        this.inspectionFull = new RefusalWarning(
+                LOG, HttpStatus.SERVICE_UNAVAILABLE_503, "request bodies held for inspection at body.inspect.memory");
         this.directoryUnavailable = new RefusalWarning(LOG, HttpStatus.BAD_GATEWAY_502, "user lookup failed");
     }
 
@@ -125,6 +128,20 @@ final class Refusals {
                 "The audit log is not keeping up; try again shortly.");
     }
 
+    /**
+     * 503: the request's body must be read for its token's limits, and the bodies held for that,
+     * all requests together, are at {@code body.inspect.memory} ({@link InspectionMemory}).
+     */
+    void inspectionFull(Exchange exchange, Response response, Callback callback, long held, long capacity) {
+        unavailable(
+                exchange,
+                response,
+                callback,
+                inspectionFull,
+                held + " of " + capacity + " bytes held",
+                "The gateway is reading too many request bodies at once; try again shortly.");
+    }
+
     /** 502: the user directory (Jira) could not be asked about the user. */
     void directoryUnavailable(Exchange exchange, Response response, Callback callback, String detail) {
         directoryUnavailable.refused(exchange.requestId, detail);
@@ -154,7 +171,7 @@ final class Refusals {
 
     /**
      * 503 for a state of the gateway's own that passes (no worker free, the store or the audit log
-     * not keeping up), with {@code Retry-After}: clients that retry, such as {@code curl --retry},
+     * not keeping up, too many bodies held for inspection), with {@code Retry-After}: clients that retry, such as {@code curl --retry},
      * wait a second instead of retrying at once. Logged as a {@link RefusalWarning}: a line per
      * refusal would flood the log for as long as the state lasts.
      */

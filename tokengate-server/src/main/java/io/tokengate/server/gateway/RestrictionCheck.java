@@ -28,11 +28,13 @@ final class RestrictionCheck {
     private final GatewayConfig config;
     private final Refusals refusals;
     private final Forwarder forwarder;
+    private final InspectionMemory memory;
 
     RestrictionCheck(GatewayConfig config, Refusals refusals, Forwarder forwarder) {
         this.config = config;
         this.refusals = refusals;
         this.forwarder = forwarder;
+        this.memory = new InspectionMemory(config.bodyInspectMemory());
     }
 
     /** Decides on the request as canonicalized ({@code path}, {@code query}); forwards it if allowed. */
@@ -55,7 +57,27 @@ final class RestrictionCheck {
             refusals.refuse(exchange, response, callback, uninspectable.get());
             return;
         }
-        InspectedBody.read(request, config.bodyInspectMax(), new InspectedBody.Outcome() {
+        // The body is held until the exchange ends: forwarded from memory, or refused.
+        InspectionMemory.Hold hold = memory.hold();
+        Callback releasing = new Callback.Nested(callback) {
+            @Override
+            public void completed() {
+                hold.release();
+            }
+        };
+        readBody(exchange, path, query, request, response, releasing, hold);
+    }
+
+    private void readBody(
+            Exchange exchange,
+            CanonicalPath path,
+            QueryString query,
+            Request request,
+            Response response,
+            Callback callback,
+            InspectionMemory.Hold hold) {
+        var limits = exchange.token.limits();
+        InspectedBody.read(request, config.bodyInspectMax(), hold, new InspectedBody.Outcome() {
             @Override
             public void read(byte[] body) {
                 try {
@@ -73,6 +95,11 @@ final class RestrictionCheck {
             @Override
             public void tooLarge() {
                 refusals.refuse(exchange, response, callback, BodyRules.tooLarge(config.bodyInspectMax()));
+            }
+
+            @Override
+            public void noRoom() {
+                refusals.inspectionFull(exchange, response, callback, memory.held(), memory.capacity());
             }
 
             @Override

@@ -1,0 +1,252 @@
+package io.tokengate.server.gateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.tokengate.core.audit.AuditDecision;
+import io.tokengate.core.audit.AuditEvent;
+import io.tokengate.core.token.TokenSpec;
+import io.tokengate.server.GatewayFixture;
+import io.tokengate.server.RawResponse;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.locks.LockSupport;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Bodies read for JSON conditions are held in memory until their exchange ends, and {@code
+ * body.inspect.memory} bounds them all together: a client that opens connections and sends large
+ * bodies it never finishes gets 503 once the bound is reached, audited, instead of the heap
+ * running out for every request. Here the bound is two bodies of {@code body.inspect.max}.
+ */
+class InspectionMemoryIT {
+    private static final int INSPECT_MAX = 1024;
+    private static final String FILTER = "/rest/api/2/filter";
+    private static final String ALLOWED = "{\"name\":\"Bugs\",\"editable\":false}";
+
+    @TempDir
+    static Path home;
+
+    static GatewayFixture gw;
+    static String filters;
+    static String open;
+
+    @BeforeAll
+    static void start() {
+        gw = GatewayFixture.start(
+                home,
+                Map.of(
+                        "body.inspect.max",
+                        Integer.toString(INSPECT_MAX),
+                        "body.inspect.memory",
+                        Integer.toString(2 * INSPECT_MAX)),
+                GatewayFixture.headerUpstream());
+        filters = gw.basic(
+                "admin",
+                TokenSpec.bound("filters", "admin", "admin")
+                        .withLimits(".*/rest/api/2/filter[JsonData::editable==false]"));
+        open = gw.basic("admin", TokenSpec.bound("open", "admin", "admin"));
+    }
+
+    @AfterAll
+    static void stop() {
+        gw.close();
+    }
+
+    @AfterEach
+    void everyBodyIsGivenBack() {
+        // Each test ends its held bodies; the next must find the whole bound free.
+        assertThat(awaitAnswer(() -> send(FILTER, filters, ALLOWED), 200).status())
+                .isEqualTo(200);
+    }
+
+    @Test
+    void bodiesBeyondTheBoundAreRefusedWith503UntilOneEnds() throws Exception {
+        try (Held first = Held.declared(INSPECT_MAX);
+                Held second = Held.declared(INSPECT_MAX)) {
+            RawResponse refused = send(FILTER, filters, ALLOWED);
+            assertThat(refused.status()).isEqualTo(503);
+            assertThat(refused.header("Retry-After")).contains("1");
+            assertThat(refused.body()).contains("reading too many request bodies at once");
+            AuditEvent audited =
+                    gw.audited(refused.header("X-Request-Id").orElseThrow()).orElseThrow();
+            assertThat(audited.decision()).isEqualTo(AuditDecision.DENY);
+            assertThat(audited.status()).isEqualTo(503);
+            assertThat(audited.reason()).isEqualTo("request bodies held for inspection at body.inspect.memory");
+
+            RawResponse finished = first.finish();
+            assertThat(finished.status())
+                    .as("a held body that ends is forwarded")
+                    .isEqualTo(200);
+            assertThat(awaitAnswer(() -> send(FILTER, filters, ALLOWED), 200).status())
+                    .as("its room is given back once its exchange ends")
+                    .isEqualTo(200);
+        }
+    }
+
+    @Test
+    void aBodyOfUnknownLengthHoldsWhatItsBufferTakes() throws Exception {
+        try (Held declared = Held.declared(INSPECT_MAX);
+                Held chunked = Held.chunked()) {
+            // Its buffer is made when its first chunk arrives, which this cannot see: asks until then.
+            assertThat(awaitAnswer(() -> send(FILTER, filters, ALLOWED), 503).status())
+                    .isEqualTo(503);
+            assertThat(chunked.finish().status()).isEqualTo(200);
+        }
+    }
+
+    @Test
+    void aClientThatGoesAwayGivesItsRoomBack() throws Exception {
+        Held first = Held.declared(INSPECT_MAX);
+        try (Held second = Held.declared(INSPECT_MAX)) {
+            assertThat(send(FILTER, filters, ALLOWED).status()).isEqualTo(503);
+            first.close();
+            assertThat(awaitAnswer(() -> send(FILTER, filters, ALLOWED), 200).status())
+                    .isEqualTo(200);
+        }
+    }
+
+    @Test
+    void requestsWhoseLimitsReadNoBodyGoOnWhileTheBoundIsReached() throws Exception {
+        try (Held first = Held.declared(INSPECT_MAX);
+                Held second = Held.declared(INSPECT_MAX)) {
+            assertThat(send("/rest/api/2/issue/AAA-1/comment", open, "{\"body\":\"streamed\"}")
+                            .status())
+                    .isEqualTo(201);
+        }
+    }
+
+    @Test
+    void aRefusedClientThatAsksBeforeSendingNeverSendsItsBody() throws Exception {
+        try (Held first = Held.declared(INSPECT_MAX);
+                Held second = Held.declared(INSPECT_MAX);
+                Held third = Held.start(FILTER, "Content-Length: 40\r\n")) {
+            String head = third.head();
+            assertThat(head).as("no 100 Continue: the gateway will not read it").startsWith("HTTP/1.1 503");
+        }
+    }
+
+    private interface Attempt {
+        RawResponse send() throws IOException;
+    }
+
+    /** Sends until the answer is {@code status}, for up to 5 s: room is given back just after an answer. */
+    private static RawResponse awaitAnswer(Attempt attempt, int status) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        while (true) {
+            RawResponse response;
+            try {
+                response = attempt.send();
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            }
+            if (response.status() == status || System.nanoTime() > deadline) {
+                return response;
+            }
+            LockSupport.parkNanos(Duration.ofMillis(20).toNanos()); // retry interval
+        }
+    }
+
+    private static RawResponse send(String path, String auth, String body) throws IOException {
+        return RawResponse.parse(gw.raw("POST " + path + " HTTP/1.1\r\nHost: gw\r\nAuthorization: " + auth
+                + "\r\nContent-Type: application/json\r\nContent-Length: "
+                + body.getBytes(StandardCharsets.UTF_8).length + "\r\nConnection: close\r\n\r\n" + body));
+    }
+
+    /**
+     * A request whose body the gateway has begun to read and holds: its head was sent with {@code
+     * Expect: 100-continue}, and the gateway's 100 Continue (sent once it reads, so after it has
+     * made room) has come back; then part of the body, and the rest only on {@link #finish}.
+     */
+    private static final class Held implements AutoCloseable {
+        private final Socket socket;
+        private final OutputStream out;
+        private final InputStream in;
+
+        /** -1: chunked; else the spaces that fill the declared length after the JSON. */
+        private int padding;
+
+        private Held(Socket socket) throws IOException {
+            this.socket = socket;
+            this.out = socket.getOutputStream();
+            this.in = socket.getInputStream();
+        }
+
+        /** A body of {@code length} bytes, declared, of which all but its end is sent. */
+        static Held declared(int length) throws IOException {
+            Held held = start(FILTER, "Content-Length: " + length + "\r\n");
+            assertThat(held.head()).startsWith("HTTP/1.1 100");
+            held.out.write(ALLOWED.substring(0, ALLOWED.length() - 1).getBytes(StandardCharsets.UTF_8));
+            held.out.flush();
+            held.padding = length - ALLOWED.length();
+            return held;
+        }
+
+        /** A chunked body, of which one chunk is sent. */
+        static Held chunked() throws IOException {
+            Held held = start(FILTER, "Transfer-Encoding: chunked\r\n");
+            assertThat(held.head()).startsWith("HTTP/1.1 100");
+            held.chunk(ALLOWED.substring(0, ALLOWED.length() - 1));
+            held.padding = -1;
+            return held;
+        }
+
+        static Held start(String path, String framing) throws IOException {
+            Held held = new Held(new Socket("127.0.0.1", gw.server.dataUri().getPort()));
+            held.socket.setSoTimeout(10_000);
+            held.out.write(("POST " + path + " HTTP/1.1\r\nHost: gw\r\nAuthorization: " + filters
+                            + "\r\nContent-Type: application/json\r\n" + framing
+                            + "Expect: 100-continue\r\nConnection: close\r\n\r\n")
+                    .getBytes(StandardCharsets.ISO_8859_1));
+            held.out.flush();
+            return held;
+        }
+
+        /** Sends the rest of the body, and reads the answer. */
+        RawResponse finish() throws IOException {
+            if (padding < 0) {
+                chunk("}");
+                out.write("0\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+            } else {
+                out.write(("}" + " ".repeat(padding)).getBytes(StandardCharsets.UTF_8));
+            }
+            out.flush();
+            return RawResponse.parse(new String(in.readAllBytes(), StandardCharsets.ISO_8859_1));
+        }
+
+        private void chunk(String text) throws IOException {
+            byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+            out.write((Integer.toHexString(bytes.length) + "\r\n").getBytes(StandardCharsets.ISO_8859_1));
+            out.write(bytes);
+            out.write("\r\n".getBytes(StandardCharsets.ISO_8859_1));
+            out.flush();
+        }
+
+        /** Reads one response head, up to and including its empty line. */
+        String head() throws IOException {
+            StringBuilder head = new StringBuilder();
+            while (!head.toString().endsWith("\r\n\r\n")) {
+                int b = in.read();
+                if (b < 0) {
+                    break;
+                }
+                head.append((char) b);
+            }
+            return head.toString();
+        }
+
+        @Override
+        public void close() throws IOException {
+            socket.close();
+        }
+    }
+}
