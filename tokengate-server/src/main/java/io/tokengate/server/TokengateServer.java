@@ -100,6 +100,7 @@ public final class TokengateServer implements AutoCloseable {
             Metrics metrics = new Metrics(store);
             GatewayHandler gatewayHandler = new GatewayHandler(
                     gateway, store.tokens(), store.auditSink(), jiraUsers == null ? users : jiraUsers, metrics, clock);
+            metrics.watch(gatewayHandler.inspectionMemory());
             store.cluster().shareRateLimits(gatewayHandler.rateExchange());
             store.cluster().shareLoginFailures("data", gatewayHandler.loginFailures());
             Handler.Sequence planes = new Handler.Sequence(

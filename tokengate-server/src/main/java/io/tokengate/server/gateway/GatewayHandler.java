@@ -68,6 +68,7 @@ public final class GatewayHandler extends Handler.Wrapper {
     private final Refusals refusals;
     private final CallerCheck callers;
     private final RestrictionCheck restrictions;
+    private final InspectionMemory inspectionMemory;
 
     public GatewayHandler(
             GatewayConfig config,
@@ -98,12 +99,19 @@ public final class GatewayHandler extends Handler.Wrapper {
         this.authenticator = new TokenAuthenticator(config, tokens, users, clock);
         this.refusals = new Refusals(config);
         this.callers = new CallerCheck(config, tokens, authenticator, throttle, rates, refusals);
-        this.restrictions = new RestrictionCheck(config, refusals, new Forwarder(config, users, proxy, refusals));
+        this.inspectionMemory = new InspectionMemory(config.bodyInspectMemory());
+        this.restrictions =
+                new RestrictionCheck(config, refusals, new Forwarder(config, users, proxy, refusals), inspectionMemory);
     }
 
     /** The rate limits' counts, for the nodes of a cluster to exchange. */
     public RateExchange rateExchange() {
         return rates;
+    }
+
+    /** The memory bodies read for JSON conditions hold, for metrics. */
+    public InspectionMemory inspectionMemory() {
+        return inspectionMemory;
     }
 
     /**

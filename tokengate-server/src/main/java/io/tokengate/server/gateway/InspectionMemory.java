@@ -13,7 +13,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * once. With it, such requests get 503 while the bound is reached ({@link Refusals}), and the rest
  * of the gateway goes on.
  */
-final class InspectionMemory {
+public final class InspectionMemory {
     private final long capacity;
     private final AtomicLong held = new AtomicLong();
 
@@ -29,12 +29,13 @@ final class InspectionMemory {
         return new Hold();
     }
 
-    long capacity() {
+    /** {@code body.inspect.memory}: the most bytes held at once. */
+    public long capacity() {
         return capacity;
     }
 
     /** Bytes held now, by all requests together. */
-    long held() {
+    public long held() {
         return held.get();
     }
 

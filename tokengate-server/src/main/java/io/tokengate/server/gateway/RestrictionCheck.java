@@ -30,11 +30,11 @@ final class RestrictionCheck {
     private final Forwarder forwarder;
     private final InspectionMemory memory;
 
-    RestrictionCheck(GatewayConfig config, Refusals refusals, Forwarder forwarder) {
+    RestrictionCheck(GatewayConfig config, Refusals refusals, Forwarder forwarder, InspectionMemory memory) {
         this.config = config;
         this.refusals = refusals;
         this.forwarder = forwarder;
-        this.memory = new InspectionMemory(config.bodyInspectMemory());
+        this.memory = memory;
     }
 
     /** Decides on the request as canonicalized ({@code path}, {@code query}); forwards it if allowed. */

@@ -11,6 +11,7 @@ import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.tokengate.server.gateway.InspectionMemory;
 import io.tokengate.server.gateway.RequestObserver;
 import io.tokengate.store.Store;
 import java.time.Duration;
@@ -93,6 +94,18 @@ public final class Metrics implements RequestObserver {
         if (upstreamNanos >= 0) {
             upstream.record(upstreamNanos, TimeUnit.NANOSECONDS);
         }
+    }
+
+    /** Gauges of the memory request bodies read for JSON conditions hold, and its bound. */
+    public void watch(InspectionMemory memory) {
+        Gauge.builder("tokengate.inspect.held.bytes", memory, InspectionMemory::held)
+                .description("Memory held by request bodies read for JSON conditions, all requests together")
+                .baseUnit("bytes")
+                .register(registry);
+        Gauge.builder("tokengate.inspect.max.bytes", memory, InspectionMemory::capacity)
+                .description("Bound of that memory (body.inspect.memory): beyond it, such requests get 503")
+                .baseUnit("bytes")
+                .register(registry);
     }
 
     /** The Prometheus text exposition of every metric. */

@@ -11,11 +11,15 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.locks.LockSupport;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -133,6 +137,29 @@ class InspectionMemoryIT {
             String head = third.head();
             assertThat(head).as("no 100 Continue: the gateway will not read it").startsWith("HTTP/1.1 503");
         }
+    }
+
+    @Test
+    void theMetricsShowWhatIsHeldAndTheBound() throws Exception {
+        try (Held held = Held.declared(INSPECT_MAX)) {
+            assertThat(metric("tokengate_inspect_held_bytes")).isEqualTo(INSPECT_MAX);
+            assertThat(metric("tokengate_inspect_max_bytes")).isEqualTo(2 * INSPECT_MAX);
+            assertThat(held.finish().status()).isEqualTo(200);
+        }
+        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        while (metric("tokengate_inspect_held_bytes") != 0 && System.nanoTime() < deadline) {
+            LockSupport.parkNanos(Duration.ofMillis(20).toNanos()); // given back just after the answer
+        }
+        assertThat(metric("tokengate_inspect_held_bytes")).isZero();
+    }
+
+    private static double metric(String name) throws IOException, InterruptedException {
+        String text = gw.send(HttpRequest.newBuilder(URI.create(gw.server.adminUri() + "/metrics"))
+                        .build())
+                .body();
+        Matcher m = Pattern.compile("(?m)^" + name + " ([0-9.eE+-]+)$").matcher(text);
+        assertThat(m.find()).as(name + " in\n" + text).isTrue();
+        return Double.parseDouble(m.group(1));
     }
 
     private interface Attempt {
