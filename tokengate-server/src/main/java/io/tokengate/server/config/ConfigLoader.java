@@ -125,6 +125,7 @@ public final class ConfigLoader {
                 values.list(Key.RUNAS_GROUPS, Function.identity()),
                 bodyInspectMax,
                 bodyInspectMemory,
+                Duration.ofMillis(values.integer(Key.BODY_INSPECT_TIMEOUT_MS, 0, 86_400_000)),
                 (int) values.integer(Key.LOGIN_MAX_FAILURES, 0, 1_000_000),
                 Duration.ofSeconds(values.integer(Key.LOGIN_WINDOW_SECONDS, 1, 86_400)),
                 Duration.ofMillis(values.integer(Key.UPSTREAM_CONNECT_TIMEOUT_MS, 1, 600_000)),

@@ -92,6 +92,11 @@ public enum Key {
             "0",
             "most bytes of request bodies held at once for JSON restrictions, all requests together;"
                     + " past it 503 (0 = an eighth of the heap)"),
+    BODY_INSPECT_TIMEOUT_MS(
+            "body.inspect.timeout.ms",
+            "60000",
+            "longest a body read for JSON restrictions may take to arrive, from its first read; past it 408"
+                    + " (0 = no limit)"),
     LOGIN_MAX_FAILURES("login.max.failures", "10", "failed logins per client address before 429 (0 = off)"),
     LOGIN_WINDOW_SECONDS("login.window.seconds", "300", "window of login.max.failures"),
     TOKEN_SECURE_MODE("token.secure.mode", "false", "secrets shown once only; read at start-up"),

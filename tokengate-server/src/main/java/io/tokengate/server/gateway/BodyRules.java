@@ -1,6 +1,7 @@
 package io.tokengate.server.gateway;
 
 import io.tokengate.core.request.Quote;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -52,6 +53,14 @@ final class BodyRules {
                 HttpStatus.PAYLOAD_TOO_LARGE_413,
                 "The token's restrictions inspect the request body, which may be at most " + max + " bytes.",
                 "body larger than body.inspect.max (" + max + ")");
+    }
+
+    static RequestScreen.Refusal tooSlow(Duration timeout) {
+        return new RequestScreen.Refusal(
+                HttpStatus.REQUEST_TIMEOUT_408,
+                "The token's restrictions inspect the request body, which must arrive within " + timeout.toMillis()
+                        + " ms; it was still arriving.",
+                "body still arriving after body.inspect.timeout.ms (" + timeout.toMillis() + ")");
     }
 
     /**

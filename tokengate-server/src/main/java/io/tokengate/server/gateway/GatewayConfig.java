@@ -25,6 +25,8 @@ import java.util.Set;
  * @param bodyInspectMax largest body read for JSON conditions; larger bodies get 413
  * @param bodyInspectMemory most bytes of bodies held for JSON conditions, all requests together
  *     ({@link InspectionMemory}); at least {@code bodyInspectMax}
+ * @param bodyInspectTimeout longest such a body may take to arrive, from its first read; zero for
+ *     no limit
  * @param idleTimeout longest silence from the upstream, before or during a response
  * @param responseTimeout longest one upstream exchange may take, from sending the request to the
  *     end of the response, however steadily bytes come; zero for no limit
@@ -45,6 +47,7 @@ public record GatewayConfig(
         boolean acceptBearer,
         int bodyInspectMax,
         long bodyInspectMemory,
+        Duration bodyInspectTimeout,
         Duration connectTimeout,
         Duration idleTimeout,
         Duration responseTimeout,
@@ -77,6 +80,9 @@ public record GatewayConfig(
         if (bodyInspectMemory < bodyInspectMax) {
             throw new IllegalArgumentException(
                     "bodyInspectMemory " + bodyInspectMemory + " is less than bodyInspectMax " + bodyInspectMax);
+        }
+        if (bodyInspectTimeout.isNegative()) {
+            throw new IllegalArgumentException("bodyInspectTimeout must not be negative: " + bodyInspectTimeout);
         }
         if (responseTimeout.isNegative()) {
             throw new IllegalArgumentException("responseTimeout must not be negative: " + responseTimeout);

@@ -1,6 +1,7 @@
 package io.tokengate.server.gateway;
 
 import java.nio.ByteBuffer;
+import java.time.Duration;
 import java.util.Arrays;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Request;
@@ -8,10 +9,16 @@ import org.eclipse.jetty.server.Request;
 /**
  * Reads a request body for inspection without blocking a thread, keeping at most {@code max}
  * bytes, in a buffer the request's share of the {@link InspectionMemory} holds: a declared length
- * at once, before the first byte is read; a body of unknown length as its buffer grows. Exactly one of the
- * outcome's methods is called, once: the whole body, "too large" as soon as byte {@code max + 1}
- * arrives, "no room" when the share cannot grow (the rest is left unread in both), or the read
- * failure (malformed chunked framing, a client that went away, an idle timeout).
+ * at once, before the first byte is read; a body of unknown length as its buffer grows. Exactly one
+ * of the outcome's methods is called, once: the whole body, "too large" as soon as byte {@code max
+ * + 1} arrives, "no room" when the share cannot grow, "too slow" when part of it arrives after
+ * {@code timeout} from the first read (the rest is left unread in these three), or the read failure
+ * (malformed chunked framing, a client that went away, an idle timeout).
+ *
+ * <p>The timeout bounds how long one request holds its share: without it, a client sending a byte
+ * now and then, never silent long enough for the connector's idle timeout, would hold it for as
+ * long as it liked. It is looked at as each part arrives, so no timer runs beside the reading: a
+ * client silent past it is ended by the idle timeout instead.
  */
 final class InspectedBody implements Runnable {
     interface Outcome {
@@ -21,6 +28,8 @@ final class InspectedBody implements Runnable {
 
         void noRoom();
 
+        void tooSlow();
+
         void failed(Throwable failure);
     }
 
@@ -28,14 +37,17 @@ final class InspectedBody implements Runnable {
     private final int max;
     private final InspectionMemory.Hold hold;
     private final Outcome outcome;
+    /** {@link System#nanoTime()} past which no more of the body is taken; 0 for none. */
+    private final long deadline;
     /** The body so far: {@code size} bytes; exactly the declared length, when there is one. */
     private byte[] body;
 
     private int size;
 
-    private InspectedBody(Request request, int max, InspectionMemory.Hold hold, Outcome outcome) {
+    private InspectedBody(Request request, int max, Duration timeout, InspectionMemory.Hold hold, Outcome outcome) {
         this.request = request;
         this.max = max;
+        this.deadline = timeout.isZero() ? 0 : System.nanoTime() + timeout.toNanos();
         this.hold = hold;
         this.outcome = outcome;
         long declared = request.getLength();
@@ -55,13 +67,16 @@ final class InspectedBody implements Runnable {
         return true;
     }
 
-    /** Reads the body of {@code request}, whose declared length, if any, is at most {@code max}. */
-    static void read(Request request, int max, InspectionMemory.Hold hold, Outcome outcome) {
+    /**
+     * Reads the body of {@code request}, whose declared length, if any, is at most {@code max}, for
+     * at most {@code timeout} (zero: no limit).
+     */
+    static void read(Request request, int max, Duration timeout, InspectionMemory.Hold hold, Outcome outcome) {
         if (!hold.growTo(Math.max(0, request.getLength()))) {
             outcome.noRoom();
             return;
         }
-        new InspectedBody(request, max, hold, outcome).run();
+        new InspectedBody(request, max, timeout, hold, outcome).run();
     }
 
     @Override
@@ -74,6 +89,11 @@ final class InspectedBody implements Runnable {
             }
             if (Content.Chunk.isFailure(chunk)) {
                 outcome.failed(chunk.getFailure());
+                return;
+            }
+            if (deadline != 0 && System.nanoTime() - deadline > 0) {
+                chunk.release();
+                outcome.tooSlow();
                 return;
             }
             ByteBuffer bytes = chunk.getByteBuffer();

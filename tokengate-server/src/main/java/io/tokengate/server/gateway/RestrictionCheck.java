@@ -77,42 +77,48 @@ final class RestrictionCheck {
             Callback callback,
             InspectionMemory.Hold hold) {
         var limits = exchange.token.limits();
-        InspectedBody.read(request, config.bodyInspectMax(), hold, new InspectedBody.Outcome() {
-            @Override
-            public void read(byte[] body) {
-                try {
-                    JsonBody json = JsonBody.parse(body);
-                    Decision decision = limits.evaluate(
-                            new GatewayRequestView(exchange.method, config.publicUrl(), path, query, () -> json));
-                    decided(exchange, decision, new BufferedRequest(request, body), response, callback);
-                } catch (RuntimeException e) {
-                    // Answered here: the body may arrive after the handler has returned.
-                    refusals.internalError(
-                            exchange, response, callback, e, "{}: unexpected failure after reading the body");
-                }
-            }
+        InspectedBody.read(
+                request, config.bodyInspectMax(), config.bodyInspectTimeout(), hold, new InspectedBody.Outcome() {
+                    @Override
+                    public void read(byte[] body) {
+                        try {
+                            JsonBody json = JsonBody.parse(body);
+                            Decision decision = limits.evaluate(new GatewayRequestView(
+                                    exchange.method, config.publicUrl(), path, query, () -> json));
+                            decided(exchange, decision, new BufferedRequest(request, body), response, callback);
+                        } catch (RuntimeException e) {
+                            // Answered here: the body may arrive after the handler has returned.
+                            refusals.internalError(
+                                    exchange, response, callback, e, "{}: unexpected failure after reading the body");
+                        }
+                    }
 
-            @Override
-            public void tooLarge() {
-                refusals.refuse(exchange, response, callback, BodyRules.tooLarge(config.bodyInspectMax()));
-            }
+                    @Override
+                    public void tooLarge() {
+                        refusals.refuse(exchange, response, callback, BodyRules.tooLarge(config.bodyInspectMax()));
+                    }
 
-            @Override
-            public void noRoom() {
-                refusals.inspectionFull(exchange, response, callback, memory.held(), memory.capacity());
-            }
+                    @Override
+                    public void noRoom() {
+                        refusals.inspectionFull(exchange, response, callback, memory.held(), memory.capacity());
+                    }
 
-            @Override
-            public void failed(Throwable failure) {
-                refusals.refuse(
-                        exchange,
-                        response,
-                        callback,
-                        HttpStatus.BAD_REQUEST_400,
-                        "The request body could not be read (" + BodyRules.describe(failure) + ").",
-                        "body could not be read: " + BodyRules.describe(failure));
-            }
-        });
+                    @Override
+                    public void tooSlow() {
+                        refusals.refuse(exchange, response, callback, BodyRules.tooSlow(config.bodyInspectTimeout()));
+                    }
+
+                    @Override
+                    public void failed(Throwable failure) {
+                        refusals.refuse(
+                                exchange,
+                                response,
+                                callback,
+                                HttpStatus.BAD_REQUEST_400,
+                                "The request body could not be read (" + BodyRules.describe(failure) + ").",
+                                "body could not be read: " + BodyRules.describe(failure));
+                    }
+                });
     }
 
     private void decided(Exchange exchange, Decision decision, Request request, Response response, Callback callback) {

@@ -5,13 +5,14 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.tokengate.server.gateway.GatewayConfig;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code body.inspect.memory}: an eighth of the heap unless set, and never less than {@code
+ * {@code body.inspect.timeout.ms}, a minute unless set, and {@code body.inspect.memory}: an eighth of the heap unless set, and never less than {@code
  * body.inspect.max}, which would leave a body the gateway may read no room however idle it was.
  */
 class BodyInspectMemoryTest {
@@ -57,6 +58,18 @@ class BodyInspectMemoryTest {
                 .singleElement()
                 .asString()
                 .startsWith("body.inspect.memory: -1 is outside 0..");
+    }
+
+    @Test
+    void aBodyReadForInspectionMustArriveWithinAMinuteUnlessSet() {
+        assertThat(gateway(Map.of()).bodyInspectTimeout()).isEqualTo(Duration.ofSeconds(60));
+        assertThat(gateway(Map.of("body.inspect.timeout.ms", "0")).bodyInspectTimeout())
+                .as("no limit")
+                .isZero();
+        assertThat(ConfigProblems.of(home, Map.of("body.inspect.timeout.ms", "-1")))
+                .singleElement()
+                .asString()
+                .startsWith("body.inspect.timeout.ms: -1 is outside 0..");
     }
 
     private GatewayConfig gateway(Map<String, String> settings) {

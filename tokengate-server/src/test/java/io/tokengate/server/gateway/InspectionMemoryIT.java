@@ -8,9 +8,6 @@ import io.tokengate.core.token.TokenSpec;
 import io.tokengate.server.GatewayFixture;
 import io.tokengate.server.RawResponse;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
@@ -34,8 +31,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class InspectionMemoryIT {
     private static final int INSPECT_MAX = 1024;
-    private static final String FILTER = "/rest/api/2/filter";
-    private static final String ALLOWED = "{\"name\":\"Bugs\",\"editable\":false}";
+    private static final String FILTER = HeldBody.FILTER;
+    private static final String ALLOWED = HeldBody.ALLOWED;
 
     @TempDir
     static Path home;
@@ -75,8 +72,8 @@ class InspectionMemoryIT {
 
     @Test
     void bodiesBeyondTheBoundAreRefusedWith503UntilOneEnds() throws Exception {
-        try (Held first = Held.declared(INSPECT_MAX);
-                Held second = Held.declared(INSPECT_MAX)) {
+        try (HeldBody first = HeldBody.declared(gw, filters, INSPECT_MAX);
+                HeldBody second = HeldBody.declared(gw, filters, INSPECT_MAX)) {
             RawResponse refused = send(FILTER, filters, ALLOWED);
             assertThat(refused.status()).isEqualTo(503);
             assertThat(refused.header("Retry-After")).contains("1");
@@ -99,8 +96,8 @@ class InspectionMemoryIT {
 
     @Test
     void aBodyOfUnknownLengthHoldsWhatItsBufferTakes() throws Exception {
-        try (Held declared = Held.declared(INSPECT_MAX);
-                Held chunked = Held.chunked()) {
+        try (HeldBody declared = HeldBody.declared(gw, filters, INSPECT_MAX);
+                HeldBody chunked = HeldBody.chunked(gw, filters)) {
             // Its buffer is made when its first chunk arrives, which this cannot see: asks until then.
             assertThat(awaitAnswer(() -> send(FILTER, filters, ALLOWED), 503).status())
                     .isEqualTo(503);
@@ -110,8 +107,8 @@ class InspectionMemoryIT {
 
     @Test
     void aClientThatGoesAwayGivesItsRoomBack() throws Exception {
-        Held first = Held.declared(INSPECT_MAX);
-        try (Held second = Held.declared(INSPECT_MAX)) {
+        HeldBody first = HeldBody.declared(gw, filters, INSPECT_MAX);
+        try (HeldBody second = HeldBody.declared(gw, filters, INSPECT_MAX)) {
             assertThat(send(FILTER, filters, ALLOWED).status()).isEqualTo(503);
             first.close();
             assertThat(awaitAnswer(() -> send(FILTER, filters, ALLOWED), 200).status())
@@ -121,8 +118,8 @@ class InspectionMemoryIT {
 
     @Test
     void requestsWhoseLimitsReadNoBodyGoOnWhileTheBoundIsReached() throws Exception {
-        try (Held first = Held.declared(INSPECT_MAX);
-                Held second = Held.declared(INSPECT_MAX)) {
+        try (HeldBody first = HeldBody.declared(gw, filters, INSPECT_MAX);
+                HeldBody second = HeldBody.declared(gw, filters, INSPECT_MAX)) {
             assertThat(send("/rest/api/2/issue/AAA-1/comment", open, "{\"body\":\"streamed\"}")
                             .status())
                     .isEqualTo(201);
@@ -131,9 +128,9 @@ class InspectionMemoryIT {
 
     @Test
     void aRefusedClientThatAsksBeforeSendingNeverSendsItsBody() throws Exception {
-        try (Held first = Held.declared(INSPECT_MAX);
-                Held second = Held.declared(INSPECT_MAX);
-                Held third = Held.start(FILTER, "Content-Length: 40\r\n")) {
+        try (HeldBody first = HeldBody.declared(gw, filters, INSPECT_MAX);
+                HeldBody second = HeldBody.declared(gw, filters, INSPECT_MAX);
+                HeldBody third = HeldBody.start(gw, filters, "Content-Length: 40\r\n")) {
             String head = third.head();
             assertThat(head).as("no 100 Continue: the gateway will not read it").startsWith("HTTP/1.1 503");
         }
@@ -141,7 +138,7 @@ class InspectionMemoryIT {
 
     @Test
     void theMetricsShowWhatIsHeldAndTheBound() throws Exception {
-        try (Held held = Held.declared(INSPECT_MAX)) {
+        try (HeldBody held = HeldBody.declared(gw, filters, INSPECT_MAX)) {
             assertThat(metric("tokengate_inspect_held_bytes")).isEqualTo(INSPECT_MAX);
             assertThat(metric("tokengate_inspect_max_bytes")).isEqualTo(2 * INSPECT_MAX);
             assertThat(held.finish().status()).isEqualTo(200);
@@ -187,93 +184,5 @@ class InspectionMemoryIT {
         return RawResponse.parse(gw.raw("POST " + path + " HTTP/1.1\r\nHost: gw\r\nAuthorization: " + auth
                 + "\r\nContent-Type: application/json\r\nContent-Length: "
                 + body.getBytes(StandardCharsets.UTF_8).length + "\r\nConnection: close\r\n\r\n" + body));
-    }
-
-    /**
-     * A request whose body the gateway has begun to read and holds: its head was sent with {@code
-     * Expect: 100-continue}, and the gateway's 100 Continue (sent once it reads, so after it has
-     * made room) has come back; then part of the body, and the rest only on {@link #finish}.
-     */
-    private static final class Held implements AutoCloseable {
-        private final Socket socket;
-        private final OutputStream out;
-        private final InputStream in;
-
-        /** -1: chunked; else the spaces that fill the declared length after the JSON. */
-        private int padding;
-
-        private Held(Socket socket) throws IOException {
-            this.socket = socket;
-            this.out = socket.getOutputStream();
-            this.in = socket.getInputStream();
-        }
-
-        /** A body of {@code length} bytes, declared, of which all but its end is sent. */
-        static Held declared(int length) throws IOException {
-            Held held = start(FILTER, "Content-Length: " + length + "\r\n");
-            assertThat(held.head()).startsWith("HTTP/1.1 100");
-            held.out.write(ALLOWED.substring(0, ALLOWED.length() - 1).getBytes(StandardCharsets.UTF_8));
-            held.out.flush();
-            held.padding = length - ALLOWED.length();
-            return held;
-        }
-
-        /** A chunked body, of which one chunk is sent. */
-        static Held chunked() throws IOException {
-            Held held = start(FILTER, "Transfer-Encoding: chunked\r\n");
-            assertThat(held.head()).startsWith("HTTP/1.1 100");
-            held.chunk(ALLOWED.substring(0, ALLOWED.length() - 1));
-            held.padding = -1;
-            return held;
-        }
-
-        static Held start(String path, String framing) throws IOException {
-            Held held = new Held(new Socket("127.0.0.1", gw.server.dataUri().getPort()));
-            held.socket.setSoTimeout(10_000);
-            held.out.write(("POST " + path + " HTTP/1.1\r\nHost: gw\r\nAuthorization: " + filters
-                            + "\r\nContent-Type: application/json\r\n" + framing
-                            + "Expect: 100-continue\r\nConnection: close\r\n\r\n")
-                    .getBytes(StandardCharsets.ISO_8859_1));
-            held.out.flush();
-            return held;
-        }
-
-        /** Sends the rest of the body, and reads the answer. */
-        RawResponse finish() throws IOException {
-            if (padding < 0) {
-                chunk("}");
-                out.write("0\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
-            } else {
-                out.write(("}" + " ".repeat(padding)).getBytes(StandardCharsets.UTF_8));
-            }
-            out.flush();
-            return RawResponse.parse(new String(in.readAllBytes(), StandardCharsets.ISO_8859_1));
-        }
-
-        private void chunk(String text) throws IOException {
-            byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
-            out.write((Integer.toHexString(bytes.length) + "\r\n").getBytes(StandardCharsets.ISO_8859_1));
-            out.write(bytes);
-            out.write("\r\n".getBytes(StandardCharsets.ISO_8859_1));
-            out.flush();
-        }
-
-        /** Reads one response head, up to and including its empty line. */
-        String head() throws IOException {
-            StringBuilder head = new StringBuilder();
-            while (!head.toString().endsWith("\r\n\r\n")) {
-                int b = in.read();
-                if (b < 0) {
-                    break;
-                }
-                head.append((char) b);
-            }
-            return head.toString();
-        }
-
-        @Override
-        public void close() throws IOException {
-            socket.close();
-        }
     }
 }
