@@ -91,7 +91,7 @@ public enum Key {
             "body.inspect.memory",
             "0",
             "most bytes of request bodies held at once for JSON restrictions, all requests together;"
-                    + " past it 503 (0 = an eighth of the heap)"),
+                    + " past it 503, past half of it for one token's requests 429 (0 = an eighth of the heap)"),
     BODY_INSPECT_TIMEOUT_MS(
             "body.inspect.timeout.ms",
             "60000",

@@ -99,7 +99,7 @@ public final class GatewayHandler extends Handler.Wrapper {
         this.authenticator = new TokenAuthenticator(config, tokens, users, clock);
         this.refusals = new Refusals(config);
         this.callers = new CallerCheck(config, tokens, authenticator, throttle, rates, refusals);
-        this.inspectionMemory = new InspectionMemory(config.bodyInspectMemory());
+        this.inspectionMemory = new InspectionMemory(config.bodyInspectMemory(), config.bodyInspectMax());
         this.restrictions =
                 new RestrictionCheck(config, refusals, new Forwarder(config, users, proxy, refusals), inspectionMemory);
     }

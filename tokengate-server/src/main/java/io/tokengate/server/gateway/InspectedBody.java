@@ -11,7 +11,7 @@ import org.eclipse.jetty.server.Request;
  * bytes, in a buffer the request's share of the {@link InspectionMemory} holds: a declared length
  * at once, before the first byte is read; a body of unknown length as its buffer grows. Exactly one
  * of the outcome's methods is called, once: the whole body, "too large" as soon as byte {@code max
- * + 1} arrives, "no room" when the share cannot grow, "too slow" when part of it arrives after
+ * + 1} arrives, "no room" when the share cannot grow (and why), "too slow" when part of it arrives after
  * {@code timeout} from the first read (the rest is left unread in these three), or the read failure
  * (malformed chunked framing, a client that went away, an idle timeout).
  *
@@ -26,7 +26,8 @@ final class InspectedBody implements Runnable {
 
         void tooLarge();
 
-        void noRoom();
+        /** No room for the body: all requests' bodies are at the bound, or its token's at its share. */
+        void noRoom(InspectionMemory.Growth refused);
 
         void tooSlow();
 
@@ -56,15 +57,15 @@ final class InspectedBody implements Runnable {
 
     /**
      * Grows the buffer of a body whose length was not declared to hold {@code needed} bytes, and
-     * the request's share with it, by what the new buffer takes: false if the share cannot grow.
+     * the request's share with it, by what the new buffer takes, if the share can grow.
      */
-    private boolean grow(long needed) {
+    private InspectionMemory.Growth grow(long needed) {
         int capacity = (int) Math.min(max, Math.max(needed, Math.max(4096, 2L * body.length)));
-        if (!hold.growTo(capacity)) {
-            return false;
+        InspectionMemory.Growth growth = hold.growTo(capacity);
+        if (growth == InspectionMemory.Growth.GROWN) {
+            body = Arrays.copyOf(body, capacity);
         }
-        body = Arrays.copyOf(body, capacity);
-        return true;
+        return growth;
     }
 
     /**
@@ -72,8 +73,9 @@ final class InspectedBody implements Runnable {
      * at most {@code timeout} (zero: no limit).
      */
     static void read(Request request, int max, Duration timeout, InspectionMemory.Hold hold, Outcome outcome) {
-        if (!hold.growTo(Math.max(0, request.getLength()))) {
-            outcome.noRoom();
+        InspectionMemory.Growth growth = hold.growTo(Math.max(0, request.getLength()));
+        if (growth != InspectionMemory.Growth.GROWN) {
+            outcome.noRoom(growth);
             return;
         }
         new InspectedBody(request, max, timeout, hold, outcome).run();
@@ -99,8 +101,9 @@ final class InspectedBody implements Runnable {
             ByteBuffer bytes = chunk.getByteBuffer();
             long after = size + (long) bytes.remaining();
             boolean fits = after <= max;
-            boolean room = fits && (after <= body.length || grow(after));
-            if (room) {
+            InspectionMemory.Growth growth =
+                    !fits || after <= body.length ? InspectionMemory.Growth.GROWN : grow(after);
+            if (fits && growth == InspectionMemory.Growth.GROWN) {
                 int n = bytes.remaining();
                 bytes.get(body, size, n);
                 size += n;
@@ -111,8 +114,8 @@ final class InspectedBody implements Runnable {
                 outcome.tooLarge();
                 return;
             }
-            if (!room) {
-                outcome.noRoom();
+            if (growth != InspectionMemory.Growth.GROWN) {
+                outcome.noRoom(growth);
                 return;
             }
             if (last) {

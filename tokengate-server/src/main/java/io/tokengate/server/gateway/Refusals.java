@@ -142,6 +142,23 @@ final class Refusals {
                 "The gateway is reading too many request bodies at once; try again shortly.");
     }
 
+    /**
+     * 429: the request's body must be read for its token's limits, and the bodies that token's
+     * requests hold are at their share of {@code body.inspect.memory} ({@link InspectionMemory}).
+     * The token's own doing, like its rate limit: audited, not logged.
+     */
+    void tokenAtInspectionShare(Exchange exchange, Response response, Callback callback) {
+        refuseForNow(
+                exchange,
+                response,
+                callback,
+                HttpStatus.TOO_MANY_REQUESTS_429,
+                RetryAfter.UNAVAILABLE_SECONDS,
+                "This token's requests are sending too many request bodies at once; finish or end one, then"
+                        + " try again.",
+                "token's request bodies held for inspection at its share of body.inspect.memory");
+    }
+
     /** 502: the user directory (Jira) could not be asked about the user. */
     void directoryUnavailable(Exchange exchange, Response response, Callback callback, String detail) {
         directoryUnavailable.refused(exchange.requestId, detail);

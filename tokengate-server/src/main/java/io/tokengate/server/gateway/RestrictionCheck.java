@@ -58,7 +58,7 @@ final class RestrictionCheck {
             return;
         }
         // The body is held until the exchange ends: forwarded from memory, or refused.
-        InspectionMemory.Hold hold = memory.hold();
+        InspectionMemory.Hold hold = memory.hold(exchange.token.id());
         Callback releasing = new Callback.Nested(callback) {
             @Override
             public void completed() {
@@ -99,8 +99,12 @@ final class RestrictionCheck {
                     }
 
                     @Override
-                    public void noRoom() {
-                        refusals.inspectionFull(exchange, response, callback, memory.held(), memory.capacity());
+                    public void noRoom(InspectionMemory.Growth refused) {
+                        if (refused == InspectionMemory.Growth.TOKEN_AT_SHARE) {
+                            refusals.tokenAtInspectionShare(exchange, response, callback);
+                        } else {
+                            refusals.inspectionFull(exchange, response, callback, memory.held(), memory.capacity());
+                        }
                     }
 
                     @Override

@@ -38,7 +38,11 @@ class InspectionMemoryIT {
     static Path home;
 
     static GatewayFixture gw;
+    /** Three tokens of the same limits: each may hold one body of the largest size, half the bound. */
     static String filters;
+
+    static String others;
+    static String third;
     static String open;
 
     @BeforeAll
@@ -54,6 +58,14 @@ class InspectionMemoryIT {
         filters = gw.basic(
                 "admin",
                 TokenSpec.bound("filters", "admin", "admin")
+                        .withLimits(".*/rest/api/2/filter[JsonData::editable==false]"));
+        others = gw.basic(
+                "admin",
+                TokenSpec.bound("others", "admin", "admin")
+                        .withLimits(".*/rest/api/2/filter[JsonData::editable==false]"));
+        third = gw.basic(
+                "admin",
+                TokenSpec.bound("third", "admin", "admin")
                         .withLimits(".*/rest/api/2/filter[JsonData::editable==false]"));
         open = gw.basic("admin", TokenSpec.bound("open", "admin", "admin"));
     }
@@ -73,8 +85,8 @@ class InspectionMemoryIT {
     @Test
     void bodiesBeyondTheBoundAreRefusedWith503UntilOneEnds() throws Exception {
         try (HeldBody first = HeldBody.declared(gw, filters, INSPECT_MAX);
-                HeldBody second = HeldBody.declared(gw, filters, INSPECT_MAX)) {
-            RawResponse refused = send(FILTER, filters, ALLOWED);
+                HeldBody second = HeldBody.declared(gw, others, INSPECT_MAX)) {
+            RawResponse refused = send(FILTER, third, ALLOWED);
             assertThat(refused.status()).isEqualTo(503);
             assertThat(refused.header("Retry-After")).contains("1");
             assertThat(refused.body()).contains("reading too many request bodies at once");
@@ -88,7 +100,7 @@ class InspectionMemoryIT {
             assertThat(finished.status())
                     .as("a held body that ends is forwarded")
                     .isEqualTo(200);
-            assertThat(awaitAnswer(() -> send(FILTER, filters, ALLOWED), 200).status())
+            assertThat(awaitAnswer(() -> send(FILTER, third, ALLOWED), 200).status())
                     .as("its room is given back once its exchange ends")
                     .isEqualTo(200);
         }
@@ -97,9 +109,9 @@ class InspectionMemoryIT {
     @Test
     void aBodyOfUnknownLengthHoldsWhatItsBufferTakes() throws Exception {
         try (HeldBody declared = HeldBody.declared(gw, filters, INSPECT_MAX);
-                HeldBody chunked = HeldBody.chunked(gw, filters)) {
+                HeldBody chunked = HeldBody.chunked(gw, others)) {
             // Its buffer is made when its first chunk arrives, which this cannot see: asks until then.
-            assertThat(awaitAnswer(() -> send(FILTER, filters, ALLOWED), 503).status())
+            assertThat(awaitAnswer(() -> send(FILTER, third, ALLOWED), 503).status())
                     .isEqualTo(503);
             assertThat(chunked.finish().status()).isEqualTo(200);
         }
@@ -108,10 +120,10 @@ class InspectionMemoryIT {
     @Test
     void aClientThatGoesAwayGivesItsRoomBack() throws Exception {
         HeldBody first = HeldBody.declared(gw, filters, INSPECT_MAX);
-        try (HeldBody second = HeldBody.declared(gw, filters, INSPECT_MAX)) {
-            assertThat(send(FILTER, filters, ALLOWED).status()).isEqualTo(503);
+        try (HeldBody second = HeldBody.declared(gw, others, INSPECT_MAX)) {
+            assertThat(send(FILTER, third, ALLOWED).status()).isEqualTo(503);
             first.close();
-            assertThat(awaitAnswer(() -> send(FILTER, filters, ALLOWED), 200).status())
+            assertThat(awaitAnswer(() -> send(FILTER, third, ALLOWED), 200).status())
                     .isEqualTo(200);
         }
     }
@@ -119,7 +131,7 @@ class InspectionMemoryIT {
     @Test
     void requestsWhoseLimitsReadNoBodyGoOnWhileTheBoundIsReached() throws Exception {
         try (HeldBody first = HeldBody.declared(gw, filters, INSPECT_MAX);
-                HeldBody second = HeldBody.declared(gw, filters, INSPECT_MAX)) {
+                HeldBody second = HeldBody.declared(gw, others, INSPECT_MAX)) {
             assertThat(send("/rest/api/2/issue/AAA-1/comment", open, "{\"body\":\"streamed\"}")
                             .status())
                     .isEqualTo(201);
@@ -129,10 +141,28 @@ class InspectionMemoryIT {
     @Test
     void aRefusedClientThatAsksBeforeSendingNeverSendsItsBody() throws Exception {
         try (HeldBody first = HeldBody.declared(gw, filters, INSPECT_MAX);
-                HeldBody second = HeldBody.declared(gw, filters, INSPECT_MAX);
-                HeldBody third = HeldBody.start(gw, filters, "Content-Length: 40\r\n")) {
-            String head = third.head();
+                HeldBody second = HeldBody.declared(gw, others, INSPECT_MAX);
+                HeldBody refused = HeldBody.start(gw, third, "Content-Length: 40\r\n")) {
+            String head = refused.head();
             assertThat(head).as("no 100 Continue: the gateway will not read it").startsWith("HTTP/1.1 503");
+        }
+    }
+
+    @Test
+    void aTokenWhoseRequestsHoldHalfTheBoundGets429WhileOtherTokensAreRead() throws Exception {
+        try (HeldBody held = HeldBody.declared(gw, filters, INSPECT_MAX)) {
+            RawResponse refused = send(FILTER, filters, ALLOWED);
+            assertThat(refused.status()).isEqualTo(429);
+            assertThat(refused.header("Retry-After")).contains("1");
+            assertThat(refused.body()).contains("This token's requests are sending too many request bodies at once");
+            assertThat(gw.audited(refused.header("X-Request-Id").orElseThrow())
+                            .orElseThrow()
+                            .reason())
+                    .isEqualTo("token's request bodies held for inspection at its share of body.inspect.memory");
+            assertThat(send(FILTER, others, ALLOWED).status())
+                    .as("another token's body is read: the bound is not reached")
+                    .isEqualTo(200);
+            assertThat(held.finish().status()).isEqualTo(200);
         }
     }
 

@@ -31,6 +31,8 @@ class InspectionTimeoutIT {
 
     static GatewayFixture gw;
     static String filters;
+    /** A second token: one token's requests may hold only half the bound. */
+    static String others;
 
     @BeforeAll
     static void start() {
@@ -48,6 +50,10 @@ class InspectionTimeoutIT {
                 "admin",
                 TokenSpec.bound("filters", "admin", "admin")
                         .withLimits(".*/rest/api/2/filter[JsonData::editable==false]"));
+        others = gw.basic(
+                "admin",
+                TokenSpec.bound("others", "admin", "admin")
+                        .withLimits(".*/rest/api/2/filter[JsonData::editable==false]"));
     }
 
     @AfterAll
@@ -58,7 +64,7 @@ class InspectionTimeoutIT {
     @Test
     void aBodyStillArrivingPastTheTimeoutGets408AndGivesItsRoomBack() throws Exception {
         try (HeldBody first = HeldBody.declared(gw, filters, INSPECT_MAX);
-                HeldBody second = HeldBody.declared(gw, filters, INSPECT_MAX)) {
+                HeldBody second = HeldBody.declared(gw, others, INSPECT_MAX)) {
             LockSupport.parkNanos(PAST_THE_TIMEOUT.toNanos());
             first.more();
             second.more();
@@ -75,7 +81,7 @@ class InspectionTimeoutIT {
         }
         // Both shares are given back: two whole bodies fit again (each asserts its 100 Continue).
         try (HeldBody first = HeldBody.declared(gw, filters, INSPECT_MAX);
-                HeldBody second = HeldBody.declared(gw, filters, INSPECT_MAX)) {
+                HeldBody second = HeldBody.declared(gw, others, INSPECT_MAX)) {
             assertThat(first.finish().status()).isEqualTo(200);
             assertThat(second.finish().status()).isEqualTo(200);
         }
