@@ -22,7 +22,8 @@ import org.eclipse.jetty.util.thread.Invocable.InvocationType;
  * Forwards an allowed request to the upstream: the canonical path under the upstream's base URL,
  * the raw query unchanged, the client's headers minus its credentials, cookies, {@code
  * contextUser}, any copy of the identity header and any forwarding headers it made up, plus the
- * upstream identity, {@code X-Forwarded-For/-Proto/-Host} and {@code X-Request-Id}. Responses are
+ * upstream identity, {@code X-Forwarded-For/-Proto/-Host} and {@code X-Request-Id}; no
+ * Content-Type when the client sent none ({@link #withoutAddedContentType}). Responses are
  * streamed, never buffered; {@code Set-Cookie} from the upstream is dropped, since an upstream
  * session belongs to the gateway's identity, not to the client, and so are the headers the
  * upstream's {@code Connection} header names. Two timeouts bound an exchange:
@@ -157,7 +158,22 @@ final class UpstreamProxy extends ProxyHandler {
         if (!config.responseTimeout().isZero()) {
             proxyToServer.timeout(config.responseTimeout().toMillis(), TimeUnit.MILLISECONDS);
         }
+        if (clientToProxy.getLength() != 0 && !clientToProxy.getHeaders().contains(HttpHeader.CONTENT_TYPE)) {
+            proxyToServer.onRequestBegin(UpstreamProxy::withoutAddedContentType);
+        }
         return proxyToServer;
+    }
+
+    /**
+     * A body the client sent without a Content-Type goes upstream without one. Jetty's client adds
+     * {@code application/octet-stream} to such a request when it prepares it to be sent, after the
+     * headers were copied; Jira would then answer a request the client never made, one that
+     * states a type, and a script that works against Jira directly could fail through the
+     * gateway. Begin is the last moment the head can change; the client sent no Content-Type, so
+     * the one there is Jetty's. Only requests with a body carry the listener.
+     */
+    private static void withoutAddedContentType(org.eclipse.jetty.client.Request proxyToServer) {
+        proxyToServer.headers(headers -> headers.remove(HttpHeader.CONTENT_TYPE));
     }
 
     /**
