@@ -36,6 +36,9 @@ final class DemoServer {
         http.setUriCompliance(UriCompliance.UNSAFE);
         // room for the fault endpoint's large headers, which the gateway must refuse itself
         http.setMaxResponseHeaderSize(2 * FaultEndpoints.MAX_HEADER_BYTES);
+        // Record header values in the case they arrived, not in that of Jetty's cached copy of a
+        // common value ("charset=UTF-8" became "charset=utf-8"), as Jira's Tomcat keeps them.
+        http.setHeaderCacheCaseSensitive(true);
         ServerConnector connector;
         if (options.tls().isPresent()) {
             SslContextFactory.Server ssl = new SslContextFactory.Server();

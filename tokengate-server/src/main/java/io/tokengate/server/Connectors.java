@@ -48,6 +48,9 @@ final class Connectors {
             // front end that reads lines differently.
             http.setHttpCompliance(HttpCompliance.STRICT);
             http.setMaxResponseHeaderSize(2 * GatewayConfig.MAX_RESPONSE_HEAD);
+            // Header values go upstream in the client's case: a case-insensitive cache hands on
+            // its own copy of a common value ("charset=UTF-8" became "charset=utf-8").
+            http.setHeaderCacheCaseSensitive(true);
         }
         ServerConnector connector;
         if (tls.isPresent()) {
