@@ -13,6 +13,7 @@ import io.tokengate.core.limits.RuleFailure;
 import io.tokengate.core.request.CanonicalPath;
 import io.tokengate.core.request.MalformedRequestException;
 import io.tokengate.server.gateway.GatewayConfig;
+import io.tokengate.server.gateway.QueryParameterCount;
 import io.tokengate.server.request.GatewayRequestView;
 import io.tokengate.server.request.RefusedMethodException;
 import io.tokengate.server.request.SampleRequest;
@@ -25,7 +26,11 @@ import java.util.Set;
 /**
  * {@code POST /api/v1/check}: the dry run of {@code tokengate check} over HTTP. Limits (given as
  * text, or those of a token the caller may see) decide on a sample request that goes through the
- * data plane's canonicalization; nothing is forwarded anywhere.
+ * data plane's canonicalization; nothing is forwarded anywhere. Beside the limits it makes the
+ * refusals the gateway makes of the request as written: malformed, a refused method, a path not
+ * served, and more query parameters than Jira reads under a rule that judges them ({@link
+ * QueryParameterCount}). Those that hang on headers the sample has none of (a form body, a
+ * charset) it cannot make.
  */
 final class CheckResource {
     private static final Set<String> FIELDS = Set.of("limits", "tokenId", "method", "url", "body");
@@ -94,7 +99,14 @@ final class CheckResource {
                                     + ", whatever a token's limits say"));
             return;
         }
-        ex.send(200, decision(request, limits.evaluate(request)));
+        Decision decision = limits.evaluate(request);
+        Optional<String> tooManyParameters =
+                QueryParameterCount.refusal(decision, request.query().raw());
+        if (tooManyParameters.isPresent()) {
+            ex.send(200, rejection(400, tooManyParameters.get(), "REJECTED (400): " + tooManyParameters.get()));
+            return;
+        }
+        ex.send(200, decision(request, decision));
     }
 
     /**
@@ -113,12 +125,20 @@ final class CheckResource {
 
     /** A request the gateway answers itself, with {@code status}, before any limits apply. */
     private static ObjectNode rejected(int status, String why) {
+        return rejection(
+                status,
+                "the gateway refuses this request before any limits apply: " + why,
+                "REJECTED (" + status + "): the gateway refuses this request: " + why);
+    }
+
+    /** A request the gateway answers itself with {@code status}, not by the limits' decision. */
+    private static ObjectNode rejection(int status, String reason, String explanation) {
         ObjectNode json = Json.object();
         json.put("allowed", false);
         json.put("rejected", true);
         json.put("status", status);
-        json.put("reason", "the gateway refuses this request before any limits apply: " + why);
-        json.put("explanation", "REJECTED (" + status + "): the gateway refuses this request: " + why);
+        json.put("reason", reason);
+        json.put("explanation", explanation);
         json.putNull("request");
         json.putNull("rule");
         json.putArray("failures");

@@ -13,6 +13,7 @@ import io.tokengate.core.limits.RuleFailure;
 import io.tokengate.core.request.MalformedRequestException;
 import io.tokengate.server.config.Key;
 import io.tokengate.server.gateway.GatewayConfig;
+import io.tokengate.server.gateway.QueryParameterCount;
 import io.tokengate.server.request.GatewayRequestView;
 import io.tokengate.server.request.RefusedMethodException;
 import io.tokengate.server.request.SampleRequest;
@@ -22,6 +23,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -34,6 +36,9 @@ import picocli.CommandLine.Spec;
         name = "check",
         description = {
             "Decide whether limits allow a sample request, and explain why. Nothing is sent anywhere.",
+            "The sample has no headers: the gateway also refuses a request a rule judging query parameters"
+                    + " allows when it carries a form body or a Content-Type charset other than UTF-8, which"
+                    + " this check cannot see.",
             "",
             "Example:",
             "  tokengate check --limits-text '[post].*/rest/api/2/issue/KANBAN-100/comment.*' \\",
@@ -42,8 +47,9 @@ import picocli.CommandLine.Spec;
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
             "0:allowed",
-            "1:denied (including a request the gateway would refuse before any limits: malformed, a method"
-                    + " it never forwards, a path it does not serve by default)",
+            "1:denied (including a request the gateway refuses itself, REJECTED with its status: malformed,"
+                    + " a method it never forwards, a path it does not serve by default, more than 1000 query"
+                    + " parameters when the rule that allows it judges query parameters)",
             "2:the limits do not parse",
             "64:invalid command line",
         },
@@ -136,6 +142,11 @@ final class CheckCommand implements Callable<Integer> {
                             + " ask its POST /api/v1/check)");
         }
         Decision decision = parsed.evaluate(request);
+        Optional<String> tooManyParameters =
+                QueryParameterCount.refusal(decision, request.query().raw());
+        if (tooManyParameters.isPresent()) {
+            return refused(out, 400, tooManyParameters.get(), tooManyParameters.get());
+        }
         if (json) {
             out.println(mapper.writeValueAsString(toJson(request, decision)));
         } else {
@@ -170,15 +181,24 @@ final class CheckCommand implements Callable<Integer> {
         return LIMITS_INVALID;
     }
 
+    /** A request the gateway refuses, with {@code status}, before any limits apply. */
     private int rejected(PrintWriter out, int status, String reason) throws IOException {
+        return refused(
+                out,
+                status,
+                "the gateway refuses this request: " + reason,
+                "the gateway refuses this request before any limits apply: " + reason);
+    }
+
+    /** Prints that the gateway answers {@code status}: {@code jsonReason} with --json, else {@code message}. */
+    private int refused(PrintWriter out, int status, String jsonReason, String message) throws IOException {
         if (json) {
             out.println(mapper.writeValueAsString(mapper.createObjectNode()
                     .put("allowed", false)
                     .put("status", status)
-                    .put("reason", "the gateway refuses this request: " + reason)));
+                    .put("reason", jsonReason)));
         } else {
-            out.println(
-                    "REJECTED (" + status + "): the gateway refuses this request before any limits apply: " + reason);
+            out.println("REJECTED (" + status + "): " + message);
         }
         out.flush();
         return DENIED;

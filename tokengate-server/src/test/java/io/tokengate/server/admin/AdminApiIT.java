@@ -438,6 +438,41 @@ class AdminApiIT {
         assertThat(gw.jira.received()).as("nothing is forwarded").isEmpty();
     }
 
+    /**
+     * The gateway refuses (400) a query of more parameters than Jira's Tomcat reads when the rule
+     * that allows it judges query parameters; the check says so, in the gateway's words.
+     */
+    @Test
+    void checkRejectsMoreQueryParametersThanJiraReadsUnderARuleThatJudgesThem() {
+        String filters = ".*/rest/extender/1.0/filter/user/.*[QueryParam::permissions==true]";
+        String url = "https://gw.example.com/rest/extender/1.0/filter/user/admin?permissions=true";
+        Reply tooMany = admin.post("/check", Map.of("limits", filters, "url", url + "&p=1".repeat(1000)));
+        assertThat(tooMany.status()).isEqualTo(200);
+        assertThat(tooMany.json().get("allowed").asBoolean()).isFalse();
+        assertThat(tooMany.json().get("rejected").asBoolean()).isTrue();
+        assertThat(tooMany.json().get("status").asInt()).isEqualTo(400);
+        String message = "The token's restrictions judge query parameters, and the query has more than 1000 of"
+                + " them: Jira's servlet container reads no further, so it would not see them all.";
+        assertThat(tooMany.json().get("reason").asText()).isEqualTo(message);
+        assertThat(tooMany.json().get("explanation").asText()).isEqualTo("REJECTED (400): " + message);
+
+        Reply asManyAsRead = admin.post("/check", Map.of("limits", filters, "url", url + "&p=1".repeat(999)));
+        assertThat(asManyAsRead.json().get("allowed").asBoolean())
+                .as(asManyAsRead.body())
+                .isTrue();
+        Reply otherRule =
+                admin.post("/check", Map.of("limits", ".*/rest/extender/.*", "url", url + "&p=1".repeat(1000)));
+        assertThat(otherRule.json().get("allowed").asBoolean())
+                .as("a rule that does not judge query parameters does not care how many Jira reads")
+                .isTrue();
+        Reply denied = admin.post(
+                "/check", Map.of("limits", filters, "url", url.replace("=true", "=false") + "&p=1".repeat(1000)));
+        assertThat(denied.json().get("rejected").asBoolean())
+                .as("denied by the limits (403), as the gateway denies it")
+                .isFalse();
+        assertThat(denied.json().get("allowed").asBoolean()).isFalse();
+    }
+
     @Test
     void everyAdminActionIsAuditedWithItsActor() {
         JsonNode token = admin.post(

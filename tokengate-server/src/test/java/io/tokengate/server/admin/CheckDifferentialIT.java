@@ -154,6 +154,44 @@ class CheckDifferentialIT {
                 .isEmpty();
     }
 
+    /**
+     * The gateway refuses (400) a request whose query has more parameters than Jira's Tomcat reads
+     * when the rule that allows it judges query parameters, and judges it by the limits alone
+     * otherwise; the dry runs must say the same, just under, at and just over that count.
+     */
+    @Test
+    void moreQueryParametersThanJiraReadsAreRefusedByTheDryRunsToo() throws Exception {
+        String filters = "/rest/extender/1.0/filter/user/admin?";
+        List<CheckCases.Request> requests = new ArrayList<>();
+        for (int parameters : List.of(999, 1000, 1001, 1500)) {
+            requests.add(
+                    new CheckCases.Request("GET", filters + "permissions=true" + "&p=1".repeat(parameters - 1), null));
+            requests.add(
+                    new CheckCases.Request("GET", filters + "permissions=false" + "&p=1".repeat(parameters - 1), null));
+            requests.add(new CheckCases.Request("GET", filters + "&".repeat(parameters - 1), null));
+        }
+        Set<Integer> all = new HashSet<>();
+        for (int r = 0; r < requests.size(); r++) {
+            all.add(r);
+        }
+        List<String> disagreements = new ArrayList<>();
+        Map<String, Integer> outcomes = new HashMap<>();
+        for (String limits : List.of(
+                "",
+                ".*/rest/extender/.*",
+                ".*/rest/extender/1.0/filter/user/.*[QueryParam::permissions==true]",
+                ".*/rest/extender/1.0/filter/user/.*[QueryParam::x==.*]\n.*")) {
+            for (Verdict verdict : compare("limits '" + limits + "'", limits, requests, all)) {
+                outcomes.merge(coarse(verdict.gateway()), 1, Integer::sum);
+                verdict.disagreement().ifPresent(disagreements::add);
+            }
+        }
+        assertThat(disagreements)
+                .as("dry runs that did not predict the gateway")
+                .isEmpty();
+        assertThat(outcomes.keySet()).as(outcomes.toString()).contains("forwarded", "denied", "rejected 400");
+    }
+
     /** One request's outcome at the gateway, at the check API and, when asked, at the command line. */
     private record Verdict(String context, CheckCases.Request request, String gateway, String api, String cli) {
         Optional<String> disagreement() {

@@ -102,6 +102,59 @@ class CheckCommandTest {
         assertThat(out.toString()).startsWith("REJECTED (400)").contains("encoded '/' (%2F) in path");
     }
 
+    /** The gateway's 400 for a query Jira's Tomcat would not read in full, under a rule judging it. */
+    private static final String TOO_MANY_PARAMETERS = "REJECTED (400): The token's restrictions judge query"
+            + " parameters, and the query has more than 1000 of them: Jira's servlet container reads no further,"
+            + " so it would not see them all.";
+
+    private static final String FILTERS = ".*/rest/extender/1.0/filter/user/.*[QueryParam::permissions==true]";
+
+    /** {@code permissions=true} and {@code others} more parameters. */
+    private static String filtersUrl(int others) {
+        return "https://gw/rest/extender/1.0/filter/user/admin?permissions=true" + "&p=1".repeat(others);
+    }
+
+    @Test
+    void moreQueryParametersThanJiraReadsAreRejectedUnderARuleThatJudgesThem() {
+        int code = run("check", "--limits-text", FILTERS, "--url", filtersUrl(1000));
+        assertThat(code).isEqualTo(1);
+        assertThat(out.toString()).isEqualToNormalizingNewlines(TOO_MANY_PARAMETERS + "\n");
+    }
+
+    @Test
+    void asManyQueryParametersAsJiraReadsAreJudgedByTheLimits() {
+        assertThat(run("check", "--limits-text", FILTERS, "--url", filtersUrl(999)))
+                .as(out.toString())
+                .isZero();
+        assertThat(out.toString()).contains("ALLOWED by rule 1");
+    }
+
+    @Test
+    void moreQueryParametersThanJiraReadsAreJudgedByTheLimitsUnderOtherRules() {
+        assertThat(run("check", "--limits-text", ".*/rest/extender/.*", "--url", filtersUrl(1000)))
+                .as(out.toString())
+                .isZero();
+        assertThat(run(
+                        "check",
+                        "--limits-text",
+                        FILTERS,
+                        "--url",
+                        filtersUrl(1000).replace("=true", "=false")))
+                .as("denied by the limits, as the gateway denies it (403)")
+                .isEqualTo(1);
+        assertThat(out.toString()).contains("DENIED: no rule matches").doesNotContain("REJECTED");
+    }
+
+    @Test
+    void moreQueryParametersThanJiraReadsAreRejectedInJson() throws Exception {
+        int code = run("check", "--json", "--limits-text", FILTERS, "--url", filtersUrl(1000));
+        assertThat(code).isEqualTo(1);
+        JsonNode json = new ObjectMapper().readTree(out.toString());
+        assertThat(json.get("allowed").asBoolean()).isFalse();
+        assertThat(json.get("status").asInt()).isEqualTo(400);
+        assertThat("REJECTED (400): " + json.get("reason").asText()).isEqualTo(TOO_MANY_PARAMETERS);
+    }
+
     @Test
     void usageErrorsExitWith64() {
         assertThat(run("check", "--url", "https://gw/x")).isEqualTo(Main.USAGE);
