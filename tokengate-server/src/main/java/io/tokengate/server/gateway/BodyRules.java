@@ -48,6 +48,11 @@ final class BodyRules {
         return Optional.empty();
     }
 
+    /** Whether the request has a body: a declared length above 0, or one sent in chunks. */
+    static boolean hasBody(Request request) {
+        return request.getLength() > 0 || request.getHeaders().contains(HttpHeader.TRANSFER_ENCODING);
+    }
+
     static RequestScreen.Refusal tooLarge(int max) {
         return new RequestScreen.Refusal(
                 HttpStatus.PAYLOAD_TOO_LARGE_413,

@@ -2,7 +2,6 @@ package io.tokengate.server.gateway;
 
 import java.nio.ByteBuffer;
 import java.util.concurrent.atomic.AtomicLong;
-import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
@@ -44,7 +43,7 @@ final class CountingExchange {
     }
 
     Request request(Request request) {
-        requestBodyPending = request.getLength() > 0 || request.getHeaders().contains(HttpHeader.TRANSFER_ENCODING);
+        requestBodyPending = BodyRules.hasBody(request);
         return new Request.Wrapper(request) {
             @Override
             public Content.Chunk read() {

@@ -27,7 +27,7 @@ final class FormParameters {
 
     /** The refusal when the request carries a form body; {@code allowing} judges query parameters. */
     static Optional<RequestScreen.Refusal> refusal(Rule allowing, Request request) {
-        if (!hasBody(request)) {
+        if (!BodyRules.hasBody(request)) {
             return Optional.empty();
         }
         String contentType = request.getHeaders().get(HttpHeader.CONTENT_TYPE);
@@ -42,10 +42,6 @@ final class FormParameters {
                         + " string only.",
                 "form body (" + quoted + ") beside the query parameters rule " + allowing.number()
                         + " judges: the upstream reads its parameters with the query's"));
-    }
-
-    private static boolean hasBody(Request request) {
-        return request.getLength() > 0 || request.getHeaders().contains(HttpHeader.TRANSFER_ENCODING);
     }
 
     /**

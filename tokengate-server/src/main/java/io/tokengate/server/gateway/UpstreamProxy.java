@@ -158,7 +158,7 @@ final class UpstreamProxy extends ProxyHandler {
         if (!config.responseTimeout().isZero()) {
             proxyToServer.timeout(config.responseTimeout().toMillis(), TimeUnit.MILLISECONDS);
         }
-        if (clientToProxy.getLength() != 0 && !clientToProxy.getHeaders().contains(HttpHeader.CONTENT_TYPE)) {
+        if (BodyRules.hasBody(clientToProxy) && !clientToProxy.getHeaders().contains(HttpHeader.CONTENT_TYPE)) {
             proxyToServer.onRequestBegin(UpstreamProxy::withoutAddedContentType);
         }
         return proxyToServer;
