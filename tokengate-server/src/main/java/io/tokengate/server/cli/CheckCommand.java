@@ -195,6 +195,7 @@ final class CheckCommand implements Callable<Integer> {
         if (json) {
             out.println(mapper.writeValueAsString(mapper.createObjectNode()
                     .put("allowed", false)
+                    .put("rejected", true)
                     .put("status", status)
                     .put("reason", jsonReason)));
         } else {
@@ -206,7 +207,7 @@ final class CheckCommand implements Callable<Integer> {
 
     private ObjectNode toJson(GatewayRequestView request, Decision decision) {
         ObjectNode result = mapper.createObjectNode();
-        result.put("allowed", decision.allowed()).put("reason", decision.reason());
+        result.put("allowed", decision.allowed()).put("rejected", false).put("reason", decision.reason());
         result.putObject("request")
                 .put("method", request.method())
                 .put("url", request.url())

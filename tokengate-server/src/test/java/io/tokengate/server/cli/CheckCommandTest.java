@@ -82,6 +82,9 @@ class CheckCommandTest {
         assertThat(code).isEqualTo(1);
         JsonNode json = new ObjectMapper().readTree(out.toString());
         assertThat(json.get("allowed").asBoolean()).isFalse();
+        assertThat(json.get("rejected").asBoolean())
+                .as("denied by the limits, not refused by the gateway")
+                .isFalse();
         assertThat(json.at("/failures/0/failedPart").asText()).isEqualTo("[JsonData::favourite==false]");
         assertThat(json.at("/failures/0/line").asInt()).isEqualTo(1);
         assertThat(json.at("/request/url").asText()).isEqualTo("https://gw/rest/api/2/filter");
@@ -151,6 +154,7 @@ class CheckCommandTest {
         assertThat(code).isEqualTo(1);
         JsonNode json = new ObjectMapper().readTree(out.toString());
         assertThat(json.get("allowed").asBoolean()).isFalse();
+        assertThat(json.get("rejected").asBoolean()).as("as the API says it").isTrue();
         assertThat(json.get("status").asInt()).isEqualTo(400);
         assertThat("REJECTED (400): " + json.get("reason").asText()).isEqualTo(TOO_MANY_PARAMETERS);
     }
