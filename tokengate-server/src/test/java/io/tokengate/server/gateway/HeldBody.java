@@ -2,6 +2,7 @@ package io.tokengate.server.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.tokengate.core.token.TokenSpec;
 import io.tokengate.server.GatewayFixture;
 import io.tokengate.server.RawResponse;
 import java.io.IOException;
@@ -20,6 +21,16 @@ final class HeldBody implements AutoCloseable {
     static final String FILTER = "/rest/api/2/filter";
     /** What the tests' filter tokens allow: {@code [JsonData::editable==false]}. */
     static final String ALLOWED = "{\"name\":\"Bugs\",\"editable\":false}";
+
+    /**
+     * A new token of {@code admin}'s named {@code name}, whose limits read the filter's body: its
+     * Basic {@code Authorization} value.
+     */
+    static String filterToken(GatewayFixture gw, String name) {
+        return gw.basic(
+                "admin",
+                TokenSpec.bound(name, "admin", "admin").withLimits(".*" + FILTER + "[JsonData::editable==false]"));
+    }
 
     private final Socket socket;
     private final OutputStream out;

@@ -55,18 +55,9 @@ class InspectionMemoryIT {
                         "body.inspect.memory",
                         Integer.toString(2 * INSPECT_MAX)),
                 GatewayFixture.headerUpstream());
-        filters = gw.basic(
-                "admin",
-                TokenSpec.bound("filters", "admin", "admin")
-                        .withLimits(".*/rest/api/2/filter[JsonData::editable==false]"));
-        others = gw.basic(
-                "admin",
-                TokenSpec.bound("others", "admin", "admin")
-                        .withLimits(".*/rest/api/2/filter[JsonData::editable==false]"));
-        third = gw.basic(
-                "admin",
-                TokenSpec.bound("third", "admin", "admin")
-                        .withLimits(".*/rest/api/2/filter[JsonData::editable==false]"));
+        filters = HeldBody.filterToken(gw, "filters");
+        others = HeldBody.filterToken(gw, "others");
+        third = HeldBody.filterToken(gw, "third");
         open = gw.basic("admin", TokenSpec.bound("open", "admin", "admin"));
     }
 

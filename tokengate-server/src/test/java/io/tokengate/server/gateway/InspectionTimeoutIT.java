@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tokengate.core.audit.AuditDecision;
 import io.tokengate.core.audit.AuditEvent;
-import io.tokengate.core.token.TokenSpec;
 import io.tokengate.server.GatewayFixture;
 import io.tokengate.server.RawResponse;
 import java.nio.file.Path;
@@ -46,14 +45,8 @@ class InspectionTimeoutIT {
                         "body.inspect.timeout.ms",
                         "500"),
                 GatewayFixture.headerUpstream());
-        filters = gw.basic(
-                "admin",
-                TokenSpec.bound("filters", "admin", "admin")
-                        .withLimits(".*/rest/api/2/filter[JsonData::editable==false]"));
-        others = gw.basic(
-                "admin",
-                TokenSpec.bound("others", "admin", "admin")
-                        .withLimits(".*/rest/api/2/filter[JsonData::editable==false]"));
+        filters = HeldBody.filterToken(gw, "filters");
+        others = HeldBody.filterToken(gw, "others");
     }
 
     @AfterAll
