@@ -65,64 +65,82 @@ final class RestrictionCheck {
                 hold.release();
             }
         };
-        readBody(exchange, path, query, request, response, releasing, hold);
+        InspectedBody.read(
+                request,
+                config.bodyInspectMax(),
+                config.bodyInspectTimeout(),
+                hold,
+                new BodyOutcome(exchange, path, query, request, response, releasing));
     }
 
-    private void readBody(
-            Exchange exchange,
-            CanonicalPath path,
-            QueryString query,
-            Request request,
-            Response response,
-            Callback callback,
-            InspectionMemory.Hold hold) {
-        var limits = exchange.token.limits();
-        InspectedBody.read(
-                request, config.bodyInspectMax(), config.bodyInspectTimeout(), hold, new InspectedBody.Outcome() {
-                    @Override
-                    public void read(byte[] body) {
-                        try {
-                            JsonBody json = JsonBody.parse(body);
-                            Decision decision = limits.evaluate(new GatewayRequestView(
-                                    exchange.method, config.publicUrl(), path, query, () -> json));
-                            decided(exchange, decision, new BufferedRequest(request, body), response, callback);
-                        } catch (RuntimeException e) {
-                            // Answered here: the body may arrive after the handler has returned.
-                            refusals.internalError(
-                                    exchange, response, callback, e, "{}: unexpected failure after reading the body");
-                        }
-                    }
+    /** Decides on the request once its body is read, or refuses it for why it could not be. */
+    private final class BodyOutcome implements InspectedBody.Outcome {
+        private final Exchange exchange;
+        private final CanonicalPath path;
+        private final QueryString query;
+        private final Request request;
+        private final Response response;
+        private final Callback callback;
 
-                    @Override
-                    public void tooLarge() {
-                        refusals.refuse(exchange, response, callback, BodyRules.tooLarge(config.bodyInspectMax()));
-                    }
+        BodyOutcome(
+                Exchange exchange,
+                CanonicalPath path,
+                QueryString query,
+                Request request,
+                Response response,
+                Callback callback) {
+            this.exchange = exchange;
+            this.path = path;
+            this.query = query;
+            this.request = request;
+            this.response = response;
+            this.callback = callback;
+        }
 
-                    @Override
-                    public void noRoom(InspectionMemory.Growth refused) {
-                        if (refused == InspectionMemory.Growth.TOKEN_AT_SHARE) {
-                            refusals.tokenAtInspectionShare(exchange, response, callback);
-                        } else {
-                            refusals.inspectionFull(exchange, response, callback, memory.held(), memory.capacity());
-                        }
-                    }
+        @Override
+        public void read(byte[] body) {
+            try {
+                JsonBody json = JsonBody.parse(body);
+                Decision decision = exchange.token
+                        .limits()
+                        .evaluate(new GatewayRequestView(exchange.method, config.publicUrl(), path, query, () -> json));
+                decided(exchange, decision, new BufferedRequest(request, body), response, callback);
+            } catch (RuntimeException e) {
+                // Answered here: the body may arrive after the handler has returned.
+                refusals.internalError(
+                        exchange, response, callback, e, "{}: unexpected failure after reading the body");
+            }
+        }
 
-                    @Override
-                    public void tooSlow() {
-                        refusals.refuse(exchange, response, callback, BodyRules.tooSlow(config.bodyInspectTimeout()));
-                    }
+        @Override
+        public void tooLarge() {
+            refusals.refuse(exchange, response, callback, BodyRules.tooLarge(config.bodyInspectMax()));
+        }
 
-                    @Override
-                    public void failed(Throwable failure) {
-                        refusals.refuse(
-                                exchange,
-                                response,
-                                callback,
-                                HttpStatus.BAD_REQUEST_400,
-                                "The request body could not be read (" + BodyRules.describe(failure) + ").",
-                                "body could not be read: " + BodyRules.describe(failure));
-                    }
-                });
+        @Override
+        public void noRoom(InspectionMemory.Growth refused) {
+            if (refused == InspectionMemory.Growth.TOKEN_AT_SHARE) {
+                refusals.tokenAtInspectionShare(exchange, response, callback);
+            } else {
+                refusals.inspectionFull(exchange, response, callback, memory.held(), memory.capacity());
+            }
+        }
+
+        @Override
+        public void tooSlow() {
+            refusals.refuse(exchange, response, callback, BodyRules.tooSlow(config.bodyInspectTimeout()));
+        }
+
+        @Override
+        public void failed(Throwable failure) {
+            refusals.refuse(
+                    exchange,
+                    response,
+                    callback,
+                    HttpStatus.BAD_REQUEST_400,
+                    "The request body could not be read (" + BodyRules.describe(failure) + ").",
+                    "body could not be read: " + BodyRules.describe(failure));
+        }
     }
 
     private void decided(Exchange exchange, Decision decision, Request request, Response response, Callback callback) {
