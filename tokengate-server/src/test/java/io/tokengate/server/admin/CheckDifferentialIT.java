@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.tokengate.core.audit.AuditEvent;
+import io.tokengate.core.limits.LimitsParser;
 import io.tokengate.core.token.TokenSecret;
 import io.tokengate.server.GatewayFixture;
 import io.tokengate.server.admin.AdminClient.Reply;
@@ -79,6 +80,9 @@ class CheckDifferentialIT {
         Map<String, Integer> outcomes = new HashMap<>();
         int asked = 0;
         int cliRuns = 0;
+        // Where the gateway refuses what the limits allow: a rule that judges query parameters.
+        int allowedByQueryRule = 0;
+        int tooManyParameters = 0;
         for (int n = 0; n < LIMITS; n++) {
             String limits = cases.limits();
             List<CheckCases.Request> requests = new ArrayList<>();
@@ -97,9 +101,16 @@ class CheckDifferentialIT {
                 asked++;
                 cliRuns += verdict.cli() == null ? 0 : 1;
                 outcomes.merge(coarse(verdict.gateway()), 1, Integer::sum);
+                allowedByQueryRule += allowedByQueryRule(verdict) ? 1 : 0;
+                tooManyParameters += verdict.gateway().equals("rejected 400")
+                                && verdict.request().querySegments() > 1000
+                        ? 1
+                        : 0;
                 verdict.disagreement().ifPresent(disagreements::add);
             }
         }
+        String counts = outcomes + ", of " + asked + ": " + allowedByQueryRule + " allowed by a rule judging query"
+                + " parameters, " + tooManyParameters + " of them rejected for more than 1000";
         assertThat(disagreements)
                 .as("dry runs that did not predict the gateway")
                 .isEmpty();
@@ -111,6 +122,18 @@ class CheckDifferentialIT {
                 .contains("forwarded", "denied", "rejected 400", "rejected 404", "rejected 405");
         assertThat(outcomes.get("forwarded")).as(outcomes.toString()).isGreaterThan(asked / 10);
         assertThat(outcomes.get("denied")).as(outcomes.toString()).isGreaterThan(asked / 10);
+        // The path where the gateway adds refusals of its own, in a fair share, up to Jira's 1000.
+        assertThat(allowedByQueryRule).as(counts).isGreaterThan(asked / 8);
+        assertThat(tooManyParameters).as(counts).isPositive();
+    }
+
+    /** Whether the gateway forwarded the request by a rule with a {@code [QueryParam::…]} condition. */
+    private static boolean allowedByQueryRule(Verdict verdict) {
+        if (!verdict.gateway().startsWith("forwarded: ") || verdict.gateway().endsWith("(no rule: no limits)")) {
+            return false;
+        }
+        String rule = verdict.gateway().substring("forwarded: ".length());
+        return LimitsParser.parse(rule).rules().get(0).judgesQueryParameters();
     }
 
     /**
