@@ -17,6 +17,7 @@ import io.tokengate.server.gateway.QueryParameterCount;
 import io.tokengate.server.request.GatewayRequestView;
 import io.tokengate.server.request.RefusedMethodException;
 import io.tokengate.server.request.SampleRequest;
+import io.tokengate.server.request.TargetTooLongException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -27,10 +28,11 @@ import java.util.Set;
  * {@code POST /api/v1/check}: the dry run of {@code tokengate check} over HTTP. Limits (given as
  * text, or those of a token the caller may see) decide on a sample request that goes through the
  * data plane's canonicalization; nothing is forwarded anywhere. Beside the limits it makes the
- * refusals the gateway makes of the request as written: malformed, a refused method, a path not
- * served, and more query parameters than Jira reads under a rule that judges them ({@link
- * QueryParameterCount}). Those that hang on headers the sample has none of (a form body, a
- * charset) it cannot make.
+ * refusals the gateway makes of the request as written: a request line longer than it reads,
+ * malformed, a refused method, a path not served, and more query parameters than Jira reads under
+ * a rule that judges them ({@link QueryParameterCount}). Those that hang on headers the sample has
+ * none of (a form body, a charset, headers that push a long request line past the head the
+ * gateway reads) it cannot make.
  */
 final class CheckResource {
     private static final Set<String> FIELDS = Set.of("limits", "tokenId", "method", "url", "body");
@@ -77,6 +79,9 @@ final class CheckResource {
         GatewayRequestView request;
         try {
             request = SampleRequest.screened(method, url, sampleBody(body));
+        } catch (TargetTooLongException e) {
+            ex.send(200, rejected(414, e.getMessage()));
+            return;
         } catch (RefusedMethodException e) {
             ex.send(200, rejected(405, e.getMessage()));
             return;

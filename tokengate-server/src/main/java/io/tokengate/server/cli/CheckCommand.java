@@ -17,6 +17,7 @@ import io.tokengate.server.gateway.QueryParameterCount;
 import io.tokengate.server.request.GatewayRequestView;
 import io.tokengate.server.request.RefusedMethodException;
 import io.tokengate.server.request.SampleRequest;
+import io.tokengate.server.request.TargetTooLongException;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -47,8 +48,8 @@ import picocli.CommandLine.Spec;
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
             "0:allowed",
-            "1:denied (including a request the gateway refuses itself, REJECTED with its status: malformed,"
-                    + " a method it never forwards, a path it does not serve by default, more than 1000 query"
+            "1:denied (including a request the gateway refuses itself, REJECTED with its status: malformed or"
+                    + " too long, a method it never forwards, a path it does not serve by default, more than 1000 query"
                     + " parameters when the rule that allows it judges query parameters)",
             "2:the limits do not parse",
             "64:invalid command line",
@@ -124,6 +125,8 @@ final class CheckCommand implements Callable<Integer> {
         GatewayRequestView request;
         try {
             request = SampleRequest.screened(method, url, bodyBytes());
+        } catch (TargetTooLongException e) {
+            return rejected(out, 414, e.getMessage());
         } catch (RefusedMethodException e) {
             return rejected(out, 405, e.getMessage());
         } catch (MalformedRequestException e) {

@@ -3,6 +3,8 @@ package io.tokengate.server.request;
 import io.tokengate.core.request.CanonicalPath;
 import io.tokengate.core.request.MalformedRequestException;
 import io.tokengate.core.request.QueryString;
+import io.tokengate.server.gateway.GatewayConfig;
+import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.Optional;
 
@@ -26,13 +28,16 @@ public final class SampleRequest {
 
     /**
      * {@link #of(String, String, byte[])}, refusing with {@link RefusedMethodException} a method
-     * the gateway never forwards, where the gateway would: after the request target parses.
+     * the gateway never forwards, where the gateway would: after the request target parses; and
+     * before that, with {@link TargetTooLongException}, a request line longer than the gateway
+     * reads. (A sample has no headers, which the gateway counts within the same limit: a request
+     * line just under it may still be refused, with 431.)
      */
     public static GatewayRequestView screened(String method, String url, byte[] body) {
         return of(method, url, body, true);
     }
 
-    private static GatewayRequestView of(String method, String url, byte[] body, boolean screenMethod) {
+    private static GatewayRequestView of(String method, String url, byte[] body, boolean screen) {
         if (!method.matches("[A-Za-z]+")) {
             throw new IllegalArgumentException("invalid HTTP method '" + method + "'");
         }
@@ -50,14 +55,22 @@ public final class SampleRequest {
         }
         String rest = pathStart < 0 ? "/" : target.substring(pathStart);
         int q = rest.indexOf('?');
-        if (screenMethod && RefusedMethods.refuses(method)) {
+        if (screen) {
+            // The gateway's HTTP parser stops at its head limit while still in the request line.
+            int line = (method + " " + rest + " HTTP/1.1").getBytes(StandardCharsets.UTF_8).length;
+            if (line > GatewayConfig.MAX_REQUEST_HEAD) {
+                throw new TargetTooLongException("a request line of " + line + " bytes, longer than the "
+                        + GatewayConfig.MAX_REQUEST_HEAD + " bytes of request head it reads");
+            }
+        }
+        if (screen && RefusedMethods.refuses(method)) {
             if (RefusedMethods.unparsable(
                     rest.substring(0, rest.indexOf('?') < 0 ? rest.length() : rest.indexOf('?')))) {
                 throw new MalformedRequestException("a request target the server cannot parse");
             }
             throw new RefusedMethodException(RefusedMethods.why(method));
         }
-        if (screenMethod && body != null && body.length > 0 && BodilessMethods.takeNoBody(method)) {
+        if (screen && body != null && body.length > 0 && BodilessMethods.takeNoBody(method)) {
             throw new MalformedRequestException(BodilessMethods.why(method, "a body of " + body.length + " bytes"));
         }
         if (TargetSecrets.in(rest)) {

@@ -141,7 +141,9 @@ class CheckDifferentialIT {
      * it looks at the path or the limits (the dry runs called it allowed, or a 400 where the path
      * was malformed), and serves nothing outside {@code gateway.endpoints} (the command line,
      * which has no settings, called such requests allowed or denied by the limits); and refuses
-     * with 400 a request whose URL holds a token secret (the dry runs judged it by the limits).
+     * with 400 a request whose URL holds a token secret (the dry runs judged it by the limits); and
+     * answers 414 to a request line longer than the 16 KiB of request head it reads, as a query of
+     * a thousand parameters can be (the dry runs called it allowed, or refused it for its count).
      */
     @Test
     void requestsRefusedBeforeAnyLimitsAreRefusedByTheDryRunsToo() throws Exception {
@@ -159,13 +161,21 @@ class CheckDifferentialIT {
                 new CheckCases.Request("GET", "/rest/api/2/issue/JRA-1?token=" + SECRET.replace("_", "%5F"), null),
                 new CheckCases.Request("GET", "/rest/api/2/issue/JRA-1", null),
                 new CheckCases.Request("POST", "/rest/api/2/filter", "{\"editable\":false,\"favourite\":false}"),
-                new CheckCases.Request("POST", "/rest/api/2/filter", "{\"editable\":false,\"favourite\":true}"));
-        Set<Integer> all = Set.of(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13);
+                new CheckCases.Request("POST", "/rest/api/2/filter", "{\"editable\":false,\"favourite\":true}"),
+                new CheckCases.Request("GET", "/rest/api/2/search?jql=" + "a".repeat(16_400), null),
+                new CheckCases.Request("TRACE", "/rest/api/2/search?jql=" + "a".repeat(16_400), null),
+                new CheckCases.Request(
+                        "GET", "/rest/api/2/search?dateTo=2018-12-01" + "&dateTo=2018-12-01".repeat(1000), null));
+        Set<Integer> all = new HashSet<>();
+        for (int r = 0; r < requests.size(); r++) {
+            all.add(r);
+        }
         List<String> disagreements = new ArrayList<>();
         for (String limits : List.of(
                 "",
                 ".*",
                 "[TRACE|GET|POST].*",
+                ".*/rest/api/2/search[QueryParam::dateTo==2018-12-01]",
                 // and one the body decides, as a control that the dry runs read the body at all
                 ".*/rest/api/2/filter[JsonData::editable==false][JsonData::favourite==false]")) {
             for (Verdict verdict : compare("limits '" + limits + "'", limits, requests, all)) {

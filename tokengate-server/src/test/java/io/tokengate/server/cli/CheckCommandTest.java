@@ -105,6 +105,20 @@ class CheckCommandTest {
         assertThat(out.toString()).startsWith("REJECTED (400)").contains("encoded '/' (%2F) in path");
     }
 
+    @Test
+    void aRequestLineLongerThanTheGatewayReadsIsRejectedWith414() {
+        // "GET " + target + " HTTP/1.1": 16384 bytes is the most the gateway reads.
+        String target = "/rest/api/2/search?jql=" + "a".repeat(16384 - 13 - 23);
+        assertThat(run("check", "--limits-text", ".*", "--url", "https://gw" + target))
+                .as(out.toString())
+                .isZero();
+        int code = run("check", "--limits-text", ".*", "--url", "https://gw" + target + "a");
+        assertThat(code).isEqualTo(1);
+        assertThat(out.toString())
+                .contains("REJECTED (414)")
+                .contains("a request line of 16385 bytes, longer than the 16384 bytes of request head it reads");
+    }
+
     /** The gateway's 400 for a query Jira's Tomcat would not read in full, under a rule judging it. */
     private static final String TOO_MANY_PARAMETERS = "REJECTED (400): The token's restrictions judge query"
             + " parameters, and the query has more than 1000 of them: Jira's servlet container reads no further,"
