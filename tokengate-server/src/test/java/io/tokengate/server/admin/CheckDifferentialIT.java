@@ -109,8 +109,8 @@ class CheckDifferentialIT {
                 verdict.disagreement().ifPresent(disagreements::add);
             }
         }
-        String counts = outcomes + ", of " + asked + ": " + allowedByQueryRule + " allowed by a rule judging query"
-                + " parameters, " + tooManyParameters + " of them rejected for more than 1000";
+        String counts = outcomes + ", of " + asked + ": " + allowedByQueryRule + " forwarded by a rule judging query"
+                + " parameters, " + tooManyParameters + " rejected for more than 1000 of them";
         assertThat(disagreements)
                 .as("dry runs that did not predict the gateway")
                 .isEmpty();
