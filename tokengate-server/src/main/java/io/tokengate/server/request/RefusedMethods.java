@@ -25,11 +25,19 @@ public final class RefusedMethods {
 
     /**
      * Whether Jetty's parser answers 400 to a request with {@code rawPath} before the gateway sees
-     * its method: a NUL ({@code %00}) or dot segments that climb above the root. Dry runs
-     * answer 400 for those, as for any malformed path, whatever the method.
+     * its method: a NUL ({@code %00}), an invalid percent-escape ({@code %zz}) or dot segments that
+     * climb above the root. Dry runs answer 400 for those, as for any malformed path, whatever the
+     * method.
      */
     public static boolean unparsable(String rawPath) {
-        return rawPath.toLowerCase(Locale.ROOT).contains("%00") || URIUtil.canonicalPath(rawPath) == null;
+        if (rawPath.toLowerCase(Locale.ROOT).contains("%00")) {
+            return true;
+        }
+        try {
+            return URIUtil.canonicalPath(rawPath) == null;
+        } catch (IllegalArgumentException e) { // Jetty's "!hex": not a percent-escape
+            return true;
+        }
     }
 
     /** Why, in the words of a dry run's rejection. */

@@ -141,7 +141,9 @@ class CheckDifferentialIT {
      * it looks at the path or the limits (the dry runs called it allowed, or a 400 where the path
      * was malformed), and serves nothing outside {@code gateway.endpoints} (the command line,
      * which has no settings, called such requests allowed or denied by the limits); and refuses
-     * with 400 a request whose URL holds a token secret (the dry runs judged it by the limits); and
+     * with 400 a request whose URL holds a token secret (the dry runs judged it by the limits), and
+     * a TRACE whose path has an invalid percent-escape (the check API answered 400 itself, for its
+     * field {@code url}, and the command line exited 64); and
      * answers 414 to a request line longer than the 16 KiB of request head it reads, as a query of
      * a thousand parameters can be (the dry runs called it allowed, or refused it for its count).
      */
@@ -154,6 +156,8 @@ class CheckDifferentialIT {
                 new CheckCases.Request("TRACE", "/rest/api/2/issue/%00", null),
                 new CheckCases.Request("TRACE", "/rest/../../x", null),
                 new CheckCases.Request("TRACE", "/rest/%2e%2e/%2e%2e/x", null),
+                new CheckCases.Request("TRACE", "/rest/api/2/filter/%zz", null),
+                new CheckCases.Request("TRACE", "/rest/api/2/issue/%C3", null),
                 new CheckCases.Request("GET", "/rest/pat/latest/tokens", null),
                 new CheckCases.Request("POST", "/rest/pat/latest/tokens", "{\"name\":\"x\"}"),
                 new CheckCases.Request("GET", "/other/x", null),
