@@ -64,6 +64,8 @@ final class Exchange {
     String matchedRule;
     CountingExchange counts;
     long upstreamStartNanos;
+    /** Whether the request was sent to the upstream again, once ({@link UpstreamProxy}). */
+    boolean resent;
     /** Why a forwarded request did not complete normally (upstream or client failure), for the audit. */
     volatile String failure;
 

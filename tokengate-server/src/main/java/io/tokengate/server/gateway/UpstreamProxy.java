@@ -1,6 +1,9 @@
 package io.tokengate.server.gateway;
 
+import io.tokengate.server.http.NoAnswer;
+import io.tokengate.server.http.RequestIds;
 import java.net.URI;
+import java.nio.channels.ClosedChannelException;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.jetty.client.HttpClient;
@@ -8,6 +11,7 @@ import org.eclipse.jetty.client.HttpResponseException;
 import org.eclipse.jetty.client.transport.HttpClientTransportOverHTTP;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpMethod;
 import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.http.HttpURI;
 import org.eclipse.jetty.io.ClientConnector;
@@ -17,6 +21,9 @@ import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.eclipse.jetty.util.thread.Invocable.InvocationType;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.event.Level;
 
 /**
  * Forwards an allowed request to the upstream: the canonical path under the upstream's base URL,
@@ -31,6 +38,8 @@ import org.eclipse.jetty.util.thread.Invocable.InvocationType;
  * however steadily its bytes come. What a failed exchange becomes is {@link UpstreamFailures}'.
  */
 final class UpstreamProxy extends ProxyHandler {
+    private static final Logger LOG = LoggerFactory.getLogger(UpstreamProxy.class);
+
     static final String EXCHANGE = UpstreamProxy.class.getName() + ".target";
     static final String REQUEST_ID = "X-Request-Id";
 
@@ -265,7 +274,11 @@ final class UpstreamProxy extends ProxyHandler {
         };
     }
 
-    /** See {@link UpstreamFailures#answer}. */
+    /**
+     * Sends a {@code GET} or {@code HEAD} again, once, on another connection, when the connection
+     * it went on ended before any of Jira's answer ({@link #worthResending}); else see {@link
+     * UpstreamFailures#answer}.
+     */
     @Override
     protected void onServerToProxyResponseFailure(
             Request clientToProxy,
@@ -274,7 +287,53 @@ final class UpstreamProxy extends ProxyHandler {
             Response proxyToClient,
             Callback callback,
             Throwable failure) {
-        failures.answer(target(clientToProxy).exchange(), proxyToClient, callback, failure);
+        Exchange exchange = target(clientToProxy).exchange();
+        if (worthResending(exchange, clientToProxy, serverToProxy, proxyToClient, failure)) {
+            exchange.resent = true;
+            RequestIds.log(LOG, Level.DEBUG, exchange.requestId).log(
+                    "{}: sent again: {}", exchange.requestId, UpstreamFailures.brief(failure));
+            try {
+                if (handle(clientToProxy, proxyToClient, callback)) {
+                    return;
+                }
+            } catch (Exception e) {
+                failure.addSuppressed(e);
+            }
+        }
+        failures.answer(exchange, proxyToClient, callback, failure);
+    }
+
+    /**
+     * Whether a failed exchange is sent again: a {@code GET} or {@code HEAD} without a body, not
+     * sent again before, whose connection ended (closed, or found closed when written to) before
+     * a byte of Jira's answer came. A connection kept alive for the next request can be closed by
+     * Jira just as the gateway sends on it (its keep-alive timeout passing; an error answer after
+     * which it closes without saying {@code Connection: close}); the request then never reached
+     * Jira, or reached it on its way out, and a request that changes nothing is safe to send again.
+     * Other methods are not: Jira may have acted on one before the connection ended, so they get
+     * 502 as before.
+     */
+    private static boolean worthResending(
+            Exchange exchange,
+            Request clientToProxy,
+            org.eclipse.jetty.client.Response serverToProxy,
+            Response proxyToClient,
+            Throwable failure) {
+        return !exchange.resent
+                && (HttpMethod.GET.is(exchange.method) || HttpMethod.HEAD.is(exchange.method))
+                && !BodyRules.hasBody(clientToProxy)
+                && (serverToProxy == null || serverToProxy.getStatus() == 0)
+                && !proxyToClient.isCommitted()
+                && (NoAnswer.closed(failure) || endedBeforeSending(failure));
+    }
+
+    private static boolean endedBeforeSending(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof ClosedChannelException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     @Override
