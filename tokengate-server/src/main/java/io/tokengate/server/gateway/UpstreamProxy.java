@@ -1,5 +1,6 @@
 package io.tokengate.server.gateway;
 
+import io.tokengate.core.Causes;
 import io.tokengate.server.http.NoAnswer;
 import io.tokengate.server.http.RequestIds;
 import java.net.URI;
@@ -321,19 +322,13 @@ final class UpstreamProxy extends ProxyHandler {
             Throwable failure) {
         return !exchange.resent
                 && (HttpMethod.GET.is(exchange.method) || HttpMethod.HEAD.is(exchange.method))
+                // RequestScreen refuses a body on these methods; asked again because a body read
+                // once could not be sent twice.
                 && !BodyRules.hasBody(clientToProxy)
                 && (serverToProxy == null || serverToProxy.getStatus() == 0)
                 && !proxyToClient.isCommitted()
-                && (NoAnswer.closed(failure) || endedBeforeSending(failure));
-    }
-
-    private static boolean endedBeforeSending(Throwable failure) {
-        for (Throwable t = failure; t != null; t = t.getCause()) {
-            if (t instanceof ClosedChannelException) {
-                return true;
-            }
-        }
-        return false;
+                && (NoAnswer.closed(failure)
+                        || Causes.find(failure, ClosedChannelException.class).isPresent());
     }
 
     @Override

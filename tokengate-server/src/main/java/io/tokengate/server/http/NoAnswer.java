@@ -1,5 +1,6 @@
 package io.tokengate.server.http;
 
+import io.tokengate.core.Causes;
 import java.io.EOFException;
 import java.io.IOException;
 import java.net.ConnectException;
@@ -22,27 +23,21 @@ public final class NoAnswer {
      * EOFException}) or the JDK client's, which says so only in its message.
      */
     public static boolean closed(Throwable failure) {
-        for (Throwable t = failure; t != null; t = t.getCause()) {
-            if (t instanceof EOFException) {
-                return true;
-            }
-            String message = t.getMessage();
-            if (t instanceof IOException
-                    && message != null
-                    && (message.contains("header parser received no bytes") || message.contains("EOF reached"))) {
-                return true;
-            }
+        return Causes.any(failure, NoAnswer::endOfStream);
+    }
+
+    private static boolean endOfStream(Throwable t) {
+        if (t instanceof EOFException) {
+            return true;
         }
-        return false;
+        String message = t.getMessage();
+        return t instanceof IOException
+                && message != null
+                && (message.contains("header parser received no bytes") || message.contains("EOF reached"));
     }
 
     /** Whether {@code failure} (or a cause of it) is Jira refusing the connection itself. */
     public static boolean refused(Throwable failure) {
-        for (Throwable t = failure; t != null; t = t.getCause()) {
-            if (t instanceof ConnectException) {
-                return true;
-            }
-        }
-        return false;
+        return Causes.find(failure, ConnectException.class).isPresent();
     }
 }
