@@ -11,9 +11,9 @@ import org.eclipse.jetty.server.Request;
  * bytes, in a buffer the request's share of the {@link InspectionMemory} holds: a declared length
  * at once, before the first byte is read; a body of unknown length as its buffer grows. Exactly one
  * of the outcome's methods is called, once: the whole body, "too large" as soon as byte {@code max
- * + 1} arrives, "no room" when the share cannot grow (and why), "too slow" when part of it arrives after
- * {@code timeout} from the first read (the rest is left unread in these three), or the read failure
- * (malformed chunked framing, a client that went away, an idle timeout).
+ * + 1} arrives, "no room" when the share cannot grow (and why), "too slow" when part of it
+ * arrives after {@code timeout} from the first read (the rest is left unread in these three), or
+ * the read failure (malformed chunked framing, a client that went away, an idle timeout).
  *
  * <p>The timeout bounds how long one request holds its share: without it, a client sending a byte
  * now and then, never silent long enough for the connector's idle timeout, would hold it for as

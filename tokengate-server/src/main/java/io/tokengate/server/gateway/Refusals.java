@@ -22,8 +22,8 @@ import org.slf4j.event.Level;
  * writing a second response.
  *
  * <p>Refusals for a state that passes (the store, the audit log or the worker pool not keeping
- * up, the memory for request bodies in use) carry {@code Retry-After} and are logged as a {@link RefusalWarning}, at most one line per
- * interval, however many requests the state turns away.
+ * up, the memory for request bodies in use) carry {@code Retry-After} and are logged as a {@link
+ * RefusalWarning}, at most one line per interval, however many requests the state turns away.
  */
 final class Refusals {
     /** Logged under the handler's name: operators filter the data plane's log lines by it. */
@@ -188,8 +188,8 @@ final class Refusals {
 
     /**
      * 503 for a state of the gateway's own that passes (no worker free, the store or the audit log
-     * not keeping up, too many bodies held for inspection), with {@code Retry-After}: clients that retry, such as {@code curl --retry},
-     * wait a second instead of retrying at once. Logged as a {@link RefusalWarning}: a line per
+     * not keeping up, too many bodies held for inspection), with {@code Retry-After}: clients that
+     * retry, such as {@code curl --retry}, wait a second instead of retrying at once. Logged as a {@link RefusalWarning}: a line per
      * refusal would flood the log for as long as the state lasts.
      */
     private void unavailable(

@@ -55,6 +55,7 @@ public final class SampleRequest {
         }
         String rest = pathStart < 0 ? "/" : target.substring(pathStart);
         int q = rest.indexOf('?');
+        String rawPath = q < 0 ? rest : rest.substring(0, q);
         if (screen) {
             // The gateway's HTTP parser stops at its head limit while still in the request line.
             int line = (method + " " + rest + " HTTP/1.1").getBytes(StandardCharsets.UTF_8).length;
@@ -62,23 +63,21 @@ public final class SampleRequest {
                 throw new TargetTooLongException("a request line of " + line + " bytes, longer than the "
                         + GatewayConfig.MAX_REQUEST_HEAD + " bytes of request head it reads");
             }
-        }
-        if (screen && RefusedMethods.refuses(method)) {
-            if (RefusedMethods.unparsable(
-                    rest.substring(0, rest.indexOf('?') < 0 ? rest.length() : rest.indexOf('?')))) {
-                throw new MalformedRequestException("a request target the server cannot parse");
+            if (RefusedMethods.refuses(method)) {
+                if (RefusedMethods.unparsable(rawPath)) {
+                    throw new MalformedRequestException("a request target the server cannot parse");
+                }
+                throw new RefusedMethodException(RefusedMethods.why(method));
             }
-            throw new RefusedMethodException(RefusedMethods.why(method));
-        }
-        if (screen && body != null && body.length > 0 && BodilessMethods.takeNoBody(method)) {
-            throw new MalformedRequestException(BodilessMethods.why(method, "a body of " + body.length + " bytes"));
+            if (body != null && body.length > 0 && BodilessMethods.takeNoBody(method)) {
+                throw new MalformedRequestException(BodilessMethods.why(method, "a body of " + body.length + " bytes"));
+            }
         }
         if (TargetSecrets.in(rest)) {
             // The gateway's look at the target, before its path: refused however malformed that is.
             throw new MalformedRequestException("a tokengate token in the URL is written to every access log it"
                     + " passes: send it only in the Authorization header, and rotate the one in this URL");
         }
-        String rawPath = q < 0 ? rest : rest.substring(0, q);
         String rawQuery = q < 0 ? null : rest.substring(q + 1);
         CanonicalPath path = CanonicalPath.parse(rawPath.isEmpty() ? "/" : rawPath);
         QueryString query = QueryString.parse(rawQuery);
