@@ -18,8 +18,8 @@ import org.eclipse.jetty.util.thread.Scheduler;
  * only with {@code faultEndpoints(true)}; a demo started for people never has them.
  *
  * <ul>
- *   <li>{@code GET /rest/demo/1.0/slow?ms=N}: answers 200 after N ms (at most {@value #MAX_DELAY_MS})
- *       from a scheduler, holding no thread while it waits;
+ *   <li>{@code /rest/demo/1.0/slow?ms=N}, any method: answers 200 after N ms (at most {@value
+ *       #MAX_DELAY_MS}) from a scheduler, holding no thread while it waits;
  *   <li>{@code GET /rest/demo/1.0/reset}: resets the TCP connection without answering;
  *   <li>{@code GET /rest/demo/1.0/stall}: sends headers promising {@value #STALL_PROMISED} bytes and
  *       the first {@value #STALL_SENT}, then nothing until the client or the demo closes;
@@ -40,7 +40,7 @@ final class FaultEndpoints {
     static final int MAX_HEADER_BYTES = 60_000;
     static final int MAX_TRICKLE_BYTES = 100_000;
 
-    /** {@code GET /rest/demo/1.0/slow?ms=N}. */
+    /** {@code /rest/demo/1.0/slow?ms=N}. */
     void slow(Exchange exchange) {
         long delay = bounded(exchange, "ms", 1000, 0, MAX_DELAY_MS);
         if (delay < 0) {

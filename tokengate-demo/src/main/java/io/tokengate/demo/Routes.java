@@ -25,7 +25,7 @@ final class Routes {
                 .add("GET", "rest/extender/1.0/worklog/user/*", new WorklogEndpoint(data));
         if (faultEndpoints) {
             FaultEndpoints faults = new FaultEndpoints();
-            router.add("GET", "rest/demo/1.0/slow", faults::slow)
+            router.add("*", "rest/demo/1.0/slow", faults::slow)
                     .add("GET", "rest/demo/1.0/reset", faults::reset)
                     .add("GET", "rest/demo/1.0/stall", faults::stall)
                     .add("GET", "rest/demo/1.0/trickle", faults::trickle)

@@ -8,8 +8,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * The bytes of request bodies the data plane holds for JSON conditions, all requests together,
  * bounded by {@code body.inspect.memory}; the requests of one token hold at most half of it.
  *
- * <p>A body read for inspection is held whole, from its first byte until its exchange ends
- * (forwarded and answered, or refused), and reading it blocks no thread: without a bound, a
+ * <p>A body read for inspection is held whole, from its first byte until the upstream has it (or,
+ * refused, until its exchange ends), and reading it blocks no thread: without a bound, a
  * client with a token whose limits read bodies could open connections that each send a large
  * body and never finish it, until the heap ran out for every request and every audit record at
  * once. With it, such requests get 503 while the bound is reached ({@link Refusals}), and the rest
@@ -99,7 +99,7 @@ public final class InspectionMemory {
         return true;
     }
 
-    /** One request's share, given back once, when its exchange ends. */
+    /** One request's share, given back once: when the upstream has the body, or its exchange ends. */
     final class Hold {
         private final TokenId token;
         private long bytes;

@@ -57,23 +57,15 @@ final class RestrictionCheck {
             refusals.refuse(exchange, response, callback, uninspectable.get());
             return;
         }
-        // The body is held until the exchange ends: forwarded from memory, or refused.
-        InspectionMemory.Hold hold = memory.hold(exchange.token.id());
-        Callback releasing = new Callback.Nested(callback) {
-            @Override
-            public void completed() {
-                hold.release();
-            }
-        };
-        InspectedBody.read(
-                request,
-                config.bodyInspectMax(),
-                config.bodyInspectTimeout(),
-                hold,
-                new BodyOutcome(exchange, path, query, request, response, releasing));
+        BodyOutcome outcome = new BodyOutcome(exchange, path, query, request, response, callback);
+        InspectedBody.read(request, config.bodyInspectMax(), config.bodyInspectTimeout(), outcome.hold, outcome);
     }
 
-    /** Decides on the request once its body is read, or refuses it for why it could not be. */
+    /**
+     * Decides on the request once its body is read, or refuses it for why it could not be. The
+     * memory the body takes is held from its first byte until the upstream has it (the {@link
+     * BufferedRequest} gives it back), or, when it never gets that far, until the exchange ends.
+     */
     private final class BodyOutcome implements InspectedBody.Outcome {
         private final Exchange exchange;
         private final CanonicalPath path;
@@ -81,6 +73,7 @@ final class RestrictionCheck {
         private final Request request;
         private final Response response;
         private final Callback callback;
+        final InspectionMemory.Hold hold;
 
         BodyOutcome(
                 Exchange exchange,
@@ -94,7 +87,13 @@ final class RestrictionCheck {
             this.query = query;
             this.request = request;
             this.response = response;
-            this.callback = callback;
+            this.hold = memory.hold(exchange.token.id());
+            this.callback = new Callback.Nested(callback) {
+                @Override
+                public void completed() {
+                    hold.release();
+                }
+            };
         }
 
         @Override
@@ -104,7 +103,7 @@ final class RestrictionCheck {
                 Decision decision = exchange.token
                         .limits()
                         .evaluate(new GatewayRequestView(exchange.method, config.publicUrl(), path, query, () -> json));
-                decided(exchange, decision, new BufferedRequest(request, body), response, callback);
+                decided(exchange, decision, new BufferedRequest(request, body, hold::release), response, callback);
             } catch (RuntimeException e) {
                 // Answered here: the body may arrive after the handler has returned.
                 refusals.internalError(

@@ -8,6 +8,7 @@ import io.tokengate.core.token.TokenSpec;
 import io.tokengate.server.GatewayFixture;
 import io.tokengate.server.RawResponse;
 import java.io.IOException;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
@@ -24,7 +25,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Bodies read for JSON conditions are held in memory until their exchange ends, and {@code
+ * Bodies read for JSON conditions are held in memory until the upstream has them, and {@code
  * body.inspect.memory} bounds them all together: a client that opens connections and sends large
  * bodies it never finishes gets 503 once the bound is reached, audited, instead of the heap
  * running out for every request. Here the bound is two bodies of {@code body.inspect.max}.
@@ -33,6 +34,10 @@ class InspectionMemoryIT {
     private static final int INSPECT_MAX = 1024;
     private static final String FILTER = HeldBody.FILTER;
     private static final String ALLOWED = HeldBody.ALLOWED;
+    /** The demo's endpoint that answers after a delay, leaving the body it was sent unread. */
+    private static final String SLOW = "/rest/demo/1.0/slow";
+    /** How long it takes: longer than {@link #awaitAnswer} asks for. */
+    private static final int SLOW_MS = 6000;
 
     @TempDir
     static Path home;
@@ -44,6 +49,8 @@ class InspectionMemoryIT {
     static String others;
     static String third;
     static String open;
+    /** Reads bodies sent to the demo's slow endpoint as well as filters'. */
+    static String slow;
 
     @BeforeAll
     static void start() {
@@ -54,11 +61,16 @@ class InspectionMemoryIT {
                         Integer.toString(INSPECT_MAX),
                         "body.inspect.memory",
                         Integer.toString(2 * INSPECT_MAX)),
-                GatewayFixture.headerUpstream());
+                GatewayFixture.headerUpstream().faultEndpoints(true));
         filters = HeldBody.filterToken(gw, "filters");
         others = HeldBody.filterToken(gw, "others");
         third = HeldBody.filterToken(gw, "third");
         open = gw.basic("admin", TokenSpec.bound("open", "admin", "admin"));
+        slow = gw.basic(
+                "admin",
+                TokenSpec.bound("slow", "admin", "admin")
+                        .withLimits(".*" + SLOW + ".*[JsonData::editable==false]\n.*" + FILTER
+                                + "[JsonData::editable==false]"));
     }
 
     @AfterAll
@@ -154,6 +166,41 @@ class InspectionMemoryIT {
                     .as("another token's body is read: the bound is not reached")
                     .isEqualTo(200);
             assertThat(held.finish().status()).isEqualTo(200);
+        }
+    }
+
+    @Test
+    void aBodyIsGivenBackOnceTheUpstreamHasItNotWhenItAnswers() throws Exception {
+        // A body of the token's whole share, to an upstream that answers only after a while.
+        String body = ALLOWED + " ".repeat(INSPECT_MAX - ALLOWED.length());
+        gw.jira.clearReceived();
+        try (Socket waiting = new Socket("127.0.0.1", gw.server.dataUri().getPort())) {
+            waiting.setSoTimeout(10_000);
+            waiting.getOutputStream()
+                    .write(("POST " + SLOW + "?ms=" + SLOW_MS + " HTTP/1.1\r\nHost: gw\r\nAuthorization: " + slow
+                                    + "\r\nContent-Type: application/json\r\nContent-Length: " + INSPECT_MAX
+                                    + "\r\nConnection: close\r\n\r\n" + body)
+                            .getBytes(StandardCharsets.ISO_8859_1));
+            waiting.getOutputStream().flush();
+            long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+            while (gw.jira.received().isEmpty() && System.nanoTime() < deadline) {
+                LockSupport.parkNanos(Duration.ofMillis(10).toNanos()); // the demo records a whole body
+            }
+            assertThat(gw.jira.received()).as("the upstream has the body").hasSize(1);
+
+            // Held until the exchange ended, the body would keep the token at its share (429).
+            RawResponse next = awaitAnswer(() -> send(FILTER, slow, ALLOWED), 200);
+            assertThat(next.status())
+                    .as("the same token's next body is read while the upstream has yet to answer")
+                    .isEqualTo(200);
+            assertThat(waiting.getInputStream().available())
+                    .as("the slow request is still unanswered")
+                    .isZero();
+            assertThat(metric("tokengate_inspect_held_bytes")).isZero();
+            assertThat(RawResponse.parse(
+                                    new String(waiting.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1))
+                            .status())
+                    .isEqualTo(200);
         }
     }
 
