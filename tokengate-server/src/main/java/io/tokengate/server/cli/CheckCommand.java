@@ -3,21 +3,14 @@ package io.tokengate.server.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.tokengate.core.limits.Decision;
 import io.tokengate.core.limits.Limits;
 import io.tokengate.core.limits.LimitsParser;
 import io.tokengate.core.limits.LimitsProblem;
 import io.tokengate.core.limits.LimitsSyntaxException;
-import io.tokengate.core.limits.Rule;
-import io.tokengate.core.limits.RuleFailure;
-import io.tokengate.core.request.MalformedRequestException;
+import io.tokengate.core.request.CanonicalPath;
 import io.tokengate.server.config.Key;
+import io.tokengate.server.gateway.DryRun;
 import io.tokengate.server.gateway.GatewayConfig;
-import io.tokengate.server.gateway.QueryParameterCount;
-import io.tokengate.server.request.GatewayRequestView;
-import io.tokengate.server.request.RefusedMethodException;
-import io.tokengate.server.request.SampleRequest;
-import io.tokengate.server.request.TargetTooLongException;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -108,7 +101,7 @@ final class CheckCommand implements Callable<Integer> {
         String text;
     }
 
-    @Option(names = "--json", description = "Print the decision as JSON.")
+    @Option(names = "--json", description = "Print the answer as JSON, as POST /api/v1/check gives it.")
     private boolean json;
 
     private final ObjectMapper mapper = new ObjectMapper();
@@ -122,45 +115,27 @@ final class CheckCommand implements Callable<Integer> {
         } catch (LimitsSyntaxException e) {
             return limitsInvalid(e);
         }
-        GatewayRequestView request;
+        DryRun dryRun;
         try {
-            request = SampleRequest.screened(method, url, bodyBytes());
-        } catch (TargetTooLongException e) {
-            return rejected(out, 414, e.getMessage());
-        } catch (RefusedMethodException e) {
-            return rejected(out, 405, e.getMessage());
-        } catch (MalformedRequestException e) {
-            return rejected(out, 400, e.getMessage());
+            dryRun = DryRun.of(parsed, method, url, bodyBytes(), CheckCommand::notServed);
         } catch (IllegalArgumentException e) {
             spec.commandLine().getErr().println("tokengate check: " + e.getMessage());
             return Main.USAGE;
         }
-        if (!GatewayConfig.serves(ENDPOINTS, EXCLUDED_ENDPOINTS, request.path())) {
-            return rejected(
-                    out,
-                    404,
-                    "by default it serves " + String.join(", ", ENDPOINTS) + " except "
-                            + String.join(", ", EXCLUDED_ENDPOINTS)
-                            + ", whatever a token's limits say (a gateway with other gateway.endpoints:"
-                            + " ask its POST /api/v1/check)");
-        }
-        Decision decision = parsed.evaluate(request);
-        Optional<String> tooManyParameters =
-                QueryParameterCount.refusal(decision, request.query().raw());
-        if (tooManyParameters.isPresent()) {
-            return refused(out, 400, tooManyParameters.get(), tooManyParameters.get());
-        }
-        if (json) {
-            out.println(mapper.writeValueAsString(toJson(request, decision)));
-        } else {
-            out.println(request.method() + " " + request.url()
-                    + (request.query().raw().isEmpty()
-                            ? ""
-                            : "?" + request.query().raw()));
-            out.println(decision.explain());
-        }
+        out.println(json ? mapper.writeValueAsString(dryRun.toJson()) : dryRun.toText());
         out.flush();
-        return decision.allowed() ? ALLOWED : DENIED;
+        return dryRun.allowed() ? ALLOWED : DENIED;
+    }
+
+    /** Offline, the check knows no settings: a path outside the default endpoints is a 404. */
+    private static Optional<String> notServed(String url, CanonicalPath path) {
+        if (GatewayConfig.serves(ENDPOINTS, EXCLUDED_ENDPOINTS, path)) {
+            return Optional.empty();
+        }
+        return Optional.of("by default it serves " + String.join(", ", ENDPOINTS) + " except "
+                + String.join(", ", EXCLUDED_ENDPOINTS)
+                + ", whatever a token's limits say (a gateway with other gateway.endpoints:"
+                + " ask its POST /api/v1/check)");
     }
 
     private int limitsInvalid(LimitsSyntaxException e) throws IOException {
@@ -182,54 +157,6 @@ final class CheckCommand implements Callable<Integer> {
             err.flush();
         }
         return LIMITS_INVALID;
-    }
-
-    /** A request the gateway refuses, with {@code status}, before any limits apply. */
-    private int rejected(PrintWriter out, int status, String reason) throws IOException {
-        return refused(
-                out,
-                status,
-                "the gateway refuses this request: " + reason,
-                "the gateway refuses this request before any limits apply: " + reason);
-    }
-
-    /** Prints that the gateway answers {@code status}: {@code jsonReason} with --json, else {@code message}. */
-    private int refused(PrintWriter out, int status, String jsonReason, String message) throws IOException {
-        if (json) {
-            out.println(mapper.writeValueAsString(mapper.createObjectNode()
-                    .put("allowed", false)
-                    .put("rejected", true)
-                    .put("status", status)
-                    .put("reason", jsonReason)));
-        } else {
-            out.println("REJECTED (" + status + "): " + message);
-        }
-        out.flush();
-        return DENIED;
-    }
-
-    private ObjectNode toJson(GatewayRequestView request, Decision decision) {
-        ObjectNode result = mapper.createObjectNode();
-        result.put("allowed", decision.allowed()).put("rejected", false).put("reason", decision.reason());
-        result.putObject("request")
-                .put("method", request.method())
-                .put("url", request.url())
-                .put("query", request.query().raw());
-        decision.rule().ifPresent(rule -> result.set("rule", rule(rule)));
-        ArrayNode failures = result.putArray("failures");
-        for (RuleFailure failure : decision.failures()) {
-            ObjectNode entry = failures.addObject();
-            entry.setAll(rule(failure.rule()));
-            entry.put("failedPart", failure.part().toString()).put("reason", failure.reason());
-        }
-        return result;
-    }
-
-    private ObjectNode rule(Rule rule) {
-        return mapper.createObjectNode()
-                .put("rule", rule.number())
-                .put("line", rule.line())
-                .put("text", rule.toString());
     }
 
     private byte[] bodyBytes() throws IOException {

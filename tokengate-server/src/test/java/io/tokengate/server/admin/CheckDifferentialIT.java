@@ -3,6 +3,8 @@ package io.tokengate.server.admin;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tokengate.core.audit.AuditEvent;
 import io.tokengate.core.limits.LimitsParser;
 import io.tokengate.core.token.TokenSecret;
@@ -36,13 +38,15 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The dry run predicts the gateway: generated (limits, request) pairs go through a real gateway
  * in front of the sample Jira, with a token carrying those limits, and to {@code POST
- * /api/v1/check} with that token; a sample of them to {@code tokengate check} too. All must agree
- * on the outcome (forwarded, refused by the limits, or rejected before them with the same status)
- * and on the rule that allowed the request or the reason it was refused. Reproducible: {@code
+ * /api/v1/check} with that token; a sample of them to {@code tokengate check --json} too. All must
+ * agree on the outcome (forwarded, refused by the limits, or rejected before them with the same
+ * status) and on the rule that allowed the request or the reason it was refused, and the command
+ * must print the API's answer. Reproducible: {@code
  * -Dtokengate.fuzz.seed=N} picks other cases, and a disagreement names its seed and case.
  */
 class CheckDifferentialIT {
     private static final long SEED = Long.getLong("tokengate.fuzz.seed", 20261201L);
+    private static final ObjectMapper JSON = new ObjectMapper();
     private static final int LIMITS = 50;
     private static final int REQUESTS_PER_LIMITS = 8;
     private static final String PUBLIC_URL = "http://gw.example.test";
@@ -230,13 +234,54 @@ class CheckDifferentialIT {
     }
 
     /** One request's outcome at the gateway, at the check API and, when asked, at the command line. */
-    private record Verdict(String context, CheckCases.Request request, String gateway, String api, String cli) {
+    private record Verdict(String context, CheckCases.Request request, String gateway, Answer api, Answer cli) {
         Optional<String> disagreement() {
-            if (gateway.equals(api) && (cli == null || cli.equals(coarse(gateway)))) {
+            if (gateway.equals(api.outcome()) && (cli == null || (cli.outcome().equals(gateway) && cli.sameAs(api)))) {
                 return Optional.empty();
             }
             return Optional.of(context + ":\n" + "request " + request + "\n  gateway: " + gateway + "\n  check:   "
                     + api + (cli == null ? "" : "\n  cli:     " + cli));
+        }
+    }
+
+    /** A dry run's answer: its outcome, as {@link #gatewayOutcome} names the gateway's, and its JSON. */
+    private record Answer(String outcome, JsonNode json) {
+        static Answer of(JsonNode json) {
+            String outcome = json.path("rejected").asBoolean()
+                    ? "rejected " + json.get("status").asInt()
+                    : json.get("allowed").asBoolean()
+                            ? "forwarded: " + ruleOrNone(json.at("/rule/text").asText(null))
+                            : "denied: " + json.get("reason").asText();
+            return new Answer(outcome, json);
+        }
+
+        static Answer failed(String why) {
+            return new Answer(why, null);
+        }
+
+        /**
+         * The same JSON, word for word: what {@code --json} prints is what the API answers. Only a
+         * path the gateway does not serve is explained differently: offline, by its defaults.
+         */
+        boolean sameAs(Answer other) {
+            if (json == null || other.json == null) {
+                return false;
+            }
+            if (outcome.equals("rejected 404")) {
+                return withoutWhy(json).equals(withoutWhy(other.json));
+            }
+            return json.equals(other.json);
+        }
+
+        private static JsonNode withoutWhy(JsonNode json) {
+            ObjectNode copy = json.deepCopy();
+            copy.remove(List.of("reason", "explanation"));
+            return copy;
+        }
+
+        @Override
+        public String toString() {
+            return outcome + (json == null ? "" : " " + json);
         }
     }
 
@@ -279,8 +324,8 @@ class CheckDifferentialIT {
                     context + ":\n" + limits,
                     request,
                     gatewayOutcome(status, event),
-                    apiOutcome(tokenId, request),
-                    viaCli.contains(r) ? cliOutcome(limits, request) : null));
+                    apiAnswer(tokenId, request),
+                    viaCli.contains(r) ? cliAnswer(limits, request) : null));
         }
         return verdicts;
     }
@@ -296,7 +341,7 @@ class CheckDifferentialIT {
         return "rejected " + status;
     }
 
-    private static String apiOutcome(String tokenId, CheckCases.Request request) {
+    private static Answer apiAnswer(String tokenId, CheckCases.Request request) {
         Map<String, String> question = new HashMap<>();
         question.put("tokenId", tokenId);
         question.put("method", request.method());
@@ -305,22 +350,14 @@ class CheckDifferentialIT {
             question.put("body", request.body());
         }
         Reply reply = admin.post("/check", question);
-        if (reply.status() != 200) {
-            return "check answered " + reply;
-        }
-        JsonNode answer = reply.json();
-        if (answer.path("rejected").asBoolean()) {
-            return "rejected " + answer.get("status").asInt();
-        }
-        return answer.get("allowed").asBoolean()
-                ? "forwarded: " + ruleOrNone(answer.at("/rule/text").asText(null))
-                : "denied: " + answer.get("reason").asText();
+        return reply.status() == 200 ? Answer.of(reply.json()) : Answer.failed("check answered " + reply);
     }
 
-    /** {@code tokengate check}'s verdict, which names no rule in its exit code: forwarded, denied or rejected. */
-    private static String cliOutcome(String limits, CheckCases.Request request) {
+    /** {@code tokengate check --json}'s answer, whose exit code must say the same: 0 allowed, 1 not. */
+    private static Answer cliAnswer(String limits, CheckCases.Request request) {
         List<String> args = new ArrayList<>(List.of(
                 "check",
+                "--json",
                 "--limits-text",
                 limits,
                 "--method",
@@ -335,13 +372,18 @@ class CheckDifferentialIT {
         commandLine.setOut(new PrintWriter(out));
         commandLine.setErr(new PrintWriter(out));
         int exit = commandLine.execute(args.toArray(String[]::new));
-        return switch (exit) {
-            case 0 -> "forwarded";
-            case 1 -> out.toString().contains("REJECTED (")
-                    ? out.toString().replaceAll("(?s).*REJECTED \\((\\d+)\\).*", "rejected $1")
-                    : "denied";
-            default -> "exit " + exit + ": " + out;
-        };
+        if (exit != 0 && exit != 1) {
+            return Answer.failed("exit " + exit + ": " + out);
+        }
+        Answer answer;
+        try {
+            answer = Answer.of(JSON.readTree(out.toString()));
+        } catch (IOException e) {
+            return Answer.failed("exit " + exit + ", not JSON: " + out);
+        }
+        return answer.json().get("allowed").asBoolean() == (exit == 0)
+                ? answer
+                : Answer.failed("exit " + exit + " for " + answer);
     }
 
     /** No limits allow every request by no rule: the audit says null, the check a null rule. */
