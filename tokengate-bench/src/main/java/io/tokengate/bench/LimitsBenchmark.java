@@ -117,14 +117,15 @@ public class LimitsBenchmark {
     static GatewayRequestView mixedAllowedBy(int index, int count) {
         String project = "Q" + index / MIXED.size();
         if (index == 0) {
-            return SampleRequest.of("GET", GATEWAY + "/rest/api/2/issue/" + project + "-17", null);
+            return SampleRequest.of("GET", GATEWAY + "/rest/api/2/issue/" + project + "-17", null, List.of());
         }
         if (index == count - 1) {
             return SampleRequest.of(
                     "POST",
                     GATEWAY + "/rest/api/2/search?jql=project+%3D+" + project
                             + "+AND+assignee+%3D+currentUser%28%29+ORDER+BY+created",
-                    null);
+                    null,
+                    List.of());
         }
         throw new IllegalArgumentException("no sample request for rule " + index);
     }
@@ -132,11 +133,16 @@ public class LimitsBenchmark {
     /** A request that the rule at {@code index} of {@link #limitsText} allows. */
     static GatewayRequestView allowedBy(int index) {
         return switch (index % 4) {
-            case 0 -> SampleRequest.of("GET", GATEWAY + "/rest/api/2/issue/P" + index + "-17", null);
-            case 1 -> SampleRequest.of("POST", GATEWAY + "/rest/api/2/issue/P" + index + "-17/comment", null);
-            case 2 -> SampleRequest.of("GET", GATEWAY + "/rest/api/2/search?jql=project+%3D+P" + index, null);
+            case 0 -> SampleRequest.of("GET", GATEWAY + "/rest/api/2/issue/P" + index + "-17", null, List.of());
+            case 1 -> SampleRequest.of(
+                    "POST", GATEWAY + "/rest/api/2/issue/P" + index + "-17/comment", null, List.of());
+            case 2 -> SampleRequest.of(
+                    "GET", GATEWAY + "/rest/api/2/search?jql=project+%3D+P" + index, null, List.of());
             default -> SampleRequest.of(
-                    "GET", GATEWAY + "/rest/extender/1.0/worklog/user/u" + index + "?dateFrom=2026-01-01", null);
+                    "GET",
+                    GATEWAY + "/rest/extender/1.0/worklog/user/u" + index + "?dateFrom=2026-01-01",
+                    null,
+                    List.of());
         };
     }
 
@@ -146,7 +152,7 @@ public class LimitsBenchmark {
         limits = LimitsParser.parse(text(shape, rules));
         first = request(0);
         last = request(rules - 1);
-        denied = SampleRequest.of("DELETE", GATEWAY + "/rest/api/2/issue/P0-17", null);
+        denied = SampleRequest.of("DELETE", GATEWAY + "/rest/api/2/issue/P0-17", null, List.of());
         check(limits.evaluate(first), 1);
         check(limits.evaluate(last), rules);
         check(limits.evaluate(denied), 0);

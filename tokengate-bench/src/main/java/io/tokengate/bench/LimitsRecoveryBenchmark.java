@@ -81,7 +81,8 @@ public class LimitsRecoveryBenchmark {
                         projects.get(number),
                         random.nextInt(1_000_000),
                         number);
-                Decision decision = limits.evaluate(SampleRequest.of("PATCH", LimitsBenchmark.GATEWAY + path, null));
+                Decision decision =
+                        limits.evaluate(SampleRequest.of("PATCH", LimitsBenchmark.GATEWAY + path, null, List.of()));
                 if (decision.allowed()) {
                     throw new IllegalStateException("benchmark setup is wrong: the flood is allowed: " + path);
                 }

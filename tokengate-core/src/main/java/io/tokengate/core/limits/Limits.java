@@ -1,9 +1,13 @@
 package io.tokengate.core.limits;
 
+import io.tokengate.core.request.JsonPath;
 import io.tokengate.core.request.RequestView;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
@@ -21,6 +25,7 @@ public final class Limits {
     private static final Limits NONE = new Limits(List.of());
     private final List<Rule> rules;
     private final boolean mentionsBody;
+    private final Set<JsonPath> jsonPaths;
     private final RuleIndex index;
     private final QueryIndex queryIndex;
 
@@ -32,8 +37,22 @@ public final class Limits {
     Limits(List<Rule> rules, boolean indexed) {
         this.rules = List.copyOf(rules);
         this.mentionsBody = rules.stream().anyMatch(Rule::needsBody);
+        Set<JsonPath> paths = new LinkedHashSet<>();
+        for (Rule rule : this.rules) {
+            for (Condition part : rule.parts()) {
+                if (part instanceof JsonDataCondition json) {
+                    paths.add(json.path());
+                }
+            }
+        }
+        this.jsonPaths = Collections.unmodifiableSet(paths);
         this.index = indexed ? RuleIndex.of(this.rules).orElse(null) : null;
         this.queryIndex = indexed ? QueryIndex.of(this.rules).orElse(null) : null;
+    }
+
+    /** The JSON paths the rules' {@code [JsonData::…]} conditions read: what a body is read for. */
+    public Set<JsonPath> jsonPaths() {
+        return jsonPaths;
     }
 
     /** Limits without rules: every supported endpoint is allowed. */

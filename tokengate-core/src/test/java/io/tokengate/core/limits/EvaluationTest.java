@@ -242,6 +242,14 @@ class EvaluationTest {
                 .isFalse();
     }
 
+    @Test
+    void theJsonPathsAreThoseTheConditionsRead() {
+        Limits limits = LimitsParser.parse("[GET].*\n[POST].*/filter[JsonData::editable==false]"
+                + "[JsonData::/owner/name==a.*]\n[PUT].*/filter/.*[JsonData::editable==true]");
+        assertThat(limits.jsonPaths()).containsExactly(JsonPath.parse("editable"), JsonPath.parse("/owner/name"));
+        assertThat(LimitsParser.parse(".*/f[QueryParam::a==1]").jsonPaths()).isEmpty();
+    }
+
     /** A view that answers differently each time it is asked is denied, never allowed on a second look. */
     @Test
     void aRequestThatChangesItsAnswersIsDenied() {

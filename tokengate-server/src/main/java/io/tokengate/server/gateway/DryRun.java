@@ -61,7 +61,7 @@ public final class DryRun {
     public static DryRun of(Limits limits, String method, String url, byte[] body, Endpoints endpoints) {
         GatewayRequestView request;
         try {
-            request = SampleRequest.screened(method, url, body);
+            request = SampleRequest.screened(method, url, body, limits.jsonPaths());
         } catch (TargetTooLongException e) {
             return beforeLimits(414, e.getMessage());
         } catch (RefusedMethodException e) {

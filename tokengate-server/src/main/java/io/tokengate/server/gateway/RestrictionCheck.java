@@ -99,7 +99,7 @@ final class RestrictionCheck {
         @Override
         public void read(byte[] body) {
             try {
-                JsonBody json = JsonBody.parse(body);
+                JsonBody json = JsonBody.parse(body, exchange.token.limits().jsonPaths());
                 Decision decision = exchange.token
                         .limits()
                         .evaluate(new GatewayRequestView(exchange.method, config.publicUrl(), path, query, () -> json));

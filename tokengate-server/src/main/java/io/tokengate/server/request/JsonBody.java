@@ -8,24 +8,37 @@ import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import io.tokengate.core.request.JsonLookup;
 import io.tokengate.core.request.JsonPath;
 import io.tokengate.core.request.Quote;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
+import java.nio.CharBuffer;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CoderResult;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * A request body read as JSON for {@code [JsonData::…]} conditions, parsed once and strictly: UTF-8
  * only (no byte-order mark, no UTF-16 or UTF-32 guessed from the bytes), one JSON value and nothing
  * after it, no comments or other extensions, no duplicate key anywhere
  * (two parsers may keep different copies of a duplicate, so it never matches), no key holding
- * U+0000 (see {@link #read}), and bounded nesting. A node matches as its text: a string's value,
+ * U+0000 (see {@link #value}), and bounded nesting. A node matches as its text: a string's value,
  * the JSON text of a number exactly as written, {@code true}/{@code false}/{@code null}, or the
  * compact JSON of an object or array.
+ *
+ * <p>Only the nodes at the paths the limits ask about are kept ({@link #parse}): the rest of the
+ * body is checked as it streams by and not built into a tree, which for a body of a megabyte of
+ * small values ({@code [1,1,1,…]}) would take some forty times its size, and for a few such
+ * bodies read at once more than the heap. What is held beyond the body is the text of the nodes
+ * asked about and the keys of the objects being read (to find duplicates).
  */
 public final class JsonBody {
     /** Deepest nesting accepted; deeper bodies are not inspected and so match nothing. */
@@ -34,15 +47,22 @@ public final class JsonBody {
     private static final JsonFactory FACTORY = JsonFactory.builder()
             .streamReadConstraints(
                     StreamReadConstraints.builder().maxNestingDepth(MAX_DEPTH).build())
+            // Keys are compared here, once: no table of them kept, nor interned, past this body.
+            .disable(JsonFactory.Feature.CANONICALIZE_FIELD_NAMES)
             .build();
 
-    private static final JsonBody EMPTY = new JsonBody(null, "the request has no body");
+    private static final JsonBody EMPTY = new JsonBody(null, Map.of(), "the request has no body");
 
-    private final Object root;
+    /** The paths read, by their segments; null when none were (no body, or an unusable one). */
+    private final Set<List<String>> wanted;
+    /** The text of each node read, by its path's segments. */
+    private final Map<List<String>, String> found;
+
     private final String unusable;
 
-    private JsonBody(Object root, String unusable) {
-        this.root = root;
+    private JsonBody(Set<List<String>> wanted, Map<List<String>, String> found, String unusable) {
+        this.wanted = wanted;
+        this.found = found;
         this.unusable = unusable;
     }
 
@@ -51,45 +71,63 @@ public final class JsonBody {
         return EMPTY;
     }
 
-    /** Reads {@code bytes}; never throws: a body that is not usable JSON says why on every lookup. */
-    public static JsonBody parse(byte[] bytes) {
+    /**
+     * Reads {@code bytes}, keeping the nodes at {@code wanted}, the only paths {@link #lookup} may
+     * ask about afterwards. Never throws: a body that is not usable JSON says why on every lookup.
+     */
+    public static JsonBody parse(byte[] bytes, Collection<JsonPath> wanted) {
         if (bytes == null || bytes.length == 0) {
             return EMPTY;
         }
-        String text;
-        try {
-            text = StandardCharsets.UTF_8
-                    .newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(bytes))
-                    .toString();
-        } catch (CharacterCodingException e) {
-            return new JsonBody(null, "the body is not JSON (not UTF-8)");
+        if (!isUtf8(bytes)) {
+            return new JsonBody(null, Map.of(), "the body is not JSON (not UTF-8)");
         }
-        // Parsed from text, not bytes: Jackson would guess UTF-16 or UTF-32 from the bytes, an
-        // upstream that reads UTF-8, as JSON between systems must be, would not.
-        try (JsonParser parser = FACTORY.createParser(text)) {
+        Reading reading = new Reading(wanted);
+        // Read as characters decoded from UTF-8, not as bytes: Jackson would guess UTF-16 or UTF-32
+        // from the bytes; an upstream that reads UTF-8, as JSON between systems must be, would not.
+        try (JsonParser parser =
+                FACTORY.createParser(new InputStreamReader(new ByteArrayInputStream(bytes), StandardCharsets.UTF_8))) {
             JsonToken first = parser.nextToken();
             if (first == null) {
-                return new JsonBody(null, "the body is not JSON (empty)");
+                return new JsonBody(null, Map.of(), "the body is not JSON (empty)");
             }
-            Object root = read(parser, first);
+            reading.value(parser, first, List.of());
             return hasTrailingContent(parser)
-                    ? new JsonBody(null, "the body is not JSON (content after the value)")
-                    : new JsonBody(root, null);
+                    ? new JsonBody(null, Map.of(), "the body is not JSON (content after the value)")
+                    : new JsonBody(reading.wanted, reading.found, null);
         } catch (DuplicateKey e) {
-            return new JsonBody(null, "the body has a duplicate key '" + e.getMessage() + "'");
+            return new JsonBody(null, Map.of(), "the body has a duplicate key '" + e.getMessage() + "'");
         } catch (NumberOutOfRange e) {
             return new JsonBody(
-                    null, "the body has a number '" + e.getMessage() + "' that Jira reads as infinity or 0");
+                    null, Map.of(), "the body has a number '" + e.getMessage() + "' that Jira reads as infinity or 0");
         } catch (KeyWithNul e) {
             return new JsonBody(
                     null,
+                    Map.of(),
                     "the body has a key with a NUL character '" + e.getMessage()
                             + "', which Jira may read as another key");
         } catch (IOException | RuntimeException e) {
-            return new JsonBody(null, "the body is not JSON");
+            return new JsonBody(null, Map.of(), "the body is not JSON");
+        }
+    }
+
+    /** Whether {@code bytes} are well-formed UTF-8, decoded a piece at a time into one small buffer. */
+    private static boolean isUtf8(byte[] bytes) {
+        CharsetDecoder decoder = StandardCharsets.UTF_8
+                .newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT);
+        ByteBuffer in = ByteBuffer.wrap(bytes);
+        CharBuffer out = CharBuffer.allocate(Math.min(bytes.length, 8192));
+        while (true) {
+            CoderResult result = decoder.decode(in, out, true);
+            if (result.isError()) {
+                return false;
+            }
+            out.clear();
+            if (result.isUnderflow()) {
+                return !decoder.flush(out).isError();
+            }
         }
     }
 
@@ -101,26 +139,20 @@ public final class JsonBody {
         }
     }
 
-    /** The node at {@code path}, or why there is none. */
+    /**
+     * The node at {@code path}, or why there is none.
+     *
+     * @throws IllegalArgumentException when {@code path} was not among those {@link #parse} was given
+     */
     public JsonLookup lookup(JsonPath path) {
         if (unusable != null) {
             return JsonLookup.unusable(unusable);
         }
-        Object node = root;
-        for (String segment : path.segments()) {
-            if (node instanceof JsonObject object) {
-                node = object.members.get(segment);
-            } else if (node instanceof List<?> array) {
-                int index = JsonPath.arrayIndex(segment);
-                node = index >= 0 && index < array.size() ? array.get(index) : null;
-            } else {
-                node = null;
-            }
-            if (node == null) {
-                return JsonLookup.missing();
-            }
+        if (!wanted.contains(path.segments())) {
+            throw new IllegalArgumentException("the body was not read for the JSON path " + path);
         }
-        return JsonLookup.found(text(node));
+        String text = found.get(path.segments());
+        return text == null ? JsonLookup.missing() : JsonLookup.found(text);
     }
 
     /** Whether the body parsed as JSON. */
@@ -128,49 +160,162 @@ public final class JsonBody {
         return unusable == null;
     }
 
-    /**
-     * A key holding U+0000 is refused: Jackson 1.9, which Jira's REST layer reads bodies with,
-     * packs a key's UTF-8 bytes into 32-bit words without their length, so a zero byte at the
-     * front of the last word vanishes and {@code "summ\u0000ary"} is read as {@code "summary"},
-     * a second copy of a key this gateway saw once. A number whose magnitude a {@code double}
-     * cannot hold is refused too ({@link #fitsADouble}): Jira would act on infinity or zero, a
-     * value its text does not say.
-     */
-    private static Object read(JsonParser parser, JsonToken token) throws IOException {
-        switch (token) {
-            case START_OBJECT:
-                JsonObject object = new JsonObject();
-                for (JsonToken t = parser.nextToken(); t != JsonToken.END_OBJECT; t = parser.nextToken()) {
-                    String name = parser.currentName();
-                    if (name.indexOf('\u0000') >= 0) {
-                        throw new KeyWithNul(name);
+    /** One pass over a body: what is kept of it, and the compact JSON of the nodes asked about being read. */
+    private static final class Reading {
+        final Set<List<String>> wanted = new HashSet<>();
+        /**
+         * For every path on the way to a wanted one, the root included, the segments below it that
+         * lead on (or to one): anywhere else, nothing is kept and no path is followed.
+         */
+        final Map<List<String>, Set<String>> onTheWay = new HashMap<>();
+
+        final Map<List<String>, String> found = new HashMap<>();
+        /** The compact JSON of each wanted object or array being read, all of them written as it streams. */
+        final List<StringBuilder> writing = new ArrayList<>();
+
+        Reading(Collection<JsonPath> paths) {
+            for (JsonPath path : paths) {
+                List<String> segments = path.segments();
+                wanted.add(segments);
+                for (int i = 0; i < segments.size(); i++) {
+                    onTheWay.computeIfAbsent(segments.subList(0, i), at -> new HashSet<>())
+                            .add(segments.get(i));
+                }
+            }
+        }
+
+        /** Appends to the compact JSON of every wanted node the current one is within. */
+        private void write(String text) {
+            for (StringBuilder out : writing) {
+                out.append(text);
+            }
+        }
+
+        /** The segments that lead on below {@code at}; null when nothing below it is kept. */
+        private Set<String> leadingOn(List<String> at) {
+            return at == null ? null : onTheWay.get(at);
+        }
+
+        /** The path of a child of the node at {@code at}, or null when nothing there is kept. */
+        private static List<String> child(List<String> at, Set<String> leadingOn, String segment) {
+            if (leadingOn == null || !leadingOn.contains(segment)) {
+                return null;
+            }
+            List<String> path = new ArrayList<>(at.size() + 1);
+            path.addAll(at);
+            path.add(segment);
+            return path;
+        }
+
+        /**
+         * Reads the value starting at {@code token}, at {@code at} (null when nothing there is kept).
+         * A key holding U+0000 is refused: Jackson 1.9, which Jira's REST layer reads bodies with,
+         * packs a key's UTF-8 bytes into 32-bit words without their length, so a zero byte at the
+         * front of the last word vanishes and {@code "summ\u0000ary"} is read as {@code "summary"},
+         * a second copy of a key this gateway saw once. A number whose magnitude a {@code double}
+         * cannot hold is refused too ({@link #fitsADouble}): Jira would act on infinity or zero, a
+         * value its text does not say.
+         */
+        void value(JsonParser parser, JsonToken token, List<String> at) throws IOException {
+            boolean kept = at != null && wanted.contains(at);
+            switch (token) {
+                case START_OBJECT -> container(parser, at, kept, '{', '}', () -> {
+                    Set<String> leadingOn = leadingOn(at);
+                    DistinctKeys keys = new DistinctKeys();
+                    boolean first = true;
+                    for (JsonToken t = parser.nextToken(); t != JsonToken.END_OBJECT; t = parser.nextToken()) {
+                        String name = parser.currentName();
+                        if (name.indexOf('\u0000') >= 0) {
+                            throw new KeyWithNul(name);
+                        }
+                        boolean repeated = !keys.add(name);
+                        if (!writing.isEmpty()) {
+                            write((first ? "\"" : ",\"") + quoted(name) + "\":");
+                        }
+                        first = false;
+                        value(parser, parser.nextToken(), child(at, leadingOn, name));
+                        if (repeated) {
+                            throw new DuplicateKey(name);
+                        }
                     }
-                    Object value = read(parser, parser.nextToken());
-                    if (object.members.putIfAbsent(name, value) != null) {
-                        throw new DuplicateKey(name);
+                });
+                case START_ARRAY -> container(parser, at, kept, '[', ']', () -> {
+                    Set<String> leadingOn = leadingOn(at);
+                    // Past the last index asked about, no element's path is even made.
+                    int last = leadingOn == null
+                            ? -1
+                            : leadingOn.stream()
+                                    .mapToInt(JsonPath::arrayIndex)
+                                    .max()
+                                    .orElse(-1);
+                    int index = 0;
+                    for (JsonToken t = parser.nextToken(); t != JsonToken.END_ARRAY; t = parser.nextToken()) {
+                        if (index > 0 && !writing.isEmpty()) {
+                            write(",");
+                        }
+                        List<String> element = index <= last ? child(at, leadingOn, Integer.toString(index)) : null;
+                        index++;
+                        value(parser, t, element);
                     }
+                });
+                case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> {
+                    double value = parser.getDoubleValue();
+                    if ((value == 0 || Double.isInfinite(value)) && !fitsADouble(parser.getText(), value)) {
+                        throw new NumberOutOfRange(parser.getText());
+                    }
+                    scalar(parser, at, kept, false);
                 }
-                return object;
-            case START_ARRAY:
-                List<Object> array = new ArrayList<>();
-                for (JsonToken t = parser.nextToken(); t != JsonToken.END_ARRAY; t = parser.nextToken()) {
-                    array.add(read(parser, t));
-                }
-                return array;
-            case VALUE_STRING:
-                return new JsonString(parser.getText());
-            case VALUE_NUMBER_INT:
-            case VALUE_NUMBER_FLOAT:
-                if (!fitsADouble(parser.getText(), parser.getDoubleValue())) {
-                    throw new NumberOutOfRange(parser.getText());
-                }
-                return new JsonLiteral(parser.getText());
-            case VALUE_TRUE:
-            case VALUE_FALSE:
-            case VALUE_NULL:
-                return new JsonLiteral(parser.getText());
-            default:
-                throw new IOException("unexpected token " + token);
+                case VALUE_STRING -> scalar(parser, at, kept, true);
+                case VALUE_TRUE, VALUE_FALSE, VALUE_NULL -> scalar(parser, at, kept, false);
+                default -> throw new IOException("unexpected token " + token);
+            }
+        }
+
+        private interface Members {
+            void read() throws IOException;
+        }
+
+        /** An object or array: its members read, and its compact JSON kept when it is asked about. */
+        private void container(JsonParser parser, List<String> at, boolean kept, char open, char close, Members members)
+                throws IOException {
+            StringBuilder own = kept ? new StringBuilder() : null;
+            if (own != null) {
+                writing.add(own);
+            }
+            if (!writing.isEmpty()) {
+                write(String.valueOf(open));
+            }
+            members.read();
+            if (!writing.isEmpty()) {
+                write(String.valueOf(close));
+            }
+            if (own != null) {
+                writing.remove(writing.size() - 1);
+                found.put(at, own.toString());
+            }
+        }
+
+        /**
+         * A string (its value, or quoted within an object or array) or another literal (as
+         * written); its text is not even made unless it is kept or written.
+         */
+        private void scalar(JsonParser parser, List<String> at, boolean kept, boolean string) throws IOException {
+            if (!kept && writing.isEmpty()) {
+                return;
+            }
+            String text = parser.getText();
+            if (!writing.isEmpty()) {
+                write(string ? "\"" + quoted(text) + "\"" : text);
+            }
+            if (kept) {
+                found.put(at, text);
+            }
+        }
+
+        private static String quoted(String text) {
+            StringBuilder out = new StringBuilder(text.length() + 2);
+            JsonStringEncoder.getInstance().quoteAsString(text, out);
+            return out.toString();
         }
     }
 
@@ -197,55 +342,6 @@ public final class JsonBody {
         }
         return true;
     }
-
-    /** The text a node matches as. */
-    private static String text(Object node) {
-        if (node instanceof JsonString string) {
-            return string.value;
-        }
-        if (node instanceof JsonLiteral literal) {
-            return literal.text;
-        }
-        StringBuilder out = new StringBuilder();
-        writeCompact(node, out);
-        return out.toString();
-    }
-
-    private static void writeCompact(Object node, StringBuilder out) {
-        if (node instanceof JsonObject object) {
-            out.append('{');
-            boolean first = true;
-            for (Map.Entry<String, Object> member : object.members.entrySet()) {
-                out.append(first ? "" : ",").append('"');
-                JsonStringEncoder.getInstance().quoteAsString(member.getKey(), out);
-                out.append("\":");
-                writeCompact(member.getValue(), out);
-                first = false;
-            }
-            out.append('}');
-        } else if (node instanceof List<?> array) {
-            out.append('[');
-            for (int i = 0; i < array.size(); i++) {
-                out.append(i == 0 ? "" : ",");
-                writeCompact(array.get(i), out);
-            }
-            out.append(']');
-        } else if (node instanceof JsonString string) {
-            out.append('"');
-            JsonStringEncoder.getInstance().quoteAsString(string.value, out);
-            out.append('"');
-        } else {
-            out.append(((JsonLiteral) node).text);
-        }
-    }
-
-    private static final class JsonObject {
-        final Map<String, Object> members = new LinkedHashMap<>();
-    }
-
-    private record JsonString(String value) {}
-
-    private record JsonLiteral(String text) {}
 
     private static final class DuplicateKey extends RuntimeException {
         private static final long serialVersionUID = 1L;

@@ -1,10 +1,12 @@
 package io.tokengate.server.request;
 
 import io.tokengate.core.request.CanonicalPath;
+import io.tokengate.core.request.JsonPath;
 import io.tokengate.core.request.MalformedRequestException;
 import io.tokengate.core.request.QueryString;
 import io.tokengate.server.gateway.GatewayConfig;
 import java.nio.charset.StandardCharsets;
+import java.util.Collection;
 import java.util.Locale;
 import java.util.Optional;
 
@@ -19,25 +21,27 @@ public final class SampleRequest {
     /**
      * @param url the full request URL, e.g. {@code https://gw.example.com/rest/api/2/issue/X-1?a=b}
      * @param body the body, or null for none
+     * @param jsonPaths the JSON paths the body is read for (see {@link JsonBody#parse})
      * @throws MalformedRequestException when the gateway would refuse the request as ambiguous
      * @throws IllegalArgumentException when {@code url} is not an absolute http(s) URL
      */
-    public static GatewayRequestView of(String method, String url, byte[] body) {
-        return of(method, url, body, false);
+    public static GatewayRequestView of(String method, String url, byte[] body, Collection<JsonPath> jsonPaths) {
+        return of(method, url, body, jsonPaths, false);
     }
 
     /**
-     * {@link #of(String, String, byte[])}, refusing with {@link RefusedMethodException} a method
+     * {@link #of(String, String, byte[], Collection)}, refusing with {@link RefusedMethodException} a method
      * the gateway never forwards, where the gateway would: after the request target parses; and
      * before that, with {@link TargetTooLongException}, a request line longer than the gateway
      * reads. (A sample has no headers, which the gateway counts within the same limit: a request
      * line just under it may still be refused, with 431.)
      */
-    public static GatewayRequestView screened(String method, String url, byte[] body) {
-        return of(method, url, body, true);
+    public static GatewayRequestView screened(String method, String url, byte[] body, Collection<JsonPath> jsonPaths) {
+        return of(method, url, body, jsonPaths, true);
     }
 
-    private static GatewayRequestView of(String method, String url, byte[] body, boolean screen) {
+    private static GatewayRequestView of(
+            String method, String url, byte[] body, Collection<JsonPath> jsonPaths, boolean screen) {
         if (!method.matches("[A-Za-z]+")) {
             throw new IllegalArgumentException("invalid HTTP method '" + method + "'");
         }
@@ -85,7 +89,7 @@ public final class SampleRequest {
         if (override.isPresent()) {
             throw new MalformedRequestException("method-override parameter " + override.get());
         }
-        JsonBody json = body == null ? JsonBody.absent() : JsonBody.parse(body);
+        JsonBody json = body == null ? JsonBody.absent() : JsonBody.parse(body, jsonPaths);
         return new GatewayRequestView(method, origin, path, query, () -> json);
     }
 

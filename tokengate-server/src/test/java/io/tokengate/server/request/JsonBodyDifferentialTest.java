@@ -109,10 +109,12 @@ class JsonBodyDifferentialTest {
     @MethodSource("corpus")
     void aBodyTheGatewayAllowsHoldsAnAllowedValueAsJiraReadsIt(Case c) throws Exception {
         Limits limits = LimitsParser.parse("[post].*/rest/api/2/issue[JsonData::" + c.path + "==" + c.regex + "]");
-        if (!limits.evaluate(SampleRequest.of("POST", URL, c.body)).allowed()) {
+        if (!limits.evaluate(SampleRequest.of("POST", URL, c.body, limits.jsonPaths()))
+                .allowed()) {
             return;
         }
-        String seen = ((JsonLookup.Found) JsonBody.parse(c.body).lookup(JsonPath.parse(c.path))).text();
+        String seen =
+                ((JsonLookup.Found) JsonBody.parse(c.body, limits.jsonPaths()).lookup(JsonPath.parse(c.path))).text();
         for (Upstream upstream : List.of(JIRA_JACKSON_1, JIRA_JACKSON_2)) {
             Object document;
             try {
@@ -127,7 +129,8 @@ class JsonBodyDifferentialTest {
             Object value = read.get();
             if (!agrees(upstream, seen, value)) {
                 String text = value instanceof String s ? s : upstream.write(value);
-                assertThat(limits.evaluate(SampleRequest.of("POST", URL, jsonWith(c.path, value, upstream)))
+                assertThat(limits.evaluate(SampleRequest.of(
+                                        "POST", URL, jsonWith(c.path, value, upstream), limits.jsonPaths()))
                                 .allowed())
                         .as("%s: the gateway allowed '%s', %s reads '%s'", c.name, seen, upstream, text)
                         .isTrue();
@@ -175,8 +178,9 @@ class JsonBodyDifferentialTest {
                 "{\"name\":\"x\",\"favourite\":" + value + ",\"editable\":false}",
                 "{\"name\":\"x\",\"favourite\":false,\"editable\":" + value + "}")) {
             byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-            if (!LimitsParser.parse(limit)
-                    .evaluate(SampleRequest.of("POST", "https://gw.example.com/rest/api/2/filter", bytes))
+            Limits limits = LimitsParser.parse(limit);
+            if (!limits.evaluate(SampleRequest.of(
+                            "POST", "https://gw.example.com/rest/api/2/filter", bytes, limits.jsonPaths()))
                     .allowed()) {
                 continue;
             }
@@ -193,10 +197,12 @@ class JsonBodyDifferentialTest {
 
     @Test
     void theCorpusHoldsCasesTheGatewayAllowsAndCasesItRefuses() {
-        long allowed = corpus().filter(
-                        c -> LimitsParser.parse("[post].*/rest/api/2/issue[JsonData::" + c.path + "==" + c.regex + "]")
-                                .evaluate(SampleRequest.of("POST", URL, c.body))
-                                .allowed())
+        long allowed = corpus().filter(c -> {
+                    Limits limits =
+                            LimitsParser.parse("[post].*/rest/api/2/issue[JsonData::" + c.path + "==" + c.regex + "]");
+                    return limits.evaluate(SampleRequest.of("POST", URL, c.body, limits.jsonPaths()))
+                            .allowed();
+                })
                 .count();
         long all = corpus().count();
         assertThat(all).isGreaterThan(500);

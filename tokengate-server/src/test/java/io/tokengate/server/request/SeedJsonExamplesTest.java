@@ -3,6 +3,7 @@ package io.tokengate.server.request;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tokengate.core.limits.Decision;
+import io.tokengate.core.limits.Limits;
 import io.tokengate.core.limits.LimitsParser;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
@@ -21,8 +22,9 @@ class SeedJsonExamplesTest {
             }""";
 
     private static Decision decide(String limits, String body) {
-        return LimitsParser.parse(limits)
-                .evaluate(SampleRequest.of("POST", URL, body == null ? null : body.getBytes(StandardCharsets.UTF_8)));
+        Limits parsed = LimitsParser.parse(limits);
+        return parsed.evaluate(SampleRequest.of(
+                "POST", URL, body == null ? null : body.getBytes(StandardCharsets.UTF_8), parsed.jsonPaths()));
     }
 
     @Test
