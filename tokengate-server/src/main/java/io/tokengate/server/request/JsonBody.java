@@ -30,7 +30,7 @@ import java.util.Set;
  * only (no byte-order mark, no UTF-16 or UTF-32 guessed from the bytes), one JSON value and nothing
  * after it, no comments or other extensions, no duplicate key anywhere
  * (two parsers may keep different copies of a duplicate, so it never matches), no key holding
- * U+0000 (see {@link #value}), and bounded nesting. A node matches as its text: a string's value,
+ * U+0000 (see {@code Reading.value}), and bounded nesting. A node matches as its text: a string's value,
  * the JSON text of a number exactly as written, {@code true}/{@code false}/{@code null}, or the
  * compact JSON of an object or array.
  *
@@ -118,7 +118,8 @@ public final class JsonBody {
                 .onMalformedInput(CodingErrorAction.REPORT)
                 .onUnmappableCharacter(CodingErrorAction.REPORT);
         ByteBuffer in = ByteBuffer.wrap(bytes);
-        CharBuffer out = CharBuffer.allocate(Math.min(bytes.length, 8192));
+        // Room for a surrogate pair at least, which the decoder cannot split.
+        CharBuffer out = CharBuffer.allocate(Math.max(2, Math.min(bytes.length, 8192)));
         while (true) {
             CoderResult result = decoder.decode(in, out, true);
             if (result.isError()) {
@@ -297,10 +298,12 @@ public final class JsonBody {
 
         /**
          * A string (its value, or quoted within an object or array) or another literal (as
-         * written); its text is not even made unless it is kept or written.
+         * written); no string of its text is made unless it is kept or written.
          */
         private void scalar(JsonParser parser, List<String> at, boolean kept, boolean string) throws IOException {
             if (!kept && writing.isEmpty()) {
+                // Read all the same, into the parser's own buffer: a bad escape is refused here.
+                parser.finishToken();
                 return;
             }
             String text = parser.getText();
