@@ -159,14 +159,15 @@ final class Refusals {
                 "token's request bodies held for inspection at its share of body.inspect.memory");
     }
 
-    /** 502: the user directory (Jira) could not be asked about the user. */
+    /** 502: the user directory (Jira) could not be asked about the user, for now: with {@code Retry-After}. */
     void directoryUnavailable(Exchange exchange, Response response, Callback callback, String detail) {
         directoryUnavailable.refused(exchange.requestId, detail);
-        refuse(
+        refuseForNow(
                 exchange,
                 response,
                 callback,
                 HttpStatus.BAD_GATEWAY_502,
+                RetryAfter.UNAVAILABLE_SECONDS,
                 "Jira could not be asked about the user; try again shortly.",
                 directoryUnavailable.condition() + ": " + detail);
     }

@@ -124,6 +124,9 @@ class JiraDirectoryIT {
             HttpResponse<String> refused = runAs(gw, admin, "bob");
             assertThat(refused.statusCode()).isEqualTo(502);
             assertThat(refused.body()).contains("Jira could not be asked about the user");
+            assertThat(refused.headers().firstValue("Retry-After"))
+                    .as("Jira away passes: a client that retries waits a second")
+                    .contains("1");
             AuditEvent record = gw.audited(
                             refused.headers().firstValue("X-Request-Id").orElseThrow())
                     .orElseThrow();
