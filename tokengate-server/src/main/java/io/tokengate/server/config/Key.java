@@ -78,12 +78,16 @@ public enum Key {
     UPSTREAM_SERVICE_TOKEN(
             "upstream.service.token", "", "service account Bearer token, instead of user and password", true),
     UPSTREAM_CONNECT_TIMEOUT_MS("upstream.connect.timeout.ms", "5000", "upstream connect timeout"),
-    UPSTREAM_IDLE_TIMEOUT_MS("upstream.idle.timeout.ms", "60000", "longest upstream silence before 504"),
+    UPSTREAM_IDLE_TIMEOUT_MS(
+            "upstream.idle.timeout.ms",
+            "60000",
+            "longest upstream silence before 504 (408 when the client's body is what has not come)"),
     UPSTREAM_RESPONSE_TIMEOUT_MS(
             "upstream.response.timeout.ms",
             "300000",
             "longest one upstream exchange may take, from sending the request to the end of the response: 504"
-                    + " before the response has begun, a cut connection after (0 = no limit)"),
+                    + " before the response has begun (408 while the client's body is still arriving), a cut"
+                    + " connection after (0 = no limit)"),
     AUTH_SCHEMES("auth.schemes", "basic,bearer", "accepted schemes: basic, bearer"),
     RUNAS_GROUPS("runas.groups", "", "groups (besides admins) whose members may use contextUser"),
     BODY_INSPECT_MAX("body.inspect.max", "1048576", "largest body read for JSON restrictions, in bytes"),
