@@ -149,7 +149,8 @@ public final class AdminHandler extends Handler.Abstract {
                         clock)
                 .routes(router);
         new SnippetResource(visible, store.tokens(), audit, gatewayUrl).routes(router);
-        new CheckResource(visible, config.endpoints(), config.excludedEndpoints(), gatewayUrl).routes(router);
+        new CheckResource(visible, config.endpoints(), config.excludedEndpoints(), gatewayUrl, config.bodyInspectMax())
+                .routes(router);
         new AuditResource(store.auditLog()).routes(router);
         new SettingsResource(config, store.tokens()::secureMode).routes(router);
         new BackupResource(store, config.home(), audit).routes(router);

@@ -30,6 +30,8 @@ final class CheckResource {
     private final List<String> excludedEndpoints;
 
     private final String publicUrl;
+    /** {@code body.inspect.max}: a longer body that the limits read is refused. */
+    private final int bodyInspectMax;
     /** The path of {@link #publicUrl}; null or empty when it has none. */
     private final String publicPath;
 
@@ -38,7 +40,13 @@ final class CheckResource {
      * honours too, for paths under {@code publicUrl} (which a proxy in front may serve under a
      * path of its own, such as {@code https://host/gateway}).
      */
-    CheckResource(VisibleTokens tokens, List<String> endpoints, List<String> excludedEndpoints, String publicUrl) {
+    CheckResource(
+            VisibleTokens tokens,
+            List<String> endpoints,
+            List<String> excludedEndpoints,
+            String publicUrl,
+            int bodyInspectMax) {
+        this.bodyInspectMax = bodyInspectMax;
         this.endpoints = List.copyOf(endpoints);
         this.excludedEndpoints = List.copyOf(excludedEndpoints);
         this.publicUrl = publicUrl;
@@ -65,7 +73,7 @@ final class CheckResource {
         String url = body.requiredText("url").strip();
         DryRun dryRun;
         try {
-            dryRun = DryRun.of(limits, method, url, sampleBody(body), this::notServed);
+            dryRun = DryRun.of(limits, method, url, sampleBody(body), this::notServed, bodyInspectMax);
         } catch (IllegalArgumentException e) {
             String field = e.getMessage().startsWith("invalid HTTP method") ? "method" : "url";
             throw ApiError.badRequest(field, e.getMessage());

@@ -42,8 +42,9 @@ import picocli.CommandLine.Spec;
         exitCodeList = {
             "0:allowed",
             "1:denied (including a request the gateway refuses itself, REJECTED with its status: malformed or"
-                    + " too long, a method it never forwards, a path it does not serve by default, more than 1000 query"
-                    + " parameters when the rule that allows it judges query parameters)",
+                    + " too long, a method it never forwards, a path it does not serve by default, a body over the"
+                    + " default body.inspect.max that the limits must read, more than 1000 query parameters when the"
+                    + " rule that allows it judges query parameters)",
             "2:the limits do not parse",
             "64:invalid command line",
         },
@@ -59,6 +60,9 @@ final class CheckCommand implements Callable<Integer> {
      */
     private static final List<String> ENDPOINTS =
             List.of(Key.GATEWAY_ENDPOINTS.defaultValue().split(","));
+
+    /** Offline, the default {@code body.inspect.max}. */
+    private static final int BODY_INSPECT_MAX = Integer.parseInt(Key.BODY_INSPECT_MAX.defaultValue());
 
     private static final List<String> EXCLUDED_ENDPOINTS =
             List.of(Key.GATEWAY_ENDPOINTS_EXCLUDED.defaultValue().split(","));
@@ -117,7 +121,7 @@ final class CheckCommand implements Callable<Integer> {
         }
         DryRun dryRun;
         try {
-            dryRun = DryRun.of(parsed, method, url, bodyBytes(), CheckCommand::notServed);
+            dryRun = DryRun.of(parsed, method, url, bodyBytes(), CheckCommand::notServed, BODY_INSPECT_MAX);
         } catch (IllegalArgumentException e) {
             spec.commandLine().getErr().println("tokengate check: " + e.getMessage());
             return Main.USAGE;

@@ -22,8 +22,9 @@ import java.util.Optional;
  *
  * <p>Beside the limits' decision it makes the refusals the gateway makes of the request as written:
  * a request line longer than it reads (414), malformed (400), a method it never forwards (405), a
- * path it does not serve (404), and more query parameters than Jira reads under a rule that judges
- * them (400, {@link QueryParameterCount}). Those that hang on headers it cannot make: a sample has
+ * path it does not serve (404), a body longer than {@code body.inspect.max} that the limits must
+ * read (413), and more query parameters than Jira reads under a rule that judges them (400, {@link
+ * QueryParameterCount}). Those that hang on headers it cannot make: a sample has
  * none (a form body, a charset, headers that push a long request line past the head the gateway
  * reads).
  */
@@ -55,10 +56,13 @@ public final class DryRun {
     /**
      * Decides on {@code method url} with {@code body} (null for none) as the gateway would.
      *
+     * @param bodyInspectMax {@code body.inspect.max}: a longer body that the limits must read is
+     *     refused (413)
      * @throws IllegalArgumentException when {@code method} is not an HTTP method or {@code url} not
      *     an absolute http(s) URL: the question is wrong, whatever a gateway would answer
      */
-    public static DryRun of(Limits limits, String method, String url, byte[] body, Endpoints endpoints) {
+    public static DryRun of(
+            Limits limits, String method, String url, byte[] body, Endpoints endpoints, int bodyInspectMax) {
         GatewayRequestView request;
         try {
             request = SampleRequest.screened(method, url, body, limits.jsonPaths());
@@ -72,6 +76,10 @@ public final class DryRun {
         Optional<String> notServed = endpoints.notServed(url, request.path());
         if (notServed.isPresent()) {
             return beforeLimits(404, notServed.get());
+        }
+        if (body != null && body.length > bodyInspectMax && limits.needsBody(request)) {
+            RequestScreen.Refusal tooLarge = BodyRules.tooLarge(bodyInspectMax);
+            return new DryRun(null, null, tooLarge.status(), tooLarge.message());
         }
         Decision decision = limits.evaluate(request);
         return QueryParameterCount.refusal(decision, request.query().raw())

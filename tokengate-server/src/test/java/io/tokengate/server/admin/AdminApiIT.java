@@ -48,7 +48,9 @@ class AdminApiIT {
                         "upstream.service.password",
                         "hunter2-service-secret",
                         "runas.groups",
-                        "Jira-RunAs"),
+                        "Jira-RunAs",
+                        "body.inspect.max",
+                        Integer.toString(INSPECT_MAX)),
                 GatewayFixture.headerUpstream());
         gw.server.localUsers().add(ADMIN, null, null, UserRole.ADMIN, ADMIN_PASSWORD.toCharArray());
         contract = new OpenApiContract();
@@ -436,6 +438,35 @@ class AdminApiIT {
         assertField(admin.post("/check", Map.of("url", "https://gw/rest/x")), "limits", "either");
         assertField(admin.post("/check", Map.of("limits", "", "url", "ftp://gw/rest/x")), "url", "http");
         assertThat(gw.jira.received()).as("nothing is forwarded").isEmpty();
+    }
+
+    /** This gateway's {@code body.inspect.max}: small enough for a sample body the API accepts to exceed. */
+    private static final int INSPECT_MAX = 64 * 1024;
+
+    /** The gateway refuses (413) a body longer than {@code body.inspect.max} that the limits must read; so does the check. */
+    @Test
+    void checkRejectsABodyLongerThanTheGatewayReadsForJsonLimits() {
+        String filters = "[post].*/rest/api/2/filter[JsonData::editable==false]";
+        String url = "https://gw.example.com/rest/api/2/filter";
+        String fits = "{\"editable\":false}" + " ".repeat(INSPECT_MAX - 18);
+        Reply judged = admin.post("/check", Map.of("limits", filters, "method", "POST", "url", url, "body", fits));
+        assertThat(judged.json().get("allowed").asBoolean()).as(judged.body()).isTrue();
+
+        Reply tooLong =
+                admin.post("/check", Map.of("limits", filters, "method", "POST", "url", url, "body", fits + " "));
+        assertThat(tooLong.json().get("rejected").asBoolean())
+                .as(tooLong.body())
+                .isTrue();
+        assertThat(tooLong.json().get("status").asInt()).isEqualTo(413);
+        assertThat(tooLong.json().get("explanation").asText())
+                .isEqualTo("REJECTED (413): The token's restrictions inspect the request body, which may be at most "
+                        + INSPECT_MAX + " bytes.");
+
+        Reply unread =
+                admin.post("/check", Map.of("limits", "[post].*", "method", "POST", "url", url, "body", fits + " "));
+        assertThat(unread.json().get("allowed").asBoolean())
+                .as("limits that read no body take one of any length")
+                .isTrue();
     }
 
     /**

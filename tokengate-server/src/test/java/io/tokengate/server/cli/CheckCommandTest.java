@@ -174,6 +174,36 @@ class CheckCommandTest {
     }
 
     @Test
+    void aBodyLongerThanTheGatewayReadsForJsonLimitsIsRejectedWith413(@TempDir Path dir) throws Exception {
+        Path body = dir.resolve("body.json");
+        Files.writeString(body, "{\"editable\":false}" + " ".repeat(1024 * 1024 - 18));
+        String filters = "[post].*/rest/api/2/filter[JsonData::editable==false]";
+        String[] check = {
+            "check",
+            "--limits-text",
+            filters,
+            "--method",
+            "POST",
+            "--url",
+            "https://gw/rest/api/2/filter",
+            "--body",
+            body.toString()
+        };
+        assertThat(run(check)).as("1 MiB, the default body.inspect.max: judged").isZero();
+
+        Files.writeString(body, " ", java.nio.file.StandardOpenOption.APPEND);
+        out.getBuffer().setLength(0);
+        assertThat(run(check)).isEqualTo(1);
+        assertThat(out.toString())
+                .startsWith("REJECTED (413): The token's restrictions inspect the request body, which may be at most"
+                        + " 1048576 bytes.");
+        check[2] = "[post].*";
+        assertThat(run(check))
+                .as("limits that read no body take one of any length")
+                .isZero();
+    }
+
+    @Test
     void usageErrorsExitWith64() {
         assertThat(run("check", "--url", "https://gw/x")).isEqualTo(Main.USAGE);
         assertThat(err.toString()).contains("Missing required argument");
