@@ -149,7 +149,13 @@ public final class AdminHandler extends Handler.Abstract {
                         clock)
                 .routes(router);
         new SnippetResource(visible, store.tokens(), audit, gatewayUrl).routes(router);
-        new CheckResource(visible, config.endpoints(), config.excludedEndpoints(), gatewayUrl, config.bodyInspectMax())
+        new CheckResource(
+                        visible,
+                        config.endpoints(),
+                        config.excludedEndpoints(),
+                        gatewayUrl,
+                        config.bodyInspectMax(),
+                        config.identity())
                 .routes(router);
         new AuditResource(store.auditLog()).routes(router);
         new SettingsResource(config, store.tokens()::secureMode).routes(router);

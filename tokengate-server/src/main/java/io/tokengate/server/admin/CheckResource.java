@@ -9,8 +9,10 @@ import io.tokengate.core.limits.LimitsSyntaxException;
 import io.tokengate.core.request.CanonicalPath;
 import io.tokengate.server.gateway.DryRun;
 import io.tokengate.server.gateway.GatewayConfig;
+import io.tokengate.server.gateway.UpstreamIdentity;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -22,7 +24,7 @@ import java.util.Set;
  * offline command, it knows which paths this gateway serves.
  */
 final class CheckResource {
-    private static final Set<String> FIELDS = Set.of("limits", "tokenId", "method", "url", "body");
+    private static final Set<String> FIELDS = Set.of("limits", "tokenId", "method", "url", "headers", "body");
 
     private final VisibleTokens tokens;
 
@@ -30,23 +32,25 @@ final class CheckResource {
     private final List<String> excludedEndpoints;
 
     private final String publicUrl;
-    /** {@code body.inspect.max}: a longer body that the limits read is refused. */
-    private final int bodyInspectMax;
     /** The path of {@link #publicUrl}; null or empty when it has none. */
     private final String publicPath;
+    /** What the gateway's refusals depend on: these endpoints, its body.inspect.max and identity header. */
+    private final DryRun.Settings settings;
 
     /**
      * {@code endpoints} and {@code excludedEndpoints}: what the gateway serves, which a dry run
      * honours too, for paths under {@code publicUrl} (which a proxy in front may serve under a
-     * path of its own, such as {@code https://host/gateway}).
+     * path of its own, such as {@code https://host/gateway}); {@code bodyInspectMax} and {@code
+     * identity}: the gateway's settings of those names.
      */
     CheckResource(
             VisibleTokens tokens,
             List<String> endpoints,
             List<String> excludedEndpoints,
             String publicUrl,
-            int bodyInspectMax) {
-        this.bodyInspectMax = bodyInspectMax;
+            int bodyInspectMax,
+            UpstreamIdentity identity) {
+        this.settings = new DryRun.Settings(this::notServed, bodyInspectMax, identity);
         this.endpoints = List.copyOf(endpoints);
         this.excludedEndpoints = List.copyOf(excludedEndpoints);
         this.publicUrl = publicUrl;
@@ -73,9 +77,11 @@ final class CheckResource {
         String url = body.requiredText("url").strip();
         DryRun dryRun;
         try {
-            dryRun = DryRun.of(limits, method, url, sampleBody(body), this::notServed, bodyInspectMax);
+            dryRun = DryRun.of(limits, new DryRun.Sample(method, url, sampleHeaders(body), sampleBody(body)), settings);
         } catch (IllegalArgumentException e) {
-            String field = e.getMessage().startsWith("invalid HTTP method") ? "method" : "url";
+            String field = e.getMessage().startsWith("invalid HTTP method")
+                    ? "method"
+                    : e.getMessage().startsWith("the URL") ? "url" : "headers";
             throw ApiError.badRequest(field, e.getMessage());
         }
         ex.send(200, dryRun.toJson());
@@ -120,6 +126,25 @@ final class CheckResource {
             problems.addObject().put("line", p.line()).put("column", p.column()).put("reason", p.reason());
         }
         return new ApiError(400, "limits: " + e.getMessage(), field, problems);
+    }
+
+    /** The sample's header lines: an array of {@code Name: value} strings, as curl's {@code -H} takes them. */
+    private static List<String> sampleHeaders(BodyFields body) {
+        Optional<JsonNode> raw = body.raw("headers");
+        if (raw.isEmpty() || raw.get().isNull()) {
+            return List.of();
+        }
+        List<String> lines = new ArrayList<>();
+        for (JsonNode line : raw.get()) {
+            if (!raw.get().isArray() || !line.isTextual()) {
+                break;
+            }
+            lines.add(line.asText());
+        }
+        if (!raw.get().isArray() || lines.size() != raw.get().size()) {
+            throw ApiError.badRequest("headers", "must be an array of strings such as \"Content-Type: text/plain\"");
+        }
+        return lines;
     }
 
     private static byte[] sampleBody(BodyFields body) {

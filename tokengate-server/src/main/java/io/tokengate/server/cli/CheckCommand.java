@@ -11,11 +11,13 @@ import io.tokengate.core.request.CanonicalPath;
 import io.tokengate.server.config.Key;
 import io.tokengate.server.gateway.DryRun;
 import io.tokengate.server.gateway.GatewayConfig;
+import io.tokengate.server.gateway.UpstreamIdentity;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -30,9 +32,10 @@ import picocli.CommandLine.Spec;
         name = "check",
         description = {
             "Decide whether limits allow a sample request, and explain why. Nothing is sent anywhere.",
-            "The sample has no headers: the gateway also refuses a request a rule judging query parameters"
-                    + " allows when it carries a form body or a Content-Type charset other than UTF-8, which"
-                    + " this check cannot see.",
+            "Give the request's headers with -H, as to curl: the gateway refuses some requests for theirs (a"
+                    + " form body or a charset under a rule that judges query parameters, override headers, a body"
+                    + " it cannot read for JSON limits). What hangs on the caller (run-as, addresses, rates) is not"
+                    + " checked.",
             "",
             "Example:",
             "  tokengate check --limits-text '[post].*/rest/api/2/issue/KANBAN-100/comment.*' \\",
@@ -42,9 +45,10 @@ import picocli.CommandLine.Spec;
         exitCodeList = {
             "0:allowed",
             "1:denied (including a request the gateway refuses itself, REJECTED with its status: malformed or"
-                    + " too long, a method it never forwards, a path it does not serve by default, a body over the"
-                    + " default body.inspect.max that the limits must read, more than 1000 query parameters when the"
-                    + " rule that allows it judges query parameters)",
+                    + " too long, a method it never forwards, headers it refuses, a path it does not serve by"
+                    + " default, a body the limits must read that it cannot read or that is over the default"
+                    + " body.inspect.max, a form body, a charset or more than 1000 query parameters when the rule"
+                    + " that allows it judges query parameters)",
             "2:the limits do not parse",
             "64:invalid command line",
         },
@@ -61,11 +65,14 @@ final class CheckCommand implements Callable<Integer> {
     private static final List<String> ENDPOINTS =
             List.of(Key.GATEWAY_ENDPOINTS.defaultValue().split(","));
 
-    /** Offline, the default {@code body.inspect.max}. */
-    private static final int BODY_INSPECT_MAX = Integer.parseInt(Key.BODY_INSPECT_MAX.defaultValue());
-
     private static final List<String> EXCLUDED_ENDPOINTS =
             List.of(Key.GATEWAY_ENDPOINTS_EXCLUDED.defaultValue().split(","));
+
+    /** Offline, the check knows no settings: what a gateway does by default. */
+    private static final DryRun.Settings DEFAULTS = new DryRun.Settings(
+            CheckCommand::notServed,
+            Integer.parseInt(Key.BODY_INSPECT_MAX.defaultValue()),
+            UpstreamIdentity.header(Key.UPSTREAM_IDENTITY_HEADER.defaultValue()));
 
     @Spec
     private CommandSpec spec;
@@ -94,6 +101,13 @@ final class CheckCommand implements Callable<Integer> {
             description = "Full request URL including any query string.")
     private String url;
 
+    @Option(
+            names = {"-H", "--header"},
+            paramLabel = "'NAME: VALUE'",
+            description =
+                    "A request header, as curl's -H takes it; repeatable. The body's framing comes from the body.")
+    private List<String> headers = new ArrayList<>();
+
     @ArgGroup
     private BodySource body;
 
@@ -121,7 +135,7 @@ final class CheckCommand implements Callable<Integer> {
         }
         DryRun dryRun;
         try {
-            dryRun = DryRun.of(parsed, method, url, bodyBytes(), CheckCommand::notServed, BODY_INSPECT_MAX);
+            dryRun = DryRun.of(parsed, new DryRun.Sample(method, url, headers, bodyBytes()), DEFAULTS);
         } catch (IllegalArgumentException e) {
             spec.commandLine().getErr().println("tokengate check: " + e.getMessage());
             return Main.USAGE;

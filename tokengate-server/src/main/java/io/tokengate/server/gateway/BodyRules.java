@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import org.eclipse.jetty.http.HttpException;
+import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.server.Request;
@@ -21,8 +22,9 @@ import org.eclipse.jetty.server.Request;
 final class BodyRules {
     private BodyRules() {}
 
-    static Optional<RequestScreen.Refusal> refuseUninspectable(Request request, int max) {
-        List<String> encodings = request.getHeaders().getCSV(HttpHeader.CONTENT_ENCODING, false);
+    /** For a body of {@code length} bytes (-1: sent in chunks) under {@code headers}. */
+    static Optional<RequestScreen.Refusal> refuseUninspectable(HttpFields headers, long length, int max) {
+        List<String> encodings = headers.getCSV(HttpHeader.CONTENT_ENCODING, false);
         for (String encoding : encodings) {
             if (!encoding.strip().equalsIgnoreCase("identity")) {
                 String all = String.join(", ", encodings);
@@ -33,7 +35,7 @@ final class BodyRules {
                         "body with Content-Encoding " + all + " cannot be inspected"));
             }
         }
-        for (String charset : declaredCharsets(request)) {
+        for (String charset : declaredCharsets(headers)) {
             if (!isUtf8(charset)) {
                 return Optional.of(new RequestScreen.Refusal(
                         HttpStatus.UNSUPPORTED_MEDIA_TYPE_415,
@@ -42,7 +44,7 @@ final class BodyRules {
                         "body in charset " + Quote.shorten(charset) + " cannot be inspected"));
             }
         }
-        if (request.getLength() > max) {
+        if (length > max) {
             return Optional.of(tooLarge(max));
         }
         return Optional.empty();
@@ -73,9 +75,9 @@ final class BodyRules {
      * takes the last of two, or the second field, must find UTF-8 there too. A value that does not
      * split cleanly (a quoted {@code ;}) yields a charset that is not UTF-8, and so a refusal.
      */
-    static List<String> declaredCharsets(Request request) {
+    static List<String> declaredCharsets(HttpFields headers) {
         List<String> charsets = new ArrayList<>();
-        for (String contentType : request.getHeaders().getValuesList(HttpHeader.CONTENT_TYPE)) {
+        for (String contentType : headers.getValuesList(HttpHeader.CONTENT_TYPE)) {
             String[] parts = contentType.split(";", -1);
             for (int i = 1; i < parts.length; i++) {
                 int equals = parts[i].indexOf('=');

@@ -13,20 +13,25 @@ import io.tokengate.server.request.GatewayRequestView;
 import io.tokengate.server.request.RefusedMethodException;
 import io.tokengate.server.request.SampleRequest;
 import io.tokengate.server.request.TargetTooLongException;
+import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
+import org.eclipse.jetty.http.HttpFields;
 
 /**
  * What the gateway would do with a sample request under some limits, found without sending it
  * anywhere: the dry run behind {@code POST /api/v1/check} and {@code tokengate check}, which print
  * it in one shape ({@link #toJson}), so that a script reads either the same way.
  *
- * <p>Beside the limits' decision it makes the refusals the gateway makes of the request as written:
- * a request line longer than it reads (414), malformed (400), a method it never forwards (405), a
- * path it does not serve (404), a body longer than {@code body.inspect.max} that the limits must
- * read (413), and more query parameters than Jira reads under a rule that judges them (400, {@link
- * QueryParameterCount}). Those that hang on headers it cannot make: a sample has
- * none (a form body, a charset, headers that push a long request line past the head the gateway
- * reads).
+ * <p>Beside the limits' decision it makes the refusals the gateway makes of the request as written,
+ * in the gateway's order: a request line longer than it reads (414), a method it never forwards
+ * (405), a malformed request or one whose headers two servers could read differently (400), a
+ * path it does not serve (404), a body the limits must read that it cannot read as Jira will (415)
+ * or that is longer than {@code body.inspect.max} (413), and, under a rule that judges query
+ * parameters, a form body, a charset other than UTF-8 or more query parameters than Jira reads
+ * (400). What it cannot know it does not make: who the caller is (401, 403 for an address or
+ * run-as), rates and throttles (429), and a head the sample's headers push past what the gateway
+ * reads (431).
  */
 public final class DryRun {
     /** Why the gateway would not serve a request's path at all, if it would not. */
@@ -38,6 +43,15 @@ public final class DryRun {
          */
         Optional<String> notServed(String url, CanonicalPath path);
     }
+
+    /**
+     * A request to decide on: {@code headers} as {@code Name: value} lines, as curl's {@code -H}
+     * takes them; {@code body} null for none.
+     */
+    public record Sample(String method, String url, List<String> headers, byte[] body) {}
+
+    /** What the gateway is configured with, as far as its refusals depend on it. */
+    public record Settings(Endpoints endpoints, int bodyInspectMax, UpstreamIdentity identity) {}
 
     private final GatewayRequestView request;
     private final Decision decision;
@@ -54,18 +68,17 @@ public final class DryRun {
     }
 
     /**
-     * Decides on {@code method url} with {@code body} (null for none) as the gateway would.
+     * Decides on the sample as the gateway would.
      *
-     * @param bodyInspectMax {@code body.inspect.max}: a longer body that the limits must read is
-     *     refused (413)
-     * @throws IllegalArgumentException when {@code method} is not an HTTP method or {@code url} not
-     *     an absolute http(s) URL: the question is wrong, whatever a gateway would answer
+     * @throws IllegalArgumentException when the method is not an HTTP method, the URL not an
+     *     absolute http(s) URL or a header not {@code Name: value} (or one that frames the body,
+     *     which the sample's body does): the question is wrong, whatever a gateway would answer
      */
-    public static DryRun of(
-            Limits limits, String method, String url, byte[] body, Endpoints endpoints, int bodyInspectMax) {
+    public static DryRun of(Limits limits, Sample sample, Settings settings) {
+        HttpFields headers = headers(sample.headers());
         GatewayRequestView request;
         try {
-            request = SampleRequest.screened(method, url, body, limits.jsonPaths());
+            request = SampleRequest.screened(sample.method(), sample.url(), sample.body(), limits.jsonPaths());
         } catch (TargetTooLongException e) {
             return beforeLimits(414, e.getMessage());
         } catch (RefusedMethodException e) {
@@ -73,18 +86,59 @@ public final class DryRun {
         } catch (MalformedRequestException e) {
             return beforeLimits(400, e.getMessage());
         }
-        Optional<String> notServed = endpoints.notServed(url, request.path());
+        Optional<RequestScreen.Refusal> screened = new RequestScreen(settings.identity()).screen(headers);
+        if (screened.isPresent()) {
+            return beforeLimits(screened.get());
+        }
+        Optional<String> notServed = settings.endpoints().notServed(sample.url(), request.path());
         if (notServed.isPresent()) {
             return beforeLimits(404, notServed.get());
         }
-        if (body != null && body.length > bodyInspectMax && limits.needsBody(request)) {
-            RequestScreen.Refusal tooLarge = BodyRules.tooLarge(bodyInspectMax);
-            return new DryRun(null, null, tooLarge.status(), tooLarge.message());
+        long length = sample.body() == null ? 0 : sample.body().length;
+        if (limits.needsBody(request)) {
+            Optional<RequestScreen.Refusal> uninspectable =
+                    BodyRules.refuseUninspectable(headers, length, settings.bodyInspectMax());
+            if (uninspectable.isPresent()) {
+                return byTheGateway(uninspectable.get());
+            }
         }
         Decision decision = limits.evaluate(request);
-        return QueryParameterCount.refusal(decision, request.query().raw())
-                .map(tooMany -> new DryRun(null, null, 400, tooMany))
-                .orElseGet(() -> new DryRun(request, decision, 0, null));
+        Optional<Rule> byQueryRule = decision.rule().filter(Rule::judgesQueryParameters);
+        if (decision.allowed() && byQueryRule.isPresent()) {
+            Optional<RequestScreen.Refusal> beside = RestrictionCheck.besideQueryRule(
+                    byQueryRule.get(), headers, length > 0, request.query().raw());
+            if (beside.isPresent()) {
+                return byTheGateway(beside.get());
+            }
+        }
+        return new DryRun(request, decision, 0, null);
+    }
+
+    /** The sample's header lines as fields; the body's framing is the body's own. */
+    private static HttpFields headers(List<String> lines) {
+        HttpFields.Mutable fields = HttpFields.build();
+        for (String line : lines) {
+            int colon = line.indexOf(':');
+            String name = colon < 0 ? "" : line.substring(0, colon);
+            if (!name.matches("[!#$%&'*+.^_`|~0-9A-Za-z-]+")) {
+                throw new IllegalArgumentException("a header is written 'Name: value', got '" + line + "'");
+            }
+            String normalized = name.toLowerCase(Locale.ROOT);
+            if (normalized.equals("content-length") || normalized.equals("transfer-encoding")) {
+                throw new IllegalArgumentException("the sample's body sets its length: leave out the header " + name);
+            }
+            fields.add(name, line.substring(colon + 1).strip());
+        }
+        return fields;
+    }
+
+    /** A refusal the gateway makes, in its words to the client. */
+    private static DryRun byTheGateway(RequestScreen.Refusal refusal) {
+        return new DryRun(null, null, refusal.status(), refusal.message());
+    }
+
+    private static DryRun beforeLimits(RequestScreen.Refusal refusal) {
+        return beforeLimits(refusal.status(), refusal.reason());
     }
 
     private static DryRun beforeLimits(int status, String why) {

@@ -4,9 +4,9 @@ import io.tokengate.core.limits.Rule;
 import io.tokengate.core.request.Quote;
 import java.util.Locale;
 import java.util.Optional;
+import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpStatus;
-import org.eclipse.jetty.server.Request;
 
 /**
  * A form body under a rule that judges query parameters: refused (400), since the gateway and
@@ -25,12 +25,15 @@ import org.eclipse.jetty.server.Request;
 final class FormParameters {
     private FormParameters() {}
 
-    /** The refusal when the request carries a form body; {@code allowing} judges query parameters. */
-    static Optional<RequestScreen.Refusal> refusal(Rule allowing, Request request) {
-        if (!BodyRules.hasBody(request)) {
+    /**
+     * The refusal when the request, with {@code headers} and a body or not, carries a form body;
+     * {@code allowing} judges query parameters.
+     */
+    static Optional<RequestScreen.Refusal> refusal(Rule allowing, HttpFields headers, boolean hasBody) {
+        if (!hasBody) {
             return Optional.empty();
         }
-        String contentType = request.getHeaders().get(HttpHeader.CONTENT_TYPE);
+        String contentType = headers.get(HttpHeader.CONTENT_TYPE);
         if (contentType == null || !isForm(contentType)) {
             return Optional.empty();
         }

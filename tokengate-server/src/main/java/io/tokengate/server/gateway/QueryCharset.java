@@ -3,8 +3,8 @@ package io.tokengate.server.gateway;
 import io.tokengate.core.limits.Rule;
 import io.tokengate.core.request.Quote;
 import java.util.Optional;
+import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpStatus;
-import org.eclipse.jetty.server.Request;
 
 /**
  * A charset other than UTF-8 in the Content-Type of a request allowed by a rule that judges query
@@ -22,8 +22,8 @@ final class QueryCharset {
     private QueryCharset() {}
 
     /** The refusal when the request declares another charset than UTF-8; {@code allowing} judges query parameters. */
-    static Optional<RequestScreen.Refusal> refusal(Rule allowing, Request request) {
-        for (String charset : BodyRules.declaredCharsets(request)) {
+    static Optional<RequestScreen.Refusal> refusal(Rule allowing, HttpFields headers) {
+        for (String charset : BodyRules.declaredCharsets(headers)) {
             if (!BodyRules.isUtf8(charset)) {
                 String quoted = Quote.shorten(charset); // the client's words: short, unprintables escaped
                 return Optional.of(new RequestScreen.Refusal(

@@ -1,6 +1,5 @@
 package io.tokengate.server.gateway;
 
-import io.tokengate.core.limits.Decision;
 import io.tokengate.core.limits.Rule;
 import java.util.Optional;
 import org.eclipse.jetty.http.HttpStatus;
@@ -16,28 +15,15 @@ import org.eclipse.jetty.http.HttpStatus;
  * Jira reads through the servlet API, which then acts on its default instead. Every segment
  * between {@code &} counts here, empty ones too, so that no way Tomcat counts can find more.
  */
-public final class QueryParameterCount {
+final class QueryParameterCount {
     /** Tomcat's default {@code maxParameterCount} (Tomcat 11.0.27; 10000 in early 9.0.x). */
     static final int TOMCAT_MAX = 1000;
 
     /** What the client is told, by the gateway (400) and by the dry runs. */
-    public static final String MESSAGE = "The token's restrictions judge query parameters, and the query has more than "
+    static final String MESSAGE = "The token's restrictions judge query parameters, and the query has more than "
             + TOMCAT_MAX + " of them: Jira's servlet container reads no further, so it would not see them all.";
 
     private QueryParameterCount() {}
-
-    /**
-     * For a dry run: the {@link #MESSAGE} of the 400 the gateway answers a request that {@code
-     * decision} allowed, when the rule that allowed it judges query parameters and {@code rawQuery}
-     * (null: none) has too many; empty when the gateway forwards it.
-     */
-    public static Optional<String> refusal(Decision decision, String rawQuery) {
-        return decision.allowed()
-                        && decision.rule().filter(Rule::judgesQueryParameters).isPresent()
-                        && tooMany(rawQuery)
-                ? Optional.of(MESSAGE)
-                : Optional.empty();
-    }
 
     /** The refusal when {@code rawQuery} (null: none) has too many; {@code allowing} judges query parameters. */
     static Optional<RequestScreen.Refusal> refusal(Rule allowing, String rawQuery) {

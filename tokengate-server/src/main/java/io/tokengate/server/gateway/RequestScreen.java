@@ -10,6 +10,7 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import org.eclipse.jetty.http.HttpField;
+import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.http.HttpURI;
@@ -122,10 +123,23 @@ final class RequestScreen {
                             + " send it only in the Authorization header, and rotate the one you sent.",
                     "token secret in the request URL");
         }
+        Optional<Refusal> headers = screen(request.getHeaders());
+        if (headers.isPresent()) {
+            return headers;
+        }
+        Optional<Refusal> framing = transferEncoding(request);
+        return framing.isPresent() ? framing : bodyWithoutMeaning(request, method);
+    }
+
+    /**
+     * The look at the header fields alone: override headers, the identity header, look-alike names
+     * and repeated fields (see the class comment). Shared with the dry runs.
+     */
+    Optional<Refusal> screen(HttpFields headers) {
         int authorizations = 0;
         int contextUsers = 0;
         int contentTypes = 0;
-        for (HttpField field : request.getHeaders()) {
+        for (HttpField field : headers) {
             String name = field.getName();
             String normalized = UpstreamIdentity.normalize(name);
             if (METHOD_OVERRIDES.contains(normalized)) {
@@ -168,8 +182,7 @@ final class RequestScreen {
         if (contentTypes > 1) {
             return malformed("more than one Content-Type header");
         }
-        Optional<Refusal> framing = transferEncoding(request);
-        return framing.isPresent() ? framing : bodyWithoutMeaning(request, method);
+        return Optional.empty();
     }
 
     /** A body on a method whose requests carry none; see the class comment. */

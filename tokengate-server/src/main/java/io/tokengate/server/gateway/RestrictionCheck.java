@@ -7,6 +7,7 @@ import io.tokengate.core.request.QueryString;
 import io.tokengate.server.request.GatewayRequestView;
 import io.tokengate.server.request.JsonBody;
 import java.util.Optional;
+import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
@@ -52,7 +53,8 @@ final class RestrictionCheck {
             decided(exchange, limits.evaluate(withoutBody), request, response, callback);
             return;
         }
-        Optional<RequestScreen.Refusal> uninspectable = BodyRules.refuseUninspectable(request, config.bodyInspectMax());
+        Optional<RequestScreen.Refusal> uninspectable =
+                BodyRules.refuseUninspectable(request.getHeaders(), request.getLength(), config.bodyInspectMax());
         if (uninspectable.isPresent()) {
             refusals.refuse(exchange, response, callback, uninspectable.get());
             return;
@@ -157,9 +159,8 @@ final class RestrictionCheck {
         // Only a rule that judges query parameters cares how Jira reads them; under others the
         // three checks (which take that as given) are skipped, allocation and all.
         if (allowing != null && allowing.judgesQueryParameters()) {
-            Optional<RequestScreen.Refusal> otherParameters = FormParameters.refusal(allowing, request)
-                    .or(() -> QueryCharset.refusal(allowing, request))
-                    .or(() -> QueryParameterCount.refusal(allowing, exchange.query));
+            Optional<RequestScreen.Refusal> otherParameters =
+                    besideQueryRule(allowing, request.getHeaders(), BodyRules.hasBody(request), exchange.query);
             if (otherParameters.isPresent()) {
                 refusals.refuse(exchange, response, callback, otherParameters.get());
                 return;
@@ -167,5 +168,17 @@ final class RestrictionCheck {
         }
         exchange.matchedRule = decision.rule().map(Object::toString).orElse(null);
         forwarder.forward(exchange, request, response, callback, decision.reason());
+    }
+
+    /**
+     * Why the gateway refuses a request that {@code allowing}, a rule judging query parameters,
+     * allows: a form body, a charset Jira could decode the query in, more parameters than Jira
+     * reads; empty when it forwards it. {@code rawQuery}: null for none.
+     */
+    static Optional<RequestScreen.Refusal> besideQueryRule(
+            Rule allowing, HttpFields headers, boolean hasBody, String rawQuery) {
+        return FormParameters.refusal(allowing, headers, hasBody)
+                .or(() -> QueryCharset.refusal(allowing, headers))
+                .or(() -> QueryParameterCount.refusal(allowing, rawQuery));
     }
 }

@@ -440,6 +440,44 @@ class AdminApiIT {
         assertThat(gw.jira.received()).as("nothing is forwarded").isEmpty();
     }
 
+    /** Headers the gateway refuses a request for are refused by the check too; headers that are not headers are a 400. */
+    @Test
+    void checkMakesTheRefusalsThatHangOnHeaders() {
+        String filters = ".*/rest/extender/1.0/filter/user/.*[QueryParam::permissions==true]";
+        String url = "https://gw.example.com/rest/extender/1.0/filter/user/admin?permissions=true";
+        Reply form = admin.post(
+                "/check",
+                Map.of(
+                        "limits",
+                        filters,
+                        "method",
+                        "POST",
+                        "url",
+                        url,
+                        "headers",
+                        List.of("Content-Type: application/x-www-form-urlencoded"),
+                        "body",
+                        "permissions=false"));
+        assertThat(form.json().get("rejected").asBoolean()).as(form.body()).isTrue();
+        assertThat(form.json().get("status").asInt()).isEqualTo(400);
+        assertThat(form.json().get("reason").asText()).contains("Jira reads the parameters of a form body");
+
+        Reply identity =
+                admin.post("/check", Map.of("limits", ".*", "url", url, "headers", List.of("X-Forwarded-User: bob")));
+        assertThat(identity.json().get("status").asInt()).as(identity.body()).isEqualTo(400);
+        assertThat(identity.json().get("reason").asText()).contains("client sent the identity header X-Forwarded-User");
+
+        Reply taken = admin.post("/check", Map.of("limits", ".*", "url", url, "headers", List.of("Accept: */*")));
+        assertThat(taken.json().get("allowed").asBoolean()).as(taken.body()).isTrue();
+
+        for (Object wrong :
+                List.of("Accept: */*", List.of("no colon"), List.of("Transfer-Encoding: chunked"), List.of(1))) {
+            Reply refused = admin.post("/check", Map.of("limits", ".*", "url", url, "headers", wrong));
+            assertThat(refused.status()).as(refused.body()).isEqualTo(400);
+            assertThat(refused.json().get("field").asText()).isEqualTo("headers");
+        }
+    }
+
     /** This gateway's {@code body.inspect.max}: small enough for a sample body the API accepts to exceed. */
     private static final int INSPECT_MAX = 64 * 1024;
 

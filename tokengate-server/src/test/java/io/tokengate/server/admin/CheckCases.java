@@ -25,8 +25,16 @@ import java.util.regex.Pattern;
  * parameters.
  */
 final class CheckCases {
-    /** One request: the method, the target as on the wire (path and query), the body or null. */
-    record Request(String method, String target, String body) {
+    /**
+     * One request: the method, the target as on the wire (path and query), its header lines
+     * ({@code Name: value}; with a body and no Content-Type among them, JSON is sent), the body or
+     * null.
+     */
+    record Request(String method, String target, List<String> headers, String body) {
+        Request(String method, String target, String body) {
+            this(method, target, List.of(), body);
+        }
+
         /** The query's segments between {@code &}, empty ones too, as Jira's limit counts them; 0 without a query. */
         int querySegments() {
             int query = target.indexOf('?');
@@ -35,7 +43,8 @@ final class CheckCases {
 
         @Override
         public String toString() {
-            return SecretScanner.redact(method + " " + target + (body == null ? "" : " body " + body));
+            return SecretScanner.redact(method + " " + target + (headers.isEmpty() ? "" : " headers " + headers)
+                    + (body == null ? "" : " body " + body));
         }
     }
 
@@ -329,9 +338,12 @@ final class CheckCases {
     private static final String[] METHODS = {"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"};
 
     private final SplittableRandom random;
+    /** Picks the headers apart from the rest, so that the requests are those of a seed without them. */
+    private final SplittableRandom headerRandom;
 
     CheckCases(long seed) {
         this.random = new SplittableRandom(seed);
+        this.headerRandom = new SplittableRandom(~seed);
     }
 
     /**
@@ -379,6 +391,37 @@ final class CheckCases {
      * built to meet it.
      */
     Request request(String limits) {
+        Request request = requestWithoutHeaders(limits);
+        if (headerRandom.nextInt(4) != 0) {
+            return request;
+        }
+        List<String> headers = new ArrayList<>(List.of(HEADERS.get(headerRandom.nextInt(HEADERS.size()))));
+        if (headerRandom.nextInt(4) == 0) {
+            headers.add(HEADERS.get(headerRandom.nextInt(HEADERS.size())));
+        }
+        return new Request(request.method(), request.target(), headers, request.body());
+    }
+
+    /**
+     * Headers the gateway refuses a request for (some only under a rule that judges query
+     * parameters, or limits that read the body), and some it takes.
+     */
+    private static final List<String> HEADERS = List.of(
+            "Content-Type: application/x-www-form-urlencoded",
+            "Content-Type: multipart/form-data; boundary=x",
+            "Content-Type: application/json; charset=ISO-8859-1",
+            "Content-Type: application/json; charset=UTF-8",
+            "Content-Type: text/plain",
+            "Content-Encoding: gzip",
+            "Content-Encoding: identity",
+            "X-HTTP-Method-Override: DELETE",
+            "X-Original-URL: /rest/api/2/myself",
+            "X-Forwarded-User: bob",
+            "X_Forwarded_User: bob",
+            "Content_Type: text/plain",
+            "Accept: application/json");
+
+    private Request requestWithoutHeaders(String limits) {
         List<QueryRule> queryRules = queryRules(limits);
         if (!queryRules.isEmpty() && random.nextInt(5) != 0) {
             return queryRequest(pick(queryRules));

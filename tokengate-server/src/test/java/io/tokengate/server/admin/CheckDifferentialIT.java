@@ -87,6 +87,9 @@ class CheckDifferentialIT {
         // Where the gateway refuses what the limits allow: a rule that judges query parameters.
         int allowedByQueryRule = 0;
         int tooManyParameters = 0;
+        // Requests with headers, and those of them the gateway refused with 400 or 415.
+        int withHeaders = 0;
+        int refusedWithHeaders = 0;
         for (int n = 0; n < LIMITS; n++) {
             String limits = cases.limits();
             List<CheckCases.Request> requests = new ArrayList<>();
@@ -110,6 +113,13 @@ class CheckDifferentialIT {
                                 && verdict.request().querySegments() > 1000
                         ? 1
                         : 0;
+                if (!verdict.request().headers().isEmpty()) {
+                    withHeaders++;
+                    refusedWithHeaders += verdict.gateway().equals("rejected 400")
+                                    || verdict.gateway().equals("rejected 415")
+                            ? 1
+                            : 0;
+                }
                 verdict.disagreement().ifPresent(disagreements::add);
             }
         }
@@ -129,6 +139,12 @@ class CheckDifferentialIT {
         // The path where the gateway adds refusals of its own, in a fair share, up to Jira's 1000.
         assertThat(allowedByQueryRule).as(counts).isGreaterThan(asked / 10);
         assertThat(tooManyParameters).as(counts).isPositive();
+        // Headers the dry runs are given as the gateway is: some refused for them, most not.
+        assertThat(withHeaders).as(counts).isGreaterThan(asked / 8);
+        assertThat(refusedWithHeaders)
+                .as(withHeaders + " with headers")
+                .isPositive()
+                .isLessThan(withHeaders);
     }
 
     /** Whether the gateway forwarded the request by a rule with a {@code [QueryParam::…]} condition. */
@@ -342,8 +358,9 @@ class CheckDifferentialIT {
     }
 
     private static Answer apiAnswer(String tokenId, CheckCases.Request request) {
-        Map<String, String> question = new HashMap<>();
+        Map<String, Object> question = new HashMap<>();
         question.put("tokenId", tokenId);
+        question.put("headers", request.headers());
         question.put("method", request.method());
         question.put("url", PUBLIC_URL + request.target());
         if (request.body() != null) {
@@ -364,6 +381,9 @@ class CheckDifferentialIT {
                 request.method(),
                 "--url",
                 PUBLIC_URL + request.target()));
+        for (String header : request.headers()) {
+            args.addAll(List.of("--header", header));
+        }
         if (request.body() != null) {
             args.addAll(List.of("--body-text", request.body()));
         }
@@ -409,7 +429,11 @@ class CheckDifferentialIT {
                 .append("Host: 127.0.0.1\r\nConnection: close\r\nAuthorization: ")
                 .append(auth)
                 .append("\r\n");
-        if (request.body() != null) {
+        for (String header : request.headers()) {
+            head.append(header).append("\r\n");
+        }
+        boolean typed = request.headers().stream().anyMatch(h -> h.regionMatches(true, 0, "Content-Type:", 0, 13));
+        if (request.body() != null && !typed) {
             head.append("Content-Type: application/json\r\n");
         }
         if (request.body() != null

@@ -203,6 +203,104 @@ class CheckCommandTest {
                 .isZero();
     }
 
+    /** The refusals that hang on headers, made when the sample has them, in the gateway's words. */
+    @Test
+    void headersTheGatewayRefusesARequestForAreRefusedToo() {
+        String url = filtersUrl(0);
+        assertThat(run(
+                        "check",
+                        "--limits-text",
+                        FILTERS,
+                        "--method",
+                        "POST",
+                        "--url",
+                        url,
+                        "--body-text",
+                        "permissions=false"))
+                .as("no Content-Type: no form body")
+                .isZero();
+        out.getBuffer().setLength(0);
+        assertThat(run(
+                        "check",
+                        "--limits-text",
+                        FILTERS,
+                        "--method",
+                        "POST",
+                        "--url",
+                        url,
+                        "-H",
+                        "Content-Type: application/x-www-form-urlencoded",
+                        "--body-text",
+                        "permissions=false"))
+                .isEqualTo(1);
+        assertThat(out.toString())
+                .startsWith("REJECTED (400): The token's restrictions judge query parameters, and"
+                        + " Jira reads the parameters of a form body (application/x-www-form-urlencoded)");
+
+        out.getBuffer().setLength(0);
+        assertThat(run(
+                        "check",
+                        "--limits-text",
+                        FILTERS,
+                        "--url",
+                        url,
+                        "--header",
+                        "Content-Type: text/plain; charset=UTF-16"))
+                .isEqualTo(1);
+        assertThat(out.toString())
+                .startsWith("REJECTED (400): The token's restrictions judge query parameters, read as"
+                        + " UTF-8, and the request declares charset UTF-16");
+
+        out.getBuffer().setLength(0);
+        String filter = "[post].*/rest/api/2/filter[JsonData::editable==false]";
+        assertThat(run(
+                        "check",
+                        "--limits-text",
+                        filter,
+                        "--method",
+                        "POST",
+                        "--url",
+                        "https://gw/rest/api/2/filter",
+                        "-H",
+                        "Content-Encoding: gzip",
+                        "--body-text",
+                        "{\"editable\":false}"))
+                .isEqualTo(1);
+        assertThat(out.toString())
+                .startsWith("REJECTED (415): The token's restrictions inspect the request body, which"
+                        + " cannot be read with Content-Encoding gzip.");
+
+        out.getBuffer().setLength(0);
+        assertThat(run(
+                        "check",
+                        "--limits-text",
+                        ".*",
+                        "--method",
+                        "POST",
+                        "--url",
+                        url,
+                        "-H",
+                        "X-HTTP-Method-Override: DELETE"))
+                .isEqualTo(1);
+        assertThat(out.toString())
+                .startsWith("REJECTED (400): the gateway refuses this request before any limits apply: method override"
+                        + " header X-HTTP-Method-Override");
+        out.getBuffer().setLength(0);
+        assertThat(run("check", "--limits-text", ".*", "--url", url, "-H", "Accept: application/json"))
+                .as("a header the gateway takes")
+                .isZero();
+    }
+
+    @Test
+    void aHeaderThatIsNotNameColonValueOrFramesTheBodyIsAUsageError() {
+        assertThat(run("check", "--limits-text", ".*", "--url", "https://gw/rest/api/2/x", "-H", "no colon"))
+                .isEqualTo(Main.USAGE);
+        assertThat(err.toString()).contains("a header is written 'Name: value', got 'no colon'");
+        assertThat(run("check", "--limits-text", ".*", "--url", "https://gw/rest/api/2/x", "-H", "Content-Length: 5"))
+                .isEqualTo(Main.USAGE);
+        assertThat(err.toString()).contains("the sample's body sets its length: leave out the header Content-Length");
+    }
+
     @Test
     void usageErrorsExitWith64() {
         assertThat(run("check", "--url", "https://gw/x")).isEqualTo(Main.USAGE);
