@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CoderResult;
 import java.nio.charset.CodingErrorAction;
@@ -53,6 +54,9 @@ public final class JsonBody {
 
     private static final JsonBody EMPTY = new JsonBody(null, Map.of(), "the request has no body");
 
+    /** The largest body decoded whole before it is parsed: 128 KiB of characters at most. */
+    static final int DECODED_AT_ONCE = 64 * 1024;
+
     /** The paths read, by their segments; null when none were (no body, or an unusable one). */
     private final Set<List<String>> wanted;
     /** The text of each node read, by its path's segments. */
@@ -79,14 +83,13 @@ public final class JsonBody {
         if (bytes == null || bytes.length == 0) {
             return EMPTY;
         }
-        if (!isUtf8(bytes)) {
-            return new JsonBody(null, Map.of(), "the body is not JSON (not UTF-8)");
-        }
         Reading reading = new Reading(wanted);
         // Read as characters decoded from UTF-8, not as bytes: Jackson would guess UTF-16 or UTF-32
         // from the bytes; an upstream that reads UTF-8, as JSON between systems must be, would not.
-        try (JsonParser parser =
-                FACTORY.createParser(new InputStreamReader(new ByteArrayInputStream(bytes), StandardCharsets.UTF_8))) {
+        try (JsonParser parser = parser(bytes)) {
+            if (parser == null) {
+                return new JsonBody(null, Map.of(), "the body is not JSON (not UTF-8)");
+            }
             JsonToken first = parser.nextToken();
             if (first == null) {
                 return new JsonBody(null, Map.of(), "the body is not JSON (empty)");
@@ -111,12 +114,38 @@ public final class JsonBody {
         }
     }
 
-    /** Whether {@code bytes} are well-formed UTF-8, decoded a piece at a time into one small buffer. */
-    private static boolean isUtf8(byte[] bytes) {
-        CharsetDecoder decoder = StandardCharsets.UTF_8
+    /**
+     * A parser of the characters {@code bytes} encode in UTF-8; null when they are not well-formed
+     * UTF-8. A body of up to {@link #DECODED_AT_ONCE} bytes is decoded at once and parsed from its
+     * characters; a larger one is checked first, then decoded again as it is parsed, a few
+     * kilobytes at a time, so that reading it holds little more than its bytes.
+     */
+    private static JsonParser parser(byte[] bytes) throws IOException {
+        if (bytes.length <= DECODED_AT_ONCE) {
+            CharBuffer chars;
+            try {
+                chars = utf8().decode(ByteBuffer.wrap(bytes));
+            } catch (CharacterCodingException e) {
+                return null;
+            }
+            return FACTORY.createParser(chars.array(), chars.arrayOffset() + chars.position(), chars.remaining());
+        }
+        if (!isUtf8(bytes)) {
+            return null;
+        }
+        return FACTORY.createParser(new InputStreamReader(new ByteArrayInputStream(bytes), StandardCharsets.UTF_8));
+    }
+
+    private static CharsetDecoder utf8() {
+        return StandardCharsets.UTF_8
                 .newDecoder()
                 .onMalformedInput(CodingErrorAction.REPORT)
                 .onUnmappableCharacter(CodingErrorAction.REPORT);
+    }
+
+    /** Whether {@code bytes} are well-formed UTF-8, decoded a piece at a time into one small buffer. */
+    private static boolean isUtf8(byte[] bytes) {
+        CharsetDecoder decoder = utf8();
         ByteBuffer in = ByteBuffer.wrap(bytes);
         // Room for a surrogate pair at least, which the decoder cannot split.
         CharBuffer out = CharBuffer.allocate(Math.max(2, Math.min(bytes.length, 8192)));
