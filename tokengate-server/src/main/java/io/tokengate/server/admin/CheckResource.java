@@ -134,15 +134,17 @@ final class CheckResource {
         if (raw.isEmpty() || raw.get().isNull()) {
             return List.of();
         }
+        ApiError notLines =
+                ApiError.badRequest("headers", "must be an array of strings such as \"Content-Type: text/plain\"");
+        if (!raw.get().isArray()) {
+            throw notLines;
+        }
         List<String> lines = new ArrayList<>();
         for (JsonNode line : raw.get()) {
-            if (!raw.get().isArray() || !line.isTextual()) {
-                break;
+            if (!line.isTextual()) {
+                throw notLines;
             }
             lines.add(line.asText());
-        }
-        if (!raw.get().isArray() || lines.size() != raw.get().size()) {
-            throw ApiError.badRequest("headers", "must be an array of strings such as \"Content-Type: text/plain\"");
         }
         return lines;
     }
