@@ -376,6 +376,7 @@ function limitsEditor(initial) {
   const method = el('select', { name: 'sample-method' }, ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'].map((m) => el('option', { value: m }, m)));
   // The URL a client calls: restrictions match the gateway's public URL, not the admin plane's.
   const url = el('input', { type: 'text', name: 'sample-url', value: state.me.gatewayUrl + '/rest/api/2/myself' });
+  const headers = el('textarea', { name: 'sample-headers', rows: '2', spellcheck: 'false', placeholder: 'Headers, if any, one per line: Content-Type: application/json' });
   const body = el('textarea', { name: 'sample-body', placeholder: 'Request body (JSON), if any' });
   const result = el('div', { id: 'check-result' });
   let checks = 0;
@@ -383,15 +384,18 @@ function limitsEditor(initial) {
     const mine = ++checks;
     let shown;
     try {
+      // The gateway refuses some requests for their headers; the check makes those refusals too.
+      const lines = headers.value.split('\n').map((line) => line.trim()).filter((line) => line !== '');
       const answer = await api('POST', '/check', {
-        limits: limits.value, method: method.value, url: url.value, body: body.value === '' ? undefined : body.value,
+        limits: limits.value, method: method.value, url: url.value, headers: lines,
+        body: body.value === '' ? undefined : body.value,
       });
       // The explanation names the rule that allowed the request, or each rule and where it failed.
       shown = el('div', { class: 'card' },
         el('span', { class: answer.allowed ? 'allowed' : 'denied' }, answer.allowed ? 'Allowed' : 'Denied'),
         ' — ', explanation(answer));
     } catch (error) {
-      shown = errorBox(error, { limits: 'Restrictions' });
+      shown = errorBox(error, { limits: 'Restrictions', headers: 'Headers' });
     }
     // Only the newest check's answer is shown: an older one may arrive after it.
     if (mine === checks && result.isConnected) result.replaceChildren(shown);
@@ -405,7 +409,7 @@ function limitsEditor(initial) {
       if (limits.isConnected) check();
     }, 600);
   };
-  for (const input of [limits, method, url, body]) input.addEventListener('input', later);
+  for (const input of [limits, method, url, headers, body]) input.addEventListener('input', later);
   // A select need not send input events (Selenium's clicks send only change).
   method.addEventListener('change', later);
   const node = el('div', {},
@@ -413,6 +417,7 @@ function limitsEditor(initial) {
     el('div', { class: 'card' },
       el('strong', {}, 'Sample request'),
       el('div', { class: 'row' }, field('Method', method), el('div', {}, field('URL', url))),
+      field('Headers', headers),
       field('Body', body),
       el('div', { class: 'actions' }, button),
       result));

@@ -427,6 +427,29 @@ class WebUiIT {
     }
 
     /**
+     * The sample's headers reach the check: a form body under a rule that judges query parameters
+     * is refused as the gateway refuses it, and a line that is not a header is named.
+     */
+    @Test
+    void theLiveCheckTakesTheSamplesHeaders() {
+        signIn("root", "root-password");
+        click(By.linkText("New token"));
+        type(By.name("limits"), ".*/rest/extender/1.0/filter/user/.*[QueryParam::permissions==true]");
+        new Select(browser.findElement(By.name("sample-method"))).selectByValue("POST");
+        type(By.name("sample-url"), "https://gw.example.com/rest/extender/1.0/filter/user/admin?permissions=true");
+        type(By.name("sample-body"), "permissions=false");
+        waitForText(By.id("check-result"), "Allowed");
+
+        type(By.name("sample-headers"), "Accept: application/json\nContent-Type: application/x-www-form-urlencoded");
+        assertThat(waitForText(By.id("check-result"), "Denied"))
+                .contains("Jira reads the parameters of a form body (application/x-www-form-urlencoded)");
+
+        type(By.name("sample-headers"), "not a header");
+        assertThat(waitForText(By.cssSelector("#check-result .error"), "a header is written"))
+                .contains("a header is written 'Name: value', got 'not a header'");
+    }
+
+    /**
      * A snippet the server refuses to make takes away what was shown for the call asked before:
      * its verdict and its code would otherwise read as the answer to this one.
      */
