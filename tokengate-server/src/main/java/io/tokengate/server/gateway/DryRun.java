@@ -123,11 +123,16 @@ public final class DryRun {
             if (!name.matches("[!#$%&'*+.^_`|~0-9A-Za-z-]+")) {
                 throw new IllegalArgumentException("a header is written 'Name: value', got '" + line + "'");
             }
+            String value = line.substring(colon + 1).strip();
+            if (value.chars().anyMatch(c -> c < 0x20 && c != '\t' || c == 0x7f)) {
+                // On the wire a line break would start another header, which this one would hide.
+                throw new IllegalArgumentException("a header value holds a control character: '" + line.strip() + "'");
+            }
             String normalized = name.toLowerCase(Locale.ROOT);
             if (normalized.equals("content-length") || normalized.equals("transfer-encoding")) {
                 throw new IllegalArgumentException("the sample's body sets its length: leave out the header " + name);
             }
-            fields.add(name, line.substring(colon + 1).strip());
+            fields.add(name, value);
         }
         return fields;
     }

@@ -299,6 +299,17 @@ class CheckCommandTest {
         assertThat(run("check", "--limits-text", ".*", "--url", "https://gw/rest/api/2/x", "-H", "Content-Length: 5"))
                 .isEqualTo(Main.USAGE);
         assertThat(err.toString()).contains("the sample's body sets its length: leave out the header Content-Length");
+        assertThat(run(
+                        "check",
+                        "--limits-text",
+                        ".*",
+                        "--url",
+                        "https://gw/rest/api/2/x",
+                        "-H",
+                        "Accept: x\r\nX-HTTP-Method-Override: DELETE"))
+                .as("a line break would hide a second header from the check")
+                .isEqualTo(Main.USAGE);
+        assertThat(err.toString()).contains("a header value holds a control character");
     }
 
     @Test
