@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tokengate.core.limits.LimitsParser;
 import io.tokengate.core.request.JsonPath;
 import io.tokengate.server.request.JsonBody;
+import io.tokengate.server.request.TreeJsonBody;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -28,7 +29,7 @@ import org.openjdk.jmh.infra.Blackhole;
  * paths a realistic limit reads, then one lookup per path, as the data plane does. Baselines from
  * the same run, on the same bytes: {@code readTree} is Jackson's {@link ObjectMapper#readTree(byte[])}
  * (a plain tree of the whole body, no strictness checks, no lookups), {@code treeJsonBody} the
- * pre-streaming reader ({@link TreeJsonBodyBaseline}) with the same lookups.
+ * pre-streaming reader ({@link TreeJsonBody}) with the same lookups.
  *
  * <p>{@code body}: {@code createIssue} is a Jira "create issue" body of 1.3 KB and {@code
  * filter} the original product's filter example; {@code ones} ({@code [1,1,1,…]}) and {@code
@@ -136,7 +137,7 @@ public class JsonBodyBenchmark {
                     default -> List.of("Missing[]", "Missing[]");
                 };
         JsonBody streamed = JsonBody.parse(bytes, paths);
-        TreeJsonBodyBaseline tree = TreeJsonBodyBaseline.parse(bytes);
+        TreeJsonBody tree = TreeJsonBody.parse(bytes);
         List<String> fromStream =
                 paths.stream().map(p -> streamed.lookup(p).toString()).toList();
         List<String> fromTree =
@@ -172,7 +173,7 @@ public class JsonBodyBenchmark {
     /** Baseline: the reader before {@link JsonBody} streamed, with the same lookups. */
     @Benchmark
     public void treeJsonBody(Blackhole sink) {
-        TreeJsonBodyBaseline parsed = TreeJsonBodyBaseline.parse(bytes);
+        TreeJsonBody parsed = TreeJsonBody.parse(bytes);
         for (JsonPath path : paths) {
             sink.consume(parsed.lookup(path));
         }

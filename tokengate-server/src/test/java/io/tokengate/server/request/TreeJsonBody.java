@@ -21,9 +21,11 @@ import java.util.Map;
 /**
  * The reader of JSON bodies as it was before {@link JsonBody} streamed: the whole body built into
  * a tree, then looked up. Kept as the reference {@link JsonBodyStreamingDifferentialTest} checks
- * the streaming reader against: the same strictness, the same nodes, the same reasons.
+ * the streaming reader against: the same strictness, the same nodes, the same reasons; and the
+ * baseline {@code JsonBodyBenchmark} (tokengate-bench, through this module's test jar) measures
+ * it against.
  */
-final class TreeJsonBody {
+public final class TreeJsonBody {
     /** Deepest nesting accepted; deeper bodies are not inspected and so match nothing. */
     static final int MAX_DEPTH = 256;
 
@@ -43,12 +45,12 @@ final class TreeJsonBody {
     }
 
     /** The body of a request without one. */
-    static TreeJsonBody absent() {
+    public static TreeJsonBody absent() {
         return EMPTY;
     }
 
     /** Reads {@code bytes}; never throws: a body that is not usable JSON says why on every lookup. */
-    static TreeJsonBody parse(byte[] bytes) {
+    public static TreeJsonBody parse(byte[] bytes) {
         if (bytes == null || bytes.length == 0) {
             return EMPTY;
         }
