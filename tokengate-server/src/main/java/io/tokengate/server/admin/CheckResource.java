@@ -10,6 +10,7 @@ import io.tokengate.core.request.CanonicalPath;
 import io.tokengate.server.gateway.DryRun;
 import io.tokengate.server.gateway.GatewayConfig;
 import io.tokengate.server.gateway.UpstreamIdentity;
+import io.tokengate.server.request.BadSampleException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -78,11 +79,8 @@ final class CheckResource {
         DryRun dryRun;
         try {
             dryRun = DryRun.of(limits, new DryRun.Sample(method, url, sampleHeaders(body), sampleBody(body)), settings);
-        } catch (IllegalArgumentException e) {
-            String field = e.getMessage().startsWith("invalid HTTP method")
-                    ? "method"
-                    : e.getMessage().startsWith("the URL") ? "url" : "headers";
-            throw ApiError.badRequest(field, e.getMessage());
+        } catch (BadSampleException e) {
+            throw ApiError.badRequest(e.part().field(), e.getMessage());
         }
         ex.send(200, dryRun.toJson());
     }

@@ -12,6 +12,7 @@ import io.tokengate.server.config.Key;
 import io.tokengate.server.gateway.DryRun;
 import io.tokengate.server.gateway.GatewayConfig;
 import io.tokengate.server.gateway.UpstreamIdentity;
+import io.tokengate.server.request.BadSampleException;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -136,7 +137,7 @@ final class CheckCommand implements Callable<Integer> {
         DryRun dryRun;
         try {
             dryRun = DryRun.of(parsed, new DryRun.Sample(method, url, headers, bodyBytes()), DEFAULTS);
-        } catch (IllegalArgumentException e) {
+        } catch (BadSampleException e) {
             spec.commandLine().getErr().println("tokengate check: " + e.getMessage());
             return Main.USAGE;
         }

@@ -9,6 +9,7 @@ import io.tokengate.core.limits.Rule;
 import io.tokengate.core.limits.RuleFailure;
 import io.tokengate.core.request.CanonicalPath;
 import io.tokengate.core.request.MalformedRequestException;
+import io.tokengate.server.request.BadSampleException;
 import io.tokengate.server.request.GatewayRequestView;
 import io.tokengate.server.request.RefusedMethodException;
 import io.tokengate.server.request.SampleRequest;
@@ -70,7 +71,7 @@ public final class DryRun {
     /**
      * Decides on the sample as the gateway would.
      *
-     * @throws IllegalArgumentException when the method is not an HTTP method, the URL not an
+     * @throws BadSampleException when the method is not an HTTP method, the URL not an
      *     absolute http(s) URL or a header not {@code Name: value} (or one that frames the body,
      *     which the sample's body does): the question is wrong, whatever a gateway would answer
      */
@@ -121,16 +122,21 @@ public final class DryRun {
             int colon = line.indexOf(':');
             String name = colon < 0 ? "" : line.substring(0, colon);
             if (!name.matches("[!#$%&'*+.^_`|~0-9A-Za-z-]+")) {
-                throw new IllegalArgumentException("a header is written 'Name: value', got '" + line + "'");
+                throw new BadSampleException(
+                        BadSampleException.Part.HEADERS, "a header is written 'Name: value', got '" + line + "'");
             }
             String value = line.substring(colon + 1).strip();
             if (value.chars().anyMatch(c -> c < 0x20 && c != '\t' || c == 0x7f)) {
                 // On the wire a line break would start another header, which this one would hide.
-                throw new IllegalArgumentException("a header value holds a control character: '" + line.strip() + "'");
+                throw new BadSampleException(
+                        BadSampleException.Part.HEADERS,
+                        "a header value holds a control character: '" + line.strip() + "'");
             }
             String normalized = name.toLowerCase(Locale.ROOT);
             if (normalized.equals("content-length") || normalized.equals("transfer-encoding")) {
-                throw new IllegalArgumentException("the sample's body sets its length: leave out the header " + name);
+                throw new BadSampleException(
+                        BadSampleException.Part.HEADERS,
+                        "the sample's body sets its length: leave out the header " + name);
             }
             fields.add(name, value);
         }

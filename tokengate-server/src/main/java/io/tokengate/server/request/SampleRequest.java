@@ -23,7 +23,8 @@ public final class SampleRequest {
      * @param body the body, or null for none
      * @param jsonPaths the JSON paths the body is read for (see {@link JsonBody#parse})
      * @throws MalformedRequestException when the gateway would refuse the request as ambiguous
-     * @throws IllegalArgumentException when {@code url} is not an absolute http(s) URL
+     * @throws BadSampleException when {@code method} is not an HTTP method or {@code url} not an
+     *     absolute http(s) URL
      */
     public static GatewayRequestView of(String method, String url, byte[] body, Collection<JsonPath> jsonPaths) {
         return of(method, url, body, jsonPaths, false);
@@ -43,19 +44,20 @@ public final class SampleRequest {
     private static GatewayRequestView of(
             String method, String url, byte[] body, Collection<JsonPath> jsonPaths, boolean screen) {
         if (!method.matches("[A-Za-z]+")) {
-            throw new IllegalArgumentException("invalid HTTP method '" + method + "'");
+            throw new BadSampleException(BadSampleException.Part.METHOD, "invalid HTTP method '" + method + "'");
         }
         String lower = url.toLowerCase(Locale.ROOT);
         int schemeEnd = lower.startsWith("https://") ? 8 : lower.startsWith("http://") ? 7 : -1;
         if (schemeEnd < 0) {
-            throw new IllegalArgumentException("the URL must start with http:// or https://, got '" + url + "'");
+            throw new BadSampleException(
+                    BadSampleException.Part.URL, "the URL must start with http:// or https://, got '" + url + "'");
         }
         int fragment = url.indexOf('#');
         String target = fragment < 0 ? url : url.substring(0, fragment);
         int pathStart = indexOfAny(target, "/?", schemeEnd);
         String origin = pathStart < 0 ? target : target.substring(0, pathStart);
         if (origin.length() == schemeEnd) {
-            throw new IllegalArgumentException("the URL has no host: '" + url + "'");
+            throw new BadSampleException(BadSampleException.Part.URL, "the URL has no host: '" + url + "'");
         }
         String rest = pathStart < 0 ? "/" : target.substring(pathStart);
         int q = rest.indexOf('?');

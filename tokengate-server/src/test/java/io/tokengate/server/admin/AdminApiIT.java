@@ -478,6 +478,22 @@ class AdminApiIT {
         }
     }
 
+    /** A sample that is not a request is a 400 naming the field that is wrong, not a decision. */
+    @Test
+    void checkNamesTheFieldOfASampleThatIsNotARequest() {
+        String url = "https://gw.example.com/rest/api/2/myself";
+        Map<String, Map<String, Object>> wrong = Map.of(
+                "method", Map.of("limits", ".*", "method", "GET /", "url", url),
+                "url", Map.of("limits", ".*", "url", "ftp://gw.example.com/rest/api/2/myself"));
+        wrong.forEach((field, request) -> {
+            Reply refused = admin.post("/check", request);
+            assertThat(refused.status()).as(refused.body()).isEqualTo(400);
+            assertThat(refused.json().get("field").asText()).as(refused.body()).isEqualTo(field);
+        });
+        Reply hostless = admin.post("/check", Map.of("limits", ".*", "url", "https:///rest/api/2/myself"));
+        assertThat(hostless.json().get("field").asText()).as(hostless.body()).isEqualTo("url");
+    }
+
     /** This gateway's {@code body.inspect.max}: small enough for a sample body the API accepts to exceed. */
     private static final int INSPECT_MAX = 64 * 1024;
 
