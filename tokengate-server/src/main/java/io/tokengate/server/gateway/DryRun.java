@@ -104,13 +104,10 @@ public final class DryRun {
             }
         }
         Decision decision = limits.evaluate(request);
-        Optional<Rule> byQueryRule = decision.rule().filter(Rule::judgesQueryParameters);
-        if (decision.allowed() && byQueryRule.isPresent()) {
-            Optional<RequestScreen.Refusal> beside = RestrictionCheck.besideQueryRule(
-                    byQueryRule.get(), headers, length > 0, request.query().raw());
-            if (beside.isPresent()) {
-                return byTheGateway(beside.get());
-            }
+        Optional<RequestScreen.Refusal> beside = RestrictionCheck.besideAllowingRule(
+                decision, headers, length > 0, request.query().raw());
+        if (beside.isPresent()) {
+            return byTheGateway(beside.get());
         }
         return new DryRun(request, decision, 0, null);
     }

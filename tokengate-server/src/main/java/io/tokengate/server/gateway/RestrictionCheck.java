@@ -155,28 +155,29 @@ final class RestrictionCheck {
                     decision.reason());
             return;
         }
-        Rule allowing = decision.rule().orElse(null);
-        // Only a rule that judges query parameters cares how Jira reads them; under others the
-        // three checks (which take that as given) are skipped, allocation and all.
-        if (allowing != null && allowing.judgesQueryParameters()) {
-            Optional<RequestScreen.Refusal> otherParameters =
-                    besideQueryRule(allowing, request.getHeaders(), BodyRules.hasBody(request), exchange.query);
-            if (otherParameters.isPresent()) {
-                refusals.refuse(exchange, response, callback, otherParameters.get());
-                return;
-            }
+        Optional<RequestScreen.Refusal> otherParameters =
+                besideAllowingRule(decision, request.getHeaders(), BodyRules.hasBody(request), exchange.query);
+        if (otherParameters.isPresent()) {
+            refusals.refuse(exchange, response, callback, otherParameters.get());
+            return;
         }
         exchange.matchedRule = decision.rule().map(Object::toString).orElse(null);
         forwarder.forward(exchange, request, response, callback, decision.reason());
     }
 
     /**
-     * Why the gateway refuses a request that {@code allowing}, a rule judging query parameters,
-     * allows: a form body, a charset Jira could decode the query in, more parameters than Jira
-     * reads; empty when it forwards it. {@code rawQuery}: null for none.
+     * Why the gateway refuses a request its limits allow, when the rule that allows it judges query
+     * parameters: a form body, a charset Jira could decode the query in, more parameters than Jira
+     * reads; empty when it forwards it. Under any other rule, how Jira reads parameters does not
+     * matter, and the three checks (which take that as given) are skipped, allocation and all.
+     * {@code rawQuery}: null for none.
      */
-    static Optional<RequestScreen.Refusal> besideQueryRule(
-            Rule allowing, HttpFields headers, boolean hasBody, String rawQuery) {
+    static Optional<RequestScreen.Refusal> besideAllowingRule(
+            Decision allowed, HttpFields headers, boolean hasBody, String rawQuery) {
+        Rule allowing = allowed.rule().orElse(null);
+        if (allowing == null || !allowing.judgesQueryParameters()) {
+            return Optional.empty();
+        }
         return FormParameters.refusal(allowing, headers, hasBody)
                 .or(() -> QueryCharset.refusal(allowing, headers))
                 .or(() -> QueryParameterCount.refusal(allowing, rawQuery));
