@@ -74,9 +74,13 @@ final class TokenResource {
         AdminAudit.Action action = audit.begin(ex, AuditKind.TOKEN_CREATE);
         BodyFields body = ex.body(CREATE_FIELDS);
         Principal me = ex.principal();
-        Optional<String> user = body.text("user").map(String::strip).filter(u -> !u.isEmpty());
+        Optional<String> given = body.text("user").map(String::strip);
+        // A blank user is a script's empty variable, not a wish for a token that runs as anybody:
+        // that takes leaving the field out (the command line's --unbound), on purpose.
+        boolean blankUser = given.filter(String::isEmpty).isPresent();
+        Optional<String> user = given.filter(u -> !u.isEmpty());
         action.subject(user.orElse(null));
-        if (user.isEmpty() && !me.admin()) {
+        if (user.isEmpty() && !blankUser && !me.admin()) {
             throw ApiError.forbidden(
                     "user", "user: only admins create unbound tokens; give \"user\": \"" + me.name() + "\"");
         }
@@ -87,6 +91,14 @@ final class TokenResource {
         // passes when it cannot be, and the token's own checks run on the rest.
         FieldErrors errors = new FieldErrors(FIELD_ORDER);
         String name = errors.read(() -> body.requiredText("name"), "");
+        if (blankUser) {
+            errors.check(() -> {
+                throw ApiError.badRequest(
+                        "user",
+                        "is blank: name the user the token is for, or leave \"user\" out for an unbound token"
+                                + " (admins only)");
+            });
+        }
         if (user.isPresent()) {
             // Refused now rather than at every call the token makes.
             Optional<String> unnameable = identity.cannotName(user.get());

@@ -142,6 +142,27 @@ class AdminApiIT {
     }
 
     /**
+     * {@code "user": ""} is a script's empty variable ({@code token create --user "$CI_USER"}), not
+     * a request for a token any Basic user name may present: it is refused, with every other field
+     * at fault, and no token is made. Unbound takes leaving the field out.
+     */
+    @Test
+    void aBlankUserIsRefusedRatherThanMakingTheTokenUnbound() {
+        for (String blank : List.of("", "   ")) {
+            Reply refused = admin.post("/tokens", Map.of("name", "blank-user", "user", blank));
+            assertField(refused, "user", "is blank");
+            assertThat(refused.json().get("message").asText()).contains("leave \"user\" out for an unbound token");
+        }
+        Reply both = admin.post("/tokens", Map.of("name", "blank-user", "user", "", "daysUntilExpiry", 0));
+        assertThat(both.json().get("errors"))
+                .extracting(e -> e.get("field").asText())
+                .containsExactly("user", "daysUntilExpiry");
+        assertThat(admin.get("/tokens?name=blank-user").json().get("total").asInt())
+                .as("no token was made")
+                .isZero();
+    }
+
+    /**
      * A proxy in front may serve the gateway under a path of its own: a dry run answers for the
      * path the gateway receives, without it.
      */
