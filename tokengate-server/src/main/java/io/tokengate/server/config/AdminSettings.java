@@ -14,7 +14,8 @@ import java.util.Set;
 final class AdminSettings {
     private AdminSettings() {}
 
-    static AdminConfig read(ConfigValues values) {
+    /** @param loginMaxFailures {@code login.max.failures} and {@code loginWindow}, as the loader read them for both planes */
+    static AdminConfig read(ConfigValues values, int loginMaxFailures, Duration loginWindow) {
         String source = values.value(Key.IDENTITY_SOURCE).toLowerCase(Locale.ROOT);
         AdminConfig.IdentitySource identitySource = AdminConfig.IdentitySource.LOCAL;
         switch (source) {
@@ -46,8 +47,8 @@ final class AdminSettings {
                 Duration.ofMinutes(values.integer(Key.ADMIN_SESSION_IDLE_MINUTES, 1, 7 * 24 * 60)),
                 Duration.ofHours(values.integer(Key.ADMIN_SESSION_MAX_HOURS, 1, 24 * 90)),
                 Duration.ofSeconds(values.integer(Key.ADMIN_CREDENTIAL_CACHE_SECONDS, 0, 3600)),
-                (int) values.integer(Key.LOGIN_MAX_FAILURES, 0, 1_000_000),
-                Duration.ofSeconds(values.integer(Key.LOGIN_WINDOW_SECONDS, 1, 86_400)),
+                loginMaxFailures,
+                loginWindow,
                 hostNames);
     }
 }

@@ -99,6 +99,9 @@ public final class ConfigLoader {
                         : values.pathPrefixes(Key.GATEWAY_ENDPOINTS_EXCLUDED, "/rest/pat/");
         int bodyInspectMax = (int) values.integer(Key.BODY_INSPECT_MAX, 1, Integer.MAX_VALUE - 16);
         long bodyInspectMemory = bodyInspectMemory(bodyInspectMax);
+        // Read once: both planes throttle logins, and a value read twice would be a problem twice.
+        int loginMaxFailures = (int) values.integer(Key.LOGIN_MAX_FAILURES, 0, 1_000_000);
+        Duration loginWindow = Duration.ofSeconds(values.integer(Key.LOGIN_WINDOW_SECONDS, 1, 86_400));
         TokengateConfig config = new TokengateConfig(
                 home,
                 HomeFiles.logDir(values, home),
@@ -126,14 +129,14 @@ public final class ConfigLoader {
                 bodyInspectMax,
                 bodyInspectMemory,
                 Duration.ofMillis(values.integer(Key.BODY_INSPECT_TIMEOUT_MS, 0, 86_400_000)),
-                (int) values.integer(Key.LOGIN_MAX_FAILURES, 0, 1_000_000),
-                Duration.ofSeconds(values.integer(Key.LOGIN_WINDOW_SECONDS, 1, 86_400)),
+                loginMaxFailures,
+                loginWindow,
                 Duration.ofMillis(values.integer(Key.UPSTREAM_CONNECT_TIMEOUT_MS, 1, 600_000)),
                 Duration.ofMillis(values.integer(Key.UPSTREAM_IDLE_TIMEOUT_MS, 1, 3_600_000)),
                 Duration.ofMillis(values.integer(Key.UPSTREAM_RESPONSE_TIMEOUT_MS, 0, 86_400_000)),
                 Duration.ofMillis(values.integer(Key.AUDIT_RESERVE_WAIT_MS, 0, 60_000)),
                 StoreSettings.read(values, home),
-                AdminSettings.read(values),
+                AdminSettings.read(values, loginMaxFailures, loginWindow),
                 settings.effective());
         problems.addAll(HomeAccess.problems(config));
         if (!problems.isEmpty()) {
