@@ -39,8 +39,10 @@ import picocli.CommandLine.Spec;
                     + " checked.",
             "",
             "Example:",
-            "  tokengate check --limits-text '[post].*/rest/api/2/issue/KANBAN-100/comment.*' \\",
-            "      --method POST --url https://gw.example.com/rest/api/2/issue/KANBAN-100/comment",
+            // Each line under the help's 80 columns: a longer one is wrapped mid-word, and pasted broken.
+            "  tokengate check --method POST \\",
+            "      --limits-text '[post].*/rest/api/2/issue/KANBAN-100/comment.*' \\",
+            "      --url https://gw.example.com/rest/api/2/issue/KANBAN-100/comment",
         },
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {

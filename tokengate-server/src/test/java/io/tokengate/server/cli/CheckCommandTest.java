@@ -8,6 +8,8 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -319,5 +321,53 @@ class CheckCommandTest {
         assertThat(run("check", "--limits-text", ".*", "--url", "ftp://gw/x")).isEqualTo(Main.USAGE);
         assertThat(run("check", "--limits-text", ".*", "--limits", "f", "--url", "https://gw/x"))
                 .isEqualTo(Main.USAGE);
+    }
+    /** The example in {@code check --help}, pasted into a shell as printed, runs and is allowed. */
+    @Test
+    void theHelpsExamplePastedAsPrintedRuns() {
+        assertThat(run("check", "--help")).isZero();
+        String help = out.toString().replace("\r\n", "\n");
+        String example = help.substring(help.indexOf("Example:\n") + "Example:\n".length());
+        StringBuilder command = new StringBuilder();
+        for (String line : example.split("\n")) {
+            command.append(line.strip());
+            if (!line.endsWith("\\")) {
+                break;
+            }
+            command.setLength(command.length() - 1);
+        }
+        List<String> words = shellWords(command.toString());
+        assertThat(words).startsWith("tokengate", "check");
+        out.getBuffer().setLength(0);
+        assertThat(run(words.subList(1, words.size()).toArray(String[]::new)))
+                .as(command + "\n" + err)
+                .isZero();
+        assertThat(out.toString())
+                .startsWith("POST https://gw.example.com/rest/api/2/issue/KANBAN-100/comment\nALLOWED by rule 1");
+    }
+
+    /** Words as a POSIX shell splits them, with single quotes: enough for the help's example. */
+    private static List<String> shellWords(String line) {
+        List<String> words = new ArrayList<>();
+        StringBuilder word = null;
+        boolean quoted = false;
+        for (char c : line.toCharArray()) {
+            if (c == '\'') {
+                quoted = !quoted;
+                word = word == null ? new StringBuilder() : word;
+            } else if (c == ' ' && !quoted) {
+                if (word != null) {
+                    words.add(word.toString());
+                    word = null;
+                }
+            } else {
+                word = word == null ? new StringBuilder() : word;
+                word.append(c);
+            }
+        }
+        if (word != null) {
+            words.add(word.toString());
+        }
+        return words;
     }
 }
