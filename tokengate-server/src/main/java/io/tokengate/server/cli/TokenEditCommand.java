@@ -27,8 +27,20 @@ final class TokenEditCommand extends AdminCommand {
     @ArgGroup
     TokenFieldOptions.LimitsOption limits;
 
-    @Option(names = "--allowed-ips", paramLabel = "CIDRS", description = "New allowed addresses ('' for any).")
-    String allowedIps;
+    @ArgGroup
+    Addresses addresses;
+
+    /**
+     * New allowed addresses, or any on purpose: an empty list is refused, for it is what a
+     * script's empty variable gives, and taken as "any" it would open the token to every address.
+     */
+    static final class Addresses {
+        @Option(names = "--allowed-ips", paramLabel = "CIDRS", description = "New allowed addresses.")
+        String allowedIps;
+
+        @Option(names = "--any-address", description = "Let clients at any address use the token.")
+        boolean any;
+    }
 
     @Option(
             names = "--rate-limit",
@@ -46,8 +58,14 @@ final class TokenEditCommand extends AdminCommand {
         if (limits != null) {
             body.put("limits", limits.read(Shell.of(spec)));
         }
-        if (allowedIps != null) {
-            body.set("allowedIps", TokenFieldOptions.ips(allowedIps));
+        if (addresses != null && addresses.any) {
+            body.put("allowedIps", "");
+        } else if (addresses != null) {
+            if (addresses.allowedIps.isBlank()) {
+                throw new IllegalArgumentException(
+                        "--allowed-ips: empty; give addresses or CIDR blocks, or --any-address for any address");
+            }
+            body.set("allowedIps", TokenFieldOptions.ips(addresses.allowedIps));
         }
         if (rateLimit != null) {
             body.put("rateLimit", rateLimit);
@@ -55,8 +73,8 @@ final class TokenEditCommand extends AdminCommand {
         if (body.isEmpty()) {
             throw new picocli.CommandLine.ParameterException(
                     spec.commandLine(),
-                    "nothing to change: give --name, --limits, --expires-at, --days, --no-expiry, --allowed-ips"
-                            + " or --rate-limit");
+                    "nothing to change: give --name, --limits, --limits-file, --no-limits, --expires-at, --days,"
+                            + " --no-expiry, --allowed-ips, --any-address or --rate-limit");
         }
         JsonNode token = api.patch("/tokens/" + id, body);
         if (json) {

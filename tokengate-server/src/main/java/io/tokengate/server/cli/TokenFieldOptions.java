@@ -12,7 +12,13 @@ import picocli.CommandLine.Option;
 final class TokenFieldOptions {
     private TokenFieldOptions() {}
 
-    /** Limits given as text or read from a file ('-' for stdin). */
+    /**
+     * Limits given as text or read from a file ('-' for stdin), or none on purpose. Text or a file
+     * with no rules in it is refused: it is what a script's empty variable or a failed step before
+     * it gives, and taken as limits it would let the token call every endpoint. A token with no
+     * limits takes saying so ({@code --no-limits}), as one for any address takes leaving {@code
+     * --allowed-ips} out.
+     */
     static final class LimitsOption {
         @Option(names = "--limits", paramLabel = "TEXT", description = "Restrictions, one rule per line.")
         String text;
@@ -23,10 +29,22 @@ final class TokenFieldOptions {
                 description = "File with the restrictions ('-' for stdin).")
         Path file;
 
+        @Option(names = "--no-limits", description = "No restrictions: the token may call every endpoint served.")
+        boolean none;
+
         String read(Shell shell) throws IOException {
-            if (text != null) {
-                return text;
+            if (none) {
+                return "";
             }
+            String read = text != null ? text : readFile(shell);
+            if (read.lines().map(String::strip).allMatch(line -> line.isEmpty() || line.startsWith("#"))) {
+                throw new IllegalArgumentException((text != null ? "--limits" : "--limits-file")
+                        + ": no rules in it; give rules, or --no-limits for a token that may call every endpoint");
+            }
+            return read;
+        }
+
+        private String readFile(Shell shell) throws IOException {
             byte[] bytes = file.toString().equals("-") ? shell.in().readAllBytes() : Files.readAllBytes(file);
             return new String(bytes, StandardCharsets.UTF_8);
         }

@@ -346,6 +346,36 @@ class AdminCommandsIT {
                 .contains("rate limit   none");
         Result edited = offline(home, "token", "edit", id, "--limits", ".*/rest/api/2/issue/(JRA|ABC).*", "--json");
         assertThat(edited.json().get("limits").asText()).isEqualTo(".*/rest/api/2/issue/(JRA|ABC).*");
+
+        // A script's empty variable, or a limits file with no rules in it, widens nothing: no
+        // limits and any address are said on purpose.
+        Path commentsOnly = Files.writeString(home.resolve("empty.limits"), "# CI's rules\n\n");
+        Result blankLimits = offline(home, "token", "edit", id, "--limits", " ");
+        assertThat(blankLimits.exit()).isEqualTo(Main.USAGE);
+        assertThat(blankLimits.err())
+                .isEqualTo("tokengate: --limits: no rules in it; give rules, or --no-limits for a token that may"
+                        + " call every endpoint\n");
+        assertThat(offline(home, "token", "edit", id, "--limits-file", commentsOnly.toString())
+                        .err())
+                .startsWith("tokengate: --limits-file: no rules in it;");
+        assertThat(offline(home, "token", "create", "--name", "y", "--user", "bob", "--limits", "")
+                        .exit())
+                .isEqualTo(Main.USAGE);
+        assertThat(offline(home, "token", "edit", id, "--allowed-ips", "10.0.0.0/8", "--json")
+                        .json()
+                        .get("allowedIps"))
+                .extracting(JsonNode::asText)
+                .containsExactly("10.0.0.0/8");
+        Result blankAddresses = offline(home, "token", "edit", id, "--allowed-ips", "");
+        assertThat(blankAddresses.exit()).isEqualTo(Main.USAGE);
+        assertThat(blankAddresses.err()).startsWith("tokengate: --allowed-ips: empty;");
+        JsonNode unchanged = offline(home, "token", "show", id, "--json").json();
+        assertThat(unchanged.get("limits").asText()).isEqualTo(".*/rest/api/2/issue/(JRA|ABC).*");
+        assertThat(unchanged.get("allowedIps")).extracting(JsonNode::asText).containsExactly("10.0.0.0/8");
+        JsonNode opened = offline(home, "token", "edit", id, "--no-limits", "--any-address", "--json")
+                .json();
+        assertThat(opened.get("limits").asText()).isEmpty();
+        assertThat(opened.get("allowedIps")).isEmpty();
         Result rotated = offline(home, "token", "rotate", id, "--json");
         String secret = rotated.json().get("token").asText();
         assertThat(secret).isNotEqualTo(firstSecret);
