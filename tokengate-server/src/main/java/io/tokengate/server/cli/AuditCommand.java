@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 
 /** {@code tokengate audit list|export}: the audit log, newest first, filtered. */
 @Command(
@@ -133,7 +134,10 @@ final class AuditCommand {
         @picocli.CommandLine.Mixin
         Filters filters;
 
-        @Option(names = "--format", defaultValue = "csv", description = "csv or jsonl (default ${DEFAULT-VALUE}).")
+        @Option(
+                names = "--format",
+                defaultValue = "csv",
+                description = "csv or jsonl (default ${DEFAULT-VALUE}; --json is jsonl).")
         String format;
 
         @Option(names = "--output", paramLabel = "FILE", description = "Write here instead of standard output.")
@@ -142,7 +146,7 @@ final class AuditCommand {
         @Override
         void run(ApiClient api, PrintWriter out) throws Exception {
             Map<String, String> query = filters.query();
-            query.put("format", format);
+            query.put("format", format());
             if (output == null) {
                 out.flush();
                 OutputStream stdout = Shell.of(spec).out();
@@ -162,6 +166,18 @@ final class AuditCommand {
             } finally {
                 Files.deleteIfExists(partial);
             }
+        }
+
+        /** {@code --format}; {@code --json}, which every admin command takes, asks for JSON Lines. */
+        private String format() {
+            if (!json) {
+                return format;
+            }
+            if (spec.commandLine().getParseResult().hasMatchedOption("--format") && !format.equals("jsonl")) {
+                throw new ParameterException(
+                        spec.commandLine(), "--json exports JSON Lines: leave out --format " + format);
+            }
+            return "jsonl";
         }
     }
 }

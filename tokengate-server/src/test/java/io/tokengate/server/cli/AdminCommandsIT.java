@@ -19,6 +19,7 @@ import java.io.OutputStream;
 import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.io.UncheckedIOException;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -409,6 +410,20 @@ class AdminCommandsIT {
                 home.toString());
         assertThat(csv.out().lines().toList()).hasSize(2).first().asString().startsWith("time,requestId,");
         assertThat(csv.out()).doesNotContain(secret).doesNotContain(firstSecret);
+        // --json, which every admin command takes, exports JSON Lines; with --format csv it disagrees.
+        Result jsonLines = offline(home, "audit", "export", "--json", "--kind", "TOKEN_ROTATE");
+        assertThat(jsonLines.exit()).as(jsonLines.err()).isZero();
+        assertThat(jsonLines.out().lines().map(line -> {
+                    try {
+                        return JSON.readTree(line).get("kind").asText();
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(line, e);
+                    }
+                }))
+                .containsExactly("TOKEN_ROTATE");
+        Result disagreeing = offline(home, "audit", "export", "--json", "--format", "csv");
+        assertThat(disagreeing.exit()).isEqualTo(Main.USAGE);
+        assertThat(disagreeing.err()).startsWith("tokengate: --json exports JSON Lines: leave out --format csv");
 
         try (GatewayFixture gw = GatewayFixture.start(home, Map.of(), GatewayFixture.headerUpstream())) {
             assertThat(gw.get("/rest/api/2/issue/ABC-1", GatewayFixture.basic("alice", secret))
