@@ -116,7 +116,8 @@ final class AdminConnection implements AutoCloseable {
         if (e instanceof DatabaseHeldException) {
             return new TokengateException(
                     "the database in " + config.home().toAbsolutePath()
-                            + " is held by a running tokengate server: talk to it with --server " + adminUrl(config)
+                            + " is held by a running tokengate server: talk to it with --server "
+                            + RunMarker.adminUrl(config.home()).orElseGet(() -> adminUrl(config))
                             + " --login USER, or stop it first",
                     e);
         }

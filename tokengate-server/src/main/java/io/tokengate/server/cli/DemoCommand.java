@@ -104,11 +104,13 @@ final class DemoCommand implements Callable<Integer> {
             spec.commandLine().getErr().println("tokengate demo: could not start: " + e.getMessage());
             return ServeCommand.START_FAILED;
         }
+        RunMarker running = RunMarker.mark(home, server.adminUri());
         Runtime.getRuntime()
                 .addShutdownHook(new Thread(
                         () -> {
                             server.close();
                             jira.close();
+                            running.clear();
                         },
                         "tokengate-demo-shutdown"));
 
@@ -150,7 +152,7 @@ final class DemoCommand implements Callable<Integer> {
 
     /**
      * Creates the admin user (password from {@code TOKENGATE_ADMIN_PASSWORD}, or generated) and the
-     * seed page's {@code ansible} user. Returns the password when it was set now, to print it once.
+     * seed page's {@code ansible} user. Returns the password when it was set now or given, to print it.
      */
     private static Optional<String> ensureUsers(LocalUsers users, JdbcUserStore store, Shell shell) {
         String fromEnvironment = shell.variable("TOKENGATE_ADMIN_PASSWORD");
@@ -160,9 +162,10 @@ final class DemoCommand implements Callable<Integer> {
             String password = given ? fromEnvironment : generated();
             users.add(ADMIN, "admin@example.com", "Administrator", UserRole.ADMIN, password.toCharArray());
             shown = Optional.of(password);
-        } else if (given
-                && users.authenticate(ADMIN, fromEnvironment.toCharArray()).isEmpty()) {
-            users.setPassword(ADMIN, fromEnvironment.toCharArray());
+        } else if (given) {
+            if (users.authenticate(ADMIN, fromEnvironment.toCharArray()).isEmpty()) {
+                users.setPassword(ADMIN, fromEnvironment.toCharArray());
+            }
             shown = Optional.of(fromEnvironment);
         }
         if (store.find("ansible").isEmpty()) {

@@ -88,7 +88,7 @@ final class ServeCommand implements Callable<Integer> {
                                     ? " after stopping this server (it holds the database)"
                                     : "");
         }
-        RunMarker running = RunMarker.mark(config.home());
+        RunMarker running = RunMarker.mark(config.home(), server.adminUri());
         TokengateServer serving = server;
         Runtime.getRuntime()
                 .addShutdownHook(new Thread(

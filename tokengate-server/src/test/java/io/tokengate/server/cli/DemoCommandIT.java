@@ -27,6 +27,8 @@ import org.junit.jupiter.api.io.TempDir;
 class DemoCommandIT {
     private static final Path JAR = Path.of("target", "tokengate.jar");
     private static final Pattern CALL = Pattern.compile("^(curl .*?)   # (.*): expect (\\d{3})$");
+    private static final Pattern ADMIN_PLANE = Pattern.compile("^  Admin plane +(\\S+)/ .*");
+    private static final Pattern SIGN_IN = Pattern.compile("^  Admin sign-in +admin / (\\S{20})$");
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -48,8 +50,16 @@ class DemoCommandIT {
     }
 
     private static Demo start(Path home) throws IOException {
+        return start(home, null);
+    }
+
+    /** The demo with {@code TOKENGATE_ADMIN_PASSWORD} set to {@code password}, or unset when null. */
+    private static Demo start(Path home, String password) throws IOException {
         ProcessBuilder builder = demo(home);
         builder.environment().remove("TOKENGATE_ADMIN_PASSWORD");
+        if (password != null) {
+            builder.environment().put("TOKENGATE_ADMIN_PASSWORD", password);
+        }
         builder.redirectError(ProcessBuilder.Redirect.DISCARD);
         Process process = builder.start();
         BufferedReader out =
@@ -114,8 +124,46 @@ class DemoCommandIT {
                     .toList();
             assertThat(tokens(secondRun)).as("tokens are reused across runs").isEqualTo(tokens(demo.lines()));
             assertThat(again.lines()).anySatisfy(l -> assertThat(l).contains("admin / (unchanged"));
+            // An offline command on the home the demo holds is sent to the demo's admin plane,
+            // on the port it was given (any free one here), not the settings' 8081.
+            String adminPlane = again.lines().stream()
+                    .map(ADMIN_PLANE::matcher)
+                    .filter(Matcher::matches)
+                    .map(m -> m.group(1))
+                    .findFirst()
+                    .orElseThrow();
+            Process offline = new ProcessBuilder(
+                            Path.of(System.getProperty("java.home"), "bin", "java")
+                                    .toString(),
+                            "-jar",
+                            JAR.toString(),
+                            "token",
+                            "list",
+                            "--home",
+                            home.toString())
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                    .start();
+            String err = new String(offline.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(offline.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            assertThat(err)
+                    .contains("held by a running tokengate server: talk to it with --server " + adminPlane + " ");
         } finally {
             stop(again.process());
+        }
+
+        String password = demo.lines().stream()
+                .map(SIGN_IN::matcher)
+                .filter(Matcher::matches)
+                .map(m -> m.group(1))
+                .findFirst()
+                .orElseThrow();
+        Demo given = start(home, password);
+        try {
+            assertThat(given.lines())
+                    .as("the password given is the one in effect, whether it changed anything or not")
+                    .anySatisfy(l -> assertThat(l).matches("  Admin sign-in +admin / " + Pattern.quote(password)));
+        } finally {
+            stop(given.process());
         }
     }
 
