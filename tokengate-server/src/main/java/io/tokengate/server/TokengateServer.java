@@ -84,7 +84,8 @@ public final class TokengateServer implements AutoCloseable {
                     "the admin plane");
             Connectors.listen(data, "the data plane", "gateway.port");
             Connectors.listen(admin, "the admin plane", "admin.port");
-            GatewayConfig gateway = config.gateway(Connectors.uri(data).toString());
+            GatewayConfig gateway = config.gateway(
+                    Connectors.uri(data).toString(), Connectors.uri(admin).toString());
             StoreUserDirectory users =
                     new StoreUserDirectory(store.users(), store.upstreamCredentials(), USER_DIRECTORY_TTL);
             JiraUserDirectory jiraUsers = config.admin().identitySource() == AdminConfig.IdentitySource.JIRA
@@ -118,6 +119,7 @@ public final class TokengateServer implements AutoCloseable {
                                                     jiraUsers,
                                                     usersChanged,
                                                     gateway.publicUrl(),
+                                                    gateway.adminUrl(),
                                                     gatewayHandler.loginFailures(),
                                                     clock))))));
             server.setHandler(new Draining(planes));

@@ -58,9 +58,11 @@ public final class AdminHandler extends Handler.Abstract {
             JiraUserDirectory jiraUsers,
             Runnable usersChanged,
             String gatewayUrl,
+            String adminUrl,
             LoginThrottle dataThrottle,
             Clock clock) {
-        return create(config, store, localUsers, usersChanged, gatewayUrl, dataThrottle, clock, jiraUsers, null);
+        return create(
+                config, store, localUsers, usersChanged, gatewayUrl, adminUrl, dataThrottle, clock, jiraUsers, null);
     }
 
     /**
@@ -78,7 +80,8 @@ public final class AdminHandler extends Handler.Abstract {
             String gatewayUrl,
             Clock clock,
             OperatorIdentity operator) {
-        return create(config, store, localUsers, () -> {}, gatewayUrl, noDataPlane(clock), clock, jiraUsers, operator);
+        return create(
+                config, store, localUsers, () -> {}, gatewayUrl, null, noDataPlane(clock), clock, jiraUsers, operator);
     }
 
     /** Where no data plane runs (a command line offline): a throttle that never counts. */
@@ -92,11 +95,13 @@ public final class AdminHandler extends Handler.Abstract {
             LocalUsers localUsers,
             Runnable usersChanged,
             String gatewayUrl,
+            String adminUrl,
             LoginThrottle dataThrottle,
             Clock clock,
             JiraUserDirectory jiraUsers,
             IdentitySource only) {
-        Wiring wiring = wire(config, store, localUsers, usersChanged, gatewayUrl, dataThrottle, clock, jiraUsers, only);
+        Wiring wiring = wire(
+                config, store, localUsers, usersChanged, gatewayUrl, adminUrl, dataThrottle, clock, jiraUsers, only);
         return new AdminHandler(
                 store, new ApiHandler(wiring.router(), wiring.authenticator(), config.trustedProxies()));
     }
@@ -104,7 +109,17 @@ public final class AdminHandler extends Handler.Abstract {
     /** Every route of the API, for tests that compare them with openapi.yaml. */
     static Router router(
             TokengateConfig config, Store store, LocalUsers localUsers, Runnable usersChanged, Clock clock) {
-        return wire(config, store, localUsers, usersChanged, "http://localhost", noDataPlane(clock), clock, null, null)
+        return wire(
+                        config,
+                        store,
+                        localUsers,
+                        usersChanged,
+                        "http://localhost",
+                        null,
+                        noDataPlane(clock),
+                        clock,
+                        null,
+                        null)
                 .router();
     }
 
@@ -116,6 +131,7 @@ public final class AdminHandler extends Handler.Abstract {
             LocalUsers localUsers,
             Runnable usersChanged,
             String gatewayUrl,
+            String adminUrl,
             LoginThrottle dataThrottle,
             Clock clock,
             JiraUserDirectory jiraUsers,
@@ -136,7 +152,7 @@ public final class AdminHandler extends Handler.Abstract {
         Sessions sessions = new Sessions(store.sessions(), admin, clock);
         LoginThrottle throttle = new LoginThrottle(admin.loginMaxFailures(), admin.loginWindow(), clock);
         store.cluster().shareLoginFailures("admin", throttle);
-        Authenticator authenticator = new Authenticator(identity, sessions, throttle, audit, admin);
+        Authenticator authenticator = new Authenticator(identity, sessions, throttle, audit, admin, adminUrl);
         Router router = new Router();
         boolean local = admin.identitySource() == AdminConfig.IdentitySource.LOCAL;
         VisibleTokens visible = new VisibleTokens(store.tokens());

@@ -59,14 +59,22 @@ final class Authenticator {
     private final LoginThrottle throttle;
     private final AdminAudit audit;
     private final AdminConfig config;
+    /** Where this admin plane answers, for the command the log suggests; null offline. */
+    private final String adminUrl;
 
     Authenticator(
-            IdentitySource identity, Sessions sessions, LoginThrottle throttle, AdminAudit audit, AdminConfig config) {
+            IdentitySource identity,
+            Sessions sessions,
+            LoginThrottle throttle,
+            AdminAudit audit,
+            AdminConfig config,
+            String adminUrl) {
         this.identity = identity;
         this.sessions = sessions;
         this.throttle = throttle;
         this.audit = audit;
         this.config = config;
+        this.adminUrl = adminUrl;
     }
 
     /** Sets the exchange's principal, or throws 401, 403, 429 or 503. */
@@ -195,13 +203,13 @@ final class Authenticator {
             if (principal.isEmpty() && throttle.recordFailure(exchange.clientIp)) { // counted before it ends
                 LOG.warn(
                         "{}: client address {} throttled after {} failed {}: 429 on the admin plane until {} s"
-                                + " after its last failure. To lift it: tokengate throttle lift {} --plane admin",
+                                + " after its last failure. To lift it: {}",
                         exchange.requestId,
                         exchange.clientIp,
                         config.loginMaxFailures(),
                         failures,
                         config.loginWindow().toSeconds(),
-                        exchange.clientIp);
+                        LoginThrottle.liftCommand(exchange.clientIp, "admin", adminUrl));
             }
             return principal;
         } finally {

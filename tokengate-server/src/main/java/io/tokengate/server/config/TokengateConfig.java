@@ -102,6 +102,16 @@ public record TokengateConfig(
      * @param boundUrl where the data plane listens, the public URL unless one is configured
      */
     public GatewayConfig gateway(String boundUrl) {
+        return gateway(boundUrl, null);
+    }
+
+    /**
+     * The data plane's settings, once both planes are bound.
+     *
+     * @param boundUrl where the data plane listens, the public URL unless one is configured
+     * @param adminUrl where the admin plane listens, for the commands the log suggests
+     */
+    public GatewayConfig gateway(String boundUrl, String adminUrl) {
         URI target = upstream.orElseThrow(() -> new ConfigException(List.of("upstream.url is not set")));
         return new GatewayConfig(
                 publicUrl.orElse(boundUrl),
@@ -123,7 +133,8 @@ public record TokengateConfig(
                 loginWindow,
                 auditReserveWait,
                 runAsGroups,
-                store.nodeId());
+                store.nodeId(),
+                adminUrl);
     }
 
     public boolean secureMode() {

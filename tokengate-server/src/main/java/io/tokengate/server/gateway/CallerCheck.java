@@ -72,12 +72,12 @@ final class CallerCheck {
                 LOG.warn(
                         "{}: client address {} throttled after {} failed logins: 429 until {} s after its last"
                                 + " failure, except for tokens that worked from it since its first."
-                                + " To lift it: tokengate throttle lift {} --plane data",
+                                + " To lift it: {}",
                         exchange.requestId,
                         exchange.clientIp,
                         config.loginMaxFailures(),
                         config.loginWindow().toSeconds(),
-                        exchange.clientIp);
+                        LoginThrottle.liftCommand(exchange.clientIp, "data", config.adminUrl()));
             }
             refusals.unauthorized(exchange, response, callback, failure.get());
             return false;

@@ -35,6 +35,8 @@ import java.util.Set;
  * @param auditReserveWait how long a request waits for room in the audit queue before 503
  * @param runAsGroups groups whose members may use {@code contextUser}, besides admins; kept as
  *     {@link UserDirectory#groupKeys} gives them
+ * @param adminUrl where this server's admin plane answers, for the commands its log suggests;
+ *     null where none runs beside the gateway (a command line offline)
  */
 public record GatewayConfig(
         String publicUrl,
@@ -56,7 +58,8 @@ public record GatewayConfig(
         Duration loginWindow,
         Duration auditReserveWait,
         Set<String> runAsGroups,
-        String nodeId) {
+        String nodeId,
+        String adminUrl) {
 
     /**
      * The longest request head (request line and headers) the gateway reads, in bytes; longer

@@ -67,6 +67,16 @@ public final class LoginThrottle implements SharedCounts {
     }
 
     /** Caffeine's time from {@code clock}, so that tests can move it. */
+    /**
+     * The command that lifts {@code clientIp}'s throttle on {@code plane}, as the log suggests it:
+     * with {@code --server adminUrl} when the admin plane's address is known, so that it runs as
+     * printed (the command works only on a running server).
+     */
+    public static String liftCommand(String clientIp, String plane, String adminUrl) {
+        return "tokengate throttle lift " + clientIp + " --plane " + plane
+                + (adminUrl == null ? " --server URL-OF-THE-ADMIN-PLANE" : " --server " + adminUrl);
+    }
+
     static Ticker ticker(Clock clock) {
         return () -> {
             Instant now = clock.instant();

@@ -94,10 +94,11 @@ class ThrottleApiIT {
         assertThat(log.list.stream()
                         .map(ILoggingEvent::getFormattedMessage)
                         .filter(m -> m.contains("client address " + runner + " throttled")))
-                .as("one warning, naming the remedy")
+                .as("one warning, naming the remedy as it runs: on this server's admin plane")
                 .singleElement()
                 .asString()
-                .contains("tokengate throttle lift " + runner);
+                .endsWith("To lift it: tokengate throttle lift " + runner + " --plane data --server "
+                        + gw.server.adminUri());
 
         Reply lifted = admin.delete("/throttles/" + runner);
         assertThat(lifted.status()).isEqualTo(200);
