@@ -54,12 +54,7 @@ final class TokenCreateCommand extends AdminCommand {
             body.put("limits", limits.read(Shell.of(spec)));
         }
         if (allowedIps != null) {
-            if (allowedIps.isBlank()) {
-                // A script's empty variable: leaving the option out says "any address" on purpose.
-                throw new IllegalArgumentException(
-                        "--allowed-ips: empty; give addresses or CIDR blocks, or leave the option out for any address");
-            }
-            body.set("allowedIps", TokenFieldOptions.ips(allowedIps));
+            body.set("allowedIps", TokenFieldOptions.ips(allowedIps, "leave the option out"));
         }
         if (rateLimit != null) {
             body.put("rateLimit", rateLimit);

@@ -61,11 +61,7 @@ final class TokenEditCommand extends AdminCommand {
         if (addresses != null && addresses.any) {
             body.put("allowedIps", "");
         } else if (addresses != null) {
-            if (addresses.allowedIps.isBlank()) {
-                throw new IllegalArgumentException(
-                        "--allowed-ips: empty; give addresses or CIDR blocks, or --any-address for any address");
-            }
-            body.set("allowedIps", TokenFieldOptions.ips(addresses.allowedIps));
+            body.set("allowedIps", TokenFieldOptions.ips(addresses.allowedIps, "--any-address"));
         }
         if (rateLimit != null) {
             body.put("rateLimit", rateLimit);

@@ -77,9 +77,15 @@ final class TokenFieldOptions {
 
     /**
      * The addresses as typed, for the API to read: separators alone ({@code ","}) are a list gone
-     * empty, which it refuses, where dropping the blanks here would send "any address".
+     * empty, which it refuses, where dropping the blanks here would send "any address". Nothing at
+     * all is refused here: a script's empty variable, not a wish for any address, which takes
+     * {@code forAny} (how the command says it).
      */
-    static TextNode ips(String csv) {
+    static TextNode ips(String csv, String forAny) {
+        if (csv.isBlank()) {
+            throw new IllegalArgumentException(
+                    "--allowed-ips: empty; give addresses or CIDR blocks, or " + forAny + " for any address");
+        }
         return TextNode.valueOf(csv);
     }
 }
