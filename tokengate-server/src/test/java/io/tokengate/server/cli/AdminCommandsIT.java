@@ -583,7 +583,8 @@ class AdminCommandsIT {
             assertThat(listed.exit()).as(listed.err()).isZero();
             assertThat(listed.out())
                     .startsWith("PLANE  ADDRESS")
-                    .containsPattern("data +127\\.0\\.0\\.1 +3 +yes, \\d+ s left +20");
+                    .containsPattern(
+                            "data +127\\.0\\.0\\.1 +3 +yes, \\d+ s left +20\\d\\d-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ\n");
             assertThat(run(env, null, "throttle", "list", "--plane", "admin", "--server", server, "--login", "root")
                             .out())
                     .isEqualTo("no failed logins from any address now\n");
