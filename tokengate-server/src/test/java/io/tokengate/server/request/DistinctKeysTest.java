@@ -25,6 +25,26 @@ class DistinctKeysTest {
     }
 
     @Test
+    void keysThatDifferOnlyAcrossAGroupOfThreeCharactersAreDifferent() {
+        DistinctKeys keys = new DistinctKeys();
+        for (String key : List.of(
+                "abc",
+                "abcd",
+                "abc\u0000",
+                "ab\u0000c",
+                "\u0000abc",
+                "abcabc",
+                "abcab",
+                "abcab\u0000",
+                "\uffff\uffff\uffff",
+                "\uffff\uffff\uffff\uffff",
+                "\ufffe\uffff\uffff",
+                "\uffff\uffff\ufffe")) {
+            assertThat(keys.add(key)).as("'%s'", key).isTrue();
+        }
+    }
+
+    @Test
     void aHundredThousandKeysGrowTheTableAndStayDistinct() {
         DistinctKeys keys = new DistinctKeys();
         for (int i = 0; i < 100_000; i++) {
