@@ -19,12 +19,11 @@ import java.nio.charset.CoderResult;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * A request body read as JSON for {@code [JsonData::…]} conditions, parsed once and strictly: UTF-8
@@ -52,21 +51,18 @@ public final class JsonBody {
             .disable(JsonFactory.Feature.CANONICALIZE_FIELD_NAMES)
             .build();
 
-    private static final JsonBody EMPTY = new JsonBody(null, Map.of(), "the request has no body");
+    private static final JsonBody EMPTY = new JsonBody(null, "the request has no body");
 
     /** The largest body decoded whole before it is parsed: 128 KiB of characters at most. */
     static final int DECODED_AT_ONCE = 64 * 1024;
 
-    /** The paths read, by their segments; null when none were (no body, or an unusable one). */
-    private final Set<List<String>> wanted;
-    /** The text of each node read, by its path's segments. */
-    private final Map<List<String>, String> found;
+    /** The paths read, as steps from the root, with the text of the nodes found; null when unusable. */
+    private final Step root;
 
     private final String unusable;
 
-    private JsonBody(Set<List<String>> wanted, Map<List<String>, String> found, String unusable) {
-        this.wanted = wanted;
-        this.found = found;
+    private JsonBody(Step root, String unusable) {
+        this.root = root;
         this.unusable = unusable;
     }
 
@@ -88,29 +84,28 @@ public final class JsonBody {
         // from the bytes; an upstream that reads UTF-8, as JSON between systems must be, would not.
         try (JsonParser parser = parser(bytes)) {
             if (parser == null) {
-                return new JsonBody(null, Map.of(), "the body is not JSON (not UTF-8)");
+                return new JsonBody(null, "the body is not JSON (not UTF-8)");
             }
             JsonToken first = parser.nextToken();
             if (first == null) {
-                return new JsonBody(null, Map.of(), "the body is not JSON (empty)");
+                return new JsonBody(null, "the body is not JSON (empty)");
             }
-            reading.value(parser, first, List.of());
+            reading.value(parser, first, reading.root);
             return hasTrailingContent(parser)
-                    ? new JsonBody(null, Map.of(), "the body is not JSON (content after the value)")
-                    : new JsonBody(reading.wanted, reading.found, null);
+                    ? new JsonBody(null, "the body is not JSON (content after the value)")
+                    : new JsonBody(reading.root, null);
         } catch (DuplicateKey e) {
-            return new JsonBody(null, Map.of(), "the body has a duplicate key '" + e.getMessage() + "'");
+            return new JsonBody(null, "the body has a duplicate key '" + e.getMessage() + "'");
         } catch (NumberOutOfRange e) {
             return new JsonBody(
-                    null, Map.of(), "the body has a number '" + e.getMessage() + "' that Jira reads as infinity or 0");
+                    null, "the body has a number '" + e.getMessage() + "' that Jira reads as infinity or 0");
         } catch (KeyWithNul e) {
             return new JsonBody(
                     null,
-                    Map.of(),
                     "the body has a key with a NUL character '" + e.getMessage()
                             + "', which Jira may read as another key");
         } catch (IOException | RuntimeException e) {
-            return new JsonBody(null, Map.of(), "the body is not JSON");
+            return new JsonBody(null, "the body is not JSON");
         }
     }
 
@@ -178,11 +173,14 @@ public final class JsonBody {
         if (unusable != null) {
             return JsonLookup.unusable(unusable);
         }
-        if (!wanted.contains(path.segments())) {
+        Step step = root;
+        for (int i = 0; step != null && i < path.segments().size(); i++) {
+            step = step.below(path.segments().get(i));
+        }
+        if (step == null || !step.wanted) {
             throw new IllegalArgumentException("the body was not read for the JSON path " + path);
         }
-        String text = found.get(path.segments());
-        return text == null ? JsonLookup.missing() : JsonLookup.found(text);
+        return step.text == null ? JsonLookup.missing() : JsonLookup.found(step.text);
     }
 
     /** Whether the body parsed as JSON. */
@@ -190,28 +188,94 @@ public final class JsonBody {
         return unusable == null;
     }
 
-    /** One pass over a body: what is kept of it, and the compact JSON of the nodes asked about being read. */
-    private static final class Reading {
-        final Set<List<String>> wanted = new HashSet<>();
-        /**
-         * For every path on the way to a wanted one, the root included, the segments below it that
-         * lead on (or to one): anywhere else, nothing is kept and no path is followed.
-         */
-        final Map<List<String>, Set<String>> onTheWay = new HashMap<>();
+    /**
+     * A step of the paths a body is read for: the root, or a member name or array index below the
+     * step above it. Made for one read, which sets the text of the wanted steps it finds.
+     */
+    private static final class Step {
+        /** Past this many steps below one, they are found by a hash table instead of one by one. */
+        private static final int SCANNED = 8;
 
-        final Map<List<String>, String> found = new HashMap<>();
+        private static final Step[] NONE = {};
+
+        final String segment;
+        /** Whether a path ends here: the node here is kept. */
+        boolean wanted;
+        /** The text of the node here, once read; only for a wanted step. */
+        String text;
+
+        private Step[] below = NONE;
+        private int count;
+        private Map<String, Step> byName;
+        /** The largest array index among the steps below; -1 when none is one. */
+        private int lastIndex = -1;
+
+        Step(String segment) {
+            this.segment = segment;
+        }
+
+        /** The paths {@code paths} as steps from a root. */
+        static Step root(Collection<JsonPath> paths) {
+            Step root = new Step("");
+            for (JsonPath path : paths) {
+                Step step = root;
+                for (String segment : path.segments()) {
+                    Step next = step.below(segment);
+                    step = next != null ? next : step.add(segment);
+                }
+                step.wanted = true;
+            }
+            return root;
+        }
+
+        private Step add(String segment) {
+            Step step = new Step(segment);
+            if (count == below.length) {
+                below = Arrays.copyOf(below, Math.max(2, count * 2));
+            }
+            below[count++] = step;
+            if (byName != null) {
+                byName.put(segment, step);
+            } else if (count > SCANNED) {
+                byName = new HashMap<>();
+                for (int i = 0; i < count; i++) {
+                    byName.put(below[i].segment, below[i]);
+                }
+            }
+            lastIndex = Math.max(lastIndex, JsonPath.arrayIndex(segment));
+            return step;
+        }
+
+        /** The step below this one by {@code segment}; null when no path goes on that way. */
+        Step below(String segment) {
+            if (byName != null) {
+                return byName.get(segment);
+            }
+            for (int i = 0; i < count; i++) {
+                if (below[i].segment.equals(segment)) {
+                    return below[i];
+                }
+            }
+            return null;
+        }
+
+        /** The step below this one by array index {@code index}; null when no path goes on that way. */
+        Step element(int index) {
+            // Past the last index asked about, no index's text is even made.
+            return index <= lastIndex ? below(Integer.toString(index)) : null;
+        }
+    }
+
+    /** One pass over a body: the paths followed, and the compact JSON of the nodes asked about being read. */
+    private static final class Reading {
+        /** The paths, with the text of the nodes found; anywhere else, nothing is kept and no path is followed. */
+        final Step root;
+
         /** The compact JSON of each wanted object or array being read, all of them written as it streams. */
         final List<StringBuilder> writing = new ArrayList<>();
 
         Reading(Collection<JsonPath> paths) {
-            for (JsonPath path : paths) {
-                List<String> segments = path.segments();
-                wanted.add(segments);
-                for (int i = 0; i < segments.size(); i++) {
-                    onTheWay.computeIfAbsent(segments.subList(0, i), at -> new HashSet<>())
-                            .add(segments.get(i));
-                }
-            }
+            root = Step.root(paths);
         }
 
         /** Appends to the compact JSON of every wanted node the current one is within. */
@@ -221,20 +285,10 @@ public final class JsonBody {
             }
         }
 
-        /** The segments that lead on below {@code at}; null when nothing below it is kept. */
-        private Set<String> leadingOn(List<String> at) {
-            return at == null ? null : onTheWay.get(at);
-        }
-
-        /** The path of a child of the node at {@code at}, or null when nothing there is kept. */
-        private static List<String> child(List<String> at, Set<String> leadingOn, String segment) {
-            if (leadingOn == null || !leadingOn.contains(segment)) {
-                return null;
+        private void write(char c) {
+            for (StringBuilder out : writing) {
+                out.append(c);
             }
-            List<String> path = new ArrayList<>(at.size() + 1);
-            path.addAll(at);
-            path.add(segment);
-            return path;
         }
 
         /**
@@ -246,48 +300,11 @@ public final class JsonBody {
          * cannot hold is refused too ({@link #fitsADouble}): Jira would act on infinity or zero, a
          * value its text does not say.
          */
-        void value(JsonParser parser, JsonToken token, List<String> at) throws IOException {
-            boolean kept = at != null && wanted.contains(at);
+        void value(JsonParser parser, JsonToken token, Step at) throws IOException {
+            boolean kept = at != null && at.wanted;
             switch (token) {
-                case START_OBJECT -> container(parser, at, kept, '{', '}', () -> {
-                    Set<String> leadingOn = leadingOn(at);
-                    DistinctKeys keys = new DistinctKeys();
-                    boolean first = true;
-                    for (JsonToken t = parser.nextToken(); t != JsonToken.END_OBJECT; t = parser.nextToken()) {
-                        String name = parser.currentName();
-                        if (name.indexOf('\u0000') >= 0) {
-                            throw new KeyWithNul(name);
-                        }
-                        boolean repeated = !keys.add(name);
-                        if (!writing.isEmpty()) {
-                            write((first ? "\"" : ",\"") + quoted(name) + "\":");
-                        }
-                        first = false;
-                        value(parser, parser.nextToken(), child(at, leadingOn, name));
-                        if (repeated) {
-                            throw new DuplicateKey(name);
-                        }
-                    }
-                });
-                case START_ARRAY -> container(parser, at, kept, '[', ']', () -> {
-                    Set<String> leadingOn = leadingOn(at);
-                    // Past the last index asked about, no element's path is even made.
-                    int last = leadingOn == null
-                            ? -1
-                            : leadingOn.stream()
-                                    .mapToInt(JsonPath::arrayIndex)
-                                    .max()
-                                    .orElse(-1);
-                    int index = 0;
-                    for (JsonToken t = parser.nextToken(); t != JsonToken.END_ARRAY; t = parser.nextToken()) {
-                        if (index > 0 && !writing.isEmpty()) {
-                            write(",");
-                        }
-                        List<String> element = index <= last ? child(at, leadingOn, Integer.toString(index)) : null;
-                        index++;
-                        value(parser, t, element);
-                    }
-                });
+                case START_OBJECT -> object(parser, at, kept);
+                case START_ARRAY -> array(parser, at, kept);
                 case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> {
                     double value = parser.getDoubleValue();
                     if ((value == 0 || Double.isInfinite(value)) && !fitsADouble(parser.getText(), value)) {
@@ -301,27 +318,60 @@ public final class JsonBody {
             }
         }
 
-        private interface Members {
-            void read() throws IOException;
+        private void object(JsonParser parser, Step at, boolean kept) throws IOException {
+            StringBuilder own = open(kept, '{');
+            DistinctKeys keys = new DistinctKeys();
+            boolean first = true;
+            for (JsonToken t = parser.nextToken(); t != JsonToken.END_OBJECT; t = parser.nextToken()) {
+                String name = parser.currentName();
+                if (name.indexOf('\u0000') >= 0) {
+                    throw new KeyWithNul(name);
+                }
+                boolean repeated = !keys.add(name);
+                if (!writing.isEmpty()) {
+                    write((first ? "\"" : ",\"") + quoted(name) + "\":");
+                }
+                first = false;
+                value(parser, parser.nextToken(), at == null ? null : at.below(name));
+                if (repeated) {
+                    throw new DuplicateKey(name);
+                }
+            }
+            close(own, at, '}');
         }
 
-        /** An object or array: its members read, and its compact JSON kept when it is asked about. */
-        private void container(JsonParser parser, List<String> at, boolean kept, char open, char close, Members members)
-                throws IOException {
+        private void array(JsonParser parser, Step at, boolean kept) throws IOException {
+            StringBuilder own = open(kept, '[');
+            int index = 0;
+            for (JsonToken t = parser.nextToken(); t != JsonToken.END_ARRAY; t = parser.nextToken()) {
+                if (index > 0 && !writing.isEmpty()) {
+                    write(',');
+                }
+                value(parser, t, at == null ? null : at.element(index));
+                index++;
+            }
+            close(own, at, ']');
+        }
+
+        /** Starts an object or array: its compact JSON kept from here when it is asked about. */
+        private StringBuilder open(boolean kept, char open) {
             StringBuilder own = kept ? new StringBuilder() : null;
             if (own != null) {
                 writing.add(own);
             }
             if (!writing.isEmpty()) {
-                write(String.valueOf(open));
+                write(open);
             }
-            members.read();
+            return own;
+        }
+
+        private void close(StringBuilder own, Step at, char close) {
             if (!writing.isEmpty()) {
-                write(String.valueOf(close));
+                write(close);
             }
             if (own != null) {
                 writing.remove(writing.size() - 1);
-                found.put(at, own.toString());
+                at.text = own.toString();
             }
         }
 
@@ -329,7 +379,7 @@ public final class JsonBody {
          * A string (its value, or quoted within an object or array) or another literal (as
          * written); no string of its text is made unless it is kept or written.
          */
-        private void scalar(JsonParser parser, List<String> at, boolean kept, boolean string) throws IOException {
+        private void scalar(JsonParser parser, Step at, boolean kept, boolean string) throws IOException {
             if (!kept && writing.isEmpty()) {
                 // Read all the same, into the parser's own buffer: a bad escape is refused here.
                 parser.finishToken();
@@ -340,7 +390,7 @@ public final class JsonBody {
                 write(string ? "\"" + quoted(text) + "\"" : text);
             }
             if (kept) {
-                found.put(at, text);
+                at.text = text;
             }
         }
 

@@ -157,6 +157,45 @@ class JsonBodyTest {
         assertThat(together.lookup(JsonPath.parse("fields.nested.x"))).isEqualTo(JsonLookup.found("[1,{\"y\":\"z\"}]"));
     }
 
+    /** More paths below one object than are looked through one by one: they are found by name. */
+    @Test
+    void manyPathsBelowOneObjectFindWhatEachFindsAlone() {
+        List<String> paths = List.of(
+                "fields.project",
+                "fields.summary",
+                "fields.labels",
+                "fields.priority",
+                "fields.estimate",
+                "fields.big",
+                "fields.neg",
+                "fields.flag",
+                "/fields/a.b",
+                "/fields/sl~1ash",
+                "/fields/ti~0lde",
+                "fields.empty",
+                "fields.list",
+                "fields.nested",
+                "fields.missing",
+                "fields.labels.0",
+                "fields.labels.1",
+                "fields.labels.2",
+                "fields.labels.3",
+                "fields.labels.4",
+                "fields.labels.5",
+                "fields.labels.6",
+                "fields.labels.7",
+                "fields.labels.8");
+        JsonBody together = JsonBody.parse(
+                ISSUE.getBytes(StandardCharsets.UTF_8),
+                paths.stream().map(JsonPath::parse).toList());
+        for (String path : paths) {
+            assertThat(together.lookup(JsonPath.parse(path))).as(path).isEqualTo(lookup(ISSUE, path));
+        }
+        assertThat(together.lookup(JsonPath.parse("/fields/ti~0lde"))).isEqualTo(JsonLookup.found("2"));
+        assertThatThrownBy(() -> together.lookup(JsonPath.parse("fields.other")))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
     @Test
     void aPathTheBodyWasNotReadForIsAMistakeNotAMatch() {
         JsonBody body = parse("{\"a\":1,\"b\":2}".getBytes(StandardCharsets.UTF_8), "a");
