@@ -15,16 +15,31 @@ final class DistinctKeys {
     /** The point the polynomial is evaluated at: secret, so no client can aim for a collision. */
     private static final long POINT = 2 + new SecureRandom().nextLong(PRIME - 3);
 
-    /** Open addressing, linear probing; 0 marks a free slot (a hash of 0 is stored as {@link #PRIME}). */
-    private long[] slots = new long[8];
+    /** The first key's hash, 0 before it: most objects have one key, and need no table. */
+    private long first;
+
+    /**
+     * Open addressing, linear probing, made at the second key; 0 marks a free slot (a hash of 0 is
+     * stored as {@link #PRIME}).
+     */
+    private long[] slots;
 
     private int size;
 
     /** Adds {@code key}; false when a key of the same hash, almost surely the same key, was added before. */
     boolean add(String key) {
         long hash = hash(key);
+        if (slots == null) {
+            if (first == 0) {
+                first = hash;
+                return true;
+            }
+            slots = new long[8];
+            slots[slot(first, slots.length - 1)] = first;
+            size = 1;
+        }
         int mask = slots.length - 1;
-        int slot = (int) (hash ^ (hash >>> 32)) & mask;
+        int slot = slot(hash, mask);
         while (slots[slot] != 0) {
             if (slots[slot] == hash) {
                 return false;
@@ -44,13 +59,17 @@ final class DistinctKeys {
         int mask = slots.length - 1;
         for (long hash : old) {
             if (hash != 0) {
-                int slot = (int) (hash ^ (hash >>> 32)) & mask;
+                int slot = slot(hash, mask);
                 while (slots[slot] != 0) {
                     slot = (slot + 1) & mask;
                 }
                 slots[slot] = hash;
             }
         }
+    }
+
+    private static int slot(long hash, int mask) {
+        return (int) (hash ^ (hash >>> 32)) & mask;
     }
 
     /**

@@ -16,6 +16,15 @@ class DistinctKeysTest {
     }
 
     @Test
+    void theFirstKeyIsRememberedAsTheTableIsMade() {
+        DistinctKeys keys = new DistinctKeys();
+        assertThat(keys.add("key")).isTrue();
+        assertThat(keys.add("key")).isFalse();
+        assertThat(keys.add("other")).isTrue();
+        assertThat(keys.add("key")).isFalse();
+    }
+
+    @Test
     void keysThatDifferOnlyALittleAreDifferent() {
         DistinctKeys keys = new DistinctKeys();
         for (String key :
