@@ -28,6 +28,9 @@ final class ApiClient {
     private static final Duration ANSWER_TIMEOUT = Duration.ofMinutes(5);
     static final ObjectMapper JSON = new ObjectMapper();
 
+    /** The admin plane's URL as given, without a trailing slash. */
+    private final String root;
+
     private final URI base;
     private final String authorization;
     private final HttpClient http;
@@ -38,7 +41,8 @@ final class ApiClient {
         tls.ifPresent(http::sslContext);
         this.http = http.build();
         String url = adminUrl.toString();
-        this.base = URI.create((url.endsWith("/") ? url.substring(0, url.length() - 1) : url) + "/api/v1");
+        this.root = url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
+        this.base = URI.create(root + "/api/v1");
         this.authorization = "Basic "
                 + Base64.getEncoder()
                         .encodeToString((user + ":" + new String(password)).getBytes(StandardCharsets.UTF_8));
@@ -140,7 +144,7 @@ final class ApiClient {
         return new ApiException(0, null, "cannot reach the admin API at " + base + ": " + why);
     }
 
-    private static ApiException error(int status, String text) {
+    private ApiException error(int status, String text) {
         JsonNode body;
         try {
             body = JSON.readTree(text);
@@ -149,7 +153,32 @@ final class ApiClient {
         }
         String message =
                 body != null && body.hasNonNull("message") ? body.get("message").asText() : "HTTP " + status;
+        if (status == 404 && !isAdminPlane()) {
+            // The gateway's port given for the admin plane's: its 404 names what it serves, which
+            // does not say that the command was sent to the wrong place.
+            message += " (" + root + " is not tokengate's admin plane: --server takes the admin plane's URL,"
+                    + " admin.port (8081 by default), not the gateway's)";
+        }
         return new ApiException(status, body, message);
+    }
+
+    /**
+     * Whether {@link #root} answers as tokengate's admin plane does, 200 on {@code /health/live};
+     * asked without credentials. True when it cannot tell: nothing more is said then.
+     */
+    private boolean isAdminPlane() {
+        HttpRequest probe = HttpRequest.newBuilder(URI.create(root + "/health/live"))
+                .timeout(CONNECT_TIMEOUT)
+                .GET()
+                .build();
+        try {
+            return http.send(probe, HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+        } catch (IOException | IllegalArgumentException e) {
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return true;
+        }
     }
 
     /** {@code text} percent-encoded as one part of a URL's path (a space as {@code %20}, never {@code +}). */

@@ -560,6 +560,32 @@ class AdminCommandsIT {
      * {@code throttle lift} ends it (audited), and the other jobs there work again. Throttles are
      * a running server's memory: offline, the commands say so.
      */
+    /** The gateway's port given for the admin plane's: the 404 says where the command went wrong. */
+    @Test
+    void aCommandSentToTheGatewaysPortSaysItIsNotTheAdminPlane(@TempDir Path home) throws Exception {
+        try (GatewayFixture gw = GatewayFixture.start(home, Map.of(), GatewayFixture.headerUpstream())) {
+            gw.server.localUsers().add("root", null, null, UserRole.ADMIN, "root-password-1".toCharArray());
+            Map<String, String> env = Map.of("TOKENGATE_ADMIN_PASSWORD", "root-password-1");
+            String gateway = gw.server.dataUri().toString();
+            Result wrong = run(env, null, "token", "list", "--server", gateway, "--login", "root");
+            assertThat(wrong.exit()).isEqualTo(AdminCommand.REFUSED);
+            assertThat(wrong.err())
+                    .contains("(" + gateway + " is not tokengate's admin plane: --server takes the admin plane's URL");
+            Result right = run(
+                    env,
+                    null,
+                    "token",
+                    "show",
+                    "tok_missing",
+                    "--server",
+                    gw.server.adminUri().toString(),
+                    "--login",
+                    "root");
+            assertThat(right.exit()).as(right.err()).isEqualTo(AdminCommand.REFUSED);
+            assertThat(right.err()).as("a 404 of the admin plane itself").doesNotContain("admin plane");
+        }
+    }
+
     @Test
     void aThrottleIsListedAndLiftedOnARunningServer(@TempDir Path home) throws Exception {
         try (GatewayFixture gw =
