@@ -45,10 +45,6 @@ final class TokenCreateCommand extends AdminCommand {
         if (binding.user != null) {
             body.put("user", binding.user);
         }
-        if (expiry.never) {
-            throw new picocli.CommandLine.ParameterException(
-                    spec.commandLine(), "--no-expiry is for edit: a new token never expires unless told");
-        }
         expiry.apply(body);
         if (limits != null) {
             body.put("limits", limits.read(Shell.of(spec)));

@@ -22,7 +22,7 @@ final class TokenEditCommand extends AdminCommand {
     String name;
 
     @ArgGroup
-    TokenFieldOptions.ExpiryOption expiry = new TokenFieldOptions.ExpiryOption();
+    TokenFieldOptions.NewExpiryOption expiry = new TokenFieldOptions.NewExpiryOption();
 
     @ArgGroup
     TokenFieldOptions.LimitsOption limits;

@@ -51,7 +51,7 @@ final class TokenFieldOptions {
     }
 
     /** Expiry as a date or a number of days. */
-    static final class ExpiryOption {
+    static class ExpiryOption {
         @Option(
                 names = "--expires-at",
                 paramLabel = "ISO-8601",
@@ -61,15 +61,24 @@ final class TokenFieldOptions {
         @Option(names = "--days", paramLabel = "N", description = "Expire N days from now.")
         Integer days;
 
-        @Option(names = "--no-expiry", description = "Never expire (edit only).")
-        boolean never;
-
         void apply(ObjectNode body) {
             if (at != null) {
                 body.put("expiresAt", at);
             } else if (days != null) {
                 body.put("daysUntilExpiry", days);
-            } else if (never) {
+            }
+        }
+    }
+
+    /** A new expiry, for edit: a date, a number of days, or none (a new token never expires unless told). */
+    static final class NewExpiryOption extends ExpiryOption {
+        @Option(names = "--no-expiry", description = "Never expire.")
+        boolean never;
+
+        @Override
+        void apply(ObjectNode body) {
+            super.apply(body);
+            if (never) {
                 body.putNull("expiresAt");
             }
         }

@@ -373,6 +373,22 @@ class AdminCommandsIT {
         JsonNode unchanged = offline(home, "token", "show", id, "--json").json();
         assertThat(unchanged.get("limits").asText()).isEqualTo(".*/rest/api/2/issue/(JRA|ABC).*");
         assertThat(unchanged.get("allowedIps")).extracting(JsonNode::asText).containsExactly("10.0.0.0/8");
+        assertThat(offline(home, "token", "edit", id, "--days", "5", "--json")
+                        .json()
+                        .get("expiresAt")
+                        .isNull())
+                .isFalse();
+        assertThat(offline(home, "token", "edit", id, "--no-expiry", "--json")
+                        .json()
+                        .get("expiresAt")
+                        .isNull())
+                .as("--no-expiry takes the expiry away")
+                .isTrue();
+        assertThat(offline(home, "token", "create", "--name", "z", "--user", "bob", "--no-expiry")
+                        .exit())
+                .as("a new token never expires unless told: create has no --no-expiry")
+                .isEqualTo(Main.USAGE);
+        assertThat(offline(home, "token", "create", "--help").out()).doesNotContain("--no-expiry");
         JsonNode opened = offline(home, "token", "edit", id, "--no-limits", "--any-address", "--json")
                 .json();
         assertThat(opened.get("limits").asText()).isEmpty();
