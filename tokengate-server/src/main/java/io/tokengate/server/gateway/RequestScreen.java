@@ -22,8 +22,9 @@ import org.eclipse.jetty.server.Request;
  * gateway never forwards and what two HTTP servers could read differently.
  *
  * <ul>
- *   <li>{@code CONNECT}, {@code TRACE}, {@code TRACK}: 405 (a tunnel, or an echo of the request that
- *       would show the client the upstream credential the gateway adds);
+ *   <li>any method but those of Jira's REST API ({@link RefusedMethods}): 405; among them {@code
+ *       CONNECT}, {@code TRACE}, {@code TRACK} (a tunnel, or an echo of the request that would
+ *       show the client the upstream credential the gateway adds);
  *   <li>a request target with user information or a fragment: 400;
  *   <li>method-override headers ({@code X-HTTP-Method-Override}, {@code X-HTTP-Method}, {@code
  *       X-Method-Override}) and the query parameter {@code _method} (Jersey's {@code

@@ -5,22 +5,25 @@ import java.util.Set;
 import org.eclipse.jetty.util.URIUtil;
 
 /**
- * Methods the data plane answers 405 to before it looks at anything else ({@code CONNECT}, {@code
- * TRACE}, {@code TRACK}: a tunnel, or an echo of the request that would show the client the
- * upstream credential the gateway adds), whatever a token's limits say. Dry runs answer the same,
- * so that {@code tokengate check} never calls allowed what the gateway refuses.
+ * Methods the data plane answers 405 to before it looks at anything else, whatever a token's
+ * limits say: every method but the seven Jira's REST API is called with. Among them {@code
+ * CONNECT}, {@code TRACE} and {@code TRACK} (a tunnel, or an echo of the request that would show
+ * the client the upstream credential the gateway adds), WebDAV's and any other: no Jira REST
+ * resource takes them, and a server between the gateway and Jira might act on one that limits
+ * naming no method let through unjudged. Dry runs answer the same, so that {@code tokengate
+ * check} never calls allowed what the gateway refuses.
  */
 public final class RefusedMethods {
-    /** What the gateway does forward, for the {@code Allow} header and messages. */
+    /** What the gateway forwards, for the {@code Allow} header and messages. */
     public static final String ALLOW = "GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS";
 
-    private static final Set<String> REFUSED = Set.of("CONNECT", "TRACE", "TRACK");
+    private static final Set<String> FORWARDED = Set.of(ALLOW.split(", "));
 
     private RefusedMethods() {}
 
     /** Whether the gateway refuses {@code method} (any case, as it decides in upper case). */
     public static boolean refuses(String method) {
-        return REFUSED.contains(method.toUpperCase(Locale.ROOT));
+        return !FORWARDED.contains(method.toUpperCase(Locale.ROOT));
     }
 
     /**

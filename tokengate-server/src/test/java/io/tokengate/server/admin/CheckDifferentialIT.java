@@ -173,6 +173,7 @@ class CheckDifferentialIT {
                 new CheckCases.Request("TRACE", "/rest/api/2/issue/JRA-1", null),
                 new CheckCases.Request("TRACE", "/rest/api/%2E%2E/issue/AAA-1", null),
                 new CheckCases.Request("TRACK", "/rest/api/2/issue/JRA-1", null),
+                new CheckCases.Request("PROPFIND", "/rest/api/2/issue/JRA-1", null),
                 new CheckCases.Request("TRACE", "/rest/api/2/issue/%00", null),
                 new CheckCases.Request("TRACE", "/rest/../../x", null),
                 new CheckCases.Request("TRACE", "/rest/%2e%2e/%2e%2e/x", null),
