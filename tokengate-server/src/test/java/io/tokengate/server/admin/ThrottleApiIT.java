@@ -212,6 +212,27 @@ class ThrottleApiIT {
                 .isEqualTo(MAX_FAILURES);
     }
 
+    /** The admin plane's warning names the command that lifts its throttle, as it runs, too. */
+    @Test
+    void theAdminPlanesWarningNamesTheCommandThatLiftsIt() throws Exception {
+        String runner = "198.51.100.20";
+        for (int i = 0; i < MAX_FAILURES; i++) {
+            HttpResponse<String> refused =
+                    gw.send(HttpRequest.newBuilder(URI.create(gw.server.adminUri() + "/api/v1/tokens"))
+                            .header("Authorization", GatewayFixture.basic("root", "not-the-password"))
+                            .header("X-Forwarded-For", runner)
+                            .build());
+            assertThat(refused.statusCode()).isEqualTo(401);
+        }
+        assertThat(log.list.stream()
+                        .map(ILoggingEvent::getFormattedMessage)
+                        .filter(m -> m.contains("client address " + runner + " throttled")))
+                .singleElement()
+                .asString()
+                .endsWith("To lift it: tokengate throttle lift " + runner + " --plane admin --server "
+                        + gw.server.adminUri());
+    }
+
     /** Fails {@link #MAX_FAILURES} logins from {@code address}, as a job with a revoked token does. */
     private static void throttle(String address) throws Exception {
         String revoked = GatewayFixture.basic("alice", "tgk_not-a-token-at-all");
