@@ -5,6 +5,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.tokengate.core.TokengateException;
 import io.tokengate.server.config.ConfigException;
 import java.io.PrintWriter;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -160,5 +163,18 @@ abstract class AdminCommand implements Callable<Integer> {
     static String text(JsonNode node, String field) {
         JsonNode value = node.get(field);
         return value == null || value.isNull() ? "-" : value.asText();
+    }
+
+    /**
+     * An instant of the API's answer to the second, for a table a person reads ({@code --json}
+     * keeps it whole); {@code -} when there is none, the text as it is when it is no instant.
+     */
+    static String instant(JsonNode node, String field) {
+        String text = text(node, field);
+        try {
+            return Instant.parse(text).truncatedTo(ChronoUnit.SECONDS).toString();
+        } catch (DateTimeParseException e) {
+            return text;
+        }
     }
 }

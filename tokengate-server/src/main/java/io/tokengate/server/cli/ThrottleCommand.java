@@ -2,9 +2,6 @@ package io.tokengate.server.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.PrintWriter;
-import java.time.Instant;
-import java.time.format.DateTimeParseException;
-import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import picocli.CommandLine.Command;
@@ -69,20 +66,11 @@ final class ThrottleCommand {
                         text(t, "address"),
                         text(t, "failures"),
                         t.path("throttled").asBoolean() ? "yes, " + text(t, "secondsLeft") + " s left" : "no",
-                        untilTheSecond(text(t, "until")));
+                        instant(t, "until"));
             }
             if (listed.path("omitted").asInt() > 0) {
                 out.println("… and " + listed.path("omitted").asInt() + " more addresses with fewer failures");
             }
-        }
-    }
-
-    /** An instant as the API gives it, to the second: what a person reads in a table. */
-    private static String untilTheSecond(String instant) {
-        try {
-            return Instant.parse(instant).truncatedTo(ChronoUnit.SECONDS).toString();
-        } catch (DateTimeParseException e) {
-            return instant;
         }
     }
 

@@ -14,12 +14,12 @@ final class TokenPrinter {
         out.println("user         "
                 + (token.path("unbound").asBoolean() ? "(unbound: any user)" : AdminCommand.text(token, "user")));
         out.println("status       " + AdminCommand.text(token, "status"));
-        out.println("created      " + AdminCommand.text(token, "createdAt") + " by "
+        out.println("created      " + AdminCommand.instant(token, "createdAt") + " by "
                 + AdminCommand.text(token, "createdBy"));
-        out.println(
-                "expires      " + (token.path("expiresAt").isNull() ? "never" : AdminCommand.text(token, "expiresAt")));
+        out.println("expires      "
+                + (token.path("expiresAt").isNull() ? "never" : AdminCommand.instant(token, "expiresAt")));
         if (!token.path("revokedAt").isNull()) {
-            out.println("revoked      " + AdminCommand.text(token, "revokedAt"));
+            out.println("revoked      " + AdminCommand.instant(token, "revokedAt"));
         }
         StringBuilder ips = new StringBuilder();
         token.path("allowedIps")
@@ -27,7 +27,7 @@ final class TokenPrinter {
         out.println("allowed IPs  " + (ips.length() == 0 ? "any" : ips));
         out.println("rate limit   "
                 + (token.path("rateLimit").isTextual() ? token.get("rateLimit").asText() : "none"));
-        out.println("last used    " + AdminCommand.text(token, "lastUsedAt") + " from "
+        out.println("last used    " + AdminCommand.instant(token, "lastUsedAt") + " from "
                 + AdminCommand.text(token, "lastUsedIp") + " ("
                 + token.path("useCount").asLong() + " uses)");
         out.println("secret hint  " + AdminCommand.text(token, "hint"));
@@ -64,8 +64,8 @@ final class TokenPrinter {
                     cut(AdminCommand.text(token, "name"), 28),
                     token.path("unbound").asBoolean() ? "(unbound)" : cut(AdminCommand.text(token, "user"), 16),
                     AdminCommand.text(token, "status"),
-                    token.path("expiresAt").isNull() ? "never" : cut(AdminCommand.text(token, "expiresAt"), 20),
-                    AdminCommand.text(token, "lastUsedAt"));
+                    token.path("expiresAt").isNull() ? "never" : AdminCommand.instant(token, "expiresAt"),
+                    AdminCommand.instant(token, "lastUsedAt"));
         }
         for (JsonNode token : tokens) {
             userGone(out, token, AdminCommand.text(token, "id") + ": ");

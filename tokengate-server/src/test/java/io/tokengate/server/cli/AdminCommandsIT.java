@@ -378,6 +378,12 @@ class AdminCommandsIT {
                         .get("expiresAt")
                         .isNull())
                 .isFalse();
+        // Tables and details are read by people: instants to the second (--json keeps them whole).
+        String toTheSecond = "20\\d\\d-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ";
+        assertThat(offline(home, "token", "list").out()).containsPattern(id + " .* active +" + toTheSecond + " ");
+        assertThat(offline(home, "token", "show", id).out())
+                .containsPattern("created +" + toTheSecond + " by ")
+                .containsPattern("expires +" + toTheSecond + "\\n");
         assertThat(offline(home, "token", "edit", id, "--no-expiry", "--json")
                         .json()
                         .get("expiresAt")
