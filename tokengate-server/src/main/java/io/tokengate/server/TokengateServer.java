@@ -19,6 +19,7 @@ import io.tokengate.store.Store;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
+import org.eclipse.jetty.server.Connector;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
@@ -63,8 +64,8 @@ public final class TokengateServer implements AutoCloseable {
 
     /** Opens the store, binds both ports and starts serving. */
     public static TokengateServer start(TokengateConfig config, Clock clock) {
-        Store store = Store.open(config.store(), clock);
         Server server = new Server(new ServerThreadPool(400, 16, 60_000));
+        Store store = null;
         try {
             ServerConnector data = Connectors.connector(
                     server,
@@ -84,6 +85,9 @@ public final class TokengateServer implements AutoCloseable {
                     "the admin plane");
             Connectors.listen(data, "the data plane", "gateway.port");
             Connectors.listen(admin, "the admin plane", "admin.port");
+            // The ports before the store: a start that cannot have them leaves a new home as it
+            // found it, without a database and a key file made for a server that never ran.
+            store = Store.open(config.store(), clock);
             GatewayConfig gateway = config.gateway(
                     Connectors.uri(data).toString(), Connectors.uri(admin).toString());
             StoreUserDirectory users =
@@ -143,7 +147,15 @@ public final class TokengateServer implements AutoCloseable {
             } catch (Exception suppressed) {
                 e.addSuppressed(suppressed);
             }
-            store.close();
+            // A server that never started leaves the ports it bound to their connectors.
+            for (Connector connector : server.getConnectors()) {
+                if (connector instanceof ServerConnector bound) {
+                    bound.close();
+                }
+            }
+            if (store != null) {
+                store.close();
+            }
             if (e instanceof RuntimeException runtime) {
                 throw runtime;
             }

@@ -797,6 +797,7 @@ class AdminCommandsIT {
         assertThat(nowhere.err()).endsWith(": its host name does not resolve\n");
     }
 
+    /** A port in use stops the start before anything is made in the home. */
     @Test
     void aPortInUseIsNamedWithItsSetting(@TempDir Path home) throws Exception {
         try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
@@ -817,6 +818,10 @@ class AdminCommandsIT {
                     .contains("tokengate: could not start: cannot listen on 127.0.0.1:" + taken.getLocalPort()
                             + " for the admin plane (admin.port): Address already in use")
                     .doesNotContain("could not start: tokengate could not start");
+            assertThat(home.resolve("data"))
+                    .as("no database made for a server that never ran")
+                    .doesNotExist();
+            assertThat(home.resolve("tokengate.key")).doesNotExist();
         }
     }
 
