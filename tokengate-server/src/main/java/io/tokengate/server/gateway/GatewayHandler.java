@@ -159,6 +159,9 @@ public final class GatewayHandler extends Handler.Wrapper {
         try {
             request.getComponents().getExecutor().execute(() -> decideOrFail(exchange, request, response, callback));
         } catch (RejectedExecutionException e) {
+            if (authorization != null) {
+                reserveAuditWithoutWaiting(exchange, authorization);
+            }
             refusals.noWorker(exchange, response, callback, e);
         }
         return true;
@@ -177,12 +180,21 @@ public final class GatewayHandler extends Handler.Wrapper {
             return;
         }
         Exchange exchange = exchange(request, requestId);
+        reserveAuditWithoutWaiting(exchange, authorization);
+        exchange.audit(AuditDecision.DENY, status, reason);
+    }
+
+    /**
+     * For a request refused where nothing may wait (Jetty's own refusal, no worker to hand it to):
+     * names the token presented, if the cache knows it, and reserves the audit record's slot
+     * without waiting; without room, the record is summed up with the others turned away.
+     */
+    private void reserveAuditWithoutWaiting(Exchange exchange, String authorization) {
         authenticator.namePresented(exchange, authorization);
         exchange.slot = audit.reserve(Duration.ZERO).orElse(null);
         if (exchange.slot == null) {
             exchange.noRoom = audit;
         }
-        exchange.audit(AuditDecision.DENY, status, reason);
     }
 
     private Exchange exchange(Request request, String requestId) {

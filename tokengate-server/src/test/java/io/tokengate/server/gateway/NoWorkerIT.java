@@ -1,0 +1,201 @@
+package io.tokengate.server.gateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.tokengate.core.audit.AuditDecision;
+import io.tokengate.core.audit.AuditEvent;
+import io.tokengate.core.audit.AuditQuery;
+import io.tokengate.core.token.TokenSpec;
+import io.tokengate.server.GatewayFixture;
+import io.tokengate.server.RawResponse;
+import io.tokengate.server.config.ConfigLoader;
+import io.tokengate.server.config.TokengateConfig;
+import io.tokengate.store.Store;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A request the gateway must hand to a worker thread when the server's thread pool takes no more
+ * work (every thread busy, its bounded job queue full: Jetty's {@link QueuedThreadPool} then
+ * rejects the hand-over) is answered 503 with {@code Retry-After}, and, having presented
+ * credentials, is in the audit log like any other.
+ */
+class NoWorkerIT {
+    private static final int THREADS = 8;
+    private static final int QUEUE = 4;
+    private static final Pattern CONTENT_LENGTH =
+            Pattern.compile("\r\ncontent-length:\\s*(\\d+)\r\n", Pattern.CASE_INSENSITIVE);
+
+    @TempDir
+    Path home;
+
+    @Test
+    void aRequestWithCredentialsNoWorkerTakesIsAnswered503AndAudited() throws Exception {
+        TokengateConfig config = ConfigLoader.load(
+                home,
+                Map.of(),
+                Map.of("upstream.url", "http://127.0.0.1:9/", "audit.flush.interval.ms", "20", "node.id", "test-node"),
+                true);
+        QueuedThreadPool pool = new QueuedThreadPool(THREADS, THREADS, 60_000, new ArrayBlockingQueue<>(QUEUE));
+        pool.setReservedThreads(0);
+        Server server = new Server(pool);
+        CountDownLatch release = new CountDownLatch(1);
+        RawResponse named;
+        RawResponse unnamed;
+        try (Store store = Store.open(config.store(), Clock.systemUTC())) {
+            try {
+                ServerConnector connector = new ServerConnector(server, 1, 1);
+                connector.setHost("127.0.0.1");
+                server.addConnector(connector);
+                connector.open();
+                int port = connector.getLocalPort();
+                server.setHandler(new GatewayHandler(
+                        config.gateway("http://127.0.0.1:" + port),
+                        store.tokens(),
+                        store.auditSink(),
+                        UserDirectory.empty(),
+                        RequestObserver.NONE,
+                        Clock.systemUTC()));
+                server.start();
+                String used = GatewayFixture.basic(
+                        "admin",
+                        store.tokens()
+                                .create(TokenSpec.bound("in-use", "admin", "admin")
+                                        .withLimits("[get].*/rest/api/2/issue/.*"))
+                                .secret()
+                                .reveal());
+                String fresh = GatewayFixture.basic(
+                        "bob",
+                        store.tokens()
+                                .create(TokenSpec.bound("fresh", "bob", "admin"))
+                                .secret()
+                                .reveal());
+                // Opened before the pool is full: a new connection is set up on a pool thread.
+                try (Socket kept = new Socket("127.0.0.1", port)) {
+                    kept.setSoTimeout(10_000);
+                    assertThat(get(kept, "/rest/api/2/myself", used, "").status())
+                            .as("refused by its limits, once authenticated: the token is in the cache now")
+                            .isEqualTo(403);
+
+                    saturate(pool, release);
+                    // Run as another user, a request with a cached token still needs the user
+                    // directory, so it is handed to a worker.
+                    named = get(kept, "/rest/api/2/issue/AAA-1", used, "contextUser: bob\r\n");
+                    unnamed = get(kept, "/rest/api/2/issue/AAA-1", fresh, "");
+                }
+                release.countDown();
+
+                for (RawResponse refused : List.of(named, unnamed)) {
+                    assertThat(refused.status()).as(refused.body()).isEqualTo(503);
+                    assertThat(refused.header("Retry-After")).contains("1");
+                    String requestId = refused.header("X-Request-Id").orElseThrow();
+                    assertThat(refused.body())
+                            .isEqualTo("{\"status\":503,\"error\":\"Service Unavailable\",\"message\":\"The gateway is"
+                                    + " overloaded; try again shortly.\",\"requestId\":\"" + requestId + "\"}");
+                }
+                AuditEvent namedEvent = audited(store, named);
+                assertThat(namedEvent.decision()).isEqualTo(AuditDecision.DENY);
+                assertThat(namedEvent.status()).isEqualTo(503);
+                assertThat(namedEvent.reason()).isEqualTo("no worker thread free");
+                assertThat(namedEvent.tokenName())
+                        .as("the cache knows the token")
+                        .isEqualTo("in-use");
+                assertThat(namedEvent.basicUser()).isEqualTo("admin");
+                assertThat(namedEvent.path()).isEqualTo("/rest/api/2/issue/AAA-1");
+                AuditEvent unnamedEvent = audited(store, unnamed);
+                assertThat(unnamedEvent.status()).isEqualTo(503);
+                assertThat(unnamedEvent.reason()).isEqualTo("no worker thread free");
+                assertThat(unnamedEvent.tokenName())
+                        .as("never authenticated: only the cache is asked")
+                        .isNull();
+                assertThat(unnamedEvent.basicUser()).isEqualTo("bob");
+            } finally {
+                release.countDown();
+                server.stop();
+            }
+        }
+    }
+
+    /**
+     * Has every thread of {@code pool} that Jetty does not hold for good (acceptor, selectors) run
+     * a job that waits for {@code release}, and fills the job queue behind them: the pool rejects
+     * whatever it is given next.
+     */
+    private static void saturate(QueuedThreadPool pool, CountDownLatch release) {
+        AtomicInteger running = new AtomicInteger();
+        Runnable waiting = () -> {
+            running.incrementAndGet();
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        };
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (running.get() < pool.getMaxThreads() - pool.getLeasedThreads() || pool.getQueueSize() < QUEUE) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("the pool is not saturated within 10 s: " + running + " waiting jobs running, "
+                        + pool.getLeasedThreads() + " threads leased, " + pool.getQueueSize() + " jobs queued");
+            }
+            try {
+                pool.execute(waiting);
+            } catch (RejectedExecutionException full) {
+                LockSupport.parkNanos(Duration.ofMillis(5).toNanos()); // until a thread takes a queued job
+            }
+        }
+    }
+
+    private static AuditEvent audited(Store store, RawResponse response) throws InterruptedException {
+        String requestId = response.header("X-Request-Id").orElseThrow();
+        assertThat(store.audit().flush(Duration.ofSeconds(5))).isTrue();
+        List<AuditEvent> events =
+                store.auditLog().query(AuditQuery.all().withLimit(100)).events();
+        return events.stream()
+                .filter(e -> requestId.equals(e.requestId()))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no audit record of " + requestId + " in " + events));
+    }
+
+    /** One GET on {@code connection}, kept open; reads exactly its response (Content-Length). */
+    private static RawResponse get(Socket connection, String path, String authorization, String headers)
+            throws IOException {
+        connection
+                .getOutputStream()
+                .write(("GET " + path + " HTTP/1.1\r\nHost: gw\r\nAuthorization: " + authorization + "\r\n" + headers
+                                + "\r\n")
+                        .getBytes(StandardCharsets.ISO_8859_1));
+        InputStream in = connection.getInputStream();
+        ByteArrayOutputStream read = new ByteArrayOutputStream();
+        while (!read.toString(StandardCharsets.ISO_8859_1).endsWith("\r\n\r\n")) {
+            int b = in.read();
+            if (b < 0) {
+                throw new IOException("connection closed in the response head: '" + read + "'");
+            }
+            read.write(b);
+        }
+        Matcher length = CONTENT_LENGTH.matcher(read.toString(StandardCharsets.ISO_8859_1));
+        assertThat(length.find()).as("Content-Length in %s", read).isTrue();
+        read.write(in.readNBytes(Integer.parseInt(length.group(1))));
+        return RawResponse.parse(read.toString(StandardCharsets.ISO_8859_1));
+    }
+}
