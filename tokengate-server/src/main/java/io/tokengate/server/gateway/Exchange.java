@@ -8,6 +8,7 @@ import io.tokengate.core.audit.AuditSlot;
 import io.tokengate.core.request.QueryString;
 import io.tokengate.core.token.Token;
 import io.tokengate.core.token.VerifiedToken;
+import io.tokengate.server.request.SignInParameters;
 import java.time.Clock;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -31,7 +32,7 @@ final class Exchange {
     /** The canonical path re-encoded: exactly what the upstream receives; null until canonicalized. */
     String forwardPath;
 
-    /** The raw query as received, as the audit records it; null when there is none. */
+    /** The raw query as received; null when there is none. The audit records it without a password. */
     String query;
     /** The query as the upstream receives it ({@link QueryString#forwarded()}); null until parsed. */
     String forwardQuery;
@@ -131,7 +132,7 @@ final class Exchange {
                 .basicUser(basicUser())
                 .effectiveUser(effectiveUser)
                 .clientIp(clientIp)
-                .request(method, path, query)
+                .request(method, path, SignInParameters.redacted(query))
                 .decision(decision, reason(reason))
                 .matchedRule(matchedRule)
                 .status(status);

@@ -4,6 +4,7 @@ import io.tokengate.core.request.QueryString;
 import io.tokengate.server.request.BodilessMethods;
 import io.tokengate.server.request.MethodOverride;
 import io.tokengate.server.request.RefusedMethods;
+import io.tokengate.server.request.SignInParameters;
 import io.tokengate.server.request.TargetSecrets;
 import java.util.List;
 import java.util.Locale;
@@ -205,14 +206,21 @@ final class RequestScreen {
 
     /**
      * The look at a request's parameters, once they are decoded: a {@code _method} parameter, in
-     * any case, is refused as the method-override headers are.
+     * any case, is refused as the method-override headers are; so are Jira's sign-in parameters
+     * ({@link SignInParameters}), with which Jira would run the request as someone else.
      */
     static Optional<Refusal> screen(QueryString query) {
         return MethodOverride.parameterIn(query)
                 .map(name -> new Refusal(
                         HttpStatus.BAD_REQUEST_400,
                         "Method-override parameters are not accepted (" + name + ").",
-                        "method override parameter " + name));
+                        "method override parameter " + name))
+                .or(() -> SignInParameters.parameterIn(query)
+                        .map(name -> new Refusal(
+                                HttpStatus.BAD_REQUEST_400,
+                                "Jira sign-in parameters are not accepted (" + name + "): the token is the"
+                                        + " credential, and the request runs as its user.",
+                                "Jira sign-in parameter " + name)));
     }
 
     private static Optional<Refusal> transferEncoding(Request request) {

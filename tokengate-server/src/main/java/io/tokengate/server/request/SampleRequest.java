@@ -91,6 +91,10 @@ public final class SampleRequest {
         if (override.isPresent()) {
             throw new MalformedRequestException("method-override parameter " + override.get());
         }
+        Optional<String> signIn = SignInParameters.parameterIn(query);
+        if (signIn.isPresent()) {
+            throw new MalformedRequestException("Jira sign-in parameter " + signIn.get());
+        }
         // Read when a JSON condition first asks, as the gateway reads a body: limits that reach
         // none leave it unread.
         return new GatewayRequestView(

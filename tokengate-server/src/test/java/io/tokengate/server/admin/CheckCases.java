@@ -175,6 +175,8 @@ final class CheckCases {
         "permissions=tru%65",
         "_method=DELETE",
         "_METHOD=get",
+        "os_username=bob",
+        "OS%5FPASSWORD=secret",
         "x=%zz",
         "x=%C3",
         "x=ü",

@@ -181,6 +181,30 @@ class HostileRequestsIT {
     }
 
     /**
+     * A Jira password sent in the query for Jira to sign in with is refused, and the audit record
+     * keeps where it was, not what it was: admins, the user and every export read that record. So
+     * too when the request is refused for something else before its parameters are looked at.
+     */
+    @ParameterizedTest
+    @ValueSource(
+            strings = {
+                "GET /rest/api/2/issue/JRA-1?fields=summary&os_username=bob&OS%5FPASSWORD=hunter2&os_password=x",
+                "GET /rest/api/2/issue/JRA-1/../../user?fields=summary&os_username=bob&OS%5FPASSWORD=hunter2"
+                        + "&os_password=x"
+            })
+    void aJiraPasswordInTheQueryIsNotKeptInTheAuditLog(String requestLine) throws Exception {
+        gw.jira.clearReceived();
+        RawResponse response = RawResponse.parse(gw.raw(requestLine + " HTTP/1.1\r\nHost: gw.example.com\r\n"
+                + "Authorization: " + AUTH.get("open") + "\r\nConnection: close\r\n\r\n"));
+        assertThat(response.status()).isEqualTo(400);
+        assertThat(gw.jira.received()).isEmpty();
+        AuditEvent event =
+                gw.audited(response.header("X-Request-Id").orElseThrow()).orElseThrow();
+        assertThat(event.query())
+                .isEqualTo("fields=summary&os_username=bob&OS%5FPASSWORD=REDACTED&os_password=REDACTED");
+    }
+
+    /**
      * On a kept-alive connection, a request whose request line Jetty refuses carries no
      * credentials of its own: it is never audited under the token of the request before it (a
      * proxy in front reuses connections across clients).
