@@ -179,6 +179,17 @@ public final class CanonicalPath {
         return decoded.startsWith(prefix.endsWith("/") ? prefix : prefix + "/");
     }
 
+    /**
+     * {@link #isUnder}, with letters compared ignoring case as {@link String#regionMatches(boolean,
+     * int, String, int, int)} compares them (so {@code ſ} reads as {@code s}, the Kelvin sign as
+     * {@code k}): for a prefix that keeps requests out, since Jira's plugin path mapper sends
+     * {@code /rest/PAT/...} to the module that answers at {@code /rest/pat/}.
+     */
+    public boolean isUnderIgnoringCase(String prefix) {
+        String under = prefix.endsWith("/") ? prefix : prefix + "/";
+        return decoded.regionMatches(true, 0, under, 0, under.length());
+    }
+
     @Override
     public boolean equals(Object other) {
         return other instanceof CanonicalPath that && decoded.equals(that.decoded);

@@ -126,6 +126,23 @@ class CanonicalPathTest {
         assertThat(CanonicalPath.parse(raw).isUnder(prefix)).isEqualTo(under);
     }
 
+    /** An excluded prefix keeps out every spelling that a case-insensitive dispatcher reads as it. */
+    @ParameterizedTest
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "/rest/pat/latest/tokens | /rest/pat/ | true",
+                "/rest/PAT/latest/tokens | /rest/pat/ | true",
+                "/rest/Pat/1.0/tokens | /rest/pat | true",
+                "/rest/%C5%BFcriptrunner/latest/x | /rest/scriptrunner/ | true",
+                "/rest/%E2%84%AAanban/x | /rest/kanban/ | true",
+                "/rest/patch/x | /rest/pat/ | false",
+                "/rest/pa/t/x | /rest/pat/ | false",
+            })
+    void excludedPrefixesIgnoreCase(String raw, String prefix, boolean under) {
+        assertThat(CanonicalPath.parse(raw).isUnderIgnoringCase(prefix)).isEqualTo(under);
+    }
+
     /**
      * Paths already canonical (no escape, no empty or dot segment) are taken as they are, without
      * the full reading; on every path, that must answer exactly as the full reading does. Random

@@ -14,9 +14,9 @@ public enum Key {
     GATEWAY_ENDPOINTS_EXCLUDED(
             "gateway.endpoints.excluded",
             "/rest/pat/",
-            "comma-separated path prefixes within gateway.endpoints that are never served; by default Jira's"
-                    + " personal access tokens, which a token could mint to outlive its revocation and its audit;"
-                    + " none: exclude nothing"),
+            "comma-separated path prefixes within gateway.endpoints that are never served, in any letter case;"
+                    + " by default Jira's personal access tokens, which a token could mint to outlive its revocation"
+                    + " and its audit; none: exclude nothing"),
     GATEWAY_TRUSTED_PROXIES(
             "gateway.trusted.proxies", "", "CIDR list of load balancers whose X-Forwarded-For is believed"),
     GATEWAY_TLS_KEYSTORE(

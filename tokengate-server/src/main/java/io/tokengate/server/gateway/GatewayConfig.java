@@ -110,9 +110,13 @@ public record GatewayConfig(
         return serves(endpoints, excludedEndpoints, path);
     }
 
-    /** {@link #serves(CanonicalPath)} for these endpoints, for a dry run that has no gateway. */
+    /**
+     * {@link #serves(CanonicalPath)} for these endpoints, for a dry run that has no gateway. An
+     * excluded endpoint keeps out its path in any case ({@link CanonicalPath#isUnderIgnoringCase}):
+     * Jira dispatches {@code /rest/PAT/} to the same module as {@code /rest/pat/}.
+     */
     public static boolean serves(List<String> endpoints, List<String> excludedEndpoints, CanonicalPath path) {
         return endpoints.stream().anyMatch(path::isUnder)
-                && excludedEndpoints.stream().noneMatch(path::isUnder);
+                && excludedEndpoints.stream().noneMatch(path::isUnderIgnoringCase);
     }
 }

@@ -118,6 +118,7 @@ final class CheckCases {
             "/rest/api/2/search",
             "/rest/api/2/myself",
             "/rest/pat/latest/tokens",
+            "/rest/PAT/latest/tokens",
             "/other/x");
 
     /** Segments that canonicalization decodes, merges or refuses. */
