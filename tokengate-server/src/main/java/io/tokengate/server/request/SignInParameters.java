@@ -38,20 +38,26 @@ public final class SignInParameters {
         if (rawQuery == null || (rawQuery.indexOf('%') < 0 && !mentionsPassword(rawQuery))) {
             return rawQuery;
         }
-        StringBuilder out = new StringBuilder(rawQuery.length());
+        StringBuilder out = null; // made at the first password: most queries with escapes have none
         int start = 0;
         while (start <= rawQuery.length()) {
             int amp = rawQuery.indexOf('&', start);
             int end = amp < 0 ? rawQuery.length() : amp;
-            String part = rawQuery.substring(start, end);
-            int eq = part.indexOf('=');
-            out.append(eq >= 0 && isPassword(part.substring(0, eq)) ? part.substring(0, eq + 1) + REDACTED : part);
-            if (amp >= 0) {
+            int eq = rawQuery.indexOf('=', start);
+            if (eq >= 0 && eq < end && isPassword(rawQuery, start, eq)) {
+                if (out == null) {
+                    out = new StringBuilder(rawQuery.length()).append(rawQuery, 0, start);
+                }
+                out.append(rawQuery, start, eq + 1).append(REDACTED);
+            } else if (out != null) {
+                out.append(rawQuery, start, end);
+            }
+            if (amp >= 0 && out != null) {
                 out.append('&');
             }
             start = end + 1;
         }
-        return out.toString();
+        return out == null ? rawQuery : out.toString();
     }
 
     private static boolean mentionsPassword(String rawQuery) {
@@ -63,10 +69,22 @@ public final class SignInParameters {
         return false;
     }
 
-    /** Whether a raw parameter name decodes to {@code os_password}; one that does not decode is not. */
-    private static boolean isPassword(String rawName) {
+    /**
+     * Whether the raw parameter name {@code raw[from, to)} decodes to {@code os_password}, in any
+     * case; one that does not decode is not (the gateway refuses it as malformed).
+     */
+    private static boolean isPassword(String raw, int from, int to) {
+        boolean escaped = false;
+        for (int i = from; i < to; i++) {
+            char c = raw.charAt(i);
+            escaped |= c == '%' || c == '+';
+        }
+        if (!escaped) {
+            return to - from == PASSWORD.length() && raw.regionMatches(true, from, PASSWORD, 0, PASSWORD.length());
+        }
         try {
-            return QueryString.parse(rawName).asMap().keySet().stream().anyMatch(PASSWORD::equalsIgnoreCase);
+            return QueryString.parse(raw.substring(from, to)).asMap().keySet().stream()
+                    .anyMatch(PASSWORD::equalsIgnoreCase);
         } catch (MalformedRequestException e) {
             return false;
         }
