@@ -34,7 +34,9 @@ import org.eclipse.jetty.server.Request;
  *       URL-override headers ({@code X-Original-URL}, {@code X-Rewrite-URL}, {@code
  *       X-Override-URL}), which some servers route by instead of the request line's path: 400;
  *   <li>the client's own copy of the upstream identity header: 400, never silently replaced, so
- *       that an attempt to claim another identity is visible in the audit log;
+ *       that an attempt to claim another identity is visible in the audit log; so too a header by
+ *       which a Jira app runs a request as another user ({@code sudo}, {@code sudo-email}): with a
+ *       service account, any token would run as anyone, and the audit log would name its user;
  *   <li>a header name spelled with {@code _} where a header the gateway controls has {@code -}
  *       ({@code Transfer_Encoding}, {@code X_Forwarded_User}): 400, because some servers read the
  *       two alike and would see framing or identity the gateway did not;
@@ -60,6 +62,13 @@ final class RequestScreen {
             Set.of("x-http-method-override", "x-http-method", "x-method-override");
 
     private static final Set<String> URL_OVERRIDES = Set.of("x-original-url", "x-rewrite-url", "x-override-url");
+
+    /**
+     * Headers with which a Jira app runs a request as another user, when the user Jira authenticated
+     * may (Sudo for Jira: a Jira administrator, which a service account that may use {@code
+     * contextUser} usually is).
+     */
+    private static final Set<String> IMPERSONATIONS = Set.of("sudo", "sudo-email");
 
     /** Headers whose meaning the gateway controls, normalized; a look-alike with '_' is refused. */
     private static final Set<String> CONTROLLED = Set.of(
@@ -155,6 +164,13 @@ final class RequestScreen {
                         HttpStatus.BAD_REQUEST_400,
                         "URL-override headers are not accepted (" + name + ").",
                         "URL override header " + name);
+            }
+            if (IMPERSONATIONS.contains(normalized)) {
+                return refuse(
+                        HttpStatus.BAD_REQUEST_400,
+                        "The " + name + " header asks Jira to run the request as another user; use contextUser,"
+                                + " which tokengate checks against the token's user.",
+                        "client sent the impersonation header " + name + ": " + field.getValue());
             }
             if (identity.isReserved(normalized)) {
                 return refuse(
