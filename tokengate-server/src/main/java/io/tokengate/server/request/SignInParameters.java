@@ -2,19 +2,25 @@ package io.tokengate.server.request;
 
 import io.tokengate.core.request.MalformedRequestException;
 import io.tokengate.core.request.QueryString;
+import java.util.List;
 import java.util.Optional;
 
 /**
  * The query parameters by which Jira signs a request in by itself: {@code os_username} and {@code
- * os_password}, which Jira's authentication filter (Seraph) reads on any URL, REST included. A
- * request carrying them would run in Jira as whoever they name rather than as the user the token
- * stands for, under restrictions and an audit record that name the token's user; and the password
- * would be kept in the audit record's query. The gateway refuses such a request, and so does a dry
- * run; the audit record keeps the password's place, not its value ({@link #redacted}).
+ * os_password}, which Jira's authentication filter (Seraph) reads on any URL, REST included; and
+ * OAuth 1.0a's ({@code oauth_consumer_key}, {@code oauth_token}, {@code oauth_signature}, all of
+ * which an OAuth request has), which Jira's OAuth filter reads from the parameters as from the
+ * Authorization header. A request carrying them would run in Jira as whoever they name rather than
+ * as the user the token stands for, under restrictions and an audit record that name the token's
+ * user; and a password would be kept in the audit record's query. The gateway refuses such a
+ * request, and so does a dry run; the audit record keeps the password's place, not its value
+ * ({@link #redacted}).
  */
 public final class SignInParameters {
     static final String USER = "os_username";
     static final String PASSWORD = "os_password";
+    private static final List<String> NAMES =
+            List.of(USER, PASSWORD, "oauth_consumer_key", "oauth_token", "oauth_signature");
     static final String REDACTED = "REDACTED";
 
     private SignInParameters() {}
@@ -22,8 +28,10 @@ public final class SignInParameters {
     /** The first sign-in parameter's name as the request spells it (any case), when it has one. */
     public static Optional<String> parameterIn(QueryString query) {
         for (String name : query.asMap().keySet()) { // on every request: no stream to build
-            if (name.equalsIgnoreCase(USER) || name.equalsIgnoreCase(PASSWORD)) {
-                return Optional.of(name);
+            for (String signIn : NAMES) {
+                if (name.equalsIgnoreCase(signIn)) {
+                    return Optional.of(name);
+                }
             }
         }
         return Optional.empty();

@@ -41,13 +41,23 @@ class SignInParametersTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"os_username=bob", "a=1&os_password=x", "%4FS%5FUSERNAME=bob", "OS_PASSWORD"})
+    @ValueSource(
+            strings = {
+                "os_username=bob",
+                "a=1&os_password=x",
+                "%4FS%5FUSERNAME=bob",
+                "OS_PASSWORD",
+                "oauth_consumer_key=jira-app",
+                "oauth_token=abc",
+                "OAuth_Signature=xyz"
+            })
     void signInParametersAreFoundByTheirDecodedNameInAnyCase(String raw) {
         assertThat(SignInParameters.parameterIn(QueryString.parse(raw))).isPresent();
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"username=bob", "os_user=bob", "x=os_username", "os_username_=bob"})
+    @ValueSource(
+            strings = {"username=bob", "os_user=bob", "x=os_username", "os_username_=bob", "oauth_nonce=1", "token=x"})
     void otherParametersAreNot(String raw) {
         assertThat(SignInParameters.parameterIn(QueryString.parse(raw))).isEmpty();
     }
