@@ -6,6 +6,7 @@ import io.tokengate.server.request.MethodOverride;
 import io.tokengate.server.request.RefusedMethods;
 import io.tokengate.server.request.SignInParameters;
 import io.tokengate.server.request.TargetSecrets;
+import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -226,17 +227,25 @@ final class RequestScreen {
      * ({@link SignInParameters}), with which Jira would run the request as someone else.
      */
     static Optional<Refusal> screen(QueryString query) {
-        return MethodOverride.parameterIn(query)
+        return screen(query.asMap().keySet(), "");
+    }
+
+    /**
+     * {@link #screen(QueryString)} for parameters with these {@code names}; {@code where} they
+     * are, when not in the query, for the messages (" in a form body").
+     */
+    static Optional<Refusal> screen(Collection<String> names, String where) {
+        return MethodOverride.parameterIn(names)
                 .map(name -> new Refusal(
                         HttpStatus.BAD_REQUEST_400,
-                        "Method-override parameters are not accepted (" + name + ").",
-                        "method override parameter " + name))
-                .or(() -> SignInParameters.parameterIn(query)
+                        "Method-override parameters are not accepted" + where + " (" + name + ").",
+                        "method override parameter " + name + where))
+                .or(() -> SignInParameters.parameterIn(names)
                         .map(name -> new Refusal(
                                 HttpStatus.BAD_REQUEST_400,
-                                "Jira sign-in parameters are not accepted (" + name + "): the token is the"
-                                        + " credential, and the request runs as its user.",
-                                "Jira sign-in parameter " + name)));
+                                "Jira sign-in parameters are not accepted" + where + " (" + name
+                                        + "): the token is the credential, and the request runs as its user.",
+                                "Jira sign-in parameter " + name + where)));
     }
 
     private static Optional<Refusal> transferEncoding(Request request) {

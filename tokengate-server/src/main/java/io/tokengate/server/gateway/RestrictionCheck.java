@@ -23,7 +23,8 @@ import org.eclipse.jetty.util.Callback;
  * query parameters is refused if it carries a form body ({@link FormParameters}), whose
  * parameters Jira reads with the query's, declares a charset Jira could decode the query in
  * ({@link QueryCharset}), or has more query parameters than Jira reads ({@link
- * QueryParameterCount}).
+ * QueryParameterCount}). The form body of any allowed request is read before it is forwarded, for
+ * the parameters by which Jira would run it as someone else ({@link FormBody}).
  */
 final class RestrictionCheck {
     private final GatewayConfig config;
@@ -50,7 +51,7 @@ final class RestrictionCheck {
         GatewayRequestView withoutBody =
                 new GatewayRequestView(exchange.method, config.publicUrl(), path, query, () -> JsonBody.absent());
         if (!limits.needsBody(withoutBody)) {
-            decided(exchange, limits.evaluate(withoutBody), request, response, callback);
+            decided(exchange, limits.evaluate(withoutBody), request, null, response, callback);
             return;
         }
         Optional<RequestScreen.Refusal> uninspectable =
@@ -59,8 +60,75 @@ final class RestrictionCheck {
             refusals.refuse(exchange, response, callback, uninspectable.get());
             return;
         }
-        BodyOutcome outcome = new BodyOutcome(exchange, path, query, request, response, callback);
+        read(exchange, request, response, callback, new ForLimits(path, query));
+    }
+
+    private void read(Exchange exchange, Request request, Response response, Callback callback, Purpose purpose) {
+        BodyOutcome outcome = new BodyOutcome(exchange, request, response, callback, purpose);
         InspectedBody.read(request, config.bodyInspectMax(), config.bodyInspectTimeout(), outcome.hold, outcome);
+    }
+
+    /** What a body is read for: what follows once it is, and the words for one too long or too slow to come. */
+    private interface Purpose {
+        void read(Exchange exchange, byte[] body, Request buffered, Response response, Callback callback);
+
+        RequestScreen.Refusal tooLarge();
+
+        RequestScreen.Refusal tooSlow();
+    }
+
+    /** The body of a request a JSON condition must see: decided on once read. */
+    private final class ForLimits implements Purpose {
+        private final CanonicalPath path;
+        private final QueryString query;
+
+        ForLimits(CanonicalPath path, QueryString query) {
+            this.path = path;
+            this.query = query;
+        }
+
+        @Override
+        public void read(Exchange exchange, byte[] body, Request buffered, Response response, Callback callback) {
+            JsonBody json = JsonBody.parse(body, exchange.token.limits().jsonPaths());
+            Decision decision = exchange.token
+                    .limits()
+                    .evaluate(new GatewayRequestView(exchange.method, config.publicUrl(), path, query, () -> json));
+            decided(exchange, decision, buffered, body, response, callback);
+        }
+
+        @Override
+        public RequestScreen.Refusal tooLarge() {
+            return BodyRules.tooLarge(config.bodyInspectMax());
+        }
+
+        @Override
+        public RequestScreen.Refusal tooSlow() {
+            return BodyRules.tooSlow(config.bodyInspectTimeout());
+        }
+    }
+
+    /** The form body of an allowed request, looked at for Jira's sign-in parameters ({@link FormBody}). */
+    private final class ForForm implements Purpose {
+        private final Decision allowed;
+
+        ForForm(Decision allowed) {
+            this.allowed = allowed;
+        }
+
+        @Override
+        public void read(Exchange exchange, byte[] body, Request buffered, Response response, Callback callback) {
+            forwardForm(exchange, allowed, body, buffered, response, callback);
+        }
+
+        @Override
+        public RequestScreen.Refusal tooLarge() {
+            return FormBody.tooLarge(config.bodyInspectMax());
+        }
+
+        @Override
+        public RequestScreen.Refusal tooSlow() {
+            return FormBody.tooSlow(config.bodyInspectTimeout());
+        }
     }
 
     /**
@@ -70,25 +138,17 @@ final class RestrictionCheck {
      */
     private final class BodyOutcome implements InspectedBody.Outcome {
         private final Exchange exchange;
-        private final CanonicalPath path;
-        private final QueryString query;
         private final Request request;
         private final Response response;
         private final Callback callback;
+        private final Purpose purpose;
         final InspectionMemory.Hold hold;
 
-        BodyOutcome(
-                Exchange exchange,
-                CanonicalPath path,
-                QueryString query,
-                Request request,
-                Response response,
-                Callback callback) {
+        BodyOutcome(Exchange exchange, Request request, Response response, Callback callback, Purpose purpose) {
             this.exchange = exchange;
-            this.path = path;
-            this.query = query;
             this.request = request;
             this.response = response;
+            this.purpose = purpose;
             this.hold = memory.hold(exchange.token.id());
             this.callback = new Callback.Nested(callback) {
                 @Override
@@ -101,11 +161,7 @@ final class RestrictionCheck {
         @Override
         public void read(byte[] body) {
             try {
-                JsonBody json = JsonBody.parse(body, exchange.token.limits().jsonPaths());
-                Decision decision = exchange.token
-                        .limits()
-                        .evaluate(new GatewayRequestView(exchange.method, config.publicUrl(), path, query, () -> json));
-                decided(exchange, decision, new BufferedRequest(request, body, hold::release), response, callback);
+                purpose.read(exchange, body, new BufferedRequest(request, body, hold::release), response, callback);
             } catch (RuntimeException e) {
                 // Answered here: the body may arrive after the handler has returned.
                 refusals.internalError(
@@ -115,7 +171,7 @@ final class RestrictionCheck {
 
         @Override
         public void tooLarge() {
-            refusals.refuse(exchange, response, callback, BodyRules.tooLarge(config.bodyInspectMax()));
+            refusals.refuse(exchange, response, callback, purpose.tooLarge());
         }
 
         @Override
@@ -129,7 +185,7 @@ final class RestrictionCheck {
 
         @Override
         public void tooSlow() {
-            refusals.refuse(exchange, response, callback, BodyRules.tooSlow(config.bodyInspectTimeout()));
+            refusals.refuse(exchange, response, callback, purpose.tooSlow());
         }
 
         @Override
@@ -144,7 +200,9 @@ final class RestrictionCheck {
         }
     }
 
-    private void decided(Exchange exchange, Decision decision, Request request, Response response, Callback callback) {
+    /** {@code body}: the request's body when it was read for the decision, else null. */
+    private void decided(
+            Exchange exchange, Decision decision, Request request, byte[] body, Response response, Callback callback) {
         if (!decision.allowed()) {
             refusals.refuse(
                     exchange,
@@ -155,14 +213,45 @@ final class RestrictionCheck {
                     decision.reason());
             return;
         }
+        boolean hasBody = BodyRules.hasBody(request);
         Optional<RequestScreen.Refusal> otherParameters =
-                besideAllowingRule(decision, request.getHeaders(), BodyRules.hasBody(request), exchange.query);
+                besideAllowingRule(decision, request.getHeaders(), hasBody, exchange.query);
         if (otherParameters.isPresent()) {
             refusals.refuse(exchange, response, callback, otherParameters.get());
             return;
         }
-        exchange.matchedRule = decision.rule().map(Object::toString).orElse(null);
-        forwarder.forward(exchange, request, response, callback, decision.reason());
+        if (!hasBody || !FormBody.declared(request.getHeaders())) {
+            forward(exchange, decision, request, response, callback);
+        } else if (body != null) {
+            forwardForm(exchange, decision, body, request, response, callback);
+        } else {
+            Optional<RequestScreen.Refusal> unreadable =
+                    FormBody.unreadable(request.getHeaders(), request.getLength(), config.bodyInspectMax());
+            if (unreadable.isPresent()) {
+                refusals.refuse(exchange, response, callback, unreadable.get());
+                return;
+            }
+            read(exchange, request, response, callback, new ForForm(decision));
+        }
+    }
+
+    /**
+     * Forwards an allowed request with a form body ({@code body}, which {@code request} replays),
+     * unless the gateway refuses the body's parameters.
+     */
+    private void forwardForm(
+            Exchange exchange, Decision allowed, byte[] body, Request request, Response response, Callback callback) {
+        Optional<RequestScreen.Refusal> refused = FormBody.screen(body);
+        if (refused.isPresent()) {
+            refusals.refuse(exchange, response, callback, refused.get());
+            return;
+        }
+        forward(exchange, allowed, request, response, callback);
+    }
+
+    private void forward(Exchange exchange, Decision allowed, Request request, Response response, Callback callback) {
+        exchange.matchedRule = allowed.rule().map(Object::toString).orElse(null);
+        forwarder.forward(exchange, request, response, callback, allowed.reason());
     }
 
     /**

@@ -1,6 +1,6 @@
 package io.tokengate.server.request;
 
-import io.tokengate.core.request.QueryString;
+import java.util.Collection;
 import java.util.Optional;
 
 /**
@@ -15,8 +15,8 @@ public final class MethodOverride {
     private MethodOverride() {}
 
     /** The parameter's name as the request spells it (any case), when it has one. */
-    public static Optional<String> parameterIn(QueryString query) {
-        for (String name : query.asMap().keySet()) { // on every request: no stream to build
+    public static Optional<String> parameterIn(Collection<String> names) {
+        for (String name : names) { // on every request: no stream to build
             if (name.equalsIgnoreCase(PARAMETER)) {
                 return Optional.of(name);
             }

@@ -87,11 +87,11 @@ public final class SampleRequest {
         String rawQuery = q < 0 ? null : rest.substring(q + 1);
         CanonicalPath path = CanonicalPath.parse(rawPath.isEmpty() ? "/" : rawPath);
         QueryString query = QueryString.parse(rawQuery);
-        Optional<String> override = MethodOverride.parameterIn(query);
+        Optional<String> override = MethodOverride.parameterIn(query.asMap().keySet());
         if (override.isPresent()) {
             throw new MalformedRequestException("method-override parameter " + override.get());
         }
-        Optional<String> signIn = SignInParameters.parameterIn(query);
+        Optional<String> signIn = SignInParameters.parameterIn(query.asMap().keySet());
         if (signIn.isPresent()) {
             throw new MalformedRequestException("Jira sign-in parameter " + signIn.get());
         }

@@ -2,6 +2,7 @@ package io.tokengate.server.request;
 
 import io.tokengate.core.request.MalformedRequestException;
 import io.tokengate.core.request.QueryString;
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 
@@ -26,8 +27,8 @@ public final class SignInParameters {
     private SignInParameters() {}
 
     /** The first sign-in parameter's name as the request spells it (any case), when it has one. */
-    public static Optional<String> parameterIn(QueryString query) {
-        for (String name : query.asMap().keySet()) { // on every request: no stream to build
+    public static Optional<String> parameterIn(Collection<String> names) {
+        for (String name : names) { // on every request: no stream to build
             for (String signIn : NAMES) {
                 if (name.equalsIgnoreCase(signIn)) {
                     return Optional.of(name);

@@ -208,7 +208,9 @@ final class CheckCases {
         "null",
         "\"text\"",
         "{\"a.b\":1}",
-        "{\"editable\":false} trailing"
+        "{\"editable\":false} trailing",
+        "body=hi&os_username=bob&os_password=secret", // a form body Jira would sign in by
+        "body=hi+os_username&%4Fs_Password=x"
     };
 
     /** A URL regex and paths under {@code http://gw.example.test} whose canonical form it matches. */
@@ -411,6 +413,7 @@ final class CheckCases {
      */
     private static final List<String> HEADERS = List.of(
             "Content-Type: application/x-www-form-urlencoded",
+            "Content-Type: application/x-www-form-urlencoded; charset=UTF-16",
             "Content-Type: multipart/form-data; boundary=x",
             "Content-Type: application/json; charset=ISO-8859-1",
             "Content-Type: application/json; charset=UTF-8",

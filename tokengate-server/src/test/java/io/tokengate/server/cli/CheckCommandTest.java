@@ -205,6 +205,30 @@ class CheckCommandTest {
                 .isZero();
     }
 
+    /** Jira signs a request in by the parameters of a form body too: refused where the limits allow it. */
+    @Test
+    void aFormBodyWithJiraSignInParametersIsRejected() {
+        String[] check = {
+            "check",
+            "--limits-text",
+            "[post].*",
+            "--method",
+            "POST",
+            "--url",
+            "https://gw/rest/api/2/filter",
+            "-H",
+            "Content-Type: application/x-www-form-urlencoded",
+            "--body-text",
+            "name=Bugs&os_username=bob&os_password=secret"
+        };
+        assertThat(run(check)).isEqualTo(1);
+        assertThat(out.toString())
+                .startsWith("REJECTED (400): Jira sign-in parameters are not accepted in a form body (os_username)");
+        out.getBuffer().setLength(0);
+        check[check.length - 1] = "name=Bugs&username=bob";
+        assertThat(run(check)).as("a form without them").isZero();
+    }
+
     /** The refusals that hang on headers, made when the sample has them, in the gateway's words. */
     @Test
     void headersTheGatewayRefusesARequestForAreRefusedToo() {
