@@ -231,7 +231,9 @@ public final class GatewayHandler extends Handler.Wrapper {
             refusals.storeUnavailable(exchange, response, callback, e.getMessage());
         } catch (DirectoryUnavailableException e) {
             refusals.directoryUnavailable(exchange, response, callback, e.getMessage());
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
+            // An Error too (a stack overflow, a class a broken installation lacks): left to Jetty,
+            // the client would wait for an answer until the idle timeout, and nothing be audited.
             refusals.internalError(exchange, response, callback, e, "{}: unexpected failure");
         }
     }

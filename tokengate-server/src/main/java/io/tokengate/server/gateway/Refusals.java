@@ -176,7 +176,7 @@ final class Refusals {
      * 500 for a failure nobody expected, logged with its cause under {@code logFormat} (the
      * request id its one argument); the client and the audit learn only the failure's kind.
      */
-    void internalError(Exchange exchange, Response response, Callback callback, RuntimeException e, String logFormat) {
+    void internalError(Exchange exchange, Response response, Callback callback, Throwable e, String logFormat) {
         RequestIds.log(LOG, Level.ERROR, exchange.requestId).setCause(e).log(logFormat, exchange.requestId);
         refuse(
                 exchange,

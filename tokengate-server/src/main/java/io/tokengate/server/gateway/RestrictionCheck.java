@@ -162,7 +162,7 @@ final class RestrictionCheck {
         public void read(byte[] body) {
             try {
                 purpose.read(exchange, body, new BufferedRequest(request, body, hold::release), response, callback);
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | Error e) {
                 // Answered here: the body may arrive after the handler has returned.
                 refusals.internalError(
                         exchange, response, callback, e, "{}: unexpected failure after reading the body");
