@@ -9,7 +9,12 @@ import java.util.regex.Pattern;
  */
 public record EffectiveSetting(Key key, String value, String source) {
     public static final String MASK = "********";
-    private static final Pattern URL_USER_INFO = Pattern.compile("//[^/@\\s]*:[^/@\\s]*@");
+    /**
+     * {@code //user:password@}: up to the authority's last {@code @}, so that a password holding
+     * one is masked whole, not from its own {@code @} on.
+     */
+    private static final Pattern URL_USER_INFO = Pattern.compile("//[^/?#\\s]*:[^/?#\\s]*@");
+
     private static final Pattern URL_PASSWORD = Pattern.compile("(?i)(?<=password=)[^&;]+");
 
     public EffectiveSetting {

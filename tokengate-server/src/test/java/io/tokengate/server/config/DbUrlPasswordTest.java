@@ -55,6 +55,28 @@ class DbUrlPasswordTest {
                 .isEqualTo("jdbc:postgresql://db.example.com/tokengate");
     }
 
+    /** A password with an {@code @} in it is masked whole; an {@code @} in the query is no password. */
+    @Test
+    void aPasswordHoldingAnAtSignIsMaskedWhole() throws Exception {
+        Files.writeString(
+                home.resolve("tokengate.properties"),
+                "db.url=jdbc:postgres://tokengate:" + SECRET + "@x@db.example.com:5432/x\n");
+        assertThatThrownBy(() -> ConfigLoader.load(home, Map.of(), Map.of(), false))
+                .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems())
+                        .containsExactly("db.url: 'jdbc:postgres://********@db.example.com:5432/x' is neither"
+                                + " jdbc:postgresql: nor jdbc:h2:"));
+        assertThat(ConfigProblems.of(home, Map.of("db.url", "jdbc:postgresql://tokengate:" + SECRET + "@x@db/tg")))
+                .singleElement()
+                .asString()
+                .startsWith("--db-url carries a password");
+        String azure = "jdbc:postgresql://db.example.com:5432/tg?user=tokengate@db&ApplicationName=tokengate";
+        assertThat(ConfigLoader.load(home, Map.of(), Map.of("db.url", azure), false)
+                        .store()
+                        .dbUrl())
+                .as("a user name with an @, as Azure's are")
+                .isEqualTo(azure);
+    }
+
     @Test
     void aMistypedUrlIsNamedWithItsPasswordMasked() throws Exception {
         Files.writeString(
