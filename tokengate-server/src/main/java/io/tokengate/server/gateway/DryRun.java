@@ -30,8 +30,9 @@ import org.eclipse.jetty.http.HttpFields;
  * path it does not serve (404), a body the limits must read that it cannot read as Jira will (415)
  * or that is longer than {@code body.inspect.max} (413), and, under a rule that judges query
  * parameters, a form body, a charset other than UTF-8 or more query parameters than Jira reads
- * (400); and, when the limits allow it, a form body that carries Jira's sign-in parameters (400)
- * or that cannot be read for them ({@link FormBody}: 413, 415). What it cannot know it does not make: who the caller is (401, 403 for an address or
+ * (400); and, when the limits allow it, a form body that carries Jira's sign-in parameters, or,
+ * under a rule that judges query parameters, a body with a field named as one of them (400), or
+ * either that cannot be read for it (413, 415). What it cannot know it does not make: who the caller is (401, 403 for an address or
  * run-as), rates and throttles (429), and a head the sample's headers push past what the gateway
  * reads (431).
  */
@@ -110,11 +111,12 @@ public final class DryRun {
         if (beside.isPresent()) {
             return byTheGateway(beside.get());
         }
-        if (decision.allowed() && length > 0 && FormBody.declared(headers)) {
-            Optional<RequestScreen.Refusal> form = FormBody.unreadable(headers, length, settings.bodyInspectMax())
-                    .or(() -> FormBody.screen(sample.body()));
-            if (form.isPresent()) {
-                return byTheGateway(form.get());
+        if (decision.allowed() && RestrictionCheck.readsBodyBeforeForwarding(decision, headers, length > 0)) {
+            Optional<RequestScreen.Refusal> body = RestrictionCheck.unreadableBeforeForwarding(
+                            headers, length, settings.bodyInspectMax())
+                    .or(() -> RestrictionCheck.bodyRefusal(decision, headers, sample.body()));
+            if (body.isPresent()) {
+                return byTheGateway(body.get());
             }
         }
         return new DryRun(request, decision, 0, null);

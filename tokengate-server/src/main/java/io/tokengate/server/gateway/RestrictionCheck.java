@@ -23,8 +23,9 @@ import org.eclipse.jetty.util.Callback;
  * query parameters is refused if it carries a form body ({@link FormParameters}), whose
  * parameters Jira reads with the query's, declares a charset Jira could decode the query in
  * ({@link QueryCharset}), or has more query parameters than Jira reads ({@link
- * QueryParameterCount}). The form body of any allowed request is read before it is forwarded, for
- * the parameters by which Jira would run it as someone else ({@link FormBody}).
+ * QueryParameterCount}). An allowed request's body is read before it is forwarded when it is a form,
+ * for the parameters by which Jira would run it as someone else ({@link FormBody}), and under a
+ * rule that judges query parameters, for fields Jira may read instead ({@link QueryFieldsInBody}).
  */
 final class RestrictionCheck {
     private final GatewayConfig config;
@@ -107,27 +108,31 @@ final class RestrictionCheck {
         }
     }
 
-    /** The form body of an allowed request, looked at for Jira's sign-in parameters ({@link FormBody}). */
-    private final class ForForm implements Purpose {
+    /** The body of an allowed request, read for what it may carry beside the limits ({@link #bodyRefusal}). */
+    private final class BeforeForwarding implements Purpose {
         private final Decision allowed;
+        private final boolean form;
 
-        ForForm(Decision allowed) {
+        BeforeForwarding(Decision allowed, boolean form) {
             this.allowed = allowed;
+            this.form = form;
         }
 
         @Override
         public void read(Exchange exchange, byte[] body, Request buffered, Response response, Callback callback) {
-            forwardForm(exchange, allowed, body, buffered, response, callback);
+            forwardChecked(exchange, allowed, body, buffered, response, callback);
         }
 
         @Override
         public RequestScreen.Refusal tooLarge() {
-            return FormBody.tooLarge(config.bodyInspectMax());
+            return form ? FormBody.tooLarge(config.bodyInspectMax()) : BodyRules.tooLarge(config.bodyInspectMax());
         }
 
         @Override
         public RequestScreen.Refusal tooSlow() {
-            return FormBody.tooSlow(config.bodyInspectTimeout());
+            return form
+                    ? FormBody.tooSlow(config.bodyInspectTimeout())
+                    : BodyRules.tooSlow(config.bodyInspectTimeout());
         }
     }
 
@@ -220,33 +225,62 @@ final class RestrictionCheck {
             refusals.refuse(exchange, response, callback, otherParameters.get());
             return;
         }
-        if (!hasBody || !FormBody.declared(request.getHeaders())) {
+        HttpFields headers = request.getHeaders();
+        if (!readsBodyBeforeForwarding(decision, headers, hasBody)) {
             forward(exchange, decision, request, response, callback);
         } else if (body != null) {
-            forwardForm(exchange, decision, body, request, response, callback);
+            forwardChecked(exchange, decision, body, request, response, callback);
         } else {
             Optional<RequestScreen.Refusal> unreadable =
-                    FormBody.unreadable(request.getHeaders(), request.getLength(), config.bodyInspectMax());
+                    unreadableBeforeForwarding(headers, request.getLength(), config.bodyInspectMax());
             if (unreadable.isPresent()) {
                 refusals.refuse(exchange, response, callback, unreadable.get());
                 return;
             }
-            read(exchange, request, response, callback, new ForForm(decision));
+            read(exchange, request, response, callback, new BeforeForwarding(decision, FormBody.declared(headers)));
         }
     }
 
     /**
-     * Forwards an allowed request with a form body ({@code body}, which {@code request} replays),
-     * unless the gateway refuses the body's parameters.
+     * Forwards an allowed request whose body ({@code body}, which {@code request} replays) was
+     * read, unless the gateway refuses what the body carries.
      */
-    private void forwardForm(
+    private void forwardChecked(
             Exchange exchange, Decision allowed, byte[] body, Request request, Response response, Callback callback) {
-        Optional<RequestScreen.Refusal> refused = FormBody.screen(body);
+        Optional<RequestScreen.Refusal> refused = bodyRefusal(allowed, request.getHeaders(), body);
         if (refused.isPresent()) {
             refusals.refuse(exchange, response, callback, refused.get());
             return;
         }
         forward(exchange, allowed, request, response, callback);
+    }
+
+    /**
+     * Whether the gateway reads the body of a request its limits allow before forwarding it: a form
+     * body, for the parameters Jira would sign in by ({@link FormBody}); any other body, when the
+     * allowing rule judges query parameters, for fields Jira may read instead of them ({@link
+     * QueryFieldsInBody}).
+     */
+    static boolean readsBodyBeforeForwarding(Decision allowed, HttpFields headers, boolean hasBody) {
+        return hasBody
+                && (FormBody.declared(headers)
+                        || allowed.rule().map(Rule::judgesQueryParameters).orElse(false));
+    }
+
+    /** Why the gateway cannot read such a body as Jira would: its charset, its encoding, its length. */
+    static Optional<RequestScreen.Refusal> unreadableBeforeForwarding(HttpFields headers, long length, int max) {
+        return FormBody.declared(headers)
+                ? FormBody.unreadable(headers, length, max)
+                : BodyRules.refuseUninspectable(headers, length, max);
+    }
+
+    /** What the gateway refuses in such a body, once read. */
+    static Optional<RequestScreen.Refusal> bodyRefusal(Decision allowed, HttpFields headers, byte[] body) {
+        if (FormBody.declared(headers)) {
+            return FormBody.screen(body);
+        }
+        Optional<Rule> allowing = allowed.rule().filter(Rule::judgesQueryParameters);
+        return allowing.isPresent() ? QueryFieldsInBody.refusal(allowing.get(), body) : Optional.empty();
     }
 
     private void forward(Exchange exchange, Decision allowed, Request request, Response response, Callback callback) {

@@ -229,6 +229,39 @@ class CheckCommandTest {
         assertThat(run(check)).as("a form without them").isZero();
     }
 
+    /**
+     * A JSON body with a field named as a parameter the allowing rule judges: Jira's search takes
+     * {@code jql} from the body of a POST, whatever the query says.
+     */
+    @Test
+    void aBodyFieldNamedAsAJudgedQueryParameterIsRejected() {
+        String[] check = {
+            "check",
+            "--limits-text",
+            ".*/rest/api/2/search[QueryParam::jql==project = AAA]",
+            "--method",
+            "POST",
+            "--url",
+            "https://gw/rest/api/2/search?jql=project%20%3D%20AAA",
+            "--body-text",
+            "{\"jql\":\"project = SECRET\"}"
+        };
+        assertThat(run(check)).isEqualTo(1);
+        assertThat(out.toString())
+                .startsWith("REJECTED (400): The token's restrictions judge the query parameter jql, and the body has"
+                        + " a field jql, which Jira may read instead");
+        out.getBuffer().setLength(0);
+        check[check.length - 1] = "jql=project+%3D+SECRET";
+        assertThat(run(check)).isEqualTo(1);
+        assertThat(out.toString())
+                .as("a body the gateway cannot read as JSON")
+                .startsWith("REJECTED (400): The token's restrictions judge query parameters, and the request body is"
+                        + " not JSON");
+        out.getBuffer().setLength(0);
+        check[check.length - 1] = "{\"maxResults\":10}";
+        assertThat(run(check)).as("a body without it").isZero();
+    }
+
     /** The refusals that hang on headers, made when the sample has them, in the gateway's words. */
     @Test
     void headersTheGatewayRefusesARequestForAreRefusedToo() {
@@ -242,7 +275,7 @@ class CheckCommandTest {
                         "--url",
                         url,
                         "--body-text",
-                        "permissions=false"))
+                        "{\"name\":\"Bugs\"}"))
                 .as("no Content-Type: no form body")
                 .isZero();
         out.getBuffer().setLength(0);
