@@ -4,23 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tokengate.core.audit.AuditDecision;
 import io.tokengate.core.audit.AuditEvent;
-import io.tokengate.core.audit.AuditQuery;
 import io.tokengate.core.token.TokenSpec;
-import io.tokengate.server.GatewayFixture;
 import io.tokengate.server.RawResponse;
-import io.tokengate.server.config.ConfigLoader;
-import io.tokengate.server.config.TokengateConfig;
-import io.tokengate.store.Store;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.RejectedExecutionException;
@@ -29,7 +22,6 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.eclipse.jetty.server.Server;
-import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -51,47 +43,18 @@ class NoWorkerIT {
 
     @Test
     void aRequestWithCredentialsNoWorkerTakesIsAnswered503AndAudited() throws Exception {
-        TokengateConfig config = ConfigLoader.load(
-                home,
-                Map.of(),
-                Map.of("upstream.url", "http://127.0.0.1:9/", "audit.flush.interval.ms", "20", "node.id", "test-node"),
-                true);
         QueuedThreadPool pool = new QueuedThreadPool(THREADS, THREADS, 60_000, new ArrayBlockingQueue<>(QUEUE));
         pool.setReservedThreads(0);
-        Server server = new Server(pool);
         CountDownLatch release = new CountDownLatch(1);
         RawResponse named;
         RawResponse unnamed;
-        try (Store store = Store.open(config.store(), Clock.systemUTC())) {
+        try (LoneGateway gateway = LoneGateway.start(home, new Server(pool), UserDirectory.empty())) {
             try {
-                ServerConnector connector = new ServerConnector(server, 1, 1);
-                connector.setHost("127.0.0.1");
-                server.addConnector(connector);
-                connector.open();
-                int port = connector.getLocalPort();
-                server.setHandler(new GatewayHandler(
-                        config.gateway("http://127.0.0.1:" + port),
-                        store.tokens(),
-                        store.auditSink(),
-                        UserDirectory.empty(),
-                        RequestObserver.NONE,
-                        Clock.systemUTC()));
-                server.start();
-                String used = GatewayFixture.basic(
-                        "admin",
-                        store.tokens()
-                                .create(TokenSpec.bound("in-use", "admin", "admin")
-                                        .withLimits("[get].*/rest/api/2/issue/.*"))
-                                .secret()
-                                .reveal());
-                String fresh = GatewayFixture.basic(
-                        "bob",
-                        store.tokens()
-                                .create(TokenSpec.bound("fresh", "bob", "admin"))
-                                .secret()
-                                .reveal());
+                String used = gateway.basic(
+                        "admin", TokenSpec.bound("in-use", "admin", "admin").withLimits("[get].*/rest/api/2/issue/.*"));
+                String fresh = gateway.basic("bob", TokenSpec.bound("fresh", "bob", "admin"));
                 // Opened before the pool is full: a new connection is set up on a pool thread.
-                try (Socket kept = new Socket("127.0.0.1", port)) {
+                try (Socket kept = new Socket("127.0.0.1", gateway.port())) {
                     kept.setSoTimeout(10_000);
                     assertThat(get(kept, "/rest/api/2/myself", used, "").status())
                             .as("refused by its limits, once authenticated: the token is in the cache now")
@@ -103,36 +66,33 @@ class NoWorkerIT {
                     named = get(kept, "/rest/api/2/issue/AAA-1", used, "contextUser: bob\r\n");
                     unnamed = get(kept, "/rest/api/2/issue/AAA-1", fresh, "");
                 }
-                release.countDown();
-
-                for (RawResponse refused : List.of(named, unnamed)) {
-                    assertThat(refused.status()).as(refused.body()).isEqualTo(503);
-                    assertThat(refused.header("Retry-After")).contains("1");
-                    String requestId = refused.header("X-Request-Id").orElseThrow();
-                    assertThat(refused.body())
-                            .isEqualTo("{\"status\":503,\"error\":\"Service Unavailable\",\"message\":\"The gateway is"
-                                    + " overloaded; try again shortly.\",\"requestId\":\"" + requestId + "\"}");
-                }
-                AuditEvent namedEvent = audited(store, named);
-                assertThat(namedEvent.decision()).isEqualTo(AuditDecision.DENY);
-                assertThat(namedEvent.status()).isEqualTo(503);
-                assertThat(namedEvent.reason()).isEqualTo("no worker thread free");
-                assertThat(namedEvent.tokenName())
-                        .as("the cache knows the token")
-                        .isEqualTo("in-use");
-                assertThat(namedEvent.basicUser()).isEqualTo("admin");
-                assertThat(namedEvent.path()).isEqualTo("/rest/api/2/issue/AAA-1");
-                AuditEvent unnamedEvent = audited(store, unnamed);
-                assertThat(unnamedEvent.status()).isEqualTo(503);
-                assertThat(unnamedEvent.reason()).isEqualTo("no worker thread free");
-                assertThat(unnamedEvent.tokenName())
-                        .as("never authenticated: only the cache is asked")
-                        .isNull();
-                assertThat(unnamedEvent.basicUser()).isEqualTo("bob");
             } finally {
                 release.countDown();
-                server.stop();
             }
+
+            for (RawResponse refused : List.of(named, unnamed)) {
+                assertThat(refused.status()).as(refused.body()).isEqualTo(503);
+                assertThat(refused.header("Retry-After")).contains("1");
+                String requestId = refused.header("X-Request-Id").orElseThrow();
+                assertThat(refused.body())
+                        .isEqualTo("{\"status\":503,\"error\":\"Service Unavailable\",\"message\":\"The gateway is"
+                                + " overloaded; try again shortly.\",\"requestId\":\"" + requestId + "\"}");
+            }
+            AuditEvent namedEvent = gateway.audited(named.header("X-Request-Id").orElseThrow());
+            assertThat(namedEvent.decision()).isEqualTo(AuditDecision.DENY);
+            assertThat(namedEvent.status()).isEqualTo(503);
+            assertThat(namedEvent.reason()).isEqualTo("no worker thread free");
+            assertThat(namedEvent.tokenName()).as("the cache knows the token").isEqualTo("in-use");
+            assertThat(namedEvent.basicUser()).isEqualTo("admin");
+            assertThat(namedEvent.path()).isEqualTo("/rest/api/2/issue/AAA-1");
+            AuditEvent unnamedEvent =
+                    gateway.audited(unnamed.header("X-Request-Id").orElseThrow());
+            assertThat(unnamedEvent.status()).isEqualTo(503);
+            assertThat(unnamedEvent.reason()).isEqualTo("no worker thread free");
+            assertThat(unnamedEvent.tokenName())
+                    .as("never authenticated: only the cache is asked")
+                    .isNull();
+            assertThat(unnamedEvent.basicUser()).isEqualTo("bob");
         }
     }
 
@@ -163,17 +123,6 @@ class NoWorkerIT {
                 LockSupport.parkNanos(Duration.ofMillis(5).toNanos()); // until a thread takes a queued job
             }
         }
-    }
-
-    private static AuditEvent audited(Store store, RawResponse response) throws InterruptedException {
-        String requestId = response.header("X-Request-Id").orElseThrow();
-        assertThat(store.audit().flush(Duration.ofSeconds(5))).isTrue();
-        List<AuditEvent> events =
-                store.auditLog().query(AuditQuery.all().withLimit(100)).events();
-        return events.stream()
-                .filter(e -> requestId.equals(e.requestId()))
-                .findFirst()
-                .orElseThrow(() -> new AssertionError("no audit record of " + requestId + " in " + events));
     }
 
     /** One GET on {@code connection}, kept open; reads exactly its response (Content-Length). */

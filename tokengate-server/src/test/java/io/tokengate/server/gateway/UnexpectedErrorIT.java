@@ -4,23 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tokengate.core.audit.AuditDecision;
 import io.tokengate.core.audit.AuditEvent;
-import io.tokengate.core.audit.AuditQuery;
 import io.tokengate.core.token.TokenSpec;
-import io.tokengate.server.GatewayFixture;
-import io.tokengate.server.config.ConfigLoader;
-import io.tokengate.server.config.TokengateConfig;
-import io.tokengate.store.Store;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
-import java.util.Map;
 import java.util.Optional;
 import org.eclipse.jetty.server.Server;
-import org.eclipse.jetty.server.ServerConnector;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -43,58 +35,30 @@ class UnexpectedErrorIT {
 
     @Test
     void anErrorWhileDecidingIsA500ThatIsAudited() throws Exception {
-        TokengateConfig config = ConfigLoader.load(
-                home, Map.of(), Map.of("upstream.url", "http://127.0.0.1:9/", "audit.flush.interval.ms", "20"), true);
-        Server server = new Server();
-        try (Store store = Store.open(config.store(), Clock.systemUTC())) {
-            try {
-                ServerConnector connector = new ServerConnector(server, 1, 1);
-                connector.setHost("127.0.0.1");
-                server.addConnector(connector);
-                connector.open();
-                int port = connector.getLocalPort();
-                server.setHandler(new GatewayHandler(
-                        config.gateway("http://127.0.0.1:" + port),
-                        store.tokens(),
-                        store.auditSink(),
-                        OVERFLOWING,
-                        RequestObserver.NONE,
-                        Clock.systemUTC()));
-                server.start();
-                String auth = GatewayFixture.basic(
-                        "admin",
-                        store.tokens()
-                                .create(TokenSpec.bound("run-as", "admin", "admin"))
-                                .secret()
-                                .reveal());
+        try (LoneGateway gateway = LoneGateway.start(home, new Server(), OVERFLOWING)) {
+            String auth = gateway.basic("admin", TokenSpec.bound("run-as", "admin", "admin"));
 
-                // Run as another user: the directory is asked who bob is.
-                HttpResponse<String> answer = HttpClient.newHttpClient()
-                        .send(
-                                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/rest/api/2/myself"))
-                                        .header("Authorization", auth)
-                                        .header("contextUser", "bob")
-                                        .timeout(Duration.ofSeconds(10))
-                                        .build(),
-                                HttpResponse.BodyHandlers.ofString());
+            // Run as another user: the directory is asked who bob is.
+            HttpResponse<String> answer = HttpClient.newHttpClient()
+                    .send(
+                            HttpRequest.newBuilder(
+                                            URI.create("http://127.0.0.1:" + gateway.port() + "/rest/api/2/myself"))
+                                    .header("Authorization", auth)
+                                    .header("contextUser", "bob")
+                                    .timeout(Duration.ofSeconds(10))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString());
 
-                String requestId = answer.headers().firstValue("X-Request-Id").orElseThrow();
-                assertThat(answer.statusCode()).as(answer.body()).isEqualTo(500);
-                assertThat(answer.body())
-                        .isEqualTo("{\"status\":500,\"error\":\"Server Error\",\"message\":\"Internal error.\","
-                                + "\"requestId\":\"" + requestId + "\"}");
-                assertThat(store.audit().flush(Duration.ofSeconds(5))).isTrue();
-                AuditEvent event = store.auditLog().query(AuditQuery.all().withLimit(10)).events().stream()
-                        .filter(e -> requestId.equals(e.requestId()))
-                        .findFirst()
-                        .orElseThrow(() -> new AssertionError("no audit record of " + requestId));
-                assertThat(event.decision()).isEqualTo(AuditDecision.DENY);
-                assertThat(event.status()).isEqualTo(500);
-                assertThat(event.reason()).startsWith("internal error: StackOverflowError");
-                assertThat(event.basicUser()).isEqualTo("admin");
-            } finally {
-                server.stop();
-            }
+            String requestId = answer.headers().firstValue("X-Request-Id").orElseThrow();
+            assertThat(answer.statusCode()).as(answer.body()).isEqualTo(500);
+            assertThat(answer.body())
+                    .isEqualTo("{\"status\":500,\"error\":\"Server Error\",\"message\":\"Internal error.\","
+                            + "\"requestId\":\"" + requestId + "\"}");
+            AuditEvent event = gateway.audited(requestId);
+            assertThat(event.decision()).isEqualTo(AuditDecision.DENY);
+            assertThat(event.status()).isEqualTo(500);
+            assertThat(event.reason()).startsWith("internal error: StackOverflowError");
+            assertThat(event.basicUser()).isEqualTo("admin");
         }
     }
 }
