@@ -16,6 +16,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
@@ -123,6 +124,8 @@ final class JdbcAuditLog implements AuditLog {
                 rangesRead.incrementAndGet();
                 newest.addAll(records(c, listing.records(span, limit)));
                 newest.sort(NEWEST_FIRST);
+                // Spans of two subjects may cover one record (Alice's request with her token).
+                removeRepeats(newest);
                 if (newest.size() > limit) {
                     newest.subList(limit, newest.size()).clear();
                 }
@@ -131,6 +134,15 @@ final class JdbcAuditLog implements AuditLog {
                 return newest;
             }
             after = Optional.of(spans.get(spans.size() - 1));
+        }
+    }
+
+    /** Drops the second of two adjacent rows of one record from rows sorted {@link #NEWEST_FIRST}. */
+    private static void removeRepeats(List<Row> sorted) {
+        for (int i = sorted.size() - 1; i > 0; i--) {
+            if (sorted.get(i).cursor().id() == sorted.get(i - 1).cursor().id()) {
+                sorted.remove(i);
+            }
         }
     }
 
@@ -143,11 +155,12 @@ final class JdbcAuditLog implements AuditLog {
      * What a listing reads: the spans of one subject that may hold a match, and in each span's id
      * range the records matching every filter.
      *
-     * @param subject the most selective subject the filters name: a token, else a user, else all
+     * @param subjects the most selective subjects the filters name: a token, else a user and the
+     *     tokens that count as theirs, else all
      * @param spanConditions conditions on the spans' times, from the time filters and the cursor
      * @param recordConditions every filter, on the records
      */
-    record Listing(String subject, PageSql spanConditions, PageSql recordConditions) {
+    record Listing(List<String> subjects, PageSql spanConditions, PageSql recordConditions) {
         static Listing of(AuditQuery query, Optional<AuditCursor> start) {
             PageSql spans = PageSql.EMPTY;
             PageSql records = PageSql.EMPTY;
@@ -174,29 +187,75 @@ final class JdbcAuditLog implements AuditLog {
                 records = records.and("event_time <= ?", cursor.time())
                         .and("(event_time < ? OR id < ?)", cursor.time(), cursor.id());
             }
+            List<TokenId> userTokens = query.userTokens().stream()
+                    .sorted(Comparator.comparing(TokenId::value))
+                    .toList();
             Optional<String> user = query.user().map(AuditSpan::key);
             if (user.isPresent()) {
-                records = records.and("(basic_user_key = ? OR effective_user_key = ?)", user.get(), user.get());
+                records = records.and(userCondition(userTokens.size()), userArgs(user.get(), userTokens));
             }
-            String subject = query.tokenId()
-                    .map(AuditSpan::token)
-                    .or(() -> query.user().map(AuditSpan::user))
-                    .orElse(AuditSpan.ALL);
+            List<String> subjects = query.tokenId()
+                    .map(id -> List.of(AuditSpan.token(id)))
+                    .or(() -> query.user().map(u -> userSubjects(u, userTokens)))
+                    .orElse(List.of(AuditSpan.ALL));
             if (query.tokenId().isPresent()) {
                 records = records.and("token_id = ?", query.tokenId().get().value());
             }
-            return new Listing(subject, spans, records);
+            return new Listing(subjects, spans, records);
         }
 
-        /** The next {@value JdbcAuditLog#SPANS_PER_READ} spans, newest first, after {@code after}. */
+        private static String userCondition(int tokens) {
+            String byName = "basic_user_key = ? OR effective_user_key = ?";
+            return tokens == 0
+                    ? "(" + byName + ")"
+                    : "(" + byName + " OR token_id IN (" + String.join(", ", Collections.nCopies(tokens, "?")) + "))";
+        }
+
+        private static Object[] userArgs(String key, List<TokenId> tokens) {
+            List<Object> args = new ArrayList<>(List.of(key, key));
+            tokens.forEach(t -> args.add(t.value()));
+            return args.toArray();
+        }
+
+        private static List<String> userSubjects(String user, List<TokenId> tokens) {
+            List<String> subjects = new ArrayList<>(List.of(AuditSpan.user(user)));
+            tokens.forEach(t -> subjects.add(AuditSpan.token(t)));
+            return List.copyOf(subjects);
+        }
+
+        /**
+         * The next {@value JdbcAuditLog#SPANS_PER_READ} spans, newest first, after {@code after}. Of
+         * several subjects, each reads its own newest along its key, and the union's newest are
+         * taken; the subject orders spans of one batch that end at one time.
+         */
         PageSql spans(Optional<AuditSpan> after) {
+            if (subjects.size() == 1) {
+                return spans(subjects.get(0), after);
+            }
+            PageSql union = new PageSql("SELECT " + SPAN_COLUMNS + " FROM (", List.of());
+            for (int i = 0; i < subjects.size(); i++) {
+                PageSql one = spans(subjects.get(i), after);
+                union = new PageSql(
+                        union.sql() + (i == 0 ? "(" : " UNION ALL (") + one.sql() + ")",
+                        Jdbc.concat(union.args(), one.args()));
+            }
+            return union.then(") spans ORDER BY max_time DESC, batch_id DESC, subject DESC FETCH FIRST "
+                    + SPANS_PER_READ + " ROWS ONLY");
+        }
+
+        private PageSql spans(String subject, Optional<AuditSpan> after) {
             PageSql sql = new PageSql(
                             "SELECT " + SPAN_COLUMNS + " FROM audit_batches WHERE subject = ?", List.of(subject))
                     .and(spanConditions);
             if (after.isPresent()) {
                 AuditSpan last = after.get();
                 sql = sql.and("max_time <= ?", last.maxTime())
-                        .and("(max_time < ? OR batch_id < ?)", last.maxTime(), last.batch());
+                        .and(
+                                "(max_time < ? OR batch_id < ? OR (batch_id = ? AND subject < ?))",
+                                last.maxTime(),
+                                last.batch(),
+                                last.batch(),
+                                last.subject());
             }
             return sql.then(" ORDER BY subject DESC, max_time DESC, batch_id DESC FETCH FIRST " + SPANS_PER_READ
                     + " ROWS ONLY");

@@ -15,6 +15,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -82,6 +83,9 @@ class JdbcAuditLogPlanIT {
                 AuditQuery.all().withUser("ci"),
                 AuditQuery.all().withUser("rare"),
                 AuditQuery.all().withUser("nobody"),
+                AuditQuery.all().withUserOrTokens("rare", Set.of(BUSY)),
+                AuditQuery.all().withUserOrTokens("nobody", Set.of(BUSY, new TokenId("tok_NONENONENONENONE"))),
+                AuditQuery.all().withUserOrTokens("nobody", Set.of(new TokenId("tok_NONENONENONENONE"))),
                 AuditQuery.all().withTokenId(BUSY).withUser("ci"),
                 AuditQuery.all().withUser("ci").between(START, START.plusMillis(50L * RECORDS / 2)));
     }

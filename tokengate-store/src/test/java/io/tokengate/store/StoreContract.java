@@ -706,6 +706,14 @@ abstract class StoreContract {
                 e -> isUser(e, "alice")
                         && !e.time().isBefore(START.plusMillis(20))
                         && e.time().isBefore(START.plusMillis(90)));
+        filters.put(
+                AuditQuery.all().withUserOrTokens("carol", Set.of(a)),
+                e -> isUser(e, "carol") || e.tokenId().equals(a));
+        filters.put(
+                AuditQuery.all()
+                        .withUserOrTokens("Carol", Set.of(a, new TokenId("tok_CCCCCCCCCCCCCCCC")))
+                        .withDecision(AuditDecision.DENY),
+                e -> (isUser(e, "carol") || e.tokenId().equals(a)) && e.decision() == AuditDecision.DENY);
         for (Map.Entry<AuditQuery, Predicate<AuditEvent>> filter : filters.entrySet()) {
             List<AuditEvent> expected =
                     new ArrayList<>(events.stream().filter(filter.getValue()).toList());
@@ -713,6 +721,96 @@ abstract class StoreContract {
             List<AuditEvent> read = readAll(store, filter.getKey().withLimit(7));
             assertThat(read).as(filter.getKey().toString()).isNotEmpty().containsExactlyElementsOf(expected);
         }
+    }
+
+    @Test
+    void aUsersViewWithTheirTokensPagesThroughManySpansWithoutGapsOrRepeats() throws Exception {
+        Store store = open();
+        TokenId a = new TokenId("tok_AAAAAAAAAAAAAAAA");
+        TokenId b = new TokenId("tok_BBBBBBBBBBBBBBBB");
+        // 80 batches two seconds apart, over three minutes: more spans of each subject than a
+        // read takes, and spans of carol and of a token ending at one record.
+        List<AuditEvent> events = new ArrayList<>();
+        for (int batch = 0; batch < 80; batch++) {
+            List<AuditEvent> written = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                written.add(event(START.plusSeconds(2L * batch).plusMillis(i), 3 * batch + i));
+            }
+            write(store, written);
+            events.addAll(written);
+        }
+        Collections.reverse(events);
+        Map<AuditQuery, Predicate<AuditEvent>> filters = new LinkedHashMap<>();
+        filters.put(
+                AuditQuery.all().withUserOrTokens("carol", Set.of(a)),
+                e -> isUser(e, "carol") || e.tokenId().equals(a));
+        filters.put(AuditQuery.all().withUserOrTokens("carol", Set.of(a, b)), e -> true);
+        filters.put(
+                AuditQuery.all().withUserOrTokens("carol", Set.of(new TokenId("tok_CCCCCCCCCCCCCCCC"))),
+                e -> isUser(e, "carol"));
+        filters.put(
+                AuditQuery.all()
+                        .withUserOrTokens("carol", Set.of(a))
+                        .between(START.plusSeconds(30), START.plusSeconds(100)),
+                e -> (isUser(e, "carol") || e.tokenId().equals(a))
+                        && !e.time().isBefore(START.plusSeconds(30))
+                        && e.time().isBefore(START.plusSeconds(100)));
+        for (Map.Entry<AuditQuery, Predicate<AuditEvent>> filter : filters.entrySet()) {
+            List<AuditEvent> expected =
+                    events.stream().filter(filter.getValue()).toList();
+            for (int limit : List.of(1, 7, 1000)) {
+                assertThat(readAll(store, filter.getKey().withLimit(limit)))
+                        .as(filter.getKey() + ", " + limit + " a page")
+                        .isNotEmpty()
+                        .containsExactlyElementsOf(expected);
+            }
+        }
+        ByteArrayOutputStream export = new ByteArrayOutputStream();
+        store.auditLog()
+                .export(AuditQuery.all().withUserOrTokens("carol", Set.of(b)), AuditExportFormat.JSON_LINES, export);
+        assertThat(export.toString(StandardCharsets.UTF_8).lines()).hasSize((int) events.stream()
+                .filter(e -> isUser(e, "carol") || e.tokenId().equals(b))
+                .count());
+    }
+
+    @Test
+    void aUsersViewReadsEverySpanThatEndsWithAnotherSubjectsSpan() throws Exception {
+        Store store = open();
+        TokenId a = new TokenId("tok_AAAAAAAAAAAAAAAA");
+        // Each batch: bob then carol with token a, so the spans of carol and of a end at one
+        // record; one newer span of carol alone puts such a pair across a read of spans.
+        List<AuditEvent> events = new ArrayList<>();
+        for (int batch = 0; batch < 40; batch++) {
+            Instant time = START.plusSeconds(batch);
+            List<AuditEvent> written =
+                    List.of(request(time, a, "bob", batch), request(time.plusMillis(1), a, "carol", batch));
+            write(store, written);
+            events.addAll(written);
+        }
+        AuditEvent alone = request(START.plusSeconds(40), new TokenId("tok_BBBBBBBBBBBBBBBB"), "carol", 40);
+        write(store, List.of(alone));
+        events.add(alone);
+        Collections.reverse(events);
+        assertThat(store.auditLog()
+                        .query(AuditQuery.all()
+                                .withUserOrTokens("carol", Set.of(a))
+                                .withLimit(1000))
+                        .events())
+                .containsExactlyElementsOf(events);
+    }
+
+    private static AuditEvent request(Instant time, TokenId token, String user, int n) {
+        return AuditEvent.builder(AuditKind.REQUEST, time)
+                .requestId("req-" + user + "-" + n)
+                .node("node-1")
+                .token(token, token.value())
+                .basicUser(user)
+                .effectiveUser(user)
+                .request("GET", "/rest/api/2/issue/JRA-" + n, null)
+                .decision(AuditDecision.ALLOW, null)
+                .status(200)
+                .bytes(0, 0)
+                .build();
     }
 
     private static boolean isUser(AuditEvent e, String user) {

@@ -4,12 +4,16 @@ import io.tokengate.core.token.TokenId;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Which audit records to read, newest first, one page at a time. Filters combine with AND.
  *
  * @param tokenId only records of this token
  * @param user only records whose Basic user or effective user is this user (case-insensitive)
+ * @param userTokens records of these tokens match the user filter too, whoever presented them: a
+ *     user's own view of the log, where these are the tokens bound to the user. Empty without a
+ *     user filter.
  * @param decision only allowed or only denied
  * @param kind only this kind
  * @param from only records at or after this time
@@ -22,6 +26,7 @@ import java.util.Optional;
 public record AuditQuery(
         Optional<TokenId> tokenId,
         Optional<String> user,
+        Set<TokenId> userTokens,
         Optional<AuditDecision> decision,
         Optional<AuditKind> kind,
         Optional<Instant> from,
@@ -34,6 +39,10 @@ public record AuditQuery(
     public AuditQuery {
         Objects.requireNonNull(tokenId, "tokenId");
         Objects.requireNonNull(user, "user");
+        userTokens = Set.copyOf(userTokens);
+        if (!userTokens.isEmpty() && user.isEmpty()) {
+            throw new IllegalArgumentException("userTokens widen a user filter, and there is none");
+        }
         Objects.requireNonNull(decision, "decision");
         Objects.requireNonNull(kind, "kind");
         Objects.requireNonNull(from, "from");
@@ -49,6 +58,7 @@ public record AuditQuery(
         return new AuditQuery(
                 Optional.empty(),
                 Optional.empty(),
+                Set.of(),
                 Optional.empty(),
                 Optional.empty(),
                 Optional.empty(),
@@ -58,32 +68,49 @@ public record AuditQuery(
     }
 
     public AuditQuery withTokenId(TokenId id) {
-        return new AuditQuery(Optional.of(id), user, decision, kind, from, to, cursor, limit);
+        return new AuditQuery(Optional.of(id), user, userTokens, decision, kind, from, to, cursor, limit);
     }
 
     public AuditQuery withUser(String user) {
-        return new AuditQuery(tokenId, Optional.of(user), decision, kind, from, to, cursor, limit);
+        return new AuditQuery(tokenId, Optional.of(user), userTokens, decision, kind, from, to, cursor, limit);
+    }
+
+    /**
+     * The records of {@code user}, as Basic or effective user, and every record of {@code tokens}:
+     * the user's own view, where {@code tokens} are theirs. A request that presented one of them
+     * under another name was still an attempt with the user's token.
+     */
+    public AuditQuery withUserOrTokens(String user, Set<TokenId> tokens) {
+        return new AuditQuery(tokenId, Optional.of(user), tokens, decision, kind, from, to, cursor, limit);
     }
 
     public AuditQuery withDecision(AuditDecision decision) {
-        return new AuditQuery(tokenId, user, Optional.of(decision), kind, from, to, cursor, limit);
+        return new AuditQuery(tokenId, user, userTokens, Optional.of(decision), kind, from, to, cursor, limit);
     }
 
     public AuditQuery withKind(AuditKind kind) {
-        return new AuditQuery(tokenId, user, decision, Optional.of(kind), from, to, cursor, limit);
+        return new AuditQuery(tokenId, user, userTokens, decision, Optional.of(kind), from, to, cursor, limit);
     }
 
     /** Records in {@code [from, to)}; either may be null for an open end. */
     public AuditQuery between(Instant from, Instant to) {
         return new AuditQuery(
-                tokenId, user, decision, kind, Optional.ofNullable(from), Optional.ofNullable(to), cursor, limit);
+                tokenId,
+                user,
+                userTokens,
+                decision,
+                kind,
+                Optional.ofNullable(from),
+                Optional.ofNullable(to),
+                cursor,
+                limit);
     }
 
     public AuditQuery after(String cursor) {
-        return new AuditQuery(tokenId, user, decision, kind, from, to, Optional.of(cursor), limit);
+        return new AuditQuery(tokenId, user, userTokens, decision, kind, from, to, Optional.of(cursor), limit);
     }
 
     public AuditQuery withLimit(int limit) {
-        return new AuditQuery(tokenId, user, decision, kind, from, to, cursor, limit);
+        return new AuditQuery(tokenId, user, userTokens, decision, kind, from, to, cursor, limit);
     }
 }
