@@ -2,9 +2,13 @@ package io.tokengate.server.admin;
 
 import io.tokengate.core.token.Token;
 import io.tokengate.core.token.TokenId;
+import io.tokengate.core.token.TokenPage;
+import io.tokengate.core.token.TokenQuery;
 import io.tokengate.core.token.TokenService;
 import io.tokengate.server.users.Principal;
+import java.util.HashSet;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The token a request names, if its caller may see it: admins every token, a user only tokens
@@ -29,8 +33,8 @@ final class VisibleTokens {
             throw noSuchToken(idText);
         }
         TokenId id = new TokenId(idText);
-        // A refused attempt is audited with the id tried, for admins; the user filter of the
-        // caller's own audit view does not match it, so it confirms nothing to the caller.
+        // A refused attempt is audited with the id tried, for admins and the token's owner to
+        // see; the caller's own view of it names nothing the caller did not send.
         ex.action().ifPresent(action -> action.tokenId(id));
         Optional<Token> token = tokens.show(id);
         Principal me = ex.principal();
@@ -39,6 +43,22 @@ final class VisibleTokens {
             throw noSuchToken(idText);
         }
         return token.get();
+    }
+
+    /**
+     * The ids of every token bound to {@code me}, in any status: the tokens {@link
+     * #visible(ApiExchange, String)} shows {@code me} when not an admin, whose audit records are theirs.
+     */
+    Set<TokenId> ownedBy(Principal me) {
+        Set<TokenId> ids = new HashSet<>();
+        TokenQuery query = TokenQuery.all().withBoundUser(me.name());
+        TokenPage page = tokens.list(query.page(0, TokenQuery.MAX_LIMIT));
+        page.tokens().forEach(t -> ids.add(t.id()));
+        while (page.next().isPresent()) {
+            page = tokens.list(query.pageAfter(page.next().get(), TokenQuery.MAX_LIMIT));
+            page.tokens().forEach(t -> ids.add(t.id()));
+        }
+        return ids;
     }
 
     /** The 404 of a token that does not exist, or that the caller may not see. */

@@ -8,8 +8,10 @@ import io.tokengate.server.GatewayFixture;
 import io.tokengate.server.admin.AdminClient.Reply;
 import io.tokengate.store.UserRole;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -146,10 +148,17 @@ class AdminIsolationIT {
                 .isEqualTo(200);
         awaitEvents(admin, "/audit?user=bob&kind=REQUEST", 1);
         List<JsonNode> mine = awaitEvents(alice, "/audit?limit=1000&kind=REQUEST", 1);
+        List<String> aliceTokens = new ArrayList<>();
+        alice.get("/tokens?limit=1000")
+                .json()
+                .get("tokens")
+                .forEach(t -> aliceTokens.add(t.get("id").asText()));
         assertThat(mine).allSatisfy(e -> assertThat(List.of(
                         e.path("basicUser").asText().toLowerCase(),
-                        e.path("effectiveUser").asText().toLowerCase()))
-                .containsAnyOf("alice", "alice@example.com"));
+                        e.path("effectiveUser").asText().toLowerCase(),
+                        e.path("tokenId").asText()))
+                .containsAnyOf(Stream.concat(Stream.of("alice", "alice@example.com"), aliceTokens.stream())
+                        .toArray(String[]::new)));
         Reply all = alice.get("/audit?limit=1000");
         assertThat(all.body()).doesNotContain("bob audited").doesNotContain("\"bob\"");
         Reply export = alice.get("/audit/export?format=jsonl");
@@ -159,6 +168,60 @@ class AdminIsolationIT {
         Reply others = alice.get("/audit?user=bob");
         assertThat(others.status()).isEqualTo(403);
         assertThat(alice.get("/audit/export?user=bob").status()).isEqualTo(403);
+    }
+
+    @Test
+    void aUserSeesAttemptsWithTheirTokenUnderAnotherName() throws Exception {
+        JsonNode created = alice.post("/tokens", Map.of("name", "alice's leaked", "user", "alice"))
+                .json();
+        String id = created.get("id").asText();
+        String secret = created.get("token").asText();
+        assertThat(gw.get("/rest/api/2/issue/AAA-1", GatewayFixture.basic("mallory", secret))
+                        .statusCode())
+                .isEqualTo(401);
+        JsonNode attempt =
+                awaitEvents(admin, "/audit?token=" + id + "&kind=REQUEST", 1).get(0);
+        assertThat(attempt.get("basicUser").asText()).isEqualTo("mallory");
+        assertThat(attempt.get("reason").asText()).contains("bound to another user");
+
+        List<JsonNode> mine = awaitEvents(alice, "/audit?limit=1000&kind=REQUEST", 1);
+        assertThat(mine)
+                .as("alice's view holds the refused attempt with her token")
+                .anySatisfy(e -> {
+                    assertThat(e.get("tokenId").asText()).isEqualTo(id);
+                    assertThat(e.get("basicUser").asText()).isEqualTo("mallory");
+                    assertThat(e.get("decision").asText()).isEqualTo("DENY");
+                });
+        assertThat(alice.get("/audit?kind=REQUEST&token=" + id).json().get("events"))
+                .as("filtered to her token")
+                .hasSize(1);
+        JsonNode paged = alice.get("/audit?kind=REQUEST&limit=1").json();
+        List<String> pagedIds = new ArrayList<>();
+        while (true) {
+            paged.get("events").forEach(e -> pagedIds.add(e.get("requestId").asText()));
+            if (paged.get("nextCursor").isNull()) {
+                break;
+            }
+            paged = alice.get("/audit?kind=REQUEST&limit=1&cursor="
+                            + paged.get("nextCursor").asText())
+                    .json();
+        }
+        assertThat(pagedIds)
+                .as("paged one by one, the same records once each")
+                .doesNotHaveDuplicates()
+                .containsExactlyElementsOf(
+                        mine.stream().map(e -> e.get("requestId").asText()).toList());
+        assertThat(alice.get("/audit/export?format=jsonl").body()).contains("\"mallory\"");
+
+        assertThat(bob.get("/audit?limit=1000").body()).doesNotContain(id).doesNotContain("mallory");
+        assertThat(bob.get("/audit/export?format=csv").body())
+                .doesNotContain(id)
+                .doesNotContain("mallory");
+        assertThat(admin.get("/audit?kind=REQUEST&user=alice&token=" + id)
+                        .json()
+                        .get("events"))
+                .as("an admin's user filter still means the Basic or effective user")
+                .isEmpty();
     }
 
     @Test
