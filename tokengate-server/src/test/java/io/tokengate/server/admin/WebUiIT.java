@@ -437,7 +437,7 @@ class WebUiIT {
         type(By.name("limits"), ".*/rest/extender/1.0/filter/user/.*[QueryParam::permissions==true]");
         new Select(browser.findElement(By.name("sample-method"))).selectByValue("POST");
         type(By.name("sample-url"), "https://gw.example.com/rest/extender/1.0/filter/user/admin?permissions=true");
-        type(By.name("sample-body"), "permissions=false");
+        type(By.name("sample-body"), "{\"name\":\"Bugs\"}");
         waitForText(By.id("check-result"), "Allowed");
 
         type(By.name("sample-headers"), "Accept: application/json\nContent-Type: application/x-www-form-urlencoded");
