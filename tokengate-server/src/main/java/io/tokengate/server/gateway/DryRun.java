@@ -111,10 +111,12 @@ public final class DryRun {
         if (beside.isPresent()) {
             return byTheGateway(beside.get());
         }
-        if (decision.allowed() && RestrictionCheck.readsBodyBeforeForwarding(decision, headers, length > 0)) {
-            Optional<RequestScreen.Refusal> body = RestrictionCheck.unreadableBeforeForwarding(
-                            headers, length, settings.bodyInspectMax())
-                    .or(() -> RestrictionCheck.bodyRefusal(decision, headers, sample.body()));
+        Optional<RestrictionCheck.BodyCheck> check =
+                decision.allowed() ? RestrictionCheck.BodyCheck.of(decision, headers, length > 0) : Optional.empty();
+        if (check.isPresent()) {
+            Optional<RequestScreen.Refusal> body = check.get()
+                    .unreadable(headers, length, settings.bodyInspectMax())
+                    .or(() -> check.get().refusal(decision, sample.body()));
             if (body.isPresent()) {
                 return byTheGateway(body.get());
             }

@@ -6,6 +6,7 @@ import io.tokengate.core.request.CanonicalPath;
 import io.tokengate.core.request.QueryString;
 import io.tokengate.server.request.GatewayRequestView;
 import io.tokengate.server.request.JsonBody;
+import java.time.Duration;
 import java.util.Optional;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpStatus;
@@ -108,31 +109,29 @@ final class RestrictionCheck {
         }
     }
 
-    /** The body of an allowed request, read for what it may carry beside the limits ({@link #bodyRefusal}). */
+    /** The body of an allowed request, read for what it may carry beside the limits ({@link BodyCheck}). */
     private final class BeforeForwarding implements Purpose {
         private final Decision allowed;
-        private final boolean form;
+        private final BodyCheck check;
 
-        BeforeForwarding(Decision allowed, boolean form) {
+        BeforeForwarding(Decision allowed, BodyCheck check) {
             this.allowed = allowed;
-            this.form = form;
+            this.check = check;
         }
 
         @Override
         public void read(Exchange exchange, byte[] body, Request buffered, Response response, Callback callback) {
-            forwardChecked(exchange, allowed, body, buffered, response, callback);
+            forwardChecked(exchange, check, allowed, body, buffered, response, callback);
         }
 
         @Override
         public RequestScreen.Refusal tooLarge() {
-            return form ? FormBody.tooLarge(config.bodyInspectMax()) : BodyRules.tooLarge(config.bodyInspectMax());
+            return check.tooLarge(config.bodyInspectMax());
         }
 
         @Override
         public RequestScreen.Refusal tooSlow() {
-            return form
-                    ? FormBody.tooSlow(config.bodyInspectTimeout())
-                    : BodyRules.tooSlow(config.bodyInspectTimeout());
+            return check.tooSlow(config.bodyInspectTimeout());
         }
     }
 
@@ -225,29 +224,35 @@ final class RestrictionCheck {
             refusals.refuse(exchange, response, callback, otherParameters.get());
             return;
         }
-        HttpFields headers = request.getHeaders();
-        if (!readsBodyBeforeForwarding(decision, headers, hasBody)) {
+        Optional<BodyCheck> check = BodyCheck.of(decision, request.getHeaders(), hasBody);
+        if (check.isEmpty()) {
             forward(exchange, decision, request, response, callback);
         } else if (body != null) {
-            forwardChecked(exchange, decision, body, request, response, callback);
+            forwardChecked(exchange, check.get(), decision, body, request, response, callback);
         } else {
             Optional<RequestScreen.Refusal> unreadable =
-                    unreadableBeforeForwarding(headers, request.getLength(), config.bodyInspectMax());
+                    check.get().unreadable(request.getHeaders(), request.getLength(), config.bodyInspectMax());
             if (unreadable.isPresent()) {
                 refusals.refuse(exchange, response, callback, unreadable.get());
                 return;
             }
-            read(exchange, request, response, callback, new BeforeForwarding(decision, FormBody.declared(headers)));
+            read(exchange, request, response, callback, new BeforeForwarding(decision, check.get()));
         }
     }
 
     /**
      * Forwards an allowed request whose body ({@code body}, which {@code request} replays) was
-     * read, unless the gateway refuses what the body carries.
+     * read, unless the gateway refuses what {@code check} finds in it.
      */
     private void forwardChecked(
-            Exchange exchange, Decision allowed, byte[] body, Request request, Response response, Callback callback) {
-        Optional<RequestScreen.Refusal> refused = bodyRefusal(allowed, request.getHeaders(), body);
+            Exchange exchange,
+            BodyCheck check,
+            Decision allowed,
+            byte[] body,
+            Request request,
+            Response response,
+            Callback callback) {
+        Optional<RequestScreen.Refusal> refused = check.refusal(allowed, body);
         if (refused.isPresent()) {
             refusals.refuse(exchange, response, callback, refused.get());
             return;
@@ -256,31 +261,47 @@ final class RestrictionCheck {
     }
 
     /**
-     * Whether the gateway reads the body of a request its limits allow before forwarding it: a form
-     * body, for the parameters Jira would sign in by ({@link FormBody}); any other body, when the
-     * allowing rule judges query parameters, for fields Jira may read instead of them ({@link
-     * QueryFieldsInBody}).
+     * What the gateway reads the body of a request its limits allow for, before forwarding it: a
+     * form body, for the parameters Jira would sign in by ({@link FormBody}); any other body, when
+     * the allowing rule judges query parameters, for fields Jira may read instead of them ({@link
+     * QueryFieldsInBody}). Decided once per request, for the gateway and the dry runs.
      */
-    static boolean readsBodyBeforeForwarding(Decision allowed, HttpFields headers, boolean hasBody) {
-        return hasBody
-                && (FormBody.declared(headers)
-                        || allowed.rule().map(Rule::judgesQueryParameters).orElse(false));
-    }
+    enum BodyCheck {
+        FORM,
+        QUERY_FIELDS;
 
-    /** Why the gateway cannot read such a body as Jira would: its charset, its encoding, its length. */
-    static Optional<RequestScreen.Refusal> unreadableBeforeForwarding(HttpFields headers, long length, int max) {
-        return FormBody.declared(headers)
-                ? FormBody.unreadable(headers, length, max)
-                : BodyRules.refuseUninspectable(headers, length, max);
-    }
-
-    /** What the gateway refuses in such a body, once read. */
-    static Optional<RequestScreen.Refusal> bodyRefusal(Decision allowed, HttpFields headers, byte[] body) {
-        if (FormBody.declared(headers)) {
-            return FormBody.screen(body);
+        /** The check an allowed request's body gets, if any. */
+        static Optional<BodyCheck> of(Decision allowed, HttpFields headers, boolean hasBody) {
+            if (!hasBody) {
+                return Optional.empty();
+            }
+            if (FormBody.declared(headers)) {
+                return Optional.of(FORM);
+            }
+            return allowed.rule().filter(Rule::judgesQueryParameters).map(rule -> QUERY_FIELDS);
         }
-        Optional<Rule> allowing = allowed.rule().filter(Rule::judgesQueryParameters);
-        return allowing.isPresent() ? QueryFieldsInBody.refusal(allowing.get(), body) : Optional.empty();
+
+        /** Why the gateway cannot read the body as Jira would: its charset, its encoding, its length. */
+        Optional<RequestScreen.Refusal> unreadable(HttpFields headers, long length, int max) {
+            return this == FORM
+                    ? FormBody.unreadable(headers, length, max)
+                    : BodyRules.refuseUninspectable(headers, length, max);
+        }
+
+        /** What the gateway refuses in the body, once read. */
+        Optional<RequestScreen.Refusal> refusal(Decision allowed, byte[] body) {
+            return this == FORM
+                    ? FormBody.screen(body)
+                    : QueryFieldsInBody.refusal(allowed.rule().orElseThrow(), body);
+        }
+
+        RequestScreen.Refusal tooLarge(int max) {
+            return this == FORM ? FormBody.tooLarge(max) : BodyRules.tooLarge(max);
+        }
+
+        RequestScreen.Refusal tooSlow(Duration timeout) {
+            return this == FORM ? FormBody.tooSlow(timeout) : BodyRules.tooSlow(timeout);
+        }
     }
 
     private void forward(Exchange exchange, Decision allowed, Request request, Response response, Callback callback) {
