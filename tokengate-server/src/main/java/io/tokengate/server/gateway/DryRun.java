@@ -89,7 +89,9 @@ public final class DryRun {
         } catch (MalformedRequestException e) {
             return beforeLimits(400, e.getMessage());
         }
-        Optional<RequestScreen.Refusal> screened = new RequestScreen(settings.identity()).screen(headers);
+        // In the gateway's order: the head's fields, then the decoded parameters.
+        Optional<RequestScreen.Refusal> screened =
+                new RequestScreen(settings.identity()).screen(headers).or(() -> RequestScreen.screen(request.query()));
         if (screened.isPresent()) {
             return beforeLimits(screened.get());
         }

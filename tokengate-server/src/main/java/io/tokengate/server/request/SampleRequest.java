@@ -8,7 +8,6 @@ import io.tokengate.server.gateway.GatewayConfig;
 import java.nio.charset.StandardCharsets;
 import java.util.Collection;
 import java.util.Locale;
-import java.util.Optional;
 
 /**
  * A request described by a method, a full URL and an optional body, for dry runs ({@code
@@ -87,14 +86,6 @@ public final class SampleRequest {
         String rawQuery = q < 0 ? null : rest.substring(q + 1);
         CanonicalPath path = CanonicalPath.parse(rawPath.isEmpty() ? "/" : rawPath);
         QueryString query = QueryString.parse(rawQuery);
-        Optional<String> override = MethodOverride.parameterIn(query.asMap().keySet());
-        if (override.isPresent()) {
-            throw new MalformedRequestException("method-override parameter " + override.get());
-        }
-        Optional<String> signIn = SignInParameters.parameterIn(query.asMap().keySet());
-        if (signIn.isPresent()) {
-            throw new MalformedRequestException("Jira sign-in parameter " + signIn.get());
-        }
         // Read when a JSON condition first asks, as the gateway reads a body: limits that reach
         // none leave it unread.
         return new GatewayRequestView(

@@ -436,7 +436,18 @@ class AdminApiIT {
         assertThat(override.json().get("rejected").asBoolean())
                 .as("as the gateway refuses it")
                 .isTrue();
-        assertThat(override.json().get("reason").asText()).contains("method-override parameter _METHOD");
+        assertThat(override.json().get("reason").asText())
+                .as("in the words of the gateway's audit record")
+                .endsWith(": method override parameter _METHOD");
+        Reply both = admin.post(
+                "/check",
+                Map.of(
+                        "limits", ".*",
+                        "url", "https://gw.example.com/rest/api/2/myself?os_username=bob",
+                        "headers", List.of("sudo: bob")));
+        assertThat(both.json().get("reason").asText())
+                .as("the gateway looks at the head's fields before the decoded parameters")
+                .endsWith(": client sent the impersonation header sudo: bob");
         for (String outside : List.of("/rest/pat/latest/tokens", "/secure/Dashboard.jspa")) {
             Reply answered = admin.post("/check", Map.of("limits", "", "url", "https://gw.example.com" + outside));
             assertThat(answered.json().get("rejected").asBoolean())
