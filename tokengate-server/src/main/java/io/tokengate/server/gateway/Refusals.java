@@ -100,10 +100,18 @@ final class Refusals {
         refuse(exchange, response, callback, HttpStatus.NOT_FOUND_404, notServedMessage, "outside the endpoints");
     }
 
-    /** 503: the worker pool took no more work. */
+    /**
+     * 503: the worker pool took no more work. Its queue has no bound, so that is, in practice, a
+     * gateway that is stopping; the message says both, since the client cannot tell.
+     */
     void noWorker(Exchange exchange, Response response, Callback callback, RejectedExecutionException e) {
         unavailable(
-                exchange, response, callback, noWorker, e.toString(), "The gateway is overloaded; try again shortly.");
+                exchange,
+                response,
+                callback,
+                noWorker,
+                e.toString(),
+                "The gateway took no more work (it is stopping, or overloaded); try again shortly.");
     }
 
     /** 503: the store could not be asked; fail closed. */

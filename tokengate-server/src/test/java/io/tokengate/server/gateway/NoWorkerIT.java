@@ -75,8 +75,9 @@ class NoWorkerIT {
                 assertThat(refused.header("Retry-After")).contains("1");
                 String requestId = refused.header("X-Request-Id").orElseThrow();
                 assertThat(refused.body())
-                        .isEqualTo("{\"status\":503,\"error\":\"Service Unavailable\",\"message\":\"The gateway is"
-                                + " overloaded; try again shortly.\",\"requestId\":\"" + requestId + "\"}");
+                        .isEqualTo("{\"status\":503,\"error\":\"Service Unavailable\",\"message\":\"The gateway took no"
+                                + " more work (it is stopping, or overloaded); try again shortly.\",\"requestId\":\""
+                                + requestId + "\"}");
             }
             AuditEvent namedEvent = gateway.audited(named.header("X-Request-Id").orElseThrow());
             assertThat(namedEvent.decision()).isEqualTo(AuditDecision.DENY);
