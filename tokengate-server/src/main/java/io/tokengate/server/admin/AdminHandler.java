@@ -171,7 +171,8 @@ public final class AdminHandler extends Handler.Abstract {
                         config.excludedEndpoints(),
                         gatewayUrl,
                         config.bodyInspectMax(),
-                        config.identity())
+                        config.identity(),
+                        config.refused())
                 .routes(router);
         new AuditResource(store.auditLog(), visible).routes(router);
         new SettingsResource(config, store.tokens()::secureMode).routes(router);

@@ -9,6 +9,7 @@ import io.tokengate.core.limits.LimitsSyntaxException;
 import io.tokengate.core.request.CanonicalPath;
 import io.tokengate.server.gateway.DryRun;
 import io.tokengate.server.gateway.GatewayConfig;
+import io.tokengate.server.gateway.RefusedNames;
 import io.tokengate.server.gateway.UpstreamIdentity;
 import io.tokengate.server.request.BadSampleException;
 import java.net.URI;
@@ -41,8 +42,8 @@ final class CheckResource {
     /**
      * {@code endpoints} and {@code excludedEndpoints}: what the gateway serves, which a dry run
      * honours too, for paths under {@code publicUrl} (which a proxy in front may serve under a
-     * path of its own, such as {@code https://host/gateway}); {@code bodyInspectMax} and {@code
-     * identity}: the gateway's settings of those names.
+     * path of its own, such as {@code https://host/gateway}); {@code bodyInspectMax}, {@code
+     * identity} and {@code refused}: the gateway's settings of those names.
      */
     CheckResource(
             VisibleTokens tokens,
@@ -50,8 +51,9 @@ final class CheckResource {
             List<String> excludedEndpoints,
             String publicUrl,
             int bodyInspectMax,
-            UpstreamIdentity identity) {
-        this.settings = new DryRun.Settings(this::notServed, bodyInspectMax, identity);
+            UpstreamIdentity identity,
+            RefusedNames refused) {
+        this.settings = new DryRun.Settings(this::notServed, bodyInspectMax, identity, refused);
         this.endpoints = List.copyOf(endpoints);
         this.excludedEndpoints = List.copyOf(excludedEndpoints);
         this.publicUrl = publicUrl;

@@ -11,6 +11,7 @@ import io.tokengate.core.request.CanonicalPath;
 import io.tokengate.server.config.Key;
 import io.tokengate.server.gateway.DryRun;
 import io.tokengate.server.gateway.GatewayConfig;
+import io.tokengate.server.gateway.RefusedNames;
 import io.tokengate.server.gateway.UpstreamIdentity;
 import io.tokengate.server.request.BadSampleException;
 import java.io.IOException;
@@ -75,7 +76,8 @@ final class CheckCommand implements Callable<Integer> {
     private static final DryRun.Settings DEFAULTS = new DryRun.Settings(
             CheckCommand::notServed,
             Integer.parseInt(Key.BODY_INSPECT_MAX.defaultValue()),
-            UpstreamIdentity.header(Key.UPSTREAM_IDENTITY_HEADER.defaultValue()));
+            UpstreamIdentity.header(Key.UPSTREAM_IDENTITY_HEADER.defaultValue()),
+            RefusedNames.NONE);
 
     @Spec
     private CommandSpec spec;

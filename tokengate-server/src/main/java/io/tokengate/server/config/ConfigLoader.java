@@ -1,5 +1,6 @@
 package io.tokengate.server.config;
 
+import io.tokengate.server.gateway.RefusedNames;
 import io.tokengate.server.gateway.UpstreamIdentity;
 import java.io.IOException;
 import java.io.Reader;
@@ -117,6 +118,7 @@ public final class ConfigLoader {
                 Duration.ofSeconds(values.integer(Key.TLS_CHECK_SECONDS, 0, 86_400)),
                 endpoints,
                 excludedEndpoints,
+                refused(),
                 values.ipList(Key.GATEWAY_TRUSTED_PROXIES),
                 values.host(Key.ADMIN_HOST),
                 adminPort,
@@ -143,6 +145,28 @@ public final class ConfigLoader {
             throw new ConfigException(problems);
         }
         return config;
+    }
+
+    /** {@code gateway.refused.headers} and {@code gateway.refused.parameters}, when they make sense. */
+    private RefusedNames refused() {
+        Set<String> headers = values.list(Key.GATEWAY_REFUSED_HEADERS, Function.identity());
+        for (String header : headers) {
+            if (!header.matches("[!#$%&'*+.^_`|~0-9A-Za-z-]+")) {
+                problems.add(Key.GATEWAY_REFUSED_HEADERS.key() + ": '" + header + "' is not a header name");
+            } else {
+                RefusedNames.notRefusable(header)
+                        .ifPresent(why -> problems.add(Key.GATEWAY_REFUSED_HEADERS.key() + ": " + why));
+            }
+        }
+        Set<String> parameters = values.list(Key.GATEWAY_REFUSED_PARAMETERS, Function.identity());
+        for (String parameter : parameters) {
+            if (!parameter.chars().allMatch(c -> c > 0x20 && c < 0x7f && c != '=' && c != '&')) {
+                problems.add(Key.GATEWAY_REFUSED_PARAMETERS.key() + ": '" + parameter
+                        + "' is not a parameter name (printable ASCII, without '=' or '&'; as decoded, not"
+                        + " percent-encoded)");
+            }
+        }
+        return new RefusedNames(headers, parameters);
     }
 
     /**

@@ -17,6 +17,17 @@ public enum Key {
             "comma-separated path prefixes within gateway.endpoints that are never served, in any letter case;"
                     + " by default Jira's personal access tokens, which a token could mint to outlive its revocation"
                     + " and its audit; none: exclude nothing"),
+    GATEWAY_REFUSED_HEADERS(
+            "gateway.refused.headers",
+            "",
+            "comma-separated header names refused (400) besides those the gateway always refuses: a header by which"
+                    + " an app in Jira runs a request as another user, or does what a token's limits cannot see;"
+                    + " compared in any letter case, '_' as '-'"),
+    GATEWAY_REFUSED_PARAMETERS(
+            "gateway.refused.parameters",
+            "",
+            "comma-separated parameter names refused (400), in the query or in a form body, besides those the"
+                    + " gateway always refuses (_method, Jira's sign-in parameters); compared in any letter case"),
     GATEWAY_TRUSTED_PROXIES(
             "gateway.trusted.proxies", "", "CIDR list of load balancers whose X-Forwarded-For is believed"),
     GATEWAY_TLS_KEYSTORE(

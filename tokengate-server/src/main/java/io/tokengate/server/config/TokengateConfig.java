@@ -2,6 +2,7 @@ package io.tokengate.server.config;
 
 import io.tokengate.core.token.IpAllowList;
 import io.tokengate.server.gateway.GatewayConfig;
+import io.tokengate.server.gateway.RefusedNames;
 import io.tokengate.server.gateway.UpstreamIdentity;
 import io.tokengate.server.http.TrustedCertificates;
 import io.tokengate.store.StoreConfig;
@@ -23,6 +24,8 @@ import java.util.Set;
  * @param adminTls the admin plane's certificate and key; empty for plain HTTP
  * @param tlsCheck how often the keystore files are checked for renewed certificates; zero for
  *     never
+ * @param refused the headers and parameters refused besides the gateway's own ({@code
+ *     gateway.refused.headers}, {@code gateway.refused.parameters})
  * @param upstream empty only for commands that do not serve
  * @param upstreamTrust the certificates Jira's must chain to; empty for the JVM's
  * @param responseTimeout longest one upstream exchange may take; zero for no limit
@@ -41,6 +44,7 @@ public record TokengateConfig(
         Duration tlsCheck,
         List<String> endpoints,
         List<String> excludedEndpoints,
+        RefusedNames refused,
         IpAllowList trustedProxies,
         String adminHost,
         int adminPort,
@@ -117,6 +121,7 @@ public record TokengateConfig(
                 publicUrl.orElse(boundUrl),
                 endpoints,
                 excludedEndpoints,
+                refused,
                 target,
                 upstreamTrust,
                 identity,

@@ -54,7 +54,7 @@ public final class DryRun {
     public record Sample(String method, String url, List<String> headers, byte[] body) {}
 
     /** What the gateway is configured with, as far as its refusals depend on it. */
-    public record Settings(Endpoints endpoints, int bodyInspectMax, UpstreamIdentity identity) {}
+    public record Settings(Endpoints endpoints, int bodyInspectMax, UpstreamIdentity identity, RefusedNames refused) {}
 
     private final GatewayRequestView request;
     private final Decision decision;
@@ -90,8 +90,8 @@ public final class DryRun {
             return beforeLimits(400, e.getMessage());
         }
         // In the gateway's order: the head's fields, then the decoded parameters.
-        Optional<RequestScreen.Refusal> screened =
-                new RequestScreen(settings.identity()).screen(headers).or(() -> RequestScreen.screen(request.query()));
+        RequestScreen screen = new RequestScreen(settings.identity(), settings.refused());
+        Optional<RequestScreen.Refusal> screened = screen.screen(headers).or(() -> screen.screen(request.query()));
         if (screened.isPresent()) {
             return beforeLimits(screened.get());
         }
@@ -118,7 +118,7 @@ public final class DryRun {
         if (check.isPresent()) {
             Optional<RequestScreen.Refusal> body = check.get()
                     .unreadable(headers, length, settings.bodyInspectMax())
-                    .or(() -> check.get().refusal(decision, sample.body()));
+                    .or(() -> check.get().refusal(screen, decision, sample.body()));
             if (body.isPresent()) {
                 return byTheGateway(body.get());
             }

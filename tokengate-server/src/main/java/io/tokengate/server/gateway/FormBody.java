@@ -14,7 +14,7 @@ import org.eclipse.jetty.http.HttpStatus;
 
 /**
  * An {@code application/x-www-form-urlencoded} body, read before an allowed request is forwarded
- * for the parameters the gateway refuses in a query ({@link RequestScreen#screen(java.util.Collection, String)}): Jira's
+ * for the parameters the gateway refuses in a query ({@link RequestScreen#screen(java.util.Collection, String)}, {@link #WHERE}): Jira's
  * sign-in parameters above all. Tomcat reads a form body's parameters together with the query's,
  * and Jira's authentication filter takes {@code os_username} and {@code os_password} from either:
  * {@code POST /rest/...} with the body {@code os_username=other&os_password=...} ran in Jira as
@@ -32,6 +32,9 @@ import org.eclipse.jetty.http.HttpStatus;
 final class FormBody {
     /** Charsets in which the bytes of an ASCII name are that name, and no other bytes are. */
     private static final Set<String> ASCII_LETTERED = Set.of("UTF-8", "ISO-8859-1", "US-ASCII", "windows-1252");
+
+    /** Where the parameters the gateway refuses were, for its messages. */
+    static final String WHERE = " in a form body";
 
     private static final String READ = "A form body is read for Jira's sign-in parameters before it is forwarded";
 
@@ -73,11 +76,6 @@ final class FormBody {
                 HttpStatus.REQUEST_TIMEOUT_408,
                 READ + ", and must arrive within " + timeout.toMillis() + " ms; it was still arriving.",
                 "form body still arriving after body.inspect.timeout.ms (" + timeout.toMillis() + ")");
-    }
-
-    /** The refusal of the parameters in {@code body}, as the gateway refuses them in a query. */
-    static Optional<RequestScreen.Refusal> screen(byte[] body) {
-        return RequestScreen.screen(names(body), " in a form body");
     }
 
     /** The parameter names of a form body, decoded as Tomcat decodes them; empty names left out. */

@@ -18,6 +18,7 @@ import java.util.Set;
  * @param endpoints path prefixes that are served, e.g. {@code /rest/}; everything else is 404
  * @param excludedEndpoints path prefixes within them that are not served (404), e.g. {@code
  *     /rest/pat/}
+ * @param refused the headers and parameters refused besides the gateway's own
  * @param upstream where requests go, possibly with a context path ({@code https://jira/jira})
  * @param upstreamTrust the certificates the upstream's must chain to; empty for the JVM's
  * @param acceptBasic whether {@code Authorization: Basic USER:TOKEN} is accepted
@@ -42,6 +43,7 @@ public record GatewayConfig(
         String publicUrl,
         List<String> endpoints,
         List<String> excludedEndpoints,
+        RefusedNames refused,
         URI upstream,
         Optional<TrustedCertificates> upstreamTrust,
         UpstreamIdentity identity,

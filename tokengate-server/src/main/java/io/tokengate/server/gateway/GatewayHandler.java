@@ -95,13 +95,13 @@ public final class GatewayHandler extends Handler.Wrapper {
         this.clock = clock;
         this.throttle = new LoginThrottle(config.loginMaxFailures(), config.loginWindow(), clock);
         this.rates = new TokenRateLimiter(clock);
-        this.screen = new RequestScreen(config.identity());
+        this.screen = new RequestScreen(config.identity(), config.refused());
         this.authenticator = new TokenAuthenticator(config, tokens, users, clock);
         this.refusals = new Refusals(config);
         this.callers = new CallerCheck(config, tokens, authenticator, throttle, rates, refusals);
         this.inspectionMemory = new InspectionMemory(config.bodyInspectMemory(), config.bodyInspectMax());
-        this.restrictions =
-                new RestrictionCheck(config, refusals, new Forwarder(config, users, proxy, refusals), inspectionMemory);
+        this.restrictions = new RestrictionCheck(
+                config, screen, refusals, new Forwarder(config, users, proxy, refusals), inspectionMemory);
     }
 
     /** The rate limits' counts, for the nodes of a cluster to exchange. */
@@ -280,7 +280,7 @@ public final class GatewayHandler extends Handler.Wrapper {
                     "malformed: " + e.getMessage());
             return;
         }
-        Optional<RequestScreen.Refusal> parameterRefusal = RequestScreen.screen(query);
+        Optional<RequestScreen.Refusal> parameterRefusal = screen.screen(query);
         if (parameterRefusal.isPresent()) {
             authenticator.namePresented(exchange, authorization);
             refusals.refuse(exchange, response, callback, parameterRefusal.get());

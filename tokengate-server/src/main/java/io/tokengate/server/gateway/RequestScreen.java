@@ -72,7 +72,7 @@ final class RequestScreen {
     private static final Set<String> IMPERSONATIONS = Set.of("sudo", "sudo-email");
 
     /** Headers whose meaning the gateway controls, normalized; a look-alike with '_' is refused. */
-    private static final Set<String> CONTROLLED = Set.of(
+    static final Set<String> CONTROLLED = Set.of(
             "host",
             "content-length",
             "transfer-encoding",
@@ -102,9 +102,12 @@ final class RequestScreen {
     record Refusal(int status, String message, String reason) {}
 
     private final UpstreamIdentity identity;
+    private final RefusedNames refused;
 
-    RequestScreen(UpstreamIdentity identity) {
+    /** {@code refused}: what the administrator refuses besides. */
+    RequestScreen(UpstreamIdentity identity, RefusedNames refused) {
         this.identity = identity;
+        this.refused = refused;
     }
 
     /** {@code method}: the request's, in upper case, as the exchange holds it. */
@@ -173,6 +176,13 @@ final class RequestScreen {
                                 + " which tokengate checks against the token's user.",
                         "client sent the impersonation header " + name + ": " + field.getValue());
             }
+            if (refused.refusesHeader(normalized)) {
+                // The value is not recorded: the header may be an app's credential.
+                return refuse(
+                        HttpStatus.BAD_REQUEST_400,
+                        "The " + name + " header is refused by this gateway (gateway.refused.headers).",
+                        "header " + name + " refused by gateway.refused.headers");
+            }
             if (identity.isReserved(normalized)) {
                 return refuse(
                         HttpStatus.BAD_REQUEST_400,
@@ -226,7 +236,7 @@ final class RequestScreen {
      * any case, is refused as the method-override headers are; so are Jira's sign-in parameters
      * ({@link SignInParameters}), with which Jira would run the request as someone else.
      */
-    static Optional<Refusal> screen(QueryString query) {
+    Optional<Refusal> screen(QueryString query) {
         return screen(query.asMap().keySet(), "");
     }
 
@@ -234,7 +244,7 @@ final class RequestScreen {
      * {@link #screen(QueryString)} for parameters with these {@code names}; {@code where} they
      * are, when not in the query, for the messages (" in a form body").
      */
-    static Optional<Refusal> screen(Collection<String> names, String where) {
+    Optional<Refusal> screen(Collection<String> names, String where) {
         return MethodOverride.parameterIn(names)
                 .map(name -> new Refusal(
                         HttpStatus.BAD_REQUEST_400,
@@ -245,7 +255,13 @@ final class RequestScreen {
                                 HttpStatus.BAD_REQUEST_400,
                                 "Jira sign-in parameters are not accepted" + where + " (" + name
                                         + "): the token is the credential, and the request runs as its user.",
-                                "Jira sign-in parameter " + name + where)));
+                                "Jira sign-in parameter " + name + where)))
+                .or(() -> refused.parameterIn(names)
+                        .map(name -> new Refusal(
+                                HttpStatus.BAD_REQUEST_400,
+                                "The parameter " + name + " is refused by this gateway" + where
+                                        + " (gateway.refused.parameters).",
+                                "parameter " + name + where + " refused by gateway.refused.parameters")));
     }
 
     private static Optional<Refusal> transferEncoding(Request request) {

@@ -30,12 +30,19 @@ import org.eclipse.jetty.util.Callback;
  */
 final class RestrictionCheck {
     private final GatewayConfig config;
+    private final RequestScreen screen;
     private final Refusals refusals;
     private final Forwarder forwarder;
     private final InspectionMemory memory;
 
-    RestrictionCheck(GatewayConfig config, Refusals refusals, Forwarder forwarder, InspectionMemory memory) {
+    RestrictionCheck(
+            GatewayConfig config,
+            RequestScreen screen,
+            Refusals refusals,
+            Forwarder forwarder,
+            InspectionMemory memory) {
         this.config = config;
+        this.screen = screen;
         this.refusals = refusals;
         this.forwarder = forwarder;
         this.memory = memory;
@@ -252,7 +259,7 @@ final class RestrictionCheck {
             Request request,
             Response response,
             Callback callback) {
-        Optional<RequestScreen.Refusal> refused = check.refusal(allowed, body);
+        Optional<RequestScreen.Refusal> refused = check.refusal(screen, allowed, body);
         if (refused.isPresent()) {
             refusals.refuse(exchange, response, callback, refused.get());
             return;
@@ -288,10 +295,10 @@ final class RestrictionCheck {
                     : BodyRules.refuseUninspectable(headers, length, max);
         }
 
-        /** What the gateway refuses in the body, once read. */
-        Optional<RequestScreen.Refusal> refusal(Decision allowed, byte[] body) {
+        /** What the gateway refuses in the body, once read; {@code screen} what it refuses in a query. */
+        Optional<RequestScreen.Refusal> refusal(RequestScreen screen, Decision allowed, byte[] body) {
             return this == FORM
-                    ? FormBody.screen(body)
+                    ? screen.screen(FormBody.names(body), FormBody.WHERE)
                     : QueryFieldsInBody.refusal(allowed.rule().orElseThrow(), body);
         }
 

@@ -50,7 +50,9 @@ class AdminApiIT {
                         "runas.groups",
                         "Jira-RunAs",
                         "body.inspect.max",
-                        Integer.toString(INSPECT_MAX)),
+                        Integer.toString(INSPECT_MAX),
+                        "gateway.refused.parameters",
+                        "runAs"),
                 GatewayFixture.headerUpstream());
         gw.server.localUsers().add(ADMIN, null, null, UserRole.ADMIN, ADMIN_PASSWORD.toCharArray());
         contract = new OpenApiContract();
@@ -448,6 +450,11 @@ class AdminApiIT {
         assertThat(both.json().get("reason").asText())
                 .as("the gateway looks at the head's fields before the decoded parameters")
                 .endsWith(": client sent the impersonation header sudo: bob");
+        Reply configured = admin.post(
+                "/check", Map.of("limits", ".*", "url", "https://gw.example.com/rest/api/2/myself?runas=bob"));
+        assertThat(configured.json().get("reason").asText())
+                .as("a dry run applies the gateway's settings")
+                .endsWith(": parameter runas refused by gateway.refused.parameters");
         for (String outside : List.of("/rest/pat/latest/tokens", "/secure/Dashboard.jspa")) {
             Reply answered = admin.post("/check", Map.of("limits", "", "url", "https://gw.example.com" + outside));
             assertThat(answered.json().get("rejected").asBoolean())

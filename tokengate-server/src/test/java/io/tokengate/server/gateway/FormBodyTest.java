@@ -3,14 +3,23 @@ package io.tokengate.server.gateway;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Optional;
+import java.util.Set;
 import org.eclipse.jetty.http.HttpFields;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 class FormBodyTest {
+    private static final UpstreamIdentity IDENTITY = UpstreamIdentity.header("X-Forwarded-User");
+
     private static byte[] bytes(String body) {
         return body.getBytes(StandardCharsets.ISO_8859_1);
+    }
+
+    /** What the gateway refuses in {@code body}, as it refuses parameters in a query. */
+    private static Optional<RequestScreen.Refusal> screen(String body, RefusedNames refused) {
+        return new RequestScreen(IDENTITY, refused).screen(FormBody.names(bytes(body)), FormBody.WHERE);
     }
 
     @Test
@@ -30,7 +39,7 @@ class FormBodyTest {
             strings = {"os_username=bob", "body=hi&OS_PASSWORD=x", "%6Fs_password=x", "oauth_token=t", "_method=DELETE"
             })
     void refusedParametersInAFormBodyAreRefused(String body) {
-        assertThat(FormBody.screen(bytes(body))).hasValueSatisfying(refusal -> {
+        assertThat(screen(body, RefusedNames.NONE)).hasValueSatisfying(refusal -> {
             assertThat(refusal.status()).isEqualTo(400);
             assertThat(refusal.message()).contains("not accepted in a form body");
         });
@@ -39,7 +48,19 @@ class FormBodyTest {
     @ParameterizedTest
     @ValueSource(strings = {"body=os_username", "os_usernames=x", "username=bob&password=x", "", "&&"})
     void otherFormBodiesPass(String body) {
-        assertThat(FormBody.screen(bytes(body))).isEmpty();
+        assertThat(screen(body, RefusedNames.NONE)).isEmpty();
+    }
+
+    @Test
+    void parametersAnAdministratorRefusesAreRefusedInAFormBodyToo() {
+        RefusedNames refused = new RefusedNames(Set.of(), Set.of("runAs"));
+        assertThat(screen("body=hi&RUNAS=bob", refused)).hasValueSatisfying(refusal -> {
+            assertThat(refusal.status()).isEqualTo(400);
+            assertThat(refusal.message())
+                    .isEqualTo("The parameter RUNAS is refused by this gateway in a form body"
+                            + " (gateway.refused.parameters).");
+        });
+        assertThat(screen("body=runAs&runAsUser=bob", refused)).isEmpty();
     }
 
     @Test

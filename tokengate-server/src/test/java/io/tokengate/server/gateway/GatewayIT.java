@@ -14,6 +14,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -237,6 +238,54 @@ class GatewayIT {
             assertThat(allowing.jira.received())
                     .extracting(ReceivedRequest::rawPath)
                     .containsExactly("/rest/pat/latest/tokens");
+        }
+    }
+
+    /**
+     * An app in Jira the gateway does not know of may run a request as another user by a header
+     * or a parameter of its own: the administrator names them, and the gateway refuses them as it
+     * refuses its own, in the query and in a form body, without recording a header's value.
+     */
+    @Test
+    void headersAndParametersTheAdministratorNamesAreRefused(@TempDir Path other) throws Exception {
+        try (GatewayFixture refusing = GatewayFixture.start(
+                other,
+                java.util.Map.of("gateway.refused.headers", "X-Run-As", "gateway.refused.parameters", "runAs"),
+                GatewayFixture.headerUpstream())) {
+            String token = refusing.basic("admin", TokenSpec.bound("unlimited", "admin", "admin"));
+            refusing.jira.clearReceived();
+
+            HttpResponse<String> header = refusing.send(HttpRequest.newBuilder(refusing.url("/rest/api/2/myself"))
+                    .header("Authorization", token)
+                    .header("x_run_as", "bob")
+                    .build());
+            HttpResponse<String> query = refusing.get("/rest/api/2/myself?RUNAS=bob", token);
+            HttpResponse<String> form =
+                    refusing.send(HttpRequest.newBuilder(refusing.url("/rest/api/2/issue/AAA-1/comment"))
+                            .header("Authorization", token)
+                            .header("Content-Type", "application/x-www-form-urlencoded")
+                            .POST(HttpRequest.BodyPublishers.ofString("body=hi&runas=bob"))
+                            .build());
+            HttpResponse<String> other1 = refusing.get("/rest/api/2/myself?runAsUser=bob", token);
+
+            assertThat(List.of(header.statusCode(), query.statusCode(), form.statusCode()))
+                    .containsOnly(400);
+            assertThat(JSON.readTree(header.body()).get("message").asText())
+                    .isEqualTo("The x_run_as header is refused by this gateway (gateway.refused.headers).");
+            assertThat(JSON.readTree(query.body()).get("message").asText())
+                    .isEqualTo("The parameter RUNAS is refused by this gateway (gateway.refused.parameters).");
+            assertThat(JSON.readTree(form.body()).get("message").asText())
+                    .isEqualTo("The parameter runas is refused by this gateway in a form body"
+                            + " (gateway.refused.parameters).");
+            assertThat(other1.statusCode()).as("a name that only begins alike").isEqualTo(200);
+            assertThat(refusing.jira.received())
+                    .extracting(ReceivedRequest::rawQuery)
+                    .containsExactly("runAsUser=bob");
+            AuditEvent headerRecord = refusing.audited(
+                            header.headers().firstValue("X-Request-Id").orElseThrow())
+                    .orElseThrow();
+            assertThat(headerRecord.reason()).isEqualTo("header x_run_as refused by gateway.refused.headers");
+            assertThat(headerRecord.toString()).doesNotContain("bob");
         }
     }
 }
