@@ -6,6 +6,8 @@ import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The last step of an allowed request: hands it to the {@link UpstreamProxy} with what the proxy
@@ -16,6 +18,8 @@ import org.eclipse.jetty.util.Callback;
  * client's answer.
  */
 final class Forwarder {
+    private static final Logger LOG = LoggerFactory.getLogger(GatewayHandler.class);
+
     private final GatewayConfig config;
     private final UserDirectory users;
     private final UpstreamProxy proxy;
@@ -54,14 +58,12 @@ final class Forwarder {
         Callback audited = Callback.from(
                 () -> {
                     int status = response.getStatus();
-                    if (status < 400) {
-                        boundUser(exchange).ifPresent(users::upstreamAccepted);
-                    }
                     exchange.audit(
                             AuditDecision.ALLOW,
                             status,
                             status == HttpStatus.UNAUTHORIZED_401 ? reason + upstreamRefused(exchange) : reason);
                     callback.succeeded();
+                    tellDirectory(exchange, status);
                 },
                 failure -> {
                     // Uncommitted, the response becomes Jetty's 500. Only the failure's kind is
@@ -96,9 +98,36 @@ final class Forwarder {
             return "";
         }
         String user = bound.get();
-        users.learnAbout(user);
-        String cause = users.refusedNow(user).orElseGet(() -> likelyCause(user));
+        Optional<String> known;
+        try {
+            known = users.refusedNow(user);
+        } catch (RuntimeException e) { // the record is written all the same, with the likely cause
+            LOG.warn("the user directory could not say why Jira refused {}: {}", user, e.toString());
+            known = Optional.empty();
+        }
+        String cause = known.orElseGet(() -> likelyCause(user));
         return "; Jira refused the call as " + user + " (401): " + cause + "; " + UserGone.remedy(user);
+    }
+
+    /**
+     * Tells the user directory how Jira answered a call made as the token's user: that it took it,
+     * or (401) that the directory should find out why not. After the call is audited and answered,
+     * which a directory that fails here must not undo.
+     */
+    private void tellDirectory(Exchange exchange, int status) {
+        Optional<String> bound = boundUser(exchange);
+        if (bound.isEmpty() || (status >= 400 && status != HttpStatus.UNAUTHORIZED_401)) {
+            return;
+        }
+        try {
+            if (status < 400) {
+                users.upstreamAccepted(bound.get());
+            } else {
+                users.learnAbout(bound.get());
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("the user directory failed after Jira answered {} as {}: {}", status, bound.get(), e.toString());
+        }
     }
 
     /** The user the token is bound to, when the call ran as them (not as another, by run-as). */

@@ -12,6 +12,7 @@ import io.tokengate.store.Store;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.eclipse.jetty.server.Server;
@@ -21,7 +22,7 @@ import org.eclipse.jetty.server.ServerConnector;
  * The data plane's {@link GatewayHandler} alone, on a Jetty server and with a user directory of
  * the test's making, over a real H2 store: for failures the whole server of {@link GatewayFixture}
  * cannot be brought to (a thread pool that refuses work, a collaborator that throws). Its upstream
- * is nowhere: requests that reach forwarding get 502.
+ * is nowhere unless the settings name one: requests that reach forwarding then get 502.
  */
 final class LoneGateway implements AutoCloseable {
     final Store store;
@@ -36,11 +37,16 @@ final class LoneGateway implements AutoCloseable {
 
     /** Serves on 127.0.0.1 with {@code server}, whose connector is made here (one acceptor, one selector). */
     static LoneGateway start(Path home, Server server, UserDirectory users) throws Exception {
-        TokengateConfig config = ConfigLoader.load(
-                home,
-                Map.of(),
-                Map.of("upstream.url", "http://127.0.0.1:9/", "audit.flush.interval.ms", "20", "node.id", "test-node"),
-                true);
+        return start(home, server, users, Map.of());
+    }
+
+    /** {@link #start(Path, Server, UserDirectory)} with {@code settings} besides (or instead of) its own. */
+    static LoneGateway start(Path home, Server server, UserDirectory users, Map<String, String> settings)
+            throws Exception {
+        Map<String, String> flags = new HashMap<>(
+                Map.of("upstream.url", "http://127.0.0.1:9/", "audit.flush.interval.ms", "20", "node.id", "test-node"));
+        flags.putAll(settings);
+        TokengateConfig config = ConfigLoader.load(home, Map.of(), flags, true);
         Store store = Store.open(config.store(), Clock.systemUTC());
         try {
             ServerConnector connector = new ServerConnector(server, 1, 1);
