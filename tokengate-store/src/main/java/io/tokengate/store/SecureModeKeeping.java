@@ -24,6 +24,10 @@ import org.slf4j.LoggerFactory;
  * leave-secure-mode}); at a stop it says it no longer keeps it. The cluster thus stays in secure
  * mode while any of its nodes is set to it. Every turn is an audit record ({@code SETTING_CHANGE}).
  *
+ * <p>A turn on commits the mode before it erases the stored secrets: a standard node that sealed a
+ * secret before the turn and stores it after the erasure reads the mode once it has stored it, and
+ * erases the copy itself (see {@code TokenSecrets} in the core); erasing first would leave a gap.
+ *
  * <p>The store's {@link Store#secureMode()}: an operator asks it who keeps secure mode and leaves
  * it; the rest is the store's own doing.
  */

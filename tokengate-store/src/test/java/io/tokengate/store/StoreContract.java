@@ -41,6 +41,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -226,6 +227,83 @@ abstract class StoreContract {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /**
+     * A standard node seals a new secret, and before it stores it another node starts in secure
+     * mode, turns it on for the database and erases every stored copy (a cluster; here the first
+     * node is held at that instant): the copy stored just after must not stay, since secure mode
+     * keeps no copy of any secret. (It did: never shown while secure, but kept in the database.)
+     */
+    @Test
+    void aSecretSealedJustBeforeAnotherNodeTurnsSecureModeOnIsNotKept() throws Exception {
+        Store standard = open();
+        CreatedToken created = whileAnotherNodeTurnsSecureModeOn(standard, "creating token", () -> standard.tokens()
+                .create(TokenSpec.bound("created", "alice", "admin")));
+        assertThat(standard.tokens().verify(created.secret())).isPresent();
+        assertThat(tokensWithACopyOfTheirSecret()).isEmpty();
+    }
+
+    /** As {@link #aSecretSealedJustBeforeAnotherNodeTurnsSecureModeOnIsNotKept}, rotating a token. */
+    @Test
+    void aRotatedSecretSealedJustBeforeAnotherNodeTurnsSecureModeOnIsNotKept() throws Exception {
+        Store standard = open();
+        TokenId id = standard.tokens()
+                .create(TokenSpec.bound("rotated", "alice", "admin"))
+                .token()
+                .id();
+        CreatedToken rotated = whileAnotherNodeTurnsSecureModeOn(
+                        standard, "rotating token", () -> standard.tokens().rotate(id))
+                .orElseThrow();
+        assertThat(standard.tokens().verify(rotated.secret())).isPresent();
+        assertThat(tokensWithACopyOfTheirSecret()).isEmpty();
+    }
+
+    /**
+     * Runs {@code storing} on {@code standard}, on another thread, held when it takes a connection
+     * for {@code doing} (its mode read and its secret sealed) until a node set to secure mode has
+     * started on the same database; returns what {@code storing} returned.
+     */
+    private <T> T whileAnotherNodeTurnsSecureModeOn(Store standard, String doing, Callable<T> storing)
+            throws Exception {
+        Thread testThread = Thread.currentThread();
+        CountDownLatch sealed = new CountDownLatch(1);
+        CountDownLatch secureModeOn = new CountDownLatch(1);
+        standard.database().observeCheckouts(checkout -> {
+            if (checkout.startsWith(doing) && Thread.currentThread() != testThread) {
+                sealed.countDown();
+                try {
+                    secureModeOn.await(10, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        });
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        try {
+            Future<T> stored = pool.submit(storing);
+            assertThat(sealed.await(10, TimeUnit.SECONDS))
+                    .as("sealed in standard mode")
+                    .isTrue();
+            open(settings -> settings.nodeId("node-b").secureMode(true));
+            secureModeOn.countDown();
+            return stored.get(10, TimeUnit.SECONDS);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    /** The names of the tokens whose secret the database keeps a copy of, read behind the store's back. */
+    private List<String> tokensWithACopyOfTheirSecret() throws Exception {
+        List<String> names = new ArrayList<>();
+        try (Connection c = fixture.connect(home);
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT name FROM tokens WHERE secret_sealed IS NOT NULL")) {
+            while (rs.next()) {
+                names.add(rs.getString(1));
+            }
+        }
+        return names;
     }
 
     @Test

@@ -43,7 +43,9 @@ final class TokenSecrets {
 
     /** Stores a new token with its secret's digest and, in standard mode, its encrypted copy. */
     void insert(Token token, TokenSecret secret) {
-        repository.insert(token, digester.digest(secret), sealed(token.id(), secret));
+        byte[] sealed = sealed(token.id(), secret);
+        repository.insert(token, digester.digest(secret), sealed);
+        eraseIfSecureModeCameMeanwhile(sealed);
     }
 
     /** {@link TokenService#rotate}. */
@@ -56,7 +58,8 @@ final class TokenSecrets {
             throw new TokenStateException("token " + id + " is revoked; a revoked token cannot be rotated");
         }
         TokenSecret secret = TokenSecret.generate(random);
-        boolean replaced = repository.replaceSecret(id, digester.digest(secret), sealed(id, secret), secret.hint());
+        byte[] sealed = sealed(id, secret);
+        boolean replaced = repository.replaceSecret(id, digester.digest(secret), sealed, secret.hint());
         cache.invalidate(id);
         if (!replaced) { // gone, or revoked since it was read
             if (repository.findById(id).isPresent()) {
@@ -64,6 +67,7 @@ final class TokenSecrets {
             }
             return Optional.empty();
         }
+        eraseIfSecureModeCameMeanwhile(sealed);
         return repository.findById(id).map(token -> new CreatedToken(token, secret));
     }
 
@@ -97,6 +101,18 @@ final class TokenSecrets {
             LOG.log(System.Logger.Level.INFO, "secure mode: erased {0} stored token secrets", erased);
         }
         return erased;
+    }
+
+    /**
+     * After a copy sealed in standard mode is stored: when another node turned secure mode on for
+     * the database since the mode was read, erases it, as that node's erasure could not (the copy
+     * was not stored yet). That node records the mode before it erases ({@code SecureModeKeeping}),
+     * so one of the two sees the other's write: its erasure our copy, or this read its mode.
+     */
+    private void eraseIfSecureModeCameMeanwhile(byte[] sealed) {
+        if (sealed != null) {
+            enforceSecureMode();
+        }
     }
 
     private byte[] sealed(TokenId id, TokenSecret secret) {
