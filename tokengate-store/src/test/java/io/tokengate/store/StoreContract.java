@@ -260,6 +260,29 @@ abstract class StoreContract {
     }
 
     /**
+     * What the two tests above rely on: a node turning secure mode on, at its start or again
+     * later, has committed the mode when it starts erasing the stored copies. (Erasing first, a
+     * copy stored between the erasure and the mode would be seen by neither.)
+     */
+    @Test
+    void aNodeTurningSecureModeOnHasRecordedItWhenItErases() {
+        Store turning = open(settings -> settings.secureMode(true));
+        JdbcSecureMode recorded = new JdbcSecureMode(turning.database());
+        List<Boolean> onAtErasure = new CopyOnWriteArrayList<>();
+        turning.database().observeCheckouts(doing -> {
+            if (doing.startsWith("erasing stored secrets")) {
+                onAtErasure.add(recorded.current().isPresent());
+            }
+        });
+
+        assertThat(turning.secureMode().leave("ops")).isTrue();
+        turning.secureMode().enforceAtStart(); // as at its start
+        assertThat(turning.secureMode().leave("ops")).isTrue();
+        assertThat(turning.secureMode().keep()).as("turned on again").isTrue();
+        assertThat(onAtErasure).containsExactly(true, true);
+    }
+
+    /**
      * Runs {@code storing} on {@code standard}, on another thread, held when it takes a connection
      * for {@code doing} (its mode read and its secret sealed) until a node set to secure mode has
      * started on the same database; returns what {@code storing} returned.
