@@ -77,8 +77,8 @@ final class JdbcAuditLog implements AuditLog {
 
     @Override
     public AuditPage query(AuditQuery query) {
-        Listing listing = Listing.of(query, query.cursor().map(AuditCursor::decode));
-        List<Row> rows = db.read("reading the audit log", c -> page(c, listing, query.limit() + 1));
+        Optional<AuditCursor> start = query.cursor().map(AuditCursor::decode);
+        List<Row> rows = db.read("reading the audit log", c -> page(c, Listing.of(c, query, start), query.limit() + 1));
         boolean more = rows.size() > query.limit();
         List<Row> shown = more ? rows.subList(0, query.limit()) : rows;
         Optional<String> next =
@@ -92,8 +92,9 @@ final class JdbcAuditLog implements AuditLog {
         try (AuditExporter exporter =
                 format == AuditExportFormat.CSV ? AuditExporter.csv(out) : AuditExporter.jsonLines(out)) {
             while (true) {
-                Listing listing = Listing.of(query, start);
-                List<Row> rows = db.read("exporting the audit log", c -> page(c, listing, EXPORT_PAGE));
+                Optional<AuditCursor> from = start;
+                List<Row> rows =
+                        db.read("exporting the audit log", c -> page(c, Listing.of(c, query, from), EXPORT_PAGE));
                 for (Row row : rows) {
                     exporter.write(row.event());
                 }
@@ -155,13 +156,55 @@ final class JdbcAuditLog implements AuditLog {
      * What a listing reads: the spans of one subject that may hold a match, and in each span's id
      * range the records matching every filter.
      *
+     * <p>A user's own view ({@link AuditQuery#userTokens()}) reads along the spans of the user and
+     * of each of their tokens while they have at most {@value #TOKEN_SUBJECTS} tokens: one branch
+     * per subject, each along its key, so that a statement grows with the tokens. A user with more
+     * (a CI job that makes a token per run owns thousands) reads the spans of all records instead,
+     * and keeps a record that names the user or whose token {@code tokens} says is bound to them:
+     * statements of one size whatever the number of tokens. Such a user is as a rule a busy one,
+     * whose page is in the newest spans; one whose many tokens are long idle reads on through the
+     * log, as a filter on the decision alone does.
+     *
      * @param subjects the most selective subjects the filters name: a token, else a user and the
      *     tokens that count as theirs, else all
      * @param spanConditions conditions on the spans' times, from the time filters and the cursor
      * @param recordConditions every filter, on the records
      */
     record Listing(List<String> subjects, PageSql spanConditions, PageSql recordConditions) {
-        static Listing of(AuditQuery query, Optional<AuditCursor> start) {
+        /** The most tokens of a user's own view that the view reads the spans of one by one. */
+        static final int TOKEN_SUBJECTS = 100;
+
+        /** The listing of {@code query} from {@code start}, with the tokens of a user's own view. */
+        static Listing of(Connection c, AuditQuery query, Optional<AuditCursor> start) throws SQLException {
+            Optional<List<TokenId>> owned =
+                    query.userTokens() ? fewTokensOf(c, query.user().orElseThrow()) : Optional.of(List.of());
+            return of(query, start, owned);
+        }
+
+        /**
+         * The tokens bound to {@code user}, in id order, if there are at most {@value
+         * #TOKEN_SUBJECTS}; empty if there are more.
+         */
+        private static Optional<List<TokenId>> fewTokensOf(Connection c, String user) throws SQLException {
+            List<TokenId> ids = select(
+                    c,
+                    new PageSql(
+                            "SELECT id FROM tokens WHERE bound_user_key = ? ORDER BY created_at FETCH FIRST "
+                                    + (TOKEN_SUBJECTS + 1) + " ROWS ONLY",
+                            List.of(JdbcTokenRepository.key(user))),
+                    rs -> new TokenId(rs.getString("id")));
+            return ids.size() > TOKEN_SUBJECTS
+                    ? Optional.empty()
+                    : Optional.of(ids.stream()
+                            .sorted(Comparator.comparing(TokenId::value))
+                            .toList());
+        }
+
+        /**
+         * @param owned the tokens bound to the user of a user's own view, or empty when there are
+         *     more than {@value #TOKEN_SUBJECTS}; no tokens for any other query
+         */
+        static Listing of(AuditQuery query, Optional<AuditCursor> start, Optional<List<TokenId>> owned) {
             PageSql spans = PageSql.EMPTY;
             PageSql records = PageSql.EMPTY;
             if (query.decision().isPresent()) {
@@ -187,16 +230,20 @@ final class JdbcAuditLog implements AuditLog {
                 records = records.and("event_time <= ?", cursor.time())
                         .and("(event_time < ? OR id < ?)", cursor.time(), cursor.id());
             }
-            List<TokenId> userTokens = query.userTokens().stream()
-                    .sorted(Comparator.comparing(TokenId::value))
-                    .toList();
             Optional<String> user = query.user().map(AuditSpan::key);
             if (user.isPresent()) {
-                records = records.and(userCondition(userTokens.size()), userArgs(user.get(), userTokens));
+                records = owned.isPresent()
+                        ? records.and(userCondition(owned.get().size()), userArgs(user.get(), owned.get()))
+                        : records.and(
+                                "(basic_user_key = ? OR effective_user_key = ? OR EXISTS (SELECT 1 FROM tokens owned"
+                                        + " WHERE owned.id = audit_events.token_id AND owned.bound_user_key = ?))",
+                                user.get(),
+                                user.get(),
+                                user.get());
             }
             List<String> subjects = query.tokenId()
                     .map(id -> List.of(AuditSpan.token(id)))
-                    .or(() -> query.user().map(u -> userSubjects(u, userTokens)))
+                    .or(() -> owned.flatMap(few -> query.user().map(u -> userSubjects(u, few))))
                     .orElse(List.of(AuditSpan.ALL));
             if (query.tokenId().isPresent()) {
                 records = records.and("token_id = ?", query.tokenId().get().value());

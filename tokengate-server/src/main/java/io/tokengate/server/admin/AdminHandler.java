@@ -174,7 +174,7 @@ public final class AdminHandler extends Handler.Abstract {
                         config.identity(),
                         config.refused())
                 .routes(router);
-        new AuditResource(store.auditLog(), visible).routes(router);
+        new AuditResource(store.auditLog()).routes(router);
         new SettingsResource(config, store.tokens()::secureMode).routes(router);
         new BackupResource(store, config.home(), audit).routes(router);
         new ThrottleResource(dataThrottle, throttle, store, audit, clock).routes(router);

@@ -24,18 +24,16 @@ import org.eclipse.jetty.server.Response;
  * {@code /api/v1/audit}: the audit log with filters and cursor paging, and its streaming export.
  * Admins see every record; a user sees only records that name them as Basic or effective user —
  * their own requests and the admin actions on their tokens — and every record of a token bound to
- * them ({@link VisibleTokens#ownedBy}), such as a request that presented its secret under another
- * user's name.
+ * them ({@link AuditQuery#withUserOrTheirTokens}), such as a request that presented its secret under
+ * another user's name.
  */
 final class AuditResource {
     private static final String[] FILTERS = {"token", "user", "decision", "kind", "from", "to", "cursor"};
 
     private final AuditLog log;
-    private final VisibleTokens visible;
 
-    AuditResource(AuditLog log, VisibleTokens visible) {
+    AuditResource(AuditLog log) {
         this.log = log;
-        this.visible = visible;
     }
 
     void routes(Router router) {
@@ -95,7 +93,7 @@ final class AuditResource {
         ex.callback.succeeded();
     }
 
-    private AuditQuery query(ApiExchange ex) {
+    private static AuditQuery query(ApiExchange ex) {
         Principal me = ex.principal();
         AuditQuery query = AuditQuery.all();
         Optional<String> user = ex.query("user");
@@ -103,7 +101,7 @@ final class AuditResource {
             if (user.isPresent() && !me.is(user.get())) {
                 throw ApiError.forbidden("user", "user: users see only their own audit records");
             }
-            query = query.withUserOrTokens(me.name(), visible.ownedBy(me));
+            query = query.withUserOrTheirTokens(me.name());
         } else if (user.isPresent()) {
             query = query.withUser(user.get());
         }

@@ -2,13 +2,9 @@ package io.tokengate.server.admin;
 
 import io.tokengate.core.token.Token;
 import io.tokengate.core.token.TokenId;
-import io.tokengate.core.token.TokenPage;
-import io.tokengate.core.token.TokenQuery;
 import io.tokengate.core.token.TokenService;
 import io.tokengate.server.users.Principal;
-import java.util.HashSet;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * The token a request names, if its caller may see it: admins every token, a user only tokens
@@ -43,22 +39,6 @@ final class VisibleTokens {
             throw noSuchToken(idText);
         }
         return token.get();
-    }
-
-    /**
-     * The ids of every token bound to {@code me}, in any status: the tokens {@link
-     * #visible(ApiExchange, String)} shows {@code me} when not an admin, whose audit records are theirs.
-     */
-    Set<TokenId> ownedBy(Principal me) {
-        Set<TokenId> ids = new HashSet<>();
-        TokenQuery query = TokenQuery.all().withBoundUser(me.name());
-        TokenPage page = tokens.list(query.page(0, TokenQuery.MAX_LIMIT));
-        page.tokens().forEach(t -> ids.add(t.id()));
-        while (page.next().isPresent()) {
-            page = tokens.list(query.pageAfter(page.next().get(), TokenQuery.MAX_LIMIT));
-            page.tokens().forEach(t -> ids.add(t.id()));
-        }
-        return ids;
     }
 
     /** The 404 of a token that does not exist, or that the caller may not see. */
