@@ -1,6 +1,5 @@
 package io.tokengate.server.cli;
 
-import io.tokengate.core.TokengateException;
 import io.tokengate.server.config.ConfigException;
 import io.tokengate.server.http.TrustedCertificates;
 import java.io.Console;
@@ -112,14 +111,20 @@ final class ConnectionOptions {
         return value == null || value.isBlank() ? null : URI.create(value.strip());
     }
 
-    private static char[] password(Shell shell, String user) {
+    /**
+     * The password for {@code --server}. Without a terminal or TOKENGATE_ADMIN_PASSWORD the command
+     * cannot run as given (64, as a missing option), rather than 3, which tells a script that the
+     * server is away and the same call may work when tried again.
+     */
+    private char[] password(Shell shell, String user) {
         String fromEnvironment = shell.variable("TOKENGATE_ADMIN_PASSWORD");
         if (fromEnvironment != null && !fromEnvironment.isEmpty()) {
             return fromEnvironment.toCharArray();
         }
         Console console = System.console();
         if (console == null) {
-            throw new TokengateException(
+            throw new ParameterException(
+                    command.commandLine(),
                     "no password for " + user + ": set TOKENGATE_ADMIN_PASSWORD (no terminal to ask on)");
         }
         char[] password = console.readPassword("Password for %s: ", user);

@@ -795,6 +795,12 @@ class AdminCommandsIT {
                 "root");
         assertThat(nowhere.exit()).isEqualTo(AdminCommand.UNAVAILABLE);
         assertThat(nowhere.err()).endsWith(": its host name does not resolve\n");
+        Result noPassword = run(Map.of(), null, "token", "list", "--server", "http://127.0.0.1:9", "--login", "root");
+        assertThat(noPassword.exit())
+                .as("a cron job without TOKENGATE_ADMIN_PASSWORD is told to mend its call, not to retry it")
+                .isEqualTo(Main.USAGE);
+        assertThat(noPassword.err())
+                .startsWith("tokengate: no password for root: set TOKENGATE_ADMIN_PASSWORD (no terminal to ask on)\n");
     }
 
     /** A port in use stops the start before anything is made in the home. */
