@@ -43,6 +43,12 @@ final class TokenCreateCommand extends AdminCommand {
     void run(ApiClient api, PrintWriter out) throws Exception {
         ObjectNode body = ApiClient.JSON.createObjectNode().put("name", name);
         if (binding.user != null) {
+            if (binding.user.isBlank()) {
+                // The API's answer says to leave "user" out, which here is a missing option: a
+                // script's empty variable is not a wish for an unbound token, which takes saying so.
+                throw new IllegalArgumentException("--user: is blank: name the user the token is for, or --unbound"
+                        + " for an unbound token (admins only)");
+            }
             body.put("user", binding.user);
         }
         expiry.apply(body);

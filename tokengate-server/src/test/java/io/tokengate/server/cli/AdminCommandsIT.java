@@ -740,6 +740,12 @@ class AdminCommandsIT {
         Result separators = offline(home, "token", "create", "--name", "x", "--unbound", "--allowed-ips", ",");
         assertThat(separators.exit()).isEqualTo(Main.USAGE);
         assertThat(separators.err()).startsWith("tokengate: --allowed-ips: no address or CIDR block in ','");
+        Result blankUser = offline(home, "token", "create", "--name", "x", "--user", " ");
+        assertThat(blankUser.exit()).isEqualTo(Main.USAGE);
+        assertThat(blankUser.err())
+                .as("the command line's way to an unbound token, not the API's")
+                .isEqualTo("tokengate: --user: is blank: name the user the token is for, or --unbound for an"
+                        + " unbound token (admins only)\n");
         Result badDays = offline(home, "token", "create", "--name", "x", "--unbound", "--days", "-3");
         assertThat(badDays.exit()).isEqualTo(Main.USAGE);
         assertThat(badDays.err()).isEqualTo("tokengate: --days: must be from 1 to 36500, got -3\n");
