@@ -141,6 +141,31 @@ class ConfigCommandIT {
     }
 
     /**
+     * Tokens crossing the network in clear text are said however clients reach the gateway: where it
+     * listens (by default every address, as the README's first steps leave it) or its public URL.
+     */
+    @Test
+    void aDataPlaneInPlainHttpOffTheLoopbackIsAWarning(@TempDir Path home) throws Exception {
+        String upstream = "upstream.url=http://127.0.0.1:9\n";
+        assertThat(offlineCheck(home, upstream))
+                .contains("the data plane listens on 0.0.0.0 (gateway.host) in plain HTTP: tokens would cross the"
+                        + " network in clear text");
+        assertThat(offlineCheck(home, upstream + "gateway.host=127.0.0.1\n")).doesNotContain("clear text");
+        assertThat(offlineCheck(home, upstream + "gateway.public.url=http://localhost.corp.example.com\n"))
+                .contains("gateway.public.url is plain http");
+        assertThat(offlineCheck(home, upstream + "gateway.public.url=http://localhost:8080\n"))
+                .doesNotContain("clear text");
+    }
+
+    /** {@code config check --offline} on a home with {@code settings}: what it prints. */
+    private String offlineCheck(Path home, String settings) throws IOException {
+        Files.writeString(home.resolve("tokengate.properties"), settings);
+        out.getBuffer().setLength(0);
+        run("config", "check", "--offline", "--home", home.toString());
+        return out.toString();
+    }
+
+    /**
      * A token whose limits an earlier version saved and this one refuses (the page's {@code
      * [method]} placeholder) fails closed at every use: config check names it first.
      */
