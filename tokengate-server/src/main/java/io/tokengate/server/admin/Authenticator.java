@@ -3,6 +3,7 @@ package io.tokengate.server.admin;
 import io.tokengate.core.audit.AuditKind;
 import io.tokengate.server.config.AdminConfig;
 import io.tokengate.server.gateway.LoginThrottle;
+import io.tokengate.server.http.RequestIds;
 import io.tokengate.server.http.RetryAfter;
 import io.tokengate.server.users.IdentitySource;
 import io.tokengate.server.users.IdentityUnavailableException;
@@ -19,6 +20,7 @@ import org.eclipse.jetty.http.HttpURI;
 import org.eclipse.jetty.server.Request;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.event.Level;
 
 /**
  * Who is calling the admin API, and whether the call may change anything.
@@ -201,7 +203,7 @@ final class Authenticator {
             Optional<Principal> principal =
                     identity.authenticate(user, password).filter(accepts);
             if (principal.isEmpty() && throttle.recordFailure(exchange.clientIp)) { // counted before it ends
-                LOG.warn(
+                RequestIds.log(LOG, Level.WARN, exchange.requestId).log(
                         "{}: client address {} throttled after {} failed {}: 429 on the admin plane until {} s"
                                 + " after its last failure. To lift it: {}",
                         exchange.requestId,

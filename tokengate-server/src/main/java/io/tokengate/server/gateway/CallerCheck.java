@@ -3,6 +3,7 @@ package io.tokengate.server.gateway;
 import io.tokengate.core.token.RateLimit;
 import io.tokengate.core.token.SecretScanner;
 import io.tokengate.core.token.TokenService;
+import io.tokengate.server.http.RequestIds;
 import io.tokengate.server.http.RetryAfter;
 import java.util.Optional;
 import org.eclipse.jetty.http.HttpStatus;
@@ -11,6 +12,7 @@ import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.event.Level;
 
 /**
  * Who is calling, and whether they may call now, for a request that presents credentials and
@@ -69,7 +71,7 @@ final class CallerCheck {
         Optional<String> failure = authenticator.authenticate(exchange, authorization);
         if (failure.isPresent()) {
             if (throttle.recordFailure(exchange.clientIp)) {
-                LOG.warn(
+                RequestIds.log(LOG, Level.WARN, exchange.requestId).log(
                         "{}: client address {} throttled after {} failed logins: 429 until {} s after its last"
                                 + " failure, except for tokens that worked from it since its first."
                                 + " To lift it: {}",

@@ -99,6 +99,7 @@ class ThrottleApiIT {
                 .asString()
                 .endsWith("To lift it: tokengate throttle lift " + runner + " --plane data --server "
                         + gw.server.adminUri());
+        assertRequestIdIsAField(runner);
 
         Reply lifted = admin.delete("/throttles/" + runner);
         assertThat(lifted.status()).isEqualTo(200);
@@ -231,6 +232,30 @@ class ThrottleApiIT {
                 .asString()
                 .endsWith("To lift it: tokengate throttle lift " + runner + " --plane admin --server "
                         + gw.server.adminUri());
+        assertRequestIdIsAField(runner);
+    }
+
+    /**
+     * The throttle warning about {@code address} starts with the id of the request that tipped it,
+     * and the JSON log has that id as a field of its own, as on every line about one request, so
+     * that a log shipper finds the request's audit record without parsing messages.
+     */
+    private static void assertRequestIdIsAField(String address) {
+        ILoggingEvent warning = log.list.stream()
+                .filter(e -> e.getFormattedMessage().contains("client address " + address + " throttled"))
+                .findFirst()
+                .orElseThrow();
+        String id = warning.getFormattedMessage()
+                .substring(0, warning.getFormattedMessage().indexOf(':'));
+        assertThat(warning.getKeyValuePairs())
+                .as("the request id, a field of its own in the JSON log")
+                .isNotNull()
+                .singleElement()
+                .satisfies(pair -> {
+                    assertThat(pair.key).isEqualTo("requestId");
+                    assertThat(pair.value).isEqualTo(id);
+                });
+        assertThat(gw.audited(id)).as("the audit record of " + id).isPresent();
     }
 
     /** Fails {@link #MAX_FAILURES} logins from {@code address}, as a job with a revoked token does. */
