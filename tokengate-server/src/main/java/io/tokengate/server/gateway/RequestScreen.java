@@ -38,6 +38,8 @@ import org.eclipse.jetty.server.Request;
  *       that an attempt to claim another identity is visible in the audit log; so too a header by
  *       which a Jira app runs a request as another user ({@code sudo}, {@code sudo-email}): with a
  *       service account, any token would run as anyone, and the audit log would name its user;
+ *       and the headers and parameters the administrator names ({@link RefusedNames}), for the
+ *       apps in Jira that read their own;
  *   <li>a header name spelled with {@code _} where a header the gateway controls has {@code -}
  *       ({@code Transfer_Encoding}, {@code X_Forwarded_User}): 400, because some servers read the
  *       two alike and would see framing or identity the gateway did not;
