@@ -14,6 +14,9 @@ final class ConnectionSettings {
 
     /**
      * The pool of at most {@code poolSize} connections, each had within {@code connectionTimeout}.
+     * On PostgreSQL its sessions carry {@code poolName} (which names the node) as their {@code
+     * application_name}, so that an operator tells in {@code pg_stat_activity} which node of a
+     * cluster holds a lock or runs a slow query.
      */
     static HikariConfig pool(
             Database.Vendor vendor,
@@ -38,6 +41,9 @@ final class ConnectionSettings {
         // Start even when the database is down: every call fails with a clear message until it is up.
         config.setInitializationFailTimeout(-1);
         driver(vendor, connectionTimeout, true).forEach((k, v) -> config.addDataSourceProperty((String) k, v));
+        if (vendor == Database.Vendor.POSTGRESQL) {
+            config.addDataSourceProperty("ApplicationName", poolName);
+        }
         return config;
     }
 
@@ -66,7 +72,6 @@ final class ConnectionSettings {
             p.setProperty("loginTimeout", Long.toString(connectSeconds));
             p.setProperty("tcpKeepAlive", "true");
             if (pooled) {
-                p.setProperty("ApplicationName", "tokengate");
                 p.setProperty("reWriteBatchedInserts", "true");
                 p.setProperty("socketTimeout", "60");
             }

@@ -62,24 +62,27 @@ public final class Database implements AutoCloseable {
     private final String user;
     private final String password;
     private final Duration connectionTimeout;
+    private final String nodeId;
     private final HikariDataSource pool;
     private final PooledConnections connections;
 
     private Database(
-            String url, String user, String password, int poolSize, Duration connectionTimeout, String poolName) {
+            String url, String user, String password, int poolSize, Duration connectionTimeout, String nodeId) {
         this.vendor = Vendor.of(url);
+        this.nodeId = nodeId;
         this.url = url;
         this.user = user;
         this.password = password;
         this.connectionTimeout = connectionTimeout;
-        this.pool = new HikariDataSource(
-                ConnectionSettings.pool(vendor, url, user, password, poolSize, connectionTimeout, poolName));
+        this.pool = new HikariDataSource(ConnectionSettings.pool(
+                vendor, url, user, password, poolSize, connectionTimeout, sessionName("tokengate")));
         this.connections = new PooledConnections(
                 pool,
                 describe(),
                 connectionTimeout,
                 vendor == Vendor.POSTGRESQL
-                        ? timeout -> openDedicated("tokengate-probe", timeout).close()
+                        ? timeout -> openDedicated(sessionName("tokengate-probe"), timeout)
+                                .close()
                         : null);
     }
 
@@ -105,7 +108,15 @@ public final class Database implements AutoCloseable {
                 config.dbPassword(),
                 config.poolSize(),
                 config.connectionTimeout(),
-                "tokengate-" + config.nodeId());
+                config.nodeId());
+    }
+
+    /**
+     * The name of this node's sessions for {@code purpose}: the pool's name, and each session's
+     * {@code application_name} on PostgreSQL, where it tells an operator which node holds it.
+     */
+    String sessionName(String purpose) {
+        return purpose + "-" + nodeId;
     }
 
     /**
@@ -214,7 +225,7 @@ public final class Database implements AutoCloseable {
     public boolean ping(Duration timeout) {
         int seconds = (int) Math.max(1, timeout.toSeconds());
         if (connections.away()) {
-            try (Connection c = openDedicated("tokengate-health", timeout)) {
+            try (Connection c = openDedicated(sessionName("tokengate-health"), timeout)) {
                 boolean valid = c.isValid(seconds);
                 if (valid) {
                     connections.answered();

@@ -254,6 +254,31 @@ class ClusterIT {
         return Duration.ofNanos(System.nanoTime() - start).toMillis();
     }
 
+    /**
+     * Each node's sessions name the node in {@code application_name}, as the README promises: an
+     * operator looking at {@code pg_stat_activity} for the node that holds a lock or runs a slow
+     * query can tell. (Before, only the listener's did; the pool's were all {@code tokengate}.)
+     */
+    @Test
+    void everySessionOfANodeNamesTheNode() throws Exception {
+        a.tokens().create(TokenSpec.bound("ci", "alice", "alice"));
+        b.tokens().create(TokenSpec.bound("ci", "bob", "bob"));
+        List<String> names = new ArrayList<>();
+        try (Connection c = db.connect();
+                PreparedStatement s = c.prepareStatement("SELECT application_name FROM pg_stat_activity"
+                        + " WHERE datname = ? AND pid <> pg_backend_pid()")) {
+            s.setString(1, db.name());
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    names.add(rs.getString(1));
+                }
+            }
+        }
+        assertThat(names)
+                .contains("tokengate-node-a", "tokengate-node-b", "tokengate-listener-node-a")
+                .allSatisfy(name -> assertThat(name).matches("tokengate-(listener-)?node-[ab]"));
+    }
+
     @Test
     void revokeOnOneNodeIsRefusedOnTheOtherWithinOneSecond() {
         CreatedToken created = a.tokens().create(TokenSpec.bound("ci", "alice", "alice"));
