@@ -150,6 +150,15 @@ public final class AuditWriter implements AuditSink, AutoCloseable {
     }
 
     /**
+     * The database answers again after an outage: the writer, paused between tries (up to 5 s
+     * apart by then), tries at once, so that the records kept meanwhile are written, and the node
+     * is ready, without waiting out that pause.
+     */
+    void databaseBack() {
+        progress.signal();
+    }
+
+    /**
      * Whether records cannot be written now: the database refuses them for a while (down, disk
      * full), so they wait in the queue, which the last write attempt failed to empty; or the
      * attempt under way has had no answer for a while ({@link #stalled()}).

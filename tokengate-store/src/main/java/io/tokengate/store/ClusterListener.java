@@ -152,6 +152,15 @@ final class ClusterListener implements AutoCloseable {
         }
     }
 
+    /**
+     * The database answers again (the pool found it back): a listener waiting to reconnect, up to
+     * {@code MAX_BACKOFF} apart by then, tries at once, so that the node trusts its cache, and is
+     * ready, without waiting out that pause.
+     */
+    void databaseBack() {
+        signal();
+    }
+
     /** Waits until the listener is live, at most {@code timeout}; returns whether it is. */
     boolean awaitLive(Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();

@@ -243,6 +243,15 @@ public final class Database implements AutoCloseable {
     }
 
     /**
+     * Runs {@code observer} each time an outage ends, on the thread that found the database back
+     * (a request, a health probe): for a part of the node that waits between tries of its own,
+     * with a backoff of seconds, to try again at once. It must not block.
+     */
+    void whenBack(Runnable observer) {
+        connections.whenBack(observer);
+    }
+
+    /**
      * {@code who}, a part of this node with a connection of its own, could not open it because of
      * {@code e}: when that says the database is away, calls that need it fail at once from now on,
      * and so do those waiting for a connection (see {@link PooledConnections#foundAway}).

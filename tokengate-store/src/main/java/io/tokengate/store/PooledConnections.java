@@ -5,6 +5,8 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,6 +44,8 @@ final class PooledConnections {
 
     private final Outages outages = new Outages(Clock.systemUTC(), System::nanoTime);
     private volatile Consumer<String> checkoutObserver;
+    /** Told when an outage ends: parts of the node that wait between tries of their own. */
+    private final List<Runnable> backObservers = new CopyOnWriteArrayList<>();
 
     /** Longest wait of the {@link Probe}: PostgreSQL's connect timeout counts whole seconds. */
     static final Duration PROBE_TIMEOUT = Duration.ofSeconds(1);
@@ -258,12 +262,18 @@ final class PooledConnections {
         return outages.current() != null;
     }
 
-    /** A connection was had: ends an outage under way. */
+    /** See {@link Database#whenBack}. */
+    void whenBack(Runnable observer) {
+        backObservers.add(observer);
+    }
+
+    /** A connection was had: ends an outage under way, and tells those waiting to try again. */
     void answered() {
         Outages.Outage ended = outages.connected();
         if (ended != null) {
             holdPool();
             LOG.info("The database {} answers again; it had not since {}.", described, ended.since());
+            backObservers.forEach(Runnable::run);
         }
     }
 

@@ -89,6 +89,12 @@ public final class Store implements AutoCloseable {
                 config.nodeId(),
                 clock);
         this.status = new StoreStatus(db, listener, audit.writer(), cache, usage);
+        // Found back by a request or a health probe: the parts that wait seconds between tries of
+        // their own try at once, so that the node is ready within moments, not seconds, after.
+        db.whenBack(audit.writer()::databaseBack);
+        if (listener != null) {
+            db.whenBack(listener::databaseBack);
+        }
         this.scheduled = new ScheduledWork(config.nodeId());
     }
 
