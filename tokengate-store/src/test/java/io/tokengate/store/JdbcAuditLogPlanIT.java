@@ -81,11 +81,11 @@ class JdbcAuditLogPlanIT {
     private static void bindTokens() {
         Map<String, String> owners = new LinkedHashMap<>();
         owners.put(BUSY.value(), "rare");
-        for (int i = 1; i < JdbcAuditLog.Listing.TOKEN_SUBJECTS; i++) {
+        for (int i = 1; i < AuditListing.TOKEN_SUBJECTS; i++) {
             owners.put(String.format("tok_RARE%012d", i), "rare");
         }
         owners.put("tok_NONENONENONENONE", "nobody");
-        for (int i = 0; i <= JdbcAuditLog.Listing.TOKEN_SUBJECTS; i++) {
+        for (int i = 0; i <= AuditListing.TOKEN_SUBJECTS; i++) {
             owners.put(String.format("tok_CI%014d", i), "ci");
         }
         db.transaction("binding tokens", c -> {
@@ -135,8 +135,7 @@ class JdbcAuditLogPlanIT {
         AuditCursor middle = new AuditCursor(START.plusMillis(50L * RECORDS / 2), idOfRecordAt(RECORDS / 2));
         for (Optional<AuditCursor> start : List.of(Optional.<AuditCursor>empty(), Optional.of(middle))) {
             String page = start.isEmpty() ? "first page" : "a page behind a cursor half-way down";
-            JdbcAuditLog.Listing listing =
-                    db.read("planning an audit page", c -> JdbcAuditLog.Listing.of(c, query, start));
+            AuditListing listing = db.read("planning an audit page", c -> AuditListing.of(c, query, start));
             // The spans of a minute (12 batches) past the cursor, then a read's worth.
             assertThat(scanned(listing.spans(Optional.empty())))
                     .as(page + ": spans scanned")
