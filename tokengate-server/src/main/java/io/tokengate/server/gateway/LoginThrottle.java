@@ -3,13 +3,14 @@ package io.tokengate.server.gateway;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Ticker;
-import io.tokengate.core.Sha256;
 import io.tokengate.core.cluster.SharedCounts;
 import java.net.InetAddress;
+import java.nio.CharBuffer;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -18,6 +19,7 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Predicate;
 
 /**
  * Slows down guessing: after {@code maxFailures} failed logins from one client address within
@@ -31,7 +33,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * the address is throttled they still may be checked ({@link #vouchedFor}). A job whose token was
  * revoked or rotated away fails on and on from a CI runner or a NAT address, and the other jobs
  * there, whose tokens work, must not be locked out with it; guesses, which never worked, stay
- * locked out.
+ * locked out. On the admin plane the same holds for a user name and password: an administrator
+ * whose password worked from an address since its first failure is not locked out of it by a
+ * script there with a wrong one. What is vouched for is this node's alone: it worked here.
  *
  * <p>An admin may lift the throttle of an address ({@link #forget}): its failures are forgotten,
  * so its next login is checked as any other; in a cluster every node forgets them, as told through
@@ -47,8 +51,8 @@ public final class LoginThrottle implements SharedCounts {
     private final Cache<String, Failures> failures;
     /** Sign-ins being checked now, by address; an address is here only while one is. */
     private final ConcurrentHashMap<String, Integer> inCheck = new ConcurrentHashMap<>();
-    /** Address and digest of credentials that worked from it while it had failures. */
-    private final Cache<String, Boolean> vouched;
+    /** Credentials that worked from an address while it had failures. */
+    private final VouchedCredentials vouched;
 
     public LoginThrottle(int maxFailures, Duration window, Clock clock) {
         this.maxFailures = maxFailures;
@@ -59,14 +63,9 @@ public final class LoginThrottle implements SharedCounts {
                 .expireAfterWrite(window)
                 .ticker(ticker(clock))
                 .build();
-        this.vouched = Caffeine.newBuilder()
-                .maximumSize(100_000)
-                .expireAfterWrite(VOUCHED_FOR)
-                .ticker(ticker(clock))
-                .build();
+        this.vouched = new VouchedCredentials(VOUCHED_FOR, clock);
     }
 
-    /** Caffeine's time from {@code clock}, so that tests can move it. */
     /**
      * The command that lifts {@code clientIp}'s throttle on {@code plane}, as the log suggests it:
      * with {@code --server adminUrl} when the admin plane's address is known, so that it runs as
@@ -77,6 +76,7 @@ public final class LoginThrottle implements SharedCounts {
                 + (adminUrl == null ? " --server URL-OF-THE-ADMIN-PLANE" : " --server " + adminUrl);
     }
 
+    /** Caffeine's time from {@code clock}, so that tests can move it. */
     static Ticker ticker(Clock clock) {
         return () -> {
             Instant now = clock.instant();
@@ -151,17 +151,39 @@ public final class LoginThrottle implements SharedCounts {
      */
     public void succeeded(String clientIp, String credentials) {
         if (maxFailures > 0 && failures.getIfPresent(clientIp) != null) {
-            vouched.put(vouchedKey(clientIp, credentials), Boolean.TRUE);
+            vouched.put(clientIp, credentials);
+        }
+    }
+
+    /** {@code user}'s {@code password} just worked from {@code clientIp}: as {@link #succeeded(String, String)}. */
+    public void succeeded(String clientIp, String user, char[] password) {
+        if (maxFailures > 0 && failures.getIfPresent(clientIp) != null) {
+            withSignIn(user, password, signIn -> {
+                vouched.put(clientIp, signIn);
+                return true;
+            });
         }
     }
 
     /** Whether {@code credentials} worked from {@code clientIp} since it began failing (within {@link #VOUCHED_FOR}). */
     public boolean vouchedFor(String clientIp, String credentials) {
-        return maxFailures > 0 && vouched.getIfPresent(vouchedKey(clientIp, credentials)) != null;
+        return maxFailures > 0 && vouched.contains(clientIp, credentials);
     }
 
-    private static String vouchedKey(String clientIp, String credentials) {
-        return clientIp + " " + Sha256.hex(credentials);
+    /** Whether {@code user}'s {@code password} worked from {@code clientIp} since it began failing. */
+    public boolean vouchedFor(String clientIp, String user, char[] password) {
+        return maxFailures > 0 && withSignIn(user, password, signIn -> vouched.contains(clientIp, signIn));
+    }
+
+    /** Applies {@code use} to user name and password as one text, wiped after. */
+    private static boolean withSignIn(String user, char[] password, Predicate<CharSequence> use) {
+        CharBuffer signIn = CharBuffer.allocate(user.length() + 1 + password.length);
+        signIn.put(user).put('\0').put(password).flip();
+        try {
+            return use.test(signIn);
+        } finally {
+            Arrays.fill(signIn.array(), '\0');
+        }
     }
 
     /** The entry of {@code clientIp}, its window restarted (a re-put, so that it expires later). */

@@ -62,6 +62,37 @@ class LoginThrottleTest {
         assertThat(off.vouchedFor("10.0.0.1", "Basic after")).isFalse();
     }
 
+    /** The admin plane's sign-ins: a user name and password, vouched for as the pair that worked. */
+    @Test
+    void aUserAndPasswordThatWorkedSinceAnAddressBeganFailingAreVouchedForThere() {
+        throttle.succeeded("10.0.0.1", "root", "before".toCharArray());
+        throttle.recordFailure("10.0.0.1");
+        char[] password = "root-password".toCharArray();
+        throttle.succeeded("10.0.0.1", "root", password);
+        assertThat(password)
+                .as("the caller's password is left as it was")
+                .containsExactly("root-password".toCharArray());
+
+        assertThat(throttle.vouchedFor("10.0.0.1", "root", "root-password".toCharArray()))
+                .isTrue();
+        assertThat(throttle.vouchedFor("10.0.0.1", "root", "before".toCharArray()))
+                .as("nothing is kept for an address without failures")
+                .isFalse();
+        assertThat(throttle.vouchedFor("10.0.0.1", "root", "a-guess".toCharArray()))
+                .isFalse();
+        assertThat(throttle.vouchedFor("10.0.0.1", "alice", "root-password".toCharArray()))
+                .as("another user with that password")
+                .isFalse();
+        assertThat(throttle.vouchedFor("10.0.0.2", "root", "root-password".toCharArray()))
+                .as("another address")
+                .isFalse();
+
+        clock.advance(LoginThrottle.VOUCHED_FOR.plusSeconds(1));
+        assertThat(throttle.vouchedFor("10.0.0.1", "root", "root-password".toCharArray()))
+                .as("a day later")
+                .isFalse();
+    }
+
     /**
      * Guesses sent at once: each check under way counts as the failure it may be, so that no more
      * pass the throttle than it allows failures, however many arrive before the first is counted.
