@@ -38,7 +38,10 @@ import org.slf4j.event.Level;
  *
  * Failed sign-ins (Basic or {@code POST /session}) are audited as {@code LOGIN_FAILED} and
  * throttled per client address: 429 with {@code Retry-After} once {@code login.max.failures}
- * is reached.
+ * is reached, for every user name and password but those that worked from that address, on this
+ * node, since its first failure ({@link LoginThrottle#vouchedFor(String, String, char[])}): a
+ * script there with a wrong password does not lock the administrator out, and a guess, right or
+ * wrong, still gets 429. Sessions are not throttled: a cookie is no guess.
  */
 final class Authenticator {
     private static final Logger LOG = LoggerFactory.getLogger(Authenticator.class);
@@ -141,9 +144,13 @@ final class Authenticator {
     }
 
     private Principal check(ApiExchange exchange, String user, char[] password) {
+        // Not while throttled: a password checked lately from elsewhere would tell a right guess
+        // from a wrong one there. What worked from there since its first failure goes on to
+        // counted(), whose check takes a remembered one too.
         if (throttle.blockedForSeconds(exchange.clientIp) == 0) {
             Optional<Principal> remembered = identity.remembered(user, password);
             if (remembered.isPresent()) {
+                throttle.succeeded(exchange.clientIp, user, password);
                 return remembered.get();
             }
         }
@@ -180,7 +187,8 @@ final class Authenticator {
      * One check of {@code password}, counted against the client address: checks under way and
      * failures together stay within the throttle's limit, and a wrong password is counted before
      * its check ends. Beyond the limit, {@code throttled} runs and the answer is 429, naming the
-     * {@code failures} and the wait.
+     * {@code failures} and the wait; but a user name and password that worked from the address
+     * since its first failure are checked all the same (and counted if they no longer work).
      *
      * @param accepts whom the password must sign in
      * @return the principal when the password is right for one {@code accepts}
@@ -192,7 +200,8 @@ final class Authenticator {
             Predicate<Principal> accepts,
             String failures,
             Runnable throttled) {
-        long blocked = throttle.beginAttempt(exchange.clientIp);
+        boolean vouched = throttle.vouchedFor(exchange.clientIp, user, password);
+        long blocked = vouched ? 0 : throttle.beginAttempt(exchange.clientIp);
         if (blocked > 0) {
             throttled.run();
             RetryAfter.set(exchange.response, blocked);
@@ -213,9 +222,14 @@ final class Authenticator {
                         config.loginWindow().toSeconds(),
                         LoginThrottle.liftCommand(exchange.clientIp, "admin", adminUrl));
             }
+            if (principal.isPresent()) {
+                throttle.succeeded(exchange.clientIp, user, password);
+            }
             return principal;
         } finally {
-            throttle.endAttempt(exchange.clientIp);
+            if (!vouched) {
+                throttle.endAttempt(exchange.clientIp);
+            }
         }
     }
 

@@ -213,6 +213,82 @@ class ThrottleApiIT {
                 .isEqualTo(MAX_FAILURES);
     }
 
+    /**
+     * The admin's own address throttled on the admin plane (a script on the server with a wrong
+     * password): the admin whose password worked from there since its first failure keeps working
+     * there, and lifts it from there; a browser signed in keeps working too. Everyone else waits,
+     * the right password as a wrong one, so the address learns nothing by guessing.
+     */
+    @Test
+    void anAdminWhosePasswordWorkedFromAThrottledAddressKeepsWorkingThere() {
+        adminKeepsWorkingFrom(gw, "198.51.100.30");
+    }
+
+    /** As above, each password checked anew rather than remembered ({@code admin.credential.cache.seconds = 0}). */
+    @Test
+    void anAdminWhosePasswordWorkedFromAThrottledAddressKeepsWorkingThereUnremembered(@TempDir Path uncachedHome) {
+        try (GatewayFixture uncached = GatewayFixture.start(
+                uncachedHome,
+                Map.of(
+                        "gateway.trusted.proxies",
+                        "127.0.0.1/32",
+                        "login.max.failures",
+                        Integer.toString(MAX_FAILURES),
+                        "admin.credential.cache.seconds",
+                        "0"),
+                GatewayFixture.headerUpstream())) {
+            uncached.server.localUsers().add("root", null, null, UserRole.ADMIN, "root-password".toCharArray());
+            uncached.server.localUsers().add("alice", null, null, UserRole.USER, "alice-password".toCharArray());
+            adminKeepsWorkingFrom(uncached, "198.51.100.31");
+        }
+    }
+
+    private static void adminKeepsWorkingFrom(GatewayFixture node, String server) {
+        AdminClient browser = AdminClient.anonymous(node, contract)
+                .signIn("root", "root-password")
+                .with("X-Forwarded-For", server);
+        AdminClient root =
+                AdminClient.basic(node, contract, "root", "root-password").with("X-Forwarded-For", server);
+        AdminClient alice =
+                AdminClient.basic(node, contract, "alice", "alice-password").with("X-Forwarded-For", server);
+        AdminClient script =
+                AdminClient.basic(node, contract, "root", "not-the-password").with("X-Forwarded-For", server);
+        assertThat(alice.get("/me").status()).as("before the first failure").isEqualTo(200);
+
+        assertThat(script.get("/tokens").status()).isEqualTo(401);
+        assertThat(root.get("/tokens").status()).as("since the first failure").isEqualTo(200);
+        for (int i = 1; i < MAX_FAILURES; i++) {
+            assertThat(script.get("/tokens").status()).isEqualTo(401);
+        }
+        assertThat(script.get("/tokens").status()).isEqualTo(429);
+
+        assertThat(root.get("/tokens").status())
+                .as("worked from there since its first failure")
+                .isEqualTo(200);
+        assertThat(AdminClient.anonymous(node, contract)
+                        .with("X-Forwarded-For", server)
+                        .post("/session", Map.of("user", "root", "password", "root-password"))
+                        .status())
+                .as("the same password signs in the web UI")
+                .isEqualTo(200);
+        assertThat(browser.get("/me").status()).as("a session signed in before").isEqualTo(200);
+        Reply guess = AdminClient.basic(node, contract, "root", "a-guess")
+                .with("X-Forwarded-For", server)
+                .get("/tokens");
+        Reply right = alice.get("/me");
+        assertThat(right.status())
+                .as("alice's right password, not seen working there since the first failure")
+                .isEqualTo(guess.status())
+                .isEqualTo(429);
+        assertThat(right.json().get("message").asText())
+                .isEqualTo(guess.json().get("message").asText());
+
+        Reply lifted = root.delete("/throttles/" + server + "?plane=admin");
+        assertThat(lifted.status()).isEqualTo(200);
+        assertThat(lifted.json().get("lifted").asBoolean()).isTrue();
+        assertThat(alice.get("/me").status()).as("after the lift").isEqualTo(200);
+    }
+
     /** The admin plane's warning names the command that lifts its throttle, as it runs, too. */
     @Test
     void theAdminPlanesWarningNamesTheCommandThatLiftsIt() throws Exception {
