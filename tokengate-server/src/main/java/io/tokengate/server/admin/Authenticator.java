@@ -214,7 +214,8 @@ final class Authenticator {
             if (principal.isEmpty() && throttle.recordFailure(exchange.clientIp)) { // counted before it ends
                 RequestIds.log(LOG, Level.WARN, exchange.requestId).log(
                         "{}: client address {} throttled after {} failed {}: 429 on the admin plane until {} s"
-                                + " after its last failure. To lift it: {}",
+                                + " after its last failure, except for passwords that worked from it since its"
+                                + " first. To lift it: {}",
                         exchange.requestId,
                         exchange.clientIp,
                         config.loginMaxFailures(),

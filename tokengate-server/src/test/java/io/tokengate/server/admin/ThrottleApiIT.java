@@ -306,6 +306,7 @@ class ThrottleApiIT {
                         .filter(m -> m.contains("client address " + runner + " throttled")))
                 .singleElement()
                 .asString()
+                .contains("except for passwords that worked from it since its first")
                 .endsWith("To lift it: tokengate throttle lift " + runner + " --plane admin --server "
                         + gw.server.adminUri());
         assertRequestIdIsAField(runner);
