@@ -98,7 +98,7 @@ class WebUiIT {
     @Test
     void anAdminCreatesAScopedTokenThatTheGatewayEnforcesAndRevokesIt() throws Exception {
         signIn("root", "root-password");
-        click(By.linkText("New token"));
+        openNewTokenForm();
         type(By.name("name"), HOSTILE_NAME);
         type(By.name("user"), "admin");
         type(By.name("limits"), "[get].*/rest/api/2/issue/.*");
@@ -185,7 +185,7 @@ class WebUiIT {
     @Test
     void aTokenFormWithSeveralWrongFieldsMarksEachByItsLabel() {
         signIn("root", "root-password");
-        click(By.linkText("New token"));
+        openNewTokenForm();
         type(By.name("name"), "n".repeat(201));
         type(By.name("user"), "admin");
         type(By.name("days"), "40000");
@@ -311,7 +311,7 @@ class WebUiIT {
                 .get("gatewayUrl")
                 .asText();
         signIn("root", "root-password");
-        click(By.linkText("New token"));
+        openNewTokenForm();
         assertThat(browser.findElement(By.name("sample-url")).getAttribute("value"))
                 .isEqualTo(gatewayUrl + "/rest/api/2/myself");
         type(By.name("name"), "comments for any user");
@@ -391,7 +391,7 @@ class WebUiIT {
                         location.hash = '#/tokens/' + arguments[0];
                         """,
                         token.token().id().value());
-        click(By.linkText("New token"));
+        openNewTokenForm();
         type(By.name("name"), "typed while the token was read");
         wait.until(driver -> ((JavascriptExecutor) driver).executeScript("return window.slowAnswered === true"));
         assertThat(browser.findElements(By.id("new-token")))
@@ -409,7 +409,7 @@ class WebUiIT {
     @Test
     void theLiveCheckFollowsTheMethodAndExplainsADenialRuleByRule() {
         signIn("root", "root-password");
-        click(By.linkText("New token"));
+        openNewTokenForm();
         type(By.name("limits"), "[get].*/rest/api/2/issue/JRA.*\n.*/rest/api/2/filter");
         type(By.name("sample-url"), "https://gw.example.com/rest/api/2/issue/JRA-1");
         String allowed = waitForText(By.id("check-result"), "Allowed");
@@ -433,7 +433,7 @@ class WebUiIT {
     @Test
     void theLiveCheckTakesTheSamplesHeaders() {
         signIn("root", "root-password");
-        click(By.linkText("New token"));
+        openNewTokenForm();
         type(By.name("limits"), ".*/rest/extender/1.0/filter/user/.*[QueryParam::permissions==true]");
         new Select(browser.findElement(By.name("sample-method"))).selectByValue("POST");
         type(By.name("sample-url"), "https://gw.example.com/rest/extender/1.0/filter/user/admin?permissions=true");
@@ -577,7 +577,7 @@ class WebUiIT {
                 GatewayFixture.start(secureHome, Map.of("token.secure.mode", "true"), DemoJira.Options.defaults())) {
             secure.server.localUsers().add("root", null, null, UserRole.ADMIN, "root-password".toCharArray());
             signIn(secure, "root", "root-password");
-            click(By.linkText("New token"));
+            openNewTokenForm();
             type(By.name("name"), "once");
             type(By.name("user"), "admin");
             click(By.id("create"));
@@ -948,7 +948,7 @@ class WebUiIT {
         String tokens = waitForText(By.id("tokens"), "alice's sync");
         assertThat(tokens).contains("alice's sync").doesNotContain("someone else's");
         assertThat(browser.findElement(By.id("nav-settings")).isDisplayed()).isFalse();
-        click(By.linkText("New token"));
+        openNewTokenForm();
         WebElement bound = browser.findElement(By.name("user"));
         assertThat(bound.getAttribute("value")).isEqualTo("alice");
         assertThat(bound.getAttribute("readonly")).isNotNull();
@@ -1037,6 +1037,15 @@ class WebUiIT {
         type(By.name("password"), password);
         click(By.cssSelector("#sign-in button[type=submit]"));
         wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("sign-out")));
+    }
+
+    /**
+     * Opens the new-token form and waits for it: the tokens page before it has inputs of the same
+     * names (its filters), which a test typing at once could find and lose as the form replaces it.
+     */
+    private void openNewTokenForm() {
+        click(By.linkText("New token"));
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("new-token")));
     }
 
     private void click(By target) {
