@@ -2,18 +2,8 @@ package io.tokengate.server.gateway;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
-import io.tokengate.core.TokengateException;
-import java.nio.ByteBuffer;
-import java.nio.CharBuffer;
-import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
-import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Arrays;
-import java.util.HexFormat;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 
 /**
  * Credentials that worked from a client address, for {@link LoginThrottle}: each kept as an HMAC
@@ -22,13 +12,10 @@ import javax.crypto.spec.SecretKeySpec;
  * Bounded, and forgotten {@code ttl} after they last worked.
  */
 final class VouchedCredentials {
-    private final SecretKeySpec key;
+    private final ProcessHmac hmac = new ProcessHmac();
     private final Cache<String, Boolean> vouched;
 
     VouchedCredentials(Duration ttl, Clock clock) {
-        byte[] secret = new byte[32];
-        new SecureRandom().nextBytes(secret);
-        this.key = new SecretKeySpec(secret, "HmacSHA256");
         this.vouched = Caffeine.newBuilder()
                 .maximumSize(100_000)
                 .expireAfterWrite(ttl)
@@ -45,21 +32,6 @@ final class VouchedCredentials {
     }
 
     private String digest(String clientIp, CharSequence credentials) {
-        CharBuffer chars = CharBuffer.allocate(clientIp.length() + 1 + credentials.length());
-        chars.put(clientIp).put('\0').put(CharBuffer.wrap(credentials)).flip();
-        ByteBuffer bytes = StandardCharsets.UTF_8.encode(chars);
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(key);
-            mac.update(bytes);
-            return HexFormat.of().formatHex(mac.doFinal());
-        } catch (GeneralSecurityException e) {
-            throw new TokengateException("HmacSHA256 is not available in this JVM", e);
-        } finally {
-            Arrays.fill(chars.array(), '\0');
-            if (bytes.hasArray()) {
-                Arrays.fill(bytes.array(), (byte) 0);
-            }
-        }
+        return hmac.of(clientIp, credentials);
     }
 }

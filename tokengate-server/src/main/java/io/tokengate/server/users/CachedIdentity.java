@@ -2,20 +2,12 @@ package io.tokengate.server.users;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
-import io.tokengate.core.TokengateException;
+import io.tokengate.server.gateway.ProcessHmac;
 import io.tokengate.server.users.IdentitySource.Standing;
 import io.tokengate.store.UserRole;
-import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
-import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
-import java.security.SecureRandom;
 import java.time.Duration;
-import java.util.Arrays;
-import java.util.HexFormat;
 import java.util.Optional;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 
 /**
  * Remembers successful credential checks for a short time, so that a script calling the admin API
@@ -33,15 +25,12 @@ import javax.crypto.spec.SecretKeySpec;
 public final class CachedIdentity implements IdentitySource {
     private final IdentitySource delegate;
     private final Duration ttl;
-    private final SecretKeySpec key;
+    private final ProcessHmac hmac = new ProcessHmac();
     private final Cache<String, Standing> verified;
 
     public CachedIdentity(IdentitySource delegate, Duration ttl) {
         this.delegate = delegate;
         this.ttl = ttl;
-        byte[] secret = new byte[32];
-        new SecureRandom().nextBytes(secret);
-        this.key = new SecretKeySpec(secret, "HmacSHA256");
         this.verified = Caffeine.newBuilder()
                 .maximumSize(10_000)
                 .expireAfterWrite(ttl.isZero() ? Duration.ofNanos(1) : ttl)
@@ -131,22 +120,7 @@ public final class CachedIdentity implements IdentitySource {
     }
 
     private String hmac(String user, char[] password) {
-        CharBuffer chars = CharBuffer.allocate(user.length() + 1 + password.length);
-        chars.put(user).put('\0').put(password).flip();
-        ByteBuffer bytes = StandardCharsets.UTF_8.encode(chars);
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(key);
-            mac.update(bytes);
-            return HexFormat.of().formatHex(mac.doFinal());
-        } catch (GeneralSecurityException e) {
-            throw new TokengateException("HmacSHA256 is not available in this JVM", e);
-        } finally {
-            Arrays.fill(chars.array(), '\0');
-            if (bytes.hasArray()) {
-                Arrays.fill(bytes.array(), (byte) 0);
-            }
-        }
+        return hmac.of(user, CharBuffer.wrap(password));
     }
 
     @Override
