@@ -132,7 +132,7 @@ public final class DryRun {
         for (String line : lines) {
             int colon = line.indexOf(':');
             String name = colon < 0 ? "" : line.substring(0, colon);
-            if (!name.matches("[!#$%&'*+.^_`|~0-9A-Za-z-]+")) {
+            if (!RequestScreen.isFieldName(name)) {
                 throw new BadSampleException(
                         BadSampleException.Part.HEADERS, "a header is written 'Name: value', got '" + line + "'");
             }

@@ -29,10 +29,14 @@ public record RefusedNames(Set<String> headers, Set<String> parameters) {
     }
 
     /**
-     * Why {@code header} may not be refused by configuration: the gateway reads it itself (the
-     * message names which), so some or every request would be refused for what it must send.
+     * Why {@code header} may not be refused by configuration: it is not a header name, or the
+     * gateway reads it itself (the message names which), so some or every request would be refused
+     * for what it must send.
      */
     public static Optional<String> notRefusable(String header) {
+        if (!RequestScreen.isFieldName(header)) {
+            return Optional.of("'" + header + "' is not a header name");
+        }
         return RequestScreen.CONTROLLED.contains(UpstreamIdentity.normalize(header))
                 ? Optional.of(header + " is a header the gateway reads itself; clients must be able to send it")
                 : Optional.empty();

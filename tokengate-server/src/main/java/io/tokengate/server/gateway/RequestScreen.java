@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Pattern;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
@@ -100,6 +101,9 @@ final class RequestScreen {
             "x-real-ip",
             "x-request-id");
 
+    /** A header field name as HTTP spells it (RFC 9110's token). */
+    private static final Pattern FIELD_NAME = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]+");
+
     /** Why a request is refused: status, message for the client, reason for the audit log. */
     record Refusal(int status, String message, String reason) {}
 
@@ -110,6 +114,11 @@ final class RequestScreen {
     RequestScreen(UpstreamIdentity identity, RefusedNames refused) {
         this.identity = identity;
         this.refused = refused;
+    }
+
+    /** Whether {@code name} can be a header field's name. */
+    static boolean isFieldName(String name) {
+        return FIELD_NAME.matcher(name).matches();
     }
 
     /** {@code method}: the request's, in upper case, as the exchange holds it. */
