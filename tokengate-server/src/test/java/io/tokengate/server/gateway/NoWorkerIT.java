@@ -21,6 +21,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.eclipse.jetty.io.AbstractConnection;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.junit.jupiter.api.Test;
@@ -46,9 +47,10 @@ class NoWorkerIT {
         QueuedThreadPool pool = new QueuedThreadPool(THREADS, THREADS, 60_000, new ArrayBlockingQueue<>(QUEUE));
         pool.setReservedThreads(0);
         CountDownLatch release = new CountDownLatch(1);
+        Server server = new Server(pool);
         RawResponse named;
         RawResponse unnamed;
-        try (LoneGateway gateway = LoneGateway.start(home, new Server(pool), UserDirectory.empty())) {
+        try (LoneGateway gateway = LoneGateway.start(home, server, UserDirectory.empty())) {
             try {
                 String used = gateway.basic(
                         "admin", TokenSpec.bound("in-use", "admin", "admin").withLimits("[get].*/rest/api/2/issue/.*"));
@@ -60,6 +62,7 @@ class NoWorkerIT {
                             .as("refused by its limits, once authenticated: the token is in the cache now")
                             .isEqualTo(403);
 
+                    awaitReading(server);
                     saturate(pool, release);
                     // Run as another user, a request with a cached token still needs the user
                     // directory, so it is handed to a worker.
@@ -94,6 +97,24 @@ class NoWorkerIT {
                     .as("never authenticated: only the cache is asked")
                     .isNull();
             assertThat(unnamedEvent.basicUser()).isEqualTo("bob");
+        }
+    }
+
+    /**
+     * Waits until the server's one connection waits to read again. A worker decided the request
+     * before, and the client may have the answer before Jetty is done with it: the thread that
+     * completes the exchange can hand the connection back to the pool to read on. With the pool
+     * saturated, that hand-over is refused (Jetty closes the connection) or queued behind the
+     * waiting jobs, and the next request is never read.
+     */
+    private static void awaitReading(Server server) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (!server.getConnectors()[0].getConnectedEndPoints().stream()
+                .allMatch(e -> e.getConnection() instanceof AbstractConnection c && c.isFillInterested())) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("the connection does not wait to read within 10 s");
+            }
+            LockSupport.parkNanos(Duration.ofMillis(1).toNanos());
         }
     }
 
