@@ -1,9 +1,8 @@
 package io.tokengate.store;
 
-import java.net.InetAddress;
+import io.tokengate.core.Loopback;
 import java.net.URLDecoder;
 import java.net.URLEncoder;
-import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
@@ -138,7 +137,7 @@ public final class PostgresUrl {
         boolean verified = mode.verifyCertificate() && !NON_VALIDATING_FACTORY.equals(factory);
         List<String> remote = new ArrayList<>();
         for (String host : properties.getProperty("PGHOST", "localhost").split(",")) {
-            if (!loopback(host)) {
+            if (!Loopback.is(host)) {
                 remote.add(host);
             }
         }
@@ -180,20 +179,5 @@ public final class PostgresUrl {
                     + ", whom tokengate runs as: let it read the file (chmod, chown, or a group it is in)");
         }
         return Optional.empty();
-    }
-
-    private static boolean loopback(String host) {
-        String name = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
-        if (name.equalsIgnoreCase("localhost")) {
-            return true;
-        }
-        if (!name.matches("[0-9.]+|[0-9A-Fa-f.]*:[0-9A-Fa-f:.]*")) {
-            return false; // a name: never looked up here, so never taken for loopback
-        }
-        try {
-            return InetAddress.getByName(name).isLoopbackAddress();
-        } catch (UnknownHostException e) {
-            return false;
-        }
     }
 }

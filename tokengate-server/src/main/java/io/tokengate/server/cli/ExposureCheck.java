@@ -1,5 +1,6 @@
 package io.tokengate.server.cli;
 
+import io.tokengate.core.Loopback;
 import io.tokengate.server.config.TlsKeystore;
 import io.tokengate.server.config.TokengateConfig;
 import java.net.URI;
@@ -25,14 +26,14 @@ final class ExposureCheck {
             warnings.add("gateway.public.url is not set: restrictions will match " + config.publicUrlOrListening()
                     + "/…; set it to the URL clients use");
             // Clients then reach the gateway where it listens: by default every address.
-            if (config.gatewayTls().isEmpty() && !isLoopback(config.gatewayHost())) {
+            if (config.gatewayTls().isEmpty() && !Loopback.is(config.gatewayHost())) {
                 warnings.add("the data plane listens on " + config.gatewayHost() + " (gateway.host) in plain HTTP:"
                         + " tokens would cross the network in clear text; put a TLS terminator in front and set"
                         + " gateway.public.url=https://…, set gateway.tls.keystore, or gateway.host=127.0.0.1");
             }
         } else if (config.gatewayTls().isEmpty()) {
             URI url = URI.create(config.publicUrl().get());
-            if ("http".equalsIgnoreCase(url.getScheme()) && !isLoopback(url.getHost())) {
+            if ("http".equalsIgnoreCase(url.getScheme()) && !Loopback.is(url.getHost())) {
                 warnings.add("gateway.public.url is plain http: tokens would cross the network in clear text;"
                         + " put a TLS terminator in front and use https, or set gateway.tls.keystore");
             }
@@ -43,7 +44,7 @@ final class ExposureCheck {
                 config.publicUrl().map(URI::create),
                 "restrictions match the URLs clients use",
                 warnings);
-        if (!isLoopback(config.adminHost())) {
+        if (!Loopback.is(config.adminHost())) {
             warnings.add("admin.host is " + config.adminHost() + ": the admin plane is reachable from the network"
                     + (config.adminTls().isPresent()
                             ? ""
@@ -59,15 +60,6 @@ final class ExposureCheck {
                 config.admin().publicUrl(),
                 "the session cookie is Secure only then",
                 warnings);
-    }
-
-    /** Whether {@code host} (a listening address or a URL's host) is this machine's loopback only. */
-    private static boolean isLoopback(String host) {
-        return host != null
-                && (host.equalsIgnoreCase("localhost")
-                        || host.equals("127.0.0.1")
-                        || host.equals("::1")
-                        || host.equals("[::1]"));
     }
 
     /**

@@ -151,9 +151,17 @@ class ConfigCommandIT {
                 .contains("the data plane listens on 0.0.0.0 (gateway.host) in plain HTTP: tokens would cross the"
                         + " network in clear text");
         assertThat(offlineCheck(home, upstream + "gateway.host=127.0.0.1\n")).doesNotContain("clear text");
+        assertThat(offlineCheck(home, upstream + "gateway.host=127.0.0.2\n"))
+                .as("all of 127.0.0.0/8 is this machine")
+                .doesNotContain("clear text");
+        assertThat(offlineCheck(home, upstream + "gateway.host=::1\nadmin.host=0:0:0:0:0:0:0:1\n"))
+                .doesNotContain("clear text")
+                .doesNotContain("reachable from the network");
         assertThat(offlineCheck(home, upstream + "gateway.public.url=http://localhost.corp.example.com\n"))
                 .contains("gateway.public.url is plain http");
         assertThat(offlineCheck(home, upstream + "gateway.public.url=http://localhost:8080\n"))
+                .doesNotContain("clear text");
+        assertThat(offlineCheck(home, upstream + "gateway.public.url=http://[::1]:8080\n"))
                 .doesNotContain("clear text");
     }
 
