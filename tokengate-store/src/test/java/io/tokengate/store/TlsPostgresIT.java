@@ -127,7 +127,9 @@ class TlsPostgresIT {
     private String failure(String url) {
         StoreConfig config = StoreConfig.builder(home)
                 .database(url, TlsPostgres.USER, TlsPostgres.PASSWORD)
-                .pool(2, Duration.ofMillis(500))
+                // Long enough for a first TLS handshake on a busy machine: the pool reports the
+                // failure behind its timeout only once a connection attempt has failed.
+                .pool(2, Duration.ofSeconds(3))
                 .build();
         Throwable thrown;
         try (Database db = Database.open(config)) {
