@@ -56,9 +56,9 @@ final class AuditCopy {
             text(out, e.tokenId() == null ? null : e.tokenId().value());
             text(out, e.tokenName());
             text(out, e.basicUser());
-            text(out, AuditSpan.key(e.basicUser()));
+            text(out, Jdbc.userKey(e.basicUser()));
             text(out, e.effectiveUser());
-            text(out, AuditSpan.key(e.effectiveUser()));
+            text(out, Jdbc.userKey(e.effectiveUser()));
             text(out, e.actor());
             text(out, e.clientIp());
             text(out, e.method());

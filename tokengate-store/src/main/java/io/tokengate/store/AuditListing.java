@@ -56,7 +56,7 @@ record AuditListing(List<String> subjects, PageSql spanConditions, PageSql recor
                 new PageSql(
                         "SELECT id FROM tokens WHERE bound_user_key = ? ORDER BY created_at FETCH FIRST "
                                 + (TOKEN_SUBJECTS + 1) + " ROWS ONLY",
-                        List.of(JdbcTokenRepository.key(user))),
+                        List.of(Jdbc.userKey(user))),
                 rs -> new TokenId(rs.getString("id")));
         return ids.size() > TOKEN_SUBJECTS
                 ? Optional.empty()
@@ -95,7 +95,7 @@ record AuditListing(List<String> subjects, PageSql spanConditions, PageSql recor
             records = records.and("event_time <= ?", cursor.time())
                     .and("(event_time < ? OR id < ?)", cursor.time(), cursor.id());
         }
-        Optional<String> user = query.user().map(AuditSpan::key);
+        Optional<String> user = query.user().map(Jdbc::userKey);
         if (user.isPresent()) {
             records = owned.isPresent()
                     ? records.and(userCondition(owned.get().size()), userArgs(user.get(), owned.get()))

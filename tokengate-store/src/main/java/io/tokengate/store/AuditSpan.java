@@ -48,12 +48,7 @@ record AuditSpan(String subject, Instant maxTime, long batch, Instant minTime, l
 
     /** The subject of a user, Basic or effective; user names compare case-insensitively. */
     static String user(String name) {
-        return "u:" + key(name);
-    }
-
-    /** How user names are stored for comparison: see {@link Jdbc#key(String, int)}. */
-    static String key(String user) {
-        return Jdbc.key(user, Jdbc.NAME_KEY_LENGTH);
+        return "u:" + Jdbc.userKey(name);
     }
 
     /** The id of the {@code index}th record of {@code batch}. */

@@ -98,6 +98,14 @@ final class Jdbc {
         return lower.length() <= column ? lower : lower.substring(0, column);
     }
 
+    /**
+     * How a user name is stored for comparison, wherever one is kept: tokens' bound users, audit
+     * records' users, sessions, accounts (null stays null).
+     */
+    static String userKey(String user) {
+        return key(user, NAME_KEY_LENGTH);
+    }
+
     /** A LIKE pattern matching {@code text} anywhere, with '!' as escape character. */
     static String containsPattern(String text) {
         return "%" + text.replace("!", "!!").replace("%", "!%").replace("_", "!_") + "%";

@@ -153,9 +153,9 @@ final class JdbcAuditInserts {
         ps.setString(offset + 6, e.tokenId() == null ? null : e.tokenId().value());
         ps.setString(offset + 7, e.tokenName());
         ps.setString(offset + 8, e.basicUser());
-        ps.setString(offset + 9, AuditSpan.key(e.basicUser()));
+        ps.setString(offset + 9, Jdbc.userKey(e.basicUser()));
         ps.setString(offset + 10, e.effectiveUser());
-        ps.setString(offset + 11, AuditSpan.key(e.effectiveUser()));
+        ps.setString(offset + 11, Jdbc.userKey(e.effectiveUser()));
         ps.setString(offset + 12, e.actor());
         ps.setString(offset + 13, e.clientIp());
         ps.setString(offset + 14, e.method());

@@ -28,7 +28,7 @@ public final class JdbcSessionStore {
                     + " role, source, created_at, last_seen_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
                 ps.setString(1, session.idDigest());
                 ps.setString(2, session.user());
-                ps.setString(3, key(session.user()));
+                ps.setString(3, Jdbc.userKey(session.user().strip()));
                 ps.setString(4, session.role().name());
                 ps.setString(5, session.source());
                 Jdbc.setInstant(ps, 6, micros(session.createdAt()));
@@ -78,7 +78,7 @@ public final class JdbcSessionStore {
     public int deleteForUser(String user) {
         return db.transaction("deleting the sessions of user '" + user + "'", c -> {
             try (PreparedStatement ps = c.prepareStatement("DELETE FROM admin_sessions WHERE user_key = ?")) {
-                ps.setString(1, key(user));
+                ps.setString(1, Jdbc.userKey(user.strip()));
                 return ps.executeUpdate();
             }
         });
@@ -94,7 +94,7 @@ public final class JdbcSessionStore {
         return db.transaction("deleting the other sessions of user '" + user + "'", c -> {
             try (PreparedStatement ps =
                     c.prepareStatement("DELETE FROM admin_sessions WHERE user_key = ? AND id_digest <> ?")) {
-                ps.setString(1, key(user));
+                ps.setString(1, Jdbc.userKey(user.strip()));
                 ps.setString(2, keepDigest);
                 return ps.executeUpdate();
             }
@@ -139,9 +139,5 @@ public final class JdbcSessionStore {
 
     private static Instant micros(Instant instant) {
         return instant.truncatedTo(ChronoUnit.MICROS);
-    }
-
-    private static String key(String user) {
-        return Jdbc.key(user.strip(), Jdbc.NAME_KEY_LENGTH);
     }
 }

@@ -27,7 +27,7 @@ final class JdbcTokenListing {
         List<Object> args = new ArrayList<>();
         query.boundUser().ifPresent(user -> {
             where.append(" AND t.bound_user_key = ?");
-            args.add(JdbcTokenRepository.key(user));
+            args.add(Jdbc.userKey(user));
         });
         query.nameContains().ifPresent(text -> {
             where.append(" AND LOWER(t.name) LIKE ? ESCAPE '!'");

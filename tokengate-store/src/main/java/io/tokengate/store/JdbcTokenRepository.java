@@ -40,7 +40,7 @@ final class JdbcTokenRepository implements TokenRepository {
                 ps.setString(1, token.id().value());
                 ps.setString(2, token.name());
                 ps.setString(3, token.boundUser().orElse(null));
-                ps.setString(4, token.boundUser().map(JdbcTokenRepository::key).orElse(null));
+                ps.setString(4, token.boundUser().map(Jdbc::userKey).orElse(null));
                 ps.setString(5, token.createdBy());
                 Jdbc.setInstant(ps, 6, token.createdAt());
                 Jdbc.setInstant(ps, 7, token.expiresAt());
@@ -214,9 +214,5 @@ final class JdbcTokenRepository implements TokenRepository {
 
     private static String rateLimit(Token token) {
         return token.rateLimit().map(RateLimit::toString).orElse(null);
-    }
-
-    static String key(String user) {
-        return Jdbc.key(user, Jdbc.NAME_KEY_LENGTH);
     }
 }

@@ -67,7 +67,7 @@ final class UserRows {
     }
 
     static String nameKey(String name) {
-        return name == null ? null : Jdbc.key(name.strip(), Jdbc.NAME_KEY_LENGTH);
+        return name == null ? null : Jdbc.userKey(name.strip());
     }
 
     static String emailKey(String email) {
