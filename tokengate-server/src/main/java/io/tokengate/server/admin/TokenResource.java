@@ -208,8 +208,13 @@ final class TokenResource {
         action.token(token);
         Token revoked = tokens.revoke(token.id())
                 .orElseThrow(() -> VisibleTokens.noSuchToken(token.id().value()));
-        action.allow(200, token.revokedAt() == null ? "revoked" : "already revoked");
-        ex.send(200, TokenJson.of(revoked, clock));
+        // Revoking again changes nothing; the answer says so, as the audit does, so that the command
+        // line and the web UI do not tell the user they revoked a token someone revoked before.
+        boolean already = token.revokedAt() != null;
+        action.allow(200, already ? "already revoked" : "revoked");
+        ObjectNode json = TokenJson.of(revoked, clock);
+        json.put("alreadyRevoked", already);
+        ex.send(200, json);
     }
 
     private void rotate(ApiExchange ex) {

@@ -5,7 +5,11 @@ import java.io.PrintWriter;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
-/** {@code tokengate token revoke}. */
+/**
+ * {@code tokengate token revoke}. A token revoked before is said to be, with when: revoking it
+ * again changes nothing, and exits 0 all the same, so that a script may revoke whatever it was
+ * told of.
+ */
 @Command(
         name = "revoke",
         description = "Revoke a token: it stops working at once, on every node.",
@@ -19,6 +23,9 @@ final class TokenRevokeCommand extends AdminCommand {
         JsonNode token = api.post("/tokens/" + id + "/revoke", null);
         if (json) {
             printJson(out, token);
+        } else if (token.path("alreadyRevoked").asBoolean()) {
+            out.println(AdminCommand.text(token, "id") + " (" + AdminCommand.text(token, "name")
+                    + ") was already revoked at " + AdminCommand.instant(token, "revokedAt") + "; nothing changed");
         } else {
             out.println("revoked " + AdminCommand.text(token, "id") + " (" + AdminCommand.text(token, "name") + ")");
         }

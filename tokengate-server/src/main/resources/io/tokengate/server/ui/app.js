@@ -519,7 +519,8 @@ function revealOnce(secret, user, title) {
   input.select();
 }
 
-async function renderToken(id) {
+/** A token's page; notice, if given, says what the last action did (nodes or text). */
+async function renderToken(id, notice) {
   const asked = location.hash;
   const slot = el('div');
   show(el('h1', {}, 'Token'), slot);
@@ -546,8 +547,11 @@ async function renderToken(id) {
   if (token.status !== 'revoked') {
     actions.append(action('Revoke', 'danger', async () => {
       if (!confirm('Revoke ' + token.name + '? Every call with it will be refused.')) return;
-      await api('POST', '/tokens/' + token.id + '/revoke');
-      await renderToken(token.id);
+      const revoked = await api('POST', '/tokens/' + token.id + '/revoke');
+      // This page was drawn before someone else revoked it: the user did not, and is told so.
+      await renderToken(token.id, revoked.alreadyRevoked
+        ? ['Already revoked, at ', time(revoked.revokedAt), ', before you asked: nothing changed.']
+        : null);
     }));
     actions.append(action('Rotate secret', 'secondary', async () => {
       if (!confirm('Replace the secret of ' + token.name + '? The old one stops working at once.')) return;
@@ -595,6 +599,7 @@ async function renderToken(id) {
   });
 
   show(el('h1', {}, token.name),
+    notice ? el('div', { class: 'notice', id: 'token-notice' }, notice) : null,
     el('table', { id: 'token' }, el('tbody', {}, rows.map(([k, v]) => el('tr', {}, el('th', {}, k), el('td', { class: k === 'Id' ? 'mono' : null }, v))))),
     actions, slot,
     // Says why the page offers no edit, no snippets and no way to see the secret.

@@ -326,9 +326,21 @@ class AdminApiIT {
         Reply revoked = admin.post(path + "/revoke", null);
         assertThat(revoked.status()).isEqualTo(200);
         assertThat(revoked.json().get("status").asText()).isEqualTo("revoked");
+        assertThat(revoked.json().get("alreadyRevoked").asBoolean()).isFalse();
         assertThat(gw.get("/rest/api/2/issue/JRA-1", GatewayFixture.basic("alice", second))
                         .statusCode())
                 .isEqualTo(401);
+        Reply again = admin.post(path + "/revoke", null);
+        assertThat(again.status()).as("revoking again is no error").isEqualTo(200);
+        assertThat(again.json().get("alreadyRevoked").asBoolean())
+                .as("but the answer says nothing changed")
+                .isTrue();
+        assertThat(again.json().get("revokedAt"))
+                .as("when it was revoked")
+                .isEqualTo(revoked.json().get("revokedAt"));
+        assertThat(awaitEvents("/audit?token=" + id + "&kind=TOKEN_REVOKE", 2))
+                .extracting(e -> e.get("reason").asText())
+                .containsExactly("already revoked", "revoked");
         Reply rotateRevoked = admin.post(path + "/rotate", null);
         assertThat(rotateRevoked.status()).isEqualTo(409);
         assertThat(rotateRevoked.json().get("message").asText()).contains("revoked");

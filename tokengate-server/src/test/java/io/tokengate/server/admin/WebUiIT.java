@@ -141,6 +141,9 @@ class WebUiIT {
         click(By.xpath("//button[text()='Revoke']"));
         wait.until(ExpectedConditions.alertIsPresent()).accept();
         assertThat(waitForText(By.id("token"), "revoked")).contains("revoked");
+        assertThat(browser.findElements(By.id("token-notice")))
+                .as("revoked by this click: nothing to tell")
+                .isEmpty();
         assertThat(gw.get("/rest/api/2/issue/AAA-1", auth).statusCode()).isEqualTo(401);
 
         String id = browser.getCurrentUrl().substring(browser.getCurrentUrl().lastIndexOf('/') + 1);
@@ -497,6 +500,33 @@ class WebUiIT {
                 .isEqualTo(true);
         assertThat(browser.findElement(By.cssSelector("svg.chart")).getText())
                 .startsWith("No requests through the gateway among the");
+    }
+
+    /**
+     * A token revoked by someone else while its page was open: revoking it there again changes
+     * nothing, and the page says so, with when, rather than let the user think they revoked it.
+     */
+    @Test
+    void revokingATokenRevokedMeanwhileSaysItWasAlreadyRevoked() {
+        CreatedToken token = gw.createToken(TokenSpec.bound("revoked meanwhile", "admin", "root"));
+        signIn("root", "root-password");
+        browser.get(gw.server.adminUri() + "/#/tokens/" + token.token().id().value());
+        waitForText(By.id("token"), "active");
+        java.time.Instant revokedAt = gw.server
+                .store()
+                .tokens()
+                .revoke(token.token().id())
+                .orElseThrow()
+                .revokedAt();
+
+        click(By.xpath("//button[text()='Revoke']"));
+        wait.until(ExpectedConditions.alertIsPresent()).accept();
+        assertThat(waitForText(By.id("token-notice"), "Already revoked"))
+                .startsWith("Already revoked, at ")
+                .endsWith(", before you asked: nothing changed.");
+        assertThat(browser.findElement(By.cssSelector("#token-notice time")).getAttribute("datetime"))
+                .as("the time of the first revoke")
+                .isEqualTo(revokedAt.toString());
     }
 
     @Test

@@ -407,6 +407,19 @@ class AdminCommandsIT {
                 .get("id")
                 .asText();
         assertThat(offline(home, "token", "revoke", revokedId).out()).startsWith("revoked " + revokedId);
+        Result again = offline(home, "token", "revoke", revokedId);
+        assertThat(again.exit()).as("revoking again is no error").isZero();
+        String revokedAt = offline(home, "token", "show", revokedId)
+                .out()
+                .lines()
+                .filter(line -> line.startsWith("revoked "))
+                .findFirst()
+                .orElseThrow()
+                .substring("revoked".length())
+                .strip();
+        assertThat(again.out())
+                .as("but the user is told they did not revoke it, and when it was")
+                .isEqualTo(revokedId + " (to revoke) was already revoked at " + revokedAt + "; nothing changed\n");
 
         Result audit = offline(home, "audit", "list", "--json");
         assertThat(audit.json())
@@ -501,6 +514,18 @@ class AdminCommandsIT {
             String server = gw.server.adminUri().toString();
 
             createsAWorkingToken(gw, env, "remote", "--server", server, "--login", "root");
+            String doomed = gw.createToken(TokenSpec.bound("doomed", "bob", "root"))
+                    .token()
+                    .id()
+                    .value();
+            String[] revoke = {"token", "revoke", doomed, "--server", server, "--login", "root"};
+            assertThat(run(env, null, revoke).out()).isEqualTo("revoked " + doomed + " (doomed)\n");
+            Result again = run(env, null, revoke);
+            assertThat(again.exit()).isZero();
+            assertThat(again.out())
+                    .as("revoked before: not by this call")
+                    .startsWith(doomed + " (doomed) was already revoked at ")
+                    .endsWith("; nothing changed\n");
 
             Result audit = run(
                     env,
