@@ -71,23 +71,19 @@ final class TokenSecrets {
         return repository.findById(id).map(token -> new CreatedToken(token, secret));
     }
 
-    /** {@link TokenService#reveal}. */
-    Optional<TokenSecret> reveal(TokenId id) {
+    /** {@link TokenService#reveal} and {@link TokenService#revealForSnippets}: refusals name {@code use}. */
+    Optional<TokenSecret> reveal(TokenId id, SecretUse use) {
         if (secureMode()) {
-            throw new SecureModeException("Viewing the secret of token " + id);
+            throw use.inSecureMode(id);
         }
         Optional<Token> found = repository.findById(id);
         if (found.isEmpty()) {
             return Optional.empty();
         }
         if (found.get().revokedAt() != null) {
-            throw new TokenStateException("token " + id + " is revoked; its secret is not shown");
+            throw use.revoked(id);
         }
-        byte[] sealed = repository
-                .sealedSecret(id)
-                .orElseThrow(() -> new TokenStateException("the secret of token " + id
-                        + " is not stored (secure mode erased it, or it was made while secure mode was on); rotate the"
-                        + " token to get a new secret"));
+        byte[] sealed = repository.sealedSecret(id).orElseThrow(() -> use.notStored(id));
         return Optional.of(cipher.open(id, sealed));
     }
 

@@ -137,7 +137,10 @@ public final class TokenService {
     public Optional<Token> edit(TokenId id, TokenEdit edit) {
         Objects.requireNonNull(edit, "edit");
         if (secureMode()) {
-            throw new SecureModeException("Editing token " + id);
+            throw new SecureModeException(
+                    "Editing token " + id,
+                    "a token's settings cannot be changed once it is made. Revoke it and create a new one with other"
+                            + " settings.");
         }
         if (edit.isEmpty()) {
             return repository.findById(id);
@@ -216,7 +219,18 @@ public final class TokenService {
      *     when no copy is stored (the secret was made in secure mode)
      */
     public Optional<TokenSecret> reveal(TokenId id) {
-        return secrets.reveal(id);
+        return secrets.reveal(id, SecretUse.SHOWN);
+    }
+
+    /**
+     * {@link #reveal}, for code snippets that hold the secret: refused as reveal is, each refusal
+     * naming the snippets the user asked for rather than viewing the secret.
+     *
+     * @throws SecureModeException in secure mode
+     * @throws TokenStateException when the token is revoked, or no copy of its secret is stored
+     */
+    public Optional<TokenSecret> revealForSnippets(TokenId id) {
+        return secrets.reveal(id, SecretUse.SNIPPETS);
     }
 
     /**

@@ -45,7 +45,7 @@ final class SnippetResource {
         action.token(token);
         String user = token.boundUser()
                 .orElseGet(() -> ex.query("user").orElse(ex.principal().name()));
-        TokenSecret secret = tokens.reveal(token.id())
+        TokenSecret secret = tokens.revealForSnippets(token.id())
                 .orElseThrow(() -> ApiError.conflict(
                         "token " + token.id().value() + " has no stored secret to build snippets with; rotate it"));
         SnippetRequest request;

@@ -17,6 +17,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** DESIGN §2 on the admin plane: in secure mode a secret is shown once, nothing is edited, revoking works. */
 class SecureModeAdminIT {
+    private static final String VIEWING = "Viewing the secret of token ";
+    private static final String SNIPPETS = "Making code snippets for token ";
+
     @TempDir
     static Path home;
 
@@ -56,19 +59,34 @@ class SecureModeAdminIT {
         for (AdminClient caller : new AdminClient[] {alice, admin}) {
             Reply reveal = caller.get("/tokens/" + id + "/secret");
             assertThat(reveal.status()).isEqualTo(409);
-            assertThat(reveal.json().get("message").asText()).contains("secure mode");
+            assertThat(reveal.json().get("message").asText())
+                    .startsWith(VIEWING + id + " is not possible in secure mode (token.secure.mode,")
+                    .endsWith("Rotate the token for a new secret, shown once (the old one stops working at once).");
             assertThat(reveal.body()).doesNotContain(secret);
             Reply snippets = caller.get("/tokens/" + id + "/snippets");
             assertThat(snippets.status()).isEqualTo(409);
-            assertThat(snippets.json().get("message").asText()).contains("secure mode");
+            assertThat(snippets.json().get("message").asText())
+                    .as("the refusal names what was asked for, and what to do instead")
+                    .startsWith(SNIPPETS + id + " is not possible in secure mode (token.secure.mode,")
+                    .contains("snippets hold the token's secret, which is shown only once, at creation or rotation")
+                    .endsWith("Write the call with the secret saved then, or rotate the token for a new secret,"
+                            + " shown once (the old one stops working at once).")
+                    .doesNotContain(VIEWING);
             assertThat(snippets.body()).doesNotContain(secret);
         }
         assertThat(admin.get("/tokens/" + id).body()).doesNotContain(secret);
         assertThat(admin.get("/tokens?limit=1000").body()).doesNotContain(secret);
-        JsonNode refused = awaitEvents(admin, "/audit?token=" + id + "&kind=TOKEN_REVEAL", 4)
-                .get(0);
-        assertThat(refused.get("decision").asText()).isEqualTo("DENY");
-        assertThat(refused.get("status").asInt()).isEqualTo(409);
+        java.util.List<JsonNode> refused = awaitEvents(admin, "/audit?token=" + id + "&kind=TOKEN_REVEAL", 4);
+        assertThat(refused).allSatisfy(e -> {
+            assertThat(e.get("decision").asText()).isEqualTo("DENY");
+            assertThat(e.get("status").asInt()).isEqualTo(409);
+        });
+        assertThat(refused)
+                .as("the audit says which was refused")
+                .extracting(e -> e.get("reason")
+                        .asText()
+                        .substring(0, e.get("reason").asText().indexOf(" tok_")))
+                .containsExactly(SNIPPETS.strip(), VIEWING.strip(), SNIPPETS.strip(), VIEWING.strip());
     }
 
     @Test
@@ -86,7 +104,9 @@ class SecureModeAdminIT {
                 Map.of())) {
             Reply reply = admin.patch("/tokens/" + id, edit);
             assertThat(reply.status()).as(edit.toString()).isEqualTo(409);
-            assertThat(reply.json().get("message").asText()).contains("secure mode");
+            assertThat(reply.json().get("message").asText())
+                    .startsWith("Editing token " + id + " is not possible in secure mode (token.secure.mode,")
+                    .endsWith("Revoke it and create a new one with other settings.");
         }
         JsonNode unchanged = admin.get("/tokens/" + id).json();
         assertThat(unchanged.get("name").asText()).isEqualTo("frozen");

@@ -93,6 +93,13 @@ class SnippetApiIT {
                         .asText())
                 .as("the field named once, as the query names it")
                 .isEqualTo("path: 'rest/api/2/myself' must start with '/', e.g. /rest/api/2/issue/AAA-1");
+        assertThat(admin.post("/tokens/" + id + "/revoke", null).status()).isEqualTo(200);
+        Reply revoked = admin.get("/tokens/" + id + "/snippets");
+        assertThat(revoked.status()).isEqualTo(409);
+        assertThat(revoked.json().get("message").asText())
+                .as("the refusal names the snippets asked for")
+                .isEqualTo(
+                        "token " + id + " is revoked; no code snippets are made for it, as its secret no longer works");
         assertThat(gw.auditEvents()).anySatisfy(e -> {
             assertThat(e.kind()).isEqualTo(io.tokengate.core.audit.AuditKind.TOKEN_REVEAL);
             assertThat(e.tokenId().value()).isEqualTo(id);
