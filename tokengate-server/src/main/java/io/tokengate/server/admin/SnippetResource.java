@@ -45,9 +45,9 @@ final class SnippetResource {
         action.token(token);
         String user = token.boundUser()
                 .orElseGet(() -> ex.query("user").orElse(ex.principal().name()));
+        // Empty only for a token deleted since it was read (a secret not stored throws, named for snippets).
         TokenSecret secret = tokens.revealForSnippets(token.id())
-                .orElseThrow(() -> ApiError.conflict(
-                        "token " + token.id().value() + " has no stored secret to build snippets with; rotate it"));
+                .orElseThrow(() -> VisibleTokens.noSuchToken(token.id().value()));
         SnippetRequest request;
         try {
             request = new SnippetRequest(
