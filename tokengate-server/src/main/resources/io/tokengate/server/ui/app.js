@@ -604,8 +604,8 @@ async function renderToken(id, notice) {
     actions, slot,
     // Says why the page offers no edit, no snippets and no way to see the secret.
     token.status !== 'revoked' && state.me.secureMode
-      ? el('p', { class: 'notice', id: 'secure-notice' }, 'Secure mode: the secret of this token cannot be shown again and its'
-        + ' settings cannot be changed. Rotate it for a new secret, or revoke it.')
+      ? el('p', { class: 'notice', id: 'secure-notice' }, 'Secure mode: the secret of this token cannot be shown again, nor code'
+        + ' snippets made with it, and its settings cannot be changed. Rotate it for a new secret, or revoke it.')
       : null,
     token.status === 'active' && !state.me.secureMode ? snippets(token) : null,
     // Secure mode refuses every edit (DESIGN §2), and a revoked token stays as it was.

@@ -628,7 +628,7 @@ class WebUiIT {
                     .isEmpty();
             assertThat(browser.findElement(By.id("secure-notice")).getText())
                     .as("the page says why")
-                    .startsWith("Secure mode: the secret of this token cannot be shown again");
+                    .startsWith("Secure mode: the secret of this token cannot be shown again, nor code snippets");
             assertThat(secure.get("/rest/api/2/myself", GatewayFixture.basic("admin", secret))
                             .statusCode())
                     .isEqualTo(200);
