@@ -129,17 +129,18 @@ final class JdbcTokenRepository implements TokenRepository {
     }
 
     @Override
-    public boolean revoke(TokenId id, Instant at) {
+    public Revocation revoke(TokenId id, Instant at) {
         return db.transaction("revoking token " + id, c -> {
+            // The row's lock orders revokes at once: the one that finds it unrevoked changes it.
             try (PreparedStatement ps =
                     c.prepareStatement("UPDATE tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL")) {
                 Jdbc.setInstant(ps, 1, at);
                 ps.setString(2, id.value());
                 if (ps.executeUpdate() == 1) {
-                    return true;
+                    return Revocation.REVOKED;
                 }
             }
-            return exists(c, id);
+            return exists(c, id) ? Revocation.ALREADY_REVOKED : Revocation.NO_SUCH_TOKEN;
         });
     }
 

@@ -132,7 +132,7 @@ final class RestoredTokens {
             try (Store restored = Store.open(config, clock, false)) {
                 for (Map.Entry<TokenId, String> revoked : revoke.entrySet()) {
                     TokenId id = revoked.getKey();
-                    Token token = restored.tokens().revoke(id).orElseThrow();
+                    Token token = restored.tokens().revoke(id).orElseThrow().token();
                     restored.auditSink()
                             .record(AuditEvent.builder(AuditKind.TOKEN_REVOKE, clock.instant())
                                     .node(config.nodeId())

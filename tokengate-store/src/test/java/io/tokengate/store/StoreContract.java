@@ -14,6 +14,7 @@ import io.tokengate.core.audit.AuditQuery;
 import io.tokengate.core.token.CreatedToken;
 import io.tokengate.core.token.Expiry;
 import io.tokengate.core.token.InvalidTokenSpecException;
+import io.tokengate.core.token.RevokedToken;
 import io.tokengate.core.token.Token;
 import io.tokengate.core.token.TokenDigest;
 import io.tokengate.core.token.TokenEdit;
@@ -151,11 +152,15 @@ abstract class StoreContract {
         assertThat(store.tokens().show(id).orElseThrow().rateLimit()).isEmpty();
 
         clock.advance(Duration.ofMinutes(1));
-        Token revoked = store.tokens().revoke(id).orElseThrow();
+        RevokedToken first = store.tokens().revoke(id).orElseThrow();
+        Token revoked = first.token();
+        assertThat(first.already()).isFalse();
         assertThat(revoked.revokedAt()).isEqualTo(clock.instant());
         assertThat(revoked.status(clock)).isEqualTo(TokenStatus.REVOKED);
         clock.advance(Duration.ofMinutes(1));
-        assertThat(store.tokens().revoke(id).orElseThrow().revokedAt())
+        RevokedToken again = store.tokens().revoke(id).orElseThrow();
+        assertThat(again.already()).isTrue();
+        assertThat(again.token().revokedAt())
                 .as("revoking again keeps the first time")
                 .isEqualTo(revoked.revokedAt());
 
@@ -222,6 +227,44 @@ abstract class StoreContract {
             assertThat(token.name()).isEqualTo("renamed");
             assertThat(token.limits()).isEqualTo(".*/rest/api/2/issue/JRA-.*");
         });
+    }
+
+    /**
+     * Revokes of one token at once (two admins, a script and an admin): exactly one says it revoked
+     * the token, the others that it was revoked already, so the audit says "revoked" once. (The
+     * admin plane used to judge from the token as it read it before revoking: each said "revoked".)
+     */
+    @Test
+    void ofRevokesAtOnceExactlyOneRevokes() throws Exception {
+        Store store = open();
+        TokenId id = store.tokens()
+                .create(TokenSpec.bound("ci", "alice", "admin"))
+                .token()
+                .id();
+        int revokes = 8;
+        CountDownLatch start = new CountDownLatch(1);
+        ExecutorService pool = Executors.newFixedThreadPool(revokes);
+        List<Future<RevokedToken>> results = new ArrayList<>();
+        try {
+            for (int i = 0; i < revokes; i++) {
+                results.add(pool.submit(() -> {
+                    start.await();
+                    return store.tokens().revoke(id).orElseThrow();
+                }));
+            }
+            start.countDown();
+            List<RevokedToken> revoked = new ArrayList<>();
+            for (Future<RevokedToken> result : results) {
+                revoked.add(result.get(30, TimeUnit.SECONDS));
+            }
+            assertThat(revoked).filteredOn(r -> !r.already()).hasSize(1);
+            assertThat(revoked)
+                    .extracting(r -> r.token().revokedAt())
+                    .as("one time of revocation, the first's")
+                    .containsOnly(store.tokens().show(id).orElseThrow().revokedAt());
+        } finally {
+            pool.shutdownNow();
+        }
     }
 
     private static void sleepQuietly(long millis) {

@@ -416,7 +416,7 @@ class TokenServiceIT {
 
         assertThat(tokens.verify(before.secret())).isPresent();
         assertThat(tokens.revoke(id))
-                .hasValueSatisfying(t -> assertThat(t.status(clock)).isEqualTo(TokenStatus.REVOKED));
+                .hasValueSatisfying(r -> assertThat(r.token().status(clock)).isEqualTo(TokenStatus.REVOKED));
         assertThat(tokens.verify(before.secret())).isEmpty();
         assertThat(tokens.delete(fresh.token().id())).isTrue();
         reopen(opened.get(0));

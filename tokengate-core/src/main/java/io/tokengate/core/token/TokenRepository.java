@@ -45,11 +45,19 @@ public interface TokenRepository {
     boolean replaceSecret(TokenId id, TokenDigest digest, byte[] sealedSecret, String hint);
 
     /**
-     * Marks the token revoked at {@code at} unless it already is.
-     *
-     * @return false when no token has that id
+     * Marks the token revoked at {@code at} unless it already is: of calls at once, on one node or
+     * several, exactly one revokes.
      */
-    boolean revoke(TokenId id, Instant at);
+    Revocation revoke(TokenId id, Instant at);
+
+    /** What {@link #revoke} did. */
+    enum Revocation {
+        /** This call revoked the token. */
+        REVOKED,
+        /** The token was revoked before this call; nothing changed. */
+        ALREADY_REVOKED,
+        NO_SUCH_TOKEN
+    }
 
     /** @return false when no token has that id */
     boolean delete(TokenId id);

@@ -198,11 +198,20 @@ public final class TokenService {
         return secrets.rotate(id);
     }
 
-    /** Revokes the token for good, on every node; revoking a revoked token changes nothing. */
-    public Optional<Token> revoke(TokenId id) {
-        boolean found = repository.revoke(id, now());
+    /**
+     * Revokes the token for good, on every node; revoking a revoked token changes nothing, and the
+     * answer says it was {@linkplain RevokedToken#already already} revoked.
+     *
+     * @return empty when no token has that id
+     */
+    public Optional<RevokedToken> revoke(TokenId id) {
+        TokenRepository.Revocation revocation = repository.revoke(id, now());
         cache.invalidate(id);
-        return found ? repository.findById(id) : Optional.empty();
+        if (revocation == TokenRepository.Revocation.NO_SUCH_TOKEN) {
+            return Optional.empty();
+        }
+        boolean already = revocation == TokenRepository.Revocation.ALREADY_REVOKED;
+        return repository.findById(id).map(token -> new RevokedToken(token, already));
     }
 
     public boolean delete(TokenId id) {

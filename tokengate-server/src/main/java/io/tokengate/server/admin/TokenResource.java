@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tokengate.core.audit.AuditKind;
 import io.tokengate.core.token.CreatedToken;
 import io.tokengate.core.token.Expiry;
+import io.tokengate.core.token.RevokedToken;
 import io.tokengate.core.token.Token;
 import io.tokengate.core.token.TokenEdit;
 import io.tokengate.core.token.TokenPage;
@@ -206,14 +207,13 @@ final class TokenResource {
         AdminAudit.Action action = audit.begin(ex, AuditKind.TOKEN_REVOKE);
         Token token = visible.visible(ex);
         action.token(token);
-        Token revoked = tokens.revoke(token.id())
+        RevokedToken revoked = tokens.revoke(token.id())
                 .orElseThrow(() -> VisibleTokens.noSuchToken(token.id().value()));
         // Revoking again changes nothing; the answer says so, as the audit does, so that the command
         // line and the web UI do not tell the user they revoked a token someone revoked before.
-        boolean already = token.revokedAt() != null;
-        action.allow(200, already ? "already revoked" : "revoked");
-        ObjectNode json = TokenJson.of(revoked, clock);
-        json.put("alreadyRevoked", already);
+        action.allow(200, revoked.already() ? "already revoked" : "revoked");
+        ObjectNode json = TokenJson.of(revoked.token(), clock);
+        json.put("alreadyRevoked", revoked.already());
         ex.send(200, json);
     }
 

@@ -3,6 +3,7 @@ package io.tokengate.server.admin;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tokengate.core.audit.AuditKind;
+import io.tokengate.core.token.RevokedToken;
 import io.tokengate.core.token.Token;
 import io.tokengate.core.token.TokenId;
 import io.tokengate.core.token.TokenPage;
@@ -105,13 +106,13 @@ final class UserTokens {
             AdminAudit.Action action =
                     audit.beginAnother(ex, AuditKind.TOKEN_REVOKE).token(token);
             try {
-                Optional<Token> now = tokens.revoke(token.id());
+                Optional<RevokedToken> now = tokens.revoke(token.id());
                 if (now.isEmpty()) {
                     action.deny(404, "not revoked " + why + ": deleted meanwhile");
                     continue;
                 }
-                revoked.add(now.get());
-                action.allow(200, "revoked " + why);
+                revoked.add(now.get().token());
+                action.allow(200, (now.get().already() ? "already revoked " : "revoked ") + why);
             } catch (RuntimeException e) {
                 action.deny(503, "not revoked " + why + ": " + e.getMessage());
                 throw e;

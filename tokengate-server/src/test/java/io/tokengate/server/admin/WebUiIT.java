@@ -517,6 +517,7 @@ class WebUiIT {
                 .tokens()
                 .revoke(token.token().id())
                 .orElseThrow()
+                .token()
                 .revokedAt();
 
         click(By.xpath("//button[text()='Revoke']"));
