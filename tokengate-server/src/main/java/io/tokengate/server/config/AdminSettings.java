@@ -27,7 +27,8 @@ final class AdminSettings {
                             "identity.source=jira needs upstream.url: users sign in with their Jira credentials");
                 }
             }
-            default -> values.problem("identity.source: unknown source '" + source + "' (expected local, jira)");
+            default -> values.problem(
+                    Key.IDENTITY_SOURCE, "identity.source: unknown source '" + source + "' (expected local, jira)");
         }
         Optional<URI> publicUrl =
                 values.get(Key.ADMIN_PUBLIC_URL).flatMap(u -> UrlSettings.httpUrl(values, Key.ADMIN_PUBLIC_URL, u));
@@ -35,6 +36,7 @@ final class AdminSettings {
         hostNames.stream()
                 .filter(name -> !name.matches("[a-z0-9.\\-]+"))
                 .forEach(name -> values.problem(
+                        Key.ADMIN_ALLOWED_HOSTS,
                         Key.ADMIN_ALLOWED_HOSTS.key() + ": '" + name + "' is not a host name (no port, no scheme)"));
         String adminHost = values.value(Key.ADMIN_HOST).toLowerCase(Locale.ROOT);
         if (!AdminConfig.isAddress(adminHost)) {

@@ -33,6 +33,7 @@ public final class ConfigLoader {
     public static final String FILE_NAME = "tokengate.properties";
 
     private final List<String> problems = new ArrayList<>();
+    private final List<Path> unusable = new ArrayList<>();
     private final Settings settings;
     private final ConfigValues values;
 
@@ -53,6 +54,22 @@ public final class ConfigLoader {
      */
     public static TokengateConfig load(
             Path home, Map<String, String> environment, Map<String, String> flags, boolean serving) {
+        LoadedConfig loaded = read(home, environment, flags, serving);
+        if (!loaded.problems().isEmpty()) {
+            throw new ConfigException(loaded.problems());
+        }
+        return loaded.config();
+    }
+
+    /**
+     * The configuration however many problems it has, for {@code config check}: defaults stand in
+     * for the values that have one, and {@link LoadedConfig#failedAmong} tells a check whether it
+     * would look at such a default. Never to serve from.
+     *
+     * @see #load
+     */
+    public static LoadedConfig read(
+            Path home, Map<String, String> environment, Map<String, String> flags, boolean serving) {
         Path file = home.resolve(FILE_NAME);
         Map<String, String> fileValues = new LinkedHashMap<>();
         List<String> fileProblems = new ArrayList<>();
@@ -67,7 +84,9 @@ public final class ConfigLoader {
         }
         ConfigLoader loader = new ConfigLoader(Settings.merge(fileValues, file.toString(), environment, flags));
         loader.problems.addAll(0, fileProblems);
-        return loader.build(home, serving);
+        TokengateConfig config = loader.build(home, serving);
+        return new LoadedConfig(
+                config, loader.problems, loader.values.failed(), fileProblems.isEmpty(), loader.unusable);
     }
 
     private TokengateConfig build(Path home, boolean serving) {
@@ -81,17 +100,20 @@ public final class ConfigLoader {
         Optional<URI> upstream =
                 settings.get(Key.UPSTREAM_URL).flatMap(u -> UrlSettings.httpUrl(values, Key.UPSTREAM_URL, u));
         if (serving && settings.get(Key.UPSTREAM_URL).isEmpty()) {
-            problems.add("upstream.url is not set: where is Jira? (e.g. upstream.url=https://jira.example.com,"
-                    + " or --upstream URL, or TOKENGATE_UPSTREAM_URL)");
+            values.problem(
+                    Key.UPSTREAM_URL,
+                    "upstream.url is not set: where is Jira? (e.g. upstream.url=https://jira.example.com,"
+                            + " or --upstream URL, or TOKENGATE_UPSTREAM_URL)");
         }
         Set<String> schemes = values.list(Key.AUTH_SCHEMES, s -> s.toLowerCase(Locale.ROOT));
         for (String scheme : schemes) {
             if (!scheme.equals("basic") && !scheme.equals("bearer")) {
-                problems.add("auth.schemes: unknown scheme '" + scheme + "' (expected basic, bearer)");
+                values.problem(
+                        Key.AUTH_SCHEMES, "auth.schemes: unknown scheme '" + scheme + "' (expected basic, bearer)");
             }
         }
         if (schemes.isEmpty()) {
-            problems.add("auth.schemes is empty: no client could authenticate");
+            values.problem(Key.AUTH_SCHEMES, "auth.schemes is empty: no client could authenticate");
         }
         List<String> endpoints = values.pathPrefixes(Key.GATEWAY_ENDPOINTS, "/rest/");
         List<String> excludedEndpoints =
@@ -140,10 +162,9 @@ public final class ConfigLoader {
                 StoreSettings.read(values, home),
                 AdminSettings.read(values, loginMaxFailures, loginWindow),
                 settings.effective());
-        problems.addAll(HomeAccess.problems(config));
-        if (!problems.isEmpty()) {
-            throw new ConfigException(problems);
-        }
+        List<HomeAccess.Denied> denied = HomeAccess.denied(config);
+        denied.forEach(place -> unusable.add(place.path()));
+        problems.addAll(HomeAccess.problems(home, denied));
         return config;
     }
 
@@ -152,14 +173,17 @@ public final class ConfigLoader {
         Set<String> headers = values.list(Key.GATEWAY_REFUSED_HEADERS, Function.identity());
         for (String header : headers) {
             RefusedNames.notRefusable(header)
-                    .ifPresent(why -> problems.add(Key.GATEWAY_REFUSED_HEADERS.key() + ": " + why));
+                    .ifPresent(why -> values.problem(
+                            Key.GATEWAY_REFUSED_HEADERS, Key.GATEWAY_REFUSED_HEADERS.key() + ": " + why));
         }
         Set<String> parameters = values.list(Key.GATEWAY_REFUSED_PARAMETERS, Function.identity());
         for (String parameter : parameters) {
             if (!parameter.chars().allMatch(c -> c > 0x20 && c < 0x7f && c != '=' && c != '&')) {
-                problems.add(Key.GATEWAY_REFUSED_PARAMETERS.key() + ": '" + parameter
-                        + "' is not a parameter name (printable ASCII, without '=' or '&'; as decoded, not"
-                        + " percent-encoded)");
+                values.problem(
+                        Key.GATEWAY_REFUSED_PARAMETERS,
+                        Key.GATEWAY_REFUSED_PARAMETERS.key() + ": '" + parameter
+                                + "' is not a parameter name (printable ASCII, without '=' or '&'; as decoded, not"
+                                + " percent-encoded)");
             }
         }
         return new RefusedNames(headers, parameters);
@@ -175,7 +199,8 @@ public final class ConfigLoader {
         if (memory >= bodyInspectMax) {
             return memory;
         }
-        problems.add(
+        values.problem(
+                Key.BODY_INSPECT_MEMORY,
                 configured == 0
                         ? "body.inspect.max (" + bodyInspectMax + ") is more than an eighth of the heap (" + memory
                                 + " bytes), which body.inspect.memory leaves to request bodies: give the JVM more heap"
@@ -197,8 +222,10 @@ public final class ConfigLoader {
             return UpstreamIdentity.userCredentialWithLookupBearer(token.get());
         }
         if (user.isPresent() != password.isPresent()) {
-            problems.add("upstream.identity=user-credential looks users up in Jira with upstream.service.user and"
-                    + " upstream.service.password together (or upstream.service.token), not one alone");
+            values.problem(
+                    Key.UPSTREAM_IDENTITY,
+                    "upstream.identity=user-credential looks users up in Jira with upstream.service.user and"
+                            + " upstream.service.password together (or upstream.service.token), not one alone");
         }
         return user.isPresent() && password.isPresent()
                 ? UpstreamIdentity.userCredentialWithLookup(user.get(), password.get())
@@ -212,7 +239,7 @@ public final class ConfigLoader {
                 try {
                     return UpstreamIdentity.header(values.value(Key.UPSTREAM_IDENTITY_HEADER));
                 } catch (IllegalArgumentException e) {
-                    problems.add("upstream.identity.header: " + e.getMessage());
+                    values.problem(Key.UPSTREAM_IDENTITY_HEADER, "upstream.identity.header: " + e.getMessage());
                     return UpstreamIdentity.header(UpstreamIdentity.DEFAULT_HEADER);
                 }
             case "service-account":
@@ -223,16 +250,20 @@ public final class ConfigLoader {
                     return UpstreamIdentity.serviceAccountBearer(token.get());
                 }
                 if (user.isEmpty() || password.isEmpty()) {
-                    problems.add("upstream.identity=service-account needs upstream.service.user and"
-                            + " upstream.service.password, or upstream.service.token");
+                    values.problem(
+                            Key.UPSTREAM_IDENTITY,
+                            "upstream.identity=service-account needs upstream.service.user and"
+                                    + " upstream.service.password, or upstream.service.token");
                     return UpstreamIdentity.header(UpstreamIdentity.DEFAULT_HEADER);
                 }
                 return UpstreamIdentity.serviceAccountBasic(user.get(), password.get());
             case "user-credential":
                 return userCredential();
             default:
-                problems.add("upstream.identity: unknown mode '" + mode + "' (expected header, service-account,"
-                        + " user-credential)");
+                values.problem(
+                        Key.UPSTREAM_IDENTITY,
+                        "upstream.identity: unknown mode '" + mode + "' (expected header, service-account,"
+                                + " user-credential)");
                 return UpstreamIdentity.header(UpstreamIdentity.DEFAULT_HEADER);
         }
     }

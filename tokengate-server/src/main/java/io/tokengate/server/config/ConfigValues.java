@@ -3,6 +3,8 @@ package io.tokengate.server.config;
 import io.tokengate.core.token.IpAllowList;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
+import java.util.EnumSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -14,16 +16,19 @@ import java.util.function.Function;
  * The merged settings read as values: each converted and checked against what its key takes. A
  * value that does not fit is a problem, noted in the loader's list with the key, the value and
  * where it came from, and the key's default stands in for it, so that loading goes on and reports
- * every problem at once.
+ * every problem at once. The key is noted as {@linkplain #failed failed}: {@code config check}
+ * then skips the checks that would have looked at its default instead of the value meant.
  */
 final class ConfigValues {
     private final Settings settings;
     private final List<String> problems;
+    private final Set<Key> failed = EnumSet.noneOf(Key.class);
 
     /** Reads {@code settings}, noting problems in {@code problems}, the loader's list. */
     ConfigValues(Settings settings, List<String> problems) {
         this.settings = settings;
         this.problems = problems;
+        failed.addAll(settings.misspelt());
     }
 
     /** The value set for {@code key}, if any: no default. */
@@ -36,8 +41,20 @@ final class ConfigValues {
         return settings.source(key);
     }
 
+    /** A problem of no one setting's value (two settings that clash, a file the home holds). */
     void problem(String problem) {
         problems.add(problem);
+    }
+
+    /** A problem with the value of {@code key}, which is then not used as given. */
+    void problem(Key key, String problem) {
+        problems.add(problem);
+        failed.add(key);
+    }
+
+    /** The keys whose values had a problem so far, and those a misspelt key in the file most likely meant. */
+    Set<Key> failed() {
+        return Collections.unmodifiableSet(failed);
     }
 
     String value(Key key) {
@@ -49,13 +66,15 @@ final class ConfigValues {
         try {
             long value = Long.parseLong(text.replace("_", ""));
             if (value < min || value > max) {
-                problems.add(key.key() + ": " + value + " is outside " + min + ".." + max + " (from "
-                        + settings.source(key) + ")");
+                problem(
+                        key,
+                        key.key() + ": " + value + " is outside " + min + ".." + max + " (from " + settings.source(key)
+                                + ")");
                 return Long.parseLong(key.defaultValue());
             }
             return value;
         } catch (NumberFormatException e) {
-            problems.add(key.key() + ": '" + text + "' is not a whole number (from " + settings.source(key) + ")");
+            problem(key, key.key() + ": '" + text + "' is not a whole number (from " + settings.source(key) + ")");
             return Long.parseLong(key.defaultValue());
         }
     }
@@ -67,7 +86,7 @@ final class ConfigValues {
     boolean bool(Key key) {
         String text = value(key).toLowerCase(Locale.ROOT);
         if (!text.equals("true") && !text.equals("false")) {
-            problems.add(key.key() + ": '" + text + "' is neither true nor false (from " + settings.source(key) + ")");
+            problem(key, key.key() + ": '" + text + "' is neither true nor false (from " + settings.source(key) + ")");
             return false;
         }
         return Boolean.parseBoolean(text);
@@ -76,7 +95,7 @@ final class ConfigValues {
     String host(Key key) {
         String host = value(key);
         if (!host.matches("[A-Za-z0-9.:\\-\\[\\]]+")) {
-            problems.add(key.key() + ": '" + host + "' is not a host name or address");
+            problem(key, key.key() + ": '" + host + "' is not a host name or address");
         }
         return host;
     }
@@ -95,7 +114,7 @@ final class ConfigValues {
         try {
             return IpAllowList.parse(value(key));
         } catch (IllegalArgumentException e) {
-            problems.add(key.key() + ": " + e.getMessage());
+            problem(key, key.key() + ": " + e.getMessage());
             return IpAllowList.any();
         }
     }
@@ -105,7 +124,7 @@ final class ConfigValues {
         List<String> prefixes = new ArrayList<>(list(key, Function.identity()));
         for (String prefix : prefixes) {
             if (!prefix.startsWith("/") || prefix.contains("..") || prefix.contains("//")) {
-                problems.add(key.key() + ": '" + prefix + "' is not a path prefix like " + example);
+                problem(key, key.key() + ": '" + prefix + "' is not a path prefix like " + example);
             }
         }
         return prefixes;

@@ -25,9 +25,10 @@ final class HomeAccess {
     private HomeAccess() {}
 
     /** A place this process may not use, and what it may not do there. */
-    private record Denied(Path path, String cannot) {}
+    record Denied(Path path, String cannot) {}
 
-    static List<String> problems(TokengateConfig config) {
+    /** The places in {@code config}'s home this process may not use, in the order found. */
+    static List<Denied> denied(TokengateConfig config) {
         Path home = config.home();
         List<Denied> denied = new ArrayList<>();
         check(home, true, denied);
@@ -41,6 +42,11 @@ final class HomeAccess {
         config.logDir().ifPresent(logs -> checkTree(logs, denied));
         checkTree(Backups.directory(home), denied);
         checkTree(Store.unwrittenAuditDirectory(home), denied);
+        return denied;
+    }
+
+    /** One line for each of the first {@code denied} places, naming the fix; a count of the others. */
+    static List<String> problems(Path home, List<Denied> denied) {
         String user = System.getProperty("user.name");
         List<String> problems = new ArrayList<>();
         denied.stream()

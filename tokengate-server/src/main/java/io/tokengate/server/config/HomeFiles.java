@@ -24,7 +24,7 @@ final class HomeFiles {
         try {
             return Optional.of(home.resolve(dir));
         } catch (InvalidPathException e) {
-            values.problem("log.dir: '" + dir + "' is not a directory name (" + e.getReason() + ")");
+            values.problem(Key.LOG_DIR, "log.dir: '" + dir + "' is not a directory name (" + e.getReason() + ")");
             return Optional.empty();
         }
     }
@@ -33,7 +33,7 @@ final class HomeFiles {
     static Optional<TlsKeystore> tls(ConfigValues values, Path home, Key keystoreKey, Key passwordKey) {
         String password = values.get(passwordKey).orElse("");
         if (values.get(keystoreKey).isEmpty() && !password.isEmpty()) {
-            values.problem(passwordKey.key() + " is set but " + keystoreKey.key() + " is not");
+            values.problem(passwordKey, passwordKey.key() + " is set but " + keystoreKey.key() + " is not");
         }
         return homeFile(
                 values, home, keystoreKey, file -> TlsKeystore.open(keystoreKey.key(), file, password, Instant.now()));
@@ -61,9 +61,9 @@ final class HomeFiles {
         try {
             return Optional.of(open.apply(home.resolve(name.get())));
         } catch (InvalidPathException e) {
-            values.problem(key.key() + ": '" + name.get() + "' is not a file name (" + e.getReason() + ")");
+            values.problem(key, key.key() + ": '" + name.get() + "' is not a file name (" + e.getReason() + ")");
         } catch (IllegalArgumentException e) {
-            values.problem(e.getMessage());
+            values.problem(key, e.getMessage());
         }
         return Optional.empty();
     }

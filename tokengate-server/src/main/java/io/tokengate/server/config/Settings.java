@@ -3,6 +3,7 @@ package io.tokengate.server.config;
 import io.tokengate.core.DidYouMean;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -26,11 +27,14 @@ public final class Settings {
     private final Map<String, String> values;
     private final Map<String, String> sources;
     private final List<String> problems;
+    private final Set<Key> misspelt;
 
-    private Settings(Map<String, String> values, Map<String, String> sources, List<String> problems) {
+    private Settings(
+            Map<String, String> values, Map<String, String> sources, List<String> problems, Set<Key> misspelt) {
         this.values = values;
         this.sources = sources;
         this.problems = problems;
+        this.misspelt = misspelt;
     }
 
     /**
@@ -44,11 +48,14 @@ public final class Settings {
         Map<String, String> values = new LinkedHashMap<>();
         Map<String, String> sources = new LinkedHashMap<>();
         List<String> problems = new ArrayList<>();
+        Set<Key> misspelt = EnumSet.noneOf(Key.class);
         for (Map.Entry<String, String> entry : file.entrySet()) {
             String key = entry.getKey().strip();
             if (Key.find(key).isEmpty()) {
+                Optional<String> suggestion = suggestion(key);
                 problems.add(fileName + ": unknown setting '" + key + "'"
-                        + suggestion(key).map(s -> " (did you mean " + s + "?)").orElse(""));
+                        + suggestion.map(s -> " (did you mean " + s + "?)").orElse(""));
+                suggestion.flatMap(Key::find).ifPresent(misspelt::add);
                 continue;
             }
             values.put(key, entry.getValue().strip());
@@ -68,7 +75,8 @@ public final class Settings {
                 sources.put(entry.getKey(), COMMAND_LINE);
             }
         }
-        return new Settings(values, sources, problems);
+        misspelt.removeIf(key -> values.containsKey(key.key())); // set as well: the unknown key is a leftover
+        return new Settings(values, sources, problems, misspelt);
     }
 
     /** The value set for {@code key}, if any (defaults are not applied here). */
@@ -100,6 +108,14 @@ public final class Settings {
     /** Problems found while merging (unknown keys). */
     public List<String> problems() {
         return Collections.unmodifiableList(problems);
+    }
+
+    /**
+     * The settings, not set, that unknown keys in the file most likely meant (by {@link #problems}'
+     * "did you mean"): their defaults are probably not what was intended.
+     */
+    Set<Key> misspelt() {
+        return Collections.unmodifiableSet(misspelt);
     }
 
     /** Every setting's value (its default when not set) and source, in {@link Key} order. */

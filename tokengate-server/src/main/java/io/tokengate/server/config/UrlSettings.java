@@ -23,7 +23,8 @@ final class UrlSettings {
     static Optional<String> publicUrl(ConfigValues values, String text) {
         Optional<URI> uri = httpUrl(values, Key.GATEWAY_PUBLIC_URL, text);
         if (uri.isPresent() && (uri.get().getRawQuery() != null || uri.get().getRawFragment() != null)) {
-            values.problem("gateway.public.url: '" + text + "' must not have a query or fragment");
+            values.problem(
+                    Key.GATEWAY_PUBLIC_URL, "gateway.public.url: '" + text + "' must not have a query or fragment");
         }
         return uri.map(u -> text.endsWith("/") ? text.substring(0, text.length() - 1) : text);
     }
@@ -35,18 +36,20 @@ final class UrlSettings {
             URI uri = new URI(text);
             String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
             if (uri.getRawUserInfo() != null) {
-                values.problem(key.key() + ": '" + shown + "' holds a user name or password, which would be sent"
-                        + " and logged with every request; give Jira's credentials with"
-                        + " upstream.identity=service-account instead");
+                values.problem(
+                        key,
+                        key.key() + ": '" + shown + "' holds a user name or password, which would be sent"
+                                + " and logged with every request; give Jira's credentials with"
+                                + " upstream.identity=service-account instead");
                 return Optional.empty();
             }
             if ((!scheme.equals("http") && !scheme.equals("https")) || uri.getHost() == null) {
-                values.problem(key.key() + ": '" + shown + "' is not an http(s) URL with a host");
+                values.problem(key, key.key() + ": '" + shown + "' is not an http(s) URL with a host");
                 return Optional.empty();
             }
             return Optional.of(uri);
         } catch (URISyntaxException e) {
-            values.problem(key.key() + ": '" + shown + "' is not a URL (" + e.getReason() + ")");
+            values.problem(key, key.key() + ": '" + shown + "' is not a URL (" + e.getReason() + ")");
             return Optional.empty();
         }
     }
