@@ -2,10 +2,12 @@ package io.tokengate.server.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.tokengate.server.config.ConfigException;
 import io.tokengate.server.config.ConfigLoader;
+import io.tokengate.server.config.Key;
+import io.tokengate.server.config.LoadedConfig;
 import io.tokengate.server.config.Settings;
 import io.tokengate.server.config.TokengateConfig;
+import io.tokengate.store.Database;
 import io.tokengate.store.PostgresUrl;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -13,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -24,7 +27,8 @@ import picocli.CommandLine.Spec;
  * {@code tokengate config check}: every configuration problem at once, before a start finds them one
  * by one. The command loads the settings, runs the checks and prints what they found; the checks are
  * {@link PropertiesFileCheck}'s (the file itself), {@link DatabaseCheck}'s (key file, database,
- * stored tokens), {@link UpstreamCheck}'s and {@link ExposureCheck}'s (public URLs, TLS).
+ * stored tokens), {@link UpstreamCheck}'s and {@link ExposureCheck}'s (public URLs, TLS). A setting
+ * with a problem stops only the checks that need it, so that one round of edits can mend them all.
  */
 @Command(
         name = "config",
@@ -67,32 +71,86 @@ final class ConfigCommand {
             if (!Files.isDirectory(dir)) {
                 warnings.add("home directory " + dir.toAbsolutePath() + " does not exist yet (created on first start)");
             }
-            TokengateConfig config = null;
-            try {
-                config = home.load(shell, serving.flags(), true);
-            } catch (ConfigException e) {
-                problems.addAll(e.problems());
-            }
+            LoadedConfig loaded = home.read(shell, serving.flags());
+            problems.addAll(loaded.problems());
             PropertiesFileCheck.check(dir.resolve(ConfigLoader.FILE_NAME), warnings);
             warnings.addAll(Settings.unknownVariables(shell.environment()));
-            if (config != null) {
-                boolean keyFileReadable = DatabaseCheck.checkKeyFile(config, problems);
-                PostgresUrl.unverified(config.store().dbUrl()).ifPresent(warnings::add);
-                boolean keyNeeded =
-                        !offline && DatabaseCheck.checkDatabase(config, keyFileReadable, problems, warnings);
-                if (!Files.exists(config.store().keyFilePath()) && !keyNeeded) {
-                    warnings.add("key file " + config.store().keyFilePath()
-                            + " does not exist yet: it is created on first start;"
-                            + " in a cluster, copy one key file to every node instead");
-                }
-                if (!offline) {
-                    UpstreamCheck.checkReachable(config, problems, warnings);
-                }
-                UpstreamCheck.checkPath(config, warnings);
-                ExposureCheck.check(config, warnings);
-            }
+            check(loaded, problems, warnings);
             print(problems, warnings);
             return problems.isEmpty() ? 0 : 2;
+        }
+
+        /**
+         * The checks beyond the settings, each unless a setting it needs had a problem (it would then
+         * look at the default standing in for it) or the home keeps it from looking: then a warning
+         * says it was not checked, lest its silence pass for a pass.
+         */
+        private void check(LoadedConfig loaded, List<String> problems, List<String> warnings) {
+            TokengateConfig config = loaded.config();
+            Path keyFile = config.store().keyFilePath();
+            boolean keyFileCheckable = checkable(
+                    "key file", loaded.failedAmong(Key.KEY_FILE).or(() -> unusable(loaded, keyFile)), warnings);
+            boolean keyFileReadable = keyFileCheckable && DatabaseCheck.checkKeyFile(config, problems);
+            boolean keyNeeded = false;
+            Optional<String> database = loaded.failedAmong(Key.DB_URL, Key.DB_USER, Key.DB_PASSWORD);
+            if (config.store().dbUrl() == null) {
+                database = database.or(() -> unusable(loaded, Database.embeddedDirectory(config.home())));
+            }
+            if (checkable("database", database, warnings)) {
+                PostgresUrl.unverified(config.store().dbUrl()).ifPresent(warnings::add);
+                keyNeeded = !offline && DatabaseCheck.checkDatabase(config, keyFileReadable, problems, warnings);
+            }
+            if (keyFileCheckable && !Files.exists(keyFile) && !keyNeeded) {
+                warnings.add("key file " + keyFile + " does not exist yet: it is created on first start;"
+                        + " in a cluster, copy one key file to every node instead");
+            }
+            if (!offline
+                    && checkable("upstream", loaded.failedAmong(Key.UPSTREAM_URL, Key.UPSTREAM_TLS_CA), warnings)
+                    && UpstreamCheck.checkReachable(config, problems, warnings)
+                    && checkable(
+                            "the service account",
+                            loaded.failedAmong(
+                                    Key.UPSTREAM_IDENTITY,
+                                    Key.UPSTREAM_SERVICE_USER,
+                                    Key.UPSTREAM_SERVICE_PASSWORD,
+                                    Key.UPSTREAM_SERVICE_TOKEN),
+                            warnings)) {
+                UpstreamCheck.checkServiceAccount(config, problems, warnings);
+            }
+            UpstreamCheck.checkPath(config, warnings);
+            if (checkable(
+                    "the data plane's URL and TLS",
+                    loaded.failedAmong(
+                            Key.GATEWAY_PUBLIC_URL,
+                            Key.GATEWAY_HOST,
+                            Key.GATEWAY_PORT,
+                            Key.GATEWAY_TLS_KEYSTORE,
+                            Key.GATEWAY_TLS_KEYSTORE_PASSWORD),
+                    warnings)) {
+                ExposureCheck.checkDataPlane(config, warnings);
+            }
+            if (checkable(
+                    "the admin plane's reach and TLS",
+                    loaded.failedAmong(
+                            Key.ADMIN_HOST,
+                            Key.ADMIN_PUBLIC_URL,
+                            Key.ADMIN_ALLOWED_HOSTS,
+                            Key.ADMIN_TLS_KEYSTORE,
+                            Key.ADMIN_TLS_KEYSTORE_PASSWORD),
+                    warnings)) {
+                ExposureCheck.checkAdminPlane(config, warnings);
+            }
+        }
+
+        /** Whether a check of {@code what} may run: not when {@code failed} names what it needs, as a warning then says. */
+        private static boolean checkable(String what, Optional<String> failed, List<String> warnings) {
+            failed.ifPresent(name -> warnings.add(what + " not checked: " + name + " has a problem above"));
+            return failed.isEmpty();
+        }
+
+        /** The place at or around {@code place} this process may not use, by name. */
+        private static Optional<String> unusable(LoadedConfig loaded, Path place) {
+            return loaded.unusableAt(place).map(Path::toString);
         }
 
         private void print(List<String> problems, List<String> warnings) throws IOException {

@@ -21,7 +21,8 @@ final class ExposureCheck {
 
     private ExposureCheck() {}
 
-    static void check(TokengateConfig config, List<String> warnings) {
+    /** The data plane: its public URL, whether tokens cross the network in clear text, its certificate. */
+    static void checkDataPlane(TokengateConfig config, List<String> warnings) {
         if (config.publicUrl().isEmpty()) {
             warnings.add("gateway.public.url is not set: restrictions will match " + config.publicUrlOrListening()
                     + "/…; set it to the URL clients use");
@@ -44,6 +45,10 @@ final class ExposureCheck {
                 config.publicUrl().map(URI::create),
                 "restrictions match the URLs clients use",
                 warnings);
+    }
+
+    /** The admin plane: whether the network reaches it, the names it answers to, its certificate. */
+    static void checkAdminPlane(TokengateConfig config, List<String> warnings) {
         if (!Loopback.is(config.adminHost())) {
             warnings.add("admin.host is " + config.adminHost() + ": the admin plane is reachable from the network"
                     + (config.adminTls().isPresent()

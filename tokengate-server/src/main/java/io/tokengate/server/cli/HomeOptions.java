@@ -2,6 +2,7 @@ package io.tokengate.server.cli;
 
 import io.tokengate.server.config.ConfigException;
 import io.tokengate.server.config.ConfigLoader;
+import io.tokengate.server.config.LoadedConfig;
 import io.tokengate.server.config.TokengateConfig;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -52,8 +53,17 @@ final class HomeOptions {
 
     /** The configuration of the home, with {@code shell}'s environment; {@code serving}: see {@link ConfigLoader#load}. */
     TokengateConfig load(Shell shell, Map<String, String> moreFlags, boolean serving) {
+        return ConfigLoader.load(home(shell), shell.environment(), withFlags(moreFlags), serving);
+    }
+
+    /** The configuration of the home as {@code config check} reads it, problems and all: {@link ConfigLoader#read}. */
+    LoadedConfig read(Shell shell, Map<String, String> moreFlags) {
+        return ConfigLoader.read(home(shell), shell.environment(), withFlags(moreFlags), true);
+    }
+
+    private Map<String, String> withFlags(Map<String, String> moreFlags) {
         Map<String, String> flags = flags();
         flags.putAll(moreFlags);
-        return ConfigLoader.load(home(shell), shell.environment(), flags, serving);
+        return flags;
     }
 }

@@ -20,8 +20,12 @@ final class UpstreamCheck {
 
     private UpstreamCheck() {}
 
-    /** Asks the upstream for {@link #SERVER_INFO}, then checks the service account's credentials. */
-    static void checkReachable(TokengateConfig config, List<String> problems, List<String> warnings) {
+    /**
+     * Asks the upstream for {@link #SERVER_INFO}.
+     *
+     * @return whether it answered: then {@link #checkServiceAccount} can ask it more
+     */
+    static boolean checkReachable(TokengateConfig config, List<String> problems, List<String> warnings) {
         URI upstream = config.upstream().orElseThrow();
         HttpClient.Builder builder = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5));
         config.upstreamTrust().ifPresent(trust -> builder.sslContext(trust.sslContext()));
@@ -41,13 +45,22 @@ final class UpstreamCheck {
             }
         } catch (IOException e) {
             problems.add("upstream " + upstream + " cannot be reached: " + unreachable(e));
-            return;
+            return false;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             problems.add("upstream check interrupted");
-            return;
+            return false;
         }
-        ServiceAccountCheck.check(upstream, config.upstreamTrust(), config.identity(), Duration.ofSeconds(10))
+        return true;
+    }
+
+    /** Whether Jira takes the service account, when {@code upstream.identity} has one. */
+    static void checkServiceAccount(TokengateConfig config, List<String> problems, List<String> warnings) {
+        ServiceAccountCheck.check(
+                        config.upstream().orElseThrow(),
+                        config.upstreamTrust(),
+                        config.identity(),
+                        Duration.ofSeconds(10))
                 .ifPresent(finding -> (finding.problem() ? problems : warnings).add(finding.message()));
     }
 

@@ -67,6 +67,75 @@ class ConfigCommandIT {
                         .contains("unknown setting 'token.max.lifetime' (did you mean token.max.lifetime.days?)"));
     }
 
+    /**
+     * A setting that does not parse stops only the checks that need it: the key file, the upstream
+     * and the file's mode are reported in the same round, settings problems first, and the check
+     * that needed the setting says it did not run.
+     */
+    @Test
+    void aSettingWithAProblemStopsOnlyTheChecksThatNeedIt(@TempDir Path home) throws Exception {
+        Files.writeString(home.resolve("tokengate.properties"), "upstream.url=http://127.0.0.1:9\ngateway.port=80x\n");
+        Files.setPosixFilePermissions(
+                home.resolve("tokengate.properties"), PosixFilePermissions.fromString("rw-r--r--"));
+        Files.writeString(home.resolve("tokengate.key"), "not a key");
+
+        assertThat(run("config", "check", "--home", home.toString())).isEqualTo(2);
+        List<String> lines = out.toString().lines().toList();
+        assertThat(lines)
+                .startsWith("problem: gateway.port: '80x' is not a whole number (from "
+                        + home.resolve("tokengate.properties") + ")")
+                .anySatisfy(line -> assertThat(line).startsWith("problem: ").contains("tokengate.key"))
+                .contains("problem: upstream http://127.0.0.1:9 cannot be reached: connection refused")
+                .anySatisfy(line -> assertThat(line)
+                        .startsWith("warning: ")
+                        .contains("tokengate.properties is readable by every user"))
+                .contains("warning: the data plane's URL and TLS not checked: gateway.port has a problem above")
+                .anySatisfy(line ->
+                        assertThat(line).startsWith("warning: database ").contains("does not exist yet"))
+                .endsWith("3 problems found");
+        assertThat(out.toString())
+                .as("the default port stands in for 80x: no word of it")
+                .doesNotContain(":8080");
+    }
+
+    /**
+     * Each check that needs a setting with a problem says so in one line, the others run: a
+     * database URL of another kind or a misspelt one, an upstream URL that is not one.
+     */
+    @Test
+    void aCheckSkippedForASettingSaysWhich(@TempDir Path home) throws Exception {
+        String skipped = offlineCheck(home, "upstream.url=http://127.0.0.1:9\ndb.url=jdbc:mysql://db/tokengate\n");
+        assertThat(skipped)
+                .contains("problem: db.url: 'jdbc:mysql://db/tokengate' is neither jdbc:postgresql: nor jdbc:h2:")
+                .contains("warning: database not checked: db.url has a problem above")
+                .contains("warning: the data plane listens on 0.0.0.0 (gateway.host) in plain HTTP")
+                .contains("1 problem found");
+
+        assertThat(offlineCheck(
+                        home, "upstream.url=http://127.0.0.1:9\ndb.ulr=jdbc:postgresql://db.example.com/tokengate\n"))
+                .contains("unknown setting 'db.ulr' (did you mean db.url?)")
+                .as("the embedded database that stands in for the one meant is not looked at")
+                .contains("warning: database not checked: db.url has a problem above");
+
+        assertThat(offlineCheck(
+                        home,
+                        "upstream.url=http://127.0.0.1:9\nnode.id=node one\n"
+                                + "db.url=jdbc:postgresql://db.example.com:5432/tokengate\n"))
+                .contains("node.id: 1 to 64 letters")
+                .as("the store's defaults stand in for node.id, not for where the database is")
+                .contains("warning: db.url: the database on db.example.com is reached over the network");
+
+        Files.writeString(home.resolve("tokengate.properties"), "upstream.url=ftp://jira\n");
+        out.getBuffer().setLength(0);
+        assertThat(run("config", "check", "--home", home.toString())).isEqualTo(2);
+        assertThat(out.toString())
+                .contains("problem: upstream.url: 'ftp://jira' is not an http(s) URL with a host")
+                .contains("warning: upstream not checked: upstream.url has a problem above")
+                .contains("warning: database " + Database.embeddedDirectory(home) + " does not exist yet")
+                .contains("warning: the data plane listens on 0.0.0.0 (gateway.host) in plain HTTP")
+                .contains("1 problem found");
+    }
+
     @Test
     void aHealthyHomePassesAndAWrongKeyFileModeDoesNot(@TempDir Path home) throws Exception {
         try (DemoJira jira = DemoJira.start(DemoJira.Options.defaults())) {

@@ -71,6 +71,8 @@ class HomeOwnershipIT {
         assertThat(checked.out())
                 .contains(home.resolve("tokengate.key") + " cannot be read by nobody (it belongs to root)")
                 .contains("give the home to the user tokengate runs as (chown -R nobody " + home.toAbsolutePath() + ")")
+                .as("what nobody cannot read is not taken for absent")
+                .contains("warning: database not checked: " + home.resolve("data") + " has a problem above")
                 .doesNotContain("does not exist yet");
 
         Result served = run(true, "serve", "--home", home.toString(), "--port", "0", "--admin-port", "0");
