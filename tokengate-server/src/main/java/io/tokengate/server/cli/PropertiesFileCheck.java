@@ -24,7 +24,7 @@ final class PropertiesFileCheck {
 
     private PropertiesFileCheck() {}
 
-    /** Warns of {@code file} when every user may read it, and of each setting it sets twice. */
+    /** Warns of {@code file} when every user may read it, and of each setting it sets twice (when this user may). */
     static void check(Path file, List<String> warnings) throws IOException {
         if (!Files.isRegularFile(file)) {
             return;
@@ -35,6 +35,9 @@ final class PropertiesFileCheck {
                 warnings.add(
                         file + " is readable by every user of this machine; it may hold passwords" + " (chmod 600 it)");
             }
+        }
+        if (!Files.isReadable(file)) {
+            return; // a problem of the settings, which the loader reports
         }
         settingsSetTwice(Files.readAllLines(file, StandardCharsets.ISO_8859_1))
                 .forEach((key, lines) -> warnings.add(file.getFileName() + " sets " + key + " on lines "

@@ -84,4 +84,25 @@ class HomeOwnershipIT {
                 .doesNotContain("\tat ")
                 .doesNotContain("Exception");
     }
+
+    /**
+     * A settings file the service's user cannot read is a problem like any other (exit 2), not the
+     * command's failure (exit 64, a bare path); no check looks at the defaults standing in for it.
+     */
+    @Test
+    void aSettingsFileTheServiceCannotReadIsAProblemOfTheSettings(@TempDir Path home) throws Exception {
+        assumeTrue(canBeAnotherUser(), "runs as root, with setpriv, to be another user");
+        Path file = home.resolve("tokengate.properties");
+        Files.writeString(file, "upstream.url=http://127.0.0.1:9\n");
+        Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        Files.setAttribute(home, "unix:uid", NOBODY);
+        Files.setAttribute(home, "unix:gid", NOBODY);
+
+        Result checked = run(true, "config", "check", "--home", home.toString());
+        assertThat(checked.exit()).as(checked.out() + checked.err()).isEqualTo(2);
+        assertThat(checked.out())
+                .contains("problem: " + file + " cannot be read")
+                .contains("warning: database not checked: tokengate.properties has a problem above")
+                .doesNotContain("does not exist yet");
+    }
 }
