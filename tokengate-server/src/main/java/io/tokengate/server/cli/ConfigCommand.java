@@ -142,7 +142,7 @@ final class ConfigCommand {
             }
         }
 
-        /** Whether a check of {@code what} may run: not when {@code failed} names what it needs, as a warning then says. */
+        /** Whether a check of {@code what} may run: not when {@code failed} names what it needs, as a warning says. */
         private static boolean checkable(String what, Optional<String> failed, List<String> warnings) {
             failed.ifPresent(name -> warnings.add(what + " not checked: " + name + " has a problem above"));
             return failed.isEmpty();

@@ -56,7 +56,7 @@ final class HomeOptions {
         return ConfigLoader.load(home(shell), shell.environment(), withFlags(moreFlags), serving);
     }
 
-    /** The configuration of the home as {@code config check} reads it, problems and all: {@link ConfigLoader#read}. */
+    /** The configuration of the home as {@code config check} reads it, problems and all ({@link ConfigLoader#read}). */
     LoadedConfig read(Shell shell, Map<String, String> moreFlags) {
         return ConfigLoader.read(home(shell), shell.environment(), withFlags(moreFlags), true);
     }
