@@ -1043,6 +1043,21 @@ class WebUiIT {
     }
 
     /**
+     * A time typed in another form is refused with an example of the form the filter takes, shown
+     * as the gateway wrote it: the page writes other times in messages as the locale does.
+     */
+    @Test
+    void aTimeFilterInTheWrongFormIsAnsweredWithAnExampleOfTheRightOne() {
+        signIn("root", "root-password");
+        browser.get(gw.server.adminUri() + "/#/audit");
+        type(By.name("from"), "yesterday");
+        click(By.cssSelector("main form button[type=submit]"));
+        assertThat(waitForText(By.cssSelector("main .error"), "yesterday"))
+                .isEqualTo(
+                        "from: 'yesterday' is not an ISO-8601 date and time with offset, like '2027-01-31T12:00:00Z'");
+    }
+
+    /**
      * Saves the edit form and waits for the token page to be drawn again, which the UI does once
      * the API has answered: the change is then in force on the gateway. The store shows it a
      * moment earlier, before the gateway's cache has let go of the old token.
