@@ -1043,6 +1043,24 @@ class WebUiIT {
     }
 
     /**
+     * A token's name may be 200 characters without a space (a generated one, a pasted URL): the
+     * list and the token's page break it rather than grow wider than the window.
+     */
+    @Test
+    void aLongNameWithoutSpacesBreaksRatherThanWidenThePage() {
+        String name = "build-" + "x".repeat(194);
+        CreatedToken token = gw.createToken(TokenSpec.bound(name, "admin", "root"));
+        signIn("root", "root-password");
+        browser.get(gw.server.adminUri() + "/#/tokens?name=" + name);
+        waitForText(By.id("tokens"), name);
+        assertThat(overflow()).as("the token list").isZero();
+
+        browser.get(gw.server.adminUri() + "/#/tokens/" + token.token().id().value());
+        waitForText(By.cssSelector("main h1"), name);
+        assertThat(overflow()).as("the token's page").isZero();
+    }
+
+    /**
      * A time typed in another form is refused with an example of the form the filter takes, shown
      * as the gateway wrote it: the page writes other times in messages as the locale does.
      */
@@ -1055,6 +1073,12 @@ class WebUiIT {
         assertThat(waitForText(By.cssSelector("main .error"), "yesterday"))
                 .isEqualTo(
                         "from: 'yesterday' is not an ISO-8601 date and time with offset, like '2027-01-31T12:00:00Z'");
+    }
+
+    /** How many pixels the page is wider than the window: it scrolls sideways when above zero. */
+    private long overflow() {
+        return (Long) ((JavascriptExecutor) browser)
+                .executeScript("return document.documentElement.scrollWidth - document.documentElement.clientWidth");
     }
 
     /**
