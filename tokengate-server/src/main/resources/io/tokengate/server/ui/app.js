@@ -92,11 +92,9 @@ function explanation(answer) {
 function errorBox(error, labels) {
   const named = (field) => (labels && labels[field]) || field;
   const errors = error.body && Array.isArray(error.body.errors) ? error.body.errors : [];
-  const problemList = (problems) => el('ul', {}, problems.map((p) => el('li', {}, readable(describeProblem(p)))));
   if (errors.length > 1) {
     return el('div', { class: 'error', role: 'alert' }, errors.length + ' fields need a change:',
-      el('ul', {}, errors.map((e) => el('li', {}, named(e.field) + ': ', readable(e.message),
-        Array.isArray(e.problems) && e.problems.length > 1 ? problemList(e.problems) : null))));
+      el('ul', {}, errors.map((e) => el('li', {}, named(e.field) + ': ', whatIsWrong(e)))));
   }
   const problems = error.body && error.body.problems;
   if (!Array.isArray(problems) || problems.length === 0) {
@@ -106,6 +104,22 @@ function errorBox(error, labels) {
   const what = error.body.field ? named(error.body.field) + ': ' : '';
   return el('div', { class: 'error', role: 'alert' },
     what + problems.length + (problems.length === 1 ? ' problem' : ' problems'), problemList(problems));
+}
+
+function problemList(problems) {
+  return el('ul', {}, problems.map((p) => el('li', {}, readable(describeProblem(p)))));
+}
+
+/**
+ * What is wrong with one field (an entry of errors): its message, or, for several problems (limits,
+ * by line), their count and each on a line of its own; its message joins them, and would say each
+ * twice beside the list.
+ */
+function whatIsWrong(fieldError) {
+  const problems = fieldError.problems;
+  return Array.isArray(problems) && problems.length > 1
+    ? [problems.length + ' problems', problemList(problems)]
+    : readable(fieldError.message);
 }
 
 function describeProblem(problem) {
@@ -138,7 +152,7 @@ function formFields(fieldsByName) {
       const known = fieldsByName[e.field];
       if (!known || known[0].hasAttribute('aria-invalid')) continue;
       const input = known[0];
-      const note = el('div', { class: 'field-error', id: input.id + '-error' }, readable(e.message));
+      const note = el('div', { class: 'field-error', id: input.id + '-error' }, whatIsWrong(e));
       const describedBy = input.getAttribute('aria-describedby');
       input.setAttribute('aria-invalid', 'true');
       input.setAttribute('aria-describedby', describedBy ? describedBy + ' ' + note.id : note.id);

@@ -1075,6 +1075,37 @@ class WebUiIT {
                         "from: 'yesterday' is not an ISO-8601 date and time with offset, like '2027-01-31T12:00:00Z'");
     }
 
+    /**
+     * Limits with several problems, refused with another field: each problem is said once in the
+     * form's answer, and beneath the restrictions each on a line of its own.
+     */
+    @Test
+    void eachProblemOfTheRestrictionsIsSaidOnceWhenOtherFieldsAreWrongToo() {
+        signIn("root", "root-password");
+        openNewTokenForm();
+        type(By.name("name"), "n".repeat(201));
+        type(By.name("user"), "admin");
+        type(By.name("limits"), "[get].*/rest/(\n[QueryParam::x==y]");
+        click(By.id("create"));
+        String shown = waitForText(By.id("create-result"), "fields need a change");
+        assertThat(shown).contains("Restrictions: 2 problems");
+        assertThat(shown.split("missing closing \\)", -1))
+                .as("said once: %s", shown)
+                .hasSize(2);
+        assertThat(shown.split("missing URL regex", -1))
+                .as("said once: %s", shown)
+                .hasSize(2);
+        WebElement limits = browser.findElement(By.name("limits"));
+        WebElement beneath = browser.findElement(By.id(limits.getAttribute("aria-describedby")));
+        assertThat(beneath.getText()).startsWith("2 problems");
+        assertThat(beneath.findElements(By.tagName("li")))
+                .as("beneath the restrictions, a line for each problem")
+                .extracting(WebElement::getText)
+                .satisfiesExactly(
+                        first -> assertThat(first).startsWith("line 1, column 6: invalid regex: missing closing )"),
+                        second -> assertThat(second).startsWith("line 2, column 1: missing URL regex"));
+    }
+
     /** How many pixels the page is wider than the window: it scrolls sideways when above zero. */
     private long overflow() {
         return (Long) ((JavascriptExecutor) browser)
