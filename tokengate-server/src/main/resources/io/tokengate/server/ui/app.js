@@ -19,12 +19,19 @@ async function api(method, path, body) {
   const headers = { Accept: 'application/json', 'X-Requested-With': 'tokengate-ui' };
   if (body !== undefined) headers['Content-Type'] = 'application/json';
   if (state.me && state.me.csrfToken && method !== 'GET') headers['X-CSRF-Token'] = state.me.csrfToken;
-  const response = await fetch('/api/v1' + path, {
-    method,
-    headers,
-    credentials: 'same-origin',
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
+  let response;
+  try {
+    response = await fetch('/api/v1' + path, {
+      method,
+      headers,
+      credentials: 'same-origin',
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+  } catch (e) {
+    // No answer at all (the browser says only "Failed to fetch"): stopped, restarting, or out of reach.
+    throw new ApiError(0, { message: 'The gateway did not answer: it may be stopped or restarting, or the network is down.'
+      + ' Try again in a moment; after a change, reload the page to see whether it was made.' });
+  }
   const text = await response.text();
   let json = null;
   try {

@@ -1106,6 +1106,26 @@ class WebUiIT {
                         second -> assertThat(second).startsWith("line 2, column 1: missing URL regex"));
     }
 
+    /**
+     * A gateway that stops answering (stopped, restarting, out of reach) is said to, in words,
+     * where the browser alone would say "Failed to fetch".
+     */
+    @Test
+    void aGatewayThatDoesNotAnswerIsSaidSo(@TempDir Path stoppingHome) {
+        GatewayFixture stopping = GatewayFixture.start(stoppingHome);
+        try {
+            stopping.server.localUsers().add("root", null, null, UserRole.ADMIN, "root-password".toCharArray());
+            signIn(stopping, "root", "root-password");
+            wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("tokens")));
+        } finally {
+            stopping.close();
+        }
+        click(By.cssSelector("main form button[type=submit]"));
+        assertThat(waitForText(By.cssSelector("main .error"), "did not answer"))
+                .startsWith("The gateway did not answer: it may be stopped or restarting")
+                .doesNotContain("Failed to fetch");
+    }
+
     /** How many pixels the page is wider than the window: it scrolls sideways when above zero. */
     private long overflow() {
         return (Long) ((JavascriptExecutor) browser)
