@@ -540,8 +540,11 @@ function revealOnce(secret, user, title) {
   input.select();
 }
 
-/** A token's page; notice, if given, says what the last action did (nodes or text). */
-async function renderToken(id, notice) {
+/**
+ * A token's page. notice, if given, says what the last action did (nodes or text); saved, if
+ * given, says beneath the edit form that the last change was saved.
+ */
+async function renderToken(id, { notice, saved } = {}) {
   const asked = location.hash;
   const slot = el('div');
   show(el('h1', {}, 'Token'), slot);
@@ -570,9 +573,11 @@ async function renderToken(id, notice) {
       if (!confirm('Revoke ' + token.name + '? Every call with it will be refused.')) return;
       const revoked = await api('POST', '/tokens/' + token.id + '/revoke');
       // This page was drawn before someone else revoked it: the user did not, and is told so.
-      await renderToken(token.id, revoked.alreadyRevoked
-        ? ['Already revoked, at ', time(revoked.revokedAt), ', before you asked: nothing changed.']
-        : null);
+      await renderToken(token.id, {
+        notice: revoked.alreadyRevoked
+          ? ['Already revoked, at ', time(revoked.revokedAt), ', before you asked: nothing changed.']
+          : null,
+      });
     }));
     actions.append(action('Rotate secret', 'secondary', async () => {
       if (!confirm('Replace the secret of ' + token.name + '? The old one stops working at once.')) return;
@@ -599,7 +604,8 @@ async function renderToken(id, notice) {
   const ips = el('input', { type: 'text', name: 'allowed-ips', value: token.allowedIps.join(', '), placeholder: 'any address' });
   const rate = el('input', { type: 'text', name: 'rate-limit', value: token.rateLimit || '', placeholder: 'none; e.g. 100/min' });
   const days = el('input', { type: 'number', name: 'days', min: 1, placeholder: 'unchanged' });
-  const edited = el('div', { id: 'edit-result' });
+  // The form looks as it did before Save either way: without a word, a save is not seen to happen.
+  const edited = el('div', { id: 'edit-result' }, saved ? el('div', { class: 'notice', role: 'status' }, saved) : null);
   const editFields = formFields({
     name: [name, 'Name'], allowedIps: [ips, 'Allowed client addresses'], daysUntilExpiry: [days, 'Expire after days from now'],
     rateLimit: [rate, 'Rate limit'], limits: [editor.input, 'Restrictions'],
@@ -615,7 +621,7 @@ async function renderToken(id, notice) {
       const change = { name: name.value, limits: editor.value(), allowedIps: ips.value, rateLimit: rate.value };
       if (days.value) change.daysUntilExpiry = Number(days.value);
       await api('PATCH', '/tokens/' + token.id, change);
-      await renderToken(token.id);
+      await renderToken(token.id, { saved: 'Saved.' });
     }, editFields);
   });
 

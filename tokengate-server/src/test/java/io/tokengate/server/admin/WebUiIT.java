@@ -552,6 +552,9 @@ class WebUiIT {
 
         type(By.name("limits"), "[get].*/rest/api/2/myself");
         saveAndAwaitThePageShowingTheChange();
+        assertThat(browser.findElement(By.id("edit-result")).getText())
+                .as("the form looks as before the click: the page says the change was made")
+                .isEqualTo("Saved.");
         assertThat(limitsOf(token)).isEqualTo("[get].*/rest/api/2/myself");
         assertThat(gw.get("/rest/api/2/myself", auth).statusCode()).isEqualTo(200);
         assertThat(gw.get("/rest/api/2/issue/AAA-1", auth).statusCode()).isEqualTo(403);
