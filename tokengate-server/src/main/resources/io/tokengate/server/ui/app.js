@@ -287,6 +287,7 @@ function renderSignIn(message) {
     });
   });
   show(form);
+  user.focus(); // typing can start at once, without a click
 }
 
 async function signOut() {
@@ -307,7 +308,7 @@ function renderHeader() {
     el('button', { class: 'secondary', id: 'sign-out', onclick: signOut }, 'Sign out'),
   );
   for (const link of document.querySelectorAll('#nav a')) {
-    link.classList.toggle('active', location.hash.startsWith(link.getAttribute('href')));
+    link.classList.toggle('active', (location.hash || '#/tokens').startsWith(link.getAttribute('href')));
   }
 }
 
@@ -504,7 +505,7 @@ function renderNewToken() {
 /** The one time a secret is shown (in secure mode it can never be read again); user null when unbound. */
 function revealOnce(secret, user, title) {
   const backdrop = document.getElementById('dialog-backdrop');
-  const input = el('input', { type: 'text', class: 'secret mono', readonly: true, value: secret, id: 'secret' });
+  const input = el('input', { type: 'text', class: 'secret mono', readonly: true, value: secret, id: 'secret', 'aria-label': 'Secret' });
   const copied = el('span');
   // The page behind stays out of reach (Tab, clicks, screen readers) until the secret is dismissed.
   const behind = [document.querySelector('header'), document.getElementById('main')];
@@ -514,8 +515,8 @@ function revealOnce(secret, user, title) {
     backdrop.replaceChildren();
     for (const node of behind) node.inert = false;
   };
-  backdrop.replaceChildren(el('div', { class: 'dialog', role: 'dialog', 'aria-modal': 'true' },
-    el('h1', {}, title),
+  backdrop.replaceChildren(el('div', { class: 'dialog', role: 'dialog', 'aria-modal': 'true', 'aria-labelledby': 'dialog-title' },
+    el('h1', { id: 'dialog-title' }, title),
     el('p', {}, state.me.secureMode
       ? 'Copy the secret now: in secure mode it is shown only this once.'
       : 'Copy the secret now. Use it as the password in HTTP Basic auth, with the user name below.'),

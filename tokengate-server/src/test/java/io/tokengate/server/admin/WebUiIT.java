@@ -1129,6 +1129,32 @@ class WebUiIT {
                 .doesNotContain("Failed to fetch");
     }
 
+    /**
+     * Signing in needs no mouse: the user field has the focus, Enter sends the form, and the page
+     * it opens is marked in the menu; the secret's dialog is named by its title and its field.
+     */
+    @Test
+    void signingInNeedsNoMouseAndTheSecretsDialogIsNamed() {
+        browser.get(gw.server.adminUri() + "/");
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("sign-in")));
+        browser.switchTo().activeElement().sendKeys("root", Keys.TAB, "root-password", Keys.ENTER);
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("tokens")));
+        assertThat(browser.findElement(By.cssSelector("#nav a.active")).getText())
+                .as("the page opened first is the tokens' page")
+                .isEqualTo("Tokens");
+
+        openNewTokenForm();
+        type(By.name("name"), "named dialog");
+        type(By.name("user"), "admin");
+        click(By.id("create"));
+        WebElement dialog = wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("[role=dialog]")));
+        assertThat(browser.findElement(By.id(dialog.getAttribute("aria-labelledby")))
+                        .getText())
+                .isEqualTo("Token created");
+        assertThat(browser.findElement(By.id("secret")).getAttribute("aria-label"))
+                .isEqualTo("Secret");
+    }
+
     /** How many pixels the page is wider than the window: it scrolls sideways when above zero. */
     private long overflow() {
         return (Long) ((JavascriptExecutor) browser)
