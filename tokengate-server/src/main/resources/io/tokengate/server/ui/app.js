@@ -730,10 +730,12 @@ async function renderAudit(params) {
   const chart = el('div');
   const rows = el('tbody');
   const more = el('button', { class: 'secondary', hidden: true }, 'Older');
+  // An empty table says nothing: the page says whether the filters or the log are why.
+  const none = el('p', { id: 'audit-none', hidden: true });
   const exports = el('p', {}, 'Export: ',
     el('a', { href: '/api/v1/audit/export' + query({ ...filters, format: 'csv' }) }, 'CSV'), ' · ',
     el('a', { href: '/api/v1/audit/export' + query({ ...filters, format: 'jsonl' }) }, 'JSON Lines'));
-  show(el('h1', {}, 'Audit log'), form, slot, chart, exports,
+  show(el('h1', {}, 'Audit log'), form, slot, chart, exports, none,
     // On a narrow screen the table scrolls sideways by itself; the page and its filters stay.
     el('div', { class: 'wide' }, el('table', { id: 'audit' },
       el('thead', {}, el('tr', {}, ['Time', 'Kind', 'Decision', 'Status', 'User', 'Client', 'Token', 'Request', 'Reason'].map((h) => el('th', {}, h)))),
@@ -758,6 +760,8 @@ async function renderAudit(params) {
         el('td', {}, readable(e.reason || ''))));
     }
     chart.replaceChildren(usageChart(shown, chart.clientWidth));
+    none.hidden = shown.length > 0;
+    none.textContent = Object.values(filters).some((value) => value) ? 'No records match these filters.' : 'No records yet.';
   });
 }
 

@@ -1155,6 +1155,22 @@ class WebUiIT {
                 .isEqualTo("Secret");
     }
 
+    /** An audit log with nothing to show says so, and whether its filters are why. */
+    @Test
+    void anAuditLogFilteredToNothingSaysSo() {
+        signIn("root", "root-password");
+        browser.get(gw.server.adminUri() + "/#/audit?user=nobody-at-all");
+        assertThat(wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("audit-none")))
+                        .getText())
+                .isEqualTo("No records match these filters.");
+
+        browser.get(gw.server.adminUri() + "/#/audit");
+        waitForText(By.id("audit"), "LOGIN");
+        assertThat(browser.findElement(By.id("audit-none")).isDisplayed())
+                .as("records shown")
+                .isFalse();
+    }
+
     /** How many pixels the page is wider than the window: it scrolls sideways when above zero. */
     private long overflow() {
         return (Long) ((JavascriptExecutor) browser)
