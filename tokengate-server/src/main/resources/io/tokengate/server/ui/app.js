@@ -189,16 +189,16 @@ async function attempt(slot, action, fields) {
 
 /**
  * Pages through a listing by its nextCursor: the first page now, the next at each click of more;
- * append(page) adds a page to what is shown.
+ * append(page) adds a page to what is shown. fields (formFields), if given, are the filters'.
  */
-async function pageThrough(slot, more, fetchPage, append) {
+async function pageThrough(slot, more, fetchPage, append, fields) {
   let cursor = null;
   const load = () => attempt(slot, async () => {
     const page = await fetchPage(cursor);
     append(page);
     cursor = page.nextCursor;
     more.hidden = !cursor;
-  });
+  }, fields);
   more.addEventListener('click', load);
   await load();
 }
@@ -716,6 +716,11 @@ async function renderAudit(params) {
     from: el('input', { type: 'text', name: 'from', value: filters.from, placeholder: '2026-01-31T00:00:00Z' }),
     to: el('input', { type: 'text', name: 'to', value: filters.to }),
   };
+  // A filter the API refuses is marked where it was typed, by its label.
+  const filterFields = formFields({
+    token: [inputs.token, 'Token id'], user: [inputs.user, 'User'], decision: [inputs.decision, 'Decision'],
+    kind: [inputs.kind, 'Kind'], from: [inputs.from, 'From'], to: [inputs.to, 'To'],
+  });
   const form = el('form', { class: 'card row' },
     field('Token id', inputs.token), field('User', inputs.user), field('Decision', inputs.decision),
     field('Kind', inputs.kind), field('From', inputs.from), field('To', inputs.to),
@@ -762,7 +767,7 @@ async function renderAudit(params) {
     chart.replaceChildren(usageChart(shown, chart.clientWidth));
     none.hidden = shown.length > 0;
     none.textContent = Object.values(filters).some((value) => value) ? 'No records match these filters.' : 'No records yet.';
-  });
+  }, filterFields);
 }
 
 /**

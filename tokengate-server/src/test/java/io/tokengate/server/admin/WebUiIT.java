@@ -1064,8 +1064,9 @@ class WebUiIT {
     }
 
     /**
-     * A time typed in another form is refused with an example of the form the filter takes, shown
-     * as the gateway wrote it: the page writes other times in messages as the locale does.
+     * A time typed in another form is refused beneath the filter, by its label, with an example of
+     * the form it takes shown as the gateway wrote it: the page writes other times in messages as
+     * the locale does.
      */
     @Test
     void aTimeFilterInTheWrongFormIsAnsweredWithAnExampleOfTheRightOne() {
@@ -1075,7 +1076,14 @@ class WebUiIT {
         click(By.cssSelector("main form button[type=submit]"));
         assertThat(waitForText(By.cssSelector("main .error"), "yesterday"))
                 .isEqualTo(
-                        "from: 'yesterday' is not an ISO-8601 date and time with offset, like '2027-01-31T12:00:00Z'");
+                        "From: 'yesterday' is not an ISO-8601 date and time with offset, like '2027-01-31T12:00:00Z'");
+        WebElement from = browser.findElement(By.name("from"));
+        assertThat(from.getAttribute("aria-invalid"))
+                .as("marked where it was typed")
+                .isEqualTo("true");
+        assertThat(browser.findElement(By.id(from.getAttribute("aria-describedby")))
+                        .getText())
+                .startsWith("'yesterday' is not an ISO-8601 date");
     }
 
     /**
