@@ -122,6 +122,15 @@ final class AuditResource {
         }
         Instant from = ex.query("from").map(t -> ApiTime.instant("from", t)).orElse(null);
         Instant to = ex.query("to").map(t -> ApiTime.instant("to", t)).orElse(null);
+        if (from != null && to != null && !to.isAfter(from)) {
+            // From is inclusive, to exclusive: such a period holds no record, and an empty page
+            // would pass for a quiet time.
+            throw ApiError.badRequest(
+                    "to",
+                    "'" + ex.query("to").orElseThrow() + "' is not after from ('"
+                            + ex.query("from").orElseThrow()
+                            + "'): records are listed from that time up to, not including, this one");
+        }
         if (from != null || to != null) {
             query = query.between(from, to);
         }

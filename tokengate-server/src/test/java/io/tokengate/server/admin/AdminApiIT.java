@@ -245,6 +245,12 @@ class AdminApiIT {
                 .isEqualTo("the body is not valid JSON (it ends too early at line 1, column 10)");
 
         assertField(admin.get("/audit?to=%2B999999999-12-31T23:59:59Z"), "to", "outside the years 1 to 9999");
+        assertField(
+                admin.get("/audit?from=2026-12-04T00:00:00Z&to=2026-12-03T00:00:00Z"),
+                "to",
+                "'2026-12-03T00:00:00Z' is not after from ('2026-12-04T00:00:00Z'): records are listed from that"
+                        + " time up to, not including, this one");
+        assertField(admin.get("/audit?from=2026-12-03T00:00:00Z&to=2026-12-03T00:00:00Z"), "to", "is not after from");
         String forged = java.util.Base64.getUrlEncoder()
                 .withoutPadding()
                 .encodeToString(
