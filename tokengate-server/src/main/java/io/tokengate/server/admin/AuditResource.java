@@ -120,15 +120,16 @@ final class AuditResource {
         if (kind.isPresent()) {
             query = query.withKind(parse(AuditKind.class, "kind", kind.get()));
         }
-        Instant from = ex.query("from").map(t -> ApiTime.instant("from", t)).orElse(null);
-        Instant to = ex.query("to").map(t -> ApiTime.instant("to", t)).orElse(null);
+        Optional<String> fromText = ex.query("from");
+        Optional<String> toText = ex.query("to");
+        Instant from = fromText.map(t -> ApiTime.instant("from", t)).orElse(null);
+        Instant to = toText.map(t -> ApiTime.instant("to", t)).orElse(null);
         if (from != null && to != null && !to.isAfter(from)) {
             // From is inclusive, to exclusive: such a period holds no record, and an empty page
             // would pass for a quiet time.
             throw ApiError.badRequest(
                     "to",
-                    "'" + ex.query("to").orElseThrow() + "' is not after from ('"
-                            + ex.query("from").orElseThrow()
+                    "'" + toText.get() + "' is not after from ('" + fromText.get()
                             + "'): records are listed from that time up to, not including, this one");
         }
         if (from != null || to != null) {
