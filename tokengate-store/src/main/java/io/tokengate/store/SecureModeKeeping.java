@@ -20,13 +20,15 @@ import org.slf4j.LoggerFactory;
  * What this node does about secure mode ({@code token.secure.mode}): at start, a node set to it
  * turns it on for the database and erases the stored secrets, and a node that is not set to it
  * follows a database in it, saying so; while it runs, a node set to it says every {@link #PERIOD}
- * that it keeps secure mode, and turns it on again when someone left it ({@code tokengate db
- * leave-secure-mode}); at a stop it says it no longer keeps it. The cluster thus stays in secure
+ * that it keeps secure mode, turns it on again when someone left it ({@code tokengate db
+ * leave-secure-mode}), and erases any stored secret a stopped node left (see {@link #keep()}); at
+ * a stop it says it no longer keeps it. The cluster thus stays in secure
  * mode while any of its nodes is set to it. Every turn is an audit record ({@code SETTING_CHANGE}).
  *
  * <p>A turn on commits the mode before it erases the stored secrets: a standard node that sealed a
  * secret before the turn and stores it after the erasure reads the mode once it has stored it, and
  * erases the copy itself (see {@code TokenSecrets} in the core); erasing first would leave a gap.
+ * Should that node stop before it reads the mode, the next periodic run here erases the copy.
  *
  * <p>The store's {@link Store#secureMode()}: an operator asks it who keeps secure mode and leaves
  * it; the rest is the store's own doing.
@@ -167,13 +169,15 @@ public final class SecureModeKeeping {
     /**
      * A node set to secure mode turns it on again for the database when someone left it ({@code db
      * leave-secure-mode}) while this node ran: the cluster stays in secure mode while any of its
-     * nodes is set to it, and the secrets stored meanwhile are erased.
+     * nodes is set to it, and the secrets stored meanwhile are erased. When it was on already, a
+     * secret a stopped node left is erased ({@link #eraseLeftBehind()}).
      *
      * @return whether this call turned it on again
      */
     boolean keep() {
         table.keeping(process, nodeId, clock.instant());
         if (!table.turnOn(clock.instant(), nodeId)) {
+            eraseLeftBehind();
             return false;
         }
         int erased = tokens.enforceSecureMode();
@@ -182,17 +186,43 @@ public final class SecureModeKeeping {
                         + " on again, {} stored secrets erased; set token.secure.mode=false on every node before"
                         + " leaving it",
                 erased);
-        AuditEvent event = settingChange(
+        recordOrLog(settingChange(
                 "node " + nodeId,
                 "secure mode turned on again for the database: this node runs with token.secure.mode=true; " + erased
-                        + " stored secrets erased");
+                        + " stored secrets erased"));
+        return true;
+    }
+
+    /**
+     * While secure mode is on, erases a stored secret that should not be there: a standard node
+     * stores a copy it sealed just before the turn, and erases it once it has read the mode again
+     * (see {@code TokenSecrets}); a node that stopped in between (killed, or its database
+     * connection lost) left that copy. It is never shown while secure mode is on, but it is kept in
+     * the database, which secure mode promises not to do.
+     */
+    private void eraseLeftBehind() {
+        int erased = tokens.enforceSecureMode();
+        if (erased == 0) {
+            return;
+        }
+        LOG.warn(
+                "secure mode is on, and {} stored token secrets were found and erased: a node stored them as secure"
+                        + " mode was turned on, and stopped before it could erase them",
+                erased);
+        recordOrLog(settingChange(
+                "node " + nodeId,
+                "secure mode kept: " + erased + " stored secrets erased that a node stored as secure mode was turned"
+                        + " on, and left"));
+    }
+
+    /** {@link #recordNow}, or only the log when the database is unavailable: the change is done already. */
+    private void recordOrLog(AuditEvent event) {
         try {
             recordNow(event);
         } catch (StoreUnavailableException e) {
             // Done already, and not done again at the next run: the log keeps the record.
             LOG.error("unwritten audit record ({}): {}", e.getMessage(), event);
         }
-        return true;
     }
 
     /**

@@ -329,6 +329,32 @@ abstract class StoreContract {
     }
 
     /**
+     * A standard node stored a secret it sealed just before another node turned secure mode on and
+     * erased the copies, and stopped before it read the mode again to erase its own (killed, or its
+     * connection lost): the node keeping secure mode erases that copy at its next periodic run, and
+     * says so in the audit log. (It stayed until secure mode was left.)
+     */
+    @Test
+    void aCopyAStoppedNodeLeftIsErasedByTheNodeKeepingSecureMode() throws Exception {
+        Store keeper = open(settings -> settings.secureMode(true));
+        assertThat(keeper.secureMode().leave("ops")).isTrue();
+        Store standard = open(settings -> settings.nodeId("node-b"));
+        standard.tokens().create(TokenSpec.bound("left behind", "alice", "admin"));
+        // The turn that came between the standard node's mode read and its insert, as the node
+        // that made it wrote it; the standard node never read the mode again.
+        assertThat(new JdbcSecureMode(keeper.database()).turnOn(clock.instant(), "node-c"))
+                .isTrue();
+        assertThat(tokensWithACopyOfTheirSecret()).containsExactly("left behind");
+
+        assertThat(keeper.secureMode().keep()).as("on already").isFalse();
+
+        assertThat(tokensWithACopyOfTheirSecret()).isEmpty();
+        assertThat(keeper.auditLog().query(AuditQuery.all().withLimit(100)).events())
+                .extracting(AuditEvent::reason)
+                .anySatisfy(reason -> assertThat(reason).startsWith("secure mode kept: 1 stored secrets erased"));
+    }
+
+    /**
      * Runs {@code storing} on {@code standard}, on another thread, held when it takes a connection
      * for {@code doing} (its mode read and its secret sealed) until a node set to secure mode has
      * started on the same database; returns what {@code storing} returned.
