@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.tokengate.server.users.Principal;
 import java.io.IOException;
 import java.io.InputStream;
+import java.math.BigInteger;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.List;
@@ -135,15 +136,16 @@ final class ApiExchange {
     /** A whole-number query parameter in {@code [min, max]}. */
     Optional<Integer> intQuery(String name, int min, int max) {
         return query(name).map(text -> {
+            BigInteger value;
             try {
-                int value = Integer.parseInt(text);
-                if (value < min || value > max) {
-                    throw ApiError.badRequest(name, "must be from " + min + " to " + max + ", got " + value);
-                }
-                return value;
+                value = new BigInteger(text); // of any size: too big for an int is out of range, not "not a number"
             } catch (NumberFormatException e) {
                 throw ApiError.badRequest(name, "'" + text + "' is not a whole number");
             }
+            if (value.compareTo(BigInteger.valueOf(min)) < 0 || value.compareTo(BigInteger.valueOf(max)) > 0) {
+                throw ApiError.badRequest(name, "must be from " + min + " to " + max + ", got " + value);
+            }
+            return value.intValue();
         });
     }
 

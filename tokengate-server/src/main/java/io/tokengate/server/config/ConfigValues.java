@@ -1,6 +1,7 @@
 package io.tokengate.server.config;
 
 import io.tokengate.core.token.IpAllowList;
+import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -63,20 +64,21 @@ final class ConfigValues {
 
     long integer(Key key, long min, long max) {
         String text = value(key);
+        BigInteger value;
         try {
-            long value = Long.parseLong(text.replace("_", ""));
-            if (value < min || value > max) {
-                problem(
-                        key,
-                        key.key() + ": " + value + " is outside " + min + ".." + max + " (from " + settings.source(key)
-                                + ")");
-                return Long.parseLong(key.defaultValue());
-            }
-            return value;
+            value = new BigInteger(text.replace("_", "")); // of any size: too big for a long is outside, too
         } catch (NumberFormatException e) {
             problem(key, key.key() + ": '" + text + "' is not a whole number (from " + settings.source(key) + ")");
             return Long.parseLong(key.defaultValue());
         }
+        if (value.compareTo(BigInteger.valueOf(min)) < 0 || value.compareTo(BigInteger.valueOf(max)) > 0) {
+            problem(
+                    key,
+                    key.key() + ": " + value + " is outside " + min + ".." + max + " (from " + settings.source(key)
+                            + ")");
+            return Long.parseLong(key.defaultValue());
+        }
+        return value.longValue();
     }
 
     int port(Key key) {

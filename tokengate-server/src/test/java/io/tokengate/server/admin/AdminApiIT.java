@@ -236,6 +236,9 @@ class AdminApiIT {
                 "line 2, column 1: the invisible character U+202E");
         assertField(admin.get("/tokens?status=sleeping"), "status", "expected active, expired, revoked");
         assertField(admin.get("/tokens?limit=0"), "limit", "from 1");
+        assertField(admin.get("/tokens?limit=ten"), "limit", "'ten' is not a whole number");
+        assertField(admin.get("/audit?limit=99999999999"), "limit", "must be from 1 to 1000, got 99999999999");
+        assertField(admin.get("/tokens?offset=3000000000"), "offset", "must be from 0 to 2147483647, got 3000000000");
         assertField(admin.get("/audit?kind=NOPE"), "kind", "TOKEN_CREATE");
         assertField(admin.get("/audit?cursor=garbage"), "cursor", "nextCursor");
 

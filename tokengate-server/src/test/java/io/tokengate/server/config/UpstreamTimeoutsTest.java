@@ -38,6 +38,11 @@ class UpstreamTimeoutsTest {
                 .singleElement()
                 .asString()
                 .startsWith("upstream.response.timeout.ms: '5min' is not a whole number (from ");
+        assertThat(ConfigProblems.of(home, Map.of("upstream.response.timeout.ms", "99_999_999_999_999_999_999")))
+                .as("a whole number beyond a long is outside too")
+                .singleElement()
+                .asString()
+                .startsWith("upstream.response.timeout.ms: 99999999999999999999 is outside 0..86400000 (from ");
     }
 
     private GatewayConfig gateway(Map<String, String> settings) {
