@@ -478,28 +478,37 @@ function renderNewToken() {
     editor.node,
     slot,
     el('div', { class: 'actions' }, el('button', { type: 'submit', id: 'create' }, 'Create token')));
-  form.addEventListener('submit', (event) => {
+  form.addEventListener('submit', async (event) => {
     event.preventDefault();
-    attempt(slot, async () => {
+    await attempt(slot, async () => {
       const request = { name: name.value, limits: editor.value() };
-      if (user.value.trim()) {
-        request.user = user.value.trim();
-      } else if (!unbound.checked) {
-        user.focus(); // the field is at the top of the form, the message by the button
-        throw new ApiError(400, {
-          message: 'Name the user the token is for, or tick "Unbound" if it is meant to run as any user.',
-          errors: [{ field: 'user', message: 'Name the user the token is for, or tick "Unbound" if it is meant to run as any user.' }],
-        });
-      }
+      // Neither a user nor "Unbound": the user goes blank, which the API always refuses (it is never
+      // taken for unbound), so that the same answer judges every other field too.
+      if (user.value.trim() || !unbound.checked) request.user = user.value.trim();
       if (days.value) request.daysUntilExpiry = Number(days.value);
       if (ips.value.trim()) request.allowedIps = ips.value;
       if (rate.value.trim()) request.rateLimit = rate.value;
-      const created = await api('POST', '/tokens', request);
+      let created;
+      try {
+        created = await api('POST', '/tokens', request);
+      } catch (error) {
+        if (request.user === '') inTheFormsWords(error);
+        throw error;
+      }
       location.hash = '#/tokens/' + created.id;
       revealOnce(created.token, created.user, 'Token created');
     }, fields);
+    // The user field is at the top of the form, the answer by the button.
+    if (user.getAttribute('aria-invalid') === 'true') user.focus();
   });
   show(form);
+}
+
+/** The API's refusal of a blank user, said as the form offers the choice: a user, or "Unbound". */
+function inTheFormsWords(error) {
+  const words = 'Name the user the token is for, or tick "Unbound" if it is meant to run as any user.';
+  for (const e of error.body.errors || []) if (e.field === 'user') e.message = words;
+  if (error.body.field === 'user') error.message = words;
 }
 
 /** The one time a secret is shown (in secure mode it can never be read again); user null when unbound. */

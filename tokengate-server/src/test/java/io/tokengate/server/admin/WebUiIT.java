@@ -1179,6 +1179,34 @@ class WebUiIT {
                 .isFalse();
     }
 
+    /**
+     * A form with no user, no "Unbound" and other wrong fields says what is wrong with each at
+     * once, the missing user in the form's words, and makes no token.
+     */
+    @Test
+    void aTokenFormWithoutAUserSaysWhatElseIsWrongAtOnce() {
+        signIn("root", "root-password");
+        openNewTokenForm();
+        type(By.name("name"), "n".repeat(201));
+        type(By.name("days"), "40000");
+        click(By.id("create"));
+        assertThat(waitForText(By.id("create-result"), "fields need a change"))
+                .startsWith("3 fields need a change:")
+                .contains("Name: is 201 characters long (at most 200)")
+                .contains(
+                        "Bound user: Name the user the token is for, or tick \"Unbound\" if it is meant to run as any user.")
+                .contains("Expires after days: must be from 1 to 36500, got 40000");
+        for (String wrong : List.of("name", "user", "days")) {
+            assertThat(browser.findElement(By.name(wrong)).getAttribute("aria-invalid"))
+                    .as(wrong)
+                    .isEqualTo("true");
+        }
+        assertThat(browser.switchTo().activeElement().getAttribute("name"))
+                .as("the keyboard at the user field, at the top of the form")
+                .isEqualTo("user");
+        assertThat(browser.findElements(By.id("secret"))).as("nothing created").isEmpty();
+    }
+
     /** How many pixels the page is wider than the window: it scrolls sideways when above zero. */
     private long overflow() {
         return (Long) ((JavascriptExecutor) browser)
