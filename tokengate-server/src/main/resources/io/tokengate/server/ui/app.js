@@ -722,8 +722,10 @@ async function renderAudit(params) {
     user: el('input', { type: 'text', name: 'user', value: filters.user }),
     decision: el('select', { name: 'decision' }, ['', 'ALLOW', 'DENY'].map((d) => el('option', { value: d, selected: d === filters.decision }, d || 'any'))),
     kind: el('select', { name: 'kind' }, ['', ...AUDIT_KINDS].map((k) => el('option', { value: k, selected: k === filters.kind }, k || 'any'))),
-    from: el('input', { type: 'text', name: 'from', value: filters.from, placeholder: '2026-01-31T00:00:00Z' }),
-    to: el('input', { type: 'text', name: 'to', value: filters.to }),
+    from: el('input', { type: 'text', name: 'from', value: filters.from, placeholder: 'e.g. 2026-01-31 08:00',
+      'aria-describedby': 'audit-time-hint' }),
+    to: el('input', { type: 'text', name: 'to', value: filters.to, placeholder: 'e.g. 2026-01-31',
+      'aria-describedby': 'audit-time-hint' }),
   };
   // A filter the API refuses is marked where it was typed, by its label.
   const filterFields = formFields({
@@ -733,12 +735,39 @@ async function renderAudit(params) {
   const form = el('form', { class: 'card row' },
     field('Token id', inputs.token), field('User', inputs.user), field('Decision', inputs.decision),
     field('Kind', inputs.kind), field('From', inputs.from), field('To', inputs.to),
-    el('div', {}, el('button', { type: 'submit' }, 'Filter')));
+    el('div', {}, el('button', { type: 'submit' }, 'Filter')),
+    el('p', { class: 'hint', id: 'audit-time-hint' }, 'From and To: a date (2026-01-31) or a date and time (2026-01-31 08:00)'
+      + ' in your time zone, ' + timeZone() + ', or a time with its offset (2026-01-31T08:00:00Z). To is not included;'
+      + ' a date alone in To stands for the end of that day.'));
+  // How the last Filter read a date or a local time, beneath its field: the address holds the exact time.
+  const readAs = state.readAs || {};
+  state.readAs = null;
+  for (const key of ['from', 'to']) {
+    if (readAs[key] && readAs[key].note && readAs[key].value === filters[key]) {
+      inputs[key].after(el('div', { class: 'hint', id: key + '-read-as' }, readAs[key].note));
+    }
+  }
   form.addEventListener('submit', (event) => {
     event.preventDefault();
     const values = {};
     for (const [key, input] of Object.entries(inputs)) values[key] = input.value.trim();
-    location.hash = '#/audit' + query(values);
+    const read = {};
+    const errors = [];
+    for (const key of ['from', 'to']) {
+      read[key] = auditTime(values[key], key === 'to');
+      if (read[key].problem) errors.push({ field: key, message: read[key].problem });
+      else values[key] = read[key].value;
+    }
+    if (errors.length) {
+      const error = new ApiError(400, { errors, message: errors.map((e) => e.field + ': ' + e.message).join('; ') });
+      slot.replaceChildren(errorBox(error, filterFields.labels));
+      filterFields.mark(error);
+      return;
+    }
+    state.readAs = read;
+    const next = '#/audit' + query(values);
+    if (location.hash === next) route(); // Filter again reads again
+    else location.hash = next;
   });
   const slot = el('div');
   const chart = el('div');
@@ -777,6 +806,61 @@ async function renderAudit(params) {
     none.hidden = shown.length > 0;
     none.textContent = Object.values(filters).some((value) => value) ? 'No records match these filters.' : 'No records yet.';
   }, filterFields);
+}
+
+/** The browser's time zone, by name where it has one: "Europe/Berlin". */
+function timeZone() {
+  return Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC' + offset(new Date());
+}
+
+/** A date's offset from UTC in its time zone, as ISO-8601 writes it: "+01:00". */
+function offset(date) {
+  const minutes = -date.getTimezoneOffset();
+  const pad = (n) => String(n).padStart(2, '0');
+  return (minutes < 0 ? '-' : '+') + pad(Math.floor(Math.abs(minutes) / 60)) + ':' + pad(Math.abs(minutes) % 60);
+}
+
+/** A date as a local time with its offset, exact to the second: "2026-01-31T08:00:00+01:00". */
+function withOffset(date) {
+  const pad = (n, width) => String(n).padStart(width || 2, '0');
+  return pad(date.getFullYear(), 4) + '-' + pad(date.getMonth() + 1) + '-' + pad(date.getDate())
+    + 'T' + pad(date.getHours()) + ':' + pad(date.getMinutes()) + ':' + pad(date.getSeconds()) + offset(date);
+}
+
+/**
+ * A From or To filter as a person types it. A date alone (2026-01-31) or a date and time without an
+ * offset (2026-01-31 08:00, 2026-01-31T08:00:15) is read in the browser's time zone: { value, note },
+ * the time with its offset that the API takes and a note of how it was read; a date alone in To
+ * (end) stands for the end of that day, as To is not included. A local time the zone has twice or
+ * never (a daylight-saving change) is { problem }: no guess. Anything else goes on as typed
+ * ({ value }), for the API to judge.
+ */
+function auditTime(text, end) {
+  const typed = text.match(/^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2}))?)?$/);
+  if (!typed) return { value: text };
+  const [y, mo, d, h, mi, sec] = typed.slice(1).map((part) => Number(part || 0));
+  const day = new Date(Date.UTC(y, mo - 1, d));
+  if (day.getUTCMonth() !== mo - 1 || day.getUTCDate() !== d || h > 23 || mi > 59 || sec > 59) return { value: text };
+  const dateOnly = typed[4] === undefined;
+  const wanted = new Date(Date.UTC(y, mo - 1, dateOnly && end ? d + 1 : d, h, mi, sec)); // the wall clock's reading
+  const wall = (date) => [date.getFullYear(), date.getMonth(), date.getDate(), date.getHours(), date.getMinutes(), date.getSeconds()].join();
+  const wantedWall = [wanted.getUTCFullYear(), wanted.getUTCMonth(), wanted.getUTCDate(), wanted.getUTCHours(),
+    wanted.getUTCMinutes(), wanted.getUTCSeconds()].join();
+  const date = new Date(wanted.getUTCFullYear(), wanted.getUTCMonth(), wanted.getUTCDate(), wanted.getUTCHours(),
+    wanted.getUTCMinutes(), wanted.getUTCSeconds());
+  // The same reading under the zone's offset a day before or after: a clock set back shows it twice.
+  const twice = [-1, 1].some((days) => {
+    const near = new Date(date.getTime() + days * 86400000);
+    const other = new Date(date.getTime() + (near.getTimezoneOffset() - date.getTimezoneOffset()) * 60000);
+    return other.getTime() !== date.getTime() && wall(other) === wantedWall;
+  });
+  if (wall(date) !== wantedWall || twice) {
+    return { problem: "'" + text + "' is " + (twice ? 'twice' : 'never') + ' on the clock in your time zone, ' + timeZone()
+      + ' (a daylight-saving change): give its offset, like \'' + withOffset(date) + '\'' };
+  }
+  const value = withOffset(date);
+  const how = !dateOnly ? '' : end ? ', the end of that day' : ', the start of that day';
+  return { value, note: 'Read ' + text + ' as ' + value + how + ' in your time zone, ' + timeZone() + '.' };
 }
 
 /**

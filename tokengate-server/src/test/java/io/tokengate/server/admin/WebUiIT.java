@@ -1081,8 +1081,10 @@ class WebUiIT {
         assertThat(from.getAttribute("aria-invalid"))
                 .as("marked where it was typed")
                 .isEqualTo("true");
-        assertThat(browser.findElement(By.id(from.getAttribute("aria-describedby")))
+        String[] describedBy = from.getAttribute("aria-describedby").split(" ");
+        assertThat(browser.findElement(By.id(describedBy[describedBy.length - 1]))
                         .getText())
+                .as("the field's hint first, then what is wrong")
                 .startsWith("'yesterday' is not an ISO-8601 date");
     }
 
@@ -1205,6 +1207,62 @@ class WebUiIT {
                 .as("the keyboard at the user field, at the top of the form")
                 .isEqualTo("user");
         assertThat(browser.findElements(By.id("secret"))).as("nothing created").isEmpty();
+    }
+
+    /**
+     * From and To take a date, or a date and time, as a person types them, read in the browser's
+     * time zone (Berlin here) and said how; a date alone in To is the end of that day. A local time
+     * a daylight-saving change makes ambiguous is refused rather than guessed.
+     */
+    @Test
+    void auditTimesTypedAsPeopleWriteThemAreReadInTheBrowsersTimeZone() {
+        signIn("root", "root-password");
+        ((ChromeDriver) browser)
+                .executeCdpCommand("Emulation.setTimezoneOverride", Map.of("timezoneId", "Europe/Berlin"));
+        browser.get(gw.server.adminUri() + "/#/audit");
+        assertThat(waitForText(By.id("audit-time-hint"), "Europe/Berlin"))
+                .contains("a date (2026-01-31) or a date and time (2026-01-31 08:00) in your time zone, Europe/Berlin")
+                .contains("To is not included; a date alone in To stands for the end of that day.");
+        assertThat(browser.findElement(By.name("to")).getAttribute("placeholder"))
+                .isNotBlank();
+
+        type(By.name("from"), "2026-10-25 02:30");
+        type(By.name("to"), "2026-03-29T02:30");
+        click(By.cssSelector("main form button[type=submit]"));
+        assertThat(waitForText(By.cssSelector("main .error"), "2 fields"))
+                .contains("From: '2026-10-25 02:30' is twice on the clock in your time zone, Europe/Berlin")
+                .contains("To: '2026-03-29T02:30' is never on the clock in your time zone, Europe/Berlin");
+        assertThat(browser.getCurrentUrl()).as("nothing asked").doesNotContain("from=");
+
+        String today =
+                java.time.LocalDate.now(java.time.ZoneId.of("Europe/Berlin")).toString();
+        String offset = java.time.ZoneId.of("Europe/Berlin")
+                .getRules()
+                .getOffset(java.time.Instant.now())
+                .getId();
+        type(By.name("from"), today);
+        type(By.name("to"), today);
+        click(By.cssSelector("main form button[type=submit]"));
+        assertThat(waitForText(By.id("audit"), "LOGIN"))
+                .as("today's sign-in, to the end of today")
+                .contains("LOGIN");
+        String tomorrow = java.time.LocalDate.parse(today).plusDays(1).toString();
+        assertThat(waitForText(By.id("from-read-as"), today))
+                .isEqualTo("Read " + today + " as " + today + "T00:00:00" + offset
+                        + ", the start of that day in your time zone, Europe/Berlin.");
+        assertThat(browser.findElement(By.id("to-read-as")).getText())
+                .isEqualTo("Read " + today + " as " + tomorrow + "T00:00:00" + offset
+                        + ", the end of that day in your time zone, Europe/Berlin.");
+        assertThat(browser.findElement(By.name("from")).getAttribute("value"))
+                .as("the exact time, in the field and the address")
+                .isEqualTo(today + "T00:00:00" + offset);
+
+        type(By.name("from"), "2026-12-01 10:30");
+        type(By.name("to"), "");
+        click(By.cssSelector("main form button[type=submit]"));
+        assertThat(waitForText(By.id("from-read-as"), "10:30"))
+                .isEqualTo("Read 2026-12-01 10:30 as 2026-12-01T10:30:00+01:00 in your time zone, Europe/Berlin.");
+        assertThat(browser.findElements(By.cssSelector("main .error"))).isEmpty();
     }
 
     /** How many pixels the page is wider than the window: it scrolls sideways when above zero. */
