@@ -496,7 +496,7 @@ function renderNewToken() {
         throw error;
       }
       location.hash = '#/tokens/' + created.id;
-      revealOnce(created.token, created.user, 'Token created');
+      revealOnce(created.token, created.user, 'Token created', null);
     }, fields);
     // The user field is at the top of the form, the answer by the button.
     if (user.getAttribute('aria-invalid') === 'true') user.focus();
@@ -511,8 +511,12 @@ function inTheFormsWords(error) {
   if (error.body.field === 'user') error.message = words;
 }
 
-/** The one time a secret is shown (in secure mode it can never be read again); user null when unbound. */
-function revealOnce(secret, user, title) {
+/**
+ * The one time a secret is shown (in secure mode it can never be read again); user null when
+ * unbound. Closed, it gives the keyboard back to the control with the id returnTo, or, where the
+ * page has none (a new token's page), to the page's heading.
+ */
+function revealOnce(secret, user, title, returnTo) {
   const backdrop = document.getElementById('dialog-backdrop');
   const input = el('input', { type: 'text', class: 'secret mono', readonly: true, value: secret, id: 'secret', 'aria-label': 'Secret' });
   const copied = el('span');
@@ -523,6 +527,10 @@ function revealOnce(secret, user, title) {
     backdrop.hidden = true;
     backdrop.replaceChildren();
     for (const node of behind) node.inert = false;
+    const back = (returnTo && document.getElementById(returnTo)) || document.querySelector('main h1');
+    if (!back) return;
+    if (back.tagName === 'H1') back.tabIndex = -1; // focusable by script, not a stop for Tab
+    back.focus();
   };
   backdrop.replaceChildren(el('div', { class: 'dialog', role: 'dialog', 'aria-modal': 'true', 'aria-labelledby': 'dialog-title' },
     el('h1', { id: 'dialog-title' }, title),
@@ -577,7 +585,7 @@ async function renderToken(id, { notice, saved } = {}) {
     ['Uses', String(token.useCount)], ['Secret ends with', token.hint],
   ].filter((row) => row !== null);
   const actions = el('div', { class: 'actions' });
-  const action = (label, css, run) => el('button', { type: 'button', class: css, onclick: () => attempt(slot, run) }, label);
+  const action = (label, css, run, id) => el('button', { type: 'button', class: css, id, onclick: () => attempt(slot, run) }, label);
   if (token.status !== 'revoked') {
     actions.append(action('Revoke', 'danger', async () => {
       if (!confirm('Revoke ' + token.name + '? Every call with it will be refused.')) return;
@@ -593,13 +601,13 @@ async function renderToken(id, { notice, saved } = {}) {
       if (!confirm('Replace the secret of ' + token.name + '? The old one stops working at once.')) return;
       const rotated = await api('POST', '/tokens/' + token.id + '/rotate');
       await renderToken(token.id);
-      revealOnce(rotated.token, token.user, 'New secret');
-    }));
+      revealOnce(rotated.token, token.user, 'New secret', 'rotate');
+    }, 'rotate'));
     if (!state.me.secureMode) {
       actions.append(action('Show secret', 'secondary', async () => {
         const shown = await api('GET', '/tokens/' + token.id + '/secret');
-        revealOnce(shown.token, token.user, 'Secret');
-      }));
+        revealOnce(shown.token, token.user, 'Secret', 'show-secret');
+      }, 'show-secret'));
     }
   }
   actions.append(action('Delete', 'danger', async () => {

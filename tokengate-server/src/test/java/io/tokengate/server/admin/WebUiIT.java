@@ -1265,6 +1265,34 @@ class WebUiIT {
         assertThat(browser.findElements(By.cssSelector("main .error"))).isEmpty();
     }
 
+    /**
+     * The secret's dialog, closed, gives the keyboard back to the button that opened it, or, for
+     * a new token, to its page's heading: not to the top of the document.
+     */
+    @Test
+    void closingTheSecretsDialogGivesTheKeyboardBackToWhatOpenedIt() {
+        signIn("root", "root-password");
+        openNewTokenForm();
+        type(By.name("name"), "focus returns");
+        type(By.name("user"), "admin");
+        click(By.id("create"));
+        createdSecret();
+        waitForText(By.cssSelector("main h1"), "focus returns");
+        click(By.id("close-dialog"));
+        assertThat(browser.switchTo().activeElement().getText()).isEqualTo("focus returns");
+
+        click(By.id("show-secret"));
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("secret")));
+        click(By.id("close-dialog"));
+        assertThat(browser.switchTo().activeElement().getAttribute("id")).isEqualTo("show-secret");
+
+        click(By.id("rotate"));
+        wait.until(ExpectedConditions.alertIsPresent()).accept();
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("secret")));
+        click(By.id("close-dialog"));
+        assertThat(browser.switchTo().activeElement().getAttribute("id")).isEqualTo("rotate");
+    }
+
     /** How many pixels the page is wider than the window: it scrolls sideways when above zero. */
     private long overflow() {
         return (Long) ((JavascriptExecutor) browser)
