@@ -693,16 +693,18 @@ function snippets(token) {
       el('button', { type: 'button', class: 'secondary', onclick: () => { code.textContent = answer.snippets[language]; } }, language)));
     code.textContent = answer.snippets.curl || Object.values(answer.snippets)[0] || '';
     code.hidden = false;
+    // The token as it is now: it may have expired, or been edited elsewhere, since the page was drawn.
+    const now = await api('GET', '/tokens/' + token.id);
     // Whether the token's restrictions allow this call: a snippet that answers 403 says so at once.
     const decision = await api('POST', '/check', {
-      limits: token.limits, method: method.value, url: state.me.gatewayUrl + path.value,
+      limits: now.limits, method: method.value, url: state.me.gatewayUrl + path.value,
       body: sample.body,
     });
     // The restrictions are not all a call must pass: say what else the token's terms ask.
     const terms = [];
-    if (token.status !== 'active') terms.push('The token is ' + token.status + ': every call with it gets 401.');
-    if (token.allowedIps.length) terms.push('Only from ' + token.allowedIps.join(', ') + '.');
-    if (token.rateLimit) terms.push('At most ' + token.rateLimit + '.');
+    if (now.status !== 'active') terms.push('The token is ' + now.status + ': every call with it gets 401.');
+    if (now.allowedIps.length) terms.push('Only from ' + now.allowedIps.join(', ') + '.');
+    if (now.rateLimit) terms.push('At most ' + now.rateLimit + '.');
     verdict.replaceChildren(el('p', {},
       el('span', { class: decision.allowed ? 'allowed' : 'denied' }, decision.allowed ? 'Allowed' : 'Denied'),
       decision.allowed ? ' by the token\'s restrictions.' : [' by the token\'s restrictions: ', explanation(decision)]),

@@ -1293,6 +1293,26 @@ class WebUiIT {
         assertThat(browser.switchTo().activeElement().getAttribute("id")).isEqualTo("rotate");
     }
 
+    /**
+     * A token that expired while its page was open: its snippet's verdict says every call with it
+     * now gets 401, rather than that the call is allowed.
+     */
+    @Test
+    void aSnippetOfATokenThatExpiredSinceThePageWasDrawnSaysSo() {
+        signIn("root", "root-password");
+        java.time.Instant expiry = java.time.Instant.now().plusSeconds(4);
+        CreatedToken token =
+                gw.createToken(TokenSpec.bound("expires soon", "root", "root").withExpiry(Expiry.at(expiry)));
+        browser.get(gw.server.adminUri() + "/#/tokens/" + token.token().id().value());
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("show-snippet")));
+        while (!java.time.Instant.now().isAfter(expiry.plusMillis(500))) {
+            LockSupport.parkNanos(100_000_000L);
+        }
+        click(By.id("show-snippet"));
+        assertThat(waitForText(By.id("snippet-check"), "expired"))
+                .contains("The token is expired: every call with it gets 401.");
+    }
+
     /** How many pixels the page is wider than the window: it scrolls sideways when above zero. */
     private long overflow() {
         return (Long) ((JavascriptExecutor) browser)
