@@ -665,7 +665,9 @@ function snippets(token) {
   const method = el('select', { name: 'snippet-method' }, ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'].map((m) => el('option', { value: m }, m)));
   const path = el('input', { type: 'text', name: 'snippet-path', value: '/rest/api/2/myself' });
   const body = el('textarea', { name: 'snippet-body', placeholder: 'JSON body, for a POST, PUT or PATCH; e.g. {"body":"Comment text"}' });
-  const user = el('input', { type: 'text', name: 'snippet-user', value: state.me.name });
+  // The API's own default (openapi.yaml): an unbound token's snippet without a user runs as the caller.
+  const user = el('input', { type: 'text', name: 'snippet-user', value: state.me.name, placeholder: state.me.name,
+    'aria-describedby': 'snippet-user-hint' });
   const code = el('pre', { class: 'mono', id: 'snippet', hidden: true });
   const verdict = el('div', { id: 'snippet-check' });
   const tabs = el('div', { class: 'tabs' });
@@ -702,6 +704,7 @@ function snippets(token) {
     });
     // The restrictions are not all a call must pass: say what else the token's terms ask.
     const terms = [];
+    if (now.unbound) terms.push('It runs as ' + answer.request.user + ', the user name it sends.');
     if (now.status !== 'active') terms.push('The token is ' + now.status + ': every call with it gets 401.');
     if (now.allowedIps.length) terms.push('Only from ' + now.allowedIps.join(', ') + '.');
     if (now.rateLimit) terms.push('At most ' + now.rateLimit + '.');
@@ -712,7 +715,10 @@ function snippets(token) {
   }, fields);
   return el('div', { class: 'card' }, el('h2', {}, 'Code snippets'),
     el('div', { class: 'row' }, field('Method', method), el('div', {}, field('Path and query', path)),
-      token.unbound ? field('Run as user', user) : null),
+      token.unbound
+        ? el('div', {}, field('Run as user', user),
+          el('p', { class: 'hint', id: 'snippet-user-hint' }, 'Empty: you, ' + state.me.name + '.'))
+        : null),
     field('Body', body),
     el('div', { class: 'actions' }, el('button', { type: 'button', class: 'secondary', id: 'show-snippet', onclick: load }, 'Show')),
     slot, verdict, tabs, code);

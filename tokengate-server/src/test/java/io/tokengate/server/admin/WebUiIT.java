@@ -1294,6 +1294,27 @@ class WebUiIT {
     }
 
     /**
+     * An unbound token's snippet runs as the user name it sends: the API's default, the signed-in
+     * user, is said beside the field and in the verdict, as is a name typed in.
+     */
+    @Test
+    void anUnboundTokensSnippetSaysWhoItRunsAs() {
+        CreatedToken token = gw.createToken(TokenSpec.unbound("runs as whom", "root"));
+        signIn("root", "root-password");
+        browser.get(gw.server.adminUri() + "/#/tokens/" + token.token().id().value());
+        assertThat(waitForText(By.id("snippet-user-hint"), "root")).isEqualTo("Empty: you, root.");
+        type(By.name("snippet-user"), "");
+        click(By.id("show-snippet"));
+        assertThat(waitForText(By.id("snippet-check"), "runs as")).contains("It runs as root, the user name it sends.");
+        assertThat(waitForText(By.id("snippet"), "curl")).contains("root:");
+
+        type(By.name("snippet-user"), "ansible");
+        click(By.id("show-snippet"));
+        assertThat(waitForText(By.id("snippet-check"), "runs as ansible"))
+                .contains("It runs as ansible, the user name it sends.");
+    }
+
+    /**
      * A token that expired while its page was open: its snippet's verdict says every call with it
      * now gets 401, rather than that the call is allowed.
      */
