@@ -2,7 +2,8 @@
 // goes into the page as text (textContent, attribute values), never as markup.
 'use strict';
 
-const state = { me: null };
+// notice: what the last action did, for the page it leads to to say (once).
+const state = { me: null, notice: null };
 
 // ---- The API -------------------------------------------------------------------------------
 
@@ -314,7 +315,7 @@ function renderHeader() {
 
 // ---- Tokens --------------------------------------------------------------------------------
 
-async function renderTokens(params) {
+async function renderTokens(params, notice) {
   const filters = {};
   for (const key of ['status', 'user', 'name', 'expiresWithin', 'unusedFor']) filters[key] = params.get(key) || '';
   // As on the command line, the days filters are about active tokens unless a status is chosen.
@@ -357,7 +358,8 @@ async function renderTokens(params) {
   const slot = el('div');
   const more = el('button', { class: 'secondary', hidden: true }, 'More');
   const count = el('p');
-  show(el('h1', {}, 'Tokens'), form, slot, count,
+  show(el('h1', {}, 'Tokens'), notice ? el('div', { class: 'notice', id: 'tokens-notice', role: 'status' }, notice) : null,
+    form, slot, count,
     el('table', { id: 'tokens' },
       el('thead', {}, el('tr', {}, ['Name', 'Id', 'User', 'Status', 'Expires', 'Last used', 'Uses'].map((h) => el('th', {}, h)))),
       rows),
@@ -594,7 +596,7 @@ async function renderToken(id, { notice, saved } = {}) {
       await renderToken(token.id, {
         notice: revoked.alreadyRevoked
           ? ['Already revoked, at ', time(revoked.revokedAt), ', before you asked: nothing changed.']
-          : null,
+          : 'Revoked ' + token.id + ' (' + token.name + '): every call with it is refused.',
       });
     }));
     actions.append(action('Rotate secret', 'secondary', async () => {
@@ -613,6 +615,7 @@ async function renderToken(id, { notice, saved } = {}) {
   actions.append(action('Delete', 'danger', async () => {
     if (!confirm('Delete ' + token.name + ' for good? Its audit records stay.')) return;
     await api('DELETE', '/tokens/' + token.id);
+    state.notice = 'Deleted ' + token.id + ' (' + token.name + ').'; // said by the list, next
     location.hash = '#/tokens';
   }));
   actions.append(el('a', { href: '#/audit' + query({ token: token.id }) }, 'Audit records'));
@@ -644,7 +647,7 @@ async function renderToken(id, { notice, saved } = {}) {
   });
 
   show(el('h1', {}, token.name),
-    notice ? el('div', { class: 'notice', id: 'token-notice' }, notice) : null,
+    notice ? el('div', { class: 'notice', id: 'token-notice', role: 'status' }, notice) : null,
     el('table', { id: 'token' }, el('tbody', {}, rows.map(([k, v]) => el('tr', {}, el('th', {}, k), el('td', { class: k === 'Id' ? 'mono' : null }, v))))),
     actions, slot,
     // Says why the page offers no edit, no snippets and no way to see the secret.
@@ -1219,6 +1222,8 @@ async function route() {
   const hash = location.hash || '#/tokens';
   const [path, search] = hash.substring(1).split('?');
   const params = new URLSearchParams(search || '');
+  const notice = state.notice;
+  state.notice = null;
   const token = path.match(/^\/tokens\/([^/]+)$/);
   if (state.me.confinedBecause) renderAccount(); // the one page such a session may use
   else if (token) await renderToken(decodeURIComponent(token[1]));
@@ -1228,7 +1233,7 @@ async function route() {
   else if (path === '/settings') await renderSettings();
   else if (path === '/users') await renderUsers();
   else if (path === '/me') renderAccount();
-  else await renderTokens(params);
+  else await renderTokens(params, notice);
 }
 
 async function start() {

@@ -141,12 +141,12 @@ class WebUiIT {
         click(By.xpath("//button[text()='Revoke']"));
         wait.until(ExpectedConditions.alertIsPresent()).accept();
         assertThat(waitForText(By.id("token"), "revoked")).contains("revoked");
-        assertThat(browser.findElements(By.id("token-notice")))
-                .as("revoked by this click: nothing to tell")
-                .isEmpty();
+        String id = browser.getCurrentUrl().substring(browser.getCurrentUrl().lastIndexOf('/') + 1);
+        assertThat(browser.findElement(By.id("token-notice")).getText())
+                .as("revoked by this click: said in a line, with the token's id and name")
+                .isEqualTo("Revoked " + id + " (" + HOSTILE_NAME + "): every call with it is refused.");
         assertThat(gw.get("/rest/api/2/issue/AAA-1", auth).statusCode()).isEqualTo(401);
 
-        String id = browser.getCurrentUrl().substring(browser.getCurrentUrl().lastIndexOf('/') + 1);
         AdminClient root = AdminClient.basic(gw, new OpenApiContract(), "root", "root-password");
         AdminApiIT.awaitEvents(root, "/audit?token=" + id + "&kind=REQUEST", 3); // written off the request path
         click(By.linkText("Audit records"));
@@ -1312,6 +1312,24 @@ class WebUiIT {
         click(By.id("show-snippet"));
         assertThat(waitForText(By.id("snippet-check"), "runs as ansible"))
                 .contains("It runs as ansible, the user name it sends.");
+    }
+
+    /** Deleting a token says so on the list it leads to, with the token's id and name. */
+    @Test
+    void deletingATokenSaysWhichWasDeleted() {
+        CreatedToken token = gw.createToken(TokenSpec.bound("to be deleted", "admin", "root"));
+        String id = token.token().id().value();
+        signIn("root", "root-password");
+        browser.get(gw.server.adminUri() + "/#/tokens/" + id);
+        waitForText(By.id("token"), "active");
+        click(By.xpath("//button[text()='Delete']"));
+        wait.until(ExpectedConditions.alertIsPresent()).accept();
+        assertThat(waitForText(By.id("tokens-notice"), "Deleted")).isEqualTo("Deleted " + id + " (to be deleted).");
+        assertThat(gw.server.store().tokens().show(token.token().id())).isEmpty();
+
+        browser.navigate().refresh();
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("tokens")));
+        assertThat(browser.findElements(By.id("tokens-notice"))).as("said once").isEmpty();
     }
 
     /**
