@@ -41,11 +41,25 @@ async function api(method, path, body) {
     json = { message: text };
   }
   if (response.status === 401 && state.me) {
+    // A change asked of a page (a form sent, the live check while typing) leaves a page that was
+    // drawn in full: it waits for the same user to sign in again. A page still being read does not.
+    const kept = method === 'GET' ? null : keepPage();
     state.me = null;
-    renderSignIn('Your session has ended; sign in again.');
+    renderSignIn('Your session has ended; sign in again' + (kept ? ' to go on where you were.' : '.'), kept);
   }
   if (!response.ok) throw new ApiError(response.status, json);
   return json;
+}
+
+/**
+ * The page as it is, a form half filled in, to draw again (see start): in this page's memory only,
+ * and without what was typed into password fields.
+ */
+function keepPage() {
+  const main = document.getElementById('main');
+  for (const input of main.querySelectorAll('input[type=password]')) input.value = '';
+  return { user: state.me.name, hash: location.hash, nodes: [...main.childNodes],
+    focused: main.contains(document.activeElement) ? document.activeElement : null };
 }
 
 function query(params) {
@@ -264,7 +278,8 @@ function withTimes(text) {
 
 // ---- Signing in ----------------------------------------------------------------------------
 
-function renderSignIn(message) {
+/** The sign-in form; kept, if given, is the page a session that ended left (see api), to go back to. */
+function renderSignIn(message, kept) {
   document.getElementById('nav').hidden = true;
   document.getElementById('who').replaceChildren();
   const user = el('input', { type: 'text', name: 'user', autocomplete: 'username', required: true });
@@ -284,7 +299,7 @@ function renderSignIn(message) {
     event.preventDefault();
     attempt(slot, async () => {
       state.me = await api('POST', '/session', { user: user.value, password: password.value });
-      await start();
+      await start(kept);
     });
   });
   show(form);
@@ -1236,7 +1251,8 @@ async function route() {
   else await renderTokens(params, notice);
 }
 
-async function start() {
+/** Signs in with the session the browser has, if any; kept (see api) is drawn again if it is still the user's. */
+async function start(kept) {
   try {
     state.me = await api('GET', '/me');
   } catch (error) {
@@ -1248,6 +1264,12 @@ async function start() {
     // Signed in with Basic credentials the browser remembered: the UI needs a session of its own.
     state.me = null;
     renderSignIn();
+    return;
+  }
+  if (kept && kept.user === state.me.name && kept.hash === location.hash && !state.me.confinedBecause) {
+    renderHeader();
+    show(...kept.nodes);
+    if (kept.focused) kept.focused.focus();
     return;
   }
   await route();

@@ -1352,6 +1352,66 @@ class WebUiIT {
                 .contains("The token is expired: every call with it gets 401.");
     }
 
+    /**
+     * A session that ends while a form is being filled in: signed in again as the same user, the
+     * form is as it was, and sends; another user signing in gets a form of their own.
+     */
+    @Test
+    void whatWasTypedSurvivesTheSessionEndingForTheSameUserOnly() {
+        signIn("root", "root-password");
+        openNewTokenForm();
+        type(By.name("name"), "typed before the session ended");
+        type(By.name("user"), "admin");
+        browser.manage().deleteAllCookies();
+        click(By.id("create"));
+        assertThat(waitForText(By.id("sign-in"), "session has ended"))
+                .contains("sign in again to go on where you were.");
+        signInAgain("root", "root-password");
+        assertThat(browser.findElement(By.name("name")).getAttribute("value"))
+                .isEqualTo("typed before the session ended");
+        click(By.id("create"));
+        assertThat(createdSecret()).startsWith("tgk_");
+        click(By.id("close-dialog"));
+
+        click(By.id("account"));
+        type(By.name("current-password"), "root-password");
+        type(By.name("new-password"), "a-new-password");
+        browser.manage().deleteAllCookies();
+        click(By.id("change-password-button"));
+        signInAgain("root", "root-password");
+        assertThat(wait.until(ExpectedConditions.visibilityOfElementLocated(By.name("new-password")))
+                        .getAttribute("value"))
+                .as("no password kept")
+                .isEmpty();
+        assertThat(browser.findElement(By.name("current-password")).getAttribute("value"))
+                .isEmpty();
+
+        browser.manage().deleteAllCookies();
+        ((JavascriptExecutor) browser).executeScript("location.hash = '#/audit'");
+        signInAgain("root", "root-password");
+        assertThat(waitForText(By.id("audit"), "LOGIN"))
+                .as("a page being read is read anew")
+                .contains("LOGIN");
+
+        openNewTokenForm();
+        type(By.name("name"), "not for alice");
+        browser.manage().deleteAllCookies();
+        click(By.id("create"));
+        signInAgain("alice", "alice-password");
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("new-token")));
+        assertThat(browser.findElement(By.name("name")).getAttribute("value")).isEmpty();
+        assertThat(browser.findElement(By.name("user")).getAttribute("value")).isEqualTo("alice");
+    }
+
+    /** Signs in on the form shown when a session ended. */
+    private void signInAgain(String user, String password) {
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("sign-in")));
+        type(By.name("user"), user);
+        type(By.name("password"), password);
+        click(By.cssSelector("#sign-in button[type=submit]"));
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("sign-out")));
+    }
+
     /** How many pixels the page is wider than the window: it scrolls sideways when above zero. */
     private long overflow() {
         return (Long) ((JavascriptExecutor) browser)
