@@ -779,6 +779,7 @@ async function renderAudit(params) {
   for (const key of ['from', 'to']) {
     if (readAs[key] && readAs[key].note && readAs[key].value === filters[key]) {
       inputs[key].after(el('div', { class: 'hint', id: key + '-read-as' }, readAs[key].note));
+      inputs[key].setAttribute('aria-describedby', 'audit-time-hint ' + key + '-read-as');
     }
   }
   form.addEventListener('submit', (event) => {

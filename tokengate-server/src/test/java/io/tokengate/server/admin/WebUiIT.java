@@ -1256,6 +1256,9 @@ class WebUiIT {
         assertThat(browser.findElement(By.name("from")).getAttribute("value"))
                 .as("the exact time, in the field and the address")
                 .isEqualTo(today + "T00:00:00" + offset);
+        assertThat(browser.findElement(By.name("to")).getAttribute("aria-describedby"))
+                .as("the note is the field's to a screen reader too")
+                .isEqualTo("audit-time-hint to-read-as");
 
         type(By.name("from"), "2026-12-01 10:30");
         type(By.name("to"), "");
