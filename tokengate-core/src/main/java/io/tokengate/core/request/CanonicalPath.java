@@ -182,12 +182,16 @@ public final class CanonicalPath {
     /**
      * {@link #isUnder}, with letters compared ignoring case as {@link String#regionMatches(boolean,
      * int, String, int, int)} compares them (so {@code ſ} reads as {@code s}, the Kelvin sign as
-     * {@code k}): for a prefix that keeps requests out, since Jira's plugin path mapper sends
-     * {@code /rest/PAT/...} to the module that answers at {@code /rest/pat/}.
+     * {@code k}), and true for the prefix's own path without its slash too: for a prefix that
+     * keeps requests out, since Jira's plugin path mapper sends {@code /rest/PAT/...} to the module
+     * that answers at {@code /rest/pat/}, and {@code /rest/pat} names that module as well, so the
+     * gateway cannot know it reaches nothing there.
      */
     public boolean isUnderIgnoringCase(String prefix) {
         String under = prefix.endsWith("/") ? prefix : prefix + "/";
-        return decoded.regionMatches(true, 0, under, 0, under.length());
+        int bare = under.length() - 1;
+        return decoded.regionMatches(true, 0, under, 0, under.length())
+                || (decoded.length() == bare && decoded.regionMatches(true, 0, under, 0, bare));
     }
 
     @Override

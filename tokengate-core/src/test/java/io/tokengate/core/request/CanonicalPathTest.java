@@ -138,6 +138,14 @@ class CanonicalPathTest {
                 "/rest/%E2%84%AAanban/x | /rest/kanban/ | true",
                 "/rest/patch/x | /rest/pat/ | false",
                 "/rest/pa/t/x | /rest/pat/ | false",
+                // the excluded module's own path, without the slash: Jira's dispatcher names it too
+                "/rest/pat | /rest/pat/ | true",
+                "/rest/PAT | /rest/pat/ | true",
+                "/rest/pat | /rest/pat | true",
+                "/rest/pat/ | /rest/pat/ | true",
+                "/rest/patch | /rest/pat/ | false",
+                "/rest/pa | /rest/pat/ | false",
+                "/rest | /rest/pat/ | false",
             })
     void excludedPrefixesIgnoreCase(String raw, String prefix, boolean under) {
         assertThat(CanonicalPath.parse(raw).isUnderIgnoringCase(prefix)).isEqualTo(under);
