@@ -230,8 +230,9 @@ class CheckCommandTest {
     }
 
     /**
-     * A JSON body with a field named as a parameter the allowing rule judges: Jira's search takes
-     * {@code jql} from the body of a POST, whatever the query says.
+     * A JSON body beside a rule that judges query parameters must carry each of them, allowed as
+     * the query's: Jira's search takes {@code jql} from the body of a POST, whatever the query says,
+     * and searches every issue when the body has none.
      */
     @Test
     void aBodyFieldNamedAsAJudgedQueryParameterIsRejected() {
@@ -258,8 +259,16 @@ class CheckCommandTest {
                 .startsWith("REJECTED (400): The token's restrictions judge query parameters, and the request body is"
                         + " not JSON");
         out.getBuffer().setLength(0);
-        check[check.length - 1] = "{\"maxResults\":10}";
-        assertThat(run(check)).as("a body without it").isZero();
+        check[check.length - 1] = "{\"maxResults\":1000}";
+        assertThat(run(check))
+                .as("a body without it: Jira would search every issue")
+                .isEqualTo(1);
+        assertThat(out.toString())
+                .startsWith("REJECTED (400): The token's restrictions judge the query parameter jql, and the body has"
+                        + " no field jql: Jira may read the parameter from the body instead");
+        out.getBuffer().setLength(0);
+        check[check.length - 1] = "{\"jql\":\"project = AAA\",\"maxResults\":1000}";
+        assertThat(run(check)).as("a body with it, allowed as the query's is").isZero();
     }
 
     /** The refusals that hang on headers, made when the sample has them, in the gateway's words. */
@@ -275,7 +284,7 @@ class CheckCommandTest {
                         "--url",
                         url,
                         "--body-text",
-                        "{\"name\":\"Bugs\"}"))
+                        "{\"name\":\"Bugs\",\"permissions\":true}"))
                 .as("no Content-Type: no form body")
                 .isZero();
         out.getBuffer().setLength(0);
