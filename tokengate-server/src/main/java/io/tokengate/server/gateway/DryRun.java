@@ -31,8 +31,8 @@ import org.eclipse.jetty.http.HttpFields;
  * or that is longer than {@code body.inspect.max} (413), and, under a rule that judges query
  * parameters, a form body, a charset other than UTF-8 or more query parameters than Jira reads
  * (400); and, when the limits allow it, a form body that carries Jira's sign-in parameters, or,
- * under a rule that judges query parameters, a body with a field named as one of them (400), or
- * either that cannot be read for it (413, 415). What it cannot know it does not make: who the caller is (401, 403 for an address or
+ * under a rule that judges query parameters, a body without each of them as a field its
+ * condition allows (400), or either that cannot be read for it (413, 415). What it cannot know it does not make: who the caller is (401, 403 for an address or
  * run-as), rates and throttles (429), and a head the sample's headers push past what the gateway
  * reads (431).
  */

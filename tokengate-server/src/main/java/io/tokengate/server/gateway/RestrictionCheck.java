@@ -26,7 +26,8 @@ import org.eclipse.jetty.util.Callback;
  * ({@link QueryCharset}), or has more query parameters than Jira reads ({@link
  * QueryParameterCount}). An allowed request's body is read before it is forwarded when it is a form,
  * for the parameters by which Jira would run it as someone else ({@link FormBody}), and under a
- * rule that judges query parameters, for fields Jira may read instead ({@link QueryFieldsInBody}).
+ * rule that judges query parameters, for the fields Jira may read instead, each of which must be
+ * there and meet the condition on its parameter ({@link QueryFieldsInBody}).
  */
 final class RestrictionCheck {
     private final GatewayConfig config;

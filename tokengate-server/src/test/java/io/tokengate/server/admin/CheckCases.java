@@ -119,6 +119,7 @@ final class CheckCases {
             "/rest/api/2/myself",
             "/rest/pat/latest/tokens",
             "/rest/PAT/latest/tokens",
+            "/rest/pat",
             "/other/x");
 
     /** Segments that canonicalization decodes, merges or refuses. */
