@@ -440,7 +440,7 @@ class WebUiIT {
         type(By.name("limits"), ".*/rest/extender/1.0/filter/user/.*[QueryParam::permissions==true]");
         new Select(browser.findElement(By.name("sample-method"))).selectByValue("POST");
         type(By.name("sample-url"), "https://gw.example.com/rest/extender/1.0/filter/user/admin?permissions=true");
-        type(By.name("sample-body"), "{\"name\":\"Bugs\"}");
+        type(By.name("sample-body"), "{\"name\":\"Bugs\",\"permissions\":true}");
         waitForText(By.id("check-result"), "Allowed");
 
         type(By.name("sample-headers"), "Accept: application/json\nContent-Type: application/x-www-form-urlencoded");
