@@ -1,7 +1,9 @@
 package io.tokengate.store;
 
+import io.tokengate.core.Causes;
 import io.tokengate.core.token.TokenCache;
 import io.tokengate.core.token.TokenId;
+import java.net.SocketTimeoutException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -111,6 +113,7 @@ final class ClusterListener implements AutoCloseable {
                 lastAliveNanos = System.nanoTime();
                 connected = true;
                 signal();
+                db.foundAnswering();
                 if (backoff != MIN_BACKOFF) {
                     LOG.info("token cache listener reconnected; cache flushed and trusted again");
                     reconnected.run();
@@ -122,6 +125,9 @@ final class ClusterListener implements AutoCloseable {
                     break;
                 }
                 lastProblem = "cache listener connection lost: " + e.getMessage();
+                if (connected && e instanceof SQLException sql && fellSilent(sql)) {
+                    db.foundAway("the cluster listener's session had no answer within " + STALE_MILLIS + " ms", sql);
+                }
                 if (connected || backoff == MIN_BACKOFF) {
                     LOG.warn(
                             "token cache listener is down, bypassing the cache until it reconnects: {}",
@@ -138,6 +144,19 @@ final class ClusterListener implements AutoCloseable {
     }
 
     /**
+     * Whether the session failed because the database did not answer a ping within {@value
+     * #STALE_MILLIS} ms: a network fallen silent (a cut without a reset, a frozen proxy), or a
+     * database too hung to answer. The node then stops trusting its cache, and the requests it
+     * held would ask the database for their tokens, each waiting for a pooled connection that
+     * will not answer either; so the node counts the database away at once (and the next request
+     * a second finds out whether it is). A false alarm, this JVM pausing for that long, ends as
+     * the listener reconnects, within milliseconds.
+     */
+    private static boolean fellSilent(SQLException e) {
+        return Causes.find(e, SocketTimeoutException.class).isPresent();
+    }
+
+    /**
      * Opens the listener's session. The listener is the first on the node to lose its session when
      * the database stops, and tries again within {@value #MIN_BACKOFF_MILLIS} ms: a database that
      * then refuses it is away for the whole node at once, rather than when a request has waited
@@ -147,7 +166,7 @@ final class ClusterListener implements AutoCloseable {
         try {
             return db.openDedicated(applicationName);
         } catch (SQLException e) {
-            db.foundAway("the cluster listener's connection", e);
+            db.foundAway("the cluster listener could not connect", e);
             throw e;
         }
     }

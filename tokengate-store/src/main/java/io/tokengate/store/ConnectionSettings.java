@@ -10,6 +10,9 @@ import java.util.Properties;
  * The password goes into these settings only, never into a message.
  */
 final class ConnectionSettings {
+    /** Longest check of a pooled connection before it is handed out. */
+    static final long VALIDATION_MILLIS = 1000;
+
     private ConnectionSettings() {}
 
     /**
@@ -37,7 +40,11 @@ final class ConnectionSettings {
         }
         config.setMaximumPoolSize(poolSize);
         config.setConnectionTimeout(connectionTimeout.toMillis());
-        config.setValidationTimeout(Math.max(250, Math.min(connectionTimeout.toMillis(), 5000)));
+        // The pool checks a connection idle for over half a second before handing it out: on a
+        // network fallen silent the check waits this long, and the request that asked with it.
+        // A database that takes longer than that to answer an empty query is not answering; the
+        // cluster listener counts 900 ms of silence as lost too.
+        config.setValidationTimeout(Math.max(250, Math.min(connectionTimeout.toMillis(), VALIDATION_MILLIS)));
         // Start even when the database is down: every call fails with a clear message until it is up.
         config.setInitializationFailTimeout(-1);
         driver(vendor, connectionTimeout, true).forEach((k, v) -> config.addDataSourceProperty((String) k, v));

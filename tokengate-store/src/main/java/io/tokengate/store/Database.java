@@ -189,6 +189,18 @@ public final class Database implements AutoCloseable {
     }
 
     /**
+     * {@link #read} for a request that waits for it (a token lookup on the data plane): the
+     * database's answer is awaited at most the connection timeout ({@code db.connection.timeout.ms}),
+     * as a connection is, rather than the driver's socket timeout of 60 s. The pool hands out a
+     * connection used within the last half second unchecked, and on a network fallen silent (a cut
+     * without a reset) the query on it waited for that timeout, holding the request and a server
+     * thread.
+     */
+    <T> T readOnRequestPath(String doing, SqlWork<T> work) {
+        return connections.readOnRequestPath(doing, work);
+    }
+
+    /**
      * Calls {@code observer} with what each pooled connection checkout is for, on the thread that
      * checks it out: lets tests prove that a path does no database work.
      */
@@ -252,12 +264,23 @@ public final class Database implements AutoCloseable {
     }
 
     /**
-     * {@code who}, a part of this node with a connection of its own, could not open it because of
-     * {@code e}: when that says the database is away, calls that need it fail at once from now on,
-     * and so do those waiting for a connection (see {@link PooledConnections#foundAway}).
+     * A part of this node with a connection of its own could not open it, or heard nothing on it,
+     * because of {@code e} ({@code what} it found, in words that complete "the database is away:
+     * "): when that says the database is away, calls that need it fail at once from now on, and so
+     * do those waiting for a connection (see {@link PooledConnections#foundAway}).
      */
-    void foundAway(String who, SQLException e) {
-        connections.foundAway(who, e);
+    void foundAway(String what, SQLException e) {
+        connections.foundAway(what, e);
+    }
+
+    /**
+     * A part of this node opened a connection of its own and the database answered on it: an
+     * outage under way ends, as when a health probe finds the database back. Ends one begun by a
+     * false alarm (a pause of this JVM that made a session look silent) at once, rather than when
+     * a call tries the database again a second later.
+     */
+    void foundAnswering() {
+        connections.answered();
     }
 
     /**

@@ -69,7 +69,7 @@ final class JdbcTokenRepository implements TokenRepository {
 
     @Override
     public Optional<Token> findByDigest(TokenDigest digest) {
-        return db.read(
+        return db.readOnRequestPath(
                 "looking up a token",
                 c -> TokenRows.one(c, TokenRows.SELECT + " WHERE t.secret_digest = ?", digest.hex()));
     }

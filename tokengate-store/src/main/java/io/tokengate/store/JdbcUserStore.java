@@ -88,7 +88,7 @@ public final class JdbcUserStore {
     public Optional<User> find(String nameOrEmail) {
         String nameKey = UserRows.nameKey(nameOrEmail);
         String emailKey = UserRows.emailKey(nameOrEmail);
-        return db.read("reading user '" + nameOrEmail + "'", c -> {
+        return db.readOnRequestPath("reading user '" + nameOrEmail + "'", c -> {
             try (PreparedStatement ps = c.prepareStatement(UserRows.SELECT
                     + " WHERE name_key = ? OR email_key = ? ORDER BY CASE WHEN name_key = ? THEN 0 ELSE 1 END")) {
                 ps.setString(1, nameKey);

@@ -92,6 +92,18 @@ final class PooledConnections {
         }
     }
 
+    /**
+     * {@link #read}, waiting for the database's answer at most the connection timeout: see {@link
+     * Database#readOnRequestPath}.
+     */
+    <T> T readOnRequestPath(String doing, SqlWork<T> work) {
+        int bound = (int) Math.min(Integer.MAX_VALUE, connectionTimeout.toMillis());
+        return read(doing, c -> {
+            c.setNetworkTimeout(Runnable::run, bound); // the pool restores its own when it gets c back
+            return work.run(c);
+        });
+    }
+
     /** Runs {@code work} on a pooled connection; see {@link #runOn}. */
     <T> T withConnection(String doing, SqlWork<T> work) {
         return runOn(connect(doing), doing, work, new boolean[1]);
@@ -228,11 +240,12 @@ final class PooledConnections {
     }
 
     /**
-     * {@code who} found the database away: a connection of its own was refused, or not answered,
-     * for a reason that says the database is away ({@link SqlErrors#saysAway}). Begins an outage at
-     * once, rather than when a call has waited the connection timeout for it.
+     * A part of the node found the database away ({@code what} it found, in words that complete
+     * "the database is away: "): a connection of its own was refused, or not answered, for a reason
+     * that says the database is away ({@link SqlErrors#saysAway}). Begins an outage at once, rather
+     * than when a call has waited the connection timeout for it.
      */
-    void foundAway(String who, SQLException e) {
+    void foundAway(String what, SQLException e) {
         if (!SqlErrors.saysAway(e)) {
             return;
         }
@@ -240,10 +253,10 @@ final class PooledConnections {
         if (outages.noConnection(reason)) {
             holdPool();
             LOG.warn(
-                    "The database {} refused {} ({}). Until it answers, calls that need it fail at once, and one a"
+                    "The database {} is away: {} ({}). Until it answers, calls that need it fail at once, and one a"
                             + " second tries it again.",
                     described,
-                    who,
+                    what,
                     reason);
         }
     }
