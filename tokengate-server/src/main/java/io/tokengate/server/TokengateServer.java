@@ -19,6 +19,7 @@ import io.tokengate.store.Store;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.concurrent.TimeoutException;
 import org.eclipse.jetty.server.Connector;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Server;
@@ -194,10 +195,29 @@ public final class TokengateServer implements AutoCloseable {
         server.join();
     }
 
+    /** How long {@link #close} waits for the requests in flight; for tests that cannot wait 20 s. */
+    void drainFor(Duration drain) {
+        server.setStopTimeout(drain.toMillis());
+    }
+
+    /**
+     * Stops: refuses new connections, waits up to {@link #DRAIN} for the requests in flight, then
+     * closes the store, which writes the audit queue. Each step is logged, so that an operator
+     * watching a stop that takes a while sees what it waits for.
+     */
     @Override
     public void close() {
+        LOG.info(
+                "stopping: new connections refused; waiting up to {} ms for the requests in flight, then writing"
+                        + " the audit queue",
+                server.getStopTimeout());
         try {
             server.stop();
+        } catch (TimeoutException e) {
+            LOG.warn(
+                    "stopping: requests still in flight after {} ms were cut (their audit records say \"cut by"
+                            + " the gateway's stop\")",
+                    server.getStopTimeout());
         } catch (Exception e) {
             LOG.warn("error while stopping the HTTP server", e);
         } finally {

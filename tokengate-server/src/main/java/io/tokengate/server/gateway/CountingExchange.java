@@ -10,13 +10,14 @@ import org.eclipse.jetty.util.Callback;
 /**
  * Counts the body bytes of a forwarded request and of its response, for the audit record, and
  * remembers whether reading the client's body failed (malformed chunks, a client gone mid-upload)
- * or had not ended yet, so that a failure or a timeout it causes is answered as the client's,
- * not the upstream's.
+ * or had not ended yet, or writing the response to it failed (a client gone mid-download), so that
+ * a failure or a timeout it causes is answered, and audited, as the client's, not the upstream's.
  */
 final class CountingExchange {
     private final AtomicLong in = new AtomicLong();
     private final AtomicLong out = new AtomicLong();
     private volatile Throwable requestFailure;
+    private volatile Throwable responseFailure;
     /** Whether the client's request has a body (a length above 0, or chunks) whose end was not read yet. */
     private volatile boolean requestBodyPending;
 
@@ -26,6 +27,14 @@ final class CountingExchange {
 
     long bytesOut() {
         return out.get();
+    }
+
+    /**
+     * Why writing the response to the client failed (the client hung up); null if it did not.
+     * Jetty reports that, as it reports Jira closing its connection, as an end of stream.
+     */
+    Throwable responseFailure() {
+        return responseFailure;
     }
 
     /** Why reading the client's request body failed; null if it did not. */
@@ -70,7 +79,13 @@ final class CountingExchange {
                 if (content != null) {
                     out.addAndGet(content.remaining());
                 }
-                super.write(last, content, callback);
+                super.write(last, content, new Callback.Nested(callback) {
+                    @Override
+                    public void failed(Throwable x) {
+                        responseFailure = x;
+                        super.failed(x);
+                    }
+                });
             }
         };
     }

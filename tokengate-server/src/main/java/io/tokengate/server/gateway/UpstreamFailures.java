@@ -1,8 +1,10 @@
 package io.tokengate.server.gateway;
 
+import io.tokengate.core.Causes;
 import io.tokengate.server.http.ErrorResponse;
 import io.tokengate.server.http.NoAnswer;
 import io.tokengate.server.http.RequestIds;
+import java.nio.channels.ClosedChannelException;
 import java.util.Optional;
 import java.util.concurrent.TimeoutException;
 import java.util.regex.Matcher;
@@ -44,8 +46,15 @@ final class UpstreamFailures {
         return described(failure);
     }
 
-    /** {@link #brief}, for a failure while the response was being passed on, its head sent. */
-    static String briefDuringResponse(Throwable failure) {
+    /**
+     * {@link #brief}, for a failure while the response was being passed on, its head sent. When
+     * writing to the client failed, the client hung up (Jetty reports that as an end of stream
+     * too, and ends the upstream exchange with it): Jira is not to blame.
+     */
+    static String briefDuringResponse(Throwable failure, boolean clientGone) {
+        if (clientGone) {
+            return "the client closed the connection";
+        }
         return NoAnswer.closed(failure) ? "Jira closed the connection before the response's end" : brief(failure);
     }
 
@@ -87,12 +96,30 @@ final class UpstreamFailures {
     void answer(Exchange exchange, Response proxyToClient, Callback callback, Throwable failure) {
         Throwable clientFailure = exchange.counts == null ? null : exchange.counts.requestFailure();
         Optional<String> overdue = overdue(exchange, failure);
+        if (cutByStop(proxyToClient, failure)) {
+            exchange.failure = CUT_BY_STOP;
+            RequestIds.log(LOG, Level.INFO, exchange.requestId).log("{}: {}", exchange.requestId, CUT_BY_STOP);
+            if (proxyToClient.isCommitted()) {
+                callback.failed(failure);
+            } else {
+                proxyToClient.getHeaders().clear();
+                proxyToClient.getHeaders().put(UpstreamProxy.REQUEST_ID, exchange.requestId);
+                ErrorResponse.send(
+                        proxyToClient,
+                        callback,
+                        HttpStatus.SERVICE_UNAVAILABLE_503,
+                        "The gateway stopped before Jira answered; the request may have reached Jira.",
+                        exchange.requestId);
+            }
+            return;
+        }
         if (proxyToClient.isCommitted()) {
-            String why =
-                    overdue.map(detail -> "upstream timeout: " + detail).orElseGet(() -> briefDuringResponse(failure));
+            String why = overdue.map(detail -> "upstream timeout: " + detail)
+                    .orElseGet(() -> briefDuringResponse(
+                            failure, exchange.counts != null && exchange.counts.responseFailure() != null));
             exchange.failure = "failed during the response: " + why;
             RequestIds.log(LOG, Level.INFO, exchange.requestId).log(
-                    "{}: upstream failed during the response: {}", exchange.requestId, why);
+                    "{}: the response was cut short: {}", exchange.requestId, why);
             callback.failed(failure);
             return;
         }
@@ -134,6 +161,31 @@ final class UpstreamFailures {
         proxyToClient.getHeaders().clear();
         proxyToClient.getHeaders().put(UpstreamProxy.REQUEST_ID, exchange.requestId);
         ErrorResponse.send(proxyToClient, callback, status, message, exchange.requestId);
+    }
+
+    /** Why an exchange the stop ended failed, for its audit record and the log. */
+    static final String CUT_BY_STOP =
+            "cut by the gateway's stop: still under way when it stopped waiting for requests in flight";
+
+    /**
+     * Whether the gateway's stop ended the exchange: the stop waits for requests in flight for a
+     * while, then closes the upstream connections still open, which fails their exchanges as closed
+     * channels. Before, such a request was audited, and logged, as Jira failing (502, {@code
+     * AsynchronousCloseException}), and an administrator went looking at a Jira that was fine.
+     */
+    private static boolean cutByStop(Response proxyToClient, Throwable failure) {
+        return stopping(proxyToClient)
+                && Causes.find(failure, ClosedChannelException.class).isPresent();
+    }
+
+    /** Whether the gateway is stopping: no exchange is sent again then, on a client being stopped. */
+    static boolean stopping(Response proxyToClient) {
+        return proxyToClient
+                .getRequest()
+                .getConnectionMetaData()
+                .getConnector()
+                .getServer()
+                .isStopping();
     }
 
     /**

@@ -312,7 +312,8 @@ final class UpstreamProxy extends ProxyHandler {
      * which it closes without saying {@code Connection: close}); the request then never reached
      * Jira, or reached it on its way out, and a request that changes nothing is safe to send again.
      * Other methods are not: Jira may have acted on one before the connection ended, so they get
-     * 502 as before.
+     * 502 as before. Nor is any while the gateway stops: its stop closed the connection, and the
+     * client it would go on is being stopped.
      */
     private static boolean worthResending(
             Exchange exchange,
@@ -327,6 +328,7 @@ final class UpstreamProxy extends ProxyHandler {
                 && !BodyRules.hasBody(clientToProxy)
                 && (serverToProxy == null || serverToProxy.getStatus() == 0)
                 && !proxyToClient.isCommitted()
+                && !UpstreamFailures.stopping(proxyToClient)
                 && (NoAnswer.closed(failure)
                         || Causes.find(failure, ClosedChannelException.class).isPresent());
     }

@@ -22,7 +22,8 @@ class UpstreamFailureBriefTest {
                                 + "@6a0b{l=/127.0.0.1:34562,r=/127.0.0.1:8080,OPEN,fill=-,flush=-,to=1/30000}")))
                 .as("Jetty's abbreviated package is no reason either")
                 .isEqualTo("Jira closed the connection before answering");
-        assertThat(UpstreamFailures.briefDuringResponse(new EOFException("oejcti.HttpConnectionOverHTTP@3c2c1b9b")))
+        assertThat(UpstreamFailures.briefDuringResponse(
+                        new EOFException("oejcti.HttpConnectionOverHTTP@3c2c1b9b"), false))
                 .isEqualTo("Jira closed the connection before the response's end");
         assertThat(UpstreamFailures.brief(new IllegalStateException("aborted oejcti.HttpChannelOverHTTP@1a2b3c4d(x)")))
                 .isEqualTo("IllegalStateException: aborted …");

@@ -191,6 +191,43 @@ class UpstreamFailuresIT {
         }
     }
 
+    /**
+     * The client hangs up while the response streams (a script killed, curl's {@code --max-time}
+     * passing): the audit record says the client closed the connection, and not that Jira did, which
+     * sent an administrator looking at a Jira that was fine.
+     */
+    @Test
+    void aClientHangingUpMidResponseIsAuditedAsTheClientsDoing() throws Exception {
+        String requestId;
+        try (Socket socket = new Socket("127.0.0.1", gw.server.dataUri().getPort())) {
+            socket.setSoTimeout((int) PROMPT.toMillis());
+            OutputStream out = socket.getOutputStream();
+            out.write(("GET /rest/demo/1.0/trickle?bytes=4000&ms=2 HTTP/1.1\r\nHost: gw\r\nAuthorization: " + auth
+                            + "\r\n\r\n")
+                    .getBytes(StandardCharsets.ISO_8859_1));
+            out.flush();
+            InputStream in = socket.getInputStream();
+            StringBuilder head = new StringBuilder();
+            while (!head.toString().endsWith("\r\n\r\n")) {
+                head.append((char) in.read());
+            }
+            assertThat(head.toString()).startsWith("HTTP/1.1 200");
+            requestId = head.toString()
+                    .lines()
+                    .filter(l -> l.startsWith("X-Request-Id:"))
+                    .findFirst()
+                    .orElseThrow()
+                    .substring("X-Request-Id:".length())
+                    .strip();
+            socket.setSoLinger(true, 0); // gone at once, as a killed process's connection
+        }
+        AuditEvent event = gw.audited(requestId).orElseThrow();
+        assertThat(event.decision()).isEqualTo(AuditDecision.ALLOW);
+        assertThat(event.reason())
+                .contains("failed during the response: the client closed the connection")
+                .doesNotContain("Jira");
+    }
+
     @Test
     void theUpstreamsOwnErrorsPassThroughUnchanged() throws Exception {
         for (int status : new int[] {500, 404, 503, 409}) {
