@@ -194,7 +194,8 @@ public final class Database implements AutoCloseable {
      * as a connection is, rather than the driver's socket timeout of 60 s. The pool hands out a
      * connection used within the last half second unchecked, and on a network fallen silent (a cut
      * without a reset) the query on it waited for that timeout, holding the request and a server
-     * thread.
+     * thread. Once the node counts the database away (its cluster listener heard nothing for 900
+     * ms), such reads stop waiting at once: see {@link PooledConnections#foundAway}.
      */
     <T> T readOnRequestPath(String doing, SqlWork<T> work) {
         return connections.readOnRequestPath(doing, work);

@@ -6,6 +6,8 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -44,6 +46,9 @@ final class PooledConnections {
 
     private final Outages outages = new Outages(Clock.systemUTC(), System::nanoTime);
     private volatile Consumer<String> checkoutObserver;
+    /** The connections of {@link #readOnRequestPath} under way, to abort when an outage begins. */
+    private final Set<Connection> requestPath = ConcurrentHashMap.newKeySet();
+
     /** Told when an outage ends: parts of the node that wait between tries of their own. */
     private final List<Runnable> backObservers = new CopyOnWriteArrayList<>();
 
@@ -100,8 +105,29 @@ final class PooledConnections {
         int bound = (int) Math.min(Integer.MAX_VALUE, connectionTimeout.toMillis());
         return read(doing, c -> {
             c.setNetworkTimeout(Runnable::run, bound); // the pool restores its own when it gets c back
-            return work.run(c);
+            requestPath.add(c);
+            try {
+                return work.run(c);
+            } finally {
+                requestPath.remove(c);
+            }
         });
+    }
+
+    /**
+     * Ends the reads on the request path still waiting for the database's answer, once an outage
+     * has begun: on a network fallen silent, each would else wait out its bound (the connection
+     * timeout) for an answer the node already knows will not come. Their connections are aborted
+     * (the read fails, the pool drops them), and their requests get their 503 at once.
+     */
+    private void abortRequestPathReads() {
+        for (Connection c : requestPath) {
+            try {
+                c.abort(Runnable::run);
+            } catch (SQLException e) {
+                // already closed: the read it served has failed or is about to
+            }
+        }
     }
 
     /** Runs {@code work} on a pooled connection; see {@link #runOn}. */
@@ -252,6 +278,7 @@ final class PooledConnections {
         String reason = SqlErrors.brief(e);
         if (outages.noConnection(reason)) {
             holdPool();
+            abortRequestPathReads();
             LOG.warn(
                     "The database {} is away: {} ({}). Until it answers, calls that need it fail at once, and one a"
                             + " second tries it again.",
