@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 
@@ -79,15 +80,27 @@ final class LoneGateway implements AutoCloseable {
         return GatewayFixture.basic(user, store.tokens().create(spec).secret().reveal());
     }
 
-    /** The audit record of the request {@code requestId}, once the queue is flushed. */
+    /**
+     * The audit record of the request {@code requestId}, once the queue is flushed. The record is
+     * queued when the request completes, which may be just after the client has its response (as
+     * {@code GatewayFixture.audited}): this waits up to 5 s for it.
+     */
     AuditEvent audited(String requestId) throws InterruptedException {
-        assertThat(store.audit().flush(Duration.ofSeconds(5))).isTrue();
-        List<AuditEvent> events =
-                store.auditLog().query(AuditQuery.all().withLimit(100)).events();
-        return events.stream()
-                .filter(e -> requestId.equals(e.requestId()))
-                .findFirst()
-                .orElseThrow(() -> new AssertionError("no audit record of " + requestId + " in " + events));
+        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        while (true) {
+            assertThat(store.audit().flush(Duration.ofSeconds(5))).isTrue();
+            List<AuditEvent> events =
+                    store.auditLog().query(AuditQuery.all().withLimit(100)).events();
+            Optional<AuditEvent> event =
+                    events.stream().filter(e -> requestId.equals(e.requestId())).findFirst();
+            if (event.isPresent()) {
+                return event.get();
+            }
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("no audit record of " + requestId + " in " + events);
+            }
+            Thread.sleep(20); // poll interval
+        }
     }
 
     @Override
