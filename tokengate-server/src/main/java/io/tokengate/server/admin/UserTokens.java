@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tokengate.core.audit.AuditKind;
 import io.tokengate.core.token.RevokedToken;
+import io.tokengate.core.token.SecretScanner;
 import io.tokengate.core.token.Token;
 import io.tokengate.core.token.TokenId;
 import io.tokengate.core.token.TokenPage;
@@ -49,6 +50,11 @@ final class UserTokens {
     /** Admins revoke anyone's tokens; a user their own. */
     private void revokeAll(ApiExchange ex) {
         String name = ex.pathParam("name").strip();
+        if (SecretScanner.containsSecret(name)) {
+            // No user is named so (nor is any token bound to such a name): a secret pasted into the
+            // path is refused, whose error hides it, rather than answered whole in "user".
+            throw ApiError.badRequest("name", "contains a token secret; never put a secret here");
+        }
         if (!ex.principal().is(name)) {
             ex.requireAdmin("Revoking another user's tokens");
         }

@@ -3,6 +3,7 @@ package io.tokengate.server.users;
 import io.tokengate.core.Sha256;
 import io.tokengate.core.Unseen;
 import io.tokengate.core.request.Quote;
+import io.tokengate.core.token.SecretScanner;
 import io.tokengate.store.JdbcUserStore;
 import io.tokengate.store.NewUser;
 import io.tokengate.store.StoreConflictException;
@@ -203,6 +204,7 @@ public final class LocalUsers implements IdentitySource {
             throw new InvalidUserException("name", "must not be blank");
         }
         String stripped = name.strip();
+        refuseSecret("name", stripped);
         if (stripped.length() > 255) {
             throw new InvalidUserException("name", "is " + stripped.length() + " characters long (at most 255)");
         }
@@ -246,6 +248,7 @@ public final class LocalUsers implements IdentitySource {
         List<String> checked = new ArrayList<>(groups.size());
         for (String group : groups) {
             String stripped = group == null ? "" : group.strip();
+            refuseSecret("groups", stripped);
             if (stripped.isEmpty()
                     || stripped.length() > 255
                     || stripped.indexOf(',') >= 0
@@ -265,6 +268,7 @@ public final class LocalUsers implements IdentitySource {
             return null;
         }
         String stripped = email.strip();
+        refuseSecret("email", stripped);
         if (stripped.length() > 320
                 || stripped.indexOf('@') < 1
                 || stripped.chars().anyMatch(Character::isWhitespace)
@@ -279,11 +283,23 @@ public final class LocalUsers implements IdentitySource {
             return null;
         }
         String stripped = displayName.strip();
+        refuseSecret("displayName", stripped);
         if (stripped.length() > 255 || Unseen.find(stripped).isPresent()) {
             throw new InvalidUserException(
                     "displayName", "must be at most 255 characters without control or invisible characters");
         }
         return stripped;
+    }
+
+    /**
+     * What describes a user is stored as it is, listed by {@code GET /users}, shown in the web UI
+     * and kept in backups: a token secret pasted there is refused, as in a token's fields, not kept
+     * in the clear. Checked before the other rules, whose messages quote the text.
+     */
+    private static void refuseSecret(String field, String text) {
+        if (SecretScanner.containsSecret(text)) {
+            throw new InvalidUserException(field, "contains a token secret; never put a secret here");
+        }
     }
 
     @Override

@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -795,6 +796,41 @@ class AdminApiIT {
                 .map(e -> e.get("kind").asText())
                 .toList();
         assertThat(kinds).contains("USER_ADD", "USER_REMOVE");
+    }
+
+    /**
+     * A token secret pasted into a user's name, e-mail, display name or groups is refused like one
+     * pasted into a token's fields: never stored in the clear, listed by {@code GET /users}, or sent
+     * back whole.
+     */
+    @Test
+    void aSecretPastedIntoAUsersFieldsIsRefusedNotStored() {
+        String secret = admin.post("/tokens", Map.of("name", "pasted into a user"))
+                .json()
+                .get("token")
+                .asText();
+        String hidden = secret.substring(4, 30);
+        assertThat(admin.post("/users", Map.of("name", "gina", "password", "gina-password"))
+                        .status())
+                .isEqualTo(201);
+        Map<String, Map<String, Object>> wrong = new LinkedHashMap<>();
+        wrong.put("name", Map.of("name", secret, "password", "long enough"));
+        wrong.put("email", Map.of("name", "hank", "password", "long enough", "email", secret + "@example.com"));
+        wrong.put("displayName", Map.of("name", "hank", "password", "long enough", "displayName", "Hank " + secret));
+        wrong.put("groups", Map.of("name", "hank", "password", "long enough", "groups", List.of("ops", secret)));
+        wrong.forEach((field, body) -> {
+            Reply refused = admin.post("/users", body);
+            assertField(refused, field, "contains a token secret");
+            assertThat(refused.body()).as(field).doesNotContain(hidden);
+        });
+        Reply patched = admin.patch("/users/gina", Map.of("groups", List.of(secret)));
+        assertField(patched, "groups", "contains a token secret");
+        assertThat(patched.body()).doesNotContain(hidden);
+        Reply revoke = admin.post("/users/" + secret + "/tokens/revoke", null);
+        assertField(revoke, "name", "contains a token secret");
+        assertThat(revoke.body()).doesNotContain(hidden);
+        assertThat(admin.get("/users").body()).doesNotContain(hidden).doesNotContain("hank");
+        assertThat(admin.get("/users").json().get("users").toString()).contains("\"gina\"");
     }
 
     /**
