@@ -220,6 +220,53 @@ class TlsIT {
         }
     }
 
+    /**
+     * An admin plane with its own TLS and no {@code admin.public.url}: the session cookie it sets
+     * over https is Secure all the same, so a browser never sends it with a plain http request to
+     * the same host (any port), where the network would read it.
+     */
+    @Test
+    void theSessionCookieOfAnAdminPlaneOnTlsIsSecureWithoutAPublicUrl(@TempDir Path home) throws Exception {
+        Files.createDirectories(home.resolve("tls"));
+        Files.copy(renewed, home.resolve("tls/admin.p12"));
+        Map<String, String> settings =
+                Map.of("admin.tls.keystore", "tls/admin.p12", "admin.tls.keystore.password", PASSWORD);
+        try (GatewayFixture gw = GatewayFixture.start(home, settings, DemoJira.Options.defaults())) {
+            gw.server
+                    .localUsers()
+                    .add("root", null, null, io.tokengate.store.UserRole.ADMIN, "root-password".toCharArray());
+            URI admin = gw.server.adminUri();
+            HttpClient client = client(renewed);
+            HttpResponse<String> signIn = client.send(
+                    HttpRequest.newBuilder(admin.resolve("/api/v1/session"))
+                            .header("Content-Type", "application/json")
+                            .POST(HttpRequest.BodyPublishers.ofString(
+                                    "{\"user\":\"root\",\"password\":\"root-password\"}"))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(signIn.statusCode()).as(signIn.body()).isEqualTo(200);
+            String cookie = signIn.headers().firstValue("Set-Cookie").orElseThrow();
+            assertThat(cookie)
+                    .startsWith("tokengate_session=")
+                    .contains("; Secure")
+                    .contains("HttpOnly");
+            String session = cookie.substring(0, cookie.indexOf(';'));
+            String csrf =
+                    new ObjectMapper().readTree(signIn.body()).get("csrfToken").asText();
+            HttpResponse<String> signOut = client.send(
+                    HttpRequest.newBuilder(admin.resolve("/api/v1/session"))
+                            .header("Cookie", session)
+                            .header("X-CSRF-Token", csrf)
+                            .DELETE()
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(signOut.statusCode()).as(signOut.body()).isEqualTo(204);
+            assertThat(signOut.headers().firstValue("Set-Cookie").orElseThrow())
+                    .startsWith("tokengate_session=;")
+                    .contains("; Secure");
+        }
+    }
+
     @Test
     void aHostTheCertificateDoesNotNameIsRefused(@TempDir Path home) throws Exception {
         try (GatewayFixture gw = GatewayFixture.start(home, tls(home, valid, PASSWORD), DemoJira.Options.defaults())) {

@@ -46,7 +46,7 @@ final class SessionResource {
                 .subject(principal.name());
         Authenticator.sessionCookie(ex.request).ifPresent(sessions::end);
         Sessions.Started started = sessions.start(principal);
-        Response.addCookie(ex.response, sessions.cookie(started));
+        Response.addCookie(ex.response, sessions.cookie(started, ex.request.isSecure()));
         action.allow(200, "signed in (" + principal.source() + ", " + role(principal) + ")");
         ObjectNode json = Json.object();
         json.put("name", principal.name());
@@ -59,7 +59,7 @@ final class SessionResource {
 
     private void signOut(ApiExchange ex) {
         ex.sessionCookie().ifPresent(sessions::end);
-        Response.addCookie(ex.response, sessions.clearingCookie());
+        Response.addCookie(ex.response, sessions.clearingCookie(ex.request.isSecure()));
         ex.noContent();
     }
 

@@ -115,23 +115,28 @@ final class Sessions {
         return keep.isPresent() ? store.deleteForUserExcept(user, digest(keep.get())) : store.deleteForUser(user);
     }
 
-    /** The {@code Set-Cookie} of a new session: HttpOnly, SameSite=Strict, Secure behind https. */
-    HttpCookie cookie(Started started) {
+    /**
+     * The {@code Set-Cookie} of a new session: HttpOnly, SameSite=Strict, and Secure when the admin
+     * plane is reached over https, its own TLS ({@code tls}: the sign-in came over it) or a proxy's
+     * ({@code admin.public.url}). A cookie set over https without Secure would go along with any
+     * plain http request to the same host, whatever its port, where anyone on the network reads it.
+     */
+    HttpCookie cookie(Started started, boolean tls) {
         return HttpCookie.build(COOKIE, started.cookieValue())
                 .path("/")
                 .httpOnly(true)
-                .secure(config.secureCookie())
+                .secure(tls || config.secureCookie())
                 .sameSite(HttpCookie.SameSite.STRICT)
                 .maxAge(config.sessionMax().toSeconds())
                 .build();
     }
 
-    /** The {@code Set-Cookie} that makes a browser forget the session. */
-    HttpCookie clearingCookie() {
+    /** The {@code Set-Cookie} that makes a browser forget the session; {@code tls} as for {@link #cookie}. */
+    HttpCookie clearingCookie(boolean tls) {
         return HttpCookie.build(COOKIE, "")
                 .path("/")
                 .httpOnly(true)
-                .secure(config.secureCookie())
+                .secure(tls || config.secureCookie())
                 .sameSite(HttpCookie.SameSite.STRICT)
                 .maxAge(0)
                 .build();

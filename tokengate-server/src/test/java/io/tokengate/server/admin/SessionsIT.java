@@ -92,7 +92,7 @@ class SessionsIT {
         assertThat(Sessions.csrfMatches(one.cookieValue(), null)).isFalse();
         assertThat(sessions.find(one.cookieValue()).orElseThrow().principal()).isEqualTo(alice);
         assertThat(sessions.find("not a cookie")).isEmpty();
-        assertThat(sessions.cookie(one).isSecure()).as("https admin URL").isTrue();
+        assertThat(sessions.cookie(one, false).isSecure()).as("https admin URL").isTrue();
         sessions.endAll("ALICE");
         assertThat(sessions.find(one.cookieValue())).isEmpty();
         assertThat(sessions.find(two.cookieValue())).isEmpty();
