@@ -810,27 +810,28 @@ class AdminApiIT {
                 .get("token")
                 .asText();
         String hidden = secret.substring(4, 30);
-        assertThat(admin.post("/users", Map.of("name", "gina", "password", "gina-password"))
+        assertThat(admin.post("/users", Map.of("name", "pasty", "password", "pasty-password"))
                         .status())
                 .isEqualTo(201);
         Map<String, Map<String, Object>> wrong = new LinkedHashMap<>();
         wrong.put("name", Map.of("name", secret, "password", "long enough"));
-        wrong.put("email", Map.of("name", "hank", "password", "long enough", "email", secret + "@example.com"));
-        wrong.put("displayName", Map.of("name", "hank", "password", "long enough", "displayName", "Hank " + secret));
-        wrong.put("groups", Map.of("name", "hank", "password", "long enough", "groups", List.of("ops", secret)));
+        wrong.put("email", Map.of("name", "pasted", "password", "long enough", "email", secret + "@example.com"));
+        wrong.put(
+                "displayName", Map.of("name", "pasted", "password", "long enough", "displayName", "Pasted " + secret));
+        wrong.put("groups", Map.of("name", "pasted", "password", "long enough", "groups", List.of("ops", secret)));
         wrong.forEach((field, body) -> {
             Reply refused = admin.post("/users", body);
             assertField(refused, field, "contains a token secret");
             assertThat(refused.body()).as(field).doesNotContain(hidden);
         });
-        Reply patched = admin.patch("/users/gina", Map.of("groups", List.of(secret)));
+        Reply patched = admin.patch("/users/pasty", Map.of("groups", List.of(secret)));
         assertField(patched, "groups", "contains a token secret");
         assertThat(patched.body()).doesNotContain(hidden);
         Reply revoke = admin.post("/users/" + secret + "/tokens/revoke", null);
         assertField(revoke, "name", "contains a token secret");
         assertThat(revoke.body()).doesNotContain(hidden);
-        assertThat(admin.get("/users").body()).doesNotContain(hidden).doesNotContain("hank");
-        assertThat(admin.get("/users").json().get("users").toString()).contains("\"gina\"");
+        assertThat(admin.get("/users").body()).doesNotContain(hidden).doesNotContain("\"pasted\"");
+        assertThat(admin.get("/users").json().get("users").toString()).contains("\"pasty\"");
     }
 
     /**
