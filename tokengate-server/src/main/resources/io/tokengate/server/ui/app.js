@@ -150,14 +150,43 @@ function describeProblem(problem) {
   return where + (problem.reason || problem.message || JSON.stringify(problem));
 }
 
+// Sent in place of a number field whose text the browser cannot read as a number ('1e', 'abc'):
+// the API refuses it (a whole number is expected), so the request changes nothing and is still
+// judged field by field. Left out instead, the field would read as empty: a token that never expires.
+const UNREADABLE = 'not a number';
+
 /**
- * The fields of a form that an API error may name: [input, label] by API field name. mark(error)
- * marks each field at fault (aria-invalid, and what is wrong beneath it); clear() takes the marks
- * away again.
+ * The fields of a form that an API error may name: [input, label] by API field name, in the
+ * form's order. mark(error) marks each field at fault (aria-invalid, and what is wrong beneath it);
+ * clear() takes the marks away again. The forms check their fields themselves (novalidate), where
+ * the browser would stop at the first problem with a bubble: problems() is what the browser
+ * knows is wrong, [{ field, message }]; value(name) a field's value to send, UNREADABLE for a
+ * number the browser cannot read; withProblems(error, problems) the API's error with them added,
+ * for mark and errorBox.
  */
 function formFields(fieldsByName) {
   const labels = {};
   for (const [name, [, label]] of Object.entries(fieldsByName)) labels[name] = label;
+  const order = Object.keys(fieldsByName);
+  const problems = () => order.flatMap((name) => {
+    const validity = fieldsByName[name][0].validity;
+    if (validity.badInput) return [{ field: name, message: 'is not a number: type a whole number, like 30' }];
+    if (validity.valueMissing) return [{ field: name, message: 'is required' }];
+    return [];
+  });
+  const value = (name) => {
+    const input = fieldsByName[name][0];
+    return input.validity.badInput ? UNREADABLE : input.value;
+  };
+  const withProblems = (error, found) => {
+    const answered = error.body && Array.isArray(error.body.errors) ? error.body.errors : [];
+    // No answer about the fields (no answer at all, a session that ended): said as it is.
+    if (found.length === 0 || answered.length === 0) return error;
+    const known = new Set(found.map((e) => e.field));
+    const rank = (e) => (order.includes(e.field) ? order.indexOf(e.field) : order.length);
+    const errors = [...found, ...answered.filter((e) => !known.has(e.field))].sort((a, b) => rank(a) - rank(b));
+    return new ApiError(error.status, { errors, message: errors.map((e) => e.field + ': ' + e.message).join('; ') });
+  };
   const marks = [];
   const clear = () => {
     for (const [input, note, describedBy] of marks.splice(0)) {
@@ -182,7 +211,7 @@ function formFields(fieldsByName) {
       marks.push([input, note, describedBy]);
     }
   };
-  return { labels, mark, clear };
+  return { labels, mark, clear, problems, value, withProblems };
 }
 
 /**
@@ -484,7 +513,7 @@ function renderNewToken() {
     name: [name, 'Name'], user: [user, 'Bound user'], daysUntilExpiry: [days, 'Expires after days'],
     allowedIps: [ips, 'Allowed client addresses'], rateLimit: [rate, 'Rate limit'], limits: [editor.input, 'Restrictions'],
   });
-  const form = el('form', { class: 'card', id: 'new-token' },
+  const form = el('form', { class: 'card', id: 'new-token', novalidate: true },
     el('h1', {}, 'New token'),
     field('Name', name),
     field('Bound user', user),
@@ -498,11 +527,13 @@ function renderNewToken() {
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
     await attempt(slot, async () => {
+      const problems = fields.problems();
       const request = { name: name.value, limits: editor.value() };
       // Neither a user nor "Unbound": the user goes blank, which the API always refuses (it is never
       // taken for unbound), so that the same answer judges every other field too.
       if (user.value.trim() || !unbound.checked) request.user = user.value.trim();
-      if (days.value) request.daysUntilExpiry = Number(days.value);
+      const daysValue = fields.value('daysUntilExpiry');
+      if (daysValue) request.daysUntilExpiry = daysValue === UNREADABLE ? daysValue : Number(daysValue);
       if (ips.value.trim()) request.allowedIps = ips.value;
       if (rate.value.trim()) request.rateLimit = rate.value;
       let created;
@@ -510,7 +541,7 @@ function renderNewToken() {
         created = await api('POST', '/tokens', request);
       } catch (error) {
         if (request.user === '') inTheFormsWords(error);
-        throw error;
+        throw fields.withProblems(error, problems);
       }
       location.hash = '#/tokens/' + created.id;
       revealOnce(created.token, created.user, 'Token created', null);
@@ -646,7 +677,7 @@ async function renderToken(id, { notice, saved } = {}) {
     name: [name, 'Name'], allowedIps: [ips, 'Allowed client addresses'], daysUntilExpiry: [days, 'Expire after days from now'],
     rateLimit: [rate, 'Rate limit'], limits: [editor.input, 'Restrictions'],
   });
-  const edit = el('form', { class: 'card', id: 'edit-token' }, el('h2', {}, 'Edit'), field('Name', name),
+  const edit = el('form', { class: 'card', id: 'edit-token', novalidate: true }, el('h2', {}, 'Edit'), field('Name', name),
     el('div', { class: 'row' }, field('Allowed client addresses', ips), field('Expire after days from now', days)),
     field('Rate limit', rate),
     editor.node, edited,
@@ -654,9 +685,16 @@ async function renderToken(id, { notice, saved } = {}) {
   edit.addEventListener('submit', (event) => {
     event.preventDefault();
     attempt(edited, async () => {
+      const problems = editFields.problems();
       const change = { name: name.value, limits: editor.value(), allowedIps: ips.value, rateLimit: rate.value };
-      if (days.value) change.daysUntilExpiry = Number(days.value);
-      await api('PATCH', '/tokens/' + token.id, change);
+      // Empty keeps the expiry; text the browser cannot read as a number does not.
+      const daysValue = editFields.value('daysUntilExpiry');
+      if (daysValue) change.daysUntilExpiry = daysValue === UNREADABLE ? daysValue : Number(daysValue);
+      try {
+        await api('PATCH', '/tokens/' + token.id, change);
+      } catch (error) {
+        throw editFields.withProblems(error, problems);
+      }
       await renderToken(token.id, { saved: 'Saved.' });
     }, editFields);
   });

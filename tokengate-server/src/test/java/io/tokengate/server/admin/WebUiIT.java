@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.tokengate.core.token.CreatedToken;
 import io.tokengate.core.token.Expiry;
+import io.tokengate.core.token.Token;
 import io.tokengate.core.token.TokenSpec;
 import io.tokengate.demo.DemoJira;
 import io.tokengate.demo.Identity;
@@ -51,6 +52,8 @@ class WebUiIT {
     private static final String HOSTILE_NAME = "<img src=x onerror=\"window.pwned=1\">nightly";
     /** An ISO-8601 time as the API writes it: 2026-12-01T02:03:27Z. */
     private static final String ISO_TIME = "\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}";
+    /** What the web UI sends for days it cannot read, for the gateway to refuse: never shown. */
+    private static final String UNREADABLE_SENT = "\"not a number\"";
 
     @TempDir
     static Path home;
@@ -230,6 +233,99 @@ class WebUiIT {
         click(By.id("create"));
         assertThat(createdSecret()).startsWith("tgk_");
         assertThat(browser.findElements(By.cssSelector("[aria-invalid]"))).isEmpty();
+    }
+
+    /**
+     * What only the browser knows is wrong (days it cannot read as a number, a name left empty) is
+     * marked beside what the gateway finds wrong, all at once and in the page's words, rather than
+     * one browser bubble at a time; and days the browser cannot read never make a token, least of
+     * all one that never expires.
+     */
+    @Test
+    void aTokenFormMarksWhatTheBrowserCannotReadBesideTheGatewaysMarksAndCreatesNothing() {
+        AdminClient root = AdminClient.basic(gw, new OpenApiContract(), "root", "root-password");
+        long before = tokenCount(root);
+        signIn("root", "root-password");
+        openNewTokenForm();
+        type(By.name("user"), "admin");
+        type(By.name("days"), "1e");
+        type(By.name("rate-limit"), "lots");
+        type(By.name("limits"), "[get].*/rest/(");
+        click(By.id("create"));
+        String shown = waitForText(By.id("create-result"), "fields need a change");
+        assertThat(shown)
+                .startsWith("4 fields need a change:")
+                .contains("Name: is required")
+                .contains("Expires after days: is not a number: type a whole number, like 30")
+                .contains("Rate limit: ")
+                .contains("Restrictions: line 1, column ")
+                .doesNotContain(UNREADABLE_SENT);
+        for (String wrong : List.of("name", "days", "rate-limit", "limits")) {
+            WebElement input = browser.findElement(By.name(wrong));
+            assertThat(input.getAttribute("aria-invalid")).as(wrong).isEqualTo("true");
+            assertThat(browser.findElement(By.id(input.getAttribute("aria-describedby")))
+                            .getText())
+                    .as("what is wrong, beneath %s", wrong)
+                    .isNotBlank();
+        }
+        WebElement days = browser.findElement(By.name("days"));
+        assertThat(browser.findElement(By.id(days.getAttribute("aria-describedby")))
+                        .getText())
+                .isEqualTo("is not a number: type a whole number, like 30");
+        assertThat(tokenCount(root)).as("nothing created").isEqualTo(before);
+
+        type(By.name("name"), "unreadable days");
+        type(By.name("rate-limit"), "10/min");
+        type(By.name("limits"), "[get].*/rest/.*");
+        waitForText(By.id("check-result"), "Allowed");
+        click(By.id("create"));
+        assertThat(waitForStart(By.id("create-result"), "Expires after days: "))
+                .as("left out, the days would make a token that never expires")
+                .isEqualTo("Expires after days: is not a number: type a whole number, like 30");
+        assertThat(browser.findElements(By.id("secret"))).isEmpty();
+        assertThat(tokenCount(root)).as("nothing created").isEqualTo(before);
+
+        type(By.name("days"), "30");
+        click(By.id("create"));
+        assertThat(createdSecret()).startsWith("tgk_");
+        assertThat(tokenCount(root)).isEqualTo(before + 1);
+    }
+
+    /**
+     * The edit form, too, marks days the browser cannot read beside what the gateway refuses, and
+     * saves nothing while they are there: empty days keep the expiry, unreadable ones do not.
+     */
+    @Test
+    void theEditFormMarksDaysTheBrowserCannotReadAndSavesNothingWhileTheyAreThere() {
+        CreatedToken token = gw.createToken(TokenSpec.bound("kept as it was", "admin", "root"));
+        signIn("root", "root-password");
+        browser.get(gw.server.adminUri() + "/#/tokens/" + token.token().id().value());
+        type(By.name("name"), "n".repeat(201));
+        type(By.name("days"), "--2");
+        type(By.name("rate-limit"), "lots");
+        click(By.id("save"));
+        String shown = waitForText(By.id("edit-result"), "fields need a change");
+        assertThat(shown)
+                .startsWith("3 fields need a change:")
+                .contains("Name: is 201 characters long (at most 200)")
+                .contains("Expire after days from now: is not a number: type a whole number, like 30")
+                .contains("Rate limit: ")
+                .doesNotContain(UNREADABLE_SENT);
+        for (String wrong : List.of("name", "days", "rate-limit")) {
+            assertThat(browser.findElement(By.name(wrong)).getAttribute("aria-invalid"))
+                    .as(wrong)
+                    .isEqualTo("true");
+        }
+
+        type(By.name("name"), "renamed");
+        type(By.name("rate-limit"), "5/min");
+        click(By.id("save"));
+        assertThat(waitForStart(By.id("edit-result"), "Expire after days from now: "))
+                .isEqualTo("Expire after days from now: is not a number: type a whole number, like 30");
+        Token kept = gw.server.store().tokens().show(token.token().id()).orElseThrow();
+        assertThat(kept.name()).isEqualTo("kept as it was");
+        assertThat(kept.rateLimit()).as("nothing saved").isEmpty();
+        assertThat(kept.expiresAt()).isNull();
     }
 
     /**
@@ -1486,6 +1582,22 @@ class WebUiIT {
                     .orElse(null);
         });
         return shown.getAttribute("value");
+    }
+
+    /** How many tokens the admin API lists. */
+    private static long tokenCount(AdminClient root) {
+        return root.get("/tokens").json().get("total").asLong();
+    }
+
+    /**
+     * The text of {@code target} once it starts with {@code expected}: an answer that replaced one
+     * containing the same words further in.
+     */
+    private String waitForStart(By target, String expected) {
+        return wait.until(driver -> {
+            String text = driver.findElement(target).getText();
+            return text.startsWith(expected) ? text : null;
+        });
     }
 
     /** The element's text once it contains {@code expected}. */
