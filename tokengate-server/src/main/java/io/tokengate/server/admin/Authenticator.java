@@ -32,8 +32,8 @@ import org.slf4j.event.Level;
  *   <li>the session cookie (the web UI): must be in force; methods that change something must
  *       carry the session's {@code X-CSRF-Token}.
  *   <li>For every method that changes something, a present {@code Origin} must be this admin
- *       plane's own (the request's host, or {@code admin.public.url}), and {@code Sec-Fetch-Site:
- *       cross-site} is refused: browsers replay cached Basic credentials too.
+ *       plane's own (the request's host, or {@code admin.public.url}); and {@code Sec-Fetch-Site:
+ *       cross-site} is refused for every method: browsers replay cached Basic credentials too.
  * </ul>
  *
  * Failed sign-ins (Basic or {@code POST /session}) are audited as {@code LOGIN_FAILED} and
@@ -234,14 +234,21 @@ final class Authenticator {
         }
     }
 
-    /** Refuses a request that changes something when it comes from another site's page. */
+    /**
+     * Refuses a request from another site's page: any, when the browser says so ({@code
+     * Sec-Fetch-Site: cross-site}), since some reads are actions too (showing a secret or its
+     * snippets is audited, and a page could fill the audit log with "secret shown" records it
+     * cannot read, with cached Basic credentials); and one that changes something when its {@code
+     * Origin} is not this admin plane's.
+     */
     void checkOrigin(ApiExchange exchange) {
-        if (SAFE.contains(exchange.method())) {
-            return;
-        }
         String site = exchange.request.getHeaders().get("Sec-Fetch-Site");
         if (site != null && site.strip().equalsIgnoreCase("cross-site")) {
-            throw ApiError.forbidden(null, "Cross-site requests may not change anything here (Sec-Fetch-Site).");
+            throw ApiError.forbidden(
+                    null, "Cross-site requests are refused here (Sec-Fetch-Site): use the admin plane's own page.");
+        }
+        if (SAFE.contains(exchange.method())) {
+            return;
         }
         String origin = exchange.request.getHeaders().get(HttpHeader.ORIGIN);
         if (origin == null) {

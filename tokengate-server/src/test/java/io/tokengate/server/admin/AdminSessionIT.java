@@ -115,6 +115,25 @@ class AdminSessionIT {
                 .isEqualTo(403);
         Reply crossSite = admin.with("Sec-Fetch-Site", "cross-site").post("/tokens", token);
         assertThat(crossSite.status()).isEqualTo(403);
+        String id = admin.post("/tokens", Map.of("name", "shown?", "user", "alice"))
+                .json()
+                .get("id")
+                .asText();
+        Reply crossSiteReveal = admin.with("Sec-Fetch-Site", "cross-site").get("/tokens/" + id + "/secret");
+        assertThat(crossSiteReveal.status())
+                .as("a read that is an action (audited: secret shown), from another site's page")
+                .isEqualTo(403);
+        assertThat(admin.with("Sec-Fetch-Site", "cross-site")
+                        .get("/tokens/" + id + "/snippets")
+                        .status())
+                .isEqualTo(403);
+        assertThat(admin.get("/audit?kind=TOKEN_REVEAL&token=" + id).json().get("events"))
+                .as("no secret-shown record from the refused reads")
+                .isEmpty();
+        assertThat(admin.with("Sec-Fetch-Site", "same-origin")
+                        .get("/tokens/" + id + "/secret")
+                        .status())
+                .isEqualTo(200);
         Reply loginCsrf = AdminClient.anonymous(gw, contract)
                 .with("Origin", "https://evil.example")
                 .post("/session", Map.of("user", "alice", "password", "alice-password"));
