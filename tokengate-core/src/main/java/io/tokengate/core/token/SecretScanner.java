@@ -8,6 +8,9 @@ package io.tokengate.core.token;
  * (42 × 62 guesses). Text that merely has the format is rare enough to hide as well.
  */
 public final class SecretScanner {
+    /** What a field that {@link #containsSecret contains a secret} is refused with, wherever it is stored. */
+    public static final String REFUSED = "contains a token secret; never put a secret here";
+
     private SecretScanner() {}
 
     /** Whether {@code text} contains a token secret, or something of its format, anywhere. */

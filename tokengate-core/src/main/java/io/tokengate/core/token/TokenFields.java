@@ -142,7 +142,7 @@ final class TokenFields {
     /** Text that is shown in lists and on token pages, and may reach the audit log, holds no secret. */
     private static void refuseSecret(String field, String text) {
         if (SecretScanner.containsSecret(text)) {
-            throw new InvalidTokenSpecException(field, "contains a token secret; never put a secret here");
+            throw new InvalidTokenSpecException(field, SecretScanner.REFUSED);
         }
     }
 }

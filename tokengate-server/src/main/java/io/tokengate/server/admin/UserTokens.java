@@ -53,7 +53,7 @@ final class UserTokens {
         if (SecretScanner.containsSecret(name)) {
             // No user is named so (nor is any token bound to such a name): a secret pasted into the
             // path is refused, whose error hides it, rather than answered whole in "user".
-            throw ApiError.badRequest("name", "contains a token secret; never put a secret here");
+            throw ApiError.badRequest("name", SecretScanner.REFUSED);
         }
         if (!ex.principal().is(name)) {
             ex.requireAdmin("Revoking another user's tokens");

@@ -298,7 +298,7 @@ public final class LocalUsers implements IdentitySource {
      */
     private static void refuseSecret(String field, String text) {
         if (SecretScanner.containsSecret(text)) {
-            throw new InvalidUserException(field, "contains a token secret; never put a secret here");
+            throw new InvalidUserException(field, SecretScanner.REFUSED);
         }
     }
 
