@@ -160,8 +160,8 @@ const UNREADABLE = 'not a number';
  * form's order. mark(error) marks each field at fault (aria-invalid, and what is wrong beneath it);
  * clear() takes the marks away again. The forms check their fields themselves (novalidate), where
  * the browser would stop at the first problem with a bubble: problems() is what the browser
- * knows is wrong, [{ field, message }]; value(name) a field's value to send, UNREADABLE for a
- * number the browser cannot read; withProblems(error, problems) the API's error with them added,
+ * knows is wrong, [{ field, message }]; number(name) a number field's value to send: undefined
+ * when empty, UNREADABLE when the browser cannot read it; withProblems(error, problems) the API's error with them added,
  * for mark and errorBox.
  */
 function formFields(fieldsByName) {
@@ -174,9 +174,10 @@ function formFields(fieldsByName) {
     if (validity.valueMissing) return [{ field: name, message: 'is required' }];
     return [];
   });
-  const value = (name) => {
+  const number = (name) => {
     const input = fieldsByName[name][0];
-    return input.validity.badInput ? UNREADABLE : input.value;
+    if (input.validity.badInput) return UNREADABLE;
+    return input.value ? Number(input.value) : undefined;
   };
   const withProblems = (error, found) => {
     const answered = error.body && Array.isArray(error.body.errors) ? error.body.errors : [];
@@ -211,7 +212,7 @@ function formFields(fieldsByName) {
       marks.push([input, note, describedBy]);
     }
   };
-  return { labels, mark, clear, problems, value, withProblems };
+  return { labels, mark, clear, problems, number, withProblems };
 }
 
 /**
@@ -532,8 +533,8 @@ function renderNewToken() {
       // Neither a user nor "Unbound": the user goes blank, which the API always refuses (it is never
       // taken for unbound), so that the same answer judges every other field too.
       if (user.value.trim() || !unbound.checked) request.user = user.value.trim();
-      const daysValue = fields.value('daysUntilExpiry');
-      if (daysValue) request.daysUntilExpiry = daysValue === UNREADABLE ? daysValue : Number(daysValue);
+      const daysSent = fields.number('daysUntilExpiry');
+      if (daysSent !== undefined) request.daysUntilExpiry = daysSent;
       if (ips.value.trim()) request.allowedIps = ips.value;
       if (rate.value.trim()) request.rateLimit = rate.value;
       let created;
@@ -688,8 +689,8 @@ async function renderToken(id, { notice, saved } = {}) {
       const problems = editFields.problems();
       const change = { name: name.value, limits: editor.value(), allowedIps: ips.value, rateLimit: rate.value };
       // Empty keeps the expiry; text the browser cannot read as a number does not.
-      const daysValue = editFields.value('daysUntilExpiry');
-      if (daysValue) change.daysUntilExpiry = daysValue === UNREADABLE ? daysValue : Number(daysValue);
+      const daysSent = editFields.number('daysUntilExpiry');
+      if (daysSent !== undefined) change.daysUntilExpiry = daysSent;
       try {
         await api('PATCH', '/tokens/' + token.id, change);
       } catch (error) {
