@@ -207,14 +207,7 @@ class WebUiIT {
                 .contains("Restrictions: line 1, column ")
                 .doesNotContain("daysUntilExpiry")
                 .doesNotContain("rateLimit");
-        for (String wrong : List.of("name", "days", "rate-limit", "limits")) {
-            WebElement input = browser.findElement(By.name(wrong));
-            assertThat(input.getAttribute("aria-invalid")).as(wrong).isEqualTo("true");
-            assertThat(browser.findElement(By.id(input.getAttribute("aria-describedby")))
-                            .getText())
-                    .as("what is wrong, beneath %s", wrong)
-                    .isNotBlank();
-        }
+        assertMarkedWithWhatIsWrong("name", "days", "rate-limit", "limits");
         WebElement days = browser.findElement(By.name("days"));
         assertThat(browser.findElement(By.id(days.getAttribute("aria-describedby")))
                         .getText())
@@ -260,14 +253,7 @@ class WebUiIT {
                 .contains("Rate limit: ")
                 .contains("Restrictions: line 1, column ")
                 .doesNotContain(UNREADABLE_SENT);
-        for (String wrong : List.of("name", "days", "rate-limit", "limits")) {
-            WebElement input = browser.findElement(By.name(wrong));
-            assertThat(input.getAttribute("aria-invalid")).as(wrong).isEqualTo("true");
-            assertThat(browser.findElement(By.id(input.getAttribute("aria-describedby")))
-                            .getText())
-                    .as("what is wrong, beneath %s", wrong)
-                    .isNotBlank();
-        }
+        assertMarkedWithWhatIsWrong("name", "days", "rate-limit", "limits");
         WebElement days = browser.findElement(By.name("days"));
         assertThat(browser.findElement(By.id(days.getAttribute("aria-describedby")))
                         .getText())
@@ -1561,6 +1547,18 @@ class WebUiIT {
     private void openNewTokenForm() {
         click(By.linkText("New token"));
         wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("new-token")));
+    }
+
+    /** Each of these fields is marked wrong (aria-invalid), with what is wrong beneath it. */
+    private void assertMarkedWithWhatIsWrong(String... names) {
+        for (String wrong : names) {
+            WebElement input = browser.findElement(By.name(wrong));
+            assertThat(input.getAttribute("aria-invalid")).as(wrong).isEqualTo("true");
+            assertThat(browser.findElement(By.id(input.getAttribute("aria-describedby")))
+                            .getText())
+                    .as("what is wrong, beneath %s", wrong)
+                    .isNotBlank();
+        }
     }
 
     private void click(By target) {
